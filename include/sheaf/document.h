@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+//
+// The result tree: Document -> Page -> Block -> Line -> Word. Plain values with no behaviour
+// beyond small helpers; the JSON form is written down in docs/result-format.md.
+#ifndef SHEAF_DOCUMENT_H_
+#define SHEAF_DOCUMENT_H_
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "sheaf/status.h"
+
+namespace sheaf {
+
+// Pixel box on a page: [x0, y0) to [x1, y1), origin top-left.
+struct Box {
+  int x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+  bool operator==(const Box&) const = default;
+  // The smallest box holding both (an empty box is the identity).
+  Box Union(const Box& o) const;
+  bool empty() const { return x1 <= x0 || y1 <= y0; }
+};
+
+struct Word {
+  std::string text;
+  Box bbox;
+  double confidence = 0;  // 0..1
+};
+
+struct Line {
+  Box bbox;
+  std::vector<Word> words;
+  std::string Text() const;  // words joined by single spaces
+};
+
+struct Block {
+  Box bbox;
+  std::vector<Line> lines;
+};
+
+// Where a page's words came from.
+enum class PageSource { kTextLayer, kOcr, kText };
+std::string_view PageSourceName(PageSource s);
+
+// What pre-processing decided for an image page (all neutral for text pages).
+struct PreprocessRecord {
+  int source_width = 0;   // the page image as loaded, before any step
+  int source_height = 0;
+  int rotation = 0;                  // degrees clockwise applied to make the page upright
+  double rotation_confidence = 0;    // OSD confidence of that decision (0 when not run)
+  bool orientation_checked = false;  // whether OSD ran on this page
+  double skew_degrees = 0;           // skew that was measured and corrected
+  double scale = 1;                  // factor applied before OCR (>1 upsampled)
+  double text_height_px = 0;         // median glyph height measured before scaling
+  bool background_normalized = false;
+  std::string binarization = "none";  // "none" | "otsu" | "sauvola"
+  int threshold = 0;                  // global threshold chosen (Otsu), 0 when not applicable
+};
+
+// Maps a box on the normalised page (width x height, made from the source by rotating
+// `rotation` degrees clockwise and then deskewing by `skew_degrees` about the centre) back to
+// the source image: the bounding box of its four mapped corners.
+Box ToSourceBox(const PreprocessRecord& record, int width, int height, const Box& box);
+
+struct Page {
+  int number = 0;  // 1-based
+  int width = 0;   // pixels of the normalised page (after rotation and deskew)
+  int height = 0;
+  int dpi = 0;     // resolution the page coordinates are at (0 when unknown)
+  PageSource source = PageSource::kOcr;
+  PreprocessRecord preprocess;
+  double ocr_confidence = 0;  // mean word confidence 0..1 (1 for text layers and text files)
+  bool ocr_cache_hit = false;
+  std::vector<Block> blocks;
+
+  std::size_t WordCount() const;
+  std::string Text() const;  // lines joined by '\n', blocks separated by a blank line
+};
+
+enum class DocumentStatus { kCompleted, kNeedsReview, kFailed };
+std::string_view DocumentStatusName(DocumentStatus s);
+
+struct DocumentType {
+  std::string label = "unknown";
+  double confidence = 0;
+};
+
+struct Document {
+  std::string source;  // the path as given
+  std::string sha256;  // of the file's bytes ("" when the file could not be read)
+  std::string format;  // "pdf", "tiff", "png", "jpeg", "webp", "text" ("" when not detected)
+  DocumentStatus status = DocumentStatus::kCompleted;
+  Status error;  // non-OK iff status == kFailed
+  DocumentType document_type;
+  std::vector<Page> pages;
+  std::map<std::string, double> timings_ms;  // stage -> wall time summed over pages
+};
+
+}  // namespace sheaf
+
+#endif  // SHEAF_DOCUMENT_H_

@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+//
+// The OCR stage's engine. An engine is created once per worker thread and reused for every page
+// that worker handles: creating one loads a model, so never create one per page.
+#ifndef SHEAF_OCR_ENGINE_H_
+#define SHEAF_OCR_ENGINE_H_
+
+#include <string>
+#include <vector>
+
+#include "sheaf/document.h"
+#include "sheaf/image.h"
+#include "sheaf/status.h"
+
+namespace sheaf {
+
+struct OcrPage {
+  std::vector<Block> blocks;  // boxes in the pixels of the image given to Recognize
+  double mean_confidence = 0;  // 0..1 over words; 0 when there are none
+};
+
+// NOT thread-safe: one instance per thread.
+class OcrEngine {
+ public:
+  virtual ~OcrEngine() = default;
+  // Recognises `image` (8-bit gray). Errors: limit_exceeded when it takes longer than
+  // `timeout_ms`; ocr_failed when the engine reports a failure. An image without text is OK
+  // with no blocks.
+  virtual Result<OcrPage> Recognize(const Image& image, int timeout_ms) = 0;
+  // Identifies everything that changes the output for the same image: engine and model
+  // versions, languages, settings. Part of the OCR cache key.
+  virtual std::string CacheIdentity() const = 0;
+};
+
+}  // namespace sheaf
+
+#endif  // SHEAF_OCR_ENGINE_H_

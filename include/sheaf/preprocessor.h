@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+//
+// The preprocess stage: turns a page image into the normalised page (upright, deskewed, gray)
+// and the image handed to OCR (rescaled, contrast-normalised, maybe binarised), recording every
+// decision in a PreprocessRecord.
+#ifndef SHEAF_PREPROCESSOR_H_
+#define SHEAF_PREPROCESSOR_H_
+
+#include "sheaf/document.h"
+#include "sheaf/image.h"
+#include "sheaf/status.h"
+
+namespace sheaf {
+
+struct Orientation {
+  int degrees = 0;  // clockwise rotation that makes the page upright: 0, 90, 180 or 270
+  double confidence = 0;
+};
+
+// Detects page orientation. NOT thread-safe: one per worker thread.
+class OrientationDetector {
+ public:
+  virtual ~OrientationDetector() = default;
+  // Errors: unavailable when the detector has too little text to decide (not a page failure).
+  virtual Result<Orientation> Detect(const Image& gray) = 0;
+};
+
+struct PreparedPage {
+  Image normalized;  // upright, deskewed, 8-bit gray, original resolution: boxes refer to it
+  Image ocr_input;   // what the OCR engine reads: `normalized` scaled by record.scale
+  PreprocessRecord record;
+};
+
+// NOT thread-safe: one per worker thread.
+class Preprocessor {
+ public:
+  virtual ~Preprocessor() = default;
+  // REQUIRES: !page.empty(). Errors: invalid_document when the image cannot be processed.
+  virtual Result<PreparedPage> Prepare(const Image& page) = 0;
+};
+
+}  // namespace sheaf
+
+#endif  // SHEAF_PREPROCESSOR_H_

@@ -1,0 +1,210 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include <tesseract/baseapi.h>
+#include <tesseract/ocrclass.h>
+#include <tesseract/osdetect.h>
+#include <tesseract/resultiterator.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <sstream>
+
+#include "adapters/tesseract/tesseract.h"
+
+namespace sheaf::tesseract_adapter {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+const char* DataPath(const OcrOptions& o) { return o.data_path.empty() ? nullptr : o.data_path.c_str(); }
+
+// Folder Tesseract loads models from (for describing them).
+std::string ResolvedDataPath(tesseract::TessBaseAPI& api) {
+  const char* p = api.GetDatapath();
+  return p != nullptr ? p : "";
+}
+
+std::string ModelFingerprint(const std::string& dir, const std::string& languages) {
+  std::ostringstream out;
+  std::stringstream ss(languages);
+  std::string lang;
+  while (std::getline(ss, lang, '+')) {
+    std::error_code ec;
+    fs::path f = fs::path(dir) / (lang + ".traineddata");
+    auto size = fs::file_size(f, ec);
+    out << lang << ":" << (ec ? 0 : size) << ";";
+  }
+  return out.str();
+}
+
+void Quieten(tesseract::TessBaseAPI& api) {
+  api.SetVariable("debug_file", "/dev/null");
+}
+
+class TesseractEngine : public OcrEngine {
+ public:
+  explicit TesseractEngine(OcrOptions options) : options_(std::move(options)) {}
+
+  Status Init() {
+    if (api_.Init(DataPath(options_), options_.languages.c_str(), tesseract::OEM_LSTM_ONLY) != 0) {
+      return {ErrorCode::kUnavailable,
+              "Tesseract cannot load language data '" + options_.languages + "'" +
+                  (options_.data_path.empty() ? "" : " from " + options_.data_path) +
+                  " (install tesseract-ocr-" + options_.languages + ")"};
+    }
+    Quieten(api_);
+    api_.SetPageSegMode(static_cast<tesseract::PageSegMode>(options_.page_segmentation_mode));
+    identity_ = "tesseract " + std::string(api_.Version()) + ";oem=1;psm=" +
+                std::to_string(options_.page_segmentation_mode) + ";lang=" + options_.languages +
+                ";models=" + ModelFingerprint(ResolvedDataPath(api_), options_.languages);
+    return Status::Ok();
+  }
+
+  Result<OcrPage> Recognize(const Image& image, int timeout_ms) override {
+    if (image.empty() || image.channels != 1) {
+      return Status(ErrorCode::kInvalidArgument, "OCR needs a non-empty 8-bit gray image");
+    }
+    api_.SetImage(image.pixels.data(), image.width, image.height, 1, image.width);
+    api_.SetSourceResolution(image.dpi > 0 ? image.dpi : 300);
+    tesseract::ETEXT_DESC monitor;
+    monitor.set_deadline_msecs(timeout_ms);
+    int rc = api_.Recognize(&monitor);
+    if (monitor.deadline_exceeded()) {
+      api_.Clear();
+      return Status(ErrorCode::kLimitExceeded,
+                    "OCR took longer than the limit of " + std::to_string(timeout_ms / 1000.0) +
+                        " s per page");
+    }
+    if (rc != 0) {
+      api_.Clear();
+      return Status(ErrorCode::kOcrFailed, "Tesseract failed to recognise the page");
+    }
+    OcrPage page;
+    std::unique_ptr<tesseract::ResultIterator> it(api_.GetIterator());
+    double conf_sum = 0;
+    std::size_t n = 0;
+    if (it != nullptr && !it->Empty(tesseract::RIL_WORD)) {
+      do {
+        if (it->Empty(tesseract::RIL_WORD)) continue;
+        if (page.blocks.empty() || it->IsAtBeginningOf(tesseract::RIL_BLOCK)) {
+          page.blocks.emplace_back();
+        }
+        Block& block = page.blocks.back();
+        if (block.lines.empty() || it->IsAtBeginningOf(tesseract::RIL_TEXTLINE)) {
+          block.lines.emplace_back();
+        }
+        Line& line = block.lines.back();
+        std::unique_ptr<char[]> text(it->GetUTF8Text(tesseract::RIL_WORD));
+        if (text == nullptr || text[0] == '\0') continue;
+        Word w;
+        w.text = text.get();
+        int l = 0, t = 0, r = 0, b = 0;
+        it->BoundingBox(tesseract::RIL_WORD, &l, &t, &r, &b);
+        w.bbox = {l, t, r, b};
+        w.confidence = std::clamp(it->Confidence(tesseract::RIL_WORD) / 100.0, 0.0, 1.0);
+        conf_sum += w.confidence;
+        ++n;
+        line.bbox = line.bbox.Union(w.bbox);
+        block.bbox = block.bbox.Union(w.bbox);
+        line.words.push_back(std::move(w));
+      } while (it->Next(tesseract::RIL_WORD));
+    }
+    it.reset();
+    api_.Clear();
+    // Drop lines and blocks that ended up without words.
+    for (Block& b : page.blocks) {
+      std::erase_if(b.lines, [](const Line& l) { return l.words.empty(); });
+    }
+    std::erase_if(page.blocks, [](const Block& b) { return b.lines.empty(); });
+    page.mean_confidence = n > 0 ? conf_sum / static_cast<double>(n) : 0.0;
+    return page;
+  }
+
+  std::string CacheIdentity() const override { return identity_; }
+
+ private:
+  OcrOptions options_;
+  tesseract::TessBaseAPI api_;
+  std::string identity_;
+};
+
+class TesseractOsd : public OrientationDetector {
+ public:
+  explicit TesseractOsd(OcrOptions options) : options_(std::move(options)) {}
+
+  Status Init() {
+    if (api_.Init(DataPath(options_), "osd", tesseract::OEM_TESSERACT_ONLY) != 0) {
+      return {ErrorCode::kUnavailable,
+              "Tesseract cannot load osd.traineddata (install tesseract-ocr-osd)"};
+    }
+    Quieten(api_);
+    api_.SetPageSegMode(tesseract::PSM_OSD_ONLY);
+    return Status::Ok();
+  }
+
+  Result<Orientation> Detect(const Image& gray) override {
+    if (gray.empty() || gray.channels != 1) {
+      return Status(ErrorCode::kInvalidArgument, "OSD needs a non-empty 8-bit gray image");
+    }
+    api_.SetImage(gray.pixels.data(), gray.width, gray.height, 1, gray.width);
+    api_.SetSourceResolution(gray.dpi > 0 ? gray.dpi : 300);
+    int deg = 0;
+    float conf = 0;
+    const char* script = nullptr;
+    float script_conf = 0;
+    bool ok = api_.DetectOrientationScript(&deg, &conf, &script, &script_conf);
+    api_.Clear();
+    if (!ok) return Status(ErrorCode::kUnavailable, "too little text to detect orientation");
+    // Tesseract reports the page's orientation counter-clockwise; the correction is the same
+    // angle applied clockwise.
+    Orientation o;
+    o.degrees = ((deg % 360) + 360) % 360;
+    o.confidence = conf;
+    return o;
+  }
+
+ private:
+  OcrOptions options_;
+  tesseract::TessBaseAPI api_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<OcrEngine>> MakeEngine(const OcrOptions& options) {
+  auto engine = std::make_unique<TesseractEngine>(options);
+  if (Status s = engine->Init(); !s.ok()) return s;
+  return std::unique_ptr<OcrEngine>(std::move(engine));
+}
+
+Result<std::unique_ptr<OrientationDetector>> MakeOrientationDetector(const OcrOptions& options) {
+  auto osd = std::make_unique<TesseractOsd>(options);
+  if (Status s = osd->Init(); !s.ok()) return s;
+  return std::unique_ptr<OrientationDetector>(std::move(osd));
+}
+
+std::string Version() { return tesseract::TessBaseAPI::Version(); }
+
+std::string LanguageDataDescription(const OcrOptions& options) {
+  tesseract::TessBaseAPI api;
+  if (api.Init(DataPath(options), options.languages.c_str(), tesseract::OEM_LSTM_ONLY) != 0) {
+    return "unavailable";
+  }
+  std::string dir = ResolvedDataPath(api);
+  std::ostringstream out;
+  std::stringstream ss(options.languages);
+  std::string lang;
+  bool first = true;
+  while (std::getline(ss, lang, '+')) {
+    std::error_code ec;
+    auto size = fs::file_size(fs::path(dir) / (lang + ".traineddata"), ec);
+    if (!first) out << ", ";
+    first = false;
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.1f MB", ec ? 0.0 : static_cast<double>(size) / 1e6);
+    out << lang << " (" << buf << ")";
+  }
+  out << " in " << dir;
+  return out.str();
+}
+
+}  // namespace sheaf::tesseract_adapter

@@ -1,0 +1,472 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "app/commands.h"
+
+#include <unistd.h>
+
+#include <spdlog/spdlog.h>
+
+#include <CLI/CLI.hpp>
+#include <atomic>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <mutex>
+#include <sstream>
+#include <thread>
+
+#include "app/composition.h"
+#include "app/table.h"
+#include "cache/ocr_cache.h"
+#include "core/files.h"
+#include "core/result_json.h"
+#include "eval/ocr_eval.h"
+
+namespace sheaf::app {
+
+namespace {
+
+namespace fs = std::filesystem;
+using ojson = nlohmann::ordered_json;
+
+constexpr int kExitOk = 0;
+constexpr int kExitFailed = 1;
+constexpr int kExitUsage = 2;
+
+// Options shared by the commands that run the pipeline.
+struct PipelineFlags {
+  Config config;
+  int jobs = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  double max_file_mb = 50;
+  double max_megapixels = 100;
+  double ocr_timeout_s = 60;
+  bool no_cache = false;
+  bool no_orientation = false;
+  bool no_deskew = false;
+  bool no_background = false;
+
+  void Add(CLI::App* cmd) {
+    cmd->add_option("--jobs,-j", jobs, "Worker threads (default: number of cores)")
+        ->check(CLI::Range(1, 256));
+    cmd->add_option("--data-dir", config.data_dir, "Folder for caches and models")
+        ->capture_default_str();
+    cmd->add_option("--lang", config.ocr.languages, "Tesseract languages, e.g. eng or eng+deu")
+        ->capture_default_str();
+    cmd->add_option("--tessdata", config.ocr.data_path, "Tesseract language data folder");
+    cmd->add_option("--max-file-mb", max_file_mb, "Largest accepted file in MiB")
+        ->capture_default_str()->check(CLI::PositiveNumber);
+    cmd->add_option("--max-pages", config.limits.max_pages, "Most pages per document")
+        ->capture_default_str()->check(CLI::Range(1, 100000));
+    cmd->add_option("--max-megapixels", max_megapixels, "Most megapixels per page")
+        ->capture_default_str()->check(CLI::PositiveNumber);
+    cmd->add_option("--pdf-dpi", config.limits.pdf_render_dpi, "Resolution for rendering PDF pages")
+        ->capture_default_str()->check(CLI::Range(36, 1200));
+    cmd->add_option("--ocr-timeout", ocr_timeout_s, "OCR time limit per page in seconds")
+        ->capture_default_str()->check(CLI::PositiveNumber);
+    cmd->add_flag("--no-ocr-cache", no_cache, "Do not read or write the OCR cache");
+    cmd->add_flag("--no-orientation", no_orientation, "Skip orientation detection");
+    cmd->add_flag("--no-deskew", no_deskew, "Skip deskewing");
+    cmd->add_flag("--no-background-norm", no_background, "Skip contrast normalisation");
+    cmd->add_option("--binarization", config.preprocess.binarization,
+                    "none (Tesseract thresholds), otsu or sauvola")
+        ->capture_default_str()->check(CLI::IsMember({"none", "otsu", "sauvola"}));
+    cmd->add_option("--text-height", config.preprocess.target_text_height_px,
+                    "Glyph height in pixels that pages are rescaled to")
+        ->capture_default_str()->check(CLI::Range(8.0, 100.0));
+  }
+
+  Config Finish() {
+    Config c = config;
+    c.limits.max_file_bytes = static_cast<std::uint64_t>(max_file_mb * 1024 * 1024);
+    c.limits.max_page_pixels = static_cast<std::uint64_t>(max_megapixels * 1e6);
+    c.limits.ocr_timeout_ms = static_cast<int>(ocr_timeout_s * 1000);
+    c.ocr_cache = !no_cache;
+    c.preprocess.detect_orientation = !no_orientation;
+    c.preprocess.deskew = !no_deskew;
+    c.preprocess.normalize_background = !no_background;
+    return c;
+  }
+};
+
+std::string Fixed(double v, int places) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.*f", places, v);
+  return buf;
+}
+
+class Progress {
+ public:
+  explicit Progress(std::size_t total) : total_(total), enabled_(::isatty(2) == 1) {}
+  void Update(std::size_t done) {
+    if (!enabled_ || total_ == 0) return;
+    constexpr int kWidth = 30;
+    int filled = static_cast<int>(kWidth * done / total_);
+    std::fprintf(stderr, "\r[%s%s] %zu/%zu documents", std::string(filled, '#').c_str(),
+                 std::string(kWidth - filled, ' ').c_str(), done, total_);
+    if (done == total_) std::fprintf(stderr, "\r\033[K");
+    std::fflush(stderr);
+  }
+
+ private:
+  std::size_t total_;
+  bool enabled_;
+};
+
+struct Pipeline {
+  std::unique_ptr<Loader> loader;
+  std::unique_ptr<Cache> cache_store;
+  std::unique_ptr<OcrCache> ocr_cache;
+  std::unique_ptr<Processor> processor;
+};
+
+Result<Pipeline> BuildPipeline(const Config& config, int jobs, const std::string& type_hint) {
+  Pipeline p;
+  p.loader = MakeLoader(config.limits);
+  if (config.ocr_cache) {
+    Result<std::unique_ptr<Cache>> store = MakeOcrCacheStore(config);
+    if (!store.ok()) return store.status();
+    p.cache_store = std::move(store).value();
+  }
+  p.ocr_cache = std::make_unique<OcrCache>(p.cache_store.get());
+  p.processor = std::make_unique<Processor>(*p.loader, MakeWorkerToolsFactory(config),
+                                            config.ocr_cache ? p.ocr_cache.get() : nullptr,
+                                            ProcessorOptions{jobs, type_hint});
+  return p;
+}
+
+int RunProcess(PipelineFlags& flags, const std::vector<std::string>& inputs,
+               const std::string& mode, bool with_text, const std::string& type_hint) {
+  Config config = flags.Finish();
+  Result<Pipeline> pipeline = BuildPipeline(config, flags.jobs, type_hint);
+  if (!pipeline.ok()) {
+    std::cerr << "sheaf: " << pipeline.status().message() << "\n";
+    return kExitFailed;
+  }
+  std::vector<std::string> paths = ExpandInputs(inputs);
+  if (paths.empty()) {
+    std::cerr << "sheaf: no input files found\n";
+    return kExitFailed;
+  }
+  JsonOptions json_options{with_text};
+  bool any_failed = false;
+  Progress progress(paths.size());
+  Table table({"#", "source", "status", "format", "pages", "words", "ocr conf", "ms", "detail"});
+  ojson all = ojson::array();
+  std::size_t completed = 0;
+  pipeline->processor->Run(paths, [&](std::size_t index, Document&& doc) {
+    if (doc.status == DocumentStatus::kFailed) {
+      any_failed = true;
+      spdlog::warn("{}", doc.error.message());
+    }
+    if (mode == "jsonl") {
+      std::cout << DocumentToJson(doc, json_options).dump() << "\n" << std::flush;
+    } else if (mode == "json") {
+      all.push_back(DocumentToJson(doc, json_options));
+    } else {
+      std::size_t words = 0;
+      double conf = 0;
+      int ocr_pages = 0;
+      for (const Page& p : doc.pages) {
+        words += p.WordCount();
+        if (p.source == PageSource::kOcr) {
+          conf += p.ocr_confidence;
+          ++ocr_pages;
+        }
+      }
+      std::string detail = doc.status == DocumentStatus::kFailed
+                               ? std::string(ErrorCodeName(doc.error.code()))
+                               : "";
+      table.AddRow({std::to_string(index + 1), TruncateLeft(doc.source, 48),
+                    std::string(DocumentStatusName(doc.status)), doc.format,
+                    std::to_string(doc.pages.size()), std::to_string(words),
+                    ocr_pages ? Fixed(conf / ocr_pages, 2) : "-",
+                    Fixed(doc.timings_ms["total"], 0), detail});
+    }
+    progress.Update(++completed);
+  });
+  if (mode == "json") std::cout << all.dump(2) << "\n";
+  if (mode == "table") {
+    std::cout << table.Render();
+    if (pipeline->ocr_cache) {
+      std::cout << "\nOCR cache: " << pipeline->ocr_cache->hits() << " hits, "
+                << pipeline->ocr_cache->misses() << " misses\n";
+    }
+  }
+  return any_failed ? kExitFailed : kExitOk;
+}
+
+int RunVersion() {
+  Versions v = GetVersions(OcrOptions{});
+  std::cout << "sheaf " << v.sheaf << "\n"
+            << "tesseract " << v.tesseract << "\n"
+            << "leptonica " << v.leptonica << "\n"
+            << "poppler " << v.poppler << "\n"
+            << "language data: " << v.language_data << "\n";
+  return kExitOk;
+}
+
+// Runs `tesseract IMAGE - --oem 1 [tsv]` (the unassisted baseline) and returns its output.
+Result<std::string> RunTesseractCli(const std::string& image, bool tsv) {
+  std::string quoted = "'";
+  for (char c : image) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  quoted += "'";
+  std::string cmd = "tesseract " + quoted + " - --oem 1" + (tsv ? " tsv" : "") + " 2>/dev/null";
+  FILE* pipe = ::popen(cmd.c_str(), "r");
+  if (pipe == nullptr) return Status(ErrorCode::kUnavailable, "cannot run tesseract");
+  std::string out;
+  char buf[4096];
+  std::size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, pipe)) > 0) out.append(buf, n);
+  int rc = ::pclose(pipe);
+  if (rc != 0) return Status(ErrorCode::kUnavailable, "tesseract exited with " + std::to_string(rc));
+  return out;
+}
+
+// Reading-order text of a word list grouped by Tesseract's own line order.
+std::string WordsText(const std::vector<eval::BoxedText>& words) {
+  std::string out;
+  for (const auto& w : words) out += w.text + " ";
+  return out;
+}
+
+int RunEvalOcr(PipelineFlags& flags, const std::string& dataset, bool baseline, int limit,
+               const std::string& out_path) {
+  std::ifstream manifest(dataset + "/manifest.jsonl");
+  if (!manifest) {
+    std::cerr << "sheaf: " << dataset << "/manifest.jsonl: cannot open\n";
+    return kExitUsage;
+  }
+  struct Item {
+    std::string name, image, truth_text;
+    std::vector<eval::BoxedText> truth_lines;
+  };
+  std::vector<Item> items;
+  bool sroie = false;
+  std::string line;
+  while (std::getline(manifest, line)) {
+    if (line.empty()) continue;
+    nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
+    if (!j.is_object() || !j.contains("image") || !j["image"].is_string()) continue;
+    Item item;
+    item.image = dataset + "/" + j["image"].get<std::string>();
+    item.name = fs::path(item.image).stem().string();
+    Status st(ErrorCode::kNotFound, "no ground truth (ground_truth or box) in the manifest");
+    if (j.contains("ground_truth") && j["ground_truth"].is_string()) {
+      Result<std::string> hocr =
+          ReadFileLimited(dataset + "/" + j["ground_truth"].get<std::string>(), 64 << 20);
+      Result<std::vector<eval::BoxedText>> lines =
+          hocr.ok() ? eval::HocrLines(*hocr) : Result<std::vector<eval::BoxedText>>(hocr.status());
+      st = lines.status();
+      if (lines.ok()) item.truth_lines = std::move(lines).value();
+    } else if (j.contains("box") && j["box"].is_string()) {
+      sroie = true;
+      Result<std::string> csv =
+          ReadFileLimited(dataset + "/" + j["box"].get<std::string>(), 64 << 20);
+      st = csv.status();
+      if (csv.ok()) item.truth_lines = eval::SroieLines(*csv);
+    }
+    if (!st.ok()) {
+      std::cerr << "sheaf: " << item.image << ": " << st.message() << "\n";
+      continue;
+    }
+    for (const auto& l : item.truth_lines) item.truth_text += l.text + "\n";
+    items.push_back(std::move(item));
+    if (limit > 0 && static_cast<int>(items.size()) >= limit) break;
+  }
+  if (items.empty()) {
+    std::cerr << "sheaf: no evaluable items in " << dataset << "\n";
+    return kExitUsage;
+  }
+  // SROIE transcripts are upper case as printed; compare case-insensitively there.
+  eval::TextNormalization norm{sroie};
+
+  Config config = flags.Finish();
+  Result<Pipeline> pipeline = BuildPipeline(config, flags.jobs, "");
+  if (!pipeline.ok()) {
+    std::cerr << "sheaf: " << pipeline.status().message() << "\n";
+    return kExitFailed;
+  }
+  std::vector<std::string> paths;
+  for (const Item& it : items) paths.push_back(it.image);
+  const std::size_t n = items.size();
+  // [0] line-aligned, [1] reading order
+  std::vector<eval::CerSample> sheaf_cer[2], base_cer[2];
+  for (int m = 0; m < 2; ++m) {
+    sheaf_cer[m].resize(n);
+    base_cer[m].resize(n);
+  }
+  auto score = [&](std::vector<eval::CerSample>* out, std::size_t i,
+                   const std::vector<eval::BoxedText>& words) {
+    out[0][i] = eval::AlignedCer(items[i].truth_lines, words, norm);
+    std::string truth = eval::NormalizeForCer(items[i].truth_text, norm);
+    out[1][i].truth_chars = eval::CodePoints(truth);
+    out[1][i].edits = eval::EditDistance(truth, eval::NormalizeForCer(WordsText(words), norm));
+  };
+  auto t0 = std::chrono::steady_clock::now();
+  bool failed = false;
+  Progress progress(n);
+  std::size_t completed = 0;
+  pipeline->processor->Run(paths, [&](std::size_t i, Document&& doc) {
+    if (doc.status == DocumentStatus::kFailed) {
+      std::cerr << "sheaf: " << doc.error.message() << "\n";
+      failed = true;
+    }
+    std::vector<eval::BoxedText> words;
+    for (const Page& p : doc.pages) {
+      for (const Block& b : p.blocks)
+        for (const Line& l : b.lines)
+          for (const Word& w : l.words) {
+            words.push_back({ToSourceBox(p.preprocess, p.width, p.height, w.bbox), w.text});
+          }
+    }
+    score(sheaf_cer, i, words);
+    progress.Update(++completed);
+  });
+  double sheaf_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  double base_s = 0;
+  if (baseline) {
+    auto t1 = std::chrono::steady_clock::now();
+    std::atomic<std::size_t> next{0};
+    std::mutex err_mu;
+    std::vector<std::thread> threads;
+    for (int k = 0; k < flags.jobs; ++k) {
+      threads.emplace_back([&] {
+        for (std::size_t i; (i = next.fetch_add(1)) < n;) {
+          Result<std::string> tsv = RunTesseractCli(items[i].image, true);
+          if (!tsv.ok()) {
+            std::lock_guard<std::mutex> lock(err_mu);
+            std::cerr << "sheaf: baseline " << items[i].image << ": " << tsv.status().message()
+                      << "\n";
+          }
+          score(base_cer, i, eval::TesseractTsvWords(tsv.ok() ? *tsv : ""));
+        }
+      });
+    }
+    for (auto& t : threads) t.join();
+    base_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count();
+  }
+
+  std::vector<std::string> header{"page", "truth chars", "sheaf CER"};
+  if (baseline) header.push_back("tesseract CER");
+  header.push_back("sheaf text CER");
+  if (baseline) header.push_back("tesseract text CER");
+  Table table(header);
+  auto pct = [](double v) { return Fixed(100 * v, 2) + "%"; };
+  ojson per = ojson::array();
+  for (std::size_t i = 0; i < n; ++i) {
+    std::vector<std::string> row{items[i].name, std::to_string(sheaf_cer[0][i].truth_chars),
+                                 pct(sheaf_cer[0][i].cer())};
+    if (baseline) row.push_back(pct(base_cer[0][i].cer()));
+    row.push_back(pct(sheaf_cer[1][i].cer()));
+    if (baseline) row.push_back(pct(base_cer[1][i].cer()));
+    table.AddRow(row);
+    ojson j{{"page", items[i].name},
+            {"truth_chars", sheaf_cer[0][i].truth_chars},
+            {"sheaf_cer", sheaf_cer[0][i].cer()},
+            {"sheaf_text_cer", sheaf_cer[1][i].cer()}};
+    if (baseline) {
+      j["tesseract_cer"] = base_cer[0][i].cer();
+      j["tesseract_text_cer"] = base_cer[1][i].cer();
+    }
+    per.push_back(j);
+  }
+  std::vector<std::string> total{"ALL (micro)", "", pct(eval::MicroCer(sheaf_cer[0]))};
+  if (baseline) total.push_back(pct(eval::MicroCer(base_cer[0])));
+  total.push_back(pct(eval::MicroCer(sheaf_cer[1])));
+  if (baseline) total.push_back(pct(eval::MicroCer(base_cer[1])));
+  table.AddRow(total);
+  std::cout << table.Render();
+  std::cout << "\nCER: line-aligned (each recognised word matched to the truth line under it);\n"
+               "text CER: whole page in reading order. "
+            << (norm.fold_case ? "Case-insensitive. " : "Case-sensitive. ") << "\n";
+  std::cout << "sheaf: " << Fixed(sheaf_s, 1) << " s";
+  if (baseline) std::cout << "; tesseract CLI: " << Fixed(base_s, 1) << " s";
+  std::cout << " (" << flags.jobs << " jobs)\n";
+  if (!out_path.empty()) {
+    ojson report{{"dataset", dataset},
+                 {"pages", n},
+                 {"case_insensitive", norm.fold_case},
+                 {"sheaf_cer", eval::MicroCer(sheaf_cer[0])},
+                 {"sheaf_text_cer", eval::MicroCer(sheaf_cer[1])},
+                 {"sheaf_seconds", sheaf_s}};
+    if (baseline) {
+      report["tesseract_cer"] = eval::MicroCer(base_cer[0]);
+      report["tesseract_text_cer"] = eval::MicroCer(base_cer[1]);
+      report["tesseract_seconds"] = base_s;
+    }
+    report["per_page"] = per;
+    std::ofstream out(out_path);
+    out << report.dump(2) << "\n";
+  }
+  return failed ? kExitFailed : kExitOk;
+}
+
+}  // namespace
+
+int RunCli(int argc, char** argv) {
+  spdlog::set_pattern("sheaf: %l: %v");
+  CLI::App app{"Sheaf: intelligent document processing", "sheaf"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", [] { return GetVersions(OcrOptions{}).sheaf; });
+
+  PipelineFlags process_flags;
+  std::vector<std::string> inputs;
+  bool jsonl = false, json = false, table = false, with_text = false;
+  std::string type_hint = "auto";
+  CLI::App* process = app.add_subcommand("process", "Process files and folders");
+  process->add_option("PATH", inputs, "Files or folders (searched recursively)")->required();
+  auto* f_jsonl = process->add_flag("--jsonl", jsonl, "One JSON object per document per line");
+  auto* f_json = process->add_flag("--json", json, "One JSON array of all documents");
+  auto* f_table = process->add_flag("--table", table, "A human-readable table (default)");
+  f_jsonl->excludes(f_json)->excludes(f_table);
+  f_json->excludes(f_table);
+  process->add_flag("--text", with_text, "Include words, lines and page text in JSON");
+  process->add_option("--type", type_hint, "Document type: auto or a schema name")
+      ->capture_default_str()
+      ->check([](const std::string& v) {
+        bool ok = !v.empty() && std::all_of(v.begin(), v.end(), [](char c) {
+          return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+        });
+        return ok ? std::string() : "must be auto or a type name of [a-z0-9_-]";
+      });
+  process_flags.Add(process);
+
+  CLI::App* version = app.add_subcommand("version", "Print versions of Sheaf and its engines");
+
+  PipelineFlags eval_flags;
+  std::string dataset, out_path;
+  bool no_baseline = false;
+  int limit = 0;
+  CLI::App* eval_ocr = app.add_subcommand(
+      "eval-ocr", "Character error rate against a dataset with OCR ground truth");
+  eval_ocr->add_option("--dataset", dataset,
+                       "Folder with manifest.jsonl (scribeocr benchmark or SROIE)")
+      ->required();
+  eval_ocr->add_flag("--no-baseline", no_baseline, "Do not run the raw tesseract CLI baseline");
+  eval_ocr->add_option("--limit", limit, "Evaluate only the first N pages");
+  eval_ocr->add_option("--out", out_path, "Write the report as JSON here");
+  eval_flags.Add(eval_ocr);
+  eval_flags.no_cache = true;
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return kExitUsage;
+  }
+  if (process->parsed()) {
+    std::string mode = jsonl ? "jsonl" : json ? "json" : "table";
+    return RunProcess(process_flags, inputs, mode, with_text, type_hint);
+  }
+  if (version->parsed()) return RunVersion();
+  if (eval_ocr->parsed()) return RunEvalOcr(eval_flags, dataset, !no_baseline, limit, out_path);
+  return kExitUsage;
+}
+
+}  // namespace sheaf::app

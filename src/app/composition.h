@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+//
+// The composition root: the only code that names concrete adapters. Everything else receives
+// interfaces built here.
+#ifndef SHEAF_APP_COMPOSITION_H_
+#define SHEAF_APP_COMPOSITION_H_
+
+#include <memory>
+#include <string>
+
+#include "pipeline/loader.h"
+#include "pipeline/processor.h"
+#include "sheaf/cache.h"
+#include "sheaf/options.h"
+
+namespace sheaf::app {
+
+struct Config {
+  Limits limits;
+  PreprocessOptions preprocess;
+  OcrOptions ocr;
+  std::string data_dir = "sheaf-data";
+  bool ocr_cache = true;
+};
+
+// A loader that reads PDF (Poppler), PNG/JPEG/TIFF/WebP (Leptonica) and text.
+std::unique_ptr<Loader> MakeLoader(const Limits& limits);
+
+// Each call builds one worker's Tesseract engine, OSD detector and Leptonica preprocessor.
+WorkerToolsFactory MakeWorkerToolsFactory(const Config& config);
+
+// The OCR cache's store: a DiskCache under <data_dir>/cache/ocr.
+Result<std::unique_ptr<Cache>> MakeOcrCacheStore(const Config& config);
+
+// Must run first in main: makes the process run one single-threaded engine per worker (may
+// re-execute the program once to do so).
+void ConfigureProcess(char** argv);
+
+struct Versions {
+  std::string sheaf, tesseract, leptonica, poppler, language_data;
+};
+Versions GetVersions(const OcrOptions& ocr);
+
+}  // namespace sheaf::app
+
+#endif  // SHEAF_APP_COMPOSITION_H_

@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "cache/disk_cache.h"
+
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "core/files.h"
+#include "sheaf/hash.h"
+
+namespace sheaf {
+
+namespace fs = std::filesystem;
+
+// File layout: first line "sheaf-cache 1 <expiry unix seconds> <key length>", then the key,
+// then the value. The key is stored so that a hash collision can never return a wrong value.
+namespace {
+constexpr std::string_view kMagic = "sheaf-cache 1 ";
+
+std::int64_t NowSeconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+}  // namespace
+
+Result<std::unique_ptr<DiskCache>> DiskCache::Open(const std::string& dir) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) return Status(ErrorCode::kIoError, dir + ": cannot create cache folder: " + ec.message());
+  return std::unique_ptr<DiskCache>(new DiskCache(dir));
+}
+
+std::string DiskCache::PathFor(const std::string& key) const {
+  std::string h = Sha256Hex(key);
+  return dir_ + "/" + h.substr(0, 2) + "/" + h;
+}
+
+Result<std::optional<std::string>> DiskCache::Get(const std::string& key) {
+  std::string path = PathFor(key);
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::optional<std::string>();
+  std::string header;
+  if (!std::getline(in, header) || header.rfind(kMagic, 0) != 0) {
+    return Status(ErrorCode::kIoError, path + ": not a cache entry");
+  }
+  std::istringstream hs(header.substr(kMagic.size()));
+  std::int64_t expiry = 0;
+  std::size_t key_len = 0;
+  if (!(hs >> expiry >> key_len)) return Status(ErrorCode::kIoError, path + ": bad cache header");
+  if (expiry < NowSeconds()) {
+    std::error_code ec;
+    fs::remove(path, ec);
+    return std::optional<std::string>();
+  }
+  std::string stored_key(key_len, '\0');
+  if (!in.read(stored_key.data(), static_cast<std::streamsize>(key_len)) || stored_key != key) {
+    return std::optional<std::string>();
+  }
+  std::ostringstream value;
+  value << in.rdbuf();
+  return std::optional<std::string>(value.str());
+}
+
+Status DiskCache::Put(const std::string& key, std::string_view value, std::chrono::seconds ttl) {
+  std::string path = PathFor(key);
+  std::error_code ec;
+  fs::create_directories(fs::path(path).parent_path(), ec);
+  if (ec) return Status(ErrorCode::kIoError, path + ": " + ec.message());
+  std::string data(kMagic);
+  data += std::to_string(NowSeconds() + ttl.count()) + " " + std::to_string(key.size()) + "\n";
+  data += key;
+  data += value;
+  return WriteFileAtomic(path, data);
+}
+
+}  // namespace sheaf

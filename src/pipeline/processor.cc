@@ -1,0 +1,280 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "pipeline/processor.h"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <condition_variable>
+#include <mutex>
+#include <optional>
+#include <queue>
+#include <thread>
+
+namespace sheaf {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double MsSince(Clock::time_point t0) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+}
+
+struct DocState {
+  std::string path;
+  Clock::time_point started;
+  std::mutex reader_mu;  // serialises calls on `reader`
+  std::unique_ptr<DocumentReader> reader;
+  std::mutex result_mu;  // guards doc.pages, doc.timings_ms and error
+  Document doc;
+  Status error;
+  std::atomic<int> pages_left{0};
+  std::atomic<bool> failed{false};
+};
+
+struct Task {
+  std::size_t doc = 0;
+  int page = -1;  // -1: open the document
+  // Min-heap on (doc, page): earlier documents first, then their pages in order.
+  bool operator<(const Task& o) const {
+    return doc != o.doc ? doc > o.doc : page > o.page;
+  }
+};
+
+int Clamp(int v, int hi) { return std::clamp(v, 0, std::max(0, hi)); }
+
+}  // namespace
+
+void UnscaleBlocks(std::vector<Block>* blocks, double scale, int width, int height) {
+  auto map = [&](Box& b) {
+    if (scale != 1.0) {
+      b = {static_cast<int>(std::floor(b.x0 / scale)), static_cast<int>(std::floor(b.y0 / scale)),
+           static_cast<int>(std::ceil(b.x1 / scale)), static_cast<int>(std::ceil(b.y1 / scale))};
+    }
+    b = {Clamp(b.x0, width), Clamp(b.y0, height), Clamp(b.x1, width), Clamp(b.y1, height)};
+  };
+  for (Block& bl : *blocks) {
+    map(bl.bbox);
+    for (Line& l : bl.lines) {
+      map(l.bbox);
+      for (Word& w : l.words) map(w.bbox);
+    }
+  }
+}
+
+Processor::Processor(const Loader& loader, WorkerToolsFactory factory, OcrCache* cache,
+                     ProcessorOptions options)
+    : loader_(loader), factory_(std::move(factory)), cache_(cache), options_(std::move(options)) {}
+
+void Processor::Run(const std::vector<std::string>& paths, const DoneFn& done) {
+  const std::size_t n = paths.size();
+  const int jobs = std::max(1, options_.jobs);
+  const std::size_t window = static_cast<std::size_t>(jobs) * 2 + 1;
+
+  std::vector<std::unique_ptr<DocState>> states(n);
+  std::vector<char> finished(n, 0);  // guarded by mu
+  std::priority_queue<Task> tasks;   // guarded by mu
+  std::mutex mu;
+  std::condition_variable work_cv;
+  std::condition_variable done_cv;
+  bool stopping = false;  // guarded by mu
+
+  auto push = [&](Task t) {
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      tasks.push(t);
+    }
+    work_cv.notify_one();
+  };
+
+  auto finish = [&](std::size_t i) {
+    DocState& st = *states[i];
+    {
+      std::lock_guard<std::mutex> lock(st.result_mu);
+      if (st.failed.load()) {
+        st.doc.status = DocumentStatus::kFailed;
+        st.doc.error = st.error;
+        st.doc.pages.clear();
+      }
+      st.doc.timings_ms["total"] = MsSince(st.started);
+    }
+    {
+      std::lock_guard<std::mutex> lock(st.reader_mu);
+      st.reader.reset();
+    }
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      finished[i] = 1;
+    }
+    done_cv.notify_all();
+  };
+
+  auto fail = [&](DocState& st, const Status& s) {
+    std::lock_guard<std::mutex> lock(st.result_mu);
+    if (!st.failed.exchange(true)) st.error = s;
+  };
+
+  auto open_doc = [&](std::size_t i) {
+    DocState& st = *states[i];
+    Clock::time_point t0 = Clock::now();
+    st.started = t0;
+    Loader::Opened o = loader_.Open(st.path);
+    st.doc.sha256 = o.sha256;
+    st.doc.format = o.format == Format::kUnknown ? "" : std::string(FormatName(o.format));
+    st.doc.timings_ms["load"] = MsSince(t0);
+    if (!o.reader) {
+      fail(st, o.status);
+      finish(i);
+      return;
+    }
+    int pages = o.reader->page_count();
+    st.doc.pages.resize(static_cast<std::size_t>(pages));
+    st.reader = std::move(o.reader);
+    st.pages_left.store(pages);
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      for (int p = 0; p < pages; ++p) tasks.push(Task{i, p});
+    }
+    work_cv.notify_all();
+  };
+
+  auto page_task = [&](std::size_t i, int p, std::optional<Result<WorkerTools>>& tools) {
+    DocState& st = *states[i];
+    std::string where = st.path + ": page " + std::to_string(p + 1);
+    std::map<std::string, double> timings;
+    if (!st.failed.load()) {
+      Clock::time_point t0 = Clock::now();
+      Result<RawPage> raw = [&] {
+        std::lock_guard<std::mutex> lock(st.reader_mu);
+        return st.reader->ReadPage(p);
+      }();
+      timings["load"] = MsSince(t0);
+      Page page;
+      page.number = p + 1;
+      Status err;
+      if (!raw.ok()) {
+        err = raw.status();
+      } else if (raw->source != PageSource::kOcr) {
+        page.source = raw->source;
+        page.blocks = std::move(raw->blocks);
+        page.width = raw->width;
+        page.height = raw->height;
+        page.dpi = raw->dpi;
+        page.ocr_confidence = 1.0;
+      } else {
+        if (!tools.has_value()) tools = factory_();
+        if (!tools->ok()) {
+          err = Status(tools->status().code(), where + ": " + tools->status().message());
+        } else {
+          WorkerTools& wt = tools->value();
+          page.source = PageSource::kOcr;
+          page.dpi = raw->dpi;
+          Clock::time_point t1 = Clock::now();
+          Result<PreparedPage> prepared = wt.preprocessor->Prepare(raw->image);
+          raw->image = Image();  // free the decoded page early
+          timings["preprocess"] = MsSince(t1);
+          if (!prepared.ok()) {
+            err = Status(prepared.status().code(), where + ": " + prepared.status().message());
+          } else {
+            page.width = prepared->normalized.width;
+            page.height = prepared->normalized.height;
+            page.preprocess = prepared->record;
+            prepared->normalized = Image();
+            std::string key = OcrCache::Key(prepared->ocr_input, wt.engine->CacheIdentity());
+            std::optional<OcrPage> ocr;
+            if (cache_ != nullptr) ocr = cache_->Get(key);
+            page.ocr_cache_hit = ocr.has_value();
+            if (!ocr) {
+              Clock::time_point t2 = Clock::now();
+              Result<OcrPage> rec =
+                  wt.engine->Recognize(prepared->ocr_input, loader_.limits().ocr_timeout_ms);
+              timings["ocr"] = MsSince(t2);
+              if (!rec.ok()) {
+                err = Status(rec.status().code(), where + ": " + rec.status().message());
+              } else {
+                ocr = std::move(rec).value();
+                if (cache_ != nullptr) cache_->Put(key, *ocr);
+              }
+            }
+            if (ocr) {
+              page.blocks = std::move(ocr->blocks);
+              page.ocr_confidence = ocr->mean_confidence;
+              UnscaleBlocks(&page.blocks, page.preprocess.scale, page.width, page.height);
+            }
+          }
+        }
+      }
+      if (!err.ok()) {
+        fail(st, err);
+      } else {
+        std::lock_guard<std::mutex> lock(st.result_mu);
+        st.doc.pages[static_cast<std::size_t>(p)] = std::move(page);
+      }
+      std::lock_guard<std::mutex> lock(st.result_mu);
+      for (const auto& [k, v] : timings) st.doc.timings_ms[k] += v;
+    }
+    if (st.pages_left.fetch_sub(1) == 1) finish(i);
+  };
+
+  auto worker = [&] {
+    std::optional<Result<WorkerTools>> tools;
+    for (;;) {
+      Task t;
+      {
+        std::unique_lock<std::mutex> lock(mu);
+        work_cv.wait(lock, [&] { return stopping || !tasks.empty(); });
+        if (tasks.empty()) return;  // stopping and drained
+        t = tasks.top();
+        tasks.pop();
+      }
+      if (t.page < 0) {
+        open_doc(t.doc);
+      } else {
+        page_task(t.doc, t.page, tools);
+      }
+    }
+  };
+
+  std::size_t next_open = 0;
+  auto open_next = [&] {
+    if (next_open >= n) return;
+    auto st = std::make_unique<DocState>();
+    st->path = paths[next_open];
+    st->doc.source = paths[next_open];
+    if (!options_.type_hint.empty() && options_.type_hint != "auto") {
+      st->doc.document_type = {options_.type_hint, 1.0};
+    }
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      states[next_open] = std::move(st);
+    }
+    push(Task{next_open, -1});
+    ++next_open;
+  };
+  for (std::size_t k = 0; k < window && k < n; ++k) open_next();
+
+  std::vector<std::thread> threads;
+  threads.reserve(static_cast<std::size_t>(jobs));
+  for (int k = 0; k < jobs; ++k) threads.emplace_back(worker);
+
+  for (std::size_t i = 0; i < n; ++i) {
+    std::unique_ptr<DocState> st;
+    {
+      std::unique_lock<std::mutex> lock(mu);
+      done_cv.wait(lock, [&] { return finished[i] != 0; });
+      st = std::move(states[i]);
+    }
+    done(i, std::move(st->doc));
+    st.reset();
+    open_next();
+  }
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    stopping = true;
+  }
+  work_cv.notify_all();
+  for (std::thread& t : threads) t.join();
+}
+
+}  // namespace sheaf

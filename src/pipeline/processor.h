@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+//
+// The processor runs documents through load -> preprocess -> ocr with a pool of worker threads.
+// Work is scheduled per page, so one long PDF keeps every worker busy, and earlier documents'
+// pages go first, so results come out in input order without waiting on later inputs. At most
+// a window of documents is open at once, which bounds memory whatever the batch size.
+#ifndef SHEAF_PIPELINE_PROCESSOR_H_
+#define SHEAF_PIPELINE_PROCESSOR_H_
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cache/ocr_cache.h"
+#include "pipeline/loader.h"
+#include "sheaf/document.h"
+#include "sheaf/ocr_engine.h"
+#include "sheaf/preprocessor.h"
+
+namespace sheaf {
+
+// What one worker thread owns. Created lazily, once per thread, on the first page that needs
+// OCR (text-only batches never load a model).
+struct WorkerTools {
+  std::unique_ptr<Preprocessor> preprocessor;
+  std::unique_ptr<OcrEngine> engine;
+};
+using WorkerToolsFactory = std::function<Result<WorkerTools>()>;
+
+struct ProcessorOptions {
+  int jobs = 1;           // worker threads
+  std::string type_hint;  // "" or "auto": classify later; otherwise the document type to use
+};
+
+class Processor {
+ public:
+  // `loader` and `cache` must outlive the processor; `cache` may be null.
+  Processor(const Loader& loader, WorkerToolsFactory factory, OcrCache* cache,
+            ProcessorOptions options);
+
+  using DoneFn = std::function<void(std::size_t index, Document&& doc)>;
+  // Processes every path and calls `done` once per path, in input order, on the calling
+  // thread. A failing input yields a Document with status failed; it never stops the batch.
+  void Run(const std::vector<std::string>& paths, const DoneFn& done);
+
+ private:
+  const Loader& loader_;
+  WorkerToolsFactory factory_;
+  OcrCache* cache_;
+  ProcessorOptions options_;
+};
+
+// Maps boxes found on an image scaled by `scale` back to the unscaled page, clamped to it.
+void UnscaleBlocks(std::vector<Block>* blocks, double scale, int width, int height);
+
+}  // namespace sheaf
+
+#endif  // SHEAF_PIPELINE_PROCESSOR_H_
