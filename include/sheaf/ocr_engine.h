@@ -17,6 +17,9 @@ namespace sheaf {
 struct OcrPage {
   std::vector<Block> blocks;  // boxes in the pixels of the image given to Recognize
   double mean_confidence = 0;  // 0..1 over words; 0 when there are none
+  // True when the engine's layout analysis found most words in vertical lines: for Latin text,
+  // a page turned by 90 or 270 degrees.
+  bool sideways = false;
 };
 
 // NOT thread-safe: one instance per thread.

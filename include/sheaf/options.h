@@ -20,21 +20,31 @@ struct Limits {
 };
 
 struct PreprocessOptions {
-  bool detect_orientation = true;  // Tesseract OSD; a rotation is applied only when confident
-  double min_orientation_confidence = 2.0;  // OSD confidence needed to rotate
+  // Orientation: a page whose OCR confidence is below `orientation_check_below` is checked with
+  // Tesseract OSD; a rotation OSD proposes with at least `min_orientation_confidence` is tried
+  // and kept only when the rotated page reads with clearly higher confidence.
+  bool detect_orientation = true;
+  double orientation_check_below = 0.5;
+  double min_orientation_confidence = 0.3;
   bool deskew = true;
+  double min_skew_degrees = 0.3;   // smaller angles are left to Tesseract, which copes
   double max_skew_degrees = 10.0;  // larger measured angles are not trusted
   bool normalize_background = true;
   std::string binarization = "none";  // "none" (Tesseract thresholds), "otsu", "sauvola"
-  double target_text_height_px = 26;  // median glyph height Tesseract reads best
+  bool rescale = true;
+  double target_text_height_px = 20;  // median glyph height Tesseract reads best
+  double rescale_tolerance = 1.3;  // pages within this factor of the target stay as they are
   double min_scale = 0.35;
-  double max_scale = 3.0;
+  double max_scale = 2.0;
 };
 
 struct OcrOptions {
   std::string languages = "eng";  // Tesseract language codes joined with '+'
   std::string data_path;          // tessdata folder; empty = Tesseract's default
   int page_segmentation_mode = 3;  // Tesseract PSM (3 = automatic)
+  // Tesseract re-reads every doubtful line inverted (white on black). Pages rarely have such
+  // text, but receipts do (totals printed inverted), so it stays on as in Tesseract.
+  bool detect_inverted_text = true;
 };
 
 }  // namespace sheaf

@@ -17,7 +17,8 @@ struct Orientation {
   double confidence = 0;
 };
 
-// Detects page orientation. NOT thread-safe: one per worker thread.
+// Detects page orientation. NOT thread-safe: one per worker thread. Detectors err on pages with
+// little or unusual text (receipts), so callers verify a proposed rotation before keeping it.
 class OrientationDetector {
  public:
   virtual ~OrientationDetector() = default;
@@ -35,8 +36,10 @@ struct PreparedPage {
 class Preprocessor {
  public:
   virtual ~Preprocessor() = default;
+  // Turns `page` `rotation` degrees clockwise (0, 90, 180, 270), then deskews, measures the
+  // text size, normalises contrast, rescales and binarises as configured.
   // REQUIRES: !page.empty(). Errors: invalid_document when the image cannot be processed.
-  virtual Result<PreparedPage> Prepare(const Image& page) = 0;
+  virtual Result<PreparedPage> Prepare(const Image& page, int rotation) = 0;
 };
 
 }  // namespace sheaf

@@ -44,6 +44,7 @@ struct PipelineFlags {
   bool no_orientation = false;
   bool no_deskew = false;
   bool no_background = false;
+  bool no_rescale = false;
 
   void Add(CLI::App* cmd) {
     cmd->add_option("--jobs,-j", jobs, "Worker threads (default: number of cores)")
@@ -67,12 +68,18 @@ struct PipelineFlags {
     cmd->add_flag("--no-orientation", no_orientation, "Skip orientation detection");
     cmd->add_flag("--no-deskew", no_deskew, "Skip deskewing");
     cmd->add_flag("--no-background-norm", no_background, "Skip contrast normalisation");
+    cmd->add_flag("--inverted-text,!--no-inverted-text", config.ocr.detect_inverted_text,
+                  "Look for white-on-black text (Tesseract default)");
+    cmd->add_flag("--no-rescale", no_rescale, "Do not rescale pages to the target text height");
     cmd->add_option("--binarization", config.preprocess.binarization,
                     "none (Tesseract thresholds), otsu or sauvola")
         ->capture_default_str()->check(CLI::IsMember({"none", "otsu", "sauvola"}));
     cmd->add_option("--text-height", config.preprocess.target_text_height_px,
                     "Glyph height in pixels that pages are rescaled to")
         ->capture_default_str()->check(CLI::Range(8.0, 100.0));
+    cmd->add_option("--rescale-tolerance", config.preprocess.rescale_tolerance,
+                    "Rescale only when the text size is off by more than this factor")
+        ->capture_default_str()->check(CLI::Range(1.0, 10.0));
   }
 
   Config Finish() {
@@ -84,6 +91,7 @@ struct PipelineFlags {
     c.preprocess.detect_orientation = !no_orientation;
     c.preprocess.deskew = !no_deskew;
     c.preprocess.normalize_background = !no_background;
+    c.preprocess.rescale = !no_rescale;
     return c;
   }
 };
@@ -130,7 +138,10 @@ Result<Pipeline> BuildPipeline(const Config& config, int jobs, const std::string
   p.ocr_cache = std::make_unique<OcrCache>(p.cache_store.get());
   p.processor = std::make_unique<Processor>(*p.loader, MakeWorkerToolsFactory(config),
                                             config.ocr_cache ? p.ocr_cache.get() : nullptr,
-                                            ProcessorOptions{jobs, type_hint});
+                                            ProcessorOptions{
+                                                jobs, type_hint,
+                                                config.preprocess.orientation_check_below,
+                                                config.preprocess.min_orientation_confidence});
   return p;
 }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "app/composition.h"
 
+#include <malloc.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -32,14 +33,13 @@ WorkerToolsFactory MakeWorkerToolsFactory(const Config& config) {
     Result<std::unique_ptr<OcrEngine>> engine = tesseract_adapter::MakeEngine(config.ocr);
     if (!engine.ok()) return engine.status();
     tools.engine = std::move(engine).value();
-    std::unique_ptr<OrientationDetector> osd;
     if (config.preprocess.detect_orientation) {
       Result<std::unique_ptr<OrientationDetector>> d =
           tesseract_adapter::MakeOrientationDetector(config.ocr);
       if (!d.ok()) return d.status();
-      osd = std::move(d).value();
+      tools.orientation = std::move(d).value();
     }
-    tools.preprocessor = leptonica::MakePreprocessor(config.preprocess, std::move(osd));
+    tools.preprocessor = leptonica::MakePreprocessor(config.preprocess);
     return tools;
   };
 }
@@ -61,6 +61,13 @@ void ConfigureProcess(char** argv) {
     ::execv("/proc/self/exe", argv);
     // exec failed (no /proc): go on; only speed suffers.
   }
+  // Page images are allocated and freed by the megabyte, several times per page. glibc's
+  // defaults hand each large block straight back to the kernel and fault it in again on the
+  // next page, which cost a fifth of the CPU time on receipts: keep freed memory for reuse.
+  // Peak use is unchanged; memory is simply not returned between pages.
+  ::mallopt(M_MMAP_THRESHOLD, 1 << 30);
+  ::mallopt(M_TRIM_THRESHOLD, 256 << 20);
+  ::mallopt(M_TOP_PAD, 64 << 20);
   leptonica::SilenceDiagnostics();
 }
 

@@ -63,6 +63,90 @@ void UnscaleBlocks(std::vector<Block>* blocks, double scale, int width, int heig
   }
 }
 
+Result<OcrPage> Processor::CachedRecognize(WorkerTools& tools, const Image& image, bool* hit,
+                                           std::map<std::string, double>* timings) {
+  std::string key = OcrCache::Key(image, tools.engine->CacheIdentity());
+  if (cache_ != nullptr) {
+    if (std::optional<OcrPage> cached = cache_->Get(key)) {
+      *hit = true;
+      return std::move(*cached);
+    }
+  }
+  *hit = false;
+  Clock::time_point t0 = Clock::now();
+  Result<OcrPage> rec = tools.engine->Recognize(image, loader_.limits().ocr_timeout_ms);
+  (*timings)["ocr"] += MsSince(t0);
+  if (rec.ok() && cache_ != nullptr) cache_->Put(key, *rec);
+  return rec;
+}
+
+Status Processor::RecognizePage(WorkerTools& tools, const Image& image, Page* page,
+                                std::map<std::string, double>* timings) {
+  page->source = PageSource::kOcr;
+  page->dpi = image.dpi;
+  Clock::time_point t0 = Clock::now();
+  Result<PreparedPage> prepared = tools.preprocessor->Prepare(image, 0);
+  (*timings)["preprocess"] += MsSince(t0);
+  if (!prepared.ok()) return prepared.status();
+  bool hit = false;
+  Result<OcrPage> ocr = CachedRecognize(tools, prepared->ocr_input, &hit, timings);
+  if (!ocr.ok()) return ocr.status();
+
+  // Orientation. Candidates: 90 and 270 when Tesseract's layout analysis found the text running
+  // vertically; for a page that reads poorly, OSD's proposal (OSD runs on the rescaled page,
+  // where it is far more reliable than on small receipts). A candidate is kept only when the
+  // turned page reads with clearly higher confidence, so a wrong proposal costs time, never
+  // quality.
+  PreprocessRecord record = prepared->record;
+  std::vector<int> candidates;
+  if (ocr->sideways) {
+    candidates = {90, 270};
+  } else if (tools.orientation != nullptr &&
+             ocr->mean_confidence < options_.orientation_check_below) {
+    record.orientation_checked = true;
+    Clock::time_point t1 = Clock::now();
+    Result<Orientation> o = tools.orientation->Detect(prepared->ocr_input);
+    (*timings)["orientation"] += MsSince(t1);
+    if (o.ok()) {
+      record.rotation_confidence = o->confidence;
+      if (o->degrees != 0 && o->confidence >= options_.min_orientation_confidence) {
+        candidates.push_back(o->degrees);
+      }
+    }
+  }
+  if (!candidates.empty()) record.orientation_checked = true;
+  // Tesseract reads vertical lines fairly well, but upright text reads better still and gives
+  // an upright normalised page: a turned candidate only has to come close.
+  double best_conf = ocr->mean_confidence + (ocr->sideways ? -0.1 : 0.05);
+  for (int degrees : candidates) {
+    Clock::time_point t2 = Clock::now();
+    Result<PreparedPage> turned = tools.preprocessor->Prepare(image, degrees);
+    (*timings)["preprocess"] += MsSince(t2);
+    if (!turned.ok()) continue;
+    bool turned_hit = false;
+    Result<OcrPage> turned_ocr = CachedRecognize(tools, turned->ocr_input, &turned_hit, timings);
+    if (turned_ocr.ok() && !turned_ocr->blocks.empty() && !turned_ocr->sideways &&
+        turned_ocr->mean_confidence > best_conf) {
+      best_conf = turned_ocr->mean_confidence;
+      double conf = record.rotation_confidence;
+      prepared = std::move(turned);
+      ocr = std::move(turned_ocr);
+      hit = turned_hit;
+      record = prepared->record;
+      record.orientation_checked = true;
+      record.rotation_confidence = conf;
+    }
+  }
+  page->width = prepared->normalized.width;
+  page->height = prepared->normalized.height;
+  page->preprocess = record;
+  page->ocr_cache_hit = hit;
+  page->blocks = std::move(ocr->blocks);
+  page->ocr_confidence = ocr->mean_confidence;
+  UnscaleBlocks(&page->blocks, record.scale, page->width, page->height);
+  return Status::Ok();
+}
+
 Processor::Processor(const Loader& loader, WorkerToolsFactory factory, OcrCache* cache,
                      ProcessorOptions options)
     : loader_(loader), factory_(std::move(factory)), cache_(cache), options_(std::move(options)) {}
@@ -167,42 +251,8 @@ void Processor::Run(const std::vector<std::string>& paths, const DoneFn& done) {
         if (!tools->ok()) {
           err = Status(tools->status().code(), where + ": " + tools->status().message());
         } else {
-          WorkerTools& wt = tools->value();
-          page.source = PageSource::kOcr;
-          page.dpi = raw->dpi;
-          Clock::time_point t1 = Clock::now();
-          Result<PreparedPage> prepared = wt.preprocessor->Prepare(raw->image);
-          raw->image = Image();  // free the decoded page early
-          timings["preprocess"] = MsSince(t1);
-          if (!prepared.ok()) {
-            err = Status(prepared.status().code(), where + ": " + prepared.status().message());
-          } else {
-            page.width = prepared->normalized.width;
-            page.height = prepared->normalized.height;
-            page.preprocess = prepared->record;
-            prepared->normalized = Image();
-            std::string key = OcrCache::Key(prepared->ocr_input, wt.engine->CacheIdentity());
-            std::optional<OcrPage> ocr;
-            if (cache_ != nullptr) ocr = cache_->Get(key);
-            page.ocr_cache_hit = ocr.has_value();
-            if (!ocr) {
-              Clock::time_point t2 = Clock::now();
-              Result<OcrPage> rec =
-                  wt.engine->Recognize(prepared->ocr_input, loader_.limits().ocr_timeout_ms);
-              timings["ocr"] = MsSince(t2);
-              if (!rec.ok()) {
-                err = Status(rec.status().code(), where + ": " + rec.status().message());
-              } else {
-                ocr = std::move(rec).value();
-                if (cache_ != nullptr) cache_->Put(key, *ocr);
-              }
-            }
-            if (ocr) {
-              page.blocks = std::move(ocr->blocks);
-              page.ocr_confidence = ocr->mean_confidence;
-              UnscaleBlocks(&page.blocks, page.preprocess.scale, page.width, page.height);
-            }
-          }
+          Status s = RecognizePage(tools->value(), raw->image, &page, &timings);
+          if (!s.ok()) err = Status(s.code(), where + ": " + s.message());
         }
       }
       if (!err.ok()) {

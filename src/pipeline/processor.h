@@ -25,12 +25,15 @@ namespace sheaf {
 struct WorkerTools {
   std::unique_ptr<Preprocessor> preprocessor;
   std::unique_ptr<OcrEngine> engine;
+  std::unique_ptr<OrientationDetector> orientation;  // null: orientation is never checked
 };
 using WorkerToolsFactory = std::function<Result<WorkerTools>()>;
 
 struct ProcessorOptions {
   int jobs = 1;           // worker threads
   std::string type_hint;  // "" or "auto": classify later; otherwise the document type to use
+  double orientation_check_below = 0.5;     // see PreprocessOptions
+  double min_orientation_confidence = 0.3;  // see PreprocessOptions
 };
 
 class Processor {
@@ -45,6 +48,13 @@ class Processor {
   void Run(const std::vector<std::string>& paths, const DoneFn& done);
 
  private:
+  // Pre-processes and OCRs one image page into `page` (orientation check included).
+  Status RecognizePage(WorkerTools& tools, const Image& image, Page* page,
+                       std::map<std::string, double>* timings);
+  // OCR through the cache.
+  Result<OcrPage> CachedRecognize(WorkerTools& tools, const Image& image, bool* hit,
+                                  std::map<std::string, double>* timings);
+
   const Loader& loader_;
   WorkerToolsFactory factory_;
   OcrCache* cache_;

@@ -127,8 +127,17 @@ class ImageReader : public DocumentReader {
                         " header cannot be read (corrupt or truncated file)");
     }
     if (Status s = CheckDimensions(name_, index + 1, w, h, limits_); !s.ok()) return s;
-    PixPtr pix(format_ == Format::kTiff ? pixReadMemTiff(data, size, index)
-                                        : pixReadMem(data, size));
+    PixPtr pix;
+    if (format_ == Format::kTiff) {
+      pix.reset(pixReadMemTiff(data, size, index));
+    } else if (format_ == Format::kJpeg) {
+      // Luminance only: pages become gray anyway, and this skips the colour conversion. Corrupt
+      // or truncated data fails instead of yielding a half-grey page.
+      l_int32 warnings = 0;
+      pix.reset(pixReadMemJpeg(data, size, 0, 1, &warnings, L_JPEG_READ_LUMINANCE));
+    } else {
+      pix.reset(pixReadMem(data, size));
+    }
     if (!pix) {
       return Status(ErrorCode::kInvalidDocument,
                     where + ": the " + std::string(FormatName(format_)) +

@@ -20,9 +20,7 @@ namespace sheaf::leptonica {
 // white).
 std::shared_ptr<const DocumentOpener> MakeImageOpener();
 
-// `orientation` may be null (no orientation detection).
-std::unique_ptr<Preprocessor> MakePreprocessor(const PreprocessOptions& options,
-                                               std::unique_ptr<OrientationDetector> orientation);
+std::unique_ptr<Preprocessor> MakePreprocessor(const PreprocessOptions& options);
 
 // Encodes an 8-bit gray or RGB image. `format` is "png", "jpeg", "tiff" or "webp".
 Result<std::string> EncodeImage(const Image& image, const std::string& format);

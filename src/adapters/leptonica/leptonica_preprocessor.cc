@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 //
-// Page pre-processing with Leptonica. Order: gray -> orientation -> deskew -> measure text
-// height -> background (contrast) normalisation -> rescale -> optional binarisation.
+// Page pre-processing with Leptonica, in this order: gray -> quarter turns asked for ->
+// contrast (background) normalisation -> deskew -> glyph-size measurement -> rescale ->
+// optional binarisation.
+
 #include <algorithm>
 #include <cmath>
 #include <vector>
@@ -15,46 +17,33 @@ namespace {
 
 constexpr double kPi = 3.14159265358979323846;
 
-// Median height of the connected components that look like glyphs, in pixels of `gray`.
+// Median height of the connected components of `bin` that look like glyphs, in pixels.
 // Returns 0 when there are too few to measure.
-double MedianGlyphHeight(PIX* gray) {
-  // Work on a half-size copy of big pages: the measure stays accurate and costs a quarter.
-  double factor = 1.0;
-  PixPtr src(pixClone(gray));
-  if (static_cast<double>(pixGetWidth(gray)) * pixGetHeight(gray) > 8e6) {
-    factor = 2.0;
-    src.reset(pixScaleAreaMap(gray, 0.5f, 0.5f));
-    if (!src) return 0;
-  }
-  PixPtr norm(pixBackgroundNormSimple(src.get(), nullptr, nullptr));
-  if (!norm) return 0;
-  PixPtr bin(pixThresholdToBinary(norm.get(), 150));
-  if (!bin) return 0;
-  BoxaPtr boxes(pixConnCompBB(bin.get(), 8));
+double MedianGlyphHeight(PIX* bin) {
+  BoxaPtr boxes(pixConnCompBB(bin, 8));
   if (!boxes) return 0;
   int n = boxaGetCount(boxes.get());
-  int page_h = pixGetHeight(bin.get());
+  int page_h = pixGetHeight(bin);
   std::vector<int> heights;
   heights.reserve(static_cast<std::size_t>(n));
   for (int i = 0; i < n; ++i) {
     l_int32 x, y, w, h;
     if (boxaGetBoxGeometry(boxes.get(), i, &x, &y, &w, &h) != 0) continue;
     // Glyph-like: not specks, not rules or frames, not pictures.
-    if (h < 4 || h > page_h / 6 || w > 4 * h || w < 1) continue;
+    if (h < 6 || h > page_h / 6 || w > 4 * h || w < 2) continue;
     heights.push_back(h);
   }
-  if (heights.size() < 20) return 0;
+  if (heights.size() < 30) return 0;
   auto mid = heights.begin() + static_cast<std::ptrdiff_t>(heights.size() / 2);
   std::nth_element(heights.begin(), mid, heights.end());
-  return *mid * factor;
+  return *mid;
 }
 
 class LeptonicaPreprocessor : public Preprocessor {
  public:
-  LeptonicaPreprocessor(PreprocessOptions options, std::unique_ptr<OrientationDetector> orient)
-      : options_(std::move(options)), orientation_(std::move(orient)) {}
+  explicit LeptonicaPreprocessor(PreprocessOptions options) : options_(std::move(options)) {}
 
-  Result<PreparedPage> Prepare(const Image& page) override {
+  Result<PreparedPage> Prepare(const Image& page, int rotation) override {
     SilenceDiagnostics();
     PreparedPage out;
     PreprocessRecord& rec = out.record;
@@ -66,26 +55,32 @@ class LeptonicaPreprocessor : public Preprocessor {
     raw.reset();
     if (!pix) return Status(ErrorCode::kInvalidDocument, "page image cannot be made gray");
 
-    if (options_.detect_orientation && orientation_ != nullptr) {
-      rec.orientation_checked = true;
-      Result<Orientation> o = orientation_->Detect(Gray8ToImage(pix.get()));
-      if (o.ok()) {
-        rec.rotation_confidence = o->confidence;
-        if (o->degrees != 0 && o->confidence >= options_.min_orientation_confidence) {
-          PixPtr rotated(pixRotateOrth(pix.get(), o->degrees / 90));
-          if (rotated) {
-            pix = std::move(rotated);
-            rec.rotation = o->degrees;
-          }
-        }
-      }
+    int quads = ((rotation / 90) % 4 + 4) % 4;
+    if (quads != 0) {
+      PixPtr rotated(pixRotateOrth(pix.get(), quads));
+      if (!rotated) return Status(ErrorCode::kInternal, "page rotation failed");
+      pix = std::move(rotated);
+      rec.rotation = quads * 90;
     }
 
+    // Contrast normalisation first: it evens out shadows and faded thermal print, and the
+    // measurements below are more reliable on the normalised page.
+    if (options_.normalize_background) {
+      PixPtr norm(pixBackgroundNormSimple(pix.get(), nullptr, nullptr));
+      if (norm) {
+        pix = std::move(norm);
+        rec.background_normalized = true;
+      }
+    }
+    // One binary image serves both measurements (skew and glyph size).
+    PixPtr measure(pixThresholdToBinary(pix.get(), rec.background_normalized ? 150 : 128));
+    if (!measure) return Status(ErrorCode::kInternal, "binarisation failed");
+
     if (options_.deskew) {
-      PixPtr bin(pixConvertTo1(pix.get(), 160));
       l_float32 angle = 0, conf = 0;
-      if (bin && pixFindSkew(bin.get(), &angle, &conf) == 0 && conf >= 3.0f &&
-          std::fabs(angle) >= 0.1f && std::fabs(angle) <= options_.max_skew_degrees) {
+      if (pixFindSkew(measure.get(), &angle, &conf) == 0 && conf >= 3.0f &&
+          std::fabs(angle) >= options_.min_skew_degrees &&
+          std::fabs(angle) <= options_.max_skew_degrees) {
         PixPtr straight(pixRotate(pix.get(), static_cast<l_float32>(angle * kPi / 180.0),
                                   L_ROTATE_AREA_MAP, L_BRING_IN_WHITE, 0, 0));
         if (straight) {
@@ -97,23 +92,20 @@ class LeptonicaPreprocessor : public Preprocessor {
     out.normalized = Gray8ToImage(pix.get());
     out.normalized.dpi = page.dpi;
 
-    rec.text_height_px = MedianGlyphHeight(pix.get());
+    rec.text_height_px = MedianGlyphHeight(measure.get());
+    measure.reset();
     double scale = 1.0;
-    if (rec.text_height_px > 0) {
+    if (options_.rescale && rec.text_height_px > 0) {
       scale = options_.target_text_height_px / rec.text_height_px;
       scale = std::clamp(scale, options_.min_scale, options_.max_scale);
-      // Resampling costs a little sharpness: skip it when the size is already close.
-      if (scale > 0.8 && scale < 1.25) scale = 1.0;
+      // Resampling costs sharpness and time: only rescale text that is clearly too small or
+      // too large for Tesseract.
+      if (scale < options_.rescale_tolerance && scale > 1.0 / options_.rescale_tolerance) {
+        scale = 1.0;
+      }
     }
 
     PixPtr work(pixClone(pix.get()));
-    if (options_.normalize_background) {
-      PixPtr norm(pixBackgroundNormSimple(work.get(), nullptr, nullptr));
-      if (norm) {
-        work = std::move(norm);
-        rec.background_normalized = true;
-      }
-    }
     if (scale != 1.0) {
       auto s = static_cast<l_float32>(scale);
       PixPtr scaled(scale < 1.0 ? pixScaleAreaMap(work.get(), s, s)
@@ -153,14 +145,12 @@ class LeptonicaPreprocessor : public Preprocessor {
 
  private:
   PreprocessOptions options_;
-  std::unique_ptr<OrientationDetector> orientation_;
 };
 
 }  // namespace
 
-std::unique_ptr<Preprocessor> MakePreprocessor(const PreprocessOptions& options,
-                                               std::unique_ptr<OrientationDetector> orientation) {
-  return std::make_unique<LeptonicaPreprocessor>(options, std::move(orientation));
+std::unique_ptr<Preprocessor> MakePreprocessor(const PreprocessOptions& options) {
+  return std::make_unique<LeptonicaPreprocessor>(options);
 }
 
 }  // namespace sheaf::leptonica

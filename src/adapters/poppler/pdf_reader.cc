@@ -25,6 +25,37 @@ std::string Pixels(double n) {
   return buf;
 }
 
+Result<Image> Render(const poppler::page* page, double dpi) {
+  poppler::page_renderer renderer;
+  renderer.set_image_format(poppler::image::format_gray8);
+  renderer.set_render_hints(poppler::page_renderer::antialiasing |
+                            poppler::page_renderer::text_antialiasing);
+  poppler::image img = renderer.render_page(page, dpi, dpi);
+  if (!img.is_valid() || img.width() <= 0 || img.height() <= 0) {
+    return Status(ErrorCode::kInvalidDocument, " cannot be rendered (damaged content)");
+  }
+  Image out;
+  out.width = img.width();
+  out.height = img.height();
+  out.channels = 1;
+  out.dpi = static_cast<int>(std::lround(dpi));
+  out.pixels.resize(static_cast<std::size_t>(img.width()) * img.height());
+  const char* src = img.const_data();
+  for (int y = 0; y < img.height(); ++y) {
+    std::memcpy(out.pixels.data() + static_cast<std::size_t>(y) * img.width(),
+                src + static_cast<std::size_t>(y) * img.bytes_per_row(),
+                static_cast<std::size_t>(img.width()));
+  }
+  return out;
+}
+
+// Acrobat requires the end-of-file marker within the last 1024 bytes; a file without one was
+// cut short (Poppler would otherwise silently rebuild what it can of it).
+bool HasEofMarker(const std::string& bytes) {
+  std::size_t from = bytes.size() > 2048 ? bytes.size() - 2048 : 0;
+  return bytes.find("%%EOF", from) != std::string::npos;
+}
+
 class PdfReader : public DocumentReader {
  public:
   PdfReader(std::shared_ptr<const std::string> bytes, std::unique_ptr<poppler::document> doc,
@@ -90,28 +121,13 @@ class PdfReader : public DocumentReader {
       return out;
     }
 
-    poppler::page_renderer renderer;
-    renderer.set_image_format(poppler::image::format_gray8);
-    renderer.set_render_hints(poppler::page_renderer::antialiasing |
-                              poppler::page_renderer::text_antialiasing);
-    poppler::image img = renderer.render_page(page.get(), dpi, dpi);
-    if (!img.is_valid() || img.width() <= 0 || img.height() <= 0) {
-      return Status(ErrorCode::kInvalidDocument, where + " cannot be rendered (damaged content)");
-    }
+    Result<Image> img = Render(page.get(), dpi);
+    if (!img.ok()) return Status(img.status().code(), where + img.status().message());
     out.source = PageSource::kOcr;
-    out.image.width = img.width();
-    out.image.height = img.height();
-    out.image.channels = 1;
+    out.image = std::move(img).value();
     out.image.dpi = out.dpi;
-    out.image.pixels.resize(static_cast<std::size_t>(img.width()) * img.height());
-    const char* src = img.const_data();
-    for (int y = 0; y < img.height(); ++y) {
-      std::memcpy(out.image.pixels.data() + static_cast<std::size_t>(y) * img.width(),
-                  src + static_cast<std::size_t>(y) * img.bytes_per_row(),
-                  static_cast<std::size_t>(img.width()));
-    }
-    out.width = img.width();
-    out.height = img.height();
+    out.width = out.image.width;
+    out.height = out.image.height;
     return out;
   }
 
@@ -131,6 +147,10 @@ class PdfOpener : public DocumentOpener {
     std::call_once(once, [] { poppler::set_debug_error_function(Quiet, nullptr); });
     if (bytes->size() > static_cast<std::size_t>(INT32_MAX)) {
       return Status(ErrorCode::kLimitExceeded, name + ": too large for the PDF reader");
+    }
+    if (!HasEofMarker(*bytes)) {
+      return Status(ErrorCode::kInvalidDocument,
+                    name + ": the PDF is truncated (no %%EOF marker at its end)");
     }
     std::unique_ptr<poppler::document> doc(poppler::document::load_from_raw_data(
         bytes->data(), static_cast<int>(bytes->size())));
@@ -157,6 +177,16 @@ class PdfOpener : public DocumentOpener {
 }  // namespace
 
 std::shared_ptr<const DocumentOpener> MakePdfOpener() { return std::make_shared<PdfOpener>(); }
+
+Result<Image> RenderPdfPage(const std::string& bytes, int index, double dpi) {
+  std::unique_ptr<poppler::document> doc(
+      poppler::document::load_from_raw_data(bytes.data(), static_cast<int>(bytes.size())));
+  if (!doc || doc->is_locked()) return Status(ErrorCode::kInvalidDocument, "unreadable PDF");
+  if (index < 0 || index >= doc->pages()) return Status(ErrorCode::kInvalidArgument, "no such page");
+  std::unique_ptr<poppler::page> page(doc->create_page(index));
+  if (!page) return Status(ErrorCode::kInvalidDocument, "unreadable page");
+  return Render(page.get(), dpi);
+}
 
 std::string Version() { return poppler::version_string(); }
 

@@ -18,6 +18,9 @@ inline constexpr int kMinTextLayerAlnum = 10;
 
 std::shared_ptr<const DocumentOpener> MakePdfOpener();
 
+// Renders page `index` (0-based) of a PDF held in `bytes` as 8-bit gray at `dpi`.
+Result<Image> RenderPdfPage(const std::string& bytes, int index, double dpi);
+
 std::string Version();
 
 }  // namespace sheaf::poppler_adapter

@@ -54,8 +54,10 @@ class TesseractEngine : public OcrEngine {
     }
     Quieten(api_);
     api_.SetPageSegMode(static_cast<tesseract::PageSegMode>(options_.page_segmentation_mode));
+    api_.SetVariable("tessedit_do_invert", options_.detect_inverted_text ? "1" : "0");
     identity_ = "tesseract " + std::string(api_.Version()) + ";oem=1;psm=" +
                 std::to_string(options_.page_segmentation_mode) + ";lang=" + options_.languages +
+                ";invert=" + (options_.detect_inverted_text ? "1" : "0") +
                 ";models=" + ModelFingerprint(ResolvedDataPath(api_), options_.languages);
     return Status::Ok();
   }
@@ -83,11 +85,21 @@ class TesseractEngine : public OcrEngine {
     std::unique_ptr<tesseract::ResultIterator> it(api_.GetIterator());
     double conf_sum = 0;
     std::size_t n = 0;
+    std::size_t vertical_words = 0;
+    bool block_vertical = false;
     if (it != nullptr && !it->Empty(tesseract::RIL_WORD)) {
       do {
         if (it->Empty(tesseract::RIL_WORD)) continue;
         if (page.blocks.empty() || it->IsAtBeginningOf(tesseract::RIL_BLOCK)) {
           page.blocks.emplace_back();
+          tesseract::Orientation orientation = tesseract::ORIENTATION_PAGE_UP;
+          tesseract::WritingDirection direction = tesseract::WRITING_DIRECTION_LEFT_TO_RIGHT;
+          tesseract::TextlineOrder order = tesseract::TEXTLINE_ORDER_TOP_TO_BOTTOM;
+          float deskew = 0;
+          it->Orientation(&orientation, &direction, &order, &deskew);
+          block_vertical = direction == tesseract::WRITING_DIRECTION_TOP_TO_BOTTOM ||
+                           orientation == tesseract::ORIENTATION_PAGE_RIGHT ||
+                           orientation == tesseract::ORIENTATION_PAGE_LEFT;
         }
         Block& block = page.blocks.back();
         if (block.lines.empty() || it->IsAtBeginningOf(tesseract::RIL_TEXTLINE)) {
@@ -104,6 +116,7 @@ class TesseractEngine : public OcrEngine {
         w.confidence = std::clamp(it->Confidence(tesseract::RIL_WORD) / 100.0, 0.0, 1.0);
         conf_sum += w.confidence;
         ++n;
+        if (block_vertical) ++vertical_words;
         line.bbox = line.bbox.Union(w.bbox);
         block.bbox = block.bbox.Union(w.bbox);
         line.words.push_back(std::move(w));
@@ -117,6 +130,7 @@ class TesseractEngine : public OcrEngine {
     }
     std::erase_if(page.blocks, [](const Block& b) { return b.lines.empty(); });
     page.mean_confidence = n > 0 ? conf_sum / static_cast<double>(n) : 0.0;
+    page.sideways = 2 * vertical_words > n;
     return page;
   }
 
@@ -155,10 +169,10 @@ class TesseractOsd : public OrientationDetector {
     bool ok = api_.DetectOrientationScript(&deg, &conf, &script, &script_conf);
     api_.Clear();
     if (!ok) return Status(ErrorCode::kUnavailable, "too little text to detect orientation");
-    // Tesseract reports the page's orientation counter-clockwise; the correction is the same
-    // angle applied clockwise.
+    // Tesseract reports an angle whose clockwise correction is 360 minus it: a page turned 90
+    // degrees clockwise reports 90 and is made upright by turning it 270 degrees clockwise.
     Orientation o;
-    o.degrees = ((deg % 360) + 360) % 360;
+    o.degrees = (360 - ((deg % 360) + 360) % 360) % 360;
     o.confidence = conf;
     return o;
   }

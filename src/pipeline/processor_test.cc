@@ -1,0 +1,222 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "pipeline/processor.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <thread>
+
+#include "cache/disk_cache.h"
+#include "fixtures.h"
+
+namespace sheaf {
+namespace {
+
+// Fake documents: the text file's content names pages, e.g. "img img bad slow".
+// "img" is an image page whose single pixel value is the page's "content id" (from "imgN"),
+// "bad" fails to load, "slow" is an image that takes 200 ms to recognise.
+class FakeReader : public DocumentReader {
+ public:
+  explicit FakeReader(std::vector<std::string> pages) : pages_(std::move(pages)) {}
+  int page_count() const override { return static_cast<int>(pages_.size()); }
+  Result<RawPage> ReadPage(int index) override {
+    const std::string& p = pages_[static_cast<std::size_t>(index)];
+    if (p == "bad") return Status(ErrorCode::kInvalidDocument, "fake: page is corrupt");
+    RawPage page;
+    page.source = PageSource::kOcr;
+    page.image.width = 4;
+    page.image.height = 2;
+    page.image.channels = 1;
+    std::uint8_t id = p == "slow" ? 200 : static_cast<std::uint8_t>(p.size() > 3 ? p[3] : '0');
+    page.image.pixels.assign(8, id);
+    page.width = 4;
+    page.height = 2;
+    return page;
+  }
+
+ private:
+  std::vector<std::string> pages_;
+};
+
+class FakeOpener : public DocumentOpener {
+ public:
+  Result<std::unique_ptr<DocumentReader>> Open(std::shared_ptr<const std::string> bytes,
+                                               const std::string&, const Limits&) const override {
+    std::vector<std::string> pages;
+    std::istringstream in(*bytes);
+    for (std::string w; in >> w;) pages.push_back(w);
+    return std::unique_ptr<DocumentReader>(std::make_unique<FakeReader>(pages));
+  }
+};
+
+// Pixel 1 records the rotation it was prepared with (in quarter turns).
+class FakePreprocessor : public Preprocessor {
+ public:
+  Result<PreparedPage> Prepare(const Image& page, int rotation) override {
+    PreparedPage out;
+    out.normalized = page;
+    out.ocr_input = page;
+    out.ocr_input.pixels[1] = static_cast<std::uint8_t>(rotation / 90);
+    out.record.rotation = rotation;
+    return out;
+  }
+};
+
+struct EngineStats {
+  std::atomic<int> calls{0};
+};
+
+// Reads well (0.9) only pages with content id '9' turned by 180 degrees, or any other page.
+class FakeEngine : public OcrEngine {
+ public:
+  explicit FakeEngine(EngineStats* stats) : stats_(stats) {}
+  Result<OcrPage> Recognize(const Image& image, int) override {
+    ++stats_->calls;
+    if (image.pixels[0] == 200) std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    OcrPage page;
+    bool upside_down_page = image.pixels[0] == '9';
+    bool turned = image.pixels[1] == 2;
+    page.mean_confidence = upside_down_page && !turned ? 0.3 : 0.9;
+    std::string text = "id" + std::to_string(image.pixels[0]) + "r" + std::to_string(image.pixels[1]);
+    page.blocks.push_back(Block{{0, 0, 4, 2}, {Line{{0, 0, 4, 2}, {Word{text, {0, 0, 4, 2}, 0.9}}}}});
+    return page;
+  }
+  std::string CacheIdentity() const override { return "fake-1"; }
+
+ private:
+  EngineStats* stats_;
+};
+
+class FakeOsd : public OrientationDetector {
+ public:
+  explicit FakeOsd(int degrees) : degrees_(degrees) {}
+  Result<Orientation> Detect(const Image&) override { return Orientation{degrees_, 5.0}; }
+
+ private:
+  int degrees_;
+};
+
+struct Harness {
+  std::string dir = testing::TempDir();
+  Loader loader{Limits{}};
+  EngineStats stats;
+  int osd_degrees = 180;
+  Harness() { loader.Register(Format::kText, std::make_shared<FakeOpener>()); }
+
+  std::string Doc(const std::string& name, const std::string& pages) {
+    testing::WriteFile(dir + "/" + name, pages);
+    return dir + "/" + name;
+  }
+
+  std::vector<Document> Run(const std::vector<std::string>& paths, int jobs, OcrCache* cache) {
+    Processor p(
+        loader,
+        [this]() -> Result<WorkerTools> {
+          WorkerTools t;
+          t.preprocessor = std::make_unique<FakePreprocessor>();
+          t.engine = std::make_unique<FakeEngine>(&stats);
+          t.orientation = std::make_unique<FakeOsd>(osd_degrees);
+          return t;
+        },
+        cache, ProcessorOptions{jobs, "", 0.6, 0.3});
+    std::vector<Document> out;
+    std::vector<std::size_t> order;
+    p.Run(paths, [&](std::size_t i, Document&& d) {
+      order.push_back(i);
+      out.push_back(std::move(d));
+    });
+    for (std::size_t i = 0; i < order.size(); ++i) EXPECT_EQ(order[i], i);
+    return out;
+  }
+};
+
+TEST(Processor, ReportsDocumentsInInputOrderEvenWhenEarlierOnesAreSlower) {
+  Harness h;
+  std::vector<std::string> paths{h.Doc("a", "slow slow"), h.Doc("b", "img1"),
+                                 h.Doc("c", "img2 img3 img4")};
+  auto docs = h.Run(paths, 3, nullptr);
+  ASSERT_EQ(docs.size(), 3u);
+  EXPECT_EQ(docs[0].source, paths[0]);
+  EXPECT_EQ(docs[2].pages.size(), 3u);
+  for (const auto& d : docs) EXPECT_EQ(d.status, DocumentStatus::kCompleted);
+  EXPECT_EQ(docs[2].pages[1].number, 2);
+}
+
+TEST(Processor, ABadPageFailsItsDocumentOnlyAndNamesThePage) {
+  Harness h;
+  auto docs = h.Run({h.Doc("good1", "img1"), h.Doc("broken", "img1 bad img2"),
+                     h.Doc("missing-dir/none", ""), h.Doc("good2", "img2 img3")},
+                    2, nullptr);
+  EXPECT_EQ(docs[0].status, DocumentStatus::kCompleted);
+  EXPECT_EQ(docs[1].status, DocumentStatus::kFailed);
+  EXPECT_EQ(docs[1].error.code(), ErrorCode::kInvalidDocument);
+  EXPECT_NE(docs[1].error.message().find("page 2"), std::string::npos) << docs[1].error.message();
+  EXPECT_TRUE(docs[1].pages.empty());
+  EXPECT_EQ(docs[2].status, DocumentStatus::kFailed);  // empty file
+  EXPECT_EQ(docs[3].status, DocumentStatus::kCompleted);
+  EXPECT_EQ(docs[3].pages.size(), 2u);
+}
+
+TEST(Processor, IdenticalPagesAreRecognisedOnceWithTheCache) {
+  Harness h;
+  auto store = DiskCache::Open(h.dir + "/cache");
+  ASSERT_TRUE(store.ok());
+  OcrCache cache(store->get());
+  auto docs = h.Run({h.Doc("a", "img1 img1 img2"), h.Doc("b", "img2 img1")}, 1, &cache);
+  EXPECT_EQ(h.stats.calls.load(), 2);  // img1 and img2, once each
+  EXPECT_EQ(cache.hits(), 3u);
+  EXPECT_EQ(cache.misses(), 2u);
+  EXPECT_FALSE(docs[0].pages[0].ocr_cache_hit);
+  EXPECT_TRUE(docs[0].pages[1].ocr_cache_hit);
+  EXPECT_EQ(docs[1].pages[1].blocks[0].lines[0].words[0].text,
+            docs[0].pages[0].blocks[0].lines[0].words[0].text);
+}
+
+TEST(Processor, WithoutCacheEveryPageIsRecognised) {
+  Harness h;
+  h.Run({h.Doc("a", "img1 img1 img2")}, 2, nullptr);
+  EXPECT_EQ(h.stats.calls.load(), 3);
+}
+
+TEST(Processor, KeepsARotationOnlyWhenTheTurnedPageReadsBetter) {
+  Harness h;
+  auto docs = h.Run({h.Doc("upside-down", "img9"), h.Doc("upright", "img1")}, 1, nullptr);
+  EXPECT_EQ(docs[0].pages[0].preprocess.rotation, 180);
+  EXPECT_TRUE(docs[0].pages[0].preprocess.orientation_checked);
+  EXPECT_DOUBLE_EQ(docs[0].pages[0].ocr_confidence, 0.9);
+  EXPECT_EQ(docs[1].pages[0].preprocess.rotation, 0);
+  EXPECT_FALSE(docs[1].pages[0].preprocess.orientation_checked);  // read well: never checked
+}
+
+TEST(Processor, AWrongOrientationProposalIsTriedAndRejected) {
+  Harness h;
+  h.osd_degrees = 90;  // wrong: the page is upside down
+  auto docs = h.Run({h.Doc("upside-down", "img9")}, 1, nullptr);
+  EXPECT_EQ(docs[0].pages[0].preprocess.rotation, 0);
+  EXPECT_TRUE(docs[0].pages[0].preprocess.orientation_checked);
+  EXPECT_EQ(h.stats.calls.load(), 2);  // upright, then 90
+}
+
+TEST(Processor, ToolCreationFailureFailsOcrPagesWithTheReason) {
+  Harness h;
+  Processor p(
+      h.loader, []() -> Result<WorkerTools> {
+        return Status(ErrorCode::kUnavailable, "no language data");
+      },
+      nullptr, ProcessorOptions{2, "", 0.6, 0.3});
+  std::vector<Document> docs;
+  p.Run({h.Doc("a", "img1")}, [&](std::size_t, Document&& d) { docs.push_back(std::move(d)); });
+  ASSERT_EQ(docs.size(), 1u);
+  EXPECT_EQ(docs[0].error.code(), ErrorCode::kUnavailable);
+  EXPECT_NE(docs[0].error.message().find("no language data"), std::string::npos);
+}
+
+TEST(UnscaleBlocks, MapsBoxesBackAndClampsToThePage) {
+  std::vector<Block> blocks{Block{{0, 0, 300, 60}, {Line{{0, 0, 300, 60}, {Word{"w", {30, 6, 300, 61}, 1}}}}}};
+  UnscaleBlocks(&blocks, 3.0, 90, 20);
+  EXPECT_EQ(blocks[0].lines[0].words[0].bbox, (Box{10, 2, 90, 20}));
+}
+
+}  // namespace
+}  // namespace sheaf

@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+//
+// The command line contract (docs/cli.md), exercised through the real binary with real
+// Tesseract, Leptonica and Poppler.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+#include "adapters/leptonica/leptonica.h"
+#include "fixtures.h"
+
+namespace sheaf {
+namespace {
+
+using testing::RunSheaf;
+using testing::WriteFile;
+
+std::vector<nlohmann::json> JsonLines(const std::string& out) {
+  std::vector<nlohmann::json> docs;
+  std::istringstream in(out);
+  for (std::string line; std::getline(in, line);) docs.push_back(nlohmann::json::parse(line));
+  return docs;
+}
+
+std::string PageText(const nlohmann::json& page) { return page["text"].get<std::string>(); }
+
+TEST(Cli, VersionNamesEveryEngine) {
+  auto r = RunSheaf({"version"});
+  EXPECT_EQ(r.exit_code, 0);
+  for (const char* part : {"sheaf 0.", "tesseract 5.", "leptonica 1.", "poppler ", "eng"}) {
+    EXPECT_NE(r.out.find(part), std::string::npos) << r.out;
+  }
+}
+
+TEST(Cli, BadUsageExitsWithTwo) {
+  EXPECT_EQ(RunSheaf({"process"}).exit_code, 2);
+  EXPECT_EQ(RunSheaf({"process", "--bogus", "x"}).exit_code, 2);
+  EXPECT_EQ(RunSheaf({"process", "--json", "--jsonl", "x"}).exit_code, 2);
+  EXPECT_EQ(RunSheaf({"process", "--jobs", "0", "x"}).exit_code, 2);
+  EXPECT_EQ(RunSheaf({"nonsense"}).exit_code, 2);
+}
+
+TEST(Cli, JsonlFollowsInputOrderAndReadsEachKindOfPage) {
+  std::string dir = testing::TempDir();
+  std::vector<std::string> lines{"Invoice number INV-2024-0042", "Total due 1,234.50 EUR"};
+  WriteFile(dir + "/b-born-digital.pdf", testing::MakeTextPdf({lines, {"Second page"}}));
+  Image page = testing::RenderLines(lines, 200);
+  WriteFile(dir + "/a-scan.png", *leptonica::EncodeImage(page, "png"));
+  WriteFile(dir + "/c-note.txt", "Invoice number INV-2024-0042\n");
+  // A PDF with only a scanned image page is OCR'd: make one by embedding nothing but the
+  // rendered page is not possible with our tiny writer, so a text-free PDF page stands in.
+  WriteFile(dir + "/d-blank.pdf", testing::MakeTextPdf({{}}));
+  auto r = RunSheaf({"process", "--jsonl", "--text", "--jobs", "2", "--data-dir", dir + "/data",
+                     dir + "/c-note.txt", dir});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto docs = JsonLines(r.out);
+  ASSERT_EQ(docs.size(), 5u);
+  EXPECT_EQ(docs[0]["source"], dir + "/c-note.txt");
+  EXPECT_EQ(docs[1]["source"], dir + "/a-scan.png");
+  EXPECT_EQ(docs[2]["source"], dir + "/b-born-digital.pdf");
+  EXPECT_EQ(docs[4]["source"], dir + "/d-blank.pdf");
+
+  EXPECT_EQ(docs[0]["pages"][0]["source"], "text");
+  EXPECT_EQ(docs[0]["format"], "text");
+
+  const auto& scan = docs[1];
+  EXPECT_EQ(scan["format"], "png");
+  EXPECT_EQ(scan["pages"][0]["source"], "ocr");
+  EXPECT_NE(PageText(scan["pages"][0]).find("INV-2024-0042"), std::string::npos)
+      << PageText(scan["pages"][0]);
+  EXPECT_NE(PageText(scan["pages"][0]).find("1,234.50"), std::string::npos);
+  EXPECT_GT(scan["pages"][0]["ocr_confidence"].get<double>(), 0.8);
+  EXPECT_TRUE(scan["timings_ms"].contains("ocr"));
+
+  const auto& pdf = docs[2];
+  ASSERT_EQ(pdf["pages"].size(), 2u);
+  EXPECT_EQ(pdf["pages"][0]["source"], "text_layer");
+  EXPECT_EQ(pdf["pages"][0]["dpi"], 300);
+  EXPECT_EQ(pdf["pages"][0]["width"], 2550);  // 8.5 in at 300 DPI
+  EXPECT_EQ(PageText(pdf["pages"][0]), lines[0] + "\n" + lines[1] + "\n");
+  EXPECT_FALSE(pdf["timings_ms"].contains("ocr"));
+  // The text layer's boxes are in page pixels: the first word starts 1 inch from the left.
+  auto first = pdf["pages"][0]["words"][0];
+  EXPECT_NEAR(first["bbox"][0].get<double>(), 300, 3);
+  EXPECT_NEAR(first["bbox"][1].get<double>(), 300 - 12 * 300 / 72.0, 15);
+
+  EXPECT_EQ(docs[4]["pages"][0]["source"], "ocr");  // no text layer: rendered and OCR'd
+  for (const auto& d : docs) {
+    EXPECT_EQ(d["status"], "completed");
+    EXPECT_EQ(d["sha256"].get<std::string>().size(), 64u);
+    EXPECT_TRUE(d["fields"].is_object());
+    EXPECT_TRUE(d["line_items"].is_array());
+    EXPECT_TRUE(d["validation"].is_array());
+    EXPECT_TRUE(d["document_type"].contains("label"));
+  }
+}
+
+TEST(Cli, TypeHintIsRecorded) {
+  std::string dir = testing::TempDir();
+  WriteFile(dir + "/r.txt", "TOTAL 9.00\n");
+  auto r = RunSheaf({"process", "--json", "--type", "receipt", "--data-dir", dir, dir + "/r.txt"});
+  ASSERT_EQ(r.exit_code, 0);
+  auto all = nlohmann::json::parse(r.out);
+  ASSERT_EQ(all.size(), 1u);
+  EXPECT_EQ(all[0]["document_type"]["label"], "receipt");
+}
+
+TEST(Cli, TableIsTheDefaultAndReportsCacheUse) {
+  std::string dir = testing::TempDir();
+  WriteFile(dir + "/r.txt", "TOTAL 9.00\n");
+  auto r = RunSheaf({"process", "--data-dir", dir + "/d", dir + "/r.txt", dir + "/missing.pdf"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find("completed"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("not_found"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("OCR cache:"), std::string::npos);
+  EXPECT_NE(r.err.find("missing.pdf"), std::string::npos) << r.err;
+}
+
+TEST(Cli, TheOcrCacheSkipsAPageSeenBefore) {
+  std::string dir = testing::TempDir();
+  Image page = testing::RenderLines({"Cached page 12345"}, 200);
+  WriteFile(dir + "/in/one.png", *leptonica::EncodeImage(page, "png"));
+  WriteFile(dir + "/in/same-pixels.tif", *leptonica::EncodeImage(page, "tiff"));
+  auto first = RunSheaf({"process", "--jsonl", "--jobs", "1", "--data-dir", dir + "/data",
+                         dir + "/in/one.png"});
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  auto a = nlohmann::json::parse(first.out);
+  EXPECT_FALSE(a["pages"][0]["ocr_cache_hit"].get<bool>());
+  EXPECT_TRUE(a["timings_ms"].contains("ocr"));
+  // Same pixels in another file format, in a later run: served from the cache, not OCR'd.
+  auto second = RunSheaf({"process", "--jsonl", "--jobs", "1", "--data-dir", dir + "/data",
+                          dir + "/in/same-pixels.tif"});
+  ASSERT_EQ(second.exit_code, 0) << second.err;
+  auto b = nlohmann::json::parse(second.out);
+  EXPECT_TRUE(b["pages"][0]["ocr_cache_hit"].get<bool>());
+  EXPECT_FALSE(b["timings_ms"].contains("ocr"));
+  EXPECT_EQ(b["pages"][0]["word_count"], a["pages"][0]["word_count"]);
+}
+
+TEST(Cli, TurnedPagesAreMadeUprightAndBoxesFollow) {
+  std::string dir = testing::TempDir();
+  std::vector<std::string> lines{"The quick brown fox jumps over the lazy dog",
+                                 "Invoice number 4711 dated 12 March 2024",
+                                 "Please pay the total of 99.95 within 30 days",
+                                 "Thank you for your business and kind regards"};
+  Image page = testing::RenderLines(lines, 200);
+  for (int quads : {1, 2, 3}) {
+    // Turn the page image clockwise by quads * 90 degrees.
+    Image t = page;
+    for (int q = 0; q < quads; ++q) {
+      Image r;
+      r.width = t.height;
+      r.height = t.width;
+      r.channels = 1;
+      r.pixels.resize(t.pixels.size());
+      for (int y = 0; y < t.height; ++y)
+        for (int x = 0; x < t.width; ++x)
+          r.pixels[static_cast<std::size_t>(x) * r.width + (t.height - 1 - y)] =
+              t.pixels[static_cast<std::size_t>(y) * t.width + x];
+      t = std::move(r);
+    }
+    WriteFile(dir + "/turned" + std::to_string(quads) + ".png", *leptonica::EncodeImage(t, "png"));
+  }
+  auto r = RunSheaf({"process", "--jsonl", "--text", "--jobs", "2", "--data-dir", dir + "/d",
+                     dir + "/turned1.png", dir + "/turned2.png", dir + "/turned3.png"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto docs = JsonLines(r.out);
+  ASSERT_EQ(docs.size(), 3u);
+  for (int i = 0; i < 3; ++i) {
+    SCOPED_TRACE(i);
+    const auto& p = docs[i]["pages"][0];
+    EXPECT_EQ(p["rotation"], (4 - (i + 1)) * 90 % 360);
+    EXPECT_EQ(p["width"], page.width);  // the normalised page is upright
+    EXPECT_NE(PageText(p).find("Invoice number 4711"), std::string::npos) << PageText(p);
+  }
+}
+
+}  // namespace
+}  // namespace sheaf

@@ -1,0 +1,226 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "fixtures.h"
+
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include <atomic>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+#include "adapters/poppler/poppler.h"
+
+extern char** environ;
+
+namespace sheaf::testing {
+
+namespace fs = std::filesystem;
+
+std::string TempDir() {
+  static std::atomic<int> counter{0};
+  fs::path p = fs::temp_directory_path() /
+               ("sheaf-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+  fs::remove_all(p);
+  fs::create_directories(p);
+  return p.string();
+}
+
+void WriteFile(const std::string& path, const std::string& data) {
+  fs::create_directories(fs::path(path).parent_path());
+  std::ofstream out(path, std::ios::binary);
+  out.write(data.data(), static_cast<std::streamsize>(data.size()));
+  if (!out) throw std::runtime_error("cannot write " + path);
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+namespace {
+std::string PdfEscape(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '(' || c == ')' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out;
+}
+}  // namespace
+
+std::string MakeTextPdf(const std::vector<std::vector<std::string>>& pages, double width_pt,
+                        double height_pt) {
+  std::vector<std::string> objects;  // objects[i] is object number i + 1
+  std::ostringstream kids;
+  const std::size_t n = pages.size();
+  objects.push_back("<< /Type /Catalog /Pages 2 0 R >>");
+  objects.push_back("");  // pages tree, filled below
+  objects.push_back("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>");
+  for (std::size_t i = 0; i < n; ++i) {
+    std::size_t page_obj = objects.size() + 1;
+    std::ostringstream content;
+    content << "BT /F1 12 Tf 16 TL 72 " << height_pt - 72 << " Td\n";
+    for (const std::string& line : pages[i]) content << "(" << PdfEscape(line) << ") Tj T*\n";
+    content << "ET\n";
+    std::ostringstream page;
+    page << "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 " << width_pt << " " << height_pt
+         << "] /Resources << /Font << /F1 3 0 R >> >> /Contents " << page_obj + 1 << " 0 R >>";
+    objects.push_back(page.str());
+    std::string c = content.str();
+    objects.push_back("<< /Length " + std::to_string(c.size()) + " >>\nstream\n" + c +
+                      "endstream");
+    kids << page_obj << " 0 R ";
+  }
+  objects[1] = "<< /Type /Pages /Kids [" + kids.str() + "] /Count " + std::to_string(n) + " >>";
+  std::string pdf = "%PDF-1.4\n%\xE2\xE3\xCF\xD3\n";
+  std::vector<std::size_t> offsets;
+  for (std::size_t i = 0; i < objects.size(); ++i) {
+    offsets.push_back(pdf.size());
+    pdf += std::to_string(i + 1) + " 0 obj\n" + objects[i] + "\nendobj\n";
+  }
+  std::size_t xref = pdf.size();
+  pdf += "xref\n0 " + std::to_string(objects.size() + 1) + "\n0000000000 65535 f \n";
+  for (std::size_t off : offsets) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%010zu 00000 n \n", off);
+    pdf += buf;
+  }
+  pdf += "trailer\n<< /Size " + std::to_string(objects.size() + 1) +
+         " /Root 1 0 R >>\nstartxref\n" + std::to_string(xref) + "\n%%EOF\n";
+  return pdf;
+}
+
+Image RenderLines(const std::vector<std::string>& lines, double dpi) {
+  // A page just tall enough for the lines keeps OCR in tests quick.
+  double height = 72 + 16.0 * static_cast<double>(lines.size()) + 40;
+  Result<Image> img = poppler_adapter::RenderPdfPage(MakeTextPdf({lines}, 612, height), 0, dpi);
+  if (!img.ok()) throw std::runtime_error("cannot render fixture: " + img.status().message());
+  return std::move(img).value();
+}
+
+namespace {
+void PutU32(std::string& s, std::uint32_t v) {
+  s += static_cast<char>(v >> 24);
+  s += static_cast<char>(v >> 16);
+  s += static_cast<char>(v >> 8);
+  s += static_cast<char>(v);
+}
+void PngChunk(std::string& png, const char* type, const std::string& data) {
+  PutU32(png, static_cast<std::uint32_t>(data.size()));
+  std::string body = std::string(type, 4) + data;
+  png += body;
+  PutU32(png, static_cast<std::uint32_t>(
+                  crc32(0, reinterpret_cast<const Bytef*>(body.data()), static_cast<uInt>(body.size()))));
+}
+}  // namespace
+
+std::string PngBomb(int width, int height) {
+  std::string png = "\x89PNG\r\n\x1a\n";
+  std::string ihdr;
+  PutU32(ihdr, static_cast<std::uint32_t>(width));
+  PutU32(ihdr, static_cast<std::uint32_t>(height));
+  ihdr += std::string("\x01\x00\x00\x00\x00", 5);  // 1-bit gray, deflate, no filter, no interlace
+  PngChunk(png, "IHDR", ihdr);
+  z_stream zs{};
+  deflateInit(&zs, 9);
+  std::string row(1 + (static_cast<std::size_t>(width) + 7) / 8, '\0');
+  std::string idat;
+  std::string buf(1 << 16, '\0');
+  for (int y = 0; y <= height; ++y) {
+    bool last = y == height;
+    zs.next_in = reinterpret_cast<Bytef*>(last ? nullptr : row.data());
+    zs.avail_in = last ? 0 : static_cast<uInt>(row.size());
+    do {
+      zs.next_out = reinterpret_cast<Bytef*>(buf.data());
+      zs.avail_out = static_cast<uInt>(buf.size());
+      deflate(&zs, last ? Z_FINISH : Z_NO_FLUSH);
+      idat.append(buf.data(), buf.size() - zs.avail_out);
+    } while (zs.avail_out == 0);
+  }
+  deflateEnd(&zs);
+  PngChunk(png, "IDAT", idat);
+  PngChunk(png, "IEND", "");
+  return png;
+}
+
+std::string TiffClaiming(int width, int height) {
+  std::string t("II*\0", 4);
+  auto u16 = [&](std::uint16_t v) {
+    t += static_cast<char>(v & 0xFF);
+    t += static_cast<char>(v >> 8);
+  };
+  auto u32 = [&](std::uint32_t v) {
+    for (int k = 0; k < 4; ++k) t += static_cast<char>((v >> (8 * k)) & 0xFF);
+  };
+  u32(8);  // first IFD
+  const std::uint16_t entries = 9;
+  const std::uint32_t data_offset = 8 + 2 + entries * 12 + 4;
+  u16(entries);
+  auto entry = [&](std::uint16_t tag, std::uint16_t type, std::uint32_t value) {
+    u16(tag);
+    u16(type);
+    u32(1);
+    if (type == 3) {
+      u16(static_cast<std::uint16_t>(value));
+      u16(0);
+    } else {
+      u32(value);
+    }
+  };
+  entry(256, 4, static_cast<std::uint32_t>(width));   // ImageWidth
+  entry(257, 4, static_cast<std::uint32_t>(height));  // ImageLength
+  entry(258, 3, 8);                                   // BitsPerSample
+  entry(259, 3, 1);                                   // Compression: none
+  entry(262, 3, 1);                                   // Photometric: black is zero
+  entry(273, 4, data_offset);                         // StripOffsets
+  entry(277, 3, 1);                                   // SamplesPerPixel
+  entry(278, 4, static_cast<std::uint32_t>(height));  // RowsPerStrip
+  entry(279, 4, 16);                                  // StripByteCounts
+  u32(0);                                             // no next IFD
+  t += std::string(16, '\x7f');
+  return t;
+}
+
+RunResult RunSheaf(const std::vector<std::string>& args) {
+  std::string dir = TempDir();
+  std::string out_path = dir + "/stdout", err_path = dir + "/stderr";
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  std::vector<std::string> argv_s{SHEAF_BINARY};
+  argv_s.insert(argv_s.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (std::string& a : argv_s) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  pid_t pid = 0;
+  RunResult r;
+  if (posix_spawn(&pid, SHEAF_BINARY, &actions, nullptr, argv.data(), environ) != 0) {
+    posix_spawn_file_actions_destroy(&actions);
+    return r;
+  }
+  posix_spawn_file_actions_destroy(&actions);
+  int status = 0;
+  struct rusage usage {};
+  ::wait4(pid, &status, 0, &usage);
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  r.max_rss_kb = usage.ru_maxrss;
+  r.out = ReadFile(out_path);
+  r.err = ReadFile(err_path);
+  fs::remove_all(dir);
+  return r;
+}
+
+std::string SourceDir() { return SHEAF_SOURCE_DIR; }
+
+}  // namespace sheaf::testing

@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+//
+// Test documents made on the fly, so no third-party data is committed: text PDFs, pages
+// rendered from them, decompression bombs, lying headers. Plus a helper that runs the real
+// `sheaf` binary and reports its exit status, output and peak memory.
+#ifndef SHEAF_TESTS_FIXTURES_H_
+#define SHEAF_TESTS_FIXTURES_H_
+
+#include <string>
+#include <vector>
+
+#include "sheaf/image.h"
+
+namespace sheaf::testing {
+
+// A fresh empty folder under the system temp dir, unique per call.
+std::string TempDir();
+void WriteFile(const std::string& path, const std::string& data);
+std::string ReadFile(const std::string& path);
+
+// A born-digital PDF: one page per entry, each line set in Helvetica 12 pt from the top left.
+std::string MakeTextPdf(const std::vector<std::vector<std::string>>& pages,
+                        double width_pt = 612, double height_pt = 792);
+
+// A page image of `lines` (rendered from MakeTextPdf at `dpi`, 8-bit gray).
+Image RenderLines(const std::vector<std::string>& lines, double dpi = 200);
+
+// A valid PNG of w x h 1-bit pixels, all black, deflated for real: decoding it would need
+// w*h/8 bytes (or w*h once converted to gray).
+std::string PngBomb(int width, int height);
+
+// A TIFF whose header claims w x h 8-bit pixels but holds almost no data.
+std::string TiffClaiming(int width, int height);
+
+struct RunResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+  long max_rss_kb = 0;  // peak resident memory of the child
+};
+// Runs the sheaf binary built with the tests, with `args`, and waits for it.
+RunResult RunSheaf(const std::vector<std::string>& args);
+
+// The repository root (for committed golden files).
+std::string SourceDir();
+
+}  // namespace sheaf::testing
+
+#endif  // SHEAF_TESTS_FIXTURES_H_
