@@ -56,8 +56,8 @@ TEST_P(Golden, OutputMatchesExpectedJson) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Cases, Golden, ::testing::ValuesIn(Cases()),
-                         [](const ::testing::TestParamInfo<fs::path>& info) {
-                           std::string name = info.param.filename().string();
+                         [](const ::testing::TestParamInfo<fs::path>& param) {
+                           std::string name = param.param.filename().string();
                            for (char& c : name)
                              if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
                            return name;

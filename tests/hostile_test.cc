@@ -125,19 +125,28 @@ TEST_F(HostileBatch, EachBadFileGetsItsErrorAndTheGoodOnesSucceed) {
 }
 
 TEST_F(HostileBatch, LimitsAreConfigurableAndNamedInTheMessage) {
-  testing::RunResult r = RunSheaf({"process", "--jsonl", "--max-file-mb", "0.001",
-                                   "--max-megapixels", "0.01", "--data-dir", *dir_ + "/.data",
-                                   *dir_ + "/good.txt", *dir_ + "/good.png"});
+  // 1 KiB file limit: the 37-byte text passes, the PNG does not.
+  testing::RunResult r = RunSheaf({"process", "--jsonl", "--max-file-mb", "0.001", "--data-dir",
+                                   *dir_ + "/.data", *dir_ + "/good.txt", *dir_ + "/good.png"});
   EXPECT_EQ(r.exit_code, 1);
   std::istringstream lines(r.out);
   std::string first, second;
   std::getline(lines, first);
   std::getline(lines, second);
-  auto txt = nlohmann::json::parse(first);
+  EXPECT_EQ(nlohmann::json::parse(first)["status"], "completed");
   auto png = nlohmann::json::parse(second);
-  EXPECT_EQ(txt["status"], "completed");  // 37 bytes fit in 1 KiB
   EXPECT_EQ(png["error"]["code"], "limit_exceeded");
-  EXPECT_NE(png["error"]["message"].get<std::string>().find("limit of 0.0 megapixels"),
+  EXPECT_NE(png["error"]["message"].get<std::string>().find("limit of 1.0 KiB"),
+            std::string::npos)
+      << png.dump();
+
+  // 0.01 megapixel page limit: the 1275-pixel-wide page is refused from its header.
+  r = RunSheaf({"process", "--jsonl", "--max-megapixels", "0.01", "--data-dir", *dir_ + "/.data",
+                *dir_ + "/good.png"});
+  EXPECT_EQ(r.exit_code, 1);
+  png = nlohmann::json::parse(r.out);
+  EXPECT_EQ(png["error"]["code"], "limit_exceeded");
+  EXPECT_NE(png["error"]["message"].get<std::string>().find("over the limit of 0.01 megapixels"),
             std::string::npos)
       << png.dump();
 }

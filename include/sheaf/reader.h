@@ -36,7 +36,8 @@ class DocumentReader {
   // Number of pages; always >= 1 and <= Limits::max_pages (Open refuses otherwise).
   virtual int page_count() const = 0;
   // REQUIRES: 0 <= index < page_count(). Errors: invalid_document for a page that cannot be
-  // decoded, limit_exceeded for a page over the pixel limit (checked before decoding).
+  // decoded, limit_exceeded for a page over the pixel limit (checked before decoding); the
+  // message names the file and the page.
   virtual Result<RawPage> ReadPage(int index) = 0;
 };
 

@@ -69,6 +69,8 @@ class Result {
   T* operator->() { return &value(); }
   const T* operator->() const { return &value(); }
   T& operator*() & { return value(); }
+  const T& operator*() const& { return value(); }
+  T operator*() && { return std::move(*this).value(); }
   // Returns OK when a value is held.
   Status status() const { return ok() ? Status() : std::get<Status>(v_); }
 

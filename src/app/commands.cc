@@ -3,6 +3,7 @@
 
 #include <unistd.h>
 
+#include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
@@ -415,6 +416,8 @@ int RunEvalOcr(PipelineFlags& flags, const std::string& dataset, bool baseline, 
 }  // namespace
 
 int RunCli(int argc, char** argv) {
+  // Diagnostics go to stderr: stdout carries results (JSON lines, tables).
+  spdlog::set_default_logger(spdlog::stderr_logger_mt("sheaf"));
   spdlog::set_pattern("sheaf: %l: %v");
   CLI::App app{"Sheaf: intelligent document processing", "sheaf"};
   app.require_subcommand(1);

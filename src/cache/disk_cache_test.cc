@@ -53,7 +53,9 @@ TEST(DiskCacheContract, ConcurrentWritersNeverLeaveAPartialValue) {
   for (int i = 0; i < 50; ++i) {
     auto got = c->Get("k");
     ASSERT_TRUE(got.ok());
-    if (got->has_value()) EXPECT_TRUE(**got == big_a || **got == big_b);
+    if (got->has_value()) {
+      EXPECT_TRUE(**got == big_a || **got == big_b);
+    }
   }
   for (auto& t : threads) t.join();
 }

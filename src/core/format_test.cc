@@ -12,7 +12,7 @@ TEST(DetectFormat, RecognisesEachFormatByMagicBytes) {
   EXPECT_EQ(DetectFormat("\xFF\xD8\xFF\xE0rest"), Format::kJpeg);
   EXPECT_EQ(DetectFormat(std::string("II*\0\x08\0\0\0", 8)), Format::kTiff);
   EXPECT_EQ(DetectFormat(std::string("MM\0*\0\0\0\x08", 8)), Format::kTiff);
-  EXPECT_EQ(DetectFormat("RIFF\x10\0\0\0WEBPVP8 "), Format::kWebp);
+  EXPECT_EQ(DetectFormat(std::string("RIFF\x10\0\0\0WEBPVP8 ", 16)), Format::kWebp);
 }
 
 TEST(DetectFormat, IgnoresTheFileNameAndLooksAtContent) {

@@ -9,7 +9,7 @@ namespace {
 TEST(EditDistance, CountsCodePointsNotBytes) {
   EXPECT_EQ(EditDistance("kitten", "sitting"), 3u);
   EXPECT_EQ(EditDistance("", "abc"), 3u);
-  EXPECT_EQ(EditDistance("Grüße", "Grusse"), 2u);  // ü->u, ß->s, +s
+  EXPECT_EQ(EditDistance("Grüße", "Grusse"), 3u);  // ü->u, ß->s, +s: three, not six bytes
   EXPECT_EQ(EditDistance("€5", "€5"), 0u);
 }
 

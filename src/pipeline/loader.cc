@@ -4,7 +4,6 @@
 #include <algorithm>
 
 #include "core/files.h"
-#include "core/layout.h"
 #include "sheaf/hash.h"
 
 namespace sheaf {
@@ -19,6 +18,8 @@ int Utf8Length(std::string_view s) {
   return n;
 }
 
+bool IsBlank(char c) { return c == ' ' || c == '\t' || c == '\f' || c == '\r' || c == '\v'; }
+
 class TextReader : public DocumentReader {
  public:
   explicit TextReader(std::shared_ptr<const std::string> bytes) : bytes_(std::move(bytes)) {}
@@ -27,7 +28,9 @@ class TextReader : public DocumentReader {
   Result<RawPage> ReadPage(int /*index*/) override {
     std::string_view text(*bytes_);
     if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
-    std::vector<Word> words;
+    // A blank line ends a paragraph: each paragraph is a block.
+    std::vector<Block> blocks;
+    bool in_paragraph = false;
     int row = 0;
     int max_cols = 1;
     std::size_t pos = 0;
@@ -35,20 +38,17 @@ class TextReader : public DocumentReader {
       std::size_t end = text.find('\n', pos);
       if (end == std::string_view::npos) end = text.size();
       std::string_view line = text.substr(pos, end - pos);
-      if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+      Line out;
       int col = 0;
       std::size_t i = 0;
       while (i < line.size()) {
-        if (line[i] == ' ' || line[i] == '\t' || line[i] == '\f' || line[i] == '\r') {
-          col += line[i] == '\t' ? 8 - col % 8 : 1;
+        if (IsBlank(line[i])) {
+          col += line[i] == '\t' ? 8 - col % 8 : (line[i] == '\r' ? 0 : 1);
           ++i;
           continue;
         }
         std::size_t j = i;
-        while (j < line.size() && line[j] != ' ' && line[j] != '\t' && line[j] != '\f' &&
-               line[j] != '\r') {
-          ++j;
-        }
+        while (j < line.size() && !IsBlank(line[j])) ++j;
         std::string_view token = line.substr(i, j - i);
         int len = Utf8Length(token);
         Word w;
@@ -56,9 +56,18 @@ class TextReader : public DocumentReader {
         w.bbox = {col * kTextCellWidth, row * kTextCellHeight, (col + len) * kTextCellWidth,
                   (row + 1) * kTextCellHeight};
         w.confidence = 1.0;
-        words.push_back(std::move(w));
+        out.bbox = out.bbox.Union(w.bbox);
+        out.words.push_back(std::move(w));
         col += len;
         i = j;
+      }
+      if (out.words.empty()) {
+        in_paragraph = false;
+      } else {
+        if (!in_paragraph) blocks.emplace_back();
+        in_paragraph = true;
+        blocks.back().bbox = blocks.back().bbox.Union(out.bbox);
+        blocks.back().lines.push_back(std::move(out));
       }
       max_cols = std::max(max_cols, col);
       ++row;
@@ -67,7 +76,7 @@ class TextReader : public DocumentReader {
     }
     RawPage page;
     page.source = PageSource::kText;
-    page.blocks = GroupWords(words);
+    page.blocks = std::move(blocks);
     page.width = max_cols * kTextCellWidth;
     page.height = std::max(1, row) * kTextCellHeight;
     return page;

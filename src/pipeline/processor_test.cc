@@ -22,7 +22,10 @@ class FakeReader : public DocumentReader {
   int page_count() const override { return static_cast<int>(pages_.size()); }
   Result<RawPage> ReadPage(int index) override {
     const std::string& p = pages_[static_cast<std::size_t>(index)];
-    if (p == "bad") return Status(ErrorCode::kInvalidDocument, "fake: page is corrupt");
+    if (p == "bad") {
+      return Status(ErrorCode::kInvalidDocument,
+                    "fake: page " + std::to_string(index + 1) + " is corrupt");
+    }
     RawPage page;
     page.source = PageSource::kOcr;
     page.image.width = 4;

@@ -77,7 +77,8 @@ namespace {
 
 std::string Pixels(std::uint64_t n) {
   char buf[48];
-  std::snprintf(buf, sizeof buf, "%.1f megapixels", static_cast<double>(n) / 1e6);
+  double mp = static_cast<double>(n) / 1e6;
+  std::snprintf(buf, sizeof buf, mp < 10 ? "%.2f megapixels" : "%.0f megapixels", mp);
   return buf;
 }
 

@@ -21,7 +21,7 @@ void Quiet(const std::string& /*msg*/, void* /*closure*/) {}
 
 std::string Pixels(double n) {
   char buf[48];
-  std::snprintf(buf, sizeof buf, "%.1f megapixels", n / 1e6);
+  std::snprintf(buf, sizeof buf, n < 10e6 ? "%.2f megapixels" : "%.0f megapixels", n / 1e6);
   return buf;
 }
 

@@ -37,6 +37,13 @@ std::string ModelFingerprint(const std::string& dir, const std::string& language
   return out.str();
 }
 
+bool IsBlank(const char* s) {
+  for (; *s != '\0'; ++s) {
+    if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r') return false;
+  }
+  return true;
+}
+
 void Quieten(tesseract::TessBaseAPI& api) {
   api.SetVariable("debug_file", "/dev/null");
 }
@@ -107,7 +114,7 @@ class TesseractEngine : public OcrEngine {
         }
         Line& line = block.lines.back();
         std::unique_ptr<char[]> text(it->GetUTF8Text(tesseract::RIL_WORD));
-        if (text == nullptr || text[0] == '\0') continue;
+        if (text == nullptr || IsBlank(text.get())) continue;
         Word w;
         w.text = text.get();
         int l = 0, t = 0, r = 0, b = 0;
