@@ -178,3 +178,62 @@ TEST(Cli, TurnedPagesAreMadeUprightAndBoxesFollow) {
 
 }  // namespace
 }  // namespace sheaf
+
+namespace sheaf {
+namespace {
+
+TEST(Cli, ScannedAndMixedPdfsAreOcrdPerPage) {
+  std::string dir = testing::TempDir();
+  std::vector<std::string> lines{"Scanned delivery note 5521", "Received in good order"};
+  Image scan = testing::RenderLines(lines, 200);
+  WriteFile(dir + "/scanned.pdf", testing::MakeImagePdf({scan, scan}, 200));
+  WriteFile(dir + "/mixed.pdf", testing::MakeMixedPdf({"Cover letter from Acme Ltd"}, scan, 200));
+  auto r = RunSheaf({"process", "--jsonl", "--text", "--jobs", "2", "--data-dir", dir + "/d",
+                     dir + "/scanned.pdf", dir + "/mixed.pdf"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto docs = JsonLines(r.out);
+  ASSERT_EQ(docs.size(), 2u);
+  ASSERT_EQ(docs[0]["pages"].size(), 2u);
+  for (const auto& p : docs[0]["pages"]) {
+    EXPECT_EQ(p["source"], "ocr");
+    EXPECT_EQ(p["dpi"], 300);  // rendered at 300 DPI
+    EXPECT_NE(PageText(p).find("delivery note 5521"), std::string::npos) << PageText(p);
+  }
+  // Identical scanned pages: the second comes from the OCR cache.
+  EXPECT_NE(docs[0]["pages"][0]["ocr_cache_hit"], docs[0]["pages"][1]["ocr_cache_hit"]);
+  EXPECT_EQ(docs[1]["pages"][0]["source"], "text_layer");
+  EXPECT_EQ(PageText(docs[1]["pages"][0]), "Cover letter from Acme Ltd\n");
+  EXPECT_EQ(docs[1]["pages"][1]["source"], "ocr");
+  EXPECT_NE(PageText(docs[1]["pages"][1]).find("Received in good order"), std::string::npos);
+}
+
+TEST(Cli, HugePdfPagesAreRenderedBelowThePixelLimit) {
+  std::string dir = testing::TempDir();
+  // 200 x 200 inches: 3.6 gigapixels at 300 DPI.
+  WriteFile(dir + "/poster.pdf", testing::MakeTextPdf({{}}, 14400, 14400));
+  auto r = RunSheaf({"process", "--jsonl", "--max-megapixels", "4", "--data-dir", dir + "/d",
+                     dir + "/poster.pdf"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto page = nlohmann::json::parse(r.out)["pages"][0];
+  EXPECT_EQ(page["source"], "ocr");
+  EXPECT_LT(page["dpi"].get<int>(), 300);
+  EXPECT_LE(page["width"].get<double>() * page["height"].get<double>(), 4e6);
+  EXPECT_GT(page["width"].get<int>(), 1900);
+}
+
+TEST(Cli, MultiPageTiffsGiveOnePagePerFrame) {
+  std::string dir = testing::TempDir();
+  Image a = testing::RenderLines({"First frame of the fax 0001"}, 200);
+  Image b = testing::RenderLines({"Second frame of the fax 0002"}, 200);
+  WriteFile(dir + "/fax.tif", *leptonica::EncodeMultipageTiff({a, b}));
+  auto r = RunSheaf({"process", "--jsonl", "--text", "--data-dir", dir + "/d", dir + "/fax.tif"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto doc = nlohmann::json::parse(r.out);
+  EXPECT_EQ(doc["format"], "tiff");
+  ASSERT_EQ(doc["pages"].size(), 2u);
+  EXPECT_NE(PageText(doc["pages"][0]).find("0001"), std::string::npos);
+  EXPECT_NE(PageText(doc["pages"][1]).find("0002"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace sheaf

@@ -55,6 +55,48 @@ std::string PdfEscape(const std::string& s) {
   }
   return out;
 }
+
+// Serialises numbered objects (objects[i] is object i + 1) with an xref table and trailer.
+std::string AssemblePdf(const std::vector<std::string>& objects) {
+  std::string pdf = "%PDF-1.4\n%\xE2\xE3\xCF\xD3\n";
+  std::vector<std::size_t> offsets;
+  for (std::size_t i = 0; i < objects.size(); ++i) {
+    offsets.push_back(pdf.size());
+    pdf += std::to_string(i + 1) + " 0 obj\n" + objects[i] + "\nendobj\n";
+  }
+  std::size_t xref = pdf.size();
+  pdf += "xref\n0 " + std::to_string(objects.size() + 1) + "\n0000000000 65535 f \n";
+  for (std::size_t off : offsets) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%010zu 00000 n \n", off);
+    pdf += buf;
+  }
+  pdf += "trailer\n<< /Size " + std::to_string(objects.size() + 1) +
+         " /Root 1 0 R >>\nstartxref\n" + std::to_string(xref) + "\n%%EOF\n";
+  return pdf;
+}
+
+// Appends a page showing `img` full-page; returns the page's object number.
+std::size_t AddImagePage(std::vector<std::string>& objects, const Image& img, double dpi) {
+  double w = img.width * 72.0 / dpi, h = img.height * 72.0 / dpi;
+  std::size_t page_obj = objects.size() + 1;
+  std::string pixels(img.pixels.begin(), img.pixels.end());
+  std::ostringstream content;
+  content << "q " << w << " 0 0 " << h << " 0 0 cm /Im0 Do Q\n";
+  std::ostringstream page;
+  page << "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 " << w << " " << h
+       << "] /Resources << /XObject << /Im0 " << page_obj + 2 << " 0 R >> >> /Contents "
+       << page_obj + 1 << " 0 R >>";
+  objects.push_back(page.str());
+  std::string c = content.str();
+  objects.push_back("<< /Length " + std::to_string(c.size()) + " >>\nstream\n" + c + "endstream");
+  objects.push_back("<< /Type /XObject /Subtype /Image /Width " + std::to_string(img.width) +
+                    " /Height " + std::to_string(img.height) +
+                    " /ColorSpace /DeviceGray /BitsPerComponent 8 /Length " +
+                    std::to_string(pixels.size()) + " >>\nstream\n" + pixels + "\nendstream");
+  return page_obj;
+}
+
 }  // namespace
 
 std::string MakeTextPdf(const std::vector<std::vector<std::string>>& pages, double width_pt,
@@ -81,22 +123,32 @@ std::string MakeTextPdf(const std::vector<std::vector<std::string>>& pages, doub
     kids << page_obj << " 0 R ";
   }
   objects[1] = "<< /Type /Pages /Kids [" + kids.str() + "] /Count " + std::to_string(n) + " >>";
-  std::string pdf = "%PDF-1.4\n%\xE2\xE3\xCF\xD3\n";
-  std::vector<std::size_t> offsets;
-  for (std::size_t i = 0; i < objects.size(); ++i) {
-    offsets.push_back(pdf.size());
-    pdf += std::to_string(i + 1) + " 0 obj\n" + objects[i] + "\nendobj\n";
-  }
-  std::size_t xref = pdf.size();
-  pdf += "xref\n0 " + std::to_string(objects.size() + 1) + "\n0000000000 65535 f \n";
-  for (std::size_t off : offsets) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%010zu 00000 n \n", off);
-    pdf += buf;
-  }
-  pdf += "trailer\n<< /Size " + std::to_string(objects.size() + 1) +
-         " /Root 1 0 R >>\nstartxref\n" + std::to_string(xref) + "\n%%EOF\n";
-  return pdf;
+  return AssemblePdf(objects);
+}
+
+std::string MakeImagePdf(const std::vector<Image>& pages, double dpi) {
+  std::vector<std::string> objects{"<< /Type /Catalog /Pages 2 0 R >>", ""};
+  std::string kids;
+  for (const Image& img : pages) kids += std::to_string(AddImagePage(objects, img, dpi)) + " 0 R ";
+  objects[1] = "<< /Type /Pages /Kids [" + kids + "] /Count " + std::to_string(pages.size()) + " >>";
+  return AssemblePdf(objects);
+}
+
+std::string MakeMixedPdf(const std::vector<std::string>& text_lines, const Image& scan,
+                         double dpi) {
+  std::vector<std::string> objects{"<< /Type /Catalog /Pages 2 0 R >>", "",
+                                   "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"};
+  std::ostringstream content;
+  content << "BT /F1 12 Tf 16 TL 72 720 Td\n";
+  for (const std::string& line : text_lines) content << "(" << PdfEscape(line) << ") Tj T*\n";
+  content << "ET\n";
+  std::string c = content.str();
+  objects.push_back("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font "
+                    "<< /F1 3 0 R >> >> /Contents 5 0 R >>");
+  objects.push_back("<< /Length " + std::to_string(c.size()) + " >>\nstream\n" + c + "endstream");
+  std::size_t scan_page = AddImagePage(objects, scan, dpi);
+  objects[1] = "<< /Type /Pages /Kids [4 0 R " + std::to_string(scan_page) + " 0 R] /Count 2 >>";
+  return AssemblePdf(objects);
 }
 
 Image RenderLines(const std::vector<std::string>& lines, double dpi) {

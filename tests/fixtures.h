@@ -22,6 +22,12 @@ std::string ReadFile(const std::string& path);
 std::string MakeTextPdf(const std::vector<std::vector<std::string>>& pages,
                         double width_pt = 612, double height_pt = 792);
 
+// A PDF whose pages are the given gray images, each drawn over a whole page (a "scanned" PDF
+// without a text layer). Pages are sized so that the image is at `dpi`.
+std::string MakeImagePdf(const std::vector<Image>& pages, double dpi);
+// A PDF whose first page carries text and second page is a scanned image.
+std::string MakeMixedPdf(const std::vector<std::string>& text_lines, const Image& scan, double dpi);
+
 // A page image of `lines` (rendered from MakeTextPdf at `dpi`, 8-bit gray).
 Image RenderLines(const std::vector<std::string>& lines, double dpi = 200);
 

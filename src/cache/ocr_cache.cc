@@ -46,3 +46,39 @@ void OcrCache::Put(const std::string& key, const OcrPage& page) {
 }
 
 }  // namespace sheaf
+
+namespace sheaf {
+
+Result<OcrPage> OcrCache::GetOrCompute(const std::string& key,
+                                       const std::function<Result<OcrPage>()>& compute,
+                                       bool* hit) {
+  std::promise<Result<OcrPage>> promise;
+  {
+    std::unique_lock<std::mutex> lock(mu_);
+    auto it = in_flight_.find(key);
+    if (it != in_flight_.end()) {
+      std::shared_future<Result<OcrPage>> shared = it->second;
+      lock.unlock();
+      Result<OcrPage> r = shared.get();
+      *hit = r.ok();
+      if (r.ok()) hits_.fetch_add(1);
+      return r;
+    }
+    in_flight_.emplace(key, promise.get_future().share());
+  }
+  Result<OcrPage> result = Status(ErrorCode::kInternal, "OCR did not run");
+  if (std::optional<OcrPage> cached = Get(key)) {
+    *hit = true;
+    result = std::move(*cached);
+  } else {
+    *hit = false;
+    result = compute();
+    if (result.ok()) Put(key, *result);
+  }
+  promise.set_value(result);
+  std::lock_guard<std::mutex> lock(mu_);
+  in_flight_.erase(key);
+  return result;
+}
+
+}  // namespace sheaf

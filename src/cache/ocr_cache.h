@@ -8,6 +8,10 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
+#include <future>
+#include <map>
+#include <mutex>
 #include <optional>
 #include <string>
 
@@ -29,12 +33,22 @@ class OcrCache {
   std::optional<OcrPage> Get(const std::string& key);
   void Put(const std::string& key, const OcrPage& page);
 
+  // Returns the page stored under `key`, or runs `compute` and stores its result. Concurrent
+  // callers with the same key share one run of `compute` (the others wait and count as hits),
+  // so two identical pages processed at the same moment are still recognised once. Failures
+  // are returned to every waiter and not stored. *hit tells whether `compute` ran for this
+  // caller.
+  Result<OcrPage> GetOrCompute(const std::string& key,
+                               const std::function<Result<OcrPage>()>& compute, bool* hit);
+
   std::uint64_t hits() const { return hits_.load(); }
   std::uint64_t misses() const { return misses_.load(); }
 
  private:
   Cache* cache_;
   std::chrono::seconds ttl_;
+  std::mutex mu_;
+  std::map<std::string, std::shared_future<Result<OcrPage>>> in_flight_;  // GUARDED_BY(mu_)
   std::atomic<std::uint64_t> hits_{0};
   std::atomic<std::uint64_t> misses_{0};
 };

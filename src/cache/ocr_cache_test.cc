@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "cache/ocr_cache.h"
 
+#include <atomic>
+#include <thread>
+
 #include <gtest/gtest.h>
 
 #include "cache/disk_cache.h"
@@ -54,6 +57,58 @@ TEST(OcrCache, CorruptEntriesAreMissesNotErrors) {
   OcrCache cache(store->get());
   EXPECT_FALSE(cache.Get("ocr:bad").has_value());
   EXPECT_EQ(cache.misses(), 1u);
+}
+
+}  // namespace
+}  // namespace sheaf
+
+namespace sheaf {
+namespace {
+
+TEST(OcrCache, ConcurrentRequestsForOneKeyComputeOnce) {
+  auto store = DiskCache::Open(testing::TempDir() + "/c");
+  ASSERT_TRUE(store.ok());
+  OcrCache cache(store->get());
+  std::atomic<int> runs{0};
+  std::vector<std::thread> threads;
+  std::atomic<int> hits{0};
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      bool hit = false;
+      Result<OcrPage> r = cache.GetOrCompute(
+          "ocr:same",
+          [&]() -> Result<OcrPage> {
+            ++runs;
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+            OcrPage p;
+            p.mean_confidence = 0.5;
+            return p;
+          },
+          &hit);
+      ASSERT_TRUE(r.ok());
+      EXPECT_DOUBLE_EQ(r->mean_confidence, 0.5);
+      if (hit) ++hits;
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(runs.load(), 1);
+  EXPECT_EQ(hits.load(), 3);
+}
+
+TEST(OcrCache, FailuresAreNotStored) {
+  auto store = DiskCache::Open(testing::TempDir() + "/c");
+  ASSERT_TRUE(store.ok());
+  OcrCache cache(store->get());
+  bool hit = true;
+  auto r = cache.GetOrCompute(
+      "ocr:k", [] { return Result<OcrPage>(ErrorCode::kLimitExceeded, "too slow"); }, &hit);
+  EXPECT_FALSE(r.ok());
+  EXPECT_FALSE(hit);
+  int runs = 0;
+  r = cache.GetOrCompute(
+      "ocr:k", [&] { ++runs; return Result<OcrPage>(OcrPage{}); }, &hit);
+  EXPECT_TRUE(r.ok());
+  EXPECT_EQ(runs, 1);
 }
 
 }  // namespace

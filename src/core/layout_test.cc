@@ -45,6 +45,18 @@ TEST(ToSourceBox, UndoesAHalfTurn) {
   EXPECT_EQ(ToSourceBox(r, 100, 50, Box{0, 0, 10, 5}), (Box{90, 45, 100, 50}));
 }
 
+TEST(ToSourceBox, UndoesADeskewAboutTheCentre) {
+  PreprocessRecord r;
+  r.skew_degrees = 90;
+  // Page 100 x 100, centre (50, 50). A box right of the centre, after a clockwise quarter turn
+  // about the centre, came from above the centre.
+  Box b = ToSourceBox(r, 100, 100, Box{80, 48, 90, 52});
+  EXPECT_NEAR(b.x0, 48, 1);
+  EXPECT_NEAR(b.x1, 52, 1);
+  EXPECT_NEAR(b.y0, 10, 1);
+  EXPECT_NEAR(b.y1, 20, 1);
+}
+
 TEST(ToSourceBox, IdentityWithoutRotationOrSkew) {
   PreprocessRecord r;
   EXPECT_EQ(ToSourceBox(r, 100, 50, Box{1, 2, 3, 4}), (Box{1, 2, 3, 4}));

@@ -65,19 +65,17 @@ void UnscaleBlocks(std::vector<Block>* blocks, double scale, int width, int heig
 
 Result<OcrPage> Processor::CachedRecognize(WorkerTools& tools, const Image& image, bool* hit,
                                            std::map<std::string, double>* timings) {
-  std::string key = OcrCache::Key(image, tools.engine->CacheIdentity());
-  if (cache_ != nullptr) {
-    if (std::optional<OcrPage> cached = cache_->Get(key)) {
-      *hit = true;
-      return std::move(*cached);
-    }
+  auto recognize = [&]() {
+    Clock::time_point t0 = Clock::now();
+    Result<OcrPage> rec = tools.engine->Recognize(image, loader_.limits().ocr_timeout_ms);
+    (*timings)["ocr"] += MsSince(t0);
+    return rec;
+  };
+  if (cache_ == nullptr) {
+    *hit = false;
+    return recognize();
   }
-  *hit = false;
-  Clock::time_point t0 = Clock::now();
-  Result<OcrPage> rec = tools.engine->Recognize(image, loader_.limits().ocr_timeout_ms);
-  (*timings)["ocr"] += MsSince(t0);
-  if (rec.ok() && cache_ != nullptr) cache_->Put(key, *rec);
-  return rec;
+  return cache_->GetOrCompute(OcrCache::Key(image, tools.engine->CacheIdentity()), recognize, hit);
 }
 
 Status Processor::RecognizePage(WorkerTools& tools, const Image& image, Page* page,

@@ -166,12 +166,12 @@ TEST(Processor, IdenticalPagesAreRecognisedOnceWithTheCache) {
   auto store = DiskCache::Open(h.dir + "/cache");
   ASSERT_TRUE(store.ok());
   OcrCache cache(store->get());
-  auto docs = h.Run({h.Doc("a", "img1 img1 img2"), h.Doc("b", "img2 img1")}, 1, &cache);
+  auto docs = h.Run({h.Doc("a", "img1 img1 img2"), h.Doc("b", "img2 img1")}, 3, &cache);
   EXPECT_EQ(h.stats.calls.load(), 2);  // img1 and img2, once each
   EXPECT_EQ(cache.hits(), 3u);
   EXPECT_EQ(cache.misses(), 2u);
-  EXPECT_FALSE(docs[0].pages[0].ocr_cache_hit);
-  EXPECT_TRUE(docs[0].pages[1].ocr_cache_hit);
+  // Exactly one of the two identical pages of "a" was recognised, whichever worker came first.
+  EXPECT_NE(docs[0].pages[0].ocr_cache_hit, docs[0].pages[1].ocr_cache_hit);
   EXPECT_EQ(docs[1].pages[1].blocks[0].lines[0].words[0].text,
             docs[0].pages[0].blocks[0].lines[0].words[0].text);
 }
