@@ -199,8 +199,12 @@ TEST(Cli, ScannedAndMixedPdfsAreOcrdPerPage) {
     EXPECT_EQ(p["dpi"], 300);  // rendered at 300 DPI
     EXPECT_NE(PageText(p).find("delivery note 5521"), std::string::npos) << PageText(p);
   }
-  // Identical scanned pages: the second comes from the OCR cache.
-  EXPECT_NE(docs[0]["pages"][0]["ocr_cache_hit"], docs[0]["pages"][1]["ocr_cache_hit"]);
+  // The same scan appears three times (twice here, once in mixed.pdf): recognised once,
+  // whichever worker got there first; the others come from the OCR cache.
+  int recognised = !docs[0]["pages"][0]["ocr_cache_hit"].get<bool>() +
+                   !docs[0]["pages"][1]["ocr_cache_hit"].get<bool>() +
+                   !docs[1]["pages"][1]["ocr_cache_hit"].get<bool>();
+  EXPECT_EQ(recognised, 1);
   EXPECT_EQ(docs[1]["pages"][0]["source"], "text_layer");
   EXPECT_EQ(PageText(docs[1]["pages"][0]), "Cover letter from Acme Ltd\n");
   EXPECT_EQ(docs[1]["pages"][1]["source"], "ocr");
