@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "adapters/tesseract/tesseract.h"
+
+#include <gtest/gtest.h>
+
+#include "fixtures.h"
+
+namespace sheaf::tesseract_adapter {
+namespace {
+
+const std::vector<std::string> kLines{"The quick brown fox jumps over the lazy dog",
+                                      "Invoice number 4711 dated 12 March 2024",
+                                      "Please pay the total of 99.95 within 30 days",
+                                      "Thank you for your business and kind regards"};
+
+Image Quarter(const Image& t) {  // one clockwise quarter turn
+  Image r;
+  r.width = t.height;
+  r.height = t.width;
+  r.channels = 1;
+  r.pixels.resize(t.pixels.size());
+  for (int y = 0; y < t.height; ++y)
+    for (int x = 0; x < t.width; ++x)
+      r.pixels[static_cast<std::size_t>(x) * r.width + (t.height - 1 - y)] =
+          t.pixels[static_cast<std::size_t>(y) * t.width + x];
+  return r;
+}
+
+std::string AllText(const OcrPage& p) {
+  std::string s;
+  for (const auto& b : p.blocks)
+    for (const auto& l : b.lines) s += l.Text() + "\n";
+  return s;
+}
+
+TEST(TesseractEngine, ReadsWordsWithBoxesAndConfidences) {
+  auto engine = MakeEngine(OcrOptions{});
+  ASSERT_TRUE(engine.ok()) << engine.status().message();
+  Image page = testing::RenderLines(kLines, 200);
+  auto r = (*engine)->Recognize(page, 60000);
+  ASSERT_TRUE(r.ok());
+  EXPECT_NE(AllText(*r).find("Invoice number 4711"), std::string::npos) << AllText(*r);
+  EXPECT_GT(r->mean_confidence, 0.85);
+  EXPECT_FALSE(r->sideways);
+  const Word& first = r->blocks[0].lines[0].words[0];
+  EXPECT_EQ(first.text, "The");
+  EXPECT_GT(first.bbox.x1, first.bbox.x0);
+  EXPECT_LT(first.bbox.x0, 250);  // one inch margin at 200 DPI
+  // The same engine is reused: a second page works the same.
+  auto again = (*engine)->Recognize(page, 60000);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(AllText(*again), AllText(*r));
+}
+
+TEST(TesseractEngine, FlagsSidewaysText) {
+  auto engine = MakeEngine(OcrOptions{});
+  ASSERT_TRUE(engine.ok());
+  auto r = (*engine)->Recognize(Quarter(testing::RenderLines(kLines, 200)), 60000);
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(r->sideways);
+}
+
+TEST(TesseractEngine, StopsAtTheDeadline) {
+  auto engine = MakeEngine(OcrOptions{});
+  ASSERT_TRUE(engine.ok());
+  auto r = (*engine)->Recognize(testing::RenderLines(kLines, 300), 1);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), ErrorCode::kLimitExceeded);
+}
+
+TEST(TesseractEngine, MissingLanguageDataIsUnavailable) {
+  OcrOptions o;
+  o.languages = "xyz";
+  auto engine = MakeEngine(o);
+  ASSERT_FALSE(engine.ok());
+  EXPECT_EQ(engine.status().code(), ErrorCode::kUnavailable);
+  EXPECT_NE(engine.status().message().find("xyz"), std::string::npos);
+}
+
+TEST(TesseractEngine, CacheIdentityNamesVersionLanguageAndSettings) {
+  auto engine = MakeEngine(OcrOptions{});
+  ASSERT_TRUE(engine.ok());
+  std::string id = (*engine)->CacheIdentity();
+  EXPECT_NE(id.find(Version()), std::string::npos) << id;
+  EXPECT_NE(id.find("lang=eng"), std::string::npos) << id;
+  EXPECT_NE(id.find("psm=3"), std::string::npos) << id;
+}
+
+TEST(TesseractOsd, ProposesTheTurnThatMakesAnUpsideDownPageUpright) {
+  auto osd = MakeOrientationDetector(OcrOptions{});
+  ASSERT_TRUE(osd.ok()) << osd.status().message();
+  Image page = testing::RenderLines(kLines, 300);
+  auto upright = (*osd)->Detect(page);
+  ASSERT_TRUE(upright.ok());
+  EXPECT_EQ(upright->degrees, 0);
+  auto down = (*osd)->Detect(Quarter(Quarter(page)));
+  ASSERT_TRUE(down.ok());
+  EXPECT_EQ(down->degrees, 180);
+  auto right = (*osd)->Detect(Quarter(page));  // turned 90 clockwise: needs 270 more
+  ASSERT_TRUE(right.ok());
+  EXPECT_EQ(right->degrees, 270);
+}
+
+}  // namespace
+}  // namespace sheaf::tesseract_adapter
