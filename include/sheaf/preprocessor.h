@@ -27,8 +27,13 @@ class OrientationDetector {
 };
 
 struct PreparedPage {
-  Image normalized;  // upright, deskewed, 8-bit gray, original resolution: boxes refer to it
-  Image ocr_input;   // what the OCR engine reads: `normalized` scaled by record.scale
+  // Size of the normalised page: upright and deskewed at the source resolution. Boxes are
+  // reported in its pixels.
+  int width = 0;
+  int height = 0;
+  // What the OCR engine reads: the normalised page scaled by record.scale, contrast-normalised
+  // (and binarised when configured), 8-bit gray.
+  Image ocr_input;
   PreprocessRecord record;
 };
 

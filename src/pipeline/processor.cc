@@ -135,8 +135,8 @@ Status Processor::RecognizePage(WorkerTools& tools, const Image& image, Page* pa
       record.rotation_confidence = conf;
     }
   }
-  page->width = prepared->normalized.width;
-  page->height = prepared->normalized.height;
+  page->width = prepared->width;
+  page->height = prepared->height;
   page->preprocess = record;
   page->ocr_cache_hit = hit;
   page->blocks = std::move(ocr->blocks);

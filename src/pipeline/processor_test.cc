@@ -58,7 +58,8 @@ class FakePreprocessor : public Preprocessor {
  public:
   Result<PreparedPage> Prepare(const Image& page, int rotation) override {
     PreparedPage out;
-    out.normalized = page;
+    out.width = page.width;
+    out.height = page.height;
     out.ocr_input = page;
     out.ocr_input.pixels[1] = static_cast<std::uint8_t>(rotation / 90);
     out.record.rotation = rotation;

@@ -33,7 +33,7 @@ TEST(LeptonicaPreprocessor, UpscalesSmallTextAndRecordsWhy) {
   EXPECT_LT(out->record.text_height_px, 15);
   EXPECT_GT(out->record.scale, 1.3);
   EXPECT_EQ(out->ocr_input.width, static_cast<int>(std::lround(small.width * out->record.scale)));
-  EXPECT_EQ(out->normalized.width, small.width);  // boxes refer to the unscaled page
+  EXPECT_EQ(out->width, small.width);  // boxes refer to the unscaled page
   EXPECT_TRUE(out->record.background_normalized);
 }
 
@@ -67,8 +67,8 @@ TEST(LeptonicaPreprocessor, AppliesTheRequestedQuarterTurns) {
   auto out = pre->Prepare(page, 90);
   ASSERT_TRUE(out.ok());
   EXPECT_EQ(out->record.rotation, 90);
-  EXPECT_EQ(out->normalized.width, page.height);
-  EXPECT_EQ(out->normalized.height, page.width);
+  EXPECT_EQ(out->width, page.height);
+  EXPECT_EQ(out->height, page.width);
   EXPECT_EQ(out->record.source_width, page.width);
 }
 
