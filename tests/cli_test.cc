@@ -146,20 +146,8 @@ TEST(Cli, TurnedPagesAreMadeUprightAndBoxesFollow) {
                                  "Thank you for your business and kind regards"};
   Image page = testing::RenderLines(lines, 200);
   for (int quads : {1, 2, 3}) {
-    // Turn the page image clockwise by quads * 90 degrees.
     Image t = page;
-    for (int q = 0; q < quads; ++q) {
-      Image r;
-      r.width = t.height;
-      r.height = t.width;
-      r.channels = 1;
-      r.pixels.resize(t.pixels.size());
-      for (int y = 0; y < t.height; ++y)
-        for (int x = 0; x < t.width; ++x)
-          r.pixels[static_cast<std::size_t>(x) * r.width + (t.height - 1 - y)] =
-              t.pixels[static_cast<std::size_t>(y) * t.width + x];
-      t = std::move(r);
-    }
+    for (int q = 0; q < quads; ++q) t = testing::QuarterTurn(t);
     WriteFile(dir + "/turned" + std::to_string(quads) + ".png", *leptonica::EncodeImage(t, "png"));
   }
   auto r = RunSheaf({"process", "--jsonl", "--text", "--jobs", "2", "--data-dir", dir + "/d",

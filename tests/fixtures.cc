@@ -159,6 +159,20 @@ Image RenderLines(const std::vector<std::string>& lines, double dpi) {
   return std::move(img).value();
 }
 
+Image QuarterTurn(const Image& t) {
+  Image r;
+  r.width = t.height;
+  r.height = t.width;
+  r.channels = 1;
+  r.dpi = t.dpi;
+  r.pixels.resize(t.pixels.size());
+  for (int y = 0; y < t.height; ++y)
+    for (int x = 0; x < t.width; ++x)
+      r.pixels[static_cast<std::size_t>(x) * r.width + (t.height - 1 - y)] =
+          t.pixels[static_cast<std::size_t>(y) * t.width + x];
+  return r;
+}
+
 namespace {
 void PutU32(std::string& s, std::uint32_t v) {
   s += static_cast<char>(v >> 24);

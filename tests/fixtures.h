@@ -31,6 +31,9 @@ std::string MakeMixedPdf(const std::vector<std::string>& text_lines, const Image
 // A page image of `lines` (rendered from MakeTextPdf at `dpi`, 8-bit gray).
 Image RenderLines(const std::vector<std::string>& lines, double dpi = 200);
 
+// `image` turned one quarter clockwise.
+Image QuarterTurn(const Image& image);
+
 // A valid PNG of w x h 1-bit pixels, all black, deflated for real: decoding it would need
 // w*h/8 bytes (or w*h once converted to gray).
 std::string PngBomb(int width, int height);

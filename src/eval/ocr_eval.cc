@@ -140,51 +140,6 @@ std::string NormalizeForCer(const std::string& text, const TextNormalization& n)
   return out;
 }
 
-Result<std::string> HocrText(const std::string& hocr) {
-  std::string out;
-  std::size_t words = 0;
-  std::size_t i = 0;
-  while ((i = hocr.find('<', i)) != std::string::npos) {
-    std::size_t close = hocr.find('>', i);
-    if (close == std::string::npos) break;
-    std::string_view tag(hocr.data() + i, close - i + 1);
-    if (tag.find("ocr_line") != std::string_view::npos ||
-        tag.find("ocrx_line") != std::string_view::npos) {
-      if (!out.empty() && out.back() != '\n') out += '\n';
-    } else if (tag.find("ocrx_word") != std::string_view::npos) {
-      std::size_t sp = tag.find_first_of(" >", 1);
-      std::string name(tag.substr(1, sp - 1));
-      std::string word = InnerText(hocr, close + 1, name);
-      if (!word.empty()) {
-        if (!out.empty() && out.back() != '\n') out += ' ';
-        out += word;
-        ++words;
-      }
-    }
-    i = close + 1;
-  }
-  if (words == 0) return Status(ErrorCode::kInvalidDocument, "hOCR has no ocrx_word elements");
-  return out;
-}
-
-std::string SroieBoxText(const std::string& csv) {
-  std::istringstream in(csv);
-  std::string row, out;
-  while (std::getline(in, row)) {
-    if (!row.empty() && row.back() == '\r') row.pop_back();
-    std::size_t pos = 0;
-    int commas = 0;
-    while (commas < 8 && (pos = row.find(',', pos)) != std::string::npos) {
-      ++pos;
-      ++commas;
-    }
-    if (commas < 8) continue;
-    out += row.substr(pos);
-    out += '\n';
-  }
-  return out;
-}
-
 namespace {
 // Parses "bbox x0 y0 x1 y1" inside an hOCR title attribute.
 bool TitleBox(std::string_view tag, Box* box) {

@@ -26,13 +26,6 @@ std::string NormalizeForCer(const std::string& text, const TextNormalization& n)
 // Number of code points.
 std::size_t CodePoints(const std::string& s);
 
-// Text of an hOCR file: the ocrx_word spans in order, a space between words, a newline between
-// ocr_line elements, HTML entities decoded. Errors: invalid_document when it has no words.
-Result<std::string> HocrText(const std::string& hocr);
-
-// Text of a SROIE box file: the transcripts (after the first 8 commas of each row), one per line.
-std::string SroieBoxText(const std::string& csv);
-
 // A line of ground truth, or a recognised word, with its box in the source image's pixels.
 struct BoxedText {
   Box box;

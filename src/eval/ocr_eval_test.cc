@@ -32,6 +32,7 @@ TEST(HocrLines, ReadsWordsWithBoxesGroupedByLineAndDecodesEntities) {
   EXPECT_EQ((*lines)[0].box, (Box{10, 2, 90, 18}));
   EXPECT_EQ((*lines)[1].text, "€5");
   EXPECT_FALSE(HocrLines("<html></html>").ok());
+  EXPECT_EQ(NormalizeForCer("  Smith&Co \n Ltd ", {}), "Smith&Co Ltd");
 }
 
 TEST(SroieLines, SplitsOnTheFirstEightCommasOnly) {

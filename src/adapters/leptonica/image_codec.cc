@@ -99,6 +99,25 @@ Status CheckDimensions(const std::string& name, int page, int w, int h, const Li
   return Status::Ok();
 }
 
+// Reads the header of page `index` (TIFF) or of the image (other formats) without decoding.
+// Returns invalid_document naming the page when it cannot be read, then checks the limits.
+Status CheckHeader(const std::string& bytes, Format format, int index, const std::string& name,
+                   const Limits& limits) {
+  const auto* data = reinterpret_cast<const l_uint8*>(bytes.data());
+  int w = 0, h = 0, bps = 0, spp = 0, res = 0, cmap = 0, fmt = 0;
+  bool ok = format == Format::kTiff
+                ? readHeaderMemTiff(data, bytes.size(), index, &w, &h, &bps, &spp, &res, &cmap,
+                                    &fmt) == 0
+                : pixReadHeaderMem(data, bytes.size(), &fmt, &w, &h, &bps, &spp, &cmap) == 0;
+  if (!ok) {
+    return {ErrorCode::kInvalidDocument,
+            name + ": page " + std::to_string(index + 1) + ": the " +
+                std::string(FormatName(format)) +
+                " header cannot be read (corrupt or truncated file)"};
+  }
+  return CheckDimensions(name, index + 1, w, h, limits);
+}
+
 class ImageReader : public DocumentReader {
  public:
   ImageReader(std::shared_ptr<const std::string> bytes, std::string name, Format format,
@@ -112,22 +131,10 @@ class ImageReader : public DocumentReader {
   int page_count() const override { return pages_; }
 
   Result<RawPage> ReadPage(int index) override {
+    if (Status st = CheckHeader(*bytes_, format_, index, name_, limits_); !st.ok()) return st;
     const auto* data = reinterpret_cast<const l_uint8*>(bytes_->data());
     std::size_t size = bytes_->size();
-    int w = 0, h = 0, bps = 0, spp = 0, res = 0, cmap = 0, fmt = 0;
-    bool header_ok;
-    if (format_ == Format::kTiff) {
-      header_ok = readHeaderMemTiff(data, size, index, &w, &h, &bps, &spp, &res, &cmap, &fmt) == 0;
-    } else {
-      header_ok = pixReadHeaderMem(data, size, &fmt, &w, &h, &bps, &spp, &cmap) == 0;
-    }
     std::string where = name_ + ": page " + std::to_string(index + 1);
-    if (!header_ok) {
-      return Status(ErrorCode::kInvalidDocument,
-                    where + ": the " + std::string(FormatName(format_)) +
-                        " header cannot be read (corrupt or truncated file)");
-    }
-    if (Status s = CheckDimensions(name_, index + 1, w, h, limits_); !s.ok()) return s;
     PixPtr pix;
     if (format_ == Format::kTiff) {
       pix.reset(pixReadMemTiff(data, size, index));
@@ -144,17 +151,18 @@ class ImageReader : public DocumentReader {
                     where + ": the " + std::string(FormatName(format_)) +
                         " image data cannot be decoded (corrupt or truncated file)");
     }
-    // A decoder must never hand back more than the header promised.
-    if (pixGetWidth(pix.get()) != w || pixGetHeight(pix.get()) != h) {
-      return Status(ErrorCode::kInvalidDocument,
-                    where + ": decoded size differs from the header (corrupt file)");
+    // A decoder must never hand back more than the limits allow, whatever the header said.
+    if (Status st = CheckDimensions(name_, index + 1, pixGetWidth(pix.get()),
+                                    pixGetHeight(pix.get()), limits_);
+        !st.ok()) {
+      return st;
     }
+    const int depth = pixGetDepth(pix.get());
     PixPtr gray = ToGray8(pix.get());
     pix.reset();
     if (!gray) {
-      return Status(ErrorCode::kInvalidDocument, where + ": unsupported pixel layout (" +
-                                                     std::to_string(bps) + " bits x " +
-                                                     std::to_string(spp) + " samples)");
+      return Status(ErrorCode::kInvalidDocument,
+                    where + ": unsupported pixel layout (depth " + std::to_string(depth) + ")");
     }
     RawPage page;
     page.source = PageSource::kOcr;
@@ -200,18 +208,7 @@ class ImageOpener : public DocumentOpener {
       }
     }
     // Check the first page's header now, so a bomb is refused before any work is scheduled.
-    const auto* data = reinterpret_cast<const l_uint8*>(bytes->data());
-    int w = 0, h = 0, bps = 0, spp = 0, res = 0, cmap = 0, fmt = 0;
-    bool header_ok =
-        format == Format::kTiff
-            ? readHeaderMemTiff(data, bytes->size(), 0, &w, &h, &bps, &spp, &res, &cmap, &fmt) == 0
-            : pixReadHeaderMem(data, bytes->size(), &fmt, &w, &h, &bps, &spp, &cmap) == 0;
-    if (!header_ok) {
-      return Status(ErrorCode::kInvalidDocument,
-                    name + ": the " + std::string(FormatName(format)) +
-                        " header cannot be read (corrupt or truncated file)");
-    }
-    if (Status s = CheckDimensions(name, 1, w, h, limits); !s.ok()) return s;
+    if (Status st = CheckHeader(*bytes, format, 0, name, limits); !st.ok()) return st;
     return std::unique_ptr<DocumentReader>(
         std::make_unique<ImageReader>(std::move(bytes), name, format, pages, limits));
   }

@@ -13,19 +13,6 @@ const std::vector<std::string> kLines{"The quick brown fox jumps over the lazy d
                                       "Please pay the total of 99.95 within 30 days",
                                       "Thank you for your business and kind regards"};
 
-Image Quarter(const Image& t) {  // one clockwise quarter turn
-  Image r;
-  r.width = t.height;
-  r.height = t.width;
-  r.channels = 1;
-  r.pixels.resize(t.pixels.size());
-  for (int y = 0; y < t.height; ++y)
-    for (int x = 0; x < t.width; ++x)
-      r.pixels[static_cast<std::size_t>(x) * r.width + (t.height - 1 - y)] =
-          t.pixels[static_cast<std::size_t>(y) * t.width + x];
-  return r;
-}
-
 std::string AllText(const OcrPage& p) {
   std::string s;
   for (const auto& b : p.blocks)
@@ -55,7 +42,7 @@ TEST(TesseractEngine, ReadsWordsWithBoxesAndConfidences) {
 TEST(TesseractEngine, FlagsSidewaysText) {
   auto engine = MakeEngine(OcrOptions{});
   ASSERT_TRUE(engine.ok());
-  auto r = (*engine)->Recognize(Quarter(testing::RenderLines(kLines, 200)), 60000);
+  auto r = (*engine)->Recognize(testing::QuarterTurn(testing::RenderLines(kLines, 200)), 60000);
   ASSERT_TRUE(r.ok());
   EXPECT_TRUE(r->sideways);
 }
@@ -93,10 +80,10 @@ TEST(TesseractOsd, ProposesTheTurnThatMakesAnUpsideDownPageUpright) {
   auto upright = (*osd)->Detect(page);
   ASSERT_TRUE(upright.ok());
   EXPECT_EQ(upright->degrees, 0);
-  auto down = (*osd)->Detect(Quarter(Quarter(page)));
+  auto down = (*osd)->Detect(testing::QuarterTurn(testing::QuarterTurn(page)));
   ASSERT_TRUE(down.ok());
   EXPECT_EQ(down->degrees, 180);
-  auto right = (*osd)->Detect(Quarter(page));  // turned 90 clockwise: needs 270 more
+  auto right = (*osd)->Detect(testing::QuarterTurn(page));  // turned 90 clockwise: needs 270 more
   ASSERT_TRUE(right.ok());
   EXPECT_EQ(right->degrees, 270);
 }
