@@ -7,4 +7,4 @@ cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 cmake --preset release >/dev/null
 cmake --build --preset release --target sheaf
-./build/release/sheaf process --table --data-dir ./sheaf-data samples/
+./build/release/sheaf process --table --data-dir ./sheaf-data samples/receipts samples/invoices samples/letters
