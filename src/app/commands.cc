@@ -42,6 +42,7 @@ struct PipelineFlags {
   double max_megapixels = 100;
   double ocr_timeout_s = 60;
   bool no_cache = false;
+  double cache_max_mb = 10240;
   bool no_orientation = false;
   bool no_deskew = false;
   bool no_background = false;
@@ -66,6 +67,9 @@ struct PipelineFlags {
     cmd->add_option("--ocr-timeout", ocr_timeout_s, "OCR time limit per page in seconds")
         ->capture_default_str()->check(CLI::PositiveNumber);
     cmd->add_flag("--no-ocr-cache", no_cache, "Do not read or write the OCR cache");
+    cmd->add_option("--cache-max-mb", cache_max_mb,
+                    "Size of the OCR cache on disk; least recently used pages go beyond it")
+        ->capture_default_str()->check(CLI::PositiveNumber);
     cmd->add_flag("--no-orientation", no_orientation, "Skip orientation detection");
     cmd->add_flag("--no-deskew", no_deskew, "Skip deskewing");
     cmd->add_flag("--no-background-norm", no_background, "Skip contrast normalisation");
@@ -89,6 +93,7 @@ struct PipelineFlags {
     c.limits.max_page_pixels = static_cast<std::uint64_t>(max_megapixels * 1e6);
     c.limits.ocr_timeout_ms = static_cast<int>(ocr_timeout_s * 1000);
     c.ocr_cache = !no_cache;
+    c.ocr_cache_max_bytes = static_cast<std::uint64_t>(cache_max_mb * 1024 * 1024);
     c.preprocess.detect_orientation = !no_orientation;
     c.preprocess.deskew = !no_deskew;
     c.preprocess.normalize_background = !no_background;

@@ -45,7 +45,7 @@ WorkerToolsFactory MakeWorkerToolsFactory(const Config& config) {
 }
 
 Result<std::unique_ptr<Cache>> MakeOcrCacheStore(const Config& config) {
-  Result<std::unique_ptr<DiskCache>> c = DiskCache::Open(config.data_dir + "/cache/ocr");
+  Result<std::unique_ptr<DiskCache>> c = DiskCache::Open(config.data_dir + "/cache/ocr", config.ocr_cache_max_bytes);
   if (!c.ok()) return c.status();
   return std::unique_ptr<Cache>(std::move(c).value());
 }

@@ -5,6 +5,7 @@
 #ifndef SHEAF_APP_COMPOSITION_H_
 #define SHEAF_APP_COMPOSITION_H_
 
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -21,6 +22,7 @@ struct Config {
   OcrOptions ocr;
   std::string data_dir = "sheaf-data";
   bool ocr_cache = true;
+  std::uint64_t ocr_cache_max_bytes = 10ull << 30;  // least recently used entries go beyond it
 };
 
 // A loader that reads PDF (Poppler), PNG/JPEG/TIFF/WebP (Leptonica) and text.

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "cache/disk_cache.h"
 
+#include <algorithm>
 #include <cstring>
+#include <vector>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -25,11 +27,52 @@ std::int64_t NowSeconds() {
 }
 }  // namespace
 
-Result<std::unique_ptr<DiskCache>> DiskCache::Open(const std::string& dir) {
+Result<std::unique_ptr<DiskCache>> DiskCache::Open(const std::string& dir,
+                                                   std::uint64_t max_bytes) {
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec) return Status(ErrorCode::kIoError, dir + ": cannot create cache folder: " + ec.message());
-  return std::unique_ptr<DiskCache>(new DiskCache(dir));
+  std::unique_ptr<DiskCache> cache(new DiskCache(dir, max_bytes));
+  cache->bytes_ = cache->MeasureBytes();
+  if (cache->bytes_ > max_bytes) cache->Evict();
+  return cache;
+}
+
+std::uint64_t DiskCache::MeasureBytes() const {
+  std::uint64_t total = 0;
+  std::error_code ec;
+  for (auto it = fs::recursive_directory_iterator(dir_, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (it->is_regular_file(ec)) total += it->file_size(ec);
+  }
+  return total;
+}
+
+void DiskCache::Evict() {
+  std::lock_guard<std::mutex> lock(evict_mu_);
+  struct Entry {
+    fs::file_time_type used;
+    std::uint64_t size;
+    fs::path path;
+  };
+  std::vector<Entry> entries;
+  std::uint64_t total = 0;
+  std::error_code ec;
+  for (auto it = fs::recursive_directory_iterator(dir_, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (!it->is_regular_file(ec)) continue;
+    Entry e{it->last_write_time(ec), it->file_size(ec), it->path()};
+    total += e.size;
+    entries.push_back(std::move(e));
+  }
+  std::sort(entries.begin(), entries.end(),
+            [](const Entry& a, const Entry& b) { return a.used < b.used; });
+  const std::uint64_t target = max_bytes_ / 10 * 9;
+  for (const Entry& e : entries) {
+    if (total <= target) break;
+    if (fs::remove(e.path, ec)) total -= e.size;
+  }
+  bytes_ = total;
 }
 
 std::string DiskCache::PathFor(const std::string& key) const {
@@ -60,6 +103,9 @@ Result<std::optional<std::string>> DiskCache::Get(const std::string& key) {
   }
   std::ostringstream value;
   value << in.rdbuf();
+  // A hit makes the entry recently used, for eviction.
+  std::error_code ec;
+  fs::last_write_time(path, fs::file_time_type::clock::now(), ec);
   return std::optional<std::string>(value.str());
 }
 
@@ -72,7 +118,9 @@ Status DiskCache::Put(const std::string& key, std::string_view value, std::chron
   data += std::to_string(NowSeconds() + ttl.count()) + " " + std::to_string(key.size()) + "\n";
   data += key;
   data += value;
-  return WriteFileAtomic(path, data);
+  Status s = WriteFileAtomic(path, data);
+  if (s.ok() && (bytes_ += data.size()) > max_bytes_) Evict();
+  return s;
 }
 
 }  // namespace sheaf

@@ -1,10 +1,15 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 //
-// The embedded Cache: one file per key under a folder, written atomically, expired by age.
+// The embedded Cache: one file per key under a folder, written atomically, expired by age and
+// bounded in size: when the files exceed `max_bytes`, the least recently used ones (by file
+// modification time, refreshed on every hit) are removed until 90% of the budget is left.
 #ifndef SHEAF_CACHE_DISK_CACHE_H_
 #define SHEAF_CACHE_DISK_CACHE_H_
 
+#include <atomic>
+#include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "sheaf/cache.h"
@@ -13,17 +18,30 @@ namespace sheaf {
 
 class DiskCache : public Cache {
  public:
-  // Creates `dir` if needed. Errors: io_error when it cannot be created.
-  static Result<std::unique_ptr<DiskCache>> Open(const std::string& dir);
+  static constexpr std::uint64_t kDefaultMaxBytes = 10ull << 30;  // 10 GiB
+
+  // Creates `dir` if needed and measures what it holds. Errors: io_error when it cannot be
+  // created.
+  static Result<std::unique_ptr<DiskCache>> Open(const std::string& dir,
+                                                 std::uint64_t max_bytes = kDefaultMaxBytes);
 
   Result<std::optional<std::string>> Get(const std::string& key) override;
   Status Put(const std::string& key, std::string_view value, std::chrono::seconds ttl) override;
 
  private:
-  explicit DiskCache(std::string dir) : dir_(std::move(dir)) {}
+  DiskCache(std::string dir, std::uint64_t max_bytes)
+      : dir_(std::move(dir)), max_bytes_(max_bytes) {}
   // Keys may hold any bytes: the file name is the SHA-256 of the key, fanned out by 2 hex digits.
   std::string PathFor(const std::string& key) const;
-  std::string dir_;
+  // Total size of the entry files below dir_.
+  std::uint64_t MeasureBytes() const;
+  // Removes least recently used entries until at most 90% of max_bytes_ is used.
+  void Evict();
+
+  const std::string dir_;
+  const std::uint64_t max_bytes_;
+  std::atomic<std::uint64_t> bytes_{0};  // estimate: exact after Open and Evict
+  std::mutex evict_mu_;                  // one eviction at a time
 };
 
 }  // namespace sheaf
