@@ -1,0 +1,307 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "classify/classifier.h"
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <sstream>
+#include <system_error>
+
+namespace sheaf::classify {
+namespace {
+
+using nlohmann::json;
+
+constexpr std::string_view kFormatName = "sheaf-text-classifier";
+constexpr int kFormatVersion = 1;
+
+Status Invalid(const std::string& path, const std::string& what) {
+  return Status(ErrorCode::kInvalidArgument, path + ": " + what);
+}
+
+uint64_t HashDouble(double v, uint64_t h) {
+  const uint64_t bits = std::bit_cast<uint64_t>(v == 0.0 ? 0.0 : v);  // -0 hashes like +0
+  char bytes[8];
+  for (int i = 0; i < 8; ++i) bytes[i] = static_cast<char>((bits >> (8 * i)) & 0xFF);
+  return Fnv1a64(std::string_view(bytes, 8), h);
+}
+
+std::string ComputeVersion(const std::vector<std::string>& labels, int hash_bits,
+                           const Model& model) {
+  uint64_t h = Fnv1a64(kFormatName);
+  for (const std::string& label : labels) {
+    h = Fnv1a64(label, h);
+    h = Fnv1a64(std::string_view("\0", 1), h);
+  }
+  h = HashDouble(static_cast<double>(hash_bits), h);
+  h = HashDouble(model.temperature, h);
+  for (const double b : model.bias) h = HashDouble(b, h);
+  const size_t k_count = static_cast<size_t>(model.num_classes);
+  for (size_t f = 0; f < static_cast<size_t>(model.num_features); ++f) {
+    const double* row = &model.weights[f * k_count];
+    if (std::all_of(row, row + k_count, [](double w) { return w == 0.0; })) continue;
+    h = HashDouble(static_cast<double>(f), h);
+    for (size_t k = 0; k < k_count; ++k) h = HashDouble(row[k], h);
+  }
+  char hex[17];
+  std::snprintf(hex, sizeof(hex), "%016llx", static_cast<unsigned long long>(h));
+  return hex;
+}
+
+bool AllFinite(const json& array) {
+  return std::all_of(array.begin(), array.end(),
+                     [](const json& v) { return v.is_number() && std::isfinite(v.get<double>()); });
+}
+
+// Builds a classifier from parsed JSON, or says what is wrong (without the path prefix).
+Result<Model> ParseModel(const json& doc, std::vector<std::string>* labels, int* hash_bits) {
+  const auto bad = [](const std::string& what) {
+    return Status(ErrorCode::kInvalidArgument, what);
+  };
+  if (!doc.is_object()) return bad("not a classifier model (expected a JSON object)");
+  if (!doc.contains("format") || doc["format"] != kFormatName) {
+    return bad("not a classifier model (\"format\" is not \"" + std::string(kFormatName) + "\")");
+  }
+  if (!doc.contains("format_version") || !doc["format_version"].is_number_integer()) {
+    return bad("missing integer \"format_version\"");
+  }
+  if (doc["format_version"].get<int64_t>() != kFormatVersion) {
+    return bad("unsupported format_version " + doc["format_version"].dump() + " (expected " +
+               std::to_string(kFormatVersion) + ")");
+  }
+  const json* lab = doc.contains("labels") ? &doc["labels"] : nullptr;
+  if (lab == nullptr || !lab->is_array() || lab->size() < 2) {
+    return bad("\"labels\" must be an array of at least two strings");
+  }
+  labels->clear();
+  for (const json& l : *lab) {
+    if (!l.is_string()) return bad("\"labels\" must be an array of at least two strings");
+    labels->push_back(l.get<std::string>());
+  }
+  std::vector<std::string> sorted = *labels;
+  std::sort(sorted.begin(), sorted.end());
+  if (std::adjacent_find(sorted.begin(), sorted.end()) != sorted.end() || sorted != *labels) {
+    return bad("\"labels\" must be sorted and distinct");
+  }
+  if (!doc.contains("hash_bits") || !doc["hash_bits"].is_number_integer() ||
+      doc["hash_bits"].get<int64_t>() < kMinHashBits ||
+      doc["hash_bits"].get<int64_t>() > kMaxHashBits) {
+    return bad("\"hash_bits\" must be an integer in [" + std::to_string(kMinHashBits) + ", " +
+               std::to_string(kMaxHashBits) + "]");
+  }
+  *hash_bits = doc["hash_bits"].get<int>();
+  Model model;
+  model.num_classes = static_cast<int>(labels->size());
+  model.num_features = FeatureDimension(*hash_bits);
+  if (!doc.contains("num_features") || !doc["num_features"].is_number_integer() ||
+      doc["num_features"].get<int64_t>() != model.num_features) {
+    return bad("\"num_features\" does not match hash_bits " + std::to_string(*hash_bits) +
+               " (expected " + std::to_string(model.num_features) +
+               "; the model was written by an incompatible feature extractor)");
+  }
+  if (!doc.contains("temperature") || !doc["temperature"].is_number() ||
+      !std::isfinite(doc["temperature"].get<double>()) || doc["temperature"].get<double>() <= 0.0) {
+    return bad("\"temperature\" must be a positive number");
+  }
+  model.temperature = doc["temperature"].get<double>();
+  const size_t k_count = labels->size();
+  if (!doc.contains("bias") || !doc["bias"].is_array() || doc["bias"].size() != k_count ||
+      !AllFinite(doc["bias"])) {
+    return bad("\"bias\" must be an array of " + std::to_string(k_count) + " finite numbers");
+  }
+  for (const json& b : doc["bias"]) model.bias.push_back(b.get<double>());
+  if (!doc.contains("weights") || !doc["weights"].is_array()) {
+    return bad("missing array \"weights\"");
+  }
+  model.weights.assign(static_cast<size_t>(model.num_features) * k_count, 0.0);
+  int64_t previous = -1;
+  size_t row_number = 0;
+  for (const json& row : doc["weights"]) {
+    const std::string where = "\"weights\" row " + std::to_string(row_number++);
+    if (!row.is_array() || row.size() != 2 || !row[0].is_number_integer() || !row[1].is_array()) {
+      return bad(where + " must be [feature, [one weight per label]]");
+    }
+    const int64_t f = row[0].get<int64_t>();
+    if (f <= previous || f >= model.num_features) {
+      return bad(where + ": feature " + std::to_string(f) +
+                 " is out of order or not below num_features");
+    }
+    previous = f;
+    if (row[1].size() != k_count || !AllFinite(row[1])) {
+      return bad(where + " must hold " + std::to_string(k_count) + " finite weights");
+    }
+    for (size_t k = 0; k < k_count; ++k) {
+      model.weights[static_cast<size_t>(f) * k_count + k] = row[1][k].get<double>();
+    }
+  }
+  return model;
+}
+
+}  // namespace
+
+TextClassifier::TextClassifier(std::vector<std::string> labels, int hash_bits, Model model)
+    : labels_(std::move(labels)), hash_bits_(hash_bits), model_(std::move(model)) {
+  version_ = ComputeVersion(labels_, hash_bits_, model_);
+}
+
+Result<TextClassifier> TextClassifier::Train(const std::vector<DocumentText>& docs,
+                                             const std::vector<std::string>& labels,
+                                             const ClassifierOptions& options) {
+  const auto bad = [](const std::string& what) {
+    return Status(ErrorCode::kInvalidArgument, "classifier training: " + what);
+  };
+  if (docs.empty()) return bad("no documents to train on");
+  if (docs.size() != labels.size()) {
+    return bad(std::to_string(docs.size()) + " documents but " + std::to_string(labels.size()) +
+               " labels");
+  }
+  if (options.hash_bits < kMinHashBits || options.hash_bits > kMaxHashBits) {
+    return bad("hash_bits " + std::to_string(options.hash_bits) + " is outside [" +
+               std::to_string(kMinHashBits) + ", " + std::to_string(kMaxHashBits) + "]");
+  }
+  if (!(options.holdout_fraction >= 0.0 && options.holdout_fraction <= 0.5)) {
+    return bad("holdout_fraction must be in [0, 0.5]");
+  }
+  const TrainOptions& t = options.train;
+  if (t.epochs < 1 || t.batch_size < 1 || !(t.learning_rate > 0.0) ||
+      !std::isfinite(t.learning_rate) || !(t.l2 >= 0.0) || !std::isfinite(t.l2)) {
+    return bad("epochs and batch_size must be >= 1, learning_rate > 0 and l2 >= 0");
+  }
+
+  std::vector<std::string> classes = labels;
+  std::sort(classes.begin(), classes.end());
+  classes.erase(std::unique(classes.begin(), classes.end()), classes.end());
+  if (classes.size() < 2) {
+    return bad("need documents of at least two labels, got " + std::to_string(classes.size()) +
+               (classes.empty() ? "" : " (\"" + classes[0] + "\")"));
+  }
+  std::map<std::string, int> class_of;
+  for (size_t k = 0; k < classes.size(); ++k) class_of[classes[k]] = static_cast<int>(k);
+
+  const int num_classes = static_cast<int>(classes.size());
+  const int num_features = FeatureDimension(options.hash_bits);
+  std::vector<SparseVector> x;
+  std::vector<int> y;
+  x.reserve(docs.size());
+  for (size_t i = 0; i < docs.size(); ++i) {
+    x.push_back(Featurize(docs[i], options.hash_bits));
+    y.push_back(class_of[labels[i]]);
+  }
+
+  // Stratified, seeded holdout.
+  std::vector<std::vector<size_t>> members(classes.size());
+  for (size_t i = 0; i < y.size(); ++i) members[static_cast<size_t>(y[i])].push_back(i);
+  std::vector<char> held_out(docs.size(), 0);
+  std::mt19937 rng(t.seed ^ 0x9E3779B9u);
+  for (std::vector<size_t>& m : members) {
+    for (size_t i = m.size(); i > 1; --i) std::swap(m[i - 1], m[rng() % i]);
+    if (m.size() < 2) continue;
+    const size_t n =
+        static_cast<size_t>(std::lround(options.holdout_fraction * static_cast<double>(m.size())));
+    for (size_t i = 0; i < std::min(n, m.size() - 1); ++i) held_out[m[i]] = 1;
+  }
+  std::vector<SparseVector> fit_x;
+  std::vector<int> fit_y;
+  std::vector<size_t> holdout;
+  for (size_t i = 0; i < x.size(); ++i) {
+    if (held_out[i]) {
+      holdout.push_back(i);
+    } else {
+      fit_x.push_back(x[i]);
+      fit_y.push_back(y[i]);
+    }
+  }
+  double temperature = 1.0;
+  if (!holdout.empty()) {
+    const Model partial = classify::Train(fit_x, fit_y, num_classes, num_features, t);
+    std::vector<std::vector<double>> logits;
+    std::vector<int> holdout_y;
+    for (const size_t i : holdout) {
+      logits.push_back(Logits(partial, x[i]));
+      holdout_y.push_back(y[i]);
+    }
+    temperature = FitTemperature(logits, holdout_y);
+  }
+  Model model = classify::Train(x, y, num_classes, num_features, t);
+  model.temperature = temperature;
+  return TextClassifier(std::move(classes), options.hash_bits, std::move(model));
+}
+
+Prediction TextClassifier::Predict(const DocumentText& doc) const {
+  Prediction p;
+  p.probabilities = PredictProba(model_, Featurize(doc, hash_bits_));
+  const size_t best = static_cast<size_t>(
+      std::max_element(p.probabilities.begin(), p.probabilities.end()) - p.probabilities.begin());
+  p.label = labels_[best];
+  p.confidence = p.probabilities[best];
+  return p;
+}
+
+Status TextClassifier::Save(const std::string& path) const {
+  json doc;
+  doc["format"] = kFormatName;
+  doc["format_version"] = kFormatVersion;
+  doc["version"] = version_;
+  doc["labels"] = labels_;
+  doc["hash_bits"] = hash_bits_;
+  doc["num_features"] = model_.num_features;
+  doc["temperature"] = model_.temperature;
+  doc["bias"] = model_.bias;
+  json rows = json::array();
+  const size_t k_count = static_cast<size_t>(model_.num_classes);
+  for (size_t f = 0; f < static_cast<size_t>(model_.num_features); ++f) {
+    const double* row = &model_.weights[f * k_count];
+    if (std::all_of(row, row + k_count, [](double w) { return w == 0.0; })) continue;
+    rows.push_back(json::array({f, std::vector<double>(row, row + k_count)}));
+  }
+  doc["weights"] = std::move(rows);
+
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) return Status(ErrorCode::kIoError, path + ": cannot open " + tmp + " for writing");
+    out << doc.dump() << '\n';
+    out.flush();
+    if (!out) return Status(ErrorCode::kIoError, path + ": writing " + tmp + " failed");
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) {
+    std::filesystem::remove(tmp, ec);
+    return Status(ErrorCode::kIoError, path + ": cannot replace the file: " + ec.message());
+  }
+  return Status::Ok();
+}
+
+Result<TextClassifier> TextClassifier::Load(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status(ErrorCode::kIoError, path + ": cannot open the classifier model");
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  if (in.bad()) return Status(ErrorCode::kIoError, path + ": reading the classifier model failed");
+  try {
+    const json doc = json::parse(buffer.str());
+    std::vector<std::string> labels;
+    int hash_bits = 0;
+    Result<Model> model = ParseModel(doc, &labels, &hash_bits);
+    if (!model.ok()) return Invalid(path, model.status().message());
+    TextClassifier classifier(std::move(labels), hash_bits, std::move(model).value());
+    if (doc.contains("version") &&
+        (!doc["version"].is_string() || doc["version"] != classifier.Version())) {
+      return Invalid(path, "the stored version does not match the model's contents (corrupt)");
+    }
+    return classifier;
+  } catch (const json::exception& e) {
+    return Invalid(path, std::string("not a valid classifier model: ") + e.what());
+  } catch (const std::bad_alloc&) {
+    return Status(ErrorCode::kInvalidArgument, path + ": the classifier model is too large");
+  }
+}
+
+}  // namespace sheaf::classify

@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+//
+// TextClassifier: a trainable document-type classifier (receipt, invoice, letter, ... - any label
+// strings the caller uses) over the text of a document, with calibrated confidences.
+//
+// Contract:
+// - Train and Load never throw. Bad input to Train is ErrorCode::kInvalidArgument; a file that
+//   cannot be read or written is kIoError; a file that is not a valid model (corrupt JSON, wrong
+//   format or version, sizes that do not match, non-finite numbers) is kInvalidArgument. Every
+//   message about a file starts with "<path>: ".
+// - Training is deterministic: the same documents, labels and options give the same model and
+//   therefore the same Version().
+// - Predict returns one probability per label (in labels() order), each in [0, 1], summing to 1;
+//   `label` is the most probable label and `confidence` its probability.
+// - A TextClassifier is immutable after construction: const methods are safe to call from many
+//   threads at once.
+#ifndef SHEAF_CLASSIFY_CLASSIFIER_H_
+#define SHEAF_CLASSIFY_CLASSIFIER_H_
+
+#include <string>
+#include <vector>
+
+#include "classify/features.h"
+#include "classify/logreg.h"
+#include "sheaf/status.h"
+
+namespace sheaf::classify {
+
+struct ClassifierOptions {
+  int hash_bits = 18;             // hashed text features: 2^hash_bits buckets
+  double holdout_fraction = 0.2;  // per label, held out to fit the temperature; in [0, 0.5]
+  TrainOptions train;             // optimiser settings
+};
+
+struct Prediction {
+  std::string label;                  // the most probable label
+  double confidence = 0.0;            // its probability
+  std::vector<double> probabilities;  // one per label, in TextClassifier::labels() order
+};
+
+class TextClassifier {
+ public:
+  // Trains on (docs[i], labels[i]). Labels are sorted to fix the class order. A stratified
+  // holdout (per label, the first round(holdout_fraction * n) after a seeded shuffle; none for a
+  // label with fewer than 2 documents) fits the temperature on a model trained without it; the
+  // final model is then trained on all documents and uses that temperature.
+  // Fails with kInvalidArgument if docs is empty, the sizes differ, there are fewer than two
+  // distinct labels, or an option is out of range.
+  static Result<TextClassifier> Train(const std::vector<DocumentText>& docs,
+                                      const std::vector<std::string>& labels,
+                                      const ClassifierOptions& options = {});
+
+  // Reads a model written by Save.
+  static Result<TextClassifier> Load(const std::string& path);
+
+  // Writes the model as JSON (to "<path>.tmp", then renamed over `path`).
+  Status Save(const std::string& path) const;
+
+  Prediction Predict(const DocumentText& doc) const;
+
+  // A short hash (16 hex digits) of everything that determines predictions: labels, hash bits,
+  // temperature and weights. Equal models have equal versions; use it in cache keys.
+  const std::string& Version() const { return version_; }
+
+  const std::vector<std::string>& labels() const { return labels_; }
+  int hash_bits() const { return hash_bits_; }
+  double temperature() const { return model_.temperature; }
+
+ private:
+  TextClassifier(std::vector<std::string> labels, int hash_bits, Model model);
+
+  std::vector<std::string> labels_;
+  int hash_bits_ = 0;
+  Model model_;
+  std::string version_;
+};
+
+}  // namespace sheaf::classify
+
+#endif  // SHEAF_CLASSIFY_CLASSIFIER_H_
