@@ -229,3 +229,49 @@ TEST(Cli, MultiPageTiffsGiveOnePagePerFrame) {
 
 }  // namespace
 }  // namespace sheaf
+
+namespace sheaf {
+namespace {
+
+TEST(Cli, TrainClassifierReportsHeldOutScoresAndWritesAModel) {
+  std::string dir = testing::TempDir();
+  std::string manifest;
+  for (int i = 0; i < 12; ++i) {
+    std::string n = std::to_string(i);
+    WriteFile(dir + "/inv" + n + ".txt", "INVOICE no " + n + "0" + n +
+                                             "\nInvoice date 1" + n + ".03.2024\nNet amount " +
+                                             n + "0.00 VAT 19% total due EUR\nIBAN DE89\n");
+    WriteFile(dir + "/rec" + n + ".txt", "SUPERMART SDN BHD\nCASH BILL " + n +
+                                             "\nQTY 1 MILK " + n + ".50\nTOTAL RM " + n +
+                                             ".50\nCHANGE 0.50\nTHANK YOU\n");
+    WriteFile(dir + "/let" + n + ".txt", "Dear Ms Smith,\nthank you for your letter of " + n +
+                                             " May. We are pleased to confirm the meeting.\n"
+                                             "Yours sincerely,\nJohn\n");
+    manifest += "{\"file\": \"inv" + n + ".txt\", \"label\": \"invoice\"}\n";
+    manifest += "{\"file\": \"rec" + n + ".txt\", \"label\": \"receipt\"}\n";
+    manifest += "{\"file\": \"let" + n + ".txt\", \"label\": \"letter\"}\n";
+  }
+  WriteFile(dir + "/train.jsonl", manifest);
+  auto r = RunSheaf({"train-classifier", "--manifest", dir + "/train.jsonl", "--out",
+                     dir + "/model.json", "--report", dir + "/report.json", "--data-dir",
+                     dir + "/d"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("macro-F1"), std::string::npos) << r.out;
+  auto report = nlohmann::json::parse(testing::ReadFile(dir + "/report.json"));
+  EXPECT_EQ(report["documents"], 36);
+  EXPECT_EQ(report["held_out"], 6);  // 20% of 12 per label is 2.4, rounded to 2
+  EXPECT_GE(report["macro_f1"].get<double>(), 0.9);
+  auto model = nlohmann::json::parse(testing::ReadFile(dir + "/model.json"));
+  EXPECT_EQ(model["labels"].size(), 3u);
+}
+
+TEST(Cli, TrainClassifierNamesTheBadManifestLine) {
+  std::string dir = testing::TempDir();
+  WriteFile(dir + "/m.jsonl", "{\"file\": \"a.txt\", \"label\": \"x\"}\n{\"file\": 3}\n");
+  auto r = RunSheaf({"train-classifier", "--manifest", dir + "/m.jsonl", "--out", dir + "/o"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("m.jsonl:2:"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace sheaf

@@ -21,7 +21,10 @@
 #include "cache/ocr_cache.h"
 #include "core/files.h"
 #include "core/result_json.h"
+#include "classify/classifier.h"
+#include "eval/classification_eval.h"
 #include "eval/ocr_eval.h"
+#include "sheaf/hash.h"
 
 namespace sheaf::app {
 
@@ -418,6 +421,179 @@ int RunEvalOcr(PipelineFlags& flags, const std::string& dataset, bool baseline, 
   return failed ? kExitFailed : kExitOk;
 }
 
+struct LabelledFile {
+  std::string path;
+  std::string label;
+};
+
+// A JSONL manifest of {"file": ..., "label": ...} or a CSV with a header naming a `file` (or
+// `text_file`) and a `label` column. Relative paths are relative to the manifest's folder.
+Result<std::vector<LabelledFile>> ReadManifest(const std::string& manifest) {
+  Result<std::string> data = ReadFileLimited(manifest, 256ull << 20);
+  if (!data.ok()) return data.status();
+  fs::path base = fs::path(manifest).parent_path();
+  auto resolve = [&](const std::string& f) {
+    return fs::path(f).is_absolute() ? f : (base / f).string();
+  };
+  std::vector<LabelledFile> out;
+  std::istringstream in(*data);
+  std::string line;
+  int line_no = 0;
+  bool csv = fs::path(manifest).extension() == ".csv";
+  int file_col = -1, label_col = -1;
+  auto split = [](const std::string& l) {
+    std::vector<std::string> cols;
+    std::stringstream ss(l);
+    for (std::string c; std::getline(ss, c, ',');) cols.push_back(c);
+    return cols;
+  };
+  while (std::getline(in, line)) {
+    ++line_no;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.empty()) continue;
+    std::string where = manifest + ":" + std::to_string(line_no) + ": ";
+    if (csv) {
+      std::vector<std::string> cols = split(line);
+      if (file_col < 0) {
+        for (int i = 0; i < static_cast<int>(cols.size()); ++i) {
+          if (cols[i] == "file" || cols[i] == "text_file") file_col = i;
+          if (cols[i] == "label") label_col = i;
+        }
+        if (file_col < 0 || label_col < 0) {
+          return Status(ErrorCode::kInvalidArgument,
+                        where + "the CSV header needs a file (or text_file) and a label column");
+        }
+        continue;
+      }
+      if (static_cast<int>(cols.size()) <= std::max(file_col, label_col)) {
+        return Status(ErrorCode::kInvalidArgument, where + "too few columns");
+      }
+      out.push_back({resolve(cols[file_col]), cols[label_col]});
+      continue;
+    }
+    nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
+    if (!j.is_object() || !j.contains("file") || !j["file"].is_string() || !j.contains("label") ||
+        !j["label"].is_string()) {
+      return Status(ErrorCode::kInvalidArgument,
+                    where + "expected a JSON object with string fields \"file\" and \"label\"");
+    }
+    out.push_back({resolve(j["file"].get<std::string>()), j["label"].get<std::string>()});
+  }
+  if (out.empty()) return Status(ErrorCode::kInvalidArgument, manifest + ": no documents listed");
+  return out;
+}
+
+int RunTrainClassifier(PipelineFlags& flags, const std::string& manifest, const std::string& out,
+                       double holdout, const std::string& report_path) {
+  Result<std::vector<LabelledFile>> files = ReadManifest(manifest);
+  if (!files.ok()) {
+    std::cerr << "sheaf: " << files.status().message() << "\n";
+    return kExitUsage;
+  }
+  Config config = flags.Finish();
+  Result<Pipeline> pipeline = BuildPipeline(config, flags.jobs, "");
+  if (!pipeline.ok()) {
+    std::cerr << "sheaf: " << pipeline.status().message() << "\n";
+    return kExitFailed;
+  }
+  // Read every document with the pipeline (text files, PDFs, scans alike).
+  std::vector<std::string> paths;
+  for (const LabelledFile& f : *files) paths.push_back(f.path);
+  std::vector<classify::DocumentText> docs;
+  std::vector<std::string> labels;
+  std::vector<std::string> keys;  // for the split
+  Progress progress(paths.size());
+  std::size_t completed = 0;
+  pipeline->processor->Run(paths, [&](std::size_t i, Document&& doc) {
+    progress.Update(++completed);
+    if (doc.status == DocumentStatus::kFailed) {
+      spdlog::warn("{} (skipped)", doc.error.message());
+      return;
+    }
+    classify::DocumentText t;
+    int from_text = 0;
+    for (const Page& p : doc.pages) {
+      t.text += p.Text();
+      from_text += p.source != PageSource::kOcr ? 1 : 0;
+    }
+    t.page_count = static_cast<int>(doc.pages.size());
+    t.text_layer_fraction = doc.pages.empty() ? 0 : static_cast<double>(from_text) / doc.pages.size();
+    docs.push_back(std::move(t));
+    labels.push_back((*files)[i].label);
+    keys.push_back(Sha256Hex((*files)[i].path));
+  });
+  // Stratified, deterministic split: per label, the documents with the smallest path hashes.
+  std::map<std::string, std::vector<std::size_t>> by_label;
+  for (std::size_t i = 0; i < docs.size(); ++i) by_label[labels[i]].push_back(i);
+  std::vector<char> held(docs.size(), 0);
+  for (auto& [label, idx] : by_label) {
+    std::sort(idx.begin(), idx.end(), [&](std::size_t a, std::size_t b) { return keys[a] < keys[b]; });
+    auto n = static_cast<std::size_t>(std::lround(holdout * static_cast<double>(idx.size())));
+    for (std::size_t k = 0; k < n && k + 1 < idx.size(); ++k) held[idx[k]] = 1;
+  }
+  ojson report{{"manifest", manifest}, {"documents", docs.size()}, {"holdout", holdout}};
+  if (holdout > 0) {
+    std::vector<classify::DocumentText> train_docs;
+    std::vector<std::string> train_labels, truth, predicted;
+    for (std::size_t i = 0; i < docs.size(); ++i) {
+      if (!held[i]) {
+        train_docs.push_back(docs[i]);
+        train_labels.push_back(labels[i]);
+      }
+    }
+    Result<classify::TextClassifier> model = classify::TextClassifier::Train(train_docs, train_labels);
+    if (!model.ok()) {
+      std::cerr << "sheaf: " << model.status().message() << "\n";
+      return kExitFailed;
+    }
+    double conf_sum = 0;
+    for (std::size_t i = 0; i < docs.size(); ++i) {
+      if (!held[i]) continue;
+      classify::Prediction p = model->Predict(docs[i]);
+      truth.push_back(labels[i]);
+      predicted.push_back(p.label);
+      conf_sum += p.confidence;
+    }
+    eval::ClassificationReport r = eval::ScoreClassification(truth, predicted);
+    Table table({"label", "support", "precision", "recall", "F1"});
+    ojson per = ojson::object();
+    for (const auto& [label, sc] : r.labels) {
+      table.AddRow({label, std::to_string(sc.support), Fixed(sc.precision, 3),
+                    Fixed(sc.recall, 3), Fixed(sc.f1, 3)});
+      per[label] = {{"support", sc.support}, {"precision", sc.precision}, {"recall", sc.recall},
+                    {"f1", sc.f1}};
+    }
+    std::cout << table.Render() << "\nheld out: " << r.total << " of " << docs.size()
+              << " documents; accuracy " << Fixed(r.accuracy, 3) << ", macro-F1 "
+              << Fixed(r.macro_f1, 3) << ", mean confidence "
+              << Fixed(r.total ? conf_sum / r.total : 0, 3) << "\n";
+    report["held_out"] = r.total;
+    report["accuracy"] = r.accuracy;
+    report["macro_f1"] = r.macro_f1;
+    report["mean_confidence"] = r.total ? conf_sum / r.total : 0;
+    report["per_label"] = per;
+  }
+  // The model that ships is trained on every document.
+  Result<classify::TextClassifier> model = classify::TextClassifier::Train(docs, labels);
+  if (!model.ok()) {
+    std::cerr << "sheaf: " << model.status().message() << "\n";
+    return kExitFailed;
+  }
+  if (Status s = model->Save(out); !s.ok()) {
+    std::cerr << "sheaf: " << s.message() << "\n";
+    return kExitFailed;
+  }
+  std::cout << "model " << model->Version() << " (" << model->labels().size() << " labels, "
+            << docs.size() << " documents) written to " << out << "\n";
+  report["model"] = out;
+  report["model_version"] = model->Version();
+  if (!report_path.empty()) {
+    std::ofstream rep(report_path);
+    rep << report.dump(2) << "\n";
+  }
+  return kExitOk;
+}
+
 }  // namespace
 
 int RunCli(int argc, char** argv) {
@@ -467,6 +643,22 @@ int RunCli(int argc, char** argv) {
   eval_flags.Add(eval_ocr);
   eval_flags.no_cache = true;
 
+  PipelineFlags train_flags;
+  std::string manifest, model_out, train_report;
+  double holdout = 0.2;
+  CLI::App* train = app.add_subcommand(
+      "train-classifier", "Train a document-type classifier from labelled documents");
+  train->add_option("--manifest", manifest,
+                    "JSONL of {\"file\", \"label\"} (or CSV with file and label columns)")
+      ->required();
+  train->add_option("--out", model_out, "Where to write the model (JSON)")->required();
+  train->add_option("--holdout", holdout,
+                    "Share of each label held out to report accuracy and macro-F1 (0: none)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 0.5));
+  train->add_option("--report", train_report, "Write the held-out scores as JSON here");
+  train_flags.Add(train);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -485,6 +677,7 @@ int RunCli(int argc, char** argv) {
   }
   if (version->parsed()) return RunVersion();
   if (eval_ocr->parsed()) return RunEvalOcr(eval_flags, dataset, !no_baseline, limit, out_path);
+  if (train->parsed()) return RunTrainClassifier(train_flags, manifest, model_out, holdout, train_report);
   return kExitUsage;
 }
 
