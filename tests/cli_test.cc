@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "adapters/leptonica/leptonica.h"
@@ -263,6 +264,39 @@ TEST(Cli, TrainClassifierReportsHeldOutScoresAndWritesAModel) {
   EXPECT_GE(report["macro_f1"].get<double>(), 0.9);
   auto model = nlohmann::json::parse(testing::ReadFile(dir + "/model.json"));
   EXPECT_EQ(model["labels"].size(), 3u);
+}
+
+TEST(Cli, AnUnusableDataDirFailsBeforeAnyDocument) {
+  std::string dir = testing::TempDir();
+  WriteFile(dir + "/not-a-folder", "x");
+  WriteFile(dir + "/a.txt", "hello");
+  auto r = RunSheaf({"process", "--jsonl", "--data-dir", dir + "/not-a-folder", dir + "/a.txt"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_TRUE(r.out.empty()) << r.out;
+  EXPECT_NE(r.err.find("not-a-folder/cache/ocr: cannot create cache folder"), std::string::npos)
+      << r.err;
+}
+
+TEST(Cli, TrainClassifierNeedsACsvHeaderWithFileAndLabel) {
+  std::string dir = testing::TempDir();
+  WriteFile(dir + "/m.csv", "path,kind\na.txt,x\n");
+  auto r = RunSheaf({"train-classifier", "--manifest", dir + "/m.csv", "--out", dir + "/o"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("m.csv:1: the CSV header needs a file (or text_file) and a label column"),
+            std::string::npos)
+      << r.err;
+}
+
+TEST(Cli, TrainClassifierWithOneLabelFailsWithTheReason) {
+  std::string dir = testing::TempDir();
+  WriteFile(dir + "/a.txt", "one document");
+  WriteFile(dir + "/b.txt", "another document");
+  WriteFile(dir + "/m.csv", "file,label\na.txt,memo\nb.txt,memo\n");
+  auto r = RunSheaf({"train-classifier", "--manifest", dir + "/m.csv", "--out", dir + "/o",
+                     "--holdout", "0", "--data-dir", dir + "/d"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("need documents of at least two labels"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(dir + "/o"));
 }
 
 TEST(Cli, TrainClassifierNamesTheBadManifestLine) {

@@ -45,8 +45,6 @@ std::string_view PageSourceName(PageSource s);
 
 // What pre-processing decided for an image page (all neutral for text pages).
 struct PreprocessRecord {
-  int source_width = 0;   // the page image as loaded, before any step
-  int source_height = 0;
   int rotation = 0;                  // degrees clockwise applied to make the page upright
   double rotation_confidence = 0;    // OSD confidence of that decision (0 when not run)
   bool orientation_checked = false;  // whether OSD ran on this page

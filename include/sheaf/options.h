@@ -19,13 +19,17 @@ struct Limits {
   int ocr_timeout_ms = 60'000;  // per page; a page that takes longer fails with limit_exceeded
 };
 
+// Orientation is decided in the processor, after a first OCR pass: a page whose text runs
+// vertically, or whose OCR confidence is below `check_below` (then checked with Tesseract OSD,
+// whose proposal needs at least `min_confidence`), is tried turned, and the turn is kept only
+// when the turned page reads with higher confidence.
+struct OrientationOptions {
+  bool detect = true;
+  double check_below = 0.5;
+  double min_confidence = 0.3;
+};
+
 struct PreprocessOptions {
-  // Orientation: a page whose OCR confidence is below `orientation_check_below` is checked with
-  // Tesseract OSD; a rotation OSD proposes with at least `min_orientation_confidence` is tried
-  // and kept only when the rotated page reads with clearly higher confidence.
-  bool detect_orientation = true;
-  double orientation_check_below = 0.5;
-  double min_orientation_confidence = 0.3;
   bool deskew = true;
   double min_skew_degrees = 0.3;   // smaller angles are left to Tesseract, which copes
   double max_skew_degrees = 10.0;  // larger measured angles are not trusted

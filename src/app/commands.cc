@@ -13,6 +13,7 @@
 #include <fstream>
 #include <iostream>
 #include <mutex>
+#include <optional>
 #include <sstream>
 #include <thread>
 
@@ -24,6 +25,7 @@
 #include "classify/classifier.h"
 #include "eval/classification_eval.h"
 #include "eval/ocr_eval.h"
+#include "sheaf/build_info.h"
 #include "sheaf/hash.h"
 
 namespace sheaf::app {
@@ -37,19 +39,17 @@ constexpr int kExitOk = 0;
 constexpr int kExitFailed = 1;
 constexpr int kExitUsage = 2;
 
-// Options shared by the commands that run the pipeline.
+constexpr double kMiB = 1024.0 * 1024.0;
+
+// Options shared by the commands that run the pipeline. Defaults come from the typed
+// configuration (Config, Limits, ...); only units differ on the command line.
 struct PipelineFlags {
   Config config;
   int jobs = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  double max_file_mb = 50;
-  double max_megapixels = 100;
-  double ocr_timeout_s = 60;
-  bool no_cache = false;
-  double cache_max_mb = 10240;
-  bool no_orientation = false;
-  bool no_deskew = false;
-  bool no_background = false;
-  bool no_rescale = false;
+  double max_file_mb = static_cast<double>(config.limits.max_file_bytes) / kMiB;
+  double max_megapixels = static_cast<double>(config.limits.max_page_pixels) / 1e6;
+  double ocr_timeout_s = config.limits.ocr_timeout_ms / 1000.0;
+  double cache_max_mb = static_cast<double>(config.ocr_cache_max_bytes) / kMiB;
 
   void Add(CLI::App* cmd) {
     cmd->add_option("--jobs,-j", jobs, "Worker threads (default: number of cores)")
@@ -69,16 +69,18 @@ struct PipelineFlags {
         ->capture_default_str()->check(CLI::Range(36, 1200));
     cmd->add_option("--ocr-timeout", ocr_timeout_s, "OCR time limit per page in seconds")
         ->capture_default_str()->check(CLI::PositiveNumber);
-    cmd->add_flag("--no-ocr-cache", no_cache, "Do not read or write the OCR cache");
+    cmd->add_flag("!--no-ocr-cache", config.ocr_cache, "Do not read or write the OCR cache");
     cmd->add_option("--cache-max-mb", cache_max_mb,
                     "Size of the OCR cache on disk; least recently used pages go beyond it")
         ->capture_default_str()->check(CLI::PositiveNumber);
-    cmd->add_flag("--no-orientation", no_orientation, "Skip orientation detection");
-    cmd->add_flag("--no-deskew", no_deskew, "Skip deskewing");
-    cmd->add_flag("--no-background-norm", no_background, "Skip contrast normalisation");
+    cmd->add_flag("!--no-orientation", config.orientation.detect, "Skip orientation detection");
+    cmd->add_flag("!--no-deskew", config.preprocess.deskew, "Skip deskewing");
+    cmd->add_flag("!--no-background-norm", config.preprocess.normalize_background,
+                  "Skip contrast normalisation");
     cmd->add_flag("--inverted-text,!--no-inverted-text", config.ocr.detect_inverted_text,
                   "Look for white-on-black text (Tesseract default)");
-    cmd->add_flag("--no-rescale", no_rescale, "Do not rescale pages to the target text height");
+    cmd->add_flag("!--no-rescale", config.preprocess.rescale,
+                  "Do not rescale pages to the target text height");
     cmd->add_option("--binarization", config.preprocess.binarization,
                     "none (Tesseract thresholds), otsu or sauvola")
         ->capture_default_str()->check(CLI::IsMember({"none", "otsu", "sauvola"}));
@@ -90,17 +92,13 @@ struct PipelineFlags {
         ->capture_default_str()->check(CLI::Range(1.0, 10.0));
   }
 
-  Config Finish() {
+  // The configuration with the command line's units converted.
+  Config Finish() const {
     Config c = config;
-    c.limits.max_file_bytes = static_cast<std::uint64_t>(max_file_mb * 1024 * 1024);
+    c.limits.max_file_bytes = static_cast<std::uint64_t>(max_file_mb * kMiB);
     c.limits.max_page_pixels = static_cast<std::uint64_t>(max_megapixels * 1e6);
     c.limits.ocr_timeout_ms = static_cast<int>(ocr_timeout_s * 1000);
-    c.ocr_cache = !no_cache;
-    c.ocr_cache_max_bytes = static_cast<std::uint64_t>(cache_max_mb * 1024 * 1024);
-    c.preprocess.detect_orientation = !no_orientation;
-    c.preprocess.deskew = !no_deskew;
-    c.preprocess.normalize_background = !no_background;
-    c.preprocess.rescale = !no_rescale;
+    c.ocr_cache_max_bytes = static_cast<std::uint64_t>(cache_max_mb * kMiB);
     return c;
   }
 };
@@ -136,32 +134,31 @@ struct Pipeline {
   std::unique_ptr<Processor> processor;
 };
 
-Result<Pipeline> BuildPipeline(const Config& config, int jobs, const std::string& type_hint) {
+// Builds the pipeline the flags describe; on failure prints why and returns nothing.
+std::optional<Pipeline> BuildPipeline(const PipelineFlags& flags, const std::string& type_hint) {
+  const Config config = flags.Finish();
   Pipeline p;
   p.loader = MakeLoader(config.limits);
   if (config.ocr_cache) {
     Result<std::unique_ptr<Cache>> store = MakeOcrCacheStore(config);
-    if (!store.ok()) return store.status();
+    if (!store.ok()) {
+      std::cerr << "sheaf: " << store.status().message() << "\n";
+      return std::nullopt;
+    }
     p.cache_store = std::move(store).value();
   }
   p.ocr_cache = std::make_unique<OcrCache>(p.cache_store.get());
   p.processor = std::make_unique<Processor>(*p.loader, MakeWorkerToolsFactory(config),
                                             config.ocr_cache ? p.ocr_cache.get() : nullptr,
-                                            ProcessorOptions{
-                                                jobs, type_hint,
-                                                config.preprocess.orientation_check_below,
-                                                config.preprocess.min_orientation_confidence});
+                                            ProcessorOptions{flags.jobs, type_hint,
+                                                             config.orientation});
   return p;
 }
 
 int RunProcess(PipelineFlags& flags, const std::vector<std::string>& inputs,
                const std::string& mode, bool with_text, const std::string& type_hint) {
-  Config config = flags.Finish();
-  Result<Pipeline> pipeline = BuildPipeline(config, flags.jobs, type_hint);
-  if (!pipeline.ok()) {
-    std::cerr << "sheaf: " << pipeline.status().message() << "\n";
-    return kExitFailed;
-  }
+  std::optional<Pipeline> pipeline = BuildPipeline(flags, type_hint);
+  if (!pipeline) return kExitFailed;
   std::vector<std::string> paths = ExpandInputs(inputs);
   if (paths.empty()) {
     std::cerr << "sheaf: no input files found\n";
@@ -300,12 +297,8 @@ int RunEvalOcr(PipelineFlags& flags, const std::string& dataset, bool baseline, 
   // SROIE transcripts are upper case as printed; compare case-insensitively there.
   eval::TextNormalization norm{sroie};
 
-  Config config = flags.Finish();
-  Result<Pipeline> pipeline = BuildPipeline(config, flags.jobs, "");
-  if (!pipeline.ok()) {
-    std::cerr << "sheaf: " << pipeline.status().message() << "\n";
-    return kExitFailed;
-  }
+  std::optional<Pipeline> pipeline = BuildPipeline(flags, "");
+  if (!pipeline) return kExitFailed;
   std::vector<std::string> paths;
   for (const Item& it : items) paths.push_back(it.image);
   const std::size_t n = items.size();
@@ -490,12 +483,8 @@ int RunTrainClassifier(PipelineFlags& flags, const std::string& manifest, const 
     std::cerr << "sheaf: " << files.status().message() << "\n";
     return kExitUsage;
   }
-  Config config = flags.Finish();
-  Result<Pipeline> pipeline = BuildPipeline(config, flags.jobs, "");
-  if (!pipeline.ok()) {
-    std::cerr << "sheaf: " << pipeline.status().message() << "\n";
-    return kExitFailed;
-  }
+  std::optional<Pipeline> pipeline = BuildPipeline(flags, "");
+  if (!pipeline) return kExitFailed;
   // Read every document with the pipeline (text files, PDFs, scans alike).
   std::vector<std::string> paths;
   for (const LabelledFile& f : *files) paths.push_back(f.path);
@@ -602,7 +591,7 @@ int RunCli(int argc, char** argv) {
   spdlog::set_pattern("sheaf: %l: %v");
   CLI::App app{"Sheaf: intelligent document processing", "sheaf"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", [] { return GetVersions(OcrOptions{}).sheaf; });
+  app.set_version_flag("--version", SHEAF_VERSION);
 
   PipelineFlags process_flags;
   std::vector<std::string> inputs;
@@ -641,7 +630,7 @@ int RunCli(int argc, char** argv) {
   eval_ocr->add_option("--limit", limit, "Evaluate only the first N pages");
   eval_ocr->add_option("--out", out_path, "Write the report as JSON here");
   eval_flags.Add(eval_ocr);
-  eval_flags.no_cache = true;
+  eval_flags.config.ocr_cache = false;  // measure OCR, not the cache
 
   PipelineFlags train_flags;
   std::string manifest, model_out, train_report;

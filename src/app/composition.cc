@@ -33,7 +33,7 @@ WorkerToolsFactory MakeWorkerToolsFactory(const Config& config) {
     Result<std::unique_ptr<OcrEngine>> engine = tesseract_adapter::MakeEngine(config.ocr);
     if (!engine.ok()) return engine.status();
     tools.engine = std::move(engine).value();
-    if (config.preprocess.detect_orientation) {
+    if (config.orientation.detect) {
       Result<std::unique_ptr<OrientationDetector>> d =
           tesseract_adapter::MakeOrientationDetector(config.ocr);
       if (!d.ok()) return d.status();

@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 
+#include "cache/disk_cache.h"
 #include "pipeline/loader.h"
 #include "pipeline/processor.h"
 #include "sheaf/cache.h"
@@ -19,10 +20,11 @@ namespace sheaf::app {
 struct Config {
   Limits limits;
   PreprocessOptions preprocess;
+  OrientationOptions orientation;
   OcrOptions ocr;
   std::string data_dir = "sheaf-data";
   bool ocr_cache = true;
-  std::uint64_t ocr_cache_max_bytes = 10ull << 30;  // least recently used entries go beyond it
+  std::uint64_t ocr_cache_max_bytes = DiskCache::kDefaultMaxBytes;
 };
 
 // A loader that reads PDF (Poppler), PNG/JPEG/TIFF/WebP (Leptonica) and text.

@@ -14,6 +14,7 @@
 
 #include "classify/features.h"
 #include "classify/logreg.h"
+#include "fixtures.h"
 
 namespace sheaf::classify {
 namespace {
@@ -163,7 +164,8 @@ const TextClassifier& TrainedOnce() {
 }
 
 std::string TempPath(const std::string& name) {
-  return testing::TempDir() + "/classifier_test_" + name;
+  static const std::string dir = sheaf::testing::TempDir();  // fresh, per test process
+  return dir + "/classifier_test_" + name;
 }
 
 void WriteFile(const std::string& path, const std::string& contents) {

@@ -37,6 +37,13 @@ TEST(ReadFileLimited, MissingFileIsNotFound) {
   EXPECT_EQ(r.status().code(), ErrorCode::kNotFound);
 }
 
+TEST(ReadFileLimited, SomethingOtherThanARegularFileIsAnIoError) {
+  Result<std::string> r = ReadFileLimited("/dev/null", 10);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), ErrorCode::kIoError);
+  EXPECT_NE(r.status().message().find("/dev/null: not a regular file"), std::string::npos);
+}
+
 TEST(ReadFileLimited, ReadsTheWholeFile) {
   std::string dir = TempDir();
   WriteFile(dir + "/a.txt", "hello");

@@ -100,14 +100,14 @@ Status Processor::RecognizePage(WorkerTools& tools, const Image& image, Page* pa
   if (ocr->sideways) {
     candidates = {90, 270};
   } else if (tools.orientation != nullptr &&
-             ocr->mean_confidence < options_.orientation_check_below) {
+             ocr->mean_confidence < options_.orientation.check_below) {
     record.orientation_checked = true;
     Clock::time_point t1 = Clock::now();
     Result<Orientation> o = tools.orientation->Detect(prepared->ocr_input);
     (*timings)["orientation"] += MsSince(t1);
     if (o.ok()) {
       record.rotation_confidence = o->confidence;
-      if (o->degrees != 0 && o->confidence >= options_.min_orientation_confidence) {
+      if (o->degrees != 0 && o->confidence >= options_.orientation.min_confidence) {
         candidates.push_back(o->degrees);
       }
     }

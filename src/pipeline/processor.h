@@ -15,6 +15,7 @@
 #include "cache/ocr_cache.h"
 #include "pipeline/loader.h"
 #include "sheaf/document.h"
+#include "sheaf/options.h"
 #include "sheaf/ocr_engine.h"
 #include "sheaf/preprocessor.h"
 
@@ -32,8 +33,7 @@ using WorkerToolsFactory = std::function<Result<WorkerTools>()>;
 struct ProcessorOptions {
   int jobs = 1;           // worker threads
   std::string type_hint;  // "" or "auto": classify later; otherwise the document type to use
-  double orientation_check_below = 0.5;     // see PreprocessOptions
-  double min_orientation_confidence = 0.3;  // see PreprocessOptions
+  OrientationOptions orientation;
 };
 
 class Processor {

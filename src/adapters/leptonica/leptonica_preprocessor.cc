@@ -47,8 +47,6 @@ class LeptonicaPreprocessor : public Preprocessor {
     SilenceDiagnostics();
     PreparedPage out;
     PreprocessRecord& rec = out.record;
-    rec.source_width = page.width;
-    rec.source_height = page.height;
     PixPtr raw = ImageToPix(page);
     if (!raw) return Status(ErrorCode::kInvalidDocument, "page image cannot be converted");
     PixPtr pix = ToGray8(raw.get());
@@ -71,15 +69,23 @@ class LeptonicaPreprocessor : public Preprocessor {
 
     // Measure the text size, on a half-size copy of big pages (accurate enough, a quarter of
     // the work). Contrast normalisation first: it evens out shadows and faded thermal print.
+    // Returns `p` contrast-normalised when configured (and possible), else a clone of it;
+    // records which in `rec`.
+    auto normalize = [&](PIX* p) {
+      if (options_.normalize_background) {
+        PixPtr norm(pixBackgroundNormSimple(p, nullptr, nullptr));
+        rec.background_normalized = norm != nullptr;
+        if (norm) return norm;
+      }
+      return PixPtr(pixClone(p));
+    };
     const bool big = static_cast<double>(out.width) * out.height > 8e6;
     PixPtr probe(big ? pixScaleAreaMap(pix.get(), 0.5f, 0.5f) : pixClone(pix.get()));
     if (!probe) return Status(ErrorCode::kInternal, "scaling failed");
-    PixPtr probe_norm(options_.normalize_background
-                          ? pixBackgroundNormSimple(probe.get(), nullptr, nullptr)
-                          : pixClone(probe.get()));
-    if (!probe_norm) probe_norm.reset(pixClone(probe.get()));
+    PixPtr probe_norm = normalize(probe.get());
     probe.reset();
-    const int threshold = options_.normalize_background ? 150 : 128;
+    // Normalisation maps the background to 200: text is what stays clearly darker.
+    const int threshold = rec.background_normalized ? 150 : 128;
     PixPtr probe_bin(pixThresholdToBinary(probe_norm.get(), threshold));
     if (!probe_bin) return Status(ErrorCode::kInternal, "binarisation failed");
     rec.text_height_px = MedianGlyphHeight(probe_bin.get()) * (big ? 2 : 1);
@@ -109,15 +115,11 @@ class LeptonicaPreprocessor : public Preprocessor {
       }
     } else {
       probe_norm.reset();
-      work.reset(scale != 1.0 ? pixScaleAreaMap(pix.get(), s, s) : pixClone(pix.get()));
-      if (work && options_.normalize_background) {
-        PixPtr norm(pixBackgroundNormSimple(work.get(), nullptr, nullptr));
-        if (norm) work = std::move(norm);
-      }
+      PixPtr resized(scale != 1.0 ? pixScaleAreaMap(pix.get(), s, s) : pixClone(pix.get()));
+      if (resized) work = normalize(resized.get());
     }
     probe_bin.reset();
     if (!work) return Status(ErrorCode::kInternal, "scaling failed");
-    rec.background_normalized = options_.normalize_background;
     rec.scale = static_cast<double>(pixGetWidth(work.get())) / out.width;
     pix.reset();
 
@@ -162,6 +164,7 @@ class LeptonicaPreprocessor : public Preprocessor {
     }
     if (!work) return Status(ErrorCode::kInternal, "pre-processing produced no image");
     out.ocr_input = Gray8ToImage(work.get());
+    // The text now has the size Tesseract reads best, which is what 300 DPI print gives.
     out.ocr_input.dpi = 300;
     return out;
   }

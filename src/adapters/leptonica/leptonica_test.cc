@@ -69,7 +69,18 @@ TEST(LeptonicaPreprocessor, AppliesTheRequestedQuarterTurns) {
   EXPECT_EQ(out->record.rotation, 90);
   EXPECT_EQ(out->width, page.height);
   EXPECT_EQ(out->height, page.width);
-  EXPECT_EQ(out->record.source_width, page.width);
+}
+
+TEST(LeptonicaPreprocessor, RecordsWhetherContrastWasNormalised) {
+  Image page = testing::RenderLines(kLines, 200);
+  PreprocessOptions off;
+  off.normalize_background = false;
+  auto plain = MakePreprocessor(off)->Prepare(page, 0);
+  ASSERT_TRUE(plain.ok());
+  EXPECT_FALSE(plain->record.background_normalized);
+  auto normed = MakePreprocessor(PreprocessOptions{})->Prepare(page, 0);
+  ASSERT_TRUE(normed.ok());
+  EXPECT_TRUE(normed->record.background_normalized);
 }
 
 TEST(LeptonicaPreprocessor, BlankPagesAreNotScaled) {
