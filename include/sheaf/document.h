@@ -84,6 +84,32 @@ struct DocumentType {
   double confidence = 0;
 };
 
+// One extracted value. `value` is normalised per the field's type (dates YYYY-MM-DD, money
+// "1234.50", currency ISO 4217, ...); `raw` is the text as printed.
+struct Field {
+  std::string value;
+  std::string raw;
+  double confidence = 0;  // 0..1: how likely `value` is right
+  int page = 0;           // 1-based page the value was read from; 0 when not from a page
+  Box bbox;               // on that page, in its pixel coordinates
+  std::string label;      // the printed label that announced the value ("" when none)
+  Box label_bbox;
+  std::string source = "layout";  // "layout" | "embedded_xml" | "review"
+};
+
+// A line item: fields such as description, quantity, unit_price, amount.
+using LineItem = std::map<std::string, Field>;
+
+enum class RuleStatus { kPass, kWarn, kFail };
+std::string_view RuleStatusName(RuleStatus s);
+
+struct RuleResult {
+  std::string rule;
+  RuleStatus status = RuleStatus::kPass;
+  std::string message;
+  std::vector<std::string> fields;
+};
+
 struct Document {
   std::string source;  // the path as given
   std::string sha256;  // of the file's bytes ("" when the file could not be read)
@@ -92,6 +118,10 @@ struct Document {
   Status error;  // non-OK iff status == kFailed
   DocumentType document_type;
   std::vector<Page> pages;
+  std::map<std::string, Field> fields;  // by field name (forms: by normalised label)
+  std::vector<LineItem> line_items;
+  std::vector<RuleResult> validation;
+  std::vector<std::string> review_reasons;  // why status is needs_review
   std::map<std::string, double> timings_ms;  // stage -> wall time summed over pages
 };
 

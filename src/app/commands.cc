@@ -24,6 +24,7 @@
 #include "core/result_json.h"
 #include "classify/classifier.h"
 #include "eval/classification_eval.h"
+#include "eval/reliability.h"
 #include "eval/ocr_eval.h"
 #include "sheaf/build_info.h"
 #include "sheaf/hash.h"
@@ -476,58 +477,119 @@ Result<std::vector<LabelledFile>> ReadManifest(const std::string& manifest) {
   return out;
 }
 
-int RunTrainClassifier(PipelineFlags& flags, const std::string& manifest, const std::string& out,
-                       double holdout, const std::string& report_path) {
-  Result<std::vector<LabelledFile>> files = ReadManifest(manifest);
-  if (!files.ok()) {
-    std::cerr << "sheaf: " << files.status().message() << "\n";
-    return kExitUsage;
+// What the classifier sees of a processed document.
+classify::DocumentText ToDocumentText(const Document& doc) {
+  classify::DocumentText t;
+  int from_text = 0;
+  for (const Page& p : doc.pages) {
+    if (!t.text.empty()) t.text += '\n';
+    t.text += p.Text();
+    from_text += p.source != PageSource::kOcr ? 1 : 0;
   }
-  std::optional<Pipeline> pipeline = BuildPipeline(flags, "");
-  if (!pipeline) return kExitFailed;
-  // Read every document with the pipeline (text files, PDFs, scans alike).
-  std::vector<std::string> paths;
-  for (const LabelledFile& f : *files) paths.push_back(f.path);
+  t.page_count = static_cast<int>(doc.pages.size());
+  t.text_layer_fraction =
+      doc.pages.empty() ? 0 : static_cast<double>(from_text) / static_cast<double>(doc.pages.size());
+  return t;
+}
+
+struct LabelledTexts {
   std::vector<classify::DocumentText> docs;
   std::vector<std::string> labels;
-  std::vector<std::string> keys;  // for the split
+  std::vector<std::string> paths;
+};
+
+// Reads every listed document with the pipeline (text files, PDFs, scans alike); documents that
+// cannot be read are skipped with a warning.
+LabelledTexts ReadLabelledTexts(Pipeline& pipeline, const std::vector<LabelledFile>& files) {
+  std::vector<std::string> paths;
+  for (const LabelledFile& f : files) paths.push_back(f.path);
+  LabelledTexts out;
   Progress progress(paths.size());
   std::size_t completed = 0;
-  pipeline->processor->Run(paths, [&](std::size_t i, Document&& doc) {
+  pipeline.processor->Run(paths, [&](std::size_t i, Document&& doc) {
     progress.Update(++completed);
     if (doc.status == DocumentStatus::kFailed) {
       spdlog::warn("{} (skipped)", doc.error.message());
       return;
     }
-    classify::DocumentText t;
-    int from_text = 0;
-    for (const Page& p : doc.pages) {
-      t.text += p.Text();
-      from_text += p.source != PageSource::kOcr ? 1 : 0;
-    }
-    t.page_count = static_cast<int>(doc.pages.size());
-    t.text_layer_fraction = doc.pages.empty() ? 0 : static_cast<double>(from_text) / doc.pages.size();
-    docs.push_back(std::move(t));
-    labels.push_back((*files)[i].label);
-    keys.push_back(Sha256Hex((*files)[i].path));
+    out.docs.push_back(ToDocumentText(doc));
+    out.labels.push_back(files[i].label);
+    out.paths.push_back(files[i].path);
   });
+  return out;
+}
+
+// Prints per-label scores of `model` on `docs` and returns them as JSON.
+ojson ScoreClassifier(const classify::TextClassifier& model, const LabelledTexts& set,
+                      const std::vector<char>* only, const std::string& what) {
+  std::vector<std::string> truth, predicted;
+  double conf_sum = 0;
+  std::vector<eval::ConfidencePoint> points;
+  for (std::size_t i = 0; i < set.docs.size(); ++i) {
+    if (only && !(*only)[i]) continue;
+    classify::Prediction p = model.Predict(set.docs[i]);
+    truth.push_back(set.labels[i]);
+    predicted.push_back(p.label);
+    conf_sum += p.confidence;
+    points.push_back({p.confidence, p.label == set.labels[i]});
+  }
+  eval::ClassificationReport r = eval::ScoreClassification(truth, predicted);
+  Table table({"label", "support", "precision", "recall", "F1"});
+  ojson per = ojson::object();
+  for (const auto& [label, sc] : r.labels) {
+    table.AddRow({label, std::to_string(sc.support), Fixed(sc.precision, 3), Fixed(sc.recall, 3),
+                  Fixed(sc.f1, 3)});
+    per[label] = {{"support", sc.support}, {"precision", sc.precision}, {"recall", sc.recall},
+                  {"f1", sc.f1}};
+  }
+  double mean_conf = r.total ? conf_sum / static_cast<double>(r.total) : 0;
+  std::cout << table.Render() << "\n" << what << ": " << r.total << " documents; accuracy "
+            << Fixed(r.accuracy, 3) << ", macro-F1 " << Fixed(r.macro_f1, 3)
+            << ", mean confidence " << Fixed(mean_conf, 3) << "\n";
+  return {{"documents", r.total},        {"accuracy", r.accuracy},
+          {"macro_f1", r.macro_f1},      {"mean_confidence", mean_conf},
+          {"per_label", per},            {"reliability", eval::ReliabilityToJson(points)}};
+}
+
+int RunTrainClassifier(PipelineFlags& flags, const std::string& manifest, const std::string& out,
+                       double holdout, const std::string& eval_manifest,
+                       const std::string& report_path) {
+  Result<std::vector<LabelledFile>> files = ReadManifest(manifest);
+  if (!files.ok()) {
+    std::cerr << "sheaf: " << files.status().message() << "\n";
+    return kExitUsage;
+  }
+  std::vector<LabelledFile> eval_files;
+  if (!eval_manifest.empty()) {
+    Result<std::vector<LabelledFile>> e = ReadManifest(eval_manifest);
+    if (!e.ok()) {
+      std::cerr << "sheaf: " << e.status().message() << "\n";
+      return kExitUsage;
+    }
+    eval_files = std::move(*e);
+  }
+  std::optional<Pipeline> pipeline = BuildPipeline(flags, "");
+  if (!pipeline) return kExitFailed;
+  LabelledTexts set = ReadLabelledTexts(*pipeline, *files);
   // Stratified, deterministic split: per label, the documents with the smallest path hashes.
+  std::vector<std::string> keys;
+  for (const std::string& path : set.paths) keys.push_back(Sha256Hex(path));
   std::map<std::string, std::vector<std::size_t>> by_label;
-  for (std::size_t i = 0; i < docs.size(); ++i) by_label[labels[i]].push_back(i);
-  std::vector<char> held(docs.size(), 0);
+  for (std::size_t i = 0; i < set.docs.size(); ++i) by_label[set.labels[i]].push_back(i);
+  std::vector<char> held(set.docs.size(), 0);
   for (auto& [label, idx] : by_label) {
     std::sort(idx.begin(), idx.end(), [&](std::size_t a, std::size_t b) { return keys[a] < keys[b]; });
     auto n = static_cast<std::size_t>(std::lround(holdout * static_cast<double>(idx.size())));
     for (std::size_t k = 0; k < n && k + 1 < idx.size(); ++k) held[idx[k]] = 1;
   }
-  ojson report{{"manifest", manifest}, {"documents", docs.size()}, {"holdout", holdout}};
+  ojson report{{"manifest", manifest}, {"documents", set.docs.size()}, {"holdout", holdout}};
   if (holdout > 0) {
     std::vector<classify::DocumentText> train_docs;
-    std::vector<std::string> train_labels, truth, predicted;
-    for (std::size_t i = 0; i < docs.size(); ++i) {
+    std::vector<std::string> train_labels;
+    for (std::size_t i = 0; i < set.docs.size(); ++i) {
       if (!held[i]) {
-        train_docs.push_back(docs[i]);
-        train_labels.push_back(labels[i]);
+        train_docs.push_back(set.docs[i]);
+        train_labels.push_back(set.labels[i]);
       }
     }
     Result<classify::TextClassifier> model = classify::TextClassifier::Train(train_docs, train_labels);
@@ -535,50 +597,32 @@ int RunTrainClassifier(PipelineFlags& flags, const std::string& manifest, const 
       std::cerr << "sheaf: " << model.status().message() << "\n";
       return kExitFailed;
     }
-    double conf_sum = 0;
-    for (std::size_t i = 0; i < docs.size(); ++i) {
-      if (!held[i]) continue;
-      classify::Prediction p = model->Predict(docs[i]);
-      truth.push_back(labels[i]);
-      predicted.push_back(p.label);
-      conf_sum += p.confidence;
-    }
-    eval::ClassificationReport r = eval::ScoreClassification(truth, predicted);
-    Table table({"label", "support", "precision", "recall", "F1"});
-    ojson per = ojson::object();
-    for (const auto& [label, sc] : r.labels) {
-      table.AddRow({label, std::to_string(sc.support), Fixed(sc.precision, 3),
-                    Fixed(sc.recall, 3), Fixed(sc.f1, 3)});
-      per[label] = {{"support", sc.support}, {"precision", sc.precision}, {"recall", sc.recall},
-                    {"f1", sc.f1}};
-    }
-    std::cout << table.Render() << "\nheld out: " << r.total << " of " << docs.size()
-              << " documents; accuracy " << Fixed(r.accuracy, 3) << ", macro-F1 "
-              << Fixed(r.macro_f1, 3) << ", mean confidence "
-              << Fixed(r.total ? conf_sum / r.total : 0, 3) << "\n";
-    report["held_out"] = r.total;
-    report["accuracy"] = r.accuracy;
-    report["macro_f1"] = r.macro_f1;
-    report["mean_confidence"] = r.total ? conf_sum / r.total : 0;
-    report["per_label"] = per;
+    report["held_out"] = ScoreClassifier(*model, set, &held, "held out");
   }
-  // The model that ships is trained on every document.
-  Result<classify::TextClassifier> model = classify::TextClassifier::Train(docs, labels);
+  // The model that is written is trained on every document.
+  Result<classify::TextClassifier> model = classify::TextClassifier::Train(set.docs, set.labels);
   if (!model.ok()) {
     std::cerr << "sheaf: " << model.status().message() << "\n";
     return kExitFailed;
+  }
+  if (!eval_files.empty()) {
+    LabelledTexts eval_set = ReadLabelledTexts(*pipeline, eval_files);
+    report["eval_manifest"] = eval_manifest;
+    report["eval"] = ScoreClassifier(*model, eval_set, nullptr, "evaluation set");
   }
   if (Status s = model->Save(out); !s.ok()) {
     std::cerr << "sheaf: " << s.message() << "\n";
     return kExitFailed;
   }
   std::cout << "model " << model->Version() << " (" << model->labels().size() << " labels, "
-            << docs.size() << " documents) written to " << out << "\n";
+            << set.docs.size() << " documents) written to " << out << "\n";
   report["model"] = out;
   report["model_version"] = model->Version();
   if (!report_path.empty()) {
-    std::ofstream rep(report_path);
-    rep << report.dump(2) << "\n";
+    if (Status s = WriteFileAtomic(report_path, report.dump(2) + "\n"); !s.ok()) {
+      std::cerr << "sheaf: " << s.message() << "\n";
+      return kExitFailed;
+    }
   }
   return kExitOk;
 }
@@ -633,7 +677,7 @@ int RunCli(int argc, char** argv) {
   eval_flags.config.ocr_cache = false;  // measure OCR, not the cache
 
   PipelineFlags train_flags;
-  std::string manifest, model_out, train_report;
+  std::string manifest, model_out, train_report, train_eval_manifest;
   double holdout = 0.2;
   CLI::App* train = app.add_subcommand(
       "train-classifier", "Train a document-type classifier from labelled documents");
@@ -645,7 +689,9 @@ int RunCli(int argc, char** argv) {
                     "Share of each label held out to report accuracy and macro-F1 (0: none)")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 0.5));
-  train->add_option("--report", train_report, "Write the held-out scores as JSON here");
+  train->add_option("--eval-manifest", train_eval_manifest,
+                    "Also score the final model on these labelled documents (same format)");
+  train->add_option("--report", train_report, "Write the scores as JSON here");
   train_flags.Add(train);
 
   try {
@@ -666,7 +712,10 @@ int RunCli(int argc, char** argv) {
   }
   if (version->parsed()) return RunVersion();
   if (eval_ocr->parsed()) return RunEvalOcr(eval_flags, dataset, !no_baseline, limit, out_path);
-  if (train->parsed()) return RunTrainClassifier(train_flags, manifest, model_out, holdout, train_report);
+  if (train->parsed()) {
+    return RunTrainClassifier(train_flags, manifest, model_out, holdout, train_eval_manifest,
+                              train_report);
+  }
   return kExitUsage;
 }
 

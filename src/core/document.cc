@@ -89,4 +89,13 @@ std::string_view DocumentStatusName(DocumentStatus s) {
   return "failed";
 }
 
+std::string_view RuleStatusName(RuleStatus s) {
+  switch (s) {
+    case RuleStatus::kPass: return "pass";
+    case RuleStatus::kWarn: return "warn";
+    case RuleStatus::kFail: return "fail";
+  }
+  return "fail";
+}
+
 }  // namespace sheaf
