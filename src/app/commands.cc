@@ -14,6 +14,7 @@
 #include <iostream>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -24,6 +25,9 @@
 #include "core/result_json.h"
 #include "classify/classifier.h"
 #include "eval/classification_eval.h"
+#include "eval/datasets.h"
+#include "eval/field_eval.h"
+#include "extract/schema.h"
 #include "eval/reliability.h"
 #include "eval/ocr_eval.h"
 #include "sheaf/build_info.h"
@@ -91,6 +95,12 @@ struct PipelineFlags {
     cmd->add_option("--rescale-tolerance", config.preprocess.rescale_tolerance,
                     "Rescale only when the text size is off by more than this factor")
         ->capture_default_str()->check(CLI::Range(1.0, 10.0));
+    cmd->add_option("--schemas", config.schemas_dir,
+                    "Folder of document-type schemas (default: the schemas/ shipped with Sheaf)");
+    cmd->add_option("--model", config.model_path,
+                    "Document-type model (default: models/doctype.json; none: do not classify)");
+    cmd->add_flag("!--no-embedded-xml", config.read_embedded_invoices,
+                  "Ignore e-invoice XML embedded in PDFs (read the page only)");
   }
 
   // The configuration with the command line's units converted.
@@ -132,13 +142,24 @@ struct Pipeline {
   std::unique_ptr<Loader> loader;
   std::unique_ptr<Cache> cache_store;
   std::unique_ptr<OcrCache> ocr_cache;
+  std::unique_ptr<Understander> understander;
   std::unique_ptr<Processor> processor;
 };
 
 // Builds the pipeline the flags describe; on failure prints why and returns nothing.
-std::optional<Pipeline> BuildPipeline(const PipelineFlags& flags, const std::string& type_hint) {
-  const Config config = flags.Finish();
+std::optional<Pipeline> BuildPipeline(const PipelineFlags& flags, const std::string& type_hint,
+                                      bool understand = true) {
+  Config config = flags.Finish();
+  config.type_hint = type_hint.empty() ? "auto" : type_hint;
   Pipeline p;
+  if (understand) {
+    Result<std::unique_ptr<Understander>> u = MakeUnderstander(config);
+    if (!u.ok()) {
+      std::cerr << "sheaf: " << u.status().message() << "\n";
+      return std::nullopt;
+    }
+    p.understander = std::move(u).value();
+  }
   p.loader = MakeLoader(config.limits);
   if (config.ocr_cache) {
     Result<std::unique_ptr<Cache>> store = MakeOcrCacheStore(config);
@@ -152,7 +173,11 @@ std::optional<Pipeline> BuildPipeline(const PipelineFlags& flags, const std::str
   p.processor = std::make_unique<Processor>(*p.loader, MakeWorkerToolsFactory(config),
                                             config.ocr_cache ? p.ocr_cache.get() : nullptr,
                                             ProcessorOptions{flags.jobs, type_hint,
-                                                             config.orientation});
+                                                             config.orientation, {}});
+  if (p.understander) {
+    const Understander* u = p.understander.get();
+    p.processor->set_finish([u](Document* doc) { u->Run(doc); });
+  }
   return p;
 }
 
@@ -168,7 +193,8 @@ int RunProcess(PipelineFlags& flags, const std::vector<std::string>& inputs,
   JsonOptions json_options{with_text};
   bool any_failed = false;
   Progress progress(paths.size());
-  Table table({"#", "source", "status", "format", "pages", "words", "ocr conf", "ms", "detail"});
+  Table table({"#", "source", "status", "type", "format", "pages", "words", "ocr conf", "fields", "ms",
+               "detail"});
   ojson all = ojson::array();
   std::size_t completed = 0;
   pipeline->processor->Run(paths, [&](std::size_t index, Document&& doc) {
@@ -177,7 +203,7 @@ int RunProcess(PipelineFlags& flags, const std::vector<std::string>& inputs,
       spdlog::warn("{}", doc.error.message());
     }
     if (mode == "jsonl") {
-      std::cout << DocumentToJson(doc, json_options).dump() << "\n" << std::flush;
+      std::cout << DumpJson(DocumentToJson(doc, json_options)) << "\n" << std::flush;
     } else if (mode == "json") {
       all.push_back(DocumentToJson(doc, json_options));
     } else {
@@ -193,16 +219,21 @@ int RunProcess(PipelineFlags& flags, const std::vector<std::string>& inputs,
       }
       std::string detail = doc.status == DocumentStatus::kFailed
                                ? std::string(ErrorCodeName(doc.error.code()))
-                               : "";
+                           : doc.review_reasons.empty() ? ""
+                                                        : doc.review_reasons.front();
       table.AddRow({std::to_string(index + 1), TruncateLeft(doc.source, 48),
-                    std::string(DocumentStatusName(doc.status)), doc.format,
+                    std::string(DocumentStatusName(doc.status)),
+                    doc.status == DocumentStatus::kFailed
+                        ? "-"
+                        : doc.document_type.label + " " + Fixed(doc.document_type.confidence, 2),
+                    doc.format,
                     std::to_string(doc.pages.size()), std::to_string(words),
                     ocr_pages ? Fixed(conf / ocr_pages, 2) : "-",
-                    Fixed(doc.timings_ms["total"], 0), detail});
+                    std::to_string(doc.fields.size()), Fixed(doc.timings_ms["total"], 0), detail});
     }
     progress.Update(++completed);
   });
-  if (mode == "json") std::cout << all.dump(2) << "\n";
+  if (mode == "json") std::cout << DumpJson(all, 2) << "\n";
   if (mode == "table") {
     std::cout << table.Render();
     if (pipeline->ocr_cache) {
@@ -298,7 +329,7 @@ int RunEvalOcr(PipelineFlags& flags, const std::string& dataset, bool baseline, 
   // SROIE transcripts are upper case as printed; compare case-insensitively there.
   eval::TextNormalization norm{sroie};
 
-  std::optional<Pipeline> pipeline = BuildPipeline(flags, "");
+  std::optional<Pipeline> pipeline = BuildPipeline(flags, "", false);
   if (!pipeline) return kExitFailed;
   std::vector<std::string> paths;
   for (const Item& it : items) paths.push_back(it.image);
@@ -410,7 +441,7 @@ int RunEvalOcr(PipelineFlags& flags, const std::string& dataset, bool baseline, 
     }
     report["per_page"] = per;
     std::ofstream out(out_path);
-    out << report.dump(2) << "\n";
+    out << DumpJson(report, 2) << "\n";
   }
   return failed ? kExitFailed : kExitOk;
 }
@@ -475,21 +506,6 @@ Result<std::vector<LabelledFile>> ReadManifest(const std::string& manifest) {
   }
   if (out.empty()) return Status(ErrorCode::kInvalidArgument, manifest + ": no documents listed");
   return out;
-}
-
-// What the classifier sees of a processed document.
-classify::DocumentText ToDocumentText(const Document& doc) {
-  classify::DocumentText t;
-  int from_text = 0;
-  for (const Page& p : doc.pages) {
-    if (!t.text.empty()) t.text += '\n';
-    t.text += p.Text();
-    from_text += p.source != PageSource::kOcr ? 1 : 0;
-  }
-  t.page_count = static_cast<int>(doc.pages.size());
-  t.text_layer_fraction =
-      doc.pages.empty() ? 0 : static_cast<double>(from_text) / static_cast<double>(doc.pages.size());
-  return t;
 }
 
 struct LabelledTexts {
@@ -568,7 +584,7 @@ int RunTrainClassifier(PipelineFlags& flags, const std::string& manifest, const 
     }
     eval_files = std::move(*e);
   }
-  std::optional<Pipeline> pipeline = BuildPipeline(flags, "");
+  std::optional<Pipeline> pipeline = BuildPipeline(flags, "", false);
   if (!pipeline) return kExitFailed;
   LabelledTexts set = ReadLabelledTexts(*pipeline, *files);
   // Stratified, deterministic split: per label, the documents with the smallest path hashes.
@@ -619,7 +635,174 @@ int RunTrainClassifier(PipelineFlags& flags, const std::string& manifest, const 
   report["model"] = out;
   report["model_version"] = model->Version();
   if (!report_path.empty()) {
-    if (Status s = WriteFileAtomic(report_path, report.dump(2) + "\n"); !s.ok()) {
+    if (Status s = WriteFileAtomic(report_path, DumpJson(report, 2) + "\n"); !s.ok()) {
+      std::cerr << "sheaf: " << s.message() << "\n";
+      return kExitFailed;
+    }
+  }
+  return kExitOk;
+}
+
+struct EvalArgs {
+  std::string dataset, datasets_root = eval::kDefaultDatasetsRoot, type = "auto", out;
+  int limit = 0;
+  int worst = 10;
+  bool with_embedded_xml = false;
+};
+
+int RunEval(PipelineFlags& flags, const EvalArgs& args) {
+  Result<std::vector<eval::LabelledDocument>> loaded = eval::LoadDataset(args.dataset, args.datasets_root);
+  if (!loaded.ok()) {
+    std::cerr << "sheaf: " << loaded.status().message() << "\n";
+    return kExitUsage;
+  }
+  std::vector<eval::LabelledDocument> docs = std::move(loaded).value();
+  if (args.limit > 0 && static_cast<int>(docs.size()) > args.limit) docs.resize(static_cast<std::size_t>(args.limit));
+  if (docs.empty()) {
+    std::cerr << "sheaf: " << args.dataset << ": no labelled documents\n";
+    return kExitUsage;
+  }
+  // The visual extractor is what is scored: an embedded e-invoice XML would hand over the
+  // answers (the same as scoring copies with their attachments removed).
+  flags.config.read_embedded_invoices = args.with_embedded_xml;
+  std::optional<Pipeline> pipeline = BuildPipeline(flags, args.type);
+  if (!pipeline) return kExitFailed;
+  Result<std::map<std::string, extract::Schema>> schemas = extract::LoadSchemaDir(
+      flags.config.schemas_dir.empty() ? FindResource("schemas") : flags.config.schemas_dir);
+  if (!schemas.ok()) {
+    std::cerr << "sheaf: " << schemas.status().message() << "\n";
+    return kExitFailed;
+  }
+  // Fields scored per document: those the dataset annotates. invoice2data's expected outputs
+  // differ per template, so there only the document's own keys count.
+  bool per_doc_keys = fs::path(args.dataset).filename() == "invoice2data" || args.dataset == "invoice2data";
+  std::set<std::string> annotated;
+  for (const auto& d : docs) {
+    for (const auto& [k, v] : d.fields) annotated.insert(k);
+  }
+  std::vector<std::string> paths;
+  for (const auto& d : docs) paths.push_back(d.file);
+
+  eval::FieldScorer scorer;
+  std::vector<std::string> truth_types, predicted_types;
+  std::vector<eval::ConfidencePoint> type_points;
+  std::map<std::string, int> statuses;
+  double ocr_ms = 0, understand_ms = 0;
+  int failed = 0;
+  Progress progress(paths.size());
+  std::size_t completed = 0;
+  pipeline->processor->Run(paths, [&](std::size_t i, Document&& doc) {
+    progress.Update(++completed);
+    const eval::LabelledDocument& truth = docs[i];
+    ++statuses[std::string(DocumentStatusName(doc.status))];
+    if (doc.status == DocumentStatus::kFailed) {
+      ++failed;
+      spdlog::warn("{}", doc.error.message());
+    }
+    for (const char* k : {"load", "preprocess", "orientation", "ocr"}) {
+      if (doc.timings_ms.count(k)) ocr_ms += doc.timings_ms[k];
+    }
+    for (const char* k : {"classify", "extract", "validate"}) {
+      if (doc.timings_ms.count(k)) understand_ms += doc.timings_ms[k];
+    }
+    if (args.type == "auto") {
+      truth_types.push_back(truth.type);
+      predicted_types.push_back(doc.document_type.label);
+      type_points.push_back({doc.document_type.confidence, doc.document_type.label == truth.type});
+    }
+    if (!truth.pairs.empty() || truth.type == "form") {
+      std::vector<eval::KvPair> predicted;
+      for (const auto& [name, f] : doc.fields) predicted.push_back({f.label.empty() ? name : f.label, f.value});
+      scorer.AddPairs(truth.id, truth.pairs, predicted);
+      return;
+    }
+    auto schema = schemas->find(truth.type);
+    std::set<std::string> keys;
+    if (per_doc_keys) {
+      for (const auto& [k, v] : truth.fields) keys.insert(k);
+    } else {
+      keys = annotated;
+    }
+    for (const std::string& name : keys) {
+      extract::FieldType type = extract::FieldType::kString;
+      if (schema != schemas->end()) {
+        for (const auto& f : schema->second.fields) {
+          if (f.name == name) type = f.type;
+        }
+      }
+      std::optional<std::string> expected;
+      if (auto it = truth.fields.find(name); it != truth.fields.end()) expected = it->second;
+      std::optional<eval::Predicted> predicted;
+      if (auto it = doc.fields.find(name); it != doc.fields.end()) {
+        predicted = eval::Predicted{it->second.value, it->second.confidence};
+      }
+      scorer.Add(truth.id, name, type, expected, predicted);
+    }
+  });
+
+  eval::FieldReport report = scorer.Report();
+  ojson out{{"dataset", args.dataset}, {"documents", docs.size()}, {"failed", failed},
+            {"type", args.type}, {"embedded_xml", args.with_embedded_xml}};
+  if (!report.fields.empty()) {
+    Table table({"field", "support", "precision", "recall", "F1"});
+    for (const auto& [name, sc] : report.fields) {
+      table.AddRow({name, std::to_string(sc.support), Fixed(sc.precision, 3), Fixed(sc.recall, 3),
+                    Fixed(sc.f1, 3)});
+    }
+    table.AddRow({"(micro)", std::to_string(report.micro.support), Fixed(report.micro.precision, 3),
+                  Fixed(report.micro.recall, 3), Fixed(report.micro.f1, 3)});
+    std::cout << table.Render() << "\n";
+  }
+  if (report.pairs.tp + report.pairs.fp + report.pairs.fn > 0) {
+    std::cout << "key/value pairs: " << report.pairs.tp << " right, " << report.pairs.fp
+              << " wrong or extra, " << report.pairs.fn << " missed; precision "
+              << Fixed(report.pairs.precision(), 3) << ", recall " << Fixed(report.pairs.recall(), 3)
+              << ", F1 " << Fixed(report.pairs.f1(), 3) << "\n\n";
+  }
+  const eval::ReliabilityReport& rel = report.reliability;
+  if (rel.total > 0) {
+    Table t({"confidence", "fields", "mean conf", "accuracy"});
+    for (const auto& b : rel.bins) {
+      if (b.count == 0) continue;
+      t.AddRow({Fixed(b.lower, 1) + "-" + Fixed(b.upper, 1), std::to_string(b.count),
+                Fixed(b.mean_confidence, 3), Fixed(b.accuracy, 3)});
+    }
+    std::cout << "reliability (fields with an expected value):\n" << t.Render()
+              << "confidence >= 0.9: " << rel.confident << " fields, " << Fixed(rel.confident_accuracy, 3)
+              << " right; ECE " << Fixed(rel.ece, 3) << "\n\n";
+  }
+  if (!truth_types.empty()) {
+    eval::ClassificationReport cr = eval::ScoreClassification(truth_types, predicted_types);
+    std::cout << "document type: accuracy " << Fixed(cr.accuracy, 3) << ", macro-F1 " << Fixed(cr.macro_f1, 3)
+              << " over " << cr.total << " documents\n";
+    ojson per = ojson::object();
+    for (const auto& [label, sc] : cr.labels) {
+      per[label] = {{"support", sc.support}, {"precision", sc.precision}, {"recall", sc.recall}, {"f1", sc.f1}};
+    }
+    out["classification"] = {{"accuracy", cr.accuracy}, {"macro_f1", cr.macro_f1}, {"per_label", per},
+                             {"reliability", eval::ReliabilityToJson(type_points)}};
+  }
+  double overhead = ocr_ms > 0 ? understand_ms / ocr_ms : 0;
+  std::cout << "time: load+preprocess+OCR " << Fixed(ocr_ms / 1000, 1) << " s, classify+extract+validate "
+            << Fixed(understand_ms / 1000, 2) << " s (" << Fixed(100 * overhead, 2) << "% of OCR)\n";
+  std::string st;
+  for (const auto& [k, v] : statuses) st += (st.empty() ? "" : ", ") + std::to_string(v) + " " + k;
+  std::cout << "status: " << st << "\n";
+  int shown = 0;
+  for (const auto& d : report.worst_documents) {
+    if (shown++ >= args.worst) break;
+    std::cout << (shown == 1 ? "\nworst documents:\n" : "") << "  " << d.doc_id << ":";
+    for (const auto& m : d.mismatches) {
+      std::cout << " " << m.field << " expected=" << (m.expected ? *m.expected : "-")
+                << " got=" << (m.predicted ? *m.predicted : "-") << ";";
+    }
+    std::cout << "\n";
+  }
+  out["fields"] = scorer.ToJson();
+  out["statuses"] = statuses;
+  out["time_ms"] = {{"ocr", ocr_ms}, {"understand", understand_ms}, {"overhead", overhead}};
+  if (!args.out.empty()) {
+    if (Status s = WriteFileAtomic(args.out, DumpJson(out, 2) + "\n"); !s.ok()) {
       std::cerr << "sheaf: " << s.message() << "\n";
       return kExitFailed;
     }
@@ -694,6 +877,25 @@ int RunCli(int argc, char** argv) {
   train->add_option("--report", train_report, "Write the scores as JSON here");
   train_flags.Add(train);
 
+  PipelineFlags eval_fields_flags;
+  EvalArgs eval_args;
+  CLI::App* eval_cmd = app.add_subcommand(
+      "eval", "Score extraction and classification against a labelled dataset");
+  eval_cmd->add_option("--dataset", eval_args.dataset,
+                       "sroie, zugferd_corpus, invoice2data, funsd, or a folder of one of them")
+      ->required();
+  eval_cmd->add_option("--datasets-root", eval_args.datasets_root, "Where dataset names are looked up")
+      ->capture_default_str();
+  eval_cmd->add_option("--type", eval_args.type, "Document type to assume, or auto to classify")
+      ->capture_default_str();
+  eval_cmd->add_option("--limit", eval_args.limit, "Evaluate only the first N documents");
+  eval_cmd->add_option("--worst", eval_args.worst, "Print the N documents with most mismatches")
+      ->capture_default_str();
+  eval_cmd->add_flag("--with-embedded-xml", eval_args.with_embedded_xml,
+                     "Let embedded e-invoice XML supply values (default: score the page alone)");
+  eval_cmd->add_option("--out", eval_args.out, "Write the report as JSON here");
+  eval_fields_flags.Add(eval_cmd);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -711,6 +913,7 @@ int RunCli(int argc, char** argv) {
     return RunProcess(process_flags, inputs, mode, with_text, type_hint);
   }
   if (version->parsed()) return RunVersion();
+  if (eval_cmd->parsed()) return RunEval(eval_fields_flags, eval_args);
   if (eval_ocr->parsed()) return RunEvalOcr(eval_flags, dataset, !no_baseline, limit, out_path);
   if (train->parsed()) {
     return RunTrainClassifier(train_flags, manifest, model_out, holdout, train_eval_manifest,

@@ -2,15 +2,19 @@
 #include "app/composition.h"
 
 #include <malloc.h>
+#include <spdlog/spdlog.h>
 #include <unistd.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <string_view>
 
 #include "adapters/leptonica/leptonica.h"
 #include "adapters/poppler/poppler.h"
 #include "adapters/tesseract/tesseract.h"
 #include "cache/disk_cache.h"
+#include "extract/einvoice.h"
+#include "extract/schema.h"
 #include "sheaf/build_info.h"
 
 namespace sheaf::app {
@@ -48,6 +52,92 @@ Result<std::unique_ptr<Cache>> MakeOcrCacheStore(const Config& config) {
   Result<std::unique_ptr<DiskCache>> c = DiskCache::Open(config.data_dir + "/cache/ocr", config.ocr_cache_max_bytes);
   if (!c.ok()) return c.status();
   return std::unique_ptr<Cache>(std::move(c).value());
+}
+
+std::string FindResource(const std::string& relative) {
+  namespace fs = std::filesystem;
+  std::vector<fs::path> roots;
+  if (const char* home = std::getenv("SHEAF_HOME"); home && *home) roots.emplace_back(home);
+  std::error_code ec;
+  fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    roots.push_back(exe.parent_path().parent_path().parent_path());  // <src>/build/<preset>/sheaf
+    roots.push_back(exe.parent_path().parent_path() / "share" / "sheaf");  // <prefix>/bin/sheaf
+  }
+  roots.emplace_back(SHEAF_SOURCE_DIR);
+  roots.emplace_back(".");
+  for (const fs::path& root : roots) {
+    fs::path p = root / relative;
+    if (fs::exists(p, ec)) return p.string();
+  }
+  return "";
+}
+
+namespace {
+
+// Reads the ZUGFeRD / Factur-X / XRechnung XML a PDF carries, if any.
+std::optional<EmbeddedInvoice> ReadEmbeddedInvoice(const Document& doc, std::uint64_t max_bytes) {
+  Result<std::vector<poppler_adapter::PdfAttachment>> files =
+      poppler_adapter::ReadPdfAttachments(doc.source, max_bytes);
+  if (!files.ok()) return std::nullopt;
+  if (files->empty()) return std::nullopt;
+  std::vector<extract::AttachmentView> views;
+  for (const auto& f : *files) views.push_back({f.name, f.data});
+  std::optional<std::size_t> pick = extract::ChooseEInvoiceAttachment(views);
+  if (!pick) return std::nullopt;
+  Result<extract::EInvoice> inv = extract::ParseEInvoiceXml((*files)[*pick].data);
+  if (!inv.ok()) {
+    spdlog::warn("{}: embedded invoice XML: {}", doc.source, inv.status().message());
+    return std::nullopt;
+  }
+  return EmbeddedInvoice{inv->syntax, inv->fields, inv->line_items};
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Understander>> MakeUnderstander(const Config& config) {
+  std::string dir = config.schemas_dir.empty() ? FindResource("schemas") : config.schemas_dir;
+  if (dir.empty()) return Status(ErrorCode::kNotFound, "schemas: folder not found (set --schemas or SHEAF_HOME)");
+  Result<std::map<std::string, extract::Schema>> schemas = extract::LoadSchemaDir(dir);
+  if (!schemas.ok()) return schemas.status();
+  if (!schemas->count("other")) {
+    return Status(ErrorCode::kInvalidArgument, dir + ": no schema for type \"other\" (other.yaml)");
+  }
+  bool hinted = !config.type_hint.empty() && config.type_hint != "auto";
+  if (hinted && !schemas->count(config.type_hint)) {
+    std::string known;
+    for (const auto& [t, s] : *schemas) known += (known.empty() ? "" : ", ") + t;
+    return Status(ErrorCode::kInvalidArgument,
+                  "--type " + config.type_hint + ": no such schema in " + dir + " (have: " + known + ")");
+  }
+  std::shared_ptr<const classify::TextClassifier> model;
+  if (!hinted && config.model_path != "none") {
+    std::string path = config.model_path.empty() ? FindResource("models/doctype.json") : config.model_path;
+    if (path.empty()) {
+      spdlog::warn("models/doctype.json not found: documents are not classified (use --type or --model)");
+    } else {
+      Result<classify::TextClassifier> m = classify::TextClassifier::Load(path);
+      if (!m.ok()) return m.status();
+      model = std::make_shared<const classify::TextClassifier>(std::move(m).value());
+    }
+  }
+  EmbeddedInvoiceReader reader;
+  if (config.read_embedded_invoices) {
+    std::uint64_t max_bytes = config.limits.max_file_bytes;
+    reader = [max_bytes](const Document& doc) { return ReadEmbeddedInvoice(doc, max_bytes); };
+  }
+  UnderstandOptions options;
+  options.type_hint = config.type_hint;
+  std::shared_ptr<Cache> cache;
+  if (config.ocr_cache && model) {
+    // Classification results are small: a tenth of the OCR cache's bound is plenty.
+    Result<std::unique_ptr<DiskCache>> c =
+        DiskCache::Open(config.data_dir + "/cache/classify", config.ocr_cache_max_bytes / 10);
+    if (!c.ok()) return c.status();
+    cache = std::shared_ptr<Cache>(std::move(c).value());
+  }
+  return std::make_unique<Understander>(std::move(model), std::move(*schemas), std::move(cache),
+                                        std::move(reader), options);
 }
 
 void ConfigureProcess(char** argv) {

@@ -12,6 +12,7 @@
 #include "cache/disk_cache.h"
 #include "pipeline/loader.h"
 #include "pipeline/processor.h"
+#include "pipeline/understand.h"
 #include "sheaf/cache.h"
 #include "sheaf/options.h"
 
@@ -25,7 +26,20 @@ struct Config {
   std::string data_dir = "sheaf-data";
   bool ocr_cache = true;
   std::uint64_t ocr_cache_max_bytes = DiskCache::kDefaultMaxBytes;
+  std::string schemas_dir;  // "": the schemas/ that ship with Sheaf (FindResource)
+  std::string model_path;   // "": models/doctype.json as shipped; "none": no classifier
+  std::string type_hint = "auto";
+  bool read_embedded_invoices = true;
 };
+
+// Finds a file or folder that ships with Sheaf ("schemas", "models/doctype.json"): under
+// $SHEAF_HOME, next to the source tree the binary was built in, under <prefix>/share/sheaf, or
+// in the current folder. Returns "" when it is nowhere.
+std::string FindResource(const std::string& relative);
+
+// Classification, extraction and validation as configured; kNotFound / kInvalidArgument when a
+// schema or the model cannot be loaded (the message names the file).
+Result<std::unique_ptr<Understander>> MakeUnderstander(const Config& config);
 
 // A loader that reads PDF (Poppler), PNG/JPEG/TIFF/WebP (Leptonica) and text.
 std::unique_ptr<Loader> MakeLoader(const Limits& limits);

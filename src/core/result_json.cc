@@ -65,7 +65,29 @@ ojson PageJson(const Page& p, const JsonOptions& options) {
   return j;
 }
 
+
+ojson FieldToJson(const Field& f) {
+  ojson j{{"value", f.value}, {"raw", f.raw}, {"confidence", Round(f.confidence, 3)}};
+  if (f.page > 0) {
+    j["page"] = f.page;
+    j["bbox"] = BoxJson(f.bbox);
+  } else {
+    j["page"] = nullptr;
+    j["bbox"] = nullptr;
+  }
+  if (!f.label.empty()) {
+    j["label"] = f.label;
+    j["label_bbox"] = BoxJson(f.label_bbox);
+  }
+  j["source"] = f.source;
+  return j;
+}
+
 }  // namespace
+
+std::string DumpJson(const ojson& j, int indent) {
+  return j.dump(indent, ' ', false, ojson::error_handler_t::replace);
+}
 
 ojson DocumentToJson(const Document& doc, const JsonOptions& options) {
   ojson j;
@@ -82,9 +104,25 @@ ojson DocumentToJson(const Document& doc, const JsonOptions& options) {
   ojson pages = ojson::array();
   for (const Page& p : doc.pages) pages.push_back(PageJson(p, options));
   j["pages"] = std::move(pages);
-  j["fields"] = ojson::object();
-  j["line_items"] = ojson::array();
-  j["validation"] = ojson::array();
+  ojson fields = ojson::object();
+  for (const auto& [name, f] : doc.fields) fields[name] = FieldToJson(f);
+  j["fields"] = std::move(fields);
+  ojson items = ojson::array();
+  for (const LineItem& li : doc.line_items) {
+    ojson item = ojson::object();
+    for (const auto& [name, f] : li) item[name] = FieldToJson(f);
+    items.push_back(std::move(item));
+  }
+  j["line_items"] = std::move(items);
+  ojson rules = ojson::array();
+  for (const RuleResult& r : doc.validation) {
+    rules.push_back({{"rule", r.rule},
+                     {"status", RuleStatusName(r.status)},
+                     {"message", r.message},
+                     {"fields", r.fields}});
+  }
+  j["validation"] = std::move(rules);
+  if (doc.status == DocumentStatus::kNeedsReview) j["review_reasons"] = doc.review_reasons;
   ojson timings = ojson::object();
   for (const auto& [stage, ms] : doc.timings_ms) timings[stage] = Round(ms, 1);
   j["timings_ms"] = std::move(timings);

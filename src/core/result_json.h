@@ -14,6 +14,10 @@ struct JsonOptions {
   bool include_words = false;  // --text: words, lines and the page text
 };
 
+// Serialises `j`; invalid UTF-8 in strings (text from a damaged file) becomes U+FFFD instead
+// of an exception.
+std::string DumpJson(const nlohmann::ordered_json& j, int indent = -1);
+
 nlohmann::ordered_json DocumentToJson(const Document& doc, const JsonOptions& options);
 
 // Block trees round-trip through JSON for the OCR cache.

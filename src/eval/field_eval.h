@@ -22,13 +22,12 @@
 #define SHEAF_EVAL_FIELD_EVAL_H_
 
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "eval/reliability.h"
 #include "extract/schema.h"
@@ -86,7 +85,7 @@ struct DocumentMismatches {
   std::vector<Mismatch> mismatches;  // in the order they were added
 };
 
-// Key/value pairs of forms. Both pairs are compared as folded text (see NormalizeForCompare).
+// A key/value pair of a form.
 struct KvPair {
   std::string key, value;
 };
@@ -108,15 +107,16 @@ struct PairScore {
   }
 };
 
-// Scores the pairs of one document. A predicted pair is a TP when its folded key and folded
-// value equal those of an expected pair not yet matched (pairs are matched one to one, in the
-// order predicted; since the test is equality, the greedy matching is a maximum one). Other
-// predicted pairs are FPs, unmatched expected pairs FNs. A pair whose key or value folds to
-// nothing matches nothing.
+// Scores the pairs of one document. Keys and values are compared as folded text (see
+// NormalizeForCompare), or, where folding leaves nothing ("%", "(+)", "$"), as the text without
+// its blanks; a key or value that is blank matches nothing. A predicted pair is a TP when its key
+// and value equal those of an expected pair not yet matched (one to one, in the order
+// predicted; since the test is equality, this greedy matching is a maximum one). Other
+// predicted pairs are FPs, unmatched expected pairs FNs.
 PairScore ScorePairs(const std::vector<KvPair>& expected, const std::vector<KvPair>& predicted);
 
 struct FieldReport {
-  int documents = 0;                        // distinct doc ids passed to Add or AddPairs
+  int documents = 0;                         // distinct doc ids passed to Add or AddPairs
   std::map<std::string, FieldScore> fields;  // by field name
   FieldScore micro;                          // counts summed over all fields
   ReliabilityReport reliability;

@@ -179,6 +179,7 @@ void Processor::Run(const std::vector<std::string>& paths, const DoneFn& done) {
         st.doc.error = st.error;
         st.doc.pages.clear();
       }
+      if (options_.finish) options_.finish(&st.doc);
       st.doc.timings_ms["total"] = MsSince(st.started);
     }
     {

@@ -34,6 +34,9 @@ struct ProcessorOptions {
   int jobs = 1;           // worker threads
   std::string type_hint;  // "" or "auto": classify later; otherwise the document type to use
   OrientationOptions orientation;
+  // Runs on a worker thread once all of a document's pages are read (classification,
+  // extraction, validation); may be empty.
+  std::function<void(Document*)> finish;
 };
 
 class Processor {
@@ -46,6 +49,9 @@ class Processor {
   // Processes every path and calls `done` once per path, in input order, on the calling
   // thread. A failing input yields a Document with status failed; it never stops the batch.
   void Run(const std::vector<std::string>& paths, const DoneFn& done);
+
+  // Sets ProcessorOptions::finish. Not while Run is running.
+  void set_finish(std::function<void(Document*)> finish) { options_.finish = std::move(finish); }
 
  private:
   // Pre-processes and OCRs one image page into `page` (orientation check included).

@@ -123,7 +123,7 @@ struct Harness {
           t.orientation = std::make_unique<FakeOsd>(osd_degrees);
           return t;
         },
-        cache, ProcessorOptions{jobs, "", OrientationOptions{true, 0.6, 0.3}});
+        cache, ProcessorOptions{jobs, "", OrientationOptions{true, 0.6, 0.3}, {}});
     std::vector<Document> out;
     std::vector<std::size_t> order;
     p.Run(paths, [&](std::size_t i, Document&& d) {
@@ -211,7 +211,7 @@ TEST(Processor, ToolCreationFailureFailsOcrPagesWithTheReason) {
       h.loader, []() -> Result<WorkerTools> {
         return Status(ErrorCode::kUnavailable, "no language data");
       },
-      nullptr, ProcessorOptions{2, "", OrientationOptions{}});
+      nullptr, ProcessorOptions{2, "", OrientationOptions{}, {}});
   std::vector<Document> docs;
   p.Run({h.Doc("a", "img1")}, [&](std::size_t, Document&& d) { docs.push_back(std::move(d)); });
   ASSERT_EQ(docs.size(), 1u);

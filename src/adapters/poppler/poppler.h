@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 //
-// Poppler adapter: PDF text layers with word boxes, and page rendering for OCR. The only place
-// Poppler's headers are included.
+// Poppler adapter: PDF text layers with word boxes, page rendering for OCR, and the files embedded
+// in a PDF (e-invoice XML). The only place Poppler's headers are included.
 #ifndef SHEAF_ADAPTERS_POPPLER_POPPLER_H_
 #define SHEAF_ADAPTERS_POPPLER_POPPLER_H_
 
+#include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "sheaf/reader.h"
 
@@ -22,6 +24,28 @@ std::shared_ptr<const DocumentOpener> MakePdfOpener();
 Result<Image> RenderPdfPage(const std::string& bytes, int index, double dpi);
 
 std::string Version();
+
+// A file embedded in a PDF (a ZUGFeRD / Factur-X invoice XML, a time sheet, an image).
+struct PdfAttachment {
+  // The file name the PDF gives it, as UTF-8. Empty when Poppler cannot decode it: Poppler-cpp
+  // 22.x loses every name the PDF writes in UTF-16, as most ZUGFeRD / Factur-X PDFs do, so do
+  // not rely on names alone to find the invoice XML (extract::ChooseEInvoiceAttachment also
+  // looks at the content).
+  std::string name;
+  std::string data;  // its bytes, decoded from the PDF's stream filters
+};
+
+// Reads the embedded files of the PDF at `path` (those of the document's EmbeddedFiles name
+// tree), in the PDF's order. An attachment whose size exceeds `max_bytes_per_file` is left out,
+// as is one whose stream cannot be read; neither is an error. The limit is checked against the
+// size the PDF declares before reading and against the bytes read: Poppler reads an attachment
+// whole, so one that hides its size (a compressed stream without /Size, or lying about it) is
+// held in memory in full before it is dropped.
+// Errors, each message starting with `path`: kNotFound (no such file), kEncryptedDocument (the
+// PDF needs a password), kInvalidDocument (not a readable PDF).
+// Thread safety: safe to call concurrently (each call loads its own document).
+Result<std::vector<PdfAttachment>> ReadPdfAttachments(const std::string& path,
+                                                      std::uint64_t max_bytes_per_file);
 
 }  // namespace sheaf::poppler_adapter
 

@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+//
+// Ground truth of the labelled evaluation datasets (../shared/datasets/<name>/, each described
+// by its README.md), read into one shape: the input file of each document and the values Sheaf
+// should extract from it, under Sheaf's schema field names (schemas/*.yaml).
+//
+// Contract:
+// - LoadDataset never throws. Every problem is a Status whose message names the file and, for a
+//   manifest line, the line: "<dir>/manifest.jsonl:7: ..." (lines count from 1). A missing
+//   folder, manifest or listed file is kNotFound, an unreadable one kIoError, anything malformed
+//   kInvalidArgument.
+// - Expected values are as the dataset gives them (printed or canonical); compare them with
+//   eval::ValuesMatch, which normalises both sides. Empty and null values are left out.
+// - Documents come in manifest order. Reads files only; safe to call from any thread.
+#ifndef SHEAF_EVAL_DATASETS_H_
+#define SHEAF_EVAL_DATASETS_H_
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "eval/field_eval.h"
+#include "sheaf/status.h"
+
+namespace sheaf::eval {
+
+inline constexpr char kDefaultDatasetsRoot[] = "../shared/datasets";
+
+struct LabelledDocument {
+  // The input's path relative to the dataset folder ("img/000.jpg"); unique in the dataset.
+  std::string id;
+  // The input's path: the dataset folder as found (datasets_root/<name> or the folder given)
+  // joined with `id`, so it opens from the current directory.
+  std::string file;
+  std::string type;  // the document type whose schema applies: receipt | invoice | form
+  // Expected values by schema field name (merchant_name, invoice_date, total, ...).
+  std::map<std::string, std::string> fields;
+  // Expected key/value pairs of a form, in annotation order.
+  std::vector<KvPair> pairs;
+  // Dataset-specific facts that are not fields (sroie_id, type_code, annotation path, ...).
+  std::map<std::string, std::string> extra;
+};
+
+// Reads the ground truth of one dataset. `name_or_dir` is a dataset name (sroie,
+// zugferd_corpus or its alias zugferd, invoice2data, funsd), looked up under `datasets_root`,
+// or a path to a dataset folder (anything with a "/", or a name that is not a dataset name).
+// A folder's dataset is told by its base name, else by the keys of its manifest's first line.
+//
+// Per dataset (see each README.md):
+//   sroie          type receipt; merchant_name <- company, merchant_address <- address,
+//                  date <- date, total <- total (as printed: "RM8.60", "30 MAR 2018")
+//   zugferd_corpus type invoice; invoice_number, invoice_date <- issue_date (YYYY-MM-DD),
+//                  due_date (YYYY-MM-DD), seller_name, seller_vat_id, buyer_name, currency,
+//                  subtotal <- tax_basis_total, tax <- tax_total, total <- grand_total, iban
+//   invoice2data   type invoice, one document per input listed (PDF and PNG renderings);
+//                  from compare/<name>.json: invoice_number, invoice_date <- date,
+//                  due_date <- date_due, total <- amount, subtotal <- amount_untaxed,
+//                  tax <- amount_tax (numbers with two decimals), currency, iban,
+//                  seller_vat_id <- vat
+//   funsd          type form; pairs: each question entity with the answer entities linked to
+//                  it (values joined by a blank in id order); pairs with an empty key or value
+//                  are left out
+Result<std::vector<LabelledDocument>> LoadDataset(
+    const std::string& name_or_dir, const std::string& datasets_root = kDefaultDatasetsRoot);
+
+}  // namespace sheaf::eval
+
+#endif  // SHEAF_EVAL_DATASETS_H_

@@ -1,0 +1,1110 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "extract/extractor.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <optional>
+#include <set>
+
+#include "extract/layout_view.h"
+#include "extract/normalize.h"
+
+namespace sheaf::extract {
+
+namespace {
+
+// ---------------------------------------------------------------------------------------------
+// Tokens and labels
+
+bool IsAlnumByte(unsigned char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c >= 0x80;
+}
+
+// Lower-cased alphanumeric runs of `text`.
+std::vector<std::string> Tokens(std::string_view text) {
+  std::string low = Lower(text);
+  std::vector<std::string> out;
+  std::string cur;
+  for (char ch : low) {
+    auto c = static_cast<unsigned char>(ch);
+    // Non-breaking and typographic punctuation in UTF-8 start with 0xC2 / 0xE2; treat the
+    // common ones (·, •, –, —, «, », ’, “, ”, €) as separators.
+    if (IsAlnumByte(c)) {
+      cur += ch;
+    } else if (!cur.empty()) {
+      out.push_back(std::move(cur));
+      cur.clear();
+    }
+  }
+  if (!cur.empty()) out.push_back(std::move(cur));
+  // Strip UTF-8 punctuation glued to words (· • – — « » ’ “ ” € £ ¥ °).
+  for (std::string& t : out) {
+    for (std::string_view p : {"\xC2\xB7", "\xE2\x80\xA2", "\xE2\x80\x93", "\xE2\x80\x94",
+                               "\xC2\xAB", "\xC2\xBB", "\xE2\x80\x99", "\xE2\x80\x9C",
+                               "\xE2\x80\x9D", "\xE2\x82\xAC", "\xC2\xA3", "\xC2\xA5", "\xC2\xB0"}) {
+      std::size_t at;
+      while ((at = t.find(p)) != std::string::npos) t.erase(at, p.size());
+    }
+  }
+  out.erase(std::remove_if(out.begin(), out.end(), [](const std::string& t) { return t.empty(); }),
+            out.end());
+  return out;
+}
+
+std::string Concat(const std::vector<std::string>& tokens) {
+  std::string out;
+  for (const std::string& t : tokens) out += t;
+  return out;
+}
+
+// Levenshtein distance, capped: returns cap+1 as soon as it must exceed cap.
+int BoundedDistance(std::string_view a, std::string_view b, int cap) {
+  if (std::abs(static_cast<int>(a.size()) - static_cast<int>(b.size())) > cap) return cap + 1;
+  std::vector<int> prev(b.size() + 1), cur(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = static_cast<int>(j);
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = static_cast<int>(i);
+    int row_min = cur[0];
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      row_min = std::min(row_min, cur[j]);
+    }
+    if (row_min > cap) return cap + 1;
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
+}
+
+// A word of a cell split into tokens; tokens remember their word.
+struct CellTokens {
+  std::vector<std::string> tokens;
+  std::vector<std::size_t> word_of;  // token -> word index in the cell
+};
+
+CellTokens TokenizeCell(const Cell& cell) {
+  CellTokens ct;
+  for (std::size_t w = 0; w < cell.words.size(); ++w) {
+    for (std::string& t : Tokens(cell.words[w].text)) {
+      ct.tokens.push_back(std::move(t));
+      ct.word_of.push_back(w);
+    }
+  }
+  return ct;
+}
+
+struct LabelKey {
+  std::string field;
+  std::string key;  // label tokens concatenated
+  std::size_t tokens = 0;
+  std::string text;  // as written in the schema
+};
+
+struct LabelMatch {
+  const LabelKey* label = nullptr;
+  std::size_t first_token = 0, last_token = 0;  // inclusive
+  std::size_t first_word = 0, end_word = 0;     // words [first_word, end_word) hold the label
+  int row = 0, cell = 0;                        // into the flat row list
+};
+
+std::vector<LabelKey> LabelKeys(const Schema& schema) {
+  std::vector<LabelKey> keys;
+  for (const FieldSpec& f : schema.fields) {
+    std::set<std::string> seen;
+    for (const auto& [lang, labels] : f.labels) {
+      for (const std::string& l : labels) {
+        std::vector<std::string> toks = Tokens(l);
+        std::string key = Concat(toks);
+        if (key.empty() || !seen.insert(key).second) continue;
+        keys.push_back({f.name, key, toks.size(), l});
+      }
+    }
+  }
+  return keys;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The flattened document
+
+struct FlatRow {
+  const Row* row = nullptr;
+  const PageView* page = nullptr;
+  std::vector<CellTokens> cell_tokens;
+  std::vector<std::vector<LabelMatch>> labels;  // per cell, accepted label matches by position
+};
+
+struct Candidate {
+  std::string value, raw;
+  double score = 0;
+  int page = 0;
+  Box bbox;
+  std::string label;
+  Box label_bbox;
+  int row = -1;  // flat row index
+  double amount = 0;  // money candidates: the amount as a number
+};
+
+class Context {
+ public:
+  Context(const Document& doc, const Schema& schema)
+      : doc_(doc), schema_(schema), view_(BuildView(doc)), keys_(LabelKeys(schema)) {
+    for (const PageView& p : view_.pages) {
+      for (const Row& r : p.rows) {
+        FlatRow fr;
+        fr.row = &r;
+        fr.page = &p;
+        for (const Cell& c : r.cells) fr.cell_tokens.push_back(TokenizeCell(c));
+        fr.labels.resize(r.cells.size());
+        rows_.push_back(std::move(fr));
+      }
+    }
+    FindLabels();
+    std::vector<std::string> raw_dates;
+    for (const FlatRow& r : rows_) raw_dates.push_back(r.row->text);
+    order_ = GuessDateOrder(raw_dates);
+  }
+
+  const std::vector<FlatRow>& rows() const { return rows_; }
+  const Schema& schema() const { return schema_; }
+  DateOrder order() const { return order_; }
+
+  // Label matches of `field`, in document order.
+  std::vector<LabelMatch> MatchesOf(const std::string& field) const {
+    std::vector<LabelMatch> out;
+    for (const FlatRow& r : rows_) {
+      for (const auto& cell : r.labels) {
+        for (const LabelMatch& m : cell) {
+          if (m.label->field == field) out.push_back(m);
+        }
+      }
+    }
+    return out;
+  }
+
+  // True if words [from, to) of the cell overlap any accepted label.
+  bool HasLabelAt(int row, int cell) const {
+    return !rows_[static_cast<std::size_t>(row)].labels[static_cast<std::size_t>(cell)].empty();
+  }
+  bool StartsWithLabel(int row, int cell) const {
+    const auto& ls = rows_[static_cast<std::size_t>(row)].labels[static_cast<std::size_t>(cell)];
+    return !ls.empty() && ls.front().first_word == 0;
+  }
+
+  const Cell& CellAt(int row, int cell) const {
+    return rows_[static_cast<std::size_t>(row)].row->cells[static_cast<std::size_t>(cell)];
+  }
+
+  // The region that holds the value announced by `m`: (row, cell, first word, end word), tried in
+  // order: the rest of the label's cell, the next cell right, the cell below.
+  struct Region {
+    int row, cell;
+    std::size_t from, to;
+    int where;  // 0 same cell, 1 right, 2 below
+  };
+  std::vector<Region> ValueRegions(const LabelMatch& m) const {
+    std::vector<Region> out;
+    const FlatRow& fr = rows_[static_cast<std::size_t>(m.row)];
+    const auto& cell_labels = fr.labels[static_cast<std::size_t>(m.cell)];
+    std::size_t end = fr.row->cells[static_cast<std::size_t>(m.cell)].words.size();
+    for (const LabelMatch& o : cell_labels) {
+      if (o.first_word >= m.end_word && o.first_word < end) end = o.first_word;
+    }
+    if (m.end_word < end) out.push_back({m.row, m.cell, m.end_word, end, 0});
+    if (static_cast<std::size_t>(m.cell) + 1 < fr.row->cells.size()) {
+      int c = m.cell + 1;
+      if (!StartsWithLabel(m.row, c)) {
+        std::size_t cend = CellAt(m.row, c).words.size();
+        for (const LabelMatch& o : fr.labels[static_cast<std::size_t>(c)]) cend = std::min(cend, o.first_word);
+        out.push_back({m.row, c, 0, cend, 1});
+      }
+    }
+    // Below: the next two rows on the same page; a cell overlapping the label horizontally.
+    const Cell& lc = CellAt(m.row, m.cell);
+    Box lbox;
+    JoinWords(lc, m.first_word, m.end_word, &lbox);
+    for (int r = m.row + 1; r < static_cast<int>(rows_.size()) && r <= m.row + 2; ++r) {
+      const FlatRow& below = rows_[static_cast<std::size_t>(r)];
+      if (below.page != fr.page) break;
+      if (below.row->box.y0 - fr.row->box.y1 > 3 * fr.row->height) break;
+      bool found = false;
+      for (int c = 0; c < static_cast<int>(below.row->cells.size()); ++c) {
+        const Cell& bc = below.row->cells[static_cast<std::size_t>(c)];
+        int overlap = std::min(bc.box.x1, std::max(lbox.x1, lc.box.x1)) - std::max(bc.box.x0, lbox.x0);
+        if (overlap <= 0) continue;
+        if (StartsWithLabel(r, c)) {
+          found = true;  // another label: nothing below belongs to this one
+          break;
+        }
+        out.push_back({r, c, 0, bc.words.size(), 2});
+        found = true;
+        break;
+      }
+      if (found) break;
+    }
+    return out;
+  }
+
+ private:
+  void FindLabels() {
+    for (std::size_t r = 0; r < rows_.size(); ++r) {
+      FlatRow& fr = rows_[r];
+      for (std::size_t c = 0; c < fr.cell_tokens.size(); ++c) {
+        const CellTokens& ct = fr.cell_tokens[c];
+        std::vector<LabelMatch> found;
+        for (std::size_t i = 0; i < ct.tokens.size(); ++i) {
+          std::string acc;
+          for (std::size_t j = i; j < ct.tokens.size() && j < i + 6; ++j) {
+            acc += ct.tokens[j];
+            for (const LabelKey& k : keys_) {
+              bool hit = acc == k.key;
+              if (!hit && k.key.size() >= 6 && acc.size() + 1 >= k.key.size() &&
+                  acc.size() <= k.key.size() + 1) {
+                hit = BoundedDistance(acc, k.key, 1) <= 1;
+              }
+              // German compounds: "Handelsrechnung Nr." carries the label "Rechnung Nr.".
+              if (!hit && j == i + k.tokens - 1 && k.key.size() >= 8 && acc.size() > k.key.size() &&
+                  acc.compare(acc.size() - k.key.size(), k.key.size(), k.key) == 0 &&
+                  ct.tokens[i].size() > k.key.size() - (acc.size() - ct.tokens[i].size())) {
+                hit = true;
+              }
+              if (!hit) continue;
+              LabelMatch m;
+              m.label = &k;
+              m.first_token = i;
+              m.last_token = j;
+              m.first_word = ct.word_of[i];
+              m.end_word = ct.word_of[j] + 1;
+              m.row = static_cast<int>(r);
+              m.cell = static_cast<int>(c);
+              found.push_back(m);
+            }
+          }
+        }
+        // Longest label first; keep matches whose tokens do not overlap an accepted one.
+        std::stable_sort(found.begin(), found.end(), [](const LabelMatch& a, const LabelMatch& b) {
+          return a.label->key.size() > b.label->key.size();
+        });
+        std::vector<LabelMatch> accepted;
+        for (const LabelMatch& m : found) {
+          bool overlaps = std::any_of(accepted.begin(), accepted.end(), [&](const LabelMatch& a) {
+            return !(m.last_token < a.first_token || m.first_token > a.last_token);
+          });
+          bool same_field_here = std::any_of(accepted.begin(), accepted.end(), [&](const LabelMatch& a) {
+            return a.label->field == m.label->field && a.first_token == m.first_token;
+          });
+          if (!overlaps && !same_field_here) accepted.push_back(m);
+        }
+        std::sort(accepted.begin(), accepted.end(), [](const LabelMatch& a, const LabelMatch& b) {
+          return a.first_token < b.first_token;
+        });
+        fr.labels[c] = std::move(accepted);
+      }
+    }
+  }
+
+  const Document& doc_;
+  const Schema& schema_;
+  DocumentView view_;
+  std::vector<LabelKey> keys_;
+  std::vector<FlatRow> rows_;
+  DateOrder order_ = DateOrder::kDayFirst;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Values by type
+
+double OcrFactor(double mean_conf) {
+  // Text layers and clean OCR (>= 0.85) cost nothing; murky words lower the score.
+  return std::clamp(0.55 + 0.5 * mean_conf, 0.0, 1.0);
+}
+
+bool IsPercent(const Cell& cell, std::size_t w) {
+  const std::string& t = cell.words[w].text;
+  if (t.find('%') != std::string::npos) return true;
+  return w + 1 < cell.words.size() && cell.words[w + 1].text.rfind('%', 0) == 0;
+}
+
+bool HasDecimals(std::string_view t) {
+  // "12.50", "1.234,50", "12,5"? no: exactly two digits after the last separator.
+  std::size_t last = t.find_last_of(".,");
+  if (last == std::string_view::npos) return false;
+  std::size_t digits = 0;
+  for (std::size_t i = last + 1; i < t.size() && std::isdigit(static_cast<unsigned char>(t[i])); ++i) ++digits;
+  return digits == 2 && last > 0 && std::isdigit(static_cast<unsigned char>(t[last - 1]));
+}
+
+struct MoneyHit {
+  Money money;
+  std::size_t word = 0;
+  bool decimals = false;
+};
+
+// Amounts printed in words [from, to) of a cell (percentages excluded), left to right.
+std::vector<MoneyHit> MoneyIn(const Cell& cell, std::size_t from, std::size_t to) {
+  std::vector<MoneyHit> out;
+  for (std::size_t w = from; w < to && w < cell.words.size(); ++w) {
+    const std::string& t = cell.words[w].text;
+    if (std::none_of(t.begin(), t.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) continue;
+    if (IsPercent(cell, w)) continue;
+    std::optional<Money> m = NormalizeMoney(t);
+    if (!m) continue;
+    if (m->currency.empty()) {
+      // "31,00 €" / "RM 31.00": a currency in the neighbouring word.
+      if (w + 1 < to && w + 1 < cell.words.size()) {
+        if (auto c = NormalizeCurrency(cell.words[w + 1].text)) m->currency = *c;
+      }
+      if (m->currency.empty() && w > from) {
+        if (auto c = NormalizeCurrency(cell.words[w - 1].text)) m->currency = *c;
+      }
+    }
+    out.push_back({*m, w, HasDecimals(t)});
+  }
+  return out;
+}
+
+// Drops separators around a value: blanks and ASCII punctuation that is never part of one, and
+// the guillemet "»" (OCR's reading of a ':' after a label). Works on whole UTF-8 sequences.
+std::string Trim(std::string s) {
+  const std::string_view kGuillemet = "\xC2\xBB";
+  for (bool changed = true; changed;) {
+    changed = false;
+    std::size_t a = s.find_first_not_of(" \t:;-=>*#|.,");
+    s.erase(0, a == std::string::npos ? s.size() : a);
+    std::size_t b = s.find_last_not_of(" \t:;-=>*#|,");
+    s.erase(b == std::string::npos ? 0 : b + 1);
+    if (s.rfind(kGuillemet, 0) == 0) {
+      s.erase(0, kGuillemet.size());
+      changed = true;
+    }
+    if (s.size() >= kGuillemet.size() && s.compare(s.size() - kGuillemet.size(), kGuillemet.size(), kGuillemet) == 0) {
+      s.erase(s.size() - kGuillemet.size());
+      changed = true;
+    }
+  }
+  return s;
+}
+
+int CountLetters(std::string_view s) {
+  int n = 0;
+  for (char c : s) n += (std::isalpha(static_cast<unsigned char>(c)) || static_cast<unsigned char>(c) >= 0x80) ? 1 : 0;
+  return n;
+}
+int CountDigits(std::string_view s) {
+  int n = 0;
+  for (char c : s) n += std::isdigit(static_cast<unsigned char>(c)) ? 1 : 0;
+  return n;
+}
+
+// Reads a value of `type` from a region; fills value/raw/bbox and a type-fit factor.
+std::optional<Candidate> ReadValue(const Context& ctx, FieldType type, const Cell& cell,
+                                   std::size_t from, std::size_t to) {
+  if (from >= to) return std::nullopt;
+  Candidate c;
+  Box box;
+  std::string text = JoinWords(cell, from, to, &box);
+  switch (type) {
+    case FieldType::kDate: {
+      // The first date of the region, read from the word where it starts.
+      for (std::size_t w = from; w < to; ++w) {
+        std::string sub = JoinWords(cell, w, std::min(to, w + 4), &box);
+        std::optional<std::string> d = NormalizeDate(sub, ctx.order());
+        if (!d) continue;
+        std::size_t end = w + 1;
+        for (; end <= std::min(to, w + 4); ++end) {
+          if (NormalizeDate(JoinWords(cell, w, end), ctx.order()) == d) break;
+        }
+        c.raw = JoinWords(cell, w, std::min(end, to), &c.bbox);
+        c.value = *d;
+        c.score = MeanConfidence(cell, w, std::min(end, to));
+        return c;
+      }
+      return std::nullopt;
+    }
+    case FieldType::kMoney: {
+      std::vector<MoneyHit> hits = MoneyIn(cell, from, to);
+      if (hits.empty()) return std::nullopt;
+      const MoneyHit& h = hits.back();  // the amount at the right end of the region
+      c.value = h.money.amount;
+      c.amount = std::strtod(h.money.amount.c_str(), nullptr);
+      c.raw = cell.words[h.word].text;
+      c.bbox = cell.words[h.word].bbox;
+      c.score = cell.words[h.word].confidence * (h.decimals ? 1.0 : 0.6);
+      return c;
+    }
+    case FieldType::kCurrency: {
+      std::optional<std::string> cur = NormalizeCurrency(text);
+      if (!cur) return std::nullopt;
+      c.value = *cur;
+      c.raw = Trim(text);
+      c.bbox = box;
+      c.score = MeanConfidence(cell, from, to);
+      return c;
+    }
+    case FieldType::kIban: {
+      std::optional<std::string> iban = NormalizeIban(text);
+      if (!iban) return std::nullopt;
+      c.value = *iban;
+      c.raw = Trim(text);
+      c.bbox = box;
+      c.score = 1.0;
+      return c;
+    }
+    case FieldType::kVatId: {
+      std::optional<std::string> v = NormalizeVatId(text);
+      if (!v) return std::nullopt;
+      c.value = *v;
+      c.raw = Trim(text);
+      c.bbox = box;
+      c.score = MeanConfidence(cell, from, to);
+      return c;
+    }
+    case FieldType::kNumber: {
+      std::optional<std::string> n = NormalizeNumber(text);
+      if (!n) return std::nullopt;
+      c.value = *n;
+      c.raw = Trim(text);
+      c.bbox = box;
+      c.score = MeanConfidence(cell, from, to);
+      return c;
+    }
+    case FieldType::kId: {
+      // The first word with a digit (or an all-caps code) of 2..40 characters.
+      for (std::size_t w = from; w < to; ++w) {
+        std::string t = Trim(cell.words[w].text);
+        if (t.size() < 2 || t.size() > 40) continue;
+        if (CountDigits(t) == 0) continue;
+        c.value = t;
+        c.raw = cell.words[w].text;
+        c.bbox = cell.words[w].bbox;
+        c.score = cell.words[w].confidence;
+        return c;
+      }
+      return std::nullopt;
+    }
+    case FieldType::kString:
+    case FieldType::kAddress: {
+      std::string t = Trim(text);
+      if (CountLetters(t) < 2) return std::nullopt;
+      c.value = t;
+      c.raw = t;
+      c.bbox = box;
+      c.score = MeanConfidence(cell, from, to);
+      return c;
+    }
+  }
+  return std::nullopt;
+}
+
+// Candidates announced by one of the field's labels.
+std::vector<Candidate> LabelledCandidates(const Context& ctx, const FieldSpec& spec) {
+  std::vector<Candidate> out;
+  for (const LabelMatch& m : ctx.MatchesOf(spec.name)) {
+    for (const Context::Region& reg : ctx.ValueRegions(m)) {
+      const Cell& cell = ctx.CellAt(reg.row, reg.cell);
+      std::optional<Candidate> c = ReadValue(ctx, spec.type, cell, reg.from, reg.to);
+      if (!c) continue;
+      static constexpr double kWhere[] = {0.95, 0.9, 0.8};
+      c->score = kWhere[reg.where] * OcrFactor(c->score);
+      c->page = ctx.rows()[static_cast<std::size_t>(reg.row)].row->page;
+      c->row = reg.row;
+      const Cell& lc = ctx.CellAt(m.row, m.cell);
+      c->label = JoinWords(lc, m.first_word, m.end_word, &c->label_bbox);
+      out.push_back(std::move(*c));
+      break;
+    }
+  }
+  return out;
+}
+
+// Every value of `type` wherever it is printed (dates, amounts, IBANs, VAT ids).
+std::vector<Candidate> ShapeCandidates(const Context& ctx, FieldType type) {
+  std::vector<Candidate> out;
+  std::set<std::pair<int, std::string>> seen;
+  for (std::size_t r = 0; r < ctx.rows().size(); ++r) {
+    const Row& row = *ctx.rows()[r].row;
+    for (const Cell& cell : row.cells) {
+      for (std::size_t w = 0; w < cell.words.size(); ++w) {
+        std::size_t to = type == FieldType::kIban || type == FieldType::kVatId ? cell.words.size()
+                                                                             : std::min(cell.words.size(), w + 4);
+        std::optional<Candidate> c = ReadValue(ctx, type, cell, w, to);
+        if (!c) continue;
+        if (type == FieldType::kMoney) {
+          // Only the word itself, so each amount is one candidate.
+          c = ReadValue(ctx, type, cell, w, w + 1);
+          if (!c) continue;
+        }
+        if (!seen.insert({static_cast<int>(r), c->value + "@" + std::to_string(c->bbox.x0)}).second) continue;
+        c->score = OcrFactor(c->score);
+        c->page = row.page;
+        c->row = static_cast<int>(r);
+        out.push_back(std::move(*c));
+        if (type == FieldType::kIban || type == FieldType::kVatId) break;
+      }
+    }
+  }
+  return out;
+}
+
+const Candidate* Best(const std::vector<Candidate>& cs) {
+  const Candidate* best = nullptr;
+  for (const Candidate& c : cs) {
+    if (!best || c.score > best->score) best = &c;
+  }
+  return best;
+}
+
+Field ToField(const Candidate& c) {
+  Field f;
+  f.value = c.value;
+  f.raw = c.raw;
+  f.confidence = std::clamp(c.score, 0.0, 1.0);
+  f.page = c.page;
+  f.bbox = c.bbox;
+  f.label = c.label;
+  f.label_bbox = c.label_bbox;
+  return f;
+}
+
+bool HasWord(const std::vector<std::string>& tokens, std::initializer_list<std::string_view> words) {
+  for (const std::string& t : tokens) {
+    for (std::string_view w : words) {
+      if (t == w) return true;
+    }
+  }
+  return false;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Names and addresses
+
+const std::initializer_list<std::string_view> kCompanySuffixes = {
+    "bhd", "sdn", "enterprise", "enterprises", "trading", "restaurant", "restoran", "ltd",
+    "limited", "gmbh", "ag", "kg", "ohg", "ug", "inc", "llc", "corp", "corporation", "company",
+    "sarl", "sas", "sa", "bv", "nv", "plc", "pte", "co", "mart", "market", "supermarket",
+    "store", "stores", "cafe", "café", "bakery", "hardware", "pharmacy", "kedai", "station",
+    "hotel", "shop", "gbr", "kgaa", "se", "eurl", "srl", "spa", "oy", "ab", "as", "aps"};
+
+const std::initializer_list<std::string_view> kNotANameWords = {
+    "invoice", "receipt", "tax", "cash", "bill", "welcome", "tel", "telephone", "fax", "phone",
+    "gst", "reg", "date", "cashier", "table", "official", "simplified", "rechnung", "facture",
+    "quittung", "beleg", "kassenbon", "copy", "customer", "page", "seite", "no", "order",
+    "stylesheet", "www", "http", "https", "email", "mail", "member", "thank", "thanks"};
+
+const std::initializer_list<std::string_view> kAddressStopWords = {
+    "tel", "telephone", "phone", "fax", "email", "mail", "www", "http", "https", "gst", "tax",
+    "invoice", "receipt", "cashier", "date", "time", "table", "bill", "counter", "hp", "mobile",
+    "website", "reg", "registration", "company", "co", "roc", "sst", "vat", "ust", "steuernummer",
+    "rechnung", "facture", "member", "order", "cash", "doc", "no:", "slip", "pos", "terminal"};
+
+const std::initializer_list<std::string_view> kAddressWords = {
+    "jalan", "jln", "taman", "lorong", "street", "st", "road", "rd", "avenue", "ave", "lane",
+    "blvd", "drive", "strasse", "straße", "str", "weg", "platz", "allee", "gasse", "rue", "avenue",
+    "boulevard", "chemin", "place", "bandar", "kampung", "kg", "lot", "level", "floor", "suite",
+    "building", "plaza", "park", "johor", "selangor", "kuala", "lumpur", "malaysia", "germany",
+    "deutschland", "france", "usa", "uk", "singapore", "cedex", "postfach", "box"};
+
+bool LooksLikeRegistration(const std::string& text) {
+  // "(867388-U)", "CO. REG NO: 123", "ROC NO. 12345-X", "Company No."
+  std::vector<std::string> t = Tokens(text);
+  if (HasWord(t, {"reg", "roc", "registration", "company", "co"}) && CountDigits(text) > 0) return true;
+  if (!text.empty() && text.front() == '(' && CountDigits(text) >= 4 && CountLetters(text) <= 3) return true;
+  return false;
+}
+
+bool IsPostcodeToken(const std::string& t) {
+  return (t.size() == 5 || t.size() == 4) && CountDigits(t) == static_cast<int>(t.size());
+}
+
+// Cuts a company name after its legal suffix and drops a registration number in brackets.
+std::string CleanName(std::string name) {
+  std::size_t paren = name.find('(');
+  if (paren != std::string::npos && paren > 2) {
+    std::string rest = name.substr(paren);
+    if (CountDigits(rest) >= 3) name = name.substr(0, paren);
+  }
+  return Trim(name);
+}
+
+struct NamePick {
+  int row = -1;
+  Candidate cand;
+};
+
+// The merchant / seller name among the first rows of page 1.
+std::optional<NamePick> TopName(const Context& ctx, int max_rows) {
+  std::optional<NamePick> best;
+  int seen = 0;
+  for (std::size_t r = 0; r < ctx.rows().size() && seen < max_rows; ++r) {
+    const FlatRow& fr = ctx.rows()[r];
+    if (fr.row->page != 1) break;
+    ++seen;
+    const std::string& text = fr.row->text;
+    int letters = CountLetters(text), digits = CountDigits(text);
+    if (letters < 3 || digits * 2 > letters) continue;
+    std::vector<std::string> toks = Tokens(text);
+    if (toks.empty()) continue;
+    bool suffix = HasWord(toks, kCompanySuffixes);
+    bool bad = HasWord(toks, kNotANameWords) && !suffix;
+    if (bad || LooksLikeRegistration(text)) continue;
+    bool has_colon = text.find(':') != std::string::npos;
+    double conf = 0;
+    for (const Cell& c : fr.row->cells) conf += MeanConfidence(c, 0, c.words.size()) / static_cast<double>(fr.row->cells.size());
+    double score = (suffix ? 0.9 : 0.7 - 0.06 * (seen - 1)) * OcrFactor(conf);
+    if (has_colon) score *= 0.6;
+    if (toks.size() == 1 && toks[0].size() <= 3) score *= 0.5;
+    if (!best || score > best->cand.score + (suffix ? 0 : 0.0)) {
+      Candidate c;
+      c.value = CleanName(text);
+      c.raw = text;
+      c.score = score;
+      c.page = 1;
+      c.bbox = fr.row->box;
+      c.row = static_cast<int>(r);
+      if (CountLetters(c.value) >= 2) best = NamePick{static_cast<int>(r), c};
+    }
+    if (best && suffix && best->row == static_cast<int>(r)) break;  // a legal name: take it
+  }
+  return best;
+}
+
+// The address as the rows that follow `row` (a name), up to a row of another kind.
+std::optional<Candidate> AddressAfter(const Context& ctx, int row, int max_lines) {
+  const auto& rows = ctx.rows();
+  if (row < 0 || static_cast<std::size_t>(row) >= rows.size()) return std::nullopt;
+  const FlatRow& name = rows[static_cast<std::size_t>(row)];
+  std::string text;
+  Box box;
+  int lines = 0, addressy = 0;
+  double conf = 0;
+  int prev_bottom = name.row->box.y1;
+  for (std::size_t r = static_cast<std::size_t>(row) + 1; r < rows.size() && lines < max_lines; ++r) {
+    const FlatRow& fr = rows[r];
+    if (fr.page != name.page) break;
+    if (fr.row->box.y0 - prev_bottom > 2.5 * std::max(fr.row->height, name.row->height)) break;
+    const std::string& t = fr.row->text;
+    if (LooksLikeRegistration(t) && lines == 0) {
+      prev_bottom = fr.row->box.y1;
+      continue;
+    }
+    std::vector<std::string> toks = Tokens(t);
+    if (toks.empty()) break;
+    if (HasWord(toks, kAddressStopWords) && !HasWord(toks, kAddressWords)) break;
+    if (t.find(':') != std::string::npos && !HasWord(toks, kAddressWords)) break;
+    if (NormalizeDate(t)) break;
+    if (CountLetters(t) < 2) break;
+    bool a = HasWord(toks, kAddressWords) ||
+             std::any_of(toks.begin(), toks.end(), IsPostcodeToken) || CountDigits(t) > 0;
+    addressy += a ? 1 : 0;
+    if (!text.empty()) text += ", ";
+    text += Trim(t);
+    box = box.Union(fr.row->box);
+    for (const Cell& c : fr.row->cells) conf += MeanConfidence(c, 0, c.words.size()) / static_cast<double>(fr.row->cells.size());
+    ++lines;
+    prev_bottom = fr.row->box.y1;
+  }
+  if (lines == 0 || addressy == 0) return std::nullopt;
+  Candidate c;
+  c.value = text;
+  c.raw = text;
+  c.bbox = box;
+  c.page = name.row->page;
+  c.row = row + 1;
+  c.score = (addressy >= 2 ? 0.8 : 0.6) * OcrFactor(conf / lines);
+  return c;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Field-specific choices
+
+bool Near(double a, double b) { return std::abs(a - b) < 0.011; }
+
+// Picks total, subtotal and tax together: a triple where subtotal + tax == total wins.
+void ChooseAmounts(const Context& ctx, std::map<std::string, std::vector<Candidate>>& cands,
+                   std::map<std::string, Field>& out) {
+  std::vector<Candidate>& totals = cands["total"];
+  std::vector<Candidate>& subs = cands["subtotal"];
+  std::vector<Candidate>& taxes = cands["tax"];
+  std::vector<Candidate> shapes = ShapeCandidates(ctx, FieldType::kMoney);
+  double max_amount = 0;
+  for (const Candidate& c : shapes) max_amount = std::max(max_amount, c.amount);
+  std::map<std::string, int> repeats;
+  for (const Candidate& c : shapes) ++repeats[c.value];
+
+  // Labelled totals: prefer the later ones (final totals come last), the largest and amounts
+  // that are printed again (cash / card lines).
+  for (Candidate& t : totals) {
+    double s = t.score;
+    if (Near(t.amount, max_amount)) s += 0.08;
+    if (repeats[t.value] >= 2) s += 0.06;
+    if (t.amount <= 0) s -= 0.3;
+    t.score = s;
+  }
+  // Joint consistency.
+  const Candidate* bt = nullptr;
+  const Candidate* bs = nullptr;
+  const Candidate* bx = nullptr;
+  double best = -1;
+  for (const Candidate& t : totals) {
+    for (const Candidate& s : subs) {
+      for (const Candidate& x : taxes) {
+        if (!Near(s.amount + x.amount, t.amount) || x.amount <= 0 || s.amount <= 0) continue;
+        double sc = t.score + s.score + x.score;
+        if (sc > best) {
+          best = sc;
+          bt = &t;
+          bs = &s;
+          bx = &x;
+        }
+      }
+    }
+  }
+  if (bt) {
+    Field ft = ToField(*bt), fs = ToField(*bs), fx = ToField(*bx);
+    ft.confidence = std::min(0.99, std::max(ft.confidence, 0.9) + 0.07);
+    fs.confidence = std::min(0.99, std::max(fs.confidence, 0.88) + 0.07);
+    fx.confidence = std::min(0.99, std::max(fx.confidence, 0.88) + 0.07);
+    out["total"] = ft;
+    out["subtotal"] = fs;
+    out["tax"] = fx;
+    return;
+  }
+  if (const Candidate* t = Best(totals)) {
+    Field f = ToField(*t);
+    f.confidence = std::min(f.confidence, 0.93);
+    out["total"] = f;
+  } else if (!shapes.empty()) {
+    // No total label: the largest amount with decimals, printed more than once if possible.
+    const Candidate* pick = nullptr;
+    for (const Candidate& c : shapes) {
+      if (!HasDecimals(c.raw)) continue;
+      if (!pick || c.amount > pick->amount) pick = &c;
+    }
+    if (pick) {
+      Field f = ToField(*pick);
+      f.confidence = std::min(f.confidence, repeats[pick->value] >= 2 ? 0.6 : 0.4);
+      out["total"] = f;
+    }
+  }
+  for (const char* name : {"subtotal", "tax"}) {
+    if (const Candidate* c = Best(cands[name])) {
+      Field f = ToField(*c);
+      f.confidence = std::min(f.confidence, 0.85);
+      out[name] = f;
+    }
+  }
+}
+
+void ChooseCurrency(const Context& ctx, std::map<std::string, std::vector<Candidate>>& cands,
+                    std::map<std::string, Field>& out) {
+  if (const Candidate* c = Best(cands["currency"])) {
+    out["currency"] = ToField(*c);
+    return;
+  }
+  // The currency named most often on the document.
+  std::map<std::string, int> counts;
+  std::map<std::string, Candidate> first;
+  int total = 0;
+  for (std::size_t r = 0; r < ctx.rows().size(); ++r) {
+    const Row& row = *ctx.rows()[r].row;
+    for (const Cell& cell : row.cells) {
+      for (const Word& w : cell.words) {
+        std::optional<std::string> cur = NormalizeCurrency(w.text);
+        if (!cur) continue;
+        ++counts[*cur];
+        ++total;
+        if (!first.count(*cur)) {
+          Candidate c;
+          c.value = *cur;
+          c.raw = w.text;
+          c.bbox = w.bbox;
+          c.page = row.page;
+          first[*cur] = c;
+        }
+      }
+    }
+  }
+  if (counts.empty()) return;
+  auto top = std::max_element(counts.begin(), counts.end(),
+                              [](const auto& a, const auto& b) { return a.second < b.second; });
+  Candidate c = first[top->first];
+  double share = static_cast<double>(top->second) / total;
+  c.score = std::min(0.97, 0.5 + 0.1 * top->second) * share;
+  out["currency"] = ToField(c);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Line items
+
+bool IsHeaderRow(const std::vector<std::string>& toks) {
+  int hits = 0;
+  for (std::string_view w : {"description", "item", "items", "qty", "quantity", "price", "amount",
+                             "unit", "total", "bezeichnung", "beschreibung", "artikel", "menge",
+                             "preis", "einzelpreis", "betrag", "gesamtpreis", "désignation",
+                             "designation", "quantité", "qté", "prix", "montant", "pos",
+                             "product", "article", "rate", "anzahl", "summe"}) {
+    if (HasWord(toks, {w})) ++hits;
+  }
+  return hits >= 2;
+}
+
+std::vector<LineItem> ExtractLineItems(const Context& ctx, const std::map<std::string, Field>& fields) {
+  std::vector<LineItem> items;
+  const auto& rows = ctx.rows();
+  bool in_table = false;
+  int page = 0;
+  for (std::size_t r = 0; r < rows.size(); ++r) {
+    const FlatRow& fr = rows[r];
+    if (fr.row->page != page) {
+      page = fr.row->page;
+      in_table = false;
+    }
+    std::vector<std::string> toks = Tokens(fr.row->text);
+    if (!in_table) {
+      if (IsHeaderRow(toks)) in_table = true;
+      continue;
+    }
+    // The table ends at the first labelled total, subtotal or tax row.
+    bool labelled = false;
+    for (const auto& cell : fr.labels) {
+      for (const LabelMatch& m : cell) {
+        if (m.label->field == "total" || m.label->field == "subtotal" || m.label->field == "tax") labelled = true;
+      }
+    }
+    if (labelled) {
+      in_table = false;
+      continue;
+    }
+    // An item row: text first, then numbers, the last an amount with decimals.
+    std::vector<std::pair<const Word*, std::string>> nums;  // word, normalised number
+    std::string desc;
+    Box desc_box;
+    double conf = 0;
+    int n = 0;
+    for (const Cell& cell : fr.row->cells) {
+      for (std::size_t w = 0; w < cell.words.size(); ++w) {
+        const Word& word = cell.words[w];
+        conf += word.confidence;
+        ++n;
+        if (IsPercent(cell, w) || word.text == "%") continue;
+        std::optional<std::string> num = CountDigits(word.text) * 2 >= static_cast<int>(word.text.size())
+                                             ? NormalizeNumber(word.text)
+                                             : std::nullopt;
+        if (num && !desc.empty() && nums.empty() && !HasDecimals(word.text) && &cell == &fr.row->cells.front()) {
+          // A number inside the description ("Coca Cola 330 ml").
+          desc += ' ' + word.text;
+          desc_box = desc_box.Union(word.bbox);
+          continue;
+        }
+        if (num) {
+          nums.push_back({&word, *num});
+        } else if (nums.empty() || CountLetters(word.text) > 0) {
+          if (!nums.empty() && desc.empty()) continue;
+          if (!desc.empty()) desc += ' ';
+          desc += word.text;
+          desc_box = desc_box.Union(word.bbox);
+        }
+      }
+    }
+    if (nums.empty() || !HasDecimals(nums.back().first->text) || CountLetters(desc) < 2) continue;
+    LineItem item;
+    double factor = OcrFactor(n ? conf / n : 0);
+    auto field = [&](const std::string& value, const Word& w) {
+      Field f;
+      f.value = value;
+      f.raw = w.text;
+      f.page = fr.row->page;
+      f.bbox = w.bbox;
+      f.confidence = 0.7 * factor;
+      return f;
+    };
+    Field d;
+    d.value = Trim(desc);
+    d.raw = desc;
+    d.page = fr.row->page;
+    d.bbox = desc_box;
+    d.confidence = 0.7 * factor;
+    item["description"] = d;
+    const Word& amount_word = *nums.back().first;
+    std::optional<Money> amount = NormalizeMoney(amount_word.text);
+    if (!amount) continue;
+    item["amount"] = field(amount->amount, amount_word);
+    // Leading numbers: a quantity (no decimals or small) and a unit price.
+    std::vector<std::pair<const Word*, std::string>> rest(nums.begin(), nums.end() - 1);
+    if (!rest.empty()) {
+      const auto& q = rest.front();
+      if (!HasDecimals(q.first->text) || rest.size() >= 2) item["quantity"] = field(q.second, *q.first);
+      if (rest.size() >= 2) {
+        if (auto up = NormalizeMoney(rest[1].first->text)) item["unit_price"] = field(up->amount, *rest[1].first);
+      } else if (HasDecimals(q.first->text)) {
+        if (auto up = NormalizeMoney(q.first->text)) item["unit_price"] = field(up->amount, *q.first);
+        item.erase("quantity");
+      }
+    }
+    // Arithmetic that agrees raises the confidence of the whole row.
+    if (item.count("quantity") && item.count("unit_price")) {
+      double q = std::strtod(item["quantity"].value.c_str(), nullptr);
+      double u = std::strtod(item["unit_price"].value.c_str(), nullptr);
+      double a = std::strtod(item["amount"].value.c_str(), nullptr);
+      if (std::abs(q * u - a) < 0.011 + 0.005 * std::abs(a)) {
+        for (auto& [k, f] : item) f.confidence = std::min(0.97, f.confidence + 0.25);
+      }
+    }
+    items.push_back(std::move(item));
+  }
+  (void)fields;
+  return items;
+}
+
+}  // namespace
+
+Extraction Extract(const Document& doc, const Schema& schema) {
+  Extraction ex;
+  if (schema.key_values) {
+    ex.fields = ExtractKeyValues(doc);
+    return ex;
+  }
+  Context ctx(doc, schema);
+  std::map<std::string, std::vector<Candidate>> cands;
+  for (const FieldSpec& spec : schema.fields) cands[spec.name] = LabelledCandidates(ctx, spec);
+
+  auto has = [&](const char* name) {
+    return std::any_of(schema.fields.begin(), schema.fields.end(),
+                       [&](const FieldSpec& f) { return f.name == name; });
+  };
+
+  // Names and addresses from the top of the first page.
+  int name_row = -1;
+  for (const char* name_field : {"merchant_name", "seller_name"}) {
+    if (!has(name_field)) continue;
+    std::optional<NamePick> top = TopName(ctx, 10);
+    std::vector<Candidate>& cs = cands[name_field];
+    // A labelled name ("Verkäufer:", "From:") is usually the heading of a block: the name is
+    // the first row under it.
+    for (Candidate& c : cs) c.score *= 0.9;
+    if (top) cs.push_back(top->cand);
+    if (const Candidate* b = Best(cs)) name_row = b->row;
+  }
+  for (const char* addr_field : {"merchant_address", "seller_address"}) {
+    if (!has(addr_field) || name_row < 0) continue;
+    if (std::optional<Candidate> a = AddressAfter(ctx, name_row, 5)) cands[addr_field].push_back(*a);
+  }
+
+  // Dates: labelled first; a date found anywhere stands in, surer when it is the only one.
+  for (const FieldSpec& spec : schema.fields) {
+    if (spec.type != FieldType::kDate) continue;
+    std::vector<Candidate>& cs = cands[spec.name];
+    if (spec.name == "date" || spec.name == "invoice_date") {
+      std::vector<Candidate> all = ShapeCandidates(ctx, FieldType::kDate);
+      std::set<std::string> distinct;
+      for (const Candidate& c : all) distinct.insert(c.value);
+      for (Candidate& c : all) {
+        c.score *= distinct.size() == 1 ? 0.92 : 0.55 - 0.03 * static_cast<double>(std::min<std::size_t>(distinct.size(), 5));
+        // Earlier on the page is likelier the document's own date.
+        c.score -= 0.002 * c.row;
+        cs.push_back(c);
+      }
+      // A labelled date that agrees with the only date on the page is certain.
+      if (distinct.size() == 1) {
+        for (Candidate& c : cs) {
+          if (c.value == *distinct.begin()) c.score = std::max(c.score, 0.95);
+        }
+      }
+    }
+  }
+  // IBANs and VAT ids are recognisable by their shape and check digits.
+  for (const FieldSpec& spec : schema.fields) {
+    if (spec.type != FieldType::kIban && spec.type != FieldType::kVatId) continue;
+    if (spec.name.rfind("buyer", 0) == 0) continue;
+    std::vector<Candidate>& cs = cands[spec.name];
+    for (Candidate c : ShapeCandidates(ctx, spec.type)) {
+      c.score *= spec.type == FieldType::kIban ? 0.95 : 0.7;
+      if (spec.type == FieldType::kVatId) {
+        std::optional<bool> check = VatIdCheckDigitValid(c.value);
+        if (check && *check) c.score = std::min(0.97, c.score + 0.2);
+      }
+      cs.push_back(c);
+    }
+  }
+
+  std::map<std::string, Field>& out = ex.fields;
+  if (has("total")) ChooseAmounts(ctx, cands, out);
+  if (has("currency")) ChooseCurrency(ctx, cands, out);
+  for (const FieldSpec& spec : schema.fields) {
+    if (out.count(spec.name)) continue;
+    if (const Candidate* c = Best(cands[spec.name])) out[spec.name] = ToField(*c);
+  }
+  // A money value without its own currency takes the document's.
+  if (!schema.line_item_columns.empty()) ex.line_items = ExtractLineItems(ctx, out);
+  return ex;
+}
+
+std::map<std::string, Field> ExtractKeyValues(const Document& doc) {
+  std::map<std::string, Field> out;
+  DocumentView view = BuildView(doc);
+  auto add = [&](std::string key, const Box& key_box, const std::string& value, const Box& box,
+                 int page, double conf) {
+    std::vector<std::string> toks = Tokens(key);
+    if (toks.empty() || toks.size() > 6 || Trim(value).empty()) return;
+    std::string norm;
+    for (const std::string& t : toks) norm += (norm.empty() ? "" : " ") + t;
+    std::string name = norm;
+    for (int k = 2; out.count(name); ++k) name = norm + " (" + std::to_string(k) + ")";
+    Field f;
+    f.value = Trim(value);
+    f.raw = value;
+    f.label = Trim(key);
+    f.label_bbox = key_box;
+    f.page = page;
+    f.bbox = box;
+    f.confidence = std::clamp(0.4 + 0.5 * conf, 0.0, 0.9);
+    out[name] = f;
+  };
+  for (const PageView& p : view.pages) {
+    for (std::size_t r = 0; r < p.rows.size(); ++r) {
+      const Row& row = p.rows[r];
+      for (std::size_t c = 0; c < row.cells.size(); ++c) {
+        const Cell& cell = row.cells[c];
+        // "KEY: value" inside one cell, or "KEY:" followed by the next cell or the cell below.
+        for (std::size_t w = 0; w < cell.words.size(); ++w) {
+          const std::string& t = cell.words[w].text;
+          if (t.empty() || t.back() != ':') continue;
+          if (w + 1 > 6) break;
+          Box key_box;
+          std::string key = JoinWords(cell, 0, w + 1, &key_box);
+          key.pop_back();
+          Box vbox;
+          std::string value;
+          double conf = 0;
+          // The value runs to the next "KEY:" in the cell.
+          std::size_t end = w + 1;
+          while (end < cell.words.size() && !(cell.words[end].text.back() == ':' && end + 1 < cell.words.size())) ++end;
+          if (end > w + 1) {
+            value = JoinWords(cell, w + 1, end, &vbox);
+            conf = MeanConfidence(cell, 0, end);
+          } else if (c + 1 < row.cells.size()) {
+            const Cell& next = row.cells[c + 1];
+            value = next.text;
+            vbox = next.box;
+            conf = MeanConfidence(next, 0, next.words.size());
+          } else if (r + 1 < p.rows.size()) {
+            const Row& below = p.rows[r + 1];
+            for (const Cell& bc : below.cells) {
+              if (std::min(bc.box.x1, cell.box.x1) - std::max(bc.box.x0, cell.box.x0) <= 0) continue;
+              if (bc.text.find(':') != std::string::npos) break;
+              if (below.box.y0 - row.box.y1 > 2 * row.height) break;
+              value = bc.text;
+              vbox = bc.box;
+              conf = MeanConfidence(bc, 0, bc.words.size()) * 0.8;
+              break;
+            }
+          }
+          add(key, key_box, value, vbox, p.number, conf);
+          break;
+        }
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace sheaf::extract

@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "extract/layout_view.h"
+
+#include <algorithm>
+
+namespace sheaf::extract {
+
+namespace {
+
+int Median(std::vector<int> v) {
+  if (v.empty()) return 0;
+  std::nth_element(v.begin(), v.begin() + static_cast<long>(v.size() / 2), v.end());
+  return v[v.size() / 2];
+}
+
+std::vector<Row> RowsOf(const Page& page) {
+  std::vector<Word> words;
+  for (const Block& b : page.blocks) {
+    for (const Line& l : b.lines) {
+      for (const Word& w : l.words) {
+        if (!w.text.empty() && !w.bbox.empty()) words.push_back(w);
+      }
+    }
+  }
+  std::vector<int> heights;
+  for (const Word& w : words) heights.push_back(w.bbox.y1 - w.bbox.y0);
+  const int typical = std::max(1, Median(heights));
+  std::sort(words.begin(), words.end(), [](const Word& a, const Word& b) {
+    int ca = a.bbox.y0 + a.bbox.y1, cb = b.bbox.y0 + b.bbox.y1;
+    return ca != cb ? ca < cb : a.bbox.x0 < b.bbox.x0;
+  });
+  // Greedy rows: a word joins the open row whose vertical centre is within half a typical
+  // height of its own and which it overlaps vertically by half the smaller height.
+  struct Open {
+    std::vector<Word> words;
+    Box box;
+    double centre = 0;
+  };
+  std::vector<Open> rows;
+  for (Word& w : words) {
+    double c = (w.bbox.y0 + w.bbox.y1) / 2.0;
+    int h = w.bbox.y1 - w.bbox.y0;
+    Open* best = nullptr;
+    double best_d = 1e18;
+    // Only the last few rows can still take a word (words come sorted by centre).
+    for (std::size_t k = rows.size() > 4 ? rows.size() - 4 : 0; k < rows.size(); ++k) {
+      Open& r = rows[k];
+      double d = std::abs(r.centre - c);
+      int overlap = std::min(r.box.y1, w.bbox.y1) - std::max(r.box.y0, w.bbox.y0);
+      int smaller = std::min(h, r.box.y1 - r.box.y0);
+      if (d <= typical * 0.5 && overlap * 2 >= smaller && d < best_d) {
+        best = &r;
+        best_d = d;
+      }
+    }
+    if (best == nullptr) {
+      rows.push_back({{}, w.bbox, c});
+      best = &rows.back();
+    } else {
+      best->box = best->box.Union(w.bbox);
+    }
+    best->words.push_back(std::move(w));
+    double sum = 0;
+    for (const Word& x : best->words) sum += (x.bbox.y0 + x.bbox.y1) / 2.0;
+    best->centre = sum / static_cast<double>(best->words.size());
+  }
+  std::sort(rows.begin(), rows.end(), [](const Open& a, const Open& b) { return a.centre < b.centre; });
+  std::vector<Row> out;
+  for (Open& r : rows) {
+    std::sort(r.words.begin(), r.words.end(),
+              [](const Word& a, const Word& b) { return a.bbox.x0 < b.bbox.x0; });
+    Row row;
+    row.page = page.number;
+    row.index = static_cast<int>(out.size());
+    row.box = r.box;
+    std::vector<int> hs;
+    for (const Word& w : r.words) hs.push_back(w.bbox.y1 - w.bbox.y0);
+    row.height = std::max(1, Median(hs));
+    // A gap wider than 1.6 row heights (about three spaces) separates cells.
+    const int gap = std::max(4, row.height * 16 / 10);
+    for (Word& w : r.words) {
+      if (row.cells.empty() || w.bbox.x0 - row.cells.back().box.x1 > gap) {
+        row.cells.push_back({w.bbox, {}, ""});
+      }
+      Cell& cell = row.cells.back();
+      cell.box = cell.box.Union(w.bbox);
+      if (!cell.text.empty()) cell.text += ' ';
+      cell.text += w.text;
+      cell.words.push_back(std::move(w));
+    }
+    for (const Cell& c : row.cells) {
+      if (!row.text.empty()) row.text += ' ';
+      row.text += c.text;
+    }
+    out.push_back(std::move(row));
+  }
+  return out;
+}
+
+}  // namespace
+
+int DocumentView::RowCount() const {
+  int n = 0;
+  for (const PageView& p : pages) n += static_cast<int>(p.rows.size());
+  return n;
+}
+
+DocumentView BuildView(const Document& doc) {
+  DocumentView view;
+  for (const Page& p : doc.pages) view.pages.push_back({p.number, p.width, p.height, RowsOf(p)});
+  return view;
+}
+
+std::string Lower(std::string_view text) {
+  std::string out(text);
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    auto c = static_cast<unsigned char>(out[i]);
+    if (c >= 'A' && c <= 'Z') {
+      out[i] = static_cast<char>(c + 32);
+    } else if (c == 0xC3 && i + 1 < out.size()) {
+      auto d = static_cast<unsigned char>(out[i + 1]);
+      // U+00C0..U+00DE except U+00D7 (multiplication sign).
+      if (d >= 0x80 && d <= 0x9E && d != 0x97) out[i + 1] = static_cast<char>(d + 0x20);
+      ++i;
+    } else if ((c == 0xC4 || c == 0xC5) && i + 1 < out.size()) {
+      auto d = static_cast<unsigned char>(out[i + 1]);
+      // Latin Extended-A pairs capital/small as even/odd code points (mostly).
+      unsigned cp = ((c & 0x1Fu) << 6) | (d & 0x3Fu);
+      if (cp >= 0x100 && cp <= 0x17F && cp % 2 == 0 && cp != 0x130 && cp != 0x138) {
+        ++cp;
+        out[i] = static_cast<char>(0xC0 | (cp >> 6));
+        out[i + 1] = static_cast<char>(0x80 | (cp & 0x3F));
+      }
+      ++i;
+    }
+  }
+  return out;
+}
+
+std::string JoinWords(const Cell& cell, std::size_t from, std::size_t to, Box* box) {
+  std::string out;
+  Box b;
+  for (std::size_t i = from; i < to && i < cell.words.size(); ++i) {
+    if (!out.empty()) out += ' ';
+    out += cell.words[i].text;
+    b = b.Union(cell.words[i].bbox);
+  }
+  if (box) *box = b;
+  return out;
+}
+
+double MeanConfidence(const Cell& cell, std::size_t from, std::size_t to) {
+  double sum = 0;
+  int n = 0;
+  for (std::size_t i = from; i < to && i < cell.words.size(); ++i, ++n) sum += cell.words[i].confidence;
+  return n ? sum / n : 1.0;
+}
+
+}  // namespace sheaf::extract

@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "pipeline/understand.h"
+
+#include <chrono>
+
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include "extract/extractor.h"
+#include "validate/validator.h"
+
+namespace sheaf {
+
+namespace {
+
+double MsSince(std::chrono::steady_clock::time_point t) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t).count();
+}
+
+constexpr std::chrono::seconds kClassificationTtl{30 * 24 * 3600};
+
+}  // namespace
+
+classify::DocumentText ToDocumentText(const Document& doc) {
+  classify::DocumentText t;
+  int from_text = 0;
+  for (const Page& p : doc.pages) {
+    if (!t.text.empty()) t.text += '\n';
+    t.text += p.Text();
+    from_text += p.source != PageSource::kOcr ? 1 : 0;
+  }
+  t.page_count = static_cast<int>(doc.pages.size());
+  t.text_layer_fraction =
+      doc.pages.empty() ? 0 : static_cast<double>(from_text) / static_cast<double>(doc.pages.size());
+  return t;
+}
+
+Understander::Understander(std::shared_ptr<const classify::TextClassifier> model,
+                           std::map<std::string, extract::Schema> schemas, std::shared_ptr<Cache> cache,
+                           EmbeddedInvoiceReader einvoice, UnderstandOptions options)
+    : model_(std::move(model)),
+      schemas_(std::move(schemas)),
+      cache_(std::move(cache)),
+      einvoice_(std::move(einvoice)),
+      options_(std::move(options)) {}
+
+DocumentType Understander::Classify(const Document& doc) const {
+  if (!model_) return {"other", 0.0};
+  std::string key;
+  if (cache_ && !doc.sha256.empty()) {
+    key = "classify/" + model_->Version() + "/" + doc.sha256;
+    Result<std::optional<std::string>> got = cache_->Get(key);
+    if (got.ok() && got->has_value()) {
+      nlohmann::json j = nlohmann::json::parse(**got, nullptr, false);
+      if (j.is_object() && j.contains("label") && j["label"].is_string() && j.contains("confidence") &&
+          j["confidence"].is_number()) {
+        ++hits_;
+        return {j["label"].get<std::string>(), j["confidence"].get<double>()};
+      }
+    }
+    ++misses_;
+  }
+  classify::Prediction p = model_->Predict(ToDocumentText(doc));
+  DocumentType t{p.label, p.confidence};
+  if (!key.empty()) {
+    nlohmann::json j{{"label", t.label}, {"confidence", t.confidence}};
+    if (Status s = cache_->Put(key, j.dump(), kClassificationTtl); !s.ok()) {
+      spdlog::warn("classification cache: {}", s.message());
+    }
+  }
+  return t;
+}
+
+void Understander::Run(Document* doc) const {
+  if (doc->status == DocumentStatus::kFailed) return;
+  auto t0 = std::chrono::steady_clock::now();
+  bool hinted = !options_.type_hint.empty() && options_.type_hint != "auto";
+  if (hinted) {
+    doc->document_type = {options_.type_hint, 1.0};
+  } else {
+    doc->document_type = Classify(*doc);
+    doc->timings_ms["classify"] += MsSince(t0);
+  }
+  auto schema_it = schemas_.find(doc->document_type.label);
+  if (schema_it == schemas_.end()) schema_it = schemas_.find("other");
+  if (schema_it == schemas_.end()) return;
+  const extract::Schema& schema = schema_it->second;
+
+  auto t1 = std::chrono::steady_clock::now();
+  extract::Extraction ex = extract::Extract(*doc, schema);
+  doc->fields = std::move(ex.fields);
+  doc->line_items = std::move(ex.line_items);
+  std::optional<EmbeddedInvoice> xml;
+  if (einvoice_ && doc->format == "pdf") xml = einvoice_(*doc);
+  doc->timings_ms["extract"] += MsSince(t1);
+
+  auto t2 = std::chrono::steady_clock::now();
+  doc->validation.clear();
+  if (xml) {
+    // The XML is the source of truth; the page is checked against it.
+    std::vector<RuleResult> cross = validate::CrossCheck(doc->fields, xml->fields);
+    for (const auto& [name, value] : xml->fields) {
+      Field f;
+      auto seen = doc->fields.find(name);
+      if (seen != doc->fields.end()) f = seen->second;
+      f.value = value;
+      if (f.raw.empty()) f.raw = value;
+      f.confidence = 1.0;
+      f.source = "embedded_xml";
+      doc->fields[name] = f;
+    }
+    if (!xml->line_items.empty()) {
+      doc->line_items.clear();
+      for (const auto& li : xml->line_items) {
+        LineItem item;
+        for (const auto& [k, v] : li) {
+          Field f;
+          f.value = v;
+          f.raw = v;
+          f.confidence = 1.0;
+          f.source = "embedded_xml";
+          item[k] = f;
+        }
+        doc->line_items.push_back(std::move(item));
+      }
+    }
+    doc->validation = validate::Validate(schema, doc->fields, doc->line_items);
+    doc->validation.insert(doc->validation.end(), cross.begin(), cross.end());
+  } else {
+    doc->validation = validate::Validate(schema, doc->fields, doc->line_items);
+  }
+  validate::DecideStatus(schema, doc);
+  if (!hinted && doc->document_type.confidence < options_.min_type_confidence) {
+    doc->status = DocumentStatus::kNeedsReview;
+    doc->review_reasons.push_back("document_type: " + doc->document_type.label + " with confidence " +
+                                  std::to_string(doc->document_type.confidence).substr(0, 4));
+  }
+  doc->timings_ms["validate"] += MsSince(t2);
+}
+
+}  // namespace sheaf

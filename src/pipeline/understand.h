@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+//
+// The understanding stages that follow OCR, run on one document at a time:
+//   classify  -> document_type (skipped when a type is given; cached by document hash + model)
+//   extract   -> fields and line items per the type's schema; an embedded e-invoice XML, when the
+//                document carries one, is the source of truth for the fields it has
+//   validate  -> rule results, then the status (completed / needs_review)
+//
+// Contract: Run never throws and leaves failed documents untouched. An Understander is
+// immutable after construction and safe to use from many threads at once (the cache must be).
+#ifndef SHEAF_PIPELINE_UNDERSTAND_H_
+#define SHEAF_PIPELINE_UNDERSTAND_H_
+
+#include <atomic>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "classify/classifier.h"
+#include "extract/schema.h"
+#include "sheaf/cache.h"
+#include "sheaf/document.h"
+
+namespace sheaf {
+
+// The fields of an e-invoice embedded in the document (empty when there is none).
+struct EmbeddedInvoice {
+  std::string syntax;  // "cii", "cii-zugferd1", "ubl"
+  std::map<std::string, std::string> fields;
+  std::vector<std::map<std::string, std::string>> line_items;
+};
+using EmbeddedInvoiceReader = std::function<std::optional<EmbeddedInvoice>(const Document&)>;
+
+struct UnderstandOptions {
+  std::string type_hint;  // "" or "auto": classify; otherwise the schema to use
+  // Below this classifier confidence the document goes to review (its type is unsure).
+  double min_type_confidence = 0.5;
+};
+
+class Understander {
+ public:
+  // `model` may be null (then every document is typed "other" unless hinted); `cache` may be
+  // null; `einvoice` may be empty. `schemas` must hold "other".
+  Understander(std::shared_ptr<const classify::TextClassifier> model,
+               std::map<std::string, extract::Schema> schemas, std::shared_ptr<Cache> cache,
+               EmbeddedInvoiceReader einvoice, UnderstandOptions options);
+
+  void Run(Document* doc) const;
+
+  std::uint64_t cache_hits() const { return hits_; }
+  std::uint64_t cache_misses() const { return misses_; }
+
+ private:
+  DocumentType Classify(const Document& doc) const;
+
+  std::shared_ptr<const classify::TextClassifier> model_;
+  std::map<std::string, extract::Schema> schemas_;
+  std::shared_ptr<Cache> cache_;
+  EmbeddedInvoiceReader einvoice_;
+  UnderstandOptions options_;
+  mutable std::atomic<std::uint64_t> hits_{0}, misses_{0};
+};
+
+// What the classifier reads of a processed document.
+classify::DocumentText ToDocumentText(const Document& doc);
+
+}  // namespace sheaf
+
+#endif  // SHEAF_PIPELINE_UNDERSTAND_H_
