@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <optional>
 #include <set>
@@ -80,14 +81,23 @@ int BoundedDistance(std::string_view a, std::string_view b, int cap) {
 struct CellTokens {
   std::vector<std::string> tokens;
   std::vector<std::size_t> word_of;  // token -> word index in the cell
+  std::vector<char> hyphenated;      // token is joined to the previous one by '-' in its word
 };
 
 CellTokens TokenizeCell(const Cell& cell) {
   CellTokens ct;
   for (std::size_t w = 0; w < cell.words.size(); ++w) {
-    for (std::string& t : Tokens(cell.words[w].text)) {
+    const std::string& text = cell.words[w].text;
+    std::size_t pos = 0;
+    for (std::string& t : Tokens(text)) {
+      // Find where this token starts to see what joins it to the previous one.
+      std::size_t at = Lower(text).find(t, pos);
+      bool hyphen = at != std::string::npos && at > 0 && text[at - 1] == '-' &&
+                    !ct.word_of.empty() && ct.word_of.back() == w;
+      if (at != std::string::npos) pos = at + t.size();
       ct.tokens.push_back(std::move(t));
       ct.word_of.push_back(w);
+      ct.hyphenated.push_back(hyphen ? 1 : 0);
     }
   }
   return ct;
@@ -210,13 +220,13 @@ class Context {
       if (o.first_word >= m.end_word && o.first_word < end) end = o.first_word;
     }
     if (m.end_word < end) out.push_back({m.row, m.cell, m.end_word, end, 0});
-    if (static_cast<std::size_t>(m.cell) + 1 < fr.row->cells.size()) {
-      int c = m.cell + 1;
-      if (!StartsWithLabel(m.row, c)) {
-        std::size_t cend = CellAt(m.row, c).words.size();
-        for (const LabelMatch& o : fr.labels[static_cast<std::size_t>(c)]) cend = std::min(cend, o.first_word);
-        out.push_back({m.row, c, 0, cend, 1});
-      }
+    // Cells to the right, up to the next label ("Steuerbetrag in | EUR | 20,16").
+    for (int c = m.cell + 1; c < static_cast<int>(fr.row->cells.size()); ++c) {
+      if (StartsWithLabel(m.row, c)) break;
+      std::size_t cend = CellAt(m.row, c).words.size();
+      for (const LabelMatch& o : fr.labels[static_cast<std::size_t>(c)]) cend = std::min(cend, o.first_word);
+      out.push_back({m.row, c, 0, cend, 1});
+      if (cend < CellAt(m.row, c).words.size()) break;
     }
     // Below: the next two rows on the same page; a cell overlapping the label horizontally.
     const Cell& lc = CellAt(m.row, m.cell);
@@ -255,14 +265,18 @@ class Context {
           std::string acc;
           for (std::size_t j = i; j < ct.tokens.size() && j < i + 6; ++j) {
             acc += ct.tokens[j];
+            // A label covers whole words: "Muster-Kunde" does not carry the label "Kunde".
+            bool starts_word = !ct.hyphenated[i];
+            bool ends_word = j + 1 == ct.tokens.size() || !ct.hyphenated[j + 1];
+            if (!starts_word || !ends_word) continue;
             for (const LabelKey& k : keys_) {
               bool hit = acc == k.key;
-              if (!hit && k.key.size() >= 6 && acc.size() + 1 >= k.key.size() &&
-                  acc.size() <= k.key.size() + 1) {
+              // One misread character (OCR substitutes far more often than it drops or adds).
+              if (!hit && k.key.size() >= 6 && acc.size() == k.key.size()) {
                 hit = BoundedDistance(acc, k.key, 1) <= 1;
               }
               // German compounds: "Handelsrechnung Nr." carries the label "Rechnung Nr.".
-              if (!hit && j == i + k.tokens - 1 && k.key.size() >= 8 && acc.size() > k.key.size() &&
+              if (!hit && k.tokens >= 2 && j == i + k.tokens - 1 && k.key.size() >= 8 && acc.size() > k.key.size() &&
                   acc.compare(acc.size() - k.key.size(), k.key.size(), k.key) == 0 &&
                   ct.tokens[i].size() > k.key.size() - (acc.size() - ct.tokens[i].size())) {
                 hit = true;
@@ -442,11 +456,53 @@ std::optional<Candidate> ReadValue(const Context& ctx, FieldType type, const Cel
     }
     case FieldType::kIban: {
       std::optional<std::string> iban = NormalizeIban(text);
-      if (!iban) return std::nullopt;
-      c.value = *iban;
-      c.raw = Trim(text);
-      c.bbox = box;
-      c.score = 1.0;
+      if (iban) {
+        c.value = *iban;
+        c.raw = Trim(text);
+        c.bbox = box;
+        c.score = 1.0;
+        return c;
+      }
+      // Printed like an IBAN but its check digits fail (a typo, an OCR error, a sample
+      // document): reported, so that validation can say so, with a low score.
+      std::string compact;
+      for (std::size_t w = from; w < to; ++w) {
+        for (char ch : cell.words[w].text) {
+          if (std::isalnum(static_cast<unsigned char>(ch))) compact += static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+        }
+        if (compact.size() >= 15) break;
+      }
+      if (compact.size() < 15 || compact.size() > 34 || !std::isalpha(static_cast<unsigned char>(compact[0])) ||
+          !std::isalpha(static_cast<unsigned char>(compact[1])) || !std::isdigit(static_cast<unsigned char>(compact[2])) ||
+          !std::isdigit(static_cast<unsigned char>(compact[3]))) {
+        return std::nullopt;
+      }
+      // Take the words that make up the IBAN: "DE12" (upper case, as printed) or the whole
+      // IBAN, then groups of digits and capitals.
+      std::string value;
+      std::size_t w = from;
+      while (w < to && Trim(cell.words[w].text).empty()) ++w;
+      std::size_t first = w;
+      for (; w < to && value.size() < 34; ++w) {
+        std::string t;
+        for (char ch : cell.words[w].text) {
+          auto u = static_cast<unsigned char>(ch);
+          if (std::islower(u)) return std::nullopt;
+          if (std::isalnum(u)) t += ch;
+        }
+        if (t.empty()) break;
+        if (w > first && (t.size() > 4 || CountDigits(t) == 0)) break;
+        value += t;
+      }
+      if (value.size() < 15 || value.size() > 34 || CountDigits(value) + 2 < static_cast<int>(value.size()) - 4) {
+        return std::nullopt;
+      }
+      if (std::optional<int> len = IbanLengthFor(value.substr(0, 2)); !len || *len != static_cast<int>(value.size())) {
+        return std::nullopt;
+      }
+      c.value = value;
+      c.raw = JoinWords(cell, from, w, &c.bbox);
+      c.score = 0.5;
       return c;
     }
     case FieldType::kVatId: {
@@ -495,16 +551,136 @@ std::optional<Candidate> ReadValue(const Context& ctx, FieldType type, const Cel
   return std::nullopt;
 }
 
+bool HasWord(const std::vector<std::string>& tokens, std::initializer_list<std::string_view> words);
+
+bool IsNameField(const FieldSpec& spec) {
+  return spec.type == FieldType::kString && spec.name.size() > 5 &&
+         spec.name.compare(spec.name.size() - 5, 5, "_name") == 0;
+}
+
+// A name announced by a heading ("Verkäufer", "Bill to:") is the first row under it that reads
+// like a name, or the value of a "Name:" / "Firma:" row in that block.
+std::optional<Candidate> NameUnder(const Context& ctx, const LabelMatch& m) {
+  const auto& rows = ctx.rows();
+  const FlatRow& head = rows[static_cast<std::size_t>(m.row)];
+  int prev_bottom = head.row->box.y1;
+  Box lbox;
+  JoinWords(ctx.CellAt(m.row, m.cell), m.first_word, m.end_word, &lbox);
+  for (int r = m.row + 1; r < static_cast<int>(rows.size()) && r <= m.row + 5; ++r) {
+    const FlatRow& fr = rows[static_cast<std::size_t>(r)];
+    if (fr.page != head.page || fr.row->box.y0 - prev_bottom > 3 * head.row->height) break;
+    prev_bottom = fr.row->box.y1;
+    // The part of the row under the heading's column.
+    const Cell* cell = nullptr;
+    for (const Cell& c : fr.row->cells) {
+      if (c.box.x1 > lbox.x0 - 2 * head.row->height && c.box.x0 < lbox.x0 + 8 * head.row->height) {
+        cell = &c;
+        break;
+      }
+    }
+    if (cell == nullptr || cell->words.empty()) continue;
+    std::vector<std::string> toks = Tokens(cell->text);
+    if (toks.empty()) continue;
+    // "Nummer : 549910" may be two cells: a colon anywhere on the row after this cell's start
+    // makes it a sub-field.
+    std::size_t colon = cell->text.find(':');
+    if (colon == std::string::npos) {
+      for (const Cell& other : fr.row->cells) {
+        if (&other != cell && other.box.x0 > cell->box.x0 && other.text.rfind(':', 0) == 0) colon = 0;
+      }
+    }
+    if (colon != std::string::npos) {
+      if (HasWord({toks.front()}, {"name", "firma", "company", "firmenname", "nom", "raison"})) {
+        std::size_t from = 0;
+        while (from < cell->words.size() && cell->words[from].text.find(':') == std::string::npos) ++from;
+        ++from;
+        const Cell* vcell = cell;
+        if (from >= cell->words.size()) {
+          // "Name:" and the name in the next cell of the row.
+          for (std::size_t k = 0; k + 1 < fr.row->cells.size(); ++k) {
+            if (&fr.row->cells[k] == cell) vcell = &fr.row->cells[k + 1];
+          }
+          from = vcell == cell ? from : 0;
+        }
+        if (from < vcell->words.size()) {
+          Candidate c;
+          c.value = Trim(JoinWords(*vcell, from, vcell->words.size(), &c.bbox));
+          c.raw = c.value;
+          c.score = 0.92 * OcrFactor(MeanConfidence(*vcell, from, vcell->words.size()));
+          c.page = fr.row->page;
+          c.row = r;
+          if (CountLetters(c.value) >= 2) return c;
+        }
+      }
+      continue;  // another sub-field (Nummer:, GLN:, ...)
+    }
+    if (CountLetters(cell->text) < 3 || CountDigits(cell->text) * 2 > CountLetters(cell->text)) continue;
+    Candidate c;
+    c.value = Trim(cell->text);
+    c.raw = cell->text;
+    c.bbox = cell->box;
+    c.score = 0.85 * OcrFactor(MeanConfidence(*cell, 0, cell->words.size()));
+    c.page = fr.row->page;
+    c.row = r;
+    return c;
+  }
+  return std::nullopt;
+}
+
 // Candidates announced by one of the field's labels.
 std::vector<Candidate> LabelledCandidates(const Context& ctx, const FieldSpec& spec) {
   std::vector<Candidate> out;
   for (const LabelMatch& m : ctx.MatchesOf(spec.name)) {
+    if (IsNameField(spec)) {
+      // A label alone in its cell is a heading; "Seller: ACME Ltd" carries the name itself.
+      const Cell& lc = ctx.CellAt(m.row, m.cell);
+      bool alone = m.end_word >= lc.words.size() ||
+                   (m.end_word + 1 == lc.words.size() && Trim(lc.words.back().text).empty());
+      if (alone) {
+        if (std::optional<Candidate> c = NameUnder(ctx, m)) {
+          c->label = JoinWords(lc, m.first_word, m.end_word, &c->label_bbox);
+          out.push_back(std::move(*c));
+        }
+        continue;
+      }
+      // In running text a name label needs its colon ("Lieferant GmbH" is a name, not the
+      // label "Lieferant" and a value).
+      const std::string& last = lc.words[m.end_word - 1].text;
+      bool colon = last.find(':') != std::string::npos ||
+                   (m.end_word < lc.words.size() && lc.words[m.end_word].text.rfind(':', 0) == 0);
+      if (!colon) continue;
+    }
     for (const Context::Region& reg : ctx.ValueRegions(m)) {
       const Cell& cell = ctx.CellAt(reg.row, reg.cell);
       std::optional<Candidate> c = ReadValue(ctx, spec.type, cell, reg.from, reg.to);
       if (!c) continue;
       static constexpr double kWhere[] = {0.95, 0.9, 0.8};
       c->score = kWhere[reg.where] * OcrFactor(c->score);
+      // A label in the middle of a sentence ("... bitte Ihre Belegnummer 123 angeben") is weaker
+      // than one that starts its cell.
+      if (m.first_word >= 3) c->score *= 0.85;
+      // Words between the label and its value make it another label: "Gesamtbetrag der
+      // Zuschläge" is not "Gesamtbetrag".
+      if (spec.type == FieldType::kMoney || spec.type == FieldType::kDate || spec.type == FieldType::kId) {
+        const Cell& lc = ctx.CellAt(m.row, m.cell);
+        std::size_t until = lc.words.size();
+        if (reg.where == 0) {
+          until = reg.from;
+          for (std::size_t w = reg.from; w < reg.to; ++w) {
+            if (Box wb = lc.words[w].bbox; wb.x0 >= c->bbox.x0) break;
+            until = w + 1;
+          }
+        }
+        for (std::size_t w = m.end_word; w < until && w < lc.words.size(); ++w) {
+          const std::string& t = lc.words[w].text;
+          if (CountLetters(t) >= 3 && !NormalizeCurrency(t) && CountDigits(t) == 0 &&
+              !HasWord(Tokens(t), {"brutto", "netto", "inkl", "incl", "including", "gesamt", "total",
+                                   "eur", "usd", "ttc", "ht", "amount", "betrag", "rm", "due", "payable"})) {
+            c->score *= 0.6;
+            break;
+          }
+        }
+      }
       c->page = ctx.rows()[static_cast<std::size_t>(reg.row)].row->page;
       c->row = reg.row;
       const Cell& lc = ctx.CellAt(m.row, m.cell);
@@ -747,7 +923,7 @@ void ChooseAmounts(const Context& ctx, std::map<std::string, std::vector<Candida
   for (const Candidate& t : totals) {
     for (const Candidate& s : subs) {
       for (const Candidate& x : taxes) {
-        if (!Near(s.amount + x.amount, t.amount) || x.amount <= 0 || s.amount <= 0) continue;
+        if (!Near(s.amount + x.amount, t.amount) || s.amount == 0 || t.amount == 0) continue;
         double sc = t.score + s.score + x.score;
         if (sc > best) {
           best = sc;
@@ -767,6 +943,46 @@ void ChooseAmounts(const Context& ctx, std::map<std::string, std::vector<Candida
     out["subtotal"] = fs;
     out["tax"] = fx;
     return;
+  }
+  // Several tax rates: the taxes of a breakdown (one per row) add up with the net to the total.
+  for (const Candidate& t : totals) {
+    for (const Candidate& sub : subs) {
+      std::map<int, const Candidate*> per_row;
+      // The breakdown sits between the net and the gross rows, or close to them.
+      int lo = std::min(sub.row, t.row), hi = std::max(sub.row, t.row);
+      if (hi - lo < 2) {
+        lo -= 6;
+        hi += 6;
+      }
+      for (const Candidate& x : taxes) {
+        if (x.row == sub.row || x.row == t.row || x.row < lo || x.row > hi) continue;
+        auto& slot = per_row[x.row];
+        if (!slot || x.score > slot->score) slot = &x;
+      }
+      if (per_row.size() < 2) continue;
+      double sum = 0;
+      Box box;
+      for (const auto& [row, x] : per_row) {
+        sum += x->amount;
+        box = box.Union(x->bbox);
+      }
+      if (!Near(sub.amount + sum, t.amount) || sub.amount == 0) continue;
+      Field ft = ToField(t), fs = ToField(sub);
+      ft.confidence = std::min(0.99, std::max(ft.confidence, 0.9) + 0.07);
+      fs.confidence = std::min(0.99, std::max(fs.confidence, 0.88) + 0.07);
+      Field fx = ToField(*per_row.begin()->second);
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "%.2f", sum);
+      fx.value = buf;
+      fx.raw.clear();
+      for (const auto& [row, x] : per_row) fx.raw += (fx.raw.empty() ? "" : " + ") + x->raw;
+      fx.bbox = box;
+      fx.confidence = 0.9;
+      out["total"] = ft;
+      out["subtotal"] = fs;
+      out["tax"] = fx;
+      return;
+    }
   }
   if (const Candidate* t = Best(totals)) {
     Field f = ToField(*t);
@@ -955,6 +1171,70 @@ std::vector<LineItem> ExtractLineItems(const Context& ctx, const std::map<std::s
   return items;
 }
 
+bool IsTitleToken(const std::string& t) {
+  static const std::initializer_list<std::string_view> kTitles = {
+      "invoice", "facture", "gutschrift", "avoir", "bill", "rechnung", "rechnungskorrektur",
+      "creditnote", "credit", "quittung", "receipt"};
+  if (HasWord({t}, kTitles)) return true;
+  return t.size() > 8 && t.compare(t.size() - 8, 8, "rechnung") == 0;  // Handelsrechnung, ...
+}
+
+bool IsNumberMarker(const std::string& t) {
+  return HasWord({t}, {"nr", "no", "number", "nummer", "n", "num", "numero", "numéro", "ref"});
+}
+
+// "Rechnung Nr. 471102 vom 05.06.2018", "INVOICE No. INV-0042 dated 3 March 2024": the
+// document's number (and date) in its title line.
+void TitleCandidates(const Context& ctx, std::map<std::string, std::vector<Candidate>>& cands) {
+  const auto& rows = ctx.rows();
+  for (std::size_t r = 0; r < rows.size(); ++r) {
+    const FlatRow& fr = rows[r];
+    if (fr.row->page > 1) break;
+    for (std::size_t c = 0; c < fr.cell_tokens.size(); ++c) {
+      const CellTokens& ct = fr.cell_tokens[c];
+      const Cell& cell = fr.row->cells[c];
+      for (std::size_t i = 0; i < ct.tokens.size(); ++i) {
+        if (!IsTitleToken(ct.tokens[i])) continue;
+        // A number marker within the next three tokens, then the id.
+        for (std::size_t j = i + 1; j < ct.tokens.size() && j <= i + 3; ++j) {
+          if (!IsNumberMarker(ct.tokens[j])) continue;
+          std::size_t w = ct.word_of[j] + 1;
+          Candidate id;
+          for (; w < cell.words.size(); ++w) {
+            std::string t = Trim(cell.words[w].text);
+            if (t.empty() || t == ":" || t == "#" || t == "\xC2\xB0") continue;
+            if (CountDigits(t) == 0 || t.size() > 40) break;
+            id.value = t;
+            id.raw = cell.words[w].text;
+            id.bbox = cell.words[w].bbox;
+            id.page = fr.row->page;
+            id.row = static_cast<int>(r);
+            id.score = 0.96 * OcrFactor(cell.words[w].confidence);
+            id.label = JoinWords(cell, ct.word_of[i], ct.word_of[j] + 1, &id.label_bbox);
+            break;
+          }
+          if (id.value.empty()) break;
+          cands["invoice_number"].push_back(id);
+          // A date later on the same title line is the document's date.
+          for (std::size_t k = w + 1; k < cell.words.size(); ++k) {
+            std::optional<std::string> d = NormalizeDate(JoinWords(cell, k, std::min(cell.words.size(), k + 3)), ctx.order());
+            if (!d) continue;
+            Candidate dc;
+            dc.value = *d;
+            dc.raw = JoinWords(cell, k, std::min(cell.words.size(), k + 3), &dc.bbox);
+            dc.page = fr.row->page;
+            dc.row = static_cast<int>(r);
+            dc.score = 0.9 * OcrFactor(cell.words[k].confidence);
+            cands["invoice_date"].push_back(dc);
+            break;
+          }
+          break;
+        }
+      }
+    }
+  }
+}
+
 }  // namespace
 
 Extraction Extract(const Document& doc, const Schema& schema) {
@@ -971,6 +1251,8 @@ Extraction Extract(const Document& doc, const Schema& schema) {
     return std::any_of(schema.fields.begin(), schema.fields.end(),
                        [&](const FieldSpec& f) { return f.name == name; });
   };
+
+  if (has("invoice_number")) TitleCandidates(ctx, cands);
 
   // Names and addresses from the top of the first page.
   int name_row = -1;
@@ -1027,6 +1309,19 @@ Extraction Extract(const Document& doc, const Schema& schema) {
   }
 
   std::map<std::string, Field>& out = ex.fields;
+  if (std::getenv("SHEAF_DEBUG_EXTRACT")) {
+    for (std::size_t r = 0; r < ctx.rows().size(); ++r) {
+      std::string cells;
+      for (const Cell& c : ctx.rows()[r].row->cells) cells += "[" + c.text + "] ";
+      std::fprintf(stderr, "row %zu p%d: %s\n", r, ctx.rows()[r].row->page, cells.c_str());
+    }
+    for (const auto& [name, cs] : cands) {
+      for (const Candidate& c : cs) {
+        std::fprintf(stderr, "cand %s = '%s' score %.3f label '%s' row %d\n", name.c_str(), c.value.c_str(), c.score,
+                     c.label.c_str(), c.row);
+      }
+    }
+  }
   if (has("total")) ChooseAmounts(ctx, cands, out);
   if (has("currency")) ChooseCurrency(ctx, cands, out);
   for (const FieldSpec& spec : schema.fields) {

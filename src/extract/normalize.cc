@@ -563,6 +563,16 @@ std::size_t IbanLength(std::string_view country) {
   return 0;
 }
 
+}  // namespace
+
+std::optional<int> IbanLengthFor(std::string_view country) {
+  std::size_t n = IbanLength(country);
+  if (n == 0) return std::nullopt;
+  return static_cast<int>(n);
+}
+
+namespace {
+
 // Blanks inside an id written in groups; returns the byte length of the blank at s[i], or 0.
 std::size_t BlankAt(std::string_view s, std::size_t i) {
   if (s[i] == ' ' || s[i] == '\t') return 1;

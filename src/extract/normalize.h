@@ -133,6 +133,10 @@ bool IbanChecksumValid(std::string_view iban);
 // passes IbanChecksumValid.
 std::optional<std::string> NormalizeIban(std::string_view raw);
 
+// The IBAN length of `country` (two upper-case letters) in the SWIFT IBAN registry ("DE" -> 22),
+// or std::nullopt for a country that has no IBAN.
+std::optional<int> IbanLengthFor(std::string_view country);
+
 // ---------------------------------------------------------------------------------------------
 // VAT ids
 
