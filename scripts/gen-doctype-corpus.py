@@ -368,11 +368,23 @@ def _noise_image(rng, w, h, amplitude):
     return out
 
 
+def _scribble(d, rng, x, y, scale, ink):
+    """A few pen strokes: initials, ticks or a signature, which OCR turns into odd characters."""
+    pts = [(x, y)]
+    for _ in range(rng.randint(3, 12)):
+        x += rng.uniform(3, 14) * scale
+        y += rng.uniform(-6, 6) * scale
+        pts.append((x, y))
+    d.line(pts, fill=ink, width=max(1, int(scale * rng.uniform(0.6, 1.4))), joint="curve")
+
+
 def render_scan_pages(layout, rng):
     """Rasterises each page like a scan; returns a list of grayscale PIL images."""
-    dpi = rng.choice([150, 150, 180, 200, 200, 240, 300])
-    if layout.w < 300:  # receipts: small paper, often scanned at a modest resolution
-        dpi = rng.choice([150, 180, 200, 220, 250])
+    # Mostly 150-300 dpi; some low-resolution office scans and faxes.
+    dpi = rng.choice([100, 120, 140, 150, 150, 180, 200, 200, 240, 300]) if rng.random() < 0.25 else \
+        rng.choice([150, 150, 180, 200, 200, 240, 300])
+    if layout.w < 300:  # receipts: small paper
+        dpi = rng.choice([150, 180, 200, 220, 250, 300])
     scale = dpi / 72.0
     low_contrast = rng.random() < 0.12
     paper = rng.randint(205, 228) if low_contrast else rng.randint(232, 252)
@@ -380,6 +392,10 @@ def render_scan_pages(layout, rng):
     angle = rng.uniform(-1.0, 1.0) if rng.random() < 0.8 else 0.0
     blur = rng.choice([0, 0, 0.3, 0.5, 0.7, 0.9])
     noise = rng.choice([0, 4, 8, 12, 16])
+    bilevel = not low_contrast and rng.random() < 0.2  # photocopy / fax look
+    specks = rng.choice([0, 10, 40, 40, 150, 600]) if not bilevel else rng.choice([40, 300, 1200])
+    marks = rng.random() < 0.35  # pen marks, ticks and initials
+    edge = rng.random() < 0.12  # dark scanner edge
     pad = 0
     if layout.w < 300 and rng.random() < 0.5:
         pad = int(rng.uniform(10, 40) * scale)  # receipt scanned with some bed around it
@@ -405,27 +421,43 @@ def render_scan_pages(layout, rng):
                 _, x, y, w, hh, wd = it
                 d.rectangle([pad + x * scale, pad + y * scale, pad + (x + w) * scale,
                              pad + (y + hh) * scale], outline=ink, width=max(1, int(wd * scale)))
+        if marks:
+            for _ in range(rng.randint(1, 4)):
+                _scribble(d, rng, rng.uniform(0.1, 0.8) * W, rng.uniform(0.05, 0.95) * H, scale,
+                          rng.randint(0, 90))
         # Specks and the odd streak, as on photocopies and faxes.
-        for _ in range(rng.randint(0, 40)):
+        for _ in range(specks):
             sx, sy = rng.randint(0, W - 1), rng.randint(0, H - 1)
-            r = rng.choice([1, 1, 2])
+            r = rng.choice([1, 1, 1, 2, 3])
             d.ellipse([sx, sy, sx + r, sy + r], fill=ink)
         if rng.random() < 0.1:
             sx = rng.randint(0, W - 1)
             d.line([sx, 0, sx, H], fill=rng.randint(150, 200), width=1)
+        if edge:
+            wdt = int(rng.uniform(2, 10) * scale)
+            if rng.random() < 0.5:
+                d.rectangle([0, 0, wdt, H], fill=rng.randint(20, 90))
+            else:
+                d.rectangle([0, H - wdt, W, H], fill=rng.randint(20, 90))
         if angle:
             img = img.rotate(angle, resample=Image.BICUBIC, expand=False, fillcolor=paper)
         if blur:
             img = img.filter(ImageFilter.GaussianBlur(blur * scale / 3))
         if noise:
             img = ImageChops.add(img, _noise_image(rng, W, H, noise), 1.0, -128)
+        if bilevel:
+            cut = rng.randint(110, 170)
+            img = img.point(lambda v: 0 if v < cut else 255)
         images.append(img)
     return images, dpi
 
 
 def write_scan(path_base, layout, rng):
     images, dpi = render_scan_pages(layout, rng)
-    if len(images) == 1:
+    if len(images) == 1 and rng.random() < 0.2:
+        path = path_base + ".jpg"  # phone and office scanners often write JPEG
+        images[0].save(path, dpi=(dpi, dpi), quality=rng.randint(55, 90))
+    elif len(images) == 1:
         path = path_base + ".png"
         images[0].save(path, dpi=(dpi, dpi), optimize=False)
     else:
@@ -1031,7 +1063,10 @@ G_EN = {
     "inform": ["inform you", "let you know", "confirm", "advise you", "notify you", "remind you", "point out"],
     "thing": ["the project", "the proposal", "the agreement", "your request", "the shipment", "the meeting", "the study", "the new procedure",
               "the contract", "the programme", "the review", "our cooperation", "the application", "the evaluation", "the campaign", "the renovation",
-              "the audit", "the annual report", "the draft", "the samples", "the training course", "the conference", "the survey results", "the revised schedule"],
+              "the audit", "the annual report", "the draft", "the samples", "the training course", "the conference", "the survey results", "the revised schedule",
+              "the test panel", "the research grant", "the laboratory analysis", "the consumer study", "the product test", "the new filter design",
+              "the marketing plan", "the advertising campaign", "the field trial", "the regulatory submission", "the litigation", "the sales promotion",
+              "the pilot study", "the toxicology review", "the quality programme", "the distribution agreement", "the price increase"],
     "status": ["has been approved", "has been completed", "is now under way", "will be delayed", "has been postponed", "is progressing well",
                "has been received", "requires further discussion", "was reviewed by the committee", "will start next month", "has been signed",
                "was well received", "has been rescheduled", "is on track", "has been forwarded to the appropriate department"],
@@ -1073,7 +1108,21 @@ G_EN = {
         "Your comments on {thing} would be most welcome.",
         "I have asked {person} to send you {enclosure} {when}.",
         "We understand that {understand} and have taken steps to {steps}.",
+        "As you may know, {r_s_l}",
+        "Our preliminary results show that {r_s_l}",
+        "I thought you would be interested to learn that {r_s_l}",
+        "You will recall that {r_s_l}",
+        "In your last letter you asked whether {r_subj} had changed; {r_s_l}",
+        "I am enclosing {enclosure}, which shows that {r_s_l}",
+        "We would like to invite you to {invite}.",
+        "Your paper on {r_subj} was of great interest to {we}.",
+        "I should be grateful for your views on {thing}.",
+        "{we_c} plan to discuss {thing} at the meeting on {date}.",
     ],
+    "r_s_l": ["{r_subj} {r_verb} by {pct} {r_cmp}.", "{r_subj} is closely related to {r_subj2}.", "the committee recommends that {recommend}.",
+              "{num} {units} were examined during the study period.", "{reason} has had a considerable effect on {r_subj}."],
+    "invite": ["attend our annual meeting", "speak at the conference in {month}", "visit our laboratories", "join the advisory board",
+               "review the enclosed manuscript", "participate in the study", "lunch with our research staff"],
     "enclosure": ["a copy of the signed agreement", "the revised proposal", "our latest brochure", "the minutes of the meeting",
                   "a summary of the results", "the completed questionnaire", "two copies of the contract", "the draft report",
                   "our price list for the coming year", "the documents you requested", "a detailed schedule", "my curriculum vitae",
@@ -1103,7 +1152,9 @@ G_EN = {
     "r_subj": ["sales in the northern region", "the response rate", "average processing time", "customer satisfaction", "energy consumption",
                "the number of participants", "operating costs", "the proportion of defective units", "market share", "staff turnover",
                "the mean concentration", "total revenue", "the incidence of complaints", "production volume", "website traffic",
-               "the number of new accounts", "freight costs", "the error rate", "average attendance", "water usage"],
+               "the number of new accounts", "freight costs", "the error rate", "average attendance", "water usage",
+               "nicotine delivery", "tar yield", "the moisture content", "brand awareness", "the smoking rate", "trial purchase",
+               "the pressure drop", "puff count", "the particulate matter", "retail distribution", "the awareness score"],
     "r_verb": ["increased", "decreased", "remained stable", "rose sharply", "fell slightly", "doubled", "improved", "declined", "grew steadily", "fluctuated"],
     "r_cmp": ["compared with the previous year", "over the reporting period", "relative to the control group", "since the last survey",
               "in the second quarter", "against the budget", "across all sites", "during the pilot phase", "between {year} and {year2}"],
@@ -1726,13 +1777,13 @@ def build_receipt(rng, fonts):
         else:
             S.lr(U(method), money.num(total))
             if rng.random() < 0.5:
-                S.text("%s %s" % (rng.choice(["Card No:", "CARD:", "Karte:", "Carte :", "Acct:"]), "*" * rng.choice([4, 8, 12]) + _digits(rng, 4)))
+                S.text("%s %s" % (pick(rng, {"de": ["Karte:", "Karten-Nr.:", "PAN:"], "fr": ["Carte :", "N° carte :"]}.get(lang, ["Card No:", "CARD:", "Acct:", "Card #"])), "*" * rng.choice([4, 8, 12]) + _digits(rng, 4)))
                 if rng.random() < 0.6:
-                    S.text("%s %s" % (rng.choice(["Auth Code:", "APPR CODE:", "Genehmigung:", "Autorisation :", "AUTH NO:"]), _digits(rng, 6)))
+                    S.text("%s %s" % (pick(rng, {"de": ["Genehmigung:", "Autorisierung:"], "fr": ["Autorisation :", "N° autorisation :"]}.get(lang, ["Auth Code:", "APPR CODE:", "AUTH NO:", "Approval:"])), _digits(rng, 6)))
                 if rng.random() < 0.5:
                     S.text("%s %s  %s %s" % (rng.choice(["TID:", "Terminal:", "T-ID"]), _digits(rng, 8), rng.choice(["MID:", "Merchant:", "VU-Nr."]), _digits(rng, rng.choice([9, 12, 15]))))
                 if rng.random() < 0.4:
-                    S.text(rng.choice(["APPROVED", "Zahlung erfolgt", "PAIEMENT ACCEPTE", "TRANSACTION APPROVED", "CONTACTLESS", "NO SIGNATURE REQUIRED", "PIN VERIFIED"]), align="center")
+                    S.text(pick(rng, {"de": ["Zahlung erfolgt", "Kontaktlos", "PIN geprüft"], "fr": ["PAIEMENT ACCEPTE", "SANS CONTACT", "CODE VERIFIE"]}.get(lang, ["APPROVED", "TRANSACTION APPROVED", "CONTACTLESS", "NO SIGNATURE REQUIRED", "PIN VERIFIED"])), align="center")
 
     # Tax summary
     if not tiny and rng.random() < 0.35:
@@ -1979,7 +2030,7 @@ def build_invoice(rng, fonts):
 
     # Line items
     cols = list(pick(rng, lab["cols"]))
-    n = weighted(rng, [(1, 12), (2, 14), (3, 14), (4, 11), (5, 9), (7, 9), (10, 8), (15, 6), (25, 5), (40, 4), (60, 2)])
+    n = weighted(rng, [(1, 12), (2, 14), (3, 14), (4, 11), (5, 9), (7, 9), (10, 8), (15, 6), (25, 6), (40, 5), (60, 3)])
     pool = INVOICE_ITEMS.get(lang, INVOICE_ITEMS["en"])
     units = UNITS.get(lang, UNITS["en"])
     prof = COUNTRIES[country]
@@ -2103,8 +2154,8 @@ def build_invoice(rng, fonts):
         else:
             for k2, v2 in rows:
                 L.cells([(0, k2 + ":"), (L.inner * 0.22, v2)])
-    if rng.random() < 0.12:
-        # Second page: terms and conditions.
+    if rng.random() < 0.25:
+        # Another page: terms and conditions.
         L.new_page()
         L.line(T(lang, en="Terms and Conditions", de="Allgemeine Geschäftsbedingungen", fr="Conditions générales de vente", nl="Algemene voorwaarden"), bold=True, size=size * 1.3)
         for i in range(rng.randint(4, 9)):
@@ -2194,6 +2245,19 @@ CHECK_ITEMS = ["Fire extinguishers charged and accessible", "Emergency exits cle
                "Brakes", "Tyres / tread depth", "Lights and indicators", "Horn", "Wipers", "Oil level", "Seat belts", "Documents on file", "Calibration current",
                "Temperature log complete", "Samples labelled", "Hand washing facilities", "Waste disposal", "Signage posted", "Ventilation working",
                "Equipment cleaned", "Batch record signed", "Seals intact", "Packaging undamaged", "Quantity verified", "Spill kit available"]
+F_RND_SHORT = [("Sample No.", "num"), ("Project No.", "code"), ("Requested by", "name"), ("Date Requested", "date"), ("Date Required", "date"),
+               ("Brand", "brand"), ("Blend", "code"), ("Product Code", "code"), ("Test Type", "text"), ("Panel Size", "num"), ("No. of Samples", "num"),
+               ("Laboratory", "dept"), ("Analyst", "name"), ("Approved by", "name"), ("Estimated Cost", "money"), ("Budget No.", "code"),
+               ("Market", "city"), ("Test Market", "city"), ("Target Group", "text"), ("Media", "text"), ("Start Date", "date"),
+               ("Completion Date", "date"), ("Supplier", "org"), ("Specification No.", "code"), ("Length", "num"), ("Circumference", "num"),
+               ("Weight", "num"), ("Filter", "text"), ("Packing", "text"), ("Quantity", "num"), ("Charge to Account", "num"), ("Job No.", "code"),
+               ("Priority", "check:High|Normal|Low"), ("Status", "check:New|Revised|Cancelled"), ("Department", "dept"), ("Program", "text"),
+               ("Region", "city"), ("Agency", "org"), ("Contact", "name"), ("Phone", "phone"), ("Period", "date"), ("Reference", "code")]
+F_RND_LONG = ["Objective", "Background", "Method", "Procedure", "Results", "Conclusions", "Recommendations", "Description", "Purpose",
+              "Justification", "Comments", "Special Instructions", "Remarks", "Summary", "Action Required", "Scope of Work"]
+F_RND_TITLES = ["{x} REQUEST", "PROJECT REQUEST", "TEST REQUEST", "ANALYTICAL REQUEST", "PRODUCT SPECIFICATION", "RESEARCH PROPOSAL",
+                "PROMOTION EVALUATION", "SAMPLE REQUEST", "BUDGET REVISION", "CONTRACT SUMMARY", "MEDIA AUTHORIZATION", "LABORATORY REPORT",
+                "PROJECT SUMMARY", "WORK ORDER", "{x} AUTHORIZATION FORM", "{x} PROPOSAL FORM", "REPORT OF {x}", "{x} DATA SHEET"]
 ROUTING_ACTIONS = ["Approval", "Signature", "Comment", "Information", "File", "Note and Return", "Per Conversation", "Prepare Reply", "Investigate",
                    "Circulate", "Review", "Your Action", "See Me", "Call Me", "Coordination", "Necessary Action"]
 
@@ -2205,9 +2269,9 @@ class FormWriter:
         self.L, self.rng, self.lang, self.country = L, rng, lang, country
         self.fill = fill  # probability that a field has a value
         self.typed_family = typed_family
-        self.style = rng.choice(["colon_line", "underscores", "boxes", "above", "colon_only", "dots"])
+        self.style = rng.choice(["colon_line", "underscores", "boxes", "above", "colon_only", "dots", "dashes", "dashes", "typed"])
         self.cols = rng.choice([1, 1, 2, 2, 3])
-        self.checkbox = rng.choice(["drawn", "brackets", "brackets", "parens", "underscore"])
+        self.checkbox = rng.choice(["drawn", "brackets", "brackets", "parens", "underscore", "blank"])
         self.up = rng.random() < 0.35
 
     def value(self, kind):
@@ -2260,7 +2324,7 @@ class FormWriter:
                 L.put(x + s * 0.12, "X", size=s * 0.8, family=self.typed_family)
             return s * 1.3
         mark = "X" if checked else " "
-        t = {"brackets": "[%s]", "parens": "(%s)", "underscore": "_%s_"}[self.checkbox] % mark
+        t = {"brackets": "[%s]", "parens": "(%s)", "underscore": "_%s_", "blank": "__%s"}[self.checkbox] % (mark if self.checkbox != "blank" else ("X" if checked else "_"))
         L.put(x, t)
         return L.measure(t) + s * 0.4
 
@@ -2318,8 +2382,20 @@ class FormWriter:
                 L.put(x + 6, val, family=self.typed_family)
             L.y = top + h + 2
             return
+        if kind == "long" and r.random() < 0.6:
+            return self.long_answer(label, x, width)
         L.ensure(L.size * 1.8)
         L.y += L.size * 1.35
+        if style in ("dashes", "typed"):
+            lead = " " + "-" * r.randint(3, 12) + " " if style == "dashes" else ": "
+            t = lab + lead
+            L.put(x, t, family=self.typed_family if style == "typed" else None)
+            if val:
+                L.put(x + L.measure(t) + 2, val, family=self.typed_family)
+            elif style == "typed":
+                L.put(x + L.measure(t) + 2, "_" * r.randint(8, 25))
+            L.y += L.size * 0.4
+            return
         sep = {"colon_line": ":", "underscores": ":", "colon_only": ":", "dots": ""}[style]
         if r.random() < 0.15:
             sep = ""
@@ -2340,6 +2416,30 @@ class FormWriter:
                 L.y += L.size * 1.5
                 L.hline_at(x, x + width - 8, L.y + 2, width=0.5)
         L.y += L.size * 0.4
+
+    def long_answer(self, label, x=0, width=None):
+        """A label followed by a typed, wrapped answer of a few sentences (or blank lines)."""
+        L, r = self.L, self.rng
+        width = width or L.inner - x
+        lab = (label.upper() if self.up else label) + ":"
+        L.ensure(L.size * 3)
+        L.y += L.size * 1.35
+        L.put(x, lab)
+        ax = x + max(L.measure(lab) + L.size, width * r.choice([0.22, 0.28, 0.35]))
+        if r.random() < self.fill:
+            text = " ".join(sentence(r, "en" if self.lang not in GRAMMARS else self.lang, r.choice(["r_s", "topic_s", "r_s"])) for _ in range(r.randint(1, 4)))
+            lines = L.wrap(text, x + width - ax - 6, family=self.typed_family)
+            for i, ln in enumerate(lines):
+                if i:
+                    L.ensure(L.size * 1.3)
+                    L.y += L.size * 1.25
+                L.put(ax, ln, family=self.typed_family)
+        else:
+            for i in range(r.randint(1, 4)):
+                if i:
+                    L.y += L.size * 1.5
+                L.hline_at(ax, x + width - 8, L.y + 2, width=0.5)
+        L.y += L.size * 0.6
 
     def grid(self, fields):
         """Lays out fields in self.cols columns."""
@@ -2388,9 +2488,9 @@ def build_form(rng, fonts):
     org = company(rng, country)
     old_style = rng.random() < 0.45
     if lang == "en":
-        ftype = weighted(rng, [("fax", 10), ("request", 14), ("survey", 10), ("checklist", 7), ("registration", 9), ("order", 7), ("routing", 6),
-                               ("report", 11), ("application", 10), ("claim", 6), ("change", 8)])
-        title = pick(rng, FORM_TYPES_EN[ftype]).replace("{x}", pick(rng, FORM_X))
+        ftype = weighted(rng, [("fax", 10), ("request", 12), ("survey", 9), ("checklist", 6), ("registration", 7), ("order", 6), ("routing", 5),
+                               ("report", 9), ("application", 8), ("claim", 5), ("change", 6), ("rnd", 22)])
+        title = pick(rng, FORM_TYPES_EN[ftype] if ftype != "rnd" else F_RND_TITLES).replace("{x}", pick(rng, FORM_X))
     else:
         dic = FORM_DE if lang == "de" else FORM_FR
         ftype = "generic_" + lang
@@ -2428,10 +2528,23 @@ def build_form(rng, fonts):
         _form_checklist(rng, L, Fw)
     elif ftype in ("order", "claim"):
         _form_table(rng, L, Fw, country, ftype)
+    elif ftype == "rnd":
+        _form_rnd(rng, L, Fw)
     elif ftype.startswith("generic_"):
         _form_generic_local(rng, L, Fw, FORM_DE if lang == "de" else FORM_FR)
     else:
         _form_generic_en(rng, L, Fw, ftype)
+    if rng.random() < 0.15:  # a continuation page
+        L.new_page()
+        if rng.random() < 0.5:
+            L.line(rng.choice(["Page 2", "- 2 -", "Continued", "(continued)", "Seite 2", "Suite"]), size=size * 0.85, align="right")
+        if lang == "en":
+            if rng.random() < 0.5:
+                _form_rnd(rng, L, Fw)
+            else:
+                _form_generic_en(rng, L, Fw, "request")
+        else:
+            _form_generic_local(rng, L, Fw, FORM_DE if lang == "de" else FORM_FR)
     # Signature block, office-use box, footer
     if rng.random() < 0.75:
         L.space(size)
@@ -2606,7 +2719,7 @@ def _form_generic_en(rng, L, Fw, ftype):
     for si in range(nsec):
         if nsec > 1 or rng.random() < 0.5:
             Fw.section(("%s. " % "ABCDE"[si] if rng.random() < 0.4 else ("%d. " % (si + 1) if rng.random() < 0.3 else "")) + sections[si])
-        fields = rng.sample(pool, rng.randint(3, 9))
+        fields = rng.sample(pool, rng.randint(4, 12))
         if rng.random() < 0.4:
             fields.append((rng.choice(["Description", "Reason for request", "Details", "Comments", "Objective", "Background"]), "long"))
         if rng.random() < 0.3:
@@ -2617,6 +2730,31 @@ def _form_generic_en(rng, L, Fw, ftype):
         Fw.grid(fields)
         if rng.random() < 0.2:
             Fw.style = rng.choice(["colon_line", "underscores", "boxes", "above", "colon_only", "dots"])
+
+
+def _form_rnd(rng, L, Fw):
+    if rng.random() < 0.5:
+        L.cells([(0, rng.choice(["Date:", "DATE", "Date"]) + " " + (Fw.value("date") if rng.random() < Fw.fill else "________")),
+                 (L.inner * 0.6, rng.choice(["No.", "Request No.", "File", "Log No."]) + " " + (_digits(rng, 4) if rng.random() < Fw.fill else "_______"))])
+    Fw.grid(rng.sample(F_RND_SHORT, rng.randint(5, 14)))
+    for lab in rng.sample(F_RND_LONG, rng.randint(1, 4)):
+        if rng.random() < 0.3:
+            Fw.section(lab)
+            if rng.random() < Fw.fill:
+                L.paragraph(" ".join(sentence(rng, "en", rng.choice(["r_s", "topic_s"])) for _ in range(rng.randint(1, 4))), family=Fw.typed_family)
+            else:
+                for _ in range(rng.randint(2, 4)):
+                    L.space(L.size * 1.5)
+                    L.hline_at(0, L.inner, L.y)
+        else:
+            Fw.long_answer(lab)
+    if rng.random() < 0.5:
+        Fw.grid(rng.sample(F_RND_SHORT, rng.randint(2, 6)))
+    if rng.random() < 0.5:
+        L.space(L.size * 0.5)
+        L.line(rng.choice(["Copies to:", "Distribution:", "cc:", "Route to:"]))
+        for _ in range(rng.randint(1, 5)):
+            L.line(person(rng, "en") + (", " + pick(rng, DEPTS) if rng.random() < 0.4 else ""), x=L.size * 4, family=Fw.typed_family)
 
 
 def _form_generic_local(rng, L, Fw, dic):
@@ -2692,7 +2830,7 @@ def build_letter(rng, fonts):
     d = rand_date(rng, 1965 if rng.random() < 0.4 else 1990, 2025)
     dk = rng.choice(["long_en", "long_en", "long_en_d", "mdy", "dmy/"]) if lang == "en" else ("long_de" if lang == "de" and rng.random() < 0.6 else ("long_fr" if lang == "fr" else "dmy."))
     date_s = fmt_date(rng, d, dk)
-    n_par = weighted(rng, [(1, 8), (2, 20), (3, 28), (4, 20), (5, 12), (7, 8), (10, 4)])
+    n_par = weighted(rng, [(1, 5), (2, 15), (3, 25), (4, 22), (5, 15), (7, 10), (10, 5), (14, 3)])
 
     if kind == "letter":
         hs = rng.random()
@@ -2778,8 +2916,18 @@ def build_letter(rng, fonts):
 
     indent = size * 2.5 if rng.random() < 0.3 else 0
     extras = {"phone": phone(rng, country)}
+    topical = rng.random() < 0.5
     for p in range(n_par):
-        L.paragraph(prose(rng, lang, rng.randint(2, 5), extras=extras), indent_first=indent, after=0.8)
+        if lang == "en" and topical and rng.random() < 0.5:
+            text = " ".join(sentence(rng, "en", rng.choice(["topic_s", "r_s", "r_s", "news_s"]), extras) for _ in range(rng.randint(2, 6)))
+        else:
+            text = prose(rng, lang, rng.randint(2, 6), extras=extras)
+        if rng.random() < 0.1:
+            L.paragraph(text, indent_first=indent, after=0.4)
+            for i in range(rng.randint(2, 4)):
+                L.paragraph("%s  %s" % (rng.choice(["(%s)" % "abcdef"[i], "%d." % (i + 1), "-", "•"]), sentence(rng, "en", rng.choice(["r_s", "topic_s"]))), x=size * 2, after=0.3)
+            continue
+        L.paragraph(text, indent_first=indent, after=0.8)
     if kind != "memo" or rng.random() < 0.3:
         L.line(sentence(rng, lang) if lang != "en" else pick(rng, G_EN["close_s"]))
         L.space(size * 0.8)
@@ -3080,12 +3228,41 @@ def add_ocr_noise(layout, rng, rate):
             items[i] = it[:3] + ("".join(out),) + it[4:]
 
 
+STAMPS = ["RECEIVED", "CONFIDENTIAL", "COPY", "FILE COPY", "DRAFT", "URGENT", "ORIGINAL", "DUPLICATE", "FOR YOUR INFORMATION",
+          "RECEIVED {d}", "Eingegangen {d}", "Reçu le {d}", "ENTERED", "CHECKED", "PROCESSED {d}"]
+
+
+def decorate(layout, rng, label):
+    """Marks that any kind of paper collects: archive numbers, stamps, page numbers. Applied with
+    the same odds to every label except receipts (narrow slips rarely get them)."""
+    small = layout.w < 300
+    if rng.random() < (0.05 if small else 0.25):
+        style = rng.choice(["digits", "prefix", "spaced"])
+        base = rng.randint(10 ** 7, 10 ** 10)
+        for i, items in enumerate(layout.pages):
+            n = base + i
+            t = {"digits": str(n), "prefix": "%s %d" % (_letters(rng, rng.randint(2, 3)), n), "spaced": " ".join(str(n)[j:j + 4] for j in range(0, len(str(n)), 4))}[style]
+            x = layout.w - layout.mr - 8 * len(t) if not small else layout.ml
+            items.append(("text", x, layout.h - rng.uniform(12, 30), t, rng.choice(["mono", "sans", "serif"]), rng.random() < 0.5, rng.uniform(8, 13), 0.0))
+    if rng.random() < (0.03 if small else 0.1):
+        t = pick(rng, STAMPS).replace("{d}", fmt_date(rng, rand_date(rng, 1970, 2025), rng.choice(["dmon", "mdy", "dmy."])))
+        page = layout.pages[0]
+        page.append(("text", rng.uniform(layout.ml, max(layout.ml + 1, layout.w * 0.6)), rng.uniform(20, max(21, layout.h * 0.3)), t, "sans", True,
+                     rng.uniform(10, 18), rng.choice([0.0, 0.3])))
+    if not small and len(layout.pages) > 1 and rng.random() < 0.3:
+        fmt = rng.choice(["- %d -", "Page %d", "%d", "Seite %d", "p. %d"])
+        for i, items in enumerate(layout.pages):
+            if i:
+                items.append(("text", layout.w / 2 - 10, layout.mt * 0.6, fmt % (i + 1), layout.family, False, layout.size * 0.9, 0.0))
+
+
 def make_document(job):
     out, seed, label, k, index, scan_fraction = job
     rng = random.Random("sheaf-doctype/%d/%s/%d" % (seed, label, k))
     scan = rng.random() < scan_fraction
     fonts = raster_fontset(rng) if scan else pdf_fontset()
     layout = BUILDERS[label](rng, fonts)
+    decorate(layout, rng, label)
     base = os.path.join(out, "docs", "%06d" % index)
     if scan:
         path = write_scan(base, layout, rng)

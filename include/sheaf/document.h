@@ -51,6 +51,7 @@ struct PreprocessRecord {
   double skew_degrees = 0;           // skew that was measured and corrected
   double scale = 1;                  // factor applied before OCR (>1 upsampled)
   double text_height_px = 0;         // median glyph height measured before scaling
+  double border_removed = 0;         // share of the page that was dark border, painted white
   bool background_normalized = false;
   std::string binarization = "none";  // "none" | "otsu" | "sauvola"
   int threshold = 0;                  // global threshold chosen (Otsu), 0 when not applicable

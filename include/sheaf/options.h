@@ -35,6 +35,7 @@ struct PreprocessOptions {
   double max_skew_degrees = 10.0;  // larger measured angles are not trusted
   bool normalize_background = true;
   std::string binarization = "none";  // "none" (Tesseract thresholds), "otsu", "sauvola"
+  bool clean_borders = true;  // paint dark regions around the paper white before anything else
   bool rescale = true;
   double target_text_height_px = 20;  // median glyph height Tesseract reads best
   double rescale_tolerance = 1.3;  // pages within this factor of the target stay as they are

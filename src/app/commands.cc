@@ -80,6 +80,8 @@ struct PipelineFlags {
         ->capture_default_str()->check(CLI::PositiveNumber);
     cmd->add_flag("!--no-orientation", config.orientation.detect, "Skip orientation detection");
     cmd->add_flag("!--no-deskew", config.preprocess.deskew, "Skip deskewing");
+    cmd->add_flag("!--no-border-cleaning", config.preprocess.clean_borders,
+                  "Keep dark areas around the paper (scanner lid, table) as they are");
     cmd->add_flag("!--no-background-norm", config.preprocess.normalize_background,
                   "Skip contrast normalisation");
     cmd->add_flag("--inverted-text,!--no-inverted-text", config.ocr.detect_inverted_text,

@@ -34,6 +34,7 @@ ojson PageJson(const Page& p, const JsonOptions& options) {
         {"orientation_checked", r.orientation_checked},
         {"rotation_confidence", Round(r.rotation_confidence, 2)},
         {"text_height_px", Round(r.text_height_px, 1)},
+        {"border_removed", Round(r.border_removed, 3)},
         {"background_normalized", r.background_normalized},
         {"binarization", r.binarization},
         {"threshold", r.threshold},

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 //
-// Page pre-processing with Leptonica, in this order: gray -> quarter turns asked for ->
+// Page pre-processing with Leptonica, in this order: gray -> dark borders whitened -> quarter
+// turns asked for ->
 // glyph-size measurement (on a contrast-normalised copy) -> rescale -> contrast (background)
 // normalisation -> deskew -> optional binarisation.
 
@@ -39,6 +40,29 @@ double MedianGlyphHeight(PIX* bin) {
   return *mid;
 }
 
+// Scanner lids, tables and torn paper edges show as dark areas around the page. They pull every
+// global threshold (Tesseract's Otsu among them) down so far that faint print disappears: a
+// light thermal receipt on a black background reads as nothing at all. Dark regions that touch
+// the image border and cover a noticeable part of it are painted white. Returns the share of
+// the page painted (0 when nothing was).
+double WhitenDarkBorders(PIX* gray) {
+  const int w = pixGetWidth(gray), h = pixGetHeight(gray);
+  PixPtr dark(pixThresholdToBinary(gray, 90));  // 1 where darker than 90
+  if (!dark) return 0;
+  PixPtr border(pixExtractBorderConnComps(dark.get(), 8));
+  if (!border) return 0;
+  l_int32 count = 0;
+  if (pixCountPixels(border.get(), &count, nullptr) != 0) return 0;
+  const double share = static_cast<double>(count) / (static_cast<double>(w) * h);
+  // Text touching the edge is a few specks; a background is at least half a percent of the page.
+  if (share < 0.005) return 0;
+  // Widen the mask a little so the grey fringe of the edge goes too.
+  PixPtr wide(pixDilateBrick(nullptr, border.get(), 7, 7));
+  if (!wide) return 0;
+  pixSetMasked(gray, wide.get(), 255);
+  return share;
+}
+
 class LeptonicaPreprocessor : public Preprocessor {
  public:
   explicit LeptonicaPreprocessor(PreprocessOptions options) : options_(std::move(options)) {}
@@ -52,6 +76,7 @@ class LeptonicaPreprocessor : public Preprocessor {
     PixPtr pix = ToGray8(raw.get());
     raw.reset();
     if (!pix) return Status(ErrorCode::kInvalidDocument, "page image cannot be made gray");
+    if (options_.clean_borders) rec.border_removed = WhitenDarkBorders(pix.get());
 
     int quads = ((rotation / 90) % 4 + 4) % 4;
     if (quads != 0) {
