@@ -2509,6 +2509,8 @@ def build_form(rng, fonts):
                            "FORM %s %s" % (_digits(rng, 3), _letters(rng, 1)), "Formular %s" % _digits(rng, 3)]), size=size * 0.75, align="right")
     L.space(size * 0.5)
     L.line(title.upper() if rng.random() < 0.5 else title, bold=True, size=size * rng.uniform(1.3, 1.9), align=rng.choice(["center", "center", "left"]))
+    if rng.random() < 0.25 and lang == "en":
+        L.paragraph(rng.choice(["Instructions: ", "INSTRUCTIONS: ", "Note: ", ""]) + " ".join(pick(rng, FORM_INSTR) for _ in range(rng.randint(1, 4))), size=size * 0.85)
     if rng.random() < 0.4:
         L.paragraph(rng.choice(["Please complete all sections and return to the %s office." % pick(rng, DEPTS),
                                 "PLEASE TYPE OR PRINT CLEARLY IN BLACK INK.", "Complete in duplicate. Retain the yellow copy for your records.",
@@ -2737,6 +2739,16 @@ def _form_rnd(rng, L, Fw):
         L.cells([(0, rng.choice(["Date:", "DATE", "Date"]) + " " + (Fw.value("date") if rng.random() < Fw.fill else "________")),
                  (L.inner * 0.6, rng.choice(["No.", "Request No.", "File", "Log No."]) + " " + (_digits(rng, 4) if rng.random() < Fw.fill else "_______"))])
     Fw.grid(rng.sample(F_RND_SHORT, rng.randint(5, 14)))
+    if rng.random() < 0.35:
+        _form_data_block(rng, L, Fw)
+    if rng.random() < 0.25:
+        Fw.section(rng.choice(["Check one", "Check all that apply", "Type of request", "Disposition", "Action taken", "Reason"]))
+        opts = rng.sample(ROUTING_ACTIONS + CHECK_ITEMS + ["Other (specify)", "New product", "Line extension", "Replacement", "Not applicable"], rng.randint(3, 8))
+        for o in opts:
+            L.y += L.size * 1.45
+            w = Fw.box(L.size * 2, rng.random() < Fw.fill * 0.4)
+            L.put(L.size * 2 + w, o.upper() if Fw.up else o)
+        L.y += L.size * 0.5
     for lab in rng.sample(F_RND_LONG, rng.randint(1, 4)):
         if rng.random() < 0.3:
             Fw.section(lab)
@@ -2755,6 +2767,35 @@ def _form_rnd(rng, L, Fw):
         L.line(rng.choice(["Copies to:", "Distribution:", "cc:", "Route to:"]))
         for _ in range(rng.randint(1, 5)):
             L.line(person(rng, "en") + (", " + pick(rng, DEPTS) if rng.random() < 0.4 else ""), x=L.size * 4, family=Fw.typed_family)
+
+
+FORM_INSTR = ["Complete this form in duplicate and forward the original to the %s department." % "Purchasing",
+              "Attach a copy of the quotation or estimate.", "Allow ten working days for processing.", "Requests received after the deadline will not be considered.",
+              "Questions regarding this form should be directed to your supervisor.", "Return the completed form to the Personnel Office.",
+              "Incomplete forms will be returned to the sender.", "Type or print all entries.", "Use one form per sample.",
+              "Items marked with an asterisk must be completed by the requester.", "Retain a copy for your files.",
+              "The requesting department must obtain all approvals before submitting this form.", "Do not use this form for capital purchases.",
+              "Enter all amounts in whole dollars.", "Submit a separate form for each project.", "Check the appropriate box.",
+              "If additional space is needed, use a separate sheet and attach it to this form."]
+ATTRIBUTES = ["Strength", "Smoothness", "Taste", "Aftertaste", "Draw", "Mildness", "Harshness", "Flavor", "Freshness", "Overall rating",
+              "Appearance", "Aroma", "Burn rate", "Firmness", "Irritation", "Satisfaction", "Quality", "Value", "Preference", "Purchase intent"]
+
+
+def _form_data_block(rng, L, Fw):
+    """Typed results on a form: attribute rows with scores per group, and a legend."""
+    groups = rng.sample(["Total", "Male", "Female", "18-24", "25-34", "35+", "Smokers", "Non-smokers", "Panel A", "Panel B", "Control", "Test"], rng.randint(2, 5))
+    xs = [L.inner * (0.35 + 0.62 * (i + 1) / len(groups)) for i in range(len(groups))]
+    L.space(L.size * 0.5)
+    L.cells([(0, rng.choice(["ATTRIBUTE", "Attribute", "Measure", "Characteristic", ""]))] + [(x, g, "right") for x, g in zip(xs, groups)], bold=True, family=Fw.typed_family)
+    if rng.random() < 0.4:
+        L.cells([(0, "(n=)")] + [(x, "(%d)" % rng.randint(20, 400), "right") for x in xs], family=Fw.typed_family)
+    for a in rng.sample(ATTRIBUTES, rng.randint(3, 10)):
+        L.cells([(0, a.upper() if rng.random() < 0.5 else a)] + [(x, rng.choice(["%.2f", "%.1f", "%d%%"]) % (rng.uniform(1, 7) if rng.random() < 0.7 else rng.randint(1, 99)) + rng.choice(["", "", "*", "**"]), "right") for x in xs],
+                family=Fw.typed_family)
+        if rng.random() < 0.3:
+            L.line("(%d=%s)" % (rng.choice([5, 7, 9, 10]), rng.choice(["Stronger", "Better", "More", "Easier", "Pleasant", "Higher"])), size=L.size * 0.8, family=Fw.typed_family)
+    if rng.random() < 0.5:
+        L.line(rng.choice(["* Significant at 90% confidence level", "** Significant at 95% level", "Scale: 1 = Poor, 7 = Excellent", "Base: all respondents"]), size=L.size * 0.8)
 
 
 def _form_generic_local(rng, L, Fw, dic):

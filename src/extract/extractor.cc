@@ -220,13 +220,11 @@ class Context {
       if (o.first_word >= m.end_word && o.first_word < end) end = o.first_word;
     }
     if (m.end_word < end) out.push_back({m.row, m.cell, m.end_word, end, 0});
-    // Cells to the right, up to the next label ("Steuerbetrag in | EUR | 20,16").
+    // Cells to the right, up to one that starts with another label ("Steuerbetrag in | EUR |
+    // 20,16", "Total Sales (Excl. | GST) | 60.00").
     for (int c = m.cell + 1; c < static_cast<int>(fr.row->cells.size()); ++c) {
       if (StartsWithLabel(m.row, c)) break;
-      std::size_t cend = CellAt(m.row, c).words.size();
-      for (const LabelMatch& o : fr.labels[static_cast<std::size_t>(c)]) cend = std::min(cend, o.first_word);
-      out.push_back({m.row, c, 0, cend, 1});
-      if (cend < CellAt(m.row, c).words.size()) break;
+      out.push_back({m.row, c, 0, CellAt(m.row, c).words.size(), 1});
     }
     // Below: the next two rows on the same page; a cell overlapping the label horizontally.
     const Cell& lc = CellAt(m.row, m.cell);
@@ -362,6 +360,19 @@ std::vector<MoneyHit> MoneyIn(const Cell& cell, std::size_t from, std::size_t to
     if (IsPercent(cell, w)) continue;
     std::optional<Money> m = NormalizeMoney(t);
     if (!m) continue;
+    // OCR splits "65.20" into "65." and "20": read them as one amount.
+    if ((t.back() == '.' || t.back() == ',') && w + 1 < to && w + 1 < cell.words.size()) {
+      const std::string& next = cell.words[w + 1].text;
+      if (next.size() >= 2 && std::isdigit(static_cast<unsigned char>(next[0])) &&
+          std::isdigit(static_cast<unsigned char>(next[1])) &&
+          (next.size() == 2 || !std::isdigit(static_cast<unsigned char>(next[2])))) {
+        if (std::optional<Money> joined = NormalizeMoney(t + next)) {
+          out.push_back({*joined, w + 1, true});
+          ++w;
+          continue;
+        }
+      }
+    }
     if (m->currency.empty()) {
       // "31,00 €" / "RM 31.00": a currency in the neighbouring word.
       if (w + 1 < to && w + 1 < cell.words.size()) {
@@ -674,8 +685,10 @@ std::vector<Candidate> LabelledCandidates(const Context& ctx, const FieldSpec& s
         for (std::size_t w = m.end_word; w < until && w < lc.words.size(); ++w) {
           const std::string& t = lc.words[w].text;
           if (CountLetters(t) >= 3 && !NormalizeCurrency(t) && CountDigits(t) == 0 &&
-              !HasWord(Tokens(t), {"brutto", "netto", "inkl", "incl", "including", "gesamt", "total",
-                                   "eur", "usd", "ttc", "ht", "amount", "betrag", "rm", "due", "payable"})) {
+              !HasWord(Tokens(t), {"brutto", "netto", "inkl", "incl", "including", "inclusive", "gesamt",
+                                   "total", "eur", "usd", "ttc", "ht", "amount", "betrag", "rm", "due",
+                                   "payable", "gst", "sst", "vat", "tax", "of", "after", "adj",
+                                   "rounded", "rounding", "nett", "net"})) {
             c->score *= 0.6;
             break;
           }
@@ -791,8 +804,44 @@ bool IsPostcodeToken(const std::string& t) {
   return (t.size() == 5 || t.size() == 4) && CountDigits(t) == static_cast<int>(t.size());
 }
 
+// Repairs the legal form of a company name where OCR misread it ("SON BHD", "SDN 3HD" ->
+// "SDN BHD") and a "¥" read for a "Y" inside a name. Only these fixed words are touched.
+std::string FixLegalForm(std::string name) {
+  std::vector<std::string> words;
+  std::size_t start = 0;
+  while (start < name.size()) {
+    std::size_t end = name.find(' ', start);
+    if (end == std::string::npos) end = name.size();
+    if (end > start) words.push_back(name.substr(start, end - start));
+    start = end + 1;
+  }
+  auto bare = [](const std::string& w) {
+    std::string o;
+    for (char ch : w) {
+      if (ch != '.') o += static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    }
+    return o;
+  };
+  for (std::size_t i = 0; i + 1 < words.size(); ++i) {
+    std::string a = bare(words[i]), b = bare(words[i + 1]);
+    bool sdn = a.size() == 3 && BoundedDistance(a, "SDN", 1) <= 1 && a[0] != 'D';
+    bool bhd = b.size() == 3 && BoundedDistance(b, "BHD", 1) <= 1;
+    if (sdn && bhd && (a != "SDN" || b != "BHD")) {
+      bool lower = std::islower(static_cast<unsigned char>(words[i][0]));
+      words[i] = lower ? "Sdn" : "SDN";
+      words[i + 1] = lower ? "Bhd" : "BHD";
+    }
+  }
+  std::string out;
+  for (const std::string& w : words) out += (out.empty() ? "" : " ") + w;
+  std::size_t at;
+  while ((at = out.find("\xC2\xA5")) != std::string::npos) out.replace(at, 2, "Y");
+  return out;
+}
+
 // Cuts a company name after its legal suffix and drops a registration number in brackets.
 std::string CleanName(std::string name) {
+  name = FixLegalForm(std::move(name));
   std::size_t paren = name.find('(');
   if (paren != std::string::npos && paren > 2) {
     std::string rest = name.substr(paren);
@@ -828,7 +877,15 @@ std::optional<NamePick> TopName(const Context& ctx, int max_rows) {
     double score = (suffix ? 0.9 : 0.7 - 0.06 * (seen - 1)) * OcrFactor(conf);
     if (has_colon) score *= 0.6;
     if (toks.size() == 1 && toks[0].size() <= 3) score *= 0.5;
-    if (!best || score > best->cand.score + (suffix ? 0 : 0.0)) {
+    if (!suffix && (HasWord(toks, kAddressWords) || std::any_of(toks.begin(), toks.end(), IsPostcodeToken))) {
+      score *= 0.5;  // an address line, not a name
+    }
+    bool slash_b = text.find("S/B") != std::string::npos || text.find("s/b") != std::string::npos;
+    if (slash_b && !suffix) {
+      suffix = true;
+      score = 0.9 * OcrFactor(conf);
+    }
+    if (!best || score > best->cand.score) {
       Candidate c;
       c.value = CleanName(text);
       c.raw = text;
@@ -839,6 +896,47 @@ std::optional<NamePick> TopName(const Context& ctx, int max_rows) {
       if (CountLetters(c.value) >= 2) best = NamePick{static_cast<int>(r), c};
     }
     if (best && suffix && best->row == static_cast<int>(r)) break;  // a legal name: take it
+  }
+  if (!best) return best;
+  // Names printed on two lines: "GARDENIA BAKERIES" over "(KL) SDN BHD", "POPULAR BOOK" over
+  // "CO. (M) SDN BHD". A row of legal-form words joins the name row next to it.
+  const auto& rows = ctx.rows();
+  auto legal_only = [&](int r) {
+    if (r < 0 || static_cast<std::size_t>(r) >= rows.size()) return false;
+    std::vector<std::string> toks = Tokens(rows[static_cast<std::size_t>(r)].row->text);
+    int other = 0;
+    bool legal = false;
+    for (const std::string& t : toks) {
+      if (HasWord({t}, {"sdn", "bhd", "s", "b", "co", "ltd", "pte", "plc", "inc", "gmbh", "llc", "limited",
+                        "corp", "corporation", "company"})) {
+        legal = true;
+      } else if (t.size() > 3 || CountDigits(t) > 0) {
+        ++other;
+      }
+    }
+    return legal && other == 0;
+  };
+  auto near = [&](int a, int b) {
+    const Row& ra = *rows[static_cast<std::size_t>(a)].row;
+    const Row& rb = *rows[static_cast<std::size_t>(b)].row;
+    return ra.page == rb.page && rb.box.y0 - ra.box.y1 < 1.5 * std::max(ra.height, rb.height);
+  };
+  int r = best->row;
+  Candidate& c = best->cand;
+  if (legal_only(r) && r > 0 && near(r - 1, r) && CountLetters(rows[static_cast<std::size_t>(r - 1)].row->text) >= 3 &&
+      !LooksLikeRegistration(rows[static_cast<std::size_t>(r - 1)].row->text)) {
+    const Row& prev = *rows[static_cast<std::size_t>(r - 1)].row;
+    c.value = CleanName(prev.text + " " + rows[static_cast<std::size_t>(r)].row->text);
+    c.raw = prev.text + "\n" + c.raw;
+    c.bbox = c.bbox.Union(prev.box);
+  } else if (!HasWord(Tokens(c.value), kCompanySuffixes) && static_cast<std::size_t>(r + 1) < rows.size() &&
+             legal_only(r + 1) && near(r, r + 1)) {
+    const Row& next = *rows[static_cast<std::size_t>(r + 1)].row;
+    c.value = CleanName(rows[static_cast<std::size_t>(r)].row->text + " " + next.text);
+    c.raw += "\n" + next.text;
+    c.bbox = c.bbox.Union(next.box);
+    best->row = r + 1;
+    c.row = r + 1;
   }
   return best;
 }
@@ -906,12 +1004,44 @@ void ChooseAmounts(const Context& ctx, std::map<std::string, std::vector<Candida
   std::map<std::string, int> repeats;
   for (const Candidate& c : shapes) ++repeats[c.value];
 
-  // Labelled totals: prefer the later ones (final totals come last), the largest and amounts
-  // that are printed again (cash / card lines).
+  // What was paid: "CASH 50.00" and "CHANGE 19.00" say the total was 31.00.
+  std::vector<double> paid, change;
+  for (std::size_t r = 0; r < ctx.rows().size(); ++r) {
+    const FlatRow& fr = ctx.rows()[r];
+    std::vector<std::string> toks = Tokens(fr.row->text);
+    if (toks.empty()) continue;
+    bool is_change = HasWord(toks, {"change", "kembalian", "rückgeld", "wechselgeld", "rendu"});
+    bool is_paid = !is_change && HasWord(toks, {"cash", "tunai", "tendered", "tender", "paid", "visa",
+                                                  "mastercard", "card", "bar", "gegeben", "espèces"});
+    if (!is_paid && !is_change) continue;
+    const Cell& last = fr.row->cells.back();
+    std::vector<MoneyHit> hits = MoneyIn(last, 0, last.words.size());
+    if (hits.empty()) continue;
+    double v = std::strtod(hits.back().money.amount.c_str(), nullptr);
+    (is_change ? change : paid).push_back(v);
+  }
+  auto settles = [&](double amount) {
+    for (double p : paid) {
+      if (Near(p, amount)) return true;
+      for (double c : change) {
+        if (c > 0 && Near(p - c, amount)) return true;
+      }
+    }
+    return false;
+  };
+  // Labelled totals: prefer what was paid, final totals over partial ones, the largest amount and
+  // amounts printed again.
   for (Candidate& t : totals) {
     double s = t.score;
     if (Near(t.amount, max_amount)) s += 0.08;
     if (repeats[t.value] >= 2) s += 0.06;
+    if (settles(t.amount)) s += 0.15;
+    std::vector<std::string> lt = Tokens(t.label);
+    if (HasWord(lt, {"rounded", "rounding", "grand", "nett", "net", "incl", "inclusive", "payable", "due",
+                     "brutto", "ttc", "gross"})) {
+      s += 0.04;
+    }
+    if (HasWord(lt, {"qty", "quantity", "items", "item", "excl", "exclusive", "before", "ex"})) s -= 0.25;
     if (t.amount <= 0) s -= 0.3;
     t.score = s;
   }
@@ -1313,6 +1443,9 @@ Extraction Extract(const Document& doc, const Schema& schema) {
     for (std::size_t r = 0; r < ctx.rows().size(); ++r) {
       std::string cells;
       for (const Cell& c : ctx.rows()[r].row->cells) cells += "[" + c.text + "] ";
+      for (const auto& cl : ctx.rows()[r].labels) {
+        for (const LabelMatch& m : cl) cells += " {" + m.label->field + ":" + m.label->key + "}";
+      }
       std::fprintf(stderr, "row %zu p%d: %s\n", r, ctx.rows()[r].row->page, cells.c_str());
     }
     for (const auto& [name, cs] : cands) {
