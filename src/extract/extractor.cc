@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <optional>
 #include <set>
 
@@ -994,7 +995,7 @@ bool Near(double a, double b) { return std::abs(a - b) < 0.011; }
 
 // Picks total, subtotal and tax together: a triple where subtotal + tax == total wins.
 void ChooseAmounts(const Context& ctx, std::map<std::string, std::vector<Candidate>>& cands,
-                   std::map<std::string, Field>& out) {
+                   std::map<std::string, Field>& out, std::set<std::string>* verified) {
   std::vector<Candidate>& totals = cands["total"];
   std::vector<Candidate>& subs = cands["subtotal"];
   std::vector<Candidate>& taxes = cands["tax"];
@@ -1020,6 +1021,13 @@ void ChooseAmounts(const Context& ctx, std::map<std::string, std::vector<Candida
     double v = std::strtod(hits.back().money.amount.c_str(), nullptr);
     (is_change ? change : paid).push_back(v);
   }
+  // Cash rounding (to 0.05 in Malaysia, Switzerland, ...): when the receipt has a rounding
+  // line, the total is the rounded amount.
+  bool rounding = false;
+  for (const FlatRow& fr : ctx.rows()) {
+    std::vector<std::string> toks = Tokens(fr.row->text);
+    if (HasWord(toks, {"rounding", "rounded", "round", "rundung", "arrondi"})) rounding = true;
+  }
   auto settles = [&](double amount) {
     for (double p : paid) {
       if (Near(p, amount)) return true;
@@ -1036,6 +1044,10 @@ void ChooseAmounts(const Context& ctx, std::map<std::string, std::vector<Candida
     if (Near(t.amount, max_amount)) s += 0.08;
     if (repeats[t.value] >= 2) s += 0.06;
     if (settles(t.amount)) s += 0.15;
+    if (rounding) {
+      long cents = std::lround(std::abs(t.amount) * 100);
+      s += cents % 5 == 0 ? 0.1 : -0.1;
+    }
     std::vector<std::string> lt = Tokens(t.label);
     if (HasWord(lt, {"rounded", "rounding", "grand", "nett", "net", "incl", "inclusive", "payable", "due",
                      "brutto", "ttc", "gross"})) {
@@ -1064,6 +1076,11 @@ void ChooseAmounts(const Context& ctx, std::map<std::string, std::vector<Candida
       }
     }
   }
+  // What was paid outranks the arithmetic: a GST summary ("Total 127.37 0.00") adds up too.
+  if (bt && !settles(bt->amount) &&
+      std::any_of(totals.begin(), totals.end(), [&](const Candidate& t) { return settles(t.amount); })) {
+    bt = nullptr;
+  }
   if (bt) {
     Field ft = ToField(*bt), fs = ToField(*bs), fx = ToField(*bx);
     ft.confidence = std::min(0.99, std::max(ft.confidence, 0.9) + 0.07);
@@ -1072,6 +1089,7 @@ void ChooseAmounts(const Context& ctx, std::map<std::string, std::vector<Candida
     out["total"] = ft;
     out["subtotal"] = fs;
     out["tax"] = fx;
+    verified->insert({"total", "subtotal", "tax"});
     return;
   }
   // Several tax rates: the taxes of a breakdown (one per row) add up with the net to the total.
@@ -1111,6 +1129,7 @@ void ChooseAmounts(const Context& ctx, std::map<std::string, std::vector<Candida
       out["total"] = ft;
       out["subtotal"] = fs;
       out["tax"] = fx;
+      verified->insert({"total", "subtotal", "tax"});
       return;
     }
   }
@@ -1118,6 +1137,7 @@ void ChooseAmounts(const Context& ctx, std::map<std::string, std::vector<Candida
     Field f = ToField(*t);
     f.confidence = std::min(f.confidence, 0.93);
     out["total"] = f;
+    if (settles(t->amount)) verified->insert("total");
   } else if (!shapes.empty()) {
     // No total label: the largest amount with decimals, printed more than once if possible.
     const Candidate* pick = nullptr;
@@ -1365,6 +1385,13 @@ void TitleCandidates(const Context& ctx, std::map<std::string, std::vector<Candi
   }
 }
 
+int CurrentYear() {
+  std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  return tm.tm_year + 1900;
+}
+
 }  // namespace
 
 Extraction Extract(const Document& doc, const Schema& schema) {
@@ -1421,6 +1448,11 @@ Extraction Extract(const Document& doc, const Schema& schema) {
           if (c.value == *distinct.begin()) c.score = std::max(c.score, 0.95);
         }
       }
+      // A date far from today is more likely misread ("2077", "2913") than true.
+      for (Candidate& c : cs) {
+        int year = std::atoi(c.value.substr(0, 4).c_str());
+        if (year < 1990 || year > CurrentYear() + 1) c.score *= 0.4;
+      }
     }
   }
   // IBANs and VAT ids are recognisable by their shape and check digits.
@@ -1455,13 +1487,34 @@ Extraction Extract(const Document& doc, const Schema& schema) {
       }
     }
   }
-  if (has("total")) ChooseAmounts(ctx, cands, out);
+  std::set<std::string> verified;  // values that another printed value confirms
+  if (has("total")) ChooseAmounts(ctx, cands, out, &verified);
   if (has("currency")) ChooseCurrency(ctx, cands, out);
   for (const FieldSpec& spec : schema.fields) {
     if (out.count(spec.name)) continue;
     if (const Candidate* c = Best(cands[spec.name])) out[spec.name] = ToField(*c);
   }
-  // A money value without its own currency takes the document's.
+  // OCR misreads characters with high confidence ("SANYO" for "SANYU", "2013" for "2018"):
+  // a value read by OCR is only as sure as something else on the page makes it.
+  for (auto& [name, f] : out) {
+    if (f.page < 1 || static_cast<std::size_t>(f.page) > doc.pages.size()) continue;
+    if (doc.pages[static_cast<std::size_t>(f.page - 1)].source != PageSource::kOcr) continue;
+    const FieldSpec* spec = nullptr;
+    for (const FieldSpec& fs : schema.fields) {
+      if (fs.name == name) spec = &fs;
+    }
+    if (!spec) continue;
+    double cap = 0.85;
+    switch (spec->type) {
+      case FieldType::kMoney: cap = verified.count(name) ? 0.97 : 0.85; break;
+      case FieldType::kIban: cap = 0.97; break;  // its check digits verify it
+      case FieldType::kCurrency: cap = 0.9; break;
+      case FieldType::kString:
+      case FieldType::kAddress: cap = 0.8; break;
+      default: cap = 0.88; break;
+    }
+    f.confidence = std::min(f.confidence, cap);
+  }
   if (!schema.line_item_columns.empty()) ex.line_items = ExtractLineItems(ctx, out);
   return ex;
 }
