@@ -689,7 +689,7 @@ std::vector<Candidate> LabelledCandidates(const Context& ctx, const FieldSpec& s
               !HasWord(Tokens(t), {"brutto", "netto", "inkl", "incl", "including", "inclusive", "gesamt",
                                    "total", "eur", "usd", "ttc", "ht", "amount", "betrag", "rm", "due",
                                    "payable", "gst", "sst", "vat", "tax", "of", "after", "adj",
-                                   "rounded", "rounding", "nett", "net"})) {
+                                   "rounded", "rounding", "nett", "net", "inc", "sales"})) {
             c->score *= 0.6;
             break;
           }

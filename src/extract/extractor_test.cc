@@ -1,0 +1,256 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "extract/extractor.h"
+
+#include <gtest/gtest.h>
+
+#include <sstream>
+#include <string>
+
+namespace sheaf::extract {
+namespace {
+
+const std::string kSchemaDir = std::string(SHEAF_SOURCE_DIR) + "/schemas";
+
+const Schema& SchemaFor(const std::string& type) {
+  static const std::map<std::string, Schema> schemas = [] {
+    auto loaded = LoadSchemaDir(kSchemaDir);
+    EXPECT_TRUE(loaded.ok()) << loaded.status().message();
+    return loaded.ok() ? *loaded : std::map<std::string, Schema>{};
+  }();
+  return schemas.at(type);
+}
+
+// A one-page document laid out like a monospaced print: each character 10 x 20 pixels, so
+// runs of spaces become horizontal gaps exactly as they do on paper.
+Document TextDocument(const std::string& text, PageSource source = PageSource::kTextLayer,
+                      double confidence = 1.0) {
+  Document doc;
+  doc.format = "pdf";
+  Page page;
+  page.number = 1;
+  page.width = 1000;
+  page.source = source;
+  std::istringstream in(text);
+  std::string line;
+  int y = 0;
+  Block block;
+  while (std::getline(in, line)) {
+    Line l;
+    for (std::size_t i = 0; i < line.size();) {
+      if (line[i] == ' ') {
+        ++i;
+        continue;
+      }
+      std::size_t j = line.find(' ', i);
+      if (j == std::string::npos) j = line.size();
+      Word w;
+      w.text = line.substr(i, j - i);
+      w.bbox = {static_cast<int>(i) * 10, y * 20 + 2, static_cast<int>(j) * 10, y * 20 + 18};
+      w.confidence = confidence;
+      l.bbox = l.bbox.Union(w.bbox);
+      l.words.push_back(w);
+      i = j;
+    }
+    if (!l.words.empty()) block.lines.push_back(l);
+    ++y;
+  }
+  page.height = y * 20;
+  page.blocks.push_back(block);
+  doc.pages.push_back(page);
+  return doc;
+}
+
+std::string Value(const Extraction& ex, const std::string& name) {
+  auto it = ex.fields.find(name);
+  return it == ex.fields.end() ? "<none>" : it->second.value;
+}
+
+TEST(Extract, ReceiptFieldsFromLayout) {
+  Document doc = TextDocument(
+      "      SAM SAM TRADING CO\n"
+      "   67, JLN MEWAH 25/63 TMN SRI MUDA\n"
+      "      40400 SHAH ALAM, SELANGOR\n"
+      "        TEL: 03-5121 0286\n"
+      "\n"
+      "DATE: 29/12/2017          TIME: 18:05\n"
+      "MILO 1KG          2 x 15.00     30.00\n"
+      "BREAD                            4.10\n"
+      "SUB TOTAL                       34.10\n"
+      "GST 6%                           2.05\n"
+      "TOTAL                           36.15\n"
+      "CASH                            50.00\n"
+      "CHANGE                          13.85\n");
+  Extraction ex = Extract(doc, SchemaFor("receipt"));
+  EXPECT_EQ(Value(ex, "merchant_name"), "SAM SAM TRADING CO");
+  EXPECT_EQ(Value(ex, "merchant_address"), "67, JLN MEWAH 25/63 TMN SRI MUDA, 40400 SHAH ALAM, SELANGOR");
+  EXPECT_EQ(Value(ex, "date"), "2017-12-29");
+  EXPECT_EQ(Value(ex, "total"), "36.15");
+  EXPECT_EQ(Value(ex, "subtotal"), "34.10");
+  EXPECT_EQ(Value(ex, "tax"), "2.05");
+  // Subtotal + tax = total and the cash paid confirm each other.
+  EXPECT_GE(ex.fields.at("total").confidence, 0.9);
+  // The box is the amount's, on the TOTAL row (row 10 of the grid).
+  const Field& total = ex.fields.at("total");
+  EXPECT_EQ(total.page, 1);
+  EXPECT_EQ(total.bbox.y0, 10 * 20 + 2);
+  EXPECT_EQ(total.label, "TOTAL");
+}
+
+TEST(Extract, SubtotalLabelIsNotATotal) {
+  Document doc = TextDocument(
+      "SHOP\n"
+      "Sub Total      10.00\n");
+  Extraction ex = Extract(doc, SchemaFor("receipt"));
+  EXPECT_EQ(Value(ex, "subtotal"), "10.00");
+  // The only amount is labelled subtotal: the total, if guessed at all, is not sure.
+  if (ex.fields.count("total")) {
+    EXPECT_LT(ex.fields.at("total").confidence, 0.7);
+  }
+}
+
+TEST(Extract, TotalIsWhatWasPaid) {
+  // A GST summary adds up too ("Total 127.37 0.00"); the cash and change settle it.
+  Document doc = TextDocument(
+      "SHOP\n"
+      "Sub-total                  127.37\n"
+      "Total Sales Inc GST        127.37\n"
+      "Rounding Adj                -0.02\n"
+      "Total After Adj Inc GST    127.35\n"
+      "CASH                       150.00\n"
+      "Change Amt                  22.65\n"
+      "GST Summary    Amount    Tax\n"
+      "Total          127.37    0.00\n");
+  Extraction ex = Extract(doc, SchemaFor("receipt"));
+  EXPECT_EQ(Value(ex, "total"), "127.35");
+}
+
+TEST(Extract, AmountSplitAtTheDecimalPointIsOneAmount) {
+  Document doc = TextDocument(
+      "SHOP\n"
+      "TOTAL          RM 65. 20\n");
+  Extraction ex = Extract(doc, SchemaFor("receipt"));
+  EXPECT_EQ(Value(ex, "total"), "65.20");
+}
+
+TEST(Extract, InvoiceValuesRightOfAndBelowLabels) {
+  Document doc = TextDocument(
+      "ACME Widgets GmbH\n"
+      "Hauptstrasse 5, 10115 Berlin\n"
+      "\n"
+      "Rechnungsnummer:  RE-2024-0042\n"
+      "Rechnungsdatum:   05.03.2024\n"
+      "Fällig am\n"
+      "19.03.2024\n"
+      "USt-IdNr.: DE 136 695 976\n"
+      "\n"
+      "Nettobetrag                 1.000,00 EUR\n"
+      "MwSt. 19%                     190,00 EUR\n"
+      "Gesamtbetrag                1.190,00 EUR\n"
+      "IBAN: DE89 3704 0044 0532 0130 00\n");
+  Extraction ex = Extract(doc, SchemaFor("invoice"));
+  EXPECT_EQ(Value(ex, "seller_name"), "ACME Widgets GmbH");
+  EXPECT_EQ(Value(ex, "invoice_number"), "RE-2024-0042");
+  EXPECT_EQ(Value(ex, "invoice_date"), "2024-03-05");
+  EXPECT_EQ(Value(ex, "due_date"), "2024-03-19");
+  EXPECT_EQ(Value(ex, "seller_vat_id"), "DE136695976");
+  EXPECT_EQ(Value(ex, "subtotal"), "1000.00");
+  EXPECT_EQ(Value(ex, "tax"), "190.00");
+  EXPECT_EQ(Value(ex, "total"), "1190.00");
+  EXPECT_EQ(Value(ex, "currency"), "EUR");
+  EXPECT_EQ(Value(ex, "iban"), "DE89370400440532013000");
+  EXPECT_GE(ex.fields.at("total").confidence, 0.9);
+}
+
+TEST(Extract, InvoiceNumberAndDateFromTheTitleLine) {
+  Document doc = TextDocument(
+      "Handelsrechnung Nr. 471102 vom 05.06.2018\n"
+      "Verkäufer:\n"
+      "Globale Nummer: 4000001123452\n"
+      "Lieferant GmbH\n"
+      "Lieferantenstraße 20\n");
+  Extraction ex = Extract(doc, SchemaFor("invoice"));
+  EXPECT_EQ(Value(ex, "invoice_number"), "471102");
+  EXPECT_EQ(Value(ex, "invoice_date"), "2018-06-05");
+  // A heading's name is the first row under it that reads like a name.
+  EXPECT_EQ(Value(ex, "seller_name"), "Lieferant GmbH");
+}
+
+TEST(Extract, HyphenatedWordsDoNotCarryLabels) {
+  // "MUSTER-KUNDE" must not be read as the label "Kunde" followed by a name.
+  Document doc = TextDocument(
+      "Lieferant\n"
+      "MUSTERLIEFERANT GMBH\n"
+      "MUSTER-KUNDE GMBH\n");
+  Extraction ex = Extract(doc, SchemaFor("invoice"));
+  EXPECT_EQ(Value(ex, "seller_name"), "MUSTERLIEFERANT GMBH");
+  EXPECT_EQ(ex.fields.count("buyer_name"), 0u);
+}
+
+TEST(Extract, OcrValuesAreCappedUnlessConfirmed) {
+  const char* text =
+      "SANYU STATIONERY SHOP\n"
+      "DATE: 29/12/2017\n"
+      "TOTAL      12.00\n";
+  Extraction ocr = Extract(TextDocument(text, PageSource::kOcr, 0.95), SchemaFor("receipt"));
+  EXPECT_LE(ocr.fields.at("merchant_name").confidence, 0.8);
+  EXPECT_LT(ocr.fields.at("total").confidence, 0.9);  // nothing confirms it
+  EXPECT_LT(ocr.fields.at("date").confidence, 0.9);
+  Extraction layer = Extract(TextDocument(text), SchemaFor("receipt"));
+  EXPECT_GT(layer.fields.at("date").confidence, ocr.fields.at("date").confidence);
+}
+
+TEST(Extract, LineItemsWithQuantityAndUnitPrice) {
+  Document doc = TextDocument(
+      "SHOP\n"
+      "Description        Qty   Price    Amount\n"
+      "Coffee beans        2    15.50     31.00\n"
+      "Milk 1L             1     2.20      2.20\n"
+      "TOTAL                              33.20\n");
+  Extraction ex = Extract(doc, SchemaFor("receipt"));
+  ASSERT_EQ(ex.line_items.size(), 2u);
+  EXPECT_EQ(ex.line_items[0].at("description").value, "Coffee beans");
+  EXPECT_EQ(ex.line_items[0].at("quantity").value, "2");
+  EXPECT_EQ(ex.line_items[0].at("unit_price").value, "15.50");
+  EXPECT_EQ(ex.line_items[0].at("amount").value, "31.00");
+  EXPECT_EQ(ex.line_items[1].at("description").value, "Milk 1L");
+  EXPECT_EQ(ex.line_items[1].at("amount").value, "2.20");
+}
+
+TEST(Extract, MissingFieldsAreAbsentNotEmpty) {
+  Extraction ex = Extract(TextDocument("hello world\n"), SchemaFor("invoice"));
+  for (const auto& [name, f] : ex.fields) EXPECT_FALSE(f.value.empty()) << name;
+  EXPECT_EQ(ex.fields.count("total"), 0u);
+  Extraction none = Extract(Document{}, SchemaFor("receipt"));
+  EXPECT_TRUE(none.fields.empty());
+}
+
+TEST(ExtractKeyValues, ColonPairsRightAndBelow) {
+  Document doc = TextDocument(
+      "APPLICATION FORM\n"
+      "Name: Jane Doe             Date: 12/03/1998\n"
+      "Department:      Research\n"
+      "Address:\n"
+      "12 Main Street\n");
+  Extraction ex = Extract(doc, SchemaFor("form"));
+  EXPECT_EQ(Value(ex, "name"), "Jane Doe");
+  EXPECT_EQ(Value(ex, "date"), "12/03/1998");
+  EXPECT_EQ(Value(ex, "department"), "Research");
+  EXPECT_EQ(Value(ex, "address"), "12 Main Street");
+  EXPECT_EQ(ex.fields.at("name").label, "Name");
+}
+
+TEST(Extract, HostileTextDoesNotCrash) {
+  std::string junk;
+  for (int i = 0; i < 2000; ++i) junk += (i % 7 == 0 ? "TOTAL: " : "") + std::to_string(i * 37 % 1000) + ".9 ";
+  junk += "\n\xC2\xBB\xC2\xA7 \xFF\xFE total \xE2\x82\xAC 1.234,56\n";
+  for (const char* type : {"receipt", "invoice", "form", "letter", "other"}) {
+    Extraction ex = Extract(TextDocument(junk), SchemaFor(type));
+    for (const auto& [name, f] : ex.fields) {
+      EXPECT_GE(f.confidence, 0.0);
+      EXPECT_LE(f.confidence, 1.0);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace sheaf::extract
