@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "pipeline/understand.h"
+
+#include <gtest/gtest.h>
+
+#include <mutex>
+
+namespace sheaf {
+namespace {
+
+const std::string kSchemaDir = std::string(SHEAF_SOURCE_DIR) + "/schemas";
+
+std::map<std::string, extract::Schema> Schemas() {
+  auto loaded = extract::LoadSchemaDir(kSchemaDir);
+  EXPECT_TRUE(loaded.ok()) << loaded.status().message();
+  return loaded.ok() ? *loaded : std::map<std::string, extract::Schema>{};
+}
+
+// A map in memory, counting calls.
+class MemoryCache : public Cache {
+ public:
+  Result<std::optional<std::string>> Get(const std::string& key) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    ++gets;
+    auto it = data_.find(key);
+    if (it == data_.end()) return std::optional<std::string>();
+    return std::optional<std::string>(it->second);
+  }
+  Status Put(const std::string& key, std::string_view value, std::chrono::seconds) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    data_[key] = std::string(value);
+    return Status();
+  }
+  int gets = 0;
+
+ private:
+  std::mutex mu_;
+  std::map<std::string, std::string> data_;
+};
+
+Document TextDoc(const std::string& text, const std::string& sha = "abc") {
+  Document doc;
+  doc.sha256 = sha;
+  doc.format = "pdf";
+  Page p;
+  p.number = 1;
+  p.width = 1000;
+  p.height = 1000;
+  p.source = PageSource::kTextLayer;
+  Block b;
+  int y = 0;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    std::string line = text.substr(start, end - start);
+    Line l;
+    int x = 0;
+    std::size_t i = 0;
+    while (i < line.size()) {
+      std::size_t j = line.find(' ', i);
+      if (j == std::string::npos) j = line.size();
+      if (j > i) {
+        Word w{line.substr(i, j - i), {x + static_cast<int>(i) * 10, y, x + static_cast<int>(j) * 10, y + 16}, 1.0};
+        l.words.push_back(w);
+        l.bbox = l.bbox.Union(w.bbox);
+      }
+      i = j + 1;
+    }
+    if (!l.words.empty()) b.lines.push_back(l);
+    y += 20;
+    start = end + 1;
+  }
+  p.blocks.push_back(b);
+  doc.pages.push_back(p);
+  return doc;
+}
+
+std::shared_ptr<const classify::TextClassifier> TinyModel() {
+  std::vector<classify::DocumentText> docs;
+  std::vector<std::string> labels;
+  for (int i = 0; i < 12; ++i) {
+    docs.push_back({"TAX INVOICE total cash change receipt thank you " + std::to_string(i), 1, 0});
+    labels.push_back("receipt");
+    docs.push_back({"Dear Sir, we write to inform you. Sincerely yours " + std::to_string(i), 1, 1});
+    labels.push_back("letter");
+  }
+  auto m = classify::TextClassifier::Train(docs, labels);
+  EXPECT_TRUE(m.ok());
+  return std::make_shared<const classify::TextClassifier>(std::move(m).value());
+}
+
+TEST(Understander, HintSkipsClassificationAndUsesTheSchema) {
+  Understander u(nullptr, Schemas(), nullptr, {}, {"receipt"});
+  Document doc = TextDoc("SHOP SDN BHD\nTOTAL   12.50\nDate: 01/02/2024");
+  u.Run(&doc);
+  EXPECT_EQ(doc.document_type.label, "receipt");
+  EXPECT_EQ(doc.document_type.confidence, 1.0);
+  EXPECT_EQ(doc.fields.at("total").value, "12.50");
+  EXPECT_EQ(doc.fields.at("date").value, "2024-02-01");
+  EXPECT_FALSE(doc.validation.empty());
+  EXPECT_EQ(doc.timings_ms.count("classify"), 0u);
+  EXPECT_EQ(doc.timings_ms.count("extract"), 1u);
+}
+
+TEST(Understander, ClassifiesAndCachesByDocumentAndModel) {
+  auto cache = std::make_shared<MemoryCache>();
+  Understander u(TinyModel(), Schemas(), cache, {}, {});
+  Document a = TextDoc("TAX INVOICE\ntotal 3.00 cash 5.00 change 2.00\nthank you", "hash-1");
+  u.Run(&a);
+  EXPECT_EQ(a.document_type.label, "receipt");
+  EXPECT_EQ(u.cache_misses(), 1u);
+  Document again = TextDoc("TAX INVOICE\ntotal 3.00 cash 5.00 change 2.00\nthank you", "hash-1");
+  u.Run(&again);
+  EXPECT_EQ(u.cache_hits(), 1u);
+  EXPECT_EQ(again.document_type.label, a.document_type.label);
+  EXPECT_DOUBLE_EQ(again.document_type.confidence, a.document_type.confidence);
+  Document letter = TextDoc("Dear Sir,\nwe write to inform you.\nSincerely yours", "hash-2");
+  u.Run(&letter);
+  EXPECT_EQ(letter.document_type.label, "letter");
+  EXPECT_EQ(u.cache_misses(), 2u);
+}
+
+TEST(Understander, UnsureTypeGoesToReview) {
+  Understander u(TinyModel(), Schemas(), nullptr, {}, {"auto", 0.999});
+  Document doc = TextDoc("zzz qqq");
+  u.Run(&doc);
+  EXPECT_EQ(doc.status, DocumentStatus::kNeedsReview);
+  ASSERT_FALSE(doc.review_reasons.empty());
+  EXPECT_NE(doc.review_reasons.back().find("document_type"), std::string::npos);
+}
+
+TEST(Understander, EmbeddedInvoiceIsTheSourceOfTruthAndIsCrossChecked) {
+  EmbeddedInvoiceReader reader = [](const Document&) -> std::optional<EmbeddedInvoice> {
+    EmbeddedInvoice inv;
+    inv.syntax = "cii";
+    inv.fields = {{"invoice_number", "RE-1"}, {"total", "119.00"}, {"invoice_date", "2024-03-05"}};
+    inv.line_items = {{{"description", "Widget"}, {"amount", "100.00"}}};
+    return inv;
+  };
+  Understander u(nullptr, Schemas(), nullptr, reader, {"invoice"});
+  Document doc = TextDoc("Rechnungsnummer: RE-9\nGesamtbetrag   119,00 EUR");
+  u.Run(&doc);
+  EXPECT_EQ(doc.fields.at("invoice_number").value, "RE-1");
+  EXPECT_EQ(doc.fields.at("invoice_number").source, "embedded_xml");
+  EXPECT_EQ(doc.fields.at("invoice_number").confidence, 1.0);
+  // The box of the visible value is kept.
+  EXPECT_EQ(doc.fields.at("total").page, 1);
+  ASSERT_EQ(doc.line_items.size(), 1u);
+  const RuleResult* cross = nullptr;
+  for (const RuleResult& r : doc.validation) {
+    if (r.rule == "einvoice_match") cross = &r;
+  }
+  ASSERT_NE(cross, nullptr);
+  EXPECT_EQ(cross->status, RuleStatus::kWarn);
+  EXPECT_EQ(cross->fields, std::vector<std::string>{"invoice_number"});
+  EXPECT_EQ(doc.status, DocumentStatus::kNeedsReview);
+}
+
+TEST(Understander, FailedDocumentsAreLeftAlone) {
+  Understander u(nullptr, Schemas(), nullptr, {}, {"receipt"});
+  Document doc;
+  doc.status = DocumentStatus::kFailed;
+  doc.error = Status(ErrorCode::kInvalidDocument, "x: broken");
+  u.Run(&doc);
+  EXPECT_EQ(doc.status, DocumentStatus::kFailed);
+  EXPECT_TRUE(doc.fields.empty());
+  EXPECT_EQ(doc.document_type.label, "unknown");
+}
+
+}  // namespace
+}  // namespace sheaf
