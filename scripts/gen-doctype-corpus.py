@@ -946,6 +946,10 @@ def fmt_date(rng, d, kind=None, lang="en"):
     kind = kind or pick(rng, kinds)
     if kind == "mdy":
         return rng.choice(["%02d/%02d/%04d", "%d/%d/%04d"]) % (d.month, d.day, d.year) if rng.random() < 0.85 else "%02d/%02d/%02d" % (d.month, d.day, d.year % 100)
+    if kind == "mdy_short":
+        return rng.choice(["%d/%d/%02d", "%d-%d-%02d", "%d/%d/%02d"]) % (d.month, d.day, d.year % 100)
+    if kind == "dmy_short":
+        return rng.choice(["%d/%d/%02d", "%d.%d.%02d"]) % (d.day, d.month, d.year % 100)
     if kind == "dmy/":
         return "%02d/%02d/%04d" % (d.day, d.month, d.year) if rng.random() < 0.8 else "%02d/%02d/%02d" % (d.day, d.month, d.year % 100)
     if kind == "dmy.":
@@ -2284,6 +2288,8 @@ class FormWriter:
         if kind == "last":
             return pick(r, LAST[plang])
         if kind == "date":
+            if r.random() < 0.4:
+                return fmt_date(r, rand_date(r, 1960, 2000), "mdy_short" if c in ("US", "CA") else "dmy_short")
             return fmt_date(r, rand_date(r, 1970, 2025), date_kind_for(r, c, lg))
         if kind == "addr":
             return ", ".join(address(r, c)[:2])
@@ -2296,7 +2302,7 @@ class FormWriter:
         if kind == "email":
             return email(r, company(r, c), person(r, plang))
         if kind == "num":
-            return _digits(r, r.randint(2, 9))
+            return _digits(r, r.choice([1, 2, 2, 3, 3, 4, 5, 6, 7, 9])).lstrip("0") or "0"
         if kind == "code":
             return r.choice([_letters(r, 2) + "-" + _digits(r, 3), _digits(r, 4) + "-" + _digits(r, 2), _letters(r, 1) + _digits(r, 5)])
         if kind == "money":
@@ -2444,6 +2450,9 @@ class FormWriter:
     def grid(self, fields):
         """Lays out fields in self.cols columns."""
         L = self.L
+        if self.rng.random() < 0.2:
+            fmt = self.rng.choice(["%d. ", "%d) ", "(%d) ", "%d "])
+            fields = [((fmt % (i + 1)) + lab, kind) for i, (lab, kind) in enumerate(fields)]
         cols = self.cols if self.style != "above" else max(self.cols, 2)
         cw = L.inner / cols
         i = 0
@@ -2520,7 +2529,14 @@ def build_form(rng, fonts):
                     size=size * 0.85)
     L.space(size * 0.5)
 
-    if ftype == "fax":
+    if rng.random() < 0.15:  # a small slip: a handful of fields and little else
+        pool = F_RND_SHORT + F_PERSON_EN + F_WORK_EN if lang == "en" else (FORM_DE if lang == "de" else FORM_FR)["fields"]
+        Fw.grid(rng.sample(pool, rng.randint(2, 6)))
+        if rng.random() < 0.5:
+            L.paragraph(pick(rng, FORM_INSTR) if lang == "en" else sentence(rng, lang), size=size * 0.9)
+        if rng.random() < 0.5:
+            _form_data_block(rng, L, Fw) if rng.random() < 0.3 else Fw.long_answer(pick(rng, F_RND_LONG))
+    elif ftype == "fax":
         _form_fax(rng, L, Fw, org, country)
     elif ftype == "routing":
         _form_routing(rng, L, Fw)
@@ -2536,7 +2552,7 @@ def build_form(rng, fonts):
         _form_generic_local(rng, L, Fw, FORM_DE if lang == "de" else FORM_FR)
     else:
         _form_generic_en(rng, L, Fw, ftype)
-    if rng.random() < 0.15:  # a continuation page
+    if rng.random() < 0.08:  # a continuation page
         L.new_page()
         if rng.random() < 0.5:
             L.line(rng.choice(["Page 2", "- 2 -", "Continued", "(continued)", "Seite 2", "Suite"]), size=size * 0.85, align="right")
@@ -3028,6 +3044,7 @@ def build_other(rng, fonts):
     mg = rng.uniform(40, 80)
     L = Layout(fonts, W, H, (mg, rng.uniform(35, 70), mg, rng.uniform(40, 70)), family, size)
     kind = weighted(rng, OTHER_KINDS)
+    long_doc = rng.random() < 0.4  # reports, papers and manuals often run to several pages
     money = Money(rng, country)
     org = company(rng, country)
     rs = "r_s"
@@ -3062,7 +3079,7 @@ def build_other(rng, fonts):
         L.line(pick(rng, TOPICS) + rng.choice(["", " %d" % rng.randint(1980, 2025), ": " + expand(rng, "{r_subj_c}", "en")]), bold=True, size=size * 1.8)
         if rng.random() < 0.6:
             L.line("%s  |  %s" % (rng.choice(["Prepared by", "Author", "Submitted by"]) + " " + person(rng, plang), fmt_date(rng, rand_date(rng, 1975, 2025), date_kind_for(rng, country, lang))), size=size * 0.9)
-        secs = rng.sample(["Executive Summary", "Introduction", "Background", "Methodology", "Findings", "Discussion", "Recommendations", "Conclusion", "Next Steps", "Financial Overview", "Risks"], rng.randint(2, 6))
+        secs = rng.sample(["Executive Summary", "Introduction", "Background", "Methodology", "Findings", "Discussion", "Recommendations", "Conclusion", "Next Steps", "Financial Overview", "Risks"], rng.randint(5, 11) if long_doc else rng.randint(2, 6))
         for i, s in enumerate(secs):
             heading(("%d. " % (i + 1) if rng.random() < 0.5 else "") + (s if lang == "en" else {"de": "Abschnitt %d" % (i + 1), "fr": "Partie %d" % (i + 1)}.get(lang, s)), 2)
             paras(rng.randint(1, 3))
@@ -3077,7 +3094,7 @@ def build_other(rng, fonts):
         L.line(rng.choice(["Present: ", "Attendees: ", "Anwesend: ", "Présents : "]) + ", ".join(person(rng, plang) for _ in range(rng.randint(3, 8))))
         if rng.random() < 0.5:
             L.line(rng.choice(["Apologies: ", "Absent: ", "Entschuldigt: "]) + ", ".join(person(rng, plang) for _ in range(rng.randint(1, 3))))
-        for i in range(rng.randint(3, 7)):
+        for i in range(rng.randint(8, 14) if long_doc else rng.randint(3, 7)):
             heading("%d. %s" % (i + 1, expand(rng, "{thing_c}", "en")), 2)
             paras(1, nmin=1, nmax=4)
             if rng.random() < 0.4:
@@ -3092,7 +3109,7 @@ def build_other(rng, fonts):
         L.line("Keywords: " + ", ".join(rng.sample(["nicotine", "aerosol", "toxicology", "epidemiology", "regression", "sampling", "smoke chemistry", "exposure", "metabolism", "survey", "retail", "pricing"], 4)), size=size * 0.9)
         for s in rng.sample(["Introduction", "Materials and Methods", "Results", "Discussion", "Conclusions"], rng.randint(2, 4)):
             heading(s, 2)
-            paras(rng.randint(1, 3))
+            paras(rng.randint(3, 6) if long_doc else rng.randint(1, 3))
             if rng.random() < 0.3:
                 table(rng.randint(3, 7), rng.randint(3, 5))
         if rng.random() < 0.7:
@@ -3135,7 +3152,7 @@ def build_other(rng, fonts):
     elif kind == "manual":
         L.line(rng.choice(["Operating Instructions", "User Manual", "Installation Guide", "Bedienungsanleitung", "Mode d'emploi", "Quick Start Guide"]), bold=True, size=size * 1.7)
         L.line("%s %s-%d" % (org, _letters(rng, 2), rng.randint(100, 9999)), size=size * 1.1)
-        for i in range(rng.randint(2, 5)):
+        for i in range(rng.randint(5, 9) if long_doc else rng.randint(2, 5)):
             heading("%d %s" % (i + 1, rng.choice(["Safety information", "Getting started", "Installation", "Operation", "Cleaning and care", "Troubleshooting", "Technical data"])), 2)
             for j in range(rng.randint(2, 6)):
                 L.paragraph("%d.%d  %s" % (i + 1, j + 1, sentence(rng, "en", "manual_s")), after=0.3)
@@ -3190,10 +3207,10 @@ def build_other(rng, fonts):
         L.line(expand(rng, "{org} to {news_act}", "en").title(), bold=True, size=size * rng.uniform(1.6, 2.4))
         L.line("By " + person(rng, plang) + ("  ·  " + fmt_date(rng, rand_date(rng, 1970, 2025), "long_en") if rng.random() < 0.7 else ""), size=size * 0.9)
         L.space(size * 0.5)
-        paras(rng.randint(3, 8), "news_s", 2, 5)
+        paras(rng.randint(8, 14) if long_doc else rng.randint(3, 8), "news_s", 2, 5)
     elif kind == "policy":
         L.line(rng.choice(["Privacy Policy", "Terms and Conditions", "Code of Conduct", "Travel Policy", "Allgemeine Geschäftsbedingungen", "Conditions générales", "Warranty Terms"]), bold=True, size=size * 1.6)
-        for i in range(rng.randint(4, 12)):
+        for i in range(rng.randint(12, 24) if long_doc else rng.randint(4, 12)):
             L.paragraph("%d. %s" % (i + 1, prose(rng, lang, rng.randint(2, 4))), after=0.5)
     elif kind == "statement":
         L.line(org, bold=True, size=size * 1.4)

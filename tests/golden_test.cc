@@ -7,6 +7,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <sstream>
 #include <nlohmann/json.hpp>
 
 #include "fixtures.h"
@@ -39,8 +40,17 @@ TEST_P(Golden, OutputMatchesExpectedJson) {
   fs::path input = InputOf(dir);
   ASSERT_FALSE(input.empty()) << dir << " has no input.* file";
   std::string data = testing::TempDir();
-  auto r = testing::RunSheaf({"process", "--json", "--text", "--jobs", "1", "--no-ocr-cache",
-                              "--data-dir", data, input.string()});
+  std::vector<std::string> args = {"process", "--json", "--text", "--jobs", "1", "--no-ocr-cache",
+                                   "--data-dir", data};
+  // Optional extra arguments (one per line), e.g. "--type" and "receipt".
+  if (fs::exists(dir / "args")) {
+    std::istringstream extra(testing::ReadFile((dir / "args").string()));
+    for (std::string a; std::getline(extra, a);) {
+      if (!a.empty()) args.push_back(a);
+    }
+  }
+  args.push_back(input.string());
+  auto r = testing::RunSheaf(args);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   auto got = nlohmann::ordered_json::parse(r.out).at(0);
   got.erase("timings_ms");

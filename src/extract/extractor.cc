@@ -1525,7 +1525,8 @@ std::map<std::string, Field> ExtractKeyValues(const Document& doc) {
   auto add = [&](std::string key, const Box& key_box, const std::string& value, const Box& box,
                  int page, double conf) {
     std::vector<std::string> toks = Tokens(key);
-    if (toks.empty() || toks.size() > 6 || Trim(value).empty()) return;
+    // A blank to fill in ("________") is no value.
+    if (toks.empty() || toks.size() > 6 || Tokens(value).empty()) return;
     std::string norm;
     for (const std::string& t : toks) norm += (norm.empty() ? "" : " ") + t;
     std::string name = norm;
