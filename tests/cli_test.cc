@@ -52,7 +52,7 @@ TEST(Cli, JsonlFollowsInputOrderAndReadsEachKindOfPage) {
   // A PDF with only a scanned image page is OCR'd: make one by embedding nothing but the
   // rendered page is not possible with our tiny writer, so a text-free PDF page stands in.
   WriteFile(dir + "/d-blank.pdf", testing::MakeTextPdf({{}}));
-  auto r = RunSheaf({"process", "--jsonl", "--text", "--jobs", "2", "--data-dir", dir + "/data",
+  auto r = RunSheaf({"process", "--jsonl", "--type", "other", "--text", "--jobs", "2", "--data-dir", dir + "/data",
                      dir + "/c-note.txt", dir});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   auto docs = JsonLines(r.out);
@@ -110,7 +110,7 @@ TEST(Cli, TypeHintIsRecorded) {
 TEST(Cli, TableIsTheDefaultAndReportsCacheUse) {
   std::string dir = testing::TempDir();
   WriteFile(dir + "/r.txt", "TOTAL 9.00\n");
-  auto r = RunSheaf({"process", "--data-dir", dir + "/d", dir + "/r.txt", dir + "/missing.pdf"});
+  auto r = RunSheaf({"process", "--type", "other", "--data-dir", dir + "/d", dir + "/r.txt", dir + "/missing.pdf"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.out.find("completed"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("not_found"), std::string::npos) << r.out;
@@ -260,10 +260,32 @@ TEST(Cli, TrainClassifierReportsHeldOutScoresAndWritesAModel) {
   EXPECT_NE(r.out.find("macro-F1"), std::string::npos) << r.out;
   auto report = nlohmann::json::parse(testing::ReadFile(dir + "/report.json"));
   EXPECT_EQ(report["documents"], 36);
-  EXPECT_EQ(report["held_out"], 6);  // 20% of 12 per label is 2.4, rounded to 2
-  EXPECT_GE(report["macro_f1"].get<double>(), 0.9);
+  EXPECT_EQ(report["held_out"]["documents"], 6);  // 20% of 12 per label is 2.4, rounded to 2
+  EXPECT_GE(report["held_out"]["macro_f1"].get<double>(), 0.9);
+  EXPECT_EQ(report["held_out"]["reliability"]["total"], 6);
   auto model = nlohmann::json::parse(testing::ReadFile(dir + "/model.json"));
   EXPECT_EQ(model["labels"].size(), 3u);
+
+  // The model classifies new documents in `process`, and the type picks the schema.
+  WriteFile(dir + "/new.txt", "SUPERMART SDN BHD\nCASH BILL 77\nQTY 1 BREAD 3.20\nTOTAL RM 3.20\n"
+                              "CHANGE 0.80\nTHANK YOU\n");
+  auto p = RunSheaf({"process", "--json", "--model", dir + "/model.json", "--data-dir", dir + "/d",
+                     dir + "/new.txt"});
+  ASSERT_EQ(p.exit_code, 0) << p.err;
+  auto doc = nlohmann::json::parse(p.out).at(0);
+  EXPECT_EQ(doc["document_type"]["label"], "receipt");
+  EXPECT_EQ(doc["fields"]["total"]["value"], "3.20");
+
+  // --eval-manifest scores the final model on other documents.
+  WriteFile(dir + "/eval.jsonl", "{\"file\": \"new.txt\", \"label\": \"receipt\"}\n");
+  auto e = RunSheaf({"train-classifier", "--manifest", dir + "/train.jsonl", "--out",
+                     dir + "/model2.json", "--holdout", "0", "--eval-manifest", dir + "/eval.jsonl",
+                     "--report", dir + "/report2.json", "--data-dir", dir + "/d"});
+  ASSERT_EQ(e.exit_code, 0) << e.err;
+  auto report2 = nlohmann::json::parse(testing::ReadFile(dir + "/report2.json"));
+  EXPECT_EQ(report2["eval"]["documents"], 1);
+  EXPECT_EQ(report2["eval"]["accuracy"], 1.0);
+  EXPECT_FALSE(report2.contains("held_out"));
 }
 
 TEST(Cli, AnUnusableDataDirFailsBeforeAnyDocument) {
@@ -308,4 +330,24 @@ TEST(Cli, TrainClassifierNamesTheBadManifestLine) {
 }
 
 }  // namespace
+// `sheaf eval` on the first receipts of the SROIE dataset, when it is present.
+TEST(Cli, EvalScoresFieldsAndWritesAReport) {
+  std::string root = std::string(SHEAF_SOURCE_DIR) + "/../shared/datasets";
+  if (!std::filesystem::exists(root + "/sroie/manifest.jsonl")) GTEST_SKIP() << "no SROIE data at " << root;
+  std::string dir = testing::TempDir();
+  auto r = RunSheaf({"eval", "--dataset", "sroie", "--datasets-root", root, "--type", "receipt",
+                     "--limit", "3", "--jobs", "2", "--data-dir", dir + "/d", "--out", dir + "/e.json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("merchant_name"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("reliability"), std::string::npos) << r.out;
+  auto report = nlohmann::json::parse(testing::ReadFile(dir + "/e.json"));
+  EXPECT_EQ(report["documents"], 3);
+  EXPECT_EQ(report["fields"]["fields"]["total"]["support"], 3);
+  EXPECT_EQ(report["fields"]["reliability"]["bins"].size(), 10u);
+  // An unknown dataset is a usage error naming it.
+  auto bad = RunSheaf({"eval", "--dataset", "nope", "--datasets-root", root});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("nope"), std::string::npos) << bad.err;
+}
+
 }  // namespace sheaf

@@ -95,7 +95,7 @@ std::map<std::string, Expect>* HostileBatch::expect_ = nullptr;
 
 TEST_F(HostileBatch, EachBadFileGetsItsErrorAndTheGoodOnesSucceed) {
   testing::RunResult r =
-      RunSheaf({"process", "--jsonl", "--jobs", "2", "--data-dir", *dir_ + "/.data", *dir_});
+      RunSheaf({"process", "--jsonl", "--type", "other", "--jobs", "2", "--data-dir", *dir_ + "/.data", *dir_});
   EXPECT_EQ(r.exit_code, 1) << r.err;  // some inputs failed
   std::map<std::string, nlohmann::json> got;
   std::istringstream lines(r.out);
@@ -126,7 +126,7 @@ TEST_F(HostileBatch, EachBadFileGetsItsErrorAndTheGoodOnesSucceed) {
 
 TEST_F(HostileBatch, LimitsAreConfigurableAndNamedInTheMessage) {
   // 1 KiB file limit: the 37-byte text passes, the PNG does not.
-  testing::RunResult r = RunSheaf({"process", "--jsonl", "--max-file-mb", "0.001", "--data-dir",
+  testing::RunResult r = RunSheaf({"process", "--jsonl", "--type", "other", "--max-file-mb", "0.001", "--data-dir",
                                    *dir_ + "/.data", *dir_ + "/good.txt", *dir_ + "/good.png"});
   EXPECT_EQ(r.exit_code, 1);
   std::istringstream lines(r.out);
@@ -141,7 +141,7 @@ TEST_F(HostileBatch, LimitsAreConfigurableAndNamedInTheMessage) {
       << png.dump();
 
   // 0.01 megapixel page limit: the 1275-pixel-wide page is refused from its header.
-  r = RunSheaf({"process", "--jsonl", "--max-megapixels", "0.01", "--data-dir", *dir_ + "/.data",
+  r = RunSheaf({"process", "--jsonl", "--type", "other", "--max-megapixels", "0.01", "--data-dir", *dir_ + "/.data",
                 *dir_ + "/good.png"});
   EXPECT_EQ(r.exit_code, 1);
   png = nlohmann::json::parse(r.out);
