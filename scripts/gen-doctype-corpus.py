@@ -159,6 +159,7 @@ class Layout:
         self.pages = [[]]
         self.y = self.mt
         self.footer = None  # callable(layout, page_index) drawing a per-page footer
+        self.kind = ""  # what the builder made ("fax", "restaurant", "memo", ...), for the details file
 
     @property
     def inner(self):
@@ -1828,6 +1829,7 @@ def build_receipt(rng, fonts):
         S.text(U(f) if rng.random() < 0.5 else f, align="center")
     if not tiny and rng.random() < 0.25:
         S.text(_digits(rng, rng.randint(12, 22)), align="center")
+    L.kind = kind + ("-tiny" if tiny else "")
     return L.finish()
 
 
@@ -2166,6 +2168,7 @@ def build_invoice(rng, fonts):
             L.paragraph("%d. " % (i + 1) + " ".join(_fill(rng, pick(rng, lab["terms"]), d=term_days, due="", co=seller, person="", phone=tel, month="", year="") for _ in range(rng.randint(2, 4))), size=size * 0.85)
     L.finish()
     _fix_page_totals(L)
+    L.kind = "credit-note" if credit else "invoice"
     return L
 
 
@@ -2494,6 +2497,7 @@ def build_form(rng, fonts):
     fill = weighted(rng, [(0.0, 18), (0.15, 10), (0.4, 16), (0.7, 22), (0.95, 34)])
     typed = rng.choice(["mono", "mono", family])
     Fw = FormWriter(L, rng, lang, country, fill, typed)
+    L.kind = "form"
     org = company(rng, country)
     old_style = rng.random() < 0.45
     if lang == "en":
@@ -2529,7 +2533,9 @@ def build_form(rng, fonts):
                     size=size * 0.85)
     L.space(size * 0.5)
 
+    L.kind = ftype
     if rng.random() < 0.15:  # a small slip: a handful of fields and little else
+        L.kind = "slip"
         pool = F_RND_SHORT + F_PERSON_EN + F_WORK_EN if lang == "en" else (FORM_DE if lang == "de" else FORM_FR)["fields"]
         Fw.grid(rng.sample(pool, rng.randint(2, 6)))
         if rng.random() < 0.5:
@@ -3009,6 +3015,7 @@ def build_letter(rng, fonts):
         L.line("cc: " + ", ".join(person(rng, plang) for _ in range(rng.randint(1, 3))))
     if rng.random() < 0.08:
         L.line("P.S. " + sentence(rng, lang))
+    L.kind = kind
     if kind == "email" and rng.random() < 0.4:
         L.space(size)
         L.paragraph("This e-mail and any attachments are confidential and intended solely for the addressee. If you have received it in error, "
@@ -3045,6 +3052,7 @@ def build_other(rng, fonts):
     L = Layout(fonts, W, H, (mg, rng.uniform(35, 70), mg, rng.uniform(40, 70)), family, size)
     kind = weighted(rng, OTHER_KINDS)
     long_doc = rng.random() < 0.4  # reports, papers and manuals often run to several pages
+    L.kind = kind
     money = Money(rng, country)
     org = company(rng, country)
     rs = "r_s"
@@ -3329,7 +3337,7 @@ def make_document(job):
             add_ocr_noise(layout, rng, rng.uniform(0.01, 0.05))
         path = base + ".pdf"
         write_pdf(path, layout)
-    return {"file": os.path.relpath(path, out), "label": label, "pages": len(layout.pages), "scan": scan}
+    return {"file": os.path.relpath(path, out), "label": label, "kind": layout.kind, "pages": len(layout.pages), "scan": scan}
 
 
 def main(argv=None):
@@ -3352,24 +3360,23 @@ def main(argv=None):
             for k in range(a.per_class) for label in labels]
     stats = {}
     manifest = os.path.join(a.out, "manifest.jsonl")
-    with open(manifest + ".tmp", "w", encoding="utf-8") as f:
+    details = os.path.join(a.out, "details.jsonl")
+    with open(manifest + ".tmp", "w", encoding="utf-8") as f, open(details, "w", encoding="utf-8") as g:
         if a.jobs > 1:
-            with Pool(a.jobs) as pool:
-                results = pool.imap(make_document, jobs, chunksize=4)
-                for r in results:
-                    f.write(json.dumps({"file": r["file"], "label": r["label"]}) + "\n")
-                    s = stats.setdefault(r["label"], [0, 0, 0])
-                    s[0] += 1
-                    s[1] += r["scan"]
-                    s[2] += r["pages"]
+            pool = Pool(a.jobs)
+            results = pool.imap(make_document, jobs, chunksize=4)
         else:
-            for j in jobs:
-                r = make_document(j)
-                f.write(json.dumps({"file": r["file"], "label": r["label"]}) + "\n")
-                s = stats.setdefault(r["label"], [0, 0, 0])
-                s[0] += 1
-                s[1] += r["scan"]
-                s[2] += r["pages"]
+            pool, results = None, map(make_document, jobs)
+        for r in results:
+            f.write(json.dumps({"file": r["file"], "label": r["label"]}) + "\n")
+            g.write(json.dumps(r, ensure_ascii=False) + "\n")
+            s = stats.setdefault(r["label"], [0, 0, 0])
+            s[0] += 1
+            s[1] += r["scan"]
+            s[2] += r["pages"]
+        if pool:
+            pool.close()
+            pool.join()
     os.replace(manifest + ".tmp", manifest)
     for label in labels:
         n, scans, pages = stats[label]
