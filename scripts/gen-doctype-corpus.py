@@ -382,7 +382,7 @@ def _scribble(d, rng, x, y, scale, ink):
 def render_scan_pages(layout, rng):
     """Rasterises each page like a scan; returns a list of grayscale PIL images."""
     # Mostly 150-300 dpi; some low-resolution office scans and faxes.
-    dpi = rng.choice([100, 120, 140, 150, 150, 180, 200, 200, 240, 300]) if rng.random() < 0.25 else \
+    dpi = rng.choice([96, 100, 110, 120, 130, 140]) if rng.random() < 0.35 else \
         rng.choice([150, 150, 180, 200, 200, 240, 300])
     if layout.w < 300:  # receipts: small paper
         dpi = rng.choice([150, 180, 200, 220, 250, 300])
@@ -393,7 +393,7 @@ def render_scan_pages(layout, rng):
     angle = rng.uniform(-1.0, 1.0) if rng.random() < 0.8 else 0.0
     blur = rng.choice([0, 0, 0.3, 0.5, 0.7, 0.9])
     noise = rng.choice([0, 4, 8, 12, 16])
-    bilevel = not low_contrast and rng.random() < 0.2  # photocopy / fax look
+    bilevel = not low_contrast and rng.random() < 0.3  # photocopy / fax look
     specks = rng.choice([0, 10, 40, 40, 150, 600]) if not bilevel else rng.choice([40, 300, 1200])
     marks = rng.random() < 0.35  # pen marks, ticks and initials
     edge = rng.random() < 0.12  # dark scanner edge
@@ -1669,6 +1669,12 @@ def build_receipt(rng, fonts):
             S.text("%s%s%s" % (U(k), rng.choice([": ", " : ", ":", "  "]), v))
         else:
             S.lr(U(k) + rng.choice([":", " :", ""]), v)
+    if rng.random() < 0.1 and not tiny:  # service and repair shops note who the customer is
+        for k, v in [(rng.choice(["Customer", "Bill To", "Name", "Kunde", "Client"]), person(rng, "ms" if lang == "ms" else "en").upper() if up else person(rng, "en")),
+                     (rng.choice(["Address", "Addr"]), ", ".join(address(rng, country)[:2])), (rng.choice(["Tel", "Contact", "H/P"]), phone(rng, country)),
+                     (rng.choice(["Job Type", "Service", "Work Order", "Job No"]), rng.choice(["MAINTENANCE", "REPAIR", "INSTALLATION", "SERVICE", _digits(rng, 6)]))][:rng.randint(2, 4)]:
+            for ln in L.wrap("%s : %s" % (U(k), v), L.inner, family=family):
+                S.text(ln)
     if rng.random() < 0.6:
         S.rule()
 
@@ -1821,6 +1827,18 @@ def build_receipt(rng, fonts):
                "WiFi: %s  Password: %s" % (coined(rng), _digits(rng, 8)), "You saved %s today" % money(rng.uniform(0.5, 9)),
                "Points earned: %d   Balance: %d" % (rng.randint(1, 50), rng.randint(50, 3000)), "Tell us how we did: survey code %s" % _digits(rng, 10),
                "Gratuity not included", "Tip: ______", "Open daily 7am - 10pm"]
+    promo = ["Did you enjoy your visit? Tell us at %s and get %d%% off your next purchase." % (web(rng, shop), rng.choice([5, 10, 15, 20, 30])),
+             "Survey code: %s" % _digits(rng, 14), "We value your privacy. Our personal data policy is at %s." % web(rng, shop),
+             "Exchange or refund within %d days with the original receipt." % rng.choice([3, 7, 14, 30]),
+             "Owned and operated by %s (Co. No. %s-%s)" % (company(rng, country), _digits(rng, 6), _letters(rng, 1)),
+             "Customer care hotline: %s" % phone(rng, country), "Scan the QR code on the back to earn points.",
+             "Join our loyalty club and save on every visit.", "Delivery available - order online at %s" % web(rng, shop),
+             "Sale items cannot be exchanged.", "Please check your change before leaving the counter.",
+             "This is a computer generated receipt.", "No signature required.", "Prices are inclusive of tax where applicable."]
+    if not tiny and rng.random() < 0.35:
+        for p in rng.sample(promo, rng.randint(1, 3)):
+            for ln in L.wrap(p, L.inner, family=family):
+                S.text(ln, align="center")
     nf = 1 if tiny else rng.randint(0, 4)
     if nf and rng.random() < 0.5:
         S.rule()
@@ -2195,6 +2213,35 @@ F_WORK_EN = [("Department", "dept"), ("Position", "text"), ("Employee No.", "num
              ("Account No.", "num"), ("Project No.", "code"), ("Budget Code", "code"), ("Location", "city"), ("Extension", "num"),
              ("Start Date", "date"), ("End Date", "date"), ("Requested by", "name"), ("Approved by", "name"), ("Date Required", "date"),
              ("Division", "dept"), ("Room No.", "num"), ("Mail Stop", "code"), ("Brand", "brand"), ("Program", "text"), ("Job Title", "text")]
+_MORE_LABELS = ("Account Name|Agency|Applicant|Area Code|Authorized by|Batch No.|Birthplace|Branch|Building|Category|Certificate No.|"
+                "Charge No.|Checked by|Claim No.|Client|Company Name|Completed by|Contract No.|Country|County|Course Title|Customer|"
+                "Date Issued|Date Received|Date Shipped|Delivery Date|Description of Work|Destination|Document No.|Driver's License No.|"
+                "Effective Date|Emergency Contact|Estimated Completion|Expiration Date|Fax Number|File No.|Grade|Group No.|Hours|ID Number|"
+                "Insurance Carrier|Issue Date|Job Description|Last Day Worked|License Plate|Location Code|Lot No.|Make/Model|Manager|"
+                "Meeting Date|Member ID|Middle Initial|Model No.|Name of Spouse|Nature of Business|Next Review Date|No. of Copies|Office|"
+                "Order Date|Origin|Owner|Part No.|Payee|Period Covered|Place of Birth|Policy No.|Position Title|Prepared by|Previous Address|"
+                "Project Title|Purpose of Trip|Quantity Ordered|Reason|Received by|Reference No.|Relationship|Reported by|Request Date|"
+                "Requisition No.|Review Date|Salary|School|Serial No.|Shift|Ship Via|Site|Sponsor|Start Time|Station|Subject|Submitted by|"
+                "Supervisor's Signature|Telephone No.|Term|Territory|Title|Total Hours|Type of Leave|Unit|Vehicle No.|Vendor No.|Verified by|"
+                "Witness|Year|Room|Floor|Plant|Product|Formula No.|Test No.|Batch Size|Operator|Machine No.|Run No.|Inspector's Name|"
+                "Date Completed|Originator|Authorization No.|Program Name|Event|Attendance|Location of Incident|Time of Incident|"
+                "Nature of Injury|Body Part|Treatment|Physician|Hospital|Insurance No.|Group|Plan|Dependents|Beneficiary").split("|")
+
+
+def _guess_kind(label):
+    l = label.lower()
+    for keys, kind in ((("date", "day", "year"), "date"), (("signature",), "sign"), (("phone", "fax"), "phone"),
+                       (("no.", "number", "id", "code", "#"), "num"), (("by", "name", "manager", "witness", "payee", "owner", "physician", "operator",
+                                                                             "originator", "inspector", "applicant", "beneficiary", "spouse"), "name"),
+                       (("address", "destination", "origin", "location", "birthplace", "place"), "city"), (("salary",), "money"),
+                       (("hours", "copies", "size", "attendance", "quantity", "room", "floor", "dependents"), "num"),
+                       (("company", "agency", "carrier", "client", "customer", "sponsor", "hospital", "school"), "org")):
+        if any(k in l for k in keys):
+            return kind
+    return "text"
+
+
+F_MORE_EN = [(lab, _guess_kind(lab)) for lab in _MORE_LABELS]
 DEPTS = ["Marketing", "Research & Development", "Finance", "Human Resources", "Purchasing", "Legal", "Quality Assurance", "Operations",
          "Sales", "Engineering", "Public Affairs", "Information Systems", "Manufacturing", "Logistics", "Customer Service", "Accounting"]
 FORM_TEXT_VALUES = ["See attached", "N/A", "Yes", "No", "Pending", "As discussed", "Per request", "Approved", "Urgent", "Standard",
@@ -2536,7 +2583,7 @@ def build_form(rng, fonts):
     L.kind = ftype
     if rng.random() < 0.15:  # a small slip: a handful of fields and little else
         L.kind = "slip"
-        pool = F_RND_SHORT + F_PERSON_EN + F_WORK_EN if lang == "en" else (FORM_DE if lang == "de" else FORM_FR)["fields"]
+        pool = F_RND_SHORT + F_PERSON_EN + F_WORK_EN + F_MORE_EN if lang == "en" else (FORM_DE if lang == "de" else FORM_FR)["fields"]
         Fw.grid(rng.sample(pool, rng.randint(2, 6)))
         if rng.random() < 0.5:
             L.paragraph(pick(rng, FORM_INSTR) if lang == "en" else sentence(rng, lang), size=size * 0.9)
@@ -2739,7 +2786,7 @@ def _form_generic_en(rng, L, Fw, ftype):
                 "report": ["General Information", "Description of Incident", "Persons Involved", "Corrective Action", "Sample Information", "Results"],
                 "change": ["Current Information", "New Information", "Effective Date", "Authorization"]}.get(ftype, ["Section A", "Section B", "Section C"])
     nsec = rng.randint(1, min(4, len(sections)))
-    pool = F_PERSON_EN + F_WORK_EN
+    pool = F_PERSON_EN + F_WORK_EN + F_MORE_EN
     for si in range(nsec):
         if nsec > 1 or rng.random() < 0.5:
             Fw.section(("%s. " % "ABCDE"[si] if rng.random() < 0.4 else ("%d. " % (si + 1) if rng.random() < 0.3 else "")) + sections[si])
@@ -2760,7 +2807,7 @@ def _form_rnd(rng, L, Fw):
     if rng.random() < 0.5:
         L.cells([(0, rng.choice(["Date:", "DATE", "Date"]) + " " + (Fw.value("date") if rng.random() < Fw.fill else "________")),
                  (L.inner * 0.6, rng.choice(["No.", "Request No.", "File", "Log No."]) + " " + (_digits(rng, 4) if rng.random() < Fw.fill else "_______"))])
-    Fw.grid(rng.sample(F_RND_SHORT, rng.randint(5, 14)))
+    Fw.grid(rng.sample(F_RND_SHORT + F_MORE_EN[:rng.randint(0, len(F_MORE_EN))], rng.randint(5, 14)))
     if rng.random() < 0.35:
         _form_data_block(rng, L, Fw)
     if rng.random() < 0.25:
@@ -2885,7 +2932,7 @@ def build_letter(rng, fonts):
     size = rng.uniform(9.5, 12.0)
     mg = rng.uniform(50, 85)
     L = Layout(fonts, W, H, (mg, rng.uniform(35, 70), mg, rng.uniform(45, 75)), family, size)
-    kind = weighted(rng, [("letter", 70), ("memo", 15), ("email", 15)])
+    kind = weighted(rng, [("letter", 62), ("memo", 14), ("email", 14), ("continuation", 10)])
     sender = person(rng, plang)
     org = company(rng, country) if rng.random() < 0.8 else ""
     recip = person(rng, plang)
@@ -2895,7 +2942,16 @@ def build_letter(rng, fonts):
     date_s = fmt_date(rng, d, dk)
     n_par = weighted(rng, [(1, 5), (2, 15), (3, 25), (4, 22), (5, 15), (7, 10), (10, 5), (14, 3)])
 
-    if kind == "letter":
+    if kind == "continuation":
+        # A later page of a letter on its own: a short running head, prose, maybe the closing.
+        if rng.random() < 0.7:
+            head = rng.choice(["%s\n%s\nPage %d" % (recip, date_s, rng.randint(2, 4)), "%s - %d - %s" % (recip, rng.randint(2, 4), date_s),
+                               "-%d-" % rng.randint(2, 4), "%s\nPage %d\n%s" % (recip, rng.randint(2, 4), date_s), "Seite %d" % rng.randint(2, 4)])
+            for h in head.split("\n"):
+                L.line(h, align=rng.choice(["left", "left", "right"]))
+            L.space(size * 1.5)
+        n_par = max(1, n_par - 1)
+    elif kind == "letter":
         hs = rng.random()
         if org and hs < 0.8:
             al = rng.choice(["left", "center", "right"])
@@ -2991,10 +3047,11 @@ def build_letter(rng, fonts):
                 L.paragraph("%s  %s" % (rng.choice(["(%s)" % "abcdef"[i], "%d." % (i + 1), "-", "•"]), sentence(rng, "en", rng.choice(["r_s", "topic_s"]))), x=size * 2, after=0.3)
             continue
         L.paragraph(text, indent_first=indent, after=0.8)
-    if kind != "memo" or rng.random() < 0.3:
+    ending = kind != "continuation" or rng.random() < 0.6
+    if ending and (kind != "memo" or rng.random() < 0.3):
         L.line(sentence(rng, lang) if lang != "en" else pick(rng, G_EN["close_s"]))
         L.space(size * 0.8)
-    if kind == "letter" or rng.random() < 0.6:
+    if ending and (kind in ("letter", "continuation") or rng.random() < 0.6):
         L.line(closing(rng, lang))
         if kind == "letter" and org and rng.random() < 0.3:
             L.line(org.upper())
@@ -3005,11 +3062,11 @@ def build_letter(rng, fonts):
         if kind == "email" and rng.random() < 0.7:
             L.line(org or company(rng, country))
             L.line("%s %s" % (T(lang, en="Tel", de="Tel.", fr="Tél."), phone(rng, country)))
-    elif kind == "memo" and rng.random() < 0.6:
+    elif ending and kind == "memo" and rng.random() < 0.6:
         L.space(size)
         L.line("".join(p[0] for p in sender.replace(".", "").split()[:2]).upper() + ":" + _letters(rng, 2).lower())
     L.space(size)
-    if rng.random() < 0.4:
+    if ending and rng.random() < 0.4:
         L.line(rng.choice(["Enclosure", "Enclosures (%d)" % rng.randint(2, 4), "Encl.", "Attachment", "Anlage", "Anlagen", "P.J. :", "Pièce jointe"]))
     if rng.random() < 0.35:
         L.line("cc: " + ", ".join(person(rng, plang) for _ in range(rng.randint(1, 3))))
@@ -3028,9 +3085,9 @@ def build_letter(rng, fonts):
 # ---------------------------------------------------------------------------------------------
 
 OTHER_COUNTRIES = [("US", 42), ("UK", 18), ("DE", 14), ("FR", 10), ("CA", 3), ("AU", 3), ("MY", 4), ("SG", 2), ("CH", 2), ("NL", 2)]
-OTHER_KINDS = [("report", 14), ("minutes", 7), ("scientific", 11), ("pricelist", 8), ("datatable", 8), ("press", 6), ("manual", 6),
-               ("resume", 8), ("agenda", 5), ("news", 9), ("policy", 5), ("statement", 4), ("menu", 3), ("contents", 3), ("advert", 4),
-               ("schedule", 3), ("notes", 3)]
+OTHER_KINDS = [("report", 15), ("minutes", 7), ("scientific", 12), ("pricelist", 7), ("datatable", 5), ("press", 6), ("manual", 6),
+               ("resume", 8), ("agenda", 4), ("news", 10), ("policy", 5), ("statement", 3), ("menu", 2), ("contents", 2), ("advert", 3),
+               ("schedule", 2), ("notes", 1)]
 TOPICS = ["Annual Review", "Market Analysis", "Quarterly Results", "Product Development Update", "Environmental Assessment", "Consumer Study",
           "Project Status", "Budget Proposal", "Quality Audit", "Strategic Plan", "Safety Review", "Research Summary", "Sales Performance",
           "Field Trial Results", "Operational Review", "Customer Feedback Analysis", "Feasibility Study", "Progress Report"]
@@ -3333,8 +3390,8 @@ def make_document(job):
     if scan:
         path = write_scan(base, layout, rng)
     else:
-        if rng.random() < 0.1:
-            add_ocr_noise(layout, rng, rng.uniform(0.01, 0.05))
+        if rng.random() < 0.15:  # a PDF whose text layer came from someone else's OCR
+            add_ocr_noise(layout, rng, rng.uniform(0.01, 0.06))
         path = base + ".pdf"
         write_pdf(path, layout)
     return {"file": os.path.relpath(path, out), "label": label, "kind": layout.kind, "pages": len(layout.pages), "scan": scan}

@@ -794,10 +794,10 @@ const std::initializer_list<std::string_view> kAddressWords = {
     "deutschland", "france", "usa", "uk", "singapore", "cedex", "postfach", "box"};
 
 bool LooksLikeRegistration(const std::string& text) {
-  // "(867388-U)", "CO. REG NO: 123", "ROC NO. 12345-X", "Company No."
+  // "(867388-U)", "002043319-W", "CO. REG NO: 123", "ROC NO. 12345-X", "Company No."
   std::vector<std::string> t = Tokens(text);
   if (HasWord(t, {"reg", "roc", "registration", "company", "co"}) && CountDigits(text) > 0) return true;
-  if (!text.empty() && text.front() == '(' && CountDigits(text) >= 4 && CountLetters(text) <= 3) return true;
+  if (CountDigits(text) >= 4 && CountLetters(text) <= 3 && t.size() <= 3) return true;
   return false;
 }
 
@@ -911,11 +911,12 @@ std::optional<NamePick> TopName(const Context& ctx, int max_rows) {
       if (HasWord({t}, {"sdn", "bhd", "s", "b", "co", "ltd", "pte", "plc", "inc", "gmbh", "llc", "limited",
                         "corp", "corporation", "company"})) {
         legal = true;
-      } else if (t.size() > 3 || CountDigits(t) > 0) {
-        ++other;
+      } else {
+        other += (t.size() > 3 || CountDigits(t) > 0) ? 2 : 1;
       }
     }
-    return legal && other == 0;
+    // "(KL) SDN BHD", "CO. (M) SDN BHD": legal words and at most one short other word.
+    return legal && other <= 1;
   };
   auto near = [&](int a, int b) {
     const Row& ra = *rows[static_cast<std::size_t>(a)].row;
@@ -949,7 +950,7 @@ std::optional<Candidate> AddressAfter(const Context& ctx, int row, int max_lines
   const FlatRow& name = rows[static_cast<std::size_t>(row)];
   std::string text;
   Box box;
-  int lines = 0, addressy = 0;
+  int lines = 0, addressy = 0, skipped = 0;
   double conf = 0;
   int prev_bottom = name.row->box.y1;
   for (std::size_t r = static_cast<std::size_t>(row) + 1; r < rows.size() && lines < max_lines; ++r) {
@@ -957,11 +958,25 @@ std::optional<Candidate> AddressAfter(const Context& ctx, int row, int max_lines
     if (fr.page != name.page) break;
     if (fr.row->box.y0 - prev_bottom > 2.5 * std::max(fr.row->height, name.row->height)) break;
     const std::string& t = fr.row->text;
-    if (LooksLikeRegistration(t) && lines == 0) {
-      prev_bottom = fr.row->box.y1;
-      continue;
-    }
     std::vector<std::string> toks = Tokens(t);
+    if (lines == 0) {
+      // Before the address: a registration number, a second line of the name or a date and
+      // time may come first ("UNIHAKKA ... SDN BHD / 05 Mar 2018 18:24 / (867388-U) / 12,
+      // Jalan ...").
+      bool dated = NormalizeDate(t).has_value();
+      bool registration = LooksLikeRegistration(t) && !HasWord(toks, kAddressWords);
+      bool addressish = !dated && !registration && (HasWord(toks, kAddressWords) ||
+                                   std::any_of(toks.begin(), toks.end(), IsPostcodeToken) ||
+                                   (CountDigits(t) > 0 && CountLetters(t) >= 4));
+      // A second name line is skipped only when a registration number follows it.
+      bool name_line = CountDigits(t) == 0 && !HasWord(toks, kAddressStopWords) && r + 1 < rows.size() &&
+                       LooksLikeRegistration(rows[r + 1].row->text);
+      if (!addressish && (registration || dated || name_line)) {
+        if (++skipped > 3) break;
+        prev_bottom = fr.row->box.y1;
+        continue;
+      }
+    }
     if (toks.empty()) break;
     if (HasWord(toks, kAddressStopWords) && !HasWord(toks, kAddressWords)) break;
     if (t.find(':') != std::string::npos && !HasWord(toks, kAddressWords)) break;
