@@ -843,10 +843,14 @@ std::string FixLegalForm(std::string name) {
 // Cuts a company name after its legal suffix and drops a registration number in brackets.
 std::string CleanName(std::string name) {
   name = FixLegalForm(std::move(name));
-  std::size_t paren = name.find('(');
-  if (paren != std::string::npos && paren > 2) {
-    std::string rest = name.substr(paren);
-    if (CountDigits(rest) >= 3) name = name.substr(0, paren);
+  // Cut at the first bracket that holds a number: "(KL) SDN BHD (139386 X)" keeps "(KL)".
+  for (std::size_t paren = name.find('('); paren != std::string::npos; paren = name.find('(', paren + 1)) {
+    std::size_t close = name.find(')', paren);
+    std::string inside = name.substr(paren, close == std::string::npos ? std::string::npos : close - paren);
+    if (paren > 2 && CountDigits(inside) >= 3) {
+      name = name.substr(0, paren);
+      break;
+    }
   }
   return Trim(name);
 }
@@ -865,7 +869,8 @@ std::optional<NamePick> TopName(const Context& ctx, int max_rows) {
     if (fr.row->page != 1) break;
     ++seen;
     const std::string& text = fr.row->text;
-    int letters = CountLetters(text), digits = CountDigits(text);
+    const std::string cleaned = CleanName(text);  // without "(519537-X)"
+    int letters = CountLetters(cleaned), digits = CountDigits(cleaned);
     if (letters < 3 || digits * 2 > letters) continue;
     std::vector<std::string> toks = Tokens(text);
     if (toks.empty()) continue;
