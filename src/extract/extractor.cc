@@ -1046,7 +1046,11 @@ void ChooseAmounts(const Context& ctx, std::map<std::string, std::vector<Candida
   bool rounding = false;
   for (const FlatRow& fr : ctx.rows()) {
     std::vector<std::string> toks = Tokens(fr.row->text);
-    if (HasWord(toks, {"rounding", "rounded", "round", "rundung", "arrondi"})) rounding = true;
+    if (!HasWord(toks, {"rounding", "rounded", "round", "rundung", "arrondi"})) continue;
+    // Only a rounding that changed something ("Rounding Adj -0.02", not "Rounding 0.00").
+    const Cell& last = fr.row->cells.back();
+    std::vector<MoneyHit> hits = MoneyIn(last, 0, last.words.size());
+    if (!hits.empty() && std::strtod(hits.back().money.amount.c_str(), nullptr) != 0) rounding = true;
   }
   auto settles = [&](double amount) {
     for (double p : paid) {
@@ -1057,6 +1061,37 @@ void ChooseAmounts(const Context& ctx, std::map<std::string, std::vector<Candida
     }
     return false;
   };
+  // The amount paid less the change is the total even when the total's own line was misread
+  // ("TOTAL 11,00" over "CASH 71.00"): such a total joins the candidates, surer when an amount
+  // printed elsewhere agrees.
+  if (!paid.empty() && !change.empty()) {
+    for (double p : paid) {
+      for (double c : change) {
+        double t = p - c;
+        if (t <= 0) continue;
+        Candidate d;
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%.2f", t);
+        d.value = buf;
+        d.raw = d.value;
+        d.amount = t;
+        d.page = 1;
+        d.label = "paid - change";
+        bool printed = repeats.count(d.value) > 0;
+        d.score = printed ? 0.75 : 0.55;
+        // Its box: where that amount is printed, if it is.
+        for (const Candidate& shape : shapes) {
+          if (shape.value == d.value) {
+            d.bbox = shape.bbox;
+            d.page = shape.page;
+            d.row = shape.row;
+            break;
+          }
+        }
+        totals.push_back(d);
+      }
+    }
+  }
   // Labelled totals: prefer what was paid, final totals over partial ones, the largest amount and
   // amounts printed again.
   for (Candidate& t : totals) {
@@ -1073,7 +1108,10 @@ void ChooseAmounts(const Context& ctx, std::map<std::string, std::vector<Candida
                      "brutto", "ttc", "gross"})) {
       s += 0.04;
     }
-    if (HasWord(lt, {"qty", "quantity", "items", "item", "excl", "exclusive", "before", "ex"})) s -= 0.25;
+    if (HasWord(lt, {"qty", "quantity", "items", "item", "excl", "exclusive", "excluding", "exclude", "before",
+                     "ex"})) {
+      s -= 0.25;
+    }
     if (t.amount <= 0) s -= 0.3;
     t.score = s;
   }
@@ -1152,6 +1190,9 @@ void ChooseAmounts(const Context& ctx, std::map<std::string, std::vector<Candida
       verified->insert({"total", "subtotal", "tax"});
       return;
     }
+  }
+  if (std::getenv("SHEAF_DEBUG_EXTRACT")) {
+    for (const Candidate& t : totals) std::fprintf(stderr, "total %s final score %.3f\n", t.value.c_str(), t.score);
   }
   if (const Candidate* t = Best(totals)) {
     Field f = ToField(*t);
