@@ -597,8 +597,8 @@ std::optional<Candidate> NameUnder(const Context& ctx, const LabelMatch& m) {
     // makes it a sub-field.
     std::size_t colon = cell->text.find(':');
     if (colon == std::string::npos) {
-      for (const Cell& other : fr.row->cells) {
-        if (&other != cell && other.box.x0 > cell->box.x0 && other.text.rfind(':', 0) == 0) colon = 0;
+      for (std::size_t k = 0; k + 1 < fr.row->cells.size(); ++k) {
+        if (&fr.row->cells[k] == cell && fr.row->cells[k + 1].text.rfind(':', 0) == 0) colon = 0;
       }
     }
     if (colon != std::string::npos) {
