@@ -653,13 +653,31 @@ struct EvalArgs {
 };
 
 int RunEval(PipelineFlags& flags, const EvalArgs& args) {
-  Result<std::vector<eval::LabelledDocument>> loaded = eval::LoadDataset(args.dataset, args.datasets_root);
-  if (!loaded.ok()) {
-    std::cerr << "sheaf: " << loaded.status().message() << "\n";
-    return kExitUsage;
+  // Several datasets, comma-separated, make one mixed set (e.g. to score automatic typing on
+  // receipts, invoices and forms together); each keeps its own annotated fields.
+  std::vector<eval::LabelledDocument> docs;
+  std::vector<std::size_t> part_of;  // document -> index into `parts`
+  std::vector<std::string> parts;
+  for (std::size_t start = 0; start <= args.dataset.size();) {
+    std::size_t end = args.dataset.find(',', start);
+    if (end == std::string::npos) end = args.dataset.size();
+    parts.push_back(args.dataset.substr(start, end - start));
+    start = end + 1;
   }
-  std::vector<eval::LabelledDocument> docs = std::move(loaded).value();
-  if (args.limit > 0 && static_cast<int>(docs.size()) > args.limit) docs.resize(static_cast<std::size_t>(args.limit));
+  for (std::size_t k = 0; k < parts.size(); ++k) {
+    Result<std::vector<eval::LabelledDocument>> loaded = eval::LoadDataset(parts[k], args.datasets_root);
+    if (!loaded.ok()) {
+      std::cerr << "sheaf: " << loaded.status().message() << "\n";
+      return kExitUsage;
+    }
+    std::vector<eval::LabelledDocument> part = std::move(loaded).value();
+    if (args.limit > 0 && static_cast<int>(part.size()) > args.limit) part.resize(static_cast<std::size_t>(args.limit));
+    for (auto& d : part) {
+      d.id = parts.size() > 1 ? parts[k] + ":" + d.id : d.id;
+      docs.push_back(std::move(d));
+      part_of.push_back(k);
+    }
+  }
   if (docs.empty()) {
     std::cerr << "sheaf: " << args.dataset << ": no labelled documents\n";
     return kExitUsage;
@@ -677,10 +695,13 @@ int RunEval(PipelineFlags& flags, const EvalArgs& args) {
   }
   // Fields scored per document: those the dataset annotates. invoice2data's expected outputs
   // differ per template, so there only the document's own keys count.
-  bool per_doc_keys = fs::path(args.dataset).filename() == "invoice2data" || args.dataset == "invoice2data";
-  std::set<std::string> annotated;
-  for (const auto& d : docs) {
-    for (const auto& [k, v] : d.fields) annotated.insert(k);
+  std::vector<char> per_doc_keys(parts.size());
+  std::vector<std::set<std::string>> annotated(parts.size());
+  for (std::size_t k = 0; k < parts.size(); ++k) {
+    per_doc_keys[k] = fs::path(parts[k]).filename() == "invoice2data" || parts[k] == "invoice2data";
+  }
+  for (std::size_t i = 0; i < docs.size(); ++i) {
+    for (const auto& [k, v] : docs[i].fields) annotated[part_of[i]].insert(k);
   }
   std::vector<std::string> paths;
   for (const auto& d : docs) paths.push_back(d.file);
@@ -720,10 +741,10 @@ int RunEval(PipelineFlags& flags, const EvalArgs& args) {
     }
     auto schema = schemas->find(truth.type);
     std::set<std::string> keys;
-    if (per_doc_keys) {
+    if (per_doc_keys[part_of[i]]) {
       for (const auto& [k, v] : truth.fields) keys.insert(k);
     } else {
-      keys = annotated;
+      keys = annotated[part_of[i]];
     }
     for (const std::string& name : keys) {
       extract::FieldType type = extract::FieldType::kString;
@@ -884,13 +905,14 @@ int RunCli(int argc, char** argv) {
   CLI::App* eval_cmd = app.add_subcommand(
       "eval", "Score extraction and classification against a labelled dataset");
   eval_cmd->add_option("--dataset", eval_args.dataset,
-                       "sroie, zugferd_corpus, invoice2data, funsd, or a folder of one of them")
+                       "sroie, zugferd_corpus, invoice2data, funsd, or a folder of one of them; "
+                       "several, comma-separated, make one mixed set")
       ->required();
   eval_cmd->add_option("--datasets-root", eval_args.datasets_root, "Where dataset names are looked up")
       ->capture_default_str();
   eval_cmd->add_option("--type", eval_args.type, "Document type to assume, or auto to classify")
       ->capture_default_str();
-  eval_cmd->add_option("--limit", eval_args.limit, "Evaluate only the first N documents");
+  eval_cmd->add_option("--limit", eval_args.limit, "Evaluate only the first N documents of each dataset");
   eval_cmd->add_option("--worst", eval_args.worst, "Print the N documents with most mismatches")
       ->capture_default_str();
   eval_cmd->add_flag("--with-embedded-xml", eval_args.with_embedded_xml,
