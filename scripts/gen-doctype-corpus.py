@@ -2327,6 +2327,7 @@ class FormWriter:
         self.cols = rng.choice([1, 1, 2, 2, 3])
         self.checkbox = rng.choice(["drawn", "brackets", "brackets", "parens", "underscore", "blank"])
         self.up = rng.random() < 0.35
+        self.caption = rng.uniform(0.5, 0.8)  # relative size of captions in boxed fields
 
     def value(self, kind):
         r, lg, c = self.rng, self.lang, self.country
@@ -2426,13 +2427,15 @@ class FormWriter:
             L.hline_at(x, x + width - 8, L.y + 3)
             L.y += L.size * 0.9
             return
+        if kind == "long" and style == "boxes":
+            return self.long_answer(label, x, width)
         if style == "boxes":
             L.ensure(L.size * 2.6)
             top = L.y + 2
-            h = L.size * (2.6 if kind != "long" else 4.5)
+            h = L.size * 2.6
             L.box(x, top, width - 4, h)
             L.y = top + L.size * 0.95
-            L.put(x + 3, lab, size=L.size * 0.75)
+            L.put(x + 3, lab, size=L.size * self.caption)
             L.y = top + L.size * 2.1
             if val:
                 L.put(x + 6, val, family=self.typed_family)
@@ -2479,11 +2482,28 @@ class FormWriter:
         width = width or L.inner - x
         lab = (label.upper() if self.up else label) + ":"
         L.ensure(L.size * 3)
+        boxed = self.style == "boxes" and r.random() < 0.7
+        text = ""
+        if r.random() < self.fill:
+            text = " ".join(sentence(r, "en" if self.lang not in GRAMMARS else self.lang, r.choice(["r_s", "topic_s", "r_s"])) for _ in range(r.randint(1, 4)))
+            if r.random() < 0.3:
+                text = text.upper()  # typewriter capitals
+        if boxed:  # a tiny caption in the box corner, the answer below it
+            top = L.y + 2
+            L.y = top + L.size * 0.7
+            L.put(x + 2, lab.rstrip(":").upper(), size=L.size * r.uniform(0.45, 0.7))
+            lines = L.wrap(text, width - 16, family=self.typed_family) if text else ["", ""]
+            for ln in lines:
+                L.y += L.size * 1.25
+                L.put(x + 8, ln, family=self.typed_family)
+            L.y += L.size * r.uniform(0.6, 3)
+            L.box(x, top, width - 4, L.y - top)
+            L.y += 2
+            return
         L.y += L.size * 1.35
         L.put(x, lab)
         ax = x + max(L.measure(lab) + L.size, width * r.choice([0.22, 0.28, 0.35]))
-        if r.random() < self.fill:
-            text = " ".join(sentence(r, "en" if self.lang not in GRAMMARS else self.lang, r.choice(["r_s", "topic_s", "r_s"])) for _ in range(r.randint(1, 4)))
+        if text:
             lines = L.wrap(text, x + width - ax - 6, family=self.typed_family)
             for i, ln in enumerate(lines):
                 if i:

@@ -53,6 +53,7 @@ struct PreprocessRecord {
   double text_height_px = 0;         // median glyph height measured before scaling
   double border_removed = 0;         // share of the page that was dark border, painted white
   bool background_normalized = false;
+  bool second_opinion = false;        // the page read poorly and was also read the other way
   std::string binarization = "none";  // "none" | "otsu" | "sauvola"
   int threshold = 0;                  // global threshold chosen (Otsu), 0 when not applicable
 };

@@ -80,6 +80,8 @@ struct PipelineFlags {
         ->capture_default_str()->check(CLI::PositiveNumber);
     cmd->add_flag("!--no-orientation", config.orientation.detect, "Skip orientation detection");
     cmd->add_flag("!--no-deskew", config.preprocess.deskew, "Skip deskewing");
+    cmd->add_flag("!--no-second-opinion", config.second_opinion,
+                  "Do not re-read poorly read pages with the other contrast treatment");
     cmd->add_flag("!--no-border-cleaning", config.preprocess.clean_borders,
                   "Keep dark areas around the paper (scanner lid, table) as they are");
     cmd->add_flag("!--no-background-norm", config.preprocess.normalize_background,
@@ -172,10 +174,13 @@ std::optional<Pipeline> BuildPipeline(const PipelineFlags& flags, const std::str
     p.cache_store = std::move(store).value();
   }
   p.ocr_cache = std::make_unique<OcrCache>(p.cache_store.get());
+  ProcessorOptions options;
+  options.jobs = flags.jobs;
+  options.type_hint = type_hint;
+  options.orientation = config.orientation;
   p.processor = std::make_unique<Processor>(*p.loader, MakeWorkerToolsFactory(config),
                                             config.ocr_cache ? p.ocr_cache.get() : nullptr,
-                                            ProcessorOptions{flags.jobs, type_hint,
-                                                             config.orientation, {}});
+                                            std::move(options));
   if (p.understander) {
     const Understander* u = p.understander.get();
     p.processor->set_finish([u](Document* doc) { u->Run(doc); });

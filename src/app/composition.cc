@@ -44,6 +44,11 @@ WorkerToolsFactory MakeWorkerToolsFactory(const Config& config) {
       tools.orientation = std::move(d).value();
     }
     tools.preprocessor = leptonica::MakePreprocessor(config.preprocess);
+    if (config.second_opinion && config.preprocess.normalize_background) {
+      PreprocessOptions other = config.preprocess;
+      other.normalize_background = false;
+      tools.alternate = leptonica::MakePreprocessor(other);
+    }
     return tools;
   };
 }

@@ -30,6 +30,7 @@ struct Config {
   std::string model_path;   // "": models/doctype.json as shipped; "none": no classifier
   std::string type_hint = "auto";
   bool read_embedded_invoices = true;
+  bool second_opinion = true;  // re-read poor pages without contrast normalisation
 };
 
 // Finds a file or folder that ships with Sheaf ("schemas", "models/doctype.json"): under

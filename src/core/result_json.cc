@@ -36,6 +36,7 @@ ojson PageJson(const Page& p, const JsonOptions& options) {
         {"text_height_px", Round(r.text_height_px, 1)},
         {"border_removed", Round(r.border_removed, 3)},
         {"background_normalized", r.background_normalized},
+        {"second_opinion", r.second_opinion},
         {"binarization", r.binarization},
         {"threshold", r.threshold},
     };

@@ -135,6 +135,28 @@ Status Processor::RecognizePage(WorkerTools& tools, const Image& image, Page* pa
       record.rotation_confidence = conf;
     }
   }
+  // Second opinion: faint, noisy or unevenly lit pages often read better with the other
+  // contrast treatment. Tried only on pages that read poorly, in the orientation chosen above.
+  if (tools.alternate != nullptr && ocr->mean_confidence < options_.second_opinion_below) {
+    record.second_opinion = true;
+    Clock::time_point t3 = Clock::now();
+    Result<PreparedPage> alt = tools.alternate->Prepare(image, record.rotation);
+    (*timings)["preprocess"] += MsSince(t3);
+    if (alt.ok()) {
+      bool alt_hit = false;
+      Result<OcrPage> alt_ocr = CachedRecognize(tools, alt->ocr_input, &alt_hit, timings);
+      if (alt_ocr.ok() && !alt_ocr->blocks.empty() && alt_ocr->mean_confidence > ocr->mean_confidence) {
+        PreprocessRecord kept = alt->record;
+        kept.orientation_checked = record.orientation_checked;
+        kept.rotation_confidence = record.rotation_confidence;
+        kept.second_opinion = true;
+        prepared = std::move(alt);
+        ocr = std::move(alt_ocr);
+        hit = alt_hit;
+        record = kept;
+      }
+    }
+  }
   page->width = prepared->width;
   page->height = prepared->height;
   page->preprocess = record;

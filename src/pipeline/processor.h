@@ -27,6 +27,9 @@ struct WorkerTools {
   std::unique_ptr<Preprocessor> preprocessor;
   std::unique_ptr<OcrEngine> engine;
   std::unique_ptr<OrientationDetector> orientation;  // null: orientation is never checked
+  // A second way to prepare a page (another contrast treatment), tried when the first reads
+  // poorly; null: never.
+  std::unique_ptr<Preprocessor> alternate;
 };
 using WorkerToolsFactory = std::function<Result<WorkerTools>()>;
 
@@ -34,6 +37,9 @@ struct ProcessorOptions {
   int jobs = 1;           // worker threads
   std::string type_hint;  // "" or "auto": classify later; otherwise the document type to use
   OrientationOptions orientation;
+  // A page read with a mean word confidence below this is prepared the alternate way and read
+  // again; the reading with the higher confidence is kept. 0: never.
+  double second_opinion_below = 0.75;
   // Runs on a worker thread once all of a document's pages are read (classification,
   // extraction, validation); may be empty.
   std::function<void(Document*)> finish;

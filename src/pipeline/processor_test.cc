@@ -67,6 +67,22 @@ class FakePreprocessor : public Preprocessor {
   }
 };
 
+// The alternate preparation marks pixel 2.
+class FakeAlternatePreprocessor : public Preprocessor {
+ public:
+  Result<PreparedPage> Prepare(const Image& page, int rotation) override {
+    PreparedPage out;
+    out.width = page.width;
+    out.height = page.height;
+    out.ocr_input = page;
+    out.ocr_input.pixels[1] = static_cast<std::uint8_t>(rotation / 90);
+    out.ocr_input.pixels[2] = 77;
+    out.record.rotation = rotation;
+    out.record.background_normalized = false;
+    return out;
+  }
+};
+
 struct EngineStats {
   std::atomic<int> calls{0};
 };
@@ -82,7 +98,11 @@ class FakeEngine : public OcrEngine {
     bool upside_down_page = image.pixels[0] == '9';
     bool turned = image.pixels[1] == 2;
     page.mean_confidence = upside_down_page && !turned ? 0.3 : 0.9;
-    std::string text = "id" + std::to_string(image.pixels[0]) + "r" + std::to_string(image.pixels[1]);
+    // Content id '5' reads poorly (0.5) unless prepared the alternate way (0.8).
+    bool alternate = image.pixels[2] == 77;
+    if (image.pixels[0] == '5') page.mean_confidence = alternate ? 0.8 : 0.5;
+    std::string text = "id" + std::to_string(image.pixels[0]) + "r" + std::to_string(image.pixels[1]) +
+                       (alternate ? "alt" : "");
     page.blocks.push_back(Block{{0, 0, 4, 2}, {Line{{0, 0, 4, 2}, {Word{text, {0, 0, 4, 2}, 0.9}}}}});
     return page;
   }
@@ -106,6 +126,7 @@ struct Harness {
   Loader loader{Limits{}};
   EngineStats stats;
   int osd_degrees = 180;
+  bool with_alternate = false;
   Harness() { loader.Register(Format::kText, std::make_shared<FakeOpener>()); }
 
   std::string Doc(const std::string& name, const std::string& pages) {
@@ -121,9 +142,10 @@ struct Harness {
           t.preprocessor = std::make_unique<FakePreprocessor>();
           t.engine = std::make_unique<FakeEngine>(&stats);
           t.orientation = std::make_unique<FakeOsd>(osd_degrees);
+          if (with_alternate) t.alternate = std::make_unique<FakeAlternatePreprocessor>();
           return t;
         },
-        cache, ProcessorOptions{jobs, "", OrientationOptions{true, 0.6, 0.3}, {}});
+        cache, ProcessorOptions{jobs, "", OrientationOptions{true, 0.6, 0.3}, 0.75, {}});
     std::vector<Document> out;
     std::vector<std::size_t> order;
     p.Run(paths, [&](std::size_t i, Document&& d) {
@@ -211,7 +233,7 @@ TEST(Processor, ToolCreationFailureFailsOcrPagesWithTheReason) {
       h.loader, []() -> Result<WorkerTools> {
         return Status(ErrorCode::kUnavailable, "no language data");
       },
-      nullptr, ProcessorOptions{2, "", OrientationOptions{}, {}});
+      nullptr, ProcessorOptions{2, "", OrientationOptions{}, 0.75, {}});
   std::vector<Document> docs;
   p.Run({h.Doc("a", "img1")}, [&](std::size_t, Document&& d) { docs.push_back(std::move(d)); });
   ASSERT_EQ(docs.size(), 1u);
@@ -223,6 +245,31 @@ TEST(UnscaleBlocks, MapsBoxesBackAndClampsToThePage) {
   std::vector<Block> blocks{Block{{0, 0, 300, 60}, {Line{{0, 0, 300, 60}, {Word{"w", {30, 6, 300, 61}, 1}}}}}};
   UnscaleBlocks(&blocks, 3.0, 90, 20);
   EXPECT_EQ(blocks[0].lines[0].words[0].bbox, (Box{10, 2, 90, 20}));
+}
+
+TEST(Processor, PoorPagesGetASecondOpinionAndTheBetterReadingIsKept) {
+  Harness h;
+  h.with_alternate = true;
+  h.osd_degrees = 0;
+  std::vector<Document> docs = h.Run({h.Doc("a.txt", "img5 img1")}, 1, nullptr);
+  ASSERT_EQ(docs.size(), 1u);
+  ASSERT_EQ(docs[0].pages.size(), 2u);
+  const Page& poor = docs[0].pages[0];
+  EXPECT_TRUE(poor.preprocess.second_opinion);
+  EXPECT_DOUBLE_EQ(poor.ocr_confidence, 0.8);
+  EXPECT_NE(poor.Text().find("alt"), std::string::npos) << poor.Text();
+  const Page& good = docs[0].pages[1];
+  EXPECT_FALSE(good.preprocess.second_opinion);
+  EXPECT_EQ(good.Text().find("alt"), std::string::npos);
+}
+
+TEST(Processor, NoAlternateNoSecondOpinion) {
+  Harness h;
+  h.osd_degrees = 0;
+  std::vector<Document> docs = h.Run({h.Doc("a.txt", "img5")}, 1, nullptr);
+  ASSERT_EQ(docs[0].pages.size(), 1u);
+  EXPECT_FALSE(docs[0].pages[0].preprocess.second_opinion);
+  EXPECT_DOUBLE_EQ(docs[0].pages[0].ocr_confidence, 0.5);
 }
 
 }  // namespace
