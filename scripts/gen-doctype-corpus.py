@@ -450,6 +450,8 @@ def render_scan_pages(layout, rng):
             cut = rng.randint(110, 170)
             img = img.point(lambda v: 0 if v < cut else 255)
         images.append(img)
+    layout.scan_info = {"dpi": dpi, "bilevel": bilevel, "low_contrast": low_contrast, "marks": marks, "specks": specks,
+                        "blur": blur, "noise": noise, "angle": round(angle, 2)}
     return images, dpi
 
 
@@ -3414,7 +3416,9 @@ def make_document(job):
             add_ocr_noise(layout, rng, rng.uniform(0.01, 0.06))
         path = base + ".pdf"
         write_pdf(path, layout)
-    return {"file": os.path.relpath(path, out), "label": label, "kind": layout.kind, "pages": len(layout.pages), "scan": scan}
+    info = {"file": os.path.relpath(path, out), "label": label, "kind": layout.kind, "pages": len(layout.pages), "scan": scan}
+    info.update(getattr(layout, "scan_info", {}))
+    return info
 
 
 def main(argv=None):

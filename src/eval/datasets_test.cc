@@ -17,11 +17,11 @@ namespace {
 namespace fs = std::filesystem;
 using extract::FieldType;
 
-// The shared datasets, when this checkout has them: SHEAF_DATASETS_ROOT, else the default root
-// relative to the working directory (the repository root).
+// The shared datasets, when this checkout has them: $SHEAF_DATASETS, else ../shared/datasets
+// beside the source tree.
 std::string DatasetsRoot() {
-  const char* env = std::getenv("SHEAF_DATASETS_ROOT");
-  return env ? env : kDefaultDatasetsRoot;
+  const char* env = std::getenv("SHEAF_DATASETS");
+  return env != nullptr && *env != '\0' ? std::string(env) : std::string(SHEAF_SOURCE_DIR) + "/../shared/datasets";
 }
 
 #define REQUIRE_DATASET(name)                                       \

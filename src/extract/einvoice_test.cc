@@ -555,7 +555,8 @@ TEST(ChooseEInvoiceAttachment, PrefersAStandardNameThenAnyInvoiceThenABrokenStan
 
 std::filesystem::path DatasetsDir() {
   const char* env = std::getenv("SHEAF_DATASETS");
-  return std::filesystem::absolute(env != nullptr && *env != '\0' ? env : "../shared/datasets");
+  return std::filesystem::absolute(env != nullptr && *env != '\0' ? std::string(env)
+                                                                    : std::string(SHEAF_SOURCE_DIR) + "/../shared/datasets");
 }
 
 std::string ReadAll(const std::filesystem::path& path) {

@@ -20,7 +20,9 @@ constexpr std::uint64_t kNoLimit = std::uint64_t{1} << 40;
 
 std::filesystem::path CorpusDir() {
   const char* env = std::getenv("SHEAF_DATASETS");
-  return std::filesystem::absolute(env != nullptr && *env != '\0' ? env : "../shared/datasets") /
+  return std::filesystem::absolute(env != nullptr && *env != '\0'
+                                       ? std::string(env)
+                                       : std::string(SHEAF_SOURCE_DIR) + "/../shared/datasets") /
          "zugferd_corpus";
 }
 
