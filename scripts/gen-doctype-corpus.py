@@ -394,7 +394,7 @@ def render_scan_pages(layout, rng):
     blur = rng.choice([0, 0, 0.3, 0.5, 0.7, 0.9])
     noise = rng.choice([0, 4, 8, 12, 16])
     bilevel = not low_contrast and rng.random() < 0.3  # photocopy / fax look
-    specks = rng.choice([0, 10, 40, 40, 150, 600]) if not bilevel else rng.choice([40, 300, 1200])
+    specks = rng.choice([0, 10, 40, 40, 100, 250]) if not bilevel else rng.choice([40, 150, 400])
     marks = rng.random() < 0.35  # pen marks, ticks and initials
     edge = rng.random() < 0.12  # dark scanner edge
     pad = 0
@@ -2586,9 +2586,10 @@ def build_form(rng, fonts):
             L.line("  ".join(address(rng, country)[:2]), size=size * 0.8, align="left")
     elif hs < 0.6:
         L.line(pick(rng, DEPTS).upper() + " DEPARTMENT" if lang == "en" else pick(rng, DEPTS), size=size * 0.9)
-    if rng.random() < 0.3:
+    if rng.random() < 0.5:
         L.line(rng.choice(["Form %s-%d" % (_letters(rng, 2), rng.randint(10, 999)), "Form No. %d" % rng.randint(100, 9999), "Rev. %d/%02d" % (rng.randint(1, 12), rng.randint(70, 99)),
-                           "FORM %s %s" % (_digits(rng, 3), _letters(rng, 1)), "Formular %s" % _digits(rng, 3)]), size=size * 0.75, align="right")
+                           "FORM %s %s" % (_digits(rng, 3), _letters(rng, 1)), "Formular %s" % _digits(rng, 3), "Form %d-%d (Rev. %d/%02d)" % (rng.randint(1, 99), rng.randint(1, 999), rng.randint(1, 12), rng.randint(60, 99)),
+                           "No. %d" % rng.randint(1, 99999), "Page 1 of %d" % rng.randint(1, 4)]), size=size * 0.75, align=rng.choice(["right", "left"]))
     L.space(size * 0.5)
     L.line(title.upper() if rng.random() < 0.5 else title, bold=True, size=size * rng.uniform(1.3, 1.9), align=rng.choice(["center", "center", "left"]))
     if rng.random() < 0.25 and lang == "en":
@@ -3107,9 +3108,9 @@ def build_letter(rng, fonts):
 # ---------------------------------------------------------------------------------------------
 
 OTHER_COUNTRIES = [("US", 42), ("UK", 18), ("DE", 14), ("FR", 10), ("CA", 3), ("AU", 3), ("MY", 4), ("SG", 2), ("CH", 2), ("NL", 2)]
-OTHER_KINDS = [("report", 15), ("minutes", 7), ("scientific", 12), ("pricelist", 7), ("datatable", 5), ("press", 6), ("manual", 6),
-               ("resume", 8), ("agenda", 4), ("news", 10), ("policy", 5), ("statement", 3), ("menu", 2), ("contents", 2), ("advert", 3),
-               ("schedule", 2), ("notes", 1)]
+OTHER_KINDS = [("report", 17), ("minutes", 8), ("scientific", 13), ("pricelist", 4), ("datatable", 3), ("press", 7), ("manual", 7),
+               ("resume", 9), ("agenda", 4), ("news", 12), ("policy", 6), ("statement", 2), ("menu", 1), ("contents", 2), ("advert", 3),
+               ("schedule", 1), ("notes", 1)]
 TOPICS = ["Annual Review", "Market Analysis", "Quarterly Results", "Product Development Update", "Environmental Assessment", "Consumer Study",
           "Project Status", "Budget Proposal", "Quality Audit", "Strategic Plan", "Safety Review", "Research Summary", "Sales Performance",
           "Field Trial Results", "Operational Review", "Customer Feedback Analysis", "Feasibility Study", "Progress Report"]

@@ -63,6 +63,9 @@ struct PipelineFlags {
         ->capture_default_str();
     cmd->add_option("--lang", config.ocr.languages, "Tesseract languages, e.g. eng or eng+deu")
         ->capture_default_str();
+    cmd->add_option("--psm", config.ocr.page_segmentation_mode,
+                    "Tesseract page segmentation mode (3 automatic, 4 one column, 6 one block, 11 sparse)")
+        ->capture_default_str()->check(CLI::IsMember({3, 4, 6, 11, 12}));
     cmd->add_option("--tessdata", config.ocr.data_path, "Tesseract language data folder");
     cmd->add_option("--max-file-mb", max_file_mb, "Largest accepted file in MiB")
         ->capture_default_str()->check(CLI::PositiveNumber);

@@ -1,0 +1,842 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "adapters/sqlite/sqlite_broker.h"
+
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <exception>
+#include <optional>
+#include <random>
+#include <tuple>
+#include <unordered_map>
+#include <utility>
+
+#include "queue/backoff.h"
+
+namespace sheaf {
+
+namespace {
+
+using std::chrono::milliseconds;
+using std::chrono::system_clock;
+
+// Most operations one transaction takes: bounds the latency a caller adds to the others.
+constexpr std::size_t kMaxBatch = 1024;
+// Longest lease or extension accepted: keeps deadline arithmetic far from overflow.
+constexpr milliseconds kMaxLease = std::chrono::hours(24 * 365);
+
+// Message states.
+constexpr std::int64_t kReady = 0;
+constexpr std::int64_t kLeased = 1;
+constexpr std::int64_t kParked = 2;
+
+constexpr const char* kSchema = R"sql(
+CREATE TABLE IF NOT EXISTS messages (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,  -- never reused, so a message id names one message
+  topic TEXT NOT NULL,
+  part INTEGER NOT NULL,        -- partition
+  tenant TEXT NOT NULL,
+  msg_key TEXT NOT NULL,
+  payload BLOB NOT NULL,
+  state INTEGER NOT NULL,       -- 0 ready, 1 leased, 2 parked; acked messages are deleted
+  attempt INTEGER NOT NULL,     -- deliveries so far (in this topic)
+  not_before INTEGER NOT NULL,  -- ready: deliverable from then on (ms since the Unix epoch)
+  lease_until INTEGER NOT NULL, -- leased: the lease ends then
+  lease_id INTEGER,             -- leased: the lease's id; NULL otherwise
+  last_error TEXT NOT NULL,
+  origin_topic TEXT NOT NULL,
+  enqueued_at INTEGER NOT NULL
+);
+-- Leasing: the tenants of a topic with ready messages, and each one's first ready message.
+CREATE INDEX IF NOT EXISTS messages_ready ON messages(topic, state, tenant, not_before);
+-- Ending expired leases.
+CREATE INDEX IF NOT EXISTS messages_expiry ON messages(lease_until) WHERE state = 1;
+-- Ack, Nack, Extend.
+CREATE UNIQUE INDEX IF NOT EXISTS messages_lease ON messages(lease_id) WHERE state = 1;
+CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+)sql";
+
+Status StorageError(sqlite3* db, int rc, const std::string& path, std::string_view what) {
+  const int primary = rc & 0xff;
+  const ErrorCode code =
+      primary == SQLITE_BUSY || primary == SQLITE_LOCKED ? ErrorCode::kUnavailable
+                                                         : ErrorCode::kIoError;
+  std::string detail = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+  if (primary == SQLITE_BUSY) detail += " (the broker database is open in another broker)";
+  return Status(code, path + ": " + std::string(what) + ": " + detail);
+}
+
+Status NotHeld(std::uint64_t id) {
+  return Status(ErrorCode::kNotFound,
+                "lease " + std::to_string(id) + " is not held (expired, already ended or unknown)");
+}
+
+system_clock::time_point ToTime(std::int64_t ms) {
+  return system_clock::time_point(std::chrono::duration_cast<system_clock::duration>(milliseconds(ms)));
+}
+
+// A prepared statement, finalized on destruction.
+class Stmt {
+ public:
+  Stmt() = default;
+  ~Stmt() { sqlite3_finalize(stmt_); }
+  Stmt(const Stmt&) = delete;
+  Stmt& operator=(const Stmt&) = delete;
+  int Prepare(sqlite3* db, const char* sql) {
+    return sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr);
+  }
+  sqlite3_stmt* get() const { return stmt_; }
+
+ private:
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+// One execution of a prepared statement: binds, steps, reads columns, and resets the statement
+// when it goes out of scope. Bound strings must outlive it (they are not copied).
+class Run {
+ public:
+  explicit Run(const Stmt& stmt) : s_(stmt.get()) {}
+  ~Run() {
+    sqlite3_reset(s_);
+    sqlite3_clear_bindings(s_);
+  }
+  Run(const Run&) = delete;
+  Run& operator=(const Run&) = delete;
+
+  Run& Int(int i, std::int64_t v) {
+    Note(sqlite3_bind_int64(s_, i, v));
+    return *this;
+  }
+  Run& Text(int i, std::string_view v) {
+    Note(sqlite3_bind_text64(s_, i, v.data() != nullptr ? v.data() : "", v.size(), SQLITE_STATIC,
+                             SQLITE_UTF8));
+    return *this;
+  }
+  Run& Blob(int i, std::string_view v) {
+    Note(sqlite3_bind_blob64(s_, i, v.data() != nullptr ? v.data() : "", v.size(),
+                             SQLITE_STATIC));
+    return *this;
+  }
+  // Returns SQLITE_ROW, SQLITE_DONE or an error (including a failed bind).
+  int Step() { return bind_rc_ != SQLITE_OK ? bind_rc_ : sqlite3_step(s_); }
+
+  std::int64_t ColumnInt(int c) const { return sqlite3_column_int64(s_, c); }
+  bool ColumnIsNull(int c) const { return sqlite3_column_type(s_, c) == SQLITE_NULL; }
+  std::string ColumnText(int c) const {
+    const auto* p = sqlite3_column_text(s_, c);
+    return p != nullptr ? std::string(reinterpret_cast<const char*>(p),
+                                      static_cast<std::size_t>(sqlite3_column_bytes(s_, c)))
+                        : std::string();
+  }
+  std::string ColumnBlob(int c) const {
+    const void* p = sqlite3_column_blob(s_, c);
+    return p != nullptr ? std::string(static_cast<const char*>(p),
+                                      static_cast<std::size_t>(sqlite3_column_bytes(s_, c)))
+                        : std::string();
+  }
+
+ private:
+  void Note(int rc) {
+    if (bind_rc_ == SQLITE_OK) bind_rc_ = rc;
+  }
+  sqlite3_stmt* s_;
+  int bind_rc_ = SQLITE_OK;
+};
+
+Status ValidateTopic(std::string_view topic) {
+  if (PartitionCount(topic) > 0) return Status::Ok();
+  return Status(ErrorCode::kInvalidArgument, "unknown topic \"" + std::string(topic) + "\"");
+}
+
+Status ValidateLease(milliseconds lease) {
+  if (lease.count() > 0 && lease <= kMaxLease) return Status::Ok();
+  return Status(ErrorCode::kInvalidArgument,
+                "lease of " + std::to_string(lease.count()) + " ms is not in (0, 1 year]");
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// Store: the database and the scheduling state. Every method runs on the writer thread, inside
+// the batch's transaction, except Open (before the thread starts) and the destructor (after it
+// ended).
+
+class SqliteBroker::Store {
+ public:
+  static Result<std::unique_ptr<Store>> Open(const std::string& path, BrokerOptions options);
+  ~Store() {
+    // Statements first: a connection with live statements does not close.
+    statements_.clear();
+    sqlite3_close(db_);
+  }
+
+  Status Exec(const char* sql) {
+    const int rc = sqlite3_exec(db_, sql, nullptr, nullptr, nullptr);
+    return rc == SQLITE_OK ? Status::Ok() : StorageError(db_, rc, path_, sql);
+  }
+  bool InTransaction() const { return sqlite3_get_autocommit(db_) == 0; }
+
+  Status Insert(std::string_view topic, std::string_view tenant, std::string_view key,
+                std::string_view payload);
+  Status Lease(const std::vector<std::string>& topics, int max, milliseconds lease,
+               std::vector<Delivery>* out);
+  Status Ack(std::uint64_t id);
+  Status Nack(std::uint64_t id, const std::string& error);
+  Status Extend(std::uint64_t id, milliseconds lease);
+  Status Stats(const std::string& topic, TopicStats* stats);
+
+ private:
+  // A tenant of one topic with a ready message, and its first one.
+  struct Head {
+    std::string tenant;
+    std::uint64_t turn = 0;  // when the tenant last had a lease in the topic; 0 = never
+    std::int64_t not_before = 0;
+    std::int64_t id = 0;
+  };
+  struct Candidate {
+    std::string topic;
+    int weight = 1;
+    std::vector<Head> heads;
+  };
+  // A leased row, as Nack and expiry need it.
+  struct LeasedRow {
+    std::int64_t id = 0;
+    std::string topic;
+    std::string tenant;
+    std::int64_t attempt = 0;
+    std::int64_t lease_until = 0;
+  };
+
+  Store(sqlite3* db, std::string path, BrokerOptions options)
+      : db_(db), path_(std::move(path)), options_(std::move(options)),
+        rng_(options_.jitter_seed != 0 ? options_.jitter_seed : std::random_device{}()) {}
+
+  Status Error(int rc, std::string_view what) const { return StorageError(db_, rc, path_, what); }
+  Status Prepare(Stmt* stmt, const char* sql) {
+    const int rc = stmt->Prepare(db_, sql);
+    return rc == SQLITE_OK ? Status::Ok() : Error(rc, sql);
+  }
+  std::int64_t NowMs() const {
+    const system_clock::time_point now = options_.clock ? options_.clock() : system_clock::now();
+    return std::chrono::duration_cast<milliseconds>(now.time_since_epoch()).count();
+  }
+  int Weight(std::string_view topic) const;
+
+  // Ends the leases expired at `now`: each is a failed attempt ("lease expired").
+  Status ReclaimExpired(std::int64_t now);
+  // Ends the attempt of `row` with `error`: ready again at `retry_at`, or, when it was the last
+  // attempt, dead-lettered (parked when already in documents.failed).
+  Status EndAttempt(const LeasedRow& row, const std::string& error, std::int64_t retry_at,
+                    std::int64_t now);
+  // Finds the first ready message of `tenant` in `topic` at `now`. Returns false when none.
+  Result<bool> FindHead(const std::string& topic, Head* head, std::int64_t now);
+  // The tenants of `topic` that have a message ready at `now`, with their first message.
+  Result<std::vector<Head>> LoadHeads(const std::string& topic, std::int64_t now);
+  // Leases message `id` until `lease_until` and appends the delivery to `out`.
+  Status Take(std::int64_t id, std::int64_t lease_until, std::vector<Delivery>* out);
+
+  sqlite3* const db_;
+  const std::string path_;
+  const BrokerOptions options_;
+  Rng rng_;
+  std::uint64_t next_lease_id_ = 1;  // persisted in meta.next_lease_id with each lease
+
+  // Fairness bookkeeping (memory only).
+  std::uint64_t turn_clock_ = 0;
+  std::unordered_map<std::string, std::unordered_map<std::string, std::uint64_t>> turns_;
+  // Smooth weighted round robin: per list of topics leased together, each topic's current
+  // credit.
+  std::unordered_map<std::string, std::vector<std::int64_t>> credit_;
+
+  std::vector<std::unique_ptr<Stmt>> statements_;
+  Stmt* insert_ = nullptr;
+  Stmt* first_tenant_ = nullptr;
+  Stmt* next_tenant_ = nullptr;
+  Stmt* head_ = nullptr;
+  Stmt* take_ = nullptr;
+  Stmt* save_lease_id_ = nullptr;
+  Stmt* expired_ = nullptr;
+  Stmt* find_lease_ = nullptr;
+  Stmt* retry_ = nullptr;
+  Stmt* dead_letter_ = nullptr;
+  Stmt* park_ = nullptr;
+  Stmt* ack_ = nullptr;
+  Stmt* extend_ = nullptr;
+  Stmt* counts_ = nullptr;
+  Stmt* tenant_counts_ = nullptr;
+};
+
+Result<std::unique_ptr<SqliteBroker::Store>> SqliteBroker::Store::Open(const std::string& path,
+                                                                       BrokerOptions options) {
+  sqlite3* db = nullptr;
+  const int rc = sqlite3_open_v2(path.c_str(), &db,
+                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                                 nullptr);
+  // The store owns the handle from here on, even when opening failed.
+  std::unique_ptr<Store> store(new Store(db, path, std::move(options)));
+  if (rc != SQLITE_OK) return store->Error(rc, "cannot open");
+
+  // Exclusive locking before WAL: one broker per file, and no shared-memory index to go stale.
+  Status s = store->Exec("PRAGMA locking_mode = EXCLUSIVE");
+  if (!s.ok()) return s;
+  {
+    Stmt wal;
+    s = store->Prepare(&wal, "PRAGMA journal_mode = WAL");
+    if (!s.ok()) return s;
+    Run run(wal);
+    const int step = run.Step();
+    if (step != SQLITE_ROW) return store->Error(step, "cannot switch to WAL");
+    if (run.ColumnText(0) != "wal") {
+      return Status(ErrorCode::kIoError, path + ": the database refuses WAL mode (journal mode " +
+                                             run.ColumnText(0) + ")");
+    }
+  }
+  // FULL: in WAL mode, every commit syncs the WAL before it returns.
+  s = store->Exec("PRAGMA synchronous = FULL");
+  if (!s.ok()) return s;
+  s = store->Exec("BEGIN IMMEDIATE");
+  if (!s.ok()) return s;
+  s = store->Exec(kSchema);
+  if (s.ok()) {
+    Stmt load;
+    s = store->Prepare(&load, "SELECT value FROM meta WHERE name = 'next_lease_id'");
+    if (s.ok()) {
+      Run run(load);
+      const int step = run.Step();
+      if (step == SQLITE_ROW) {
+        store->next_lease_id_ = static_cast<std::uint64_t>(std::max<std::int64_t>(run.ColumnInt(0), 1));
+      } else if (step != SQLITE_DONE) {
+        s = store->Error(step, "cannot read meta");
+      }
+    }
+  }
+  if (s.ok()) s = store->Exec("COMMIT");
+  if (!s.ok()) {
+    store->Exec("ROLLBACK");
+    return s;
+  }
+
+  const std::pair<Stmt**, const char*> statements[] = {
+      {&store->insert_,
+       "INSERT INTO messages (topic, part, tenant, msg_key, payload, state, attempt, not_before,"
+       " lease_until, lease_id, last_error, origin_topic, enqueued_at)"
+       " VALUES (?1, ?2, ?3, ?4, ?5, 0, 0, ?6, 0, NULL, '', '', ?6)"},
+      {&store->first_tenant_,
+       "SELECT tenant FROM messages WHERE topic = ?1 AND state = 0 ORDER BY tenant LIMIT 1"},
+      {&store->next_tenant_,
+       "SELECT tenant FROM messages WHERE topic = ?1 AND state = 0 AND tenant > ?2"
+       " ORDER BY tenant LIMIT 1"},
+      {&store->head_,
+       "SELECT id, not_before FROM messages"
+       " WHERE topic = ?1 AND state = 0 AND tenant = ?2 AND not_before <= ?3"
+       " ORDER BY not_before, id LIMIT 1"},
+      {&store->take_,
+       "UPDATE messages SET state = 1, attempt = attempt + 1, lease_until = ?2, lease_id = ?3"
+       " WHERE id = ?1 AND state = 0"
+       " RETURNING topic, part, tenant, msg_key, payload, attempt, last_error, origin_topic,"
+       " enqueued_at"},
+      {&store->save_lease_id_,
+       "INSERT INTO meta (name, value) VALUES ('next_lease_id', ?1)"
+       " ON CONFLICT (name) DO UPDATE SET value = excluded.value"},
+      {&store->expired_,
+       "SELECT id, topic, tenant, attempt, lease_until FROM messages"
+       " WHERE state = 1 AND lease_until <= ?1"},
+      {&store->find_lease_,
+       "SELECT id, topic, tenant, attempt, lease_until FROM messages"
+       " WHERE lease_id = ?1 AND state = 1 AND lease_until > ?2"},
+      {&store->retry_,
+       "UPDATE messages SET state = 0, not_before = ?2, lease_until = 0, lease_id = NULL,"
+       " last_error = ?3 WHERE id = ?1"},
+      {&store->dead_letter_,
+       "UPDATE messages SET topic = ?2, part = ?3, origin_topic = ?4, state = 0, attempt = 0,"
+       " not_before = ?5, lease_until = 0, lease_id = NULL, last_error = ?6 WHERE id = ?1"},
+      {&store->park_,
+       "UPDATE messages SET state = 2, lease_until = 0, lease_id = NULL, last_error = ?2"
+       " WHERE id = ?1"},
+      {&store->ack_,
+       "DELETE FROM messages WHERE lease_id = ?1 AND state = 1 AND lease_until > ?2"},
+      {&store->extend_,
+       "UPDATE messages SET lease_until = ?3 WHERE lease_id = ?1 AND state = 1 AND"
+       " lease_until > ?2"},
+      {&store->counts_,
+       "SELECT COALESCE(SUM(state = 0 AND not_before <= ?2), 0),"
+       " COALESCE(SUM(state = 0 AND not_before > ?2), 0), COALESCE(SUM(state = 1), 0),"
+       " COALESCE(SUM(state = 2), 0),"
+       " MIN(CASE WHEN state = 0 AND not_before <= ?2 THEN enqueued_at END)"
+       " FROM messages WHERE topic = ?1"},
+      {&store->tenant_counts_,
+       "SELECT tenant, COUNT(*) FROM messages WHERE topic = ?1 AND state = 0 GROUP BY tenant"},
+  };
+  for (const auto& [slot, sql] : statements) {
+    auto stmt = std::make_unique<Stmt>();
+    s = store->Prepare(stmt.get(), sql);
+    if (!s.ok()) return s;
+    *slot = stmt.get();
+    store->statements_.push_back(std::move(stmt));
+  }
+  return store;
+}
+
+int SqliteBroker::Store::Weight(std::string_view topic) const {
+  const std::optional<Lane> lane = LaneOf(topic);
+  if (!lane) return 1;
+  switch (*lane) {
+    case Lane::kUrgent: return options_.lane_weights.urgent;
+    case Lane::kHigh: return options_.lane_weights.high;
+    case Lane::kNormal: return options_.lane_weights.normal;
+  }
+  return 1;
+}
+
+Status SqliteBroker::Store::Insert(std::string_view topic, std::string_view tenant,
+                                   std::string_view key, std::string_view payload) {
+  Run run(*insert_);
+  run.Text(1, topic)
+      .Int(2, PartitionFor(tenant, PartitionCount(topic)))
+      .Text(3, tenant)
+      .Text(4, key)
+      .Blob(5, payload)
+      .Int(6, NowMs());
+  const int rc = run.Step();
+  return rc == SQLITE_DONE ? Status::Ok() : Error(rc, "cannot publish");
+}
+
+Status SqliteBroker::Store::ReclaimExpired(std::int64_t now) {
+  std::vector<LeasedRow> expired;
+  {
+    Run run(*expired_);
+    run.Int(1, now);
+    int rc;
+    while ((rc = run.Step()) == SQLITE_ROW) {
+      expired.push_back({run.ColumnInt(0), run.ColumnText(1), run.ColumnText(2), run.ColumnInt(3),
+                         run.ColumnInt(4)});
+    }
+    if (rc != SQLITE_DONE) return Error(rc, "cannot find expired leases");
+  }
+  for (const LeasedRow& row : expired) {
+    // Ready again from the moment the lease ended: an expiry is not the message's fault (the
+    // consumer died or hung), so there is no backoff.
+    Status s = EndAttempt(row, "lease expired", row.lease_until, now);
+    if (!s.ok()) return s;
+  }
+  return Status::Ok();
+}
+
+Status SqliteBroker::Store::EndAttempt(const LeasedRow& row, const std::string& error,
+                                       std::int64_t retry_at, std::int64_t now) {
+  int rc;
+  if (row.attempt < options_.max_attempts) {
+    Run run(*retry_);
+    run.Int(1, row.id).Int(2, retry_at).Text(3, error);
+    rc = run.Step();
+  } else if (row.topic == topics::kDocumentsFailed) {
+    Run run(*park_);
+    run.Int(1, row.id).Text(2, error);
+    rc = run.Step();
+  } else {
+    Run run(*dead_letter_);
+    run.Int(1, row.id)
+        .Text(2, topics::kDocumentsFailed)
+        .Int(3, PartitionFor(row.tenant, PartitionCount(topics::kDocumentsFailed)))
+        .Text(4, row.topic)
+        .Int(5, now)
+        .Text(6, error);
+    rc = run.Step();
+  }
+  return rc == SQLITE_DONE ? Status::Ok() : Error(rc, "cannot end an attempt");
+}
+
+Result<bool> SqliteBroker::Store::FindHead(const std::string& topic, Head* head,
+                                           std::int64_t now) {
+  Run run(*head_);
+  run.Text(1, topic).Text(2, head->tenant).Int(3, now);
+  const int rc = run.Step();
+  if (rc == SQLITE_DONE) return false;
+  if (rc != SQLITE_ROW) return Error(rc, "cannot find ready messages");
+  head->id = run.ColumnInt(0);
+  head->not_before = run.ColumnInt(1);
+  return true;
+}
+
+Result<std::vector<SqliteBroker::Store::Head>> SqliteBroker::Store::LoadHeads(
+    const std::string& topic, std::int64_t now) {
+  // The distinct tenants, one index seek each (a skip scan), rather than reading every row.
+  std::vector<std::string> tenants;
+  for (;;) {
+    Run run(tenants.empty() ? *first_tenant_ : *next_tenant_);
+    run.Text(1, topic);
+    if (!tenants.empty()) run.Text(2, tenants.back());
+    const int rc = run.Step();
+    if (rc == SQLITE_DONE) break;
+    if (rc != SQLITE_ROW) return Error(rc, "cannot list tenants");
+    tenants.push_back(run.ColumnText(0));
+  }
+  const auto& turns = turns_[topic];
+  std::vector<Head> heads;
+  for (std::string& tenant : tenants) {
+    Head head;
+    head.tenant = std::move(tenant);
+    const auto it = turns.find(head.tenant);
+    if (it != turns.end()) head.turn = it->second;
+    Result<bool> found = FindHead(topic, &head, now);
+    if (!found.ok()) return found.status();
+    if (*found) heads.push_back(std::move(head));
+  }
+  return heads;
+}
+
+Status SqliteBroker::Store::Take(std::int64_t id, std::int64_t lease_until,
+                                 std::vector<Delivery>* out) {
+  const std::uint64_t lease_id = next_lease_id_++;
+  Run run(*take_);
+  run.Int(1, id).Int(2, lease_until).Int(3, static_cast<std::int64_t>(lease_id));
+  const int rc = run.Step();
+  if (rc != SQLITE_ROW) {
+    return rc == SQLITE_DONE ? Status(ErrorCode::kInternal, "message vanished while leased")
+                             : Error(rc, "cannot lease");
+  }
+  Delivery d;
+  d.id = lease_id;
+  d.message_id = static_cast<std::uint64_t>(id);
+  d.message.topic = run.ColumnText(0);
+  d.partition = static_cast<int>(run.ColumnInt(1));
+  d.message.tenant = run.ColumnText(2);
+  d.message.key = run.ColumnText(3);
+  d.message.payload = run.ColumnBlob(4);
+  d.message.attempt = static_cast<int>(run.ColumnInt(5));
+  d.message.last_error = run.ColumnText(6);
+  d.message.origin_topic = run.ColumnText(7);
+  d.enqueued_at = ToTime(run.ColumnInt(8));
+  d.lease_until = ToTime(lease_until);
+  out->push_back(std::move(d));
+  return Status::Ok();
+}
+
+Status SqliteBroker::Store::Lease(const std::vector<std::string>& topics, int max,
+                                  milliseconds lease, std::vector<Delivery>* out) {
+  const std::int64_t now = NowMs();
+  Status s = ReclaimExpired(now);
+  if (!s.ok()) return s;
+
+  // Each topic once, in the caller's order; the credits are kept per such list.
+  std::vector<Candidate> candidates;
+  std::string list_key;
+  for (const std::string& topic : topics) {
+    if (std::any_of(candidates.begin(), candidates.end(),
+                    [&](const Candidate& c) { return c.topic == topic; })) {
+      continue;
+    }
+    Result<std::vector<Head>> heads = LoadHeads(topic, now);
+    if (!heads.ok()) return heads.status();
+    candidates.push_back({topic, Weight(topic), std::move(heads).value()});
+    list_key += topic;
+    list_key += '\n';
+  }
+  std::vector<std::int64_t>& credit = credit_[list_key];
+  credit.resize(candidates.size(), 0);
+
+  const std::int64_t lease_until = now + lease.count();
+  const std::size_t before = out->size();
+  while (out->size() - before < static_cast<std::size_t>(max)) {
+    // Smooth weighted round robin over the topics with work: each gains its weight, the richest
+    // is served and pays the total. Over any run of picks each topic gets its share, and the
+    // picks interleave (6:3:1 gives U H U U H U N U H U). Ties go to the heavier topic, then to
+    // the one listed first. A topic without work keeps no credit, so one that has been idle
+    // neither hoards nor owes turns when work arrives.
+    std::int64_t total = 0;
+    for (std::size_t i = 0; i < candidates.size(); ++i) {
+      if (candidates[i].heads.empty()) {
+        credit[i] = 0;
+      } else {
+        total += candidates[i].weight;
+      }
+    }
+    if (total == 0) break;
+    std::size_t best = candidates.size();
+    for (std::size_t i = 0; i < candidates.size(); ++i) {
+      if (candidates[i].heads.empty()) continue;
+      credit[i] += candidates[i].weight;
+      if (best == candidates.size() || credit[i] > credit[best] ||
+          (credit[i] == credit[best] && candidates[i].weight > candidates[best].weight)) {
+        best = i;
+      }
+    }
+    credit[best] -= total;
+    Candidate& topic = candidates[best];
+
+    // Tenants take turns: the one served longest ago (or never) first; among equals the one
+    // whose first message has waited longest.
+    const auto head = std::min_element(topic.heads.begin(), topic.heads.end(),
+                                       [](const Head& a, const Head& b) {
+                                         return std::tie(a.turn, a.not_before, a.id) <
+                                                std::tie(b.turn, b.not_before, b.id);
+                                       });
+    s = Take(head->id, lease_until, out);
+    if (!s.ok()) return s;
+    head->turn = ++turn_clock_;
+    turns_[topic.topic][head->tenant] = head->turn;
+    Result<bool> more = FindHead(topic.topic, &*head, now);
+    if (!more.ok()) return more.status();
+    if (!*more) topic.heads.erase(head);
+  }
+
+  if (out->size() > before) {
+    Run run(*save_lease_id_);
+    run.Int(1, static_cast<std::int64_t>(next_lease_id_));
+    const int rc = run.Step();
+    if (rc != SQLITE_DONE) return Error(rc, "cannot save the lease counter");
+  }
+  return Status::Ok();
+}
+
+Status SqliteBroker::Store::Ack(std::uint64_t id) {
+  Run run(*ack_);
+  run.Int(1, static_cast<std::int64_t>(id)).Int(2, NowMs());
+  const int rc = run.Step();
+  if (rc != SQLITE_DONE) return Error(rc, "cannot ack");
+  return sqlite3_changes(db_) == 1 ? Status::Ok() : NotHeld(id);
+}
+
+Status SqliteBroker::Store::Nack(std::uint64_t id, const std::string& error) {
+  const std::int64_t now = NowMs();
+  LeasedRow row;
+  {
+    Run run(*find_lease_);
+    run.Int(1, static_cast<std::int64_t>(id)).Int(2, now);
+    const int rc = run.Step();
+    if (rc == SQLITE_DONE) return NotHeld(id);
+    if (rc != SQLITE_ROW) return Error(rc, "cannot nack");
+    row = {run.ColumnInt(0), run.ColumnText(1), run.ColumnText(2), run.ColumnInt(3),
+           run.ColumnInt(4)};
+  }
+  // Drawn even for a last attempt, so that the n-th delay drawn is always the n-th Nack's.
+  const milliseconds delay = RetryDelay(static_cast<int>(row.attempt), options_.backoff, rng_);
+  return EndAttempt(row, error, now + delay.count(), now);
+}
+
+Status SqliteBroker::Store::Extend(std::uint64_t id, milliseconds lease) {
+  const std::int64_t now = NowMs();
+  Run run(*extend_);
+  run.Int(1, static_cast<std::int64_t>(id)).Int(2, now).Int(3, now + lease.count());
+  const int rc = run.Step();
+  if (rc != SQLITE_DONE) return Error(rc, "cannot extend");
+  return sqlite3_changes(db_) == 1 ? Status::Ok() : NotHeld(id);
+}
+
+Status SqliteBroker::Store::Stats(const std::string& topic, TopicStats* stats) {
+  const std::int64_t now = NowMs();
+  // So that in_flight counts live leases only, and expired ones are where they now belong.
+  Status s = ReclaimExpired(now);
+  if (!s.ok()) return s;
+  {
+    Run run(*counts_);
+    run.Text(1, topic).Int(2, now);
+    const int rc = run.Step();
+    if (rc != SQLITE_ROW) return Error(rc, "cannot count");
+    stats->ready = run.ColumnInt(0);
+    stats->delayed = run.ColumnInt(1);
+    stats->in_flight = run.ColumnInt(2);
+    stats->parked = run.ColumnInt(3);
+    if (!run.ColumnIsNull(4)) {
+      stats->oldest_ready_age = milliseconds(std::max<std::int64_t>(now - run.ColumnInt(4), 0));
+    }
+  }
+  Run run(*tenant_counts_);
+  run.Text(1, topic);
+  int rc;
+  while ((rc = run.Step()) == SQLITE_ROW) stats->queued_by_tenant[run.ColumnText(0)] = run.ColumnInt(1);
+  return rc == SQLITE_DONE ? Status::Ok() : Error(rc, "cannot count tenants");
+}
+
+// ---------------------------------------------------------------------------------------------
+// SqliteBroker: argument checks on the caller's thread, then one operation for the writer.
+
+struct SqliteBroker::Op {
+  const std::function<Status(Store&)>* run;
+  Status status;
+  bool done = false;  // GUARDED_BY(mu_)
+};
+
+Result<std::unique_ptr<SqliteBroker>> SqliteBroker::Open(const std::string& path,
+                                                         BrokerOptions options) {
+  if (options.max_attempts < 1) {
+    return Status(ErrorCode::kInvalidArgument, "max_attempts must be at least 1");
+  }
+  if (options.lane_weights.urgent < 1 || options.lane_weights.high < 1 ||
+      options.lane_weights.normal < 1) {
+    return Status(ErrorCode::kInvalidArgument, "lane weights must be at least 1");
+  }
+  Result<std::unique_ptr<Store>> store = Store::Open(path, std::move(options));
+  if (!store.ok()) return store.status();
+  std::unique_ptr<SqliteBroker> broker(new SqliteBroker(std::move(store).value()));
+  try {
+    broker->writer_ = std::thread(&SqliteBroker::WriterLoop, broker.get());
+  } catch (const std::exception& e) {
+    return Status(ErrorCode::kUnavailable, path + ": cannot start the writer thread: " + e.what());
+  }
+  return broker;
+}
+
+SqliteBroker::SqliteBroker(std::unique_ptr<Store> store) : store_(std::move(store)) {}
+
+SqliteBroker::~SqliteBroker() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping_ = true;
+  }
+  work_cv_.notify_one();
+  if (writer_.joinable()) writer_.join();
+}
+
+Status SqliteBroker::Submit(const std::function<Status(Store&)>& run) {
+  Op op{&run, Status::Ok(), false};
+  std::unique_lock<std::mutex> lock(mu_);
+  queue_.push_back(&op);
+  work_cv_.notify_one();
+  done_cv_.wait(lock, [&] { return op.done; });
+  return op.status;
+}
+
+void SqliteBroker::WriterLoop() {
+  std::vector<Op*> batch;
+  for (;;) {
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      work_cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping, and everything queued is done
+      const std::size_t n = std::min(queue_.size(), kMaxBatch);
+      batch.assign(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
+      queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
+    }
+    RunBatch(batch);
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      for (Op* op : batch) op->done = true;
+    }
+    done_cv_.notify_all();
+  }
+}
+
+void SqliteBroker::RunBatch(const std::vector<Op*>& batch) {
+  Store& store = *store_;
+  const Status begin = store.Exec("BEGIN IMMEDIATE");
+  if (!begin.ok()) {
+    for (Op* op : batch) op->status = begin;
+    return;
+  }
+  Status lost;  // set when a failure took the whole transaction down with it
+  for (Op* op : batch) {
+    if (!lost.ok()) {
+      op->status = lost;
+      continue;
+    }
+    Status s = store.Exec("SAVEPOINT op");
+    if (s.ok()) {
+      try {
+        s = (*op->run)(store);
+      } catch (const std::exception& e) {
+        s = Status(ErrorCode::kInternal, std::string("broker operation threw: ") + e.what());
+      }
+    }
+    op->status = s;
+    if (!store.InTransaction()) {
+      // SQLite rolled everything back (disk full, I/O error): the operations before this one
+      // are undone too.
+      lost = s.ok() ? Status(ErrorCode::kIoError, "broker transaction rolled back") : s;
+      continue;
+    }
+    if (s.ok()) {
+      s = store.Exec("RELEASE op");
+    } else {
+      store.Exec("ROLLBACK TO op");
+      s = store.Exec("RELEASE op");
+    }
+    if (!s.ok() && lost.ok()) lost = s;
+  }
+  Status commit = lost;
+  if (commit.ok()) commit = store.Exec("COMMIT");
+  if (!commit.ok()) {
+    if (store.InTransaction()) store.Exec("ROLLBACK");
+    for (Op* op : batch) {
+      if (op->status.ok()) op->status = commit;
+    }
+    return;
+  }
+  commits_.fetch_add(1);
+}
+
+Status SqliteBroker::Publish(const std::string& topic, const std::string& tenant,
+                             const std::string& key, std::string_view payload) {
+  Status s = ValidateTopic(topic);
+  if (!s.ok()) return s;
+  return Submit([&](Store& store) { return store.Insert(topic, tenant, key, payload); });
+}
+
+Status SqliteBroker::PublishBatch(const std::vector<Outgoing>& messages) {
+  for (const Outgoing& m : messages) {
+    Status s = ValidateTopic(m.topic);
+    if (!s.ok()) return s;
+  }
+  if (messages.empty()) return Status::Ok();
+  // One operation, so one savepoint: all or nothing.
+  return Submit([&](Store& store) {
+    for (const Outgoing& m : messages) {
+      Status s = store.Insert(m.topic, m.tenant, m.key, m.payload);
+      if (!s.ok()) return s;
+    }
+    return Status::Ok();
+  });
+}
+
+Result<std::vector<Delivery>> SqliteBroker::Lease(const std::vector<std::string>& topics,
+                                                  int max, milliseconds lease) {
+  if (topics.empty()) return Status(ErrorCode::kInvalidArgument, "no topic to lease from");
+  for (const std::string& topic : topics) {
+    Status s = ValidateTopic(topic);
+    if (!s.ok()) return s;
+  }
+  if (max < 1) return Status(ErrorCode::kInvalidArgument, "max must be at least 1");
+  Status s = ValidateLease(lease);
+  if (!s.ok()) return s;
+  std::vector<Delivery> out;
+  s = Submit([&](Store& store) {
+    out.clear();
+    return store.Lease(topics, max, lease, &out);
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+Status SqliteBroker::Ack(std::uint64_t id) {
+  return Submit([&](Store& store) { return store.Ack(id); });
+}
+
+Status SqliteBroker::Nack(std::uint64_t id, const std::string& error) {
+  return Submit([&](Store& store) { return store.Nack(id, error); });
+}
+
+Status SqliteBroker::Extend(std::uint64_t id, milliseconds lease) {
+  Status s = ValidateLease(lease);
+  if (!s.ok()) return s;
+  return Submit([&](Store& store) { return store.Extend(id, lease); });
+}
+
+Result<TopicStats> SqliteBroker::Stats(const std::string& topic) {
+  Status s = ValidateTopic(topic);
+  if (!s.ok()) return s;
+  TopicStats stats;
+  s = Submit([&](Store& store) {
+    stats = TopicStats();
+    return store.Stats(topic, &stats);
+  });
+  if (!s.ok()) return s;
+  return stats;
+}
+
+Result<std::unique_ptr<Broker>> OpenSqliteBroker(const std::string& path, BrokerOptions options) {
+  Result<std::unique_ptr<SqliteBroker>> broker = SqliteBroker::Open(path, std::move(options));
+  if (!broker.ok()) return broker.status();
+  return std::unique_ptr<Broker>(std::move(broker).value());
+}
+
+}  // namespace sheaf
