@@ -11,13 +11,13 @@
 #include <system_error>
 #include <vector>
 
+#include "adapters/poppler/common.h"
 #include "adapters/poppler/poppler.h"
 
 namespace sheaf::poppler_adapter {
 
 namespace {
 
-void Quiet(const std::string& /*msg*/, void* /*closure*/) {}
 
 void AppendUtf8(char32_t c, std::string& out) {
   if (c < 0x80) {
@@ -101,14 +101,7 @@ Result<std::vector<PdfAttachment>> Read(const std::string& path, std::uint64_t m
     return Status(ErrorCode::kNotFound, path + ": no such file");
   }
   std::unique_ptr<poppler::document> doc(poppler::document::load_from_file(path));
-  if (!doc) {
-    return Status(ErrorCode::kInvalidDocument,
-                  path + ": not a readable PDF (damaged or truncated file)");
-  }
-  if (doc->is_locked()) {
-    return Status(ErrorCode::kEncryptedDocument,
-                  path + ": the PDF is encrypted and needs a password to open");
-  }
+  if (Status s = CheckOpened(doc.get(), path); !s.ok()) return s;
   std::vector<PdfAttachment> out;
   if (!doc->has_embedded_files()) return out;
   // The document owns the embedded_file objects.
@@ -127,8 +120,7 @@ Result<std::vector<PdfAttachment>> Read(const std::string& path, std::uint64_t m
 
 Result<std::vector<PdfAttachment>> ReadPdfAttachments(const std::string& path,
                                                       std::uint64_t max_bytes_per_file) {
-  static std::once_flag once;
-  std::call_once(once, [] { poppler::set_debug_error_function(Quiet, nullptr); });
+  SilencePoppler();
   try {
     return Read(path, max_bytes_per_file);
   } catch (const std::exception& e) {  // Poppler-cpp does not throw; std::bad_alloc can.

@@ -10,6 +10,7 @@
 #include <cwctype>
 #include <mutex>
 
+#include "adapters/poppler/common.h"
 #include "adapters/poppler/poppler.h"
 #include "core/layout.h"
 
@@ -17,7 +18,6 @@ namespace sheaf::poppler_adapter {
 
 namespace {
 
-void Quiet(const std::string& /*msg*/, void* /*closure*/) {}
 
 std::string Pixels(double n) {
   char buf[48];
@@ -143,8 +143,7 @@ class PdfOpener : public DocumentOpener {
   Result<std::unique_ptr<DocumentReader>> Open(std::shared_ptr<const std::string> bytes,
                                                const std::string& name,
                                                const Limits& limits) const override {
-    static std::once_flag once;
-    std::call_once(once, [] { poppler::set_debug_error_function(Quiet, nullptr); });
+    SilencePoppler();
     if (bytes->size() > static_cast<std::size_t>(INT32_MAX)) {
       return Status(ErrorCode::kLimitExceeded, name + ": too large for the PDF reader");
     }
@@ -154,14 +153,7 @@ class PdfOpener : public DocumentOpener {
     }
     std::unique_ptr<poppler::document> doc(poppler::document::load_from_raw_data(
         bytes->data(), static_cast<int>(bytes->size())));
-    if (!doc) {
-      return Status(ErrorCode::kInvalidDocument,
-                    name + ": not a readable PDF (damaged or truncated file)");
-    }
-    if (doc->is_locked()) {
-      return Status(ErrorCode::kEncryptedDocument,
-                    name + ": the PDF is encrypted and needs a password to open");
-    }
+    if (Status s = CheckOpened(doc.get(), name); !s.ok()) return s;
     int pages = doc->pages();
     if (pages <= 0) return Status(ErrorCode::kInvalidDocument, name + ": the PDF has no pages");
     if (pages > limits.max_pages) {

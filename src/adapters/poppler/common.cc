@@ -1,0 +1,29 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "adapters/poppler/common.h"
+
+#include <poppler-global.h>
+
+#include <mutex>
+
+namespace sheaf::poppler_adapter {
+
+namespace {
+void Quiet(const std::string& /*msg*/, void* /*closure*/) {}
+}  // namespace
+
+void SilencePoppler() {
+  static std::once_flag once;
+  std::call_once(once, [] { poppler::set_debug_error_function(Quiet, nullptr); });
+}
+
+Status CheckOpened(const poppler::document* doc, const std::string& name) {
+  if (doc == nullptr) {
+    return Status(ErrorCode::kInvalidDocument, name + ": not a readable PDF (damaged or truncated file)");
+  }
+  if (doc->is_locked()) {
+    return Status(ErrorCode::kEncryptedDocument, name + ": the PDF is encrypted and needs a password to open");
+  }
+  return Status::Ok();
+}
+
+}  // namespace sheaf::poppler_adapter
