@@ -16,8 +16,9 @@
 // - Leases: each delivery has its own lease id (Delivery::id); a redelivery of the same message
 //   gets a new one. Ack, Nack and Extend act only on a lease still held: once the lease has
 //   ended (acked, nacked, or expired - even if nobody has leased the message again yet) they
-//   return not_found and change nothing. A consumer that gets not_found from Ack has done its
-//   work twice at worst; it must not publish anything further for that delivery.
+//   return not_found and change nothing. A consumer that gets not_found from Ack has nothing to
+//   undo: the message goes (or went) to another consumer, and idempotent stages make the
+//   repeated work harmless.
 // - Attempts: Message::attempt counts deliveries and is incremented when a message is leased,
 //   so the first delivery sees 1. A Nack and an expired lease both end an attempt; the error of
 //   the latest one is Message::last_error ("lease expired" for an expiry). After a Nack the
@@ -30,12 +31,13 @@
 //   * Between topics: weighted round robin over the topics that have a message ready, smooth
 //     (the picks interleave). documents.urgent, .high and .normal weigh
 //     BrokerOptions::lane_weights (6:3:1 by default: under full load 6 urgent, 3 high and 1
-//     normal in every 10, so no lane starves and an urgent message arriving behind a backlog
-//     of normal ones is the next one leased); every other topic weighs 1.
-//   * Within a topic: tenants take turns - the tenant whose last lease is longest ago (or who
-//     never had one) goes first, so a tenant with a large backlog cannot hold back a small one.
-//   * Within a tenant: first ready, first out (by the time a message became ready: its publish,
-//     or the end of its retry backoff or lease).
+//     normal in every 10, so no lane starves, and an urgent message arriving behind a backlog
+//     of normal ones goes ahead of it at once); every other topic weighs 1.
+//   * Within a topic: the tenants with queued messages take turns, one message each, and a
+//     tenant arriving behind another's long backlog is served from the next turn on (so tenant
+//     B's 5 messages queued after tenant A's 200 all go within the next 10 leases).
+//   * Within a tenant: in publish order; a retried message keeps its place, so it goes first
+//     once its backoff is over.
 //   These hold for the embedded broker. A Kafka broker orders per partition only.
 #ifndef SHEAF_BROKER_H_
 #define SHEAF_BROKER_H_
@@ -56,9 +58,9 @@ namespace sheaf {
 struct Message {
   std::string topic;
   std::string tenant;
-  std::string key;      // what the message is about, e.g. the document id
-  std::string payload;  // opaque bytes, e.g. JSON with the document id and blob keys
-  int attempt = 0;      // 1 on the first delivery, 2 on the second, ...
+  std::string key;           // what the message is about, e.g. the document id
+  std::string payload;       // opaque bytes, e.g. JSON with the document id and blob keys
+  int attempt = 0;           // 1 on the first delivery, 2 on the second, ...
   std::string last_error;    // why the previous attempt ended; "" before the first one did
   std::string origin_topic;  // documents.failed only: the topic the message gave up on
 };
@@ -67,7 +69,7 @@ struct Delivery {
   std::uint64_t id = 0;          // the lease: the argument of Ack, Nack and Extend
   std::uint64_t message_id = 0;  // the message: the same across redeliveries and dead-lettering
   Message message;
-  int partition = 0;  // PartitionFor(tenant, PartitionCount(topic))
+  int partition = 0;                                  // PartitionFor(tenant, PartitionCount(topic))
   std::chrono::system_clock::time_point enqueued_at;  // when it was published
   std::chrono::system_clock::time_point lease_until;  // Ack before this, or Extend
 };

@@ -64,9 +64,12 @@ enum class Lane { kUrgent, kHigh, kNormal };
 
 constexpr std::string_view LaneTopic(Lane lane) {
   switch (lane) {
-    case Lane::kUrgent: return topics::kDocumentsUrgent;
-    case Lane::kHigh: return topics::kDocumentsHigh;
-    case Lane::kNormal: return topics::kDocumentsNormal;
+    case Lane::kUrgent:
+      return topics::kDocumentsUrgent;
+    case Lane::kHigh:
+      return topics::kDocumentsHigh;
+    case Lane::kNormal:
+      return topics::kDocumentsNormal;
   }
   return topics::kDocumentsNormal;
 }
@@ -118,13 +121,18 @@ constexpr std::uint32_t Murmur2(std::string_view data) {
   }
   // The last 1 to 3 bytes.
   switch (size - i) {
-    case 3: h ^= byte(i + 2) << 16; [[fallthrough]];
-    case 2: h ^= byte(i + 1) << 8; [[fallthrough]];
+    case 3:
+      h ^= byte(i + 2) << 16;
+      [[fallthrough]];
+    case 2:
+      h ^= byte(i + 1) << 8;
+      [[fallthrough]];
     case 1:
       h ^= byte(i);
       h *= kMix;
       break;
-    default: break;
+    default:
+      break;
   }
   h ^= h >> 13;
   h *= kMix;

@@ -7,7 +7,6 @@
 #include <exception>
 #include <optional>
 #include <random>
-#include <tuple>
 #include <unordered_map>
 #include <utility>
 
@@ -29,6 +28,7 @@ constexpr milliseconds kMaxLease = std::chrono::hours(24 * 365);
 constexpr std::int64_t kReady = 0;
 constexpr std::int64_t kLeased = 1;
 constexpr std::int64_t kParked = 2;
+constexpr std::int64_t kWaiting = 3;
 
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS messages (
@@ -38,29 +38,33 @@ CREATE TABLE IF NOT EXISTS messages (
   tenant TEXT NOT NULL,
   msg_key TEXT NOT NULL,
   payload BLOB NOT NULL,
-  state INTEGER NOT NULL,       -- 0 ready, 1 leased, 2 parked; acked messages are deleted
+  state INTEGER NOT NULL,       -- 0 ready, 1 leased, 2 parked, 3 waiting out a retry backoff;
+                                -- acked messages are deleted
+  tag INTEGER NOT NULL,         -- fair-queuing start tag: ready messages leave in (tag, id) order
   attempt INTEGER NOT NULL,     -- deliveries so far (in this topic)
-  not_before INTEGER NOT NULL,  -- ready: deliverable from then on (ms since the Unix epoch)
+  not_before INTEGER NOT NULL,  -- waiting: ready again from then on (ms since the Unix epoch)
   lease_until INTEGER NOT NULL, -- leased: the lease ends then
   lease_id INTEGER,             -- leased: the lease's id; NULL otherwise
   last_error TEXT NOT NULL,
   origin_topic TEXT NOT NULL,
   enqueued_at INTEGER NOT NULL
 );
--- Leasing: the tenants of a topic with ready messages, and each one's first ready message.
-CREATE INDEX IF NOT EXISTS messages_ready ON messages(topic, state, tenant, not_before);
--- Ending expired leases.
+-- Leasing takes the first entry of (topic, 0); Stats reads it alone, no table rows.
+CREATE INDEX IF NOT EXISTS messages_queue ON messages(topic, state, tag, tenant, enqueued_at);
+-- Waking messages whose backoff is over, ending expired leases.
+CREATE INDEX IF NOT EXISTS messages_waiting ON messages(not_before) WHERE state = 3;
 CREATE INDEX IF NOT EXISTS messages_expiry ON messages(lease_until) WHERE state = 1;
 -- Ack, Nack, Extend.
 CREATE UNIQUE INDEX IF NOT EXISTS messages_lease ON messages(lease_id) WHERE state = 1;
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+INSERT OR IGNORE INTO meta (name, value) VALUES ('schema_version', 1);
 )sql";
 
 Status StorageError(sqlite3* db, int rc, const std::string& path, std::string_view what) {
   const int primary = rc & 0xff;
-  const ErrorCode code =
-      primary == SQLITE_BUSY || primary == SQLITE_LOCKED ? ErrorCode::kUnavailable
-                                                         : ErrorCode::kIoError;
+  const ErrorCode code = primary == SQLITE_BUSY || primary == SQLITE_LOCKED
+                             ? ErrorCode::kUnavailable
+                             : ErrorCode::kIoError;
   std::string detail = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
   if (primary == SQLITE_BUSY) detail += " (the broker database is open in another broker)";
   return Status(code, path + ": " + std::string(what) + ": " + detail);
@@ -72,7 +76,8 @@ Status NotHeld(std::uint64_t id) {
 }
 
 system_clock::time_point ToTime(std::int64_t ms) {
-  return system_clock::time_point(std::chrono::duration_cast<system_clock::duration>(milliseconds(ms)));
+  return system_clock::time_point(
+      std::chrono::duration_cast<system_clock::duration>(milliseconds(ms)));
 }
 
 // A prepared statement, finalized on destruction.
@@ -113,15 +118,13 @@ class Run {
     return *this;
   }
   Run& Blob(int i, std::string_view v) {
-    Note(sqlite3_bind_blob64(s_, i, v.data() != nullptr ? v.data() : "", v.size(),
-                             SQLITE_STATIC));
+    Note(sqlite3_bind_blob64(s_, i, v.data() != nullptr ? v.data() : "", v.size(), SQLITE_STATIC));
     return *this;
   }
   // Returns SQLITE_ROW, SQLITE_DONE or an error (including a failed bind).
   int Step() { return bind_rc_ != SQLITE_OK ? bind_rc_ : sqlite3_step(s_); }
 
   std::int64_t ColumnInt(int c) const { return sqlite3_column_int64(s_, c); }
-  bool ColumnIsNull(int c) const { return sqlite3_column_type(s_, c) == SQLITE_NULL; }
   std::string ColumnText(int c) const {
     const auto* p = sqlite3_column_text(s_, c);
     return p != nullptr ? std::string(reinterpret_cast<const char*>(p),
@@ -186,17 +189,24 @@ class SqliteBroker::Store {
   Status Stats(const std::string& topic, TopicStats* stats);
 
  private:
-  // A tenant of one topic with a ready message, and its first one.
-  struct Head {
-    std::string tenant;
-    std::uint64_t turn = 0;  // when the tenant last had a lease in the topic; 0 = never
-    std::int64_t not_before = 0;
-    std::int64_t id = 0;
+  // Start-time fair queuing between the tenants of one topic. Each message gets a tag when it
+  // joins the topic: one more than the later of its tenant's previous tag and `now`, the tag
+  // of the last message leased. Ready messages leave in (tag, id) order. So tenants with
+  // queued messages alternate one message each (tags 1, 2, 3 ... of every tenant interleave),
+  // and a tenant that arrives behind another's long backlog starts at `now` + 1, i.e. on the
+  // next turn, instead of behind the backlog. A retried message keeps its tag: once its
+  // backoff is over it goes first again.
+  struct Fairness {
+    std::int64_t now = 0;
+    std::unordered_map<std::string, std::int64_t> last;  // tenant -> its latest tag
+    std::size_t prune_at = 1024;  // size of `last` at which stale entries are dropped
   };
   struct Candidate {
     std::string topic;
     int weight = 1;
-    std::vector<Head> heads;
+    bool has_head = false;
+    std::int64_t head_id = 0;
+    std::int64_t head_tag = 0;
   };
   // A leased row, as Nack and expiry need it.
   struct LeasedRow {
@@ -204,11 +214,12 @@ class SqliteBroker::Store {
     std::string topic;
     std::string tenant;
     std::int64_t attempt = 0;
-    std::int64_t lease_until = 0;
   };
 
   Store(sqlite3* db, std::string path, BrokerOptions options)
-      : db_(db), path_(std::move(path)), options_(std::move(options)),
+      : db_(db),
+        path_(std::move(path)),
+        options_(std::move(options)),
         rng_(options_.jitter_seed != 0 ? options_.jitter_seed : std::random_device{}()) {}
 
   Status Error(int rc, std::string_view what) const { return StorageError(db_, rc, path_, what); }
@@ -221,17 +232,22 @@ class SqliteBroker::Store {
     return std::chrono::duration_cast<milliseconds>(now.time_since_epoch()).count();
   }
   int Weight(std::string_view topic) const;
+  // Reads meta and rebuilds the fairness state from the messages (at Open).
+  Status Load();
+  // The tag of a message of `tenant` joining `topic` now.
+  std::int64_t NextTag(const std::string& topic, const std::string& tenant);
+  // Records that a message tagged `tag` was leased from `topic`.
+  void Served(const std::string& topic, std::int64_t tag);
 
-  // Ends the leases expired at `now`: each is a failed attempt ("lease expired").
-  Status ReclaimExpired(std::int64_t now);
-  // Ends the attempt of `row` with `error`: ready again at `retry_at`, or, when it was the last
+  // Readies the messages whose backoff is over and ends the leases expired at `now`: each
+  // expiry is a failed attempt ("lease expired").
+  Status Wake(std::int64_t now);
+  // Ends the attempt of `row` with `error`: ready again after `delay`, or, when it was the last
   // attempt, dead-lettered (parked when already in documents.failed).
-  Status EndAttempt(const LeasedRow& row, const std::string& error, std::int64_t retry_at,
+  Status EndAttempt(const LeasedRow& row, const std::string& error, milliseconds delay,
                     std::int64_t now);
-  // Finds the first ready message of `tenant` in `topic` at `now`. Returns false when none.
-  Result<bool> FindHead(const std::string& topic, Head* head, std::int64_t now);
-  // The tenants of `topic` that have a message ready at `now`, with their first message.
-  Result<std::vector<Head>> LoadHeads(const std::string& topic, std::int64_t now);
+  // Sets the candidate's head to the first ready message of its topic.
+  Status FindHead(Candidate* c);
   // Leases message `id` until `lease_until` and appends the delivery to `out`.
   Status Take(std::int64_t id, std::int64_t lease_until, std::vector<Delivery>* out);
 
@@ -240,21 +256,16 @@ class SqliteBroker::Store {
   const BrokerOptions options_;
   Rng rng_;
   std::uint64_t next_lease_id_ = 1;  // persisted in meta.next_lease_id with each lease
-
-  // Fairness bookkeeping (memory only).
-  std::uint64_t turn_clock_ = 0;
-  std::unordered_map<std::string, std::unordered_map<std::string, std::uint64_t>> turns_;
-  // Smooth weighted round robin: per list of topics leased together, each topic's current
-  // credit.
+  std::unordered_map<std::string, Fairness> fairness_;  // by topic
+  // Smooth weighted round robin: per list of topics leased together, each topic's credit.
   std::unordered_map<std::string, std::vector<std::int64_t>> credit_;
 
   std::vector<std::unique_ptr<Stmt>> statements_;
   Stmt* insert_ = nullptr;
-  Stmt* first_tenant_ = nullptr;
-  Stmt* next_tenant_ = nullptr;
   Stmt* head_ = nullptr;
   Stmt* take_ = nullptr;
   Stmt* save_lease_id_ = nullptr;
+  Stmt* wake_waiting_ = nullptr;
   Stmt* expired_ = nullptr;
   Stmt* find_lease_ = nullptr;
   Stmt* retry_ = nullptr;
@@ -269,9 +280,8 @@ class SqliteBroker::Store {
 Result<std::unique_ptr<SqliteBroker::Store>> SqliteBroker::Store::Open(const std::string& path,
                                                                        BrokerOptions options) {
   sqlite3* db = nullptr;
-  const int rc = sqlite3_open_v2(path.c_str(), &db,
-                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                                 nullptr);
+  const int rc = sqlite3_open_v2(
+      path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   // The store owns the handle from here on, even when opening failed.
   std::unique_ptr<Store> store(new Store(db, path, std::move(options)));
   if (rc != SQLITE_OK) return store->Error(rc, "cannot open");
@@ -297,19 +307,7 @@ Result<std::unique_ptr<SqliteBroker::Store>> SqliteBroker::Store::Open(const std
   s = store->Exec("BEGIN IMMEDIATE");
   if (!s.ok()) return s;
   s = store->Exec(kSchema);
-  if (s.ok()) {
-    Stmt load;
-    s = store->Prepare(&load, "SELECT value FROM meta WHERE name = 'next_lease_id'");
-    if (s.ok()) {
-      Run run(load);
-      const int step = run.Step();
-      if (step == SQLITE_ROW) {
-        store->next_lease_id_ = static_cast<std::uint64_t>(std::max<std::int64_t>(run.ColumnInt(0), 1));
-      } else if (step != SQLITE_DONE) {
-        s = store->Error(step, "cannot read meta");
-      }
-    }
-  }
+  if (s.ok()) s = store->Load();
   if (s.ok()) s = store->Exec("COMMIT");
   if (!s.ok()) {
     store->Exec("ROLLBACK");
@@ -318,18 +316,11 @@ Result<std::unique_ptr<SqliteBroker::Store>> SqliteBroker::Store::Open(const std
 
   const std::pair<Stmt**, const char*> statements[] = {
       {&store->insert_,
-       "INSERT INTO messages (topic, part, tenant, msg_key, payload, state, attempt, not_before,"
-       " lease_until, lease_id, last_error, origin_topic, enqueued_at)"
-       " VALUES (?1, ?2, ?3, ?4, ?5, 0, 0, ?6, 0, NULL, '', '', ?6)"},
-      {&store->first_tenant_,
-       "SELECT tenant FROM messages WHERE topic = ?1 AND state = 0 ORDER BY tenant LIMIT 1"},
-      {&store->next_tenant_,
-       "SELECT tenant FROM messages WHERE topic = ?1 AND state = 0 AND tenant > ?2"
-       " ORDER BY tenant LIMIT 1"},
+       "INSERT INTO messages (topic, part, tenant, msg_key, payload, state, tag, attempt,"
+       " not_before, lease_until, lease_id, last_error, origin_topic, enqueued_at)"
+       " VALUES (?1, ?2, ?3, ?4, ?5, 0, ?7, 0, 0, 0, NULL, '', '', ?6)"},
       {&store->head_,
-       "SELECT id, not_before FROM messages"
-       " WHERE topic = ?1 AND state = 0 AND tenant = ?2 AND not_before <= ?3"
-       " ORDER BY not_before, id LIMIT 1"},
+       "SELECT id, tag FROM messages WHERE topic = ?1 AND state = 0 ORDER BY tag, id LIMIT 1"},
       {&store->take_,
        "UPDATE messages SET state = 1, attempt = attempt + 1, lease_until = ?2, lease_id = ?3"
        " WHERE id = ?1 AND state = 0"
@@ -338,34 +329,31 @@ Result<std::unique_ptr<SqliteBroker::Store>> SqliteBroker::Store::Open(const std
       {&store->save_lease_id_,
        "INSERT INTO meta (name, value) VALUES ('next_lease_id', ?1)"
        " ON CONFLICT (name) DO UPDATE SET value = excluded.value"},
+      {&store->wake_waiting_, "UPDATE messages SET state = 0 WHERE state = 3 AND not_before <= ?1"},
       {&store->expired_,
-       "SELECT id, topic, tenant, attempt, lease_until FROM messages"
-       " WHERE state = 1 AND lease_until <= ?1"},
+       "SELECT id, topic, tenant, attempt FROM messages WHERE state = 1 AND lease_until <= ?1"},
       {&store->find_lease_,
-       "SELECT id, topic, tenant, attempt, lease_until FROM messages"
+       "SELECT id, topic, tenant, attempt FROM messages"
        " WHERE lease_id = ?1 AND state = 1 AND lease_until > ?2"},
       {&store->retry_,
-       "UPDATE messages SET state = 0, not_before = ?2, lease_until = 0, lease_id = NULL,"
-       " last_error = ?3 WHERE id = ?1"},
+       "UPDATE messages SET state = ?2, not_before = ?3, lease_until = 0, lease_id = NULL,"
+       " last_error = ?4 WHERE id = ?1"},
       {&store->dead_letter_,
-       "UPDATE messages SET topic = ?2, part = ?3, origin_topic = ?4, state = 0, attempt = 0,"
-       " not_before = ?5, lease_until = 0, lease_id = NULL, last_error = ?6 WHERE id = ?1"},
+       "UPDATE messages SET topic = ?2, part = ?3, origin_topic = ?4, state = 0, tag = ?5,"
+       " attempt = 0, not_before = 0, lease_until = 0, lease_id = NULL, last_error = ?6"
+       " WHERE id = ?1"},
       {&store->park_,
        "UPDATE messages SET state = 2, lease_until = 0, lease_id = NULL, last_error = ?2"
        " WHERE id = ?1"},
-      {&store->ack_,
-       "DELETE FROM messages WHERE lease_id = ?1 AND state = 1 AND lease_until > ?2"},
+      {&store->ack_, "DELETE FROM messages WHERE lease_id = ?1 AND state = 1 AND lease_until > ?2"},
       {&store->extend_,
        "UPDATE messages SET lease_until = ?3 WHERE lease_id = ?1 AND state = 1 AND"
        " lease_until > ?2"},
       {&store->counts_,
-       "SELECT COALESCE(SUM(state = 0 AND not_before <= ?2), 0),"
-       " COALESCE(SUM(state = 0 AND not_before > ?2), 0), COALESCE(SUM(state = 1), 0),"
-       " COALESCE(SUM(state = 2), 0),"
-       " MIN(CASE WHEN state = 0 AND not_before <= ?2 THEN enqueued_at END)"
-       " FROM messages WHERE topic = ?1"},
+       "SELECT state, COUNT(*), MIN(enqueued_at) FROM messages WHERE topic = ?1 GROUP BY state"},
       {&store->tenant_counts_,
-       "SELECT tenant, COUNT(*) FROM messages WHERE topic = ?1 AND state = 0 GROUP BY tenant"},
+       "SELECT tenant, COUNT(*) FROM messages WHERE topic = ?1 AND state IN (0, 3)"
+       " GROUP BY tenant"},
   };
   for (const auto& [slot, sql] : statements) {
     auto stmt = std::make_unique<Stmt>();
@@ -377,112 +365,158 @@ Result<std::unique_ptr<SqliteBroker::Store>> SqliteBroker::Store::Open(const std
   return store;
 }
 
+Status SqliteBroker::Store::Load() {
+  {
+    Stmt meta;
+    Status s = Prepare(&meta, "SELECT name, value FROM meta");
+    if (!s.ok()) return s;
+    Run run(meta);
+    int rc;
+    while ((rc = run.Step()) == SQLITE_ROW) {
+      const std::string name = run.ColumnText(0);
+      const std::int64_t value = run.ColumnInt(1);
+      if (name == "schema_version" && value != 1) {
+        return Status(ErrorCode::kIoError, path_ + ": broker database schema version " +
+                                               std::to_string(value) + " is not supported");
+      }
+      if (name == "next_lease_id")
+        next_lease_id_ = static_cast<std::uint64_t>(std::max<std::int64_t>(value, 1));
+    }
+    if (rc != SQLITE_DONE) return Error(rc, "cannot read meta");
+  }
+  // Each tenant's latest tag, and per topic the tag before its first live message: where the
+  // fair queue stood when the broker stopped, closely enough.
+  {
+    Stmt last;
+    Status s =
+        Prepare(&last, "SELECT topic, tenant, MAX(tag) FROM messages GROUP BY topic, tenant");
+    if (!s.ok()) return s;
+    Run run(last);
+    int rc;
+    while ((rc = run.Step()) == SQLITE_ROW) {
+      fairness_[run.ColumnText(0)].last[run.ColumnText(1)] = run.ColumnInt(2);
+    }
+    if (rc != SQLITE_DONE) return Error(rc, "cannot read tenants");
+  }
+  Stmt first;
+  Status s =
+      Prepare(&first, "SELECT topic, MIN(tag) FROM messages WHERE state <> 2 GROUP BY topic");
+  if (!s.ok()) return s;
+  Run run(first);
+  int rc;
+  while ((rc = run.Step()) == SQLITE_ROW) fairness_[run.ColumnText(0)].now = run.ColumnInt(1) - 1;
+  return rc == SQLITE_DONE ? Status::Ok() : Error(rc, "cannot read topics");
+}
+
 int SqliteBroker::Store::Weight(std::string_view topic) const {
   const std::optional<Lane> lane = LaneOf(topic);
   if (!lane) return 1;
   switch (*lane) {
-    case Lane::kUrgent: return options_.lane_weights.urgent;
-    case Lane::kHigh: return options_.lane_weights.high;
-    case Lane::kNormal: return options_.lane_weights.normal;
+    case Lane::kUrgent:
+      return options_.lane_weights.urgent;
+    case Lane::kHigh:
+      return options_.lane_weights.high;
+    case Lane::kNormal:
+      return options_.lane_weights.normal;
   }
   return 1;
 }
 
+std::int64_t SqliteBroker::Store::NextTag(const std::string& topic, const std::string& tenant) {
+  Fairness& f = fairness_[topic];
+  std::int64_t& last = f.last[tenant];
+  last = std::max(last, f.now) + 1;
+  return last;
+}
+
+void SqliteBroker::Store::Served(const std::string& topic, std::int64_t tag) {
+  Fairness& f = fairness_[topic];
+  f.now = std::max(f.now, tag);
+  if (f.last.size() >= f.prune_at) {
+    // A tenant whose latest tag is behind `now` would get now + 1 anyway: forget it.
+    std::erase_if(f.last, [&](const auto& entry) { return entry.second <= f.now; });
+    f.prune_at = std::max<std::size_t>(1024, 2 * f.last.size());
+  }
+}
+
 Status SqliteBroker::Store::Insert(std::string_view topic, std::string_view tenant,
                                    std::string_view key, std::string_view payload) {
+  const std::string topic_name(topic), tenant_name(tenant);
   Run run(*insert_);
   run.Text(1, topic)
       .Int(2, PartitionFor(tenant, PartitionCount(topic)))
       .Text(3, tenant)
       .Text(4, key)
       .Blob(5, payload)
-      .Int(6, NowMs());
+      .Int(6, NowMs())
+      .Int(7, NextTag(topic_name, tenant_name));
   const int rc = run.Step();
   return rc == SQLITE_DONE ? Status::Ok() : Error(rc, "cannot publish");
 }
 
-Status SqliteBroker::Store::ReclaimExpired(std::int64_t now) {
+Status SqliteBroker::Store::Wake(std::int64_t now) {
+  {
+    Run run(*wake_waiting_);
+    run.Int(1, now);
+    const int rc = run.Step();
+    if (rc != SQLITE_DONE) return Error(rc, "cannot ready retried messages");
+  }
   std::vector<LeasedRow> expired;
   {
     Run run(*expired_);
     run.Int(1, now);
     int rc;
     while ((rc = run.Step()) == SQLITE_ROW) {
-      expired.push_back({run.ColumnInt(0), run.ColumnText(1), run.ColumnText(2), run.ColumnInt(3),
-                         run.ColumnInt(4)});
+      expired.push_back({run.ColumnInt(0), run.ColumnText(1), run.ColumnText(2), run.ColumnInt(3)});
     }
     if (rc != SQLITE_DONE) return Error(rc, "cannot find expired leases");
   }
   for (const LeasedRow& row : expired) {
-    // Ready again from the moment the lease ended: an expiry is not the message's fault (the
-    // consumer died or hung), so there is no backoff.
-    Status s = EndAttempt(row, "lease expired", row.lease_until, now);
+    // No backoff: an expiry is not the message's fault (its consumer died or hung).
+    Status s = EndAttempt(row, "lease expired", milliseconds(0), now);
     if (!s.ok()) return s;
   }
   return Status::Ok();
 }
 
 Status SqliteBroker::Store::EndAttempt(const LeasedRow& row, const std::string& error,
-                                       std::int64_t retry_at, std::int64_t now) {
+                                       milliseconds delay, std::int64_t now) {
   int rc;
   if (row.attempt < options_.max_attempts) {
     Run run(*retry_);
-    run.Int(1, row.id).Int(2, retry_at).Text(3, error);
+    run.Int(1, row.id)
+        .Int(2, delay.count() > 0 ? kWaiting : kReady)
+        .Int(3, now + delay.count())
+        .Text(4, error);
     rc = run.Step();
   } else if (row.topic == topics::kDocumentsFailed) {
     Run run(*park_);
     run.Int(1, row.id).Text(2, error);
     rc = run.Step();
   } else {
+    const std::string failed(topics::kDocumentsFailed);
     Run run(*dead_letter_);
     run.Int(1, row.id)
-        .Text(2, topics::kDocumentsFailed)
-        .Int(3, PartitionFor(row.tenant, PartitionCount(topics::kDocumentsFailed)))
+        .Text(2, failed)
+        .Int(3, PartitionFor(row.tenant, PartitionCount(failed)))
         .Text(4, row.topic)
-        .Int(5, now)
+        .Int(5, NextTag(failed, row.tenant))
         .Text(6, error);
     rc = run.Step();
   }
   return rc == SQLITE_DONE ? Status::Ok() : Error(rc, "cannot end an attempt");
 }
 
-Result<bool> SqliteBroker::Store::FindHead(const std::string& topic, Head* head,
-                                           std::int64_t now) {
+Status SqliteBroker::Store::FindHead(Candidate* c) {
   Run run(*head_);
-  run.Text(1, topic).Text(2, head->tenant).Int(3, now);
+  run.Text(1, c->topic);
   const int rc = run.Step();
-  if (rc == SQLITE_DONE) return false;
+  c->has_head = rc == SQLITE_ROW;
+  if (rc == SQLITE_DONE) return Status::Ok();
   if (rc != SQLITE_ROW) return Error(rc, "cannot find ready messages");
-  head->id = run.ColumnInt(0);
-  head->not_before = run.ColumnInt(1);
-  return true;
-}
-
-Result<std::vector<SqliteBroker::Store::Head>> SqliteBroker::Store::LoadHeads(
-    const std::string& topic, std::int64_t now) {
-  // The distinct tenants, one index seek each (a skip scan), rather than reading every row.
-  std::vector<std::string> tenants;
-  for (;;) {
-    Run run(tenants.empty() ? *first_tenant_ : *next_tenant_);
-    run.Text(1, topic);
-    if (!tenants.empty()) run.Text(2, tenants.back());
-    const int rc = run.Step();
-    if (rc == SQLITE_DONE) break;
-    if (rc != SQLITE_ROW) return Error(rc, "cannot list tenants");
-    tenants.push_back(run.ColumnText(0));
-  }
-  const auto& turns = turns_[topic];
-  std::vector<Head> heads;
-  for (std::string& tenant : tenants) {
-    Head head;
-    head.tenant = std::move(tenant);
-    const auto it = turns.find(head.tenant);
-    if (it != turns.end()) head.turn = it->second;
-    Result<bool> found = FindHead(topic, &head, now);
-    if (!found.ok()) return found.status();
-    if (*found) heads.push_back(std::move(head));
-  }
-  return heads;
+  c->head_id = run.ColumnInt(0);
+  c->head_tag = run.ColumnInt(1);
+  return Status::Ok();
 }
 
 Status SqliteBroker::Store::Take(std::int64_t id, std::int64_t lease_until,
@@ -492,7 +526,7 @@ Status SqliteBroker::Store::Take(std::int64_t id, std::int64_t lease_until,
   run.Int(1, id).Int(2, lease_until).Int(3, static_cast<std::int64_t>(lease_id));
   const int rc = run.Step();
   if (rc != SQLITE_ROW) {
-    return rc == SQLITE_DONE ? Status(ErrorCode::kInternal, "message vanished while leased")
+    return rc == SQLITE_DONE ? Status(ErrorCode::kInternal, "ready message vanished")
                              : Error(rc, "cannot lease");
   }
   Delivery d;
@@ -515,7 +549,7 @@ Status SqliteBroker::Store::Take(std::int64_t id, std::int64_t lease_until,
 Status SqliteBroker::Store::Lease(const std::vector<std::string>& topics, int max,
                                   milliseconds lease, std::vector<Delivery>* out) {
   const std::int64_t now = NowMs();
-  Status s = ReclaimExpired(now);
+  Status s = Wake(now);
   if (!s.ok()) return s;
 
   // Each topic once, in the caller's order; the credits are kept per such list.
@@ -526,9 +560,12 @@ Status SqliteBroker::Store::Lease(const std::vector<std::string>& topics, int ma
                     [&](const Candidate& c) { return c.topic == topic; })) {
       continue;
     }
-    Result<std::vector<Head>> heads = LoadHeads(topic, now);
-    if (!heads.ok()) return heads.status();
-    candidates.push_back({topic, Weight(topic), std::move(heads).value()});
+    Candidate c;
+    c.topic = topic;
+    c.weight = Weight(topic);
+    s = FindHead(&c);
+    if (!s.ok()) return s;
+    candidates.push_back(std::move(c));
     list_key += topic;
     list_key += '\n';
   }
@@ -545,16 +582,16 @@ Status SqliteBroker::Store::Lease(const std::vector<std::string>& topics, int ma
     // neither hoards nor owes turns when work arrives.
     std::int64_t total = 0;
     for (std::size_t i = 0; i < candidates.size(); ++i) {
-      if (candidates[i].heads.empty()) {
-        credit[i] = 0;
-      } else {
+      if (candidates[i].has_head) {
         total += candidates[i].weight;
+      } else {
+        credit[i] = 0;
       }
     }
     if (total == 0) break;
     std::size_t best = candidates.size();
     for (std::size_t i = 0; i < candidates.size(); ++i) {
-      if (candidates[i].heads.empty()) continue;
+      if (!candidates[i].has_head) continue;
       credit[i] += candidates[i].weight;
       if (best == candidates.size() || credit[i] > credit[best] ||
           (credit[i] == credit[best] && candidates[i].weight > candidates[best].weight)) {
@@ -562,22 +599,12 @@ Status SqliteBroker::Store::Lease(const std::vector<std::string>& topics, int ma
       }
     }
     credit[best] -= total;
-    Candidate& topic = candidates[best];
-
-    // Tenants take turns: the one served longest ago (or never) first; among equals the one
-    // whose first message has waited longest.
-    const auto head = std::min_element(topic.heads.begin(), topic.heads.end(),
-                                       [](const Head& a, const Head& b) {
-                                         return std::tie(a.turn, a.not_before, a.id) <
-                                                std::tie(b.turn, b.not_before, b.id);
-                                       });
-    s = Take(head->id, lease_until, out);
+    Candidate& c = candidates[best];
+    s = Take(c.head_id, lease_until, out);
     if (!s.ok()) return s;
-    head->turn = ++turn_clock_;
-    turns_[topic.topic][head->tenant] = head->turn;
-    Result<bool> more = FindHead(topic.topic, &*head, now);
-    if (!more.ok()) return more.status();
-    if (!*more) topic.heads.erase(head);
+    Served(c.topic, c.head_tag);
+    s = FindHead(&c);
+    if (!s.ok()) return s;
   }
 
   if (out->size() > before) {
@@ -606,12 +633,11 @@ Status SqliteBroker::Store::Nack(std::uint64_t id, const std::string& error) {
     const int rc = run.Step();
     if (rc == SQLITE_DONE) return NotHeld(id);
     if (rc != SQLITE_ROW) return Error(rc, "cannot nack");
-    row = {run.ColumnInt(0), run.ColumnText(1), run.ColumnText(2), run.ColumnInt(3),
-           run.ColumnInt(4)};
+    row = {run.ColumnInt(0), run.ColumnText(1), run.ColumnText(2), run.ColumnInt(3)};
   }
   // Drawn even for a last attempt, so that the n-th delay drawn is always the n-th Nack's.
   const milliseconds delay = RetryDelay(static_cast<int>(row.attempt), options_.backoff, rng_);
-  return EndAttempt(row, error, now + delay.count(), now);
+  return EndAttempt(row, error, delay, now);
 }
 
 Status SqliteBroker::Store::Extend(std::uint64_t id, milliseconds lease) {
@@ -625,26 +651,40 @@ Status SqliteBroker::Store::Extend(std::uint64_t id, milliseconds lease) {
 
 Status SqliteBroker::Store::Stats(const std::string& topic, TopicStats* stats) {
   const std::int64_t now = NowMs();
-  // So that in_flight counts live leases only, and expired ones are where they now belong.
-  Status s = ReclaimExpired(now);
+  // So that every message is counted where it now belongs.
+  Status s = Wake(now);
   if (!s.ok()) return s;
   {
     Run run(*counts_);
-    run.Text(1, topic).Int(2, now);
-    const int rc = run.Step();
-    if (rc != SQLITE_ROW) return Error(rc, "cannot count");
-    stats->ready = run.ColumnInt(0);
-    stats->delayed = run.ColumnInt(1);
-    stats->in_flight = run.ColumnInt(2);
-    stats->parked = run.ColumnInt(3);
-    if (!run.ColumnIsNull(4)) {
-      stats->oldest_ready_age = milliseconds(std::max<std::int64_t>(now - run.ColumnInt(4), 0));
+    run.Text(1, topic);
+    int rc;
+    while ((rc = run.Step()) == SQLITE_ROW) {
+      const std::int64_t count = run.ColumnInt(1);
+      switch (run.ColumnInt(0)) {
+        case kReady:
+          stats->ready = count;
+          stats->oldest_ready_age = milliseconds(std::max<std::int64_t>(now - run.ColumnInt(2), 0));
+          break;
+        case kLeased:
+          stats->in_flight = count;
+          break;
+        case kParked:
+          stats->parked = count;
+          break;
+        case kWaiting:
+          stats->delayed = count;
+          break;
+        default:
+          return Status(ErrorCode::kInternal, path_ + ": message in an unknown state");
+      }
     }
+    if (rc != SQLITE_DONE) return Error(rc, "cannot count");
   }
   Run run(*tenant_counts_);
   run.Text(1, topic);
   int rc;
-  while ((rc = run.Step()) == SQLITE_ROW) stats->queued_by_tenant[run.ColumnText(0)] = run.ColumnInt(1);
+  while ((rc = run.Step()) == SQLITE_ROW)
+    stats->queued_by_tenant[run.ColumnText(0)] = run.ColumnInt(1);
   return rc == SQLITE_DONE ? Status::Ok() : Error(rc, "cannot count tenants");
 }
 
@@ -788,8 +828,8 @@ Status SqliteBroker::PublishBatch(const std::vector<Outgoing>& messages) {
   });
 }
 
-Result<std::vector<Delivery>> SqliteBroker::Lease(const std::vector<std::string>& topics,
-                                                  int max, milliseconds lease) {
+Result<std::vector<Delivery>> SqliteBroker::Lease(const std::vector<std::string>& topics, int max,
+                                                  milliseconds lease) {
   if (topics.empty()) return Status(ErrorCode::kInvalidArgument, "no topic to lease from");
   for (const std::string& topic : topics) {
     Status s = ValidateTopic(topic);

@@ -14,8 +14,8 @@
 //
 // Crash safety: everything that matters is in the database. After a crash (kill -9), reopening
 // loses no message whose Publish returned OK, and a message leased but not acked is delivered
-// again once its lease has expired. Only the fairness bookkeeping (whose turn it is) lives in
-// memory and starts afresh.
+// again once its lease has expired. Tenant turns are rebuilt from the stored fair-queuing tags;
+// only the lanes' round-robin credits live in memory alone and start afresh.
 //
 // The file is locked exclusively while a broker has it open: a second broker on the same file,
 // in this process or another, gets unavailable until the first is closed (or its process dies).
@@ -45,8 +45,7 @@ class SqliteBroker final : public Broker {
   // Opens the broker database at `path`, creating it when missing. Errors: invalid_argument for
   // options out of range (max_attempts < 1, a lane weight < 1); unavailable when another broker
   // has the file open; io_error when it cannot be opened or is not a broker database.
-  static Result<std::unique_ptr<SqliteBroker>> Open(const std::string& path,
-                                                    BrokerOptions options);
+  static Result<std::unique_ptr<SqliteBroker>> Open(const std::string& path, BrokerOptions options);
   // Finishes the operations already queued, then closes the database.
   // REQUIRES: no call on this broker is running or will start.
   ~SqliteBroker() override;

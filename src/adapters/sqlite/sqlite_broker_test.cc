@@ -58,13 +58,13 @@ class SqliteBrokerTest : public ::testing::Test {
   SqliteBroker& Open() { return Open(Options()); }
 
   system_clock::time_point Now() const {
-    return system_clock::time_point(std::chrono::duration_cast<system_clock::duration>(
-        milliseconds(now_ms_.load())));
+    return system_clock::time_point(
+        std::chrono::duration_cast<system_clock::duration>(milliseconds(now_ms_.load())));
   }
   void Advance(milliseconds d) { now_ms_ += d.count(); }
 
-  std::vector<Delivery> LeaseAll(Broker& b, const std::vector<std::string>& topics,
-                                 int max = 1000, milliseconds lease = 60s) {
+  std::vector<Delivery> LeaseAll(Broker& b, const std::vector<std::string>& topics, int max = 1000,
+                                 milliseconds lease = 60s) {
     auto got = b.Lease(topics, max, lease);
     EXPECT_TRUE(got.ok()) << got.status().ToString();
     return got.ok() ? std::move(got).value() : std::vector<Delivery>();
@@ -278,7 +278,8 @@ TEST_F(SqliteBrokerTest, AnUrgentDocumentBehindTwoHundredNormalOnesIsLeasedNext)
   Broker& b = Open();
   std::vector<Outgoing> normal;
   for (int i = 0; i < 200; ++i) {
-    normal.push_back({"documents.normal", "tenant-" + std::to_string(i % 7), "n" + std::to_string(i), "p"});
+    normal.push_back(
+        {"documents.normal", "tenant-" + std::to_string(i % 7), "n" + std::to_string(i), "p"});
   }
   ASSERT_TRUE(b.PublishBatch(normal).ok());
   // Some normal documents are already being worked on when the urgent one arrives.
@@ -294,7 +295,8 @@ TEST_F(SqliteBrokerTest, LanesShareLeasesSixThreeOneUnderFullLoad) {
   Broker& b = Open();
   std::vector<Outgoing> batch;
   for (const std::string& lane : kLanes) {
-    for (int i = 0; i < 700; ++i) batch.push_back({lane, "t" + std::to_string(i % 5), lane + std::to_string(i), "p"});
+    for (int i = 0; i < 700; ++i)
+      batch.push_back({lane, "t" + std::to_string(i % 5), lane + std::to_string(i), "p"});
   }
   ASSERT_TRUE(b.PublishBatch(batch).ok());
 
@@ -327,7 +329,8 @@ TEST_F(SqliteBrokerTest, LanesShareLeasesSixThreeOneUnderFullLoad) {
 TEST_F(SqliteBrokerTest, WhenTheUpperLanesRunDryTheLowerOnesGetEverything) {
   Broker& b = Open();
   ASSERT_TRUE(b.Publish("documents.urgent", "a", "u", "p").ok());
-  for (int i = 0; i < 5; ++i) ASSERT_TRUE(b.Publish("documents.normal", "a", "n" + std::to_string(i), "p").ok());
+  for (int i = 0; i < 5; ++i)
+    ASSERT_TRUE(b.Publish("documents.normal", "a", "n" + std::to_string(i), "p").ok());
   std::vector<Delivery> got = LeaseAll(b, kLanes, 10);
   ASSERT_EQ(got.size(), 6u);
   EXPECT_EQ(got[0].message.key, "u");
@@ -336,9 +339,11 @@ TEST_F(SqliteBrokerTest, WhenTheUpperLanesRunDryTheLowerOnesGetEverything) {
 TEST_F(SqliteBrokerTest, TenantsTakeTurnsSoASmallTenantIsNotStuckBehindABigOne) {
   Broker& b = Open();
   std::vector<Outgoing> a;
-  for (int i = 0; i < 200; ++i) a.push_back({"documents.normal", "A", "a" + std::to_string(i), "p"});
+  for (int i = 0; i < 200; ++i)
+    a.push_back({"documents.normal", "A", "a" + std::to_string(i), "p"});
   ASSERT_TRUE(b.PublishBatch(a).ok());
-  for (int i = 0; i < 5; ++i) ASSERT_TRUE(b.Publish("documents.normal", "B", "b" + std::to_string(i), "p").ok());
+  for (int i = 0; i < 5; ++i)
+    ASSERT_TRUE(b.Publish("documents.normal", "B", "b" + std::to_string(i), "p").ok());
 
   int a_leased = 0, b_leased = 0, a_leased_when_b_done = -1;
   for (int i = 0; i < 60 && a_leased_when_b_done < 0; ++i) {
@@ -355,6 +360,57 @@ TEST_F(SqliteBrokerTest, TenantsTakeTurnsSoASmallTenantIsNotStuckBehindABigOne) 
   ASSERT_EQ(b_leased, 5);
   EXPECT_LT(a_leased_when_b_done, 50);
   EXPECT_LE(a_leased_when_b_done, 5) << "strict turns: A, B, A, B, ...";
+}
+
+TEST_F(SqliteBrokerTest, ATenantArrivingMidBacklogIsServedFromTheNextTurn) {
+  Broker& b = Open();
+  std::vector<Outgoing> a;
+  for (int i = 0; i < 200; ++i) a.push_back({"ocr.tasks", "A", "a" + std::to_string(i), "p"});
+  ASSERT_TRUE(b.PublishBatch(a).ok());
+  for (const Delivery& d : LeaseAll(b, kOcr, 120)) ASSERT_TRUE(b.Ack(d.id).ok());
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_TRUE(b.Publish("ocr.tasks", "B", "b" + std::to_string(i), "p").ok());
+  }
+  std::vector<Delivery> next = LeaseAll(b, kOcr, 10);
+  ASSERT_EQ(next.size(), 10u);
+  int b_count = 0;
+  for (const Delivery& d : next) b_count += d.message.tenant == "B";
+  EXPECT_EQ(b_count, 5);
+  EXPECT_TRUE(next[0].message.key == "b0" || next[1].message.key == "b0") << "on the next turn";
+}
+
+TEST_F(SqliteBrokerTest, TenantTurnsSurviveAReopen) {
+  {
+    Broker& b = Open();
+    std::vector<Outgoing> a;
+    for (int i = 0; i < 200; ++i) a.push_back({"ocr.tasks", "A", "a" + std::to_string(i), "p"});
+    ASSERT_TRUE(b.PublishBatch(a).ok());
+    for (const Delivery& d : LeaseAll(b, kOcr, 50)) ASSERT_TRUE(b.Ack(d.id).ok());
+    broker_.reset();
+  }
+  Broker& b = Open();
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_TRUE(b.Publish("ocr.tasks", "B", "b" + std::to_string(i), "p").ok());
+  }
+  int b_count = 0;
+  for (const Delivery& d : LeaseAll(b, kOcr, 10)) b_count += d.message.tenant == "B";
+  EXPECT_EQ(b_count, 5) << "B is not queued behind A's remaining 150";
+}
+
+TEST_F(SqliteBrokerTest, ARetriedMessageKeepsItsPlaceInLine) {
+  BrokerOptions o = Options();
+  o.backoff.initial = 1s;
+  Broker& b = Open(o);
+  for (int i = 0; i < 5; ++i)
+    ASSERT_TRUE(b.Publish("ocr.tasks", "A", "k" + std::to_string(i), "p").ok());
+  std::vector<Delivery> got = LeaseAll(b, kOcr, 1);
+  ASSERT_EQ(got.size(), 1u);
+  ASSERT_TRUE(b.Nack(got[0].id, "transient").ok());
+  Advance(1s);
+  got = LeaseAll(b, kOcr, 1);
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].message.key, "k0");
+  EXPECT_EQ(got[0].message.attempt, 2);
 }
 
 TEST_F(SqliteBrokerTest, StatsCountReadyDelayedInFlightAndPerTenant) {
@@ -393,7 +449,8 @@ TEST_F(SqliteBrokerTest, MessagesAndLeasesSurviveCloseAndReopen) {
   std::uint64_t old_lease = 0;
   {
     Broker& b = Open();
-    for (int i = 0; i < 3; ++i) ASSERT_TRUE(b.Publish("ocr.tasks", "A", "k" + std::to_string(i), "p").ok());
+    for (int i = 0; i < 3; ++i)
+      ASSERT_TRUE(b.Publish("ocr.tasks", "A", "k" + std::to_string(i), "p").ok());
     std::vector<Delivery> got = LeaseAll(b, kOcr, 1, 30s);
     ASSERT_EQ(got.size(), 1u);
     old_lease = got[0].id;
@@ -403,7 +460,7 @@ TEST_F(SqliteBrokerTest, MessagesAndLeasesSurviveCloseAndReopen) {
   TopicStats s = StatsOf(b, "ocr.tasks");
   EXPECT_EQ(s.ready, 2);
   EXPECT_EQ(s.in_flight, 1);
-  std::vector<Delivery> rest = LeaseAll(b, kOcr, 10, 30s);
+  std::vector<Delivery> rest = LeaseAll(b, kOcr, 10, 1h);
   ASSERT_EQ(rest.size(), 2u);
   for (const Delivery& d : rest) EXPECT_GT(d.id, old_lease) << "lease ids are not reused";
   Advance(30s);
@@ -417,7 +474,8 @@ TEST_F(SqliteBrokerTest, MessagesAndLeasesSurviveCloseAndReopen) {
 TEST_F(SqliteBrokerTest, AckedMessagesAreDeletedSoTheTableStaysBounded) {
   {
     Broker& b = Open();
-    for (int i = 0; i < 20; ++i) ASSERT_TRUE(b.Publish("ocr.tasks", "A", std::to_string(i), "p").ok());
+    for (int i = 0; i < 20; ++i)
+      ASSERT_TRUE(b.Publish("ocr.tasks", "A", std::to_string(i), "p").ok());
     for (const Delivery& d : LeaseAll(b, kOcr)) ASSERT_TRUE(b.Ack(d.id).ok());
     broker_.reset();
   }
@@ -443,7 +501,8 @@ TEST_F(SqliteBrokerTest, ASecondBrokerOnTheSameFileIsUnavailable) {
 TEST_F(SqliteBrokerTest, ConcurrentConsumersNeverShareADelivery) {
   Broker& b = Open();
   std::vector<Outgoing> batch;
-  for (int i = 0; i < 500; ++i) batch.push_back({"ocr.tasks", "t" + std::to_string(i % 9), std::to_string(i), "p"});
+  for (int i = 0; i < 500; ++i)
+    batch.push_back({"ocr.tasks", "t" + std::to_string(i % 9), std::to_string(i), "p"});
   ASSERT_TRUE(b.PublishBatch(batch).ok());
   std::mutex mu;
   std::multiset<std::string> seen;
@@ -490,11 +549,12 @@ TEST_F(SqliteBrokerTest, ConcurrentPublishersShareCommits) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   EXPECT_EQ(failures.load(), 0);
   const std::uint64_t commits = b.commits();
-  std::printf("[ measured ] %d durable publishes from %d threads in %.3f s: %.0f publishes/s, "
-              "%llu commits (%.1f publishes per fsync)\n",
-              kThreads * kEach, kThreads, seconds, kThreads * kEach / seconds,
-              static_cast<unsigned long long>(commits),
-              static_cast<double>(kThreads * kEach) / static_cast<double>(commits));
+  std::printf(
+      "[ measured ] %d durable publishes from %d threads in %.3f s: %.0f publishes/s, "
+      "%llu commits (%.1f publishes per fsync)\n",
+      kThreads * kEach, kThreads, seconds, kThreads * kEach / seconds,
+      static_cast<unsigned long long>(commits),
+      static_cast<double>(kThreads * kEach) / static_cast<double>(commits));
   EXPECT_LT(commits, static_cast<std::uint64_t>(kThreads * kEach)) << "no group commit happened";
 
   const TopicStats s = StatsOf(b, "documents.normal");
@@ -539,8 +599,8 @@ TEST_F(SqliteBrokerTest, AKilledProcessLosesNoConfirmedPublishAndItsLeasesComeBa
   ASSERT_EQ(waitpid(pid, &wstatus, 0), pid);
   while (read(fds[0], &value, sizeof value) == sizeof value) confirmed = value;
   close(fds[0]);
-  ASSERT_TRUE(WIFSIGNALED(wstatus)) << "the child failed early, exit code "
-                                    << (WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : -1);
+  ASSERT_TRUE(WIFSIGNALED(wstatus))
+      << "the child failed early, exit code " << (WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : -1);
   ASSERT_GE(confirmed, 300);
 
   Broker& b = Open();
