@@ -91,7 +91,8 @@ void Understander::Run(Document* doc) const {
   doc->fields = std::move(ex.fields);
   doc->line_items = std::move(ex.line_items);
   std::optional<EmbeddedInvoice> xml;
-  if (einvoice_ && doc->format == "pdf") xml = einvoice_(*doc);
+  // Only invoices carry e-invoice XML; reading attachments means parsing the PDF again.
+  if (einvoice_ && doc->format == "pdf" && schema.type == "invoice") xml = einvoice_(*doc);
   doc->timings_ms["extract"] += MsSince(t1);
 
   auto t2 = std::chrono::steady_clock::now();
