@@ -1,0 +1,431 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+//
+// MetadataStore: everything Sheaf knows about tenants, API keys, documents, review corrections,
+// webhook deliveries and the audit log - all but the documents' bytes (BlobStore) and the queues
+// (Broker). Shaped so that the embedded store (SQLite) and PostgreSQL implement the same
+// contract.
+//
+// Contract:
+// - Thread safety: every implementation is safe for concurrent use by any number of threads,
+//   and several processes may open the same store at once (`sheaf serve` and the `sheaf tenant`,
+//   `sheaf key` and `sheaf audit` commands).
+// - Durability and atomicity: a call that changes anything returns OK only once the whole change
+//   is on stable storage, and it happens entirely or not at all - including the audit entry it
+//   appends (see "Audit"). A read that starts after such a call returned sees its change.
+// - Tenant scoping: every call about a document, its corrections or its webhook events takes
+//   the caller's tenant id and sees only that tenant's rows. Another tenant's document id gives
+//   exactly what an unknown id gives: not_found, with the same message. Tenant ids come from
+//   Authenticate (API) or GetTenantByName (command line), never from a request body.
+// - Audit: every call that records an event - a tenant created, a key created or revoked, a
+//   document ingested, updated (a stage done, a status change), reviewed, exported (its webhook
+//   delivered) or deleted, a webhook given up or replayed - appends one entry in the same
+//   transaction, with the `actor` it was given ("key:<key id>", "cli:<user>", "pipeline", ...;
+//   the webhook calls of the delivery worker use "webhooks"); each call names its action. The
+//   bookkeeping of deliveries (enqueue, claim, a failed attempt to be retried) is not audited.
+//   Entries are numbered 1, 2, 3 ... and chained: entry n stores the hash of entry n-1 and its
+//   own hash (AuditEntry), so VerifyAudit detects an entry changed, removed or inserted anywhere
+//   but at the end; anchoring the head hash elsewhere (print it, ship it) detects the rest.
+//   Deleting a document never deletes its audit entries, which hold ids, hashes and sizes but
+//   no document content.
+// - Times are milliseconds since the Unix epoch, from the store's clock.
+// - JSON arguments (metadata, stage timings, results, details, corrections) must be valid JSON
+//   text; invalid_argument otherwise. They are stored as given and returned as stored (stages as
+//   re-serialised by the merge).
+// - Errors: invalid_argument for bad input and for a call the document's status does not allow
+//   (the message says which status it is in); not_found; limit_exceeded for the per-tenant queue
+//   cap; unavailable when the storage is busy or locked by another process (retry with
+//   backoff); io_error when the storage failed (nothing changed; retry).
+#ifndef SHEAF_METADATA_STORE_H_
+#define SHEAF_METADATA_STORE_H_
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <random>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sheaf/status.h"
+#include "sheaf/topics.h"
+
+namespace sheaf {
+
+// Where a document is in its life. Queued and processing are "pending" (counted against the
+// tenant's queue cap); the others are where processing stops until someone acts.
+enum class ProcessingStatus { kQueued, kProcessing, kCompleted, kNeedsReview, kFailed, kRejected };
+
+// "queued", "processing", "completed", "needs_review", "failed", "rejected".
+constexpr std::string_view ProcessingStatusName(ProcessingStatus s) {
+  switch (s) {
+    case ProcessingStatus::kQueued:
+      return "queued";
+    case ProcessingStatus::kProcessing:
+      return "processing";
+    case ProcessingStatus::kCompleted:
+      return "completed";
+    case ProcessingStatus::kNeedsReview:
+      return "needs_review";
+    case ProcessingStatus::kFailed:
+      return "failed";
+    case ProcessingStatus::kRejected:
+      return "rejected";
+  }
+  return "failed";
+}
+
+constexpr std::optional<ProcessingStatus> ParseProcessingStatus(std::string_view name) {
+  for (ProcessingStatus s :
+       {ProcessingStatus::kQueued, ProcessingStatus::kProcessing, ProcessingStatus::kCompleted,
+        ProcessingStatus::kNeedsReview, ProcessingStatus::kFailed, ProcessingStatus::kRejected}) {
+    if (ProcessingStatusName(s) == name) return s;
+  }
+  return std::nullopt;
+}
+
+// A document's priority is the ingestion lane it travels on (sheaf/topics.h): "urgent",
+// "high", "normal".
+constexpr std::string_view PriorityName(Lane lane) {
+  switch (lane) {
+    case Lane::kUrgent:
+      return "urgent";
+    case Lane::kHigh:
+      return "high";
+    case Lane::kNormal:
+      return "normal";
+  }
+  return "normal";
+}
+
+constexpr std::optional<Lane> ParsePriority(std::string_view name) {
+  for (Lane lane : {Lane::kUrgent, Lane::kHigh, Lane::kNormal}) {
+    if (PriorityName(lane) == name) return lane;
+  }
+  return std::nullopt;
+}
+
+// Returns a new document id: 32 lower-case hex digits, 128 random bits. Ids are not secrets
+// (every lookup is tenant-scoped); they only need to be unique, and known before the document's
+// blob is written under a key that contains them.
+inline std::string NewDocumentId() {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::random_device device;
+  std::string id;
+  id.reserve(32);
+  for (int word = 0; word < 4; ++word) {
+    std::uint32_t bits = device();
+    for (int i = 0; i < 8; ++i, bits >>= 4) id += kHex[bits & 15];
+  }
+  return id;
+}
+
+struct Tenant {
+  std::string id;    // 16 hex digits, stable; what documents and keys refer to
+  std::string name;  // unique; 1-64 of [a-z0-9_-], starting with a letter or digit
+  std::int64_t created_at = 0;
+};
+
+// What is stored about an API key: never the key itself.
+struct ApiKeyInfo {
+  std::string key_id;  // the key's public part, shown in listings and audit entries
+  std::string tenant_id;
+  std::int64_t created_at = 0;
+  std::int64_t revoked_at = 0;  // 0 while the key is active
+};
+
+// The answer of CreateApiKey: the only time the plaintext key exists outside its holder.
+struct NewApiKey {
+  ApiKeyInfo info;
+  std::string key;  // "shf_<key id>_<secret>"
+};
+
+struct DocumentRecord {
+  std::string id;         // NewDocumentId()
+  std::string tenant_id;  // set by the store from the call's tenant argument
+  ProcessingStatus status = ProcessingStatus::kQueued;
+  Lane priority = Lane::kNormal;
+  std::string type_hint;             // the type the client said, "" when none
+  std::string document_type;         // best known type: the hint at first, the classifier's later
+  std::string webhook_url;           // "" when none
+  std::string metadata_json = "{}";  // the client's metadata, as sent
+  std::string idempotency_key;       // "" when none; at most 255 bytes
+  std::string source_name;           // the uploaded file's name
+  std::string content_type;
+  std::int64_t size = 0;           // bytes of the original
+  std::string sha256;              // of the original, hex
+  std::string blob_key;            // where the original is in the BlobStore
+  std::int64_t created_at = 0;     // set by the store
+  std::int64_t updated_at = 0;     // set by the store
+  std::string stages_json = "{}";  // stage name -> that stage's timings (a JSON object)
+  std::string result_json;         // the result document; "" = none yet (null in the API)
+  std::string error;               // why processing failed; "" when it did not
+};
+
+struct CreateDocumentResult {
+  DocumentRecord document;  // the document created, or the one created first for the key
+  bool created = false;     // false iff an earlier document had the same idempotency key
+};
+
+struct DocumentFilter {
+  std::optional<ProcessingStatus> status;  // only documents in this status
+  std::string document_type;               // only documents of this type; "" = any
+  int limit = 50;                          // 1..1000
+  std::string cursor;  // "" for the first page, else a previous page's next_cursor
+};
+
+struct DocumentPage {
+  std::vector<DocumentRecord> documents;
+  std::string next_cursor;  // "" iff there are no more documents
+};
+
+// A webhook event to deliver. The body is stored once and sent byte for byte on every attempt.
+struct NewWebhookEvent {
+  std::string document_id;
+  std::string url;
+  std::string event_type;  // e.g. "document.completed"
+  std::string body;        // the exact request body, usually JSON
+};
+
+// Changes to one document; unset members stay as they are.
+struct DocumentUpdate {
+  std::optional<ProcessingStatus> status;
+  std::optional<std::string> document_type;
+  bool reset_stages = false;  // stages become {} before `stage` is applied (reprocessing)
+  // Sets stages[stage_name] = stage_json (JSON, e.g. {"started_at":..,"ms":..}); the other
+  // stages are kept. stage_name: 1-64 of [A-Za-z0-9_-]; "" = no stage change.
+  std::string stage_name;
+  std::string stage_json;
+  std::optional<std::string> result_json;  // "" = back to none
+  std::optional<std::string> error;
+  // When not empty, the update applies only if the document's status is one of these;
+  // invalid_argument otherwise (so "reprocess" cannot restart a document being processed).
+  std::vector<ProcessingStatus> only_if;
+  // Enqueued in the same transaction (an outbox: a completed document never loses its
+  // webhook to a crash between the two writes). Its document_id is this document's.
+  std::optional<NewWebhookEvent> webhook;
+  // The audit entry: action "" = "document.updated"; details "" = {"status":..,"stage":..}.
+  std::string audit_action;
+  std::string audit_details_json;
+};
+
+enum class ReviewAction { kApprove, kCorrect, kReject };
+
+constexpr std::string_view ReviewActionName(ReviewAction a) {
+  switch (a) {
+    case ReviewAction::kApprove:
+      return "approve";
+    case ReviewAction::kCorrect:
+      return "correct";
+    case ReviewAction::kReject:
+      return "reject";
+  }
+  return "approve";
+}
+
+constexpr std::optional<ReviewAction> ParseReviewAction(std::string_view name) {
+  for (ReviewAction a : {ReviewAction::kApprove, ReviewAction::kCorrect, ReviewAction::kReject}) {
+    if (ReviewActionName(a) == name) return a;
+  }
+  return std::nullopt;
+}
+
+struct ReviewInput {
+  std::string reviewer;  // who decided, e.g. the reviewer's user name; required
+  ReviewAction action = ReviewAction::kApprove;
+  std::string fields_json = "{}";  // the corrected fields, e.g. {"total":"12.50"}
+  std::string result_json;         // the result with the corrections applied; "" = unchanged
+};
+
+struct Correction {
+  std::int64_t id = 0;
+  std::string document_id;
+  std::string tenant_id;
+  std::string reviewer;
+  ReviewAction action = ReviewAction::kApprove;
+  std::string fields_json;
+  std::int64_t created_at = 0;
+};
+
+enum class WebhookState { kPending, kDelivered, kFailed };
+
+constexpr std::string_view WebhookStateName(WebhookState s) {
+  switch (s) {
+    case WebhookState::kPending:
+      return "pending";
+    case WebhookState::kDelivered:
+      return "delivered";
+    case WebhookState::kFailed:
+      return "failed";
+  }
+  return "failed";
+}
+
+struct WebhookEvent {
+  std::string event_id;  // "evt_" + 32 hex digits; the same on every attempt and replay
+  std::string tenant_id;
+  std::string document_id;
+  std::string url;
+  std::string event_type;
+  std::string body;
+  WebhookState state = WebhookState::kPending;
+  int attempts = 0;                  // attempts claimed since the window started
+  std::int64_t window_start = 0;     // creation, or the latest replay: the retry window's start
+  std::int64_t next_attempt_at = 0;  // pending: not claimed again before this
+  std::string last_error;
+  std::int64_t created_at = 0;
+  std::int64_t updated_at = 0;
+};
+
+struct AuditInput {
+  std::string actor;   // required
+  std::string action;  // required, e.g. "document.exported"
+  std::string tenant_id;
+  std::string document_id;
+  std::string details_json = "{}";
+};
+
+// One entry of the audit log. hash = SHA-256 (lower-case hex) of
+//   prev_hash || N(seq) || N(at) || N(actor) || N(action) || N(tenant_id) || N(document_id) ||
+//   N(details_json)
+// where N(x) is the decimal byte length of x's text, ':', the text, ';' (numbers as decimal
+// text), and prev_hash is the previous entry's hash - 64 '0's for entry 1.
+struct AuditEntry {
+  std::int64_t seq = 0;  // 1, 2, 3 ... without gaps
+  std::int64_t at = 0;
+  std::string actor;
+  std::string action;
+  std::string tenant_id;
+  std::string document_id;
+  std::string details_json;
+  std::string prev_hash;
+  std::string hash;
+};
+
+struct AuditVerification {
+  bool intact = true;
+  std::int64_t entries = 0;        // entries checked
+  std::int64_t first_bad_seq = 0;  // !intact: the first entry whose check failed
+  std::string reason;              // !intact: what failed there
+  std::string head_hash;           // the last entry's hash ("" for an empty log): anchor it
+};
+
+class MetadataStore {
+ public:
+  virtual ~MetadataStore() = default;
+
+  // --- Tenants.
+  // Creates tenant `name` (audit "tenant.created"). invalid_argument for a bad name or one
+  // that exists.
+  virtual Result<Tenant> CreateTenant(const std::string& name, const std::string& actor) = 0;
+  virtual Result<Tenant> GetTenant(const std::string& tenant_id) = 0;   // not_found
+  virtual Result<Tenant> GetTenantByName(const std::string& name) = 0;  // not_found
+  virtual Result<std::vector<Tenant>> ListTenants() = 0;                // by name
+
+  // --- API keys. Only a salted SHA-256 of a key is stored (a key holds 256 random bits, so a
+  // fast hash is enough); the plaintext exists only in CreateApiKey's answer.
+  // Creates a key for the tenant (audit "key.created"). not_found for an unknown tenant.
+  virtual Result<NewApiKey> CreateApiKey(const std::string& tenant_id,
+                                         const std::string& actor) = 0;
+  // Returns the active key `key` is, with its tenant. Any failure - malformed, unknown, wrong
+  // secret, revoked - is not_found with one and the same message, so a caller learns nothing
+  // about which; the API answers 401.
+  virtual Result<ApiKeyInfo> Authenticate(std::string_view key) = 0;
+  // Revokes a key (audit "key.revoked"): Authenticate fails for it from then on. Revoking a
+  // revoked key is OK and changes nothing. not_found for an unknown key id.
+  virtual Status RevokeApiKey(const std::string& key_id, const std::string& actor) = 0;
+  virtual Result<std::vector<ApiKeyInfo>> ListApiKeys(const std::string& tenant_id) = 0;
+
+  // --- Documents.
+  // Creates `doc` for tenant `tenant_id` (audit "document.ingested"), unless the tenant already
+  // has a document with the same non-empty idempotency key: then returns that one, unchanged,
+  // with created = false (even when `doc` differs; a deleted document frees its key). Errors:
+  // not_found for an unknown tenant; invalid_argument for a bad id (not 32 lower-case hex
+  // digits), an id in use, invalid JSON, a key over 255 bytes; limit_exceeded when `max_queued`
+  // > 0 and the tenant already has that many pending (queued or processing) documents - checked
+  // in the same transaction, so concurrent creates never overshoot it.
+  virtual Result<CreateDocumentResult> CreateDocument(const std::string& tenant_id,
+                                                      const DocumentRecord& doc,
+                                                      std::int64_t max_queued,
+                                                      const std::string& actor) = 0;
+  virtual Result<DocumentRecord> GetDocument(const std::string& tenant_id,
+                                             const std::string& id) = 0;  // not_found
+  // The tenant's document created with `idempotency_key`; not_found when there is none. Lets
+  // the API answer a retried request before storing its upload again.
+  virtual Result<DocumentRecord> FindByIdempotencyKey(const std::string& tenant_id,
+                                                      const std::string& idempotency_key) = 0;
+  // One page of the tenant's documents, newest first, filtered. Keyset pagination: following
+  // next_cursor from the first page visits every document that existed when the first page was
+  // read and still matches, exactly once, in a stable order, however many are created or
+  // deleted meanwhile (newer ones are not shown). Records in a page have no result_json (Get one
+  // for it). invalid_argument for a limit outside 1..1000 or a cursor this call did not make.
+  virtual Result<DocumentPage> ListDocuments(const std::string& tenant_id,
+                                             const DocumentFilter& filter) = 0;
+  // The review queue: the tenant's needs_review documents, urgent before high before normal,
+  // oldest first within a priority; paged like ListDocuments.
+  virtual Result<DocumentPage> ListReviewQueue(const std::string& tenant_id, int limit,
+                                               const std::string& cursor) = 0;
+  // Applies `update` (audit as the update says). not_found; invalid_argument for bad fields or
+  // when only_if does not hold.
+  virtual Status UpdateDocument(const std::string& tenant_id, const std::string& id,
+                                const DocumentUpdate& update, const std::string& actor) = 0;
+  // Deletes the document with its corrections and webhook events (audit "document.deleted").
+  // The caller removes its blobs (BlobStore::DeletePrefix) after this returns OK. not_found.
+  virtual Status DeleteDocument(const std::string& tenant_id, const std::string& id,
+                                const std::string& actor) = 0;
+  // The tenant's pending (queued or processing) documents; not_found for an unknown tenant.
+  virtual Result<std::int64_t> CountQueued(const std::string& tenant_id) = 0;
+
+  // --- Review.
+  // Records a reviewer's decision on a needs_review or completed document and applies it
+  // (audit "document.reviewed"): approve and correct make it completed, reject makes it
+  // rejected; a non-empty result_json replaces the result. invalid_argument for any other
+  // status, an empty reviewer or invalid JSON; not_found.
+  virtual Result<Correction> RecordReview(const std::string& tenant_id,
+                                          const std::string& document_id,
+                                          const ReviewInput& review) = 0;
+  // The document's corrections, oldest first; not_found for an unknown document.
+  virtual Result<std::vector<Correction>> ListCorrections(const std::string& tenant_id,
+                                                          const std::string& document_id) = 0;
+
+  // --- Webhook deliveries: at least once, the receiver deduplicates by event id.
+  // Enqueues an event for one of the tenant's documents, due now. not_found for the document.
+  virtual Result<WebhookEvent> EnqueueWebhook(const std::string& tenant_id,
+                                              const NewWebhookEvent& event) = 0;
+  // For the delivery worker, across tenants: up to `max` pending events due now, oldest due
+  // first, each with attempts incremented and held back for `lease` (so no other worker claims
+  // it meanwhile, and a worker that dies leaves it to be claimed again when the lease ends).
+  // invalid_argument for max < 1 or lease <= 0.
+  virtual Result<std::vector<WebhookEvent>> ClaimDueWebhooks(int max,
+                                                             std::chrono::milliseconds lease) = 0;
+  // The receiver acknowledged the event: delivered (audit "document.exported"). OK when it
+  // already was; invalid_argument when it had failed; not_found.
+  virtual Status MarkWebhookDelivered(const std::string& event_id) = 0;
+  // The attempt failed with `error`: due again at `retry_at`, or, when there is none (the retry
+  // window is over; the worker decides), failed for good (audit "webhook.failed").
+  // invalid_argument unless the event is pending; not_found.
+  virtual Status MarkWebhookAttemptFailed(const std::string& event_id, const std::string& error,
+                                          std::optional<std::int64_t> retry_at) = 0;
+  virtual Result<WebhookEvent> GetWebhook(const std::string& tenant_id,
+                                          const std::string& event_id) = 0;  // not_found
+  // The tenant's events in `state`, newest first, at most `limit` (1..1000).
+  virtual Result<std::vector<WebhookEvent>> ListWebhooks(const std::string& tenant_id,
+                                                         WebhookState state, int limit) = 0;
+  // Makes a failed or delivered event pending again, due now, with a fresh retry window and
+  // the same id and body (audit "webhook.replayed"). invalid_argument while it is pending.
+  virtual Status ReplayWebhook(const std::string& tenant_id, const std::string& event_id,
+                               const std::string& actor) = 0;
+
+  // --- Audit log.
+  // Appends an entry for an event no other call records (e.g. an export to a file); returns its
+  // seq. invalid_argument for an empty actor or action or invalid details.
+  virtual Result<std::int64_t> AppendAudit(const AuditInput& entry) = 0;
+  // Up to `limit` (1..1000) entries with seq > after_seq, in order.
+  virtual Result<std::vector<AuditEntry>> ListAudit(std::int64_t after_seq, int limit) = 0;
+  // Recomputes the chain from entry 1. A broken chain is an OK result with intact = false;
+  // an error means the log could not be read.
+  virtual Result<AuditVerification> VerifyAudit() = 0;
+};
+
+}  // namespace sheaf
+
+#endif  // SHEAF_METADATA_STORE_H_

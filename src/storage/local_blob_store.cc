@@ -1,0 +1,303 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "storage/local_blob_store.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <filesystem>
+#include <random>
+#include <system_error>
+#include <vector>
+
+namespace sheaf {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// Temporary files younger than this may belong to a Put still running (in another process).
+constexpr auto kStaleTemp = std::chrono::hours(1);
+// A Put whose folder is removed under it (a concurrent DeletePrefix) starts over this often.
+constexpr int kPutTries = 4;
+// Bound of LocalBlobStore::durable_dirs_.
+constexpr std::size_t kMaxKnownDirs = 4096;
+
+Status IoError(const std::string& path, std::string_view what, int err) {
+  return Status(ErrorCode::kIoError, path + ": " + std::string(what) + ": " + std::strerror(err));
+}
+
+Status Conflict(const std::string& key) {
+  return Status(ErrorCode::kInvalidArgument,
+                "blob key \"" + key + "\" conflicts with an existing key: a key cannot be both " +
+                    "a blob and a folder of blobs");
+}
+
+Status NotFound(const std::string& key) {
+  return Status(ErrorCode::kNotFound, "no blob under key \"" + key + "\"");
+}
+
+// Fsyncs the folder at `path`. A folder that does not exist has nothing to make durable.
+Status SyncDir(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT) return Status::Ok();
+    return IoError(path, "cannot open folder to fsync", errno);
+  }
+  if (::fsync(fd) != 0) {
+    const int err = errno;
+    ::close(fd);
+    return IoError(path, "fsync of folder failed", err);
+  }
+  ::close(fd);
+  return Status::Ok();
+}
+
+// The folder part of a key or relative path: "a/b/c" -> "a/b", "a" -> "".
+std::string ParentOf(const std::string& rel) {
+  const std::size_t slash = rel.rfind('/');
+  return slash == std::string::npos ? std::string() : rel.substr(0, slash);
+}
+
+}  // namespace
+
+Result<std::unique_ptr<LocalBlobStore>> LocalBlobStore::Open(const std::string& root) {
+  if (root.empty()) return Status(ErrorCode::kInvalidArgument, "blob store folder is empty");
+  std::string normal = root;
+  while (normal.size() > 1 && normal.back() == '/') normal.pop_back();
+  std::error_code ec;
+  fs::create_directories(normal, ec);
+  if (ec) {
+    return Status(ErrorCode::kIoError, normal + ": cannot create blob folder: " + ec.message());
+  }
+  if (!fs::is_directory(normal, ec)) {
+    return Status(ErrorCode::kIoError, normal + ": blob store path is not a folder");
+  }
+  std::unique_ptr<LocalBlobStore> store(new LocalBlobStore(normal));
+  const std::string tmp = store->temp_dir();
+  if (::mkdir(tmp.c_str(), 0700) != 0 && errno != EEXIST) {
+    return IoError(tmp, "cannot create folder", errno);
+  }
+  // Sweep what crashed Puts left behind.
+  const auto cutoff = fs::file_time_type::clock::now() - kStaleTemp;
+  for (auto it = fs::directory_iterator(tmp, ec); !ec && it != fs::directory_iterator();
+       it.increment(ec)) {
+    std::error_code entry_ec;
+    const auto written = it->last_write_time(entry_ec);
+    if (!entry_ec && written < cutoff) fs::remove(it->path(), entry_ec);
+  }
+  return store;
+}
+
+Result<std::string> LocalBlobStore::WriteTemp(std::string_view bytes) {
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  const std::string path = temp_dir() + "/" + std::to_string(::getpid()) + "-" +
+                           std::to_string(temp_counter_.fetch_add(1)) + "-" +
+                           std::to_string(rng() & 0xffffffffu);
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0 && errno == ENOENT) {
+    // Someone removed the temporary folder: make it again.
+    if (::mkdir(temp_dir().c_str(), 0700) != 0 && errno != EEXIST) {
+      return IoError(temp_dir(), "cannot create folder", errno);
+    }
+    fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  }
+  if (fd < 0) return IoError(path, "cannot create temporary file", errno);
+  std::size_t done = 0;
+  while (done < bytes.size()) {
+    const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      const int err = errno;
+      ::close(fd);
+      ::unlink(path.c_str());
+      return IoError(path, "write failed", err);
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  if (::fsync(fd) != 0) {
+    const int err = errno;
+    ::close(fd);
+    ::unlink(path.c_str());
+    return IoError(path, "fsync failed", err);
+  }
+  if (::close(fd) != 0) {
+    const int err = errno;
+    ::unlink(path.c_str());
+    return IoError(path, "close failed", err);
+  }
+  return path;
+}
+
+Status LocalBlobStore::MakeEntryDurable(const std::string& dir) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (durable_dirs_.count(dir) != 0) return Status::Ok();
+  }
+  const std::string parent = ParentOf(dir);
+  Status s = SyncDir(parent.empty() ? root_ : root_ + "/" + parent);
+  if (!s.ok()) return s;
+  std::lock_guard<std::mutex> lock(mu_);
+  if (durable_dirs_.size() >= kMaxKnownDirs) durable_dirs_.clear();
+  durable_dirs_.insert(dir);
+  return Status::Ok();
+}
+
+Status LocalBlobStore::MakeParents(const std::string& key) {
+  // Every folder is created (or found) every time: the set of durable folders only saves
+  // fsyncs, it is never trusted for existence.
+  for (std::size_t slash = key.find('/'); slash != std::string::npos;
+       slash = key.find('/', slash + 1)) {
+    const std::string dir = key.substr(0, slash);
+    const std::string path = root_ + "/" + dir;
+    if (::mkdir(path.c_str(), 0700) == 0) {
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        durable_dirs_.erase(dir);  // a new folder: its entry is not durable yet
+      }
+      Status s = MakeEntryDurable(dir);
+      if (!s.ok()) return s;
+      continue;
+    }
+    const int err = errno;
+    // EEXIST with a file in the way shows up as ENOTDIR one level down, or at the rename.
+    if (err == ENOTDIR) return Conflict(key);
+    if (err != EEXIST) return IoError(path, "cannot create folder", err);
+    Status s = MakeEntryDurable(dir);
+    if (!s.ok()) return s;
+  }
+  return Status::Ok();
+}
+
+Status LocalBlobStore::Put(const std::string& key, std::string_view bytes) {
+  Status s = ValidateBlobKey(key);
+  if (!s.ok()) return s;
+  Result<std::string> tmp = WriteTemp(bytes);
+  if (!tmp.ok()) return tmp.status();
+  const std::string path = root_ + "/" + key;
+  for (int attempt = 1;; ++attempt) {
+    s = MakeParents(key);
+    if (!s.ok()) {
+      ::unlink(tmp->c_str());
+      return s;
+    }
+    if (::rename(tmp->c_str(), path.c_str()) == 0) break;
+    const int err = errno;
+    if (err == ENOENT && attempt < kPutTries) continue;  // a folder vanished: make it again
+    ::unlink(tmp->c_str());
+    if (err == EISDIR || err == ENOTDIR || err == ENOTEMPTY || err == EEXIST) return Conflict(key);
+    return IoError(path, "cannot rename the temporary file into place", err);
+  }
+  const std::string parent = ParentOf(key);
+  return SyncDir(parent.empty() ? root_ : root_ + "/" + parent);
+}
+
+Result<std::string> LocalBlobStore::Get(const std::string& key) {
+  Status s = ValidateBlobKey(key);
+  if (!s.ok()) return s;
+  const std::string path = root_ + "/" + key;
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    const int err = errno;
+    if (err == ENOENT || err == ENOTDIR) return NotFound(key);
+    return IoError(path, "cannot open", err);
+  }
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) {
+    const int err = errno;
+    ::close(fd);
+    return IoError(path, "cannot stat", err);
+  }
+  if (!S_ISREG(st.st_mode)) {
+    ::close(fd);
+    return NotFound(key);
+  }
+  // Blobs are replaced by rename, never written in place: the open file keeps its bytes.
+  std::string data(static_cast<std::size_t>(st.st_size), '\0');
+  std::size_t done = 0;
+  for (;;) {
+    if (done == data.size()) data.resize(data.size() + 4096);
+    const ssize_t n = ::read(fd, data.data() + done, data.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      const int err = errno;
+      ::close(fd);
+      return IoError(path, "read failed", err);
+    }
+    if (n == 0) break;
+    done += static_cast<std::size_t>(n);
+  }
+  ::close(fd);
+  data.resize(done);
+  return data;
+}
+
+Result<std::uint64_t> LocalBlobStore::Size(const std::string& key) {
+  Status s = ValidateBlobKey(key);
+  if (!s.ok()) return s;
+  const std::string path = root_ + "/" + key;
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) {
+    const int err = errno;
+    if (err == ENOENT || err == ENOTDIR) return NotFound(key);
+    return IoError(path, "cannot stat", err);
+  }
+  if (!S_ISREG(st.st_mode)) return NotFound(key);
+  return static_cast<std::uint64_t>(st.st_size);
+}
+
+Result<bool> LocalBlobStore::Exists(const std::string& key) {
+  Result<std::uint64_t> size = Size(key);
+  if (size.ok()) return true;
+  if (size.status().code() == ErrorCode::kNotFound) return false;
+  return size.status();
+}
+
+Status LocalBlobStore::Delete(const std::string& key) {
+  Status s = ValidateBlobKey(key);
+  if (!s.ok()) return s;
+  const std::string path = root_ + "/" + key;
+  if (::unlink(path.c_str()) != 0) {
+    const int err = errno;
+    // Not there, or a folder (not a blob): nothing to delete. The folder is still fsynced, so
+    // that a retry after a failed fsync makes the earlier unlink durable.
+    if (err != ENOENT && err != ENOTDIR && err != EISDIR) {
+      return IoError(path, "cannot delete", err);
+    }
+  }
+  const std::string parent = ParentOf(key);
+  return SyncDir(parent.empty() ? root_ : root_ + "/" + parent);
+}
+
+Status LocalBlobStore::DeletePrefix(const std::string& prefix) {
+  Status s = ValidateBlobKey(prefix);
+  if (!s.ok()) return s;
+  const std::string path = root_ + "/" + prefix;
+  // Folders are about to disappear: forget which ones were durable, before and after.
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    durable_dirs_.clear();
+  }
+  std::error_code ec;
+  fs::remove_all(path, ec);
+  if (ec && ec != std::errc::no_such_file_or_directory && ec != std::errc::not_a_directory) {
+    return Status(ErrorCode::kIoError, path + ": cannot delete: " + ec.message());
+  }
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    durable_dirs_.clear();
+  }
+  const std::string parent = ParentOf(prefix);
+  return SyncDir(parent.empty() ? root_ : root_ + "/" + parent);
+}
+
+Result<std::unique_ptr<BlobStore>> OpenLocalBlobStore(const std::string& root) {
+  Result<std::unique_ptr<LocalBlobStore>> store = LocalBlobStore::Open(root);
+  if (!store.ok()) return store.status();
+  return std::unique_ptr<BlobStore>(std::move(store).value());
+}
+
+}  // namespace sheaf

@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+//
+// The embedded BlobStore: each blob is a file under one folder, at the path its key names
+// ("<root>/tenants/t1/documents/<id>/original"), so an operator can find and back up the bytes
+// with ordinary tools. It implements the whole contract of sheaf/blob_store.h.
+//
+// How a Put is made durable and atomic: the bytes go to a new file in "<root>/.tmp" (a name no
+// key can reach), which is fsynced, renamed over the blob's path, and then the blob's folder is
+// fsynced so that the rename itself survives a crash. A folder created on the way is made
+// durable by fsyncing its parent. A crash leaves at worst a stray file in .tmp, removed by a
+// later Open once it is an hour old (younger ones may belong to a Put of another process
+// sharing the folder).
+//
+// Files are created 0600 and folders 0700: documents are private to the service's user.
+// Delete leaves the (possibly empty) folders in place; DeletePrefix removes the whole folder.
+#ifndef SHEAF_STORAGE_LOCAL_BLOB_STORE_H_
+#define SHEAF_STORAGE_LOCAL_BLOB_STORE_H_
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_set>
+
+#include "sheaf/blob_store.h"
+
+namespace sheaf {
+
+class LocalBlobStore final : public BlobStore {
+ public:
+  // Opens the store rooted at `root`, creating the folder (and its parents) when missing, and
+  // removes temporary files older than an hour. Errors: invalid_argument for an empty `root`;
+  // io_error when the folder cannot be created or is not a folder.
+  static Result<std::unique_ptr<LocalBlobStore>> Open(const std::string& root);
+  LocalBlobStore(const LocalBlobStore&) = delete;
+  LocalBlobStore& operator=(const LocalBlobStore&) = delete;
+
+  Status Put(const std::string& key, std::string_view bytes) override;
+  Result<std::string> Get(const std::string& key) override;
+  Result<std::uint64_t> Size(const std::string& key) override;
+  Result<bool> Exists(const std::string& key) override;
+  Status Delete(const std::string& key) override;
+  Status DeletePrefix(const std::string& prefix) override;
+
+  // The folder temporary files are written to, inside the root.
+  std::string temp_dir() const { return root_ + "/.tmp"; }
+
+ private:
+  explicit LocalBlobStore(std::string root) : root_(std::move(root)) {}
+  // Writes `bytes` to a new, fsynced file in temp_dir() and returns its path.
+  Result<std::string> WriteTemp(std::string_view bytes);
+  // Creates the folders of `key` below the root that are missing and makes each durable.
+  Status MakeParents(const std::string& key);
+  // Fsyncs the parent folder of `dir` (a path relative to the root) unless that is already
+  // known to be done, then remembers it.
+  Status MakeEntryDurable(const std::string& dir);
+
+  const std::string root_;
+  std::atomic<std::uint64_t> temp_counter_{0};
+  std::mutex mu_;
+  // Folders (relative to the root) whose entry in their parent is known to be durable, so that a
+  // Put fsyncs each ancestor once rather than every time. Bounded: cleared when it grows past
+  // kMaxKnownDirs, and by DeletePrefix (which removes folders).
+  std::unordered_set<std::string> durable_dirs_;  // GUARDED_BY(mu_)
+};
+
+// The same as LocalBlobStore::Open, as the interface (for the composition root's registry).
+Result<std::unique_ptr<BlobStore>> OpenLocalBlobStore(const std::string& root);
+
+}  // namespace sheaf
+
+#endif  // SHEAF_STORAGE_LOCAL_BLOB_STORE_H_
