@@ -12,6 +12,7 @@ packages=(
   libsqlite3-dev nlohmann-json3-dev libspdlog-dev libcli11-dev libyaml-cpp-dev libpugixml-dev libssl-dev
   zlib1g-dev libgtest-dev libgmock-dev libbenchmark-dev
   qpdf time
+  python3-pil fonts-dejavu-core
 )
 
 missing=()
