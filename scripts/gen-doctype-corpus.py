@@ -465,9 +465,38 @@ def write_scan(path_base, layout, rng):
         images[0].save(path, dpi=(dpi, dpi), optimize=False)
     else:
         path = path_base + ".tif"
-        images[0].save(path, save_all=True, append_images=images[1:], dpi=(dpi, dpi),
-                       compression="tiff_deflate")
+        write_tiff(path, images, dpi)
     return path
+
+
+def write_tiff(path, images, dpi):
+    """Writes 8-bit grayscale pages as one multi-page TIFF (Deflate, one strip per page). Written
+    by hand so that every byte, padding included, depends only on the pixels."""
+    import struct
+    out = bytearray(b"II*\x00\x00\x00\x00\x00")
+    prev_next = 4  # where to patch the offset of the next IFD
+    for img in images:
+        w, h = img.size
+        data = zlib.compress(img.tobytes(), 6)
+        strip = len(out)
+        out += data
+        if len(out) % 2:
+            out += b"\x00"
+        res = len(out)
+        out += struct.pack("<IIII", dpi, 1, dpi, 1)
+        entries = [(256, 4, 1, w), (257, 4, 1, h), (258, 3, 1, 8), (259, 3, 1, 8), (262, 3, 1, 1),
+                   (273, 4, 1, strip), (277, 3, 1, 1), (278, 4, 1, h), (279, 4, 1, len(data)),
+                   (282, 5, 1, res), (283, 5, 1, res + 8), (296, 3, 1, 2)]
+        ifd = len(out)
+        struct.pack_into("<I", out, prev_next, ifd)
+        out += struct.pack("<H", len(entries))
+        for tag, typ, count, value in entries:
+            out += struct.pack("<HHI", tag, typ, count)
+            out += struct.pack("<HH", value, 0) if typ == 3 else struct.pack("<I", value)
+        prev_next = len(out)
+        out += b"\x00\x00\x00\x00"
+    with open(path, "wb") as f:
+        f.write(out)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -596,6 +625,14 @@ def coined(rng):
     return w[:1].upper() + w[1:]
 
 
+def brand(rng):
+    """A product or brand name with a variant, e.g. "ORVELA LIGHTS 100"."""
+    b = coined(rng)
+    b = b.upper() if rng.random() < 0.6 else b
+    return b + rng.choice(["", "", " Lights", " 100", " Kings", " Plus", " Menthol", " II", " Ultra", " Classic", " Gold", " Original",
+                           " Mild", " Select", " Light", " Regular", " Premium"])
+
+
 def person(rng, lang, with_title=False):
     lg = lang if lang in FIRST else "en"
     first, last = pick(rng, FIRST[lg]), pick(rng, LAST[lg])
@@ -604,6 +641,8 @@ def person(rng, lang, with_title=False):
         name = "%s. %s" % (first[0], last)
     elif r < 0.22 and lg in ("en",):
         name = "%s %s. %s" % (first, chr(65 + rng.randrange(26)), last)
+    elif r < 0.3 and lg in ("en",):  # initials, as in older office papers
+        name = rng.choice(["%s. %s. %s", "%s.%s. %s", "%s. %s. %s, Jr."]) % (first[0], chr(65 + rng.randrange(26)), last)
     else:
         name = "%s %s" % (first, last)
     if with_title and lg == "en":
@@ -1073,7 +1112,8 @@ G_EN = {
               "the audit", "the annual report", "the draft", "the samples", "the training course", "the conference", "the survey results", "the revised schedule",
               "the test panel", "the research grant", "the laboratory analysis", "the consumer study", "the product test", "the new filter design",
               "the marketing plan", "the advertising campaign", "the field trial", "the regulatory submission", "the litigation", "the sales promotion",
-              "the pilot study", "the toxicology review", "the quality programme", "the distribution agreement", "the price increase"],
+              "the pilot study", "the toxicology review", "the quality programme", "the distribution agreement", "the price increase",
+              "the test cigarettes", "the new flavor", "the sample packs", "the product", "the packaging", "the new brand", "the smoking study"],
     "status": ["has been approved", "has been completed", "is now under way", "will be delayed", "has been postponed", "is progressing well",
                "has been received", "requires further discussion", "was reviewed by the committee", "will start next month", "has been signed",
                "was well received", "has been rescheduled", "is on track", "has been forwarded to the appropriate department"],
@@ -1125,6 +1165,8 @@ G_EN = {
         "Your paper on {r_subj} was of great interest to {we}.",
         "I should be grateful for your views on {thing}.",
         "{we_c} plan to discuss {thing} at the meeting on {date}.",
+        "We are sending you samples of {brand} for evaluation.",
+        "The results for {brand} will be available {when}.",
     ],
     "r_s_l": ["{r_subj} {r_verb} by {pct} {r_cmp}.", "{r_subj} is closely related to {r_subj2}.", "the committee recommends that {recommend}.",
               "{num} {units} were examined during the study period.", "{reason} has had a considerable effect on {r_subj}."],
@@ -1186,7 +1228,15 @@ G_EN = {
         "Section {n} describes {describes}; Section {n2} discusses {describes2}.",
         "A total of {num} {units} took part, of whom {pct} completed all stages.",
         "{reason_c} has had a considerable effect on {r_subj}.",
+        "Panelists rated {brand} {higher} than {brand} on {attribute}.",
+        "Sales of {brand} {r_verb} {r_cmp}.",
+        "The {attribute} of the test product was judged {judged}.",
+        "{brand} was preferred by {pct} of the respondents.",
     ],
+    "higher": ["higher", "lower", "significantly higher", "slightly lower", "about the same"],
+    "attribute": ["strength", "smoothness", "taste", "aftertaste", "draw", "mildness", "harshness", "flavor", "freshness", "aroma",
+                  "burn rate", "firmness", "irritation", "satisfaction", "overall quality", "value for money", "appearance"],
+    "judged": ["acceptable", "too strong", "satisfactory", "inferior to the control", "comparable to the leading brand", "excellent"],
     "r_subj2": ["the size of the sample", "seasonal demand", "the level of training", "the age of the equipment", "regional differences", "the price of raw materials"],
     "reason": ["higher raw material prices", "the introduction of the new process", "seasonal effects", "improved training", "changes in demand",
                "the reorganisation of the department", "unfavourable weather conditions", "lower interest rates", "new regulations"],
@@ -1213,6 +1263,8 @@ G_EN = {
         "{person} told reporters that {opinion}.",
         "The event attracted more than {num} visitors over the weekend.",
         "Further details will be announced at a press conference on {weekday}.",
+        "The company said sales of {brand} {r_verb} {r_cmp}.",
+        "{org_c} plans to introduce {brand} in {num} markets.",
     ],
     "news_act": ["open a new plant near the city", "cut {num} jobs", "expand its research centre", "merge with a competitor",
                  "invest {num} million in new equipment", "launch a new product line", "close two of its stores", "move its headquarters"],
@@ -1342,6 +1394,8 @@ def _slot(rng, key, g, lang, extras, depth):
         v = str(rng.randint(1, 9))
     elif base == "num":
         v = str(rng.choice([rng.randint(12, 99), rng.randint(100, 999), rng.randint(1000, 25000)]))
+    elif base == "brand":
+        v = brand(rng)
     elif base == "person":
         v = person(rng, lang if lang in FIRST else "en")
     elif base == "last":
@@ -1504,10 +1558,6 @@ def T(lang, **variants):
     return variants.get(lang, variants.get("en"))
 
 
-def maybe_upper(rng, s, p=0.3):
-    return s.upper() if rng.random() < p else s
-
-
 def round_to(x, step):
     return round(round(x / step) * step, 2)
 
@@ -1637,7 +1687,8 @@ def build_receipt(rng, fonts):
               "fr": ["Ticket de caisse", "TICKET", "Facture", "Note", "Reçu", "Facturette"],
               "nl": ["Kassabon", "Bon", "Factuur"]}
     if rng.random() < 0.8:
-        S.rule() if rng.random() < 0.5 else None
+        if rng.random() < 0.5:
+            S.rule()
         S.text(pick(rng, titles.get(lang, titles["en"])), align="center", bold=rng.random() < 0.5)
     d = rand_date(rng, 2014, 2025)
     dt = fmt_date(rng, d, date_kind_for(rng, country, lang))
@@ -1663,7 +1714,8 @@ def build_receipt(rng, fonts):
         meta.append((rng.choice(["Member", "Member No", "Card", "Kundenkarte", "Carte fidélité"]), _digits(rng, rng.randint(6, 12))))
     if rng.random() < 0.25:
         meta.append((rng.choice(["Terminal", "POS", "Till", "Register", "Station", "Kasse"]), str(rng.randint(1, 30))))
-    rng.shuffle(meta) if rng.random() < 0.3 else None
+    if rng.random() < 0.3:
+        rng.shuffle(meta)
     if rng.random() < 0.3 and len(meta) >= 2 and not tiny:
         S.rule()
     for k, v in (meta[:2] if tiny else meta):
@@ -1696,7 +1748,8 @@ def build_receipt(rng, fonts):
         if rng.random() < 0.3 and country == "MY":
             hdr[3] = hdr[3] + "(RM)"
         S.cols4(*[U(h) for h in hdr], bold=rng.random() < 0.4)
-        S.rule() if rng.random() < 0.5 else None
+        if rng.random() < 0.5:
+            S.rule()
     tax_codes = rng.random() < 0.35
     subtotal = 0.0
     n_qty = 0
@@ -1800,7 +1853,8 @@ def build_receipt(rng, fonts):
 
     # Tax summary
     if not tiny and rng.random() < 0.35:
-        S.rule() if rng.random() < 0.5 else None
+        if rng.random() < 0.5:
+            S.rule()
         if lang == "de":
             S.cols4("MwSt", "Netto", "Steuer", "Brutto")
             S.cols4("A %g%%" % rate, money.num(total - tax), money.num(tax), money.num(total))
@@ -2244,6 +2298,16 @@ def _guess_kind(label):
 
 
 F_MORE_EN = [(lab, _guess_kind(lab)) for lab in _MORE_LABELS]
+# Labels that are phrases rather than single nouns.
+F_PHRASES_EN = [("Date of Request", "date"), ("Name of Applicant", "name"), ("Number of Copies", "num"), ("Period from", "date"), ("to", "date"),
+                ("From", "name"), ("To", "name"), ("Other (specify)", "text"), ("Reason for Request", "text"), ("Method of Shipment", "text"),
+                ("Place of Work", "city"), ("Type of Product", "text"), ("Purpose of Visit", "text"), ("Description of Item", "text"),
+                ("Result of Test", "text"), ("Name and Address of Employer", "addr"), ("Signature of Supervisor", "sign"),
+                ("Date Approved", "date"), ("Approved by", "name"), ("Number of Units", "num"), ("Length of Service", "num"),
+                ("Source of Funds", "text"), ("Date of Last Review", "date"), ("Name of Company", "org"), ("Area of Responsibility", "dept"),
+                ("Total Number of Pages", "num"), ("Is this a Rush?", "check:Yes|No"), ("Initials", "initials"), ("Checked by (initials)", "initials"),
+                ("Amount of Increase", "money"), ("Name of Product", "brand"), ("Code No. of Sample", "code"), ("Subject", "text"), ("Re", "text"),
+                ("Copies to", "name"), ("Date of Issue", "date"), ("Effective from", "date"), ("Level of Priority", "check:A|B|C")]
 DEPTS = ["Marketing", "Research & Development", "Finance", "Human Resources", "Purchasing", "Legal", "Quality Assurance", "Operations",
          "Sales", "Engineering", "Public Affairs", "Information Systems", "Manufacturing", "Logistics", "Customer Service", "Accounting"]
 FORM_TEXT_VALUES = ["See attached", "N/A", "Yes", "No", "Pending", "As discussed", "Per request", "Approved", "Urgent", "Standard",
@@ -2251,16 +2315,16 @@ FORM_TEXT_VALUES = ["See attached", "N/A", "Yes", "No", "Pending", "As discussed
 
 FORM_TYPES_EN = {
     "fax": ["FAX COVER SHEET", "FACSIMILE TRANSMITTAL", "Fax Transmission", "FAX", "TELECOPY COVER SHEET", "FACSIMILE COVER SHEET"],
-    "request": ["REQUEST FOR {x}", "{x} REQUEST FORM", "{x} Request", "APPLICATION FOR {x}", "{x} AUTHORIZATION"],
+    "request": ["REQUEST FOR {x}", "{x} REQUEST", "{x} Request", "APPLICATION FOR {x}", "{x} AUTHORIZATION", "{x} REQUEST FORM"],
     "survey": ["QUESTIONNAIRE", "Customer Satisfaction Survey", "{x} SURVEY", "Evaluation Form", "Feedback Form", "{x} QUESTIONNAIRE"],
     "checklist": ["INSPECTION CHECKLIST", "{x} Checklist", "Safety Inspection Report", "Quality Control Checklist", "Site Inspection Form", "Vehicle Inspection Report"],
-    "registration": ["REGISTRATION FORM", "{x} Registration", "Enrollment Form", "Membership Application", "New Patient Registration", "Course Registration"],
-    "order": ["ORDER FORM", "PURCHASE REQUISITION", "Requisition Form", "Supply Request", "Material Requisition", "Stationery Order Form"],
+    "registration": ["REGISTRATION", "{x} Registration", "Enrollment", "Membership Application", "New Patient Registration", "Course Registration"],
+    "order": ["ORDER FORM", "PURCHASE REQUISITION", "Requisition", "Supply Request", "Material Requisition", "Stationery Order"],
     "routing": ["ROUTING SLIP", "Routing and Transmittal Slip", "Document Routing", "Circulation Slip", "Action Slip", "Transmittal"],
     "report": ["INCIDENT REPORT", "Accident Report Form", "{x} REPORT FORM", "Test Report", "Field Report", "Product Evaluation Form", "Daily Activity Report"],
-    "application": ["APPLICATION FORM", "Employment Application", "Application for Leave", "Grant Application", "Credit Application", "Permit Application"],
+    "application": ["APPLICATION", "Employment Application", "Application for Leave", "Grant Application", "Credit Application", "Permit Application"],
     "claim": ["EXPENSE CLAIM FORM", "Travel Expense Report", "Claim Form", "Reimbursement Request", "Mileage Claim"],
-    "change": ["CHANGE OF ADDRESS FORM", "Personnel Action Form", "Change Request Form", "Account Update Form", "Authorization Form", "Consent Form"],
+    "change": ["CHANGE OF ADDRESS", "Personnel Action", "Change Request", "Account Update", "Authorization Form", "Consent Form"],
 }
 FORM_X = ["PROPOSAL", "PROJECT", "INFORMATION", "ACCESS", "MAINTENANCE", "TRAVEL", "PURCHASE", "QUOTATION", "RESEARCH", "SAMPLE", "ANALYSIS",
           "CHECK", "PAYMENT", "LEAVE", "TRAINING", "PRINTING", "ARTWORK", "PRODUCT TEST", "CONSUMER RESEARCH", "ADVERTISING", "BUDGET",
@@ -2292,7 +2356,8 @@ SURVEY_Q = ["How satisfied are you with {s}?", "How often do you use {s}?", "Wou
             "Was the information about {s} easy to understand?", "Which of the following best describes {s}?", "How important is {s} to you?",
             "What did you like most about {s}?", "What could be improved about {s}?", "Overall, how would you rate {s}?"]
 SURVEY_S = ["our service", "the product", "the training course", "the taste", "the packaging", "the delivery time", "the staff", "the website",
-            "the price", "the event", "the cigarette", "the new flavor", "the sample", "the instructions", "the facilities", "customer support"]
+            "the price", "the event", "the cigarette", "the new flavor", "the sample", "the instructions", "the facilities", "customer support",
+            "{brand}"]
 SCALES = [["Very satisfied", "Satisfied", "Neutral", "Dissatisfied", "Very dissatisfied"], ["Excellent", "Good", "Fair", "Poor"],
           ["1", "2", "3", "4", "5"], ["Strongly agree", "Agree", "Disagree", "Strongly disagree"], ["Yes", "No", "Not sure"],
           ["Always", "Often", "Sometimes", "Rarely", "Never"], ["Too strong", "Just right", "Too mild"], ["Daily", "Weekly", "Monthly", "Never"]]
@@ -2365,14 +2430,23 @@ class FormWriter:
         if kind == "dept":
             return pick(r, DEPTS)
         if kind == "brand":
-            return coined(r).upper() + r.choice(["", " LIGHTS", " 100", " KINGS", " PLUS", " MENTHOL", " II"])
+            return brand(r)
         if kind == "iban":
             return iban(r, c)
         if kind == "long":
             return sentence(r, lg if lg in GRAMMARS else "en")
         if kind == "sign":
             return ""
+        if kind == "initials":
+            return r.choice(["%s%s", "%s.%s.", "%s%s%s"]).replace("%s", "{}").format(*[chr(65 + r.randrange(26)) for _ in range(3)])
         return pick(r, FORM_TEXT_VALUES) if r.random() < 0.5 else expand(r, "{thing}", "en")
+
+    def fit(self, text, width, family=None):
+        """Drops words from the end of `text` until it fits in `width` points."""
+        words = text.split(" ")
+        while len(words) > 1 and self.L.measure(" ".join(words), family=family) > width:
+            words.pop()
+        return " ".join(words)
 
     def box(self, x, checked):
         L = self.L
@@ -2397,6 +2471,8 @@ class FormWriter:
             cx = x + L.measure(lab + ":") + L.size
         else:
             cx = x
+        if len(options) > 2 and "Other" not in options and self.rng.random() < 0.3:
+            options = options + [self.rng.choice(["Other", "Other:", "Other (specify)"])]
         chosen = self.rng.randrange(len(options)) if self.rng.random() < self.fill else -1
         limit = x + (width or L.inner)
         for i, o in enumerate(options):
@@ -2425,7 +2501,7 @@ class FormWriter:
             L.put(x, lab, size=L.size * 0.8)
             L.y += L.size * 1.3
             if val:
-                L.put(x + 3, val, family=self.typed_family)
+                L.put(x + 3, self.fit(val, width - 12, self.typed_family), family=self.typed_family)
             L.hline_at(x, x + width - 8, L.y + 3)
             L.y += L.size * 0.9
             return
@@ -2440,7 +2516,7 @@ class FormWriter:
             L.put(x + 3, lab, size=L.size * self.caption)
             L.y = top + L.size * 2.1
             if val:
-                L.put(x + 6, val, family=self.typed_family)
+                L.put(x + 6, self.fit(val, width - 14, self.typed_family), family=self.typed_family)
             L.y = top + h + 2
             return
         if kind == "long" and r.random() < 0.6:
@@ -2452,7 +2528,8 @@ class FormWriter:
             t = lab + lead
             L.put(x, t, family=self.typed_family if style == "typed" else None)
             if val:
-                L.put(x + L.measure(t) + 2, val, family=self.typed_family)
+                vx = x + L.measure(t) + 2
+                L.put(vx, self.fit(val, x + width - vx - 6, self.typed_family), family=self.typed_family)
             elif style == "typed":
                 L.put(x + L.measure(t) + 2, "_" * r.randint(8, 25))
             L.y += L.size * 0.4
@@ -2471,7 +2548,7 @@ class FormWriter:
         elif style != "colon_only" or not val:
             L.hline_at(vx, x + width - 8, L.y + 2, width=0.5)
         if val:
-            L.put(vx + 4, val, family=self.typed_family)
+            L.put(vx + 4, self.fit(val, x + width - vx - 10, self.typed_family), family=self.typed_family)
         if kind == "long":
             for _ in range(r.randint(1, 3)):
                 L.y += L.size * 1.5
@@ -2522,9 +2599,16 @@ class FormWriter:
     def grid(self, fields):
         """Lays out fields in self.cols columns."""
         L = self.L
-        if self.rng.random() < 0.2:
-            fmt = self.rng.choice(["%d. ", "%d) ", "(%d) ", "%d "])
-            fields = [((fmt % (i + 1)) + lab, kind) for i, (lab, kind) in enumerate(fields)]
+        gutter = 0
+        if self.rng.random() < 0.25:
+            fmt = self.rng.choice(["%d.", "%d)", "(%d)", "%d"])
+            if self.rng.random() < 0.5:  # numbers in their own column at the margin
+                gutter = L.size * self.rng.uniform(2.5, 4)
+                self.first_number = getattr(self, "first_number", 0)
+                fields = [(lab, kind, fmt % (self.first_number + i + 1)) for i, (lab, kind) in enumerate(fields)]
+                self.first_number += len(fields)
+            else:
+                fields = [((fmt % (i + 1)) + " " + lab, kind) for i, (lab, kind) in enumerate(fields)]
         cols = self.cols if self.style != "above" else max(self.cols, 2)
         cw = L.inner / cols
         i = 0
@@ -2532,9 +2616,13 @@ class FormWriter:
             row = fields[i:i + cols]
             y0 = L.y
             ys = []
-            for j, (lab, kind) in enumerate(row):
+            for j, f in enumerate(row):
                 L.y = y0
-                self.field(lab, kind, x=j * cw, width=cw)
+                if gutter:
+                    self.field(f[0], f[1], x=j * cw + gutter, width=cw - gutter)
+                    L.put(j * cw, f[2], y=L.y - L.size * 0.4)
+                else:
+                    self.field(f[0], f[1], x=j * cw, width=cw)
                 ys.append(L.y)
             L.y = max(ys)
             i += cols
@@ -2604,14 +2692,19 @@ def build_form(rng, fonts):
     L.space(size * 0.5)
 
     L.kind = ftype
+    if lang == "en" and ftype not in ("fax", "routing") and rng.random() < 0.3:  # TO / FROM / DATE header, common on internal forms
+        Fw.grid(rng.sample([("TO", "name"), ("FROM", "name"), ("DATE", "date"), ("SUBJECT", "text"), ("DEPT.", "dept"), ("CC", "name")], rng.randint(2, 5)))
     if rng.random() < 0.15:  # a small slip: a handful of fields and little else
         L.kind = "slip"
-        pool = F_RND_SHORT + F_PERSON_EN + F_WORK_EN + F_MORE_EN if lang == "en" else (FORM_DE if lang == "de" else FORM_FR)["fields"]
+        pool = F_RND_SHORT + F_PERSON_EN + F_WORK_EN + F_MORE_EN + F_PHRASES_EN if lang == "en" else (FORM_DE if lang == "de" else FORM_FR)["fields"]
         Fw.grid(rng.sample(pool, rng.randint(2, 6)))
         if rng.random() < 0.5:
             L.paragraph(pick(rng, FORM_INSTR) if lang == "en" else sentence(rng, lang), size=size * 0.9)
         if rng.random() < 0.5:
-            _form_data_block(rng, L, Fw) if rng.random() < 0.3 else Fw.long_answer(pick(rng, F_RND_LONG))
+            if rng.random() < 0.3:
+                _form_data_block(rng, L, Fw)
+            else:
+                Fw.long_answer(pick(rng, F_RND_LONG))
     elif ftype == "fax":
         _form_fax(rng, L, Fw, org, country)
     elif ftype == "routing":
@@ -2640,7 +2733,7 @@ def build_form(rng, fonts):
         else:
             _form_generic_local(rng, L, Fw, FORM_DE if lang == "de" else FORM_FR)
     # Signature block, office-use box, footer
-    if rng.random() < 0.75:
+    if rng.random() < 0.45:
         L.space(size)
         sig = {"de": FORM_DE["sign"], "fr": FORM_FR["sign"]}.get(lang, rng.choice(["Signature", "Signed", "Authorized Signature", "Applicant's Signature", "Signature of Employee"]))
         dte = {"de": "Datum", "fr": "Date"}.get(lang, "Date")
@@ -2725,7 +2818,7 @@ def _form_survey(rng, L, Fw):
     subj = pick(rng, SURVEY_S)
     scale = pick(rng, SCALES)
     for i in range(rng.randint(4, 14)):
-        q = pick(rng, SURVEY_Q).replace("{s}", subj if rng.random() < 0.6 else pick(rng, SURVEY_S))
+        q = pick(rng, SURVEY_Q).replace("{s}", subj if rng.random() < 0.6 else pick(rng, SURVEY_S)).replace("{brand}", brand(rng))
         L.space(L.size * 0.3)
         if rng.random() < 0.25:
             L.line("%d. %s" % (i + 1, q))
@@ -2809,7 +2902,7 @@ def _form_generic_en(rng, L, Fw, ftype):
                 "report": ["General Information", "Description of Incident", "Persons Involved", "Corrective Action", "Sample Information", "Results"],
                 "change": ["Current Information", "New Information", "Effective Date", "Authorization"]}.get(ftype, ["Section A", "Section B", "Section C"])
     nsec = rng.randint(1, min(4, len(sections)))
-    pool = F_PERSON_EN + F_WORK_EN + F_MORE_EN
+    pool = F_PERSON_EN + F_WORK_EN + F_MORE_EN + F_PHRASES_EN * 2
     for si in range(nsec):
         if nsec > 1 or rng.random() < 0.5:
             Fw.section(("%s. " % "ABCDE"[si] if rng.random() < 0.4 else ("%d. " % (si + 1) if rng.random() < 0.3 else "")) + sections[si])
@@ -2830,7 +2923,7 @@ def _form_rnd(rng, L, Fw):
     if rng.random() < 0.5:
         L.cells([(0, rng.choice(["Date:", "DATE", "Date"]) + " " + (Fw.value("date") if rng.random() < Fw.fill else "________")),
                  (L.inner * 0.6, rng.choice(["No.", "Request No.", "File", "Log No."]) + " " + (_digits(rng, 4) if rng.random() < Fw.fill else "_______"))])
-    Fw.grid(rng.sample(F_RND_SHORT + F_MORE_EN[:rng.randint(0, len(F_MORE_EN))], rng.randint(5, 14)))
+    Fw.grid(rng.sample(F_RND_SHORT + F_PHRASES_EN + F_MORE_EN[:rng.randint(0, len(F_MORE_EN))], rng.randint(5, 14)))
     if rng.random() < 0.35:
         _form_data_block(rng, L, Fw)
     if rng.random() < 0.25:
@@ -2919,7 +3012,7 @@ def salutation(rng, lang, name=None):
     if name and rng.random() < 0.75:
         last = name.split()[-1]
         return rng.choice(["Dear %s %s:" % (rng.choice(["Mr.", "Ms.", "Mrs.", "Dr."]), last), "Dear %s," % name.split()[0], "Dear %s %s," % (rng.choice(["Mr", "Ms", "Dr"]), last),
-                           "Dear %s:" % name, "Hi %s," % name.split()[0]])
+                           "Dear %s:" % name, "Hi %s," % name.split()[0], "Dear %s %s:" % (rng.choice(["Doctor", "Professor", "Senator", "Judge"]), last)])
     return rng.choice(["Dear Sir or Madam,", "Dear Sir:", "Gentlemen:", "To whom it may concern:", "Dear Colleagues,", "Dear Customer,", "Dear Members,"])
 
 
@@ -2951,7 +3044,7 @@ def build_letter(rng, fonts):
     plang = lang if lang in FIRST else "en"
     letter_paper = country in ("US", "CA") and rng.random() < 0.85
     W, H = (612, 792) if letter_paper else (595, 842)
-    family = rng.choice(["serif", "serif", "sans", "sans", "mono"])
+    family = rng.choice(["serif", "sans", "mono", "mono", "serif", "sans"])  # many older letters were typed
     size = rng.uniform(9.5, 12.0)
     mg = rng.uniform(50, 85)
     L = Layout(fonts, W, H, (mg, rng.uniform(35, 70), mg, rng.uniform(45, 75)), family, size)
@@ -3126,7 +3219,7 @@ def build_other(rng, fonts):
     plang = lang if lang in FIRST else "en"
     letter_paper = country in ("US", "CA") and rng.random() < 0.85
     W, H = (612, 792) if letter_paper else (595, 842)
-    family = rng.choice(["serif", "sans", "sans", "serif", "mono"])
+    family = rng.choice(["serif", "sans", "mono", "serif", "sans", "mono"])
     size = rng.uniform(8.5, 11.5)
     mg = rng.uniform(40, 80)
     L = Layout(fonts, W, H, (mg, rng.uniform(35, 70), mg, rng.uniform(40, 70)), family, size)
@@ -3153,6 +3246,7 @@ def build_other(rng, fonts):
         L.cells([(xs[0], header[0])] + [(x, h, "right") for x, h in zip(xs[1:], header[1:])], bold=True)
         L.rule(dy=1, width=0.4)
         rowlab = rng.choice([["North", "South", "East", "West", "Central"], ["Control", "Group A", "Group B", "Placebo", "Treatment"],
+                             rng.sample(G_EN["attribute"], 5), [brand(rng) for _ in range(4)],
                              [pick(rng, MONTHS["en"]) for _ in range(3)], [coined(rng) for _ in range(4)], [pick(rng, DEPTS) for _ in range(4)]])
         for i in range(nrows):
             lab = rowlab[i % len(rowlab)] + ("" if i < len(rowlab) else " %d" % (i // len(rowlab) + 1))

@@ -6,7 +6,7 @@
 #
 # Environment (all optional):
 #   SHEAF_BIN             the sheaf binary                     (build/release/sheaf)
-#   DOCTYPE_PER_CLASS     synthetic documents per label        (400)
+#   DOCTYPE_PER_CLASS     synthetic documents per label        (160; more makes a model over 10 MB)
 #   DOCTYPE_SEED          generator seed                       (20240601)
 #   DOCTYPE_JOBS          worker threads / processes           (number of cores)
 #   DOCTYPE_DATA_DIR      Sheaf data folder (its OCR cache makes reruns quick)   (./sheaf-data)
@@ -17,7 +17,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 sheaf="${SHEAF_BIN:-build/release/sheaf}"
-per_class="${DOCTYPE_PER_CLASS:-400}"
+per_class="${DOCTYPE_PER_CLASS:-160}"
 seed="${DOCTYPE_SEED:-20240601}"
 jobs="${DOCTYPE_JOBS:-$(nproc)}"
 data_dir="${DOCTYPE_DATA_DIR:-./sheaf-data}"
