@@ -351,4 +351,46 @@ TEST(Cli, EvalScoresFieldsAndWritesAReport) {
   EXPECT_NE(bad.err.find("nope"), std::string::npos) << bad.err;
 }
 
+// Configuration errors of the understanding stages stop before any document, naming the cause.
+TEST(Cli, BadTypeSchemasOrModelAreReportedBeforeAnyDocument) {
+  std::string dir = testing::TempDir();
+  WriteFile(dir + "/a.txt", "hello");
+  auto type = RunSheaf({"process", "--jsonl", "--type", "banana", "--data-dir", dir + "/d", dir + "/a.txt"});
+  EXPECT_EQ(type.exit_code, 2);
+  EXPECT_TRUE(type.out.empty()) << type.out;
+  EXPECT_NE(type.err.find("--type banana: no such schema"), std::string::npos) << type.err;
+  EXPECT_NE(type.err.find("receipt"), std::string::npos) << type.err;  // lists the schemas
+
+  std::filesystem::create_directories(dir + "/schemas");
+  WriteFile(dir + "/schemas/other.yaml", "type: other\ndescription: x\nreview_threshold: 2\nfields: []\n");
+  auto schema = RunSheaf({"process", "--jsonl", "--schemas", dir + "/schemas", "--data-dir", dir + "/d",
+                          dir + "/a.txt"});
+  EXPECT_EQ(schema.exit_code, 2);
+  EXPECT_NE(schema.err.find("other.yaml:3:"), std::string::npos) << schema.err;
+
+  auto missing = RunSheaf({"process", "--jsonl", "--model", dir + "/none.json", "--data-dir", dir + "/d",
+                           dir + "/a.txt"});
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_NE(missing.err.find(dir + "/none.json"), std::string::npos) << missing.err;
+
+  WriteFile(dir + "/bad.json", "{\"format\": 1}");
+  auto corrupt = RunSheaf({"process", "--jsonl", "--model", dir + "/bad.json", "--data-dir", dir + "/d",
+                           dir + "/a.txt"});
+  EXPECT_EQ(corrupt.exit_code, 2);
+  EXPECT_NE(corrupt.err.find(dir + "/bad.json"), std::string::npos) << corrupt.err;
+}
+
+TEST(Cli, TrainClassifierRejectsABadEvalManifest) {
+  std::string dir = testing::TempDir();
+  WriteFile(dir + "/a.txt", "alpha");
+  WriteFile(dir + "/b.txt", "beta");
+  WriteFile(dir + "/m.jsonl", "{\"file\": \"a.txt\", \"label\": \"x\"}\n{\"file\": \"b.txt\", \"label\": \"y\"}\n");
+  WriteFile(dir + "/e.jsonl", "not json\n");
+  auto r = RunSheaf({"train-classifier", "--manifest", dir + "/m.jsonl", "--out", dir + "/o.json",
+                     "--eval-manifest", dir + "/e.jsonl", "--data-dir", dir + "/d"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("e.jsonl:1"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(dir + "/o.json"));
+}
+
 }  // namespace sheaf

@@ -153,27 +153,27 @@ struct Pipeline {
   std::unique_ptr<Processor> processor;
 };
 
-// Builds the pipeline the flags describe; on failure prints why and returns nothing.
+// Builds the pipeline the flags describe; on failure prints why, sets *exit_code (usage for a bad
+// value such as an unknown --type or a malformed schema, failure otherwise) and returns nothing.
 std::optional<Pipeline> BuildPipeline(const PipelineFlags& flags, const std::string& type_hint,
-                                      bool understand = true) {
+                                      int* exit_code, bool understand = true) {
+  auto fail = [&](const Status& s) -> std::optional<Pipeline> {
+    std::cerr << "sheaf: " << s.message() << "\n";
+    *exit_code = s.code() == ErrorCode::kInvalidArgument ? kExitUsage : kExitFailed;
+    return std::nullopt;
+  };
   Config config = flags.Finish();
   config.type_hint = type_hint.empty() ? "auto" : type_hint;
   Pipeline p;
   if (understand) {
     Result<std::unique_ptr<Understander>> u = MakeUnderstander(config);
-    if (!u.ok()) {
-      std::cerr << "sheaf: " << u.status().message() << "\n";
-      return std::nullopt;
-    }
+    if (!u.ok()) return fail(u.status());
     p.understander = std::move(u).value();
   }
   p.loader = MakeLoader(config.limits);
   if (config.ocr_cache) {
     Result<std::unique_ptr<Cache>> store = MakeOcrCacheStore(config);
-    if (!store.ok()) {
-      std::cerr << "sheaf: " << store.status().message() << "\n";
-      return std::nullopt;
-    }
+    if (!store.ok()) return fail(store.status());
     p.cache_store = std::move(store).value();
   }
   p.ocr_cache = std::make_unique<OcrCache>(p.cache_store.get());
@@ -193,8 +193,9 @@ std::optional<Pipeline> BuildPipeline(const PipelineFlags& flags, const std::str
 
 int RunProcess(PipelineFlags& flags, const std::vector<std::string>& inputs,
                const std::string& mode, bool with_text, const std::string& type_hint) {
-  std::optional<Pipeline> pipeline = BuildPipeline(flags, type_hint);
-  if (!pipeline) return kExitFailed;
+  int exit_code = kExitFailed;
+  std::optional<Pipeline> pipeline = BuildPipeline(flags, type_hint, &exit_code);
+  if (!pipeline) return exit_code;
   std::vector<std::string> paths = ExpandInputs(inputs);
   if (paths.empty()) {
     std::cerr << "sheaf: no input files found\n";
@@ -339,8 +340,9 @@ int RunEvalOcr(PipelineFlags& flags, const std::string& dataset, bool baseline, 
   // SROIE transcripts are upper case as printed; compare case-insensitively there.
   eval::TextNormalization norm{sroie};
 
-  std::optional<Pipeline> pipeline = BuildPipeline(flags, "", false);
-  if (!pipeline) return kExitFailed;
+  int exit_code = kExitFailed;
+  std::optional<Pipeline> pipeline = BuildPipeline(flags, "", &exit_code, false);
+  if (!pipeline) return exit_code;
   std::vector<std::string> paths;
   for (const Item& it : items) paths.push_back(it.image);
   const std::size_t n = items.size();
@@ -594,8 +596,9 @@ int RunTrainClassifier(PipelineFlags& flags, const std::string& manifest, const 
     }
     eval_files = std::move(*e);
   }
-  std::optional<Pipeline> pipeline = BuildPipeline(flags, "", false);
-  if (!pipeline) return kExitFailed;
+  int exit_code = kExitFailed;
+  std::optional<Pipeline> pipeline = BuildPipeline(flags, "", &exit_code, false);
+  if (!pipeline) return exit_code;
   LabelledTexts set = ReadLabelledTexts(*pipeline, *files);
   // Stratified, deterministic split: per label, the documents with the smallest path hashes.
   std::vector<std::string> keys;
@@ -693,14 +696,10 @@ int RunEval(PipelineFlags& flags, const EvalArgs& args) {
   // The visual extractor is what is scored: an embedded e-invoice XML would hand over the
   // answers (the same as scoring copies with their attachments removed).
   flags.config.read_embedded_invoices = args.with_embedded_xml;
-  std::optional<Pipeline> pipeline = BuildPipeline(flags, args.type);
-  if (!pipeline) return kExitFailed;
-  Result<std::map<std::string, extract::Schema>> schemas = extract::LoadSchemaDir(
-      flags.config.schemas_dir.empty() ? FindResource("schemas") : flags.config.schemas_dir);
-  if (!schemas.ok()) {
-    std::cerr << "sheaf: " << schemas.status().message() << "\n";
-    return kExitFailed;
-  }
+  int exit_code = kExitFailed;
+  std::optional<Pipeline> pipeline = BuildPipeline(flags, args.type, &exit_code);
+  if (!pipeline) return exit_code;
+  const std::map<std::string, extract::Schema>* schemas = &pipeline->understander->schemas();
   // Fields scored per document: those the dataset annotates. invoice2data's expected outputs
   // differ per template, so there only the document's own keys count.
   std::vector<char> per_doc_keys(parts.size());

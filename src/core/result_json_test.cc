@@ -82,4 +82,12 @@ TEST(BlocksJson, RoundTripsAndRejectsMalformedInput) {
 }
 
 }  // namespace
+TEST(DumpJson, InvalidUtf8BecomesReplacementCharactersNotAnException) {
+  nlohmann::ordered_json j{{"text", std::string("ok \xA7 \xFF end")}};
+  std::string out;
+  ASSERT_NO_THROW(out = DumpJson(j));
+  EXPECT_NE(out.find("ok \xEF\xBF\xBD \xEF\xBF\xBD end"), std::string::npos) << out;
+  EXPECT_THROW((void)j.dump(), nlohmann::json::type_error);  // what DumpJson protects against
+}
+
 }  // namespace sheaf

@@ -89,10 +89,11 @@ CellTokens TokenizeCell(const Cell& cell) {
   CellTokens ct;
   for (std::size_t w = 0; w < cell.words.size(); ++w) {
     const std::string& text = cell.words[w].text;
+    const std::string lower = Lower(text);
     std::size_t pos = 0;
     for (std::string& t : Tokens(text)) {
       // Find where this token starts to see what joins it to the previous one.
-      std::size_t at = Lower(text).find(t, pos);
+      std::size_t at = lower.find(t, pos);
       bool hyphen = at != std::string::npos && at > 0 && text[at - 1] == '-' &&
                     !ct.word_of.empty() && ct.word_of.back() == w;
       if (at != std::string::npos) pos = at + t.size();
@@ -1191,9 +1192,6 @@ void ChooseAmounts(const Context& ctx, std::map<std::string, std::vector<Candida
       return;
     }
   }
-  if (std::getenv("SHEAF_DEBUG_EXTRACT")) {
-    for (const Candidate& t : totals) std::fprintf(stderr, "total %s final score %.3f\n", t.value.c_str(), t.score);
-  }
   if (const Candidate* t = Best(totals)) {
     Field f = ToField(*t);
     f.confidence = std::min(f.confidence, 0.93);
@@ -1532,22 +1530,6 @@ Extraction Extract(const Document& doc, const Schema& schema) {
   }
 
   std::map<std::string, Field>& out = ex.fields;
-  if (std::getenv("SHEAF_DEBUG_EXTRACT")) {
-    for (std::size_t r = 0; r < ctx.rows().size(); ++r) {
-      std::string cells;
-      for (const Cell& c : ctx.rows()[r].row->cells) cells += "[" + c.text + "] ";
-      for (const auto& cl : ctx.rows()[r].labels) {
-        for (const LabelMatch& m : cl) cells += " {" + m.label->field + ":" + m.label->key + "}";
-      }
-      std::fprintf(stderr, "row %zu p%d: %s\n", r, ctx.rows()[r].row->page, cells.c_str());
-    }
-    for (const auto& [name, cs] : cands) {
-      for (const Candidate& c : cs) {
-        std::fprintf(stderr, "cand %s = '%s' score %.3f label '%s' row %d\n", name.c_str(), c.value.c_str(), c.score,
-                     c.label.c_str(), c.row);
-      }
-    }
-  }
   std::set<std::string> verified;  // values that another printed value confirms
   if (has("total")) ChooseAmounts(ctx, cands, out, &verified);
   if (has("currency")) ChooseCurrency(ctx, cands, out);

@@ -49,6 +49,9 @@ class Understander {
 
   void Run(Document* doc) const;
 
+  // The schemas in use, by document type.
+  const std::map<std::string, extract::Schema>& schemas() const { return schemas_; }
+
   std::uint64_t cache_hits() const { return hits_; }
   std::uint64_t cache_misses() const { return misses_; }
 
