@@ -266,10 +266,19 @@ TEST(Cli, TrainClassifierReportsHeldOutScoresAndWritesAModel) {
   auto model = nlohmann::json::parse(testing::ReadFile(dir + "/model.json"));
   EXPECT_EQ(model["labels"].size(), 3u);
 
+  // A model written with ".gz" is gzip-compressed and loads the same.
+  auto gz = RunSheaf({"train-classifier", "--manifest", dir + "/train.jsonl", "--out",
+                      dir + "/model.json.gz", "--holdout", "0", "--data-dir", dir + "/d"});
+  ASSERT_EQ(gz.exit_code, 0) << gz.err;
+  std::string packed = testing::ReadFile(dir + "/model.json.gz");
+  ASSERT_GE(packed.size(), 2u);
+  EXPECT_EQ(static_cast<unsigned char>(packed[0]), 0x1f);
+  EXPECT_EQ(static_cast<unsigned char>(packed[1]), 0x8b);
+
   // The model classifies new documents in `process`, and the type picks the schema.
   WriteFile(dir + "/new.txt", "SUPERMART SDN BHD\nCASH BILL 77\nQTY 1 BREAD 3.20\nTOTAL RM 3.20\n"
                               "CHANGE 0.80\nTHANK YOU\n");
-  auto p = RunSheaf({"process", "--json", "--model", dir + "/model.json", "--data-dir", dir + "/d",
+  auto p = RunSheaf({"process", "--json", "--model", dir + "/model.json.gz", "--data-dir", dir + "/d",
                      dir + "/new.txt"});
   ASSERT_EQ(p.exit_code, 0) << p.err;
   auto doc = nlohmann::json::parse(p.out).at(0);

@@ -105,7 +105,8 @@ struct PipelineFlags {
     cmd->add_option("--schemas", config.schemas_dir,
                     "Folder of document-type schemas (default: the schemas/ shipped with Sheaf)");
     cmd->add_option("--model", config.model_path,
-                    "Document-type model (default: models/doctype.json; none: do not classify)");
+                    "Document-type model, JSON or gzipped JSON (default: models/doctype.json.gz; "
+                    "none: do not classify)");
     cmd->add_flag("!--no-embedded-xml", config.read_embedded_invoices,
                   "Ignore e-invoice XML embedded in PDFs (read the page only)");
   }
@@ -639,7 +640,7 @@ int RunTrainClassifier(PipelineFlags& flags, const std::string& manifest, const 
     report["eval_manifest"] = eval_manifest;
     report["eval"] = ScoreClassifier(*model, eval_set, nullptr, "evaluation set");
   }
-  if (Status s = model->Save(out); !s.ok()) {
+  if (Status s = SaveClassifierFile(*model, out); !s.ok()) {
     std::cerr << "sheaf: " << s.message() << "\n";
     return kExitFailed;
   }
@@ -897,7 +898,7 @@ int RunCli(int argc, char** argv) {
   train->add_option("--manifest", manifest,
                     "JSONL of {\"file\", \"label\"} (or CSV with file and label columns)")
       ->required();
-  train->add_option("--out", model_out, "Where to write the model (JSON)")->required();
+  train->add_option("--out", model_out, "Where to write the model (JSON; gzipped when it ends in .gz)")->required();
   train->add_option("--holdout", holdout,
                     "Share of each label held out to report accuracy and macro-F1 (0: none)")
       ->capture_default_str()

@@ -12,6 +12,8 @@
 #include "adapters/leptonica/leptonica.h"
 #include "adapters/poppler/poppler.h"
 #include "adapters/tesseract/tesseract.h"
+#include "adapters/zlib/gzip.h"
+#include "core/files.h"
 #include "cache/disk_cache.h"
 #include "extract/einvoice.h"
 #include "extract/schema.h"
@@ -100,6 +102,28 @@ std::optional<EmbeddedInvoice> ReadEmbeddedInvoice(const Document& doc, std::uin
 
 }  // namespace
 
+Result<classify::TextClassifier> LoadClassifierFile(const std::string& path) {
+  constexpr std::uint64_t kMaxModelBytes = 1ull << 30;
+  Result<std::string> bytes = ReadFileLimited(path, kMaxModelBytes);
+  if (!bytes.ok()) return bytes.status();
+  if (zlib_adapter::IsGzip(*bytes)) {
+    Result<std::string> text = zlib_adapter::Gunzip(*bytes, kMaxModelBytes, path);
+    if (!text.ok()) return text.status();
+    return classify::TextClassifier::FromJson(*text, path);
+  }
+  return classify::TextClassifier::FromJson(*bytes, path);
+}
+
+Status SaveClassifierFile(const classify::TextClassifier& model, const std::string& path) {
+  std::string text = model.ToJson();
+  if (path.size() > 3 && path.compare(path.size() - 3, 3, ".gz") == 0) {
+    Result<std::string> packed = zlib_adapter::Gzip(text);
+    if (!packed.ok()) return packed.status();
+    text = std::move(packed).value();
+  }
+  return WriteFileAtomic(path, text);
+}
+
 Result<std::unique_ptr<Understander>> MakeUnderstander(const Config& config) {
   std::string dir = config.schemas_dir.empty() ? FindResource("schemas") : config.schemas_dir;
   if (dir.empty()) return Status(ErrorCode::kNotFound, "schemas: folder not found (set --schemas or SHEAF_HOME)");
@@ -117,11 +141,11 @@ Result<std::unique_ptr<Understander>> MakeUnderstander(const Config& config) {
   }
   std::shared_ptr<const classify::TextClassifier> model;
   if (!hinted && config.model_path != "none") {
-    std::string path = config.model_path.empty() ? FindResource("models/doctype.json") : config.model_path;
+    std::string path = config.model_path.empty() ? FindResource("models/doctype.json.gz") : config.model_path;
     if (path.empty()) {
-      spdlog::warn("models/doctype.json not found: documents are not classified (use --type or --model)");
+      spdlog::warn("models/doctype.json.gz not found: documents are not classified (use --type or --model)");
     } else {
-      Result<classify::TextClassifier> m = classify::TextClassifier::Load(path);
+      Result<classify::TextClassifier> m = LoadClassifierFile(path);
       if (!m.ok()) return m.status();
       model = std::make_shared<const classify::TextClassifier>(std::move(m).value());
     }

@@ -27,16 +27,21 @@ struct Config {
   bool ocr_cache = true;
   std::uint64_t ocr_cache_max_bytes = DiskCache::kDefaultMaxBytes;
   std::string schemas_dir;  // "": the schemas/ that ship with Sheaf (FindResource)
-  std::string model_path;   // "": models/doctype.json as shipped; "none": no classifier
+  std::string model_path;   // "": models/doctype.json.gz as shipped; "none": no classifier
   std::string type_hint = "auto";
   bool read_embedded_invoices = true;
   bool second_opinion = true;  // re-read poor pages without contrast normalisation
 };
 
-// Finds a file or folder that ships with Sheaf ("schemas", "models/doctype.json"): under
+// Finds a file or folder that ships with Sheaf ("schemas", "models/doctype.json.gz"): under
 // $SHEAF_HOME, next to the source tree the binary was built in, under <prefix>/share/sheaf, or
 // in the current folder. Returns "" when it is nowhere.
 std::string FindResource(const std::string& relative);
+
+// A document-type model file: JSON, or gzip-compressed JSON (recognised by its content).
+Result<classify::TextClassifier> LoadClassifierFile(const std::string& path);
+// Writes `model` to `path`, gzip-compressed when the name ends in ".gz"; atomically.
+Status SaveClassifierFile(const classify::TextClassifier& model, const std::string& path);
 
 // Classification, extraction and validation as configured; kNotFound / kInvalidArgument when a
 // schema or the model cannot be loaded (the message names the file).

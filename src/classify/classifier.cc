@@ -5,6 +5,7 @@
 #include <bit>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -12,6 +13,7 @@
 #include <random>
 #include <sstream>
 #include <system_error>
+#include <unordered_map>
 
 namespace sheaf::classify {
 namespace {
@@ -150,6 +152,41 @@ TextClassifier::TextClassifier(std::vector<std::string> labels, int hash_bits, M
   version_ = ComputeVersion(labels_, hash_bits_, model_);
 }
 
+namespace {
+
+// Removes the hashed text features (indices below `text_features`) that occur in fewer than
+// `min_df` of the vectors: a feature seen in one document cannot generalise, and every feature
+// kept becomes a row of the model file.
+void PruneRareFeatures(std::vector<SparseVector>* xs, int text_features, int min_df) {
+  if (min_df <= 1) return;
+  std::unordered_map<int, int> df;
+  for (const SparseVector& v : *xs) {
+    for (int i : v.indices) {
+      if (i < text_features) ++df[i];
+    }
+  }
+  for (SparseVector& v : *xs) {
+    SparseVector kept;
+    for (std::size_t k = 0; k < v.indices.size(); ++k) {
+      int i = v.indices[k];
+      if (i >= text_features || df[i] >= min_df) {
+        kept.indices.push_back(i);
+        kept.values.push_back(v.values[k]);
+      }
+    }
+    v = std::move(kept);
+  }
+}
+
+double RoundSignificant(double v, int digits) {
+  if (v == 0.0 || !std::isfinite(v)) return v;
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%.*g", digits, v);
+  return std::strtod(buf, nullptr);
+}
+
+}  // namespace
+
 Result<TextClassifier> TextClassifier::Train(const std::vector<DocumentText>& docs,
                                              const std::vector<std::string>& labels,
                                              const ClassifierOptions& options) {
@@ -217,6 +254,8 @@ Result<TextClassifier> TextClassifier::Train(const std::vector<DocumentText>& do
       fit_y.push_back(y[i]);
     }
   }
+  const int text_features = 1 << options.hash_bits;
+  PruneRareFeatures(&fit_x, text_features, options.min_document_frequency);
   double temperature = 1.0;
   if (!holdout.empty()) {
     const Model partial = classify::Train(fit_x, fit_y, num_classes, num_features, t);
@@ -228,8 +267,17 @@ Result<TextClassifier> TextClassifier::Train(const std::vector<DocumentText>& do
     }
     temperature = FitTemperature(logits, holdout_y);
   }
+  PruneRareFeatures(&x, text_features, options.min_document_frequency);
   Model model = classify::Train(x, y, num_classes, num_features, t);
   model.temperature = temperature;
+  if (options.significant_digits > 0) {
+    // The model is used as it is written: rounded, so a loaded model predicts exactly as the
+    // trained one and has the same version.
+    const int digits = options.significant_digits;
+    for (double& w : model.weights) w = RoundSignificant(w, digits);
+    for (double& b : model.bias) b = RoundSignificant(b, digits);
+    model.temperature = RoundSignificant(model.temperature, digits);
+  }
   return TextClassifier(std::move(classes), options.hash_bits, std::move(model));
 }
 
@@ -243,7 +291,7 @@ Prediction TextClassifier::Predict(const DocumentText& doc) const {
   return p;
 }
 
-Status TextClassifier::Save(const std::string& path) const {
+std::string TextClassifier::ToJson() const {
   json doc;
   doc["format"] = kFormatName;
   doc["format_version"] = kFormatVersion;
@@ -261,12 +309,16 @@ Status TextClassifier::Save(const std::string& path) const {
     rows.push_back(json::array({f, std::vector<double>(row, row + k_count)}));
   }
   doc["weights"] = std::move(rows);
+  return doc.dump() + "\n";
+}
 
+Status TextClassifier::Save(const std::string& path) const {
+  const std::string text = ToJson();
   const std::string tmp = path + ".tmp";
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
     if (!out) return Status(ErrorCode::kIoError, path + ": cannot open " + tmp + " for writing");
-    out << doc.dump() << '\n';
+    out << text;
     out.flush();
     if (!out) return Status(ErrorCode::kIoError, path + ": writing " + tmp + " failed");
   }
@@ -279,29 +331,33 @@ Status TextClassifier::Save(const std::string& path) const {
   return Status::Ok();
 }
 
+Result<TextClassifier> TextClassifier::FromJson(std::string_view text, const std::string& name) {
+  try {
+    const json doc = json::parse(text);
+    std::vector<std::string> labels;
+    int hash_bits = 0;
+    Result<Model> model = ParseModel(doc, &labels, &hash_bits);
+    if (!model.ok()) return Invalid(name, model.status().message());
+    TextClassifier classifier(std::move(labels), hash_bits, std::move(model).value());
+    if (doc.contains("version") &&
+        (!doc["version"].is_string() || doc["version"] != classifier.Version())) {
+      return Invalid(name, "the stored version does not match the model's contents (corrupt)");
+    }
+    return classifier;
+  } catch (const json::exception& e) {
+    return Invalid(name, std::string("not a valid classifier model: ") + e.what());
+  } catch (const std::bad_alloc&) {
+    return Status(ErrorCode::kInvalidArgument, name + ": the classifier model is too large");
+  }
+}
+
 Result<TextClassifier> TextClassifier::Load(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return Status(ErrorCode::kIoError, path + ": cannot open the classifier model");
   std::ostringstream buffer;
   buffer << in.rdbuf();
   if (in.bad()) return Status(ErrorCode::kIoError, path + ": reading the classifier model failed");
-  try {
-    const json doc = json::parse(buffer.str());
-    std::vector<std::string> labels;
-    int hash_bits = 0;
-    Result<Model> model = ParseModel(doc, &labels, &hash_bits);
-    if (!model.ok()) return Invalid(path, model.status().message());
-    TextClassifier classifier(std::move(labels), hash_bits, std::move(model).value());
-    if (doc.contains("version") &&
-        (!doc["version"].is_string() || doc["version"] != classifier.Version())) {
-      return Invalid(path, "the stored version does not match the model's contents (corrupt)");
-    }
-    return classifier;
-  } catch (const json::exception& e) {
-    return Invalid(path, std::string("not a valid classifier model: ") + e.what());
-  } catch (const std::bad_alloc&) {
-    return Status(ErrorCode::kInvalidArgument, path + ": the classifier model is too large");
-  }
+  return FromJson(buffer.str(), path);
 }
 
 }  // namespace sheaf::classify

@@ -18,6 +18,7 @@
 #define SHEAF_CLASSIFY_CLASSIFIER_H_
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "classify/features.h"
@@ -30,6 +31,11 @@ struct ClassifierOptions {
   int hash_bits = 18;             // hashed text features: 2^hash_bits buckets
   double holdout_fraction = 0.2;  // per label, held out to fit the temperature; in [0, 0.5]
   TrainOptions train;             // optimiser settings
+  // Hashed text features found in fewer training documents than this are dropped (1: keep all).
+  int min_document_frequency = 2;
+  // Weights, biases and temperature are rounded to this many significant digits after training
+  // (0: not rounded); 7 keeps float precision and makes the model file about half as large.
+  int significant_digits = 7;
 };
 
 struct Prediction {
@@ -52,9 +58,13 @@ class TextClassifier {
 
   // Reads a model written by Save.
   static Result<TextClassifier> Load(const std::string& path);
+  // Parses a model from the JSON text ToJson wrote; messages start with "<name>: ".
+  static Result<TextClassifier> FromJson(std::string_view text, const std::string& name);
 
   // Writes the model as JSON (to "<path>.tmp", then renamed over `path`).
   Status Save(const std::string& path) const;
+  // The model as JSON text (what Save writes).
+  std::string ToJson() const;
 
   Prediction Predict(const DocumentText& doc) const;
 

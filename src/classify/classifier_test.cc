@@ -2,6 +2,7 @@
 #include "classify/classifier.h"
 
 #include <gtest/gtest.h>
+#include <cstdlib>
 
 #include <cmath>
 #include <cstdio>
@@ -480,4 +481,40 @@ TEST(TextClassifier, ADifferentSeedGivesADifferentVersion) {
 }
 
 }  // namespace
+TEST(TextClassifier, FeaturesOfASingleDocumentAreNotKeptAndWeightsAreRounded) {
+  std::vector<DocumentText> docs;
+  std::vector<std::string> labels;
+  for (int i = 0; i < 10; ++i) {
+    // Each document has one word of its own ("uniqueNqq") besides the shared vocabulary.
+    docs.push_back({"total cash change receipt unique" + std::string(1, static_cast<char>('a' + i)) + "qq", 1, 0});
+    labels.push_back("receipt");
+    docs.push_back({"dear sir sincerely letter unique" + std::string(1, static_cast<char>('k' + i)) + "qq", 1, 0});
+    labels.push_back("letter");
+  }
+  ClassifierOptions keep_all;
+  keep_all.min_document_frequency = 1;
+  keep_all.significant_digits = 0;
+  Result<TextClassifier> all = TextClassifier::Train(docs, labels, keep_all);
+  Result<TextClassifier> pruned = TextClassifier::Train(docs, labels);  // defaults: 2 and 7
+  ASSERT_TRUE(all.ok() && pruned.ok());
+  auto rows = [](const TextClassifier& m) {
+    return nlohmann::json::parse(m.ToJson())["weights"].size();
+  };
+  EXPECT_LT(rows(*pruned), rows(*all));
+  // Every weight written has at most 7 significant digits and reads back to the same model.
+  nlohmann::json j = nlohmann::json::parse(pruned->ToJson());
+  for (const auto& row : j["weights"]) {
+    for (const auto& w : row[1]) {
+      char buf[40];
+      std::snprintf(buf, sizeof buf, "%.7g", w.get<double>());
+      EXPECT_EQ(std::strtod(buf, nullptr), w.get<double>());
+    }
+  }
+  Result<TextClassifier> back = TextClassifier::FromJson(pruned->ToJson(), "m.json");
+  ASSERT_TRUE(back.ok()) << back.status().message();
+  EXPECT_EQ(back->Version(), pruned->Version());
+  DocumentText probe{"total cash receipt uniqueaqq", 1, 0};
+  EXPECT_EQ(back->Predict(probe).probabilities, pruned->Predict(probe).probabilities);
+}
+
 }  // namespace sheaf::classify
