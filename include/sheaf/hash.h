@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 //
-// SHA-256 (implemented by the OpenSSL adapter). Thread-safe.
+// SHA-256 and HMAC-SHA256 (implemented by the OpenSSL adapter). Thread-safe.
 #ifndef SHEAF_HASH_H_
 #define SHEAF_HASH_H_
 
@@ -28,6 +28,10 @@ class Sha256 {
 };
 
 std::string Sha256Hex(std::string_view data);
+
+// HMAC-SHA256 (RFC 2104) of `data` under `key`, as 64 lower-case hex digits. Any key length
+// works (longer than 64 bytes is hashed first, as the RFC says). Signs webhook bodies.
+std::string HmacSha256Hex(std::string_view key, std::string_view data);
 
 }  // namespace sheaf
 

@@ -16,12 +16,13 @@
 //   the caller's tenant id and sees only that tenant's rows. Another tenant's document id gives
 //   exactly what an unknown id gives: not_found, with the same message. Tenant ids come from
 //   Authenticate (API) or GetTenantByName (command line), never from a request body.
-// - Audit: every call that records an event - a tenant created, a key created or revoked, a
-//   document ingested, updated (a stage done, a status change), reviewed, exported (its webhook
-//   delivered) or deleted, a webhook given up or replayed - appends one entry in the same
-//   transaction, with the `actor` it was given ("key:<key id>", "cli:<user>", "pipeline", ...;
-//   the webhook calls of the delivery worker use "webhooks"); each call names its action. The
-//   bookkeeping of deliveries (enqueue, claim, a failed attempt to be retried) is not audited.
+// - Audit: every call that records an event - a tenant created or its webhook settings
+//   changed, a key created or revoked, a document ingested, updated (a stage done, a status
+//   change), reviewed, exported (its webhook delivered) or deleted, a webhook given up or
+//   replayed - appends one entry in the same transaction, with the `actor` it was given
+//   ("key:<key id>", "cli:<user>", "pipeline", ...; the webhook calls of the delivery worker
+//   use "webhooks"); each call names its action. The bookkeeping of deliveries (enqueue,
+//   claim, a failed attempt to be retried) is not audited.
 //   Entries are numbered 1, 2, 3 ... and chained: entry n stores the hash of entry n-1 and its
 //   own hash (AuditEntry), so VerifyAudit detects an entry changed, removed or inserted anywhere
 //   but at the end; anchoring the head hash elsewhere (print it, ship it) detects the rest.
@@ -123,6 +124,12 @@ struct Tenant {
   std::string id;    // 16 hex digits, stable; what documents and keys refer to
   std::string name;  // unique; 1-64 of [a-z0-9_-], starting with a letter or digit
   std::int64_t created_at = 0;
+  // Signs the tenant's webhook deliveries (HMAC-SHA256 of the body, header X-Sheaf-Signature):
+  // "whsec_" + 64 lower-case hex digits (256 bits from a CSPRNG), made by CreateTenant and
+  // replaced by RotateWebhookSecret. A secret: never written to the audit log.
+  std::string webhook_secret;
+  // Where the tenant's webhooks go when a document names no URL of its own; "" = none.
+  std::string default_webhook_url;
 };
 
 // What is stored about an API key: never the key itself.
@@ -320,6 +327,15 @@ class MetadataStore {
   virtual Result<Tenant> GetTenant(const std::string& tenant_id) = 0;   // not_found
   virtual Result<Tenant> GetTenantByName(const std::string& name) = 0;  // not_found
   virtual Result<std::vector<Tenant>> ListTenants() = 0;                // by name
+  // Sets the tenant's default webhook URL (audit "tenant.webhook_set"); "" removes it.
+  // invalid_argument unless `url` is "" or starts with "http://" or "https://" and has no
+  // whitespace or control characters and at most 2048 bytes; not_found for an unknown tenant.
+  virtual Status SetTenantWebhook(const std::string& tenant_id, const std::string& url,
+                                  const std::string& actor) = 0;
+  // Replaces the tenant's webhook secret with a new random one (audit
+  // "tenant.webhook_secret_rotated"; the secret itself is not in the entry). Deliveries signed
+  // from then on use the new secret; read it with GetTenant. not_found for an unknown tenant.
+  virtual Status RotateWebhookSecret(const std::string& tenant_id, const std::string& actor) = 0;
 
   // --- API keys. Only a salted SHA-256 of a key is stored (a key holds 256 random bits, so a
   // fast hash is enough); the plaintext exists only in CreateApiKey's answer.

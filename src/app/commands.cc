@@ -18,6 +18,8 @@
 #include <sstream>
 #include <thread>
 
+#include "app/admin_commands.h"
+#include "app/serve.h"
 #include "app/composition.h"
 #include "app/table.h"
 #include "cache/ocr_cache.h"
@@ -928,6 +930,10 @@ int RunCli(int argc, char** argv) {
   eval_cmd->add_option("--out", eval_args.out, "Write the report as JSON here");
   eval_fields_flags.Add(eval_cmd);
 
+  AdminCommands admin(app);  // tenant, key, audit, export (src/app/admin_commands.cc)
+  ServeCommand serve;         // src/app/serve.cc
+  serve.Add(app.add_subcommand("serve", "Run the service: HTTP API, queues, workers (docs/service.md)"));
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -940,6 +946,8 @@ int RunCli(int argc, char** argv) {
     app.exit(e);
     return kExitUsage;
   }
+  if (std::optional<int> code = admin.Run()) return *code;
+  if (app.got_subcommand("serve")) return serve.Run();
   if (process->parsed()) {
     std::string mode = jsonl ? "jsonl" : json ? "json" : "table";
     return RunProcess(process_flags, inputs, mode, with_text, type_hint);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "app/composition.h"
+#include "cache/tiered_cache.h"
 
 #include <malloc.h>
 #include <spdlog/spdlog.h>
@@ -11,6 +12,7 @@
 
 #include "adapters/leptonica/leptonica.h"
 #include "adapters/poppler/poppler.h"
+#include "adapters/sqlite/sqlite_metadata_store.h"
 #include "adapters/tesseract/tesseract.h"
 #include "adapters/zlib/gzip.h"
 #include "core/files.h"
@@ -124,7 +126,8 @@ Status SaveClassifierFile(const classify::TextClassifier& model, const std::stri
   return WriteFileAtomic(path, text);
 }
 
-Result<std::unique_ptr<Understander>> MakeUnderstander(const Config& config) {
+Result<std::unique_ptr<Understander>> MakeUnderstander(const Config& config,
+                                                       std::shared_ptr<Cache> near_cache) {
   std::string dir = config.schemas_dir.empty() ? FindResource("schemas") : config.schemas_dir;
   if (dir.empty()) return Status(ErrorCode::kNotFound, "schemas: folder not found (set --schemas or SHEAF_HOME)");
   Result<std::map<std::string, extract::Schema>> schemas = extract::LoadSchemaDir(dir);
@@ -165,6 +168,7 @@ Result<std::unique_ptr<Understander>> MakeUnderstander(const Config& config) {
     if (!c.ok()) return c.status();
     cache = std::shared_ptr<Cache>(std::move(c).value());
   }
+  if (near_cache && model) cache = std::make_shared<TieredCache>(near_cache, cache);
   return std::make_unique<Understander>(std::move(model), std::move(*schemas), std::move(cache),
                                         std::move(reader), options);
 }
@@ -193,6 +197,16 @@ void ConfigureProcess(char** argv) {
 Versions GetVersions(const OcrOptions& ocr) {
   return {SHEAF_VERSION, tesseract_adapter::Version(), leptonica::Version(),
           poppler_adapter::Version(), tesseract_adapter::LanguageDataDescription(ocr)};
+}
+
+Result<std::unique_ptr<MetadataStore>> OpenDataDirMetadataStore(const std::string& data_dir) {
+  if (data_dir.empty()) return Status(ErrorCode::kInvalidArgument, "the data dir is empty");
+  std::error_code ec;
+  std::filesystem::create_directories(data_dir, ec);
+  if (ec) {
+    return Status(ErrorCode::kIoError, data_dir + ": cannot create the data dir: " + ec.message());
+  }
+  return OpenSqliteMetadataStore(data_dir + "/metadata.sqlite");
 }
 
 }  // namespace sheaf::app

@@ -14,6 +14,7 @@
 #include "pipeline/processor.h"
 #include "pipeline/understand.h"
 #include "sheaf/cache.h"
+#include "sheaf/metadata_store.h"
 #include "sheaf/options.h"
 
 namespace sheaf::app {
@@ -44,8 +45,10 @@ Result<classify::TextClassifier> LoadClassifierFile(const std::string& path);
 Status SaveClassifierFile(const classify::TextClassifier& model, const std::string& path);
 
 // Classification, extraction and validation as configured; kNotFound / kInvalidArgument when a
-// schema or the model cannot be loaded (the message names the file).
-Result<std::unique_ptr<Understander>> MakeUnderstander(const Config& config);
+// schema or the model cannot be loaded (the message names the file). `near_cache`, when given,
+// is asked before the disk cache of classifications (the service's in-process LRU).
+Result<std::unique_ptr<Understander>> MakeUnderstander(const Config& config,
+                                                       std::shared_ptr<Cache> near_cache = nullptr);
 
 // A loader that reads PDF (Poppler), PNG/JPEG/TIFF/WebP (Leptonica) and text.
 std::unique_ptr<Loader> MakeLoader(const Limits& limits);
@@ -64,6 +67,11 @@ struct Versions {
   std::string sheaf, tesseract, leptonica, poppler, language_data;
 };
 Versions GetVersions(const OcrOptions& ocr);
+
+// The metadata store of data dir `data_dir` (`sheaf serve --data-dir` and the admin commands
+// open the same one): <data_dir>/metadata.sqlite, the folder created when missing. io_error
+// when the folder cannot be created or the database not opened (see SqliteMetadataStore::Open).
+Result<std::unique_ptr<MetadataStore>> OpenDataDirMetadataStore(const std::string& data_dir);
 
 }  // namespace sheaf::app
 

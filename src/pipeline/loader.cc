@@ -110,7 +110,19 @@ Loader::Opened Loader::Open(const std::string& path) const {
     out.status = data.status();
     return out;
   }
-  auto bytes = std::make_shared<const std::string>(std::move(data).value());
+  return OpenBytes(std::make_shared<const std::string>(std::move(data).value()), path);
+}
+
+Loader::Opened Loader::OpenBytes(std::shared_ptr<const std::string> bytes,
+                                 const std::string& path) const {
+  Opened out;
+  if (bytes->size() > limits_.max_file_bytes) {
+    out.status = Status(ErrorCode::kLimitExceeded,
+                        path + ": " + std::to_string(bytes->size()) +
+                            " bytes is more than the limit of " +
+                            std::to_string(limits_.max_file_bytes) + " bytes per file");
+    return out;
+  }
   out.sha256 = Sha256Hex(*bytes);
   out.format = DetectFormat(*bytes);
   auto it = openers_.find(out.format);

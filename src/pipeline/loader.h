@@ -36,6 +36,8 @@ class Loader {
   };
   // Thread-safe. Even on failure, sha256 and format are filled when the file could be read.
   Opened Open(const std::string& path) const;
+  // The same for a file already in memory (an upload, a blob); `name` is used in messages.
+  Opened OpenBytes(std::shared_ptr<const std::string> bytes, const std::string& name) const;
 
   const Limits& limits() const { return limits_; }
 

@@ -23,6 +23,7 @@ double MsSince(Clock::time_point t0) {
 
 struct DocState {
   std::string path;
+  std::shared_ptr<const std::string> bytes;  // the file, when given in memory
   Clock::time_point started;
   std::mutex reader_mu;  // serialises calls on `reader`
   std::unique_ptr<DocumentReader> reader;
@@ -171,7 +172,31 @@ Processor::Processor(const Loader& loader, WorkerToolsFactory factory, OcrCache*
                      ProcessorOptions options)
     : loader_(loader), factory_(std::move(factory)), cache_(cache), options_(std::move(options)) {}
 
+Result<WorkerTools> Processor::TakeTools() {
+  {
+    std::lock_guard<std::mutex> lock(tools_mu_);
+    if (!idle_tools_.empty()) {
+      WorkerTools t = std::move(idle_tools_.back());
+      idle_tools_.pop_back();
+      return t;
+    }
+  }
+  return factory_();
+}
+
+void Processor::ReturnTools(WorkerTools tools) {
+  std::lock_guard<std::mutex> lock(tools_mu_);
+  idle_tools_.push_back(std::move(tools));
+}
+
 void Processor::Run(const std::vector<std::string>& paths, const DoneFn& done) {
+  std::vector<Input> inputs;
+  inputs.reserve(paths.size());
+  for (const std::string& p : paths) inputs.push_back(Input{p, nullptr});
+  Run(inputs, done);
+}
+
+void Processor::Run(const std::vector<Input>& paths, const DoneFn& done) {
   const std::size_t n = paths.size();
   const int jobs = std::max(1, options_.jobs);
   const std::size_t window = static_cast<std::size_t>(jobs) * 2 + 1;
@@ -224,7 +249,8 @@ void Processor::Run(const std::vector<std::string>& paths, const DoneFn& done) {
     DocState& st = *states[i];
     Clock::time_point t0 = Clock::now();
     st.started = t0;
-    Loader::Opened o = loader_.Open(st.path);
+    Loader::Opened o = st.bytes ? loader_.OpenBytes(st.bytes, st.path) : loader_.Open(st.path);
+    st.bytes.reset();
     st.doc.sha256 = o.sha256;
     st.doc.format = o.format == Format::kUnknown ? "" : std::string(FormatName(o.format));
     st.doc.timings_ms["load"] = MsSince(t0);
@@ -268,7 +294,7 @@ void Processor::Run(const std::vector<std::string>& paths, const DoneFn& done) {
         page.dpi = raw->dpi;
         page.ocr_confidence = 1.0;
       } else {
-        if (!tools.has_value()) tools = factory_();
+        if (!tools.has_value()) tools = TakeTools();
         if (!tools->ok()) {
           err = Status(tools->status().code(), where + ": " + tools->status().message());
         } else {
@@ -295,7 +321,10 @@ void Processor::Run(const std::vector<std::string>& paths, const DoneFn& done) {
       {
         std::unique_lock<std::mutex> lock(mu);
         work_cv.wait(lock, [&] { return stopping || !tasks.empty(); });
-        if (tasks.empty()) return;  // stopping and drained
+        if (tasks.empty()) {  // stopping and drained
+          if (tools.has_value() && tools->ok()) ReturnTools(std::move(tools->value()));
+          return;
+        }
         t = tasks.top();
         tasks.pop();
       }
@@ -311,8 +340,9 @@ void Processor::Run(const std::vector<std::string>& paths, const DoneFn& done) {
   auto open_next = [&] {
     if (next_open >= n) return;
     auto st = std::make_unique<DocState>();
-    st->path = paths[next_open];
-    st->doc.source = paths[next_open];
+    st->path = paths[next_open].name;
+    st->bytes = paths[next_open].bytes;
+    st->doc.source = paths[next_open].name;
     if (!options_.type_hint.empty() && options_.type_hint != "auto") {
       st->doc.document_type = {options_.type_hint, 1.0};
     }

@@ -9,6 +9,7 @@
 
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -53,8 +54,17 @@ class Processor {
 
   using DoneFn = std::function<void(std::size_t index, Document&& doc)>;
   // Processes every path and calls `done` once per path, in input order, on the calling
-  // thread. A failing input yields a Document with status failed; it never stops the batch.
+  // thread. Safe to call from several threads at once (each call has its own workers); the
+  // workers' tools (OCR engines) are kept between calls and reused. A failing input yields a Document with status failed; it never stops the batch.
   void Run(const std::vector<std::string>& paths, const DoneFn& done);
+
+  // A file given by name, or in memory (then `name` is only what messages and Document::source
+  // call it).
+  struct Input {
+    std::string name;
+    std::shared_ptr<const std::string> bytes;  // null: read the file `name`
+  };
+  void Run(const std::vector<Input>& inputs, const DoneFn& done);
 
   // Sets ProcessorOptions::finish. Not while Run is running.
   void set_finish(std::function<void(Document*)> finish) { options_.finish = std::move(finish); }
@@ -67,8 +77,14 @@ class Processor {
   Result<OcrPage> CachedRecognize(WorkerTools& tools, const Image& image, bool* hit,
                                   std::map<std::string, double>* timings);
 
+  // A worker's tools: an idle set from an earlier Run, or new ones from the factory.
+  Result<WorkerTools> TakeTools();
+  void ReturnTools(WorkerTools tools);
+
   const Loader& loader_;
   WorkerToolsFactory factory_;
+  std::mutex tools_mu_;
+  std::vector<WorkerTools> idle_tools_;  // GUARDED_BY(tools_mu_)
   OcrCache* cache_;
   ProcessorOptions options_;
 };

@@ -2,6 +2,8 @@
 #include "pipeline/understand.h"
 
 #include <chrono>
+#include <iterator>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
@@ -18,6 +20,10 @@ double MsSince(std::chrono::steady_clock::time_point t) {
 }
 
 constexpr std::chrono::seconds kClassificationTtl{30 * 24 * 3600};
+
+// The rule validate::CrossCheck reports under: ExtractStep leaves its results in
+// doc->validation, ValidateStep keeps them.
+constexpr std::string_view kCrossCheckRule = "einvoice_match";
 
 }  // namespace
 
@@ -71,35 +77,50 @@ DocumentType Understander::Classify(const Document& doc) const {
   return t;
 }
 
+const extract::Schema* Understander::SchemaFor(const Document& doc) const {
+  auto it = schemas_.find(doc.document_type.label);
+  if (it == schemas_.end()) it = schemas_.find("other");
+  return it == schemas_.end() ? nullptr : &it->second;
+}
+
+bool Understander::hinted() const {
+  return !options_.type_hint.empty() && options_.type_hint != "auto";
+}
+
 void Understander::Run(Document* doc) const {
+  ClassifyStep(doc);
+  ExtractStep(doc);
+  ValidateStep(doc);
+}
+
+void Understander::ClassifyStep(Document* doc) const {
   if (doc->status == DocumentStatus::kFailed) return;
   auto t0 = std::chrono::steady_clock::now();
-  bool hinted = !options_.type_hint.empty() && options_.type_hint != "auto";
-  if (hinted) {
+  if (hinted()) {
     doc->document_type = {options_.type_hint, 1.0};
   } else {
     doc->document_type = Classify(*doc);
     doc->timings_ms["classify"] += MsSince(t0);
   }
-  auto schema_it = schemas_.find(doc->document_type.label);
-  if (schema_it == schemas_.end()) schema_it = schemas_.find("other");
-  if (schema_it == schemas_.end()) return;
-  const extract::Schema& schema = schema_it->second;
+}
+
+void Understander::ExtractStep(Document* doc) const {
+  if (doc->status == DocumentStatus::kFailed) return;
+  const extract::Schema* schema = SchemaFor(*doc);
+  if (schema == nullptr) return;
 
   auto t1 = std::chrono::steady_clock::now();
-  extract::Extraction ex = extract::Extract(*doc, schema);
+  extract::Extraction ex = extract::Extract(*doc, *schema);
   doc->fields = std::move(ex.fields);
   doc->line_items = std::move(ex.line_items);
+  doc->validation.clear();
   std::optional<EmbeddedInvoice> xml;
   // Only invoices carry e-invoice XML; reading attachments means parsing the PDF again.
-  if (einvoice_ && doc->format == "pdf" && schema.type == "invoice") xml = einvoice_(*doc);
-  doc->timings_ms["extract"] += MsSince(t1);
-
-  auto t2 = std::chrono::steady_clock::now();
-  doc->validation.clear();
+  if (einvoice_ && doc->format == "pdf" && schema->type == "invoice") xml = einvoice_(*doc);
   if (xml) {
-    // The XML is the source of truth; the page is checked against it.
-    std::vector<RuleResult> cross = validate::CrossCheck(doc->fields, xml->fields);
+    // The XML is the source of truth; the page is checked against it. The check is kept in
+    // doc->validation for ValidateStep to report.
+    doc->validation = validate::CrossCheck(doc->fields, xml->fields);
     for (const auto& [name, value] : xml->fields) {
       Field f;
       auto seen = doc->fields.find(name);
@@ -125,13 +146,25 @@ void Understander::Run(Document* doc) const {
         doc->line_items.push_back(std::move(item));
       }
     }
-    doc->validation = validate::Validate(schema, doc->fields, doc->line_items);
-    doc->validation.insert(doc->validation.end(), cross.begin(), cross.end());
-  } else {
-    doc->validation = validate::Validate(schema, doc->fields, doc->line_items);
   }
-  validate::DecideStatus(schema, doc);
-  if (!hinted && doc->document_type.confidence < options_.min_type_confidence) {
+  doc->timings_ms["extract"] += MsSince(t1);
+}
+
+void Understander::ValidateStep(Document* doc) const {
+  if (doc->status == DocumentStatus::kFailed) return;
+  const extract::Schema* schema = SchemaFor(*doc);
+  if (schema == nullptr) return;
+
+  auto t2 = std::chrono::steady_clock::now();
+  std::vector<RuleResult> cross;
+  for (RuleResult& r : doc->validation) {
+    if (r.rule == kCrossCheckRule) cross.push_back(std::move(r));
+  }
+  doc->validation = validate::Validate(*schema, doc->fields, doc->line_items);
+  doc->validation.insert(doc->validation.end(), std::make_move_iterator(cross.begin()),
+                         std::make_move_iterator(cross.end()));
+  validate::DecideStatus(*schema, doc);
+  if (!hinted() && doc->document_type.confidence < options_.min_type_confidence) {
     doc->status = DocumentStatus::kNeedsReview;
     doc->review_reasons.push_back("document_type: " + doc->document_type.label + " with confidence " +
                                   std::to_string(doc->document_type.confidence).substr(0, 4));

@@ -6,7 +6,12 @@
 //                document carries one, is the source of truth for the fields it has
 //   validate  -> rule results, then the status (completed / needs_review)
 //
-// Contract: Run never throws and leaves failed documents untouched. An Understander is
+// Each stage is also a public step, so a service can run them as separate queue consumers with
+// the document handed between them as state JSON (core/state_json.h): a step reads nothing but
+// the Document and the Understander's construction arguments, and leaves everything the next
+// step needs in the Document. Run(doc) is ClassifyStep, ExtractStep, ValidateStep in order.
+//
+// Contract: the steps never throw and leave failed documents untouched. An Understander is
 // immutable after construction and safe to use from many threads at once (the cache must be).
 #ifndef SHEAF_PIPELINE_UNDERSTAND_H_
 #define SHEAF_PIPELINE_UNDERSTAND_H_
@@ -47,7 +52,21 @@ class Understander {
                std::map<std::string, extract::Schema> schemas, std::shared_ptr<Cache> cache,
                EmbeddedInvoiceReader einvoice, UnderstandOptions options);
 
+  // ClassifyStep, ExtractStep and ValidateStep, in that order.
   void Run(Document* doc) const;
+
+  // Sets doc->document_type: the type hint with confidence 1, or the classifier's prediction
+  // (cached by document hash and model version), timed as "classify" (not when hinted).
+  void ClassifyStep(Document* doc) const;
+  // Sets doc->fields and doc->line_items by the schema of doc->document_type ("other" when it
+  // has none). When the document carries an embedded e-invoice, its values replace the visible
+  // ones and doc->validation holds only the cross-check of the two (rule "einvoice_match");
+  // otherwise doc->validation is emptied. Timed as "extract".
+  void ExtractStep(Document* doc) const;
+  // Replaces doc->validation by the schema's rules followed by the cross-check results
+  // ExtractStep left there, then sets doc->status and doc->review_reasons (an unsure
+  // classification goes to review). Timed as "validate".
+  void ValidateStep(Document* doc) const;
 
   // The schemas in use, by document type.
   const std::map<std::string, extract::Schema>& schemas() const { return schemas_; }
@@ -57,6 +76,9 @@ class Understander {
 
  private:
   DocumentType Classify(const Document& doc) const;
+  // The schema for doc's type, falling back to "other"; null when neither exists.
+  const extract::Schema* SchemaFor(const Document& doc) const;
+  bool hinted() const;
 
   std::shared_ptr<const classify::TextClassifier> model_;
   std::map<std::string, extract::Schema> schemas_;

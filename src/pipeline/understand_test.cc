@@ -5,6 +5,9 @@
 
 #include <mutex>
 
+#include "core/result_json.h"
+#include "core/state_json.h"
+
 namespace sheaf {
 namespace {
 
@@ -166,6 +169,80 @@ TEST(Understander, FailedDocumentsAreLeftAlone) {
   EXPECT_EQ(doc.status, DocumentStatus::kFailed);
   EXPECT_TRUE(doc.fields.empty());
   EXPECT_EQ(doc.document_type.label, "unknown");
+}
+
+// What a queue hop does to a document: state JSON, dumped to text and read back.
+Document ThroughState(const Document& doc) {
+  Result<Document> back =
+      DocumentFromStateJson(nlohmann::json::parse(DocumentToStateJson(doc).dump()));
+  EXPECT_TRUE(back.ok()) << back.status().ToString();
+  return back.ok() ? *back : Document{};
+}
+
+// The result JSON with every word, timings reduced to the stages that ran (their values differ).
+std::string Comparable(Document doc) {
+  for (auto& [stage, ms] : doc.timings_ms) ms = 0;
+  return DumpJson(DocumentToJson(doc, {.include_words = true}), 1);
+}
+
+void ExpectStepsThroughStateEqualRun(const Understander& u, const Document& input) {
+  Document whole = input;
+  u.Run(&whole);
+  Document staged = ThroughState(input);
+  u.ClassifyStep(&staged);
+  staged = ThroughState(staged);
+  u.ExtractStep(&staged);
+  staged = ThroughState(staged);
+  u.ValidateStep(&staged);
+  EXPECT_EQ(Comparable(staged), Comparable(whole));
+}
+
+TEST(Understander, StepsWithStateJsonBetweenThemEqualRunForAnEmbeddedInvoice) {
+  EmbeddedInvoiceReader reader = [](const Document&) -> std::optional<EmbeddedInvoice> {
+    EmbeddedInvoice inv;
+    inv.syntax = "cii";
+    inv.fields = {{"invoice_number", "RE-1"}, {"total", "119.00"}, {"invoice_date", "2024-03-05"}};
+    inv.line_items = {{{"description", "Widget"}, {"amount", "100.00"}}};
+    return inv;
+  };
+  Understander u(nullptr, Schemas(), nullptr, reader, {"invoice"});
+  Document doc = TextDoc("Rechnungsnummer: RE-9\nGesamtbetrag   119,00 EUR");
+  ExpectStepsThroughStateEqualRun(u, doc);
+
+  // The cross-check found by ExtractStep survives the hop and is reported by ValidateStep.
+  Document staged = doc;
+  u.ClassifyStep(&staged);
+  u.ExtractStep(&staged);
+  ASSERT_EQ(staged.validation.size(), 1u);  // only the cross-check so far
+  staged = ThroughState(staged);
+  u.ValidateStep(&staged);
+  ASSERT_FALSE(staged.validation.empty());
+  EXPECT_EQ(staged.validation.back().rule, "einvoice_match");
+  EXPECT_EQ(staged.validation.back().status, RuleStatus::kWarn);
+  EXPECT_EQ(staged.status, DocumentStatus::kNeedsReview);
+}
+
+TEST(Understander, StepsWithStateJsonBetweenThemEqualRunWhenClassified) {
+  Understander sure(TinyModel(), Schemas(), nullptr, {}, {});
+  ExpectStepsThroughStateEqualRun(
+      sure, TextDoc("TAX INVOICE\nTOTAL 3.00 cash 5.00 change 2.00\nDate: 01/02/2024\nthank you"));
+  // An unsure type adds a review reason in ValidateStep, from the type ClassifyStep stored.
+  Understander unsure(TinyModel(), Schemas(), nullptr, {}, {"auto", 0.999});
+  ExpectStepsThroughStateEqualRun(unsure, TextDoc("zzz qqq"));
+}
+
+TEST(Understander, StepsEachRecordTheirOwnTiming) {
+  Understander u(TinyModel(), Schemas(), nullptr, {}, {});
+  Document doc = TextDoc("Dear Sir,\nwe write to inform you.\nSincerely yours");
+  u.ClassifyStep(&doc);
+  EXPECT_EQ(doc.document_type.label, "letter");
+  EXPECT_EQ(doc.timings_ms.count("classify"), 1u);
+  EXPECT_EQ(doc.timings_ms.count("extract"), 0u);
+  u.ExtractStep(&doc);
+  EXPECT_EQ(doc.timings_ms.count("extract"), 1u);
+  EXPECT_EQ(doc.timings_ms.count("validate"), 0u);
+  u.ValidateStep(&doc);
+  EXPECT_EQ(doc.timings_ms.count("validate"), 1u);
 }
 
 }  // namespace

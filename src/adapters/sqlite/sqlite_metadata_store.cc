@@ -40,6 +40,9 @@ constexpr std::size_t kKeyIdHex = 16;
 constexpr std::size_t kSecretHex = 64;
 constexpr std::size_t kKeySize = kKeyPrefix.size() + kKeyIdHex + 1 + kSecretHex;
 constexpr const char* kWebhookActor = "webhooks";
+// Tenant webhook secrets: "whsec_" + 64 hex digits (256 bits from the kernel's CSPRNG).
+constexpr std::string_view kWebhookSecretPrefix = "whsec_";
+constexpr std::size_t kMaxWebhookUrl = 2048;
 
 // Schema migrations: kMigrations[v] takes a database from user_version v to v + 1. Append only;
 // never edit one that has shipped.
@@ -147,6 +150,12 @@ CREATE TABLE audit_log (
   hash TEXT NOT NULL               -- see AuditEntry in sheaf/metadata_store.h
 );
 )sql",
+    // 1 -> 2: tenant webhook settings. Migrate gives every tenant that has none a fresh secret
+    // (random bytes come from the kernel, not from SQL).
+    R"sql(
+ALTER TABLE tenants ADD COLUMN webhook_secret TEXT NOT NULL DEFAULT '';
+ALTER TABLE tenants ADD COLUMN default_webhook_url TEXT NOT NULL DEFAULT '';
+)sql",
 };
 static_assert(std::size(kMigrations) == SqliteMetadataStore::kSchemaVersion);
 
@@ -164,11 +173,15 @@ static_assert(std::size(kMigrations) == SqliteMetadataStore::kSchemaVersion);
 #define SHEAF_AUDIT_COLUMNS "seq, at, actor, action, tenant, document_id, details, prev_hash, hash"
 #define SHEAF_KEY_COLUMNS "key_id, tenant, salt, hash, created_at, revoked_at"
 
+#define SHEAF_TENANT_COLUMNS "id, name, created_at, webhook_secret, default_webhook_url"
+
 constexpr char kInsertTenant[] =
-    "INSERT INTO tenants (id, name, created_at, pending) VALUES (?1, ?2, ?3, 0)";
-constexpr char kTenantById[] = "SELECT id, name, created_at FROM tenants WHERE id = ?1";
-constexpr char kTenantByName[] = "SELECT id, name, created_at FROM tenants WHERE name = ?1";
-constexpr char kTenants[] = "SELECT id, name, created_at FROM tenants ORDER BY name";
+    "INSERT INTO tenants (" SHEAF_TENANT_COLUMNS ", pending) VALUES (?1, ?2, ?3, ?4, '', 0)";
+constexpr char kTenantById[] = "SELECT " SHEAF_TENANT_COLUMNS " FROM tenants WHERE id = ?1";
+constexpr char kTenantByName[] = "SELECT " SHEAF_TENANT_COLUMNS " FROM tenants WHERE name = ?1";
+constexpr char kTenants[] = "SELECT " SHEAF_TENANT_COLUMNS " FROM tenants ORDER BY name";
+constexpr char kSetTenantWebhook[] = "UPDATE tenants SET default_webhook_url = ?2 WHERE id = ?1";
+constexpr char kSetTenantSecret[] = "UPDATE tenants SET webhook_secret = ?2 WHERE id = ?1";
 constexpr char kTenantPending[] = "SELECT pending FROM tenants WHERE id = ?1";
 
 constexpr char kInsertKey[] =
@@ -267,21 +280,23 @@ constexpr char kAuditAll[] = "SELECT " SHEAF_AUDIT_COLUMNS " FROM audit_log ORDE
 #undef SHEAF_WEBHOOK_COLUMNS
 #undef SHEAF_AUDIT_COLUMNS
 #undef SHEAF_KEY_COLUMNS
+#undef SHEAF_TENANT_COLUMNS
 
 constexpr const char* kStatements[] = {
-    kInsertTenant,    kTenantById,          kTenantByName,
-    kTenants,         kTenantPending,       kInsertKey,
-    kKeyById,         kKeysOfTenant,        kRevokeKey,
-    kInsertDocument,  kDocumentById,        kDocumentByKey,
-    kDocumentStatus,  kUpdateDocument,      kSetReviewed,
-    kDeleteDocument,  kDeleteCorrectionsOf, kDeleteWebhooksOf,
-    kListAll,         kListStatus,          kListType,
-    kListStatusType,  kReviewQueue,         kInsertCorrection,
-    kCorrectionsOf,   kInsertWebhook,       kWebhookById,
-    kWebhookOfTenant, kWebhooksOfTenant,    kDueWebhooks,
-    kClaimWebhook,    kWebhookDelivered,    kWebhookRetry,
-    kWebhookFailed,   kWebhookReplay,       kAuditHead,
-    kInsertAudit,     kAuditAfter,          kAuditAll,
+    kInsertTenant,     kTenantById,          kTenantByName,
+    kTenants,          kTenantPending,       kInsertKey,
+    kKeyById,          kKeysOfTenant,        kRevokeKey,
+    kInsertDocument,   kDocumentById,        kDocumentByKey,
+    kDocumentStatus,   kUpdateDocument,      kSetReviewed,
+    kDeleteDocument,   kDeleteCorrectionsOf, kDeleteWebhooksOf,
+    kListAll,          kListStatus,          kListType,
+    kListStatusType,   kReviewQueue,         kInsertCorrection,
+    kCorrectionsOf,    kInsertWebhook,       kWebhookById,
+    kWebhookOfTenant,  kWebhooksOfTenant,    kDueWebhooks,
+    kClaimWebhook,     kWebhookDelivered,    kWebhookRetry,
+    kWebhookFailed,    kWebhookReplay,       kAuditHead,
+    kInsertAudit,      kAuditAfter,          kAuditAll,
+    kSetTenantWebhook, kSetTenantSecret,
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -382,6 +397,31 @@ bool ValidStageName(std::string_view name) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
            c == '-';
   });
+}
+
+std::string NewWebhookSecret() { return std::string(kWebhookSecretPrefix) + RandomHex(32); }
+
+// "" (none), or an http:// or https:// URL of at most kMaxWebhookUrl bytes without whitespace
+// or control characters (which could split a request line or a header).
+Status CheckWebhookUrl(const std::string& url) {
+  if (url.empty()) return Status::Ok();
+  const auto starts = [&](std::string_view prefix) {
+    return url.size() > prefix.size() && url.compare(0, prefix.size(), prefix) == 0;
+  };
+  if (!starts("http://") && !starts("https://")) {
+    return Invalid("webhook URL \"" + url.substr(0, 80) +
+                   "\" does not start with http:// or https://");
+  }
+  if (url.size() > kMaxWebhookUrl) {
+    return Invalid("webhook URL is longer than " + std::to_string(kMaxWebhookUrl) + " bytes");
+  }
+  if (std::any_of(url.begin(), url.end(), [](char c) {
+        const auto u = static_cast<unsigned char>(c);
+        return u <= 0x20 || u == 0x7f;
+      })) {
+    return Invalid("webhook URL contains whitespace or control characters");
+  }
+  return Status::Ok();
 }
 
 constexpr std::int64_t PriorityRank(Lane lane) {
@@ -562,6 +602,7 @@ class SqlConn {
   SqlConn& operator=(const SqlConn&) = delete;
 
   const std::string& path() const { return path_; }
+  sqlite3* db() const { return db_; }
   Status Error(int rc, std::string_view what) const { return StorageError(db_, rc, path_, what); }
   Status Exec(const char* sql) {
     const int rc = sqlite3_exec(db_, sql, nullptr, nullptr, nullptr);
@@ -669,7 +710,8 @@ Status ReadWebhook(const Run& run, const std::string& path, WebhookEvent* e) {
 }
 
 Tenant ReadTenant(const Run& run) {
-  return Tenant{run.ColumnText(0), run.ColumnText(1), run.ColumnInt(2)};
+  return Tenant{run.ColumnText(0), run.ColumnText(1), run.ColumnInt(2), run.ColumnText(3),
+                run.ColumnText(4)};
 }
 
 ApiKeyInfo ReadKey(const Run& run) {
@@ -856,6 +898,30 @@ struct SqliteMetadataStore::Op {
 
 namespace {
 
+// Part of migration 1 -> 2: every tenant without a webhook secret gets a fresh one.
+Status GiveTenantsWebhookSecrets(SqlConn& conn) {
+  std::vector<std::string> ids;
+  {
+    Stmt select;
+    int rc = select.Prepare(conn.db(), "SELECT id FROM tenants WHERE webhook_secret = ''");
+    if (rc != SQLITE_OK) return conn.Error(rc, "cannot list tenants to migrate");
+    Run run(select);
+    while ((rc = run.Step()) == SQLITE_ROW) ids.push_back(run.ColumnText(0));
+    if (rc != SQLITE_DONE) return conn.Error(rc, "cannot list tenants to migrate");
+  }
+  if (ids.empty()) return Status::Ok();
+  Stmt update;
+  const int prepared = update.Prepare(conn.db(), kSetTenantSecret);
+  if (prepared != SQLITE_OK) return conn.Error(prepared, "cannot migrate tenants");
+  for (const std::string& id : ids) {
+    Run run(update);
+    run.Text(1, id).Text(2, NewWebhookSecret());
+    const int rc = run.Step();
+    if (rc != SQLITE_DONE) return conn.Error(rc, "cannot give tenant " + id + " a webhook secret");
+  }
+  return Status::Ok();
+}
+
 // Makes `conn` a writer: WAL, synchronous=FULL, then brings the schema to kSchemaVersion.
 Status Migrate(SqlConn& conn) {
   Result<std::string> mode = conn.QueryText("PRAGMA journal_mode = WAL");
@@ -896,6 +962,10 @@ Status Migrate(SqlConn& conn) {
   }
   for (std::int64_t v = version; v < SqliteMetadataStore::kSchemaVersion; ++v) {
     s = conn.Exec(kMigrations[v]);
+    if (!s.ok()) return fail(s);
+  }
+  if (version < 2) {
+    s = GiveTenantsWebhookSecrets(conn);
     if (!s.ok()) return fail(s);
   }
   if (version != SqliteMetadataStore::kSchemaVersion) {
@@ -1079,9 +1149,13 @@ Result<Tenant> SqliteMetadataStore::CreateTenant(const std::string& name,
   Status s = Write([&](Conn& c) {
     tenant.id = RandomHex(8);
     tenant.created_at = NowMs();
+    tenant.webhook_secret = NewWebhookSecret();
     {
       Run run(c.S(kInsertTenant));
-      run.Text(1, tenant.id).Text(2, tenant.name).Int(3, tenant.created_at);
+      run.Text(1, tenant.id)
+          .Text(2, tenant.name)
+          .Int(3, tenant.created_at)
+          .Text(4, tenant.webhook_secret);
       const int rc = run.Step();
       if (rc == SQLITE_CONSTRAINT_UNIQUE) return Invalid("tenant \"" + name + "\" already exists");
       if (rc != SQLITE_DONE) return c.Error(rc, "cannot create tenant");
@@ -1136,6 +1210,41 @@ Result<std::vector<Tenant>> SqliteMetadataStore::ListTenants() {
   });
   if (!s.ok()) return s;
   return tenants;
+}
+
+Status SqliteMetadataStore::SetTenantWebhook(const std::string& tenant_id, const std::string& url,
+                                             const std::string& actor) {
+  if (actor.empty()) return Invalid("actor is empty");
+  Status s = CheckWebhookUrl(url);
+  if (!s.ok()) return s;
+  const std::string details = Json{{"url", url}}.dump();
+  return Write([&](Conn& c) {
+    {
+      Run run(c.S(kSetTenantWebhook));
+      run.Text(1, tenant_id).Text(2, url);
+      const int rc = run.Step();
+      if (rc != SQLITE_DONE) return c.Error(rc, "cannot set the tenant's webhook");
+      if (c.Changes() == 0) return TenantNotFound(tenant_id);
+    }
+    return AppendAuditEntry(c, NowMs(), {actor, "tenant.webhook_set", tenant_id, "", details},
+                            nullptr);
+  });
+}
+
+Status SqliteMetadataStore::RotateWebhookSecret(const std::string& tenant_id,
+                                                const std::string& actor) {
+  if (actor.empty()) return Invalid("actor is empty");
+  return Write([&](Conn& c) {
+    {
+      Run run(c.S(kSetTenantSecret));
+      run.Text(1, tenant_id).Text(2, NewWebhookSecret());
+      const int rc = run.Step();
+      if (rc != SQLITE_DONE) return c.Error(rc, "cannot rotate the tenant's webhook secret");
+      if (c.Changes() == 0) return TenantNotFound(tenant_id);
+    }
+    return AppendAuditEntry(c, NowMs(),
+                            {actor, "tenant.webhook_secret_rotated", tenant_id, "", "{}"}, nullptr);
+  });
 }
 
 // ---------------------------------------------------------------------------------------------

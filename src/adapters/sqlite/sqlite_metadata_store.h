@@ -57,7 +57,8 @@ struct SqliteMetadataStoreOptions {
 
 class SqliteMetadataStore final : public MetadataStore {
  public:
-  static constexpr int kSchemaVersion = 1;
+  // 1: the first schema; 2: tenants' webhook secret and default URL.
+  static constexpr int kSchemaVersion = 2;
 
   // Opens the store at `path`, creating the file when missing and migrating its schema.
   // Errors: invalid_argument for options out of range; unavailable when another process holds
@@ -75,6 +76,9 @@ class SqliteMetadataStore final : public MetadataStore {
   Result<Tenant> GetTenant(const std::string& tenant_id) override;
   Result<Tenant> GetTenantByName(const std::string& name) override;
   Result<std::vector<Tenant>> ListTenants() override;
+  Status SetTenantWebhook(const std::string& tenant_id, const std::string& url,
+                          const std::string& actor) override;
+  Status RotateWebhookSecret(const std::string& tenant_id, const std::string& actor) override;
 
   Result<NewApiKey> CreateApiKey(const std::string& tenant_id, const std::string& actor) override;
   Result<ApiKeyInfo> Authenticate(std::string_view key) override;

@@ -155,6 +155,112 @@ TEST_F(SqliteMetadataStoreTest, TenantsAreCreatedOnceAndFoundByName) {
   EXPECT_EQ((*all)[1].name, "globex");
 }
 
+bool IsWebhookSecret(const std::string& s) {
+  return s.size() == 6 + 64 && s.rfind("whsec_", 0) == 0 &&
+         std::all_of(s.begin() + 6, s.end(),
+                     [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+}
+
+TEST_F(SqliteMetadataStoreTest, EveryTenantGetsItsOwnWebhookSecret) {
+  MetadataStore& m = Open();
+  auto a = m.CreateTenant("a", "cli:test");
+  auto b = m.CreateTenant("b", "cli:test");
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_TRUE(IsWebhookSecret(a->webhook_secret)) << a->webhook_secret;
+  EXPECT_TRUE(IsWebhookSecret(b->webhook_secret)) << b->webhook_secret;
+  EXPECT_NE(a->webhook_secret, b->webhook_secret);
+  EXPECT_EQ(a->default_webhook_url, "");
+  // Stored, and returned by every read.
+  EXPECT_EQ(m.GetTenant(a->id)->webhook_secret, a->webhook_secret);
+  EXPECT_EQ(m.GetTenantByName("b")->webhook_secret, b->webhook_secret);
+  EXPECT_EQ((*m.ListTenants())[0].webhook_secret, a->webhook_secret);
+
+  // Rotation replaces it with a new one and says so in the audit log, without the secret.
+  ASSERT_TRUE(m.RotateWebhookSecret(a->id, "cli:ops").ok());
+  const std::string rotated = m.GetTenant(a->id)->webhook_secret;
+  EXPECT_TRUE(IsWebhookSecret(rotated));
+  EXPECT_NE(rotated, a->webhook_secret);
+  EXPECT_EQ(m.GetTenant(b->id)->webhook_secret, b->webhook_secret);
+  EXPECT_EQ(m.RotateWebhookSecret("0000000000000000", "cli:ops").code(), ErrorCode::kNotFound);
+  auto audit = m.ListAudit(0, 100);
+  ASSERT_TRUE(audit.ok());
+  ASSERT_EQ(audit->size(), 3u);
+  EXPECT_EQ(audit->back().action, "tenant.webhook_secret_rotated");
+  EXPECT_EQ(audit->back().tenant_id, a->id);
+  for (const AuditEntry& e : *audit) {
+    EXPECT_EQ(e.details_json.find("whsec_"), std::string::npos) << e.details_json;
+  }
+}
+
+TEST_F(SqliteMetadataStoreTest, TenantWebhookUrlIsValidatedStoredAndAudited) {
+  MetadataStore& m = Open();
+  const std::string a = NewTenant(m, "a");
+  ASSERT_TRUE(m.SetTenantWebhook(a, "https://hooks.example/sheaf?x=1", "cli:ops").ok());
+  EXPECT_EQ(m.GetTenant(a)->default_webhook_url, "https://hooks.example/sheaf?x=1");
+  ASSERT_TRUE(m.SetTenantWebhook(a, "http://10.0.0.7:8080/in", "cli:ops").ok());
+  EXPECT_EQ(m.GetTenantByName("a")->default_webhook_url, "http://10.0.0.7:8080/in");
+
+  for (const std::string& bad : std::vector<std::string>{
+           "ftp://hooks.example/x", "hooks.example/x", "https://", "javascript:alert(1)",
+           "https://a.example/x y", "https://a.example/\r\nX-Evil: 1",
+           "https://a.example/" + std::string(2100, 'p')}) {
+    EXPECT_EQ(m.SetTenantWebhook(a, bad, "cli:ops").code(), ErrorCode::kInvalidArgument) << bad;
+  }
+  EXPECT_EQ(m.GetTenant(a)->default_webhook_url, "http://10.0.0.7:8080/in") << "unchanged";
+  EXPECT_EQ(m.SetTenantWebhook("0123456789abcdef", "https://x.example", "cli:ops").code(),
+            ErrorCode::kNotFound);
+  EXPECT_EQ(m.SetTenantWebhook(a, "https://x.example", "").code(), ErrorCode::kInvalidArgument);
+
+  // "" removes it.
+  ASSERT_TRUE(m.SetTenantWebhook(a, "", "cli:ops").ok());
+  EXPECT_EQ(m.GetTenant(a)->default_webhook_url, "");
+
+  std::vector<AuditEntry> sets;
+  for (const AuditEntry& e : *m.ListAudit(0, 100)) {
+    if (e.action == "tenant.webhook_set") sets.push_back(e);
+  }
+  ASSERT_EQ(sets.size(), 3u) << "one entry per successful call, none for refused ones";
+  EXPECT_EQ(sets[0].actor, "cli:ops");
+  EXPECT_EQ(sets[0].tenant_id, a);
+  EXPECT_EQ(sets[0].details_json, R"({"url":"https://hooks.example/sheaf?x=1"})");
+  EXPECT_EQ(sets[2].details_json, R"({"url":""})");
+  EXPECT_TRUE(m.VerifyAudit()->intact);
+}
+
+TEST_F(SqliteMetadataStoreTest, MigratingAVersion1DatabaseGivesExistingTenantsSecrets) {
+  std::string a;
+  std::string key;
+  {
+    MetadataStore& m = Open();
+    a = NewTenant(m, "a");
+    NewTenant(m, "b");
+    key = m.CreateApiKey(a, "cli:admin")->key;
+    store_.reset();
+  }
+  // Turn the file back into what version 1 wrote: the tenants table without the new columns.
+  RawExec(
+      "ALTER TABLE tenants DROP COLUMN webhook_secret;"
+      "ALTER TABLE tenants DROP COLUMN default_webhook_url;"
+      "PRAGMA user_version = 1;");
+  MetadataStore& m = Open();
+  auto tenants = m.ListTenants();
+  ASSERT_TRUE(tenants.ok()) << tenants.status().ToString();
+  ASSERT_EQ(tenants->size(), 2u);
+  EXPECT_TRUE(IsWebhookSecret((*tenants)[0].webhook_secret)) << (*tenants)[0].webhook_secret;
+  EXPECT_TRUE(IsWebhookSecret((*tenants)[1].webhook_secret)) << (*tenants)[1].webhook_secret;
+  EXPECT_NE((*tenants)[0].webhook_secret, (*tenants)[1].webhook_secret);
+  EXPECT_EQ((*tenants)[0].default_webhook_url, "");
+  // Everything else is as it was; the secret survives reopening (no second migration).
+  EXPECT_EQ(m.Authenticate(key)->tenant_id, a);
+  EXPECT_TRUE(m.VerifyAudit()->intact);
+  const std::string secret = m.GetTenant(a)->webhook_secret;
+  store_.reset();
+  MetadataStore& again = Open();
+  EXPECT_EQ(again.GetTenant(a)->webhook_secret, secret);
+  ASSERT_TRUE(again.SetTenantWebhook(a, "https://h.example/", "cli:ops").ok());
+  EXPECT_TRUE(IsWebhookSecret(again.CreateTenant("c", "cli:test")->webhook_secret));
+}
+
 TEST_F(SqliteMetadataStoreTest, AnotherTenantsDocumentBehavesExactlyLikeAMissingOne) {
   MetadataStore& m = Open();
   const std::string a = NewTenant(m, "a");

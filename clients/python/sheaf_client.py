@@ -1,0 +1,312 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""A client for Sheaf's HTTP API (docs/openapi.yaml), standard library only.
+
+    from sheaf_client import SheafClient, SheafError
+    c = SheafClient("http://127.0.0.1:8080", "shf_...")
+    doc = c.submit("receipt.jpg", priority="urgent")
+    done = c.wait(doc["id"])
+    print(done["status"], done["result"]["fields"])
+
+Every call answers with the decoded JSON (a dict), text or bytes; an HTTP error answer raises
+SheafError(status, code, message, retry_after). Connection failures raise urllib's URLError /
+OSError unchanged. A client is safe to use from several threads (each call opens its own
+connection).
+"""
+
+import json
+import mimetypes
+import os
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+
+__all__ = ["SheafClient", "SheafError", "SheafDocument", "Response", "FINAL_STATUSES"]
+
+# Statuses a document leaves only through a person (review) or a call (reprocess).
+FINAL_STATUSES = frozenset({"completed", "needs_review", "failed", "rejected"})
+
+
+class SheafError(Exception):
+    """An error answer of the service: HTTP `status`, the body's error `code` and `message`,
+    and `retry_after` (seconds, from the Retry-After header) or None."""
+
+    def __init__(self, status, code, message, retry_after=None):
+        super().__init__(f"HTTP {status} {code}: {message}")
+        self.status = status
+        self.code = code
+        self.message = message
+        self.retry_after = retry_after
+
+
+class SheafDocument(dict):
+    """A document as the API returns it (a dict), with the answer's `status_code`, `headers`
+    (lower-case names) and `replayed` (True when an Idempotency-Key matched an earlier
+    upload: HTTP 200 with Idempotent-Replayed: true)."""
+
+    status_code = None
+    headers = None
+
+    @property
+    def replayed(self):
+        return (self.headers or {}).get("idempotent-replayed", "").lower() == "true"
+
+
+class Response:
+    """One raw HTTP answer: `status`, `headers` (dict, lower-case names), `body` (bytes)."""
+
+    def __init__(self, status, headers, body):
+        self.status = status
+        self.headers = headers
+        self.body = body
+
+    @property
+    def content_type(self):
+        return self.headers.get("content-type", "")
+
+    def json(self):
+        return json.loads(self.body.decode("utf-8"))
+
+    def text(self):
+        return self.body.decode("utf-8")
+
+    def __repr__(self):
+        return f"Response({self.status}, {self.body[:200]!r})"
+
+
+def _retry_after(headers):
+    value = headers.get("retry-after")
+    if value is None:
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        return None
+
+
+def _multipart(fields, file_field, filename, content_type, data):
+    """Encodes `fields` (name -> str) and one file as multipart/form-data. Returns (body,
+    Content-Type header)."""
+    boundary = "sheaf-" + uuid.uuid4().hex
+    out = []
+    for name, value in fields.items():
+        out.append(f"--{boundary}\r\n".encode())
+        out.append(f'Content-Disposition: form-data; name="{name}"\r\n\r\n'.encode())
+        out.append(str(value).encode("utf-8") + b"\r\n")
+    safe_name = filename.replace('"', "_").replace("\r", "_").replace("\n", "_")
+    out.append(f"--{boundary}\r\n".encode())
+    out.append(
+        f'Content-Disposition: form-data; name="{file_field}"; filename="{safe_name}"\r\n'.encode()
+    )
+    out.append(f"Content-Type: {content_type}\r\n\r\n".encode())
+    out.append(data)
+    out.append(f"\r\n--{boundary}--\r\n".encode())
+    return b"".join(out), f"multipart/form-data; boundary={boundary}"
+
+
+class SheafClient:
+    """A client of one Sheaf service.
+
+    base_url: e.g. "http://127.0.0.1:8080". api_key: a key from `sheaf key create` (None sends
+    no Authorization header). timeout: seconds per HTTP request. retries_429: how often
+    submit() retries an answer 429 (rate_limited or queue_full), each time after Retry-After
+    seconds (at most max_retry_wait); 0 turns retries off. on_exchange: called after every
+    request with (method, path, query, Response), e.g. to record traffic in tests.
+    """
+
+    def __init__(self, base_url, api_key, timeout=30, *, retries_429=3, max_retry_wait=30.0,
+                 on_exchange=None):
+        self.base_url = base_url.rstrip("/")
+        self.api_key = api_key
+        self.timeout = timeout
+        self.retries_429 = retries_429
+        self.max_retry_wait = max_retry_wait
+        self.on_exchange = on_exchange
+
+    # -- plumbing ------------------------------------------------------------------------------
+
+    def request(self, method, path, *, query=None, body=None, headers=None, auth=True):
+        """Sends one request and returns its Response whatever the status (never raises
+        SheafError). `query`: dict (None values are left out). `headers` override the
+        defaults, e.g. {"Authorization": "Basic x"}."""
+        q = {k: v for k, v in (query or {}).items() if v is not None}
+        url = self.base_url + path + ("?" + urllib.parse.urlencode(q) if q else "")
+        h = {"Accept": "application/json"}
+        if auth and self.api_key is not None:
+            h["Authorization"] = "Bearer " + self.api_key
+        h.update(headers or {})
+        req = urllib.request.Request(url, data=body, method=method, headers=h)
+        try:
+            with urllib.request.urlopen(req, timeout=self.timeout) as r:
+                resp = Response(r.status, {k.lower(): v for k, v in r.headers.items()}, r.read())
+        except urllib.error.HTTPError as e:
+            with e:
+                resp = Response(e.code, {k.lower(): v for k, v in e.headers.items()}, e.read())
+        if self.on_exchange is not None:
+            self.on_exchange(method, path, q, resp)
+        return resp
+
+    @staticmethod
+    def _raise_for(resp):
+        if resp.status < 400:
+            return
+        code, message = f"http_{resp.status}", resp.body.decode("utf-8", "replace")
+        try:
+            err = resp.json()["error"]
+            code, message = err["code"], err["message"]
+        except (ValueError, KeyError, TypeError):
+            pass
+        raise SheafError(resp.status, code, message, _retry_after(resp.headers))
+
+    def _call(self, method, path, **kw):
+        resp = self.request(method, path, **kw)
+        self._raise_for(resp)
+        return resp
+
+    def _json(self, method, path, **kw):
+        return self._call(method, path, **kw).json()
+
+    @staticmethod
+    def _doc(resp):
+        d = SheafDocument(resp.json())
+        d.status_code = resp.status
+        d.headers = resp.headers
+        return d
+
+    @staticmethod
+    def _id(document_id):
+        return urllib.parse.quote(str(document_id), safe="")
+
+    # -- documents -----------------------------------------------------------------------------
+
+    def submit(self, path_or_bytes, *, filename=None, content_type=None, priority=None,
+               type=None, webhook_url=None, metadata=None, idempotency_key=None,
+               multipart=False):
+        """Uploads a document: a file path or the bytes themselves. Returns the document
+        (SheafDocument; status_code 202, or 200 for an idempotent replay). `metadata`: a dict
+        (sent as JSON) or a string sent as is. `content_type` defaults to a guess from the
+        file name."""
+        if isinstance(path_or_bytes, (bytes, bytearray, memoryview)):
+            data = bytes(path_or_bytes)
+        else:
+            with open(path_or_bytes, "rb") as f:
+                data = f.read()
+            if filename is None:
+                filename = os.path.basename(os.fspath(path_or_bytes))
+        if content_type is None:
+            guess = mimetypes.guess_type(filename or "")[0]
+            content_type = guess or "application/octet-stream"
+        if isinstance(metadata, (dict, list)):
+            metadata = json.dumps(metadata)
+        params = {"priority": priority, "type": type, "webhook_url": webhook_url,
+                  "metadata": metadata}
+        headers = {}
+        if idempotency_key is not None:
+            headers["Idempotency-Key"] = idempotency_key
+        if multipart:
+            fields = {k: v for k, v in params.items() if v is not None}
+            body, headers["Content-Type"] = _multipart(fields, "file", filename or "upload",
+                                                       content_type, data)
+            query = None
+        else:
+            body = data
+            headers["Content-Type"] = content_type
+            query = dict(params, filename=filename)
+        attempt = 0
+        while True:
+            resp = self.request("POST", "/v1/documents", query=query, body=body, headers=headers)
+            if resp.status == 429 and attempt < self.retries_429:
+                attempt += 1
+                wait = _retry_after(resp.headers)
+                time.sleep(min(self.max_retry_wait, wait if wait is not None else 1.0))
+                continue
+            self._raise_for(resp)
+            return self._doc(resp)
+
+    def get(self, document_id):
+        """The document with its stages and, once finished, its result."""
+        return self._doc(self._call("GET", "/v1/documents/" + self._id(document_id)))
+
+    def list(self, status=None, type=None, limit=None, cursor=None):
+        """One page: {"documents": [...], "next_cursor": str or None}, newest first."""
+        return self._json("GET", "/v1/documents",
+                          query={"status": status, "type": type, "limit": limit,
+                                 "cursor": cursor})
+
+    def iter_documents(self, status=None, type=None, limit=None):
+        """Every document matching the filter, following next_cursor page by page."""
+        cursor = None
+        while True:
+            page = self.list(status=status, type=type, limit=limit, cursor=cursor)
+            yield from page["documents"]
+            cursor = page.get("next_cursor")
+            if not cursor:
+                return
+
+    def wait(self, document_id, timeout=120, poll=0.2):
+        """Polls until the document is no longer queued or processing; returns it. Raises
+        TimeoutError after `timeout` seconds."""
+        deadline = time.monotonic() + timeout
+        while True:
+            d = self.get(document_id)
+            if d["status"] not in ("queued", "processing"):
+                return d
+            if time.monotonic() >= deadline:
+                raise TimeoutError(
+                    f"document {document_id} still {d['status']} after {timeout} s")
+            time.sleep(poll)
+
+    def result(self, document_id):
+        """The document's result (docs/result-format.md), or None while it is not finished."""
+        return self.get(document_id).get("result")
+
+    def delete(self, document_id):
+        """Deletes the document, its file and derived data."""
+        self._call("DELETE", "/v1/documents/" + self._id(document_id))
+
+    def reprocess(self, document_id):
+        """Queues a finished document again; returns it (status queued)."""
+        return self._doc(
+            self._call("POST", "/v1/documents/" + self._id(document_id) + "/reprocess"))
+
+    def page_text(self, document_id, n):
+        """Page n's (1-based) text, lines separated by newlines."""
+        path = f"/v1/documents/{self._id(document_id)}/pages/{int(n)}/text"
+        return self._call("GET", path).text()
+
+    def page_image(self, document_id, n):
+        """Page n's (1-based) upright image, PNG bytes."""
+        path = f"/v1/documents/{self._id(document_id)}/pages/{int(n)}/image"
+        return self._call("GET", path).body
+
+    # -- review --------------------------------------------------------------------------------
+
+    def review_tasks(self, limit=None, cursor=None):
+        """One page of documents waiting for a person: {"tasks": [...], "next_cursor"}."""
+        return self._json("GET", "/v1/review/tasks", query={"limit": limit, "cursor": cursor})
+
+    def review(self, document_id, action, fields=None, reviewer=None):
+        """Decides a review task: action "approve", "reject" or "correct" (with `fields`, a
+        dict of field name -> new value). Returns the document after the decision."""
+        body = {"action": action}
+        if fields is not None:
+            body["fields"] = fields
+        if reviewer is not None:
+            body["reviewer"] = reviewer
+        return self._doc(self._call("POST", "/v1/review/tasks/" + self._id(document_id),
+                                    body=json.dumps(body).encode(),
+                                    headers={"Content-Type": "application/json"}))
+
+    # -- operations ----------------------------------------------------------------------------
+
+    def health(self):
+        return self._json("GET", "/healthz", auth=False)
+
+    def ready(self):
+        """{"status": "ready"}; raises SheafError (503 not_ready) when storage or broker fail."""
+        return self._json("GET", "/readyz", auth=False)
+
+    def metrics(self):
+        """The Prometheus metrics text."""
+        return self._call("GET", "/metrics", auth=False).text()

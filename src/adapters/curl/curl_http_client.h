@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+//
+// HttpClient (sheaf/http_client.h) with libcurl: one easy handle per call, so calls share
+// nothing and run in parallel; libcurl's global state is set up once per process, the first
+// time a client is made. Signals are not used (CURLOPT_NOSIGNAL), so it is safe in threads.
+// Proxies: the usual environment variables (http_proxy, https_proxy, no_proxy) apply, as in
+// every libcurl program. TLS certificates are verified against the system's store.
+#ifndef SHEAF_ADAPTERS_CURL_CURL_HTTP_CLIENT_H_
+#define SHEAF_ADAPTERS_CURL_CURL_HTTP_CLIENT_H_
+
+#include <memory>
+
+#include "sheaf/http_client.h"
+
+namespace sheaf::curl_adapter {
+
+class CurlHttpClient final : public HttpClient {
+ public:
+  CurlHttpClient();
+  Result<HttpResponse> Post(const std::string& url, const HttpHeaders& headers,
+                            std::string_view body, std::chrono::milliseconds timeout) override;
+};
+
+std::unique_ptr<HttpClient> MakeHttpClient();
+
+// "libcurl 7.88.1" (for `sheaf version` and logs).
+std::string Version();
+
+}  // namespace sheaf::curl_adapter
+
+#endif  // SHEAF_ADAPTERS_CURL_CURL_HTTP_CLIENT_H_

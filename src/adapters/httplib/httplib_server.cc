@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "adapters/httplib/httplib_server.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cctype>
+#include <exception>
+
+#include <httplib.h>
+
+namespace sheaf {
+
+namespace {
+
+std::string Lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+const char* ReasonFor(int status) {
+  switch (status) {
+    case 400:
+      return "the request could not be parsed (malformed header, body or multipart form)";
+    case 404:
+      return "no such route";
+    case 405:
+      return "method not allowed on this route";
+    case 413:
+      return "the request body is larger than the limit";
+    case 414:
+      return "the request URI is too long";
+    case 416:
+      return "range not satisfiable";
+    default:
+      return "the request failed";
+  }
+}
+
+class HttplibServer final : public HttpServer {
+ public:
+  explicit HttplibServer(HttpServerOptions options) : options_(std::move(options)) {
+    server_.set_payload_max_length(static_cast<size_t>(options_.max_body_bytes));
+    server_.set_read_timeout(options_.read_timeout_seconds, 0);
+    server_.set_write_timeout(options_.read_timeout_seconds, 0);
+    server_.set_keep_alive_timeout(options_.keep_alive_seconds);
+    server_.set_keep_alive_max_count(1000000);
+    const int threads = std::max(1, options_.threads);
+    server_.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
+  }
+
+  Status Listen(const std::string& host, int port) override {
+    if (port == 0) {
+      port_ = server_.bind_to_any_port(host);
+      if (port_ < 0) return Status(ErrorCode::kUnavailable, "cannot bind " + host + ": no free port");
+    } else {
+      if (!server_.bind_to_port(host, port)) {
+        return Status(ErrorCode::kUnavailable,
+                      "cannot listen on " + host + ":" + std::to_string(port) +
+                          " (address in use, not local, or not permitted)");
+      }
+      port_ = port;
+    }
+    return Status::Ok();
+  }
+
+  int port() const override { return port_; }
+
+  Status Run(HttpHandler handler) override {
+    auto serve = [handler](const httplib::Request& req, httplib::Response& res) {
+      HttpRequest r;
+      r.method = req.method;
+      r.path = req.path;
+      for (const auto& [k, v] : req.params) r.query.emplace(k, v);
+      for (const auto& [k, v] : req.headers) r.headers[Lower(k)] = v;
+      r.remote_addr = req.remote_addr;
+      if (req.is_multipart_form_data()) {
+        r.multipart = true;
+        for (const auto& [name, file] : req.files) {
+          r.parts.emplace(name, FormPart{file.filename, file.content_type, file.content});
+        }
+      } else {
+        r.body = req.body;
+      }
+      HttpReply out = handler(r);
+      res.status = out.status;
+      for (const auto& [k, v] : out.headers) res.set_header(k, v);
+      res.set_content(out.body, out.content_type.c_str());
+    };
+    for (const char* pattern : {".*"}) {
+      server_.Get(pattern, serve);
+      server_.Post(pattern, serve);
+      server_.Put(pattern, serve);
+      server_.Patch(pattern, serve);
+      server_.Delete(pattern, serve);
+      server_.Options(pattern, serve);
+    }
+    auto error_body = options_.error_body;
+    server_.set_error_handler([error_body](const httplib::Request& req, httplib::Response& res) {
+      if (!res.body.empty()) return;  // the API answered with its own error body
+      std::string message = ReasonFor(res.status);
+      if (res.status == 413 &&
+          req.get_header_value("Content-Type").rfind("application/x-www-form-urlencoded", 0) == 0) {
+        // cpp-httplib parses such bodies as forms, up to 8 KiB.
+        message = "a body sent as application/x-www-form-urlencoded is limited to 8 KiB; send "
+                  "the file raw with its own Content-Type, or as multipart/form-data";
+      }
+      res.set_content(error_body ? error_body(res.status, message) : message, "application/json");
+    });
+    server_.set_exception_handler(
+        [error_body](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
+          res.status = 500;
+          res.set_content(error_body ? error_body(500, "internal error") : "internal error",
+                          "application/json");
+        });
+    if (!server_.listen_after_bind()) {
+      if (stopped_.load()) return Status::Ok();
+      return Status(ErrorCode::kUnavailable, "the HTTP server stopped unexpectedly");
+    }
+    return Status::Ok();
+  }
+
+  void Stop() override {
+    stopped_.store(true);
+    server_.stop();
+  }
+
+ private:
+  HttpServerOptions options_;
+  httplib::Server server_;
+  int port_ = -1;
+  std::atomic<bool> stopped_{false};
+};
+
+}  // namespace
+
+std::unique_ptr<HttpServer> MakeHttplibServer(HttpServerOptions options) {
+  return std::make_unique<HttplibServer>(std::move(options));
+}
+
+}  // namespace sheaf

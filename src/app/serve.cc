@@ -1,0 +1,427 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "app/serve.h"
+
+#include <pthread.h>
+#include <signal.h>
+
+#include <CLI/CLI.hpp>
+#include <yaml-cpp/yaml.h>
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <filesystem>
+#include <functional>
+#include <iostream>
+#include <thread>
+#include <vector>
+
+#include "adapters/curl/curl_http_client.h"
+#include "adapters/httplib/httplib_server.h"
+#include "adapters/leptonica/leptonica.h"
+#include "adapters/sqlite/sqlite_broker.h"
+#include "adapters/sqlite/sqlite_metadata_store.h"
+#include "app/composition.h"
+#include "cache/memory_cache.h"
+#include "cache/ocr_cache.h"
+#include "cache/tiered_cache.h"
+#include "service/api.h"
+#include "service/file_exporter.h"
+#include "service/metrics.h"
+#include "service/rate_limiter.h"
+#include "service/service.h"
+#include "service/service_metrics.h"
+#include "service/webhooks.h"
+#include "sheaf/hash.h"
+#include "storage/local_blob_store.h"
+
+namespace sheaf::app {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr int kExitOk = 0;
+constexpr int kExitFailed = 1;
+constexpr int kExitUsage = 2;
+
+struct ServeSettings {
+  Config pipeline;
+  std::string listen = "127.0.0.1:8080";
+  std::string role = "all";  // all | api (accept and answer only) | workers (stages only)
+  int ocr_workers = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  int stage_workers = 1;
+  int http_threads = 64;
+  double max_body_mb = 50;
+  double rate_limit = 200;  // requests per second per tenant
+  double rate_burst = 400;
+  long long max_queued = 100000;
+  std::string export_dir;
+  double webhook_retry_hours = 24;
+  double cache_mb = 256;     // in-process OCR + classification results
+  double api_cache_mb = 32;  // in-process API answers
+  double lease_seconds = 120;
+  double shutdown_grace = 25;
+};
+
+// One setting: its name (the flag without "--", the config file key), its environment variable
+// and how to apply a textual value.
+struct Setting {
+  std::string name;
+  std::string help;
+  std::function<bool(ServeSettings&, const std::string&)> set;
+};
+
+template <typename T>
+bool ParseNumber(const std::string& text, T* out, T lo, T hi) {
+  try {
+    std::size_t used = 0;
+    double v = std::stod(text, &used);
+    if (used != text.size() || v < static_cast<double>(lo) || v > static_cast<double>(hi)) return false;
+    if constexpr (std::is_integral_v<T>) {
+      if (v != static_cast<double>(static_cast<long long>(v))) return false;
+    }
+    *out = static_cast<T>(v);
+    return true;
+  } catch (...) {
+    return false;
+  }
+}
+
+std::vector<Setting> Settings() {
+  auto str = [](std::string ServeSettings::*m) {
+    return [m](ServeSettings& s, const std::string& v) {
+      s.*m = v;
+      return true;
+    };
+  };
+  auto integer = [](int ServeSettings::*m, int lo, int hi) {
+    return [=](ServeSettings& s, const std::string& v) { return ParseNumber(v, &(s.*m), lo, hi); };
+  };
+  auto real = [](double ServeSettings::*m, double lo, double hi) {
+    return [=](ServeSettings& s, const std::string& v) { return ParseNumber(v, &(s.*m), lo, hi); };
+  };
+  return {
+      {"listen", "HOST:PORT to serve on", str(&ServeSettings::listen)},
+      {"role", "all; api: HTTP only, documents wait on the queues; workers: stages only, no HTTP",
+       [](ServeSettings& s, const std::string& v) {
+         s.role = v;
+         return v == "all" || v == "api" || v == "workers";
+       }},
+      {"data-dir", "Folder of the metadata, queue, blobs and caches",
+       [](ServeSettings& s, const std::string& v) {
+         s.pipeline.data_dir = v;
+         return !v.empty();
+       }},
+      {"ocr-workers", "Documents read at once (default: number of cores)",
+       integer(&ServeSettings::ocr_workers, 1, 256)},
+      {"stage-workers", "Workers per other stage", integer(&ServeSettings::stage_workers, 1, 64)},
+      {"http-threads", "Requests served at once", integer(&ServeSettings::http_threads, 1, 1024)},
+      {"max-body-mb", "Largest upload in MiB", real(&ServeSettings::max_body_mb, 0.001, 4096)},
+      {"rate-limit", "Requests per second per tenant", real(&ServeSettings::rate_limit, 0.01, 1e7)},
+      {"rate-burst", "Requests a tenant may send at once", real(&ServeSettings::rate_burst, 1, 1e7)},
+      {"max-queued", "Documents a tenant may have waiting (0: no cap)",
+       [](ServeSettings& s, const std::string& v) {
+         return ParseNumber(v, &s.max_queued, 0LL, 1000000000LL);
+       }},
+      {"export-dir", "Also write each finished result as JSON under this folder",
+       str(&ServeSettings::export_dir)},
+      {"webhook-retry-hours", "How long a webhook is retried before it is marked failed",
+       real(&ServeSettings::webhook_retry_hours, 0.0001, 24 * 365)},
+      {"cache-mb", "In-process cache of OCR and classification results, MiB",
+       real(&ServeSettings::cache_mb, 0, 1 << 20)},
+      {"api-cache-mb", "In-process cache of API answers, MiB",
+       real(&ServeSettings::api_cache_mb, 0, 1 << 20)},
+      {"lease-seconds", "How long a stage holds a message before it is redelivered (extended while working)",
+       real(&ServeSettings::lease_seconds, 1, 86400)},
+      {"shutdown-grace", "Seconds to finish work on SIGTERM before leases are released",
+       real(&ServeSettings::shutdown_grace, 0, 3600)},
+      {"lang", "Tesseract languages, e.g. eng or eng+deu",
+       [](ServeSettings& s, const std::string& v) {
+         s.pipeline.ocr.languages = v;
+         return !v.empty();
+       }},
+      {"model", "Document-type model (default: the shipped one; none: do not classify)",
+       [](ServeSettings& s, const std::string& v) {
+         s.pipeline.model_path = v;
+         return true;
+       }},
+      {"schemas", "Folder of document-type schemas",
+       [](ServeSettings& s, const std::string& v) {
+         s.pipeline.schemas_dir = v;
+         return true;
+       }},
+      {"max-pages", "Most pages per document",
+       [](ServeSettings& s, const std::string& v) {
+         return ParseNumber(v, &s.pipeline.limits.max_pages, 1, 100000);
+       }},
+  };
+}
+
+// "MAX-BODY-MB" -> "SHEAF_MAX_BODY_MB".
+std::string EnvName(const std::string& name) {
+  std::string e = "SHEAF_";
+  for (char c : name) e += c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return e;
+}
+
+Status SplitListen(const std::string& listen, std::string* host, int* port) {
+  const std::size_t colon = listen.rfind(':');
+  if (colon == std::string::npos || colon == 0 ||
+      !ParseNumber(listen.substr(colon + 1), port, 0, 65535)) {
+    return Status(ErrorCode::kInvalidArgument,
+                  "listen \"" + listen + "\": expected HOST:PORT, e.g. 127.0.0.1:8080");
+  }
+  *host = listen.substr(0, colon);
+  if (host->size() > 2 && host->front() == '[' && host->back() == ']') {
+    *host = host->substr(1, host->size() - 2);
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+void ServeCommand::Add(CLI::App* cmd) {
+  cmd_ = cmd;
+  cmd->add_option("--config", config_file_,
+                  "YAML file of settings (keys as the flags' names); SHEAF_CONFIG also names it");
+  for (const Setting& s : Settings()) {
+    cmd->add_option("--" + s.name, flags_[s.name], s.help + " [env " + EnvName(s.name) + "]");
+  }
+}
+
+int ServeCommand::Run() {
+  ServeSettings settings;
+  const std::vector<Setting> table = Settings();
+  auto apply = [&](const std::string& name, const std::string& value, const std::string& from) {
+    for (const Setting& s : table) {
+      if (s.name != name) continue;
+      if (!s.set(settings, value)) {
+        std::cerr << "sheaf serve: " << from << ": invalid value \"" << value << "\" for " << name
+                  << "\n";
+        return false;
+      }
+      return true;
+    }
+    std::cerr << "sheaf serve: " << from << ": unknown setting \"" << name << "\"\n";
+    return false;
+  };
+  // 1. The config file.
+  std::string config_file = config_file_;
+  if (config_file.empty()) {
+    if (const char* e = std::getenv("SHEAF_CONFIG")) config_file = e;
+  }
+  if (!config_file.empty()) {
+    try {
+      YAML::Node root = YAML::LoadFile(config_file);
+      if (!root.IsMap() && !root.IsNull()) {
+        std::cerr << "sheaf serve: " << config_file << ": expected a mapping of setting: value\n";
+        return kExitUsage;
+      }
+      for (const auto& kv : root) {
+        const std::string key = kv.first.as<std::string>();
+        if (!kv.second.IsScalar()) {
+          std::cerr << "sheaf serve: " << config_file << ": line " << kv.second.Mark().line + 1
+                    << ": " << key << " must be a single value\n";
+          return kExitUsage;
+        }
+        if (!apply(key, kv.second.as<std::string>(),
+                   config_file + ":" + std::to_string(kv.first.Mark().line + 1))) {
+          return kExitUsage;
+        }
+      }
+    } catch (const YAML::Exception& e) {
+      std::cerr << "sheaf serve: " << config_file << ": " << e.what() << "\n";
+      return kExitUsage;
+    }
+  }
+  // 2. The environment. 3. The command line.
+  for (const Setting& s : table) {
+    if (const char* e = std::getenv(EnvName(s.name).c_str()); e != nullptr && *e != '\0') {
+      if (!apply(s.name, e, EnvName(s.name))) return kExitUsage;
+    }
+  }
+  for (const Setting& s : table) {
+    if (cmd_->count("--" + s.name) > 0 && !apply(s.name, flags_[s.name], "--" + s.name)) {
+      return kExitUsage;
+    }
+  }
+  std::string host;
+  int port = 0;
+  if (Status s = SplitListen(settings.listen, &host, &port); !s.ok()) {
+    std::cerr << "sheaf serve: " << s.message() << "\n";
+    return kExitUsage;
+  }
+
+  // Signals are taken by one thread (below); every other thread has them blocked.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  Config& config = settings.pipeline;
+  const std::string dir = config.data_dir;
+  std::error_code ec;
+  fs::create_directories(dir + "/tmp", ec);
+  if (ec) {
+    std::cerr << "sheaf serve: cannot create " << dir << ": " << ec.message() << "\n";
+    return kExitFailed;
+  }
+  auto fail = [](const Status& s) {
+    std::cerr << "sheaf serve: " << s.message() << "\n";
+    return kExitFailed;
+  };
+
+  // Storage, broker.
+  Result<std::unique_ptr<MetadataStore>> metadata = OpenDataDirMetadataStore(dir);
+  if (!metadata.ok()) return fail(metadata.status());
+  Result<std::unique_ptr<BlobStore>> blobs = OpenLocalBlobStore(dir + "/blobs");
+  if (!blobs.ok()) return fail(blobs.status());
+  Result<std::unique_ptr<Broker>> broker = OpenSqliteBroker(dir + "/queue.sqlite", BrokerOptions{});
+  if (!broker.ok()) return fail(broker.status());
+
+  // Caches: an in-process LRU in front of the disk caches `sheaf process` uses too.
+  const auto mib = [](double mb) { return static_cast<std::size_t>(mb * 1024 * 1024); };
+  auto ocr_memory_ptr = std::make_shared<MemoryCache>(mib(settings.cache_mb * 0.9));
+  auto classify_memory_ptr = std::make_shared<MemoryCache>(mib(settings.cache_mb * 0.1));
+  MemoryCache& ocr_memory = *ocr_memory_ptr;
+  MemoryCache& classify_memory = *classify_memory_ptr;
+  MemoryCache api_memory(mib(settings.api_cache_mb));
+  std::shared_ptr<Cache> ocr_disk;
+  if (config.ocr_cache) {
+    Result<std::unique_ptr<Cache>> store = MakeOcrCacheStore(config);
+    if (!store.ok()) return fail(store.status());
+    ocr_disk = std::move(store).value();
+  }
+  TieredCache ocr_tiers(ocr_memory_ptr, ocr_disk);
+  OcrCache ocr_cache(&ocr_tiers);
+
+  // The pipeline.
+  Result<std::unique_ptr<Understander>> understander =
+      MakeUnderstander(config, classify_memory_ptr);
+  if (!understander.ok()) return fail(understander.status());
+  std::unique_ptr<Loader> loader = MakeLoader(config.limits);
+  ProcessorOptions popts;
+  popts.jobs = 1;
+  popts.orientation = config.orientation;
+  popts.second_opinion_below = config.second_opinion ? popts.second_opinion_below : 0.0;
+  Processor processor(*loader, MakeWorkerToolsFactory(config), &ocr_cache, popts);
+
+  std::unique_ptr<FileExporter> exporter;
+  if (!settings.export_dir.empty()) exporter = std::make_unique<FileExporter>(settings.export_dir);
+
+  // Metrics.
+  MetricsRegistry metrics;
+  ServiceMetrics service_metrics(&metrics);
+
+  ServiceDeps deps;
+  deps.metadata = metadata->get();
+  deps.blobs = blobs->get();
+  deps.broker = broker->get();
+  deps.loader = loader.get();
+  deps.processor = &processor;
+  deps.understander = understander->get();
+  deps.exporter = exporter.get();
+  deps.api_cache = &api_memory;
+  deps.encode_png = [](const Image& image) { return leptonica::EncodeImage(image, "png"); };
+  deps.observer = service_metrics.StageObserver();
+  ServiceOptions sopts;
+  sopts.ocr_workers = settings.ocr_workers;
+  sopts.stage_workers = settings.stage_workers;
+  sopts.lease = std::chrono::milliseconds(static_cast<long long>(settings.lease_seconds * 1000));
+  sopts.max_queued_per_tenant = settings.max_queued;
+  sopts.work_dir = dir + "/tmp";
+  Service service(deps, sopts);
+
+  curl_adapter::CurlHttpClient http_client;
+  WebhookDelivererDeps wdeps;
+  wdeps.metadata = metadata->get();
+  wdeps.http = &http_client;
+  WebhookDelivererOptions wopts;
+  wopts.retry_window =
+      std::chrono::milliseconds(static_cast<long long>(settings.webhook_retry_hours * 3600e3));
+  WebhookDeliverer deliverer(wdeps, wopts);
+
+  RateLimiter limiter(settings.rate_limit, settings.rate_burst);
+  ApiDeps adeps;
+  adeps.service = &service;
+  adeps.metadata = metadata->get();
+  adeps.limiter = &limiter;
+  adeps.api_cache = &api_memory;
+  adeps.ready = [&]() -> Status {
+    if (Result<TopicStats> st = (*broker)->Stats(std::string(topics::kOcrTasks)); !st.ok()) {
+      return Status(ErrorCode::kUnavailable, "broker: " + st.status().message());
+    }
+    if (Result<std::vector<Tenant>> t = (*metadata)->ListTenants(); !t.ok()) {
+      return Status(ErrorCode::kUnavailable, "metadata store: " + t.status().message());
+    }
+    if (Result<bool> b = (*blobs)->Exists("readyz"); !b.ok()) {
+      return Status(ErrorCode::kUnavailable, "blob store: " + b.status().message());
+    }
+    return Status::Ok();
+  };
+  service_metrics.Watch(broker->get(), metadata->get(),
+                        WatchedCaches{&ocr_memory, &classify_memory, &api_memory, &ocr_cache},
+                        &deliverer);
+  adeps.metrics = [&metrics] { return metrics.Render(); };
+  adeps.observe = service_metrics.RequestObserver();
+  ApiOptions aopts;
+  for (const auto& [type, schema] : (*understander)->schemas()) aopts.document_types.insert(type);
+  aopts.max_body_bytes = static_cast<std::uint64_t>(settings.max_body_mb * 1024 * 1024);
+  Api api(adeps, aopts);
+
+  HttpServerOptions hopts;
+  hopts.max_body_bytes = aopts.max_body_bytes + 64 * 1024;  // room for multipart framing
+  hopts.threads = settings.http_threads;
+  hopts.error_body = &Api::ErrorBody;
+  std::unique_ptr<HttpServer> server = MakeHttplibServer(hopts);
+  const bool http = settings.role != "workers";
+  if (http) {
+    if (Status s = server->Listen(host, port); !s.ok()) return fail(s);
+  }
+
+  if (settings.role != "api") {
+    if (Status s = service.Start(); !s.ok()) return fail(s);
+    if (Status s = deliverer.Start(); !s.ok()) return fail(s);
+  }
+
+  std::atomic<bool> stopping{false};
+  std::thread signal_thread([&] {
+    int sig = 0;
+    sigwait(&signals, &sig);
+    if (sig != 0 && !stopping.exchange(true)) {
+      spdlog::info("signal {}: stopping (taking no new work)", sig);
+      server->Stop();
+    }
+  });
+  Status served;
+  if (http) {
+    std::cout << "sheaf serve: listening on http://" << host << ":" << server->port()
+              << " (data in " << dir << ", role " << settings.role << ")" << std::endl;
+    served = server->Run([&api](const HttpRequest& r) { return api.Handle(r); });
+    if (!stopping.exchange(true)) {
+      // Run ended on its own: wake the signal thread so it can be joined.
+      pthread_kill(signal_thread.native_handle(), SIGTERM);
+    }
+  } else {
+    std::cout << "sheaf serve: stage workers running (data in " << dir << ")" << std::endl;
+  }
+  signal_thread.join();
+
+  const auto deadline = std::chrono::steady_clock::now() +
+                        std::chrono::milliseconds(static_cast<long long>(settings.shutdown_grace * 1000));
+  const bool clean = service.Stop(deadline);
+  deliverer.Stop();
+  if (!served.ok()) return fail(served);
+  if (!clean) {
+    spdlog::warn("shutdown: some stages were still working after {} s; their leases were released",
+                 settings.shutdown_grace);
+    std::cout.flush();
+    std::_Exit(kExitOk);  // stuck workers are detached; do not wait for them
+  }
+  spdlog::info("stopped");
+  return kExitOk;
+}
+
+}  // namespace sheaf::app

@@ -1,0 +1,478 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "service/api.h"
+
+#include <chrono>
+#include <cmath>
+#include <ctime>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include "cache/memory_cache.h"
+#include "core/result_json.h"
+#include "service/rate_limiter.h"
+
+namespace sheaf {
+
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+HttpReply JsonResponse(int status, const Json& body) {
+  HttpReply r;
+  r.status = status;
+  r.body = DumpJson(body);
+  return r;
+}
+
+HttpReply Error(int status, const std::string& code, const std::string& message) {
+  return JsonResponse(status, Json{{"error", {{"code", code}, {"message", message}}}});
+}
+
+// The HTTP answer for an error of the service or the store.
+HttpReply FromStatus(const Status& s) {
+  const std::string code(ErrorCodeName(s.code()));
+  switch (s.code()) {
+    case ErrorCode::kNotFound:
+      return Error(404, "not_found", s.message());
+    case ErrorCode::kUnsupportedFormat:
+      return Error(415, code, s.message());
+    case ErrorCode::kInvalidDocument:
+    case ErrorCode::kEncryptedDocument:
+      return Error(422, code, s.message());
+    case ErrorCode::kLimitExceeded:
+      return Error(413, code, s.message());
+    case ErrorCode::kInvalidArgument:
+      return Error(400, "bad_request", s.message());
+    case ErrorCode::kUnavailable:
+    case ErrorCode::kIoError:
+      return Error(503, "unavailable", s.message());
+    default:
+      spdlog::error("internal error: {}", s.message());
+      return Error(500, "internal", s.message());
+  }
+}
+
+std::string Iso8601(std::int64_t ms) {
+  std::time_t secs = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[96];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                static_cast<int>(ms % 1000));
+  return buf;
+}
+
+Json ParseOr(const std::string& text, Json fallback) {
+  if (text.empty()) return fallback;
+  Json j = Json::parse(text, nullptr, false);
+  return j.is_discarded() ? fallback : j;
+}
+
+Json DocumentJson(const DocumentRecord& d, bool with_result) {
+  Json j;
+  j["id"] = d.id;
+  j["status"] = ProcessingStatusName(d.status);
+  j["priority"] = PriorityName(d.priority);
+  j["document_type"] = d.document_type.empty() ? Json(nullptr) : Json(d.document_type);
+  j["type_hint"] = d.type_hint.empty() ? Json(nullptr) : Json(d.type_hint);
+  j["filename"] = d.source_name;
+  j["content_type"] = d.content_type;
+  j["size"] = d.size;
+  j["sha256"] = d.sha256;
+  j["metadata"] = ParseOr(d.metadata_json, Json::object());
+  j["webhook_url"] = d.webhook_url.empty() ? Json(nullptr) : Json(d.webhook_url);
+  j["created_at"] = Iso8601(d.created_at);
+  j["updated_at"] = Iso8601(d.updated_at);
+  j["stages"] = ParseOr(d.stages_json, Json::object());
+  j["error"] = d.error.empty() ? Json(nullptr) : Json(d.error);
+  if (with_result) j["result"] = ParseOr(d.result_json, Json(nullptr));
+  return j;
+}
+
+// "/v1/documents/abc/pages/2/image" -> {"v1", "documents", "abc", "pages", "2", "image"}.
+std::vector<std::string> Segments(const std::string& path) {
+  std::vector<std::string> out;
+  std::size_t i = 0;
+  while (i < path.size()) {
+    while (i < path.size() && path[i] == '/') ++i;
+    std::size_t j = path.find('/', i);
+    if (j == std::string::npos) j = path.size();
+    if (j > i) out.push_back(path.substr(i, j - i));
+    i = j;
+  }
+  return out;
+}
+
+bool IsHttpUrl(const std::string& url) {
+  return (url.rfind("http://", 0) == 0 && url.size() > 7) ||
+         (url.rfind("https://", 0) == 0 && url.size() > 8);
+}
+
+// A positive decimal integer of at most 9 digits, or -1.
+int ParseCount(const std::string& s) {
+  if (s.empty() || s.size() > 9) return -1;
+  int v = 0;
+  for (char c : s) {
+    if (c < '0' || c > '9') return -1;
+    v = v * 10 + (c - '0');
+  }
+  return v;
+}
+
+}  // namespace
+
+Api::Api(ApiDeps deps, ApiOptions options) : deps_(std::move(deps)), options_(std::move(options)) {}
+
+std::string Api::ErrorBody(int status, const std::string& message) {
+  const char* code = status == 413   ? "payload_too_large"
+                     : status == 404 ? "not_found"
+                     : status == 400 ? "bad_request"
+                     : status >= 500 ? "internal"
+                                     : "error";
+  return DumpJson(Json{{"error", {{"code", code}, {"message", message}}}});
+}
+
+HttpReply Api::Handle(const HttpRequest& request) {
+  const auto t0 = std::chrono::steady_clock::now();
+  std::string route = "unmatched";
+  HttpReply r = Route(request, &route);
+  if (deps_.observe) {
+    deps_.observe(request.method, route, r.status,
+                  std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+  }
+  return r;
+}
+
+HttpReply Api::Route(const HttpRequest& req, std::string* route) {
+  const std::vector<std::string> seg = Segments(req.path);
+  const std::string& m = req.method;
+  if (seg.size() == 1 && seg[0] == "healthz" && m == "GET") {
+    *route = "/healthz";
+    return JsonResponse(200, Json{{"status", "ok"}});
+  }
+  if (seg.size() == 1 && seg[0] == "readyz" && m == "GET") {
+    *route = "/readyz";
+    Status s = deps_.ready ? deps_.ready() : Status::Ok();
+    if (!s.ok()) return Error(503, "not_ready", s.message());
+    return JsonResponse(200, Json{{"status", "ready"}});
+  }
+  if (seg.size() == 1 && seg[0] == "metrics" && m == "GET") {
+    *route = "/metrics";
+    HttpReply r;
+    r.content_type = "text/plain; version=0.0.4; charset=utf-8";
+    r.body = deps_.metrics ? deps_.metrics() : "";
+    return r;
+  }
+  if (seg.empty() || seg[0] != "v1") return Error(404, "not_found", "no such route: " + req.path);
+
+  // Everything under /v1 needs a key.
+  const std::string auth = req.Header("authorization");
+  const std::string kBearer = "Bearer ";
+  if (auth.size() <= kBearer.size() || auth.compare(0, kBearer.size(), kBearer) != 0) {
+    *route = "/v1/*";
+    HttpReply r = Error(401, "unauthorized",
+                           "missing or malformed Authorization header (expected: Bearer KEY)");
+    r.headers.emplace_back("WWW-Authenticate", "Bearer");
+    return r;
+  }
+  Result<ApiKeyInfo> key = deps_.metadata->Authenticate(auth.substr(kBearer.size()));
+  if (!key.ok()) {
+    *route = "/v1/*";
+    if (key.status().code() != ErrorCode::kNotFound) return FromStatus(key.status());
+    HttpReply r = Error(401, "unauthorized", "the API key is not valid (unknown or revoked)");
+    r.headers.emplace_back("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+    return r;
+  }
+  if (deps_.limiter != nullptr) {
+    if (auto wait = deps_.limiter->TryAcquire(key->tenant_id)) {
+      *route = "/v1/*";
+      const long long secs = std::max<long long>(1, (wait->count() + 999) / 1000);
+      HttpReply r = Error(429, "rate_limited",
+                             "too many requests for this tenant; retry after " +
+                                 std::to_string(secs) + " s");
+      r.headers.emplace_back("Retry-After", std::to_string(secs));
+      return r;
+    }
+  }
+  const std::string actor = "key:" + key->key_id;
+
+  if (seg.size() == 2 && seg[1] == "documents") {
+    if (m == "POST") {
+      *route = "/v1/documents";
+      return Ingest(req, *key);
+    }
+    if (m == "GET") {
+      *route = "/v1/documents";
+      return ListDocuments(req, *key);
+    }
+  }
+  if (seg.size() >= 3 && seg[1] == "documents") {
+    const std::string& id = seg[2];
+    if (seg.size() == 3 && m == "GET") {
+      *route = "/v1/documents/{id}";
+      return GetDocument(*key, id);
+    }
+    if (seg.size() == 3 && m == "DELETE") {
+      *route = "/v1/documents/{id}";
+      Status s = deps_.service->Delete(key->tenant_id, id, actor);
+      if (!s.ok()) return FromStatus(s);
+      HttpReply r;
+      r.status = 204;
+      r.content_type = "application/json";
+      return r;
+    }
+    if (seg.size() == 4 && seg[3] == "reprocess" && m == "POST") {
+      *route = "/v1/documents/{id}/reprocess";
+      Result<DocumentRecord> d = deps_.service->Reprocess(key->tenant_id, id, actor);
+      if (!d.ok()) {
+        if (d.status().code() == ErrorCode::kInvalidArgument) {
+          return Error(409, "conflict", d.status().message());
+        }
+        return FromStatus(d.status());
+      }
+      return JsonResponse(202, DocumentJson(*d, true));
+    }
+    if (seg.size() == 6 && seg[3] == "pages" && (seg[5] == "image" || seg[5] == "text") &&
+        m == "GET") {
+      *route = "/v1/documents/{id}/pages/{n}/" + seg[5];
+      const int page = ParseCount(seg[4]);
+      if (page < 1) return Error(400, "bad_request", "page number must be a positive integer");
+      if (seg[5] == "text") {
+        Result<std::string> text = deps_.service->PageText(key->tenant_id, id, page);
+        if (!text.ok()) return FromStatus(text.status());
+        HttpReply r;
+        r.content_type = "text/plain; charset=utf-8";
+        r.body = std::move(text).value();
+        return r;
+      }
+      Result<std::string> png = deps_.service->PageImage(key->tenant_id, id, page);
+      if (!png.ok()) {
+        if (png.status().code() == ErrorCode::kInvalidArgument) {
+          return Error(409, "conflict", png.status().message());
+        }
+        return FromStatus(png.status());
+      }
+      HttpReply r;
+      r.content_type = "image/png";
+      r.body = std::move(png).value();
+      return r;
+    }
+  }
+  if (seg.size() == 3 && seg[1] == "review" && seg[2] == "tasks" && m == "GET") {
+    *route = "/v1/review/tasks";
+    return ReviewTasks(req, *key);
+  }
+  if (seg.size() == 4 && seg[1] == "review" && seg[2] == "tasks" && m == "POST") {
+    *route = "/v1/review/tasks/{id}";
+    return Review(req, *key, seg[3]);
+  }
+  *route = "unmatched";
+  return Error(404, "not_found", "no such route: " + m + " " + req.path);
+}
+
+HttpReply Api::Ingest(const HttpRequest& req, const ApiKeyInfo& key) {
+  IngestRequest in;
+  in.tenant_id = key.tenant_id;
+  in.actor = "key:" + key.key_id;
+  // Parameters come from the query string or, for multipart uploads, from form fields.
+  auto param = [&](const std::string& name) -> std::string {
+    std::string v = req.Query(name);
+    if (!v.empty() || !req.multipart) return v;
+    auto it = req.parts.find(name);
+    return (it == req.parts.end() || !it->second.filename.empty()) ? std::string()
+                                                                    : it->second.content;
+  };
+  if (req.multipart) {
+    auto it = req.parts.find("file");
+    if (it == req.parts.end()) {
+      return Error(400, "bad_request", "multipart upload without a \"file\" field");
+    }
+    in.bytes = std::make_shared<const std::string>(it->second.content);
+    in.filename = it->second.filename;
+    in.content_type = it->second.content_type;
+  } else {
+    in.bytes = std::make_shared<const std::string>(req.body);
+    in.content_type = req.Header("content-type");
+    in.filename = req.Query("filename");
+  }
+  if (in.bytes->empty()) return Error(400, "bad_request", "the request has no document (empty body)");
+  if (in.bytes->size() > options_.max_body_bytes) {
+    return Error(413, "payload_too_large",
+                 "the document is " + std::to_string(in.bytes->size()) +
+                     " bytes; the limit is " + std::to_string(options_.max_body_bytes));
+  }
+  const std::string priority = param("priority");
+  if (!priority.empty()) {
+    std::optional<Lane> lane = ParsePriority(priority);
+    if (!lane) {
+      return Error(400, "bad_request",
+                   "unknown priority \"" + priority.substr(0, 40) +
+                       "\" (expected urgent, high or normal)");
+    }
+    in.priority = *lane;
+  }
+  in.type_hint = param("type");
+  if (in.type_hint == "auto") in.type_hint.clear();
+  if (!in.type_hint.empty() && options_.document_types.count(in.type_hint) == 0) {
+    std::string known;
+    for (const std::string& t : options_.document_types) known += (known.empty() ? "" : ", ") + t;
+    return Error(422, "unknown_type",
+                 "unknown document type \"" + in.type_hint.substr(0, 40) + "\" (known: " + known +
+                     ", or auto)");
+  }
+  in.webhook_url = param("webhook_url");
+  if (!in.webhook_url.empty() && (!IsHttpUrl(in.webhook_url) || in.webhook_url.size() > 2048)) {
+    return Error(400, "bad_request", "webhook_url must be an http:// or https:// URL");
+  }
+  const std::string metadata = param("metadata");
+  if (!metadata.empty()) {
+    Json j = Json::parse(metadata, nullptr, false);
+    if (j.is_discarded() || !j.is_object()) {
+      return Error(400, "bad_request", "metadata must be a JSON object");
+    }
+    if (metadata.size() > 64 * 1024) {
+      return Error(413, "payload_too_large", "metadata is larger than 64 KiB");
+    }
+    in.metadata_json = j.dump();
+  }
+  in.idempotency_key = req.Header("idempotency-key");
+  if (in.idempotency_key.size() > 255) {
+    return Error(400, "bad_request", "Idempotency-Key is longer than 255 bytes");
+  }
+  bool queue_full = false;
+  Result<IngestResult> r = deps_.service->Ingest(in, &queue_full);
+  if (!r.ok()) {
+    if (queue_full) {
+      HttpReply out = Error(429, "queue_full", r.status().message());
+      out.headers.emplace_back("Retry-After", "5");
+      return out;
+    }
+    return FromStatus(r.status());
+  }
+  HttpReply out = JsonResponse(r->created ? 202 : 200, DocumentJson(r->document, false));
+  out.headers.emplace_back("Location", "/v1/documents/" + r->document.id);
+  if (!r->created) out.headers.emplace_back("Idempotent-Replayed", "true");
+  return out;
+}
+
+HttpReply Api::GetDocument(const ApiKeyInfo& key, const std::string& id) {
+  const std::string cache_key = "api/" + key.tenant_id + "/" + id;
+  if (deps_.api_cache != nullptr) {
+    Result<std::optional<std::string>> hit = deps_.api_cache->Get(cache_key);
+    if (hit.ok() && hit->has_value()) {
+      HttpReply r;
+      r.body = std::move(**hit);
+      return r;
+    }
+  }
+  Result<DocumentRecord> d = deps_.metadata->GetDocument(key.tenant_id, id);
+  if (!d.ok()) return FromStatus(d.status());
+  HttpReply r = JsonResponse(200, DocumentJson(*d, true));
+  if (deps_.api_cache != nullptr) {
+    (void)deps_.api_cache->Put(cache_key, r.body, options_.result_cache_ttl);
+  }
+  return r;
+}
+
+HttpReply Api::ListDocuments(const HttpRequest& req, const ApiKeyInfo& key) {
+  DocumentFilter f;
+  const std::string status = req.Query("status");
+  if (!status.empty()) {
+    f.status = ParseProcessingStatus(status);
+    if (!f.status) {
+      return Error(400, "bad_request",
+                   "unknown status \"" + status.substr(0, 40) +
+                       "\" (queued, processing, completed, needs_review, failed, rejected)");
+    }
+  }
+  f.document_type = req.Query("type");
+  const std::string limit = req.Query("limit");
+  if (!limit.empty()) {
+    f.limit = ParseCount(limit);
+    if (f.limit < 1 || f.limit > 1000) {
+      return Error(400, "bad_request", "limit must be an integer from 1 to 1000");
+    }
+  }
+  f.cursor = req.Query("cursor");
+  Result<DocumentPage> page = deps_.metadata->ListDocuments(key.tenant_id, f);
+  if (!page.ok()) return FromStatus(page.status());
+  Json docs = Json::array();
+  for (const DocumentRecord& d : page->documents) docs.push_back(DocumentJson(d, false));
+  return JsonResponse(200, Json{{"documents", docs},
+                                {"next_cursor", page->next_cursor.empty()
+                                                    ? Json(nullptr)
+                                                    : Json(page->next_cursor)}});
+}
+
+HttpReply Api::ReviewTasks(const HttpRequest& req, const ApiKeyInfo& key) {
+  int limit = 50;
+  if (const std::string l = req.Query("limit"); !l.empty()) {
+    limit = ParseCount(l);
+    if (limit < 1 || limit > 1000) {
+      return Error(400, "bad_request", "limit must be an integer from 1 to 1000");
+    }
+  }
+  Result<DocumentPage> page =
+      deps_.metadata->ListReviewQueue(key.tenant_id, limit, req.Query("cursor"));
+  if (!page.ok()) return FromStatus(page.status());
+  Json tasks = Json::array();
+  for (const DocumentRecord& listed : page->documents) {
+    Result<DocumentRecord> d = deps_.metadata->GetDocument(key.tenant_id, listed.id);
+    if (!d.ok()) continue;  // deleted meanwhile
+    Json t = DocumentJson(*d, true);
+    Json reasons = Json::array();
+    const Json& result = t["result"];
+    if (result.is_object() && result.contains("review_reasons")) reasons = result["review_reasons"];
+    t["review_reasons"] = reasons;
+    tasks.push_back(std::move(t));
+  }
+  return JsonResponse(200, Json{{"tasks", tasks},
+                                {"next_cursor", page->next_cursor.empty()
+                                                    ? Json(nullptr)
+                                                    : Json(page->next_cursor)}});
+}
+
+HttpReply Api::Review(const HttpRequest& req, const ApiKeyInfo& key, const std::string& id) {
+  Json body = Json::parse(req.body, nullptr, false);
+  if (body.is_discarded() || !body.is_object()) {
+    return Error(400, "bad_request", "the body must be a JSON object");
+  }
+  if (!body.contains("action") || !body["action"].is_string()) {
+    return Error(400, "bad_request", "\"action\" is required: approve, reject or correct");
+  }
+  std::optional<ReviewAction> action = ParseReviewAction(body["action"].get<std::string>());
+  if (!action) {
+    return Error(400, "bad_request", "unknown action (expected approve, reject or correct)");
+  }
+  std::string fields = "{}";
+  if (body.contains("fields")) {
+    if (!body["fields"].is_object()) {
+      return Error(400, "bad_request", "\"fields\" must be an object of field name -> value");
+    }
+    fields = body["fields"].dump();
+  }
+  if (*action == ReviewAction::kCorrect && fields == "{}") {
+    return Error(400, "bad_request", "a correction needs \"fields\"");
+  }
+  std::string reviewer = "key:" + key.key_id;
+  if (body.contains("reviewer")) {
+    if (!body["reviewer"].is_string() || body["reviewer"].get<std::string>().empty() ||
+        body["reviewer"].get<std::string>().size() > 200) {
+      return Error(400, "bad_request", "\"reviewer\" must be a non-empty string of at most 200 bytes");
+    }
+    reviewer = body["reviewer"].get<std::string>() + " (" + reviewer + ")";
+  }
+  Result<DocumentRecord> d = deps_.service->Review(key.tenant_id, id, *action, fields, reviewer);
+  if (!d.ok()) {
+    if (d.status().code() == ErrorCode::kInvalidArgument) {
+      return Error(409, "conflict", d.status().message());
+    }
+    return FromStatus(d.status());
+  }
+  return JsonResponse(200, DocumentJson(*d, true));
+}
+
+}  // namespace sheaf

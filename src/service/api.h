@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+//
+// Api: Sheaf's HTTP API (docs/openapi.yaml) as a plain function of a request, on top of the
+// Service and the MetadataStore. It authenticates (Authorization: Bearer KEY), scopes every
+// lookup to the caller's tenant (another tenant's id answers exactly like a missing one: 404),
+// rate-limits per tenant (429 + Retry-After), validates parameters and maps errors to statuses:
+//
+//   400 bad_request (malformed parameters, JSON, multipart)   401 unauthorized
+//   404 not_found     409 conflict (the document's status does not allow the call)
+//   413 payload_too_large / limit_exceeded    415 unsupported_format
+//   422 invalid_document / encrypted_document / unknown_type   429 rate_limited / queue_full
+//   503 unavailable (storage or broker; retry)
+//
+// Every error body is {"error": {"code": "...", "message": "..."}}.
+//
+// Thread safety: Handle is called concurrently from the HTTP server's threads.
+#ifndef SHEAF_SERVICE_API_H_
+#define SHEAF_SERVICE_API_H_
+
+#include <functional>
+#include <set>
+#include <string>
+
+#include "sheaf/http_server.h"
+#include "sheaf/metadata_store.h"
+#include "service/service.h"
+
+namespace sheaf {
+
+class MemoryCache;
+class RateLimiter;
+
+struct ApiOptions {
+  std::set<std::string> document_types;  // accepted `type` hints (the schemas)
+  std::uint64_t max_body_bytes = 50ull * 1024 * 1024;
+  std::chrono::seconds result_cache_ttl{2};
+};
+
+struct ApiDeps {
+  Service* service = nullptr;
+  MetadataStore* metadata = nullptr;
+  RateLimiter* limiter = nullptr;    // may be null: no rate limit
+  MemoryCache* api_cache = nullptr;  // may be null: no caching of GET /v1/documents/{id}
+  // /readyz: OK iff storage and broker answer.
+  std::function<Status()> ready;
+  // /metrics: the Prometheus text.
+  std::function<std::string()> metrics;
+  // Called once per request with its route template ("/v1/documents/{id}"), status and time.
+  std::function<void(const std::string& method, const std::string& route, int status,
+                     double seconds)>
+      observe;
+};
+
+class Api {
+ public:
+  Api(ApiDeps deps, ApiOptions options);
+
+  HttpReply Handle(const HttpRequest& request);
+
+  // {"error": {"code", "message"}} for a status the HTTP server answers itself.
+  static std::string ErrorBody(int status, const std::string& message);
+
+ private:
+  HttpReply Route(const HttpRequest& req, std::string* route);
+  HttpReply Ingest(const HttpRequest& req, const ApiKeyInfo& key);
+  HttpReply GetDocument(const ApiKeyInfo& key, const std::string& id);
+  HttpReply ListDocuments(const HttpRequest& req, const ApiKeyInfo& key);
+  HttpReply ReviewTasks(const HttpRequest& req, const ApiKeyInfo& key);
+  HttpReply Review(const HttpRequest& req, const ApiKeyInfo& key, const std::string& id);
+
+  ApiDeps deps_;
+  ApiOptions options_;
+};
+
+}  // namespace sheaf
+
+#endif  // SHEAF_SERVICE_API_H_

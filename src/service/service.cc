@@ -1,0 +1,741 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "service/service.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include "cache/memory_cache.h"
+#include "core/result_json.h"
+#include "core/state_json.h"
+#include "service/file_exporter.h"
+
+namespace sheaf {
+
+namespace {
+
+using Clock = std::chrono::system_clock;
+
+std::int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now().time_since_epoch())
+      .count();
+}
+
+double MsSince(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+}
+
+std::string Payload(const DocumentRecord& doc) {
+  return nlohmann::json{{"tenant_id", doc.tenant_id}, {"document_id", doc.id}}.dump();
+}
+
+// Errors that mean the document itself cannot be processed: retrying will not help.
+bool IsPermanent(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::kUnsupportedFormat:
+    case ErrorCode::kInvalidDocument:
+    case ErrorCode::kEncryptedDocument:
+    case ErrorCode::kLimitExceeded:
+    case ErrorCode::kOcrFailed:
+    case ErrorCode::kInvalidArgument:
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool IsPending(ProcessingStatus s) {
+  return s == ProcessingStatus::kQueued || s == ProcessingStatus::kProcessing;
+}
+
+std::string StateKey(const DocumentRecord& doc, const std::string& name) {
+  return DocumentPrefix(doc.tenant_id, doc.id) + "/state/" + name + ".json";
+}
+
+std::string OriginalKey(const std::string& tenant_id, const std::string& id) {
+  return DocumentPrefix(tenant_id, id) + "/original";
+}
+
+// Turns `image` `degrees` clockwise (0, 90, 180, 270).
+Image Rotate(const Image& in, int degrees) {
+  degrees = ((degrees % 360) + 360) % 360;
+  if (degrees == 0) return in;
+  Image out;
+  out.channels = in.channels;
+  out.dpi = in.dpi;
+  const bool swap = degrees != 180;
+  out.width = swap ? in.height : in.width;
+  out.height = swap ? in.width : in.height;
+  out.pixels.resize(in.pixels.size());
+  const int c = in.channels;
+  for (int y = 0; y < in.height; ++y) {
+    for (int x = 0; x < in.width; ++x) {
+      int nx, ny;
+      if (degrees == 90) {
+        nx = in.height - 1 - y;
+        ny = x;
+      } else if (degrees == 180) {
+        nx = in.width - 1 - x;
+        ny = in.height - 1 - y;
+      } else {
+        nx = y;
+        ny = in.width - 1 - x;
+      }
+      const std::size_t from = (static_cast<std::size_t>(y) * in.width + x) * c;
+      const std::size_t to = (static_cast<std::size_t>(ny) * out.width + nx) * c;
+      std::copy_n(in.pixels.begin() + static_cast<std::ptrdiff_t>(from), c,
+                  out.pixels.begin() + static_cast<std::ptrdiff_t>(to));
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string DocumentPrefix(const std::string& tenant_id, const std::string& document_id) {
+  return "tenants/" + tenant_id + "/documents/" + document_id;
+}
+
+Service::Service(ServiceDeps deps, ServiceOptions options)
+    : deps_(std::move(deps)), options_(std::move(options)) {}
+
+Service::~Service() { Stop(std::chrono::steady_clock::now() + std::chrono::seconds(30)); }
+
+Status Service::Start() {
+  if (!pools_.empty()) return Status::Ok();
+  // Messages already on ocr.tasks (from before a restart) count against the OCR capacity.
+  if (Result<TopicStats> st = deps_.broker->Stats(std::string(topics::kOcrTasks)); st.ok()) {
+    ocr_in_flight_.store(static_cast<int>(st->depth() + st->in_flight));
+  }
+  auto add = [&](std::string name, std::vector<std::string_view> from, int workers,
+                 Status (Service::*fn)(const Delivery&), std::function<bool()> gate = {}) {
+    StagePoolOptions o;
+    o.name = std::move(name);
+    for (std::string_view t : from) o.topics.emplace_back(t);
+    o.workers = std::max(1, workers);
+    o.lease = options_.lease;
+    o.idle_poll = options_.idle_poll;
+    o.may_take = std::move(gate);
+    pools_.push_back(std::make_unique<StagePool>(
+        deps_.broker, std::move(o), [this, fn](const Delivery& d) { return (this->*fn)(d); },
+        deps_.observer));
+    return pools_.back().get();
+  };
+  const int ocr = std::max(1, options_.ocr_workers);
+  dispatcher_ = add("dispatch",
+                    {topics::kDocumentsUrgent, topics::kDocumentsHigh, topics::kDocumentsNormal}, 1,
+                    &Service::Dispatch, [this, ocr] { return ocr_in_flight_.load() < ocr; });
+  add("ocr", {topics::kOcrTasks}, ocr, &Service::Ocr);
+  add("classify", {topics::kClassificationTasks}, options_.stage_workers, &Service::ClassifyStage);
+  add("extract", {topics::kExtractionTasks}, options_.stage_workers, &Service::ExtractStage);
+  add("validate", {topics::kValidationTasks}, options_.stage_workers, &Service::ValidateStage);
+  add("completed", {topics::kDocumentsCompleted}, 1, &Service::CompletedStage);
+  add("export", {topics::kExportTasks}, options_.stage_workers, &Service::ExportStage);
+  add("review", {topics::kReviewTasks}, 1, &Service::ReviewStage);
+  add("failed", {topics::kDocumentsFailed}, 1, &Service::FailedStage);
+  for (auto& p : pools_) p->Start();
+  return Status::Ok();
+}
+
+bool Service::Stop(std::chrono::steady_clock::time_point deadline) {
+  for (auto& p : pools_) p->RequestStop();
+  bool clean = true;
+  for (auto& p : pools_) clean = p->Stop(deadline) && clean;
+  pools_.clear();
+  dispatcher_ = nullptr;
+  return clean;
+}
+
+void Service::WakeTopic(std::string_view topic) {
+  static const std::vector<std::pair<std::string_view, std::string_view>> kPoolOf = {
+      {topics::kDocumentsUrgent, "dispatch"},
+      {topics::kDocumentsHigh, "dispatch"},
+      {topics::kDocumentsNormal, "dispatch"},
+      {topics::kOcrTasks, "ocr"},
+      {topics::kClassificationTasks, "classify"},
+      {topics::kExtractionTasks, "extract"},
+      {topics::kValidationTasks, "validate"},
+      {topics::kDocumentsCompleted, "completed"},
+      {topics::kExportTasks, "export"},
+      {topics::kReviewTasks, "review"},
+      {topics::kDocumentsFailed, "failed"},
+  };
+  for (const auto& [t, pool] : kPoolOf) {
+    if (t != topic) continue;
+    for (auto& p : pools_) {
+      if (p->name() == pool) p->Wake();
+    }
+  }
+}
+
+void Service::Invalidate(const std::string& tenant_id, const std::string& id) {
+  if (deps_.api_cache != nullptr) deps_.api_cache->ErasePrefix("api/" + tenant_id + "/" + id);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Ingestion
+
+Result<IngestResult> Service::Ingest(const IngestRequest& req, bool* queue_full) {
+  if (queue_full != nullptr) *queue_full = false;
+  if (!req.idempotency_key.empty()) {
+    Result<DocumentRecord> seen =
+        deps_.metadata->FindByIdempotencyKey(req.tenant_id, req.idempotency_key);
+    if (seen.ok()) return IngestResult{std::move(seen).value(), false};
+    if (seen.status().code() != ErrorCode::kNotFound) return seen.status();
+  }
+  if (!req.bytes || req.bytes->empty()) {
+    return Status(ErrorCode::kInvalidDocument, "the upload is empty (0 bytes)");
+  }
+  const std::string name = req.filename.empty() ? "upload" : req.filename;
+  // Refuse what the pipeline would refuse, before anything is stored.
+  Loader::Opened probe = deps_.loader->OpenBytes(req.bytes, name);
+  if (!probe.reader) return probe.status;
+  const int pages = probe.reader->page_count();
+  probe.reader.reset();
+  if (options_.max_queued_per_tenant > 0) {
+    Result<std::int64_t> queued = deps_.metadata->CountQueued(req.tenant_id);
+    if (!queued.ok()) return queued.status();
+    if (*queued >= options_.max_queued_per_tenant) {
+      if (queue_full != nullptr) *queue_full = true;
+      return Status(ErrorCode::kLimitExceeded,
+                    "the tenant has " + std::to_string(*queued) +
+                        " documents waiting, the limit is " +
+                        std::to_string(options_.max_queued_per_tenant) + "; retry later");
+    }
+  }
+
+  DocumentRecord doc;
+  doc.id = NewDocumentId();
+  doc.tenant_id = req.tenant_id;
+  doc.status = ProcessingStatus::kQueued;
+  doc.priority = req.priority;
+  doc.type_hint = req.type_hint;
+  doc.document_type = req.type_hint;
+  doc.webhook_url = req.webhook_url;
+  if (doc.webhook_url.empty()) {
+    Result<Tenant> tenant = deps_.metadata->GetTenant(req.tenant_id);
+    if (tenant.ok()) doc.webhook_url = tenant->default_webhook_url;
+  }
+  doc.metadata_json = req.metadata_json.empty() ? "{}" : req.metadata_json;
+  doc.idempotency_key = req.idempotency_key;
+  doc.source_name = name;
+  doc.content_type = req.content_type;
+  doc.size = static_cast<std::int64_t>(req.bytes->size());
+  doc.sha256 = probe.sha256;
+  doc.blob_key = OriginalKey(req.tenant_id, doc.id);
+  doc.stages_json = nlohmann::json{{"ingest", {{"pages", pages}, {"at", NowMs()}}}}.dump();
+
+  // 1. The bytes. 2. The queue message. 3. The record. A crash after 1 or 2 leaves an orphan
+  // (never answered 202; the message is dropped after orphan_grace), never a recorded document
+  // without a message.
+  if (Status s = deps_.blobs->Put(doc.blob_key, *req.bytes); !s.ok()) return s;
+  if (Status s = deps_.broker->Publish(std::string(LaneTopic(req.priority)), req.tenant_id, doc.id,
+                                       Payload(doc));
+      !s.ok()) {
+    (void)deps_.blobs->Delete(doc.blob_key);
+    return s;
+  }
+  Result<CreateDocumentResult> made = deps_.metadata->CreateDocument(
+      req.tenant_id, doc, options_.max_queued_per_tenant, req.actor);
+  if (!made.ok()) {
+    if (made.status().code() == ErrorCode::kLimitExceeded && queue_full != nullptr) {
+      *queue_full = true;
+    }
+    (void)deps_.blobs->Delete(doc.blob_key);
+    return made.status();
+  }
+  if (!made->created) (void)deps_.blobs->Delete(doc.blob_key);  // lost an idempotency race
+  WakeTopic(LaneTopic(req.priority));
+  return IngestResult{std::move(made->document), made->created};
+}
+
+// ---------------------------------------------------------------------------------------------
+// Stage plumbing
+
+Service::Loaded Service::LoadFor(const Delivery& d) {
+  Loaded out;
+  nlohmann::json j = nlohmann::json::parse(d.message.payload, nullptr, false);
+  if (!j.is_object() || !j.contains("document_id") || !j["document_id"].is_string() ||
+      !j.contains("tenant_id") || !j["tenant_id"].is_string()) {
+    spdlog::error("{}: dropping malformed message {}", d.message.topic, d.message_id);
+    return out;  // OK: ack, nothing to do
+  }
+  Result<DocumentRecord> doc = deps_.metadata->GetDocument(j["tenant_id"].get<std::string>(),
+                                                           j["document_id"].get<std::string>());
+  if (doc.ok()) {
+    out.doc = std::move(doc).value();
+    return out;
+  }
+  if (doc.status().code() != ErrorCode::kNotFound) {
+    out.settle = doc.status();
+    return out;
+  }
+  const auto age = Clock::now() - d.enqueued_at;
+  if (age < options_.orphan_grace) {
+    out.settle = Status(ErrorCode::kUnavailable, "document not recorded yet");
+  }
+  return out;  // deleted, or an upload that never completed: drop
+}
+
+Status Service::PublishNext(std::string_view topic, const DocumentRecord& doc) {
+  Status s = deps_.broker->Publish(std::string(topic), doc.tenant_id, doc.id, Payload(doc));
+  if (s.ok()) WakeTopic(topic);
+  return s;
+}
+
+Status Service::RecordStage(const DocumentRecord& doc, const std::string& stage, double ms,
+                            std::optional<std::string> document_type) {
+  DocumentUpdate u;
+  u.stage_name = stage;
+  u.stage_json = nlohmann::json{{"ms", ms}, {"finished_at", NowMs()}}.dump();
+  u.document_type = std::move(document_type);
+  u.only_if = {ProcessingStatus::kProcessing};
+  Status s = deps_.metadata->UpdateDocument(doc.tenant_id, doc.id, u, "pipeline");
+  Invalidate(doc.tenant_id, doc.id);
+  return s;
+}
+
+Status Service::FailDocument(const DocumentRecord& doc, const Status& error) {
+  Document failed;
+  failed.source = doc.source_name;
+  failed.sha256 = doc.sha256;
+  failed.status = DocumentStatus::kFailed;
+  failed.error = error;
+  DocumentUpdate u;
+  u.status = ProcessingStatus::kFailed;
+  u.error = error.message();
+  u.result_json = DumpJson(DocumentToJson(failed, {}));
+  u.only_if = {ProcessingStatus::kQueued, ProcessingStatus::kProcessing};
+  u.audit_action = "document.failed";
+  Status s = deps_.metadata->UpdateDocument(doc.tenant_id, doc.id, u, "pipeline");
+  Invalidate(doc.tenant_id, doc.id);
+  if (s.code() == ErrorCode::kInvalidArgument || s.code() == ErrorCode::kNotFound) {
+    return Status::Ok();  // already settled, or deleted
+  }
+  if (!s.ok()) return s;
+  return PublishNext(topics::kDocumentsFailed, doc);
+}
+
+Result<Document> Service::ReadState(const DocumentRecord& doc, const std::string& name) {
+  Result<std::string> bytes = deps_.blobs->Get(StateKey(doc, name));
+  if (!bytes.ok()) return bytes.status();
+  nlohmann::json j = nlohmann::json::parse(*bytes, nullptr, false);
+  if (j.is_discarded()) {
+    return Status(ErrorCode::kInternal, StateKey(doc, name) + ": not JSON");
+  }
+  return DocumentFromStateJson(j);
+}
+
+Status Service::WriteState(const DocumentRecord& doc, const std::string& name,
+                           const Document& state) {
+  return deps_.blobs->Put(StateKey(doc, name), DumpJson(DocumentToStateJson(state)));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The stages
+
+Status Service::Dispatch(const Delivery& d) {
+  Loaded l = LoadFor(d);
+  if (!l.doc) return l.settle;
+  DocumentRecord& doc = *l.doc;
+  if (!IsPending(doc.status)) return Status::Ok();  // settled already (a duplicate)
+  if (doc.status == ProcessingStatus::kQueued) {
+    DocumentUpdate u;
+    u.status = ProcessingStatus::kProcessing;
+    u.stage_name = "queued";
+    u.stage_json =
+        nlohmann::json{{"ms", static_cast<double>(NowMs() - doc.created_at)}, {"finished_at", NowMs()}}
+            .dump();
+    u.only_if = {ProcessingStatus::kQueued};
+    u.audit_action = "document.processing";
+    Status s = deps_.metadata->UpdateDocument(doc.tenant_id, doc.id, u, "pipeline");
+    Invalidate(doc.tenant_id, doc.id);
+    if (s.code() == ErrorCode::kNotFound) return Status::Ok();
+    if (!s.ok() && s.code() != ErrorCode::kInvalidArgument) return s;
+  }
+  ocr_in_flight_.fetch_add(1);
+  Status s = PublishNext(topics::kOcrTasks, doc);
+  if (!s.ok()) ocr_in_flight_.fetch_sub(1);
+  return s;
+}
+
+Status Service::Ocr(const Delivery& d) {
+  struct Release {
+    Service* self;
+    ~Release() {
+      if (self->ocr_in_flight_.fetch_sub(1) <= 0) self->ocr_in_flight_.store(0);
+      if (self->dispatcher_ != nullptr) self->dispatcher_->Wake();
+    }
+  } release{this};
+  Loaded l = LoadFor(d);
+  if (!l.doc) return l.settle;
+  const DocumentRecord& doc = *l.doc;
+  if (doc.status != ProcessingStatus::kProcessing) return Status::Ok();
+  Result<bool> done = deps_.blobs->Exists(StateKey(doc, "ocr"));
+  if (!done.ok()) return done.status();
+  if (!*done) {
+    const auto t0 = std::chrono::steady_clock::now();
+    Result<std::string> bytes = deps_.blobs->Get(doc.blob_key);
+    if (!bytes.ok()) {
+      if (bytes.status().code() == ErrorCode::kNotFound) return Status::Ok();  // deleted
+      return bytes.status();
+    }
+    Document out;
+    Processor::Input input{doc.source_name,
+                           std::make_shared<const std::string>(std::move(bytes).value())};
+    deps_.processor->Run(std::vector<Processor::Input>{input},
+                         [&](std::size_t, Document&& result) { out = std::move(result); });
+    if (out.status == DocumentStatus::kFailed) {
+      if (IsPermanent(out.error.code())) return FailDocument(doc, out.error);
+      return out.error;
+    }
+    if (Status s = WriteState(doc, "ocr", out); !s.ok()) return s;
+    Status s = RecordStage(doc, "ocr", MsSince(t0));
+    if (s.code() == ErrorCode::kNotFound || s.code() == ErrorCode::kInvalidArgument) {
+      return Status::Ok();
+    }
+    if (!s.ok()) return s;
+  }
+  return PublishNext(topics::kClassificationTasks, doc);
+}
+
+Status Service::ClassifyStage(const Delivery& d) {
+  Loaded l = LoadFor(d);
+  if (!l.doc) return l.settle;
+  const DocumentRecord& doc = *l.doc;
+  if (doc.status != ProcessingStatus::kProcessing) return Status::Ok();
+  Result<bool> done = deps_.blobs->Exists(StateKey(doc, "classified"));
+  if (!done.ok()) return done.status();
+  if (!*done) {
+    const auto t0 = std::chrono::steady_clock::now();
+    Result<Document> state = ReadState(doc, "ocr");
+    if (!state.ok()) {
+      // The OCR state is gone only if the document was deleted or reprocessed meanwhile.
+      return state.status().code() == ErrorCode::kNotFound ? Status::Ok() : state.status();
+    }
+    if (!doc.type_hint.empty()) {
+      state->document_type = {doc.type_hint, 1.0};  // the client said what it is
+    } else {
+      deps_.understander->ClassifyStep(&*state);
+    }
+    if (Status s = WriteState(doc, "classified", *state); !s.ok()) return s;
+    Status s = RecordStage(doc, "classify", MsSince(t0), state->document_type.label);
+    if (s.code() == ErrorCode::kNotFound || s.code() == ErrorCode::kInvalidArgument) {
+      return Status::Ok();
+    }
+    if (!s.ok()) return s;
+  }
+  return PublishNext(topics::kExtractionTasks, doc);
+}
+
+Status Service::ExtractStage(const Delivery& d) {
+  Loaded l = LoadFor(d);
+  if (!l.doc) return l.settle;
+  const DocumentRecord& doc = *l.doc;
+  if (doc.status != ProcessingStatus::kProcessing) return Status::Ok();
+  Result<bool> done = deps_.blobs->Exists(StateKey(doc, "extracted"));
+  if (!done.ok()) return done.status();
+  if (!*done) {
+    const auto t0 = std::chrono::steady_clock::now();
+    Result<Document> state = ReadState(doc, "classified");
+    if (!state.ok()) {
+      return state.status().code() == ErrorCode::kNotFound ? Status::Ok() : state.status();
+    }
+    // An embedded e-invoice is read from the PDF file itself: give the extractor a copy.
+    std::string scratch;
+    if (state->format == "pdf" && !options_.work_dir.empty()) {
+      Result<std::string> bytes = deps_.blobs->Get(doc.blob_key);
+      if (!bytes.ok()) return bytes.status();
+      scratch = options_.work_dir + "/" + doc.id + ".pdf";
+      std::ofstream f(scratch, std::ios::binary | std::ios::trunc);
+      f.write(bytes->data(), static_cast<std::streamsize>(bytes->size()));
+      if (!f) return Status(ErrorCode::kIoError, "cannot write " + scratch);
+    }
+    const std::string source = state->source;
+    if (!scratch.empty()) state->source = scratch;
+    deps_.understander->ExtractStep(&*state);
+    state->source = source;
+    if (!scratch.empty()) std::filesystem::remove(scratch);
+    if (Status s = WriteState(doc, "extracted", *state); !s.ok()) return s;
+    Status s = RecordStage(doc, "extract", MsSince(t0));
+    if (s.code() == ErrorCode::kNotFound || s.code() == ErrorCode::kInvalidArgument) {
+      return Status::Ok();
+    }
+    if (!s.ok()) return s;
+  }
+  return PublishNext(topics::kValidationTasks, doc);
+}
+
+Result<std::optional<std::string>> Service::WebhookBodyFor(const DocumentRecord& doc,
+                                                           const std::string& event_type,
+                                                           const std::string& status,
+                                                           const std::string& result_json) {
+  if (doc.webhook_url.empty()) return std::optional<std::string>();
+  nlohmann::ordered_json body;
+  body["event"] = event_type;
+  body["document_id"] = doc.id;
+  body["status"] = status;
+  body["created_at"] = doc.created_at;
+  body["metadata"] = nlohmann::json::parse(doc.metadata_json, nullptr, false);
+  body["result"] = nlohmann::ordered_json::parse(result_json, nullptr, false);
+  return std::optional<std::string>(DumpJson(body));
+}
+
+Status Service::ValidateStage(const Delivery& d) {
+  Loaded l = LoadFor(d);
+  if (!l.doc) return l.settle;
+  const DocumentRecord& doc = *l.doc;
+  if (doc.status != ProcessingStatus::kProcessing) {
+    // Settled by an earlier delivery whose ack was lost: make sure the next step happened.
+    if (doc.status == ProcessingStatus::kCompleted) return PublishNext(topics::kDocumentsCompleted, doc);
+    return Status::Ok();
+  }
+  const auto t0 = std::chrono::steady_clock::now();
+  Result<Document> state = ReadState(doc, "extracted");
+  if (!state.ok()) {
+    return state.status().code() == ErrorCode::kNotFound ? Status::Ok() : state.status();
+  }
+  deps_.understander->ValidateStep(&*state);
+  state->timings_ms["validate"] = MsSince(t0);
+  const bool completed = state->status == DocumentStatus::kCompleted;
+  const std::string result = DumpJson(DocumentToJson(*state, {}));
+  DocumentUpdate u;
+  u.status = completed ? ProcessingStatus::kCompleted : ProcessingStatus::kNeedsReview;
+  u.document_type = state->document_type.label;
+  u.result_json = result;
+  u.stage_name = "validate";
+  u.stage_json = nlohmann::json{{"ms", MsSince(t0)}, {"finished_at", NowMs()}}.dump();
+  u.only_if = {ProcessingStatus::kProcessing};
+  u.audit_action = completed ? "document.completed" : "document.needs_review";
+  if (completed) {
+    Result<std::optional<std::string>> body =
+        WebhookBodyFor(doc, "document.completed", "completed", result);
+    if (!body.ok()) return body.status();
+    if (body->has_value()) {
+      u.webhook = NewWebhookEvent{doc.id, doc.webhook_url, "document.completed", **body};
+    }
+  }
+  Status s = deps_.metadata->UpdateDocument(doc.tenant_id, doc.id, u, "pipeline");
+  Invalidate(doc.tenant_id, doc.id);
+  if (s.code() == ErrorCode::kNotFound || s.code() == ErrorCode::kInvalidArgument) {
+    return Status::Ok();
+  }
+  if (!s.ok()) return s;
+  return PublishNext(completed ? topics::kDocumentsCompleted : topics::kReviewTasks, doc);
+}
+
+Status Service::CompletedStage(const Delivery& d) {
+  if (deps_.exporter == nullptr) return Status::Ok();
+  Loaded l = LoadFor(d);
+  if (!l.doc) return l.settle;
+  return PublishNext(topics::kExportTasks, *l.doc);
+}
+
+Status Service::ExportStage(const Delivery& d) {
+  if (deps_.exporter == nullptr) return Status::Ok();
+  Loaded l = LoadFor(d);
+  if (!l.doc) return l.settle;
+  const DocumentRecord& doc = *l.doc;
+  if (doc.result_json.empty()) return Status::Ok();
+  // Writing the same file again replaces it: a redelivery never makes a second export.
+  return deps_.exporter->Export(doc.tenant_id, doc.id, doc.result_json);
+}
+
+Status Service::ReviewStage(const Delivery& d) {
+  // The review queue is the metadata store's list of needs_review documents (urgent and oldest
+  // first); this topic announces arrivals to anything else that listens.
+  (void)d;
+  return Status::Ok();
+}
+
+Status Service::FailedStage(const Delivery& d) {
+  if (d.message.origin_topic.empty()) return Status::Ok();  // published by FailDocument
+  // A message that ran out of attempts on another topic: its document fails with the last error.
+  Loaded l = LoadFor(d);
+  if (!l.doc) return l.settle.ok() ? Status::Ok() : l.settle;
+  if (!IsPending(l.doc->status)) return Status::Ok();
+  Document failed;
+  failed.source = l.doc->source_name;
+  failed.sha256 = l.doc->sha256;
+  failed.status = DocumentStatus::kFailed;
+  failed.error = Status(ErrorCode::kUnavailable, "gave up on " + d.message.origin_topic +
+                                                     " after its attempts: " +
+                                                     d.message.last_error);
+  DocumentUpdate u;
+  u.status = ProcessingStatus::kFailed;
+  u.error = failed.error.message();
+  u.result_json = DumpJson(DocumentToJson(failed, {}));
+  u.only_if = {ProcessingStatus::kQueued, ProcessingStatus::kProcessing};
+  u.audit_action = "document.failed";
+  Status s = deps_.metadata->UpdateDocument(l.doc->tenant_id, l.doc->id, u, "pipeline");
+  Invalidate(l.doc->tenant_id, l.doc->id);
+  if (d.message.origin_topic == topics::kOcrTasks) {
+    if (ocr_in_flight_.fetch_sub(1) <= 0) ocr_in_flight_.store(0);
+  }
+  if (s.code() == ErrorCode::kInvalidArgument || s.code() == ErrorCode::kNotFound) {
+    return Status::Ok();
+  }
+  return s;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Requests about one document
+
+Status Service::Delete(const std::string& tenant_id, const std::string& id,
+                       const std::string& actor) {
+  if (Status s = deps_.metadata->DeleteDocument(tenant_id, id, actor); !s.ok()) return s;
+  Invalidate(tenant_id, id);
+  return deps_.blobs->DeletePrefix(DocumentPrefix(tenant_id, id));
+}
+
+Result<DocumentRecord> Service::Reprocess(const std::string& tenant_id, const std::string& id,
+                                          const std::string& actor) {
+  Result<DocumentRecord> doc = deps_.metadata->GetDocument(tenant_id, id);
+  if (!doc.ok()) return doc.status();
+  if (IsPending(doc->status)) {
+    return Status(ErrorCode::kInvalidArgument,
+                  "document " + id + " is " + std::string(ProcessingStatusName(doc->status)) +
+                      "; only a finished document can be reprocessed");
+  }
+  // The stages' stored outputs go first, so that no stage skips its work.
+  if (Status s = deps_.blobs->DeletePrefix(DocumentPrefix(tenant_id, id) + "/state"); !s.ok()) {
+    return s;
+  }
+  DocumentUpdate u;
+  u.status = ProcessingStatus::kQueued;
+  u.reset_stages = true;
+  u.stage_name = "ingest";
+  u.stage_json = nlohmann::json{{"at", NowMs()}, {"reprocess", true}}.dump();
+  u.result_json = "";
+  u.error = "";
+  u.document_type = doc->type_hint;
+  u.only_if = {ProcessingStatus::kCompleted, ProcessingStatus::kNeedsReview,
+               ProcessingStatus::kFailed, ProcessingStatus::kRejected};
+  u.audit_action = "document.reprocess";
+  if (Status s = deps_.metadata->UpdateDocument(tenant_id, id, u, actor); !s.ok()) return s;
+  Invalidate(tenant_id, id);
+  if (Status s = PublishNext(LaneTopic(doc->priority), *doc); !s.ok()) return s;
+  return deps_.metadata->GetDocument(tenant_id, id);
+}
+
+Result<DocumentRecord> Service::Review(const std::string& tenant_id, const std::string& id,
+                                       ReviewAction action, const std::string& fields_json,
+                                       const std::string& reviewer) {
+  Result<DocumentRecord> doc = deps_.metadata->GetDocument(tenant_id, id);
+  if (!doc.ok()) return doc.status();
+  nlohmann::json fields = nlohmann::json::parse(fields_json.empty() ? "{}" : fields_json, nullptr,
+                                                false);
+  if (!fields.is_object()) {
+    return Status(ErrorCode::kInvalidArgument, "\"fields\" must be a JSON object of name -> value");
+  }
+  ReviewInput in;
+  in.reviewer = reviewer;
+  in.action = action;
+  in.fields_json = fields.dump();
+  nlohmann::ordered_json result =
+      nlohmann::ordered_json::parse(doc->result_json.empty() ? "{}" : doc->result_json, nullptr,
+                                    false);
+  if (!result.is_object()) result = nlohmann::ordered_json::object();
+  const char* status = action == ReviewAction::kReject ? "rejected" : "completed";
+  if (action == ReviewAction::kCorrect) {
+    if (!result.contains("fields") || !result["fields"].is_object()) {
+      result["fields"] = nlohmann::ordered_json::object();
+    }
+    for (const auto& [name, value] : fields.items()) {
+      if (!value.is_string() && !value.is_number() && !value.is_null()) {
+        return Status(ErrorCode::kInvalidArgument,
+                      "field \"" + name + "\": a correction is a string, a number or null");
+      }
+      if (value.is_null()) {
+        result["fields"].erase(name);
+        continue;
+      }
+      const std::string v = value.is_string() ? value.get<std::string>() : value.dump();
+      nlohmann::ordered_json& f = result["fields"][name];
+      if (!f.is_object()) f = nlohmann::ordered_json::object();
+      f["value"] = v;
+      f["raw"] = v;
+      f["confidence"] = 1.0;
+      f["source"] = "review";
+    }
+  }
+  result["status"] = status;
+  result["reviewed_by"] = reviewer;
+  in.result_json = DumpJson(result);
+  Result<Correction> c = deps_.metadata->RecordReview(tenant_id, id, in);
+  if (!c.ok()) return c.status();
+  Invalidate(tenant_id, id);
+  Result<DocumentRecord> after = deps_.metadata->GetDocument(tenant_id, id);
+  if (!after.ok()) return after.status();
+  const std::string event =
+      action == ReviewAction::kReject ? "document.rejected" : "document.reviewed";
+  Result<std::optional<std::string>> body = WebhookBodyFor(*after, event, status, in.result_json);
+  if (body.ok() && body->has_value()) {
+    Result<WebhookEvent> ev = deps_.metadata->EnqueueWebhook(
+        tenant_id, NewWebhookEvent{id, after->webhook_url, event, **body});
+    if (!ev.ok()) spdlog::error("webhook for review of {}: {}", id, ev.status().message());
+  }
+  if (deps_.exporter != nullptr) (void)PublishNext(topics::kExportTasks, *after);
+  return after;
+}
+
+Result<std::string> Service::PageText(const std::string& tenant_id, const std::string& id,
+                                      int page) {
+  Result<DocumentRecord> doc = deps_.metadata->GetDocument(tenant_id, id);
+  if (!doc.ok()) return doc.status();
+  Result<Document> state = ReadState(*doc, "ocr");
+  if (!state.ok()) {
+    if (state.status().code() == ErrorCode::kNotFound) {
+      return Status(ErrorCode::kNotFound, "document " + id + " has not been read yet");
+    }
+    return state.status();
+  }
+  if (page < 1 || page > static_cast<int>(state->pages.size())) {
+    return Status(ErrorCode::kNotFound, "document " + id + " has " +
+                                            std::to_string(state->pages.size()) +
+                                            " pages; there is no page " + std::to_string(page));
+  }
+  return state->pages[static_cast<std::size_t>(page - 1)].Text();
+}
+
+Result<std::string> Service::PageImage(const std::string& tenant_id, const std::string& id,
+                                       int page) {
+  Result<DocumentRecord> doc = deps_.metadata->GetDocument(tenant_id, id);
+  if (!doc.ok()) return doc.status();
+  Result<Document> state = ReadState(*doc, "ocr");
+  if (!state.ok()) {
+    if (state.status().code() == ErrorCode::kNotFound) {
+      return Status(ErrorCode::kNotFound, "document " + id + " has not been read yet");
+    }
+    return state.status();
+  }
+  if (page < 1 || page > static_cast<int>(state->pages.size())) {
+    return Status(ErrorCode::kNotFound, "document " + id + " has " +
+                                            std::to_string(state->pages.size()) +
+                                            " pages; there is no page " + std::to_string(page));
+  }
+  const Page& p = state->pages[static_cast<std::size_t>(page - 1)];
+  if (p.source != PageSource::kOcr) {
+    return Status(ErrorCode::kInvalidArgument,
+                  "page " + std::to_string(page) + " was read from the file's text, not from an "
+                  "image; it has no page image (use /text)");
+  }
+  Result<std::string> bytes = deps_.blobs->Get(doc->blob_key);
+  if (!bytes.ok()) return bytes.status();
+  Loader::Opened o = deps_.loader->OpenBytes(
+      std::make_shared<const std::string>(std::move(bytes).value()), doc->source_name);
+  if (!o.reader) return o.status;
+  Result<RawPage> raw = o.reader->ReadPage(page - 1);
+  if (!raw.ok()) return raw.status();
+  if (!deps_.encode_png) return Status(ErrorCode::kInternal, "no PNG encoder configured");
+  // Upright as read (the rotation the pipeline applied; boxes are in this page's pixels up to
+  // the small deskew angle).
+  return deps_.encode_png(Rotate(raw->image, p.preprocess.rotation));
+}
+
+}  // namespace sheaf

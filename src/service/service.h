@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+//
+// Service: Sheaf as a long-running platform (`sheaf serve`). It accepts documents durably and
+// moves each through the design's topics (docs/service.md):
+//
+//   documents.{urgent,high,normal}  --dispatch-->  ocr.tasks  --ocr-->  classification.tasks
+//   --classify-->  extraction.tasks  --extract-->  validation.tasks  --validate-->
+//   documents.completed (--> export.tasks) | review.tasks | documents.failed
+//
+// Pre-processing runs inside the OCR stage (it needs the decoded page, which is never put on a
+// queue). Messages carry only the tenant and document ids (claim check); each stage reads its
+// input from the BlobStore (the original, or the previous stage's state document) and writes
+// its output there before it publishes the next message and acks its own, so a redelivered
+// message finds the output already stored and only publishes again: every stage is idempotent
+// on (document, stage, input). The final write (status, result, webhook event) is one
+// MetadataStore transaction guarded by the document's status, so a document completes once.
+//
+// Priority and fairness: the dispatcher moves documents from the lanes to ocr.tasks only while
+// an OCR worker is free, so the backlog waits in the lanes, where the broker serves urgent
+// before high before normal (weighted, never starving) and tenants in turns.
+//
+// Thread safety: every public method may be called from any thread once Start returned.
+#ifndef SHEAF_SERVICE_SERVICE_H_
+#define SHEAF_SERVICE_SERVICE_H_
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "pipeline/loader.h"
+#include "pipeline/processor.h"
+#include "pipeline/understand.h"
+#include "sheaf/blob_store.h"
+#include "sheaf/broker.h"
+#include "sheaf/image.h"
+#include "sheaf/metadata_store.h"
+#include "sheaf/status.h"
+#include "service/stage_pool.h"
+
+namespace sheaf {
+
+class FileExporter;
+class MemoryCache;
+
+struct ServiceOptions {
+  int ocr_workers = 2;    // documents read at once (OCR is the expensive stage)
+  int stage_workers = 1;  // per other stage (classify, extract, validate, export, ...)
+  std::chrono::milliseconds lease{120000};
+  std::int64_t max_queued_per_tenant = 100000;  // pending documents per tenant; 0 = no cap
+  std::string work_dir;  // scratch files (e-invoice attachments are read from a file)
+  // A message whose document is not (yet) in the metadata store is retried while younger than
+  // this (the upload that published it may still be committing), then dropped.
+  std::chrono::milliseconds orphan_grace{30000};
+  std::chrono::milliseconds idle_poll{250};
+};
+
+// What the service uses; owned by the caller, alive while the service is.
+struct ServiceDeps {
+  MetadataStore* metadata = nullptr;
+  BlobStore* blobs = nullptr;
+  Broker* broker = nullptr;
+  const Loader* loader = nullptr;
+  Processor* processor = nullptr;  // jobs = 1; called from every OCR worker at once
+  const Understander* understander = nullptr;
+  FileExporter* exporter = nullptr;  // may be null: no file export
+  MemoryCache* api_cache = nullptr;  // may be null: API results are not cached
+  std::function<Result<std::string>(const Image&)> encode_png;
+  // Stage latency and outcome, for metrics; may be empty.
+  StagePool::Observer observer;
+};
+
+struct IngestRequest {
+  std::string tenant_id;
+  std::string actor;  // "key:<id>"
+  std::shared_ptr<const std::string> bytes;
+  std::string filename;  // as uploaded; "" = "upload"
+  std::string content_type;
+  Lane priority = Lane::kNormal;
+  std::string type_hint;    // "" = classify
+  std::string webhook_url;  // "" = the tenant's default, if any
+  std::string metadata_json = "{}";
+  std::string idempotency_key;
+};
+
+struct IngestResult {
+  DocumentRecord document;
+  bool created = false;  // false: an earlier request with the same idempotency key made it
+};
+
+// The blob keys of a document: everything under DocumentPrefix.
+std::string DocumentPrefix(const std::string& tenant_id, const std::string& document_id);
+
+class Service {
+ public:
+  Service(ServiceDeps deps, ServiceOptions options);
+  ~Service();
+
+  // Starts the stage workers.
+  Status Start();
+  // Stops taking work and waits for the stages until `deadline` (see StagePool::Stop).
+  bool Stop(std::chrono::steady_clock::time_point deadline);
+
+  // Accepts a document: checks it can be read (format, encryption, size and page limits), then
+  // stores the original, publishes it to its lane and records it - in that order, each durable
+  // before the next - so that a document that is recorded is always on a queue. Errors:
+  // unsupported_format, invalid_document, encrypted_document, limit_exceeded (file too large,
+  // the tenant's queue cap: then *queue_full is set), invalid_argument, io_error / unavailable
+  // (retry).
+  Result<IngestResult> Ingest(const IngestRequest& request, bool* queue_full = nullptr);
+
+  // Deletes the document, then its blobs (the audit entry stays). not_found.
+  Status Delete(const std::string& tenant_id, const std::string& id, const std::string& actor);
+  // Runs a finished document (completed, needs_review, failed, rejected) again from the start.
+  // invalid_argument while it is queued or processing; not_found.
+  Result<DocumentRecord> Reprocess(const std::string& tenant_id, const std::string& id,
+                                   const std::string& actor);
+  // A reviewer's decision (docs/service.md): approve / correct (fields replaced, source
+  // "review") -> completed and exported; reject -> rejected (exported as such).
+  Result<DocumentRecord> Review(const std::string& tenant_id, const std::string& id,
+                                ReviewAction action, const std::string& fields_json,
+                                const std::string& reviewer);
+
+  // The page's text (lines joined by '\n') or its normalised image as PNG. not_found for a page
+  // that does not exist or a document not read yet; invalid_argument for a page read from a
+  // text layer (it has no image).
+  Result<std::string> PageText(const std::string& tenant_id, const std::string& id, int page);
+  Result<std::string> PageImage(const std::string& tenant_id, const std::string& id, int page);
+
+  // Drops cached API answers about the document (after any write).
+  void Invalidate(const std::string& tenant_id, const std::string& id);
+
+  // Documents between the lanes and the end of OCR.
+  int ocr_in_flight() const { return ocr_in_flight_.load(); }
+  const std::vector<std::unique_ptr<StagePool>>& pools() const { return pools_; }
+
+ private:
+  Status Dispatch(const Delivery& d);
+  Status Ocr(const Delivery& d);
+  Status ClassifyStage(const Delivery& d);
+  Status ExtractStage(const Delivery& d);
+  Status ValidateStage(const Delivery& d);
+  Status CompletedStage(const Delivery& d);
+  Status ExportStage(const Delivery& d);
+  Status ReviewStage(const Delivery& d);
+  Status FailedStage(const Delivery& d);
+
+  // The document a message is about, or the outcome for the message when it should not be
+  // processed (nullopt + OK: ack and drop; nullopt + error: retry).
+  struct Loaded {
+    std::optional<DocumentRecord> doc;
+    Status settle;
+  };
+  Loaded LoadFor(const Delivery& d);
+  Status PublishNext(std::string_view topic, const DocumentRecord& doc);
+  Status RecordStage(const DocumentRecord& doc, const std::string& stage, double ms,
+                     std::optional<std::string> document_type = std::nullopt);
+  Status FailDocument(const DocumentRecord& doc, const Status& error);
+  Result<Document> ReadState(const DocumentRecord& doc, const std::string& name);
+  Status WriteState(const DocumentRecord& doc, const std::string& name, const Document& state);
+  Result<std::optional<std::string>> WebhookBodyFor(const DocumentRecord& doc,
+                                                    const std::string& event_type,
+                                                    const std::string& status,
+                                                    const std::string& result_json);
+  void WakeTopic(std::string_view topic);
+
+  ServiceDeps deps_;
+  ServiceOptions options_;
+  std::atomic<int> ocr_in_flight_{0};
+  std::vector<std::unique_ptr<StagePool>> pools_;
+  StagePool* dispatcher_ = nullptr;
+};
+
+}  // namespace sheaf
+
+#endif  // SHEAF_SERVICE_SERVICE_H_

@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+//
+// ServiceMetrics: what `sheaf serve` reports on /metrics (docs/service.md lists the series).
+// Counters and histograms are updated as requests and stages finish; queue depths, per-tenant
+// counts, cache and webhook counters are read from their owners when scraped.
+// Thread safety: the observers are called from many threads at once; they are safe.
+#ifndef SHEAF_SERVICE_SERVICE_METRICS_H_
+#define SHEAF_SERVICE_SERVICE_METRICS_H_
+
+#include <functional>
+#include <string>
+
+#include "service/metrics.h"
+#include "service/stage_pool.h"
+#include "sheaf/broker.h"
+#include "sheaf/metadata_store.h"
+
+namespace sheaf {
+
+class MemoryCache;
+class OcrCache;
+class WebhookDeliverer;
+
+struct WatchedCaches {
+  MemoryCache* ocr_memory = nullptr;
+  MemoryCache* classify_memory = nullptr;
+  MemoryCache* api = nullptr;
+  OcrCache* ocr = nullptr;  // both tiers: hits and misses as the OCR stage saw them
+};
+
+class ServiceMetrics {
+ public:
+  explicit ServiceMetrics(MetricsRegistry* registry);
+
+  StagePool::Observer StageObserver();
+  std::function<void(const std::string& method, const std::string& route, int status,
+                     double seconds)>
+  RequestObserver();
+
+  // Reads these when scraped; each may be null. They must outlive the registry's scrapes.
+  void Watch(Broker* broker, MetadataStore* metadata, WatchedCaches caches,
+             WebhookDeliverer* webhooks);
+
+ private:
+  MetricsRegistry* registry_;
+  HistogramFamily& stage_seconds_;
+  CounterFamily& stage_runs_;
+  CounterFamily& requests_;
+  HistogramFamily& request_seconds_;
+};
+
+}  // namespace sheaf
+
+#endif  // SHEAF_SERVICE_SERVICE_METRICS_H_

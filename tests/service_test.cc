@@ -1,0 +1,308 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+//
+// The service's stages end to end in one process, on the real embedded stores (SQLite broker
+// and metadata, blob files) and the real pipeline, with text and PDF documents (no OCR needed,
+// so the tests are fast). The HTTP layer and crashes of the whole process are covered by the
+// end-to-end suite in tests/e2e.
+#include "service/service.h"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "adapters/sqlite/sqlite_broker.h"
+#include "adapters/sqlite/sqlite_metadata_store.h"
+#include "app/composition.h"
+#include "core/result_json.h"
+#include "fixtures.h"
+#include "storage/local_blob_store.h"
+
+namespace sheaf {
+namespace {
+
+constexpr char kInvoice[] =
+    "ACME Supplies GmbH\nHauptstrasse 1, 10115 Berlin\n\nINVOICE\nInvoice No: INV-2024-0042\n"
+    "Invoice Date: 12.03.2024\nDue Date: 11.04.2024\n\nBill to: Example Buyer Ltd\n\n"
+    "Subtotal 100.00 EUR\nVAT 19% 19.00 EUR\nTotal 119.00 EUR\n"
+    "IBAN DE89 3704 0044 0532 0130 00\nVAT ID DE123456789\n";
+
+class ServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = testing::TempDir();
+    auto meta = SqliteMetadataStore::Open(dir_ + "/metadata.sqlite", {});
+    ASSERT_TRUE(meta.ok()) << meta.status().message();
+    metadata_ = std::move(meta).value();
+    auto blobs = LocalBlobStore::Open(dir_ + "/blobs");
+    ASSERT_TRUE(blobs.ok());
+    blobs_ = std::move(blobs).value();
+    BrokerOptions bopts;
+    bopts.backoff.initial = std::chrono::milliseconds(10);
+    bopts.backoff.max = std::chrono::milliseconds(50);
+    auto broker = SqliteBroker::Open(dir_ + "/queue.sqlite", bopts);
+    ASSERT_TRUE(broker.ok());
+    broker_ = std::move(broker).value();
+    config_.data_dir = dir_;
+    config_.ocr_cache = false;
+    auto u = app::MakeUnderstander(config_);
+    ASSERT_TRUE(u.ok()) << u.status().message();
+    understander_ = std::move(u).value();
+    loader_ = app::MakeLoader(config_.limits);
+    ProcessorOptions popts;
+    popts.jobs = 1;
+    processor_ = std::make_unique<Processor>(*loader_, app::MakeWorkerToolsFactory(config_),
+                                             nullptr, popts);
+    auto tenant = metadata_->CreateTenant("acme", "test");
+    ASSERT_TRUE(tenant.ok());
+    tenant_ = tenant->id;
+  }
+
+  void Start(ServiceOptions options = {}) {
+    ServiceDeps deps;
+    deps.metadata = metadata_.get();
+    deps.blobs = blobs_.get();
+    deps.broker = broker_.get();
+    deps.loader = loader_.get();
+    deps.processor = processor_.get();
+    deps.understander = understander_.get();
+    options.work_dir = dir_;
+    options.idle_poll = std::chrono::milliseconds(20);
+    service_ = std::make_unique<Service>(deps, options);
+    ASSERT_TRUE(service_->Start().ok());
+  }
+
+  Result<IngestResult> Submit(const std::string& body, const std::string& name,
+                              const std::string& webhook = "") {
+    IngestRequest r;
+    r.tenant_id = tenant_;
+    r.actor = "test";
+    r.bytes = std::make_shared<const std::string>(body);
+    r.filename = name;
+    r.webhook_url = webhook;
+    return service_->Ingest(r);
+  }
+
+  // Waits until the document leaves queued/processing; returns it.
+  DocumentRecord Wait(const std::string& id) {
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    for (;;) {
+      Result<DocumentRecord> d = metadata_->GetDocument(tenant_, id);
+      EXPECT_TRUE(d.ok());
+      if (!d.ok()) return {};
+      if (d->status != ProcessingStatus::kQueued && d->status != ProcessingStatus::kProcessing) {
+        return *d;
+      }
+      if (std::chrono::steady_clock::now() > until) {
+        ADD_FAILURE() << "document " << id << " still " << ProcessingStatusName(d->status);
+        return *d;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  }
+
+  std::string dir_;
+  app::Config config_;
+  std::unique_ptr<MetadataStore> metadata_;
+  std::unique_ptr<BlobStore> blobs_;
+  std::unique_ptr<Broker> broker_;
+  std::unique_ptr<Understander> understander_;
+  std::unique_ptr<Loader> loader_;
+  std::unique_ptr<Processor> processor_;
+  std::unique_ptr<Service> service_;
+  std::string tenant_;
+};
+
+TEST_F(ServiceTest, ADocumentGoesThroughEveryStageAndGetsTheSameResultAsProcess) {
+  Start();
+  Result<IngestResult> in = Submit(kInvoice, "invoice.txt", "http://127.0.0.1:9/hook");
+  ASSERT_TRUE(in.ok()) << in.status().message();
+  EXPECT_TRUE(in->created);
+  EXPECT_EQ(in->document.status, ProcessingStatus::kQueued);
+  DocumentRecord done = Wait(in->document.id);
+  ASSERT_TRUE(done.status == ProcessingStatus::kCompleted ||
+              done.status == ProcessingStatus::kNeedsReview)
+      << ProcessingStatusName(done.status) << " " << done.error;
+  nlohmann::json stages = nlohmann::json::parse(done.stages_json);
+  for (const char* stage : {"ingest", "queued", "ocr", "classify", "extract", "validate"}) {
+    EXPECT_TRUE(stages.contains(stage)) << stage << " missing from " << done.stages_json;
+  }
+
+  // The same file through the pipeline as `sheaf process` runs it.
+  const std::string path = dir_ + "/invoice.txt";
+  testing::WriteFile(path, kInvoice);
+  Document direct;
+  processor_->Run(std::vector<std::string>{path},
+                  [&](std::size_t, Document&& d) { direct = std::move(d); });
+  understander_->Run(&direct);
+  nlohmann::json expected = nlohmann::json::parse(DumpJson(DocumentToJson(direct, {})));
+  nlohmann::json got = nlohmann::json::parse(done.result_json);
+  EXPECT_EQ(got["document_type"], expected["document_type"]);
+  EXPECT_EQ(got["fields"], expected["fields"]);
+  EXPECT_EQ(got["validation"], expected["validation"]);
+  EXPECT_EQ(got["status"], expected["status"]);
+  EXPECT_EQ(got["fields"]["total"]["value"], "119.00");
+
+  // A completed document with a webhook URL has exactly one event.
+  if (done.status == ProcessingStatus::kCompleted) {
+    auto events = metadata_->ListWebhooks(tenant_, WebhookState::kPending, 10);
+    ASSERT_TRUE(events.ok());
+    ASSERT_EQ(events->size(), 1u);
+    EXPECT_EQ((*events)[0].document_id, in->document.id);
+    EXPECT_EQ((*events)[0].event_type, "document.completed");
+  }
+}
+
+TEST_F(ServiceTest, RedeliveredStageMessagesChangeNothing) {
+  Start();
+  Result<IngestResult> in = Submit(kInvoice, "invoice.txt", "http://127.0.0.1:9/hook");
+  ASSERT_TRUE(in.ok());
+  DocumentRecord first = Wait(in->document.id);
+  // Every stage's message again, as a crash between a stage's work and its ack would leave it.
+  const std::string payload =
+      nlohmann::json{{"tenant_id", tenant_}, {"document_id", in->document.id}}.dump();
+  for (std::string_view topic : {topics::kDocumentsNormal, topics::kOcrTasks,
+                                 topics::kClassificationTasks, topics::kExtractionTasks,
+                                 topics::kValidationTasks, topics::kDocumentsCompleted}) {
+    ASSERT_TRUE(broker_->Publish(std::string(topic), tenant_, in->document.id, payload).ok());
+  }
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  for (;;) {
+    bool drained = true;
+    for (const TopicInfo& t : kTopics) {
+      auto st = broker_->Stats(std::string(t.name));
+      ASSERT_TRUE(st.ok());
+      if (st->depth() + st->in_flight > 0) drained = false;
+    }
+    if (drained) break;
+    ASSERT_LT(std::chrono::steady_clock::now(), until) << "the queues did not drain";
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  Result<DocumentRecord> after = metadata_->GetDocument(tenant_, in->document.id);
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(after->status, first.status);
+  EXPECT_EQ(after->result_json, first.result_json);
+  auto events = metadata_->ListWebhooks(tenant_, WebhookState::kPending, 10);
+  ASSERT_TRUE(events.ok());
+  EXPECT_EQ(events->size(), first.status == ProcessingStatus::kCompleted ? 1u : 0u);
+}
+
+TEST_F(ServiceTest, WhatThePipelineWouldRefuseIsRefusedAtIngestionAndNothingIsStored) {
+  Start();
+  Result<IngestResult> junk = Submit(std::string("\x01\x02\x03\x04 not a document", 21), "x.bin");
+  ASSERT_FALSE(junk.ok());
+  EXPECT_EQ(junk.status().code(), ErrorCode::kUnsupportedFormat);
+  Result<IngestResult> truncated = Submit("%PDF-1.7\n1 0 obj <<", "t.pdf");
+  ASSERT_FALSE(truncated.ok());
+  EXPECT_EQ(truncated.status().code(), ErrorCode::kInvalidDocument);
+  Result<IngestResult> empty = Submit("", "e.txt");
+  ASSERT_FALSE(empty.ok());
+  DocumentFilter f;
+  auto page = metadata_->ListDocuments(tenant_, f);
+  ASSERT_TRUE(page.ok());
+  EXPECT_TRUE(page->documents.empty());
+  auto normal = broker_->Stats(std::string(topics::kDocumentsNormal));
+  ASSERT_TRUE(normal.ok());
+  EXPECT_EQ(normal->depth() + normal->in_flight, 0);
+}
+
+TEST_F(ServiceTest, TheQueueCapRefusesBeyondItAndIdempotencyKeysReturnTheFirstDocument) {
+  ServiceOptions o;
+  o.max_queued_per_tenant = 2;
+  // Not started: documents stay queued.
+  ServiceDeps deps;
+  deps.metadata = metadata_.get();
+  deps.blobs = blobs_.get();
+  deps.broker = broker_.get();
+  deps.loader = loader_.get();
+  deps.processor = processor_.get();
+  deps.understander = understander_.get();
+  service_ = std::make_unique<Service>(deps, o);
+  IngestRequest r;
+  r.tenant_id = tenant_;
+  r.actor = "test";
+  r.bytes = std::make_shared<const std::string>("hello\n");
+  r.idempotency_key = "k1";
+  Result<IngestResult> a = service_->Ingest(r);
+  ASSERT_TRUE(a.ok());
+  Result<IngestResult> again = service_->Ingest(r);
+  ASSERT_TRUE(again.ok());
+  EXPECT_FALSE(again->created);
+  EXPECT_EQ(again->document.id, a->document.id);
+  r.idempotency_key = "k2";
+  ASSERT_TRUE(service_->Ingest(r).ok());
+  r.idempotency_key = "k3";
+  bool full = false;
+  Result<IngestResult> over = service_->Ingest(r, &full);
+  ASSERT_FALSE(over.ok());
+  EXPECT_TRUE(full);
+  EXPECT_EQ(over.status().code(), ErrorCode::kLimitExceeded);
+}
+
+TEST_F(ServiceTest, DeletingADocumentRemovesItsBlobsAndItsPendingMessagesAreDropped) {
+  ServiceOptions o;
+  o.orphan_grace = std::chrono::milliseconds(0);
+  Start(o);
+  service_->Stop(std::chrono::steady_clock::now() + std::chrono::seconds(5));
+  Result<IngestResult> in = Submit(kInvoice, "invoice.txt");
+  ASSERT_TRUE(in.ok());
+  const std::string id = in->document.id;
+  ASSERT_TRUE(*blobs_->Exists(in->document.blob_key));
+  ASSERT_TRUE(service_->Delete(tenant_, id, "test").ok());
+  EXPECT_FALSE(*blobs_->Exists(in->document.blob_key));
+  EXPECT_EQ(metadata_->GetDocument(tenant_, id).status().code(), ErrorCode::kNotFound);
+  // Its lane message is still queued: the dispatcher drops it.
+  ASSERT_TRUE(service_->Start().ok());
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  for (;;) {
+    auto st = broker_->Stats(std::string(topics::kDocumentsNormal));
+    ASSERT_TRUE(st.ok());
+    auto ocr = broker_->Stats(std::string(topics::kOcrTasks));
+    ASSERT_TRUE(ocr.ok());
+    if (st->depth() + st->in_flight == 0) {
+      EXPECT_EQ(ocr->depth(), 0);
+      break;
+    }
+    ASSERT_LT(std::chrono::steady_clock::now(), until);
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+}
+
+TEST_F(ServiceTest, ReviewCorrectionsReplaceFieldsAndReprocessRunsItAgain) {
+  Start();
+  Result<IngestResult> in = Submit("A short note without any invoice fields.\n", "note.txt");
+  ASSERT_TRUE(in.ok());
+  IngestRequest typed;
+  typed.tenant_id = tenant_;
+  typed.actor = "test";
+  typed.bytes = std::make_shared<const std::string>("Invoice\nTotal 12.00\n");
+  typed.type_hint = "invoice";  // required fields are missing: it needs review
+  Result<IngestResult> inv = service_->Ingest(typed);
+  ASSERT_TRUE(inv.ok());
+  DocumentRecord d = Wait(inv->document.id);
+  ASSERT_EQ(d.status, ProcessingStatus::kNeedsReview) << d.result_json;
+  Result<DocumentRecord> reviewed = service_->Review(
+      tenant_, d.id, ReviewAction::kCorrect, R"({"invoice_number":"A-1"})", "alice");
+  ASSERT_TRUE(reviewed.ok()) << reviewed.status().message();
+  EXPECT_EQ(reviewed->status, ProcessingStatus::kCompleted);
+  nlohmann::json result = nlohmann::json::parse(reviewed->result_json);
+  EXPECT_EQ(result["fields"]["invoice_number"]["value"], "A-1");
+  EXPECT_EQ(result["fields"]["invoice_number"]["source"], "review");
+  auto corrections = metadata_->ListCorrections(tenant_, d.id);
+  ASSERT_TRUE(corrections.ok());
+  ASSERT_EQ(corrections->size(), 1u);
+  EXPECT_EQ((*corrections)[0].reviewer, "alice");
+
+  Result<DocumentRecord> again = service_->Reprocess(tenant_, d.id, "test");
+  ASSERT_TRUE(again.ok()) << again.status().message();
+  EXPECT_EQ(again->status, ProcessingStatus::kQueued);
+  DocumentRecord redone = Wait(d.id);
+  EXPECT_EQ(redone.status, ProcessingStatus::kNeedsReview);  // the corrections were not kept
+  // Reprocessing is refused while it runs.
+  Wait(in->document.id);
+}
+
+}  // namespace
+}  // namespace sheaf
