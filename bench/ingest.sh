@@ -28,7 +28,7 @@ for i in range(14):
 px = img.load()
 for y in range(img.height):
     for x in range(img.width):
-        if random.random() < 0.12:
+        if random.random() < 0.3:
             px[x, y] = max(0, min(255, px[x, y] + random.randint(-60, 60)))
 img.save(sys.argv[1], optimize=False)
 PY

@@ -279,6 +279,7 @@ TEST_F(ServiceTest, ReviewCorrectionsReplaceFieldsAndReprocessRunsItAgain) {
   typed.actor = "test";
   typed.bytes = std::make_shared<const std::string>("Invoice\nTotal 12.00\n");
   typed.type_hint = "invoice";  // required fields are missing: it needs review
+  typed.webhook_url = "http://127.0.0.1:9/hook";
   Result<IngestResult> inv = service_->Ingest(typed);
   ASSERT_TRUE(inv.ok());
   DocumentRecord d = Wait(inv->document.id);
@@ -294,6 +295,19 @@ TEST_F(ServiceTest, ReviewCorrectionsReplaceFieldsAndReprocessRunsItAgain) {
   ASSERT_TRUE(corrections.ok());
   ASSERT_EQ(corrections->size(), 1u);
   EXPECT_EQ((*corrections)[0].reviewer, "alice");
+  // The review's export is a webhook event written with it (needs_review sent none before).
+  auto events = metadata_->ListWebhooks(tenant_, WebhookState::kPending, 10);
+  ASSERT_TRUE(events.ok());
+  ASSERT_EQ(events->size(), 1u);
+  EXPECT_EQ((*events)[0].event_type, "document.reviewed");
+  EXPECT_EQ(nlohmann::json::parse((*events)[0].body)["result"]["fields"]["invoice_number"]["value"],
+            "A-1");
+  auto counts = metadata_->CountByStatus();
+  ASSERT_TRUE(counts.ok());
+  std::int64_t total = 0;
+  for (const auto& [status, n] : *counts) total += n;
+  EXPECT_EQ(total, 2);  // the note and the invoice, whatever their status
+  EXPECT_GE((*counts)[ProcessingStatus::kCompleted], 1);  // the reviewed invoice
 
   Result<DocumentRecord> again = service_->Reprocess(tenant_, d.id, "test");
   ASSERT_TRUE(again.ok()) << again.status().message();

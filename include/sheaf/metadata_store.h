@@ -41,6 +41,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <random>
 #include <string>
@@ -241,6 +242,8 @@ struct ReviewInput {
   ReviewAction action = ReviewAction::kApprove;
   std::string fields_json = "{}";  // the corrected fields, e.g. {"total":"12.50"}
   std::string result_json;         // the result with the corrections applied; "" = unchanged
+  // Enqueued in the same transaction (outbox), for this document: the review's export.
+  std::optional<NewWebhookEvent> webhook;
 };
 
 struct Correction {
@@ -390,6 +393,8 @@ class MetadataStore {
                                 const std::string& actor) = 0;
   // The tenant's pending (queued or processing) documents; not_found for an unknown tenant.
   virtual Result<std::int64_t> CountQueued(const std::string& tenant_id) = 0;
+  // Documents of all tenants by status (for metrics); statuses with none are left out.
+  virtual Result<std::map<ProcessingStatus, std::int64_t>> CountByStatus() = 0;
 
   // --- Review.
   // Records a reviewer's decision on a needs_review or completed document and applies it

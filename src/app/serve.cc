@@ -60,7 +60,7 @@ struct ServeSettings {
   double webhook_retry_hours = 24;
   double cache_mb = 256;     // in-process OCR + classification results
   double api_cache_mb = 32;  // in-process API answers
-  double lease_seconds = 120;
+  double lease_seconds = 30;
   double shutdown_grace = 25;
 };
 

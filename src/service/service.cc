@@ -57,8 +57,10 @@ std::string StateKey(const DocumentRecord& doc, const std::string& name) {
   return DocumentPrefix(doc.tenant_id, doc.id) + "/state/" + name + ".json";
 }
 
+// Originals sit side by side in one folder per tenant, not in the document's own folder: storing
+// an upload then creates no folder, which saves a folder sync on the ingestion path.
 std::string OriginalKey(const std::string& tenant_id, const std::string& id) {
-  return DocumentPrefix(tenant_id, id) + "/original";
+  return "tenants/" + tenant_id + "/originals/" + id;
 }
 
 // Turns `image` `degrees` clockwise (0, 90, 180, 270).
@@ -588,8 +590,11 @@ Status Service::FailedStage(const Delivery& d) {
 
 Status Service::Delete(const std::string& tenant_id, const std::string& id,
                        const std::string& actor) {
+  Result<DocumentRecord> doc = deps_.metadata->GetDocument(tenant_id, id);
+  if (!doc.ok()) return doc.status();
   if (Status s = deps_.metadata->DeleteDocument(tenant_id, id, actor); !s.ok()) return s;
   Invalidate(tenant_id, id);
+  if (Status s = deps_.blobs->Delete(doc->blob_key); !s.ok()) return s;
   return deps_.blobs->DeletePrefix(DocumentPrefix(tenant_id, id));
 }
 
@@ -667,19 +672,16 @@ Result<DocumentRecord> Service::Review(const std::string& tenant_id, const std::
   result["status"] = status;
   result["reviewed_by"] = reviewer;
   in.result_json = DumpJson(result);
+  const std::string event =
+      action == ReviewAction::kReject ? "document.rejected" : "document.reviewed";
+  Result<std::optional<std::string>> body = WebhookBodyFor(*doc, event, status, in.result_json);
+  if (!body.ok()) return body.status();
+  if (body->has_value()) in.webhook = NewWebhookEvent{id, doc->webhook_url, event, **body};
   Result<Correction> c = deps_.metadata->RecordReview(tenant_id, id, in);
   if (!c.ok()) return c.status();
   Invalidate(tenant_id, id);
   Result<DocumentRecord> after = deps_.metadata->GetDocument(tenant_id, id);
   if (!after.ok()) return after.status();
-  const std::string event =
-      action == ReviewAction::kReject ? "document.rejected" : "document.reviewed";
-  Result<std::optional<std::string>> body = WebhookBodyFor(*after, event, status, in.result_json);
-  if (body.ok() && body->has_value()) {
-    Result<WebhookEvent> ev = deps_.metadata->EnqueueWebhook(
-        tenant_id, NewWebhookEvent{id, after->webhook_url, event, **body});
-    if (!ev.ok()) spdlog::error("webhook for review of {}: {}", id, ev.status().message());
-  }
   if (deps_.exporter != nullptr) (void)PublishNext(topics::kExportTasks, *after);
   return after;
 }

@@ -50,7 +50,9 @@ class MemoryCache;
 struct ServiceOptions {
   int ocr_workers = 2;    // documents read at once (OCR is the expensive stage)
   int stage_workers = 1;  // per other stage (classify, extract, validate, export, ...)
-  std::chrono::milliseconds lease{120000};
+  // A message's lease; extended every third of it while a worker holds it, so it only runs out
+  // when the worker is gone (then the message is delivered again).
+  std::chrono::milliseconds lease{30000};
   std::int64_t max_queued_per_tenant = 100000;  // pending documents per tenant; 0 = no cap
   std::string work_dir;  // scratch files (e-invoice attachments are read from a file)
   // A message whose document is not (yet) in the metadata store is retried while younger than

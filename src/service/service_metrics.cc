@@ -73,7 +73,14 @@ void ServiceMetrics::Watch(Broker* broker, MetadataStore* metadata, WatchedCache
                      static_cast<double>(*n));
         }
       }
-      // COUNT_BY_STATUS
+      Result<std::map<ProcessingStatus, std::int64_t>> by_status = metadata->CountByStatus();
+      if (by_status.ok()) {
+        for (const auto& [status, n] : *by_status) {
+          sink.Gauge("sheaf_documents", "Documents by status.",
+                     {{"status", std::string(ProcessingStatusName(status))}},
+                     static_cast<double>(n));
+        }
+      }
     }
     auto cache = [&](const char* name, std::uint64_t hits, std::uint64_t misses) {
       sink.Counter("sheaf_cache_hits_total", "Cache lookups that found a value.",

@@ -192,7 +192,47 @@ Status LocalBlobStore::Put(const std::string& key, std::string_view bytes) {
     return IoError(path, "cannot rename the temporary file into place", err);
   }
   const std::string parent = ParentOf(key);
-  return SyncDir(parent.empty() ? root_ : root_ + "/" + parent);
+  return SyncDirShared(parent.empty() ? root_ : root_ + "/" + parent);
+}
+
+Status LocalBlobStore::SyncDirShared(const std::string& path) {
+  std::unique_lock<std::mutex> table(syncs_mu_);
+  if (syncs_.size() > kMaxKnownDirs) {
+    // Bound the table: drop the folders nobody is syncing. A caller holds an entry only while
+    // its call is counted in `requested` and not yet in `completed`, and it counts itself
+    // under both locks (below), so an idle entry has no holder.
+    for (auto it = syncs_.begin(); it != syncs_.end();) {
+      bool idle;
+      {
+        std::lock_guard<std::mutex> l(it->second->mu);
+        idle = !it->second->running && it->second->completed == it->second->requested;
+      }
+      it = idle ? syncs_.erase(it) : std::next(it);
+    }
+  }
+  std::unique_ptr<DirSync>& slot = syncs_[path];
+  if (!slot) slot = std::make_unique<DirSync>();
+  DirSync* d = slot.get();
+  std::unique_lock<std::mutex> lock(d->mu);
+  table.unlock();
+  const std::uint64_t mine = ++d->requested;
+  while (d->completed < mine) {
+    if (d->running) {
+      d->cv.wait(lock);
+      continue;
+    }
+    d->running = true;
+    const std::uint64_t covers = d->requested;  // every call so far renamed before this fsync
+    lock.unlock();
+    Status s = SyncDir(path);
+    lock.lock();
+    d->running = false;
+    d->completed = covers;
+    d->last = s;
+    d->last_covers = covers;
+    d->cv.notify_all();
+  }
+  return d->last_covers >= mine ? d->last : Status::Ok();
 }
 
 Result<std::string> LocalBlobStore::Get(const std::string& key) {

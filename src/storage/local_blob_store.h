@@ -23,6 +23,9 @@
 #include <string>
 #include <unordered_set>
 
+#include <condition_variable>
+#include <unordered_map>
+
 #include "sheaf/blob_store.h"
 
 namespace sheaf {
@@ -56,8 +59,26 @@ class LocalBlobStore final : public BlobStore {
   // known to be done, then remembers it.
   Status MakeEntryDurable(const std::string& dir);
 
+  // Fsyncs the folder at `path` (absolute), sharing one fsync among the callers that arrive
+  // while another caller's fsync of the same folder runs: a caller returns once an fsync that
+  // started after its call began has finished (its rename is then durable). Concurrent Puts into
+  // one folder thus cost one folder sync per round instead of one each.
+  Status SyncDirShared(const std::string& path);
+
+  struct DirSync {
+    std::mutex mu;
+    std::condition_variable cv;
+    std::uint64_t requested = 0;  // GUARDED_BY(mu): calls so far
+    std::uint64_t completed = 0;  // GUARDED_BY(mu): calls covered by a finished fsync
+    bool running = false;         // GUARDED_BY(mu)
+    Status last;                  // GUARDED_BY(mu): the outcome of the latest fsync
+    std::uint64_t last_covers = 0;  // GUARDED_BY(mu): calls that outcome covers
+  };
+
   const std::string root_;
   std::atomic<std::uint64_t> temp_counter_{0};
+  std::mutex syncs_mu_;
+  std::unordered_map<std::string, std::unique_ptr<DirSync>> syncs_;  // GUARDED_BY(syncs_mu_)
   std::mutex mu_;
   // Folders (relative to the root) whose entry in their parent is known to be durable, so that a
   // Put fsyncs each ancestor once rather than every time. Bounded: cleared when it grows past

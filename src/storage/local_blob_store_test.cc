@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
@@ -278,6 +279,38 @@ TEST_F(LocalBlobStoreTest, ConcurrentPutsOfManyDocumentsAllLand) {
       const std::string key = "tenants/t" + std::to_string(t % 3) + "/documents/d" +
                               std::to_string(t) + "-" + std::to_string(i) + "/original";
       EXPECT_EQ(*store_->Get(key), key);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace sheaf
+
+namespace sheaf {
+namespace {
+
+TEST(LocalBlobStoreShared, ConcurrentPutsIntoOneFolderAreAllStoredAndReadBack) {
+  const std::string root = ::testing::TempDir() + "/blobs-shared-" + std::to_string(::getpid());
+  auto store = LocalBlobStore::Open(root);
+  ASSERT_TRUE(store.ok());
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 25; ++i) {
+        const std::string key = "tenants/a/originals/" + std::to_string(t) + "-" + std::to_string(i);
+        if (!(*store)->Put(key, key + " body").ok()) failures.fetch_add(1);
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(failures.load(), 0);
+  for (int t = 0; t < 8; ++t) {
+    for (int i = 0; i < 25; ++i) {
+      const std::string key = "tenants/a/originals/" + std::to_string(t) + "-" + std::to_string(i);
+      Result<std::string> got = (*store)->Get(key);
+      ASSERT_TRUE(got.ok()) << key;
+      EXPECT_EQ(*got, key + " body");
     }
   }
 }

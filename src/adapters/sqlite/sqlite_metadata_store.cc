@@ -183,6 +183,7 @@ constexpr char kTenants[] = "SELECT " SHEAF_TENANT_COLUMNS " FROM tenants ORDER 
 constexpr char kSetTenantWebhook[] = "UPDATE tenants SET default_webhook_url = ?2 WHERE id = ?1";
 constexpr char kSetTenantSecret[] = "UPDATE tenants SET webhook_secret = ?2 WHERE id = ?1";
 constexpr char kTenantPending[] = "SELECT pending FROM tenants WHERE id = ?1";
+constexpr char kCountByStatus[] = "SELECT status, COUNT(*) FROM documents GROUP BY status";
 
 constexpr char kInsertKey[] =
     "INSERT INTO api_keys (" SHEAF_KEY_COLUMNS ") VALUES (?1, ?2, ?3, ?4, ?5, 0)";
@@ -296,7 +297,7 @@ constexpr const char* kStatements[] = {
     kClaimWebhook,     kWebhookDelivered,    kWebhookRetry,
     kWebhookFailed,    kWebhookReplay,       kAuditHead,
     kInsertAudit,      kAuditAfter,          kAuditAll,
-    kSetTenantWebhook, kSetTenantSecret,
+    kSetTenantWebhook, kSetTenantSecret,  kCountByStatus,
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -1678,6 +1679,22 @@ Result<std::int64_t> SqliteMetadataStore::CountQueued(const std::string& tenant_
   return pending;
 }
 
+Result<std::map<ProcessingStatus, std::int64_t>> SqliteMetadataStore::CountByStatus() {
+  std::map<ProcessingStatus, std::int64_t> out;
+  Status s = Read([&](Conn& c) {
+    out.clear();
+    Run run(c.S(kCountByStatus));
+    int rc;
+    while ((rc = run.Step()) == SQLITE_ROW) {
+      const std::optional<ProcessingStatus> status = ParseProcessingStatus(run.ColumnText(0));
+      if (status) out[*status] = run.ColumnInt(1);
+    }
+    return rc == SQLITE_DONE ? Status::Ok() : c.Error(rc, "cannot count documents");
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Review.
 
@@ -1689,6 +1706,12 @@ Result<Correction> SqliteMetadataStore::RecordReview(const std::string& tenant_i
   Status s = CheckJson("corrected fields", fields);
   if (s.ok() && !review.result_json.empty()) s = CheckJson("result", review.result_json);
   if (!s.ok()) return s;
+  std::string event_id;
+  if (review.webhook) {
+    s = CheckWebhook(*review.webhook);
+    if (!s.ok()) return s;
+    event_id = "evt_" + RandomHex(16);
+  }
   const ProcessingStatus next = review.action == ReviewAction::kReject
                                     ? ProcessingStatus::kRejected
                                     : ProcessingStatus::kCompleted;
@@ -1728,12 +1751,16 @@ Result<Correction> SqliteMetadataStore::RecordReview(const std::string& tenant_i
       const int rc = run.Step();
       if (rc != SQLITE_DONE) return c.Error(rc, "cannot update document " + document_id);
     }
-    const std::string details = Json{
-        {"action", ReviewActionName(review.action)},
-        {"correction_id", out.id},
-        {"from", ProcessingStatusName(current)},
-        {"to", ProcessingStatusName(
-                   next)}}.dump();
+    if (review.webhook) {
+      Status w = InsertWebhook(c, event_id, tenant_id, document_id, *review.webhook, now);
+      if (!w.ok()) return w;
+    }
+    Json d{{"action", ReviewActionName(review.action)},
+           {"correction_id", out.id},
+           {"from", ProcessingStatusName(current)},
+           {"to", ProcessingStatusName(next)}};
+    if (review.webhook) d["webhook_event_id"] = event_id;
+    const std::string details = d.dump();
     return AppendAuditEntry(
         c, now, {review.reviewer, "document.reviewed", tenant_id, document_id, details}, nullptr);
   });

@@ -100,6 +100,7 @@ class SqliteMetadataStore final : public MetadataStore {
   Status DeleteDocument(const std::string& tenant_id, const std::string& id,
                         const std::string& actor) override;
   Result<std::int64_t> CountQueued(const std::string& tenant_id) override;
+  Result<std::map<ProcessingStatus, std::int64_t>> CountByStatus() override;
 
   Result<Correction> RecordReview(const std::string& tenant_id, const std::string& document_id,
                                   const ReviewInput& review) override;

@@ -288,7 +288,7 @@ TEST_F(SqliteMetadataStoreTest, AnotherTenantsDocumentBehavesExactlyLikeAMissing
        doc.id, missing);
   same(m.DeleteDocument(b, doc.id, "key:b"), m.DeleteDocument(b, missing, "key:b"), doc.id,
        missing);
-  ReviewInput review{"mallory", ReviewAction::kReject, "{}", ""};
+  ReviewInput review{"mallory", ReviewAction::kReject, "{}", "", std::nullopt};
   same(m.RecordReview(b, doc.id, review).status(), m.RecordReview(b, missing, review).status(),
        doc.id, missing);
   same(m.ListCorrections(b, doc.id).status(), m.ListCorrections(b, missing).status(), doc.id,
@@ -630,7 +630,7 @@ TEST_F(SqliteMetadataStoreTest, ReviewStoresTheCorrectionWithReviewerAndTime) {
   d = Create(m, a, d);
   Advance(1min);
   ReviewInput review{"alice", ReviewAction::kCorrect, R"({"total":"12.50"})",
-                     R"({"total":"12.50"})"};
+                     R"({"total":"12.50"})", std::nullopt};
   auto c = m.RecordReview(a, d.id, review);
   ASSERT_TRUE(c.ok()) << c.status().ToString();
   EXPECT_EQ(c->reviewer, "alice");
@@ -651,9 +651,9 @@ TEST_F(SqliteMetadataStoreTest, ReviewStoresTheCorrectionWithReviewerAndTime) {
   // A queued document cannot be reviewed; a reviewer is required.
   const DocumentRecord queued = Create(m, a, Doc());
   EXPECT_EQ(m.RecordReview(a, queued.id, review).status().code(), ErrorCode::kInvalidArgument);
-  EXPECT_EQ(m.RecordReview(a, d.id, {"", ReviewAction::kApprove, "{}", ""}).status().code(),
+  EXPECT_EQ(m.RecordReview(a, d.id, {"", ReviewAction::kApprove, "{}", "", std::nullopt}).status().code(),
             ErrorCode::kInvalidArgument);
-  ASSERT_TRUE(m.RecordReview(a, d.id, {"bob", ReviewAction::kReject, "{}", ""}).ok());
+  ASSERT_TRUE(m.RecordReview(a, d.id, {"bob", ReviewAction::kReject, "{}", "", std::nullopt}).ok());
   EXPECT_EQ(m.GetDocument(a, d.id)->status, ProcessingStatus::kRejected);
 }
 
@@ -663,7 +663,7 @@ TEST_F(SqliteMetadataStoreTest, DeleteRemovesTheDataButKeepsTheAuditTrail) {
   DocumentRecord d = Doc("key-1");
   d.status = ProcessingStatus::kNeedsReview;
   d = Create(m, a, d);
-  ASSERT_TRUE(m.RecordReview(a, d.id, {"alice", ReviewAction::kApprove, "{}", ""}).ok());
+  ASSERT_TRUE(m.RecordReview(a, d.id, {"alice", ReviewAction::kApprove, "{}", "", std::nullopt}).ok());
   ASSERT_TRUE(m.EnqueueWebhook(a, {d.id, "https://x.example", "document.completed", "{}"}).ok());
 
   ASSERT_TRUE(m.DeleteDocument(a, d.id, "key:a").ok());

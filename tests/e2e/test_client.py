@@ -1,0 +1,250 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The Python client against a real `sheaf serve`: submit, wait, results, pages, listing,
+review, idempotency, delete, reprocess."""
+
+import json
+import time
+
+import pytest
+
+from sheaf_client import SheafError
+from sheaf_e2e import (PNG_SIGNATURE, letter_png, receipt_png, signature_ok, text_letter,
+                       wait_all_final)
+
+FAST = ("--rate-limit", "10000", "--rate-burst", "10000")
+
+
+@pytest.fixture
+def one(sheaf):
+    """A server with one tenant: (harness, server, tenant, client)."""
+    d = sheaf.data_dir()
+    t = sheaf.tenant(d, "acme")
+    srv = sheaf.server(d, "--ocr-workers", "2", *FAST)
+    return sheaf, srv, t, sheaf.client(srv, t.key)
+
+
+def test_submit_wait_result_pages(one, tmp_path):
+    _, _, _, c = one
+    path = tmp_path / "letter.png"
+    path.write_bytes(letter_png(4242))
+    doc = c.submit(str(path), metadata={"batch": 7})
+    assert doc.status_code == 202
+    assert doc.headers["location"] == "/v1/documents/" + doc["id"]
+    assert doc["status"] in ("queued", "processing")
+    assert doc["filename"] == "letter.png" and doc["content_type"] == "image/png"
+    assert doc["metadata"] == {"batch": 7}
+    assert doc["priority"] == "normal"
+
+    done = c.wait(doc["id"], timeout=60)
+    assert done["status"] == "completed", done.get("result", {}).get("review_reasons")
+    assert done["document_type"] == "letter"
+    for stage in ("queued", "ocr", "classify", "extract", "validate"):
+        assert stage in done["stages"], done["stages"]
+    result = c.result(doc["id"])
+    assert result["status"] == "completed"
+    assert result["pages"][0]["source"] == "ocr"
+    assert result["sha256"] == done["sha256"]
+
+    text = c.page_text(doc["id"], 1)
+    assert "enquiry is 4242." in text
+    png = c.page_image(doc["id"], 1)
+    assert png.startswith(PNG_SIGNATURE)
+    with pytest.raises(SheafError) as e:
+        c.page_text(doc["id"], 2)
+    assert e.value.status == 404 and e.value.code == "not_found"
+
+
+def test_multipart_upload_carries_its_parameters(one):
+    _, _, _, c = one
+    doc = c.submit(text_letter(1), filename="letter.txt", content_type="text/plain",
+                   priority="high", metadata={"k": "v"}, multipart=True)
+    assert doc.status_code == 202
+    assert doc["filename"] == "letter.txt"
+    assert doc["priority"] == "high"
+    assert doc["metadata"] == {"k": "v"}
+    done = c.wait(doc["id"], timeout=30)
+    assert done["status"] == "completed"
+    assert "enquiry is 1." in c.page_text(doc["id"], 1)
+
+
+def test_list_follows_cursors_newest_first(one):
+    _, _, _, c = one
+    ids = [c.submit(text_letter(100 + n), filename=f"l{n}.txt", content_type="text/plain")["id"]
+           for n in range(7)]
+    pages = []
+    cursor = None
+    while True:
+        page = c.list(limit=3, cursor=cursor)
+        pages.append(page["documents"])
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+        assert len(pages) < 10, "the cursor does not advance"
+    assert [len(p) for p in pages][:2] == [3, 3]
+    listed = [d["id"] for p in pages for d in p]
+    assert sorted(listed) == sorted(ids), "each document exactly once"
+    assert listed == list(reversed(ids)), "newest first"
+    assert [d["id"] for d in c.iter_documents(limit=2)] == listed
+
+    wait_all_final(c, ids, timeout=30)
+    completed = [d["id"] for d in c.iter_documents(status="completed", limit=4)]
+    assert sorted(completed) == sorted(ids)
+    assert [d["id"] for d in c.iter_documents(type="letter")] == listed
+    assert c.list(status="failed")["documents"] == []
+
+
+def test_type_hint_skips_classification(one):
+    """openapi.yaml: `type` is "a document type (a schema name) to skip classification"."""
+    _, _, _, c = one
+    body = b"INVOICE\nInvoice number: INV-77\nTotal: 12.00 EUR\n"
+    doc = c.submit(body, filename="note.txt", content_type="text/plain", type="receipt")
+    assert doc["type_hint"] == "receipt"
+    done = c.wait(doc["id"], timeout=30)
+    assert done["document_type"] == "receipt", (
+        f"type=receipt was given, but the document was typed {done['document_type']!r}: "
+        f"{done['result'].get('document_type')}")
+    assert done["result"]["document_type"] == {"label": "receipt", "confidence": 1.0}
+
+
+def test_review_correct_and_reject(sheaf, webhook_receiver):
+    d = sheaf.data_dir()
+    t = sheaf.tenant(d, "acme")
+    srv = sheaf.server(d, "--ocr-workers", "2", *FAST)
+    c = sheaf.client(srv, t.key)
+    a = c.submit(receipt_png(1), filename="r1.png", type="receipt",
+                 webhook_url=webhook_receiver.url)
+    b = c.submit(receipt_png(2), filename="r2.png", type="receipt",
+                 webhook_url=webhook_receiver.url)
+    for doc in (a, b):
+        done = c.wait(doc["id"], timeout=60)
+        assert done["status"] == "needs_review", done["result"]
+
+    tasks = c.review_tasks()
+    by_id = {task["id"]: task for task in tasks["tasks"]}
+    assert set(by_id) == {a["id"], b["id"]}
+    assert tasks["next_cursor"] is None
+    for task in by_id.values():
+        assert task["status"] == "needs_review"
+        assert task["review_reasons"], task
+    page1 = c.review_tasks(limit=1)
+    assert len(page1["tasks"]) == 1 and page1["next_cursor"]
+    page2 = c.review_tasks(limit=1, cursor=page1["next_cursor"])
+    assert {page1["tasks"][0]["id"], page2["tasks"][0]["id"]} == {a["id"], b["id"]}
+
+    fixed = c.review(a["id"], "correct",
+                     fields={"total": "99.50", "merchant_address": "1 High Street"},
+                     reviewer="alice")
+    assert fixed["status"] == "completed"
+    for doc in (fixed, c.get(a["id"])):
+        total = doc["result"]["fields"]["total"]
+        assert total["value"] == "99.50" and total["source"] == "review"
+        assert total["confidence"] == 1
+        assert doc["result"]["fields"]["merchant_address"]["value"] == "1 High Street"
+        assert doc["result"]["status"] == "completed"
+        assert doc["result"]["reviewed_by"].startswith("alice")
+
+    rejected = c.review(b["id"], "reject")
+    assert rejected["status"] == "rejected"
+    assert c.get(b["id"])["status"] == "rejected"
+    assert c.review_tasks()["tasks"] == []
+
+    # A rejected document is settled: no decision applies to it any more.
+    for action, fields in (("approve", None), ("correct", {"total": "1.00"})):
+        with pytest.raises(SheafError) as e:
+            c.review(b["id"], action, fields=fields)
+        assert e.value.status == 409 and e.value.code == "conflict"
+    assert c.get(b["id"])["status"] == "rejected"
+
+    # Each decision is sent to the document's webhook, signed with the tenant's secret.
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        events = {(json.loads(x["body"])["document_id"], x["event_type"])
+                  for x in webhook_receiver.snapshot()}
+        if {(a["id"], "document.reviewed"), (b["id"], "document.rejected")} <= events:
+            break
+        time.sleep(0.2)
+    else:
+        pytest.fail(f"review webhooks not delivered in 30 s; got {sorted(events)}")
+    for delivery in webhook_receiver.snapshot():
+        assert signature_ok(t.webhook_secret, delivery), delivery
+        body = json.loads(delivery["body"])
+        if delivery["event_type"] == "document.reviewed":
+            assert body["status"] == "completed"
+            assert body["result"]["fields"]["total"]["value"] == "99.50"
+
+
+def test_idempotency_key_replays_until_deleted(one):
+    _, _, _, c = one
+    first = c.submit(text_letter(7), filename="a.txt", content_type="text/plain",
+                     idempotency_key="order-7")
+    assert first.status_code == 202 and not first.replayed
+    again = c.submit(text_letter(8), filename="b.txt", content_type="text/plain",
+                     idempotency_key="order-7")
+    assert again.status_code == 200 and again.replayed
+    assert again["id"] == first["id"]
+    assert again["filename"] == "a.txt"
+    assert [d["id"] for d in c.iter_documents()] == [first["id"]]
+
+    c.wait(first["id"], timeout=30)
+    c.delete(first["id"])
+    for call in (lambda: c.get(first["id"]), lambda: c.delete(first["id"]),
+                 lambda: c.page_text(first["id"], 1)):
+        with pytest.raises(SheafError) as e:
+            call()
+        assert e.value.status == 404 and e.value.code == "not_found"
+    assert list(c.iter_documents()) == []
+
+    # The key is freed with the document.
+    fresh = c.submit(text_letter(9), filename="c.txt", content_type="text/plain",
+                     idempotency_key="order-7")
+    assert fresh.status_code == 202 and fresh["id"] != first["id"]
+
+
+def test_reprocess_runs_the_pipeline_again(one):
+    _, _, _, c = one
+    doc = c.submit(letter_png(77), filename="l.png")
+    done = c.wait(doc["id"], timeout=60)
+    assert done["status"] == "completed"
+    first_ocr = done["stages"]["ocr"]["finished_at"]
+
+    again = c.reprocess(doc["id"])
+    assert again.status_code == 202
+    assert again["status"] in ("queued", "processing")
+    assert again["stages"]["ingest"].get("reprocess") is True
+    redone = c.wait(doc["id"], timeout=60)
+    assert redone["status"] == "completed"
+    assert redone["stages"]["ocr"]["finished_at"] > first_ocr
+    assert redone["result"]["status"] == "completed"
+    assert "enquiry is 77." in c.page_text(doc["id"], 1)
+
+
+def test_page_image_of_a_text_file_is_a_conflict(one):
+    _, _, _, c = one
+    doc = c.submit(text_letter(3), filename="l.txt", content_type="text/plain")
+    c.wait(doc["id"], timeout=30)
+    with pytest.raises(SheafError) as e:
+        c.page_image(doc["id"], 1)
+    assert e.value.status == 409 and e.value.code == "conflict"
+
+
+def test_health_ready_metrics(one):
+    _, _, _, c = one
+    assert c.health() == {"status": "ok"}
+    assert c.ready() == {"status": "ready"}
+    doc = c.submit(text_letter(5), filename="l.txt", content_type="text/plain")
+    c.wait(doc["id"], timeout=30)
+    metrics = c.metrics()
+    assert "# TYPE" in metrics
+    assert "sheaf_" in metrics
+
+
+def test_submit_retries_429_after_retry_after(sheaf):
+    d = sheaf.data_dir()
+    t = sheaf.tenant(d, "acme")
+    srv = sheaf.server(d, "--role", "api", "--rate-limit", "1", "--rate-burst", "1")
+    c = sheaf.client(srv, t.key, retries_429=3)
+    c.submit(text_letter(1), filename="a.txt", content_type="text/plain")
+    t0 = time.monotonic()
+    second = c.submit(text_letter(2), filename="b.txt", content_type="text/plain")
+    assert second.status_code == 202
+    assert time.monotonic() - t0 >= 0.5, "the second submit should have waited for a token"
