@@ -128,10 +128,10 @@ Api::Api(ApiDeps deps, ApiOptions options) : deps_(std::move(deps)), options_(st
 
 std::string Api::ErrorBody(int status, const std::string& message) {
   const char* code = status == 413   ? "payload_too_large"
+                     : status == 414 ? "uri_too_long"
                      : status == 404 ? "not_found"
-                     : status == 400 ? "bad_request"
                      : status >= 500 ? "internal"
-                                     : "error";
+                                     : "bad_request";
   return DumpJson(Json{{"error", {{"code", code}, {"message", message}}}});
 }
 

@@ -323,6 +323,15 @@ Status Service::FailDocument(const DocumentRecord& doc, const Status& error) {
   return PublishNext(topics::kDocumentsFailed, doc);
 }
 
+Status Service::Forget(const DocumentRecord& doc) {
+  // Deleted while this stage worked on it: the delete already removed what existed then; remove
+  // what the stage wrote since.
+  if (Status s = deps_.blobs->DeletePrefix(DocumentPrefix(doc.tenant_id, doc.id)); !s.ok()) {
+    return s;
+  }
+  return deps_.blobs->Delete(doc.blob_key);
+}
+
 Result<Document> Service::ReadState(const DocumentRecord& doc, const std::string& name) {
   Result<std::string> bytes = deps_.blobs->Get(StateKey(doc, name));
   if (!bytes.ok()) return bytes.status();
@@ -398,9 +407,8 @@ Status Service::Ocr(const Delivery& d) {
     }
     if (Status s = WriteState(doc, "ocr", out); !s.ok()) return s;
     Status s = RecordStage(doc, "ocr", MsSince(t0));
-    if (s.code() == ErrorCode::kNotFound || s.code() == ErrorCode::kInvalidArgument) {
-      return Status::Ok();
-    }
+    if (s.code() == ErrorCode::kNotFound) return Forget(doc);
+    if (s.code() == ErrorCode::kInvalidArgument) return Status::Ok();
     if (!s.ok()) return s;
   }
   return PublishNext(topics::kClassificationTasks, doc);
@@ -427,9 +435,8 @@ Status Service::ClassifyStage(const Delivery& d) {
     }
     if (Status s = WriteState(doc, "classified", *state); !s.ok()) return s;
     Status s = RecordStage(doc, "classify", MsSince(t0), state->document_type.label);
-    if (s.code() == ErrorCode::kNotFound || s.code() == ErrorCode::kInvalidArgument) {
-      return Status::Ok();
-    }
+    if (s.code() == ErrorCode::kNotFound) return Forget(doc);
+    if (s.code() == ErrorCode::kInvalidArgument) return Status::Ok();
     if (!s.ok()) return s;
   }
   return PublishNext(topics::kExtractionTasks, doc);
@@ -465,9 +472,8 @@ Status Service::ExtractStage(const Delivery& d) {
     if (!scratch.empty()) std::filesystem::remove(scratch);
     if (Status s = WriteState(doc, "extracted", *state); !s.ok()) return s;
     Status s = RecordStage(doc, "extract", MsSince(t0));
-    if (s.code() == ErrorCode::kNotFound || s.code() == ErrorCode::kInvalidArgument) {
-      return Status::Ok();
-    }
+    if (s.code() == ErrorCode::kNotFound) return Forget(doc);
+    if (s.code() == ErrorCode::kInvalidArgument) return Status::Ok();
     if (!s.ok()) return s;
   }
   return PublishNext(topics::kValidationTasks, doc);

@@ -162,6 +162,8 @@ class Service {
   Status RecordStage(const DocumentRecord& doc, const std::string& stage, double ms,
                      std::optional<std::string> document_type = std::nullopt);
   Status FailDocument(const DocumentRecord& doc, const Status& error);
+  // Removes the blobs of a document that was deleted while a stage worked on it.
+  Status Forget(const DocumentRecord& doc);
   Result<Document> ReadState(const DocumentRecord& doc, const std::string& name);
   Status WriteState(const DocumentRecord& doc, const std::string& name, const Document& state);
   Result<std::optional<std::string>> WebhookBodyFor(const DocumentRecord& doc,

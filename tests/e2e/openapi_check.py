@@ -24,6 +24,10 @@ class Spec:
             for method, op in item.items():
                 if method in METHODS:
                     self.operations.append((method.upper(), template, regex, op))
+        # The error codes the Error schema lists ("bad_request, unauthorized, ...").
+        code = self.doc["components"]["schemas"]["Error"]["properties"]["error"]["properties"][
+            "code"]
+        self.error_codes = set(re.findall(r"[a-z_]+", code.get("description", "")))
 
     def resolve(self, node, depth=0):
         """`node` with every local {"$ref": "#/..."} replaced by its target, recursively."""
@@ -100,8 +104,14 @@ class Spec:
                 return []
             validator = jsonschema.Draft202012Validator(
                 schema, format_checker=jsonschema.FormatChecker())
-            return [f"{where}: {'/'.join(map(str, err.absolute_path)) or '(root)'}: {err.message}"
-                    for err in validator.iter_errors(value)][:5]
+            problems = [
+                f"{where}: {'/'.join(map(str, err.absolute_path)) or '(root)'}: {err.message}"
+                for err in validator.iter_errors(value)][:5]
+            error = value.get("error") if isinstance(value, dict) else None
+            if isinstance(error, dict) and error.get("code") not in self.error_codes:
+                problems.append(f"{where}: error code {error.get('code')!r} is not one the Error "
+                                "schema lists")
+            return problems
         if media == "image/png" and not body.startswith(PNG_SIGNATURE):
             return [f"{where}: the body is not a PNG"]
         if media.startswith("text/"):

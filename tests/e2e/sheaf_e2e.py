@@ -310,13 +310,14 @@ def wait_all_final(client, ids, timeout, poll=0.5):
 # -- webhooks -----------------------------------------------------------------------------------
 
 class WebhookReceiver:
-    """A local HTTP server recording every POST: headers, body, whether the signature checks
-    out. Answers `status` (200 by default)."""
+    """A local HTTP server recording every POST (headers, body, the status it answered).
+    Answers 500 to the next `fail_next` requests, then `status` (200 by default)."""
 
     def __init__(self):
         self.deliveries = []
         self.lock = threading.Lock()
         self.status = 200
+        self.fail_next = 0
         receiver = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
@@ -324,15 +325,21 @@ class WebhookReceiver:
                 n = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(n)
                 with receiver.lock:
+                    if receiver.fail_next > 0:
+                        receiver.fail_next -= 1
+                        status = 500
+                    else:
+                        status = receiver.status
                     receiver.deliveries.append({
                         "path": self.path,
                         "event_id": self.headers.get("X-Sheaf-Event-Id"),
                         "event_type": self.headers.get("X-Sheaf-Event-Type"),
                         "signature": self.headers.get("X-Sheaf-Signature"),
                         "content_type": self.headers.get("Content-Type"),
+                        "user_agent": self.headers.get("User-Agent"),
                         "body": body,
+                        "answered": status,
                     })
-                    status = receiver.status
                 self.send_response(status)
                 self.send_header("Content-Length", "0")
                 self.end_headers()

@@ -2,7 +2,9 @@
 """The Python client against a real `sheaf serve`: submit, wait, results, pages, listing,
 review, idempotency, delete, reprocess."""
 
+import concurrent.futures
 import json
+import os
 import time
 
 import pytest
@@ -248,3 +250,109 @@ def test_submit_retries_429_after_retry_after(sheaf):
     second = c.submit(text_letter(2), filename="b.txt", content_type="text/plain")
     assert second.status_code == 202
     assert time.monotonic() - t0 >= 0.5, "the second submit should have waited for a token"
+
+
+def test_concurrent_uploads_with_one_idempotency_key_make_one_document(one):
+    _, _, _, c = one
+    with concurrent.futures.ThreadPoolExecutor(8) as pool:
+        docs = list(pool.map(
+            lambda n: c.submit(text_letter(500 + n), filename=f"{n}.txt",
+                               content_type="text/plain", idempotency_key="same"), range(16)))
+    assert sorted(d.status_code for d in docs) == [200] * 15 + [202]
+    assert len({d["id"] for d in docs}) == 1
+    assert all(d.replayed for d in docs if d.status_code == 200)
+    assert [d["id"] for d in c.iter_documents()] == [docs[0]["id"]]
+
+
+def test_cursor_pages_are_stable_while_documents_arrive(one):
+    _, _, _, c = one
+    old = [c.submit(text_letter(600 + n), filename=f"{n}.txt", content_type="text/plain")["id"]
+           for n in range(5)]
+    first = c.list(limit=2)
+    new = [c.submit(text_letter(700 + n), filename=f"n{n}.txt", content_type="text/plain")["id"]
+           for n in range(3)]
+    seen = [d["id"] for d in first["documents"]]
+    cursor = first["next_cursor"]
+    while cursor:
+        page = c.list(limit=2, cursor=cursor)
+        seen += [d["id"] for d in page["documents"]]
+        cursor = page["next_cursor"]
+    assert seen == list(reversed(old)), "older pages neither repeat nor skip documents"
+    assert [d["id"] for d in c.list(limit=3)["documents"]] == list(reversed(new))
+
+
+def test_review_queue_is_urgent_first_then_oldest(one):
+    _, _, _, c = one
+    a = c.submit(receipt_png(41), filename="a.png", type="receipt")
+    b = c.submit(receipt_png(42), filename="b.png", type="receipt")
+    u = c.submit(receipt_png(43), filename="u.png", type="receipt", priority="urgent")
+    wait_all_final(c, [a["id"], b["id"], u["id"]], timeout=60, poll=0.2)
+    assert [t["id"] for t in c.review_tasks()["tasks"]] == [u["id"], a["id"], b["id"]]
+
+
+def delete_while_processing(c):
+    """Submits 5 pages to 2 OCR workers and deletes 4 of them at once (some mid-OCR).
+    Returns the ids of the deleted ones once the kept one is done."""
+    keep = c.submit(letter_png(51), filename="keep.png")
+    gone = [c.submit(letter_png(52 + n), filename=f"gone{n}.png")["id"] for n in range(4)]
+    for doc_id in gone:
+        c.delete(doc_id)
+    assert c.wait(keep["id"], timeout=60)["status"] == "completed"
+    time.sleep(1)  # whatever the stages still held for the deleted ones has been handled
+    assert [d["id"] for d in c.iter_documents()] == [keep["id"]]
+    return gone
+
+
+def files_of(data_dir, doc_ids):
+    """Files under DIR/blobs whose path names one of the ids."""
+    out = []
+    for root, _, files in os.walk(os.path.join(data_dir, "blobs")):
+        out += [os.path.join(root, f) for f in files
+                if any(i in os.path.join(root, f) for i in doc_ids)]
+    return out
+
+
+def test_delete_while_processing_answers_404_after(one):
+    _, _, _, c = one
+    for doc_id in delete_while_processing(c):
+        for call in (c.get, c.reprocess, lambda i: c.page_text(i, 1)):
+            with pytest.raises(SheafError) as e:
+                call(doc_id)
+            assert e.value.status == 404
+
+
+def test_delete_while_processing_leaves_no_derived_data(one):
+    _, srv, _, c = one
+    gone = delete_while_processing(c)
+    left = files_of(srv.data_dir, gone)
+    assert not left, f"files of deleted documents are left: {left}"
+
+
+def test_export_dir_gets_finished_results(sheaf, tmp_path):
+    d = sheaf.data_dir()
+    t = sheaf.tenant(d, "acme")
+    exports = tmp_path / "exports"
+    srv = sheaf.server(d, "--ocr-workers", "2", "--export-dir", str(exports), *FAST)
+    c = sheaf.client(srv, t.key)
+    done = c.submit(text_letter(61), filename="l.txt", content_type="text/plain")
+    pending = c.submit(receipt_png(62), filename="r.png", type="receipt")
+    wait_all_final(c, [done["id"], pending["id"]], timeout=60, poll=0.2)
+    assert c.get(pending["id"])["status"] == "needs_review"
+    path_done = exports / t.id / f"{done['id']}.json"
+    path_pending = exports / t.id / f"{pending['id']}.json"
+
+    def wait_file(path, check=lambda j: True):
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            if path.exists():
+                j = json.loads(path.read_text())
+                if check(j):
+                    return j
+            time.sleep(0.1)
+        pytest.fail(f"{path} not exported (as expected) within 20 s")
+
+    assert wait_file(path_done)["status"] == "completed"
+    assert not path_pending.exists(), "a document waiting for review is not finished"
+    c.review(pending["id"], "correct", fields={"merchant_address": "2 Low Road"})
+    j = wait_file(path_pending, lambda j: j.get("status") == "completed")
+    assert j["fields"]["merchant_address"]["source"] == "review"

@@ -103,3 +103,25 @@ def test_kill_9_mid_batch_loses_nothing(sheaf, webhook_receiver):
     verify = cli("audit", "verify", "--data-dir", d, check=False)
     assert verify.returncode == 0, verify.stdout + verify.stderr
     assert "audit log intact" in verify.stdout
+
+
+def test_sigterm_mid_batch_then_restart_finishes_everything(sheaf):
+    d = sheaf.data_dir()
+    t = sheaf.tenant(d, "acme")
+    srv = sheaf.server(d, "--ocr-workers", "1", "--rate-limit", "10000", "--rate-burst", "10000")
+    c = sheaf.client(srv, t.key)
+    ids = [c.submit(letter_png(300 + n), filename=f"{n}.png")["id"] for n in range(10)]
+    deadline = time.monotonic() + 60
+    while (final := sum(x["status"] in FINAL_STATUSES for x in c.iter_documents())) < 2:
+        assert time.monotonic() < deadline, "nothing finished in 60 s"
+        time.sleep(0.1)
+    took = srv.stop()  # asserts exit status 0 within 30 s
+    assert final < len(ids), "everything finished before SIGTERM; the test proved nothing"
+    print(f"SIGTERM: stopped in {took:.1f} s")
+    srv.start()
+    c = sheaf.client(srv, t.key)
+    docs = wait_all_final(c, ids, timeout=90)
+    assert {docs[i]["status"] for i in ids} == {"completed"}
+    assert sorted(x["id"] for x in c.iter_documents(limit=3)) == sorted(ids)
+    srv.stop()
+    assert cli("audit", "verify", "--data-dir", d).returncode == 0

@@ -91,7 +91,6 @@ def sweep(sheaf, webhook_url):
     rev(review["id"], b'{"action": "approve"}', client=anon)            # 401
 
     call("POST", f"/v1/documents/{text['id']}/reprocess")                # 202
-    call("POST", f"/v1/documents/{text['id']}/reprocess")                # 409 (or 202 if done)
     call("POST", f"/v1/documents/{unknown}/reprocess")                   # 404
     call("POST", f"/v1/documents/{text['id']}/reprocess", client=anon)  # 401
     c.wait(text["id"], timeout=30)
@@ -101,14 +100,15 @@ def sweep(sheaf, webhook_url):
     call("DELETE", f"/v1/documents/{image['id']}")                       # 404
     call("GET", f"/v1/documents/{image['id']}")                          # 404
 
-    # 429: a tenant over its rate, and one over its queue cap.
+    # A server that processes nothing (documents stay queued), with a small rate and queue cap.
     d2 = sheaf.data_dir()
     t2 = sheaf.tenant(d2, "acme")
-    limited = sheaf.server(d2, "--role", "api", "--rate-limit", "0.5", "--rate-burst", "2",
+    limited = sheaf.server(d2, "--role", "api", "--rate-limit", "0.01", "--rate-burst", "3",
                            "--max-queued", "1")
     c2 = sheaf.client(limited, t2.key)
-    call("POST", "/v1/documents", body=b"one", headers={"Content-Type": "text/plain"},
-         client=c2)                                                      # 202
+    queued = call("POST", "/v1/documents", body=b"one", headers={"Content-Type": "text/plain"},
+                  client=c2)                                             # 202
+    call("POST", f"/v1/documents/{queued.json()['id']}/reprocess", client=c2)  # 409
     call("POST", "/v1/documents", body=b"two", headers={"Content-Type": "text/plain"},
          client=c2)                                                      # 429 queue_full
     call("GET", "/v1/documents", client=c2)                              # 429 rate_limited
@@ -127,19 +127,19 @@ def test_every_operation_answers_as_documented(sheaf, spec, webhook_receiver):
         template, op = spec.match(ex["method"], ex["path"])
         key, _ = spec.response_for(op, ex["status"])
         seen.add((ex["method"], template, key))
+    # 503 cannot be provoked here; 429 on every route and 414 have tests of their own
+    # (test_rate_limit_answer_is_documented_for_every_v1_operation,
+    # test_bad_input.py::test_large_metadata_in_the_query_string_gets_a_documented_answer).
     missing = [(m, t, s) for m, t, _, op in spec.operations for s in op["responses"]
-               if s != "503" and (m, t, s) not in seen]
+               if s not in ("503", "429", "414") and (m, t, s) not in seen]
     assert not missing, f"documented answers the sweep did not produce: {missing}"
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "spec: docs/openapi.yaml documents 429 only for POST and GET /v1/documents, but the rate "
-    "limit applies to every /v1 call (api.cc answers 429 before routing)"))
 def test_rate_limit_answer_is_documented_for_every_v1_operation(sheaf, spec):
     d = sheaf.data_dir()
     t = sheaf.tenant(d, "acme")
     srv = sheaf.server(d, "--role", "api", "--rate-limit", "0.01", "--rate-burst", "1")
-    c = sheaf.client(srv, t.key, record=False)
+    c = sheaf.client(srv, t.key)
     c.request("GET", "/v1/documents")  # uses the one token
     problems = []
     for method, template, _, _ in spec.operations:

@@ -29,7 +29,7 @@ const char* ReasonFor(int status) {
     case 413:
       return "the request body is larger than the limit";
     case 414:
-      return "the request URI is too long";
+      return "the request URI is longer than 8 KiB (send large metadata as a multipart form field)";
     case 416:
       return "range not satisfiable";
     default:
