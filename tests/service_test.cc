@@ -191,7 +191,7 @@ TEST_F(ServiceTest, RedeliveredStageMessagesChangeNothing) {
 
 TEST_F(ServiceTest, WhatThePipelineWouldRefuseIsRefusedAtIngestionAndNothingIsStored) {
   Start();
-  Result<IngestResult> junk = Submit(std::string("\x01\x02\x03\x04 not a document", 21), "x.bin");
+  Result<IngestResult> junk = Submit(std::string("\x01\x02\x03\x04 not a document"), "x.bin");
   ASSERT_FALSE(junk.ok());
   EXPECT_EQ(junk.status().code(), ErrorCode::kUnsupportedFormat);
   Result<IngestResult> truncated = Submit("%PDF-1.7\n1 0 obj <<", "t.pdf");
