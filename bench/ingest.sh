@@ -20,7 +20,7 @@ trap '[ -n "$SERVER" ] && kill $SERVER 2>/dev/null || true; wait $SERVER 2>/dev/
 import random, sys
 from PIL import Image, ImageDraw, ImageFont
 random.seed(7)
-img = Image.new("L", (620, 400), 255)
+img = Image.new("L", (680, 440), 255)
 d = ImageDraw.Draw(img)
 font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 18)
 for i in range(14):
@@ -65,4 +65,15 @@ wrk -t2 -c"$CONNS" -d"${SECONDS_}s" --latency -s "$WORK/post.lua" "http://127.0.
 ACCEPTED=$(curl -s "http://127.0.0.1:$PORT/metrics" | sed -n 's/^sheaf_http_requests_total{method="POST",route="\/v1\/documents",code="202"} //p')
 QUEUED=$(curl -s "http://127.0.0.1:$PORT/metrics" | sed -n 's/^sheaf_queue_depth{topic="documents.normal",lane="normal"} //p')
 echo "accepted (202): ${ACCEPTED:-0}; on documents.normal: ${QUEUED:-0}"
+# Time inside the server (handler), from its histogram, against what the client saw.
+curl -s "http://127.0.0.1:$PORT/metrics" | /usr/bin/python3 -c '
+import re, sys
+b = [(float(m.group(1)), float(m.group(2))) for m in re.finditer(
+    r"sheaf_http_request_duration_seconds_bucket\{route=\"/v1/documents\",le=\"([0-9.e+-]+)\"\} ([0-9.e+]+)", sys.stdin.read())]
+if b:
+    total = b[-1][1]
+    for q in (0.5, 0.99):
+        le = next((le for le, n in b if n >= q * total), float("inf"))
+        print(f"server-side p{int(q * 100)} <= {le * 1000:g} ms")'
+
 echo "accepted per second: $(/usr/bin/python3 -c "print(round(${ACCEPTED:-0} / ${SECONDS_}))")"

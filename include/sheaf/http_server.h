@@ -62,7 +62,8 @@ struct HttpReply {
   std::vector<std::pair<std::string, std::string>> headers;  // in addition to Content-Type
 };
 
-using HttpHandler = std::function<HttpReply(const HttpRequest&)>;
+// The handler may move from the request (the body of an upload, say).
+using HttpHandler = std::function<HttpReply(HttpRequest&)>;
 
 struct HttpServerOptions {
   std::uint64_t max_body_bytes = 50ull * 1024 * 1024;

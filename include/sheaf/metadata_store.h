@@ -111,7 +111,8 @@ constexpr std::optional<Lane> ParsePriority(std::string_view name) {
 // blob is written under a key that contains them.
 inline std::string NewDocumentId() {
   static constexpr char kHex[] = "0123456789abcdef";
-  std::random_device device;
+  // One device per thread: opening it is the expensive part (this runs once per upload).
+  thread_local std::random_device device;
   std::string id;
   id.reserve(32);
   for (int word = 0; word < 4; ++word) {

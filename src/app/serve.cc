@@ -151,6 +151,17 @@ std::vector<Setting> Settings() {
          s.pipeline.schemas_dir = v;
          return true;
        }},
+      {"ocr-cache", "Keep OCR and classification results on disk (true / false)",
+       [](ServeSettings& s, const std::string& v) {
+         if (v == "true" || v == "1" || v == "yes") {
+           s.pipeline.ocr_cache = true;
+         } else if (v == "false" || v == "0" || v == "no") {
+           s.pipeline.ocr_cache = false;
+         } else {
+           return false;
+         }
+         return true;
+       }},
       {"max-pages", "Most pages per document",
        [](ServeSettings& s, const std::string& v) {
          return ParseNumber(v, &s.pipeline.limits.max_pages, 1, 100000);
@@ -399,7 +410,7 @@ int ServeCommand::Run() {
   if (http) {
     std::cout << "sheaf serve: listening on http://" << host << ":" << server->port()
               << " (data in " << dir << ", role " << settings.role << ")" << std::endl;
-    served = server->Run([&api](const HttpRequest& r) { return api.Handle(r); });
+    served = server->Run([&api](HttpRequest& r) { return api.Handle(r); });
     if (!stopping.exchange(true)) {
       // Run ended on its own: wake the signal thread so it can be joined.
       pthread_kill(signal_thread.native_handle(), SIGTERM);

@@ -135,7 +135,7 @@ std::string Api::ErrorBody(int status, const std::string& message) {
   return DumpJson(Json{{"error", {{"code", code}, {"message", message}}}});
 }
 
-HttpReply Api::Handle(const HttpRequest& request) {
+HttpReply Api::Handle(HttpRequest& request) {
   const auto t0 = std::chrono::steady_clock::now();
   std::string route = "unmatched";
   HttpReply r = Route(request, &route);
@@ -146,7 +146,7 @@ HttpReply Api::Handle(const HttpRequest& request) {
   return r;
 }
 
-HttpReply Api::Route(const HttpRequest& req, std::string* route) {
+HttpReply Api::Route(HttpRequest& req, std::string* route) {
   const std::vector<std::string> seg = Segments(req.path);
   const std::string& m = req.method;
   if (seg.size() == 1 && seg[0] == "healthz" && m == "GET") {
@@ -273,7 +273,7 @@ HttpReply Api::Route(const HttpRequest& req, std::string* route) {
   return Error(404, "not_found", "no such route: " + m + " " + req.path);
 }
 
-HttpReply Api::Ingest(const HttpRequest& req, const ApiKeyInfo& key) {
+HttpReply Api::Ingest(HttpRequest& req, const ApiKeyInfo& key) {
   IngestRequest in;
   in.tenant_id = key.tenant_id;
   in.actor = "key:" + key.key_id;
@@ -290,11 +290,11 @@ HttpReply Api::Ingest(const HttpRequest& req, const ApiKeyInfo& key) {
     if (it == req.parts.end()) {
       return Error(400, "bad_request", "multipart upload without a \"file\" field");
     }
-    in.bytes = std::make_shared<const std::string>(it->second.content);
+    in.bytes = std::make_shared<const std::string>(std::move(it->second.content));
     in.filename = it->second.filename;
     in.content_type = it->second.content_type;
   } else {
-    in.bytes = std::make_shared<const std::string>(req.body);
+    in.bytes = std::make_shared<const std::string>(std::move(req.body));
     in.content_type = req.Header("content-type");
     in.filename = req.Query("filename");
   }

@@ -55,14 +55,15 @@ class Api {
  public:
   Api(ApiDeps deps, ApiOptions options);
 
-  HttpReply Handle(const HttpRequest& request);
+  // May move the body out of `request`.
+  HttpReply Handle(HttpRequest& request);
 
   // {"error": {"code", "message"}} for a status the HTTP server answers itself.
   static std::string ErrorBody(int status, const std::string& message);
 
  private:
-  HttpReply Route(const HttpRequest& req, std::string* route);
-  HttpReply Ingest(const HttpRequest& req, const ApiKeyInfo& key);
+  HttpReply Route(HttpRequest& req, std::string* route);
+  HttpReply Ingest(HttpRequest& req, const ApiKeyInfo& key);
   HttpReply GetDocument(const ApiKeyInfo& key, const std::string& id);
   HttpReply ListDocuments(const HttpRequest& req, const ApiKeyInfo& key);
   HttpReply ReviewTasks(const HttpRequest& req, const ApiKeyInfo& key);

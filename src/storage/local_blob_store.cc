@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstring>
 #include <filesystem>
+#include <functional>
 #include <random>
 #include <system_error>
 #include <vector>
@@ -172,30 +173,20 @@ Status LocalBlobStore::MakeParents(const std::string& key) {
   return Status::Ok();
 }
 
-Status LocalBlobStore::Put(const std::string& key, std::string_view bytes) {
-  Status s = ValidateBlobKey(key);
-  if (!s.ok()) return s;
-  Result<std::string> tmp = WriteTemp(bytes);
-  if (!tmp.ok()) return tmp.status();
-  const std::string path = root_ + "/" + key;
-  for (int attempt = 1;; ++attempt) {
-    s = MakeParents(key);
-    if (!s.ok()) {
-      ::unlink(tmp->c_str());
-      return s;
-    }
-    if (::rename(tmp->c_str(), path.c_str()) == 0) break;
-    const int err = errno;
-    if (err == ENOENT && attempt < kPutTries) continue;  // a folder vanished: make it again
-    ::unlink(tmp->c_str());
-    if (err == EISDIR || err == ENOTDIR || err == ENOTEMPTY || err == EEXIST) return Conflict(key);
-    return IoError(path, "cannot rename the temporary file into place", err);
-  }
-  const std::string parent = ParentOf(key);
-  return SyncDirShared(parent.empty() ? root_ : root_ + "/" + parent);
+Status LocalBlobStore::SyncFileSystem() {
+  const int fd = ::open(root_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return IoError(root_, "cannot open folder to sync", errno);
+  const int rc = ::syncfs(fd);
+  const int err = errno;
+  ::close(fd);
+  return rc == 0 ? Status::Ok() : IoError(root_, "syncfs failed", err);
 }
 
 Status LocalBlobStore::SyncDirShared(const std::string& path) {
+  return SyncShared(path, [&path] { return SyncDir(path); });
+}
+
+Status LocalBlobStore::SyncShared(const std::string& slot_name, const std::function<Status()>& op) {
   std::unique_lock<std::mutex> table(syncs_mu_);
   if (syncs_.size() > kMaxKnownDirs) {
     // Bound the table: drop the folders nobody is syncing. A caller holds an entry only while
@@ -210,7 +201,7 @@ Status LocalBlobStore::SyncDirShared(const std::string& path) {
       it = idle ? syncs_.erase(it) : std::next(it);
     }
   }
-  std::unique_ptr<DirSync>& slot = syncs_[path];
+  std::unique_ptr<DirSync>& slot = syncs_[slot_name];
   if (!slot) slot = std::make_unique<DirSync>();
   DirSync* d = slot.get();
   std::unique_lock<std::mutex> lock(d->mu);
@@ -224,7 +215,7 @@ Status LocalBlobStore::SyncDirShared(const std::string& path) {
     d->running = true;
     const std::uint64_t covers = d->requested;  // every call so far renamed before this fsync
     lock.unlock();
-    Status s = SyncDir(path);
+    Status s = op();
     lock.lock();
     d->running = false;
     d->completed = covers;
@@ -233,6 +224,104 @@ Status LocalBlobStore::SyncDirShared(const std::string& path) {
     d->cv.notify_all();
   }
   return d->last_covers >= mine ? d->last : Status::Ok();
+}
+
+namespace {
+
+// Writes all of `bytes` to `fd`. Returns 0 or the errno.
+int WriteAll(int fd, std::string_view bytes) {
+  std::size_t done = 0;
+  while (done < bytes.size()) {
+    const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return errno;
+    done += static_cast<std::size_t>(n);
+  }
+  return 0;
+}
+
+}  // namespace
+
+Status LocalBlobStore::Put(const std::string& key, std::string_view bytes) {
+  Status s = ValidateBlobKey(key);
+  if (!s.ok()) return s;
+  const std::string path = root_ + "/" + key;
+  const std::string parent = ParentOf(key);
+  const std::string dir = parent.empty() ? root_ : root_ + "/" + parent;
+  for (int attempt = 1;; ++attempt) {
+    s = MakeParents(key);
+    if (!s.ok()) return s;
+    // An unnamed file in the destination folder, linked in place once durable: no entry is
+    // created in a shared temporary folder and nothing is renamed across folders (which the
+    // kernel serialises file-system wide), so concurrent Puts do not queue behind each other.
+    const int fd = ::open(dir.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+    if (fd < 0) {
+      const int err = errno;
+      if (err == ENOENT && attempt < kPutTries) continue;  // the folder vanished: make it again
+      if (err == ENOTDIR) return Conflict(key);
+      if (err == EOPNOTSUPP || err == EISDIR || err == EINVAL) break;  // no O_TMPFILE here
+      return IoError(dir, "cannot create a file", err);
+    }
+    if (const int err = WriteAll(fd, bytes); err != 0) {
+      ::close(fd);
+      return IoError(path, "write failed", err);
+    }
+    // The bytes must be durable before the file gets its name. Concurrent Puts share one
+    // syncfs of the store's file system for this (group commit) instead of one fsync each.
+    s = SyncShared(".data", [this] { return SyncFileSystem(); });
+    if (!s.ok()) {
+      ::close(fd);
+      return s;
+    }
+    const std::string self = "/proc/self/fd/" + std::to_string(fd);
+    if (::linkat(AT_FDCWD, self.c_str(), AT_FDCWD, path.c_str(), AT_SYMLINK_FOLLOW) == 0) {
+      ::close(fd);
+      return SyncDirShared(dir);
+    }
+    const int err = errno;
+    if (err != EEXIST) {
+      ::close(fd);
+      if (err == ENOENT && attempt < kPutTries) continue;
+      if (err == EISDIR || err == ENOTDIR) return Conflict(key);
+      if (err == EPERM || err == EXDEV) break;  // /proc unusable: the portable way below
+      return IoError(path, "cannot link the new file into place", err);
+    }
+    // A blob is there already: link under a temporary name beside it and rename over it (a
+    // rename within one folder replaces atomically).
+    thread_local std::mt19937_64 rng{std::random_device{}()};
+    const std::string tmp = dir + "/.put-" + std::to_string(rng());
+    const int linked =
+        ::linkat(AT_FDCWD, self.c_str(), AT_FDCWD, tmp.c_str(), AT_SYMLINK_FOLLOW);
+    const int link_err = errno;
+    ::close(fd);
+    if (linked != 0) return IoError(tmp, "cannot link the new file", link_err);
+    if (::rename(tmp.c_str(), path.c_str()) != 0) {
+      const int rename_err = errno;
+      ::unlink(tmp.c_str());
+      if (rename_err == EISDIR || rename_err == ENOTDIR || rename_err == ENOTEMPTY) {
+        return Conflict(key);
+      }
+      return IoError(path, "cannot rename the new file into place", rename_err);
+    }
+    return SyncDirShared(dir);
+  }
+  // Without O_TMPFILE: a named temporary file, renamed into place.
+  Result<std::string> tmp = WriteTemp(bytes);
+  if (!tmp.ok()) return tmp.status();
+  for (int attempt = 1;; ++attempt) {
+    s = MakeParents(key);
+    if (!s.ok()) {
+      ::unlink(tmp->c_str());
+      return s;
+    }
+    if (::rename(tmp->c_str(), path.c_str()) == 0) break;
+    const int err = errno;
+    if (err == ENOENT && attempt < kPutTries) continue;  // a folder vanished: make it again
+    ::unlink(tmp->c_str());
+    if (err == EISDIR || err == ENOTDIR || err == ENOTEMPTY || err == EEXIST) return Conflict(key);
+    return IoError(path, "cannot rename the temporary file into place", err);
+  }
+  return SyncDirShared(dir);
 }
 
 Result<std::string> LocalBlobStore::Get(const std::string& key) {

@@ -211,16 +211,34 @@ TEST_F(LocalBlobStoreTest, ConflictingPutNamesTheConflictAndLeavesNothingBehind)
 }
 
 TEST_F(LocalBlobStoreTest, StorageFailureIsAnIoErrorAndStoresNothing) {
-  // Fault injection that works even for root: the temporary folder is replaced by a file, so
-  // no temporary file can be created.
+  // Fault injection that works even for root. The key's folder is a link to a folder of /proc,
+  // where files cannot be created (so the store falls back to its temporary folder), and the
+  // temporary folder is replaced by a file, so no temporary file can be created either.
+  const std::string folder = dir_ + "/blobs/tenants/t1/documents/0123abcd";
+  fs::create_directories(dir_ + "/blobs/tenants/t1/documents");
+  fs::create_directory_symlink("/proc/self/fdinfo", folder);
   fs::remove_all(store_->temp_dir());
   std::ofstream(store_->temp_dir()) << "in the way";
   Status s = store_->Put(kKey, "x");
   EXPECT_EQ(s.code(), ErrorCode::kIoError) << s.ToString();
   EXPECT_NE(s.message().find(".tmp"), std::string::npos) << s.message();
+  fs::remove(folder);
   EXPECT_FALSE(*store_->Exists(kKey));
   fs::remove(store_->temp_dir());
   EXPECT_TRUE(store_->Put(kKey, "x").ok());
+  EXPECT_EQ(*store_->Get(kKey), "x");
+}
+
+TEST_F(LocalBlobStoreTest, ReplacingABlobLeavesNoTemporaryFileBeside) {
+  ASSERT_TRUE(store_->Put(kKey, "first").ok());
+  ASSERT_TRUE(store_->Put(kKey, "second").ok());
+  EXPECT_EQ(*store_->Get(kKey), "second");
+  int entries = 0;
+  for (const auto& e : fs::directory_iterator(dir_ + "/blobs/tenants/t1/documents/0123abcd")) {
+    (void)e;
+    ++entries;
+  }
+  EXPECT_EQ(entries, 1);
 }
 
 TEST_F(LocalBlobStoreTest, ConcurrentPutsOfOneKeyNeverShowAMix) {
