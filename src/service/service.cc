@@ -131,7 +131,10 @@ Status Service::Start() {
   const int ocr = std::max(1, options_.ocr_workers);
   dispatcher_ = add("dispatch",
                     {topics::kDocumentsUrgent, topics::kDocumentsHigh, topics::kDocumentsNormal}, 1,
-                    &Service::Dispatch, [this, ocr] { return ocr_in_flight_.load() < ocr; });
+                    &Service::Dispatch,
+                    // One document more than the OCR workers, so that a worker that finishes
+                    // finds the next one waiting instead of waiting for the dispatcher.
+                    [this, ocr] { return ocr_in_flight_.load() < ocr + 1; });
   add("ocr", {topics::kOcrTasks}, ocr, &Service::Ocr);
   add("classify", {topics::kClassificationTasks}, options_.stage_workers, &Service::ClassifyStage);
   add("extract", {topics::kExtractionTasks}, options_.stage_workers, &Service::ExtractStage);
