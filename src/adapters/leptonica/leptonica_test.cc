@@ -121,6 +121,23 @@ TEST(ImageCodec, RefusesFromTheHeaderWithoutDecoding) {
       << reader.status().message();
 }
 
+TEST(ImageCodec, DamagedOrTruncatedPngsAreRefusedWhenOpenedNotWhenDecoded) {
+  auto png = EncodeImage(testing::RenderLines({"Hello there"}, 100), "png");
+  ASSERT_TRUE(png.ok());
+  std::string damaged = *png;
+  for (std::size_t i = 100; i < 140 && i < damaged.size() - 20; ++i) damaged[i] ^= 0x5a;
+  std::string cut = png->substr(0, png->size() / 2);
+  for (const auto& [bytes, why] : {std::pair{damaged, "fails its checksum"},
+                                   std::pair{cut, "runs past the end"}}) {
+    auto reader = MakeImageOpener()->Open(std::make_shared<const std::string>(bytes), "p.png",
+                                          Limits{});
+    ASSERT_FALSE(reader.ok());
+    EXPECT_EQ(reader.status().code(), ErrorCode::kInvalidDocument);
+    EXPECT_NE(reader.status().message().find(why), std::string::npos) << reader.status().message();
+    EXPECT_EQ(reader.status().message().rfind("p.png: the PNG", 0), 0u) << reader.status().message();
+  }
+}
+
 TEST(ImageCodec, MultiPageTiffsCountTheirPagesAgainstTheLimit) {
   Image page = testing::RenderLines({"Hi"}, 50);
   auto tiff = EncodeMultipageTiff({page, page, page});
