@@ -60,7 +60,7 @@ class ServiceTest : public ::testing::Test {
     tenant_ = tenant->id;
   }
 
-  void Start(ServiceOptions options = {}) {
+  ServiceDeps Deps() {
     ServiceDeps deps;
     deps.metadata = metadata_.get();
     deps.blobs = blobs_.get();
@@ -68,6 +68,11 @@ class ServiceTest : public ::testing::Test {
     deps.loader = loader_.get();
     deps.processor = processor_.get();
     deps.understander = understander_.get();
+    return deps;
+  }
+
+  void Start(ServiceOptions options = {}) {
+    ServiceDeps deps = Deps();
     options.work_dir = dir_;
     options.idle_poll = std::chrono::milliseconds(20);
     service_ = std::make_unique<Service>(deps, options);
@@ -212,14 +217,7 @@ TEST_F(ServiceTest, TheQueueCapRefusesBeyondItAndIdempotencyKeysReturnTheFirstDo
   ServiceOptions o;
   o.max_queued_per_tenant = 2;
   // Not started: documents stay queued.
-  ServiceDeps deps;
-  deps.metadata = metadata_.get();
-  deps.blobs = blobs_.get();
-  deps.broker = broker_.get();
-  deps.loader = loader_.get();
-  deps.processor = processor_.get();
-  deps.understander = understander_.get();
-  service_ = std::make_unique<Service>(deps, o);
+  service_ = std::make_unique<Service>(Deps(), o);
   IngestRequest r;
   r.tenant_id = tenant_;
   r.actor = "test";

@@ -7,12 +7,12 @@
 #include <CLI/CLI.hpp>
 #include <cstdint>
 #include <cstdlib>
-#include <ctime>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
+#include "core/times.h"
 #include "app/composition.h"
 #include "app/table.h"
 #include "sheaf/metadata_store.h"
@@ -45,15 +45,7 @@ std::string Actor() {
 }
 
 // Milliseconds since the epoch as "2024-03-01T12:00:00Z"; "-" for 0.
-std::string FormatTime(std::int64_t ms) {
-  if (ms <= 0) return "-";
-  const std::time_t seconds = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  ::gmtime_r(&seconds, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
+std::string FormatTime(std::int64_t ms) { return ms <= 0 ? "-" : FormatUtc(ms, false); }
 
 void PrintTenant(const Tenant& t) {
   std::cout << "id: " << t.id << "\n"

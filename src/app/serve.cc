@@ -335,7 +335,9 @@ int ServeCommand::Run() {
   deps.understander = understander->get();
   deps.exporter = exporter.get();
   deps.api_cache = &api_memory;
-  deps.encode_png = [](const Image& image) { return leptonica::EncodeImage(image, "png"); };
+  deps.encode_png = [](const Image& image, int rotation) {
+    return leptonica::EncodeImage(image, "png", rotation);
+  };
   deps.observer = service_metrics.StageObserver();
   ServiceOptions sopts;
   sopts.ocr_workers = settings.ocr_workers;

@@ -3,7 +3,6 @@
 
 #include <chrono>
 #include <cmath>
-#include <ctime>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -11,6 +10,7 @@
 
 #include "cache/memory_cache.h"
 #include "core/result_json.h"
+#include "core/times.h"
 #include "service/rate_limiter.h"
 
 namespace sheaf {
@@ -54,16 +54,6 @@ HttpReply FromStatus(const Status& s) {
   }
 }
 
-std::string Iso8601(std::int64_t ms) {
-  std::time_t secs = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[96];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                static_cast<int>(ms % 1000));
-  return buf;
-}
 
 Json ParseOr(const std::string& text, Json fallback) {
   if (text.empty()) return fallback;
@@ -84,8 +74,8 @@ Json DocumentJson(const DocumentRecord& d, bool with_result) {
   j["sha256"] = d.sha256;
   j["metadata"] = ParseOr(d.metadata_json, Json::object());
   j["webhook_url"] = d.webhook_url.empty() ? Json(nullptr) : Json(d.webhook_url);
-  j["created_at"] = Iso8601(d.created_at);
-  j["updated_at"] = Iso8601(d.updated_at);
+  j["created_at"] = FormatUtc(d.created_at, true);
+  j["updated_at"] = FormatUtc(d.updated_at, true);
   j["stages"] = ParseOr(d.stages_json, Json::object());
   j["error"] = d.error.empty() ? Json(nullptr) : Json(d.error);
   if (with_result) j["result"] = ParseOr(d.result_json, Json(nullptr));
@@ -451,6 +441,13 @@ HttpReply Api::Review(const HttpRequest& req, const ApiKeyInfo& key, const std::
   if (body.contains("fields")) {
     if (!body["fields"].is_object()) {
       return Error(400, "bad_request", "\"fields\" must be an object of field name -> value");
+    }
+    for (const auto& [name, value] : body["fields"].items()) {
+      if (!value.is_string() && !value.is_number() && !value.is_null()) {
+        return Error(400, "bad_request",
+                     "field \"" + name.substr(0, 80) +
+                         "\": a correction is a string, a number or null (to remove it)");
+      }
     }
     fields = body["fields"].dump();
   }

@@ -253,49 +253,46 @@ void MetricsSink::Add(std::string_view type, const std::string& name, const std:
 // ---------------------------------------------------------------------------------------------
 // Registry
 
-CounterFamily& MetricsRegistry::Counter(const std::string& name, const std::string& help,
-                                        std::vector<std::string> label_names) {
+template <typename FamilyT>
+FamilyT& MetricsRegistry::Register(const std::string& name,
+                                   const std::vector<std::string>& label_names,
+                                   const std::function<std::unique_ptr<FamilyT>()>& make,
+                                   const std::function<bool(const FamilyT&)>& same) {
   if (!ValidMetricName(name)) Die("invalid metric name \"" + name + "\"");
   if (!ValidLabelNames(label_names)) Die(name + ": invalid or repeated label names");
   std::lock_guard<std::mutex> lock(mu_);
   auto it = families_.find(name);
   if (it == families_.end()) {
-    auto family = std::make_unique<CounterFamily>(name, help, std::move(label_names));
-    CounterFamily& ref = *family;
+    std::unique_ptr<FamilyT> family = make();
+    FamilyT& ref = *family;
     families_.emplace(name, std::move(family));
     return ref;
   }
-  auto* existing = std::get_if<std::unique_ptr<CounterFamily>>(&it->second);
-  if (existing == nullptr || (*existing)->label_names() != label_names) {
-    Die(name + ": registered again with another type or other labels");
+  auto* existing = std::get_if<std::unique_ptr<FamilyT>>(&it->second);
+  if (existing == nullptr || (*existing)->label_names() != label_names || !same(**existing)) {
+    Die(name + ": registered again with another type, other labels or other buckets");
   }
   return **existing;
 }
 
+CounterFamily& MetricsRegistry::Counter(const std::string& name, const std::string& help,
+                                        std::vector<std::string> label_names) {
+  return Register<CounterFamily>(
+      name, label_names,
+      [&] { return std::make_unique<CounterFamily>(name, help, label_names); },
+      [](const CounterFamily&) { return true; });
+}
+
 GaugeFamily& MetricsRegistry::Gauge(const std::string& name, const std::string& help,
                                     std::vector<std::string> label_names) {
-  if (!ValidMetricName(name)) Die("invalid metric name \"" + name + "\"");
-  if (!ValidLabelNames(label_names)) Die(name + ": invalid or repeated label names");
-  std::lock_guard<std::mutex> lock(mu_);
-  auto it = families_.find(name);
-  if (it == families_.end()) {
-    auto family = std::make_unique<GaugeFamily>(name, help, std::move(label_names));
-    GaugeFamily& ref = *family;
-    families_.emplace(name, std::move(family));
-    return ref;
-  }
-  auto* existing = std::get_if<std::unique_ptr<GaugeFamily>>(&it->second);
-  if (existing == nullptr || (*existing)->label_names() != label_names) {
-    Die(name + ": registered again with another type or other labels");
-  }
-  return **existing;
+  return Register<GaugeFamily>(
+      name, label_names, [&] { return std::make_unique<GaugeFamily>(name, help, label_names); },
+      [](const GaugeFamily&) { return true; });
 }
 
 HistogramFamily& MetricsRegistry::Histogram(const std::string& name, const std::string& help,
                                             std::vector<std::string> label_names,
                                             std::vector<double> buckets) {
-  if (!ValidMetricName(name)) Die("invalid metric name \"" + name + "\"");
-  if (!ValidLabelNames(label_names)) Die(name + ": invalid or repeated label names");
   if (std::find(label_names.begin(), label_names.end(), "le") != label_names.end()) {
     Die(name + ": the label name \"le\" is reserved for histogram buckets");
   }
@@ -304,21 +301,10 @@ HistogramFamily& MetricsRegistry::Histogram(const std::string& name, const std::
       Die(name + ": buckets must be finite and strictly increasing");
     }
   }
-  std::lock_guard<std::mutex> lock(mu_);
-  auto it = families_.find(name);
-  if (it == families_.end()) {
-    auto family =
-        std::make_unique<HistogramFamily>(name, help, std::move(label_names), std::move(buckets));
-    HistogramFamily& ref = *family;
-    families_.emplace(name, std::move(family));
-    return ref;
-  }
-  auto* existing = std::get_if<std::unique_ptr<HistogramFamily>>(&it->second);
-  if (existing == nullptr || (*existing)->label_names() != label_names ||
-      (*existing)->bounds() != buckets) {
-    Die(name + ": registered again with another type, other labels or other buckets");
-  }
-  return **existing;
+  return Register<HistogramFamily>(
+      name, label_names,
+      [&] { return std::make_unique<HistogramFamily>(name, help, label_names, buckets); },
+      [&](const HistogramFamily& f) { return f.bounds() == buckets; });
 }
 
 void MetricsRegistry::AddCollector(std::function<void(MetricsSink&)> collector) {

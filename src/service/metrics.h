@@ -254,6 +254,13 @@ class MetricsRegistry {
   static std::vector<double> DefaultLatencyBuckets();
 
  private:
+  // The family `name`, made by `make` when new; aborts when the name is invalid or taken by
+  // another type, other labels, or a family `same` refuses.
+  template <typename FamilyT>
+  FamilyT& Register(const std::string& name, const std::vector<std::string>& label_names,
+                    const std::function<std::unique_ptr<FamilyT>()>& make,
+                    const std::function<bool(const FamilyT&)>& same);
+
   using AnyFamily = std::variant<std::unique_ptr<CounterFamily>, std::unique_ptr<GaugeFamily>,
                                  std::unique_ptr<HistogramFamily>>;
 

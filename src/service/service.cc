@@ -63,40 +63,6 @@ std::string OriginalKey(const std::string& tenant_id, const std::string& id) {
   return "tenants/" + tenant_id + "/originals/" + id;
 }
 
-// Turns `image` `degrees` clockwise (0, 90, 180, 270).
-Image Rotate(const Image& in, int degrees) {
-  degrees = ((degrees % 360) + 360) % 360;
-  if (degrees == 0) return in;
-  Image out;
-  out.channels = in.channels;
-  out.dpi = in.dpi;
-  const bool swap = degrees != 180;
-  out.width = swap ? in.height : in.width;
-  out.height = swap ? in.width : in.height;
-  out.pixels.resize(in.pixels.size());
-  const int c = in.channels;
-  for (int y = 0; y < in.height; ++y) {
-    for (int x = 0; x < in.width; ++x) {
-      int nx, ny;
-      if (degrees == 90) {
-        nx = in.height - 1 - y;
-        ny = x;
-      } else if (degrees == 180) {
-        nx = in.width - 1 - x;
-        ny = in.height - 1 - y;
-      } else {
-        nx = y;
-        ny = in.width - 1 - x;
-      }
-      const std::size_t from = (static_cast<std::size_t>(y) * in.width + x) * c;
-      const std::size_t to = (static_cast<std::size_t>(ny) * out.width + nx) * c;
-      std::copy_n(in.pixels.begin() + static_cast<std::ptrdiff_t>(from), c,
-                  out.pixels.begin() + static_cast<std::ptrdiff_t>(to));
-    }
-  }
-  return out;
-}
-
 }  // namespace
 
 std::string DocumentPrefix(const std::string& tenant_id, const std::string& document_id) {
@@ -305,7 +271,7 @@ Status Service::RecordStage(const DocumentRecord& doc, const std::string& stage,
   return s;
 }
 
-Status Service::FailDocument(const DocumentRecord& doc, const Status& error) {
+Status Service::FailDocument(const DocumentRecord& doc, const Status& error, bool announce) {
   Document failed;
   failed.source = doc.source_name;
   failed.sha256 = doc.sha256;
@@ -322,7 +288,7 @@ Status Service::FailDocument(const DocumentRecord& doc, const Status& error) {
   if (s.code() == ErrorCode::kInvalidArgument || s.code() == ErrorCode::kNotFound) {
     return Status::Ok();  // already settled, or deleted
   }
-  if (!s.ok()) return s;
+  if (!s.ok() || !announce) return s;
   return PublishNext(topics::kDocumentsFailed, doc);
 }
 
@@ -378,108 +344,110 @@ Status Service::Dispatch(const Delivery& d) {
   return s;
 }
 
+Status Service::StateStage(const Delivery& d, const std::string& stage, const std::string& output,
+                           std::string_view next, const StageWork& work) {
+  Loaded l = LoadFor(d);
+  if (!l.doc) return l.settle;
+  const DocumentRecord& doc = *l.doc;
+  if (doc.status != ProcessingStatus::kProcessing) return Status::Ok();
+  Result<bool> done = deps_.blobs->Exists(StateKey(doc, output));
+  if (!done.ok()) return done.status();
+  if (!*done) {  // else a redelivery: the output is stored, only the next message may be missing
+    const auto t0 = std::chrono::steady_clock::now();
+    Result<std::optional<Document>> state = work(doc);
+    if (!state.ok()) return state.status();
+    if (!state->has_value()) return Status::Ok();  // settled without an output
+    if (Status s = WriteState(doc, output, **state); !s.ok()) return s;
+    // The type as far as known: "unknown" (the default) until the document is classified.
+    const std::string& type = (*state)->document_type.label;
+    Status s = RecordStage(doc, stage, MsSince(t0),
+                           type == DocumentType{}.label ? std::nullopt : std::optional(type));
+    if (s.code() == ErrorCode::kNotFound) return Forget(doc);
+    if (s.code() == ErrorCode::kInvalidArgument) return Status::Ok();  // no longer processing
+    if (!s.ok()) return s;
+  }
+  return PublishNext(next, doc);
+}
+
+// The previous stage's output; nullopt when it is gone, which happens only when the document
+// was deleted or reprocessed meanwhile (then there is nothing to do).
+Result<std::optional<Document>> Service::ReadInput(const DocumentRecord& doc,
+                                                   const std::string& name) {
+  Result<Document> state = ReadState(doc, name);
+  if (state.ok()) return std::optional<Document>(std::move(state).value());
+  if (state.status().code() == ErrorCode::kNotFound) return std::optional<Document>();
+  return state.status();
+}
+
 Status Service::Ocr(const Delivery& d) {
-  struct Release {
+  struct Release {  // this attempt no longer holds an OCR slot, whatever its outcome
     Service* self;
     ~Release() {
       if (self->ocr_in_flight_.fetch_sub(1) <= 0) self->ocr_in_flight_.store(0);
       if (self->dispatcher_ != nullptr) self->dispatcher_->Wake();
     }
   } release{this};
-  Loaded l = LoadFor(d);
-  if (!l.doc) return l.settle;
-  const DocumentRecord& doc = *l.doc;
-  if (doc.status != ProcessingStatus::kProcessing) return Status::Ok();
-  Result<bool> done = deps_.blobs->Exists(StateKey(doc, "ocr"));
-  if (!done.ok()) return done.status();
-  if (!*done) {
-    const auto t0 = std::chrono::steady_clock::now();
-    Result<std::string> bytes = deps_.blobs->Get(doc.blob_key);
-    if (!bytes.ok()) {
-      if (bytes.status().code() == ErrorCode::kNotFound) return Status::Ok();  // deleted
-      return bytes.status();
-    }
-    Document out;
-    Processor::Input input{doc.source_name,
-                           std::make_shared<const std::string>(std::move(bytes).value())};
-    deps_.processor->Run(std::vector<Processor::Input>{input},
-                         [&](std::size_t, Document&& result) { out = std::move(result); });
-    if (out.status == DocumentStatus::kFailed) {
-      if (IsPermanent(out.error.code())) return FailDocument(doc, out.error);
-      return out.error;
-    }
-    if (Status s = WriteState(doc, "ocr", out); !s.ok()) return s;
-    Status s = RecordStage(doc, "ocr", MsSince(t0));
-    if (s.code() == ErrorCode::kNotFound) return Forget(doc);
-    if (s.code() == ErrorCode::kInvalidArgument) return Status::Ok();
-    if (!s.ok()) return s;
-  }
-  return PublishNext(topics::kClassificationTasks, doc);
+  return StateStage(
+      d, "ocr", "ocr", topics::kClassificationTasks,
+      [this](const DocumentRecord& doc) -> Result<std::optional<Document>> {
+        Result<std::string> bytes = deps_.blobs->Get(doc.blob_key);
+        if (!bytes.ok()) {
+          if (bytes.status().code() == ErrorCode::kNotFound) return std::optional<Document>();
+          return bytes.status();
+        }
+        Document out;
+        Processor::Input input{doc.source_name,
+                               std::make_shared<const std::string>(std::move(bytes).value())};
+        deps_.processor->Run(std::vector<Processor::Input>{input},
+                             [&](std::size_t, Document&& result) { out = std::move(result); });
+        if (out.status == DocumentStatus::kFailed) {
+          if (!IsPermanent(out.error.code())) return out.error;  // retried
+          Status s = FailDocument(doc, out.error, /*announce=*/true);
+          if (!s.ok()) return s;
+          return std::optional<Document>();
+        }
+        return std::optional<Document>(std::move(out));
+      });
 }
 
 Status Service::ClassifyStage(const Delivery& d) {
-  Loaded l = LoadFor(d);
-  if (!l.doc) return l.settle;
-  const DocumentRecord& doc = *l.doc;
-  if (doc.status != ProcessingStatus::kProcessing) return Status::Ok();
-  Result<bool> done = deps_.blobs->Exists(StateKey(doc, "classified"));
-  if (!done.ok()) return done.status();
-  if (!*done) {
-    const auto t0 = std::chrono::steady_clock::now();
-    Result<Document> state = ReadState(doc, "ocr");
-    if (!state.ok()) {
-      // The OCR state is gone only if the document was deleted or reprocessed meanwhile.
-      return state.status().code() == ErrorCode::kNotFound ? Status::Ok() : state.status();
-    }
-    if (!doc.type_hint.empty()) {
-      state->document_type = {doc.type_hint, 1.0};  // the client said what it is
-    } else {
-      deps_.understander->ClassifyStep(&*state);
-    }
-    if (Status s = WriteState(doc, "classified", *state); !s.ok()) return s;
-    Status s = RecordStage(doc, "classify", MsSince(t0), state->document_type.label);
-    if (s.code() == ErrorCode::kNotFound) return Forget(doc);
-    if (s.code() == ErrorCode::kInvalidArgument) return Status::Ok();
-    if (!s.ok()) return s;
-  }
-  return PublishNext(topics::kExtractionTasks, doc);
+  return StateStage(d, "classify", "classified", topics::kExtractionTasks,
+                    [this](const DocumentRecord& doc) -> Result<std::optional<Document>> {
+                      Result<std::optional<Document>> state = ReadInput(doc, "ocr");
+                      if (!state.ok() || !state->has_value()) return state;
+                      if (!doc.type_hint.empty()) {
+                        (*state)->document_type = {doc.type_hint, 1.0};  // the client said
+                      } else {
+                        deps_.understander->ClassifyStep(&**state);
+                      }
+                      return state;
+                    });
 }
 
 Status Service::ExtractStage(const Delivery& d) {
-  Loaded l = LoadFor(d);
-  if (!l.doc) return l.settle;
-  const DocumentRecord& doc = *l.doc;
-  if (doc.status != ProcessingStatus::kProcessing) return Status::Ok();
-  Result<bool> done = deps_.blobs->Exists(StateKey(doc, "extracted"));
-  if (!done.ok()) return done.status();
-  if (!*done) {
-    const auto t0 = std::chrono::steady_clock::now();
-    Result<Document> state = ReadState(doc, "classified");
-    if (!state.ok()) {
-      return state.status().code() == ErrorCode::kNotFound ? Status::Ok() : state.status();
-    }
-    // An embedded e-invoice is read from the PDF file itself: give the extractor a copy.
-    std::string scratch;
-    if (state->format == "pdf" && !options_.work_dir.empty()) {
-      Result<std::string> bytes = deps_.blobs->Get(doc.blob_key);
-      if (!bytes.ok()) return bytes.status();
-      scratch = options_.work_dir + "/" + doc.id + ".pdf";
-      std::ofstream f(scratch, std::ios::binary | std::ios::trunc);
-      f.write(bytes->data(), static_cast<std::streamsize>(bytes->size()));
-      if (!f) return Status(ErrorCode::kIoError, "cannot write " + scratch);
-    }
-    const std::string source = state->source;
-    if (!scratch.empty()) state->source = scratch;
-    deps_.understander->ExtractStep(&*state);
-    state->source = source;
-    if (!scratch.empty()) std::filesystem::remove(scratch);
-    if (Status s = WriteState(doc, "extracted", *state); !s.ok()) return s;
-    Status s = RecordStage(doc, "extract", MsSince(t0));
-    if (s.code() == ErrorCode::kNotFound) return Forget(doc);
-    if (s.code() == ErrorCode::kInvalidArgument) return Status::Ok();
-    if (!s.ok()) return s;
-  }
-  return PublishNext(topics::kValidationTasks, doc);
+  return StateStage(
+      d, "extract", "extracted", topics::kValidationTasks,
+      [this](const DocumentRecord& doc) -> Result<std::optional<Document>> {
+        Result<std::optional<Document>> state = ReadInput(doc, "classified");
+        if (!state.ok() || !state->has_value()) return state;
+        Document& page = **state;
+        // An embedded e-invoice is read from the PDF file itself: give the extractor a copy.
+        std::string scratch;
+        if (page.format == "pdf" && !options_.work_dir.empty()) {
+          Result<std::string> bytes = deps_.blobs->Get(doc.blob_key);
+          if (!bytes.ok()) return bytes.status();
+          scratch = options_.work_dir + "/" + doc.id + ".pdf";
+          std::ofstream f(scratch, std::ios::binary | std::ios::trunc);
+          f.write(bytes->data(), static_cast<std::streamsize>(bytes->size()));
+          if (!f) return Status(ErrorCode::kIoError, "cannot write " + scratch);
+        }
+        const std::string source = page.source;
+        if (!scratch.empty()) page.source = scratch;
+        deps_.understander->ExtractStep(&page);
+        page.source = source;
+        if (!scratch.empty()) std::filesystem::remove(scratch);
+        return state;
+      });
 }
 
 Result<std::optional<std::string>> Service::WebhookBodyFor(const DocumentRecord& doc,
@@ -570,28 +538,11 @@ Status Service::FailedStage(const Delivery& d) {
   Loaded l = LoadFor(d);
   if (!l.doc) return l.settle.ok() ? Status::Ok() : l.settle;
   if (!IsPending(l.doc->status)) return Status::Ok();
-  Document failed;
-  failed.source = l.doc->source_name;
-  failed.sha256 = l.doc->sha256;
-  failed.status = DocumentStatus::kFailed;
-  failed.error = Status(ErrorCode::kUnavailable, "gave up on " + d.message.origin_topic +
-                                                     " after its attempts: " +
-                                                     d.message.last_error);
-  DocumentUpdate u;
-  u.status = ProcessingStatus::kFailed;
-  u.error = failed.error.message();
-  u.result_json = DumpJson(DocumentToJson(failed, {}));
-  u.only_if = {ProcessingStatus::kQueued, ProcessingStatus::kProcessing};
-  u.audit_action = "document.failed";
-  Status s = deps_.metadata->UpdateDocument(l.doc->tenant_id, l.doc->id, u, "pipeline");
-  Invalidate(l.doc->tenant_id, l.doc->id);
-  if (d.message.origin_topic == topics::kOcrTasks) {
-    if (ocr_in_flight_.fetch_sub(1) <= 0) ocr_in_flight_.store(0);
-  }
-  if (s.code() == ErrorCode::kInvalidArgument || s.code() == ErrorCode::kNotFound) {
-    return Status::Ok();
-  }
-  return s;
+  return FailDocument(*l.doc,
+                      Status(ErrorCode::kUnavailable, "gave up on " + d.message.origin_topic +
+                                                          " after its attempts: " +
+                                                          d.message.last_error),
+                      /*announce=*/false);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -746,7 +697,7 @@ Result<std::string> Service::PageImage(const std::string& tenant_id, const std::
   if (!deps_.encode_png) return Status(ErrorCode::kInternal, "no PNG encoder configured");
   // Upright as read (the rotation the pipeline applied; boxes are in this page's pixels up to
   // the small deskew angle).
-  return deps_.encode_png(Rotate(raw->image, p.preprocess.rotation));
+  return deps_.encode_png(raw->image, p.preprocess.rotation);
 }
 
 }  // namespace sheaf

@@ -71,7 +71,8 @@ struct ServiceDeps {
   const Understander* understander = nullptr;
   FileExporter* exporter = nullptr;  // may be null: no file export
   MemoryCache* api_cache = nullptr;  // may be null: API results are not cached
-  std::function<Result<std::string>(const Image&)> encode_png;
+  // PNG of the image turned this many degrees clockwise (a multiple of 90).
+  std::function<Result<std::string>(const Image&, int rotation_degrees)> encode_png;
   // Stage latency and outcome, for metrics; may be empty.
   StagePool::Observer observer;
 };
@@ -161,7 +162,17 @@ class Service {
   Status PublishNext(std::string_view topic, const DocumentRecord& doc);
   Status RecordStage(const DocumentRecord& doc, const std::string& stage, double ms,
                      std::optional<std::string> document_type = std::nullopt);
-  Status FailDocument(const DocumentRecord& doc, const Status& error);
+  // Marks the document failed with `error` (when it is still pending), then, if `announce`,
+  // publishes it to documents.failed.
+  Status FailDocument(const DocumentRecord& doc, const Status& error, bool announce);
+  // One stage that turns the document's state into the next (`output`): skipped when `output`
+  // is already stored (a redelivery), else `work` computes it (nullopt: settled without one,
+  // e.g. the document failed or was deleted), it is stored and the stage recorded. Then the
+  // message for `next` is published.
+  using StageWork = std::function<Result<std::optional<Document>>(const DocumentRecord&)>;
+  Status StateStage(const Delivery& d, const std::string& stage, const std::string& output,
+                    std::string_view next, const StageWork& work);
+  Result<std::optional<Document>> ReadInput(const DocumentRecord& doc, const std::string& name);
   // Removes the blobs of a document that was deleted while a stage worked on it.
   Status Forget(const DocumentRecord& doc);
   Result<Document> ReadState(const DocumentRecord& doc, const std::string& name);

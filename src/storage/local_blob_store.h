@@ -4,12 +4,15 @@
 // ("<root>/tenants/t1/documents/<id>/original"), so an operator can find and back up the bytes
 // with ordinary tools. It implements the whole contract of sheaf/blob_store.h.
 //
-// How a Put is made durable and atomic: the bytes go to a new file in "<root>/.tmp" (a name no
-// key can reach), which is fsynced, renamed over the blob's path, and then the blob's folder is
-// fsynced so that the rename itself survives a crash. A folder created on the way is made
-// durable by fsyncing its parent. A crash leaves at worst a stray file in .tmp, removed by a
-// later Open once it is an hour old (younger ones may belong to a Put of another process
-// sharing the folder).
+// How a Put is made durable and atomic: the bytes go to an unnamed file (O_TMPFILE) in the
+// blob's folder; one syncfs(2), shared by all the Puts in flight, makes them durable; the file
+// is then linked at the blob's path, and the folder is fsynced (also shared) so that the link
+// survives a crash. Nothing is visible under the key before its bytes are durable, and a crash
+// leaves nothing behind (an unnamed file vanishes). Replacing an existing blob links the file
+// under a ".put-" name beside it and renames it over the blob (a crash there leaves that file,
+// which no key can reach). Where O_TMPFILE or /proc is missing, the bytes go to a named file in
+// "<root>/.tmp", fsynced and renamed into place; a later Open removes strays there once they
+// are an hour old. A folder created on the way is made durable by fsyncing its parent.
 //
 // Files are created 0600 and folders 0700: documents are private to the service's user.
 // Delete leaves the (possibly empty) folders in place; DeletePrefix removes the whole folder.

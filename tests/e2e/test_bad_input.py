@@ -105,6 +105,9 @@ CASES = {
     "review without action": (lambda c: review(c, b'{"fields": {}}'), 400, "bad_request"),
     "review unknown action": (lambda c: review(c, b'{"action": "maybe"}'), 400, "bad_request"),
     "correct without fields": (lambda c: review(c, b'{"action": "correct"}'), 400, "bad_request"),
+    "review field value an object": (
+        lambda c: review(c, b'{"action": "correct", "fields": {"total": {"v": 1}}}'),
+        400, "bad_request"),
     "review fields not an object": (lambda c: review(c, b'{"action": "correct", "fields": 3}'),
                                     400, "bad_request"),
     "reviewer too long": (lambda c: review(c, b'{"action": "approve", "reviewer": "%s"}'

@@ -68,3 +68,9 @@ def test_bad_settings_stop_the_server_with_a_clear_message(tmp_path):
     p = run_serve(["--data-dir", d, "--role", "everything"])
     assert p.returncode == 2
     assert "role" in p.stderr
+
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    p = run_serve(["--data-dir", str(blocker / "data"), "--listen", "127.0.0.1:0"])
+    assert p.returncode == 1
+    assert "cannot create" in p.stderr and str(blocker) in p.stderr

@@ -257,7 +257,8 @@ class ImageOpener : public DocumentOpener {
 
 std::shared_ptr<const DocumentOpener> MakeImageOpener() { return std::make_shared<ImageOpener>(); }
 
-Result<std::string> EncodeImage(const Image& image, const std::string& format) {
+Result<std::string> EncodeImage(const Image& image, const std::string& format,
+                                int rotation_degrees) {
   int iff;
   if (format == "png") iff = IFF_PNG;
   else if (format == "jpeg") iff = IFF_JFIF_JPEG;
@@ -266,6 +267,14 @@ Result<std::string> EncodeImage(const Image& image, const std::string& format) {
   else return Status(ErrorCode::kInvalidArgument, "unknown image format " + format);
   PixPtr pix = ImageToPix(image);
   if (!pix) return Status(ErrorCode::kInvalidArgument, "cannot convert image");
+  const int quarters = ((rotation_degrees / 90) % 4 + 4) % 4;
+  if (rotation_degrees % 90 != 0) {
+    return Status(ErrorCode::kInvalidArgument, "rotation must be a multiple of 90 degrees");
+  }
+  if (quarters != 0) {
+    pix.reset(pixRotateOrth(pix.get(), quarters));
+    if (!pix) return Status(ErrorCode::kInternal, "cannot turn the image");
+  }
   l_uint8* out = nullptr;
   size_t size = 0;
   if (pixWriteMem(&out, &size, pix.get(), iff) != 0 || out == nullptr) {

@@ -22,8 +22,10 @@ std::shared_ptr<const DocumentOpener> MakeImageOpener();
 
 std::unique_ptr<Preprocessor> MakePreprocessor(const PreprocessOptions& options);
 
-// Encodes an 8-bit gray or RGB image. `format` is "png", "jpeg", "tiff" or "webp".
-Result<std::string> EncodeImage(const Image& image, const std::string& format);
+// Encodes an 8-bit gray or RGB image, first turned `rotation_degrees` clockwise (a multiple of
+// 90). `format` is "png", "jpeg", "tiff" or "webp".
+Result<std::string> EncodeImage(const Image& image, const std::string& format,
+                                int rotation_degrees = 0);
 // Encodes several gray pages as one multi-page TIFF.
 Result<std::string> EncodeMultipageTiff(const std::vector<Image>& pages);
 

@@ -111,6 +111,30 @@ TEST(ImageCodec, RoundTripsEveryFormatAsGray) {
   }
 }
 
+TEST(ImageCodec, EncodesTurnedClockwiseWhenAsked) {
+  Image page;
+  page.width = 40;
+  page.height = 20;
+  page.channels = 1;
+  page.pixels.assign(40 * 20, 255);
+  for (int y = 0; y < 5; ++y) {
+    for (int x = 0; x < 5; ++x) page.pixels[static_cast<std::size_t>(y * 40 + x)] = 0;  // top left
+  }
+  auto bytes = EncodeImage(page, "png", 90);
+  ASSERT_TRUE(bytes.ok());
+  auto reader =
+      MakeImageOpener()->Open(std::make_shared<const std::string>(*bytes), "t.png", Limits{});
+  ASSERT_TRUE(reader.ok());
+  auto raw = (*reader)->ReadPage(0);
+  ASSERT_TRUE(raw.ok());
+  ASSERT_EQ(raw->image.width, 20);
+  ASSERT_EQ(raw->image.height, 40);
+  // A quarter turn clockwise takes the top-left corner to the top right.
+  EXPECT_EQ(raw->image.pixels[static_cast<std::size_t>(0 * 20 + 19)], 0);
+  EXPECT_EQ(raw->image.pixels[0], 255);
+  EXPECT_EQ(EncodeImage(page, "png", 45).status().code(), ErrorCode::kInvalidArgument);
+}
+
 TEST(ImageCodec, RefusesFromTheHeaderWithoutDecoding) {
   auto reader = MakeImageOpener()->Open(
       std::make_shared<const std::string>(testing::PngBomb(20000, 20000)), "bomb.png", Limits{});
