@@ -85,10 +85,27 @@ struct CellTokens {
   std::vector<char> hyphenated;      // token is joined to the previous one by '-' in its word
 };
 
+// OCR reads the "l" that ends a word as "!", "|", "]", "1" or "I" ("Tota!", "TOTA1",
+// "Subtota|", "TotaI"); labels are looked for with the letter back in place.
+std::string RestoreFinalL(const std::string& word) {
+  std::size_t end = word.size();
+  while (end > 0 && (word[end - 1] == ':' || word[end - 1] == '.')) --end;
+  if (end < 4) return word;
+  std::size_t letters = 0;
+  while (letters < end - 1 && std::isalpha(static_cast<unsigned char>(word[letters]))) ++letters;
+  if (letters != end - 1 || letters < 3) return word;
+  char last = word[end - 1];
+  bool lower_before = std::islower(static_cast<unsigned char>(word[end - 2]));
+  if (last != '!' && last != '|' && last != ']' && last != '1' && !(last == 'I' && lower_before)) return word;
+  std::string out = word;
+  out[end - 1] = std::isupper(static_cast<unsigned char>(word[end - 2])) ? 'L' : 'l';
+  return out;
+}
+
 CellTokens TokenizeCell(const Cell& cell) {
   CellTokens ct;
   for (std::size_t w = 0; w < cell.words.size(); ++w) {
-    const std::string& text = cell.words[w].text;
+    const std::string text = RestoreFinalL(cell.words[w].text);
     const std::string lower = Lower(text);
     std::size_t pos = 0;
     for (std::string& t : Tokens(text)) {
@@ -135,6 +152,10 @@ std::vector<LabelKey> LabelKeys(const Schema& schema) {
   return keys;
 }
 
+bool HasWordIn(const std::string& token, std::initializer_list<std::string_view> words) {
+  return std::find(words.begin(), words.end(), token) != words.end();
+}
+
 // ---------------------------------------------------------------------------------------------
 // The flattened document
 
@@ -154,6 +175,11 @@ struct Candidate {
   Box label_bbox;
   int row = -1;  // flat row index
   double amount = 0;  // money candidates: the amount as a number
+  bool whole = false;  // money candidates: printed without cents
+  bool repaired = false;  // read after repairing OCR misreads (RepairDateWord)
+  int amounts_after_label = 0;  // labelled money candidates: amounts on the row after the label
+  std::string before, between;  // labelled candidates: the words before the label in its cell,
+                                // and between the label and the value
 };
 
 class Context {
@@ -228,10 +254,26 @@ class Context {
       if (StartsWithLabel(m.row, c)) break;
       out.push_back({m.row, c, 0, CellAt(m.row, c).words.size(), 1});
     }
-    // Below: the next two rows on the same page; a cell overlapping the label horizontally.
     const Cell& lc = CellAt(m.row, m.cell);
     Box lbox;
     JoinWords(lc, m.first_word, m.end_word, &lbox);
+    // Right of the label on a neighbouring row that overlaps this one by half its height: a
+    // skewed scan, or one word boxed taller than the rest, puts the value there.
+    for (int r : {m.row - 1, m.row + 1}) {
+      if (r < 0 || r >= static_cast<int>(rows_.size())) continue;
+      const FlatRow& other = rows_[static_cast<std::size_t>(r)];
+      if (other.page != fr.page) continue;
+      int overlap = std::min(other.row->box.y1, fr.row->box.y1) - std::max(other.row->box.y0, fr.row->box.y0);
+      int smaller = std::min(other.row->box.y1 - other.row->box.y0, fr.row->box.y1 - fr.row->box.y0);
+      if (overlap * 2 < smaller) continue;
+      for (int c = 0; c < static_cast<int>(other.row->cells.size()); ++c) {
+        if (other.row->cells[static_cast<std::size_t>(c)].box.x0 < lc.box.x1) continue;
+        if (StartsWithLabel(r, c)) break;
+        out.push_back({r, c, 0, other.row->cells[static_cast<std::size_t>(c)].words.size(), 1});
+        break;
+      }
+    }
+    // Below: the next two rows on the same page; a cell overlapping the label horizontally.
     for (int r = m.row + 1; r < static_cast<int>(rows_.size()) && r <= m.row + 2; ++r) {
       const FlatRow& below = rows_[static_cast<std::size_t>(r)];
       if (below.page != fr.page) break;
@@ -311,6 +353,19 @@ class Context {
         std::sort(accepted.begin(), accepted.end(), [](const LabelMatch& a, const LabelMatch& b) {
           return a.first_token < b.first_token;
         });
+        // "Total Sales (Inclusive GST) 177.22", "Total (Excl. of VAT)": a label after "incl." or
+        // "of" that follows another label qualifies that one; it announces no value of its own.
+        for (std::size_t k = accepted.size(); k-- > 1;) {
+          const LabelMatch& prev = accepted[k - 1];
+          const LabelMatch& cur = accepted[k];
+          if (cur.label->field == prev.label->field || cur.first_token == prev.last_token + 1) continue;
+          bool qualifier = true;
+          for (std::size_t t = prev.last_token + 1; t < cur.first_token && qualifier; ++t) {
+            qualifier = HasWordIn(ct.tokens[t], {"incl", "inclusive", "including", "inc", "inkl", "excl",
+                                                 "exclusive", "excluding", "exkl", "ex", "of", "zzgl"});
+          }
+          if (qualifier) accepted.erase(accepted.begin() + static_cast<long>(k));
+        }
         fr.labels[c] = std::move(accepted);
       }
     }
@@ -338,23 +393,68 @@ bool IsPercent(const Cell& cell, std::size_t w) {
   return w + 1 < cell.words.size() && cell.words[w + 1].text.rfind('%', 0) == 0;
 }
 
+int CountLetters(std::string_view s) {
+  int n = 0;
+  for (char c : s) n += (std::isalpha(static_cast<unsigned char>(c)) || static_cast<unsigned char>(c) >= 0x80) ? 1 : 0;
+  return n;
+}
+int CountDigits(std::string_view s) {
+  int n = 0;
+  for (char c : s) n += std::isdigit(static_cast<unsigned char>(c)) ? 1 : 0;
+  return n;
+}
+
 bool HasDecimals(std::string_view t) {
   // "12.50", "1.234,50", "12,5"? no: exactly two digits after the last separator.
   std::size_t last = t.find_last_of(".,");
   if (last == std::string_view::npos) return false;
   std::size_t digits = 0;
   for (std::size_t i = last + 1; i < t.size() && std::isdigit(static_cast<unsigned char>(t[i])); ++i) ++digits;
-  return digits == 2 && last > 0 && std::isdigit(static_cast<unsigned char>(t[last - 1]));
+  // Not "No.12"; but "-.02" (a rounding adjustment) has cents.
+  return digits == 2 && (last == 0 || t[last - 1] == '-' || std::isdigit(static_cast<unsigned char>(t[last - 1])));
 }
 
 struct MoneyHit {
   Money money;
+  std::size_t first = 0;  // words [first, word] hold the amount
   std::size_t word = 0;
   bool decimals = false;
+  bool guessed_point = false;  // "RM8 60": the blank read as the decimal point
 };
 
+// True if letters that name no currency touch a digit of `t`: "6ST)" (a misread "GST)"),
+// "500ML", "2KG", "7916F710". "RM8.60", "8.60S" and "15.50R" have such letters too; they are
+// read as amounts for their decimals.
+bool DigitsGluedToLetters(std::string_view t) {
+  for (std::size_t i = 0; i < t.size();) {
+    if (!std::isalpha(static_cast<unsigned char>(t[i]))) {
+      ++i;
+      continue;
+    }
+    std::size_t end = i;
+    while (end < t.size() && std::isalpha(static_cast<unsigned char>(t[end]))) ++end;
+    bool touches = (i > 0 && std::isdigit(static_cast<unsigned char>(t[i - 1]))) ||
+                   (end < t.size() && std::isdigit(static_cast<unsigned char>(t[end])));
+    if (touches && !NormalizeCurrency(t.substr(i, end - i))) return true;
+    i = end;
+  }
+  return false;
+}
+
+// A whole number of at most five digits, optionally after a currency ("8", "RM8", "$12").
+bool IsWholeAmountWord(std::string_view t) {
+  std::size_t d = t.find_first_of("0123456789");
+  if (d == std::string_view::npos || t.size() - d > 5) return false;
+  for (std::size_t i = d; i < t.size(); ++i) {
+    if (!std::isdigit(static_cast<unsigned char>(t[i]))) return false;
+  }
+  return d == 0 || NormalizeCurrency(t.substr(0, d)).has_value();
+}
+
 // Amounts printed in words [from, to) of a cell (percentages excluded), left to right.
-std::vector<MoneyHit> MoneyIn(const Cell& cell, std::size_t from, std::size_t to) {
+// `blank_point`: where the value of a money label is expected, "RM8 60" at the end of the range
+// is 8.60 (OCR reads a faint decimal point as a blank; receipts print cents on every amount).
+std::vector<MoneyHit> MoneyIn(const Cell& cell, std::size_t from, std::size_t to, bool blank_point = false) {
   std::vector<MoneyHit> out;
   for (std::size_t w = from; w < to && w < cell.words.size(); ++w) {
     const std::string& t = cell.words[w].text;
@@ -369,7 +469,22 @@ std::vector<MoneyHit> MoneyIn(const Cell& cell, std::size_t from, std::size_t to
           std::isdigit(static_cast<unsigned char>(next[1])) &&
           (next.size() == 2 || !std::isdigit(static_cast<unsigned char>(next[2])))) {
         if (std::optional<Money> joined = NormalizeMoney(t + next)) {
-          out.push_back({*joined, w + 1, true});
+          out.push_back({*joined, w, w + 1, true});
+          ++w;
+          continue;
+        }
+      }
+    }
+    bool decimals = HasDecimals(t);
+    if (!decimals && DigitsGluedToLetters(t)) continue;
+    if (blank_point && !decimals && w + 2 == to && w + 2 <= cell.words.size() && IsWholeAmountWord(t)) {
+      const std::string& next = cell.words[w + 1].text;
+      if (next.size() == 2 && CountDigits(next) == 2) {
+        if (std::optional<Money> joined = NormalizeMoney(t + "." + next)) {
+          if (joined->currency.empty() && w > from) {
+            if (auto c = NormalizeCurrency(cell.words[w - 1].text)) joined->currency = *c;
+          }
+          out.push_back({*joined, w, w + 1, true, true});
           ++w;
           continue;
         }
@@ -384,7 +499,7 @@ std::vector<MoneyHit> MoneyIn(const Cell& cell, std::size_t from, std::size_t to
         if (auto c = NormalizeCurrency(cell.words[w - 1].text)) m->currency = *c;
       }
     }
-    out.push_back({*m, w, HasDecimals(t)});
+    out.push_back({*m, w, w, decimals});
   }
   return out;
 }
@@ -411,26 +526,109 @@ std::string Trim(std::string s) {
   return s;
 }
 
-int CountLetters(std::string_view s) {
-  int n = 0;
-  for (char c : s) n += (std::isalpha(static_cast<unsigned char>(c)) || static_cast<unsigned char>(c) >= 0x80) ? 1 : 0;
-  return n;
+
+int CurrentYear() {
+  std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  return tm.tm_year + 1900;
 }
-int CountDigits(std::string_view s) {
-  int n = 0;
-  for (char c : s) n += std::isdigit(static_cast<unsigned char>(c)) ? 1 : 0;
-  return n;
+
+bool PlausibleYear(int year) { return year >= 1990 && year <= CurrentYear() + 1; }
+
+// Repairs the OCR misreads of a date printed as one word, or returns nullopt if there is nothing
+// to repair or the repair is not certain:
+// - characters that only look like digits ("{0-05-17", "O1/06/2018", "2l-03-18"): at most two,
+//   each with one digit it can stand for;
+// - a four-digit year in the future ("09/03/2918", "12-02-2618", "29/12/2077"), when exactly
+//   one year up to this one is one common digit confusion (0/6/8/9, 1/7, 2/7, 3/8, 5/6) away.
+std::optional<std::string> RepairDateWord(std::string_view word) {
+  std::size_t a = 0, b = word.size();
+  while (a < b && std::string_view(" :;,()\"'").find(word[a]) != std::string_view::npos) ++a;
+  while (b > a && std::string_view(" :;,()\"'.").find(word[b - 1]) != std::string_view::npos) --b;
+  std::string out;
+  int subs = 0, seps = 0;
+  for (std::size_t i = a; i < b; ++i) {
+    char ch = word[i];
+    if (std::isdigit(static_cast<unsigned char>(ch))) {
+      out += ch;
+    } else if (ch == '/' || ch == '-' || ch == '.') {
+      out += ch;
+      ++seps;
+    } else if (std::string_view("OoQD").find(ch) != std::string_view::npos) {
+      out += '0';
+      ++subs;
+    } else if (std::string_view("lI|{}![]").find(ch) != std::string_view::npos) {
+      out += '1';
+      ++subs;
+    } else if (ch == 'S') {
+      out += '5';
+      ++subs;
+    } else if (ch == 'B') {
+      out += '8';
+      ++subs;
+    } else if (ch == 'Z') {
+      out += '2';
+      ++subs;
+    } else {
+      return std::nullopt;
+    }
+  }
+  if (seps != 2 || subs > 2 || out.size() < 6 || out.size() > 10) return std::nullopt;
+  // The last field, when it is a four-digit year.
+  std::size_t last = out.find_last_of("/-.");
+  std::string year = out.substr(last + 1);
+  // Only a year after next year: a date before 1990 may be old, not misread.
+  if (year.size() == 4 && std::atoi(year.c_str()) > CurrentYear() + 1) {
+    static const std::map<char, std::string_view> kLookAlike = {
+        {'0', "689"}, {'1', "7"}, {'2', "7"}, {'3', "8"}, {'5', "6"},
+        {'6', "058"}, {'7', "12"}, {'8', "0369"}, {'9', "08"}};
+    std::set<std::string> fixes;
+    for (std::size_t k = 0; k < 4; ++k) {
+      auto it = kLookAlike.find(year[k]);
+      if (it == kLookAlike.end()) continue;
+      for (char alt : it->second) {
+        std::string y = year;
+        y[k] = alt;
+        int v = std::atoi(y.c_str());
+        if (v >= 1990 && v <= CurrentYear()) fixes.insert(y);
+      }
+    }
+    if (fixes.size() != 1) return std::nullopt;
+    out = out.substr(0, last + 1) + *fixes.begin();
+    ++subs;
+  }
+  if (subs == 0) return std::nullopt;
+  return out;
 }
 
 // Reads a value of `type` from a region; fills value/raw/bbox and a type-fit factor.
+// `labelled`: the region is where a label announces its value.
 std::optional<Candidate> ReadValue(const Context& ctx, FieldType type, const Cell& cell,
-                                   std::size_t from, std::size_t to) {
+                                   std::size_t from, std::size_t to, bool labelled = false) {
   if (from >= to) return std::nullopt;
   Candidate c;
   Box box;
   std::string text = JoinWords(cell, from, to, &box);
   switch (type) {
     case FieldType::kDate: {
+      // A date repaired from one misread word (see RepairDateWord), found in words [w0, w1).
+      auto repaired = [&](std::size_t w0, std::size_t w1) -> std::optional<Candidate> {
+        for (std::size_t w = w0; w < w1; ++w) {
+          std::optional<std::string> fixed = RepairDateWord(cell.words[w].text);
+          if (!fixed) continue;
+          std::optional<std::string> d = NormalizeDate(*fixed, ctx.order());
+          if (!d || !PlausibleYear(std::atoi(d->substr(0, 4).c_str()))) continue;
+          Candidate r;
+          r.raw = cell.words[w].text;
+          r.bbox = cell.words[w].bbox;
+          r.value = *d;
+          r.score = cell.words[w].confidence;
+          r.repaired = true;
+          return r;
+        }
+        return std::nullopt;
+      };
       // The first date of the region, read from the word where it starts.
       for (std::size_t w = from; w < to; ++w) {
         std::string sub = JoinWords(cell, w, std::min(to, w + 4), &box);
@@ -440,22 +638,25 @@ std::optional<Candidate> ReadValue(const Context& ctx, FieldType type, const Cel
         for (; end <= std::min(to, w + 4); ++end) {
           if (NormalizeDate(JoinWords(cell, w, end), ctx.order()) == d) break;
         }
+        if (!PlausibleYear(std::atoi(d->substr(0, 4).c_str()))) {
+          if (std::optional<Candidate> r = repaired(w, std::min(end, to))) return r;
+        }
         c.raw = JoinWords(cell, w, std::min(end, to), &c.bbox);
         c.value = *d;
         c.score = MeanConfidence(cell, w, std::min(end, to));
         return c;
       }
-      return std::nullopt;
+      return repaired(from, to);
     }
     case FieldType::kMoney: {
-      std::vector<MoneyHit> hits = MoneyIn(cell, from, to);
+      std::vector<MoneyHit> hits = MoneyIn(cell, from, to, labelled);
       if (hits.empty()) return std::nullopt;
       const MoneyHit& h = hits.back();  // the amount at the right end of the region
       c.value = h.money.amount;
       c.amount = std::strtod(h.money.amount.c_str(), nullptr);
-      c.raw = cell.words[h.word].text;
-      c.bbox = cell.words[h.word].bbox;
-      c.score = cell.words[h.word].confidence * (h.decimals ? 1.0 : 0.6);
+      c.raw = JoinWords(cell, h.first, h.word + 1, &c.bbox);
+      c.whole = !h.decimals;
+      c.score = MeanConfidence(cell, h.first, h.word + 1) * (h.decimals ? (h.guessed_point ? 0.8 : 1.0) : 0.6);
       return c;
     }
     case FieldType::kCurrency: {
@@ -566,6 +767,21 @@ std::optional<Candidate> ReadValue(const Context& ctx, FieldType type, const Cel
 
 bool HasWord(const std::vector<std::string>& tokens, std::initializer_list<std::string_view> words);
 
+// The header row of an item table: a description or quantity column among other column names
+// ("Qty Description Total TAX", "Item Qty Price Amount").
+bool IsItemTableHeader(const std::vector<std::string>& toks) {
+  int columns = 0;
+  for (std::string_view w : {"description", "item", "qty", "quantity", "price", "amount", "unit", "total",
+                             "bezeichnung", "beschreibung", "artikel", "menge", "preis", "einzelpreis",
+                             "betrag", "désignation", "designation", "quantité", "qté", "prix", "montant",
+                             "product", "article", "rate", "anzahl", "tax"}) {
+    if (HasWord(toks, {w})) ++columns;
+  }
+  return columns >= 3 && HasWord(toks, {"description", "item", "qty", "quantity", "bezeichnung", "beschreibung",
+                                        "artikel", "menge", "désignation", "designation", "quantité", "qté",
+                                        "product", "article", "anzahl"});
+}
+
 bool IsNameField(const FieldSpec& spec) {
   return spec.type == FieldType::kString && spec.name.size() > 5 &&
          spec.name.compare(spec.name.size() - 5, 5, "_name") == 0;
@@ -663,9 +879,34 @@ std::vector<Candidate> LabelledCandidates(const Context& ctx, const FieldSpec& s
                    (m.end_word < lc.words.size() && lc.words[m.end_word].text.rfind(':', 0) == 0);
       if (!colon) continue;
     }
+    const bool money = spec.type == FieldType::kMoney;
+    const Cell& lc = ctx.CellAt(m.row, m.cell);
+    const FlatRow& label_row = ctx.rows()[static_cast<std::size_t>(m.row)];
+    // The "Total" of an item table's header row names a column: what is under it is the first
+    // item's amount, not the document's total.
+    if (money && IsItemTableHeader(Tokens(label_row.row->text))) continue;
+    // Words after the label in its own cell ("Total 0% supplies") make the row a line of its own
+    // kind: a value on the next row is not this label's.
+    bool words_after = false;
+    for (std::size_t w = m.end_word; w < lc.words.size(); ++w) {
+      const std::string& t = lc.words[w].text;
+      if (CountLetters(t) + CountDigits(t) >= 1 && !NormalizeCurrency(t)) words_after = true;
+    }
+    // "Total ; 168.00 10.08": a label followed by several amounts is the total row of a table
+    // (a tax summary), not a single value.
+    int amounts_after = 0;
+    if (money) {
+      for (std::size_t c = static_cast<std::size_t>(m.cell); c < label_row.row->cells.size(); ++c) {
+        const Cell& cell = label_row.row->cells[c];
+        amounts_after += static_cast<int>(
+            MoneyIn(cell, c == static_cast<std::size_t>(m.cell) ? m.end_word : 0, cell.words.size()).size());
+      }
+    }
+    std::optional<Candidate> fallback;  // an amount without cents, kept while looking for one with
     for (const Context::Region& reg : ctx.ValueRegions(m)) {
+      if (money && reg.where == 2 && words_after) break;
       const Cell& cell = ctx.CellAt(reg.row, reg.cell);
-      std::optional<Candidate> c = ReadValue(ctx, spec.type, cell, reg.from, reg.to);
+      std::optional<Candidate> c = ReadValue(ctx, spec.type, cell, reg.from, reg.to, /*labelled=*/true);
       if (!c) continue;
       static constexpr double kWhere[] = {0.95, 0.9, 0.8};
       c->score = kWhere[reg.where] * OcrFactor(c->score);
@@ -675,7 +916,6 @@ std::vector<Candidate> LabelledCandidates(const Context& ctx, const FieldSpec& s
       // Words between the label and its value make it another label: "Gesamtbetrag der
       // Zuschläge" is not "Gesamtbetrag".
       if (spec.type == FieldType::kMoney || spec.type == FieldType::kDate || spec.type == FieldType::kId) {
-        const Cell& lc = ctx.CellAt(m.row, m.cell);
         std::size_t until = lc.words.size();
         if (reg.where == 0) {
           until = reg.from;
@@ -684,11 +924,13 @@ std::vector<Candidate> LabelledCandidates(const Context& ctx, const FieldSpec& s
             until = w + 1;
           }
         }
+        c->before = JoinWords(lc, 0, m.first_word);
+        c->between = JoinWords(lc, m.end_word, until);
         for (std::size_t w = m.end_word; w < until && w < lc.words.size(); ++w) {
           const std::string& t = lc.words[w].text;
           if (CountLetters(t) >= 3 && !NormalizeCurrency(t) && CountDigits(t) == 0 &&
               !HasWord(Tokens(t), {"brutto", "netto", "inkl", "incl", "including", "inclusive", "gesamt",
-                                   "total", "eur", "usd", "ttc", "ht", "amount", "betrag", "rm", "due",
+                                   "total", "eur", "usd", "ttc", "ht", "amount", "amt", "betrag", "rm", "due",
                                    "payable", "gst", "sst", "vat", "tax", "of", "after", "adj",
                                    "rounded", "rounding", "nett", "net", "inc", "sales"})) {
             c->score *= 0.6;
@@ -698,11 +940,19 @@ std::vector<Candidate> LabelledCandidates(const Context& ctx, const FieldSpec& s
       }
       c->page = ctx.rows()[static_cast<std::size_t>(reg.row)].row->page;
       c->row = reg.row;
-      const Cell& lc = ctx.CellAt(m.row, m.cell);
       c->label = JoinWords(lc, m.first_word, m.end_word, &c->label_bbox);
+      c->amounts_after_label = amounts_after;
+      // "Total Qty: 3 | 14.20": a number without cents gives way to an amount with cents
+      // further along.
+      if (money && c->whole) {
+        if (!fallback) fallback = std::move(*c);
+        continue;
+      }
+      fallback.reset();
       out.push_back(std::move(*c));
       break;
     }
+    if (fallback) out.push_back(std::move(*fallback));
   }
   return out;
 }
@@ -714,16 +964,27 @@ std::vector<Candidate> ShapeCandidates(const Context& ctx, FieldType type) {
   for (std::size_t r = 0; r < ctx.rows().size(); ++r) {
     const Row& row = *ctx.rows()[r].row;
     for (const Cell& cell : row.cells) {
+      if (type == FieldType::kMoney) {
+        // Each amount once, also one OCR split in two ("RM20. 40").
+        for (const MoneyHit& h : MoneyIn(cell, 0, cell.words.size())) {
+          Candidate c;
+          c.value = h.money.amount;
+          c.amount = std::strtod(h.money.amount.c_str(), nullptr);
+          c.raw = JoinWords(cell, h.first, h.word + 1, &c.bbox);
+          c.whole = !h.decimals;
+          if (!seen.insert({static_cast<int>(r), c.value + "@" + std::to_string(c.bbox.x0)}).second) continue;
+          c.score = OcrFactor(MeanConfidence(cell, h.first, h.word + 1) * (h.decimals ? 1.0 : 0.6));
+          c.page = row.page;
+          c.row = static_cast<int>(r);
+          out.push_back(std::move(c));
+        }
+        continue;
+      }
       for (std::size_t w = 0; w < cell.words.size(); ++w) {
         std::size_t to = type == FieldType::kIban || type == FieldType::kVatId ? cell.words.size()
                                                                              : std::min(cell.words.size(), w + 4);
         std::optional<Candidate> c = ReadValue(ctx, type, cell, w, to);
         if (!c) continue;
-        if (type == FieldType::kMoney) {
-          // Only the word itself, so each amount is one candidate.
-          c = ReadValue(ctx, type, cell, w, w + 1);
-          if (!c) continue;
-        }
         if (!seen.insert({static_cast<int>(r), c->value + "@" + std::to_string(c->bbox.x0)}).second) continue;
         c->score = OcrFactor(c->score);
         c->page = row.page;
@@ -1026,33 +1287,60 @@ void ChooseAmounts(const Context& ctx, std::map<std::string, std::vector<Candida
   std::map<std::string, int> repeats;
   for (const Candidate& c : shapes) ++repeats[c.value];
 
-  // What was paid: "CASH 50.00" and "CHANGE 19.00" say the total was 31.00.
+  // What was paid: "CASH 50.00" and "CHANGE 19.00" say the total was 31.00. Only amounts with
+  // cents: "Cash Inv No. 7916" and "CHANGE 76065" (a misread "76.065") are not payments.
   std::vector<double> paid, change;
+  bool change_row = false;
   for (std::size_t r = 0; r < ctx.rows().size(); ++r) {
     const FlatRow& fr = ctx.rows()[r];
     std::vector<std::string> toks = Tokens(fr.row->text);
     if (toks.empty()) continue;
     bool is_change = HasWord(toks, {"change", "kembalian", "rückgeld", "wechselgeld", "rendu"});
-    bool is_paid = !is_change && HasWord(toks, {"cash", "tunai", "tendered", "tender", "paid", "visa",
-                                                  "mastercard", "card", "bar", "gegeben", "espèces"});
+    bool is_paid = !is_change && HasWord(toks, {"cash", "tunai", "tendered", "tender", "paid", "payment", "visa",
+                                                  "mastercard", "master", "card", "credit", "debit", "edc",
+                                                  "amex", "bar", "gegeben", "espèces"});
     if (!is_paid && !is_change) continue;
+    change_row = change_row || is_change;
     const Cell& last = fr.row->cells.back();
-    std::vector<MoneyHit> hits = MoneyIn(last, 0, last.words.size());
+    std::vector<MoneyHit> hits = MoneyIn(last, 0, last.words.size(), /*blank_point=*/true);
     if (hits.empty()) continue;
-    double v = std::strtod(hits.back().money.amount.c_str(), nullptr);
+    // "Payment -20.00": the sign is the till's bookkeeping.
+    double v = std::abs(std::strtod(hits.back().money.amount.c_str(), nullptr));
+    if (!hits.back().decimals && v != 0) continue;
     (is_change ? change : paid).push_back(v);
   }
   // Cash rounding (to 0.05 in Malaysia, Switzerland, ...): when the receipt has a rounding
-  // line, the total is the rounded amount.
+  // line, the total is the rounded amount. The line holds the adjustment ("Rounding Adj -0.02")
+  // or the rounded total itself ("Rounding 14.40"); anything else on it ("Rounding 0.60") is a
+  // misread that says nothing.
   bool rounding = false;
-  for (const FlatRow& fr : ctx.rows()) {
+  std::vector<double> adjustments;
+  std::vector<Candidate> rounded_lines;
+  for (std::size_t r = 0; r < ctx.rows().size(); ++r) {
+    const FlatRow& fr = ctx.rows()[r];
     std::vector<std::string> toks = Tokens(fr.row->text);
     if (!HasWord(toks, {"rounding", "rounded", "round", "rundung", "arrondi"})) continue;
     // Only a rounding that changed something ("Rounding Adj -0.02", not "Rounding 0.00").
     const Cell& last = fr.row->cells.back();
     std::vector<MoneyHit> hits = MoneyIn(last, 0, last.words.size());
-    if (!hits.empty() && std::strtod(hits.back().money.amount.c_str(), nullptr) != 0) rounding = true;
+    if (hits.empty()) continue;
+    double v = std::strtod(hits.back().money.amount.c_str(), nullptr);
+    if (v == 0 || !hits.back().decimals) continue;
+    if (std::abs(v) < 0.05) {
+      adjustments.push_back(std::abs(v));
+      rounding = true;
+    } else if (v > 0) {
+      Candidate c;
+      c.value = hits.back().money.amount;
+      c.amount = v;
+      c.raw = JoinWords(last, hits.back().first, hits.back().word + 1, &c.bbox);
+      c.page = fr.row->page;
+      c.row = static_cast<int>(r);
+      c.label = "rounded total";
+      rounded_lines.push_back(c);
+    }
   }
+  auto multiple_of_5_cents = [](double amount) { return std::lround(std::abs(amount) * 100) % 5 == 0; };
   auto settles = [&](double amount) {
     for (double p : paid) {
       if (Near(p, amount)) return true;
@@ -1062,6 +1350,26 @@ void ChooseAmounts(const Context& ctx, std::map<std::string, std::vector<Candida
     }
     return false;
   };
+  // A derived total: where its amount is printed, if it is, and how often.
+  auto derived = [&](double amount, const std::string& label) {
+    Candidate d;
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.2f", amount);
+    d.value = buf;
+    d.raw = d.value;
+    d.amount = amount;
+    d.page = 1;
+    d.label = label;
+    for (const Candidate& shape : shapes) {
+      if (shape.value == d.value) {
+        d.bbox = shape.bbox;
+        d.page = shape.page;
+        d.row = shape.row;
+        break;
+      }
+    }
+    return d;
+  };
   // The amount paid less the change is the total even when the total's own line was misread
   // ("TOTAL 11,00" over "CASH 71.00"): such a total joins the candidates, surer when an amount
   // printed elsewhere agrees.
@@ -1070,28 +1378,60 @@ void ChooseAmounts(const Context& ctx, std::map<std::string, std::vector<Candida
       for (double c : change) {
         double t = p - c;
         if (t <= 0) continue;
-        Candidate d;
-        char buf[32];
-        std::snprintf(buf, sizeof buf, "%.2f", t);
-        d.value = buf;
-        d.raw = d.value;
-        d.amount = t;
-        d.page = 1;
-        d.label = "paid - change";
-        bool printed = repeats.count(d.value) > 0;
-        d.score = printed ? 0.75 : 0.55;
-        // Its box: where that amount is printed, if it is.
-        for (const Candidate& shape : shapes) {
-          if (shape.value == d.value) {
-            d.bbox = shape.bbox;
-            d.page = shape.page;
-            d.row = shape.row;
-            break;
-          }
-        }
+        Candidate d = derived(t, "paid - change");
+        // Printed on another line than the payment's, three printed amounts agree on it.
+        int printed = repeats.count(d.value) ? repeats[d.value] : 0;
+        d.score = printed >= (c == 0 ? 2 : 1) ? 0.85 : printed > 0 ? 0.75 : 0.55;
         totals.push_back(d);
       }
     }
+  } else if (!change_row) {
+    // No change given: a card payment, or exact cash. What was paid is a total, surer when the
+    // same amount is printed on another line.
+    std::set<std::string> seen;
+    for (double p : paid) {
+      if (p <= 0) continue;
+      Candidate d = derived(p, "paid");
+      if (!seen.insert(d.value).second) continue;
+      d.score = repeats[d.value] >= 2 ? 0.6 : 0.45;
+      totals.push_back(d);
+    }
+  }
+  // Rounded totals: a labelled total plus the rounding adjustment ("Total Sales 28.31",
+  // "Rounding Adjustment -0.01" make 28.30; the sign is often lost, the rounded amount is a
+  // multiple of 5 cents), and a rounding line that prints an amount next to a labelled total.
+  {
+    std::vector<Candidate> extra;
+    std::set<std::string> seen;
+    for (const Candidate& t : totals) {
+      if (t.label_bbox.empty() || t.whole || t.amount <= 0 || multiple_of_5_cents(t.amount)) continue;
+      for (double a : adjustments) {
+        for (double r : {t.amount - a, t.amount + a}) {
+          if (r <= 0 || !multiple_of_5_cents(r)) continue;
+          Candidate d = derived(r, "total + rounding");
+          if (!seen.insert(d.value).second) continue;
+          // Two printed values and the rounding rule agree on it: as sure as its total's label.
+          d.score = t.score + 0.05;
+          d.before = t.before;
+          d.between = t.between;
+          extra.push_back(d);
+        }
+      }
+    }
+    for (Candidate& c : rounded_lines) {
+      if (!multiple_of_5_cents(c.amount)) continue;
+      for (const Candidate& t : totals) {
+        if (t.label_bbox.empty() || t.whole || multiple_of_5_cents(t.amount) || std::abs(t.amount - c.amount) >= 0.05) {
+          continue;
+        }
+        rounding = true;
+        if (!seen.insert(c.value).second) break;
+        c.score = t.score + 0.05;
+        extra.push_back(c);
+        break;
+      }
+    }
+    totals.insert(totals.end(), extra.begin(), extra.end());
   }
   // Labelled totals: prefer what was paid, final totals over partial ones, the largest amount and
   // amounts printed again.
@@ -1100,19 +1440,24 @@ void ChooseAmounts(const Context& ctx, std::map<std::string, std::vector<Candida
     if (Near(t.amount, max_amount)) s += 0.08;
     if (repeats[t.value] >= 2) s += 0.06;
     if (settles(t.amount)) s += 0.15;
-    if (rounding) {
-      long cents = std::lround(std::abs(t.amount) * 100);
-      s += cents % 5 == 0 ? 0.1 : -0.1;
-    }
-    std::vector<std::string> lt = Tokens(t.label);
-    if (HasWord(lt, {"rounded", "rounding", "grand", "nett", "net", "incl", "inclusive", "payable", "due",
-                     "brutto", "ttc", "gross"})) {
+    if (rounding) s += multiple_of_5_cents(t.amount) ? 0.1 : -0.1;
+    // The words around the label qualify it: "Total Sales (Excluding GST)", "Item Total",
+    // "TAX TOTAL", "Total Qty", "Total Amt Payable", "Final Total".
+    std::vector<std::string> lt = Tokens(t.label + " " + t.between);
+    std::vector<std::string> pre = Tokens(t.before);
+    if (HasWord(lt, {"rounded", "rounding", "grand", "nett", "net", "incl", "inclusive", "including", "payable",
+                     "due", "brutto", "ttc", "gross", "after"}) ||
+        HasWord(pre, {"final", "grand", "nett"})) {
       s += 0.04;
     }
-    if (HasWord(lt, {"qty", "quantity", "items", "item", "excl", "exclusive", "excluding", "exclude", "before",
-                     "ex"})) {
+    if (HasWord(lt, {"qty", "quantity", "items", "item", "count", "excl", "exclusive", "excluding", "exclude",
+                     "before", "ex", "discount", "saving", "savings"}) ||
+        HasWord(pre, {"tax", "gst", "vat", "sst", "item", "items", "qty", "quantity", "service", "discount"})) {
       s -= 0.25;
     }
+    if (t.amounts_after_label >= 2) s -= 0.2;
+    // Totals are printed with cents; a whole number on a total line is usually a count.
+    if (t.whole) s -= 0.15;
     if (t.amount <= 0) s -= 0.3;
     t.score = s;
   }
@@ -1201,7 +1546,7 @@ void ChooseAmounts(const Context& ctx, std::map<std::string, std::vector<Candida
     // No total label: the largest amount with decimals, printed more than once if possible.
     const Candidate* pick = nullptr;
     for (const Candidate& c : shapes) {
-      if (!HasDecimals(c.raw)) continue;
+      if (c.whole) continue;
       if (!pick || c.amount > pick->amount) pick = &c;
     }
     if (pick) {
@@ -1444,13 +1789,6 @@ void TitleCandidates(const Context& ctx, std::map<std::string, std::vector<Candi
   }
 }
 
-int CurrentYear() {
-  std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  return tm.tm_year + 1900;
-}
-
 }  // namespace
 
 Extraction Extract(const Document& doc, const Schema& schema) {
@@ -1510,8 +1848,13 @@ Extraction Extract(const Document& doc, const Schema& schema) {
       // A date far from today is more likely misread ("2077", "2913") than true.
       for (Candidate& c : cs) {
         int year = std::atoi(c.value.substr(0, 4).c_str());
-        if (year < 1990 || year > CurrentYear() + 1) c.score *= 0.4;
+        if (!PlausibleYear(year)) c.score *= 0.4;
       }
+    }
+    // A repaired misread is a likely reading, not a sure one: it gives way to a date that is
+    // labelled and read as printed.
+    for (Candidate& c : cs) {
+      if (c.repaired) c.score *= 0.6;
     }
   }
   // IBANs and VAT ids are recognisable by their shape and check digits.

@@ -60,6 +60,19 @@ Document TextDocument(const std::string& text, PageSource source = PageSource::k
   return doc;
 }
 
+// Marks the words that read `text` as read by OCR with confidence `conf` (a murky line).
+void SetConfidence(Document& doc, const std::string& text, double conf) {
+  for (Page& page : doc.pages) {
+    for (Block& block : page.blocks) {
+      for (Line& line : block.lines) {
+        for (Word& w : line.words) {
+          if (w.text == text) w.confidence = conf;
+        }
+      }
+    }
+  }
+}
+
 std::string Value(const Extraction& ex, const std::string& name) {
   auto it = ex.fields.find(name);
   return it == ex.fields.end() ? "<none>" : it->second.value;
@@ -130,6 +143,251 @@ TEST(Extract, AmountSplitAtTheDecimalPointIsOneAmount) {
       "TOTAL          RM 65. 20\n");
   Extraction ex = Extract(doc, SchemaFor("receipt"));
   EXPECT_EQ(Value(ex, "total"), "65.20");
+}
+
+TEST(Extract, PaymentLessChangeIsTheTotalWhenTheTotalLineIsMisread) {
+  // "Payment" names a payment like "Cash"; tills print it with a minus sign.
+  Document doc = TextDocument(
+      "LIM SENG THO HARDWARE TRADING\n"
+      "Total |; i GST\n"
+      "Payment                   -20.00\n"
+      "Change                      8.75\n");
+  Extraction ex = Extract(doc, SchemaFor("receipt"));
+  EXPECT_EQ(Value(ex, "total"), "11.25");
+}
+
+TEST(Extract, ExactPaymentWithoutChangeLineIsTheTotal) {
+  // A card or exact payment: nothing to give back, so no change line at all.
+  Document doc = TextDocument(
+      "ONE ONE THREE SEAFOOD RESTAURANT SDN BHD\n"
+      "Qty Description       Total     TAX\n"
+      "1   Chicken Item      20.00     SR\n"
+      "1   Vege item         15.00     SR\n"
+      "TOPALE                65.70\n"
+      "CASH :                65.70\n");
+  Extraction ex = Extract(doc, SchemaFor("receipt"));
+  // "Total" in the item table's header names a column: 20.00 is the first item's amount.
+  EXPECT_EQ(Value(ex, "total"), "65.70");
+  EXPECT_LT(ex.fields.at("total").confidence, 0.9);
+}
+
+TEST(Extract, PaymentsAreAmountsWithCents) {
+  // "Cash Inv No.: 7916" is no payment (else 7916.00 less no change would be a total).
+  Document doc = TextDocument(
+      "GARDENIA BAKERIES (KL) SDN BHD\n"
+      "Cash Inv No.:        7916\n"
+      "Total Payable:       3.21\n"
+      "CHANGE               0.00\n");
+  Extraction ex = Extract(doc, SchemaFor("receipt"));
+  EXPECT_EQ(Value(ex, "total"), "3.21");
+}
+
+TEST(Extract, TotalPlusRoundingAdjustmentIsTheRoundedTotal) {
+  Document doc = TextDocument(
+      "OGN GROUP SDN BHD\n"
+      "Total Sales Inclusive GST@ 0.00%     28.31\n"
+      "Rounding Adjustment                 -0.01\n"
+      "CASH\n"
+      "GST Summary     %     Amount(RM)   Tax(RM)\n"
+      "SR            0.00      28.31      0.00\n");
+  Extraction ex = Extract(doc, SchemaFor("receipt"));
+  EXPECT_EQ(Value(ex, "total"), "28.30");
+  // The adjustment's sign is often lost to OCR: the rounded amount is a multiple of 5 cents.
+  Document unsigned_adj = TextDocument(
+      "OGN GROUP SDN BHD\n"
+      "Total Sales Inclusive GST      177.22\n"
+      "Rounding Adjustment RM            .02\n"
+      "CREDIT RM                      177.20\n");
+  EXPECT_EQ(Value(Extract(unsigned_adj, SchemaFor("receipt")), "total"), "177.20");
+}
+
+TEST(Extract, RoundingLineMayPrintTheRoundedTotal) {
+  Document doc = TextDocument(
+      "99 SPEED MART S/B\n"
+      "Total Sales (Inclusive GST) RM 14.38\n"
+      "Rounding Adjustment RH 02\n"
+      "Rounding RH = 14,40\n"
+      "CASH RM 20.00\n"
+      "CHANGE RM\n");
+  Extraction ex = Extract(doc, SchemaFor("receipt"));
+  EXPECT_EQ(Value(ex, "total"), "14.40");
+}
+
+TEST(Extract, WordsAroundATotalLabelQualifyIt) {
+  Document doc = TextDocument(
+      "BEYOND BROTHERS HARDWARE\n"
+      "Total Sales (Ex. GST)                60.00\n"
+      "Total Sales (Inclusive of GST) :     63.60\n"
+      "TAX TOTAL:                          143.60\n"
+      "Item Total                             270\n");
+  Extraction ex = Extract(doc, SchemaFor("receipt"));
+  EXPECT_EQ(Value(ex, "total"), "63.60");
+}
+
+TEST(Extract, TheTotalRowOfATaxSummaryIsNotTheTotal) {
+  // The total line is misread; the summary's "TOTAL" row holds the net amount and the tax.
+  Document doc = TextDocument(
+      "TEO HENG STATIONERY & BOOKS\n"
+      "SUB-TOTATEX)          16.98\n"
+      "TOTAL :             448.00\n"
+      "CASH                 18.00\n"
+      "CHANGE                0.00\n"
+      "GST SUMMARY\n"
+      "TOTAL ;       16.98    1.02\n",
+      PageSource::kOcr, 0.95);
+  SetConfidence(doc, "448.00", 0.2);
+  Extraction ex = Extract(doc, SchemaFor("receipt"));
+  EXPECT_EQ(Value(ex, "total"), "18.00");
+}
+
+TEST(Extract, AmountWithoutCentsOnATotalLineGivesWay) {
+  // "11.2" lost a digit; what was paid less the change says 11.25.
+  Document doc = TextDocument(
+      "BERRY'S CAKE HOUSE\n"
+      "Total Inclusive of Tax        11.2\n"
+      "SubTotal                     44.25\n"
+      "Payment                     -20.00\n"
+      "Change                        8.75\n"
+      "Item Count                       3\n");
+  Extraction ex = Extract(doc, SchemaFor("receipt"));
+  EXPECT_EQ(Value(ex, "total"), "11.25");
+}
+
+TEST(Extract, WholeNumbersOnTotalLinesAreCounts) {
+  Document doc = TextDocument(
+      "ENW HARDWARE CENTRE (M) SDN. BHD.\n"
+      "Total Amt Payable :       156.00\n"
+      "Total Qty Tender :             5\n");
+  Extraction ex = Extract(doc, SchemaFor("receipt"));
+  EXPECT_EQ(Value(ex, "total"), "156.00");
+}
+
+TEST(Extract, ATaxLabelThatQualifiesATotalAnnouncesNothing) {
+  // "GST" after "Inclusive" is part of the total's label, not a tax line of its own.
+  Document doc = TextDocument(
+      "99 SPEED MART S/B\n"
+      "Total Sales (Inclusive GST) RM 61.65\n");
+  Extraction ex = Extract(doc, SchemaFor("receipt"));
+  EXPECT_EQ(Value(ex, "total"), "61.65");
+  EXPECT_NE(Value(ex, "tax"), "61.65");
+}
+
+TEST(Extract, NumbersGluedToLettersAreNotAmounts) {
+  // "6ST)" is a misread "GST)", not 6.00.
+  Document doc = TextDocument(
+      "99 SPEED MART S/B\n"
+      "Total Sales (Inclusive 6ST)       RM 61.65\n");
+  Extraction ex = Extract(doc, SchemaFor("receipt"));
+  EXPECT_EQ(Value(ex, "total"), "61.65");
+}
+
+TEST(Extract, BlankReadForTheDecimalPointOfALabelledAmount) {
+  Document doc = TextDocument(
+      "CT281 - TEALIVE SHELL KEPONG\n"
+      "Total Sales Incl GST @ 6%         RM8 60\n"
+      "Cash                               8.60\n");
+  Extraction ex = Extract(doc, SchemaFor("receipt"));
+  EXPECT_EQ(Value(ex, "total"), "8.60");
+}
+
+TEST(Extract, LabelWithItsFinalLMisread) {
+  Document doc = TextDocument(
+      "HOME MASTER HARDWARE & ELECTRICAL\n"
+      "1.00 x 15.90                      15.90 SR\n"
+      "Tota! Incl. of GST                15.90\n"
+      "Total tems)                          24\n");
+  Extraction ex = Extract(doc, SchemaFor("receipt"));
+  EXPECT_EQ(Value(ex, "total"), "15.90");
+  EXPECT_EQ(ex.fields.at("total").label, "Tota!");
+}
+
+TEST(Extract, NoValueBelowALabelFollowedByOtherWords) {
+  // "Total 0% supplies" is a line of its own; 3.72 below it is an item's price.
+  Document doc = TextDocument(
+      "GARDENIA BAKERIES (KL) SDN BHD\n"
+      "Total 0% supplies\n"
+      "DELICTIA-R/BERRY 3.72\n"
+      "Total Payable:               3.21\n");
+  Extraction ex = Extract(doc, SchemaFor("receipt"));
+  EXPECT_EQ(Value(ex, "total"), "3.21");
+}
+
+TEST(Extract, ReceiptAmountSplitByOcrIsOneAmount) {
+  // No readable total label: the largest amount, here printed "RM20. 40", stands in.
+  Document doc = TextDocument(
+      "THE ROTI MAN BAKERY\n"
+      "Bacon                RM4.90\n"
+      "Raisin               RM8.60\n"
+      "SUBTUTA              RM20. 40\n");
+  Extraction ex = Extract(doc, SchemaFor("receipt"));
+  EXPECT_EQ(Value(ex, "total"), "20.40");
+}
+
+TEST(Extract, DateWordWithMisreadDigitsIsRepairedWithLowConfidence) {
+  Document doc = TextDocument(
+      "99 SPEED MART S/B\n"
+      "G2: 3iPH S65497 {0-05-17\n");
+  Extraction ex = Extract(doc, SchemaFor("receipt"));
+  EXPECT_EQ(Value(ex, "date"), "2017-05-10");
+  EXPECT_EQ(ex.fields.at("date").raw, "{0-05-17");
+  EXPECT_LT(ex.fields.at("date").confidence, 0.7);
+  // An impossible year one common confusion away from a single plausible year.
+  Document year = TextDocument(
+      "AEON CO. (M) BHD\n"
+      "09/03/2918 18:54 1008 001\n");
+  EXPECT_EQ(Value(Extract(year, SchemaFor("receipt")), "date"), "2018-03-09");
+}
+
+TEST(Extract, DateReadAsPrintedWinsOverARepairedOne) {
+  Document doc = TextDocument(
+      "SHOP\n"
+      "Date: 12-02-2618\n"
+      "Bill Date: 13/02/2018 10:15\n");
+  Extraction ex = Extract(doc, SchemaFor("receipt"));
+  EXPECT_EQ(Value(ex, "date"), "2018-02-13");
+}
+
+TEST(Extract, ImpossibleYearWithTwoPossibleRepairsIsNotGuessed) {
+  // 2071 is one confusion from 2011 and from 2021: the year stays as read, with low confidence.
+  Document doc = TextDocument(
+      "SHOP\n"
+      "Date: 29/12/2071\n");
+  Extraction ex = Extract(doc, SchemaFor("receipt"));
+  EXPECT_EQ(Value(ex, "date"), "2071-12-29");
+  EXPECT_LT(ex.fields.at("date").confidence, 0.5);
+  // A year long past may be true: only future years are repaired.
+  Document old = TextDocument(
+      "SHOP\n"
+      "Date: 01/01/1985\n");
+  EXPECT_EQ(Value(Extract(old, SchemaFor("receipt")), "date"), "1985-01-01");
+}
+
+TEST(Extract, ValueOnANeighbouringRowThatOverlapsTheLabel) {
+  // The date is boxed taller than its neighbours, so it forms a row of its own.
+  Document doc = TextDocument(
+      "TRI SHAAS SDN BHD\n"
+      "Nate : 18/03/2017 03:00:42PM\n"
+      "\n"
+      "\n");
+  Page& page = doc.pages[0];
+  auto word = [](const std::string& text, Box box) {
+    Word w;
+    w.text = text;
+    w.bbox = box;
+    w.confidence = 1.0;
+    return w;
+  };
+  Line tall;
+  tall.words.push_back(word("13/03/2017", {200, 62, 300, 100}));
+  Line label;
+  label.words.push_back(word("Print", {10, 82, 60, 98}));
+  label.words.push_back(word("Date:", {70, 82, 120, 98}));
+  label.words.push_back(word("03:00:44PM", {330, 82, 430, 98}));
+  page.blocks[0].lines.push_back(tall);
+  page.blocks[0].lines.push_back(label);
+  Extraction ex = Extract(doc, SchemaFor("receipt"));
+  EXPECT_EQ(Value(ex, "date"), "2017-03-13");
+  EXPECT_EQ(ex.fields.at("date").label, "Date:");
 }
 
 TEST(Extract, InvoiceValuesRightOfAndBelowLabels) {

@@ -235,7 +235,9 @@ bool IsSingleBlank(const Tokens& t, std::size_t i) {
 }
 
 // The numbers of an "A sep B sep C" date starting at token i: the same "/", "-" or "." twice,
-// each with at most one blank on either side ("5. 12. 2018", "25 / 12 / 2018").
+// each with at most one blank on either side ("5. 12. 2018", "25 / 12 / 2018"). OCR misreads
+// one separator of a printed date ("27:03/2018", "05-02/2018"): two different separators (the
+// first may then be ":") are read only in the unmistakable shape DD?MM?YYYY.
 struct NumericFields {
   const Token* a;
   const Token* b;
@@ -244,17 +246,21 @@ struct NumericFields {
 std::optional<NumericFields> NumericFieldsAt(const Tokens& t, std::size_t i) {
   if (!IsNumber(t, i) || PrecededByNumber(t, i)) return std::nullopt;
   std::array<const Token*, 3> fields = {&t[i], nullptr, nullptr};
-  char32_t sep = 0;
+  std::array<char32_t, 2> seps = {0, 0};
   std::size_t j = i + 1;
   for (std::size_t k = 1; k < fields.size(); ++k) {
     if (IsSingleBlank(t, j)) ++j;
-    if (!IsPunctIn(t, j, U"/-.") || (sep != 0 && t[j].punct != sep)) return std::nullopt;
-    sep = t[j++].punct;
+    if (!IsPunctIn(t, j, k == 1 ? U"/-.:" : U"/-.")) return std::nullopt;
+    seps[k - 1] = t[j++].punct;
     if (IsSingleBlank(t, j)) ++j;
     if (!IsNumber(t, j)) return std::nullopt;
     fields[k] = &t[j++];
   }
   if (FollowedByNumber(t, j - 1)) return std::nullopt;
+  if (seps[0] != seps[1] && (fields[0]->text.size() != 2 || fields[1]->text.size() != 2 ||
+                             fields[2]->text.size() != 4)) {
+    return std::nullopt;
+  }
   return NumericFields{fields[0], fields[1], fields[2]};
 }
 

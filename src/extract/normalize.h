@@ -31,6 +31,8 @@ enum class DateOrder { kDayFirst, kMonthFirst, kYearFirst };
 // Accepted forms (separators "/", "-", "." for numbers; blanks, ".", "-", "/", "," around month
 // names), found anywhere in the text ("Date: 25/12/2018 8:13:39 PM" reads 2018-12-25):
 //   numeric        25/12/2018  02-01-19  05.06.2018  9/1/2018   (day and month order: see below)
+//                  27:03/2018  05-02/2018 (one separator misread: only as two 2-digit fields and a
+//                  four-digit year; the first separator may then be ":")
 //   year first     2018-03-09  2018/03/09  2018.03.09  20180309 (eight digits, YYYYMMDD only)
 //   month names    30 MAR 2018  15-JAN-2018  12 Mar 24  5. März 2019  1er février 2020
 //                  March 12, 2024  Dec 25 2018  25th December 2018  2018-Mar-09

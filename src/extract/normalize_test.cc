@@ -72,6 +72,16 @@ TEST(NormalizeDate, FindsTheDateInsideSurroundingText) {
   EXPECT_EQ(NormalizeDate("Order 20150617 of 25/12/2018"), "2018-12-25");
 }
 
+TEST(NormalizeDate, ReadsADayMonthYearDateWithOneSeparatorMisread) {
+  EXPECT_EQ(NormalizeDate("__..27:03/2018 No CS-20243"), "2018-03-27");
+  EXPECT_EQ(NormalizeDate("05-02/2018"), "2018-02-05");
+  // Only as DD?MM?YYYY: a reference or a time is not a date.
+  EXPECT_EQ(NormalizeDate("INV 5-12/2018"), std::nullopt);
+  EXPECT_EQ(NormalizeDate("05-02/18"), std::nullopt);
+  EXPECT_EQ(NormalizeDate("10:52:18"), std::nullopt);
+  EXPECT_EQ(NormalizeDate("27/03:2018"), std::nullopt);
+}
+
 TEST(NormalizeDate, RejectsImpossibleDatesAndYearsOutOfRange) {
   EXPECT_EQ(NormalizeDate("31/02/2018"), std::nullopt);
   EXPECT_EQ(NormalizeDate("13/13/2018"), std::nullopt);
