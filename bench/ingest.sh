@@ -1,15 +1,20 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-3.0-or-later
-# Ingestion benchmark: POST /v1/documents with ~100 KB bodies (a real PNG page) at 64 concurrent
-# connections with wrk, against `sheaf serve --role api` on a fresh data folder (documents are
-# accepted durably - file, record and queue message fsynced - and wait on the queues; the stage
-# workers are not running so that they do not share the two cores with the benchmark).
-# Usage: bench/ingest.sh [SECONDS] [CONNECTIONS] [ROLE]   (defaults 15, 64, api)
+# Ingestion benchmark: POST /v1/documents with ~100 KB bodies (a real PNG page) over 64
+# connections, against `sheaf serve --role api` on a fresh data folder (documents are accepted
+# durably - file, record and queue message fsynced - and wait on the queues; the stage workers
+# are not running so that they do not share the two cores with the benchmark). Two phases:
+#   1. the target rate: RATE uploads/s offered over the connections (hey, each connection paced
+#      at RATE/CONNECTIONS per second): the latency an upload sees at that load;
+#   2. saturation: every connection sends its next upload as soon as the last is answered (wrk):
+#      the most uploads/s the server accepts, and the latency at that rate (queueing included).
+# Usage: bench/ingest.sh [SECONDS] [CONNECTIONS] [ROLE] [RATE]   (defaults 15, 64, api, 1000)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_=${1:-15}
 CONNS=${2:-64}
 ROLE=${3:-api}
+RATE=${4:-1000}
 BIN=${SHEAF_BINARY:-build/release/sheaf}
 WORK=$(mktemp -d)
 SERVER=
@@ -34,7 +39,7 @@ img.save(sys.argv[1], optimize=False)
 PY
 SIZE=$(stat -c %s "$WORK/page.png")
 
-"$BIN" tenant create bench --data-dir "$WORK/data" >/dev/null
+"$BIN" tenant create bench --data-dir "$WORK/data" >/dev/null 2>&1
 KEY=$("$BIN" key create --tenant bench --data-dir "$WORK/data" 2>/dev/null | tail -1)
 "$BIN" serve --data-dir "$WORK/data" --listen 127.0.0.1:0 --role "$ROLE" --rate-limit 1000000 \
   --rate-burst 1000000 --max-queued 0 --http-threads 96 >"$WORK/serve.out" 2>"$WORK/serve.err" &
@@ -49,10 +54,6 @@ wrk.body = f:read("*all")
 f:close()
 wrk.headers["Content-Type"] = "image/png"
 wrk.headers["Authorization"] = "Bearer $KEY"
-local codes = {}
-response = function(status, headers, body)
-  codes[status] = (codes[status] or 0) + 1
-end
 done = function(summary, latency, requests)
   io.write(string.format("p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms\n",
     latency:percentile(50) / 1000, latency:percentile(90) / 1000,
@@ -60,20 +61,53 @@ done = function(summary, latency, requests)
 end
 LUA
 
-echo "body: $SIZE bytes PNG; $CONNS connections; ${SECONDS_} s; role $ROLE; $(nproc) cores"
-wrk -t2 -c"$CONNS" -d"${SECONDS_}s" --latency -s "$WORK/post.lua" "http://127.0.0.1:$PORT/v1/documents" | tee "$WORK/wrk.out"
-ACCEPTED=$(curl -s "http://127.0.0.1:$PORT/metrics" | sed -n 's/^sheaf_http_requests_total{method="POST",route="\/v1\/documents",code="202"} //p')
-QUEUED=$(curl -s "http://127.0.0.1:$PORT/metrics" | sed -n 's/^sheaf_queue_depth{topic="documents.normal",lane="normal"} //p')
-echo "accepted (202): ${ACCEPTED:-0}; on documents.normal: ${QUEUED:-0}"
-# Time inside the server (handler), from its histogram, against what the client saw.
-curl -s "http://127.0.0.1:$PORT/metrics" | /usr/bin/python3 -c '
-import re, sys
-b = [(float(m.group(1)), float(m.group(2))) for m in re.finditer(
-    r"sheaf_http_request_duration_seconds_bucket\{route=\"/v1/documents\",le=\"([0-9.e+-]+)\"\} ([0-9.e+]+)", sys.stdin.read())]
-if b:
-    total = b[-1][1]
-    for q in (0.5, 0.99):
-        le = next((le for le, n in b if n >= q * total), float("inf"))
-        print(f"server-side p{int(q * 100)} <= {le * 1000:g} ms")'
+# Server-side quantiles of the upload route from the histogram in /metrics, for the uploads
+# answered since the snapshot in file $1 (written anew for the next phase).
+server_side() {
+  curl -s "http://127.0.0.1:$PORT/metrics" | /usr/bin/python3 -c '
+import json, os, re, sys
+path = sys.argv[1]
+now = {float(m.group(1)): float(m.group(2)) for m in re.finditer(
+    r"sheaf_http_request_duration_seconds_bucket\{route=\"/v1/documents\",le=\"([0-9.e+-]+|\+Inf)\"\} ([0-9.e+]+)",
+    sys.stdin.read())}
+before = {float(k): v for k, v in json.load(open(path)).items()} if os.path.exists(path) else {}
+json.dump({str(k): v for k, v in now.items()}, open(path, "w"))
+b = sorted((le, n - before.get(le, 0)) for le, n in now.items())
+total = b[-1][1] if b else 0
+if total:
+    print("  server-side (handler): " + ", ".join(
+        f"p{int(q * 100)} <= {next(le for le, n in b if n >= q * total) * 1000:g} ms" for q in (0.5, 0.99)))' "$1"
+}
+accepted() {
+  curl -s "http://127.0.0.1:$PORT/metrics" |
+    sed -n 's/^sheaf_http_requests_total{method="POST",route="\/v1\/documents",code="202"} //p'
+}
 
-echo "accepted per second: $(/usr/bin/python3 -c "print(round(${ACCEPTED:-0} / ${SECONDS_}))")"
+PER_CONN=$(/usr/bin/python3 -c "print(max(1, round($RATE / $CONNS)))")
+echo "body: $SIZE bytes PNG; $CONNS connections; ${SECONDS_} s per phase; role $ROLE; $(nproc) cores"
+echo
+echo "1. target rate: $((PER_CONN * CONNS)) uploads/s offered (hey, $PER_CONN/s per connection)"
+server_side "$WORK/hist.json" >/dev/null
+hey -z "${SECONDS_}s" -c "$CONNS" -q "$PER_CONN" -m POST -D "$WORK/page.png" -T image/png \
+  -H "Authorization: Bearer $KEY" "http://127.0.0.1:$PORT/v1/documents" >"$WORK/hey.out"
+BEFORE=$(accepted)
+/usr/bin/python3 - "$WORK/hey.out" "${BEFORE:-0}" "$SECONDS_" <<'PY'
+import re, sys
+text = open(sys.argv[1]).read()
+q = dict(re.findall(r"(\d+)% in ([0-9.]+) secs", text))
+codes = re.findall(r"\[(\d+)\]\s+(\d+) responses", text)
+print(f"  accepted {int(sys.argv[2]) / float(sys.argv[3]):.0f}/s; p50 {float(q['50']) * 1000:.1f} ms, "
+      f"p90 {float(q['90']) * 1000:.1f} ms, p99 {float(q['99']) * 1000:.1f} ms; answers "
+      + ", ".join(f"{c}: {n}" for c, n in codes))
+PY
+server_side "$WORK/hist.json"
+echo
+echo "2. saturation (wrk, next upload as soon as the last is answered)"
+wrk -t2 -c"$CONNS" -d"${SECONDS_}s" --latency -s "$WORK/post.lua" "http://127.0.0.1:$PORT/v1/documents" >"$WORK/wrk.out"
+AFTER=$(accepted)
+grep -E "Non-2xx|Socket errors" "$WORK/wrk.out" | sed 's/^/  /' || true
+echo "  accepted $(/usr/bin/python3 -c "print(round((${AFTER:-0} - ${BEFORE:-0}) / ${SECONDS_}))")/s; $(tail -1 "$WORK/wrk.out")"
+server_side "$WORK/hist.json"
+QUEUED=$(curl -s "http://127.0.0.1:$PORT/metrics" | sed -n 's/^sheaf_queue_depth{topic="documents.normal",lane="normal"} //p')
+echo
+echo "accepted in all (202): ${AFTER:-0}; waiting on documents.normal: ${QUEUED:-0}"

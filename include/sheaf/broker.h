@@ -45,6 +45,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <future>
 #include <map>
 #include <string>
 #include <string_view>
@@ -134,6 +135,16 @@ class Broker {
                          const std::string& key, std::string_view payload) = 0;
   // Publishes all of `messages` or none of them, durably, as one unit. Same errors as Publish.
   virtual Status PublishBatch(const std::vector<Outgoing>& messages) = 0;
+  // Starts a Publish and may return before it is done; the future then holds what Publish
+  // would have returned, and the message is durable only once it holds OK. Lets a caller do
+  // other work while the message is written (ingestion stores the upload meanwhile). This
+  // default publishes in the calling thread.
+  virtual std::future<Status> PublishAsync(const std::string& topic, const std::string& tenant,
+                                           const std::string& key, std::string payload) {
+    std::promise<Status> done;
+    done.set_value(Publish(topic, tenant, key, payload));
+    return done.get_future();
+  }
 
   // Leases up to `max` ready messages from `topics` for `lease`, chosen as the contract's
   // "Order and fairness" says. Returns at once, with no deliveries when nothing is ready.

@@ -201,15 +201,16 @@ Result<IngestResult> Service::Ingest(const IngestRequest& req, bool* queue_full)
   doc.blob_key = OriginalKey(req.tenant_id, doc.id);
   doc.stages_json = nlohmann::json{{"ingest", {{"pages", pages}, {"at", NowMs()}}}}.dump();
 
-  // 1. The bytes. 2. The queue message. 3. The record. A crash after 1 or 2 leaves an orphan
-  // (never answered 202; the message is dropped after orphan_grace), never a recorded document
-  // without a message.
-  if (Status s = deps_.blobs->Put(doc.blob_key, *req.bytes); !s.ok()) return s;
-  if (Status s = deps_.broker->Publish(std::string(LaneTopic(req.priority)), req.tenant_id, doc.id,
-                                       Payload(doc));
-      !s.ok()) {
-    (void)deps_.blobs->Delete(doc.blob_key);
-    return s;
+  // 1. The bytes and the queue message, written at the same time. 2. The record, once both are
+  // durable. A crash before 2 leaves an orphan blob or message (never answered 202; a message
+  // without a record is dropped after orphan_grace), never a recorded document without its
+  // bytes or its message.
+  std::future<Status> published = deps_.broker->PublishAsync(
+      std::string(LaneTopic(req.priority)), req.tenant_id, doc.id, Payload(doc));
+  const Status stored = deps_.blobs->Put(doc.blob_key, *req.bytes);
+  if (Status sent = published.get(); !stored.ok() || !sent.ok()) {
+    if (stored.ok()) (void)deps_.blobs->Delete(doc.blob_key);
+    return stored.ok() ? sent : stored;
   }
   Result<CreateDocumentResult> made = deps_.metadata->CreateDocument(
       req.tenant_id, doc, options_.max_queued_per_tenant, req.actor);

@@ -173,13 +173,13 @@ Status LocalBlobStore::MakeParents(const std::string& key) {
   return Status::Ok();
 }
 
-Status LocalBlobStore::SyncFileSystem() {
-  const int fd = ::open(root_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return IoError(root_, "cannot open folder to sync", errno);
-  const int rc = ::syncfs(fd);
-  const int err = errno;
-  ::close(fd);
-  return rc == 0 ? Status::Ok() : IoError(root_, "syncfs failed", err);
+bool LocalBlobStore::ParentsKnownDurable(const std::string& key) {
+  std::lock_guard<std::mutex> lock(mu_);
+  for (std::size_t slash = key.find('/'); slash != std::string::npos;
+       slash = key.find('/', slash + 1)) {
+    if (durable_dirs_.count(key.substr(0, slash)) == 0) return false;
+  }
+  return true;
 }
 
 Status LocalBlobStore::SyncDirShared(const std::string& path) {
@@ -249,8 +249,12 @@ Status LocalBlobStore::Put(const std::string& key, std::string_view bytes) {
   const std::string parent = ParentOf(key);
   const std::string dir = parent.empty() ? root_ : root_ + "/" + parent;
   for (int attempt = 1;; ++attempt) {
-    s = MakeParents(key);
-    if (!s.ok()) return s;
+    // The folders are made (or found) unless a Put already made them durable; a folder removed
+    // since then shows up as ENOENT below, and the next attempt makes it again.
+    if (attempt > 1 || !ParentsKnownDurable(key)) {
+      s = MakeParents(key);
+      if (!s.ok()) return s;
+    }
     // An unnamed file in the destination folder, linked in place once durable: no entry is
     // created in a shared temporary folder and nothing is renamed across folders (which the
     // kernel serialises file-system wide), so concurrent Puts do not queue behind each other.
@@ -266,12 +270,13 @@ Status LocalBlobStore::Put(const std::string& key, std::string_view bytes) {
       ::close(fd);
       return IoError(path, "write failed", err);
     }
-    // The bytes must be durable before the file gets its name. Concurrent Puts share one
-    // syncfs of the store's file system for this (group commit) instead of one fsync each.
-    s = SyncShared(".data", [this] { return SyncFileSystem(); });
-    if (!s.ok()) {
+    // The bytes must be durable before the file gets its name. Each Put syncs its own file: a
+    // syncfs shared by the Puts in flight would also wait for every other writer's dirty data
+    // on the file system, and queue each Put behind the round already running.
+    if (::fdatasync(fd) != 0) {
+      const int err = errno;
       ::close(fd);
-      return s;
+      return IoError(path, "fdatasync failed", err);
     }
     const std::string self = "/proc/self/fd/" + std::to_string(fd);
     if (::linkat(AT_FDCWD, self.c_str(), AT_FDCWD, path.c_str(), AT_SYMLINK_FOLLOW) == 0) {

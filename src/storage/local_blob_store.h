@@ -5,9 +5,9 @@
 // with ordinary tools. It implements the whole contract of sheaf/blob_store.h.
 //
 // How a Put is made durable and atomic: the bytes go to an unnamed file (O_TMPFILE) in the
-// blob's folder; one syncfs(2), shared by all the Puts in flight, makes them durable; the file
-// is then linked at the blob's path, and the folder is fsynced (also shared) so that the link
-// survives a crash. Nothing is visible under the key before its bytes are durable, and a crash
+// blob's folder and are fdatasynced; the file is then linked at the blob's path, and the folder
+// is fsynced (one fsync shared by the Puts in flight into that folder) so that the link survives
+// a crash. Nothing is visible under the key before its bytes are durable, and a crash
 // leaves nothing behind (an unnamed file vanishes). Replacing an existing blob links the file
 // under a ".put-" name beside it and renames it over the blob (a crash there leaves that file,
 // which no key can reach). Where O_TMPFILE or /proc is missing, the bytes go to a named file in
@@ -71,8 +71,8 @@ class LocalBlobStore final : public BlobStore {
   // Runs `op` (a sync) for the callers that arrive while no `op` of the same slot runs, and
   // returns to each caller once an `op` that started after its call began has finished.
   Status SyncShared(const std::string& slot, const std::function<Status()>& op);
-  // syncfs(2) of the file system the store is on: every file written so far is durable.
-  Status SyncFileSystem();
+  // Whether every folder on the way to `key` was made durable by this store (and so existed).
+  bool ParentsKnownDurable(const std::string& key);
 
   struct DirSync {
     std::mutex mu;

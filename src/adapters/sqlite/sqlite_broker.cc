@@ -10,6 +10,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "adapters/sqlite/private_file.h"
 #include "queue/backoff.h"
 
 namespace sheaf {
@@ -279,6 +280,7 @@ class SqliteBroker::Store {
 
 Result<std::unique_ptr<SqliteBroker::Store>> SqliteBroker::Store::Open(const std::string& path,
                                                                        BrokerOptions options) {
+  if (Status made = CreatePrivateFile(path); !made.ok()) return made;
   sqlite3* db = nullptr;
   const int rc = sqlite3_open_v2(
       path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
@@ -695,6 +697,10 @@ struct SqliteBroker::Op {
   const std::function<Status(Store&)>* run;
   Status status;
   bool done = false;  // GUARDED_BY(mu_)
+  // An operation nobody waits on (PublishAsync) owns its work and its outcome: the writer
+  // fulfils `promise` and deletes the operation.
+  std::function<Status(Store&)> owned;
+  std::unique_ptr<std::promise<Status>> promise;
 };
 
 Result<std::unique_ptr<SqliteBroker>> SqliteBroker::Open(const std::string& path,
@@ -729,7 +735,8 @@ SqliteBroker::~SqliteBroker() {
 }
 
 Status SqliteBroker::Submit(const std::function<Status(Store&)>& run) {
-  Op op{&run, Status::Ok(), false};
+  Op op;
+  op.run = &run;
   std::unique_lock<std::mutex> lock(mu_);
   queue_.push_back(&op);
   work_cv_.notify_one();
@@ -751,7 +758,15 @@ void SqliteBroker::WriterLoop() {
     RunBatch(batch);
     {
       std::lock_guard<std::mutex> lock(mu_);
-      for (Op* op : batch) op->done = true;
+      for (Op*& op : batch) {
+        if (op->promise) {
+          op->promise->set_value(op->status);
+          delete op;
+          op = nullptr;
+        } else {
+          op->done = true;
+        }
+      }
     }
     done_cv_.notify_all();
   }
@@ -810,6 +825,25 @@ Status SqliteBroker::Publish(const std::string& topic, const std::string& tenant
   Status s = ValidateTopic(topic);
   if (!s.ok()) return s;
   return Submit([&](Store& store) { return store.Insert(topic, tenant, key, payload); });
+}
+
+std::future<Status> SqliteBroker::PublishAsync(const std::string& topic, const std::string& tenant,
+                                               const std::string& key, std::string payload) {
+  auto op = std::make_unique<Op>();
+  op->promise = std::make_unique<std::promise<Status>>();
+  std::future<Status> outcome = op->promise->get_future();
+  if (Status s = ValidateTopic(topic); !s.ok()) {
+    op->promise->set_value(s);
+    return outcome;
+  }
+  op->owned = [topic, tenant, key, payload = std::move(payload)](Store& store) {
+    return store.Insert(topic, tenant, key, payload);
+  };
+  op->run = &op->owned;
+  std::lock_guard<std::mutex> lock(mu_);
+  queue_.push_back(op.release());
+  work_cv_.notify_one();
+  return outcome;
 }
 
 Status SqliteBroker::PublishBatch(const std::vector<Outgoing>& messages) {

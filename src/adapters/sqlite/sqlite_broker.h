@@ -30,6 +30,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <future>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -55,6 +56,8 @@ class SqliteBroker final : public Broker {
   Status Publish(const std::string& topic, const std::string& tenant, const std::string& key,
                  std::string_view payload) override;
   Status PublishBatch(const std::vector<Outgoing>& messages) override;
+  std::future<Status> PublishAsync(const std::string& topic, const std::string& tenant,
+                                   const std::string& key, std::string payload) override;
   Result<std::vector<Delivery>> Lease(const std::vector<std::string>& topics, int max,
                                       std::chrono::milliseconds lease) override;
   Status Ack(std::uint64_t id) override;

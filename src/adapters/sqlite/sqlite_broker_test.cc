@@ -4,12 +4,14 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <cstdlib>
 #include <filesystem>
+#include <future>
 #include <map>
 #include <set>
 #include <thread>
@@ -443,6 +445,41 @@ TEST_F(SqliteBrokerTest, PublishBatchIsAllOrNothing) {
   ASSERT_TRUE(b.PublishBatch({{"ocr.tasks", "A", "1", "p"}, {"review.tasks", "A", "2", "p"}}).ok());
   EXPECT_EQ(StatsOf(b, "ocr.tasks").depth(), 1);
   EXPECT_EQ(StatsOf(b, "review.tasks").depth(), 1);
+}
+
+TEST_F(SqliteBrokerTest, QueueFilesAreReadableByTheOwnerOnly) {
+  Broker& b = Open();
+  ASSERT_TRUE(b.Publish("ocr.tasks", "A", "1", "p").ok());
+  for (const std::string& file : {path_, path_ + "-wal"}) {
+    struct stat st {};
+    ASSERT_EQ(::stat(file.c_str(), &st), 0) << file;
+    EXPECT_EQ(st.st_mode & 0777, 0600u) << file;
+  }
+}
+
+TEST_F(SqliteBrokerTest, PublishAsyncFuturesHoldThePublishOutcome) {
+  Broker& b = Open();
+  std::future<Status> bad = b.PublishAsync("bogus", "A", "0", "p");
+  EXPECT_EQ(bad.get().code(), ErrorCode::kInvalidArgument);
+  std::vector<std::future<Status>> pending;
+  for (int i = 0; i < 50; ++i) {
+    pending.push_back(b.PublishAsync("ocr.tasks", "t" + std::to_string(i % 3), std::to_string(i),
+                                     "payload " + std::to_string(i)));
+  }
+  for (std::future<Status>& f : pending) ASSERT_TRUE(f.get().ok());
+  std::set<std::string> payloads;
+  for (const Delivery& d : LeaseAll(b, kOcr)) payloads.insert(d.message.payload);
+  EXPECT_EQ(payloads.size(), 50u);
+  EXPECT_EQ(payloads.count("payload 49"), 1u);
+}
+
+TEST_F(SqliteBrokerTest, ClosingTheBrokerFinishesPublishesNobodyWaitedFor) {
+  {
+    Broker& b = Open();
+    for (int i = 0; i < 20; ++i) (void)b.PublishAsync("ocr.tasks", "A", std::to_string(i), "p");
+    broker_.reset();  // the writer drains its queue before it stops
+  }
+  EXPECT_EQ(StatsOf(Open(), "ocr.tasks").depth(), 20);
 }
 
 TEST_F(SqliteBrokerTest, MessagesAndLeasesSurviveCloseAndReopen) {

@@ -15,6 +15,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "adapters/sqlite/private_file.h"
 #include "sheaf/hash.h"
 
 namespace sheaf {
@@ -989,6 +990,7 @@ Result<std::unique_ptr<SqliteMetadataStore>> SqliteMetadataStore::Open(
   if (options.busy_timeout.count() < 0) {
     return Status(ErrorCode::kInvalidArgument, "busy_timeout must not be negative");
   }
+  if (Status made = CreatePrivateFile(path); !made.ok()) return made;
   Result<std::unique_ptr<Conn>> writer =
       OpenConn<Conn>(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, options.busy_timeout);
   if (!writer.ok()) return writer.status();

@@ -2,6 +2,7 @@
 #include "adapters/sqlite/sqlite_metadata_store.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <sqlite3.h>
 
 #include <algorithm>
@@ -134,6 +135,16 @@ class SqliteMetadataStoreTest : public ::testing::Test {
 };
 
 // --- Tenants and isolation.
+
+TEST_F(SqliteMetadataStoreTest, DatabaseFilesAreReadableByTheOwnerOnly) {
+  MetadataStore& m = Open();
+  ASSERT_TRUE(m.CreateTenant("acme", "admin").ok());
+  for (const std::string& file : {path_, path_ + "-wal"}) {
+    struct stat st {};
+    ASSERT_EQ(::stat(file.c_str(), &st), 0) << file;
+    EXPECT_EQ(st.st_mode & 0777, 0600u) << file;
+  }
+}
 
 TEST_F(SqliteMetadataStoreTest, TenantsAreCreatedOnceAndFoundByName) {
   MetadataStore& m = Open();
