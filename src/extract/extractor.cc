@@ -1055,11 +1055,64 @@ const std::initializer_list<std::string_view> kAddressWords = {
     "building", "plaza", "park", "johor", "selangor", "kuala", "lumpur", "malaysia", "germany",
     "deutschland", "france", "usa", "uk", "singapore", "cedex", "postfach", "box"};
 
+// The longest run of digits in `text`.
+int LongestDigitRun(std::string_view text) {
+  int best = 0, run = 0;
+  for (char ch : text) {
+    run = std::isdigit(static_cast<unsigned char>(ch)) ? run + 1 : 0;
+    best = std::max(best, run);
+  }
+  return best;
+}
+
 bool LooksLikeRegistration(const std::string& text) {
   // "(867388-U)", "002043319-W", "CO. REG NO: 123", "ROC NO. 12345-X", "Company No."
   std::vector<std::string> t = Tokens(text);
   if (HasWord(t, {"reg", "roc", "registration", "company", "co"}) && CountDigits(text) > 0) return true;
-  if (CountDigits(text) >= 4 && CountLetters(text) <= 3 && t.size() <= 3) return true;
+  if (CountDigits(text) >= 4 && CountLetters(text) <= 3 && t.size() <= 3) {
+    // A registration number is digits with at most a check letter after them ("1000131-K",
+    // "002043319W"); a token with letters before its digits is a street or unit ("SS21/1A",
+    // "L4-17").
+    for (const std::string& tok : t) {
+      std::size_t first_digit = tok.find_first_of("0123456789");
+      if (first_digit == std::string::npos) continue;
+      int ascii_letters = 0;
+      for (std::size_t k = 0; k < tok.size(); ++k) {
+        if (std::isalpha(static_cast<unsigned char>(tok[k]))) {
+          if (k < first_digit) return false;
+          ++ascii_letters;
+        }
+      }
+      if (ascii_letters > 1) return false;
+    }
+    return true;
+  }
+  return false;
+}
+
+// A tax or business id line: "GST NO. : 001800839168", "GST REF NO : 001694261248",
+// "BRN GST No. 000417619968", "SST ID: W10-1808-32000123".
+bool LooksLikeTaxId(const std::string& text) {
+  std::vector<std::string> t = Tokens(text);
+  return HasWord(t, {"gst", "sst", "brn", "tin", "vat", "ust", "ein", "abn"}) && LongestDigitRun(text) >= 6;
+}
+
+// Lines that tie the business to another one: "formerly known as", "Licensee of ...",
+// "A subsidiary of ...", "Dimiliki oleh ..." (owned by). They belong to the name block.
+bool LooksLikeAffiliation(const std::string& text) {
+  std::vector<std::string> t = Tokens(text);
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    const std::string& w = t[i];
+    if (w == "formerly" || w == "licensee" || w == "licensed" || w == "subsidiary" || w == "franchisee" ||
+        w == "dimiliki" || w == "milik" || w == "division") {
+      return true;
+    }
+    if (i + 1 < t.size() && ((w == "known" && t[i + 1] == "as") || (w == "owned" && t[i + 1] == "by") ||
+                             (w == "operated" && t[i + 1] == "by") || (w == "managed" && t[i + 1] == "by") ||
+                             (w == "member" && t[i + 1] == "of"))) {
+      return true;
+    }
+  }
   return false;
 }
 
@@ -1094,6 +1147,16 @@ std::string FixLegalForm(std::string name) {
       words[i] = lower ? "Sdn" : "SDN";
       words[i + 1] = lower ? "Bhd" : "BHD";
     }
+    // "SDN B D", "SDN BH D": BHD broken in two at the end of the name.
+    if (a == "SDN" && i + 3 == words.size()) {
+      std::string c = bare(words[i + 2]);
+      if (b.size() + c.size() <= 3 && b.size() + c.size() >= 2 && !b.empty() && b[0] == 'B' &&
+          BoundedDistance(b + c, "BHD", 1) <= 1) {
+        bool lower = std::islower(static_cast<unsigned char>(words[i][0]));
+        words[i + 1] = lower ? "Bhd" : "BHD";
+        words.pop_back();
+      }
+    }
   }
   std::string out;
   for (const std::string& w : words) out += (out.empty() ? "" : " ") + w;
@@ -1102,19 +1165,83 @@ std::string FixLegalForm(std::string name) {
   return out;
 }
 
+// Cuts what follows the last Malaysian legal form that ends a name ("SDN BHD", "BHD", "S/B",
+// "ENTERPRISE"): nothing of the name is printed after it, so trailing words are a stamp, a
+// branch or OCR noise ("... ENTERPRISE PO OSTED"). "GmbH & Co. KG" and the like are left alone.
+std::string CutAfterLegalForm(const std::string& name) {
+  std::size_t cut = std::string::npos;
+  std::size_t i = 0;
+  while (i < name.size()) {
+    while (i < name.size() && name[i] == ' ') ++i;
+    std::size_t end = name.find(' ', i);
+    if (end == std::string::npos) end = name.size();
+    std::string word = Lower(name.substr(i, end - i));
+    while (!word.empty() && (word.back() == '.' || word.back() == ',')) word.pop_back();
+    if (word == "bhd" || word == "s/b" || word == "enterprise" || word == "enterprises") {
+      std::size_t stop = i + word.size();
+      while (stop < end && name[stop] == '.') ++stop;  // keep "BHD." as printed
+      cut = stop;
+    }
+    i = end;
+  }
+  if (cut == std::string::npos || cut >= name.size()) return name;
+  std::string rest = Trim(name.substr(cut));
+  // "... SDN BHD (KL)" keeps a bracketed qualifier without digits.
+  if (!rest.empty() && rest.front() == '(' && rest.back() == ')' && CountDigits(rest) == 0) return name;
+  return name.substr(0, cut);
+}
+
 // Cuts a company name after its legal suffix and drops a registration number in brackets.
 std::string CleanName(std::string name) {
   name = FixLegalForm(std::move(name));
+  // OCR reads "(" as "{" or "[" now and then.
+  for (char& ch : name) {
+    if (ch == '{' || ch == '[') ch = '(';
+    if (ch == '}' || ch == ']') ch = ')';
+  }
+  // ... and the ")" of a one-letter bracket as "j", "l", "1" or "|": "(Mj SDN BHD" -> "(M) SDN BHD".
+  for (std::size_t k = 0; k + 3 < name.size(); ++k) {
+    if (name[k] == '(' && std::isupper(static_cast<unsigned char>(name[k + 1])) &&
+        std::string_view("jl1|").find(name[k + 2]) != std::string_view::npos && name[k + 3] == ' ' &&
+        (k == 0 || name[k - 1] == ' ')) {
+      name[k + 2] = ')';
+    }
+  }
   // Cut at the first bracket that holds a number: "(KL) SDN BHD (139386 X)" keeps "(KL)".
   for (std::size_t paren = name.find('('); paren != std::string::npos; paren = name.find('(', paren + 1)) {
-    std::size_t close = name.find(')', paren);
+    // The bracket ends at its ")" or where the next one opens ("(Mj SDN BHD (75278-H)").
+    std::size_t close = std::min(name.find(')', paren), name.find('(', paren + 1));
     std::string inside = name.substr(paren, close == std::string::npos ? std::string::npos : close - paren);
     if (paren > 2 && CountDigits(inside) >= 3) {
       name = name.substr(0, paren);
       break;
     }
   }
-  return Trim(name);
+  name = CutAfterLegalForm(Trim(name));
+  // A "1" or "0" between letters or dots of a word is a misread "I" or "O" ("D.1.Y.", "C0FFEE").
+  for (std::size_t k = 0; k < name.size(); ++k) {
+    if (name[k] != '1' && name[k] != '0') continue;
+    std::size_t b = name.find_last_of(' ', k), e = name.find(' ', k);
+    std::string word = name.substr(b == std::string::npos ? 0 : b + 1,
+                                   (e == std::string::npos ? name.size() : e) - (b == std::string::npos ? 0 : b + 1));
+    int ascii_letters = 0;
+    for (char ch : word) ascii_letters += std::isalpha(static_cast<unsigned char>(ch)) ? 1 : 0;
+    if (CountDigits(word) != 1 || ascii_letters < 2) continue;
+    auto letterish = [](char ch) { return std::isalpha(static_cast<unsigned char>(ch)) || ch == '.'; };
+    bool left = k > 0 && letterish(name[k - 1]);
+    bool right = k + 1 < name.size() && letterish(name[k + 1]);
+    if (left && right) {
+      bool lower = std::islower(static_cast<unsigned char>(name[k - 1])) != 0;
+      name[k] = name[k] == '1' ? (lower ? 'i' : 'I') : (lower ? 'o' : 'O');
+    }
+  }
+  // Leading punctuation is OCR noise (": Yam Fresh", "| BAKERY"), not part of the name.
+  std::size_t start = 0;
+  while (start < name.size() && !IsAlnumByte(static_cast<unsigned char>(name[start])) && name[start] != '(' &&
+         name[start] != '"' && name[start] != '\'') {
+    ++start;
+  }
+  return Trim(name.substr(start));
 }
 
 struct NamePick {
@@ -1138,10 +1265,19 @@ std::optional<NamePick> TopName(const Context& ctx, int max_rows) {
     if (toks.empty()) continue;
     bool suffix = HasWord(toks, kCompanySuffixes);
     bool bad = HasWord(toks, kNotANameWords) && !suffix;
-    if (bad || LooksLikeRegistration(text)) continue;
-    bool has_colon = text.find(':') != std::string::npos;
+    // "AEON CO. (M) BHD (126926-H)" is a name followed by its registration number.
+    if (bad || LooksLikeRegistration(cleaned)) continue;
+    // A colon makes a "label: value" row, unless it is noise in front of the text.
+    bool has_colon = cleaned.find(':') != std::string::npos;
+    // Cells of punctuation only (": ", "|") are specks; they say nothing about the name's reading.
     double conf = 0;
-    for (const Cell& c : fr.row->cells) conf += MeanConfidence(c, 0, c.words.size()) / static_cast<double>(fr.row->cells.size());
+    int counted = 0;
+    for (const Cell& c : fr.row->cells) {
+      if (CountLetters(c.text) + CountDigits(c.text) == 0) continue;
+      conf += MeanConfidence(c, 0, c.words.size());
+      ++counted;
+    }
+    conf = counted > 0 ? conf / counted : 0.0;
     double score = (suffix ? 0.9 : 0.7 - 0.06 * (seen - 1)) * OcrFactor(conf);
     if (has_colon) score *= 0.6;
     if (toks.size() == 1 && toks[0].size() <= 3) score *= 0.5;
@@ -1206,8 +1342,98 @@ std::optional<NamePick> TopName(const Context& ctx, int max_rows) {
     c.bbox = c.bbox.Union(next.box);
     best->row = r + 1;
     c.row = r + 1;
+  } else {
+    // A name wrapped after a connector: "GREEN VALLEY PAINT &" over "HARDWARE", "LILY
+    // CONFECTIONERY AND" over "BAKERY S/B". The row after the connector continues the name
+    // when it is text only (no number, label or address word).
+    auto dangling = [](const std::string& text) {
+      std::string t = Trim(text);
+      if (t.empty()) return false;
+      if (t.back() == '&' || t.back() == '+' || t.back() == '-') return true;
+      std::vector<std::string> toks = Tokens(t);
+      return !toks.empty() && (toks.back() == "and" || toks.back() == "dan" || toks.back() == "und" ||
+                               toks.back() == "et") &&
+             Lower(t).size() >= 3 && Lower(t).substr(Lower(t).size() - toks.back().size()) == toks.back();
+    };
+    auto continuation = [&](int k) {
+      const std::string& t = rows[static_cast<std::size_t>(k)].row->text;
+      std::vector<std::string> toks = Tokens(t);
+      return !toks.empty() && toks.size() <= 5 && CountDigits(CleanName(t)) == 0 && CountLetters(t) >= 3 &&
+             t.find(':') == std::string::npos && !HasWord(toks, kNotANameWords) &&
+             !HasWord(toks, kAddressWords) && !HasWord(toks, kAddressStopWords);
+    };
+    if (static_cast<std::size_t>(r + 1) < rows.size() && dangling(c.raw) && near(r, r + 1) && continuation(r + 1)) {
+      const Row& next = *rows[static_cast<std::size_t>(r + 1)].row;
+      c.value = CleanName(rows[static_cast<std::size_t>(r)].row->text + " " + next.text);
+      c.raw += "\n" + next.text;
+      c.bbox = c.bbox.Union(next.box);
+      best->row = r + 1;
+      c.row = r + 1;
+    } else if (r > 0 && near(r - 1, r) && dangling(rows[static_cast<std::size_t>(r - 1)].row->text) &&
+               continuation(r) && CountDigits(rows[static_cast<std::size_t>(r - 1)].row->text) == 0 &&
+               CountLetters(rows[static_cast<std::size_t>(r - 1)].row->text) >= 3 &&
+               rows[static_cast<std::size_t>(r - 1)].row->text.find(':') == std::string::npos) {
+      const Row& prev = *rows[static_cast<std::size_t>(r - 1)].row;
+      c.value = CleanName(prev.text + " " + rows[static_cast<std::size_t>(r)].row->text);
+      c.raw = prev.text + "\n" + c.raw;
+      c.bbox = c.bbox.Union(prev.box);
+    }
   }
   return best;
+}
+
+// Repairs misreads OCR makes in Malaysian address lines where the intended reading is certain:
+// "§" for a "5" in a number ("§3200", "JALAN KPB §"), and the street abbreviations "JLN" (jalan),
+// "TMN" (taman) and "BLK" (blok) read as "JIN", "THN", "BIK" in front of a name.
+std::string RepairAddressLine(const std::string& line) {
+  std::string out;
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    if (line.compare(i, 2, "\xC2\xA7") == 0) {  // §
+      bool digit_after = i + 2 < line.size() && std::isdigit(static_cast<unsigned char>(line[i + 2]));
+      bool alone_after = i + 2 >= line.size() || line[i + 2] == ' ' || line[i + 2] == ',' || line[i + 2] == '.';
+      bool alone_before = i == 0 || line[i - 1] == ' ' || line[i - 1] == ',';
+      if (digit_after || (alone_before && alone_after)) {
+        out += '5';
+        ++i;
+        continue;
+      }
+    }
+    out += line[i];
+  }
+  // Abbreviations: a whole word at the start of the line or after a comma or a number, followed
+  // by another word.
+  std::vector<std::string> words;
+  std::size_t start = 0;
+  while (start <= out.size()) {
+    std::size_t end = out.find(' ', start);
+    if (end == std::string::npos) end = out.size();
+    words.push_back(out.substr(start, end - start));
+    start = end + 1;
+  }
+  for (std::size_t w = 0; w + 1 < words.size(); ++w) {
+    std::string bare = words[w];
+    std::string tail;
+    while (!bare.empty() && (bare.back() == '.' || bare.back() == ',')) {
+      tail.insert(tail.begin(), bare.back());
+      bare.pop_back();
+    }
+    if (bare.size() != 3 || words[w + 1].empty() || !std::isalnum(static_cast<unsigned char>(words[w + 1][0]))) continue;
+    bool lead = w == 0 || words[w - 1].back() == ',' || CountDigits(words[w - 1]) > 0;
+    if (!lead) continue;
+    std::string up = bare;
+    for (char& ch : up) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    const char* fixed = up == "JIN" ? "LN" : up == "THN" ? "MN" : up == "BIK" ? "LK" : nullptr;
+    if (fixed == nullptr) continue;
+    bool lower = std::islower(static_cast<unsigned char>(bare[1])) != 0;
+    std::string rest = fixed;
+    if (lower) {
+      for (char& ch : rest) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    }
+    words[w] = bare.substr(0, 1) + rest + tail;
+  }
+  std::string joined;
+  for (std::size_t w = 0; w < words.size(); ++w) joined += (w ? " " : "") + words[w];
+  return joined;
 }
 
 // The address as the rows that follow `row` (a name), up to a row of another kind.
@@ -1215,9 +1441,9 @@ std::optional<Candidate> AddressAfter(const Context& ctx, int row, int max_lines
   const auto& rows = ctx.rows();
   if (row < 0 || static_cast<std::size_t>(row) >= rows.size()) return std::nullopt;
   const FlatRow& name = rows[static_cast<std::size_t>(row)];
-  std::string text;
+  std::string text, raw;
   Box box;
-  int lines = 0, addressy = 0, skipped = 0;
+  int lines = 0, addressy = 0, skipped = 0, max_gap = 0;
   double conf = 0;
   int prev_bottom = name.row->box.y1;
   for (std::size_t r = static_cast<std::size_t>(row) + 1; r < rows.size() && lines < max_lines; ++r) {
@@ -1226,25 +1452,38 @@ std::optional<Candidate> AddressAfter(const Context& ctx, int row, int max_lines
     if (fr.row->box.y0 - prev_bottom > 2.5 * std::max(fr.row->height, name.row->height)) break;
     const std::string& t = fr.row->text;
     std::vector<std::string> toks = Tokens(t);
+    // A speck read as a row ("|", ".") is noise, not the end of the address.
+    if (CountLetters(t) + CountDigits(t) <= 1 && t.size() <= 3) continue;
+    // The lines of an address are evenly spaced: a gap much wider than the ones between its
+    // lines so far ends it ("... 47200 SUBANG / SELANGOR / <gap> / PETROL STATION NAME").
+    const int gap = fr.row->box.y0 - prev_bottom;
+    if (lines >= 2 && gap > std::max(2 * max_gap, fr.row->height)) break;
+    const bool address_word = HasWord(toks, kAddressWords) || std::any_of(toks.begin(), toks.end(), IsPostcodeToken);
     if (lines == 0) {
-      // Before the address: a registration number, a second line of the name or a date and
-      // time may come first ("UNIHAKKA ... SDN BHD / 05 Mar 2018 18:24 / (867388-U) / 12,
-      // Jalan ...").
+      // Before the address: a registration number, a tax id, a second line of the name or a
+      // date and time may come first ("UNIHAKKA ... SDN BHD / 05 Mar 2018 18:24 / (867388-U) /
+      // 12, Jalan ..."), and so may lines that tie the business to another one ("formerly known
+      // as / OLD NAME SDN BHD / Licensee of ...") or a trading name ("SUNRISE MART").
       bool dated = NormalizeDate(t).has_value();
-      bool registration = LooksLikeRegistration(t) && !HasWord(toks, kAddressWords);
-      bool addressish = !dated && !registration && (HasWord(toks, kAddressWords) ||
-                                   std::any_of(toks.begin(), toks.end(), IsPostcodeToken) ||
-                                   (CountDigits(t) > 0 && CountLetters(t) >= 4));
+      bool registration = (LooksLikeRegistration(t) || LooksLikeTaxId(t)) && !HasWord(toks, kAddressWords);
+      bool addressish = !dated && !registration && (address_word || (CountDigits(t) > 0 && CountLetters(t) >= 4));
       // A second name line is skipped only when a registration number follows it.
       bool name_line = CountDigits(t) == 0 && !HasWord(toks, kAddressStopWords) && r + 1 < rows.size() &&
-                       LooksLikeRegistration(rows[r + 1].row->text);
-      if (!addressish && (registration || dated || name_line)) {
-        if (++skipped > 3) break;
+                       (LooksLikeRegistration(rows[r + 1].row->text) || LooksLikeTaxId(rows[r + 1].row->text));
+      // Another company or a trading name: letters only with a business word, no address word.
+      bool business = CountDigits(t) == 0 && !address_word &&
+                      (HasWord(toks, kCompanySuffixes) || HasWord(toks, {"sdn", "pasaraya", "borong"}) ||
+                       t.find("S/B") != std::string::npos);
+      bool affiliation = LooksLikeAffiliation(t) && !address_word;
+      if (!addressish && (registration || dated || name_line || business || affiliation)) {
+        if (++skipped > 5) break;
         prev_bottom = fr.row->box.y1;
         continue;
       }
     }
     if (toks.empty()) break;
+    // A long digit run is an id (GST, company or account number), never part of an address.
+    if (LongestDigitRun(t) >= 9) break;
     if (HasWord(toks, kAddressStopWords) && !HasWord(toks, kAddressWords)) break;
     if (t.find(':') != std::string::npos && !HasWord(toks, kAddressWords)) break;
     if (NormalizeDate(t)) break;
@@ -1253,16 +1492,19 @@ std::optional<Candidate> AddressAfter(const Context& ctx, int row, int max_lines
              std::any_of(toks.begin(), toks.end(), IsPostcodeToken) || CountDigits(t) > 0;
     addressy += a ? 1 : 0;
     if (!text.empty()) text += ", ";
-    text += Trim(t);
+    text += RepairAddressLine(Trim(t));
+    if (!raw.empty()) raw += ", ";
+    raw += Trim(t);
     box = box.Union(fr.row->box);
     for (const Cell& c : fr.row->cells) conf += MeanConfidence(c, 0, c.words.size()) / static_cast<double>(fr.row->cells.size());
+    if (lines > 0) max_gap = std::max(max_gap, gap);
     ++lines;
     prev_bottom = fr.row->box.y1;
   }
   if (lines == 0 || addressy == 0) return std::nullopt;
   Candidate c;
   c.value = text;
-  c.raw = text;
+  c.raw = raw;
   c.bbox = box;
   c.page = name.row->page;
   c.row = row + 1;
@@ -1822,7 +2064,16 @@ Extraction Extract(const Document& doc, const Schema& schema) {
   }
   for (const char* addr_field : {"merchant_address", "seller_address"}) {
     if (!has(addr_field) || name_row < 0) continue;
-    if (std::optional<Candidate> a = AddressAfter(ctx, name_row, 5)) cands[addr_field].push_back(*a);
+    std::optional<Candidate> a = AddressAfter(ctx, name_row, 5);
+    if (!a) continue;
+    // A receipt prints its own address unlabelled under its name; an "Address:" further down
+    // is the customer's or the delivery's.
+    if (std::string(addr_field) == "merchant_address") {
+      for (Candidate& c : cands[addr_field]) {
+        if (c.page == a->page && c.row > a->row + 5) c.score *= 0.8;
+      }
+    }
+    cands[addr_field].push_back(*a);
   }
 
   // Dates: labelled first; a date found anywhere stands in, surer when it is the only one.

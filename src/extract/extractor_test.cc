@@ -457,6 +457,194 @@ TEST(Extract, OcrValuesAreCappedUnlessConfirmed) {
   EXPECT_GT(layer.fields.at("date").confidence, ocr.fields.at("date").confidence);
 }
 
+// ---------------------------------------------------------------------------------------------
+// Receipt headers: the merchant name block and the address block under it.
+
+TEST(Extract, NameWrappedAfterAConnectorTakesTheNextLine) {
+  Document doc = TextDocument(
+      "   GREEN VALLEY PAINT &\n"
+      "        ELECTRICAL\n"
+      " NO. 8, JALAN MERANTI 3,\n"
+      "  47100 PUCHONG, SELANGOR.\n"
+      "   TEL: 03-8888 1234\n");
+  Extraction ex = Extract(doc, SchemaFor("receipt"));
+  EXPECT_EQ(Value(ex, "merchant_name"), "GREEN VALLEY PAINT & ELECTRICAL");
+  // The second name line is not the start of the address.
+  EXPECT_EQ(Value(ex, "merchant_address"), "NO. 8, JALAN MERANTI 3, 47100 PUCHONG, SELANGOR.");
+}
+
+TEST(Extract, NameWrappedBeforeALineWithItsLegalForm) {
+  Document doc = TextDocument(
+      "  LILY CONFECTIONERY AND\n"
+      "      BAKERY S/B\n"
+      "   COMPANY NO: 123456-V\n"
+      "  LOT 12, JALAN MAWAR 2,\n"
+      "  43000 KAJANG, SELANGOR\n"
+      "   TEL : 03-8733 0000\n");
+  Extraction ex = Extract(doc, SchemaFor("receipt"));
+  EXPECT_EQ(Value(ex, "merchant_name"), "LILY CONFECTIONERY AND BAKERY S/B");
+  EXPECT_EQ(Value(ex, "merchant_address"), "LOT 12, JALAN MAWAR 2, 43000 KAJANG, SELANGOR");
+}
+
+TEST(Extract, NameWithItsRegistrationNumberOnTheSameRow) {
+  // "CO." and a number on the row do not make it a registration line.
+  Document doc = TextDocument(
+      "  SERI MAJU CO. {M) BHD (204518-K)\n"
+      "  1ST FLR, SERI MAJU MALL\n"
+      "  JLN DAMAI, TAMAN DAMAI\n"
+      "  56000 KUALA LUMPUR\n"
+      "  GST ID : 001234567890\n");
+  Extraction ex = Extract(doc, SchemaFor("receipt"));
+  EXPECT_EQ(Value(ex, "merchant_name"), "SERI MAJU CO. (M) BHD");
+  EXPECT_EQ(Value(ex, "merchant_address"), "1ST FLR, SERI MAJU MALL, JLN DAMAI, TAMAN DAMAI, 56000 KUALA LUMPUR");
+}
+
+TEST(Extract, NothingOfTheNameFollowsItsLegalForm) {
+  Document doc = TextDocument(
+      "  TAN BROTHERS ENTERPRISE   PO OSTED\n"
+      "  7, JALAN CEMPAKA 5,\n"
+      "  81200 JOHOR BAHRU, JOHOR.\n");
+  Extraction ex = Extract(doc, SchemaFor("receipt"));
+  EXPECT_EQ(Value(ex, "merchant_name"), "TAN BROTHERS ENTERPRISE");
+  // A legal form with more after it is left whole.
+  Extraction de = Extract(TextDocument("Lieferant\nMUSTER GMBH & CO. KG\n"), SchemaFor("invoice"));
+  EXPECT_EQ(Value(de, "seller_name"), "MUSTER GMBH & CO. KG");
+}
+
+TEST(Extract, MisreadLegalFormsAndBracketsInANameAreRepaired) {
+  Extraction a = Extract(TextDocument("  SUNWAY PRINTS (Mj Sdn bad (752785-H}\n  12, JALAN AMAN 3,\n"),
+                         SchemaFor("receipt"));
+  EXPECT_EQ(Value(a, "merchant_name"), "SUNWAY PRINTS (M) SDN BHD");
+  Extraction b = Extract(TextDocument("  KEDAI RUNCIT PERMAI SDN B D\n  Reg No: 1203194-W\n"), SchemaFor("receipt"));
+  EXPECT_EQ(Value(b, "merchant_name"), "KEDAI RUNCIT PERMAI SDN BHD");
+  Extraction c = Extract(TextDocument("  MR. K.1.M. (M) SDN BHD\n  (CO.REG :704427-T)\n"), SchemaFor("receipt"));
+  EXPECT_EQ(Value(c, "merchant_name"), "MR. K.I.M. (M) SDN BHD");
+}
+
+TEST(Extract, PunctuationInFrontOfTheNameIsNoise) {
+  Document doc = TextDocument(
+      " :          Lim Kopi House\n"
+      "  No. 14, Jalan Ros 2,\n"
+      "  Taman Ros, 52100 Kuala Lumpur\n"
+      "  Tel: (603) 6200 0000\n");
+  Extraction ex = Extract(doc, SchemaFor("receipt"));
+  EXPECT_EQ(Value(ex, "merchant_name"), "Lim Kopi House");
+  EXPECT_EQ(Value(ex, "merchant_address"), "No. 14, Jalan Ros 2, Taman Ros, 52100 Kuala Lumpur");
+}
+
+TEST(Extract, AddressStartsAfterTaxIdAndAffiliationLines) {
+  Document doc = TextDocument(
+      "  PELANGI FOODS SDN BHD\n"
+      "       (11223-A)\n"
+      "   formerly known as\n"
+      "  RAINBOW EATERIES SDN BHD\n"
+      "  Licensee of Burger Barn\n"
+      "  Level 3, Wisma Delima\n"
+      "  No.9, Jalan SS2/10, 47300 Petaling Jaya\n"
+      "  (GST ID No: 000504660000)\n");
+  Extraction ex = Extract(doc, SchemaFor("receipt"));
+  EXPECT_EQ(Value(ex, "merchant_name"), "PELANGI FOODS SDN BHD");
+  EXPECT_EQ(Value(ex, "merchant_address"), "Level 3, Wisma Delima, No.9, Jalan SS2/10, 47300 Petaling Jaya");
+
+  Document gst = TextDocument(
+      "  KAMAL CURRY HOUSE\n"
+      "    (001610000-P)\n"
+      "  GST NO. : 001800830000\n"
+      "  NO.21, JALAN SS2/64, PETALING JAYA\n"
+      "  SELANGOR DARUL EHSAN\n"
+      "  TEL : 012-200 0000\n");
+  Extraction g = Extract(gst, SchemaFor("receipt"));
+  EXPECT_EQ(Value(g, "merchant_address"), "NO.21, JALAN SS2/64, PETALING JAYA, SELANGOR DARUL EHSAN");
+}
+
+TEST(Extract, TradingNameUnderTheCompanyIsNotTheAddress) {
+  Document doc = TextDocument(
+      "  SRI HARAPAN SDN BHD (700001-M)\n"
+      "  HARAPAN MART BANGI\n"
+      "  8-10, Jalan Bangi 3/1 Taman Bangi\n"
+      "  43650 Bandar Baru Bangi Selangor\n"
+      "  Tel : 03-8900 0000\n");
+  Extraction ex = Extract(doc, SchemaFor("receipt"));
+  EXPECT_EQ(Value(ex, "merchant_name"), "SRI HARAPAN SDN BHD");
+  EXPECT_EQ(Value(ex, "merchant_address"), "8-10, Jalan Bangi 3/1 Taman Bangi, 43650 Bandar Baru Bangi Selangor");
+}
+
+TEST(Extract, StreetNumbersAreNotRegistrationNumbers) {
+  Document doc = TextDocument(
+      "   KOPI TIAM ORKID\n"
+      "     88, SS15/4B,\n"
+      "     SUBANG JAYA\n"
+      "  GST ID : 001234567890\n");
+  Extraction ex = Extract(doc, SchemaFor("receipt"));
+  EXPECT_EQ(Value(ex, "merchant_address"), "88, SS15/4B, SUBANG JAYA");
+}
+
+TEST(Extract, AddressEndsAtAWideGapAndAnIdButNotAtASpeck) {
+  Document doc = TextDocument(
+      "  PETRO KENANGA SDN BHD\n"
+      "  LOT 5, JALAN KENANGA,\n"
+      "  47200 SUBANG\n"
+      "  SELANGOR\n"
+      "\n"
+      "  KENANGA AUTO SERVICE\n"
+      "  CO. REG. NO: 000948000-V\n");
+  Extraction ex = Extract(doc, SchemaFor("receipt"));
+  EXPECT_EQ(Value(ex, "merchant_address"), "LOT 5, JALAN KENANGA, 47200 SUBANG, SELANGOR");
+
+  Document speck = TextDocument(
+      "  PETRO KENANGA SDN BHD\n"
+      "  LOT 5, JALAN KENANGA,\n"
+      "|\n"
+      "  47200 SUBANG\n"
+      "  SELANGOR\n"
+      "  TEL: 03-7800 0000\n");
+  Extraction sp = Extract(speck, SchemaFor("receipt"));
+  EXPECT_EQ(Value(sp, "merchant_address"), "LOT 5, JALAN KENANGA, 47200 SUBANG, SELANGOR");
+
+  Document id = TextDocument(
+      "  SEGAR MART S/B (500001-X)\n"
+      "  LOT 9, JALAN ANGGERIK,\n"
+      "  41150 KLANG, SELANGOR\n"
+      "  GST ID. NO : 000181740000\n");
+  Extraction i = Extract(id, SchemaFor("receipt"));
+  EXPECT_EQ(Value(i, "merchant_address"), "LOT 9, JALAN ANGGERIK, 41150 KLANG, SELANGOR");
+}
+
+TEST(Extract, LabelledAddressFarBelowTheHeaderIsTheCustomers) {
+  Document doc = TextDocument(
+      "  AIR MURNI SERVICE SDN BHD (300001-X)\n"
+      "  No 2-1 Jalan Kelang 3\n"
+      "  58000 Kuala Lumpur\n"
+      "  Tel: 603-7900 0000\n"
+      "  TAX INVOICE\n"
+      "  DATE : 10 OCT 2017\n"
+      "  JOB TYPE : MAINTENANCE\n"
+      "  INVOICE NO : AMS-004439\n"
+      "  BILL TO : WONG AH KOW\n"
+      "  ADDRESS : 29/1, JALAN MELATI 1\n"
+      "  52000 KEPONG\n"
+      "  TOTAL        250.00\n");
+  Extraction ex = Extract(doc, SchemaFor("receipt"));
+  EXPECT_EQ(Value(ex, "merchant_address"), "No 2-1 Jalan Kelang 3, 58000 Kuala Lumpur");
+}
+
+TEST(Extract, CertainMisreadsInAddressLinesAreRepaired) {
+  Document doc = TextDocument(
+      "  KEDAI BUKU CEMERLANG\n"
+      "  NO 29, Jin Cemerlang 2, THN SERI,\n"
+      "  §3200, KUALA LUMPUR.\n",
+      PageSource::kOcr, 0.96);
+  Extraction ex = Extract(doc, SchemaFor("receipt"));
+  EXPECT_EQ(Value(ex, "merchant_address"), "NO 29, Jln Cemerlang 2, TMN SERI, 53200, KUALA LUMPUR.");
+  // The raw reading is kept, and an OCR'd address is never sure of itself.
+  EXPECT_EQ(ex.fields.at("merchant_address").raw, "NO 29, Jin Cemerlang 2, THN SERI, §3200, KUALA LUMPUR.");
+  EXPECT_LT(ex.fields.at("merchant_address").confidence, 0.9);
+  EXPECT_LT(ex.fields.at("merchant_name").confidence, 0.9);
+  // Words that only look like the abbreviations are left alone.
+  Extraction other = Extract(TextDocument("  KEDAI JIN\n  LOT 3, JALAN BIK\n  40000 SHAH ALAM\n"), SchemaFor("receipt"));
+  EXPECT_EQ(Value(other, "merchant_address"), "LOT 3, JALAN BIK, 40000 SHAH ALAM");
+}
+
 TEST(Extract, LineItemsWithQuantityAndUnitPrice) {
   Document doc = TextDocument(
       "SHOP\n"
