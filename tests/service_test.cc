@@ -316,5 +316,71 @@ TEST_F(ServiceTest, ReviewCorrectionsReplaceFieldsAndReprocessRunsItAgain) {
   Wait(in->document.id);
 }
 
+TEST_F(ServiceTest, AReprocessCutShortBeforeItsStatusChangeLeavesTheDocumentReprocessable) {
+  ServiceOptions o;
+  o.orphan_grace = std::chrono::milliseconds(300);
+  Start(o);
+  Result<IngestResult> in = Submit(kInvoice, "invoice.txt");
+  ASSERT_TRUE(in.ok());
+  const DocumentRecord done = Wait(in->document.id);
+  ASSERT_NE(done.status, ProcessingStatus::kQueued);
+  ASSERT_NE(done.status, ProcessingStatus::kProcessing);
+  // What Reprocess leaves when the process dies after publishing and before queueing the
+  // document: the lane message alone.
+  const std::string lane(topics::kDocumentsNormal);
+  ASSERT_TRUE(broker_
+                  ->Publish(lane, tenant_, done.id,
+                            nlohmann::json{{"tenant_id", tenant_},
+                                           {"document_id", done.id},
+                                           {"reprocess", true}}
+                                .dump())
+                  .ok());
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  for (;;) {  // retried while it may still be recorded, then dropped
+    auto st = broker_->Stats(lane);
+    ASSERT_TRUE(st.ok());
+    if (st->depth() + st->in_flight == 0) break;
+    ASSERT_LT(std::chrono::steady_clock::now(), until);
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  Result<DocumentRecord> after = metadata_->GetDocument(tenant_, done.id);
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(after->status, done.status);  // untouched, not stuck in queued
+  EXPECT_EQ(after->result_json, done.result_json);
+  // And it can be reprocessed: it runs again to the same end.
+  Result<DocumentRecord> again = service_->Reprocess(tenant_, done.id, "test");
+  ASSERT_TRUE(again.ok()) << again.status().message();
+  EXPECT_EQ(again->status, ProcessingStatus::kQueued);
+  EXPECT_EQ(Wait(done.id).status, done.status);
+}
+
+TEST_F(ServiceTest, AReprocessMessageThatArrivesBeforeItsStatusChangeWaitsForIt) {
+  ServiceOptions o;
+  o.orphan_grace = std::chrono::seconds(20);
+  Start(o);
+  Result<IngestResult> in = Submit(kInvoice, "invoice.txt");
+  ASSERT_TRUE(in.ok());
+  const DocumentRecord done = Wait(in->document.id);
+  // Reprocess publishes first; the dispatcher can see the message while the document is still
+  // finished. It must retry it, not drop it, or the document would stay queued forever.
+  ASSERT_TRUE(broker_
+                  ->Publish(std::string(topics::kDocumentsNormal), tenant_, done.id,
+                            nlohmann::json{{"tenant_id", tenant_},
+                                           {"document_id", done.id},
+                                           {"reprocess", true}}
+                                .dump())
+                  .ok());
+  std::this_thread::sleep_for(std::chrono::milliseconds(30));
+  DocumentUpdate u;
+  u.status = ProcessingStatus::kQueued;
+  u.reset_stages = true;
+  u.result_json = "";
+  u.only_if = {done.status};
+  ASSERT_TRUE(metadata_->UpdateDocument(tenant_, done.id, u, "test").ok());
+  const DocumentRecord redone = Wait(done.id);
+  EXPECT_EQ(redone.status, done.status);
+  EXPECT_FALSE(redone.result_json.empty());
+}
+
 }  // namespace
 }  // namespace sheaf

@@ -34,6 +34,18 @@ std::string Payload(const DocumentRecord& doc) {
   return nlohmann::json{{"tenant_id", doc.tenant_id}, {"document_id", doc.id}}.dump();
 }
 
+// The lane message of a reprocess, published before the document is queued again (see
+// Service::Reprocess).
+std::string ReprocessPayload(const DocumentRecord& doc) {
+  return nlohmann::json{{"tenant_id", doc.tenant_id}, {"document_id", doc.id}, {"reprocess", true}}
+      .dump();
+}
+
+bool IsReprocessMessage(const Delivery& d) {
+  nlohmann::json j = nlohmann::json::parse(d.message.payload, nullptr, false);
+  return j.is_object() && j.value("reprocess", false) == true;
+}
+
 // Errors that mean the document itself cannot be processed: retrying will not help.
 bool IsPermanent(ErrorCode code) {
   switch (code) {
@@ -324,7 +336,14 @@ Status Service::Dispatch(const Delivery& d) {
   Loaded l = LoadFor(d);
   if (!l.doc) return l.settle;
   DocumentRecord& doc = *l.doc;
-  if (!IsPending(doc.status)) return Status::Ok();  // settled already (a duplicate)
+  if (!IsPending(doc.status)) {
+    // A reprocess message can arrive before its document is queued again (it is published
+    // first); after orphan_grace it is one whose Reprocess never got that far, and is dropped.
+    if (IsReprocessMessage(d) && Clock::now() - d.enqueued_at < options_.orphan_grace) {
+      return Status(ErrorCode::kUnavailable, "reprocess not recorded yet");
+    }
+    return Status::Ok();  // settled already (a duplicate)
+  }
   if (doc.status == ProcessingStatus::kQueued) {
     DocumentUpdate u;
     u.status = ProcessingStatus::kProcessing;
@@ -583,9 +602,18 @@ Result<DocumentRecord> Service::Reprocess(const std::string& tenant_id, const st
   u.only_if = {ProcessingStatus::kCompleted, ProcessingStatus::kNeedsReview,
                ProcessingStatus::kFailed, ProcessingStatus::kRejected};
   u.audit_action = "document.reprocess";
-  if (Status s = deps_.metadata->UpdateDocument(tenant_id, id, u, actor); !s.ok()) return s;
+  // The message before the status: a crash between the two leaves a message that finds its
+  // document still finished and is dropped after orphan_grace, and the document can be
+  // reprocessed again. (The other order would leave it queued with no message to move it.)
+  if (Status s = deps_.broker->Publish(std::string(LaneTopic(doc->priority)), tenant_id, id,
+                                       ReprocessPayload(*doc));
+      !s.ok()) {
+    return s;
+  }
+  Status updated = deps_.metadata->UpdateDocument(tenant_id, id, u, actor);
   Invalidate(tenant_id, id);
-  if (Status s = PublishNext(LaneTopic(doc->priority), *doc); !s.ok()) return s;
+  if (!updated.ok()) return updated;
+  WakeTopic(LaneTopic(doc->priority));
   return deps_.metadata->GetDocument(tenant_id, id);
 }
 
