@@ -1328,6 +1328,15 @@ std::optional<NamePick> TopName(const Context& ctx, int max_rows) {
   };
   int r = best->row;
   Candidate& c = best->cand;
+  // The name goes on over row r + 1.
+  const auto take_next_row = [&] {
+    const Row& next = *rows[static_cast<std::size_t>(r + 1)].row;
+    c.value = CleanName(rows[static_cast<std::size_t>(r)].row->text + " " + next.text);
+    c.raw += "\n" + next.text;
+    c.bbox = c.bbox.Union(next.box);
+    best->row = r + 1;
+    c.row = r + 1;
+  };
   if (legal_only(r) && r > 0 && near(r - 1, r) && CountLetters(rows[static_cast<std::size_t>(r - 1)].row->text) >= 3 &&
       !LooksLikeRegistration(rows[static_cast<std::size_t>(r - 1)].row->text)) {
     const Row& prev = *rows[static_cast<std::size_t>(r - 1)].row;
@@ -1336,12 +1345,7 @@ std::optional<NamePick> TopName(const Context& ctx, int max_rows) {
     c.bbox = c.bbox.Union(prev.box);
   } else if (!HasWord(Tokens(c.value), kCompanySuffixes) && static_cast<std::size_t>(r + 1) < rows.size() &&
              legal_only(r + 1) && near(r, r + 1)) {
-    const Row& next = *rows[static_cast<std::size_t>(r + 1)].row;
-    c.value = CleanName(rows[static_cast<std::size_t>(r)].row->text + " " + next.text);
-    c.raw += "\n" + next.text;
-    c.bbox = c.bbox.Union(next.box);
-    best->row = r + 1;
-    c.row = r + 1;
+    take_next_row();
   } else {
     // A name wrapped after a connector: "GREEN VALLEY PAINT &" over "HARDWARE", "LILY
     // CONFECTIONERY AND" over "BAKERY S/B". The row after the connector continues the name
@@ -1363,12 +1367,7 @@ std::optional<NamePick> TopName(const Context& ctx, int max_rows) {
              !HasWord(toks, kAddressWords) && !HasWord(toks, kAddressStopWords);
     };
     if (static_cast<std::size_t>(r + 1) < rows.size() && dangling(c.raw) && near(r, r + 1) && continuation(r + 1)) {
-      const Row& next = *rows[static_cast<std::size_t>(r + 1)].row;
-      c.value = CleanName(rows[static_cast<std::size_t>(r)].row->text + " " + next.text);
-      c.raw += "\n" + next.text;
-      c.bbox = c.bbox.Union(next.box);
-      best->row = r + 1;
-      c.row = r + 1;
+      take_next_row();
     } else if (r > 0 && near(r - 1, r) && dangling(rows[static_cast<std::size_t>(r - 1)].row->text) &&
                continuation(r) && CountDigits(rows[static_cast<std::size_t>(r - 1)].row->text) == 0 &&
                CountLetters(rows[static_cast<std::size_t>(r - 1)].row->text) >= 3 &&
