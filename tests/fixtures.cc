@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <spawn.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -285,6 +286,21 @@ RunResult RunSheaf(const std::vector<std::string>& args) {
   r.err = ReadFile(err_path);
   fs::remove_all(dir);
   return r;
+}
+
+Image Gray(int width, int height, std::uint8_t value) {
+  Image img;
+  img.width = width;
+  img.height = height;
+  img.channels = 1;
+  img.pixels.assign(static_cast<std::size_t>(width) * height, value);
+  return img;
+}
+
+int FileMode(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return -1;
+  return static_cast<int>(st.st_mode & 0777);
 }
 
 std::string SourceDir() { return SHEAF_SOURCE_DIR; }

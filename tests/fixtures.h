@@ -6,6 +6,7 @@
 #ifndef SHEAF_TESTS_FIXTURES_H_
 #define SHEAF_TESTS_FIXTURES_H_
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -49,6 +50,11 @@ struct RunResult {
 };
 // Runs the sheaf binary built with the tests, with `args`, and waits for it.
 RunResult RunSheaf(const std::vector<std::string>& args);
+
+// A one-channel image of w x h pixels, all `value` (255: a blank white page).
+Image Gray(int width, int height, std::uint8_t value);
+// The permission bits of the file at `path` (such as 0600), or -1 if it cannot be read.
+int FileMode(const std::string& path);
 
 // The repository root (for committed golden files).
 std::string SourceDir();

@@ -90,6 +90,13 @@ class ServiceTest : public ::testing::Test {
     return service_->Ingest(r);
   }
 
+  // Publishes what Reprocess publishes before it queues document `id` again: its lane message.
+  Status PublishReprocessMessage(const std::string& id) {
+    return broker_->Publish(
+        std::string(topics::kDocumentsNormal), tenant_, id,
+        nlohmann::json{{"tenant_id", tenant_}, {"document_id", id}, {"reprocess", true}}.dump());
+  }
+
   // Waits until the document leaves queued/processing; returns it.
   DocumentRecord Wait(const std::string& id) {
     const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(60);
@@ -328,13 +335,7 @@ TEST_F(ServiceTest, AReprocessCutShortBeforeItsStatusChangeLeavesTheDocumentRepr
   // What Reprocess leaves when the process dies after publishing and before queueing the
   // document: the lane message alone.
   const std::string lane(topics::kDocumentsNormal);
-  ASSERT_TRUE(broker_
-                  ->Publish(lane, tenant_, done.id,
-                            nlohmann::json{{"tenant_id", tenant_},
-                                           {"document_id", done.id},
-                                           {"reprocess", true}}
-                                .dump())
-                  .ok());
+  ASSERT_TRUE(PublishReprocessMessage(done.id).ok());
   const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   for (;;) {  // retried while it may still be recorded, then dropped
     auto st = broker_->Stats(lane);
@@ -363,13 +364,7 @@ TEST_F(ServiceTest, AReprocessMessageThatArrivesBeforeItsStatusChangeWaitsForIt)
   const DocumentRecord done = Wait(in->document.id);
   // Reprocess publishes first; the dispatcher can see the message while the document is still
   // finished. It must retry it, not drop it, or the document would stay queued forever.
-  ASSERT_TRUE(broker_
-                  ->Publish(std::string(topics::kDocumentsNormal), tenant_, done.id,
-                            nlohmann::json{{"tenant_id", tenant_},
-                                           {"document_id", done.id},
-                                           {"reprocess", true}}
-                                .dump())
-                  .ok());
+  ASSERT_TRUE(PublishReprocessMessage(done.id).ok());
   std::this_thread::sleep_for(std::chrono::milliseconds(30));
   DocumentUpdate u;
   u.status = ProcessingStatus::kQueued;

@@ -12,14 +12,7 @@
 namespace sheaf {
 namespace {
 
-Image Gray(int w, int h, std::uint8_t v) {
-  Image img;
-  img.width = w;
-  img.height = h;
-  img.channels = 1;
-  img.pixels.assign(static_cast<std::size_t>(w) * h, v);
-  return img;
-}
+using testing::Gray;
 
 TEST(OcrCacheKey, DependsOnPixelsSizeAndEngineIdentity) {
   Image a = Gray(10, 10, 255);

@@ -41,11 +41,6 @@ std::string ReprocessPayload(const DocumentRecord& doc) {
       .dump();
 }
 
-bool IsReprocessMessage(const Delivery& d) {
-  nlohmann::json j = nlohmann::json::parse(d.message.payload, nullptr, false);
-  return j.is_object() && j.value("reprocess", false) == true;
-}
-
 // Errors that mean the document itself cannot be processed: retrying will not help.
 bool IsPermanent(ErrorCode code) {
   switch (code) {
@@ -249,6 +244,7 @@ Service::Loaded Service::LoadFor(const Delivery& d) {
     spdlog::error("{}: dropping malformed message {}", d.message.topic, d.message_id);
     return out;  // OK: ack, nothing to do
   }
+  out.reprocess = j.contains("reprocess") && j["reprocess"] == true;
   Result<DocumentRecord> doc = deps_.metadata->GetDocument(j["tenant_id"].get<std::string>(),
                                                            j["document_id"].get<std::string>());
   if (doc.ok()) {
@@ -259,15 +255,21 @@ Service::Loaded Service::LoadFor(const Delivery& d) {
     out.settle = doc.status();
     return out;
   }
-  const auto age = Clock::now() - d.enqueued_at;
-  if (age < options_.orphan_grace) {
-    out.settle = Status(ErrorCode::kUnavailable, "document not recorded yet");
-  }
+  if (InOrphanGrace(d)) out.settle = Status(ErrorCode::kUnavailable, "document not recorded yet");
   return out;  // deleted, or an upload that never completed: drop
 }
 
+bool Service::InOrphanGrace(const Delivery& d) const {
+  return Clock::now() - d.enqueued_at < options_.orphan_grace;
+}
+
 Status Service::PublishNext(std::string_view topic, const DocumentRecord& doc) {
-  Status s = deps_.broker->Publish(std::string(topic), doc.tenant_id, doc.id, Payload(doc));
+  return PublishNext(topic, doc, Payload(doc));
+}
+
+Status Service::PublishNext(std::string_view topic, const DocumentRecord& doc,
+                            const std::string& payload) {
+  Status s = deps_.broker->Publish(std::string(topic), doc.tenant_id, doc.id, payload);
   if (s.ok()) WakeTopic(topic);
   return s;
 }
@@ -339,7 +341,7 @@ Status Service::Dispatch(const Delivery& d) {
   if (!IsPending(doc.status)) {
     // A reprocess message can arrive before its document is queued again (it is published
     // first); after orphan_grace it is one whose Reprocess never got that far, and is dropped.
-    if (IsReprocessMessage(d) && Clock::now() - d.enqueued_at < options_.orphan_grace) {
+    if (l.reprocess && InOrphanGrace(d)) {
       return Status(ErrorCode::kUnavailable, "reprocess not recorded yet");
     }
     return Status::Ok();  // settled already (a duplicate)
@@ -605,15 +607,11 @@ Result<DocumentRecord> Service::Reprocess(const std::string& tenant_id, const st
   // The message before the status: a crash between the two leaves a message that finds its
   // document still finished and is dropped after orphan_grace, and the document can be
   // reprocessed again. (The other order would leave it queued with no message to move it.)
-  if (Status s = deps_.broker->Publish(std::string(LaneTopic(doc->priority)), tenant_id, id,
-                                       ReprocessPayload(*doc));
-      !s.ok()) {
+  if (Status s = PublishNext(LaneTopic(doc->priority), *doc, ReprocessPayload(*doc)); !s.ok()) {
     return s;
   }
-  Status updated = deps_.metadata->UpdateDocument(tenant_id, id, u, actor);
+  if (Status s = deps_.metadata->UpdateDocument(tenant_id, id, u, actor); !s.ok()) return s;
   Invalidate(tenant_id, id);
-  if (!updated.ok()) return updated;
-  WakeTopic(LaneTopic(doc->priority));
   return deps_.metadata->GetDocument(tenant_id, id);
 }
 

@@ -157,9 +157,14 @@ class Service {
   struct Loaded {
     std::optional<DocumentRecord> doc;
     Status settle;
+    bool reprocess = false;  // the message was published by Reprocess
   };
   Loaded LoadFor(const Delivery& d);
+  // Whether `d` is young enough that the write it waits for (a record, a reprocess's status
+  // change) may still come: such a message is retried, an older one dropped.
+  bool InOrphanGrace(const Delivery& d) const;
   Status PublishNext(std::string_view topic, const DocumentRecord& doc);
+  Status PublishNext(std::string_view topic, const DocumentRecord& doc, const std::string& payload);
   Status RecordStage(const DocumentRecord& doc, const std::string& stage, double ms,
                      std::optional<std::string> document_type = std::nullopt);
   // Marks the document failed with `error` (when it is still pending), then, if `announce`,

@@ -9,7 +9,6 @@
 #include <chrono>
 #include <cstring>
 #include <filesystem>
-#include <functional>
 #include <random>
 #include <system_error>
 #include <vector>
@@ -183,10 +182,6 @@ bool LocalBlobStore::ParentsKnownDurable(const std::string& key) {
 }
 
 Status LocalBlobStore::SyncDirShared(const std::string& path) {
-  return SyncShared(path, [&path] { return SyncDir(path); });
-}
-
-Status LocalBlobStore::SyncShared(const std::string& slot_name, const std::function<Status()>& op) {
   std::unique_lock<std::mutex> table(syncs_mu_);
   if (syncs_.size() > kMaxKnownDirs) {
     // Bound the table: drop the folders nobody is syncing. A caller holds an entry only while
@@ -201,7 +196,7 @@ Status LocalBlobStore::SyncShared(const std::string& slot_name, const std::funct
       it = idle ? syncs_.erase(it) : std::next(it);
     }
   }
-  std::unique_ptr<DirSync>& slot = syncs_[slot_name];
+  std::unique_ptr<DirSync>& slot = syncs_[path];
   if (!slot) slot = std::make_unique<DirSync>();
   DirSync* d = slot.get();
   std::unique_lock<std::mutex> lock(d->mu);
@@ -215,7 +210,7 @@ Status LocalBlobStore::SyncShared(const std::string& slot_name, const std::funct
     d->running = true;
     const std::uint64_t covers = d->requested;  // every call so far renamed before this fsync
     lock.unlock();
-    Status s = op();
+    Status s = SyncDir(path);
     lock.lock();
     d->running = false;
     d->completed = covers;

@@ -27,7 +27,6 @@
 #include <unordered_set>
 
 #include <condition_variable>
-#include <functional>
 #include <unordered_map>
 
 #include "sheaf/blob_store.h"
@@ -68,9 +67,6 @@ class LocalBlobStore final : public BlobStore {
   // started after its call began has finished (its rename is then durable). Concurrent Puts into
   // one folder thus cost one folder sync per round instead of one each.
   Status SyncDirShared(const std::string& path);
-  // Runs `op` (a sync) for the callers that arrive while no `op` of the same slot runs, and
-  // returns to each caller once an `op` that started after its call began has finished.
-  Status SyncShared(const std::string& slot, const std::function<Status()>& op);
   // Whether every folder on the way to `key` was made durable by this store (and so existed).
   bool ParentsKnownDurable(const std::string& key);
 

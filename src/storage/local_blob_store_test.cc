@@ -2,7 +2,6 @@
 #include "storage/local_blob_store.h"
 
 #include <gtest/gtest.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -13,6 +12,8 @@
 #include <string>
 #include <thread>
 #include <vector>
+
+#include "fixtures.h"
 
 namespace sheaf {
 namespace {
@@ -177,11 +178,8 @@ TEST_F(LocalBlobStoreTest, BlobsSurviveReopening) {
 
 TEST_F(LocalBlobStoreTest, FilesArePrivateToTheServiceUser) {
   ASSERT_TRUE(store_->Put(kKey, "secret").ok());
-  struct stat st {};
-  ASSERT_EQ(::stat((dir_ + "/blobs/" + kKey).c_str(), &st), 0);
-  EXPECT_EQ(st.st_mode & 0777, 0600u);
-  ASSERT_EQ(::stat((dir_ + "/blobs/tenants/t1").c_str(), &st), 0);
-  EXPECT_EQ(st.st_mode & 0777, 0700u);
+  EXPECT_EQ(testing::FileMode(dir_ + "/blobs/" + kKey), 0600);
+  EXPECT_EQ(testing::FileMode(dir_ + "/blobs/tenants/t1"), 0700);
 }
 
 TEST_F(LocalBlobStoreTest, OpenRemovesOnlyStaleTemporaryFiles) {

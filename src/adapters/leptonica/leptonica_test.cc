@@ -84,11 +84,7 @@ TEST(LeptonicaPreprocessor, RecordsWhetherContrastWasNormalised) {
 }
 
 TEST(LeptonicaPreprocessor, BlankPagesAreNotScaled) {
-  Image blank;
-  blank.width = 300;
-  blank.height = 200;
-  blank.channels = 1;
-  blank.pixels.assign(300 * 200, 255);
+  const Image blank = testing::Gray(300, 200, 255);
   auto out = MakePreprocessor(PreprocessOptions{})->Prepare(blank, 0);
   ASSERT_TRUE(out.ok());
   EXPECT_EQ(out->record.text_height_px, 0.0);
@@ -112,11 +108,7 @@ TEST(ImageCodec, RoundTripsEveryFormatAsGray) {
 }
 
 TEST(ImageCodec, EncodesTurnedClockwiseWhenAsked) {
-  Image page;
-  page.width = 40;
-  page.height = 20;
-  page.channels = 1;
-  page.pixels.assign(40 * 20, 255);
+  Image page = testing::Gray(40, 20, 255);
   for (int y = 0; y < 5; ++y) {
     for (int x = 0; x < 5; ++x) page.pixels[static_cast<std::size_t>(y * 40 + x)] = 0;  // top left
   }

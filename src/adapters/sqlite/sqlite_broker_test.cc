@@ -4,7 +4,6 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sqlite3.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -17,6 +16,8 @@
 #include <thread>
 
 #include "queue/backoff.h"
+
+#include "fixtures.h"
 
 namespace sheaf {
 namespace {
@@ -450,11 +451,16 @@ TEST_F(SqliteBrokerTest, PublishBatchIsAllOrNothing) {
 TEST_F(SqliteBrokerTest, QueueFilesAreReadableByTheOwnerOnly) {
   Broker& b = Open();
   ASSERT_TRUE(b.Publish("ocr.tasks", "A", "1", "p").ok());
-  for (const std::string& file : {path_, path_ + "-wal"}) {
-    struct stat st {};
-    ASSERT_EQ(::stat(file.c_str(), &st), 0) << file;
-    EXPECT_EQ(st.st_mode & 0777, 0600u) << file;
-  }
+  EXPECT_EQ(testing::FileMode(path_), 0600);
+  EXPECT_EQ(testing::FileMode(path_ + "-wal"), 0600);
+}
+
+TEST_F(SqliteBrokerTest, AFolderThatDoesNotExistIsAnErrorNamingTheFile) {
+  const std::string missing = dir_ + "/no-such-folder/broker.db";
+  auto b = SqliteBroker::Open(missing, Options());
+  ASSERT_FALSE(b.ok());
+  EXPECT_EQ(b.status().code(), ErrorCode::kIoError);
+  EXPECT_NE(b.status().message().find(missing), std::string::npos) << b.status().message();
 }
 
 TEST_F(SqliteBrokerTest, PublishAsyncFuturesHoldThePublishOutcome) {

@@ -2,7 +2,6 @@
 #include "adapters/sqlite/sqlite_metadata_store.h"
 
 #include <gtest/gtest.h>
-#include <sys/stat.h>
 #include <sqlite3.h>
 
 #include <algorithm>
@@ -16,6 +15,8 @@
 #include <set>
 #include <sstream>
 #include <thread>
+
+#include "fixtures.h"
 
 namespace sheaf {
 namespace {
@@ -139,11 +140,8 @@ class SqliteMetadataStoreTest : public ::testing::Test {
 TEST_F(SqliteMetadataStoreTest, DatabaseFilesAreReadableByTheOwnerOnly) {
   MetadataStore& m = Open();
   ASSERT_TRUE(m.CreateTenant("acme", "admin").ok());
-  for (const std::string& file : {path_, path_ + "-wal"}) {
-    struct stat st {};
-    ASSERT_EQ(::stat(file.c_str(), &st), 0) << file;
-    EXPECT_EQ(st.st_mode & 0777, 0600u) << file;
-  }
+  EXPECT_EQ(testing::FileMode(path_), 0600);
+  EXPECT_EQ(testing::FileMode(path_ + "-wal"), 0600);
 }
 
 TEST_F(SqliteMetadataStoreTest, TenantsAreCreatedOnceAndFoundByName) {
