@@ -91,6 +91,12 @@ std::string RestoreFinalL(const std::string& word) {
   std::size_t end = word.size();
   while (end > 0 && (word[end - 1] == ':' || word[end - 1] == '.')) --end;
   if (end < 4) return word;
+  // "Grand Tota.": the "l" read as the full stop after it.
+  if (end < word.size() && word[end] == '.' && Lower(word.substr(0, end)).size() >= 4 &&
+      Lower(word.substr(0, end)).compare(end - 4, 4, "tota") == 0) {
+    return word.substr(0, end) + (std::isupper(static_cast<unsigned char>(word[end - 1])) ? "L" : "l") +
+           word.substr(end);
+  }
   std::size_t letters = 0;
   while (letters < end - 1 && std::isalpha(static_cast<unsigned char>(word[letters]))) ++letters;
   if (letters != end - 1 || letters < 3) return word;
@@ -602,6 +608,25 @@ std::optional<std::string> RepairDateWord(std::string_view word) {
   return out;
 }
 
+// The year-first date that ends a word glued to what precedes it ("(Sales12018-01-05",
+// "001-2016-07-31": a label or a till number without its blank), or nullopt.
+std::optional<std::string> IsoDateEndingWord(std::string_view word) {
+  while (!word.empty() && std::string_view(" :;,)\"'.").find(word.back()) != std::string_view::npos) {
+    word.remove_suffix(1);
+  }
+  constexpr std::size_t kLen = 10;  // YYYY-MM-DD
+  if (word.size() <= kLen) return std::nullopt;
+  std::string_view d = word.substr(word.size() - kLen);
+  for (std::size_t i = 0; i < kLen; ++i) {
+    bool sep = i == 4 || i == 7;
+    if (sep ? (d[i] != '-' && d[i] != '/' && d[i] != '.') || d[i] != d[4]
+            : !std::isdigit(static_cast<unsigned char>(d[i]))) {
+      return std::nullopt;
+    }
+  }
+  return std::string(d);
+}
+
 // Reads a value of `type` from a region; fills value/raw/bbox and a type-fit factor.
 // `labelled`: the region is where a label announces its value.
 std::optional<Candidate> ReadValue(const Context& ctx, FieldType type, const Cell& cell,
@@ -616,6 +641,7 @@ std::optional<Candidate> ReadValue(const Context& ctx, FieldType type, const Cel
       auto repaired = [&](std::size_t w0, std::size_t w1) -> std::optional<Candidate> {
         for (std::size_t w = w0; w < w1; ++w) {
           std::optional<std::string> fixed = RepairDateWord(cell.words[w].text);
+          if (!fixed) fixed = IsoDateEndingWord(cell.words[w].text);
           if (!fixed) continue;
           std::optional<std::string> d = NormalizeDate(*fixed, ctx.order());
           if (!d || !PlausibleYear(std::atoi(d->substr(0, 4).c_str()))) continue;
@@ -1036,6 +1062,13 @@ const std::initializer_list<std::string_view> kCompanySuffixes = {
     "store", "stores", "cafe", "café", "bakery", "hardware", "pharmacy", "kedai", "station",
     "hotel", "shop", "gbr", "kgaa", "se", "eurl", "srl", "spa", "oy", "ab", "as", "aps"};
 
+// The suffixes of kCompanySuffixes that are trade words, not registered legal forms: a name
+// with only these may be a brand whose legal owner is printed under it.
+const std::initializer_list<std::string_view> kTradeWords = {
+    "co", "company", "trading", "restaurant", "restoran", "mart", "market", "supermarket", "store",
+    "stores", "cafe", "café", "bakery", "hardware", "pharmacy", "kedai", "station", "hotel", "shop",
+    "enterprise", "enterprises"};
+
 const std::initializer_list<std::string_view> kNotANameWords = {
     "invoice", "receipt", "tax", "cash", "bill", "welcome", "tel", "telephone", "fax", "phone",
     "gst", "reg", "date", "cashier", "table", "official", "simplified", "rechnung", "facture",
@@ -1147,6 +1180,14 @@ std::string FixLegalForm(std::string name) {
       words[i] = lower ? "Sdn" : "SDN";
       words[i + 1] = lower ? "Bhd" : "BHD";
     }
+    // "SDN 11.", "SDN 8H": the last word after "SDN" misread beyond one letter; nothing but
+    // "BHD" follows "SDN" in a Malaysian company name.
+    if (a == "SDN" && i + 2 == words.size() && !bhd && !b.empty() && b.size() <= 3 && b != "BHD" &&
+        CountDigits(b) > 0 && std::none_of(words[i + 1].begin(), words[i + 1].end(), [](char ch) {
+          return std::islower(static_cast<unsigned char>(ch)) != 0;
+        })) {
+      words[i + 1] = "BHD";
+    }
     // "SDN B D", "SDN BH D": BHD broken in two at the end of the name.
     if (a == "SDN" && i + 3 == words.size()) {
       std::string c = bare(words[i + 2]);
@@ -1253,6 +1294,7 @@ struct NamePick {
 std::optional<NamePick> TopName(const Context& ctx, int max_rows) {
   std::optional<NamePick> best;
   int seen = 0;
+  int brand_until = -1;  // after a trade name, the last row where its legal owner may follow
   for (std::size_t r = 0; r < ctx.rows().size() && seen < max_rows; ++r) {
     const FlatRow& fr = ctx.rows()[r];
     if (fr.row->page != 1) break;
@@ -1265,8 +1307,10 @@ std::optional<NamePick> TopName(const Context& ctx, int max_rows) {
     if (toks.empty()) continue;
     bool suffix = HasWord(toks, kCompanySuffixes);
     bool bad = HasWord(toks, kNotANameWords) && !suffix;
-    // "AEON CO. (M) BHD (126926-H)" is a name followed by its registration number.
-    if (bad || LooksLikeRegistration(cleaned)) continue;
+    // "AEON CO. (M) BHD (126926-H)" is a name followed by its registration number;
+    // "Company Reg No. (75495-A)" is the label of that number, whatever "Company" suggests.
+    bool reg_label = HasWord(toks, {"reg", "registration", "roc"}) && HasWord(toks, {"no", "number", "nr"});
+    if (bad || reg_label || LooksLikeRegistration(cleaned)) continue;
     // A colon makes a "label: value" row, unless it is noise in front of the text.
     bool has_colon = cleaned.find(':') != std::string::npos;
     // Cells of punctuation only (": ", "|") are specks; they say nothing about the name's reading.
@@ -1289,6 +1333,12 @@ std::optional<NamePick> TopName(const Context& ctx, int max_rows) {
       suffix = true;
       score = 0.9 * OcrFactor(conf);
     }
+    // A registered legal form ("SDN BHD", "LTD", "GMBH") names the company that issued the
+    // receipt; a trade word ("& CO.", "TRADING", "CAFE") may name only its brand.
+    bool legal = slash_b || std::any_of(toks.begin(), toks.end(), [](const std::string& t) {
+                   return HasWord({t}, kCompanySuffixes) && !HasWord({t}, kTradeWords);
+                 });
+    if (legal && brand_until >= 0) score = 0.92 * OcrFactor(conf);
     if (!best || score > best->cand.score) {
       Candidate c;
       c.value = CleanName(text);
@@ -1299,7 +1349,13 @@ std::optional<NamePick> TopName(const Context& ctx, int max_rows) {
       c.row = static_cast<int>(r);
       if (CountLetters(c.value) >= 2) best = NamePick{static_cast<int>(r), c};
     }
-    if (best && suffix && best->row == static_cast<int>(r)) break;  // a legal name: take it
+    if (best && best->row == static_cast<int>(r) && suffix) {
+      // A legal name: take it. A brand ("AMPHAWA THAI TEA & CO.") may have its owner under
+      // it ("Dimiliki oleh T PLUS F&B SDN. BHD."): look two rows further for a legal form.
+      if (legal) break;
+      brand_until = static_cast<int>(r) + 2;
+    }
+    if (brand_until >= 0 && static_cast<int>(r) >= brand_until) break;
   }
   if (!best) return best;
   // Names printed on two lines: "GARDENIA BAKERIES" over "(KL) SDN BHD", "POPULAR BOOK" over

@@ -521,6 +521,55 @@ TEST(Extract, MisreadLegalFormsAndBracketsInANameAreRepaired) {
   EXPECT_EQ(Value(c, "merchant_name"), "MR. K.I.M. (M) SDN BHD");
 }
 
+TEST(Extract, ABrandGivesWayToItsLegalOwnerPrintedUnderIt) {
+  Document doc = TextDocument(
+      "     KOPI PUTIH & CO.\n"
+      "  Dimiliki oleh SERI RASA F&B SDN. BHD.\n"
+      "        (1122334-T)\n"
+      "  LOT 4F-27, PARADIGM MALL\n");
+  Extraction ex = Extract(doc, SchemaFor("receipt"));
+  EXPECT_EQ(Value(ex, "merchant_name"), "Dimiliki oleh SERI RASA F&B SDN. BHD.");
+  // Without a legal form under it, the brand stays the name.
+  Extraction b = Extract(TextDocument("   KOPI PUTIH & CO.\n  12, JALAN MAWAR 2,\n  43000 KAJANG\n"),
+                         SchemaFor("receipt"));
+  EXPECT_EQ(Value(b, "merchant_name"), "KOPI PUTIH & CO.");
+}
+
+TEST(Extract, TheLabelOfARegistrationNumberIsNoName) {
+  Document doc = TextDocument(
+      "  ~~ ~~\n"
+      "  Company Reg No. (75495-A)\n"
+      "  GST Reg No. 001943532736\n"
+      "  TAX INVOICE\n");
+  Extraction ex = Extract(doc, SchemaFor("receipt"));
+  EXPECT_EQ(Value(ex, "merchant_name").find("Reg"), std::string::npos) << Value(ex, "merchant_name");
+}
+
+TEST(Extract, AMisreadWordAfterSdnIsBhd) {
+  Extraction a = Extract(TextDocument("  ONE TWO SEAFOOD RESTAURANT SDN 11.\n  (1120908-M)\n"), SchemaFor("receipt"));
+  EXPECT_EQ(Value(a, "merchant_name"), "ONE TWO SEAFOOD RESTAURANT SDN BHD");
+  // A word of letters after SDN is left to the other repairs.
+  Extraction b = Extract(TextDocument("  KEDAI SDN XYZ\n"), SchemaFor("receipt"));
+  EXPECT_EQ(Value(b, "merchant_name"), "KEDAI SDN XYZ");
+}
+
+TEST(Extract, TotalLabelWhoseLastLetterWasReadAsAFullStop) {
+  Document doc = TextDocument(
+      "  PIZZA PLACE\n"
+      "  Sub-Total :        15.60\n"
+      "  Grand Tota. :       6.70\n"
+      "  Cash               50.00\n");
+  Extraction ex = Extract(doc, SchemaFor("receipt"));
+  EXPECT_EQ(Value(ex, "total"), "6.70");
+}
+
+TEST(Extract, YearFirstDateGluedToTheWordBeforeIt) {
+  Extraction a = Extract(TextDocument("  SOLARIS CAFE\n  (Sales12018-01-05 22:55:25 PosNo :86\n"), SchemaFor("receipt"));
+  EXPECT_EQ(Value(a, "date"), "2018-01-05");
+  Extraction b = Extract(TextDocument("  YAM FRESH\n  | 001-2016-07-31 13:48:51 LiJie\n"), SchemaFor("receipt"));
+  EXPECT_EQ(Value(b, "date"), "2016-07-31");
+}
+
 TEST(Extract, PunctuationInFrontOfTheNameIsNoise) {
   Document doc = TextDocument(
       " :          Lim Kopi House\n"
