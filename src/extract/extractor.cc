@@ -1783,7 +1783,27 @@ void ChooseAmounts(const Context& ctx, std::map<std::string, std::vector<Candida
     bt = nullptr;
   }
   if (bt) {
-    Field ft = ToField(*bt), fs = ToField(*bs), fx = ToField(*bx);
+    // With a cash rounding line, net + tax is the gross before rounding; what is payable is the
+    // rounded amount printed as a total ("Total (Inclusive of GST): 65.72", "Rounding Adj
+    // -0.02", "TOTAL: 65.70"). The adjustment is reported so that the sum still checks out.
+    const Candidate* payable = bt;
+    if (!adjustments.empty() && !multiple_of_5_cents(bt->amount)) {
+      for (const Candidate& t : totals) {
+        if (t.label == "total + rounding" && t.row >= 0 && std::abs(t.amount - bt->amount) < 0.05 &&
+            (payable == bt || t.score > payable->score)) {
+          payable = &t;
+        }
+      }
+    }
+    Field ft = ToField(*payable), fs = ToField(*bs), fx = ToField(*bx);
+    if (payable != bt) {
+      Field fr;
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "%.2f", payable->amount - bt->amount);
+      fr.value = fr.raw = buf;
+      fr.confidence = std::min(0.99, std::max(ft.confidence, 0.88) + 0.07);
+      out["rounding"] = fr;
+    }
     ft.confidence = std::min(0.99, std::max(ft.confidence, 0.9) + 0.07);
     fs.confidence = std::min(0.99, std::max(fs.confidence, 0.88) + 0.07);
     fx.confidence = std::min(0.99, std::max(fx.confidence, 0.88) + 0.07);

@@ -570,6 +570,28 @@ TEST(Extract, YearFirstDateGluedToTheWordBeforeIt) {
   EXPECT_EQ(Value(b, "date"), "2016-07-31");
 }
 
+TEST(Extract, TheRoundedTotalIsPayableWhenNetAndTaxAddUpToTheGross) {
+  Document doc = TextDocument(
+      "  SEAFOOD RESTAURANT SDN BHD\n"
+      "  Total (Excluding GST):        62.00\n"
+      "  GST 6%:                        3.72\n"
+      "  Total (Inclusive of GST):     65.72\n"
+      "  Rounding Adj                  -0.02\n"
+      "  TOTAL:                        65.70\n"
+      "  CASH :                         65.7\n");
+  Extraction ex = Extract(doc, SchemaFor("receipt"));
+  EXPECT_EQ(Value(ex, "total"), "65.70");
+  EXPECT_EQ(Value(ex, "subtotal"), "62.00");
+  EXPECT_EQ(Value(ex, "tax"), "3.72");
+  EXPECT_EQ(Value(ex, "rounding"), "-0.02");
+  // Without a rounding line the gross is the total and no adjustment is reported.
+  Extraction plain = Extract(TextDocument("  SEAFOOD RESTAURANT SDN BHD\n  Total (Excluding GST): 62.00\n"
+                                          "  GST 6%: 3.72\n  Total (Inclusive of GST): 65.72\n"),
+                             SchemaFor("receipt"));
+  EXPECT_EQ(Value(plain, "total"), "65.72");
+  EXPECT_EQ(Value(plain, "rounding"), "<none>");
+}
+
 TEST(Extract, PunctuationInFrontOfTheNameIsNoise) {
   Document doc = TextDocument(
       " :          Lim Kopi House\n"

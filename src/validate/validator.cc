@@ -121,15 +121,19 @@ std::vector<RuleResult> Validate(const extract::Schema& schema,
   const Field* tax = get("tax");
   const Field* total = get("total");
   if (sub && tax && total) {
-    double sum = Amount(sub->value) + Amount(tax->value);
+    // A cash rounding adjustment, when the receipt printed one, is part of the sum.
+    const Field* rounding = get("rounding");
+    double sum = Amount(sub->value) + Amount(tax->value) + (rounding ? Amount(rounding->value) : 0.0);
+    std::vector<std::string> names = {"subtotal", "tax", "total"};
+    if (rounding) names.insert(names.begin() + 2, "rounding");
+    std::string terms = "subtotal " + sub->value + " + tax " + tax->value;
+    if (rounding) terms += " + rounding " + rounding->value;
     if (std::abs(sum - Amount(total->value)) < 0.015) {
-      out.push_back(Result("totals_add_up", RuleStatus::kPass, "subtotal + tax = total",
-                           {"subtotal", "tax", "total"}));
+      out.push_back(Result("totals_add_up", RuleStatus::kPass,
+                           rounding ? "subtotal + tax + rounding = total" : "subtotal + tax = total", names));
     } else {
       out.push_back(Result("totals_add_up", RuleStatus::kFail,
-                           "subtotal " + sub->value + " + tax " + tax->value + " = " + Money(sum) +
-                               ", but total is " + total->value,
-                           {"subtotal", "tax", "total"}));
+                           terms + " = " + Money(sum) + ", but total is " + total->value, names));
     }
   }
 

@@ -77,6 +77,19 @@ TEST(Validate, EachRuleFailsOnItsOwnFault) {
   EXPECT_EQ(Find(rules, "date_plausible", "due_date")->status, RuleStatus::kPass);
 }
 
+TEST(Validate, ACashRoundingAdjustmentIsPartOfTheSum) {
+  std::map<std::string, Field> fields = {{"subtotal", F("62.00")}, {"tax", F("3.72")}, {"total", F("65.70")}};
+  std::vector<RuleResult> rules = Validate(SchemaFor("receipt"), fields, {}, {2026});
+  EXPECT_EQ(Find(rules, "totals_add_up")->status, RuleStatus::kFail);
+  fields["rounding"] = F("-0.02");
+  rules = Validate(SchemaFor("receipt"), fields, {}, {2026});
+  EXPECT_EQ(Find(rules, "totals_add_up")->status, RuleStatus::kPass) << Find(rules, "totals_add_up")->message;
+  fields["rounding"] = F("0.02");
+  rules = Validate(SchemaFor("receipt"), fields, {}, {2026});
+  EXPECT_EQ(Find(rules, "totals_add_up")->message,
+            "subtotal 62.00 + tax 3.72 + rounding 0.02 = 65.74, but total is 65.70");
+}
+
 TEST(Validate, WrongCheckDigitOfAWellShapedVatIdIsAWarning) {
   auto fields = GoodInvoice();
   fields["seller_vat_id"] = F("DE123456789");  // the ZUGFeRD samples' placeholder
