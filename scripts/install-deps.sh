@@ -7,7 +7,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config
   libtesseract-dev libleptonica-dev tesseract-ocr tesseract-ocr-eng tesseract-ocr-osd
-  tesseract-ocr-deu tesseract-ocr-fra
+  tesseract-ocr-deu tesseract-ocr-fra tesseract-ocr-msa
   libpoppler-cpp-dev poppler-utils
   libsqlite3-dev nlohmann-json3-dev libspdlog-dev libcli11-dev libyaml-cpp-dev libpugixml-dev libssl-dev
   zlib1g-dev libgtest-dev libgmock-dev libbenchmark-dev libcurl4-openssl-dev libcpp-httplib-dev wrk hey

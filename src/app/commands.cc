@@ -57,14 +57,15 @@ struct PipelineFlags {
   double max_megapixels = static_cast<double>(config.limits.max_page_pixels) / 1e6;
   double ocr_timeout_s = config.limits.ocr_timeout_ms / 1000.0;
   double cache_max_mb = static_cast<double>(config.ocr_cache_max_bytes) / kMiB;
+  CLI::Option* lang_option = nullptr;  // set by Add; count() tells whether --lang was given
 
   void Add(CLI::App* cmd) {
     cmd->add_option("--jobs,-j", jobs, "Worker threads (default: number of cores)")
         ->check(CLI::Range(1, 256));
     cmd->add_option("--data-dir", config.data_dir, "Folder for caches and models")
         ->capture_default_str();
-    cmd->add_option("--lang", config.ocr.languages, "Tesseract languages, e.g. eng or eng+deu")
-        ->capture_default_str();
+    lang_option = cmd->add_option("--lang", config.ocr.languages, "Tesseract languages, e.g. eng or eng+deu")
+                      ->capture_default_str();
     cmd->add_option("--psm", config.ocr.page_segmentation_mode,
                     "Tesseract page segmentation mode (3 automatic, 4 one column, 6 one block, 11 sparse)")
         ->capture_default_str()->check(CLI::IsMember({3, 4, 6, 11, 12}));
@@ -695,6 +696,16 @@ int RunEval(PipelineFlags& flags, const EvalArgs& args) {
   if (docs.empty()) {
     std::cerr << "sheaf: " << args.dataset << ": no labelled documents\n";
     return kExitUsage;
+  }
+  // OCR reads in the languages the documents are printed in, as a user would set them: the
+  // datasets' own when they all agree and --lang was not given.
+  if (flags.lang_option == nullptr || flags.lang_option->count() == 0) {
+    const std::string& first = docs.front().ocr_languages;
+    bool agree = std::all_of(docs.begin(), docs.end(), [&](const auto& d) { return d.ocr_languages == first; });
+    if (agree && !first.empty()) {
+      flags.config.ocr.languages = first;
+      std::cerr << "OCR languages: " << first << " (the dataset's; --lang overrides)\n";
+    }
   }
   // The visual extractor is what is scored: an embedded e-invoice XML would hand over the
   // answers (the same as scoring copies with their attachments removed).

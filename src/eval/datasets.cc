@@ -461,8 +461,13 @@ Result<std::vector<LabelledDocument>> LoadDataset(const std::string& name_or_dir
                    "folder name or these keys (known datasets: " + std::string(kKnownNames) + ")");
   }
   switch (*kind) {
-    case Kind::kSroie:
-      return LoadSroie(dir, manifest, *lines);
+    case Kind::kSroie: {
+      Result<std::vector<LabelledDocument>> docs = LoadSroie(dir, manifest, *lines);
+      if (docs.ok()) {
+        for (LabelledDocument& d : *docs) d.ocr_languages = "msa+eng";
+      }
+      return docs;
+    }
     case Kind::kZugferd:
       return LoadZugferd(dir, manifest, *lines);
     case Kind::kInvoice2data:

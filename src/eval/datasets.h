@@ -39,6 +39,9 @@ struct LabelledDocument {
   std::vector<KvPair> pairs;
   // Dataset-specific facts that are not fields (sroie_id, type_code, annotation path, ...).
   std::map<std::string, std::string> extra;
+  // The Tesseract languages the document is printed in, as its dataset's README says ("msa+eng"
+  // for SROIE's Malaysian receipts); empty when the dataset does not say.
+  std::string ocr_languages;
 };
 
 // Reads the ground truth of one dataset. `name_or_dir` is a dataset name (sroie,
@@ -48,7 +51,8 @@ struct LabelledDocument {
 //
 // Per dataset (see each README.md):
 //   sroie          type receipt; merchant_name <- company, merchant_address <- address,
-//                  date <- date, total <- total (as printed: "RM8.60", "30 MAR 2018")
+//                  date <- date, total <- total (as printed: "RM8.60", "30 MAR 2018");
+//                  ocr_languages "msa+eng" (Malaysian receipts, printed in Malay and English)
 //   zugferd_corpus type invoice; invoice_number, invoice_date <- issue_date (YYYY-MM-DD),
 //                  due_date (YYYY-MM-DD), seller_name, seller_vat_id, buyer_name, currency,
 //                  subtotal <- tax_basis_total, tax <- tax_total, total <- grand_total, iban

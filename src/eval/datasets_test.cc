@@ -49,6 +49,7 @@ TEST(LoadDataset, ReadsTheSroieReceiptsWithTheirFourFields) {
   EXPECT_EQ(first.fields.at("date"), "25/12/2018");
   EXPECT_EQ(first.fields.at("total"), "9.00");
   EXPECT_EQ(first.extra.at("sroie_id"), "X00016469612");
+  EXPECT_EQ(first.ocr_languages, "msa+eng");  // Malaysian receipts: Malay and English
   for (const LabelledDocument& d : *docs) {
     EXPECT_EQ(d.fields.size(), 4u) << d.id;  // this dev part has no empty value
     // Every printed date and total can be compared by value.
@@ -173,6 +174,18 @@ class LoadDatasetFiles : public ::testing::Test {
 
   fs::path root_;
 };
+
+TEST_F(LoadDatasetFiles, AReceiptFolderFoundByItsKeysSaysItsLanguages) {
+  Write("receipts/img/000.jpg", "x");
+  Write("receipts/manifest.jsonl",
+        "{\"image\": \"img/000.jpg\", \"box\": \"box/000.csv\", \"key\": \"key/000.json\", "
+        "\"company\": \"ABC HO TRADING\", \"total\": \"31.00\"}\n");
+  Result<std::vector<LabelledDocument>> docs = LoadDataset((root_ / "receipts").string(), root_.string());
+  ASSERT_TRUE(docs.ok()) << docs.status().message();
+  ASSERT_EQ(docs->size(), 1u);
+  EXPECT_EQ(docs->front().ocr_languages, "msa+eng");
+  EXPECT_EQ(docs->front().fields.at("merchant_name"), "ABC HO TRADING");
+}
 
 TEST_F(LoadDatasetFiles, NamesTheManifestLineThatIsNotJson) {
   Write("sroie/img/000.jpg", "x");
