@@ -354,6 +354,13 @@ TEST(Cli, EvalScoresFieldsAndWritesAReport) {
   EXPECT_EQ(report["documents"], 3);
   EXPECT_EQ(report["fields"]["fields"]["total"]["support"], 3);
   EXPECT_EQ(report["fields"]["reliability"]["bins"].size(), 10u);
+  // Malaysian receipts are read in the languages they are printed in, unless --lang says otherwise.
+  EXPECT_EQ(report["ocr_languages"], "msa+eng");
+  EXPECT_NE(r.err.find("OCR languages: msa+eng"), std::string::npos) << r.err;
+  auto eng = RunSheaf({"eval", "--dataset", "sroie", "--datasets-root", root, "--type", "receipt", "--limit", "1",
+                       "--lang", "eng", "--data-dir", dir + "/d", "--out", dir + "/e1.json"});
+  ASSERT_EQ(eng.exit_code, 0) << eng.err;
+  EXPECT_EQ(nlohmann::json::parse(testing::ReadFile(dir + "/e1.json"))["ocr_languages"], "eng");
   // An unknown dataset is a usage error naming it.
   auto bad = RunSheaf({"eval", "--dataset", "nope", "--datasets-root", root});
   EXPECT_EQ(bad.exit_code, 2);

@@ -786,7 +786,8 @@ int RunEval(PipelineFlags& flags, const EvalArgs& args) {
 
   eval::FieldReport report = scorer.Report();
   ojson out{{"dataset", args.dataset}, {"documents", docs.size()}, {"failed", failed},
-            {"type", args.type}, {"embedded_xml", args.with_embedded_xml}};
+            {"type", args.type}, {"embedded_xml", args.with_embedded_xml},
+            {"ocr_languages", flags.config.ocr.languages}};
   if (!report.fields.empty()) {
     Table table({"field", "support", "precision", "recall", "F1"});
     for (const auto& [name, sc] : report.fields) {

@@ -14,6 +14,17 @@ namespace sheaf::tesseract_adapter {
 
 namespace {
 
+// Debian's packages for Tesseract languages "msa+eng": "tesseract-ocr-msa tesseract-ocr-eng".
+std::string PackagesFor(const std::string& languages) {
+  std::string out;
+  for (std::size_t start = 0; start <= languages.size();) {
+    std::size_t end = std::min(languages.find('+', start), languages.size());
+    if (end > start) out += (out.empty() ? "" : " ") + ("tesseract-ocr-" + languages.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
+
 namespace fs = std::filesystem;
 
 const char* DataPath(const OcrOptions& o) { return o.data_path.empty() ? nullptr : o.data_path.c_str(); }
@@ -56,8 +67,8 @@ class TesseractEngine : public OcrEngine {
     if (api_.Init(DataPath(options_), options_.languages.c_str(), tesseract::OEM_LSTM_ONLY) != 0) {
       return {ErrorCode::kUnavailable,
               "Tesseract cannot load language data '" + options_.languages + "'" +
-                  (options_.data_path.empty() ? "" : " from " + options_.data_path) +
-                  " (install tesseract-ocr-" + options_.languages + ")"};
+                  (options_.data_path.empty() ? "" : " from " + options_.data_path) + " (install " +
+                  PackagesFor(options_.languages) + ")"};
     }
     Quieten(api_);
     api_.SetPageSegMode(static_cast<tesseract::PageSegMode>(options_.page_segmentation_mode));

@@ -62,6 +62,12 @@ TEST(TesseractEngine, MissingLanguageDataIsUnavailable) {
   ASSERT_FALSE(engine.ok());
   EXPECT_EQ(engine.status().code(), ErrorCode::kUnavailable);
   EXPECT_NE(engine.status().message().find("xyz"), std::string::npos);
+  // Several languages: the message names a package for each.
+  o.languages = "xyz+qqq";
+  engine = MakeEngine(o);
+  ASSERT_FALSE(engine.ok());
+  EXPECT_NE(engine.status().message().find("(install tesseract-ocr-xyz tesseract-ocr-qqq)"), std::string::npos)
+      << engine.status().message();
 }
 
 TEST(TesseractEngine, CacheIdentityNamesVersionLanguageAndSettings) {
