@@ -1612,6 +1612,7 @@ void ChooseAmounts(const Context& ctx, std::map<std::string, std::vector<Candida
   // misread that says nothing.
   bool rounding = false;
   std::vector<double> adjustments;
+  std::vector<std::pair<int, Box>> adjustment_at;  // page and row box of each adjustment
   std::vector<Candidate> rounded_lines;
   for (std::size_t r = 0; r < ctx.rows().size(); ++r) {
     const FlatRow& fr = ctx.rows()[r];
@@ -1625,6 +1626,7 @@ void ChooseAmounts(const Context& ctx, std::map<std::string, std::vector<Candida
     if (v == 0 || !hits.back().decimals) continue;
     if (std::abs(v) < 0.05) {
       adjustments.push_back(std::abs(v));
+      adjustment_at.push_back({fr.row->page, fr.row->box});
       rounding = true;
     } else if (v > 0) {
       Candidate c;
@@ -1801,8 +1803,16 @@ void ChooseAmounts(const Context& ctx, std::map<std::string, std::vector<Candida
       char buf[32];
       std::snprintf(buf, sizeof buf, "%.2f", payable->amount - bt->amount);
       fr.value = fr.raw = buf;
+      for (std::size_t k = 0; k < adjustments.size(); ++k) {
+        if (Near(adjustments[k], std::abs(payable->amount - bt->amount))) {
+          fr.page = adjustment_at[k].first;
+          fr.bbox = adjustment_at[k].second;
+          break;
+        }
+      }
       fr.confidence = std::min(0.99, std::max(ft.confidence, 0.88) + 0.07);
       out["rounding"] = fr;
+      verified->insert("rounding");
     }
     ft.confidence = std::min(0.99, std::max(ft.confidence, 0.9) + 0.07);
     fs.confidence = std::min(0.99, std::max(fs.confidence, 0.88) + 0.07);
@@ -2201,6 +2211,9 @@ Extraction Extract(const Document& doc, const Schema& schema) {
   std::map<std::string, Field>& out = ex.fields;
   std::set<std::string> verified;  // values that another printed value confirms
   if (has("total")) ChooseAmounts(ctx, cands, out, &verified);
+  // A rounding line is reported only where it explains the total (ChooseAmounts): "Rounding 0.00"
+  // or a rounding line that prints the rounded total itself is no adjustment.
+  cands.erase("rounding");
   if (has("currency")) ChooseCurrency(ctx, cands, out);
   for (const FieldSpec& spec : schema.fields) {
     if (out.count(spec.name)) continue;

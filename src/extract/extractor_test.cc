@@ -584,6 +584,14 @@ TEST(Extract, TheRoundedTotalIsPayableWhenNetAndTaxAddUpToTheGross) {
   EXPECT_EQ(Value(ex, "subtotal"), "62.00");
   EXPECT_EQ(Value(ex, "tax"), "3.72");
   EXPECT_EQ(Value(ex, "rounding"), "-0.02");
+  EXPECT_EQ(ex.fields.at("rounding").page, 1);  // on its line
+  EXPECT_FALSE(ex.fields.at("rounding").bbox.empty());
+  // A rounding line that changes nothing is no adjustment.
+  Extraction zero = Extract(TextDocument("  SEAFOOD RESTAURANT SDN BHD\n  Total (Excluding GST): 62.00\n"
+                                         "  GST 6%: 3.70\n  Rounding Adj 0.00\n  TOTAL: 65.70\n"),
+                            SchemaFor("receipt"));
+  EXPECT_EQ(Value(zero, "total"), "65.70");
+  EXPECT_EQ(Value(zero, "rounding"), "<none>");
   // Without a rounding line the gross is the total and no adjustment is reported.
   Extraction plain = Extract(TextDocument("  SEAFOOD RESTAURANT SDN BHD\n  Total (Excluding GST): 62.00\n"
                                           "  GST 6%: 3.72\n  Total (Inclusive of GST): 65.72\n"),

@@ -124,6 +124,7 @@ TEST_F(ShippedSchemas, ReceiptHasTheFieldsExtractionNeedsWithTheirTypes) {
       {"total", FieldType::kMoney},
       {"subtotal", FieldType::kMoney},
       {"tax", FieldType::kMoney},
+      {"rounding", FieldType::kMoney},
       {"currency", FieldType::kCurrency},
   };
   for (const auto& [name, type] : expected) ExpectField("receipt", name, type);
