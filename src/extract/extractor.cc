@@ -1506,7 +1506,8 @@ std::optional<Candidate> AddressAfter(const Context& ctx, int row, int max_lines
     if (fr.page != name.page) break;
     if (fr.row->box.y0 - prev_bottom > 2.5 * std::max(fr.row->height, name.row->height)) break;
     const std::string& t = fr.row->text;
-    std::vector<std::string> toks = Tokens(t);
+    // Words as repaired ("Jin PJU" is "JLN PJU"): an address word misread is still one.
+    std::vector<std::string> toks = Tokens(RepairAddressLine(t));
     // A speck read as a row ("|", ".") is noise, not the end of the address.
     if (CountLetters(t) + CountDigits(t) <= 1 && t.size() <= 3) continue;
     // The lines of an address are evenly spaced: a gap much wider than the ones between its
@@ -1520,7 +1521,10 @@ std::optional<Candidate> AddressAfter(const Context& ctx, int row, int max_lines
       // 12, Jalan ..."), and so may lines that tie the business to another one ("formerly known
       // as / OLD NAME SDN BHD / Licensee of ...") or a trading name ("SUNRISE MART").
       bool dated = NormalizeDate(t).has_value();
-      bool registration = (LooksLikeRegistration(t) || LooksLikeTaxId(t)) && !HasWord(toks, kAddressWords);
+      // An id whose label OCR misread ("GS1 NO. : 001800839168") is still an id: a run of nine
+      // or more digits is never part of an address.
+      bool registration = (LooksLikeRegistration(t) || LooksLikeTaxId(t) || LongestDigitRun(t) >= 9) &&
+                          !HasWord(toks, kAddressWords);
       bool addressish = !dated && !registration && (address_word || (CountDigits(t) > 0 && CountLetters(t) >= 4));
       // A second name line is skipped only when a registration number follows it.
       bool name_line = CountDigits(t) == 0 && !HasWord(toks, kAddressStopWords) && r + 1 < rows.size() &&

@@ -600,6 +600,32 @@ TEST(Extract, TheRoundedTotalIsPayableWhenNetAndTaxAddUpToTheGross) {
   EXPECT_EQ(Value(plain, "rounding"), "<none>");
 }
 
+TEST(Extract, AnIdWithAMisreadLabelComesBeforeTheAddressWithoutEndingIt) {
+  Document doc = TextDocument(
+      "   B & BEST RESTAURANT\n"
+      "     (00161023-P)\n"
+      "  GS1 NO. : 001800839168\n"
+      "  NO.12, JALAN SS4C/5,PETALING JAYA\n"
+      "    SELANGOR DARUL EHSAN\n"
+      "    TEL : 012-2060 778\n");
+  Extraction ex = Extract(doc, SchemaFor("receipt"));
+  EXPECT_EQ(Value(ex, "merchant_address"), "NO.12, JALAN SS4C/5,PETALING JAYA, SELANGOR DARUL EHSAN");
+}
+
+TEST(Extract, AnAddressLineWithALabelAndMisreadStreetWordsIsStillAnAddress) {
+  Document doc = TextDocument(
+      "  ENW Hardware Centre (M) Sdn. Bhd.\n"
+      "    Co. Reg. No.: 795225-A\n"
+      "    GST Reg. No. : 000155453440\n"
+      "    No: G3, Bik G, Jin PJU 1A/3,\n"
+      "    Ara Damansara, 47301\n"
+      "  Petaling Jaya, Selangor Darul Ehsan\n"
+      "  TEL 03-7832 6929\n");
+  Extraction ex = Extract(doc, SchemaFor("receipt"));
+  EXPECT_EQ(Value(ex, "merchant_address"),
+            "No: G3, Blk G, Jln PJU 1A/3, Ara Damansara, 47301, Petaling Jaya, Selangor Darul Ehsan");
+}
+
 TEST(Extract, PunctuationInFrontOfTheNameIsNoise) {
   Document doc = TextDocument(
       " :          Lim Kopi House\n"
