@@ -1199,6 +1199,16 @@ std::string FixLegalForm(std::string name) {
       }
     }
   }
+  // "99 SPEED MART 5/B (519537-X)": S/B (Sdn Bhd) with its S or B read as a digit, ending the
+  // words of a name (before its registration number, if any).
+  for (std::size_t i = 1; i < words.size(); ++i) {
+    const std::string w = bare(words[i]);
+    bool ends = i + 1 == words.size() || words[i + 1][0] == '(';
+    if (ends && CountLetters(words[i - 1]) >= 2 && w.size() == 3 && w[1] == '/' && w != "S/B" &&
+        (w[0] == 'S' || w[0] == '5' || w[0] == '$') && (w[2] == 'B' || w[2] == '8')) {
+      words[i] = "S/B";
+    }
+  }
   std::string out;
   for (const std::string& w : words) out += (out.empty() ? "" : " ") + w;
   std::size_t at;

@@ -548,6 +548,8 @@ TEST(Extract, TheLabelOfARegistrationNumberIsNoName) {
 TEST(Extract, AMisreadWordAfterSdnIsBhd) {
   Extraction a = Extract(TextDocument("  ONE TWO SEAFOOD RESTAURANT SDN 11.\n  (1120908-M)\n"), SchemaFor("receipt"));
   EXPECT_EQ(Value(a, "merchant_name"), "ONE TWO SEAFOOD RESTAURANT SDN BHD");
+  Extraction s = Extract(TextDocument("  99 SPEED MART 5/B (519537-X)\n  LOT P.T. 2811, JALAN ANGSA,\n"), SchemaFor("receipt"));
+  EXPECT_EQ(Value(s, "merchant_name"), "99 SPEED MART S/B");
   // A word of letters after SDN is left to the other repairs.
   Extraction b = Extract(TextDocument("  KEDAI SDN XYZ\n"), SchemaFor("receipt"));
   EXPECT_EQ(Value(b, "merchant_name"), "KEDAI SDN XYZ");
