@@ -2090,8 +2090,15 @@ void TitleCandidates(const Context& ctx, std::map<std::string, std::vector<Candi
       const Cell& cell = fr.row->cells[c];
       for (std::size_t i = 0; i < ct.tokens.size(); ++i) {
         if (!IsTitleToken(ct.tokens[i])) continue;
-        // A number marker within the next three tokens, then the id.
-        for (std::size_t j = i + 1; j < ct.tokens.size() && j <= i + 3; ++j) {
+        // A number marker within the next five tokens ("Rechnung des Versicherers (575) Nr."),
+        // then the id.
+        for (std::size_t j = i + 1; j < ct.tokens.size() && j <= i + 5; ++j) {
+          // "Rechnung gemäß Bestellung Nr. 2013-471331": the number of another document.
+          if (HasWord({ct.tokens[j]}, {"bestellung", "auftrag", "lieferung", "lieferschein", "vertrag", "kunde",
+                                        "kunden", "order", "po", "purchase", "delivery", "contract", "customer",
+                                        "commande", "livraison", "contrat", "client"})) {
+            break;
+          }
           if (!IsNumberMarker(ct.tokens[j])) continue;
           std::size_t w = ct.word_of[j] + 1;
           Candidate id;

@@ -433,6 +433,18 @@ TEST(Extract, InvoiceNumberAndDateFromTheTitleLine) {
   EXPECT_EQ(Value(ex, "seller_name"), "Lieferant GmbH");
 }
 
+TEST(Extract, TitleLineWithWordsBeforeItsNumberMarker) {
+  Extraction ex = Extract(TextDocument("MVM Musterhafter\n\n"
+                                       "Rechnung des Versicherers (575) Nr. 00.123.456.7-2018-1 vom 11.03.2018\n"),
+                          SchemaFor("invoice"));
+  EXPECT_EQ(Value(ex, "invoice_number"), "00.123.456.7-2018-1");
+  EXPECT_EQ(Value(ex, "invoice_date"), "2018-03-11");
+  // The number of an order named in the title is not the invoice's.
+  Extraction order = Extract(TextDocument("Lieferant GmbH\n\nRechnung gemäß Bestellung Nr. 2013-471331\n"),
+                             SchemaFor("invoice"));
+  EXPECT_NE(Value(order, "invoice_number"), "2013-471331");
+}
+
 TEST(Extract, HyphenatedWordsDoNotCarryLabels) {
   // "MUSTER-KUNDE" must not be read as the label "Kunde" followed by a name.
   Document doc = TextDocument(
