@@ -188,6 +188,8 @@ struct Candidate {
                                 // and between the label and the value
 };
 
+int CountDigits(std::string_view s);
+
 class Context {
  public:
   Context(const Document& doc, const Schema& schema)
@@ -372,6 +374,16 @@ class Context {
           }
           if (qualifier) accepted.erase(accepted.begin() + static_cast<long>(k));
         }
+        // "MwSt-%", "USt %": the label of a rate column, whose values are percentages, not amounts.
+        // ("GST @6%" and "VAT 20%" name the rate and announce the amount.)
+        const Cell& cell = fr.row->cells[c];
+        auto bare_percent = [](const std::string& w) {
+          return w.find('%') != std::string::npos && CountDigits(w) == 0;
+        };
+        std::erase_if(accepted, [&](const LabelMatch& m) {
+          return bare_percent(cell.words[m.end_word - 1].text) ||
+                 (m.end_word < cell.words.size() && bare_percent(cell.words[m.end_word].text));
+        });
         fr.labels[c] = std::move(accepted);
       }
     }

@@ -445,6 +445,19 @@ TEST(Extract, TitleLineWithWordsBeforeItsNumberMarker) {
   EXPECT_NE(Value(order, "invoice_number"), "2013-471331");
 }
 
+TEST(Extract, ARateColumnLabelAnnouncesNoTaxAmount) {
+  Document doc = TextDocument(
+      "Lieferant GmbH\n"
+      "Pos  Artikel          Menge   MwSt-%     Betrag\n"
+      "1    Trennblätter A4  20      19.00      9.90\n");
+  Extraction ex = Extract(doc, SchemaFor("invoice"));
+  EXPECT_NE(Value(ex, "tax"), "19.00");
+  // A rate with its number still announces the amount.
+  Extraction gst = Extract(TextDocument("  KEDAI MAJU SDN BHD\n  GST @6%         0.42\n  TOTAL           7.42\n"),
+                           SchemaFor("receipt"));
+  EXPECT_EQ(Value(gst, "tax"), "0.42");
+}
+
 TEST(Extract, HyphenatedWordsDoNotCarryLabels) {
   // "MUSTER-KUNDE" must not be read as the label "Kunde" followed by a name.
   Document doc = TextDocument(
