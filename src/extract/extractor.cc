@@ -639,6 +639,31 @@ std::optional<std::string> IsoDateEndingWord(std::string_view word) {
   return std::string(d);
 }
 
+// Words [w, end) that read as one date split after its separators ("O1-", "‘06-", "2018"): their
+// text joined without blanks or quotes, or "" if they do not look like that. Exactly three
+// words, the first two ending in the same separator.
+std::string SplitDateWords(const Cell& cell, std::size_t w, std::size_t end) {
+  if (end != w + 3 || end > cell.words.size()) return "";
+  std::string out;
+  char sep = 0;
+  for (std::size_t k = w; k < end; ++k) {
+    std::string t = cell.words[k].text;
+    // Quotes OCR adds in front of a field: ' ` " and the UTF-8 ‘ ’ (E2 80 98/99).
+    for (std::string_view q : {"\xE2\x80\x98", "\xE2\x80\x99"}) {
+      for (std::size_t at; (at = t.find(q)) != std::string::npos;) t.erase(at, q.size());
+    }
+    std::erase_if(t, [](char ch) { return ch == '\'' || ch == '`' || ch == '"'; });
+    if (t.empty() || t.size() > 5 || CountDigits(t) == 0) return "";
+    if (k + 1 < end) {
+      char c = t.back();
+      if ((c != '-' && c != '/' && c != '.') || (sep != 0 && c != sep)) return "";
+      sep = c;
+    }
+    out += t;
+  }
+  return out;
+}
+
 // Reads a value of `type` from a region; fills value/raw/bbox and a type-fit factor.
 // `labelled`: the region is where a label announces its value.
 std::optional<Candidate> ReadValue(const Context& ctx, FieldType type, const Cell& cell,
@@ -654,14 +679,23 @@ std::optional<Candidate> ReadValue(const Context& ctx, FieldType type, const Cel
         for (std::size_t w = w0; w < w1; ++w) {
           std::optional<std::string> fixed = RepairDateWord(cell.words[w].text);
           if (!fixed) fixed = IsoDateEndingWord(cell.words[w].text);
+          std::size_t last = w;  // the date's last word
+          if (!fixed) {
+            // "O1- ‘06- 2018": OCR put blanks after the separators (and a quote before a field).
+            std::string joined = SplitDateWords(cell, w, std::min(w1, w + 3));
+            if (!joined.empty()) {
+              fixed = RepairDateWord(joined);
+              if (!fixed && NormalizeDate(joined, ctx.order())) fixed = joined;
+              if (fixed) last = std::min(w1, w + 3) - 1;
+            }
+          }
           if (!fixed) continue;
           std::optional<std::string> d = NormalizeDate(*fixed, ctx.order());
           if (!d || !PlausibleYear(std::atoi(d->substr(0, 4).c_str()))) continue;
           Candidate r;
-          r.raw = cell.words[w].text;
-          r.bbox = cell.words[w].bbox;
+          r.raw = JoinWords(cell, w, last + 1, &r.bbox);
           r.value = *d;
-          r.score = cell.words[w].confidence;
+          r.score = MeanConfidence(cell, w, last + 1);
           r.repaired = true;
           return r;
         }

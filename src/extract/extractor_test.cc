@@ -597,6 +597,16 @@ TEST(Extract, YearFirstDateGluedToTheWordBeforeIt) {
   EXPECT_EQ(Value(b, "date"), "2016-07-31");
 }
 
+TEST(Extract, DateSplitAfterItsSeparatorsWithLookAlikes) {
+  Extraction a = Extract(TextDocument("  KEDAI MAJU SDN BHD\n  Date : O1- \xE2\x80\x98" "06- 2018 18: 21: 08\n"),
+                         SchemaFor("receipt"));
+  EXPECT_EQ(Value(a, "date"), "2018-06-01");
+  EXPECT_EQ(a.fields.at("date").raw, "O1- \xE2\x80\x98" "06- 2018");
+  // Numbers that merely end in separators are no date.
+  Extraction b = Extract(TextDocument("  KEDAI MAJU SDN BHD\n  Qty 12- 30- 4\n"), SchemaFor("receipt"));
+  EXPECT_EQ(Value(b, "date"), "<none>");
+}
+
 TEST(Extract, TheRoundedTotalIsPayableWhenNetAndTaxAddUpToTheGross) {
   Document doc = TextDocument(
       "  SEAFOOD RESTAURANT SDN BHD\n"
