@@ -28,6 +28,10 @@ enum class Kind { kSroie, kZugferd, kInvoice2data, kFunsd };
 
 constexpr std::string_view kKnownNames = "sroie, zugferd_corpus (zugferd), invoice2data, funsd";
 
+// SROIE's receipts are Malaysian, printed in Malay and English (its README): Tesseract's
+// languages for them, Malay first (it reads their names, streets and digits best).
+constexpr char kSroieLanguages[] = "msa+eng";
+
 std::optional<Kind> KindOfName(std::string_view name) {
   if (name == "sroie") return Kind::kSroie;
   if (name == "zugferd_corpus" || name == "zugferd") return Kind::kZugferd;
@@ -464,7 +468,7 @@ Result<std::vector<LabelledDocument>> LoadDataset(const std::string& name_or_dir
     case Kind::kSroie: {
       Result<std::vector<LabelledDocument>> docs = LoadSroie(dir, manifest, *lines);
       if (docs.ok()) {
-        for (LabelledDocument& d : *docs) d.ocr_languages = "msa+eng";
+        for (LabelledDocument& d : *docs) d.ocr_languages = kSroieLanguages;
       }
       return docs;
     }
