@@ -92,8 +92,7 @@ std::string RestoreFinalL(const std::string& word) {
   while (end > 0 && (word[end - 1] == ':' || word[end - 1] == '.')) --end;
   if (end < 4) return word;
   // "Grand Tota.": the "l" read as the full stop after it.
-  if (end < word.size() && word[end] == '.' && Lower(word.substr(0, end)).size() >= 4 &&
-      Lower(word.substr(0, end)).compare(end - 4, 4, "tota") == 0) {
+  if (end < word.size() && word[end] == '.' && Lower(word.substr(end - 4, 4)) == "tota") {
     return word.substr(0, end) + (std::isupper(static_cast<unsigned char>(word[end - 1])) ? "L" : "l") +
            word.substr(end);
   }
@@ -639,11 +638,12 @@ std::optional<std::string> IsoDateEndingWord(std::string_view word) {
   return std::string(d);
 }
 
-// Words [w, end) that read as one date split after its separators ("O1-", "‘06-", "2018"): their
-// text joined without blanks or quotes, or "" if they do not look like that. Exactly three
-// words, the first two ending in the same separator.
-std::string SplitDateWords(const Cell& cell, std::size_t w, std::size_t end) {
-  if (end != w + 3 || end > cell.words.size()) return "";
+// Words w, w + 1 and w + 2 of a cell when they read as one date split after its separators
+// ("O1-", "‘06-", "2018"): their text joined without blanks or quotes; "" when they do not (the
+// first two must end in the same separator).
+std::string SplitDateWords(const Cell& cell, std::size_t w) {
+  const std::size_t end = w + 3;
+  if (end > cell.words.size()) return "";
   std::string out;
   char sep = 0;
   for (std::size_t k = w; k < end; ++k) {
@@ -680,13 +680,13 @@ std::optional<Candidate> ReadValue(const Context& ctx, FieldType type, const Cel
           std::optional<std::string> fixed = RepairDateWord(cell.words[w].text);
           if (!fixed) fixed = IsoDateEndingWord(cell.words[w].text);
           std::size_t last = w;  // the date's last word
-          if (!fixed) {
+          if (!fixed && w + 3 <= w1) {
             // "O1- ‘06- 2018": OCR put blanks after the separators (and a quote before a field).
-            std::string joined = SplitDateWords(cell, w, std::min(w1, w + 3));
+            std::string joined = SplitDateWords(cell, w);
             if (!joined.empty()) {
               fixed = RepairDateWord(joined);
-              if (!fixed && NormalizeDate(joined, ctx.order())) fixed = joined;
-              if (fixed) last = std::min(w1, w + 3) - 1;
+              if (!fixed) fixed = joined;  // read as printed, or not at all, below
+              last = w + 2;
             }
           }
           if (!fixed) continue;
@@ -1148,6 +1148,9 @@ bool LooksLikeRegistration(const std::string& text) {
   // "(867388-U)", "002043319-W", "CO. REG NO: 123", "ROC NO. 12345-X", "Company No."
   std::vector<std::string> t = Tokens(text);
   if (HasWord(t, {"reg", "roc", "registration", "company", "co"}) && CountDigits(text) > 0) return true;
+  // Its label alone ("Company Reg No.", the number cut off or on the next line), whatever
+  // "Company" suggests.
+  if (HasWord(t, {"reg", "roc", "registration"}) && HasWord(t, {"no", "number", "nr"})) return true;
   if (CountDigits(text) >= 4 && CountLetters(text) <= 3 && t.size() <= 3) {
     // A registration number is digits with at most a check letter after them ("1000131-K",
     // "002043319W"); a token with letters before its digits is a street or unit ("SS21/1A",
@@ -1228,8 +1231,8 @@ std::string FixLegalForm(std::string name) {
     }
     // "SDN 11.", "SDN 8H": the last word after "SDN" misread beyond one letter; nothing but
     // "BHD" follows "SDN" in a Malaysian company name.
-    if (a == "SDN" && i + 2 == words.size() && !bhd && !b.empty() && b.size() <= 3 && b != "BHD" &&
-        CountDigits(b) > 0 && std::none_of(words[i + 1].begin(), words[i + 1].end(), [](char ch) {
+    if (a == "SDN" && i + 2 == words.size() && !bhd && b.size() <= 3 && CountDigits(b) > 0 &&
+        std::none_of(words[i + 1].begin(), words[i + 1].end(), [](char ch) {
           return std::islower(static_cast<unsigned char>(ch)) != 0;
         })) {
       words[i + 1] = "BHD";
@@ -1363,10 +1366,8 @@ std::optional<NamePick> TopName(const Context& ctx, int max_rows) {
     if (toks.empty()) continue;
     bool suffix = HasWord(toks, kCompanySuffixes);
     bool bad = HasWord(toks, kNotANameWords) && !suffix;
-    // "AEON CO. (M) BHD (126926-H)" is a name followed by its registration number;
-    // "Company Reg No. (75495-A)" is the label of that number, whatever "Company" suggests.
-    bool reg_label = HasWord(toks, {"reg", "registration", "roc"}) && HasWord(toks, {"no", "number", "nr"});
-    if (bad || reg_label || LooksLikeRegistration(cleaned)) continue;
+    // "AEON CO. (M) BHD (126926-H)" is a name followed by its registration number.
+    if (bad || LooksLikeRegistration(cleaned)) continue;
     // A colon makes a "label: value" row, unless it is noise in front of the text.
     bool has_colon = cleaned.find(':') != std::string::npos;
     // Cells of punctuation only (": ", "|") are specks; they say nothing about the name's reading.
@@ -1562,8 +1563,9 @@ std::optional<Candidate> AddressAfter(const Context& ctx, int row, int max_lines
     if (fr.page != name.page) break;
     if (fr.row->box.y0 - prev_bottom > 2.5 * std::max(fr.row->height, name.row->height)) break;
     const std::string& t = fr.row->text;
-    // Words as repaired ("Jin PJU" is "JLN PJU"): an address word misread is still one.
-    std::vector<std::string> toks = Tokens(RepairAddressLine(t));
+    // The row as repaired ("Jin PJU" is "JLN PJU"): an address word misread is still one.
+    const std::string repaired = RepairAddressLine(Trim(t));
+    std::vector<std::string> toks = Tokens(repaired);
     // A speck read as a row ("|", ".") is noise, not the end of the address.
     if (CountLetters(t) + CountDigits(t) <= 1 && t.size() <= 3) continue;
     // The lines of an address are evenly spaced: a gap much wider than the ones between its
@@ -1607,7 +1609,7 @@ std::optional<Candidate> AddressAfter(const Context& ctx, int row, int max_lines
              std::any_of(toks.begin(), toks.end(), IsPostcodeToken) || CountDigits(t) > 0;
     addressy += a ? 1 : 0;
     if (!text.empty()) text += ", ";
-    text += RepairAddressLine(Trim(t));
+    text += repaired;
     if (!raw.empty()) raw += ", ";
     raw += Trim(t);
     box = box.Union(fr.row->box);
@@ -1635,6 +1637,10 @@ bool Near(double a, double b) { return std::abs(a - b) < 0.011; }
 // Picks total, subtotal and tax together: a triple where subtotal + tax == total wins.
 void ChooseAmounts(const Context& ctx, std::map<std::string, std::vector<Candidate>>& cands,
                    std::map<std::string, Field>& out, std::set<std::string>* verified) {
+  // The rounding adjustment is decided here, and only where it explains the total: "Rounding
+  // 0.00", or a rounding line that prints the rounded total itself, is no adjustment. Its
+  // labels' own candidates are dropped.
+  cands.erase("rounding");
   std::vector<Candidate>& totals = cands["total"];
   std::vector<Candidate>& subs = cands["subtotal"];
   std::vector<Candidate>& taxes = cands["tax"];
@@ -1671,8 +1677,12 @@ void ChooseAmounts(const Context& ctx, std::map<std::string, std::vector<Candida
   // or the rounded total itself ("Rounding 14.40"); anything else on it ("Rounding 0.60") is a
   // misread that says nothing.
   bool rounding = false;
-  std::vector<double> adjustments;
-  std::vector<std::pair<int, Box>> adjustment_at;  // page and row box of each adjustment
+  struct Adjustment {
+    double amount;  // its size; the sign is often lost
+    int page;
+    Box box;  // its row
+  };
+  std::vector<Adjustment> adjustments;
   std::vector<Candidate> rounded_lines;
   for (std::size_t r = 0; r < ctx.rows().size(); ++r) {
     const FlatRow& fr = ctx.rows()[r];
@@ -1685,8 +1695,7 @@ void ChooseAmounts(const Context& ctx, std::map<std::string, std::vector<Candida
     double v = std::strtod(hits.back().money.amount.c_str(), nullptr);
     if (v == 0 || !hits.back().decimals) continue;
     if (std::abs(v) < 0.05) {
-      adjustments.push_back(std::abs(v));
-      adjustment_at.push_back({fr.row->page, fr.row->box});
+      adjustments.push_back({std::abs(v), fr.row->page, fr.row->box});
       rounding = true;
     } else if (v > 0) {
       Candidate c;
@@ -1764,7 +1773,8 @@ void ChooseAmounts(const Context& ctx, std::map<std::string, std::vector<Candida
     std::set<std::string> seen;
     for (const Candidate& t : totals) {
       if (t.label_bbox.empty() || t.whole || t.amount <= 0 || multiple_of_5_cents(t.amount)) continue;
-      for (double a : adjustments) {
+      for (const Adjustment& adj : adjustments) {
+        const double a = adj.amount;
         for (double r : {t.amount - a, t.amount + a}) {
           if (r <= 0 || !multiple_of_5_cents(r)) continue;
           Candidate d = derived(r, "total + rounding");
@@ -1863,10 +1873,10 @@ void ChooseAmounts(const Context& ctx, std::map<std::string, std::vector<Candida
       char buf[32];
       std::snprintf(buf, sizeof buf, "%.2f", payable->amount - bt->amount);
       fr.value = fr.raw = buf;
-      for (std::size_t k = 0; k < adjustments.size(); ++k) {
-        if (Near(adjustments[k], std::abs(payable->amount - bt->amount))) {
-          fr.page = adjustment_at[k].first;
-          fr.bbox = adjustment_at[k].second;
+      for (const Adjustment& adj : adjustments) {
+        if (Near(adj.amount, std::abs(payable->amount - bt->amount))) {
+          fr.page = adj.page;
+          fr.bbox = adj.box;
           break;
         }
       }
@@ -2278,9 +2288,6 @@ Extraction Extract(const Document& doc, const Schema& schema) {
   std::map<std::string, Field>& out = ex.fields;
   std::set<std::string> verified;  // values that another printed value confirms
   if (has("total")) ChooseAmounts(ctx, cands, out, &verified);
-  // A rounding line is reported only where it explains the total (ChooseAmounts): "Rounding 0.00"
-  // or a rounding line that prints the rounded total itself is no adjustment.
-  cands.erase("rounding");
   if (has("currency")) ChooseCurrency(ctx, cands, out);
   for (const FieldSpec& spec : schema.fields) {
     if (out.count(spec.name)) continue;

@@ -448,10 +448,15 @@ TEST(Extract, TitleLineWithWordsBeforeItsNumberMarker) {
 TEST(Extract, ARateColumnLabelAnnouncesNoTaxAmount) {
   Document doc = TextDocument(
       "Lieferant GmbH\n"
-      "Pos  Artikel          Menge   MwSt-%     Betrag\n"
-      "1    Trennblätter A4  20      19.00      9.90\n");
+      "\n"
+      "   Warenwert   Nettobetrag   MwSt-Betrag   MwSt-%     Endbetrag\n"
+      "    326,50      321,40         61,07       19,0        382,47\n"
+      "    130,70      127,59          8,93        7,0        136,52\n"
+      "\n"
+      "    457,20      448,99         70,00       EUR         518,99\n");
   Extraction ex = Extract(doc, SchemaFor("invoice"));
   EXPECT_NE(Value(ex, "tax"), "19.00");
+  EXPECT_NE(Value(ex, "tax"), "7.00");
   // A rate with its number still announces the amount.
   Extraction gst = Extract(TextDocument("  KEDAI MAJU SDN BHD\n  GST @6%         0.42\n  TOTAL           7.42\n"),
                            SchemaFor("receipt"));
