@@ -19,6 +19,10 @@ namespace sheaf {
 
 namespace {
 
+// Why Dispatch retries a reprocess message whose document is still finished (see Dispatch and
+// FailedStage).
+constexpr char kReprocessNotRecorded[] = "reprocess not recorded yet";
+
 using Clock = std::chrono::system_clock;
 
 std::int64_t NowMs() {
@@ -342,7 +346,7 @@ Status Service::Dispatch(const Delivery& d) {
     // A reprocess message can arrive before its document is queued again (it is published
     // first); after orphan_grace it is one whose Reprocess never got that far, and is dropped.
     if (l.reprocess && InOrphanGrace(d)) {
-      return Status(ErrorCode::kUnavailable, "reprocess not recorded yet");
+      return Status(ErrorCode::kUnavailable, kReprocessNotRecorded);
     }
     return Status::Ok();  // settled already (a duplicate)
   }
@@ -560,6 +564,12 @@ Status Service::FailedStage(const Delivery& d) {
   Loaded l = LoadFor(d);
   if (!l.doc) return l.settle.ok() ? Status::Ok() : l.settle;
   if (!IsPending(l.doc->status)) return Status::Ok();
+  // A reprocess message that spent its attempts waiting for its document to be queued (it is
+  // published first) failed nothing: the document, queued since, by that Reprocess or a later
+  // one, goes back to its lane. Duplicates are settled by Dispatch.
+  if (l.reprocess && d.message.last_error == kReprocessNotRecorded) {
+    return PublishNext(d.message.origin_topic, *l.doc);
+  }
   return FailDocument(*l.doc,
                       Status(ErrorCode::kUnavailable, "gave up on " + d.message.origin_topic +
                                                           " after its attempts: " +
