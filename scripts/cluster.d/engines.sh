@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-# Sourced by scripts/cluster: per engine, ENGINE_start (install, configure, spawn, wait, seed),
-# ENGINE_ready (true iff it answers) and ENGINE_stop. Uses the settings and helpers defined there.
+# Sourced by scripts/cluster: per engine, ENGINE_start (install, configure, spawn, wait, seed) and
+# ENGINE_ready (true iff it answers). Uses the settings and helpers defined there; stopping is
+# the same for every engine (stop_engine, by pid).
 
 # ---- Kafka: one KRaft node acting as broker and controller -----------------------------------
 
@@ -80,8 +81,6 @@ PROPS
 }
 
 
-kafka_stop() { stop_engine kafka TERM; }
-
 # ---- PostgreSQL 15 (Debian): trust auth on loopback, role and database `sheaf` -----------------
 
 pg_ready() { "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$POSTGRES_PORT" -d postgres -U postgres; }
@@ -121,10 +120,6 @@ postgres_start() {
   fi
 }
 
-# SIGTERM is PostgreSQL's "smart" shutdown, which waits for every client to leave; SIGINT is the
-# "fast" one, which ends the sessions and checkpoints.
-postgres_stop() { stop_engine postgres INT; }
-
 # ---- Redis (Debian) ------------------------------------------------------------------------------
 
 redis_ready() {
@@ -144,8 +139,6 @@ redis_start() {
   wait_ready redis "$LOGS/redis.log" redis_ready
 }
 
-redis_stop() { stop_engine redis TERM; }
-
 # ---- S3Proxy (Maven Central): S3 API over a folder, SigV4 with a fixed local key ----------------
 
 s3_curl() {  # curl args...: a request signed with the local key (SigV4)
@@ -163,6 +156,7 @@ s3_ready() {
 s3_start() {
   check_ports_free s3 "$S3_PORT"
   ensure_java
+  command -v curl >/dev/null || ensure_debian_packages curl
   local dir="$STATE/s3" jars
   jars=$(ensure_jars s3proxy "$S3PROXY_VERSION")
   mkdir -p "$dir/data" "$LOGS" "$RUN"
@@ -202,8 +196,6 @@ XML
   done
 }
 
-s3_stop() { stop_engine s3 TERM; }
-
 # ---- ClickHouse 18.16 (Debian): a config of our own, database `sheaf` ----------------------------
 
 ch_query() {  # sql: over HTTP, prints the answer
@@ -215,6 +207,7 @@ clickhouse_ready() { [[ $(ch_query "SELECT 1" 2>/dev/null) == 1 ]]; }
 clickhouse_start() {
   check_ports_free clickhouse "$CLICKHOUSE_HTTP_PORT" "$CLICKHOUSE_TCP_PORT"
   command -v clickhouse-server >/dev/null || ensure_debian_packages clickhouse-server
+  command -v curl >/dev/null || ensure_debian_packages curl
   local dir="$STATE/clickhouse" user=clickhouse
   mkdir -p "$dir/data" "$dir/tmp" "$dir/user_files" "$dir/format_schemas" "$LOGS" "$RUN"
   id "$user" >/dev/null 2>&1 || user=$(id -un)
@@ -285,5 +278,3 @@ XML
   ch_query "CREATE DATABASE IF NOT EXISTS sheaf" >/dev/null \
     || die "clickhouse: could not create database sheaf; see $dir/log/clickhouse-server.err.log"
 }
-
-clickhouse_stop() { stop_engine clickhouse TERM; }
