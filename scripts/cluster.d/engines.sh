@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
+# shellcheck shell=bash
 # Sourced by scripts/cluster: per engine, ENGINE_start (install, configure, spawn, wait, seed) and
 # ENGINE_ready (true iff it answers). Uses the settings and helpers defined there; stopping is
 # the same for every engine (stop_engine, by pid).
@@ -19,7 +20,8 @@ kafka_ready() {
 }
 
 kafka_start() {
-  check_ports_free kafka "$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT"
+  check_port_free kafka "$KAFKA_PORT" SHEAF_CLUSTER_KAFKA_PORT
+  check_port_free kafka "$KAFKA_CONTROLLER_PORT" SHEAF_CLUSTER_KAFKA_CONTROLLER_PORT
   ensure_java
   local dir="$STATE/kafka" cp
   cp=$(kafka_classpath)
@@ -94,7 +96,7 @@ postgres_ready() {
 }
 
 postgres_start() {
-  check_ports_free postgres "$POSTGRES_PORT"
+  check_port_free postgres "$POSTGRES_PORT" SHEAF_CLUSTER_POSTGRES_PORT
   [[ -x $PG_BIN/postgres ]] || ensure_debian_packages postgresql-15
   local dir="$STATE/postgres"
   mkdir -p "$dir" "$LOGS" "$RUN"
@@ -127,7 +129,7 @@ redis_ready() {
 }
 
 redis_start() {
-  check_ports_free redis "$REDIS_PORT"
+  check_port_free redis "$REDIS_PORT" SHEAF_CLUSTER_REDIS_PORT
   command -v redis-server >/dev/null || ensure_debian_packages redis-server
   command -v redis-cli >/dev/null || ensure_debian_packages redis-tools
   local dir="$STATE/redis"
@@ -154,7 +156,7 @@ s3_ready() {
 }
 
 s3_start() {
-  check_ports_free s3 "$S3_PORT"
+  check_port_free s3 "$S3_PORT" SHEAF_CLUSTER_S3_PORT
   ensure_java
   command -v curl >/dev/null || ensure_debian_packages curl
   local dir="$STATE/s3" jars
@@ -205,7 +207,8 @@ ch_query() {  # sql: over HTTP, prints the answer
 clickhouse_ready() { [[ $(ch_query "SELECT 1" 2>/dev/null) == 1 ]]; }
 
 clickhouse_start() {
-  check_ports_free clickhouse "$CLICKHOUSE_HTTP_PORT" "$CLICKHOUSE_TCP_PORT"
+  check_port_free clickhouse "$CLICKHOUSE_HTTP_PORT" SHEAF_CLUSTER_CLICKHOUSE_HTTP_PORT
+  check_port_free clickhouse "$CLICKHOUSE_TCP_PORT" SHEAF_CLUSTER_CLICKHOUSE_TCP_PORT
   command -v clickhouse-server >/dev/null || ensure_debian_packages clickhouse-server
   command -v curl >/dev/null || ensure_debian_packages curl
   local dir="$STATE/clickhouse" user=clickhouse
@@ -217,11 +220,9 @@ clickhouse_start() {
 <!-- Written by scripts/cluster: one ClickHouse server for local tests, loopback only. -->
 <yandex>
     <logger>
+        <!-- To stderr, which scripts/cluster sends to \$SHEAF_CLUSTER_DIR/logs/clickhouse.log -->
         <level>information</level>
-        <log>$dir/log/clickhouse-server.log</log>
-        <errorlog>$dir/log/clickhouse-server.err.log</errorlog>
-        <size>100M</size>
-        <count>2</count>
+        <console>1</console>
     </logger>
     <listen_host>127.0.0.1</listen_host>
     <http_port>$CLICKHOUSE_HTTP_PORT</http_port>
@@ -269,12 +270,11 @@ XML
     </quotas>
 </yandex>
 XML
-  mkdir -p "$dir/log"
   give_to "$user" "$dir"
   log "starting clickhouse on 127.0.0.1:$CLICKHOUSE_HTTP_PORT (http) and :$CLICKHOUSE_TCP_PORT (native)"
   (cd "$dir" && spawn clickhouse "$LOGS/clickhouse.log" "${RUN_AS[@]}" clickhouse-server \
     --config-file="$dir/config.xml")
   wait_ready clickhouse "$LOGS/clickhouse.log" clickhouse_ready
   ch_query "CREATE DATABASE IF NOT EXISTS sheaf" >/dev/null \
-    || die "clickhouse: could not create database sheaf; see $dir/log/clickhouse-server.err.log"
+    || die "clickhouse: could not create database sheaf; see its log: $LOGS/clickhouse.log"
 }

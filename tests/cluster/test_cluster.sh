@@ -10,6 +10,8 @@
 # Ports: SHEAF_CLUSTER_TEST_PORT_BASE (default 41000) + 092/093 kafka, 432 postgres, 379 redis,
 # 080 s3, 123/900 clickhouse. Needs root the first time (apt-get) and Maven Central (jars, once).
 # Ends with the line "N passed, N failed"; exits non-zero iff a check failed.
+# The bash -c snippets take their values as arguments, so their $1... are meant unexpanded here.
+# shellcheck disable=SC2016
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -163,7 +165,7 @@ err=$(SHEAF_CLUSTER_DIR=$other_state SHEAF_CLUSTER_REDIS_PORT=$taken \
 rc=$?
 check "up on a taken port fails" test "$rc" -ne 0
 check "the error names the port and the engine" \
-  grep -q "port $taken for redis .*already taken" <<<"$err"
+  grep -q "port $taken for redis on 127.0.0.1 is already taken.*set SHEAF_CLUSTER_REDIS_PORT" <<<"$err"
 check "nothing was started for that engine" test ! -e "$other_state/run/redis.pid"
 
 # ---- a start that takes too long is bounded, named and cleaned up --------------------------------
