@@ -153,8 +153,7 @@ def test_secret_template_holds_no_secret():
 # --- The roles -----------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("deployment", objects("Deployment"), ids=lambda d: d["metadata"]["name"])
-def test_each_role_has_probes_resources_and_runs_unprivileged(deployment):
-    pod = deployment["spec"]["template"]["spec"]
+def test_each_role_is_probed_on_the_port_it_listens_on(deployment):
     c = container(deployment)
     ports = {p["name"]: p["containerPort"] for p in c["ports"]}
     listen = c["args"][c["args"].index("--listen") + 1]
@@ -162,16 +161,28 @@ def test_each_role_has_probes_resources_and_runs_unprivileged(deployment):
     for probe, path in (("livenessProbe", "/healthz"), ("readinessProbe", "/readyz")):
         assert c[probe]["httpGet"]["path"] == path
         assert c[probe]["httpGet"]["port"] in ports
-    for bound in ("requests", "limits"):
-        assert set(c["resources"][bound]) == {"cpu", "memory"}
-    assert not any("gpu" in r for r in c["resources"]["limits"])
-    assert pod["securityContext"]["runAsNonRoot"] is True
-    assert pod["securityContext"]["runAsUser"] != 0
-    assert c["securityContext"]["readOnlyRootFilesystem"] is True
-    assert c["securityContext"]["allowPrivilegeEscalation"] is False
-    assert c["securityContext"]["capabilities"]["drop"] == ["ALL"]
     assert {e["configMapRef"]["name"] for e in c["envFrom"] if "configMapRef" in e} == {"sheaf-config"}
     assert {e["secretRef"]["name"] for e in c["envFrom"] if "secretRef" in e} == {"sheaf-secrets"}
+
+
+WORKLOADS = objects("Deployment") + objects("Job")
+
+
+@pytest.mark.parametrize("workload", WORKLOADS, ids=lambda d: d["metadata"]["name"])
+def test_each_workload_runs_unprivileged_within_its_resources(workload):
+    pod = workload["spec"]["template"]["spec"]
+    assert pod["securityContext"]["runAsNonRoot"] is True
+    assert pod["securityContext"]["runAsUser"] != 0
+    assert pod["securityContext"]["seccompProfile"]["type"] == "RuntimeDefault"
+    assert pod["automountServiceAccountToken"] is False
+    for c in pod.get("initContainers", []) + pod["containers"]:
+        assert c["securityContext"]["readOnlyRootFilesystem"] is True
+        assert c["securityContext"]["allowPrivilegeEscalation"] is False
+        assert c["securityContext"]["capabilities"]["drop"] == ["ALL"]
+        for bound in ("requests", "limits"):
+            assert set(c["resources"][bound]) == {"cpu", "memory"}, c["name"]
+    for v in pod.get("volumes", []):
+        assert set(v) == {"name", "emptyDir"} and v["emptyDir"]["sizeLimit"], v["name"]
 
 
 @pytest.mark.parametrize("deployment", objects("Deployment"), ids=lambda d: d["metadata"]["name"])
