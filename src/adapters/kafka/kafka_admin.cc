@@ -3,6 +3,7 @@
 
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "adapters/kafka/kafka_client.h"
@@ -129,7 +130,13 @@ Status CreateTopics(const KafkaOptions& options, int replication_factor, int min
     for (const TopicInfo& t : kTopics) {
       if (ClusterTopic(options, t.name) == name) want = t.partitions;
     }
+    // A topic created a moment ago (by another process) may not be in the metadata yet.
+    const auto deadline = std::chrono::steady_clock::now() + options.publish_timeout;
     Result<int> have = PartitionsOf(client.rk, name, options.publish_timeout);
+    while (have.ok() && *have <= 0 && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      have = PartitionsOf(client.rk, name, options.publish_timeout);
+    }
     if (!have.ok()) return have.status();
     if (*have != want) {
       return Status(ErrorCode::kInvalidArgument,

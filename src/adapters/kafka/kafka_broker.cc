@@ -303,7 +303,11 @@ Status KafkaBroker::InitTransactions() {
   const std::string tx_id = ClusterTopic(kafka_, kafka_.group_prefix + "tx.") +
                             std::to_string((static_cast<std::uint64_t>(rd()) << 32) ^ rd());
   s = conf.Set("transactional.id", tx_id);
-  if (s.ok()) s = conf.Set("transaction.timeout.ms", std::to_string(kafka_.publish_timeout.count()));
+  // Not below socket.timeout.ms (kafka_client.cc), as librdkafka requires.
+  if (s.ok()) {
+    s = conf.Set("transaction.timeout.ms",
+                 std::to_string(std::max<std::int64_t>(kafka_.publish_timeout.count(), 5000)));
+  }
   if (!s.ok()) return s;
   Result<rd_kafka_t*> tx = kafka::NewClient(RD_KAFKA_PRODUCER, &conf);
   if (!tx.ok()) return tx.status();
@@ -473,19 +477,30 @@ void KafkaBroker::Drain(Group& g) {
   }
 }
 
+std::int64_t KafkaBroker::Position(Group& g, const kafka::PartitionKey& p) {
+  kafka::PartitionList pos;
+  pos.Add(ClusterTopic(kafka_, p.topic).c_str(), p.partition, RD_KAFKA_OFFSET_INVALID);
+  if (rd_kafka_position(g.consumer, pos.get()) != RD_KAFKA_RESP_ERR_NO_ERROR) return -1;
+  return pos.get()->elems[0].offset;
+}
+
 void KafkaBroker::Apply(Group& g, const std::string& topic, int partition,
                         const kafka::Progress& progress) {
   const std::string cluster_topic = ClusterTopic(kafka_, topic);
   if (progress.commit_offset) {
+    std::int64_t offset = *progress.commit_offset;
+    // With nothing left in the buffer, commit up to the consumer's position: it is past the
+    // transaction markers (never delivered), which would otherwise count as lag for ever.
+    if (g.table->Drained({topic, partition})) offset = std::max(offset, Position(g, {topic, partition}));
     kafka::PartitionList commit;
-    commit.Add(cluster_topic.c_str(), partition, *progress.commit_offset);
+    commit.Add(cluster_topic.c_str(), partition, offset);
     const rd_kafka_resp_err_t err = rd_kafka_commit(g.consumer, commit.get(), 0);
     if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
-      g.table->Committed({topic, partition}, *progress.commit_offset);
+      g.table->Committed({topic, partition}, offset);
     } else {
       // The next commit of this partition covers this offset; a crash before it redelivers.
       spdlog::warn("kafka {}: commit of {}[{}] at {} failed: {}", g.name, cluster_topic, partition,
-                   *progress.commit_offset, rd_kafka_err2str(err));
+                   offset, rd_kafka_err2str(err));
     }
   }
   if (progress.resume) {
@@ -638,7 +653,7 @@ Result<TopicStats> KafkaBroker::Stats(const std::string& topic) {
     const std::string cluster_topic = ClusterTopic(kafka_, topic);
     for (const kafka::PartitionKey& p : g->table->Partitions()) {
       if (p.topic != topic) continue;
-      const std::int64_t next = g->table->NextOffset(p);
+      const std::int64_t next = std::max(g->table->NextOffset(p), Position(*g, p));
       std::int64_t low = 0, high = 0;
       if (next >= 0 && rd_kafka_get_watermark_offsets(g->consumer, cluster_topic.c_str(),
                                                       p.partition, &low, &high) ==
@@ -704,12 +719,13 @@ Status KafkaBroker::CatchUp(const std::vector<std::string>& topics, milliseconds
         if (g->table->Paused(p)) continue;
         const std::string cluster_topic = ClusterTopic(kafka_, p.topic);
         std::int64_t low = 0, high = 0;
-        if (rd_kafka_query_watermark_offsets(g->consumer, cluster_topic.c_str(), p.partition, &low,
+        // On the producer's connection: the consumer's is often busy with a long-poll fetch.
+        if (rd_kafka_query_watermark_offsets(producer_, cluster_topic.c_str(), p.partition, &low,
                                              &high, 2000) != RD_KAFKA_RESP_ERR_NO_ERROR) {
           caught_up = false;
           break;
         }
-        std::int64_t next = g->table->NextOffset(p);
+        std::int64_t next = std::max(g->table->NextOffset(p), Position(*g, p));
         if (next < 0) {
           kafka::PartitionList c;
           c.Add(cluster_topic.c_str(), p.partition, RD_KAFKA_OFFSET_INVALID);

@@ -83,6 +83,7 @@ namespace kafka {
 struct ConsumerGroup;  // one stage's consumer and its lease table (kafka_broker.cc)
 struct Record;
 struct Progress;
+struct PartitionKey;
 }  // namespace kafka
 
 class KafkaBroker final : public Broker {
@@ -142,6 +143,9 @@ class KafkaBroker final : public Broker {
   // Publishes the record whose last attempt ended with `error` to documents.failed, or parks
   // it when it is already there. Waits for the acknowledgement.
   Status DeadLetter(const kafka::Record& r, const std::string& error);
+  // The consumer's fetch position of `p` (past delivered records and transaction markers), -1
+  // when unknown. REQUIRES: g.mu held.
+  std::int64_t Position(Group& g, const kafka::PartitionKey& p);
   // Commits and resumes what `progress` asks. REQUIRES: g.mu held.
   void Apply(Group& g, const std::string& topic, int partition, const kafka::Progress& p);
   std::chrono::milliseconds DrawDelay(int attempt);

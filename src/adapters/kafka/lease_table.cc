@@ -98,6 +98,11 @@ std::int64_t LeaseTable::NextOffset(const PartitionKey& p) const {
   return it == parts_.end() ? -1 : it->second.next_offset;
 }
 
+bool LeaseTable::Drained(const PartitionKey& p) const {
+  auto it = parts_.find(p);
+  return it != parts_.end() && it->second.entries.empty();
+}
+
 bool LeaseTable::Paused(const PartitionKey& p) const {
   auto it = parts_.find(p);
   return it != parts_.end() && it->second.paused;

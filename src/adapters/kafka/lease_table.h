@@ -90,6 +90,8 @@ class LeaseTable {
   bool Add(Record record, std::int64_t now_ms);
   // The offset the partition's next fetched record should have, -1 when none was fetched yet.
   std::int64_t NextOffset(const PartitionKey& p) const;
+  // True when the partition is assigned and holds no record (all fetched ones are done).
+  bool Drained(const PartitionKey& p) const;
   bool Paused(const PartitionKey& p) const;
 
   // Ends the leases expired at `now_ms` (a failed attempt, "lease expired"): ready again, or
