@@ -18,7 +18,8 @@
 // group GroupName(topics) (kafka_options.h), cooperative-sticky, no auto commit. Processes
 // leasing the same topics share the partitions. Fetched records go into a bounded buffer per
 // partition (LeaseTable); a full partition is paused until it drains, so a backlog on one lane
-// never keeps another lane's records from being fetched. Lease hands out what the buffer holds
+// never keeps another lane's records from being fetched. (librdkafka 2.0 starts fetching a
+// resumed partition about a second after the resume: harmless with a buffer of hundreds.) Lease hands out what the buffer holds
 // now and never waits for the network: right after start (group join) or right after a
 // Publish, it may return nothing for a moment. CatchUp waits for the buffer to catch up.
 //
@@ -118,8 +119,8 @@ class KafkaBroker final : public Broker {
 
   // Waits until the consumer of `topics` (created if needed; every consumer when empty) has a
   // partition assignment and has fetched, on each assigned partition whose buffer is not full,
-  // every record written before the call. For tests and start-up. Errors: invalid_argument as
-  // Lease; deadline_exceeded... reported as unavailable after `timeout`.
+  // every record written before the call (transaction markers included). For tests and
+  // start-up. Errors: invalid_argument as Lease; unavailable when not caught up by `timeout`.
   Status CatchUp(const std::vector<std::string>& topics, std::chrono::milliseconds timeout);
 
  private:

@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "adapters/kafka/kafka_admin.h"
+#include "adapters/kafka/kafka_client.h"
 
 namespace sheaf {
 namespace {
@@ -208,6 +209,76 @@ TEST_F(KafkaBrokerTest, CreateTopicsIsIdempotent) {
   KafkaOptions no_ns = options_;
   no_ns.ns.clear();
   EXPECT_EQ(DeleteTopics(no_ns).code(), ErrorCode::kInvalidArgument);
+}
+
+TEST_F(KafkaBrokerTest, TheBufferHoldsAtMostItsBoundPerPartitionAndRefillsAsRecordsAreAcked) {
+  options_.max_buffered_per_partition = 5;
+  std::unique_ptr<KafkaBroker> b = Open();
+  for (int i = 0; i < 20; ++i) {
+    ASSERT_TRUE(b->Publish("ocr.tasks", "acme", "k" + std::to_string(i), "p").ok());
+  }
+  ASSERT_TRUE(b->CatchUp(kOcr, 30s).ok());
+  auto first = b->Lease(kOcr, 100, 60s);
+  ASSERT_TRUE(first.ok());
+  EXPECT_EQ(first->size(), 5u) << "one partition, paused when its buffer is full";
+  int next_key = 0;
+  for (const Delivery& d : *first) {
+    EXPECT_EQ(d.message.key, "k" + std::to_string(next_key++));
+    ASSERT_TRUE(b->Ack(d.id).ok());
+  }
+  // Acks drain the buffer and resume the partition: the rest arrives, in order, none twice.
+  // (librdkafka 2.0 starts fetching a resumed partition about a second later.)
+  const auto deadline = std::chrono::steady_clock::now() + 30s;
+  while (next_key < 20 && std::chrono::steady_clock::now() < deadline) {
+    auto got = b->Lease(kOcr, 100, 60s);
+    ASSERT_TRUE(got.ok());
+    EXPECT_LE(got->size(), 5u);
+    for (const Delivery& d : *got) {
+      EXPECT_EQ(d.message.key, "k" + std::to_string(next_key++));
+      ASSERT_TRUE(b->Ack(d.id).ok());
+    }
+    if (got->empty()) std::this_thread::sleep_for(5ms);
+  }
+  EXPECT_EQ(next_key, 20);
+  Result<std::vector<std::int64_t>> lag = b->Lag("ocr.tasks");
+  ASSERT_TRUE(lag.ok());
+  EXPECT_EQ((*lag)[PartitionFor("acme", 12)], 0) << "every offset committed";
+}
+
+// Creates one topic with `partitions` partitions, by hand (not as CreateTopics would).
+void CreateOneTopic(const KafkaOptions& o, const std::string& name, int partitions) {
+  kafka::Conf conf;
+  ASSERT_TRUE(kafka::CommonSettings(o, &conf).ok());
+  Result<rd_kafka_t*> rk = kafka::NewClient(RD_KAFKA_PRODUCER, &conf);
+  ASSERT_TRUE(rk.ok());
+  char err[256];
+  rd_kafka_NewTopic_t* topic = rd_kafka_NewTopic_new(name.c_str(), partitions, 1, err, sizeof err);
+  ASSERT_NE(topic, nullptr) << err;
+  rd_kafka_queue_t* queue = rd_kafka_queue_new(*rk);
+  rd_kafka_CreateTopics(*rk, &topic, 1, nullptr, queue);
+  rd_kafka_event_t* ev = kafka::WaitForEvent(queue, RD_KAFKA_EVENT_CREATETOPICS_RESULT, 15s);
+  ASSERT_NE(ev, nullptr);
+  std::size_t n = 0;
+  const rd_kafka_topic_result_t** res =
+      rd_kafka_CreateTopics_result_topics(rd_kafka_event_CreateTopics_result(ev), &n);
+  ASSERT_EQ(n, 1u);
+  EXPECT_EQ(rd_kafka_topic_result_error(res[0]), RD_KAFKA_RESP_ERR_NO_ERROR);
+  rd_kafka_event_destroy(ev);
+  rd_kafka_NewTopic_destroy(topic);
+  rd_kafka_queue_destroy(queue);
+  rd_kafka_destroy(*rk);
+}
+
+TEST_F(KafkaBrokerTest, CreateTopicsRefusesATopicWithAnotherPartitionCountNamingIt) {
+  KafkaOptions other = options_;
+  other.ns = options_.ns + "-w";
+  const std::string wrong = ClusterTopic(other, "ocr.tasks");
+  CreateOneTopic(other, wrong, 2);
+  const Status s = CreateTopics(other, 1, 1);
+  EXPECT_EQ(s.code(), ErrorCode::kInvalidArgument) << s.ToString();
+  EXPECT_NE(s.message().find(wrong), std::string::npos) << s.message();
+  EXPECT_NE(s.message().find("2 partitions"), std::string::npos) << s.message();
+  EXPECT_TRUE(DeleteTopics(other).ok());
 }
 
 // No cluster needed: nothing listens on this loopback port.

@@ -67,6 +67,8 @@ Status ConsumerSettings(const KafkaOptions& options, const std::string& group, C
            {"session.timeout.ms", std::to_string(options.session_timeout.count())},
            {"heartbeat.interval.ms", std::to_string(options.heartbeat_interval.count())},
            {"fetch.wait.max.ms", "100"},
+           // librdkafka 2.0 also backs off this long after a pause or a full queue (500 ms).
+           {"fetch.error.backoff.ms", "50"},
            {"queued.min.messages", std::to_string(prefetch)},
            {"queued.max.messages.kbytes", "16384"},
        }) {
