@@ -682,9 +682,18 @@ Result<std::vector<std::int64_t>> KafkaBroker::Lag(const std::string& topic) {
   std::vector<std::int64_t> lag(static_cast<std::size_t>(partitions), 0);
   for (int p = 0; p < partitions; ++p) {
     std::int64_t low = 0, high = 0;
-    const rd_kafka_resp_err_t err = rd_kafka_query_watermark_offsets(
-        producer_, cluster_topic.c_str(), p, &low, &high,
-        static_cast<int>(kafka_.publish_timeout.count()));
+    rd_kafka_resp_err_t err = RD_KAFKA_RESP_ERR_NO_ERROR;
+    // A partition moving (or just created) answers "not leader" for a moment: ask again.
+    const auto deadline = std::chrono::steady_clock::now() + kafka_.publish_timeout;
+    for (;;) {
+      err = rd_kafka_query_watermark_offsets(producer_, cluster_topic.c_str(), p, &low, &high,
+                                             static_cast<int>(kafka_.publish_timeout.count()));
+      const bool transient = err == RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION ||
+                             err == RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE ||
+                             err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART;
+      if (!transient || std::chrono::steady_clock::now() >= deadline) break;
+      std::this_thread::sleep_for(milliseconds(50));
+    }
     if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
       return Status(ErrorCode::kUnavailable, "kafka: cannot read the offsets of " + cluster_topic +
                                                  "[" + std::to_string(p) + "]: " +
