@@ -4,6 +4,8 @@
 #include <cctype>
 #include <filesystem>
 
+#include "adapters/kafka/kafka_broker.h"
+#include "adapters/kafka/kafka_options.h"
 #include "adapters/sqlite/sqlite_broker.h"
 #include "adapters/sqlite/sqlite_metadata_store.h"
 #include "storage/local_blob_store.h"
@@ -131,6 +133,12 @@ void RegisterBuiltinBackends(Backends* backends) {
           return Status(ErrorCode::kInvalidArgument, "the embedded broker needs a data dir");
         }
         return OpenSqliteBroker(c.data_dir + "/queue.sqlite", c.broker);
+      });
+  backends->brokers.Register(
+      "kafka", [](const BackendUrl& u, const BackendContext& c) -> Result<std::unique_ptr<Broker>> {
+        Result<KafkaOptions> options = ParseKafkaUri(u.text);
+        if (!options.ok()) return options.status();
+        return OpenKafkaBroker(std::move(options).value(), c.broker);
       });
   backends->metadata.Register(
       "sqlite", [](const BackendUrl& u, const BackendContext&) -> Result<std::unique_ptr<MetadataStore>> {

@@ -8,7 +8,9 @@
 #define SHEAF_SERVICE_SERVICE_METRICS_H_
 
 #include <functional>
+#include <cstdint>
 #include <string>
+#include <vector>
 
 #include "service/metrics.h"
 #include "service/stage_pool.h"
@@ -28,6 +30,14 @@ struct WatchedCaches {
   OcrCache* ocr = nullptr;  // both tiers: hits and misses as the OCR stage saw them
 };
 
+// A stage's consumer lag on one topic: what the design's autoscalers (HPA, KEDA) scale on.
+struct ConsumerLag {
+  std::string group;                     // the consumer group: the stage's worker pool
+  std::vector<std::int64_t> partitions;  // messages not yet done, per partition (index)
+};
+// The lag of `topic`; an error when the broker cannot say now (the series is left out).
+using LagSource = std::function<Result<ConsumerLag>(const std::string& topic)>;
+
 class ServiceMetrics {
  public:
   explicit ServiceMetrics(MetricsRegistry* registry);
@@ -40,6 +50,8 @@ class ServiceMetrics {
   // Reads these when scraped; each may be null. They must outlive the registry's scrapes.
   void Watch(Broker* broker, MetadataStore* metadata, WatchedCaches caches,
              WebhookDeliverer* webhooks);
+  // Adds sheaf_kafka_consumer_lag{topic, partition, group} for every topic, read when scraped.
+  void WatchLag(LagSource lag);
 
  private:
   MetricsRegistry* registry_;

@@ -287,7 +287,7 @@ std::future<Status> KafkaBroker::PublishAsync(const std::string& topic, const st
   h.key = key;
   h.enqueued_ms = NowMs();
   h.message_id = NewMessageId();
-  return Produce(topic, PartitionFor(tenant, PartitionCount(topic)), tenant, payload, h);
+  return Produce(topic, PartitionOf(topic, tenant, key), tenant, payload, h);
 }
 
 Status KafkaBroker::Publish(const std::string& topic, const std::string& tenant,
@@ -365,7 +365,7 @@ Status KafkaBroker::PublishBatch(const std::vector<Outgoing>& messages) {
     const std::string cluster_topic = ClusterTopic(kafka_, m.topic);
     const rd_kafka_resp_err_t err = rd_kafka_producev(
         tx_producer_, RD_KAFKA_V_TOPIC(cluster_topic.c_str()),
-        RD_KAFKA_V_PARTITION(PartitionFor(m.tenant, PartitionCount(m.topic))),
+        RD_KAFKA_V_PARTITION(PartitionOf(m.topic, m.tenant, m.key)),
         RD_KAFKA_V_KEY(m.tenant.data(), m.tenant.size()),
         RD_KAFKA_V_VALUE(const_cast<char*>(m.payload.data()), m.payload.size()),
         RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_HEADERS(headers), RD_KAFKA_V_END);
@@ -530,7 +530,7 @@ Status KafkaBroker::DeadLetter(const kafka::Record& r, const std::string& error)
     return s;
   }
   h.origin_topic = r.topic;
-  return Wait(Produce(failed, PartitionFor(r.message.tenant, PartitionCount(failed)),
+  return Wait(Produce(failed, PartitionOf(failed, r.message.tenant, r.message.key),
                       r.message.tenant, r.message.payload, h));
 }
 

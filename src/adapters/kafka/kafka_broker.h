@@ -4,8 +4,9 @@
 // consumer-group offsets.
 //
 // Publishing: one idempotent producer (enable.idempotence, acks=all) per broker object. The
-// record key is the tenant and the partition is set to PartitionFor(tenant, PartitionCount)
-// (the same Kafka's murmur2 partitioner picks). Publish returns OK only after the delivery
+// record key is the tenant and the partition is set to PartitionOf(topic, tenant, key)
+// (sheaf/topics.h: by tenant on the lanes, by document elsewhere; the same partition Kafka's
+// murmur2 partitioner picks for that key). Publish returns OK only after the delivery
 // report says the record is acknowledged by all in-sync replicas; with no acknowledgement
 // within KafkaOptions::publish_timeout it returns unavailable (the record may still have been
 // written: a retry can duplicate it, which idempotent stages absorb). PublishBatch is one Kafka
@@ -116,6 +117,8 @@ class KafkaBroker final : public Broker {
   // autoscaling signal. Errors: invalid_argument for an unknown topic; unavailable when the
   // cluster does not answer within publish_timeout.
   Result<std::vector<std::int64_t>> Lag(const std::string& topic);
+  // The consumer group Lag(topic) measures (LagGroupName).
+  std::string LagGroup(const std::string& topic) const { return LagGroupName(kafka_, topic); }
 
   // Waits until the consumer of `topics` (created if needed; every consumer when empty) has a
   // partition assignment and has fetched, on each assigned partition whose buffer is not full,
