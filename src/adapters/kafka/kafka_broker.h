@@ -56,6 +56,11 @@
 //   topic it does not lease reports the lag of the topic's group (all partitions, all
 //   processes: queued or in flight somewhere) as ready, with in_flight and delayed 0.
 //
+// Costs: Ack commits synchronously while holding its stage's lock (one round trip to the group
+// coordinator per Ack that moves the done prefix); a lease expiring on its last attempt is
+// dead-lettered (a publish round trip) inside Lease or Stats; PublishBatch runs one transaction
+// at a time per broker object.
+//
 // Thread safety: every method from any thread. Each consumer handle is polled under its
 // group's mutex; the producers are thread-safe; one thread serves delivery reports.
 #ifndef SHEAF_ADAPTERS_KAFKA_KAFKA_BROKER_H_

@@ -78,8 +78,7 @@ bool LeaseTable::Add(Record record, std::int64_t /*now_ms*/) {
   Entry e;
   e.ended = record.message.attempt;
   if (record.parked) {
-    e.state = State::kDone;
-    ++parked_seen_;
+    e.state = State::kDone;  // never delivered again
   } else {
     e.tag = NextTag(record.topic, record.message.tenant);
   }

@@ -73,7 +73,9 @@ struct DeadLetter {
 
 class LeaseTable {
  public:
-  // `max_buffered` bounds the records held per partition (>= 1).
+  // `max_buffered` bounds the records held per partition (>= 1): the partition is paused when it
+  // holds that many; records librdkafka had already fetched still arrive, so it can hold up to
+  // about twice that (librdkafka prefetches at most max_buffered per partition, kafka_client.cc).
   LeaseTable(BrokerOptions options, int max_buffered);
 
   // A partition was assigned: records will come from its committed offset on.
@@ -126,7 +128,6 @@ class LeaseTable {
 
   // Counts of `topic` in this buffer.
   TopicStats Stats(const std::string& topic, std::int64_t now_ms) const;
-  std::int64_t parked_seen() const { return parked_seen_; }
 
  private:
   enum class State { kReady, kLeased, kSettling, kDone };
@@ -167,7 +168,6 @@ class LeaseTable {
   std::unordered_map<std::string, Fairness> fairness_;  // by topic
   std::map<std::string, std::int64_t> credit_;          // by topic: smooth weighted round robin
   std::uint64_t next_epoch_ = 1;
-  std::int64_t parked_seen_ = 0;
 };
 
 }  // namespace sheaf::kafka
