@@ -11,6 +11,7 @@
 
 #include <atomic>
 #include <cstdlib>
+#include <map>
 #include <random>
 #include <set>
 #include <thread>
@@ -138,6 +139,54 @@ TEST_F(KafkaBrokerTest, WhenAMemberGoesAwayItsUnackedMessagesGoToAnother) {
     // kafka_broker.h: the attempt that died with its process is not counted.
     EXPECT_EQ((*redelivered)[i].message.attempt, 1);
   }
+}
+
+TEST_F(KafkaBrokerTest, APartitionTakenAwayByARebalanceEndsItsLeasesAndGoesToTheNewMember) {
+  const std::vector<std::string> failed = {"documents.failed"};  // 3 partitions
+  std::unique_ptr<KafkaBroker> first = Open();
+  // One tenant per partition.
+  std::map<int, std::string> tenant_of;
+  for (int i = 0; tenant_of.size() < 3; ++i) {
+    tenant_of.emplace(PartitionFor("t" + std::to_string(i), 3), "t" + std::to_string(i));
+  }
+  for (const auto& [partition, tenant] : tenant_of) {
+    ASSERT_TRUE(first->Publish("documents.failed", tenant, tenant, "p").ok());
+  }
+  ASSERT_TRUE(first->CatchUp(failed, 30s).ok());
+  auto held = first->Lease(failed, 10, 60s);
+  ASSERT_TRUE(held.ok());
+  ASSERT_EQ(held->size(), 3u);
+
+  // A second member joins; the first keeps polling (leasing nothing) so the rebalance completes.
+  std::unique_ptr<KafkaBroker> second = Open();
+  std::atomic<bool> joined{false};
+  Status caught_up;
+  std::thread join([&] {
+    caught_up = second->CatchUp(failed, 30s);
+    joined = true;
+  });
+  while (!joined) {
+    ASSERT_TRUE(first->Lease(failed, 10, 60s).ok());
+    std::this_thread::sleep_for(5ms);
+  }
+  join.join();
+  ASSERT_TRUE(caught_up.ok()) << caught_up.ToString();
+
+  std::set<std::string> lost;
+  for (const Delivery& d : *held) {
+    const Status s = first->Ack(d.id);
+    if (s.code() == ErrorCode::kNotFound) {
+      lost.insert(d.message.key);
+    } else {
+      EXPECT_TRUE(s.ok()) << s.ToString();
+    }
+  }
+  auto moved = second->Lease(failed, 10, 60s);
+  ASSERT_TRUE(moved.ok());
+  std::set<std::string> got;
+  for (const Delivery& d : *moved) got.insert(d.message.key);
+  EXPECT_FALSE(lost.empty()) << "the second member took at least one partition";
+  EXPECT_EQ(got, lost) << "exactly the leases the first lost are delivered to the second";
 }
 
 TEST_F(KafkaBrokerTest, AnUrgentMessageOvertakesABacklogOfTwoHundredNormalOnes) {
