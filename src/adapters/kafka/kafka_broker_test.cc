@@ -62,7 +62,7 @@ class KafkaBrokerTest : public ::testing::Test {
   KafkaOptions options_;
 };
 
-// Two tenants on different partitions of ocr.tasks.
+// Two tenants on different partitions of documents.normal.
 std::pair<std::string, std::string> TwoTenantsOnTwoPartitions() {
   const std::string a = "tenant-a";
   for (int i = 0;; ++i) {
@@ -117,21 +117,24 @@ TEST_F(KafkaBrokerTest, TwoBrokersInOneGroupShareThePartitionsAndAnAckedMessageS
   EXPECT_TRUE(again->empty()) << again->size() << " acked messages came back";
 }
 
+// The lanes are partitioned by tenant (sheaf/topics.h), so the tests below that need one
+// tenant's messages on one partition publish to documents.normal and lease the lanes (whose
+// group is the one Lag measures).
 TEST_F(KafkaBrokerTest, WhenAMemberGoesAwayItsUnackedMessagesGoToAnother) {
   std::unique_ptr<KafkaBroker> first = Open();
   for (int i = 0; i < 10; ++i) {
-    ASSERT_TRUE(first->Publish("ocr.tasks", "acme", "k" + std::to_string(i), "p").ok());
+    ASSERT_TRUE(first->Publish("documents.normal", "acme", "k" + std::to_string(i), "p").ok());
   }
-  ASSERT_TRUE(first->CatchUp(kOcr, 30s).ok());
-  auto got = first->Lease(kOcr, 10, 60s);
+  ASSERT_TRUE(first->CatchUp(kLanes, 30s).ok());
+  auto got = first->Lease(kLanes, 10, 60s);
   ASSERT_TRUE(got.ok());
   ASSERT_EQ(got->size(), 10u);
   for (int i = 0; i < 4; ++i) ASSERT_TRUE(first->Ack((*got)[i].id).ok());
 
   std::unique_ptr<KafkaBroker> second = Open();
   first.reset();  // leaves holding 6 leases, unacked ("crashed" after its work was lost)
-  ASSERT_TRUE(second->CatchUp(kOcr, 30s).ok());
-  auto redelivered = second->Lease(kOcr, 100, 60s);
+  ASSERT_TRUE(second->CatchUp(kLanes, 30s).ok());
+  auto redelivered = second->Lease(kLanes, 100, 60s);
   ASSERT_TRUE(redelivered.ok());
   ASSERT_EQ(redelivered->size(), 6u);
   for (int i = 0; i < 6; ++i) {
@@ -226,17 +229,21 @@ TEST_F(KafkaBrokerTest, AnUrgentMessageOvertakesABacklogOfTwoHundredNormalOnes) 
 TEST_F(KafkaBrokerTest, LagIsPerPartitionAndShrinksAsOffsetsAreCommitted) {
   std::unique_ptr<KafkaBroker> b = Open();
   const auto [x, y] = TwoTenantsOnTwoPartitions();
-  for (int i = 0; i < 3; ++i) ASSERT_TRUE(b->Publish("ocr.tasks", x, "x" + std::to_string(i), "p").ok());
-  for (int i = 0; i < 2; ++i) ASSERT_TRUE(b->Publish("ocr.tasks", y, "y" + std::to_string(i), "p").ok());
-  Result<std::vector<std::int64_t>> lag = b->Lag("ocr.tasks");
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(b->Publish("documents.normal", x, "x" + std::to_string(i), "p").ok());
+  }
+  for (int i = 0; i < 2; ++i) {
+    ASSERT_TRUE(b->Publish("documents.normal", y, "y" + std::to_string(i), "p").ok());
+  }
+  Result<std::vector<std::int64_t>> lag = b->Lag("documents.normal");
   ASSERT_TRUE(lag.ok()) << lag.status().ToString();
   ASSERT_EQ(lag->size(), 12u);
   const int px = PartitionFor(x, 12), py = PartitionFor(y, 12);
   for (int p = 0; p < 12; ++p) {
     EXPECT_EQ((*lag)[p], p == px ? 3 : p == py ? 2 : 0) << "partition " << p;
   }
-  ASSERT_TRUE(b->CatchUp(kOcr, 30s).ok());
-  auto got = b->Lease(kOcr, 10, 60s);
+  ASSERT_TRUE(b->CatchUp(kLanes, 30s).ok());
+  auto got = b->Lease(kLanes, 10, 60s);
   ASSERT_TRUE(got.ok());
   ASSERT_EQ(got->size(), 5u);
   for (const Delivery& d : *got) {
@@ -244,7 +251,7 @@ TEST_F(KafkaBrokerTest, LagIsPerPartitionAndShrinksAsOffsetsAreCommitted) {
       ASSERT_TRUE(b->Ack(d.id).ok());
     }
   }
-  lag = b->Lag("ocr.tasks");
+  lag = b->Lag("documents.normal");
   ASSERT_TRUE(lag.ok());
   EXPECT_EQ((*lag)[px], 1);
   EXPECT_EQ((*lag)[py], 2) << "leased but not acked: still lag";
@@ -264,10 +271,10 @@ TEST_F(KafkaBrokerTest, TheBufferHoldsAtMostItsBoundPerPartitionAndRefillsAsReco
   options_.max_buffered_per_partition = 5;
   std::unique_ptr<KafkaBroker> b = Open();
   for (int i = 0; i < 20; ++i) {
-    ASSERT_TRUE(b->Publish("ocr.tasks", "acme", "k" + std::to_string(i), "p").ok());
+    ASSERT_TRUE(b->Publish("documents.normal", "acme", "k" + std::to_string(i), "p").ok());
   }
-  ASSERT_TRUE(b->CatchUp(kOcr, 30s).ok());
-  auto first = b->Lease(kOcr, 100, 60s);
+  ASSERT_TRUE(b->CatchUp(kLanes, 30s).ok());
+  auto first = b->Lease(kLanes, 100, 60s);
   ASSERT_TRUE(first.ok());
   EXPECT_EQ(first->size(), 5u) << "one partition, paused when its buffer is full";
   int next_key = 0;
@@ -279,7 +286,7 @@ TEST_F(KafkaBrokerTest, TheBufferHoldsAtMostItsBoundPerPartitionAndRefillsAsReco
   // (librdkafka 2.0 starts fetching a resumed partition about a second later.)
   const auto deadline = std::chrono::steady_clock::now() + 30s;
   while (next_key < 20 && std::chrono::steady_clock::now() < deadline) {
-    auto got = b->Lease(kOcr, 100, 60s);
+    auto got = b->Lease(kLanes, 100, 60s);
     ASSERT_TRUE(got.ok());
     EXPECT_LE(got->size(), 5u);
     for (const Delivery& d : *got) {
@@ -289,7 +296,7 @@ TEST_F(KafkaBrokerTest, TheBufferHoldsAtMostItsBoundPerPartitionAndRefillsAsReco
     if (got->empty()) std::this_thread::sleep_for(5ms);
   }
   EXPECT_EQ(next_key, 20);
-  Result<std::vector<std::int64_t>> lag = b->Lag("ocr.tasks");
+  Result<std::vector<std::int64_t>> lag = b->Lag("documents.normal");
   ASSERT_TRUE(lag.ok());
   EXPECT_EQ((*lag)[PartitionFor("acme", 12)], 0) << "every offset committed";
 }
