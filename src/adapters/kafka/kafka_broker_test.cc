@@ -196,7 +196,8 @@ TEST_F(KafkaBrokerTest, AnUrgentMessageOvertakesABacklogOfTwoHundredNormalOnes) 
   std::unique_ptr<KafkaBroker> b = Open();
   std::vector<Outgoing> normal;
   for (int i = 0; i < 200; ++i) {
-    normal.push_back({"documents.normal", "tenant-" + std::to_string(i % 7), std::to_string(i), "p"});
+    normal.push_back(
+        {"documents.normal", "tenant-" + std::to_string(i % 7), std::to_string(i), "p"});
   }
   ASSERT_TRUE(b->PublishBatch(normal).ok());
   ASSERT_TRUE(b->CatchUp(kLanes, 30s).ok());

@@ -123,8 +123,11 @@ class LeaseTable {
   Progress Done(const PartitionKey& p, std::int64_t offset, std::uint64_t epoch);
   // Ends a held lease successfully.
   std::optional<std::pair<PartitionKey, Progress>> Ack(std::uint64_t lease_id, std::int64_t now_ms);
-  // Marks that the next offset to commit was committed.
+  // Marks that `offset` (the next to read) was committed.
   void Committed(const PartitionKey& p, std::int64_t offset);
+  // Every partition whose done prefix ends past its committed offset, with that end (the
+  // offset to commit).
+  std::vector<std::pair<PartitionKey, std::int64_t>> Uncommitted() const;
 
   // Counts of `topic` in this buffer.
   TopicStats Stats(const std::string& topic, std::int64_t now_ms) const;
@@ -142,6 +145,7 @@ class LeaseTable {
   struct Partition {
     std::deque<Entry> entries;   // ascending offsets
     std::int64_t next_offset = -1;
+    std::int64_t done_to = -1;    // the end of the done prefix (the next offset not done)
     std::int64_t committed = -1;  // the last offset committed (the next to read)
     bool paused = false;
     std::uint64_t epoch = 0;
