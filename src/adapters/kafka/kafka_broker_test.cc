@@ -11,6 +11,7 @@
 
 #include <atomic>
 #include <cstdlib>
+#include <map>
 #include <random>
 #include <set>
 #include <thread>
@@ -26,9 +27,6 @@ using std::chrono::milliseconds;
 
 const std::vector<std::string> kLanes = {"documents.urgent", "documents.high", "documents.normal"};
 const std::vector<std::string> kOcr = {"ocr.tasks"};
-// A lane: partitioned by tenant (sheaf/topics.h), so one tenant's messages share a partition.
-// (Lag of a lane is the lanes' group's, the group that leases kLanes.)
-const std::vector<std::string> kNormal = {"documents.normal"};
 
 class KafkaBrokerTest : public ::testing::Test {
  protected:
@@ -64,7 +62,7 @@ class KafkaBrokerTest : public ::testing::Test {
   KafkaOptions options_;
 };
 
-// Two tenants on different partitions of a 12-partition lane (documents.normal).
+// Two tenants on different partitions of documents.normal.
 std::pair<std::string, std::string> TwoTenantsOnTwoPartitions() {
   const std::string a = "tenant-a";
   for (int i = 0;; ++i) {
@@ -119,21 +117,24 @@ TEST_F(KafkaBrokerTest, TwoBrokersInOneGroupShareThePartitionsAndAnAckedMessageS
   EXPECT_TRUE(again->empty()) << again->size() << " acked messages came back";
 }
 
+// The lanes are partitioned by tenant (sheaf/topics.h), so the tests below that need one
+// tenant's messages on one partition publish to documents.normal and lease the lanes (whose
+// group is the one Lag measures).
 TEST_F(KafkaBrokerTest, WhenAMemberGoesAwayItsUnackedMessagesGoToAnother) {
   std::unique_ptr<KafkaBroker> first = Open();
   for (int i = 0; i < 10; ++i) {
     ASSERT_TRUE(first->Publish("documents.normal", "acme", "k" + std::to_string(i), "p").ok());
   }
-  ASSERT_TRUE(first->CatchUp(kNormal, 30s).ok());
-  auto got = first->Lease(kNormal, 10, 60s);
+  ASSERT_TRUE(first->CatchUp(kLanes, 30s).ok());
+  auto got = first->Lease(kLanes, 10, 60s);
   ASSERT_TRUE(got.ok());
   ASSERT_EQ(got->size(), 10u);
   for (int i = 0; i < 4; ++i) ASSERT_TRUE(first->Ack((*got)[i].id).ok());
 
   std::unique_ptr<KafkaBroker> second = Open();
   first.reset();  // leaves holding 6 leases, unacked ("crashed" after its work was lost)
-  ASSERT_TRUE(second->CatchUp(kNormal, 30s).ok());
-  auto redelivered = second->Lease(kNormal, 100, 60s);
+  ASSERT_TRUE(second->CatchUp(kLanes, 30s).ok());
+  auto redelivered = second->Lease(kLanes, 100, 60s);
   ASSERT_TRUE(redelivered.ok());
   ASSERT_EQ(redelivered->size(), 6u);
   for (int i = 0; i < 6; ++i) {
@@ -143,11 +144,60 @@ TEST_F(KafkaBrokerTest, WhenAMemberGoesAwayItsUnackedMessagesGoToAnother) {
   }
 }
 
+TEST_F(KafkaBrokerTest, APartitionTakenAwayByARebalanceEndsItsLeasesAndGoesToTheNewMember) {
+  const std::vector<std::string> failed = {"documents.failed"};  // 3 partitions
+  std::unique_ptr<KafkaBroker> first = Open();
+  // One tenant per partition.
+  std::map<int, std::string> tenant_of;
+  for (int i = 0; tenant_of.size() < 3; ++i) {
+    tenant_of.emplace(PartitionFor("t" + std::to_string(i), 3), "t" + std::to_string(i));
+  }
+  for (const auto& [partition, tenant] : tenant_of) {
+    ASSERT_TRUE(first->Publish("documents.failed", tenant, tenant, "p").ok());
+  }
+  ASSERT_TRUE(first->CatchUp(failed, 30s).ok());
+  auto held = first->Lease(failed, 10, 60s);
+  ASSERT_TRUE(held.ok());
+  ASSERT_EQ(held->size(), 3u);
+
+  // A second member joins; the first keeps polling (leasing nothing) so the rebalance completes.
+  std::unique_ptr<KafkaBroker> second = Open();
+  std::atomic<bool> joined{false};
+  Status caught_up;
+  std::thread join([&] {
+    caught_up = second->CatchUp(failed, 30s);
+    joined = true;
+  });
+  while (!joined) {
+    ASSERT_TRUE(first->Lease(failed, 10, 60s).ok());
+    std::this_thread::sleep_for(5ms);
+  }
+  join.join();
+  ASSERT_TRUE(caught_up.ok()) << caught_up.ToString();
+
+  std::set<std::string> lost;
+  for (const Delivery& d : *held) {
+    const Status s = first->Ack(d.id);
+    if (s.code() == ErrorCode::kNotFound) {
+      lost.insert(d.message.key);
+    } else {
+      EXPECT_TRUE(s.ok()) << s.ToString();
+    }
+  }
+  auto moved = second->Lease(failed, 10, 60s);
+  ASSERT_TRUE(moved.ok());
+  std::set<std::string> got;
+  for (const Delivery& d : *moved) got.insert(d.message.key);
+  EXPECT_FALSE(lost.empty()) << "the second member took at least one partition";
+  EXPECT_EQ(got, lost) << "exactly the leases the first lost are delivered to the second";
+}
+
 TEST_F(KafkaBrokerTest, AnUrgentMessageOvertakesABacklogOfTwoHundredNormalOnes) {
   std::unique_ptr<KafkaBroker> b = Open();
   std::vector<Outgoing> normal;
   for (int i = 0; i < 200; ++i) {
-    normal.push_back({"documents.normal", "tenant-" + std::to_string(i % 7), std::to_string(i), "p"});
+    normal.push_back(
+        {"documents.normal", "tenant-" + std::to_string(i % 7), std::to_string(i), "p"});
   }
   ASSERT_TRUE(b->PublishBatch(normal).ok());
   ASSERT_TRUE(b->CatchUp(kLanes, 30s).ok());
@@ -180,8 +230,12 @@ TEST_F(KafkaBrokerTest, AnUrgentMessageOvertakesABacklogOfTwoHundredNormalOnes) 
 TEST_F(KafkaBrokerTest, LagIsPerPartitionAndShrinksAsOffsetsAreCommitted) {
   std::unique_ptr<KafkaBroker> b = Open();
   const auto [x, y] = TwoTenantsOnTwoPartitions();
-  for (int i = 0; i < 3; ++i) ASSERT_TRUE(b->Publish("documents.normal", x, "x" + std::to_string(i), "p").ok());
-  for (int i = 0; i < 2; ++i) ASSERT_TRUE(b->Publish("documents.normal", y, "y" + std::to_string(i), "p").ok());
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(b->Publish("documents.normal", x, "x" + std::to_string(i), "p").ok());
+  }
+  for (int i = 0; i < 2; ++i) {
+    ASSERT_TRUE(b->Publish("documents.normal", y, "y" + std::to_string(i), "p").ok());
+  }
   Result<std::vector<std::int64_t>> lag = b->Lag("documents.normal");
   ASSERT_TRUE(lag.ok()) << lag.status().ToString();
   ASSERT_EQ(lag->size(), 12u);
