@@ -1014,6 +1014,23 @@ TEST_P(MetadataStoreContract, CountByStatusFollowsEveryChange) {
   EXPECT_EQ((*again.CountByStatus())[ProcessingStatus::kQueued], 2);
 }
 
+TEST_P(MetadataStoreContract, ReviewQueueCarriesEachDocumentsResultInOnePage) {
+  MetadataStore& m = Open();
+  const std::string a = NewTenant(m, "a");
+  std::map<std::string, std::string> result_of;
+  for (int i = 0; i < 5; ++i) {
+    DocumentRecord d = Doc();
+    d.status = ProcessingStatus::kNeedsReview;
+    d.result_json = R"({"fields":{"total":")" + std::to_string(i) + R"("}})";
+    d = Create(m, a, d);
+    result_of[d.id] = d.result_json;
+  }
+  auto page = m.ListReviewQueue(a, 10, "");
+  ASSERT_TRUE(page.ok()) << page.status().ToString();
+  ASSERT_EQ(page->documents.size(), 5u);
+  for (const DocumentRecord& d : page->documents) EXPECT_EQ(d.result_json, result_of[d.id]);
+}
+
 INSTANTIATE_TEST_SUITE_P(
     Backends, MetadataStoreContract,
     ::testing::Values(MetadataBackend{"sqlite", testing::MakeSqliteHarness}),

@@ -60,8 +60,6 @@ class SqliteMetadataStoreTest : public ::testing::Test {
     return system_clock::time_point(
         std::chrono::duration_cast<system_clock::duration>(milliseconds(now_ms_.load())));
   }
-  void Advance(milliseconds d) { now_ms_ += d.count(); }
-  std::int64_t NowMsPlus(milliseconds d) const { return now_ms_.load() + d.count(); }
 
   std::string NewTenant(MetadataStore& m, const std::string& name) {
     auto t = m.CreateTenant(name, "cli:test");
@@ -86,24 +84,6 @@ class SqliteMetadataStoreTest : public ::testing::Test {
     if (!r.ok()) return d;
     EXPECT_TRUE(r->created);
     return r->document;
-  }
-  // Every id of `filter` reached by following cursors from the first page.
-  std::vector<std::string> AllPages(MetadataStore& m, const std::string& tenant,
-                                    DocumentFilter filter) {
-    std::vector<std::string> ids;
-    for (int pages = 0; pages < 1000; ++pages) {
-      auto page = m.ListDocuments(tenant, filter);
-      EXPECT_TRUE(page.ok()) << page.status().ToString();
-      if (!page.ok()) break;
-      EXPECT_LE(page->documents.size(), static_cast<std::size_t>(filter.limit));
-      for (const DocumentRecord& d : page->documents) {
-        EXPECT_TRUE(d.result_json.empty());  // listings leave results out
-        ids.push_back(d.id);
-      }
-      if (page->next_cursor.empty()) break;
-      filter.cursor = page->next_cursor;
-    }
-    return ids;
   }
   // The bytes of the database and its WAL, as they are on disk now.
   std::string FileBytes() const {
@@ -162,7 +142,7 @@ TEST_F(SqliteMetadataStoreTest, KeysAreNeverInTheFilesInPlain) {
   EXPECT_NE(FileBytes().find(key->info.key_id), std::string::npos);  // the id is stored
 }
 
-TEST_F(SqliteMetadataStoreTest, MigratingAVersion1DatabaseGivesExistingTenantsSecrets) {
+TEST_F(SqliteMetadataStoreTest, MigratingAVersion1DatabaseGivesTenantsSecretsAndCountsDocuments) {
   std::string a;
   std::string key;
   {
@@ -170,10 +150,19 @@ TEST_F(SqliteMetadataStoreTest, MigratingAVersion1DatabaseGivesExistingTenantsSe
     a = NewTenant(m, "a");
     NewTenant(m, "b");
     key = m.CreateApiKey(a, "cli:admin")->key;
+    Create(m, a, Doc());
+    DocumentRecord review = Doc();
+    review.status = ProcessingStatus::kNeedsReview;
+    Create(m, a, review);
     store_.reset();
   }
-  // Turn the file back into what version 1 wrote: the tenants table without the new columns.
+  // Turn the file back into what version 1 wrote: the tenants table without the new columns,
+  // no status counts.
   RawExec(
+      "DROP TRIGGER documents_counted_insert;"
+      "DROP TRIGGER documents_counted_update;"
+      "DROP TRIGGER documents_counted_delete;"
+      "DROP TABLE document_counts;"
       "ALTER TABLE tenants DROP COLUMN webhook_secret;"
       "ALTER TABLE tenants DROP COLUMN default_webhook_url;"
       "PRAGMA user_version = 1;");
@@ -185,6 +174,10 @@ TEST_F(SqliteMetadataStoreTest, MigratingAVersion1DatabaseGivesExistingTenantsSe
   EXPECT_TRUE(IsWebhookSecret((*tenants)[1].webhook_secret)) << (*tenants)[1].webhook_secret;
   EXPECT_NE((*tenants)[0].webhook_secret, (*tenants)[1].webhook_secret);
   EXPECT_EQ((*tenants)[0].default_webhook_url, "");
+  // The status counts start from the documents there are.
+  EXPECT_EQ(*m.CountByStatus(), (std::map<ProcessingStatus, std::int64_t>{
+                                    {ProcessingStatus::kQueued, 1},
+                                    {ProcessingStatus::kNeedsReview, 1}}));
   // Everything else is as it was; the secret survives reopening (no second migration).
   EXPECT_EQ(m.Authenticate(key)->tenant_id, a);
   EXPECT_TRUE(m.VerifyAudit()->intact);
