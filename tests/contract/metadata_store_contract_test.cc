@@ -1033,7 +1033,10 @@ TEST_P(MetadataStoreContract, ReviewQueueCarriesEachDocumentsResultInOnePage) {
 
 INSTANTIATE_TEST_SUITE_P(
     Backends, MetadataStoreContract,
-    ::testing::Values(MetadataBackend{"sqlite", testing::MakeSqliteHarness}),
+    ::testing::Values(MetadataBackend{"sqlite", testing::MakeSqliteHarness},
+                      MetadataBackend{"postgres", [] { return testing::MakePostgresHarness(false); }},
+                      MetadataBackend{"postgres_with_replica",
+                                      [] { return testing::MakePostgresHarness(true); }}),
     [](const ::testing::TestParamInfo<MetadataBackend>& backend) { return backend.param.name; });
 
 }  // namespace

@@ -40,6 +40,10 @@ struct MetadataBackend {
 inline void PrintTo(const MetadataBackend& backend, std::ostream* os) { *os << backend.name; }
 
 std::unique_ptr<MetadataStoreHarness> MakeSqliteHarness();
+// Needs SHEAF_TEST_POSTGRES (a libpq URI); skips naming the variable when it is unset. With
+// `replica`, the store routes its replica-safe reads through a second pool (to the same
+// server, so the suite's read-your-writes expectations still hold).
+std::unique_ptr<MetadataStoreHarness> MakePostgresHarness(bool replica);
 
 }  // namespace sheaf::testing
 
