@@ -20,6 +20,9 @@ std::string FirstLine(const char* message) {
 
 ErrorCode CodeOf(const std::string& sqlstate) {
   const std::string_view cls = std::string_view(sqlstate).substr(0, 2);
+  // Data exceptions: a value the server will not take (text that is not UTF-8, a number out
+  // of range) - the caller's input, not the storage, is at fault.
+  if (cls == "22") return ErrorCode::kInvalidArgument;
   if (sqlstate.empty() || cls == "08" || cls == "53" || cls == "57" || sqlstate == "40001" ||
       sqlstate == "40P01" || sqlstate == "55P03") {
     return ErrorCode::kUnavailable;
@@ -177,6 +180,18 @@ Status Conn::Fail(pg_result* r, std::string_view what) {
 
 Status Conn::Exec(const char* sql, const Params& params, Rows* out) {
   const int n = params.size();
+  for (int i = 0; i < n; ++i) {
+    const auto& v = params.values_[static_cast<std::size_t>(i)];
+    // libpq reads a text parameter up to its first NUL: refuse it rather than cut it short.
+    if (v && params.formats_[static_cast<std::size_t>(i)] == 0 &&
+        v->find('\0') != std::string::npos) {
+      sqlstate_.clear();
+      constraint_.clear();
+      return Status(ErrorCode::kInvalidArgument,
+                    "a text value (parameter " + std::to_string(i + 1) +
+                        ") contains a NUL byte, which PostgreSQL text cannot hold");
+    }
+  }
   std::vector<const char*> values(static_cast<std::size_t>(n));
   std::vector<int> lengths(static_cast<std::size_t>(n));
   for (int i = 0; i < n; ++i) {

@@ -6,7 +6,9 @@
 //
 // Errors: a lost connection (SQLSTATE class 08, PQstatus bad), a server shutting down (57P*),
 // lack of resources (53*), a lock or statement timeout (55P03, 57014) and a serialization
-// failure or deadlock (40001, 40P01) are unavailable - retry; anything else is io_error. The
+// failure or deadlock (40001, 40P01) are unavailable - retry; a value the server refuses (class
+// 22: text that is not UTF-8, ...) and a text parameter holding a NUL byte (which libpq would
+// silently cut short) are invalid_argument; anything else is io_error. The
 // SQLSTATE and constraint of the last failure stay readable so a caller can map a constraint
 // violation to its contract's code.
 //

@@ -187,6 +187,30 @@ TEST_F(PostgresMetadataStoreTest, MigrateOnOpenMigratesWhenAsked) {
   EXPECT_TRUE((*store)->CreateTenant("a", "cli:test").ok());
 }
 
+TEST_F(PostgresMetadataStoreTest, TextPostgresCannotHoldIsRefusedNotCutShort) {
+  PostgresMetadataStoreOptions o = Options();
+  o.migrate_on_open = true;
+  auto opened = PostgresMetadataStore::Open(url_, o);
+  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+  MetadataStore& m = **opened;
+  auto t = m.CreateTenant("a", "cli:test");
+  ASSERT_TRUE(t.ok());
+  DocumentRecord d;
+  d.id = NewDocumentId();
+  d.source_name = std::string("invoice.pdf\0.exe", 15);
+  auto nul = m.CreateDocument(t->id, d, 0, "key:a");
+  EXPECT_EQ(nul.status().code(), ErrorCode::kInvalidArgument) << nul.status().ToString();
+  EXPECT_NE(nul.status().message().find("NUL"), std::string::npos);
+  d.source_name = "caf\xe9.pdf";  // Latin-1, not UTF-8
+  auto latin1 = m.CreateDocument(t->id, d, 0, "key:a");
+  EXPECT_EQ(latin1.status().code(), ErrorCode::kInvalidArgument) << latin1.status().ToString();
+  EXPECT_EQ(m.GetDocument(t->id, d.id).status().code(), ErrorCode::kNotFound) << "nothing stored";
+  d.source_name = "café.pdf";
+  EXPECT_TRUE(m.CreateDocument(t->id, d, 0, "key:a").ok());
+  EXPECT_EQ(m.GetDocument(t->id, d.id)->source_name, "café.pdf");
+  EXPECT_TRUE(m.VerifyAudit()->intact);
+}
+
 TEST_F(PostgresMetadataStoreTest, ConnectionsKilledByTheServerAreReplaced) {
   ASSERT_TRUE(pg::Migrate(url_, schema_).ok());
   auto opened = PostgresMetadataStore::Open(TaggedUrl(), Options());
