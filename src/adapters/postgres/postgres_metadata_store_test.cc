@@ -211,6 +211,50 @@ TEST_F(PostgresMetadataStoreTest, TextPostgresCannotHoldIsRefusedNotCutShort) {
   EXPECT_TRUE(m.VerifyAudit()->intact);
 }
 
+TEST_F(PostgresMetadataStoreTest, ADeadlockWithAnotherProcessDoesNotFailTheStoresWrite) {
+  PostgresMetadataStoreOptions o = Options();
+  o.migrate_on_open = true;
+  auto opened = PostgresMetadataStore::Open(TaggedUrl(), o);
+  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+  MetadataStore& m = **opened;
+  auto t = m.CreateTenant("a", "cli:test");
+  ASSERT_TRUE(t.ok());
+  DocumentRecord d;
+  d.id = NewDocumentId();
+  ASSERT_TRUE(m.CreateDocument(t->id, d, 0, "key:a").ok());
+
+  // Another process locks the document, the store's update takes the audit head and waits for
+  // the document, then the other process asks for the head: a deadlock, which the server
+  // breaks by failing one of the two transactions with 40P01.
+  Exec("BEGIN");
+  Exec("SELECT id FROM documents FOR UPDATE");
+  Status update;
+  std::thread writer([&] {
+    DocumentUpdate u;
+    u.status = ProcessingStatus::kProcessing;
+    update = m.UpdateDocument(t->id, d.id, u, "pipeline");
+  });
+  bool waiting = false;
+  for (int i = 0; i < 500 && !waiting; ++i) {
+    Exec("SELECT pg_stat_clear_snapshot()");  // this transaction would see one snapshot only
+    waiting = Exec("SELECT count(*) FROM pg_stat_activity WHERE application_name = '" + schema_ +
+                   "' AND wait_event_type = 'Lock'") == "1";
+    if (!waiting) std::this_thread::sleep_for(10ms);
+  }
+  ASSERT_TRUE(waiting) << "the store's update never waited for the document";
+  // Blocks until the server breaks the cycle. Which side it gives up depends on whose deadlock
+  // check runs first (usually the store's, which then runs its transaction again); either
+  // way the store's update must end done, not failed.
+  Exec("SELECT seq FROM audit_head FOR UPDATE");
+  Exec("COMMIT");
+  writer.join();
+  EXPECT_TRUE(update.ok()) << update.ToString();
+  EXPECT_EQ(m.GetDocument(t->id, d.id)->status, ProcessingStatus::kProcessing);
+  auto v = m.VerifyAudit();
+  EXPECT_TRUE(v->intact);
+  EXPECT_EQ(v->entries, 3);
+}
+
 TEST_F(PostgresMetadataStoreTest, ConnectionsKilledByTheServerAreReplaced) {
   ASSERT_TRUE(pg::Migrate(url_, schema_).ok());
   auto opened = PostgresMetadataStore::Open(TaggedUrl(), Options());
