@@ -186,18 +186,26 @@ Result<MigrationReport> Migrate(const std::string& conninfo, const std::string& 
   Result<std::unique_ptr<Conn>> connected = Conn::Connect(conninfo, schema, Describe(conninfo));
   if (!connected.ok()) return connected.status();
   Conn& c = **connected;
-  if (!schema.empty()) {
-    // The name is checked above: it needs no quoting.
-    Status s = c.Exec(("CREATE SCHEMA IF NOT EXISTS " + schema).c_str());
-    if (!s.ok()) return s;
-  }
-  // One migrator per schema at a time; the lock ends with the session at the latest.
-  Status s = c.Exec("SELECT pg_advisory_lock(hashtext('sheaf.migrate'), hashtext(current_schema()))");
+  // One migrator per schema at a time (taken before the schema may exist, so keyed by its
+  // name); the lock ends with the session at the latest.
+  const Params key = Params().Text(schema);
+  Status s = c.Exec(
+      "SELECT pg_advisory_lock(hashtext('sheaf.migrate'),"
+      " hashtext(coalesce(nullif($1, ''), current_schema(), '')))",
+      key);
   if (!s.ok()) return s;
   const auto unlock = [&](Status result) {
-    c.Exec("SELECT pg_advisory_unlock(hashtext('sheaf.migrate'), hashtext(current_schema()))");
+    c.Exec(
+        "SELECT pg_advisory_unlock(hashtext('sheaf.migrate'),"
+        " hashtext(coalesce(nullif($1, ''), current_schema(), '')))",
+        key);
     return result;
   };
+  if (!schema.empty()) {
+    // The name is checked above: it needs no quoting.
+    s = c.Exec(("CREATE SCHEMA IF NOT EXISTS " + schema).c_str());
+    if (!s.ok()) return unlock(s);
+  }
   s = c.Exec(kCreateMigrationsTable);
   if (!s.ok()) return unlock(s);
   Result<int> version = SchemaVersion(c);

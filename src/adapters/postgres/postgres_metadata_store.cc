@@ -101,13 +101,13 @@ Status PostgresMetadataStore::Write(const std::function<Status(Conn&)>& run) {
     } catch (const std::exception& e) {
       s = Status(ErrorCode::kInternal, std::string("metadata operation threw: ") + e.what());
     }
-    const bool retry = !s.ok() && c.Retryable();
     if (s.ok()) s = c.Exec("COMMIT");
     if (s.ok()) return s;
-    // The transaction failed (or its COMMIT did): nothing of it stays. The pool rolls back a
-    // connection given back mid-transaction.
+    // The transaction failed (or its COMMIT did): nothing of it stays. A statement's failure
+    // ends `run` at once, so the last SQLSTATE is the one that failed it.
+    const bool retry = c.Retryable();
     c.Exec("ROLLBACK");
-    if (!retry && !c.Retryable()) return s;
+    if (!retry) return s;
     last = s;
   }
   return Status(ErrorCode::kUnavailable,

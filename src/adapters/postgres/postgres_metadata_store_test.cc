@@ -168,6 +168,28 @@ TEST_F(PostgresMetadataStoreTest, ProcessesMigratingAtOnceApplyEachMigrationOnce
   EXPECT_EQ(Exec("SELECT seq FROM audit_head"), "0");
 }
 
+TEST_F(PostgresMetadataStoreTest, ProcessesMigratingAtOnceCreateAMissingSchemaOnce) {
+  const std::string fresh = schema_ + "_new";
+  std::atomic<int> ok{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 4; ++i) {
+    threads.emplace_back([&] {
+      auto m = pg::Migrate(url_, fresh);
+      if (m.ok()) {
+        ++ok;
+      } else {
+        ADD_FAILURE() << m.status().ToString();
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(ok.load(), 4);
+  PostgresMetadataStoreOptions o;
+  o.schema = fresh;
+  EXPECT_TRUE(PostgresMetadataStore::Open(url_, o).ok());
+  Exec("DROP SCHEMA " + fresh + " CASCADE");
+}
+
 TEST_F(PostgresMetadataStoreTest, ANewerSchemaIsRefused) {
   ASSERT_TRUE(pg::Migrate(url_, schema_).ok());
   Exec("INSERT INTO schema_migrations VALUES (999, 'from_the_future', 0)");
