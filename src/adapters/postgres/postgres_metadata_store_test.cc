@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <cstdlib>
+#include <string>
 #include <thread>
 
 #include "adapters/postgres/migrations.h"
@@ -113,8 +114,15 @@ class PostgresMetadataStoreTest : public ::testing::Test {
     return o;
   }
   // The URL with an application_name that tells this test's connections apart.
-  std::string TaggedUrl() const {
-    return url_ + (url_.find('?') == std::string::npos ? "?" : "&") + "application_name=" + schema_;
+  std::string TaggedUrl(const std::string& suffix = "") const {
+    return url_ + (url_.find('?') == std::string::npos ? "?" : "&") +
+           "application_name=" + schema_ + suffix;
+  }
+  // Connections open now whose application_name is this test's schema + `suffix`.
+  int Connections(const std::string& suffix) {
+    Exec("SELECT pg_stat_clear_snapshot()");
+    return std::stoi(Exec("SELECT count(*) FROM pg_stat_activity WHERE application_name = '" +
+                          schema_ + suffix + "'"));
   }
 
   std::string url_;
@@ -275,6 +283,30 @@ TEST_F(PostgresMetadataStoreTest, ADeadlockWithAnotherProcessDoesNotFailTheStore
   auto v = m.VerifyAudit();
   EXPECT_TRUE(v->intact);
   EXPECT_EQ(v->entries, 3);
+}
+
+TEST_F(PostgresMetadataStoreTest, ReplicaSafeReadsGoToTheReplicaAndTheOthersToThePrimary) {
+  ASSERT_TRUE(pg::Migrate(url_, schema_).ok());
+  PostgresMetadataStoreOptions o = Options();
+  o.replica = TaggedUrl("_r");  // the same server, told apart by application_name
+  auto opened = PostgresMetadataStore::Open(TaggedUrl("_p"), o);
+  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+  MetadataStore& m = **opened;
+  auto t = m.CreateTenant("a", "cli:test");
+  ASSERT_TRUE(t.ok());
+  DocumentRecord d;
+  d.id = NewDocumentId();
+  ASSERT_TRUE(m.CreateDocument(t->id, d, 0, "key:a").ok());
+  // Reads that must see the latest write: the primary only.
+  ASSERT_TRUE(m.GetDocument(t->id, d.id).ok());
+  ASSERT_TRUE(m.GetTenant(t->id).ok());
+  ASSERT_TRUE(m.VerifyAudit().ok());
+  EXPECT_EQ(Connections("_r"), 0) << "no read so far may use the replica";
+  EXPECT_GE(Connections("_p"), 1);
+  // Listings and counts: the replica.
+  ASSERT_EQ(m.ListDocuments(t->id, {})->documents.size(), 1u);
+  ASSERT_TRUE(m.CountByStatus().ok());
+  EXPECT_EQ(Connections("_r"), 1);
 }
 
 TEST_F(PostgresMetadataStoreTest, ConnectionsKilledByTheServerAreReplaced) {
