@@ -8,6 +8,8 @@
 
 #include "adapters/kafka/kafka_admin.h"
 #include "adapters/kafka/kafka_options.h"
+#include "adapters/postgres/migrations.h"
+#include "adapters/postgres/postgres_metadata_store.h"
 #include "app/backends.h"
 #include "sheaf/topics.h"
 
@@ -20,6 +22,41 @@ constexpr int kExitUsage = 2;
 }  // namespace
 
 struct BackendCommands::State {
+  CLI::App* migrate = nullptr;
+  std::string metadata;
+
+  int Migrate() const {
+    Result<BackendUrl> url = ParseBackendUrl(metadata);
+    if (metadata.empty() || !url.ok() || (url->scheme != "postgres" && url->scheme != "postgresql")) {
+      if (url.ok() && url->scheme == "sqlite") {
+        std::cout << "sheaf migrate: " << metadata
+                  << ": the SQLite store migrates itself when it opens; nothing to do\n";
+        return kExitOk;
+      }
+      std::cerr << "sheaf migrate: --metadata " << RedactUrl(metadata)
+                << ": expected postgres://USER@HOST:PORT/DB[?schema=S] (or set SHEAF_METADATA)\n";
+      return kExitUsage;
+    }
+    Result<PostgresUrl> pg = ParsePostgresUrl(metadata);
+    if (!pg.ok()) {
+      std::cerr << "sheaf migrate: " << pg.status().message() << "\n";
+      return kExitUsage;
+    }
+    Result<pg::MigrationReport> report = pg::Migrate(pg->conninfo, pg->schema);
+    if (!report.ok()) {
+      std::cerr << "sheaf migrate: " << report.status().message() << "\n";
+      return report.status().code() == ErrorCode::kInvalidArgument ? kExitUsage : kExitFailed;
+    }
+    if (report->from == report->to) {
+      std::cout << "schema " << (pg->schema.empty() ? "(default)" : pg->schema)
+                << " is at version " << report->to << ": nothing to do\n";
+    } else {
+      std::cout << "schema " << (pg->schema.empty() ? "(default)" : pg->schema)
+                << " migrated from version " << report->from << " to " << report->to << "\n";
+    }
+    return kExitOk;
+  }
+
   CLI::App* create_topics = nullptr;
   std::string broker;
   int replication_factor = 3;
@@ -57,6 +94,12 @@ struct BackendCommands::State {
 };
 
 BackendCommands::BackendCommands(CLI::App& app) : state_(std::make_unique<State>()) {
+  State& st = *state_;
+  st.migrate = app.add_subcommand(
+      "migrate", "Brings the PostgreSQL metadata schema to this version of Sheaf (idempotent)");
+  st.migrate
+      ->add_option("--metadata", st.metadata, "postgres://USER@HOST:PORT/DB[?schema=S]")
+      ->envname("SHEAF_METADATA");
   CLI::App* kafka = app.add_subcommand("kafka", "Kafka administration (docs/scaling.md)");
   kafka->require_subcommand(1);
   State& s = *state_;
@@ -82,6 +125,7 @@ BackendCommands::BackendCommands(CLI::App& app) : state_(std::make_unique<State>
 BackendCommands::~BackendCommands() = default;
 
 std::optional<int> BackendCommands::Run() {
+  if (state_->migrate->parsed()) return state_->Migrate();
   if (state_->create_topics->parsed()) return state_->CreateTopics();
   return std::nullopt;
 }

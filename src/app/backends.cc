@@ -6,6 +6,7 @@
 
 #include "adapters/kafka/kafka_broker.h"
 #include "adapters/kafka/kafka_options.h"
+#include "adapters/postgres/postgres_metadata_store.h"
 #include "adapters/sqlite/sqlite_broker.h"
 #include "adapters/sqlite/sqlite_metadata_store.h"
 #include "storage/local_blob_store.h"
@@ -147,6 +148,10 @@ void RegisterBuiltinBackends(Backends* backends) {
         if (Status s = MakeParentDir(path); !s.ok()) return s;
         return OpenSqliteMetadataStore(path);
       });
+  const auto postgres = [](const BackendUrl& u, const BackendContext&)
+      -> Result<std::unique_ptr<MetadataStore>> { return OpenPostgresMetadataStore(u.text); };
+  backends->metadata.Register("postgres", postgres);
+  backends->metadata.Register("postgresql", postgres);
   backends->blobs.Register(
       "file", [](const BackendUrl& u, const BackendContext&) -> Result<std::unique_ptr<BlobStore>> {
         const std::string path = LocalPath(u);
