@@ -33,7 +33,6 @@
 #include "service/service_metrics.h"
 #include "service/webhooks.h"
 #include "sheaf/hash.h"
-#include "storage/local_blob_store.h"
 
 namespace sheaf::app {
 
@@ -58,6 +57,8 @@ struct ServeSettings {
   long long max_queued = 100000;
   std::string export_dir;
   double webhook_retry_hours = 24;
+  std::string blobs;         // "": <data-dir>/blobs; a folder; s3://...
+  std::string cache;         // "": on disk under <data-dir>; redis://...
   double cache_mb = 256;     // in-process OCR + classification results
   double api_cache_mb = 32;  // in-process API answers
   double lease_seconds = 30;
@@ -113,6 +114,16 @@ std::vector<Setting> Settings() {
          s.pipeline.data_dir = v;
          return !v.empty();
        }},
+      {"blobs",
+       "Where document bytes live: a folder (default <data-dir>/blobs) or "
+       "s3://bucket[/prefix]?endpoint=URL&region=R (credentials from AWS_ACCESS_KEY_ID / "
+       "AWS_SECRET_ACCESS_KEY)",
+       str(&ServeSettings::blobs)},
+      {"cache",
+       "Cache of OCR and classification results shared by the workers: "
+       "redis://host:port[/db][?prefix=P] (password from SHEAF_REDIS_PASSWORD); "
+       "default: on disk under <data-dir>",
+       str(&ServeSettings::cache)},
       {"ocr-workers", "Documents read at once (default: number of cores)",
        integer(&ServeSettings::ocr_workers, 1, 256)},
       {"stage-workers", "Workers per other stage", integer(&ServeSettings::stage_workers, 1, 64)},
@@ -287,7 +298,7 @@ int ServeCommand::Run() {
   // Storage, broker.
   Result<std::unique_ptr<MetadataStore>> metadata = OpenDataDirMetadataStore(dir);
   if (!metadata.ok()) return fail(metadata.status());
-  Result<std::unique_ptr<BlobStore>> blobs = OpenLocalBlobStore(dir + "/blobs");
+  Result<std::unique_ptr<BlobStore>> blobs = OpenBlobStore(settings.blobs, dir);
   if (!blobs.ok()) return fail(blobs.status());
   Result<std::unique_ptr<Broker>> broker = OpenSqliteBroker(dir + "/queue.sqlite", BrokerOptions{});
   if (!broker.ok()) return fail(broker.status());
@@ -299,18 +310,27 @@ int ServeCommand::Run() {
   MemoryCache& ocr_memory = *ocr_memory_ptr;
   MemoryCache& classify_memory = *classify_memory_ptr;
   MemoryCache api_memory(mib(settings.api_cache_mb));
-  std::shared_ptr<Cache> ocr_disk;
-  if (config.ocr_cache) {
+  // The far tier: Redis shared by the workers (it also holds their OCR leases), else the disk.
+  std::shared_ptr<RedisCache> shared;
+  if (!settings.cache.empty()) {
+    Result<std::unique_ptr<RedisCache>> redis = OpenSharedCache(settings.cache);
+    if (!redis.ok()) return fail(redis.status());
+    shared = std::move(redis).value();
+  }
+  std::shared_ptr<Cache> ocr_disk = shared;
+  if (!shared && config.ocr_cache) {
     Result<std::unique_ptr<Cache>> store = MakeOcrCacheStore(config);
     if (!store.ok()) return fail(store.status());
     ocr_disk = std::move(store).value();
   }
   TieredCache ocr_tiers(ocr_memory_ptr, ocr_disk);
-  OcrCache ocr_cache(&ocr_tiers);
+  OcrSingleFlightOptions single_flight;
+  single_flight.leases = shared.get();
+  OcrCache ocr_cache(&ocr_tiers, OcrCache::kDefaultTtl, single_flight);
 
   // The pipeline.
   Result<std::unique_ptr<Understander>> understander =
-      MakeUnderstander(config, classify_memory_ptr);
+      MakeUnderstander(config, classify_memory_ptr, shared);
   if (!understander.ok()) return fail(understander.status());
   std::unique_ptr<Loader> loader = MakeLoader(config.limits);
   ProcessorOptions popts;
@@ -374,9 +394,12 @@ int ServeCommand::Run() {
     }
     return Status::Ok();
   };
-  service_metrics.Watch(broker->get(), metadata->get(),
-                        WatchedCaches{&ocr_memory, &classify_memory, &api_memory, &ocr_cache},
-                        &deliverer);
+  WatchedCaches watched{&ocr_memory, &classify_memory, &api_memory, &ocr_cache, {}, {}};
+  if (shared) {
+    watched.shared_errors = [&shared] { return shared->errors(); };
+    watched.shared_available = [&shared] { return shared->available(); };
+  }
+  service_metrics.Watch(broker->get(), metadata->get(), watched, &deliverer);
   adeps.metrics = [&metrics] { return metrics.Render(); };
   adeps.observe = service_metrics.RequestObserver();
   ApiOptions aopts;

@@ -2,6 +2,7 @@
 #include "adapters/redis/redis_cache.h"
 
 #include <hiredis/hiredis.h>
+#include <spdlog/spdlog.h>
 #include <sys/time.h>
 
 #include <charconv>
@@ -119,10 +120,23 @@ std::string RedisCache::last_error() const {
 }
 
 Status RedisCache::Fail(Status s) {
-  std::lock_guard<std::mutex> lock(mu_);
-  ++errors_;
-  last_error_ = s.message();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    ++errors_;
+    last_error_ = s.message();
+  }
+  if (s.code() == ErrorCode::kUnavailable) MarkAvailable(false, s.message());
   return s;
+}
+
+void RedisCache::MarkAvailable(bool up, const std::string& why) {
+  if (available_.exchange(up) == up) return;
+  if (up) {
+    spdlog::info("redis {}:{}: reachable again", options_.host, options_.port);
+  } else {
+    spdlog::warn("redis {}:{}: unavailable, cache lookups are misses until it is back: {}",
+                 options_.host, options_.port, why);
+  }
 }
 
 Result<redisContext*> RedisCache::Checkout(std::string_view what) {
@@ -200,7 +214,10 @@ Result<redisContext*> RedisCache::Checkout(std::string_view what) {
   ++errors_;
   last_error_ = where + ": " + error;
   freed_.notify_one();
-  return Status(ErrorCode::kUnavailable, last_error_);
+  Status failed(ErrorCode::kUnavailable, last_error_);
+  lock.unlock();
+  MarkAvailable(false, failed.message());
+  return failed;
 }
 
 void RedisCache::Return(redisContext* c, bool healthy) {
@@ -242,6 +259,7 @@ Result<RedisCache::Reply> RedisCache::Run(const std::vector<std::string_view>& a
   if (r->str != nullptr) out.str.assign(r->str, r->len);
   freeReplyObject(r);
   Return(*c, true);
+  MarkAvailable(true, "");
   if (out.type == REDIS_REPLY_ERROR) {
     return Fail(Status(ErrorCode::kIoError, where + ": redis replied " + out.str.substr(0, 200)));
   }

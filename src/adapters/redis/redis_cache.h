@@ -15,8 +15,9 @@
 //   no sooner than a backoff after a failed connect (exponential, full jitter, up to
 //   `reconnect.max`): while Redis is down every call fails at once with unavailable instead of
 //   waiting for a timeout, so a Redis outage costs misses, never stalled documents.
-// - Failures are counted: errors() and last_error() (for /metrics and logs). The password (from
-//   the environment, never from the URL) is never part of a message.
+// - Failures are counted: errors(), last_error() and available() (for /metrics); going down and
+//   coming back are logged once each. The password (from the environment, never from the URL)
+//   is never part of a message.
 //
 // Key versions (what makes a stale entry unreachable rather than wrong):
 // - OCR: "ocr:" + SHA-256 of the page image and the engine identity (Tesseract version, models,
@@ -29,6 +30,7 @@
 #ifndef SHEAF_ADAPTERS_REDIS_REDIS_CACHE_H_
 #define SHEAF_ADAPTERS_REDIS_REDIS_CACHE_H_
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -84,6 +86,8 @@ class RedisCache final : public Cache, public LeaseTable {
   std::uint64_t errors() const;
   // The message of the latest failure ("" before any); without the password.
   std::string last_error() const;
+  // Whether the latest call reached Redis (true before the first call).
+  bool available() const { return available_.load(); }
   const RedisOptions& options() const { return options_; }
 
  private:
@@ -95,6 +99,8 @@ class RedisCache final : public Cache, public LeaseTable {
   // Gives `c` back to the pool (healthy) or frees it (after a failure).
   void Return(redisContext* c, bool healthy);
   Status Fail(Status s);
+  // Records whether a call reached Redis, logging a change.
+  void MarkAvailable(bool up, const std::string& why);
 
   const RedisOptions options_;
   mutable std::mutex mu_;
@@ -108,6 +114,7 @@ class RedisCache final : public Cache, public LeaseTable {
   std::string last_error_;                               // GUARDED_BY(mu_)
   std::uint64_t next_token_ = 0;                         // GUARDED_BY(mu_)
   std::string token_base_;  // random per instance: tokens never repeat across workers
+  std::atomic<bool> available_{true};  // logged when it changes
 };
 
 // Opens a RedisCache from its URL, with the password from SHEAF_REDIS_PASSWORD when set.
