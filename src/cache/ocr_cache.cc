@@ -94,35 +94,30 @@ Result<OcrPage> OcrCache::ComputeOnce(const std::string& key,
   *hit = false;
   LeaseTable* leases = single_flight_.leases;
   if (leases == nullptr || cache_ == nullptr) return ComputeAndStore(key, compute);
+  // Another worker's result: a hit after all (Get counted this caller's first look a miss).
+  const auto waited = [&](OcrPage page) -> Result<OcrPage> {
+    *hit = true;
+    waited_hits_.fetch_add(1);
+    misses_.fetch_sub(1);
+    hits_.fetch_add(1);
+    return page;
+  };
   const std::string lease = "lease:" + key;
   const auto deadline = std::chrono::steady_clock::now() + single_flight_.max_wait;
   for (;;) {
     Result<std::optional<std::string>> token = leases->TryAcquire(lease, single_flight_.lease_ttl);
-    if (!token.ok()) return ComputeAndStore(key, compute);  // no lease table: just compute
+    if (!token.ok()) return ComputeAndStore(key, compute);  // leases unreachable: just compute
     if (token->has_value()) {
       // The result may have landed between our miss and the lease (its holder just released).
-      if (std::optional<OcrPage> cached = Lookup(key)) {
-        (void)leases->Release(lease, **token);
-        *hit = true;
-        waited_hits_.fetch_add(1);
-        misses_.fetch_sub(1);  // Get counted this caller's first look as a miss
-        hits_.fetch_add(1);
-        return std::move(*cached);
-      }
-      Result<OcrPage> result = ComputeAndStore(key, compute);
+      std::optional<OcrPage> cached = Lookup(key);
+      Result<OcrPage> result = cached ? waited(std::move(*cached)) : ComputeAndStore(key, compute);
       (void)leases->Release(lease, **token);
       return result;
     }
-    // Another worker computes this page: wait for its result, a bounded time.
+    // Another worker reads this page: wait for its result, a bounded time.
     if (std::chrono::steady_clock::now() >= deadline) return ComputeAndStore(key, compute);
     std::this_thread::sleep_for(single_flight_.poll);
-    if (std::optional<OcrPage> cached = Lookup(key)) {
-      *hit = true;
-      waited_hits_.fetch_add(1);
-      misses_.fetch_sub(1);
-      hits_.fetch_add(1);
-      return std::move(*cached);
-    }
+    if (std::optional<OcrPage> cached = Lookup(key)) return waited(std::move(*cached));
   }
 }
 

@@ -220,6 +220,16 @@ Result<redisContext*> RedisCache::Checkout(std::string_view what) {
   return failed;
 }
 
+void RedisCache::DropIdle() {
+  std::vector<redisContext*> idle;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    idle.swap(idle_);
+    open_ -= static_cast<int>(idle.size());
+  }
+  for (redisContext* c : idle) redisFree(c);
+}
+
 void RedisCache::Return(redisContext* c, bool healthy) {
   std::lock_guard<std::mutex> lock(mu_);
   if (healthy) {
@@ -248,9 +258,11 @@ Result<RedisCache::Reply> RedisCache::Run(const std::vector<std::string_view>& a
   const std::string where = "redis " + options_.host + ":" + std::to_string(options_.port) + " " +
                             std::string(what);
   if (r == nullptr) {
-    // A broken or timed-out connection: its state is unknown, so it is dropped.
+    // A broken or timed-out connection: its state is unknown, so it is dropped, and so are the
+    // idle ones (after a Redis restart they are all dead: one failed call, not one each).
     std::string detail = (*c)->errstr;
     Return(*c, false);
+    DropIdle();
     return Fail(Status(ErrorCode::kUnavailable, where + ": " + detail));
   }
   Reply out;

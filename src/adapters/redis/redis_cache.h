@@ -24,7 +24,9 @@
 //   languages, settings): src/cache/ocr_cache.h. TTL 24 h.
 // - Classification: "classify/<model version>/<document sha256>", the model version being a
 //   hash of its weights: src/pipeline/understand.cc. TTL 1 h.
-// - API results are cached in process only (5 min at most, invalidated on every change).
+// - API answers are cached in process only, for 2 s (not the design's 5 min: an answer cached
+//   in one API process is not dropped when a worker elsewhere changes the document).
+// - Schemas are read once at start (no cache entries).
 //
 // Thread safety: safe for concurrent use.
 #ifndef SHEAF_ADAPTERS_REDIS_REDIS_CACHE_H_
@@ -98,6 +100,8 @@ class RedisCache final : public Cache, public LeaseTable {
   Result<redisContext*> Checkout(std::string_view what);
   // Gives `c` back to the pool (healthy) or frees it (after a failure).
   void Return(redisContext* c, bool healthy);
+  // Frees every idle connection.
+  void DropIdle();
   Status Fail(Status s);
   // Records whether a call reached Redis, logging a change.
   void MarkAvailable(bool up, const std::string& why);
