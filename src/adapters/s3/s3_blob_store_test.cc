@@ -148,6 +148,36 @@ TEST(S3BlobStore, AccessDeniedIsNotRetriedAndIsAnIoError) {
   EXPECT_EQ(calls.load(), 1);
 }
 
+TEST(S3BlobStore, AFailedPartAbortsTheMultipartUpload) {
+  testing::HttpTestServer server([](const testing::HttpTestRequest& r) {
+    using testing::HttpTestServer;
+    if (r.method == "POST" && r.target.find("uploads=") != std::string::npos) {
+      return std::optional<std::string>(HttpTestServer::Response(
+          200, "<InitiateMultipartUploadResult><Bucket>sheaf-test</Bucket><Key>k</Key>"
+               "<UploadId>up-1</UploadId></InitiateMultipartUploadResult>"));
+    }
+    if (r.method == "PUT") {
+      return std::optional<std::string>(HttpTestServer::Response(
+          400, "<Error><Code>InvalidPart</Code><Message>no</Message></Error>"));
+    }
+    return std::optional<std::string>(HttpTestServer::Response(204));
+  });
+  S3Options o = Local(server.Url(""));
+  o.multipart_threshold = 10;
+  o.part_size = S3Options::kMinPartSize;
+  auto store = S3BlobStore::Open(o);
+  ASSERT_TRUE(store.ok());
+  Status s = (*store)->Put("tenants/t/big", std::string(100, 'x'));
+  EXPECT_EQ(s.code(), ErrorCode::kIoError);
+  EXPECT_NE(s.message().find("InvalidPart"), std::string::npos) << s.message();
+  const auto requests = server.requests();
+  ASSERT_EQ(requests.size(), 3u);
+  EXPECT_EQ(requests[0].target, "/sheaf-test/tenants/t/big?uploads=");
+  EXPECT_EQ(requests[1].target, "/sheaf-test/tenants/t/big?partNumber=1&uploadId=up-1");
+  EXPECT_EQ(requests[2].method, "DELETE");
+  EXPECT_EQ(requests[2].target, "/sheaf-test/tenants/t/big?uploadId=up-1");
+}
+
 TEST(S3BlobStore, AServerThatNeverAnswersTimesOutIntoUnavailable) {
   testing::HttpTestServer server(
       [](const testing::HttpTestRequest&) { return std::optional<std::string>(); });
