@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-3.0-or-later
-# Installs everything Sheaf needs to build, run and test, from Debian 12's packages. Idempotent:
-# skips apt entirely when every package is already installed.
+# Installs everything Sheaf needs to build, run and test, from Debian 12's packages, and the PyPI
+# packages of tests/deploy into a venv (build/deploy-venv). Idempotent: skips apt entirely when
+# every package is already installed, and pip when the venv has the pinned versions.
 set -euo pipefail
+cd "$(dirname "$0")/.."
 
 packages=(
   build-essential cmake ninja-build pkg-config
@@ -10,24 +12,32 @@ packages=(
   tesseract-ocr-deu tesseract-ocr-fra tesseract-ocr-msa
   libpoppler-cpp-dev poppler-utils
   libsqlite3-dev nlohmann-json3-dev libspdlog-dev libcli11-dev libyaml-cpp-dev libpugixml-dev libssl-dev
-  zlib1g-dev libgtest-dev libgmock-dev libbenchmark-dev libcurl4-openssl-dev libcpp-httplib-dev libhiredis-dev wrk hey
+  zlib1g-dev libgtest-dev libgmock-dev libbenchmark-dev libcurl4-openssl-dev libcpp-httplib-dev librdkafka-dev libhiredis-dev wrk hey
   qpdf time
   redis-server
-  python3-pil fonts-dejavu-core python3-pytest python3-yaml python3-jsonschema
+  python3-pil fonts-dejavu-core python3-pytest python3-yaml python3-jsonschema python3-venv
 )
 
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
-if [ ${#missing[@]} -eq 0 ]; then
-  exit 0
+if [ ${#missing[@]} -ne 0 ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "install-deps: need root to install: ${missing[*]}" >&2
+    exit 1
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  echo "install-deps: installed ${missing[*]}"
 fi
-if [ "$(id -u)" -ne 0 ]; then
-  echo "install-deps: need root to install: ${missing[*]}" >&2
-  exit 1
+
+# tests/deploy validates the Kubernetes manifests with kubernetes-validate and KEDA's CRD models,
+# which need a newer jsonschema than Debian's: a venv over Debian's python3 (not a pyenv one) that
+# still sees python3-pytest and python3-yaml, so nothing changes for the other Python tests.
+venv=build/deploy-venv
+if [ ! -x "$venv/bin/python3" ]; then
+  /usr/bin/python3 -m venv --system-site-packages "$venv"
 fi
-export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
-apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-echo "install-deps: installed ${missing[*]}"
+"$venv/bin/python3" -m pip install -q --disable-pip-version-check -r tests/deploy/requirements.txt

@@ -167,6 +167,60 @@ TEST_F(ServiceTest, ADocumentGoesThroughEveryStageAndGetsTheSameResultAsProcess)
   }
 }
 
+// The roles of a distributed deployment: stages split across services (processes, in
+// production) that share one broker and one set of stores.
+TEST_F(ServiceTest, StagesSplitAcrossServicesStillFinishADocument) {
+  ServiceOptions front;
+  front.stages = {"dispatch"};  // the OCR stage runs elsewhere: the dispatch gate asks the broker
+  front.dispatch_window = 1;
+  Start(front);
+  Result<IngestResult> in = Submit(kInvoice, "invoice.txt");
+  ASSERT_TRUE(in.ok()) << in.status().message();
+  // Nothing reads documents yet: the document is dispatched to ocr.tasks and waits there.
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  for (;;) {
+    Result<TopicStats> ocr = broker_->Stats(std::string(topics::kOcrTasks));
+    ASSERT_TRUE(ocr.ok());
+    if (ocr->depth() == 1) break;
+    ASSERT_LT(std::chrono::steady_clock::now(), until) << "never dispatched";
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  // A second document is held in its lane: the window of one is full.
+  Result<IngestResult> second = Submit(std::string(kInvoice) + "\n", "invoice2.txt");
+  ASSERT_TRUE(second.ok());
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  Result<TopicStats> lane = broker_->Stats(std::string(topics::kDocumentsNormal));
+  ASSERT_TRUE(lane.ok());
+  EXPECT_EQ(lane->depth(), 1);
+  Result<DocumentRecord> still = metadata_->GetDocument(tenant_, in->document.id);
+  ASSERT_TRUE(still.ok());
+  EXPECT_EQ(still->status, ProcessingStatus::kProcessing);
+
+  // The other stages start in a second service: both documents finish.
+  ServiceOptions back;
+  back.stages = {"ocr", "classify", "extract", "validate", "completed", "export", "review", "failed"};
+  back.work_dir = dir_;
+  back.idle_poll = std::chrono::milliseconds(20);
+  Service workers(Deps(), back);
+  ASSERT_TRUE(workers.Start().ok());
+  for (const std::string& id : {in->document.id, second->document.id}) {
+    DocumentRecord done = Wait(id);
+    EXPECT_TRUE(done.status == ProcessingStatus::kCompleted ||
+                done.status == ProcessingStatus::kNeedsReview)
+        << ProcessingStatusName(done.status) << " " << done.error;
+  }
+  workers.Stop(std::chrono::steady_clock::now() + std::chrono::seconds(10));
+}
+
+TEST_F(ServiceTest, AnUnknownStageNameIsRefused) {
+  ServiceOptions o;
+  o.stages = {"ocr", "teleport"};
+  Service s(Deps(), o);
+  Status started = s.Start();
+  EXPECT_EQ(started.code(), ErrorCode::kInvalidArgument);
+  EXPECT_NE(started.message().find("teleport"), std::string::npos) << started.message();
+}
+
 TEST_F(ServiceTest, RedeliveredStageMessagesChangeNothing) {
   Start();
   Result<IngestResult> in = Submit(kInvoice, "invoice.txt", "http://127.0.0.1:9/hook");

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/times.h"
+#include "app/backends.h"
 #include "app/composition.h"
 #include "app/table.h"
 #include "sheaf/metadata_store.h"
@@ -67,6 +68,7 @@ std::string KeyIdOf(const std::string& arg) {
 
 struct AdminCommands::State {
   std::string data_dir = kDefaultDataDir;
+  std::string metadata_url;  // "" = the data dir's SQLite store
 
   CLI::App* tenant_create = nullptr;
   CLI::App* tenant_list = nullptr;
@@ -97,9 +99,20 @@ struct AdminCommands::State {
                     "The data dir of `sheaf serve` (metadata.sqlite in it); default "
                     "$SHEAF_DATA_DIR, else ./sheaf-data")
         ->envname("SHEAF_DATA_DIR");
+    cmd->add_option("--metadata", metadata_url,
+                    "The metadata store by URL, as `sheaf serve --metadata` (sqlite:PATH, "
+                    "postgres://...); default $SHEAF_METADATA, else the data dir's")
+        ->envname("SHEAF_METADATA");
   }
 
-  Result<std::unique_ptr<MetadataStore>> Open() const { return OpenDataDirMetadataStore(data_dir); }
+  Result<std::unique_ptr<MetadataStore>> Open() const {
+    if (metadata_url.empty()) return OpenDataDirMetadataStore(data_dir);
+    Backends backends;
+    RegisterBuiltinBackends(&backends);
+    BackendContext context;
+    context.data_dir = data_dir;
+    return backends.metadata.Open(metadata_url, context);
+  }
 
   int TenantCreate();
   int TenantList();

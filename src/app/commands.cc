@@ -945,6 +945,9 @@ int RunCli(int argc, char** argv) {
   AdminCommands admin(app);  // tenant, key, audit, export (src/app/admin_commands.cc)
   ServeCommand serve;         // src/app/serve.cc
   serve.Add(app.add_subcommand("serve", "Run the service: HTTP API, queues, workers (docs/service.md)"));
+  ServeCommand worker(/*worker=*/true);
+  worker.Add(app.add_subcommand(
+      "worker", "Run some stages on a shared broker and stores: sheaf worker --stage ocr (docs/scaling.md)"));
 
   try {
     app.parse(argc, argv);
@@ -960,6 +963,7 @@ int RunCli(int argc, char** argv) {
   }
   if (std::optional<int> code = admin.Run()) return *code;
   if (app.got_subcommand("serve")) return serve.Run();
+  if (app.got_subcommand("worker")) return worker.Run();
   if (process->parsed()) {
     std::string mode = jsonl ? "jsonl" : json ? "json" : "table";
     return RunProcess(process_flags, inputs, mode, with_text, type_hint);

@@ -12,12 +12,10 @@
 
 #include "adapters/leptonica/leptonica.h"
 #include "adapters/poppler/poppler.h"
-#include "adapters/s3/s3_blob_store.h"
 #include "adapters/sqlite/sqlite_metadata_store.h"
 #include "adapters/tesseract/tesseract.h"
 #include "adapters/zlib/gzip.h"
 #include "core/files.h"
-#include "storage/local_blob_store.h"
 #include "cache/disk_cache.h"
 #include "extract/einvoice.h"
 #include "extract/schema.h"
@@ -57,26 +55,6 @@ WorkerToolsFactory MakeWorkerToolsFactory(const Config& config) {
     }
     return tools;
   };
-}
-
-Result<std::unique_ptr<BlobStore>> OpenBlobStore(const std::string& where,
-                                                 const std::string& data_dir) {
-  if (where.empty()) return OpenLocalBlobStore(data_dir + "/blobs");
-  if (where.rfind("s3://", 0) == 0) return OpenS3BlobStore(where);
-  if (where.find("://") != std::string::npos) {
-    return Status(ErrorCode::kInvalidArgument,
-                  "blobs: \"" + where.substr(0, where.find("://")) +
-                      "://\" is not a blob store (a folder or s3://bucket?endpoint=...)");
-  }
-  return OpenLocalBlobStore(where);
-}
-
-Result<std::unique_ptr<RedisCache>> OpenSharedCache(const std::string& where) {
-  if (where.rfind("redis://", 0) != 0) {
-    return Status(ErrorCode::kInvalidArgument,
-                  "cache: \"" + where.substr(0, 40) + "\" is not redis://host[:port][/db]");
-  }
-  return OpenRedisCache(where);
 }
 
 Result<std::unique_ptr<Cache>> MakeOcrCacheStore(const Config& config) {
@@ -149,8 +127,7 @@ Status SaveClassifierFile(const classify::TextClassifier& model, const std::stri
 }
 
 Result<std::unique_ptr<Understander>> MakeUnderstander(const Config& config,
-                                                       std::shared_ptr<Cache> near_cache,
-                                                       std::shared_ptr<Cache> shared_cache) {
+                                                       std::shared_ptr<Cache> near_cache) {
   std::string dir = config.schemas_dir.empty() ? FindResource("schemas") : config.schemas_dir;
   if (dir.empty()) return Status(ErrorCode::kNotFound, "schemas: folder not found (set --schemas or SHEAF_HOME)");
   Result<std::map<std::string, extract::Schema>> schemas = extract::LoadSchemaDir(dir);
@@ -183,8 +160,8 @@ Result<std::unique_ptr<Understander>> MakeUnderstander(const Config& config,
   }
   UnderstandOptions options;
   options.type_hint = config.type_hint;
-  std::shared_ptr<Cache> cache = model ? shared_cache : nullptr;
-  if (!cache && config.ocr_cache && model) {
+  std::shared_ptr<Cache> cache;
+  if (config.ocr_cache && model) {
     // Classification results are small: a tenth of the OCR cache's bound is plenty.
     Result<std::unique_ptr<DiskCache>> c =
         DiskCache::Open(config.data_dir + "/cache/classify", config.ocr_cache_max_bytes / 10);

@@ -9,12 +9,10 @@
 #include <memory>
 #include <string>
 
-#include "adapters/redis/redis_cache.h"
 #include "cache/disk_cache.h"
 #include "pipeline/loader.h"
 #include "pipeline/processor.h"
 #include "pipeline/understand.h"
-#include "sheaf/blob_store.h"
 #include "sheaf/cache.h"
 #include "sheaf/metadata_store.h"
 #include "sheaf/options.h"
@@ -48,27 +46,15 @@ Status SaveClassifierFile(const classify::TextClassifier& model, const std::stri
 
 // Classification, extraction and validation as configured; kNotFound / kInvalidArgument when a
 // schema or the model cannot be loaded (the message names the file). `near_cache`, when given,
-// is asked before the disk cache of classifications (the service's in-process LRU);
-// `shared_cache`, when given, takes the disk cache's place (Redis, shared by the workers).
+// is asked before the disk cache of classifications (the service's in-process LRU).
 Result<std::unique_ptr<Understander>> MakeUnderstander(const Config& config,
-                                                       std::shared_ptr<Cache> near_cache = nullptr,
-                                                       std::shared_ptr<Cache> shared_cache = nullptr);
-
-// The BlobStore `where` names: "" for the folder <data_dir>/blobs, a folder path, or
-// "s3://bucket[/prefix]?endpoint=...&region=..." (credentials from AWS_ACCESS_KEY_ID,
-// AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN). Errors: invalid_argument for another scheme.
-Result<std::unique_ptr<BlobStore>> OpenBlobStore(const std::string& where,
-                                                 const std::string& data_dir);
+                                                       std::shared_ptr<Cache> near_cache = nullptr);
 
 // A loader that reads PDF (Poppler), PNG/JPEG/TIFF/WebP (Leptonica) and text.
 std::unique_ptr<Loader> MakeLoader(const Limits& limits);
 
 // Each call builds one worker's Tesseract engine, OSD detector and Leptonica preprocessor.
 WorkerToolsFactory MakeWorkerToolsFactory(const Config& config);
-
-// The shared cache `where` names: "redis://host[:port][/db][?prefix=...]" (password from
-// SHEAF_REDIS_PASSWORD). Errors: invalid_argument for another scheme or a bad URL.
-Result<std::unique_ptr<RedisCache>> OpenSharedCache(const std::string& where);
 
 // The OCR cache's store: a DiskCache under <data_dir>/cache/ocr.
 Result<std::unique_ptr<Cache>> MakeOcrCacheStore(const Config& config);

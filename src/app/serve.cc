@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <functional>
+#include <set>
 #include <iostream>
 #include <thread>
 #include <vector>
@@ -19,8 +20,10 @@
 #include "adapters/curl/curl_http_client.h"
 #include "adapters/httplib/httplib_server.h"
 #include "adapters/leptonica/leptonica.h"
+#include "adapters/redis/redis_cache.h"
 #include "adapters/sqlite/sqlite_broker.h"
 #include "adapters/sqlite/sqlite_metadata_store.h"
+#include "app/backends.h"
 #include "app/composition.h"
 #include "cache/memory_cache.h"
 #include "cache/ocr_cache.h"
@@ -33,6 +36,7 @@
 #include "service/service_metrics.h"
 #include "service/webhooks.h"
 #include "sheaf/hash.h"
+#include "storage/local_blob_store.h"
 
 namespace sheaf::app {
 
@@ -57,20 +61,14 @@ struct ServeSettings {
   long long max_queued = 100000;
   std::string export_dir;
   double webhook_retry_hours = 24;
-  std::string blobs;         // "": <data-dir>/blobs; a folder; s3://...
-  std::string cache;         // "": on disk under <data-dir>; redis://...
   double cache_mb = 256;     // in-process OCR + classification results
   double api_cache_mb = 32;  // in-process API answers
   double lease_seconds = 30;
   double shutdown_grace = 25;
-};
-
-// One setting: its name (the flag without "--", the config file key), its environment variable
-// and how to apply a textual value.
-struct Setting {
-  std::string name;
-  std::string help;
-  std::function<bool(ServeSettings&, const std::string&)> set;
+  BackendUrls backends;       // empty members: the embedded defaults under the data dir
+  std::string stages = "all";  // role workers: which stages (kWorkerStages), comma-separated
+  int dispatch_window = 0;     // see ServiceOptions::dispatch_window
+  std::map<std::string, std::chrono::milliseconds> simulated_work;  // ServiceOptions's
 };
 
 template <typename T>
@@ -89,13 +87,102 @@ bool ParseNumber(const std::string& text, T* out, T lo, T hi) {
   }
 }
 
-std::vector<Setting> Settings() {
-  auto str = [](std::string ServeSettings::*m) {
-    return [m](ServeSettings& s, const std::string& v) {
-      s.*m = v;
-      return true;
-    };
+// "ocr=200,extract=50" -> {ocr: 200 ms, extract: 50 ms}; false for anything else.
+bool ParseSimulatedWork(const std::string& text,
+                        std::map<std::string, std::chrono::milliseconds>* out) {
+  out->clear();
+  if (text.empty() || text == "none") return true;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    std::size_t end = text.find(',', start);
+    if (end == std::string::npos) end = text.size();
+    const std::string item = text.substr(start, end - start);
+    start = end + 1;
+    const std::size_t eq = item.find('=');
+    if (eq == std::string::npos) return false;
+    const std::string stage = item.substr(0, eq);
+    if (std::find(kStageNames.begin(), kStageNames.end(), stage) == kStageNames.end()) return false;
+    int ms = 0;
+    if (!ParseNumber(item.substr(eq + 1), &ms, 0, 3600000)) return false;
+    (*out)[stage] = std::chrono::milliseconds(ms);
+  }
+  return true;
+}
+
+// The stage names of `sheaf worker --stage` and the service stages each one runs. "export"
+// also takes the bookkeeping topics after validation (documents.completed, review.tasks,
+// documents.failed); "webhooks" is the webhook delivery worker, outside the stage pools.
+const std::vector<std::pair<std::string, std::vector<std::string>>>& WorkerStages() {
+  static const std::vector<std::pair<std::string, std::vector<std::string>>> kStages = {
+      {"dispatch", {"dispatch"}},
+      {"ocr", {"ocr"}},
+      {"classify", {"classify"}},
+      {"extract", {"extract"}},
+      {"validate", {"validate"}},
+      {"export", {"completed", "export", "review", "failed"}},
+      {"webhooks", {}},
   };
+  return kStages;
+}
+
+// "ocr,classify" -> the service stages; *webhooks tells whether webhook delivery runs. "all"
+// (alone) is every stage. invalid_argument naming an unknown stage.
+Status ParseStages(const std::string& text, std::set<std::string>* stages, bool* webhooks) {
+  stages->clear();
+  *webhooks = false;
+  if (text == "all") {
+    *webhooks = true;
+    return Status::Ok();  // an empty set runs every stage
+  }
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    std::size_t end = text.find(',', start);
+    if (end == std::string::npos) end = text.size();
+    const std::string name = text.substr(start, end - start);
+    start = end + 1;
+    bool known = false;
+    for (const auto& [stage, runs] : WorkerStages()) {
+      if (stage != name) continue;
+      known = true;
+      stages->insert(runs.begin(), runs.end());
+      if (stage == "webhooks") *webhooks = true;
+    }
+    if (!known) {
+      std::string names;
+      for (const auto& [stage, runs] : WorkerStages()) names += (names.empty() ? "" : ", ") + stage;
+      return Status(ErrorCode::kInvalidArgument,
+                    "unknown stage \"" + name + "\" (stages: " + names + ", or all)");
+    }
+  }
+  if (stages->empty()) stages->insert("none");  // only webhooks: no stage pool at all
+  return Status::Ok();
+}
+
+// One setting: its name (the flag without "--", the config file key), its environment variable
+// and how to apply a textual value.
+struct Setting {
+  std::string name;
+  std::string help;
+  std::function<bool(ServeSettings&, const std::string&)> set;
+};
+
+std::vector<Setting> Settings() {
+  struct Str {
+    std::function<bool(ServeSettings&, const std::string&)> operator()(
+        std::string ServeSettings::*m) const {
+      return [m](ServeSettings& s, const std::string& v) {
+        s.*m = v;
+        return true;
+      };
+    }
+    std::function<bool(ServeSettings&, const std::string&)> operator()(
+        BackendUrls ServeSettings::*group, std::string BackendUrls::*m) const {
+      return [group, m](ServeSettings& s, const std::string& v) {
+        (s.*group).*m = v;
+        return !v.empty();
+      };
+    }
+  } str;
   auto integer = [](int ServeSettings::*m, int lo, int hi) {
     return [=](ServeSettings& s, const std::string& v) { return ParseNumber(v, &(s.*m), lo, hi); };
   };
@@ -104,26 +191,35 @@ std::vector<Setting> Settings() {
   };
   return {
       {"listen", "HOST:PORT to serve on", str(&ServeSettings::listen)},
-      {"role", "all; api: HTTP only, documents wait on the queues; workers: stages only, no HTTP",
+      {"role", "all; api: ingestion, API and review, no stage runs here; workers: the stages of --stage, HTTP for probes and metrics only",
        [](ServeSettings& s, const std::string& v) {
          s.role = v;
          return v == "all" || v == "api" || v == "workers";
        }},
+      {"broker", "embedded, or kafka://HOST:PORT[,HOST:PORT...][?namespace=N]",
+       str(&ServeSettings::backends, &BackendUrls::broker)},
+      {"metadata", "sqlite:PATH, or postgres://USER@HOST:PORT/DB (password: PGPASSWORD)",
+       str(&ServeSettings::backends, &BackendUrls::metadata)},
+      {"blobs", "file:PATH, or s3://BUCKET?endpoint=URL&region=R (keys: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY)",
+       str(&ServeSettings::backends, &BackendUrls::blobs)},
+      {"cache", "Shared cache: memory (none shared), or redis://HOST:PORT",
+       str(&ServeSettings::backends, &BackendUrls::cache)},
+      {"stage", "Stages this worker runs: dispatch, ocr, classify, extract, validate, export, webhooks (comma-separated), or all",
+       [](ServeSettings& s, const std::string& v) {
+         std::set<std::string> stages;
+         bool webhooks = false;
+         s.stages = v;
+         return ParseStages(v, &stages, &webhooks).ok();
+       }},
+      {"dispatch-window", "Documents the dispatcher lets onto ocr.tasks at once when OCR runs elsewhere (0: OCR workers + 1)",
+       integer(&ServeSettings::dispatch_window, 0, 1000000)},
+      {"simulate-work", "For scaling measurements: STAGE=MS,... each message of these stages first waits MS (stages: dispatch, ocr, classify, extract, validate, ...)",
+       [](ServeSettings& s, const std::string& v) { return ParseSimulatedWork(v, &s.simulated_work); }},
       {"data-dir", "Folder of the metadata, queue, blobs and caches",
        [](ServeSettings& s, const std::string& v) {
          s.pipeline.data_dir = v;
          return !v.empty();
        }},
-      {"blobs",
-       "Where document bytes live: a folder (default <data-dir>/blobs) or "
-       "s3://bucket[/prefix]?endpoint=URL&region=R (credentials from AWS_ACCESS_KEY_ID / "
-       "AWS_SECRET_ACCESS_KEY)",
-       str(&ServeSettings::blobs)},
-      {"cache",
-       "Cache of OCR and classification results shared by the workers: "
-       "redis://host:port[/db][?prefix=P] (password from SHEAF_REDIS_PASSWORD); "
-       "default: on disk under <data-dir>",
-       str(&ServeSettings::cache)},
       {"ocr-workers", "Documents read at once (default: number of cores)",
        integer(&ServeSettings::ocr_workers, 1, 256)},
       {"stage-workers", "Workers per other stage", integer(&ServeSettings::stage_workers, 1, 64)},
@@ -214,18 +310,23 @@ void ServeCommand::Add(CLI::App* cmd) {
 
 int ServeCommand::Run() {
   ServeSettings settings;
+  const std::string prog = worker_ ? "sheaf worker" : "sheaf serve";
+  if (worker_) {
+    settings.role = "workers";
+    settings.listen = "127.0.0.1:9090";
+  }
   const std::vector<Setting> table = Settings();
   auto apply = [&](const std::string& name, const std::string& value, const std::string& from) {
     for (const Setting& s : table) {
       if (s.name != name) continue;
       if (!s.set(settings, value)) {
-        std::cerr << "sheaf serve: " << from << ": invalid value \"" << value << "\" for " << name
+        std::cerr << prog << ": " << from << ": invalid value \"" << value << "\" for " << name
                   << "\n";
         return false;
       }
       return true;
     }
-    std::cerr << "sheaf serve: " << from << ": unknown setting \"" << name << "\"\n";
+    std::cerr << prog << ": " << from << ": unknown setting \"" << name << "\"\n";
     return false;
   };
   // 1. The config file.
@@ -237,13 +338,13 @@ int ServeCommand::Run() {
     try {
       YAML::Node root = YAML::LoadFile(config_file);
       if (!root.IsMap() && !root.IsNull()) {
-        std::cerr << "sheaf serve: " << config_file << ": expected a mapping of setting: value\n";
+        std::cerr << prog << ": " << config_file << ": expected a mapping of setting: value\n";
         return kExitUsage;
       }
       for (const auto& kv : root) {
         const std::string key = kv.first.as<std::string>();
         if (!kv.second.IsScalar()) {
-          std::cerr << "sheaf serve: " << config_file << ": line " << kv.second.Mark().line + 1
+          std::cerr << prog << ": " << config_file << ": line " << kv.second.Mark().line + 1
                     << ": " << key << " must be a single value\n";
           return kExitUsage;
         }
@@ -253,7 +354,7 @@ int ServeCommand::Run() {
         }
       }
     } catch (const YAML::Exception& e) {
-      std::cerr << "sheaf serve: " << config_file << ": " << e.what() << "\n";
+      std::cerr << prog << ": " << config_file << ": " << e.what() << "\n";
       return kExitUsage;
     }
   }
@@ -271,7 +372,7 @@ int ServeCommand::Run() {
   std::string host;
   int port = 0;
   if (Status s = SplitListen(settings.listen, &host, &port); !s.ok()) {
-    std::cerr << "sheaf serve: " << s.message() << "\n";
+    std::cerr << prog << ": " << s.message() << "\n";
     return kExitUsage;
   }
 
@@ -290,18 +391,47 @@ int ServeCommand::Run() {
     std::cerr << "sheaf serve: cannot create " << dir << ": " << ec.message() << "\n";
     return kExitFailed;
   }
-  auto fail = [](const Status& s) {
-    std::cerr << "sheaf serve: " << s.message() << "\n";
+  auto fail = [&prog](const Status& s) {
+    std::cerr << prog << ": " << s.message() << "\n";
     return kExitFailed;
   };
 
-  // Storage, broker.
-  Result<std::unique_ptr<MetadataStore>> metadata = OpenDataDirMetadataStore(dir);
+  // Storage, broker, shared cache: by URL (src/app/backends.h), embedded by default.
+  if (worker_ && settings.role != "workers") {
+    std::cerr << prog << ": role must be workers\n";
+    return kExitUsage;
+  }
+  std::set<std::string> stages;
+  bool run_webhooks = true;
+  if (settings.role == "workers") {
+    if (Status s = ParseStages(settings.stages, &stages, &run_webhooks); !s.ok()) return fail(s);
+  } else if (settings.stages != "all") {
+    std::cerr << prog << ": --stage is for role workers (sheaf worker)\n";
+    return kExitUsage;
+  }
+  Backends registry;
+  RegisterBuiltinBackends(&registry);
+  const BackendUrls urls = settings.backends.WithDefaults(dir);
+  BackendContext context;
+  context.data_dir = dir;
+  Result<std::unique_ptr<MetadataStore>> metadata = registry.metadata.Open(urls.metadata, context);
   if (!metadata.ok()) return fail(metadata.status());
-  Result<std::unique_ptr<BlobStore>> blobs = OpenBlobStore(settings.blobs, dir);
+  Result<std::unique_ptr<BlobStore>> blobs = registry.blobs.Open(urls.blobs, context);
   if (!blobs.ok()) return fail(blobs.status());
-  Result<std::unique_ptr<Broker>> broker = OpenSqliteBroker(dir + "/queue.sqlite", BrokerOptions{});
-  if (!broker.ok()) return fail(broker.status());
+  Result<std::unique_ptr<Broker>> broker = registry.brokers.Open(urls.broker, context);
+  if (!broker.ok()) {
+    if (urls.broker == "embedded" && broker.status().code() == ErrorCode::kUnavailable) {
+      return fail(Status(ErrorCode::kUnavailable,
+                         broker.status().message() +
+                             " (the embedded broker belongs to one process: to run the api and "
+                             "workers as separate processes, use a kafka:// broker, SHEAF_BROKER)"));
+    }
+    return fail(broker.status());
+  }
+  Result<std::unique_ptr<Cache>> shared_cache = registry.caches.Open(urls.cache, context);
+  if (!shared_cache.ok()) return fail(shared_cache.status());
+  spdlog::info("backends: broker {}, metadata {}, blobs {}, cache {}", RedactUrl(urls.broker),
+               RedactUrl(urls.metadata), RedactUrl(urls.blobs), RedactUrl(urls.cache));
 
   // Caches: an in-process LRU in front of the disk caches `sheaf process` uses too.
   const auto mib = [](double mb) { return static_cast<std::size_t>(mb * 1024 * 1024); };
@@ -310,27 +440,29 @@ int ServeCommand::Run() {
   MemoryCache& ocr_memory = *ocr_memory_ptr;
   MemoryCache& classify_memory = *classify_memory_ptr;
   MemoryCache api_memory(mib(settings.api_cache_mb));
-  // The far tier: Redis shared by the workers (it also holds their OCR leases), else the disk.
-  std::shared_ptr<RedisCache> shared;
-  if (!settings.cache.empty()) {
-    Result<std::unique_ptr<RedisCache>> redis = OpenSharedCache(settings.cache);
-    if (!redis.ok()) return fail(redis.status());
-    shared = std::move(redis).value();
-  }
-  std::shared_ptr<Cache> ocr_disk = shared;
-  if (!shared && config.ocr_cache) {
+  std::shared_ptr<Cache> ocr_disk;
+  if (config.ocr_cache) {
     Result<std::unique_ptr<Cache>> store = MakeOcrCacheStore(config);
     if (!store.ok()) return fail(store.status());
     ocr_disk = std::move(store).value();
   }
-  TieredCache ocr_tiers(ocr_memory_ptr, ocr_disk);
+  // The shared tier (Redis), when there is one, sits between this process's memory and its disk:
+  // what one worker computed, the others find there.
+  std::shared_ptr<Cache> shared(std::move(shared_cache).value());
+  std::shared_ptr<Cache> ocr_far = ocr_disk;
+  std::shared_ptr<Cache> classify_near = classify_memory_ptr;
+  if (shared != nullptr) {
+    ocr_far = std::make_shared<TieredCache>(shared, ocr_disk);
+    classify_near = std::make_shared<TieredCache>(classify_memory_ptr, shared);
+  }
+  TieredCache ocr_tiers(ocr_memory_ptr, ocr_far);
+  // A shared cache that is also a lease table (Redis) makes OCR single flight span the workers.
   OcrSingleFlightOptions single_flight;
-  single_flight.leases = shared.get();
+  single_flight.leases = dynamic_cast<LeaseTable*>(shared.get());
   OcrCache ocr_cache(&ocr_tiers, OcrCache::kDefaultTtl, single_flight);
 
   // The pipeline.
-  Result<std::unique_ptr<Understander>> understander =
-      MakeUnderstander(config, classify_memory_ptr, shared);
+  Result<std::unique_ptr<Understander>> understander = MakeUnderstander(config, classify_near);
   if (!understander.ok()) return fail(understander.status());
   std::unique_ptr<Loader> loader = MakeLoader(config.limits);
   ProcessorOptions popts;
@@ -365,6 +497,9 @@ int ServeCommand::Run() {
   sopts.lease = std::chrono::milliseconds(static_cast<long long>(settings.lease_seconds * 1000));
   sopts.max_queued_per_tenant = settings.max_queued;
   sopts.work_dir = dir + "/tmp";
+  sopts.stages = stages;
+  sopts.dispatch_window = settings.dispatch_window;
+  sopts.simulated_work = settings.simulated_work;
   Service service(deps, sopts);
 
   curl_adapter::CurlHttpClient http_client;
@@ -395,9 +530,9 @@ int ServeCommand::Run() {
     return Status::Ok();
   };
   WatchedCaches watched{&ocr_memory, &classify_memory, &api_memory, &ocr_cache, {}, {}};
-  if (shared) {
-    watched.shared_errors = [&shared] { return shared->errors(); };
-    watched.shared_available = [&shared] { return shared->available(); };
+  if (const auto* redis = dynamic_cast<const RedisCache*>(shared.get()); redis != nullptr) {
+    watched.shared_errors = [redis] { return redis->errors(); };
+    watched.shared_available = [redis] { return redis->available(); };
   }
   service_metrics.Watch(broker->get(), metadata->get(), watched, &deliverer);
   adeps.metrics = [&metrics] { return metrics.Render(); };
@@ -405,6 +540,7 @@ int ServeCommand::Run() {
   ApiOptions aopts;
   for (const auto& [type, schema] : (*understander)->schemas()) aopts.document_types.insert(type);
   aopts.max_body_bytes = static_cast<std::uint64_t>(settings.max_body_mb * 1024 * 1024);
+  aopts.probes_only = settings.role == "workers";
   Api api(adeps, aopts);
 
   HttpServerOptions hopts;
@@ -412,14 +548,13 @@ int ServeCommand::Run() {
   hopts.threads = settings.http_threads;
   hopts.error_body = &Api::ErrorBody;
   std::unique_ptr<HttpServer> server = MakeHttplibServer(hopts);
-  const bool http = settings.role != "workers";
-  if (http) {
-    if (Status s = server->Listen(host, port); !s.ok()) return fail(s);
-  }
+  if (Status s = server->Listen(host, port); !s.ok()) return fail(s);
 
   if (settings.role != "api") {
     if (Status s = service.Start(); !s.ok()) return fail(s);
-    if (Status s = deliverer.Start(); !s.ok()) return fail(s);
+    if (run_webhooks) {
+      if (Status s = deliverer.Start(); !s.ok()) return fail(s);
+    }
   }
 
   std::atomic<bool> stopping{false};
@@ -431,17 +566,14 @@ int ServeCommand::Run() {
       server->Stop();
     }
   });
-  Status served;
-  if (http) {
-    std::cout << "sheaf serve: listening on http://" << host << ":" << server->port()
-              << " (data in " << dir << ", role " << settings.role << ")" << std::endl;
-    served = server->Run([&api](HttpRequest& r) { return api.Handle(r); });
-    if (!stopping.exchange(true)) {
-      // Run ended on its own: wake the signal thread so it can be joined.
-      pthread_kill(signal_thread.native_handle(), SIGTERM);
-    }
-  } else {
-    std::cout << "sheaf serve: stage workers running (data in " << dir << ")" << std::endl;
+  std::cout << prog << ": listening on http://" << host << ":" << server->port() << " (data in "
+            << dir << ", role " << settings.role
+            << (settings.role == "workers" ? ", stages " + settings.stages : std::string()) << ")"
+            << std::endl;
+  Status served = server->Run([&api](HttpRequest& r) { return api.Handle(r); });
+  if (!stopping.exchange(true)) {
+    // Run ended on its own: wake the signal thread so it can be joined.
+    pthread_kill(signal_thread.native_handle(), SIGTERM);
   }
   signal_thread.join();
 

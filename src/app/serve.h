@@ -20,10 +20,13 @@ namespace sheaf::app {
 // that the config file and the environment can be applied beneath them.
 class ServeCommand {
  public:
+  // `worker`: the command is `sheaf worker` (role workers, --stage, probes on 127.0.0.1:9090).
+  explicit ServeCommand(bool worker = false) : worker_(worker) {}
   void Add(CLI::App* cmd);
   int Run();
 
  private:
+  bool worker_;
   CLI::App* cmd_ = nullptr;
   std::string config_file_;
   std::map<std::string, std::string> flags_;  // setting name -> value given on the command line

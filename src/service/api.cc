@@ -156,6 +156,10 @@ HttpReply Api::Route(HttpRequest& req, std::string* route) {
     r.body = deps_.metrics ? deps_.metrics() : "";
     return r;
   }
+  if (options_.probes_only) {
+    return Error(404, "not_found",
+                 "no such route: " + req.path + " (a worker serves /healthz, /readyz and /metrics only)");
+  }
   if (seg.empty() || seg[0] != "v1") return Error(404, "not_found", "no such route: " + req.path);
 
   // Everything under /v1 needs a key.

@@ -34,6 +34,8 @@ struct ApiOptions {
   std::set<std::string> document_types;  // accepted `type` hints (the schemas)
   std::uint64_t max_body_bytes = 50ull * 1024 * 1024;
   std::chrono::seconds result_cache_ttl{2};
+  // A worker process (`sheaf worker`): only /healthz, /readyz and /metrics; everything else 404.
+  bool probes_only = false;
 };
 
 struct ApiDeps {

@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <limits>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
@@ -87,12 +89,18 @@ Service::~Service() { Stop(std::chrono::steady_clock::now() + std::chrono::secon
 
 Status Service::Start() {
   if (!pools_.empty()) return Status::Ok();
+  for (const std::string& stage : options_.stages) {
+    if (std::find(kStageNames.begin(), kStageNames.end(), stage) == kStageNames.end()) {
+      return Status(ErrorCode::kInvalidArgument, "unknown stage \"" + stage + "\"");
+    }
+  }
   // Messages already on ocr.tasks (from before a restart) count against the OCR capacity.
   if (Result<TopicStats> st = deps_.broker->Stats(std::string(topics::kOcrTasks)); st.ok()) {
     ocr_in_flight_.store(static_cast<int>(st->depth() + st->in_flight));
   }
   auto add = [&](std::string name, std::vector<std::string_view> from, int workers,
                  Status (Service::*fn)(const Delivery&), std::function<bool()> gate = {}) {
+    if (!Runs(name)) return static_cast<StagePool*>(nullptr);
     StagePoolOptions o;
     o.name = std::move(name);
     for (std::string_view t : from) o.topics.emplace_back(t);
@@ -100,18 +108,32 @@ Status Service::Start() {
     o.lease = options_.lease;
     o.idle_poll = options_.idle_poll;
     o.may_take = std::move(gate);
+    std::chrono::milliseconds simulated{0};
+    if (auto it = options_.simulated_work.find(o.name); it != options_.simulated_work.end()) {
+      simulated = it->second;
+    }
     pools_.push_back(std::make_unique<StagePool>(
-        deps_.broker, std::move(o), [this, fn](const Delivery& d) { return (this->*fn)(d); },
+        deps_.broker, std::move(o),
+        [this, fn, simulated](const Delivery& d) {
+          if (simulated.count() > 0) std::this_thread::sleep_for(simulated);
+          return (this->*fn)(d);
+        },
         deps_.observer));
     return pools_.back().get();
   };
   const int ocr = std::max(1, options_.ocr_workers);
+  const int window = options_.dispatch_window > 0 ? options_.dispatch_window : ocr + 1;
+  std::function<bool()> gate;
+  if (Runs("ocr")) {
+    // One document more than the OCR workers, so that a worker that finishes finds the next
+    // one waiting instead of waiting for the dispatcher.
+    gate = [this, window] { return ocr_in_flight_.load() < window; };
+  } else {
+    gate = [this, window] { return OcrBacklog() < window; };
+  }
   dispatcher_ = add("dispatch",
                     {topics::kDocumentsUrgent, topics::kDocumentsHigh, topics::kDocumentsNormal}, 1,
-                    &Service::Dispatch,
-                    // One document more than the OCR workers, so that a worker that finishes
-                    // finds the next one waiting instead of waiting for the dispatcher.
-                    [this, ocr] { return ocr_in_flight_.load() < ocr + 1; });
+                    &Service::Dispatch, std::move(gate));
   add("ocr", {topics::kOcrTasks}, ocr, &Service::Ocr);
   add("classify", {topics::kClassificationTasks}, options_.stage_workers, &Service::ClassifyStage);
   add("extract", {topics::kExtractionTasks}, options_.stage_workers, &Service::ExtractStage);
@@ -122,6 +144,24 @@ Status Service::Start() {
   add("failed", {topics::kDocumentsFailed}, 1, &Service::FailedStage);
   for (auto& p : pools_) p->Start();
   return Status::Ok();
+}
+
+bool Service::Runs(std::string_view stage) const {
+  return options_.stages.empty() || options_.stages.count(std::string(stage)) > 0;
+}
+
+std::int64_t Service::OcrBacklog() {
+  std::lock_guard<std::mutex> lock(backlog_mu_);
+  const auto now = std::chrono::steady_clock::now();
+  if (now - backlog_at_ >= std::chrono::milliseconds(100)) {
+    Result<TopicStats> st = deps_.broker->Stats(std::string(topics::kOcrTasks));
+    // A broker that cannot say is treated as full: nothing is dispatched blind.
+    if (!st.ok()) return std::numeric_limits<std::int64_t>::max();
+    backlog_seen_ = st->depth() + st->in_flight;
+    backlog_at_ = now;
+    dispatched_since_.store(0);
+  }
+  return backlog_seen_ + dispatched_since_.load();
 }
 
 bool Service::Stop(std::chrono::steady_clock::time_point deadline) {
@@ -366,7 +406,11 @@ Status Service::Dispatch(const Delivery& d) {
   }
   ocr_in_flight_.fetch_add(1);
   Status s = PublishNext(topics::kOcrTasks, doc);
-  if (!s.ok()) ocr_in_flight_.fetch_sub(1);
+  if (!s.ok()) {
+    ocr_in_flight_.fetch_sub(1);
+  } else {
+    dispatched_since_.fetch_add(1);
+  }
   return s;
 }
 

@@ -23,12 +23,16 @@
 #ifndef SHEAF_SERVICE_SERVICE_H_
 #define SHEAF_SERVICE_SERVICE_H_
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -59,7 +63,22 @@ struct ServiceOptions {
   // this (the upload that published it may still be committing), then dropped.
   std::chrono::milliseconds orphan_grace{30000};
   std::chrono::milliseconds idle_poll{250};
+  // The stages this process runs (`sheaf worker --stage`): names from kStageNames; empty = all.
+  // Stages left out run in other processes on the same broker and stores.
+  std::set<std::string> stages;
+  // When the OCR stage runs in other processes, the dispatcher lets at most this many documents
+  // onto ocr.tasks at once (queued there or being read, as the broker counts them), so the
+  // backlog waits in the lanes where priority and tenant turns apply. 0 = ocr_workers + 1.
+  int dispatch_window = 0;
+  // For scaling measurements (bench/scaling.sh): each message of a stage named here first
+  // spends this long in its worker, as if the work took that long. With text documents, whose
+  // real work is a millisecond or so, the time spent is the configured time.
+  std::map<std::string, std::chrono::milliseconds> simulated_work;
 };
+
+// The stage names ServiceOptions::stages takes, in pipeline order.
+inline constexpr std::array<std::string_view, 9> kStageNames = {
+    "dispatch", "ocr", "classify", "extract", "validate", "completed", "export", "review", "failed"};
 
 // What the service uses; owned by the caller, alive while the service is.
 struct ServiceDeps {
@@ -142,6 +161,12 @@ class Service {
   const std::vector<std::unique_ptr<StagePool>>& pools() const { return pools_; }
 
  private:
+  // Whether this process runs `stage` (ServiceOptions::stages).
+  bool Runs(std::string_view stage) const;
+  // Documents on ocr.tasks (queued or leased) as the broker counts them, for the dispatch gate
+  // when OCR runs elsewhere; read at most every 100 ms, plus the documents dispatched since.
+  std::int64_t OcrBacklog();
+
   Status Dispatch(const Delivery& d);
   Status Ocr(const Delivery& d);
   Status ClassifyStage(const Delivery& d);
@@ -193,6 +218,10 @@ class Service {
   std::atomic<int> ocr_in_flight_{0};
   std::vector<std::unique_ptr<StagePool>> pools_;
   StagePool* dispatcher_ = nullptr;
+  std::mutex backlog_mu_;
+  std::int64_t backlog_seen_ = 0;                     // GUARDED_BY(backlog_mu_)
+  std::chrono::steady_clock::time_point backlog_at_;  // GUARDED_BY(backlog_mu_)
+  std::atomic<std::int64_t> dispatched_since_ = 0;
 };
 
 }  // namespace sheaf

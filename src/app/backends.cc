@@ -1,0 +1,187 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "app/backends.h"
+
+#include <cctype>
+#include <filesystem>
+
+#include "adapters/redis/redis_cache.h"
+#include "adapters/s3/s3_blob_store.h"
+#include "adapters/sqlite/sqlite_broker.h"
+#include "adapters/sqlite/sqlite_metadata_store.h"
+#include "storage/local_blob_store.h"
+
+namespace sheaf::app {
+
+namespace {
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+bool PercentDecode(const std::string& in, std::string* out) {
+  out->clear();
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    if (in[i] == '%') {
+      if (i + 2 >= in.size()) return false;
+      const int hi = HexValue(in[i + 1]);
+      const int lo = HexValue(in[i + 2]);
+      if (hi < 0 || lo < 0) return false;
+      out->push_back(static_cast<char>(hi * 16 + lo));
+      i += 2;
+    } else if (in[i] == '+') {
+      out->push_back(' ');
+    } else {
+      out->push_back(in[i]);
+    }
+  }
+  return true;
+}
+
+Status BadUrl(const std::string& url, const std::string& why) {
+  return Status(ErrorCode::kInvalidArgument, "backend URL \"" + RedactUrl(url) + "\": " + why);
+}
+
+// The embedded backends' path: what follows "sqlite:" / "file:" (an authority form such as
+// "file:///d" gives "/d").
+std::string LocalPath(const BackendUrl& url) {
+  return url.has_authority ? url.authority + url.path : url.path;
+}
+
+Status MakeParentDir(const std::string& path) {
+  const std::filesystem::path parent = std::filesystem::path(path).parent_path();
+  if (parent.empty()) return Status::Ok();
+  std::error_code ec;
+  std::filesystem::create_directories(parent, ec);
+  if (ec) return Status(ErrorCode::kIoError, parent.string() + ": cannot create: " + ec.message());
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<BackendUrl> ParseBackendUrl(const std::string& url) {
+  BackendUrl out;
+  out.text = url;
+  const std::size_t colon = url.find(':');
+  if (colon == std::string::npos) {
+    // A bare word is a scheme with nothing after it ("embedded", "memory").
+    out.scheme = url;
+  } else {
+    out.scheme = url.substr(0, colon);
+  }
+  if (out.scheme.empty()) return BadUrl(url, "expected SCHEME:... (e.g. kafka://host:9092)");
+  for (char c : out.scheme) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '+' && c != '-' && c != '.') {
+      return BadUrl(url, "the scheme \"" + out.scheme + "\" has a character other than letters, digits, '+', '-', '.'");
+    }
+  }
+  if (colon == std::string::npos) return out;
+  std::string rest = url.substr(colon + 1);
+  std::string query;
+  if (const std::size_t q = rest.find('?'); q != std::string::npos) {
+    query = rest.substr(q + 1);
+    rest.resize(q);
+  }
+  if (rest.rfind("//", 0) == 0) {
+    out.has_authority = true;
+    rest = rest.substr(2);
+    const std::size_t slash = rest.find('/');
+    out.authority = rest.substr(0, slash);
+    out.path = slash == std::string::npos ? "" : rest.substr(slash);
+  } else {
+    out.path = rest;
+  }
+  std::size_t start = 0;
+  while (start < query.size()) {
+    std::size_t end = query.find('&', start);
+    if (end == std::string::npos) end = query.size();
+    const std::string pair = query.substr(start, end - start);
+    start = end + 1;
+    if (pair.empty()) continue;
+    const std::size_t eq = pair.find('=');
+    std::string key, value;
+    if (!PercentDecode(pair.substr(0, eq), &key) ||
+        !PercentDecode(eq == std::string::npos ? "" : pair.substr(eq + 1), &value)) {
+      return BadUrl(url, "bad percent escape in \"" + pair.substr(0, eq) + "\"");
+    }
+    if (!out.query.emplace(key, value).second) {
+      return BadUrl(url, "the query parameter \"" + key + "\" is given twice");
+    }
+  }
+  return out;
+}
+
+std::string RedactUrl(const std::string& url) {
+  const std::size_t scheme_end = url.find("://");
+  if (scheme_end == std::string::npos) return url;
+  const std::size_t start = scheme_end + 3;
+  std::size_t end = url.find_first_of("/?#", start);
+  if (end == std::string::npos) end = url.size();
+  const std::size_t at = url.rfind('@', end);
+  if (at == std::string::npos || at < start) return url;
+  const std::size_t colon = url.find(':', start);
+  if (colon == std::string::npos || colon > at) return url;
+  return url.substr(0, colon + 1) + "***" + url.substr(at);
+}
+
+void RegisterBuiltinBackends(Backends* backends) {
+  backends->brokers.Register(
+      "embedded", [](const BackendUrl&, const BackendContext& c) -> Result<std::unique_ptr<Broker>> {
+        if (c.data_dir.empty()) {
+          return Status(ErrorCode::kInvalidArgument, "the embedded broker needs a data dir");
+        }
+        return OpenSqliteBroker(c.data_dir + "/queue.sqlite", c.broker);
+      });
+  backends->metadata.Register(
+      "sqlite", [](const BackendUrl& u, const BackendContext&) -> Result<std::unique_ptr<MetadataStore>> {
+        const std::string path = LocalPath(u);
+        if (path.empty()) return BadUrl(u.text, "sqlite: needs a file path (sqlite:PATH)");
+        if (Status s = MakeParentDir(path); !s.ok()) return s;
+        return OpenSqliteMetadataStore(path);
+      });
+  backends->blobs.Register(
+      "file", [](const BackendUrl& u, const BackendContext&) -> Result<std::unique_ptr<BlobStore>> {
+        const std::string path = LocalPath(u);
+        if (path.empty()) return BadUrl(u.text, "file: needs a folder (file:PATH)");
+        return OpenLocalBlobStore(path);
+      });
+  // S3 (or S3Proxy, MinIO, ...): credentials from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY /
+  // AWS_SESSION_TOKEN; the bucket must exist.
+  backends->blobs.Register(
+      "s3", [](const BackendUrl& u, const BackendContext&) -> Result<std::unique_ptr<BlobStore>> {
+        return OpenS3BlobStore(u.text);
+      });
+  // Redis: the shared tier of the OCR and classification caches and the workers' OCR leases;
+  // password from SHEAF_REDIS_PASSWORD.
+  backends->caches.Register(
+      "redis", [](const BackendUrl& u, const BackendContext&) -> Result<std::unique_ptr<Cache>> {
+        Result<std::unique_ptr<RedisCache>> redis = OpenRedisCache(u.text);
+        if (!redis.ok()) return redis.status();
+        return std::unique_ptr<Cache>(std::move(redis).value());
+      });
+  // "memory": no shared cache tier; each process keeps its in-process (and disk) caches only.
+  backends->caches.Register(
+      "memory", [](const BackendUrl&, const BackendContext&) -> Result<std::unique_ptr<Cache>> {
+        return std::unique_ptr<Cache>();
+      });
+}
+
+BackendUrls BackendUrls::WithDefaults(const std::string& data_dir) const {
+  BackendUrls out = *this;
+  if (out.broker.empty()) out.broker = "embedded";
+  if (out.metadata.empty()) out.metadata = "sqlite:" + data_dir + "/metadata.sqlite";
+  if (out.blobs.empty()) out.blobs = "file:" + data_dir + "/blobs";
+  if (out.cache.empty()) out.cache = "memory";
+  return out;
+}
+
+bool BackendUrls::AllEmbedded() const {
+  const auto scheme = [](const std::string& url) { return url.substr(0, url.find(':')); };
+  return (broker.empty() || broker == "embedded") &&
+         (metadata.empty() || scheme(metadata) == "sqlite") &&
+         (blobs.empty() || scheme(blobs) == "file") && (cache.empty() || cache == "memory");
+}
+
+}  // namespace sheaf::app
