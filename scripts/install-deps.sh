@@ -12,8 +12,9 @@ packages=(
   tesseract-ocr-deu tesseract-ocr-fra tesseract-ocr-msa
   libpoppler-cpp-dev poppler-utils
   libsqlite3-dev libpq-dev postgresql-15 nlohmann-json3-dev libspdlog-dev libcli11-dev libyaml-cpp-dev libpugixml-dev libssl-dev
-  zlib1g-dev libgtest-dev libgmock-dev libbenchmark-dev libcurl4-openssl-dev libcpp-httplib-dev librdkafka-dev wrk hey
+  zlib1g-dev libgtest-dev libgmock-dev libbenchmark-dev libcurl4-openssl-dev libcpp-httplib-dev librdkafka-dev libhiredis-dev wrk hey
   qpdf time
+  redis-server
   python3-pil fonts-dejavu-core python3-pytest python3-yaml python3-jsonschema python3-venv
 )
 

@@ -11,7 +11,8 @@
 //   '/'), none starting with '.' (so never "." or "..": such names are reserved for an
 //   implementation's own files); no NUL byte. Any other key gives invalid_argument and nothing
 //   is read or written. A key is a blob or a folder of blobs, never both: Put of "a/b" when
-//   "a/b/c" exists (or the reverse) gives invalid_argument.
+//   "a/b/c" exists (or the reverse) gives invalid_argument in stores that have folders (the
+//   local one); S3 has none and stores both, so callers never rely on that refusal.
 // - Durability: Put and Delete return OK only once the change is on stable storage (it survives
 //   a crash of the process and, where the storage keeps its promises, of the machine).
 // - Atomicity: a Put is seen whole or not at all. A Get concurrent with a Put of the same key

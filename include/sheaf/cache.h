@@ -23,8 +23,9 @@ class Cache {
   virtual ~Cache() = default;
   // Returns the value stored under `key` and not yet expired, std::nullopt when there is none.
   virtual Result<std::optional<std::string>> Get(const std::string& key) = 0;
-  // Stores `value` under `key` for `ttl`; a later Put of the same key replaces it. Atomic: a
-  // concurrent Get sees the old value, the new one or none, never a partial one.
+  // Stores `value` under `key` for `ttl`; a later Put of the same key replaces it. A ttl of zero
+  // or less stores nothing (and still removes the value the key held). Atomic: a concurrent Get
+  // sees the old value, the new one or none, never a partial one.
   virtual Status Put(const std::string& key, std::string_view value,
                      std::chrono::seconds ttl) = 0;
 };

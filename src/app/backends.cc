@@ -7,6 +7,8 @@
 #include "adapters/kafka/kafka_broker.h"
 #include "adapters/kafka/kafka_options.h"
 #include "adapters/postgres/postgres_metadata_store.h"
+#include "adapters/redis/redis_cache.h"
+#include "adapters/s3/s3_blob_store.h"
 #include "adapters/sqlite/sqlite_broker.h"
 #include "adapters/sqlite/sqlite_metadata_store.h"
 #include "storage/local_blob_store.h"
@@ -157,6 +159,20 @@ void RegisterBuiltinBackends(Backends* backends) {
         const std::string path = LocalPath(u);
         if (path.empty()) return BadUrl(u.text, "file: needs a folder (file:PATH)");
         return OpenLocalBlobStore(path);
+      });
+  // S3 (or S3Proxy, MinIO, ...): credentials from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY /
+  // AWS_SESSION_TOKEN; the bucket must exist.
+  backends->blobs.Register(
+      "s3", [](const BackendUrl& u, const BackendContext&) -> Result<std::unique_ptr<BlobStore>> {
+        return OpenS3BlobStore(u.text);
+      });
+  // Redis: the shared tier of the OCR and classification caches and the workers' OCR leases;
+  // password from SHEAF_REDIS_PASSWORD.
+  backends->caches.Register(
+      "redis", [](const BackendUrl& u, const BackendContext&) -> Result<std::unique_ptr<Cache>> {
+        Result<std::unique_ptr<RedisCache>> redis = OpenRedisCache(u.text);
+        if (!redis.ok()) return redis.status();
+        return std::unique_ptr<Cache>(std::move(redis).value());
       });
   // "memory": no shared cache tier; each process keeps its in-process (and disk) caches only.
   backends->caches.Register(

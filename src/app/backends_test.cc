@@ -5,6 +5,8 @@
 
 #include <filesystem>
 
+#include "sheaf/lease.h"
+
 namespace sheaf::app {
 namespace {
 
@@ -102,6 +104,24 @@ TEST(BackendRegistryTest, TheEmbeddedDefaultsOpenUnderTheDataDir) {
   ASSERT_TRUE((*blobs)->Put("a/b", "x").ok());
   EXPECT_TRUE(std::filesystem::exists(dir + "/blobs/a/b"));
   EXPECT_FALSE((BackendUrls{"kafka://127.0.0.1:1", "", "", ""}).AllEmbedded());
+}
+
+TEST(BackendRegistryTest, S3AndRedisAreRegisteredAndRedisIsAlsoTheOcrLeaseTable) {
+  Backends b;
+  RegisterBuiltinBackends(&b);
+  auto cache = b.caches.Open("redis://127.0.0.1:1?prefix=t%3A", BackendContext{});
+  ASSERT_TRUE(cache.ok()) << cache.status().message();  // connects lazily
+  ASSERT_NE(cache->get(), nullptr);
+  EXPECT_NE(dynamic_cast<LeaseTable*>(cache->get()), nullptr);  // serve's OCR single flight
+  auto blobs = b.blobs.Open("s3://bucket?endpoint=http%3A%2F%2F127.0.0.1%3A1&region=us-east-1",
+                            BackendContext{});
+  // Opens, or (without AWS_* in the environment) says which variable is missing.
+  if (!blobs.ok()) {
+    EXPECT_NE(blobs.status().message().find("AWS_ACCESS_KEY_ID"), std::string::npos)
+        << blobs.status().message();
+  }
+  auto bad = b.caches.Open("redis://127.0.0.1:1?db=2", BackendContext{});
+  EXPECT_EQ(bad.status().code(), ErrorCode::kInvalidArgument);
 }
 
 }  // namespace

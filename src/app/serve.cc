@@ -21,6 +21,7 @@
 #include "adapters/httplib/httplib_server.h"
 #include "adapters/kafka/kafka_broker.h"
 #include "adapters/leptonica/leptonica.h"
+#include "adapters/redis/redis_cache.h"
 #include "adapters/sqlite/sqlite_broker.h"
 #include "adapters/sqlite/sqlite_metadata_store.h"
 #include "app/backends.h"
@@ -456,7 +457,10 @@ int ServeCommand::Run() {
     classify_near = std::make_shared<TieredCache>(classify_memory_ptr, shared);
   }
   TieredCache ocr_tiers(ocr_memory_ptr, ocr_far);
-  OcrCache ocr_cache(&ocr_tiers);
+  // A shared cache that is also a lease table (Redis) makes OCR single flight span the workers.
+  OcrSingleFlightOptions single_flight;
+  single_flight.leases = dynamic_cast<LeaseTable*>(shared.get());
+  OcrCache ocr_cache(&ocr_tiers, OcrCache::kDefaultTtl, single_flight);
 
   // The pipeline.
   Result<std::unique_ptr<Understander>> understander = MakeUnderstander(config, classify_near);
@@ -526,9 +530,12 @@ int ServeCommand::Run() {
     }
     return Status::Ok();
   };
-  service_metrics.Watch(broker->get(), metadata->get(),
-                        WatchedCaches{&ocr_memory, &classify_memory, &api_memory, &ocr_cache},
-                        &deliverer);
+  WatchedCaches watched{&ocr_memory, &classify_memory, &api_memory, &ocr_cache, {}, {}};
+  if (const auto* redis = dynamic_cast<const RedisCache*>(shared.get()); redis != nullptr) {
+    watched.shared_errors = [redis] { return redis->errors(); };
+    watched.shared_available = [redis] { return redis->available(); };
+  }
+  service_metrics.Watch(broker->get(), metadata->get(), watched, &deliverer);
   if (auto* kafka = dynamic_cast<KafkaBroker*>(broker->get())) {
     service_metrics.WatchLag([kafka](const std::string& topic) -> Result<ConsumerLag> {
       Result<std::vector<std::int64_t>> lag = kafka->Lag(topic);

@@ -112,6 +112,10 @@ Result<std::optional<std::string>> DiskCache::Get(const std::string& key) {
 Status DiskCache::Put(const std::string& key, std::string_view value, std::chrono::seconds ttl) {
   std::string path = PathFor(key);
   std::error_code ec;
+  if (ttl.count() <= 0) {  // expired at once: nothing to store, and the old value is replaced
+    fs::remove(path, ec);
+    return ec ? Status(ErrorCode::kIoError, path + ": " + ec.message()) : Status::Ok();
+  }
   fs::create_directories(fs::path(path).parent_path(), ec);
   if (ec) return Status(ErrorCode::kIoError, path + ": " + ec.message());
   std::string data(kMagic);

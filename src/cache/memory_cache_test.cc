@@ -24,6 +24,9 @@ struct FakeClock {
   void Advance(std::chrono::steady_clock::duration d) const { *now += d; }
 };
 
+// The contract every cache keeps is tested in tests/contract/cache_contract_test.cc; here, what
+// only MemoryCache promises (its counters, its byte budget, its clock).
+
 // The cost of an entry, as the cache counts it.
 constexpr std::size_t Cost(std::string_view key, std::string_view value) {
   return key.size() + value.size() + MemoryCache::kEntryOverhead;
@@ -35,14 +38,14 @@ std::optional<std::string> GetOrDie(MemoryCache& c, const std::string& key) {
   return got.ok() ? *got : std::nullopt;
 }
 
-TEST(MemoryCacheContract, GetOfMissingKeyReturnsNothingAndCountsAMiss) {
+TEST(MemoryCache, AGetOfAMissingKeyCountsAMiss) {
   MemoryCache c(1 << 20);
   EXPECT_EQ(GetOrDie(c, "nope"), std::nullopt);
   EXPECT_EQ(c.misses(), 1u);
   EXPECT_EQ(c.hits(), 0u);
 }
 
-TEST(MemoryCacheContract, PutThenGetReturnsTheValueAndALaterPutReplacesIt) {
+TEST(MemoryCache, AReplacedValueIsHeldAndCountedOnce) {
   MemoryCache c(1 << 20);
   ASSERT_TRUE(c.Put("ocr:1", std::string("a\0b", 3), 60s).ok());
   EXPECT_EQ(GetOrDie(c, "ocr:1"), std::string("a\0b", 3));

@@ -7,6 +7,8 @@
 #include <gtest/gtest.h>
 
 #include "cache/disk_cache.h"
+#include "cache/memory_cache.h"
+#include "cache/memory_leases.h"
 #include "fixtures.h"
 
 namespace sheaf {
@@ -102,6 +104,81 @@ TEST(OcrCache, FailuresAreNotStored) {
       "ocr:k", [&] { ++runs; return Result<OcrPage>(OcrPage{}); }, &hit);
   EXPECT_TRUE(r.ok());
   EXPECT_EQ(runs, 1);
+}
+
+}  // namespace
+}  // namespace sheaf
+
+namespace sheaf {
+namespace {
+
+using namespace std::chrono_literals;
+
+TEST(OcrCache, TwoCachesSharingALeaseTableComputeAPageOnce) {
+  // Two "workers": their own OcrCache (so their own in-process single flight) over one shared
+  // cache and lease table, as two processes on one Redis would be.
+  MemoryCache shared(1 << 20);
+  MemoryLeases leases;
+  OcrSingleFlightOptions sf;
+  sf.leases = &leases;
+  sf.poll = 10ms;
+  OcrCache a(&shared, OcrCache::kDefaultTtl, sf);
+  OcrCache b(&shared, OcrCache::kDefaultTtl, sf);
+  std::atomic<int> runs{0};
+  std::atomic<bool> started{false};
+  const auto ocr = [&]() -> Result<OcrPage> {
+    ++runs;
+    started = true;
+    std::this_thread::sleep_for(200ms);
+    OcrPage p;
+    p.mean_confidence = 0.25;
+    return p;
+  };
+  bool hit_a = true, hit_b = false;
+  std::thread first([&] { ASSERT_TRUE(a.GetOrCompute("ocr:p", ocr, &hit_a).ok()); });
+  while (!started) std::this_thread::sleep_for(1ms);
+  Result<OcrPage> got = b.GetOrCompute("ocr:p", ocr, &hit_b);
+  first.join();
+  ASSERT_TRUE(got.ok());
+  EXPECT_DOUBLE_EQ(got->mean_confidence, 0.25);
+  EXPECT_EQ(runs.load(), 1);
+  EXPECT_FALSE(hit_a);
+  EXPECT_TRUE(hit_b);
+  EXPECT_EQ(b.hits(), 1u);
+  EXPECT_EQ(b.misses(), 0u);
+  EXPECT_EQ(b.waited_hits(), 1u);
+}
+
+TEST(OcrCache, AFailedHolderFreesTheLeaseAndTheWaiterComputesItself) {
+  MemoryCache shared(1 << 20);
+  MemoryLeases leases;
+  OcrSingleFlightOptions sf;
+  sf.leases = &leases;
+  sf.poll = 10ms;
+  OcrCache a(&shared, OcrCache::kDefaultTtl, sf);
+  OcrCache b(&shared, OcrCache::kDefaultTtl, sf);
+  std::atomic<bool> started{false};
+  bool hit = false;
+  std::thread first([&] {
+    auto r = a.GetOrCompute(
+        "ocr:p",
+        [&]() -> Result<OcrPage> {
+          started = true;
+          std::this_thread::sleep_for(100ms);
+          return Status(ErrorCode::kOcrFailed, "engine crashed");
+        },
+        &hit);
+    EXPECT_FALSE(r.ok());
+  });
+  while (!started) std::this_thread::sleep_for(1ms);
+  int runs = 0;
+  bool hit_b = true;
+  Result<OcrPage> got =
+      b.GetOrCompute("ocr:p", [&]() -> Result<OcrPage> { ++runs; return OcrPage{}; }, &hit_b);
+  first.join();
+  EXPECT_TRUE(got.ok());
+  EXPECT_EQ(runs, 1);
+  EXPECT_FALSE(hit_b);
 }
 
 }  // namespace

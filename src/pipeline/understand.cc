@@ -19,7 +19,9 @@ double MsSince(std::chrono::steady_clock::time_point t) {
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t).count();
 }
 
-constexpr std::chrono::seconds kClassificationTtl{30 * 24 * 3600};
+// Design, "Cache Layers": L4, classification results live 1 h. The key carries the model
+// version (a hash of its weights), so a retrained model never reads an older model's entries.
+constexpr std::chrono::seconds kClassificationTtl{3600};
 
 // The rule validate::CrossCheck reports under: ExtractStep leaves its results in
 // doc->validation, ValidateStep keeps them.

@@ -114,6 +114,15 @@ void ServiceMetrics::Watch(Broker* broker, MetadataStore* metadata, WatchedCache
             caches.classify_memory->misses());
     }
     if (caches.api != nullptr) cache("api", caches.api->hits(), caches.api->misses());
+    if (caches.shared_errors) {
+      sink.Counter("sheaf_cache_errors_total",
+                   "Calls to the shared cache that failed (each lookup a miss, each store lost).",
+                   {{"cache", "shared"}}, static_cast<double>(caches.shared_errors()));
+    }
+    if (caches.shared_available) {
+      sink.Gauge("sheaf_cache_available", "1 when the shared cache answered its latest call.",
+                 {{"cache", "shared"}}, caches.shared_available() ? 1.0 : 0.0);
+    }
     for (const auto& [name, c] : {std::pair<const char*, MemoryCache*>{"ocr_memory", caches.ocr_memory},
                                   {"classification_memory", caches.classify_memory},
                                   {"api", caches.api}}) {

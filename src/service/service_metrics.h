@@ -7,6 +7,7 @@
 #ifndef SHEAF_SERVICE_SERVICE_METRICS_H_
 #define SHEAF_SERVICE_SERVICE_METRICS_H_
 
+#include <cstdint>
 #include <functional>
 #include <cstdint>
 #include <string>
@@ -28,6 +29,9 @@ struct WatchedCaches {
   MemoryCache* classify_memory = nullptr;
   MemoryCache* api = nullptr;
   OcrCache* ocr = nullptr;  // both tiers: hits and misses as the OCR stage saw them
+  // The shared cache (Redis), when there is one: its failed calls and whether it answers.
+  std::function<std::uint64_t()> shared_errors;
+  std::function<bool()> shared_available;
 };
 
 // A stage's consumer lag on one topic: what the design's autoscalers (HPA, KEDA) scale on.

@@ -54,78 +54,34 @@ class LocalBlobStoreTest : public ::testing::Test {
 
 const std::string kKey = "tenants/t1/documents/0123abcd/original";
 
-TEST_F(LocalBlobStoreTest, PutThenGetReturnsTheSameBytes) {
-  constexpr char kRaw[] = "%PDF-1.7\0\x01\xff binary";
-  const std::string bytes(kRaw, sizeof kRaw - 1);
-  ASSERT_TRUE(store_->Put(kKey, bytes).ok());
-  auto got = store_->Get(kKey);
-  ASSERT_TRUE(got.ok()) << got.status().ToString();
-  EXPECT_EQ(*got, bytes);
-  EXPECT_EQ(*store_->Size(kKey), bytes.size());
-  EXPECT_TRUE(*store_->Exists(kKey));
-  // The blob is a plain file at the path its key names.
+// The contract every blob store keeps is tested in tests/contract/blob_store_contract_test.cc;
+// here, what only the local store promises (files, folders, temporary files, crash safety).
+
+TEST_F(LocalBlobStoreTest, ABlobIsAPlainFileAtThePathItsKeyNames) {
+  ASSERT_TRUE(store_->Put(kKey, "bytes").ok());
   EXPECT_TRUE(fs::is_regular_file(dir_ + "/blobs/" + kKey));
+  EXPECT_EQ(testing::ReadFile(dir_ + "/blobs/" + kKey), "bytes");
 }
 
-TEST_F(LocalBlobStoreTest, EmptyBlobIsABlob) {
-  ASSERT_TRUE(store_->Put("a/empty", "").ok());
-  auto got = store_->Get("a/empty");
-  ASSERT_TRUE(got.ok());
-  EXPECT_EQ(*got, "");
-  EXPECT_TRUE(*store_->Exists("a/empty"));
-  EXPECT_EQ(*store_->Size("a/empty"), 0u);
-}
-
-TEST_F(LocalBlobStoreTest, GetOfMissingKeyReturnsNotFound) {
-  EXPECT_EQ(store_->Get("no/such/blob").status().code(), ErrorCode::kNotFound);
-  EXPECT_EQ(store_->Size("no/such/blob").status().code(), ErrorCode::kNotFound);
-  EXPECT_FALSE(*store_->Exists("no/such/blob"));
-}
-
-TEST_F(LocalBlobStoreTest, AFolderOfBlobsIsNotABlob) {
-  ASSERT_TRUE(store_->Put(kKey, "x").ok());
-  EXPECT_EQ(store_->Get("tenants/t1").status().code(), ErrorCode::kNotFound);
-  EXPECT_FALSE(*store_->Exists("tenants/t1"));
-  EXPECT_TRUE(store_->Delete("tenants/t1").ok());  // nothing to delete
-  EXPECT_TRUE(*store_->Exists(kKey));
-}
-
-TEST_F(LocalBlobStoreTest, PutReplacesTheBlob) {
+TEST_F(LocalBlobStoreTest, ReplacingABlobLeavesNoTemporaryFile) {
   ASSERT_TRUE(store_->Put(kKey, "first version").ok());
   ASSERT_TRUE(store_->Put(kKey, "second").ok());
   EXPECT_EQ(*store_->Get(kKey), "second");
   EXPECT_EQ(TempFiles(), 0u);
 }
 
-TEST_F(LocalBlobStoreTest, RejectsKeysThatCouldEscapeTheFolder) {
-  const std::vector<std::string> bad = {
-      "",
-      "/etc/passwd",
-      "..",
-      "../outside",
-      "a/../../outside",
-      "a/./b",
-      "a//b",
-      "a/",
-      ".tmp/x",
-      "a/.hidden",
-      std::string("a\0b", 3),
-      std::string(1025, 'k'),
-      "a/" + std::string(256, 's'),
-  };
-  for (const std::string& key : bad) {
-    SCOPED_TRACE("key: " + key.substr(0, 40));
-    EXPECT_EQ(store_->Put(key, "x").code(), ErrorCode::kInvalidArgument);
-    EXPECT_EQ(store_->Get(key).status().code(), ErrorCode::kInvalidArgument);
-    EXPECT_EQ(store_->Exists(key).status().code(), ErrorCode::kInvalidArgument);
-    EXPECT_EQ(store_->Size(key).status().code(), ErrorCode::kInvalidArgument);
-    EXPECT_EQ(store_->Delete(key).code(), ErrorCode::kInvalidArgument);
-    EXPECT_EQ(store_->DeletePrefix(key).code(), ErrorCode::kInvalidArgument);
+TEST_F(LocalBlobStoreTest, KeysThatCouldEscapeTheFolderWriteNothingOutsideIt) {
+  for (const std::string key : {"../outside", "a/../../outside", "/outside"}) {
+    EXPECT_EQ(store_->Put(key, "x").code(), ErrorCode::kInvalidArgument) << key;
   }
   EXPECT_FALSE(fs::exists(dir_ + "/outside"));
-  // Longest valid forms are accepted.
-  EXPECT_TRUE(store_->Put("a/" + std::string(255, 's'), "x").ok());
-  EXPECT_TRUE(store_->Put("a..b/c.d/e..", "x").ok());  // dots inside a segment are fine
+  EXPECT_FALSE(fs::exists("/outside"));
+}
+
+TEST_F(LocalBlobStoreTest, ASegmentOfTheLongestValidLengthIsAccepted) {
+  const std::string key = "a/" + std::string(255, 's');
+  ASSERT_TRUE(store_->Put(key, "x").ok());
+  EXPECT_EQ(*store_->Get(key), "x");
 }
 
 TEST_F(LocalBlobStoreTest, AKeyCannotBeBothABlobAndAFolder) {
@@ -138,35 +94,13 @@ TEST_F(LocalBlobStoreTest, AKeyCannotBeBothABlobAndAFolder) {
   EXPECT_EQ(TempFiles(), 0u);
 }
 
-TEST_F(LocalBlobStoreTest, DeleteIsIdempotent) {
-  ASSERT_TRUE(store_->Put(kKey, "x").ok());
-  EXPECT_TRUE(store_->Delete(kKey).ok());
-  EXPECT_EQ(store_->Get(kKey).status().code(), ErrorCode::kNotFound);
-  EXPECT_TRUE(store_->Delete(kKey).ok());
-  EXPECT_TRUE(store_->Delete("never/written").ok());
-}
-
-TEST_F(LocalBlobStoreTest, DeletePrefixRemovesOneDocumentAndNothingElse) {
+TEST_F(LocalBlobStoreTest, DeletePrefixRemovesTheDocumentsFolder) {
   const std::string doc = "tenants/t1/documents/d1";
-  ASSERT_TRUE(store_->Put(doc + "/original", "pdf").ok());
   ASSERT_TRUE(store_->Put(doc + "/pages/1.png", "png").ok());
-  ASSERT_TRUE(store_->Put(doc + "/pages/2.png", "png").ok());
   ASSERT_TRUE(store_->Put("tenants/t1/documents/d10/original", "other").ok());
-  ASSERT_TRUE(store_->Put("tenants/t1/documents/d1x", "sibling blob").ok());
-
   ASSERT_TRUE(store_->DeletePrefix(doc).ok());
-  EXPECT_FALSE(*store_->Exists(doc + "/original"));
-  EXPECT_FALSE(*store_->Exists(doc + "/pages/2.png"));
   EXPECT_FALSE(fs::exists(dir_ + "/blobs/" + doc));
-  EXPECT_EQ(*store_->Get("tenants/t1/documents/d10/original"), "other");
-  EXPECT_EQ(*store_->Get("tenants/t1/documents/d1x"), "sibling blob");
-  EXPECT_TRUE(store_->DeletePrefix(doc).ok());  // idempotent
-
-  // A prefix naming a single blob removes it; the folder can be written again afterwards.
-  ASSERT_TRUE(store_->DeletePrefix("tenants/t1/documents/d1x").ok());
-  EXPECT_FALSE(*store_->Exists("tenants/t1/documents/d1x"));
-  ASSERT_TRUE(store_->Put(doc + "/original", "again").ok());
-  EXPECT_EQ(*store_->Get(doc + "/original"), "again");
+  EXPECT_TRUE(fs::exists(dir_ + "/blobs/tenants/t1/documents/d10/original"));
 }
 
 TEST_F(LocalBlobStoreTest, BlobsSurviveReopening) {
@@ -237,66 +171,6 @@ TEST_F(LocalBlobStoreTest, ReplacingABlobLeavesNoTemporaryFileBeside) {
     ++entries;
   }
   EXPECT_EQ(entries, 1);
-}
-
-TEST_F(LocalBlobStoreTest, ConcurrentPutsOfOneKeyNeverShowAMix) {
-  // Each writer's value is one repeated byte; a reader must always see a uniform value of full
-  // length.
-  constexpr int kWriters = 8;
-  constexpr std::size_t kSize = 256 * 1024;
-  std::atomic<bool> stop{false};
-  std::atomic<int> bad{0};
-  std::atomic<int> reads{0};
-  ASSERT_TRUE(store_->Put(kKey, std::string(kSize, 'A')).ok());
-  std::thread reader([&] {
-    while (!stop) {
-      auto got = store_->Get(kKey);
-      if (!got.ok() || got->size() != kSize ||
-          got->find_first_not_of((*got)[0]) != std::string::npos) {
-        ++bad;
-      }
-      ++reads;
-    }
-  });
-  std::vector<std::thread> writers;
-  for (int w = 0; w < kWriters; ++w) {
-    writers.emplace_back([&, w] {
-      for (int i = 0; i < 10; ++i) {
-        if (!store_->Put(kKey, std::string(kSize, static_cast<char>('B' + w))).ok()) ++bad;
-      }
-    });
-  }
-  for (auto& t : writers) t.join();
-  stop = true;
-  reader.join();
-  EXPECT_EQ(bad.load(), 0);
-  EXPECT_GT(reads.load(), 0);
-  EXPECT_EQ(TempFiles(), 0u);
-}
-
-TEST_F(LocalBlobStoreTest, ConcurrentPutsOfManyDocumentsAllLand) {
-  constexpr int kThreads = 16;
-  constexpr int kEach = 20;
-  std::atomic<int> failed{0};
-  std::vector<std::thread> threads;
-  for (int t = 0; t < kThreads; ++t) {
-    threads.emplace_back([&, t] {
-      for (int i = 0; i < kEach; ++i) {
-        const std::string key = "tenants/t" + std::to_string(t % 3) + "/documents/d" +
-                                std::to_string(t) + "-" + std::to_string(i) + "/original";
-        if (!store_->Put(key, key).ok()) ++failed;
-      }
-    });
-  }
-  for (auto& t : threads) t.join();
-  ASSERT_EQ(failed.load(), 0);
-  for (int t = 0; t < kThreads; ++t) {
-    for (int i = 0; i < kEach; ++i) {
-      const std::string key = "tenants/t" + std::to_string(t % 3) + "/documents/d" +
-                              std::to_string(t) + "-" + std::to_string(i) + "/original";
-      EXPECT_EQ(*store_->Get(key), key);
-    }
-  }
 }
 
 }  // namespace

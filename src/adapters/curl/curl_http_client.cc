@@ -195,6 +195,8 @@ Result<HttpResponse> CurlHttpClient::Post(const std::string& url, const HttpHead
   }
 }
 
+bool InitLibcurl() { return GlobalInit() == CURLE_OK; }
+
 std::unique_ptr<HttpClient> MakeHttpClient() { return std::make_unique<CurlHttpClient>(); }
 
 std::string Version() {

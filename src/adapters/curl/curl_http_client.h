@@ -23,6 +23,10 @@ class CurlHttpClient final : public HttpClient {
 
 std::unique_ptr<HttpClient> MakeHttpClient();
 
+// Sets up libcurl's process-wide state, once per process (thread-safe; never torn down).
+// Returns false when that failed. Every user of libcurl calls it before its first handle.
+bool InitLibcurl();
+
 // "libcurl 7.88.1" (for `sheaf version` and logs).
 std::string Version();
 
