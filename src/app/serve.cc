@@ -127,7 +127,8 @@ const std::vector<std::pair<std::string, std::vector<std::string>>>& WorkerStage
 }
 
 // "ocr,classify" -> the service stages; *webhooks tells whether webhook delivery runs. "all"
-// (alone) is every stage. invalid_argument naming an unknown stage.
+// (alone) is every stage and leaves *stages empty; so does "webhooks" alone, which runs no stage
+// (the caller tells the two apart by *webhooks and the text). invalid_argument naming an unknown stage.
 Status ParseStages(const std::string& text, std::set<std::string>* stages, bool* webhooks) {
   stages->clear();
   *webhooks = false;
@@ -155,7 +156,6 @@ Status ParseStages(const std::string& text, std::set<std::string>* stages, bool*
                     "unknown stage \"" + name + "\" (stages: " + names + ", or all)");
     }
   }
-  if (stages->empty()) stages->insert("none");  // only webhooks: no stage pool at all
   return Status::Ok();
 }
 
@@ -558,8 +558,12 @@ int ServeCommand::Run() {
   std::unique_ptr<HttpServer> server = MakeHttplibServer(hopts);
   if (Status s = server->Listen(host, port); !s.ok()) return fail(s);
 
+  // `--stage webhooks` alone runs no stage pool, only the delivery worker.
+  const bool run_stages = settings.role != "workers" || settings.stages == "all" || !stages.empty();
   if (settings.role != "api") {
-    if (Status s = service.Start(); !s.ok()) return fail(s);
+    if (run_stages) {
+      if (Status s = service.Start(); !s.ok()) return fail(s);
+    }
     if (run_webhooks) {
       if (Status s = deliverer.Start(); !s.ok()) return fail(s);
     }
