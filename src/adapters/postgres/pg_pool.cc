@@ -2,6 +2,7 @@
 #include "adapters/postgres/pg_pool.h"
 
 #include <libpq-fe.h>
+#include <spdlog/spdlog.h>
 
 #include <charconv>
 #include <utility>
@@ -150,6 +151,11 @@ Result<std::unique_ptr<Conn>> Conn::Connect(const std::string& conninfo, const s
   const char* values[] = {"10", conninfo.c_str(), nullptr};
   pg_conn* pg = PQconnectdbParams(keywords, values, /*expand_dbname=*/1);
   if (pg == nullptr) return Status(ErrorCode::kUnavailable, where + ": out of memory");
+  // The server's notices ("schema ... already exists, skipping") go to the debug log, not to
+  // stderr, where libpq would print them by default.
+  PQsetNoticeProcessor(
+      pg, [](void*, const char* message) { spdlog::debug("postgres: {}", FirstLine(message)); },
+      nullptr);
   std::unique_ptr<Conn> conn(new Conn(pg, schema, std::move(where)));
   if (PQstatus(pg) != CONNECTION_OK) {
     return Status(ErrorCode::kUnavailable,

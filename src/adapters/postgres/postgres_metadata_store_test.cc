@@ -90,6 +90,7 @@ class PostgresMetadataStoreTest : public ::testing::Test {
     url_ = url;
     schema_ = "t_" + metadata::RandomHex(8);
     admin_ = PQconnectdb(url_.c_str());
+    PQsetNoticeProcessor(admin_, [](void*, const char*) {}, nullptr);  // DROP ... CASCADE chatter
     ASSERT_EQ(PQstatus(admin_), CONNECTION_OK) << PQerrorMessage(admin_);
     Exec("CREATE SCHEMA " + schema_);
     Exec("SET search_path TO " + schema_);

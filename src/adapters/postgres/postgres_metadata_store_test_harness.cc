@@ -27,6 +27,7 @@ class PostgresHarness final : public MetadataStoreHarness {
     url_ = url;
     schema_ = "t_" + metadata::RandomHex(8);
     admin_ = PQconnectdb(url_.c_str());
+    PQsetNoticeProcessor(admin_, [](void*, const char*) {}, nullptr);  // DROP ... CASCADE chatter
     if (PQstatus(admin_) != CONNECTION_OK) {
       ADD_FAILURE() << "cannot connect to SHEAF_TEST_POSTGRES: " << PQerrorMessage(admin_);
       return;

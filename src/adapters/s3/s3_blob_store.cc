@@ -540,6 +540,12 @@ Result<bool> S3BlobStore::Exists(const std::string& key) {
 
 Status S3BlobStore::Delete(const std::string& key) {
   if (Status s = ValidateBlobKey(key); !s.ok()) return s;
+  // HEAD first: S3Proxy's file system backends answer a DELETE of a key that is only a folder
+  // with a 500 (filesystem-nio2) or after ten seconds (filesystem); there is nothing to delete.
+  // Sheaf deletes rarely (a document's blobs go by DeletePrefix), so the round trip is cheap.
+  Result<bool> exists = Exists(key);
+  if (!exists.ok()) return exists.status();
+  if (!*exists) return Status::Ok();
   const std::string object = ObjectKey(key);
   Result<Response> r = Send({"DELETE", object, {}, {}}, "DELETE", object);
   if (!r.ok()) return r.status();
