@@ -4,10 +4,12 @@
 stage gives at least 1.8x the throughput, up to the partition count").
 
 For each worker count W: a fresh Kafka namespace, `sheaf serve --role api`, one `sheaf worker`
-running every stage but the measured one, N text documents queued in front of the measured stage
-(its workers not started yet), then W `sheaf worker --stage STAGE` processes with one thread each,
-every message costing SIM ms (`--simulate-work`: the stage's real work on a text document is a
-millisecond or so). Throughput is measured on the stage's own finish times (the documents'
+running every stage but the measured one and the one before it, N text documents queued in front
+of the stage before it, then W `sheaf worker --stage STAGE` processes with one thread each, every
+message costing SIM ms (`--simulate-work`: the stage's real work on a text document is a
+millisecond or so). Once their consumer group has settled (a consumer group rebalances for a few
+seconds while members join), the stage before is started with 4 threads, and the documents flood
+the measured stage. Throughput is measured on the stage's own finish times (the documents'
 `stages.<stage>.finished_at`) between the 10th and the 90th percentile, so start-up and the
 tail do not count.
 
@@ -29,15 +31,13 @@ sys.path.insert(0, os.path.join(ROOT, "tests", "e2e"))
 os.environ.setdefault("SHEAF_BINARY", os.path.join(ROOT, "build", "release", "sheaf"))
 import sheaf_e2e as e2e  # noqa: E402
 
-# What `--stage` the measured stage is run as, the service stage whose finish time is read, and
-# the stages the front worker runs instead.
-STAGES = {
-    "ocr": ("ocr", "dispatch,classify,extract,validate,export"),
-    "classify": ("classify", "dispatch,ocr,extract,validate,export"),
-    "extract": ("extract", "dispatch,ocr,classify,validate,export"),
-    "validate": ("validate", "dispatch,ocr,classify,extract,export"),
-}
-BEFORE = {"ocr": "queued", "classify": "ocr", "extract": "classify", "validate": "extract"}
+# The stages in order (as `sheaf worker --stage` names them). For a measured stage, the stage
+# before it is held back until the measured workers have formed their consumer group; the
+# documents wait in front of the held stage meanwhile.
+ORDER = ["dispatch", "ocr", "classify", "extract", "validate", "export"]
+# The service stage whose finish time a document records (its stages.<name>.finished_at).
+RECORDED = {"dispatch": "queued", "ocr": "ocr", "classify": "classify", "extract": "extract",
+            "validate": "validate"}
 PARTITIONS = {"ocr": 12, "classify": 6, "extract": 12, "validate": 6}
 
 
@@ -46,7 +46,19 @@ def percentile(xs, q):
     return xs[min(len(xs) - 1, max(0, round(q * (len(xs) - 1))))]
 
 
-def run(kafka, stage, sim_ms, docs, workers, tmp):
+def messages_handled(url, stage):
+    """What a worker's /metrics says it did: sheaf_stage_messages_total of `stage`, summed."""
+    import urllib.request
+    with urllib.request.urlopen(url + "/metrics", timeout=10) as r:
+        text = r.read().decode()
+    total = 0.0
+    for line in text.splitlines():
+        if line.startswith("sheaf_stage_messages_total{") and f'stage="{stage}"' in line:
+            total += float(line.rsplit(" ", 1)[1])
+    return int(total)
+
+
+def run(kafka, stage, sim_ms, docs, workers, tmp, settle_s=15):
     ns = "scale" + secrets.token_hex(4)
     broker = f"kafka://{kafka}?namespace={ns}"
     shared = os.path.join(tmp, ns)
@@ -63,34 +75,45 @@ def run(kafka, stage, sim_ms, docs, workers, tmp):
         api = e2e.SheafProcess(shared, "api", ["serve", "--role", "api"],
                                backends + ["--rate-limit", "100000", "--rate-burst", "100000"])
         procs.append(api.start())
-        front = e2e.SheafProcess(shared, "front", ["worker", "--stage", STAGES[stage][1]],
+        held = ORDER[ORDER.index(stage) - 1]
+        others = ",".join(x for x in ORDER if x not in (stage, held))
+        front = e2e.SheafProcess(shared, "front", ["worker", "--stage", others],
                                  backends + ["--ocr-workers", "2", "--stage-workers", "4",
                                              "--dispatch-window", "1000"])
         procs.append(front.start())
         client = e2e.SheafClient(api.url, key, retries_429=5)
         ids = [client.submit(e2e.text_letter(n), content_type="text/plain",
                              filename=f"l{n}.txt", type="letter")["id"] for n in range(docs)]
-        # Every document waits in front of the measured stage.
+        # Every document waits in front of the held stage.
+        before = ORDER[ORDER.index(held) - 1]
         deadline = time.monotonic() + 300
         while True:
             ready = [d for d in client.iter_documents(limit=1000)
-                     if BEFORE[stage] in (d.get("stages") or {})]
+                     if before == "dispatch" or RECORDED[before] in (d.get("stages") or {})]
             if len(ready) >= docs:
                 break
             if time.monotonic() > deadline:
-                raise RuntimeError(f"only {len(ready)} of {docs} documents reached {stage}")
+                raise RuntimeError(f"only {len(ready)} of {docs} documents reached {held}")
             time.sleep(0.2)
-        t0 = time.time()
+        measured = []
         for i in range(workers):
             w = e2e.SheafProcess(shared, f"{stage}{i}", ["worker", "--stage", stage],
                                  backends + ["--stage-workers", "1", "--ocr-workers", "1",
-                                             "--simulate-work", f"{STAGES[stage][0]}={sim_ms}"])
-            procs.append(w.start())
+                                             "--simulate-work", f"{RECORDED[stage]}={sim_ms}"])
+            measured.append(w.start())
+        procs += measured
+        time.sleep(settle_s)  # the group's rebalances while its members join
+        t0 = time.time()
+        flood = e2e.SheafProcess(shared, "held", ["worker", "--stage", held],
+                                 backends + ["--stage-workers", "4", "--ocr-workers", "4",
+                                             "--dispatch-window", "1000"])
+        procs.append(flood.start())
         done = e2e.wait_all_final(client, ids, timeout=1200)
-        finished = [done[i]["stages"][STAGES[stage][0]]["finished_at"] / 1000.0 for i in ids]
+        shares = [messages_handled(p.url, RECORDED[stage]) for p in measured]
+        finished = [done[i]["stages"][RECORDED[stage]]["finished_at"] / 1000.0 for i in ids]
         lo, hi = percentile(finished, 0.1), percentile(finished, 0.9)
         rate = 0.8 * docs / (hi - lo) if hi > lo else float("inf")
-        return {"workers": workers, "docs": docs, "docs_per_s": rate,
+        return {"workers": workers, "docs": docs, "docs_per_s": rate, "per_worker": shares,
                 "drain_s": max(finished) - t0, "ideal_docs_per_s": workers * 1000.0 / sim_ms}
     finally:
         for p in procs:
@@ -100,7 +123,9 @@ def run(kafka, stage, sim_ms, docs, workers, tmp):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--kafka", default=os.environ.get("SHEAF_TEST_KAFKA"))
-    ap.add_argument("--stage", default="extract", choices=sorted(STAGES))
+    ap.add_argument("--stage", default="extract", choices=sorted(PARTITIONS))
+    ap.add_argument("--settle", type=float, default=15,
+                    help="seconds the measured workers get to form their consumer group")
     ap.add_argument("--sim-ms", type=int, default=200)
     ap.add_argument("--docs", type=int, default=240)
     ap.add_argument("--workers", default="1,2,4,8,12,16")
@@ -110,12 +135,12 @@ def main():
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for w in [int(x) for x in args.workers.split(",")]:
-            row = run(args.kafka, args.stage, args.sim_ms, args.docs, w, tmp)
+            row = run(args.kafka, args.stage, args.sim_ms, args.docs, w, tmp, args.settle)
             row["speedup"] = row["docs_per_s"] / rows[0]["docs_per_s"] if rows else 1.0
             rows.append(row)
             print(f"{args.stage} workers {w:3d}: {row['docs_per_s']:7.2f} docs/s "
                   f"(ideal {row['ideal_docs_per_s']:6.1f}), x{row['speedup']:.2f} of 1 worker, "
-                  f"drained in {row['drain_s']:.1f} s", flush=True)
+                  f"drained in {row['drain_s']:.1f} s; per worker {row['per_worker']}", flush=True)
     os.makedirs(os.path.join(ROOT, "bench", "out"), exist_ok=True)
     out = {"stage": args.stage, "sim_ms": args.sim_ms, "partitions": PARTITIONS[args.stage],
            "rows": rows}
