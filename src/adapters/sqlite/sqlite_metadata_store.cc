@@ -2,21 +2,20 @@
 #include "adapters/sqlite/sqlite_metadata_store.h"
 
 #include <sqlite3.h>
-#include <sys/random.h>
 
 #include <algorithm>
-#include <cerrno>
-#include <charconv>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
 #include <limits>
-#include <nlohmann/json.hpp>
 #include <unordered_map>
 #include <utility>
 
 #include "adapters/sqlite/private_file.h"
-#include "sheaf/hash.h"
+#include "metadata/audit_chain.h"
+#include "metadata/cursors.h"
+#include "metadata/keys.h"
+#include "metadata/rules.h"
 
 namespace sheaf {
 
@@ -24,26 +23,10 @@ namespace {
 
 using std::chrono::milliseconds;
 using std::chrono::system_clock;
-using Json = nlohmann::json;
+using namespace sheaf::metadata;  // the rules every store shares (src/metadata/)
 
 // Most operations one transaction takes: bounds the latency a caller adds to the others.
 constexpr std::size_t kMaxBatch = 1024;
-constexpr int kMaxPage = 1000;
-constexpr std::size_t kMaxIdempotencyKey = 255;
-constexpr milliseconds kMaxLease = std::chrono::hours(24 * 365);
-// The prev_hash of audit entry 1.
-constexpr std::string_view kGenesisHash =
-    "0000000000000000000000000000000000000000000000000000000000000000";
-// API keys: "shf_" + key id (16 hex digits, 64 bits: unique, public) + "_" + secret (64 hex
-// digits, 256 bits from the kernel's CSPRNG).
-constexpr std::string_view kKeyPrefix = "shf_";
-constexpr std::size_t kKeyIdHex = 16;
-constexpr std::size_t kSecretHex = 64;
-constexpr std::size_t kKeySize = kKeyPrefix.size() + kKeyIdHex + 1 + kSecretHex;
-constexpr const char* kWebhookActor = "webhooks";
-// Tenant webhook secrets: "whsec_" + 64 hex digits (256 bits from the kernel's CSPRNG).
-constexpr std::string_view kWebhookSecretPrefix = "whsec_";
-constexpr std::size_t kMaxWebhookUrl = 2048;
 
 // Schema migrations: kMigrations[v] takes a database from user_version v to v + 1. Append only;
 // never edit one that has shipped.
@@ -314,205 +297,6 @@ Status StorageError(sqlite3* db, int rc, const std::string& path, std::string_vi
   return Status(code, path + ": " + std::string(what) + ": " + detail);
 }
 
-Status Invalid(std::string message) {
-  return Status(ErrorCode::kInvalidArgument, std::move(message));
-}
-
-Status DocumentNotFound(const std::string& id) {
-  return Status(ErrorCode::kNotFound, "document " + id + " not found");
-}
-Status TenantNotFound(const std::string& id) {
-  return Status(ErrorCode::kNotFound, "tenant " + id + " not found");
-}
-Status WebhookNotFound(const std::string& id) {
-  return Status(ErrorCode::kNotFound, "webhook event " + id + " not found");
-}
-Status BadKey() { return Status(ErrorCode::kNotFound, "invalid or revoked API key"); }
-
-// `bytes` random bytes from the kernel's CSPRNG, as lower-case hex. The kernel's generator
-// failing is a broken invariant: there is nothing safe to do but stop.
-std::string RandomHex(std::size_t bytes) {
-  std::string raw(bytes, '\0');
-  std::size_t done = 0;
-  while (done < bytes) {
-    const ssize_t n = ::getrandom(raw.data() + done, bytes - done, 0);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      std::fprintf(stderr, "sheaf: getrandom failed: errno %d\n", errno);
-      std::abort();
-    }
-    done += static_cast<std::size_t>(n);
-  }
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes * 2);
-  for (unsigned char c : raw) {
-    out += kHex[c >> 4];
-    out += kHex[c & 15];
-  }
-  return out;
-}
-
-bool IsLowerHex(std::string_view s, std::size_t size) {
-  return s.size() == size && std::all_of(s.begin(), s.end(), [](char c) {
-           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-         });
-}
-
-// Equal strings compared in time that depends only on their lengths.
-bool ConstantTimeEqual(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  unsigned char diff = 0;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    diff |= static_cast<unsigned char>(a[i] ^ b[i]);
-  }
-  return diff == 0;
-}
-
-Status CheckJson(std::string_view what, const std::string& text) {
-  if (Json::accept(text)) return Status::Ok();
-  return Invalid(std::string(what) + " is not valid JSON");
-}
-
-Status CheckJsonObject(std::string_view what, const std::string& text) {
-  const Json parsed = Json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (parsed.is_object()) return Status::Ok();
-  return Invalid(std::string(what) + " is not a JSON object");
-}
-
-Status CheckLimit(int limit) {
-  if (limit >= 1 && limit <= kMaxPage) return Status::Ok();
-  return Invalid("limit " + std::to_string(limit) + " is not in 1..1000");
-}
-
-bool ValidTenantName(std::string_view name) {
-  if (name.empty() || name.size() > 64) return false;
-  const auto alnum = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
-  if (!alnum(name.front())) return false;
-  return std::all_of(name.begin(), name.end(),
-                     [&](char c) { return alnum(c) || c == '-' || c == '_'; });
-}
-
-bool ValidStageName(std::string_view name) {
-  if (name.empty() || name.size() > 64) return false;
-  return std::all_of(name.begin(), name.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-           c == '-';
-  });
-}
-
-std::string NewWebhookSecret() { return std::string(kWebhookSecretPrefix) + RandomHex(32); }
-
-// "" (none), or an http:// or https:// URL of at most kMaxWebhookUrl bytes without whitespace
-// or control characters (which could split a request line or a header).
-Status CheckWebhookUrl(const std::string& url) {
-  if (url.empty()) return Status::Ok();
-  const auto starts = [&](std::string_view prefix) {
-    return url.size() > prefix.size() && url.compare(0, prefix.size(), prefix) == 0;
-  };
-  if (!starts("http://") && !starts("https://")) {
-    return Invalid("webhook URL \"" + url.substr(0, 80) +
-                   "\" does not start with http:// or https://");
-  }
-  if (url.size() > kMaxWebhookUrl) {
-    return Invalid("webhook URL is longer than " + std::to_string(kMaxWebhookUrl) + " bytes");
-  }
-  if (std::any_of(url.begin(), url.end(), [](char c) {
-        const auto u = static_cast<unsigned char>(c);
-        return u <= 0x20 || u == 0x7f;
-      })) {
-    return Invalid("webhook URL contains whitespace or control characters");
-  }
-  return Status::Ok();
-}
-
-constexpr std::int64_t PriorityRank(Lane lane) {
-  switch (lane) {
-    case Lane::kUrgent:
-      return 0;
-    case Lane::kHigh:
-      return 1;
-    case Lane::kNormal:
-      return 2;
-  }
-  return 2;
-}
-
-std::optional<Lane> LaneOfRank(std::int64_t rank) {
-  switch (rank) {
-    case 0:
-      return Lane::kUrgent;
-    case 1:
-      return Lane::kHigh;
-    case 2:
-      return Lane::kNormal;
-    default:
-      return std::nullopt;
-  }
-}
-
-bool IsPending(ProcessingStatus s) {
-  return s == ProcessingStatus::kQueued || s == ProcessingStatus::kProcessing;
-}
-
-bool ParseInt(std::string_view text, std::int64_t* out) {
-  if (text.empty()) return false;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), *out);
-  return ec == std::errc() && end == text.data() + text.size() && *out >= 0;
-}
-
-// Cursors are opaque to clients: "c1.<seq>" for listings, "r1.<rank>.<seq>" for the review
-// queue (the "1" versions the format).
-std::string ListCursor(std::int64_t seq) { return "c1." + std::to_string(seq); }
-
-Result<std::int64_t> ParseListCursor(const std::string& cursor) {
-  if (cursor.empty()) return std::numeric_limits<std::int64_t>::max();
-  std::int64_t seq = 0;
-  if (cursor.rfind("c1.", 0) != 0 || !ParseInt(std::string_view(cursor).substr(3), &seq)) {
-    return Invalid("cursor \"" + cursor.substr(0, 64) + "\" is not one this listing made");
-  }
-  return seq;
-}
-
-std::string ReviewCursor(std::int64_t rank, std::int64_t seq) {
-  return "r1." + std::to_string(rank) + "." + std::to_string(seq);
-}
-
-Result<std::pair<std::int64_t, std::int64_t>> ParseReviewCursor(const std::string& cursor) {
-  if (cursor.empty()) return std::pair<std::int64_t, std::int64_t>(-1, 0);
-  const std::string_view rest =
-      std::string_view(cursor).substr(std::min<std::size_t>(3, cursor.size()));
-  const std::size_t dot = rest.find('.');
-  std::int64_t rank = 0;
-  std::int64_t seq = 0;
-  if (cursor.rfind("r1.", 0) != 0 || dot == std::string_view::npos ||
-      !ParseInt(rest.substr(0, dot), &rank) || !ParseInt(rest.substr(dot + 1), &seq)) {
-    return Invalid("cursor \"" + cursor.substr(0, 64) + "\" is not one the review queue made");
-  }
-  return std::pair<std::int64_t, std::int64_t>(rank, seq);
-}
-
-// The hash of an audit entry, as sheaf/metadata_store.h defines it.
-std::string AuditHash(const AuditEntry& e) {
-  Sha256 h;
-  h.Update(e.prev_hash);
-  const auto field = [&](std::string_view text) {
-    const std::string length = std::to_string(text.size());
-    h.Update(length);
-    h.Update(":");
-    h.Update(text);
-    h.Update(";");
-  };
-  field(std::to_string(e.seq));
-  field(std::to_string(e.at));
-  field(e.actor);
-  field(e.action);
-  field(e.tenant_id);
-  field(e.document_id);
-  field(e.details_json);
-  return h.HexDigest();
-}
-
 // ---------------------------------------------------------------------------------------------
 // Statements.
 
@@ -691,17 +475,12 @@ Status ReadWebhook(const Run& run, const std::string& path, WebhookEvent* e) {
   e->url = run.ColumnText(3);
   e->event_type = run.ColumnText(4);
   e->body = run.ColumnBlob(5);
-  const std::string state = run.ColumnText(6);
-  if (state == "pending") {
-    e->state = WebhookState::kPending;
-  } else if (state == "delivered") {
-    e->state = WebhookState::kDelivered;
-  } else if (state == "failed") {
-    e->state = WebhookState::kFailed;
-  } else {
+  const std::optional<WebhookState> state = ParseWebhookState(run.ColumnText(6));
+  if (!state) {
     return Status(ErrorCode::kIoError,
                   path + ": webhook event " + e->event_id + " has an unknown state");
   }
+  e->state = *state;
   e->attempts = static_cast<int>(run.ColumnInt(7));
   e->window_start = run.ColumnInt(8);
   e->next_attempt_at = run.ColumnInt(9);
@@ -756,26 +535,19 @@ Status ReadCorrection(const Run& run, const std::string& path, Correction* c) {
 // Appends an audit entry after the chain's current head, read in this transaction (so the chain
 // stays linear even with other processes writing). Sets *seq to the new entry's number.
 Status AppendAuditEntry(SqlConn& c, std::int64_t now, const AuditInput& in, std::int64_t* seq) {
-  AuditEntry e;
-  e.prev_hash = std::string(kGenesisHash);
-  e.seq = 1;
+  std::int64_t head_seq = 0;
+  std::string head_hash(kGenesisHash);
   {
     Run run(c.S(kAuditHead));
     const int rc = run.Step();
     if (rc == SQLITE_ROW) {
-      e.seq = run.ColumnInt(0) + 1;
-      e.prev_hash = run.ColumnText(1);
+      head_seq = run.ColumnInt(0);
+      head_hash = run.ColumnText(1);
     } else if (rc != SQLITE_DONE) {
       return c.Error(rc, "cannot read the audit log's head");
     }
   }
-  e.at = now;
-  e.actor = in.actor;
-  e.action = in.action;
-  e.tenant_id = in.tenant_id;
-  e.document_id = in.document_id;
-  e.details_json = in.details_json.empty() ? "{}" : in.details_json;
-  e.hash = AuditHash(e);
+  const AuditEntry e = NextAuditEntry(head_seq, head_hash, now, in);
   Run run(c.S(kInsertAudit));
   run.Int(1, e.seq)
       .Int(2, e.at)
@@ -821,12 +593,6 @@ Status InsertWebhook(SqlConn& c, const std::string& event_id, const std::string&
       .Int(7, now);
   const int rc = run.Step();
   return rc == SQLITE_DONE ? Status::Ok() : c.Error(rc, "cannot enqueue webhook event");
-}
-
-Status CheckWebhook(const NewWebhookEvent& event) {
-  if (event.url.empty()) return Invalid("webhook event has no url");
-  if (event.event_type.empty()) return Invalid("webhook event has no event type");
-  return Status::Ok();
 }
 
 Status FindWebhook(SqlConn& c, const std::string& event_id, WebhookEvent* out) {
@@ -945,7 +711,7 @@ Status Migrate(SqlConn& conn) {
   Result<std::string> version_text = conn.QueryText("PRAGMA user_version");
   if (!version_text.ok()) return fail(version_text.status());
   std::int64_t version = 0;
-  if (!ParseInt(*version_text, &version)) {
+  if (!ParseNonNegative(*version_text, &version)) {
     return fail(Status(ErrorCode::kIoError, conn.path() + ": bad user_version " + *version_text));
   }
   if (version > SqliteMetadataStore::kSchemaVersion) {
@@ -1141,16 +907,13 @@ Status SqliteMetadataStore::Read(const std::function<Status(Conn&)>& run) {
 
 Result<Tenant> SqliteMetadataStore::CreateTenant(const std::string& name,
                                                  const std::string& actor) {
-  if (!ValidTenantName(name)) {
-    return Invalid("tenant name \"" + name.substr(0, 80) +
-                   "\" is not 1-64 of a-z, 0-9, '-' and '_' starting with a letter or digit");
-  }
-  if (actor.empty()) return Invalid("actor is empty");
+  if (Status s = CheckTenantName(name); !s.ok()) return s;
+  if (Status s = CheckActor(actor); !s.ok()) return s;
   Tenant tenant;
   tenant.name = name;
-  const std::string details = Json{{"name", name}}.dump();
+  const std::string details = TenantCreatedDetails(name);
   Status s = Write([&](Conn& c) {
-    tenant.id = RandomHex(8);
+    tenant.id = NewTenantId();
     tenant.created_at = NowMs();
     tenant.webhook_secret = NewWebhookSecret();
     {
@@ -1191,9 +954,7 @@ Result<Tenant> SqliteMetadataStore::GetTenantByName(const std::string& name) {
     Run run(c.S(kTenantByName));
     run.Text(1, name);
     const int rc = run.Step();
-    if (rc == SQLITE_DONE) {
-      return Status(ErrorCode::kNotFound, "no tenant named \"" + name.substr(0, 80) + "\"");
-    }
+    if (rc == SQLITE_DONE) return TenantNameNotFound(name);
     if (rc != SQLITE_ROW) return c.Error(rc, "cannot read tenant");
     tenant = ReadTenant(run);
     return Status::Ok();
@@ -1217,10 +978,9 @@ Result<std::vector<Tenant>> SqliteMetadataStore::ListTenants() {
 
 Status SqliteMetadataStore::SetTenantWebhook(const std::string& tenant_id, const std::string& url,
                                              const std::string& actor) {
-  if (actor.empty()) return Invalid("actor is empty");
-  Status s = CheckWebhookUrl(url);
-  if (!s.ok()) return s;
-  const std::string details = Json{{"url", url}}.dump();
+  if (Status s = CheckActor(actor); !s.ok()) return s;
+  if (Status s = CheckWebhookUrl(url); !s.ok()) return s;
+  const std::string details = WebhookSetDetails(url);
   return Write([&](Conn& c) {
     {
       Run run(c.S(kSetTenantWebhook));
@@ -1236,7 +996,7 @@ Status SqliteMetadataStore::SetTenantWebhook(const std::string& tenant_id, const
 
 Status SqliteMetadataStore::RotateWebhookSecret(const std::string& tenant_id,
                                                 const std::string& actor) {
-  if (actor.empty()) return Invalid("actor is empty");
+  if (Status s = CheckActor(actor); !s.ok()) return s;
   return Write([&](Conn& c) {
     {
       Run run(c.S(kSetTenantSecret));
@@ -1255,7 +1015,7 @@ Status SqliteMetadataStore::RotateWebhookSecret(const std::string& tenant_id,
 
 Result<NewApiKey> SqliteMetadataStore::CreateApiKey(const std::string& tenant_id,
                                                     const std::string& actor) {
-  if (actor.empty()) return Invalid("actor is empty");
+  if (Status s = CheckActor(actor); !s.ok()) return s;
   NewApiKey out;
   Status s = Write([&](Conn& c) {
     {
@@ -1268,24 +1028,18 @@ Result<NewApiKey> SqliteMetadataStore::CreateApiKey(const std::string& tenant_id
     const std::int64_t now = NowMs();
     // A 64-bit key id collides about never; try again if it does.
     for (int attempt = 0;; ++attempt) {
-      const std::string key_id = RandomHex(kKeyIdHex / 2);
-      const std::string key = std::string(kKeyPrefix) + key_id + "_" + RandomHex(kSecretHex / 2);
-      const std::string salt = RandomHex(16);
+      const NewKeyMaterial k = NewKey();
       Run run(c.S(kInsertKey));
-      run.Text(1, key_id)
-          .Text(2, tenant_id)
-          .Text(3, salt)
-          .Text(4, Sha256Hex(salt + key))
-          .Int(5, now);
+      run.Text(1, k.key_id).Text(2, tenant_id).Text(3, k.salt).Text(4, k.hash).Int(5, now);
       const int rc = run.Step();
       if (rc == SQLITE_CONSTRAINT_PRIMARYKEY && attempt < 3) continue;
       if (rc != SQLITE_DONE) return c.Error(rc, "cannot create API key");
-      out.info = ApiKeyInfo{key_id, tenant_id, now, 0};
-      out.key = key;
+      out.info = ApiKeyInfo{k.key_id, tenant_id, now, 0};
+      out.key = k.key;
       break;
     }
     return AppendAuditEntry(
-        c, now, {actor, "key.created", tenant_id, "", Json{{"key_id", out.info.key_id}}.dump()},
+        c, now, {actor, "key.created", tenant_id, "", KeyDetails(out.info.key_id)},
         nullptr);
   });
   if (!s.ok()) return s;
@@ -1293,27 +1047,19 @@ Result<NewApiKey> SqliteMetadataStore::CreateApiKey(const std::string& tenant_id
 }
 
 Result<ApiKeyInfo> SqliteMetadataStore::Authenticate(std::string_view key) {
-  // "shf_" <key id> "_" <secret>, all lower-case hex.
-  if (key.size() != kKeySize || key.substr(0, kKeyPrefix.size()) != kKeyPrefix ||
-      key[kKeyPrefix.size() + kKeyIdHex] != '_' ||
-      !IsLowerHex(key.substr(kKeyPrefix.size(), kKeyIdHex), kKeyIdHex) ||
-      !IsLowerHex(key.substr(kKeyPrefix.size() + kKeyIdHex + 1), kSecretHex)) {
-    return BadKey();
-  }
-  const std::string key_id(key.substr(kKeyPrefix.size(), kKeyIdHex));
+  const std::optional<std::string> key_id = KeyIdOf(key);
+  if (!key_id) return BadKey();
   ApiKeyInfo info;
   Status s = Read([&](Conn& c) {
     Run run(c.S(kKeyById));
-    run.Text(1, key_id);
+    run.Text(1, *key_id);
     const int rc = run.Step();
     if (rc == SQLITE_DONE) return BadKey();
     if (rc != SQLITE_ROW) return c.Error(rc, "cannot read API key");
     const std::string salt = run.ColumnText(2);
     const std::string hash = run.ColumnText(3);
     info = ReadKey(run);
-    std::string salted = salt;
-    salted.append(key);
-    if (!ConstantTimeEqual(Sha256Hex(salted), hash) || info.revoked_at != 0) return BadKey();
+    if (!KeyMatches(key, salt, hash) || info.revoked_at != 0) return BadKey();
     return Status::Ok();
   });
   if (!s.ok()) return s;
@@ -1321,16 +1067,14 @@ Result<ApiKeyInfo> SqliteMetadataStore::Authenticate(std::string_view key) {
 }
 
 Status SqliteMetadataStore::RevokeApiKey(const std::string& key_id, const std::string& actor) {
-  if (actor.empty()) return Invalid("actor is empty");
+  if (Status s = CheckActor(actor); !s.ok()) return s;
   return Write([&](Conn& c) {
     ApiKeyInfo info;
     {
       Run run(c.S(kKeyById));
       run.Text(1, key_id);
       const int rc = run.Step();
-      if (rc == SQLITE_DONE) {
-        return Status(ErrorCode::kNotFound, "API key " + key_id.substr(0, 80) + " not found");
-      }
+      if (rc == SQLITE_DONE) return KeyNotFound(key_id);
       if (rc != SQLITE_ROW) return c.Error(rc, "cannot read API key");
       info = ReadKey(run);
     }
@@ -1343,7 +1087,7 @@ Status SqliteMetadataStore::RevokeApiKey(const std::string& key_id, const std::s
       if (rc != SQLITE_DONE) return c.Error(rc, "cannot revoke API key");
     }
     return AppendAuditEntry(
-        c, now, {actor, "key.revoked", info.tenant_id, "", Json{{"key_id", key_id}}.dump()},
+        c, now, {actor, "key.revoked", info.tenant_id, "", KeyDetails(key_id)},
         nullptr);
   });
 }
@@ -1370,33 +1114,14 @@ Result<CreateDocumentResult> SqliteMetadataStore::CreateDocument(const std::stri
                                                                  std::int64_t max_queued,
                                                                  const std::string& actor) {
   // Everything that needs no database is checked here, on the caller's thread.
-  if (!IsLowerHex(doc.id, 32)) {
-    return Invalid("document id \"" + doc.id.substr(0, 80) + "\" is not 32 lower-case hex digits");
-  }
-  if (actor.empty()) return Invalid("actor is empty");
-  if (doc.idempotency_key.size() > kMaxIdempotencyKey) {
-    return Invalid("idempotency key is longer than 255 bytes");
-  }
-  if (doc.size < 0) return Invalid("document size is negative");
+  Result<PreparedDocument> prepared = PrepareDocument(tenant_id, doc, actor);
+  if (!prepared.ok()) return prepared.status();
   CreateDocumentResult out;
-  out.document = doc;
+  out.document = std::move(prepared->doc);
   DocumentRecord& d = out.document;
-  d.tenant_id = tenant_id;
-  if (d.metadata_json.empty()) d.metadata_json = "{}";
-  if (d.stages_json.empty()) d.stages_json = "{}";
-  if (d.document_type.empty()) d.document_type = d.type_hint;
-  Status s = CheckJson("metadata", d.metadata_json);
-  if (s.ok()) s = CheckJsonObject("stages", d.stages_json);
-  if (s.ok() && !d.result_json.empty()) s = CheckJson("result", d.result_json);
-  if (!s.ok()) return s;
-  const std::string details = Json{
-      {"size", d.size},
-      {"sha256", d.sha256},
-      {"priority", PriorityName(d.priority)},
-      {"status", ProcessingStatusName(
-                     d.status)}}.dump();
+  const std::string& details = prepared->audit_details;
 
-  s = Write([&](Conn& c) {
+  Status s = Write([&](Conn& c) {
     if (!d.idempotency_key.empty()) {
       Run run(c.S(kDocumentByKey));
       run.Text(1, tenant_id).Text(2, d.idempotency_key);
@@ -1417,10 +1142,7 @@ Result<CreateDocumentResult> SqliteMetadataStore::CreateDocument(const std::stri
       pending = run.ColumnInt(0);
     }
     if (max_queued > 0 && IsPending(d.status) && pending >= max_queued) {
-      return Status(ErrorCode::kLimitExceeded,
-                    "tenant " + tenant_id + " has " + std::to_string(pending) +
-                        " documents queued or processing, the limit is " +
-                        std::to_string(max_queued));
+      return QueueFull(tenant_id, pending, max_queued);
     }
     d.created_at = d.updated_at = NowMs();
     {
@@ -1563,48 +1285,17 @@ Result<DocumentPage> SqliteMetadataStore::ListReviewQueue(const std::string& ten
 
 Status SqliteMetadataStore::UpdateDocument(const std::string& tenant_id, const std::string& id,
                                            const DocumentUpdate& update, const std::string& actor) {
-  if (actor.empty()) return Invalid("actor is empty");
+  Result<PreparedUpdate> prepared = PrepareUpdate(update, actor);
+  if (!prepared.ok()) return prepared.status();
+  const std::string& event_id = prepared->event_id;
   std::optional<std::string> stage_path;
-  if (!update.stage_name.empty()) {
-    if (!ValidStageName(update.stage_name)) {
-      return Invalid("stage name \"" + update.stage_name.substr(0, 80) +
-                     "\" is not 1-64 of A-Z, a-z, 0-9, '-' and '_'");
-    }
-    Status s = CheckJson("stage " + update.stage_name, update.stage_json);
-    if (!s.ok()) return s;
-    stage_path = "$.\"" + update.stage_name + "\"";
-  }
-  if (update.result_json && !update.result_json->empty()) {
-    Status s = CheckJson("result", *update.result_json);
-    if (!s.ok()) return s;
-  }
-  if (!update.audit_details_json.empty()) {
-    Status s = CheckJson("audit details", update.audit_details_json);
-    if (!s.ok()) return s;
-  }
-  std::string event_id;
-  if (update.webhook) {
-    Status s = CheckWebhook(*update.webhook);
-    if (!s.ok()) return s;
-    event_id = "evt_" + RandomHex(16);
-  }
-  const std::string action =
-      update.audit_action.empty() ? std::string("document.updated") : update.audit_action;
+  if (!update.stage_name.empty()) stage_path = "$.\"" + update.stage_name + "\"";
 
   return Write([&](Conn& c) {
     ProcessingStatus current;
     Status s = DocumentStatusOf(c, tenant_id, id, &current);
     if (!s.ok()) return s;
-    if (!update.only_if.empty() &&
-        std::find(update.only_if.begin(), update.only_if.end(), current) == update.only_if.end()) {
-      std::string allowed;
-      for (ProcessingStatus p : update.only_if) {
-        if (!allowed.empty()) allowed += ", ";
-        allowed += ProcessingStatusName(p);
-      }
-      return Invalid("document " + id + " is " + std::string(ProcessingStatusName(current)) +
-                     "; this change needs it to be " + allowed);
-    }
+    if (!UpdateAllowed(update, current)) return NotAllowedIn(id, current, update.only_if);
     const std::int64_t now = NowMs();
     {
       Run run(c.S(kUpdateDocument));
@@ -1630,24 +1321,16 @@ Status SqliteMetadataStore::UpdateDocument(const std::string& tenant_id, const s
       s = InsertWebhook(c, event_id, tenant_id, id, *update.webhook, now);
       if (!s.ok()) return s;
     }
-    std::string details = update.audit_details_json;
-    if (details.empty()) {
-      Json d = Json::object();
-      if (update.status && *update.status != current) {
-        d["from"] = ProcessingStatusName(current);
-        d["to"] = ProcessingStatusName(*update.status);
-      }
-      if (!update.stage_name.empty()) d["stage"] = update.stage_name;
-      if (update.webhook) d["webhook_event_id"] = event_id;
-      details = d.dump();
-    }
-    return AppendAuditEntry(c, now, {actor, action, tenant_id, id, details}, nullptr);
+    return AppendAuditEntry(
+        c, now,
+        {actor, prepared->action, tenant_id, id, UpdateAuditDetails(update, current, event_id)},
+        nullptr);
   });
 }
 
 Status SqliteMetadataStore::DeleteDocument(const std::string& tenant_id, const std::string& id,
                                            const std::string& actor) {
-  if (actor.empty()) return Invalid("actor is empty");
+  if (Status s = CheckActor(actor); !s.ok()) return s;
   return Write([&](Conn& c) {
     {
       Run run(c.S(kDeleteDocument));
@@ -1703,29 +1386,18 @@ Result<std::map<ProcessingStatus, std::int64_t>> SqliteMetadataStore::CountBySta
 Result<Correction> SqliteMetadataStore::RecordReview(const std::string& tenant_id,
                                                      const std::string& document_id,
                                                      const ReviewInput& review) {
-  if (review.reviewer.empty()) return Invalid("reviewer is empty");
-  const std::string fields = review.fields_json.empty() ? "{}" : review.fields_json;
-  Status s = CheckJson("corrected fields", fields);
-  if (s.ok() && !review.result_json.empty()) s = CheckJson("result", review.result_json);
-  if (!s.ok()) return s;
-  std::string event_id;
-  if (review.webhook) {
-    s = CheckWebhook(*review.webhook);
-    if (!s.ok()) return s;
-    event_id = "evt_" + RandomHex(16);
-  }
-  const ProcessingStatus next = review.action == ReviewAction::kReject
-                                    ? ProcessingStatus::kRejected
-                                    : ProcessingStatus::kCompleted;
+  Result<PreparedReview> prepared = PrepareReview(review);
+  if (!prepared.ok()) return prepared.status();
+  const std::string& fields = prepared->fields_json;
+  const std::string& event_id = prepared->event_id;
+  const ProcessingStatus next = prepared->next;
   Correction out;
-  s = Write([&](Conn& c) {
+  Status s = Write([&](Conn& c) {
     ProcessingStatus current;
     Status r = DocumentStatusOf(c, tenant_id, document_id, &current);
     if (!r.ok()) return r;
     if (current != ProcessingStatus::kNeedsReview && current != ProcessingStatus::kCompleted) {
-      return Invalid("document " + document_id + " is " +
-                     std::string(ProcessingStatusName(current)) +
-                     "; only needs_review and completed documents can be reviewed");
+      return NotReviewable(document_id, current);
     }
     const std::int64_t now = NowMs();
     {
@@ -1757,12 +1429,7 @@ Result<Correction> SqliteMetadataStore::RecordReview(const std::string& tenant_i
       Status w = InsertWebhook(c, event_id, tenant_id, document_id, *review.webhook, now);
       if (!w.ok()) return w;
     }
-    Json d{{"action", ReviewActionName(review.action)},
-           {"correction_id", out.id},
-           {"from", ProcessingStatusName(current)},
-           {"to", ProcessingStatusName(next)}};
-    if (review.webhook) d["webhook_event_id"] = event_id;
-    const std::string details = d.dump();
+    const std::string details = ReviewAuditDetails(review, out.id, current, next, event_id);
     return AppendAuditEntry(
         c, now, {review.reviewer, "document.reviewed", tenant_id, document_id, details}, nullptr);
   });
@@ -1801,7 +1468,7 @@ Result<WebhookEvent> SqliteMetadataStore::EnqueueWebhook(const std::string& tena
   Status s = CheckWebhook(event);
   if (!s.ok()) return s;
   WebhookEvent out;
-  out.event_id = "evt_" + RandomHex(16);
+  out.event_id = NewEventId();
   out.tenant_id = tenant_id;
   out.document_id = event.document_id;
   out.url = event.url;
@@ -1821,10 +1488,7 @@ Result<WebhookEvent> SqliteMetadataStore::EnqueueWebhook(const std::string& tena
 
 Result<std::vector<WebhookEvent>> SqliteMetadataStore::ClaimDueWebhooks(int max,
                                                                         milliseconds lease) {
-  if (max < 1) return Invalid("max must be at least 1");
-  if (lease.count() <= 0 || lease > kMaxLease) {
-    return Invalid("lease of " + std::to_string(lease.count()) + " ms is not in (0, 1 year]");
-  }
+  if (Status s = CheckLease(max, lease); !s.ok()) return s;
   std::vector<WebhookEvent> out;
   Status s = Write([&](Conn& c) {
     out.clear();
@@ -1869,13 +1533,10 @@ Status SqliteMetadataStore::MarkWebhookDelivered(const std::string& event_id) {
       const int rc = run.Step();
       if (rc != SQLITE_DONE) return c.Error(rc, "cannot mark webhook event " + event_id);
     }
-    const std::string details = Json{
-        {"via", "webhook"},
-        {"event_id", event_id},
-        {"event_type", e.event_type},
-        {"attempts", e.attempts}}.dump();
     return AppendAuditEntry(
-        c, now, {kWebhookActor, "document.exported", e.tenant_id, e.document_id, details}, nullptr);
+        c, now,
+        {kWebhookActor, "document.exported", e.tenant_id, e.document_id, ExportedDetails(e)},
+        nullptr);
   });
 }
 
@@ -1904,10 +1565,10 @@ Status SqliteMetadataStore::MarkWebhookAttemptFailed(const std::string& event_id
       const int rc = run.Step();
       if (rc != SQLITE_DONE) return c.Error(rc, "cannot mark webhook event " + event_id);
     }
-    const std::string details =
-        Json{{"event_id", event_id}, {"attempts", e.attempts}, {"error", error}}.dump();
-    return AppendAuditEntry(
-        c, now, {kWebhookActor, "webhook.failed", e.tenant_id, e.document_id, details}, nullptr);
+    return AppendAuditEntry(c, now,
+                            {kWebhookActor, "webhook.failed", e.tenant_id, e.document_id,
+                             WebhookFailedDetails(e, error)},
+                            nullptr);
   });
 }
 
@@ -1950,7 +1611,7 @@ Result<std::vector<WebhookEvent>> SqliteMetadataStore::ListWebhooks(const std::s
 
 Status SqliteMetadataStore::ReplayWebhook(const std::string& tenant_id, const std::string& event_id,
                                           const std::string& actor) {
-  if (actor.empty()) return Invalid("actor is empty");
+  if (Status s = CheckActor(actor); !s.ok()) return s;
   return Write([&](Conn& c) {
     WebhookEvent e;
     Status s = FindWebhook(c, event_id, &e);
@@ -1966,10 +1627,8 @@ Status SqliteMetadataStore::ReplayWebhook(const std::string& tenant_id, const st
       const int rc = run.Step();
       if (rc != SQLITE_DONE) return c.Error(rc, "cannot replay webhook event " + event_id);
     }
-    const std::string details =
-        Json{{"event_id", event_id}, {"was", WebhookStateName(e.state)}}.dump();
-    return AppendAuditEntry(c, now, {actor, "webhook.replayed", tenant_id, e.document_id, details},
-                            nullptr);
+    return AppendAuditEntry(
+        c, now, {actor, "webhook.replayed", tenant_id, e.document_id, ReplayedDetails(e)}, nullptr);
   });
 }
 
@@ -1977,14 +1636,10 @@ Status SqliteMetadataStore::ReplayWebhook(const std::string& tenant_id, const st
 // Audit log.
 
 Result<std::int64_t> SqliteMetadataStore::AppendAudit(const AuditInput& entry) {
-  if (entry.actor.empty()) return Invalid("audit actor is empty");
-  if (entry.action.empty()) return Invalid("audit action is empty");
-  AuditInput in = entry;
-  if (in.details_json.empty()) in.details_json = "{}";
-  Status s = CheckJson("audit details", in.details_json);
-  if (!s.ok()) return s;
+  Result<AuditInput> in = PrepareAudit(entry);
+  if (!in.ok()) return in.status();
   std::int64_t seq = 0;
-  s = Write([&](Conn& c) { return AppendAuditEntry(c, NowMs(), in, &seq); });
+  Status s = Write([&](Conn& c) { return AppendAuditEntry(c, NowMs(), *in, &seq); });
   if (!s.ok()) return s;
   return seq;
 }
@@ -2008,34 +1663,14 @@ Result<std::vector<AuditEntry>> SqliteMetadataStore::ListAudit(std::int64_t afte
 Result<AuditVerification> SqliteMetadataStore::VerifyAudit() {
   AuditVerification v;
   Status s = Read([&](Conn& c) {
-    v = AuditVerification();
+    AuditVerifier verifier;
     Run run(c.S(kAuditAll));
-    std::string prev(kGenesisHash);
-    std::int64_t expected = 1;
     int rc;
     while ((rc = run.Step()) == SQLITE_ROW) {
-      const AuditEntry e = ReadAudit(run);
-      ++v.entries;
-      std::string reason;
-      if (e.seq != expected) {
-        reason = e.seq > expected ? "entry " + std::to_string(expected) + " is missing"
-                                  : "entry numbers are out of order";
-      } else if (e.prev_hash != prev) {
-        reason = "its prev_hash is not the hash of entry " + std::to_string(expected - 1);
-      } else if (AuditHash(e) != e.hash) {
-        reason = "its hash does not match its content";
-      }
-      if (!reason.empty()) {
-        v.intact = false;
-        v.first_bad_seq = expected;
-        v.reason = "audit entry " + std::to_string(expected) + ": " + reason;
-        return Status::Ok();
-      }
-      prev = e.hash;
-      ++expected;
+      if (!verifier.Add(ReadAudit(run))) break;
     }
-    if (rc != SQLITE_DONE) return c.Error(rc, "cannot read the audit log");
-    v.head_hash = v.entries > 0 ? prev : std::string();
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) return c.Error(rc, "cannot read the audit log");
+    v = verifier.Result();
     return Status::Ok();
   });
   if (!s.ok()) return s;
