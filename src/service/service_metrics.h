@@ -20,6 +20,7 @@ namespace sheaf {
 class MemoryCache;
 class OcrCache;
 class WebhookDeliverer;
+class AuditShipper;
 
 struct WatchedCaches {
   MemoryCache* ocr_memory = nullptr;
@@ -40,6 +41,9 @@ class ServiceMetrics {
   // Reads these when scraped; each may be null. They must outlive the registry's scrapes.
   void Watch(Broker* broker, MetadataStore* metadata, WatchedCaches caches,
              WebhookDeliverer* webhooks);
+  // Reads the audit shipper's position when scraped: sheaf_audit_outbox_backlog,
+  // sheaf_audit_shipped_seq and sheaf_audit_ship_errors_total. It must outlive the scrapes.
+  void WatchAudit(AuditShipper* shipper);
 
  private:
   MetricsRegistry* registry_;
