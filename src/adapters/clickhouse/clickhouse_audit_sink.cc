@@ -11,19 +11,17 @@
 #include <utility>
 #include <vector>
 
+#include "adapters/curl/curl_common.h"
+
 namespace sheaf::clickhouse {
 
 namespace {
 
-constexpr std::size_t kMaxErrorText = 300;  // bytes of ClickHouse's error answer kept
+using curl_adapter::EasyDeleter;
+using curl_adapter::GlobalInit;
+using curl_adapter::ListDeleter;
 
-// libcurl's process-wide setup, once (curl_global_init is not safe to race).
-CURLcode GlobalInit() {
-  static std::once_flag once;
-  static CURLcode result = CURLE_OK;
-  std::call_once(once, [] { result = curl_global_init(CURL_GLOBAL_DEFAULT); });
-  return result;
-}
+constexpr std::size_t kMaxErrorText = 300;  // bytes of ClickHouse's error answer kept
 
 bool ValidName(const std::string& name) {
   if (name.empty() || name.size() > 64 || std::isdigit(static_cast<unsigned char>(name[0]))) {
@@ -96,12 +94,6 @@ std::size_t Collect(char* data, std::size_t size, std::size_t count, void* user)
   }
 }
 
-struct EasyDeleter {
-  void operator()(CURL* h) const { curl_easy_cleanup(h); }
-};
-struct ListDeleter {
-  void operator()(curl_slist* l) const { curl_slist_free_all(l); }
-};
 struct CurlFree {
   void operator()(char* p) const { curl_free(p); }
 };
