@@ -164,6 +164,61 @@ class SheafServer:
             self.proc.wait()
 
 
+class SheafProcess:
+    """One `sheaf worker` or `sheaf serve` process (`command`: ["worker", "--stage", "ocr"], ...)
+    with a scratch data dir of its own under `tmp`, listening on a free loopback port."""
+
+    def __init__(self, tmp, name, command, args):
+        self.tmp, self.name, self.command, self.args = tmp, name, command, list(args)
+        self.proc = None
+        self.runs = 0
+        self.url = None
+
+    def start(self, timeout=60):
+        self.runs += 1
+        prefix = os.path.join(self.tmp, f"{self.name}.{self.runs}")
+        data = os.path.join(self.tmp, f"data-{self.name}")
+        os.makedirs(data, exist_ok=True)
+        self.out_path, self.err_path = prefix + ".out", prefix + ".err"
+        with open(self.out_path, "wb") as out, open(self.err_path, "wb") as err:
+            self.proc = subprocess.Popen(
+                [BINARY, *self.command, "--data-dir", data, "--listen", "127.0.0.1:0", *self.args],
+                stdout=out, stderr=err, stdin=subprocess.DEVNULL)
+        deadline = time.monotonic() + timeout
+        while True:
+            with open(self.out_path, errors="replace") as f:
+                text = f.read()
+            if "listening on http://" in text:
+                self.url = text.split("listening on ", 1)[1].split()[0]
+                return self
+            if self.proc.poll() is not None:
+                raise AssertionError(f"{self.name} exited {self.proc.returncode}: {self.stderr()}")
+            if time.monotonic() > deadline:
+                self.proc.kill()
+                raise AssertionError(f"{self.name} printed no listening line in {timeout} s: {self.stderr()}")
+            time.sleep(0.05)
+
+    def stderr(self):
+        try:
+            with open(self.err_path, errors="replace") as f:
+                return f.read()[-3000:]
+        except OSError:
+            return ""
+
+    def kill(self):
+        self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait()
+
+    def stop(self):
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(40)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
 class Harness:
     """Per test: data dirs under the test's tmp folder, tenants and keys made with the real
     CLI, servers (stopped at the end) and clients (recording their traffic)."""
