@@ -284,9 +284,12 @@ Result<std::string> Execute(const ClickHouseOptions& options, const std::string&
     set(CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options.timeout.count()));
     set(CURLOPT_WRITEFUNCTION, &Collect);
     set(CURLOPT_WRITEDATA, static_cast<void*>(&answer));
-    if (!options.user.empty()) {
+    // A password without a user is ClickHouse's "default" user's.
+    const std::string user =
+        options.user.empty() && !options.password.empty() ? "default" : options.user;
+    if (!user.empty()) {
       set(CURLOPT_HTTPAUTH, static_cast<long>(CURLAUTH_BASIC));
-      set(CURLOPT_USERNAME, options.user.c_str());
+      set(CURLOPT_USERNAME, user.c_str());
       set(CURLOPT_PASSWORD, options.password.c_str());
     }
     if (rc != CURLE_OK) {

@@ -33,7 +33,7 @@ struct ClickHouseOptions {
   std::string endpoint;  // "http://127.0.0.1:18123": scheme, host and port only
   std::string database;  // 1-64 of A-Z a-z 0-9 _, not starting with a digit
   std::string table = "sheaf_audit";
-  std::string user;      // "" = ClickHouse's default user
+  std::string user;      // "" = ClickHouse's default user (with `password`, if one is given)
   std::string password;
   std::chrono::milliseconds timeout{10000};  // bounds each HTTP call
   std::size_t max_response_bytes = 64u << 20;  // a longer answer is an io_error

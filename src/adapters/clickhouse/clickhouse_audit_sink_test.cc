@@ -309,6 +309,20 @@ TEST_F(ClickHouseAuditSinkTest, AnEmptySinkHoldsNothingAndReadsNothing) {
   EXPECT_EQ(v->chain.entries, 0);
 }
 
+TEST_F(ClickHouseAuditSinkTest, CredentialsAreSentAndNeverPartOfAMessage) {
+  ClickHouseOptions stranger = options_;
+  stranger.user = "sheaf_no_such_user";
+  stranger.password = "hunter2";
+  Result<std::unique_ptr<AuditSink>> sink = OpenClickHouseAuditSink(stranger);
+  ASSERT_TRUE(sink.ok());
+  Result<std::int64_t> r = (*sink)->ShippedUpTo();
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), ErrorCode::kIoError) << r.status().ToString();
+  EXPECT_NE(r.status().message().find("sheaf_no_such_user"), std::string::npos)
+      << "ClickHouse saw the user: " << r.status().message();
+  EXPECT_EQ(r.status().message().find("hunter2"), std::string::npos) << r.status().message();
+}
+
 TEST(ClickHouseAuditSinkOpen, RefusesABadEndpointOrName) {
   ClickHouseOptions o;
   o.endpoint = "http://127.0.0.1:18123";
