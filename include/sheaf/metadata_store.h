@@ -381,7 +381,8 @@ class MetadataStore {
   virtual Result<DocumentPage> ListDocuments(const std::string& tenant_id,
                                              const DocumentFilter& filter) = 0;
   // The review queue: the tenant's needs_review documents, urgent before high before normal,
-  // oldest first within a priority; paged like ListDocuments.
+  // oldest first within a priority; paged like ListDocuments, but each record carries its
+  // result_json (what the reviewer checks), so a page is one read, not one per document.
   virtual Result<DocumentPage> ListReviewQueue(const std::string& tenant_id, int limit,
                                                const std::string& cursor) = 0;
   // Applies `update` (audit as the update says). not_found; invalid_argument for bad fields or
@@ -394,7 +395,8 @@ class MetadataStore {
                                 const std::string& actor) = 0;
   // The tenant's pending (queued or processing) documents; not_found for an unknown tenant.
   virtual Result<std::int64_t> CountQueued(const std::string& tenant_id) = 0;
-  // Documents of all tenants by status (for metrics); statuses with none are left out.
+  // Documents of all tenants by status (for metrics); statuses with none are left out. Cheap:
+  // read from counts kept in the writing transactions, not counted on each call.
   virtual Result<std::map<ProcessingStatus, std::int64_t>> CountByStatus() = 0;
 
   // --- Review.

@@ -149,6 +149,23 @@ constexpr int PartitionFor(std::string_view tenant, int partitions) {
   return static_cast<int>((Murmur2(tenant) & 0x7fffffffu) % static_cast<std::uint32_t>(partitions));
 }
 
+// What a message is partitioned by. On the ingestion lanes, the tenant: the design's "Partition
+// Key Strategy" (a tenant's documents keep their order in a lane, and the lanes are where
+// priority and tenant turns are applied). On every other topic, the document (the message key,
+// or the tenant when a message has none): by then the dispatcher has applied priority and
+// fairness, nothing downstream needs a tenant's order, and one tenant's burst spreads over all
+// of a stage's partitions - so over all of its workers, which a partition per tenant would not
+// allow (docs/scaling.md).
+constexpr std::string_view PartitionKey(std::string_view topic, std::string_view tenant,
+                                        std::string_view key) {
+  return LaneOf(topic).has_value() || key.empty() ? tenant : key;
+}
+
+// The partition every broker puts a message on: PartitionFor(PartitionKey(...), count).
+constexpr int PartitionOf(std::string_view topic, std::string_view tenant, std::string_view key) {
+  return PartitionFor(PartitionKey(topic, tenant, key), PartitionCount(topic));
+}
+
 // Kafka compatibility: the values the Java client's Utils.murmur2 returns for these keys.
 static_assert(Murmur2("") == 0x106e08d9);
 static_assert(Murmur2("kafka") == 0xd067cf64);

@@ -6,6 +6,8 @@
 #include <filesystem>
 
 #include "adapters/clickhouse/clickhouse_audit_sink.h"
+#include "adapters/kafka/kafka_broker.h"
+#include "adapters/kafka/kafka_options.h"
 #include "adapters/sqlite/sqlite_broker.h"
 #include "adapters/sqlite/sqlite_metadata_store.h"
 #include "storage/local_blob_store.h"
@@ -133,6 +135,12 @@ void RegisterBuiltinBackends(Backends* backends) {
           return Status(ErrorCode::kInvalidArgument, "the embedded broker needs a data dir");
         }
         return OpenSqliteBroker(c.data_dir + "/queue.sqlite", c.broker);
+      });
+  backends->brokers.Register(
+      "kafka", [](const BackendUrl& u, const BackendContext& c) -> Result<std::unique_ptr<Broker>> {
+        Result<KafkaOptions> options = ParseKafkaUri(u.text);
+        if (!options.ok()) return options.status();
+        return OpenKafkaBroker(std::move(options).value(), c.broker);
       });
   backends->metadata.Register(
       "sqlite", [](const BackendUrl& u, const BackendContext&) -> Result<std::unique_ptr<MetadataStore>> {

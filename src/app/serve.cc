@@ -19,6 +19,7 @@
 
 #include "adapters/curl/curl_http_client.h"
 #include "adapters/httplib/httplib_server.h"
+#include "adapters/kafka/kafka_broker.h"
 #include "adapters/leptonica/leptonica.h"
 #include "adapters/sqlite/sqlite_broker.h"
 #include "adapters/sqlite/sqlite_metadata_store.h"
@@ -547,6 +548,13 @@ int ServeCommand::Run() {
   service_metrics.Watch(broker->get(), metadata->get(),
                         WatchedCaches{&ocr_memory, &classify_memory, &api_memory, &ocr_cache},
                         &deliverer);
+  if (auto* kafka = dynamic_cast<KafkaBroker*>(broker->get())) {
+    service_metrics.WatchLag([kafka](const std::string& topic) -> Result<ConsumerLag> {
+      Result<std::vector<std::int64_t>> lag = kafka->Lag(topic);
+      if (!lag.ok()) return lag.status();
+      return ConsumerLag{kafka->LagGroup(topic), std::move(lag).value()};
+    });
+  }
   adeps.metrics = [&metrics] { return metrics.Render(); };
   adeps.observe = service_metrics.RequestObserver();
   ApiOptions aopts;

@@ -39,6 +39,23 @@ ServiceMetrics::RequestObserver() {
   };
 }
 
+void ServiceMetrics::WatchLag(LagSource lag) {
+  registry_->AddCollector([lag = std::move(lag)](MetricsSink& sink) {
+    for (const TopicInfo& t : kTopics) {
+      Result<ConsumerLag> got = lag(std::string(t.name));
+      if (!got.ok()) continue;
+      for (std::size_t p = 0; p < got->partitions.size(); ++p) {
+        sink.Gauge("sheaf_kafka_consumer_lag",
+                   "Messages of a topic's partition not yet done by its stage's consumer group "
+                   "(high watermark minus committed offset).",
+                   {{"topic", std::string(t.name)}, {"partition", std::to_string(p)},
+                    {"group", got->group}},
+                   static_cast<double>(got->partitions[p]));
+      }
+    }
+  });
+}
+
 void ServiceMetrics::Watch(Broker* broker, MetadataStore* metadata, WatchedCaches caches,
                            WebhookDeliverer* webhooks) {
   registry_->AddCollector([broker, metadata, caches, webhooks](MetricsSink& sink) {

@@ -8,7 +8,9 @@
 #define SHEAF_SERVICE_SERVICE_METRICS_H_
 
 #include <functional>
+#include <cstdint>
 #include <string>
+#include <vector>
 
 #include "service/metrics.h"
 #include "service/stage_pool.h"
@@ -29,6 +31,14 @@ struct WatchedCaches {
   OcrCache* ocr = nullptr;  // both tiers: hits and misses as the OCR stage saw them
 };
 
+// A stage's consumer lag on one topic: what the design's autoscalers (HPA, KEDA) scale on.
+struct ConsumerLag {
+  std::string group;                     // the consumer group: the stage's worker pool
+  std::vector<std::int64_t> partitions;  // messages not yet done, per partition (index)
+};
+// The lag of `topic`; an error when the broker cannot say now (the series is left out).
+using LagSource = std::function<Result<ConsumerLag>(const std::string& topic)>;
+
 class ServiceMetrics {
  public:
   explicit ServiceMetrics(MetricsRegistry* registry);
@@ -41,6 +51,8 @@ class ServiceMetrics {
   // Reads these when scraped; each may be null. They must outlive the registry's scrapes.
   void Watch(Broker* broker, MetadataStore* metadata, WatchedCaches caches,
              WebhookDeliverer* webhooks);
+  // Adds sheaf_kafka_consumer_lag{topic, partition, group} for every topic, read when scraped.
+  void WatchLag(LagSource lag);
   // Reads the audit shipper's position when scraped: sheaf_audit_outbox_backlog,
   // sheaf_audit_shipped_seq and sheaf_audit_ship_errors_total. It must outlive the scrapes.
   void WatchAudit(AuditShipper* shipper);

@@ -161,7 +161,7 @@ TEST_P(BrokerContract, PublishLeaseAckDeliversTheMessageOnce) {
   EXPECT_EQ(d.message.attempt, 1);
   EXPECT_EQ(d.message.last_error, "");
   EXPECT_EQ(d.message.origin_topic, "");
-  EXPECT_EQ(d.partition, PartitionFor("acme", 12));
+  EXPECT_EQ(d.partition, PartitionFor("d1", 12));  // a stage topic: by document
   EXPECT_EQ(d.enqueued_at, Now());
   EXPECT_EQ(d.lease_until, Now() + 30s);
 
@@ -294,7 +294,7 @@ TEST_P(BrokerContract, AfterMaxAttemptsTheMessageMovesToDocumentsFailedWithTheLa
   EXPECT_EQ(failed[0].message.key, "d7");
   EXPECT_EQ(failed[0].message.payload, "payload-7");
   EXPECT_EQ(failed[0].message.attempt, 1);
-  EXPECT_EQ(failed[0].partition, PartitionFor("globex", 3));
+  EXPECT_EQ(failed[0].partition, PartitionFor("d7", 3));
 }
 
 TEST_P(BrokerContract, LeasesThatKeepExpiringAlsoEndInDocumentsFailed) {
@@ -328,14 +328,35 @@ TEST_P(BrokerContract, AMessageThatFailsInDocumentsFailedIsParked) {
   EXPECT_EQ(s.depth(), 0);
 }
 
+// On a lane (partitioned by tenant on every broker); on the stage topics only the embedded broker
+// keeps a tenant's order, as Kafka spreads them over partitions by document (topics.h).
 TEST_P(BrokerContract, WithinATenantTheOldestMessageComesFirst) {
   Broker& b = Open();
   for (int i = 0; i < 10; ++i) {
-    ASSERT_TRUE(b.Publish("ocr.tasks", "acme", "k" + std::to_string(i), "p").ok());
+    ASSERT_TRUE(b.Publish("documents.normal", "acme", "k" + std::to_string(i), "p").ok());
   }
-  std::vector<Delivery> got = LeaseAll(b, kOcr, 10);
+  std::vector<Delivery> got = LeaseAll(b, {"documents.normal"}, 10);
   ASSERT_EQ(got.size(), 10u);
   for (int i = 0; i < 10; ++i) EXPECT_EQ(got[i].message.key, "k" + std::to_string(i));
+}
+
+// One tenant's burst on a stage topic spreads over the topic's partitions (so over a stage's
+// workers on Kafka), while on a lane it stays on the tenant's partition.
+TEST_P(BrokerContract, AStageTopicIsPartitionedByDocumentALaneByTenant) {
+  Broker& b = Open();
+  for (int i = 0; i < 24; ++i) {
+    ASSERT_TRUE(b.Publish("ocr.tasks", "acme", "doc" + std::to_string(i), "p").ok());
+    ASSERT_TRUE(b.Publish("documents.normal", "acme", "doc" + std::to_string(i), "p").ok());
+  }
+  std::set<int> stage_partitions;
+  for (const Delivery& d : LeaseAll(b, kOcr, 100)) {
+    EXPECT_EQ(d.partition, PartitionFor(d.message.key, 12));
+    stage_partitions.insert(d.partition);
+  }
+  EXPECT_GE(stage_partitions.size(), 6u) << "24 documents of one tenant on few partitions";
+  std::vector<Delivery> lane = LeaseAll(b, {"documents.normal"}, 100);
+  ASSERT_EQ(lane.size(), 24u);
+  for (const Delivery& d : lane) EXPECT_EQ(d.partition, PartitionFor("acme", 12));
 }
 
 TEST_P(BrokerContract, AnUrgentDocumentBehindTwoHundredNormalOnesIsLeasedNext) {
@@ -447,14 +468,15 @@ TEST_P(BrokerContract, ARetriedMessageKeepsItsPlaceInLineOnlyOnTheEmbeddedBroker
   BrokerOptions o = Options();
   o.backoff.initial = 1s;
   Broker& b = Open(o);
+  const std::vector<std::string> normal = {"documents.normal"};  // one tenant, one partition
   for (int i = 0; i < 5; ++i)
-    ASSERT_TRUE(b.Publish("ocr.tasks", "A", "k" + std::to_string(i), "p").ok());
-  std::vector<Delivery> got = LeaseAll(b, kOcr, 1);
+    ASSERT_TRUE(b.Publish("documents.normal", "A", "k" + std::to_string(i), "p").ok());
+  std::vector<Delivery> got = LeaseAll(b, normal, 1);
   ASSERT_EQ(got.size(), 1u);
   ASSERT_TRUE(b.Nack(got[0].id, "transient").ok());
   Advance(1s);
   if (!kafka()) {
-    got = LeaseAll(b, kOcr, 1);
+    got = LeaseAll(b, normal, 1);
     ASSERT_EQ(got.size(), 1u);
     EXPECT_EQ(got[0].message.key, "k0");
     EXPECT_EQ(got[0].message.attempt, 2);
@@ -462,7 +484,7 @@ TEST_P(BrokerContract, ARetriedMessageKeepsItsPlaceInLineOnlyOnTheEmbeddedBroker
   }
   // Kafka (kafka_broker.h, "Differs"): the Nack republished k0 at the end of its partition, so
   // after its backoff it comes after k1..k4, still with its attempt count and error.
-  got = LeaseAll(b, kOcr, 5);
+  got = LeaseAll(b, normal, 5);
   ASSERT_EQ(got.size(), 5u);
   for (int i = 0; i < 4; ++i) EXPECT_EQ(got[i].message.key, "k" + std::to_string(i + 1));
   EXPECT_EQ(got[4].message.key, "k0");

@@ -48,7 +48,8 @@ std::uint64_t SplitMix(std::uint64_t x) {
 std::string HeaderText(rd_kafka_headers_t* h, const char* name) {
   const void* value = nullptr;
   std::size_t size = 0;
-  if (h == nullptr || rd_kafka_header_get_last(h, name, &value, &size) != RD_KAFKA_RESP_ERR_NO_ERROR ||
+  if (h == nullptr ||
+      rd_kafka_header_get_last(h, name, &value, &size) != RD_KAFKA_RESP_ERR_NO_ERROR ||
       value == nullptr) {
     return {};
   }
@@ -102,7 +103,8 @@ struct ConsumerGroup {
   std::map<std::string, std::string> logical;  // cluster topic -> topic
   const KafkaOptions* options = nullptr;
   std::mutex mu;
-  rd_kafka_t* consumer = nullptr;  // GUARDED_BY(mu)
+  rd_kafka_t* consumer = nullptr;  // polled only with mu held; committed with commit_mu held
+  std::mutex commit_mu;            // one commit at a time (CommitDone); taken before mu
   std::unique_ptr<LeaseTable> table;  // GUARDED_BY(mu)
 
   std::string Logical(const char* cluster_topic) const {
@@ -287,7 +289,7 @@ std::future<Status> KafkaBroker::PublishAsync(const std::string& topic, const st
   h.key = key;
   h.enqueued_ms = NowMs();
   h.message_id = NewMessageId();
-  return Produce(topic, PartitionFor(tenant, PartitionCount(topic)), tenant, payload, h);
+  return Produce(topic, PartitionOf(topic, tenant, key), tenant, payload, h);
 }
 
 Status KafkaBroker::Publish(const std::string& topic, const std::string& tenant,
@@ -365,7 +367,7 @@ Status KafkaBroker::PublishBatch(const std::vector<Outgoing>& messages) {
     const std::string cluster_topic = ClusterTopic(kafka_, m.topic);
     const rd_kafka_resp_err_t err = rd_kafka_producev(
         tx_producer_, RD_KAFKA_V_TOPIC(cluster_topic.c_str()),
-        RD_KAFKA_V_PARTITION(PartitionFor(m.tenant, PartitionCount(m.topic))),
+        RD_KAFKA_V_PARTITION(PartitionOf(m.topic, m.tenant, m.key)),
         RD_KAFKA_V_KEY(m.tenant.data(), m.tenant.size()),
         RD_KAFKA_V_VALUE(const_cast<char*>(m.payload.data()), m.payload.size()),
         RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_HEADERS(headers), RD_KAFKA_V_END);
@@ -484,30 +486,43 @@ std::int64_t KafkaBroker::Position(Group& g, const kafka::PartitionKey& p) {
   return pos.get()->elems[0].offset;
 }
 
-void KafkaBroker::Apply(Group& g, const std::string& topic, int partition,
+bool KafkaBroker::Apply(Group& g, const std::string& topic, int partition,
                         const kafka::Progress& progress) {
-  const std::string cluster_topic = ClusterTopic(kafka_, topic);
-  if (progress.commit_offset) {
-    std::int64_t offset = *progress.commit_offset;
-    // With nothing left in the buffer, commit up to the consumer's position: it is past the
-    // transaction markers (never delivered), which would otherwise count as lag for ever.
-    if (g.table->Drained({topic, partition})) offset = std::max(offset, Position(g, {topic, partition}));
-    kafka::PartitionList commit;
-    commit.Add(cluster_topic.c_str(), partition, offset);
-    const rd_kafka_resp_err_t err = rd_kafka_commit(g.consumer, commit.get(), 0);
-    if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
-      g.table->Committed({topic, partition}, offset);
-    } else {
-      // The next commit of this partition covers this offset; a crash before it redelivers.
-      spdlog::warn("kafka {}: commit of {}[{}] at {} failed: {}", g.name, cluster_topic, partition,
-                   offset, rd_kafka_err2str(err));
-    }
-  }
   if (progress.resume) {
     kafka::PartitionList resume;
-    resume.Add(cluster_topic.c_str(), partition, RD_KAFKA_OFFSET_INVALID);
+    resume.Add(ClusterTopic(kafka_, topic).c_str(), partition, RD_KAFKA_OFFSET_INVALID);
     rd_kafka_resume_partitions(g.consumer, resume.get());
   }
+  return progress.commit_offset.has_value();
+}
+
+void KafkaBroker::CommitDone(Group& g) {
+  // One commit at a time per group, covering every partition's done prefix: callers that
+  // arrive while a commit is in flight share the next one (group commit), and a commit never
+  // overtakes an older one with a lower offset.
+  std::lock_guard<std::mutex> one_at_a_time(g.commit_mu);
+  kafka::PartitionList commit;
+  std::vector<std::pair<kafka::PartitionKey, std::int64_t>> targets;
+  {
+    std::lock_guard<std::mutex> lock(g.mu);
+    targets = g.table->Uncommitted();
+    for (auto& [key, offset] : targets) {
+      // With nothing left in the buffer, commit up to the consumer's position: it is past the
+      // transaction markers (never delivered), which would otherwise count as lag for ever.
+      if (g.table->Drained(key)) offset = std::max(offset, Position(g, key));
+      commit.Add(ClusterTopic(kafka_, key.topic).c_str(), key.partition, offset);
+    }
+  }
+  if (commit.size() == 0) return;  // a commit that just finished covered it
+  const rd_kafka_resp_err_t err = rd_kafka_commit(g.consumer, commit.get(), 0);
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    // The next commit covers these offsets; a crash before it redelivers their records.
+    spdlog::warn("kafka {}: commit of {} partition(s) failed: {}", g.name, commit.size(),
+                 rd_kafka_err2str(err));
+    return;
+  }
+  std::lock_guard<std::mutex> lock(g.mu);
+  for (const auto& [key, offset] : targets) g.table->Committed(key, offset);
 }
 
 Status KafkaBroker::DeadLetter(const kafka::Record& r, const std::string& error) {
@@ -530,22 +545,24 @@ Status KafkaBroker::DeadLetter(const kafka::Record& r, const std::string& error)
     return s;
   }
   h.origin_topic = r.topic;
-  return Wait(Produce(failed, PartitionFor(r.message.tenant, PartitionCount(failed)),
+  return Wait(Produce(failed, PartitionOf(failed, r.message.tenant, r.message.key),
                       r.message.tenant, r.message.payload, h));
 }
 
-void KafkaBroker::ExpireLeases(Group& g, std::int64_t now_ms) {
+bool KafkaBroker::ExpireLeases(Group& g, std::int64_t now_ms) {
+  bool commit = false;
   for (kafka::DeadLetter& d : g.table->Expire(now_ms)) {
     const kafka::PartitionKey key{d.record.topic, d.record.partition};
     Status s = DeadLetter(d.record, d.error);
     if (s.ok()) {
-      Apply(g, key.topic, key.partition, g.table->Done(key, d.record.offset, d.epoch));
+      commit |= Apply(g, key.topic, key.partition, g.table->Done(key, d.record.offset, d.epoch));
     } else {
       spdlog::warn("kafka {}: cannot dead-letter message {}: {}", g.name, d.record.message_id,
                    s.message());
       g.table->Restore(key, d.record.offset, d.epoch, 0);
     }
   }
+  return commit;
 }
 
 Result<std::vector<Delivery>> KafkaBroker::Lease(const std::vector<std::string>& topics, int max,
@@ -558,13 +575,18 @@ Result<std::vector<Delivery>> KafkaBroker::Lease(const std::vector<std::string>&
   Result<Group*> group = GroupFor(topics);
   if (!group.ok()) return group.status();
   Group& g = **group;
-  std::lock_guard<std::mutex> lock(g.mu);
-  Drain(g);
-  const std::int64_t now = NowMs();
-  ExpireLeases(g, now);
-  const std::uint64_t first = next_lease_id_.fetch_add(static_cast<std::uint64_t>(max));
-  std::uint64_t next = first;
-  return g.table->Pick(topics, max, now, lease.count(), &next);
+  std::vector<Delivery> out;
+  bool commit = false;
+  {
+    std::lock_guard<std::mutex> lock(g.mu);
+    Drain(g);
+    const std::int64_t now = NowMs();
+    commit = ExpireLeases(g, now);
+    std::uint64_t next = next_lease_id_.fetch_add(static_cast<std::uint64_t>(max));
+    out = g.table->Pick(topics, max, now, lease.count(), &next);
+  }
+  if (commit) CommitDone(g);
+  return out;
 }
 
 std::vector<KafkaBroker::Group*> KafkaBroker::Groups() {
@@ -576,10 +598,14 @@ std::vector<KafkaBroker::Group*> KafkaBroker::Groups() {
 
 Status KafkaBroker::Ack(std::uint64_t id) {
   for (Group* g : Groups()) {
-    std::lock_guard<std::mutex> lock(g->mu);
-    auto acked = g->table->Ack(id, NowMs());
-    if (!acked) continue;
-    Apply(*g, acked->first.topic, acked->first.partition, acked->second);
+    bool commit = false;
+    {
+      std::lock_guard<std::mutex> lock(g->mu);
+      auto acked = g->table->Ack(id, NowMs());
+      if (!acked) continue;
+      commit = Apply(*g, acked->first.topic, acked->first.partition, acked->second);
+    }
+    if (commit) CommitDone(*g);
     return Status::Ok();
   }
   return NotHeld(id);
@@ -626,13 +652,17 @@ Status KafkaBroker::Nack(std::uint64_t id, const std::string& error) {
       s = Wait(Produce(record.topic, record.partition, record.message.tenant,
                        record.message.payload, h));
     }
-    std::lock_guard<std::mutex> lock(g->mu);
     const kafka::PartitionKey key{record.topic, record.partition};
-    if (!s.ok()) {
-      g->table->Restore(key, record.offset, epoch, id);  // still leased: Nack may be retried
-      return s;
+    bool commit = false;
+    {
+      std::lock_guard<std::mutex> lock(g->mu);
+      if (!s.ok()) {
+        g->table->Restore(key, record.offset, epoch, id);  // still leased: Nack may be retried
+        return s;
+      }
+      commit = Apply(*g, key.topic, key.partition, g->table->Done(key, record.offset, epoch));
     }
-    Apply(*g, key.topic, key.partition, g->table->Done(key, record.offset, epoch));
+    if (commit) CommitDone(*g);
     return Status::Ok();
   }
   return NotHeld(id);
@@ -645,10 +675,10 @@ Result<TopicStats> KafkaBroker::Stats(const std::string& topic) {
   if (Status s = ValidateTopic(topic); !s.ok()) return s;
   for (Group* g : Groups()) {
     if (std::find(g->topics.begin(), g->topics.end(), topic) == g->topics.end()) continue;
-    std::lock_guard<std::mutex> lock(g->mu);
+    std::unique_lock<std::mutex> lock(g->mu);
     Drain(*g);
     const std::int64_t now = NowMs();
-    ExpireLeases(*g, now);
+    const bool commit = ExpireLeases(*g, now);
     TopicStats s = g->table->Stats(topic, now);
     const std::string cluster_topic = ClusterTopic(kafka_, topic);
     for (const kafka::PartitionKey& p : g->table->Partitions()) {
@@ -662,6 +692,8 @@ Result<TopicStats> KafkaBroker::Stats(const std::string& topic) {
       }
     }
     if (topic == topics::kDocumentsFailed) s.parked = parked_.load();
+    lock.unlock();
+    if (commit) CommitDone(*g);
     return s;
   }
   Result<std::vector<std::int64_t>> lag = Lag(topic);

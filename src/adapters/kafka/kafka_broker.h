@@ -4,8 +4,9 @@
 // consumer-group offsets.
 //
 // Publishing: one idempotent producer (enable.idempotence, acks=all) per broker object. The
-// record key is the tenant and the partition is set to PartitionFor(tenant, PartitionCount)
-// (the same Kafka's murmur2 partitioner picks). Publish returns OK only after the delivery
+// record key is the tenant and the partition is set to PartitionOf(topic, tenant, key)
+// (sheaf/topics.h: by tenant on the lanes, by document elsewhere; the same partition Kafka's
+// murmur2 partitioner picks for that key). Publish returns OK only after the delivery
 // report says the record is acknowledged by all in-sync replicas; with no acknowledgement
 // within KafkaOptions::publish_timeout it returns unavailable (the record may still have been
 // written: a retry can duplicate it, which idempotent stages absorb). PublishBatch is one Kafka
@@ -19,14 +20,16 @@
 // leasing the same topics share the partitions. Fetched records go into a bounded buffer per
 // partition (LeaseTable); a full partition is paused until it drains, so a backlog on one lane
 // never keeps another lane's records from being fetched. (librdkafka 2.0 starts fetching a
-// resumed partition about a second after the resume: harmless with a buffer of hundreds.) Lease hands out what the buffer holds
-// now and never waits for the network: right after start (group join) or right after a
-// Publish, it may return nothing for a moment. CatchUp waits for the buffer to catch up.
+// resumed partition about a second after the resume: harmless with a buffer of hundreds.)
+// Lease hands out what the buffer holds now and never waits for the network: right after start
+// (group join) or right after a Publish, it may return nothing for a moment. CatchUp waits for
+// the buffer to catch up.
 //
 // Acks: an offset is committed (synchronously, before Ack returns) once it and every earlier
-// offset of its partition are done. At least once: a stage publishes its output (Publish waits
-// for acks=all) before it acks its input, and the input's offset is committed only after that,
-// so a crash at any point redelivers the input, never loses the output. If the commit itself
+// offset of its partition are done; a commit already in flight is waited for, then one commit
+// covers every Ack that arrived meanwhile. At least once: a stage publishes its output (Publish
+// waits for acks=all) before it acks its input, and the input's offset is committed only after
+// that, so a crash at any point redelivers the input, never loses the output. If the commit itself
 // fails (a rebalance, the cluster down), Ack still returns OK - the lease ended - and the next
 // commit of that partition covers it; until then a crash redelivers the record.
 //
@@ -55,6 +58,12 @@
 //   in_flight) plus the records of its assigned partitions not yet fetched (ready); Stats of a
 //   topic it does not lease reports the lag of the topic's group (all partitions, all
 //   processes: queued or in flight somewhere) as ready, with in_flight and delayed 0.
+//
+// Costs: Ack commits synchronously (a round trip to the group coordinator) but outside its
+// stage's lock, and Acks that arrive while a commit is in flight share the next one (group
+// commit: one commit covers every partition's done prefix); a lease expiring on its last
+// attempt is dead-lettered (a publish round trip) inside Lease or Stats; PublishBatch runs one
+// transaction at a time per broker object.
 //
 // Thread safety: every method from any thread. Each consumer handle is polled under its
 // group's mutex; the producers are thread-safe; one thread serves delivery reports.
@@ -116,6 +125,8 @@ class KafkaBroker final : public Broker {
   // autoscaling signal. Errors: invalid_argument for an unknown topic; unavailable when the
   // cluster does not answer within publish_timeout.
   Result<std::vector<std::int64_t>> Lag(const std::string& topic);
+  // The consumer group Lag(topic) measures (LagGroupName).
+  std::string LagGroup(const std::string& topic) const { return LagGroupName(kafka_, topic); }
 
   // Waits until the consumer of `topics` (created if needed; every consumer when empty) has a
   // partition assignment and has fetched, on each assigned partition whose buffer is not full,
@@ -133,8 +144,9 @@ class KafkaBroker final : public Broker {
   std::vector<Group*> Groups();
   // Polls the group's consumer without waiting and buffers what it has. REQUIRES: g.mu held.
   void Drain(Group& g);
-  // Ends the expired leases of the group (dead-lettering the last attempts).
-  void ExpireLeases(Group& g, std::int64_t now_ms);
+  // Ends the expired leases of the group (dead-lettering the last attempts); returns true when
+  // a commit is due. REQUIRES: g.mu held.
+  bool ExpireLeases(Group& g, std::int64_t now_ms);
   struct Headers;
   // Writes one record (cluster name of `topic`); the future holds its delivery report.
   std::future<Status> Produce(const std::string& topic, int partition, const std::string& tenant,
@@ -147,8 +159,12 @@ class KafkaBroker final : public Broker {
   // The consumer's fetch position of `p` (past delivered records and transaction markers), -1
   // when unknown. REQUIRES: g.mu held.
   std::int64_t Position(Group& g, const kafka::PartitionKey& p);
-  // Commits and resumes what `progress` asks. REQUIRES: g.mu held.
-  void Apply(Group& g, const std::string& topic, int partition, const kafka::Progress& p);
+  // Resumes the partition if `p` asks; returns true when a commit is due (CommitDone).
+  // REQUIRES: g.mu held.
+  bool Apply(Group& g, const std::string& topic, int partition, const kafka::Progress& p);
+  // Commits every done prefix of the group not committed yet, synchronously; concurrent callers
+  // share one commit. REQUIRES: g.mu not held.
+  void CommitDone(Group& g);
   std::chrono::milliseconds DrawDelay(int attempt);
   std::uint64_t NewMessageId();
   // Creates and initialises the transactional producer. REQUIRES: tx_mu_ held.

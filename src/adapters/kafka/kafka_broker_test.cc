@@ -11,6 +11,7 @@
 
 #include <atomic>
 #include <cstdlib>
+#include <map>
 #include <random>
 #include <set>
 #include <thread>
@@ -61,7 +62,7 @@ class KafkaBrokerTest : public ::testing::Test {
   KafkaOptions options_;
 };
 
-// Two tenants on different partitions of ocr.tasks.
+// Two tenants on different partitions of documents.normal.
 std::pair<std::string, std::string> TwoTenantsOnTwoPartitions() {
   const std::string a = "tenant-a";
   for (int i = 0;; ++i) {
@@ -116,21 +117,24 @@ TEST_F(KafkaBrokerTest, TwoBrokersInOneGroupShareThePartitionsAndAnAckedMessageS
   EXPECT_TRUE(again->empty()) << again->size() << " acked messages came back";
 }
 
+// The lanes are partitioned by tenant (sheaf/topics.h), so the tests below that need one
+// tenant's messages on one partition publish to documents.normal and lease the lanes (whose
+// group is the one Lag measures).
 TEST_F(KafkaBrokerTest, WhenAMemberGoesAwayItsUnackedMessagesGoToAnother) {
   std::unique_ptr<KafkaBroker> first = Open();
   for (int i = 0; i < 10; ++i) {
-    ASSERT_TRUE(first->Publish("ocr.tasks", "acme", "k" + std::to_string(i), "p").ok());
+    ASSERT_TRUE(first->Publish("documents.normal", "acme", "k" + std::to_string(i), "p").ok());
   }
-  ASSERT_TRUE(first->CatchUp(kOcr, 30s).ok());
-  auto got = first->Lease(kOcr, 10, 60s);
+  ASSERT_TRUE(first->CatchUp(kLanes, 30s).ok());
+  auto got = first->Lease(kLanes, 10, 60s);
   ASSERT_TRUE(got.ok());
   ASSERT_EQ(got->size(), 10u);
   for (int i = 0; i < 4; ++i) ASSERT_TRUE(first->Ack((*got)[i].id).ok());
 
   std::unique_ptr<KafkaBroker> second = Open();
   first.reset();  // leaves holding 6 leases, unacked ("crashed" after its work was lost)
-  ASSERT_TRUE(second->CatchUp(kOcr, 30s).ok());
-  auto redelivered = second->Lease(kOcr, 100, 60s);
+  ASSERT_TRUE(second->CatchUp(kLanes, 30s).ok());
+  auto redelivered = second->Lease(kLanes, 100, 60s);
   ASSERT_TRUE(redelivered.ok());
   ASSERT_EQ(redelivered->size(), 6u);
   for (int i = 0; i < 6; ++i) {
@@ -140,11 +144,60 @@ TEST_F(KafkaBrokerTest, WhenAMemberGoesAwayItsUnackedMessagesGoToAnother) {
   }
 }
 
+TEST_F(KafkaBrokerTest, APartitionTakenAwayByARebalanceEndsItsLeasesAndGoesToTheNewMember) {
+  const std::vector<std::string> failed = {"documents.failed"};  // 3 partitions
+  std::unique_ptr<KafkaBroker> first = Open();
+  // One tenant per partition.
+  std::map<int, std::string> tenant_of;
+  for (int i = 0; tenant_of.size() < 3; ++i) {
+    tenant_of.emplace(PartitionFor("t" + std::to_string(i), 3), "t" + std::to_string(i));
+  }
+  for (const auto& [partition, tenant] : tenant_of) {
+    ASSERT_TRUE(first->Publish("documents.failed", tenant, tenant, "p").ok());
+  }
+  ASSERT_TRUE(first->CatchUp(failed, 30s).ok());
+  auto held = first->Lease(failed, 10, 60s);
+  ASSERT_TRUE(held.ok());
+  ASSERT_EQ(held->size(), 3u);
+
+  // A second member joins; the first keeps polling (leasing nothing) so the rebalance completes.
+  std::unique_ptr<KafkaBroker> second = Open();
+  std::atomic<bool> joined{false};
+  Status caught_up;
+  std::thread join([&] {
+    caught_up = second->CatchUp(failed, 30s);
+    joined = true;
+  });
+  while (!joined) {
+    ASSERT_TRUE(first->Lease(failed, 10, 60s).ok());
+    std::this_thread::sleep_for(5ms);
+  }
+  join.join();
+  ASSERT_TRUE(caught_up.ok()) << caught_up.ToString();
+
+  std::set<std::string> lost;
+  for (const Delivery& d : *held) {
+    const Status s = first->Ack(d.id);
+    if (s.code() == ErrorCode::kNotFound) {
+      lost.insert(d.message.key);
+    } else {
+      EXPECT_TRUE(s.ok()) << s.ToString();
+    }
+  }
+  auto moved = second->Lease(failed, 10, 60s);
+  ASSERT_TRUE(moved.ok());
+  std::set<std::string> got;
+  for (const Delivery& d : *moved) got.insert(d.message.key);
+  EXPECT_FALSE(lost.empty()) << "the second member took at least one partition";
+  EXPECT_EQ(got, lost) << "exactly the leases the first lost are delivered to the second";
+}
+
 TEST_F(KafkaBrokerTest, AnUrgentMessageOvertakesABacklogOfTwoHundredNormalOnes) {
   std::unique_ptr<KafkaBroker> b = Open();
   std::vector<Outgoing> normal;
   for (int i = 0; i < 200; ++i) {
-    normal.push_back({"documents.normal", "tenant-" + std::to_string(i % 7), std::to_string(i), "p"});
+    normal.push_back(
+        {"documents.normal", "tenant-" + std::to_string(i % 7), std::to_string(i), "p"});
   }
   ASSERT_TRUE(b->PublishBatch(normal).ok());
   ASSERT_TRUE(b->CatchUp(kLanes, 30s).ok());
@@ -177,17 +230,21 @@ TEST_F(KafkaBrokerTest, AnUrgentMessageOvertakesABacklogOfTwoHundredNormalOnes) 
 TEST_F(KafkaBrokerTest, LagIsPerPartitionAndShrinksAsOffsetsAreCommitted) {
   std::unique_ptr<KafkaBroker> b = Open();
   const auto [x, y] = TwoTenantsOnTwoPartitions();
-  for (int i = 0; i < 3; ++i) ASSERT_TRUE(b->Publish("ocr.tasks", x, "x" + std::to_string(i), "p").ok());
-  for (int i = 0; i < 2; ++i) ASSERT_TRUE(b->Publish("ocr.tasks", y, "y" + std::to_string(i), "p").ok());
-  Result<std::vector<std::int64_t>> lag = b->Lag("ocr.tasks");
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(b->Publish("documents.normal", x, "x" + std::to_string(i), "p").ok());
+  }
+  for (int i = 0; i < 2; ++i) {
+    ASSERT_TRUE(b->Publish("documents.normal", y, "y" + std::to_string(i), "p").ok());
+  }
+  Result<std::vector<std::int64_t>> lag = b->Lag("documents.normal");
   ASSERT_TRUE(lag.ok()) << lag.status().ToString();
   ASSERT_EQ(lag->size(), 12u);
   const int px = PartitionFor(x, 12), py = PartitionFor(y, 12);
   for (int p = 0; p < 12; ++p) {
     EXPECT_EQ((*lag)[p], p == px ? 3 : p == py ? 2 : 0) << "partition " << p;
   }
-  ASSERT_TRUE(b->CatchUp(kOcr, 30s).ok());
-  auto got = b->Lease(kOcr, 10, 60s);
+  ASSERT_TRUE(b->CatchUp(kLanes, 30s).ok());
+  auto got = b->Lease(kLanes, 10, 60s);
   ASSERT_TRUE(got.ok());
   ASSERT_EQ(got->size(), 5u);
   for (const Delivery& d : *got) {
@@ -195,7 +252,7 @@ TEST_F(KafkaBrokerTest, LagIsPerPartitionAndShrinksAsOffsetsAreCommitted) {
       ASSERT_TRUE(b->Ack(d.id).ok());
     }
   }
-  lag = b->Lag("ocr.tasks");
+  lag = b->Lag("documents.normal");
   ASSERT_TRUE(lag.ok());
   EXPECT_EQ((*lag)[px], 1);
   EXPECT_EQ((*lag)[py], 2) << "leased but not acked: still lag";
@@ -215,10 +272,10 @@ TEST_F(KafkaBrokerTest, TheBufferHoldsAtMostItsBoundPerPartitionAndRefillsAsReco
   options_.max_buffered_per_partition = 5;
   std::unique_ptr<KafkaBroker> b = Open();
   for (int i = 0; i < 20; ++i) {
-    ASSERT_TRUE(b->Publish("ocr.tasks", "acme", "k" + std::to_string(i), "p").ok());
+    ASSERT_TRUE(b->Publish("documents.normal", "acme", "k" + std::to_string(i), "p").ok());
   }
-  ASSERT_TRUE(b->CatchUp(kOcr, 30s).ok());
-  auto first = b->Lease(kOcr, 100, 60s);
+  ASSERT_TRUE(b->CatchUp(kLanes, 30s).ok());
+  auto first = b->Lease(kLanes, 100, 60s);
   ASSERT_TRUE(first.ok());
   EXPECT_EQ(first->size(), 5u) << "one partition, paused when its buffer is full";
   int next_key = 0;
@@ -230,7 +287,7 @@ TEST_F(KafkaBrokerTest, TheBufferHoldsAtMostItsBoundPerPartitionAndRefillsAsReco
   // (librdkafka 2.0 starts fetching a resumed partition about a second later.)
   const auto deadline = std::chrono::steady_clock::now() + 30s;
   while (next_key < 20 && std::chrono::steady_clock::now() < deadline) {
-    auto got = b->Lease(kOcr, 100, 60s);
+    auto got = b->Lease(kLanes, 100, 60s);
     ASSERT_TRUE(got.ok());
     EXPECT_LE(got->size(), 5u);
     for (const Delivery& d : *got) {
@@ -240,7 +297,7 @@ TEST_F(KafkaBrokerTest, TheBufferHoldsAtMostItsBoundPerPartitionAndRefillsAsReco
     if (got->empty()) std::this_thread::sleep_for(5ms);
   }
   EXPECT_EQ(next_key, 20);
-  Result<std::vector<std::int64_t>> lag = b->Lag("ocr.tasks");
+  Result<std::vector<std::int64_t>> lag = b->Lag("documents.normal");
   ASSERT_TRUE(lag.ok());
   EXPECT_EQ((*lag)[PartitionFor("acme", 12)], 0) << "every offset committed";
 }

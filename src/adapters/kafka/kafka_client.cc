@@ -29,7 +29,8 @@ Status Conf::Set(const std::string& name, const std::string& value) {
 Status CommonSettings(const KafkaOptions& options, Conf* conf) {
   rd_kafka_conf_set_log_cb(conf->get(), LogToSpdlog);
   // Above fetch.wait.max.ms by more than a second (librdkafka warns otherwise).
-  const std::string timeout = std::to_string(std::max<std::int64_t>(options.publish_timeout.count(), 5000));
+  const std::string timeout =
+      std::to_string(std::max<std::int64_t>(options.publish_timeout.count(), 5000));
   for (const auto& [name, value] : std::vector<std::pair<std::string, std::string>>{
            {"bootstrap.servers", options.bootstrap_servers},
            {"socket.timeout.ms", timeout},
@@ -81,7 +82,8 @@ Result<rd_kafka_t*> NewClient(rd_kafka_type_t type, Conf* conf) {
   char err[512];
   rd_kafka_t* rk = rd_kafka_new(type, conf->get(), err, sizeof err);
   if (rk == nullptr) {
-    return Status(ErrorCode::kInvalidArgument, std::string("kafka: cannot create a client: ") + err);
+    return Status(ErrorCode::kInvalidArgument,
+                  std::string("kafka: cannot create a client: ") + err);
   }
   conf->release();  // rd_kafka_new took it
   return rk;

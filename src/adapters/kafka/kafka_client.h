@@ -70,7 +70,8 @@ Result<rd_kafka_t*> NewClient(rd_kafka_type_t type, Conf* conf);
 // none), by the Admin API on `client`.
 Result<std::vector<std::int64_t>> CommittedOffsets(rd_kafka_t* client, const std::string& group,
                                                    const std::string& cluster_topic,
-                                                   int partitions, std::chrono::milliseconds timeout);
+                                                   int partitions,
+                                                   std::chrono::milliseconds timeout);
 
 // Waits for the result event of an Admin API call on `queue`; nullptr after `timeout`.
 rd_kafka_event_t* WaitForEvent(rd_kafka_queue_t* queue, rd_kafka_event_type_t type,

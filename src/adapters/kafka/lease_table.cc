@@ -30,14 +30,16 @@ void LeaseTable::Assign(const PartitionKey& p) {
 std::optional<std::int64_t> LeaseTable::Revoke(const PartitionKey& p) {
   auto it = parts_.find(p);
   if (it == parts_.end()) return std::nullopt;
-  Progress progress = Advance(p, it->second);
+  Advance(p, it->second);
+  std::optional<std::int64_t> commit;
+  if (it->second.done_to > it->second.committed) commit = it->second.done_to;
   for (auto l = leases_.begin(); l != leases_.end();) {
     l = l->second.partition.topic == p.topic && l->second.partition.partition == p.partition
             ? leases_.erase(l)
             : std::next(l);
   }
   parts_.erase(it);
-  return progress.commit_offset;
+  return commit;
 }
 
 std::vector<PartitionKey> LeaseTable::Partitions() const {
@@ -78,8 +80,7 @@ bool LeaseTable::Add(Record record, std::int64_t /*now_ms*/) {
   Entry e;
   e.ended = record.message.attempt;
   if (record.parked) {
-    e.state = State::kDone;
-    ++parked_seen_;
+    e.state = State::kDone;  // never delivered again
   } else {
     e.tag = NextTag(record.topic, record.message.tenant);
   }
@@ -298,6 +299,7 @@ Progress LeaseTable::Advance(const PartitionKey& /*key*/, Partition& p) {
     next = p.entries.front().record.offset + 1;
     p.entries.pop_front();
   }
+  if (next >= 0) p.done_to = std::max(p.done_to, next);
   if (next >= 0 && next > p.committed) progress.commit_offset = next;
   if (p.paused && static_cast<int>(p.entries.size()) < max_buffered_) {
     p.paused = false;
@@ -309,6 +311,14 @@ Progress LeaseTable::Advance(const PartitionKey& /*key*/, Partition& p) {
 void LeaseTable::Committed(const PartitionKey& p, std::int64_t offset) {
   auto it = parts_.find(p);
   if (it != parts_.end()) it->second.committed = std::max(it->second.committed, offset);
+}
+
+std::vector<std::pair<PartitionKey, std::int64_t>> LeaseTable::Uncommitted() const {
+  std::vector<std::pair<PartitionKey, std::int64_t>> out;
+  for (const auto& [key, part] : parts_) {
+    if (part.done_to > part.committed) out.emplace_back(key, part.done_to);
+  }
+  return out;
 }
 
 TopicStats LeaseTable::Stats(const std::string& topic, std::int64_t now_ms) const {

@@ -73,7 +73,9 @@ struct DeadLetter {
 
 class LeaseTable {
  public:
-  // `max_buffered` bounds the records held per partition (>= 1).
+  // `max_buffered` bounds the records held per partition (>= 1): the partition is paused when it
+  // holds that many; records librdkafka had already fetched still arrive, so it can hold up to
+  // about twice that (librdkafka prefetches at most max_buffered per partition, kafka_client.cc).
   LeaseTable(BrokerOptions options, int max_buffered);
 
   // A partition was assigned: records will come from its committed offset on.
@@ -121,12 +123,14 @@ class LeaseTable {
   Progress Done(const PartitionKey& p, std::int64_t offset, std::uint64_t epoch);
   // Ends a held lease successfully.
   std::optional<std::pair<PartitionKey, Progress>> Ack(std::uint64_t lease_id, std::int64_t now_ms);
-  // Marks that the next offset to commit was committed.
+  // Marks that `offset` (the next to read) was committed.
   void Committed(const PartitionKey& p, std::int64_t offset);
+  // Every partition whose done prefix ends past its committed offset, with that end (the
+  // offset to commit).
+  std::vector<std::pair<PartitionKey, std::int64_t>> Uncommitted() const;
 
   // Counts of `topic` in this buffer.
   TopicStats Stats(const std::string& topic, std::int64_t now_ms) const;
-  std::int64_t parked_seen() const { return parked_seen_; }
 
  private:
   enum class State { kReady, kLeased, kSettling, kDone };
@@ -141,6 +145,7 @@ class LeaseTable {
   struct Partition {
     std::deque<Entry> entries;   // ascending offsets
     std::int64_t next_offset = -1;
+    std::int64_t done_to = -1;    // the end of the done prefix (the next offset not done)
     std::int64_t committed = -1;  // the last offset committed (the next to read)
     bool paused = false;
     std::uint64_t epoch = 0;
@@ -167,7 +172,6 @@ class LeaseTable {
   std::unordered_map<std::string, Fairness> fairness_;  // by topic
   std::map<std::string, std::int64_t> credit_;          // by topic: smooth weighted round robin
   std::uint64_t next_epoch_ = 1;
-  std::int64_t parked_seen_ = 0;
 };
 
 }  // namespace sheaf::kafka

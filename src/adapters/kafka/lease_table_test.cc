@@ -38,6 +38,27 @@ TEST(LeaseTable, AnOffsetIsCommittedOnlyWhenEveryEarlierOneIsDone) {
   EXPECT_FALSE(t.Ack(got[0].id, 0).has_value()) << "a lease ends once";
 }
 
+TEST(LeaseTable, UncommittedListsEachPartitionsDonePrefixUntilItIsCommitted) {
+  LeaseTable t(BrokerOptions{}, 100);
+  t.Assign({"ocr.tasks", 0});
+  t.Assign({"ocr.tasks", 1});
+  t.Add(Make("ocr.tasks", 0, 7, "A", "a"), 0);
+  t.Add(Make("ocr.tasks", 1, 3, "B", "b"), 0);
+  std::uint64_t next = 1;
+  std::vector<Delivery> got = t.Pick({"ocr.tasks"}, 2, 0, 1000, &next);
+  ASSERT_EQ(got.size(), 2u);
+  EXPECT_TRUE(t.Uncommitted().empty());
+  for (const Delivery& d : got) ASSERT_TRUE(t.Ack(d.id, 0).has_value());
+  auto due = t.Uncommitted();
+  ASSERT_EQ(due.size(), 2u);
+  EXPECT_EQ(due[0].second, 8);
+  EXPECT_EQ(due[1].second, 4);
+  t.Committed(due[0].first, 8);
+  due = t.Uncommitted();
+  ASSERT_EQ(due.size(), 1u);
+  EXPECT_EQ(due[0].first.partition, 1);
+}
+
 TEST(LeaseTable, AFullPartitionIsPausedAndResumedWhenItDrains) {
   LeaseTable t(BrokerOptions{}, 2);
   const PartitionKey p{"documents.normal", 4};

@@ -215,6 +215,7 @@ class SqliteBroker::Store {
     std::string topic;
     std::string tenant;
     std::int64_t attempt = 0;
+    std::string key;
   };
 
   Store(sqlite3* db, std::string path, BrokerOptions options)
@@ -333,9 +334,9 @@ Result<std::unique_ptr<SqliteBroker::Store>> SqliteBroker::Store::Open(const std
        " ON CONFLICT (name) DO UPDATE SET value = excluded.value"},
       {&store->wake_waiting_, "UPDATE messages SET state = 0 WHERE state = 3 AND not_before <= ?1"},
       {&store->expired_,
-       "SELECT id, topic, tenant, attempt FROM messages WHERE state = 1 AND lease_until <= ?1"},
+       "SELECT id, topic, tenant, attempt, msg_key FROM messages WHERE state = 1 AND lease_until <= ?1"},
       {&store->find_lease_,
-       "SELECT id, topic, tenant, attempt FROM messages"
+       "SELECT id, topic, tenant, attempt, msg_key FROM messages"
        " WHERE lease_id = ?1 AND state = 1 AND lease_until > ?2"},
       {&store->retry_,
        "UPDATE messages SET state = ?2, not_before = ?3, lease_until = 0, lease_id = NULL,"
@@ -446,7 +447,7 @@ Status SqliteBroker::Store::Insert(std::string_view topic, std::string_view tena
   const std::string topic_name(topic), tenant_name(tenant);
   Run run(*insert_);
   run.Text(1, topic)
-      .Int(2, PartitionFor(tenant, PartitionCount(topic)))
+      .Int(2, PartitionOf(topic, tenant, key))
       .Text(3, tenant)
       .Text(4, key)
       .Blob(5, payload)
@@ -469,7 +470,8 @@ Status SqliteBroker::Store::Wake(std::int64_t now) {
     run.Int(1, now);
     int rc;
     while ((rc = run.Step()) == SQLITE_ROW) {
-      expired.push_back({run.ColumnInt(0), run.ColumnText(1), run.ColumnText(2), run.ColumnInt(3)});
+      expired.push_back({run.ColumnInt(0), run.ColumnText(1), run.ColumnText(2), run.ColumnInt(3),
+                         run.ColumnText(4)});
     }
     if (rc != SQLITE_DONE) return Error(rc, "cannot find expired leases");
   }
@@ -500,7 +502,7 @@ Status SqliteBroker::Store::EndAttempt(const LeasedRow& row, const std::string& 
     Run run(*dead_letter_);
     run.Int(1, row.id)
         .Text(2, failed)
-        .Int(3, PartitionFor(row.tenant, PartitionCount(failed)))
+        .Int(3, PartitionOf(failed, row.tenant, row.key))
         .Text(4, row.topic)
         .Int(5, NextTag(failed, row.tenant))
         .Text(6, error);
@@ -635,7 +637,8 @@ Status SqliteBroker::Store::Nack(std::uint64_t id, const std::string& error) {
     const int rc = run.Step();
     if (rc == SQLITE_DONE) return NotHeld(id);
     if (rc != SQLITE_ROW) return Error(rc, "cannot nack");
-    row = {run.ColumnInt(0), run.ColumnText(1), run.ColumnText(2), run.ColumnInt(3)};
+    row = {run.ColumnInt(0), run.ColumnText(1), run.ColumnText(2), run.ColumnInt(3),
+           run.ColumnText(4)};
   }
   // Drawn even for a last attempt, so that the n-th delay drawn is always the n-th Nack's.
   const milliseconds delay = RetryDelay(static_cast<int>(row.attempt), options_.backoff, rng_);

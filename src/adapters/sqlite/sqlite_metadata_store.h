@@ -57,8 +57,9 @@ struct SqliteMetadataStoreOptions {
 
 class SqliteMetadataStore final : public MetadataStore {
  public:
-  // 1: the first schema; 2: tenants' webhook secret and default URL.
-  static constexpr int kSchemaVersion = 2;
+  // 1: the first schema; 2: tenants' webhook secret and default URL; 3: documents counted by
+  // status in a table.
+  static constexpr int kSchemaVersion = 3;
 
   // Opens the store at `path`, creating the file when missing and migrating its schema.
   // Errors: invalid_argument for options out of range; unavailable when another process holds

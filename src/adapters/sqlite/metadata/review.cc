@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// SqliteMetadataStore: reviewers' decisions and corrections.
+#include <algorithm>
+#include <utility>
+
+#include "adapters/sqlite/metadata/rows.h"
+#include "metadata/rules.h"
+
+namespace sheaf {
+
+namespace {
+
+using namespace sheaf::metadata;  // the rules every store shares (src/metadata/)
+using namespace sheaf::sqlite_meta;
+
+}  // namespace
+
+Result<Correction> SqliteMetadataStore::RecordReview(const std::string& tenant_id,
+                                                     const std::string& document_id,
+                                                     const ReviewInput& review) {
+  Result<PreparedReview> prepared = PrepareReview(review);
+  if (!prepared.ok()) return prepared.status();
+  const std::string& fields = prepared->fields_json;
+  const std::string& event_id = prepared->event_id;
+  const ProcessingStatus next = prepared->next;
+  Correction out;
+  Status s = Write([&](Conn& c) {
+    ProcessingStatus current;
+    Status r = DocumentStatusOf(c, tenant_id, document_id, &current);
+    if (!r.ok()) return r;
+    if (current != ProcessingStatus::kNeedsReview && current != ProcessingStatus::kCompleted) {
+      return NotReviewable(document_id, current);
+    }
+    const std::int64_t now = NowMs();
+    {
+      Run run(c.S(kInsertCorrection));
+      run.Text(1, document_id)
+          .Text(2, tenant_id)
+          .Text(3, review.reviewer)
+          .Text(4, ReviewActionName(review.action))
+          .Text(5, fields)
+          .Int(6, now);
+      const int rc = run.Step();
+      if (rc != SQLITE_DONE) return c.Error(rc, "cannot store the correction");
+    }
+    out = Correction{c.LastRowId(), document_id, tenant_id, review.reviewer,
+                     review.action, fields,      now};
+    {
+      Run run(c.S(kSetReviewed));
+      run.Text(1, document_id).Text(2, tenant_id).Text(3, ProcessingStatusName(next));
+      if (review.result_json.empty()) {
+        run.Null(4);
+      } else {
+        run.Text(4, review.result_json);
+      }
+      run.Int(5, now);
+      const int rc = run.Step();
+      if (rc != SQLITE_DONE) return c.Error(rc, "cannot update document " + document_id);
+    }
+    if (review.webhook) {
+      Status w = InsertWebhook(c, event_id, tenant_id, document_id, *review.webhook, now);
+      if (!w.ok()) return w;
+    }
+    const std::string details = ReviewAuditDetails(review, out.id, current, next, event_id);
+    return AppendAuditEntry(
+        c, now, {review.reviewer, "document.reviewed", tenant_id, document_id, details}, nullptr);
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+Result<std::vector<Correction>> SqliteMetadataStore::ListCorrections(
+    const std::string& tenant_id, const std::string& document_id) {
+  std::vector<Correction> corrections;
+  Status s = Read([&](Conn& c) {
+    corrections.clear();
+    ProcessingStatus ignored;
+    Status r = DocumentStatusOf(c, tenant_id, document_id, &ignored);
+    if (!r.ok()) return r;
+    Run run(c.S(kCorrectionsOf));
+    run.Text(1, document_id).Text(2, tenant_id);
+    int rc;
+    while ((rc = run.Step()) == SQLITE_ROW) {
+      Correction one;
+      r = ReadCorrection(run, c.path(), &one);
+      if (!r.ok()) return r;
+      corrections.push_back(std::move(one));
+    }
+    return rc == SQLITE_DONE ? Status::Ok() : c.Error(rc, "cannot list corrections");
+  });
+  if (!s.ok()) return s;
+  return corrections;
+}
+
+}  // namespace sheaf

@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+//
+// What the MetadataStore contract suite (metadata_store_contract_test.cc) needs from a backend:
+// a fresh, private database per test, store objects opened on it (a second one stands for a
+// second process), and raw SQL on it, as an operator - or an attacker with access to the
+// database - would run. Each backend's harness sits beside its adapter
+// (src/adapters/<x>/*_test_harness.cc), the only place its SDK is included.
+#ifndef SHEAF_TESTS_CONTRACT_METADATA_STORE_HARNESS_H_
+#define SHEAF_TESTS_CONTRACT_METADATA_STORE_HARNESS_H_
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <ostream>
+#include <string>
+
+#include "sheaf/metadata_store.h"
+
+namespace sheaf::testing {
+
+using StoreClock = std::function<std::chrono::system_clock::time_point()>;
+
+class MetadataStoreHarness {
+ public:
+  virtual ~MetadataStoreHarness() = default;  // drops the test's database
+  // "" when the backend can run here; otherwise why not (the test is skipped, saying so).
+  virtual std::string SkipReason() const { return ""; }
+  // A new store object on the test's database, with `clock` as its time source.
+  virtual Result<std::unique_ptr<MetadataStore>> Open(StoreClock clock) = 0;
+  // Runs `sql` on the test's database outside any store; returns every value of every row it
+  // produced, as text, joined with '|'. A failure is a test failure.
+  virtual std::string Exec(const std::string& sql) = 0;
+};
+
+struct MetadataBackend {
+  std::string name;
+  std::function<std::unique_ptr<MetadataStoreHarness>()> make;
+};
+// For gtest's messages: a backend by its name.
+inline void PrintTo(const MetadataBackend& backend, std::ostream* os) { *os << backend.name; }
+
+std::unique_ptr<MetadataStoreHarness> MakeSqliteHarness();
+// Needs SHEAF_TEST_POSTGRES (a libpq URI); skips naming the variable when it is unset. With
+// `replica`, the store routes its replica-safe reads through a second pool (to the same
+// server, so the suite's read-your-writes expectations still hold).
+std::unique_ptr<MetadataStoreHarness> MakePostgresHarness(bool replica);
+
+}  // namespace sheaf::testing
+
+#endif  // SHEAF_TESTS_CONTRACT_METADATA_STORE_HARNESS_H_
