@@ -16,6 +16,7 @@
 #include "app/backends.h"
 #include "app/composition.h"
 #include "app/table.h"
+#include "service/audit_check.h"
 #include "sheaf/metadata_store.h"
 
 namespace sheaf::app {
@@ -88,6 +89,7 @@ struct AdminCommands::State {
   CLI::App* audit_list = nullptr;
   std::int64_t audit_after = 0;
   int audit_limit = 100;
+  std::string audit_sink_url;  // "" = check the metadata store only
 
   CLI::App* export_replay = nullptr;
   std::string replay_tenant;
@@ -163,6 +165,13 @@ AdminCommands::AdminCommands(CLI::App& app) : state_(std::make_unique<State>()) 
   audit->require_subcommand(1);
   s.audit_verify = audit->add_subcommand(
       "verify", "Recompute the hash chain; exit 1 when an entry was changed, removed or inserted");
+  s.audit_verify
+      ->add_option("--clickhouse", s.audit_sink_url,
+                   "Also check the copy shipped to this audit sink "
+                   "(clickhouse+http://HOST:PORT/DATABASE; user and password from "
+                   "CLICKHOUSE_USER, CLICKHOUSE_PASSWORD): its chain, and its head against the "
+                   "store's; default $SHEAF_AUDIT")
+      ->envname("SHEAF_AUDIT");
   s.audit_list = audit->add_subcommand("list", "Print audit entries as JSON lines");
   s.audit_list->add_option("--after", s.audit_after, "Only entries with a higher seq")
       ->capture_default_str()
@@ -346,6 +355,32 @@ int AdminCommands::State::AuditVerify() {
   }
   std::cout << "audit log intact: " << v->entries << " entries, head hash "
             << (v->head_hash.empty() ? "(none)" : v->head_hash) << "\n";
+  if (audit_sink_url.empty()) return kExitOk;
+
+  Backends backends;
+  RegisterBuiltinBackends(&backends);
+  BackendContext context;
+  context.data_dir = data_dir;
+  Result<std::unique_ptr<AuditSink>> sink = backends.audit_sinks.Open(audit_sink_url, context);
+  if (!sink.ok()) return Fail(sink.status());
+  Result<AuditSinkVerification> copy = VerifyAuditSink(**sink, **store);
+  if (!copy.ok()) return Fail(copy.status());
+  const std::string where = "audit copy in " + RedactUrl(audit_sink_url);
+  if (!copy->chain.intact) {
+    std::cout << where << " BROKEN: first bad entry " << copy->chain.first_bad_seq << ": "
+              << copy->chain.reason << "\n";
+    return kExitFailed;
+  }
+  if (!copy->head_matches) {
+    std::cout << where << " DISAGREES with the metadata store: " << copy->mismatch << "\n";
+    return kExitFailed;
+  }
+  std::cout << where << " intact: " << copy->chain.entries << " entries, head hash "
+            << (copy->chain.head_hash.empty() ? "(none)" : copy->chain.head_hash)
+            << (copy->chain.entries > 0 ? ", the same as the metadata store's entry " +
+                                              std::to_string(copy->chain.entries)
+                                        : std::string())
+            << "; not yet shipped: " << v->entries - copy->chain.entries << "\n";
   return kExitOk;
 }
 

@@ -2,8 +2,10 @@
 #include "app/backends.h"
 
 #include <cctype>
+#include <cstdlib>
 #include <filesystem>
 
+#include "adapters/clickhouse/clickhouse_audit_sink.h"
 #include "adapters/kafka/kafka_broker.h"
 #include "adapters/kafka/kafka_options.h"
 #include "adapters/postgres/postgres_metadata_store.h"
@@ -178,6 +180,25 @@ void RegisterBuiltinBackends(Backends* backends) {
   backends->caches.Register(
       "memory", [](const BackendUrl&, const BackendContext&) -> Result<std::unique_ptr<Cache>> {
         return std::unique_ptr<Cache>();
+      });
+  // The audit log's copy in ClickHouse; its user and password come from CLICKHOUSE_USER and
+  // CLICKHOUSE_PASSWORD, never from the URL.
+  backends->audit_sinks.Register(
+      "clickhouse+http",
+      [](const BackendUrl& u, const BackendContext&) -> Result<std::unique_ptr<AuditSink>> {
+        if (!u.has_authority || u.authority.empty() ||
+            u.authority.find('@') != std::string::npos || !u.query.empty() ||
+            u.path.size() < 2 || u.path.find('/', 1) != std::string::npos) {
+          return BadUrl(u.text,
+                        "expected clickhouse+http://HOST:PORT/DATABASE (no user, password or "
+                        "query: the credentials come from CLICKHOUSE_USER and CLICKHOUSE_PASSWORD)");
+        }
+        clickhouse::ClickHouseOptions options;
+        options.endpoint = "http://" + u.authority;
+        options.database = u.path.substr(1);
+        if (const char* user = std::getenv("CLICKHOUSE_USER")) options.user = user;
+        if (const char* password = std::getenv("CLICKHOUSE_PASSWORD")) options.password = password;
+        return clickhouse::OpenClickHouseAuditSink(std::move(options));
       });
 }
 

@@ -7,6 +7,7 @@
 //   metadata  sqlite:PATH | postgres://user@host:port/db[?...]
 //   blobs     file:PATH | s3://bucket[/prefix]?endpoint=URL&region=R
 //   cache     memory | redis://host:port[/db][?prefix=P]
+//   audit     clickhouse+http://host:port/database   (optional: where the audit log is shipped)
 //
 // and the adapters are registered explicitly by RegisterBuiltinBackends (src/app), never by
 // static initialisers. An empty URL means the embedded default under the data dir. Secrets
@@ -24,6 +25,7 @@
 #include <string>
 #include <vector>
 
+#include "sheaf/audit_sink.h"
 #include "sheaf/blob_store.h"
 #include "sheaf/broker.h"
 #include "sheaf/cache.h"
@@ -99,6 +101,7 @@ struct Backends {
   BackendRegistry<MetadataStore> metadata{"metadata store"};
   BackendRegistry<BlobStore> blobs{"blob store"};
   BackendRegistry<Cache> caches{"cache"};
+  BackendRegistry<AuditSink> audit_sinks{"audit sink"};
 };
 
 // The adapters built into this binary: embedded, sqlite, file and memory always; kafka,

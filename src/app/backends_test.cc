@@ -124,5 +124,25 @@ TEST(BackendRegistryTest, S3AndRedisAreRegisteredAndRedisIsAlsoTheOcrLeaseTable)
   EXPECT_EQ(bad.status().code(), ErrorCode::kInvalidArgument);
 }
 
+TEST(BackendRegistryTest, AClickHouseAuditSinkIsHostPortAndDatabaseOnly) {
+  Backends backends;
+  RegisterBuiltinBackends(&backends);
+  // Opening connects to nothing: a sink that is down fails its calls, not its opening.
+  Result<std::unique_ptr<AuditSink>> ok =
+      backends.audit_sinks.Open("clickhouse+http://127.0.0.1:1/audit", BackendContext{});
+  ASSERT_TRUE(ok.ok()) << ok.status().message();
+  EXPECT_NE(*ok, nullptr);
+  for (const std::string url : {"clickhouse+http://127.0.0.1:1", "clickhouse+http://127.0.0.1:1/",
+                                "clickhouse+http://127.0.0.1:1/a/b",
+                                "clickhouse+http://127.0.0.1:1/audit?password=x",
+                                "clickhouse+http://u:secret@127.0.0.1:1/audit",
+                                "clickhouse+http://127.0.0.1:1/bad-name"}) {
+    Result<std::unique_ptr<AuditSink>> bad = backends.audit_sinks.Open(url, BackendContext{});
+    ASSERT_FALSE(bad.ok()) << url;
+    EXPECT_EQ(bad.status().code(), ErrorCode::kInvalidArgument) << url;
+    EXPECT_EQ(bad.status().message().find("secret"), std::string::npos) << bad.status().message();
+  }
+}
+
 }  // namespace
 }  // namespace sheaf::app

@@ -30,6 +30,7 @@
 #include "cache/ocr_cache.h"
 #include "cache/tiered_cache.h"
 #include "service/api.h"
+#include "service/audit_shipper.h"
 #include "service/file_exporter.h"
 #include "service/metrics.h"
 #include "service/rate_limiter.h"
@@ -70,6 +71,7 @@ struct ServeSettings {
   std::string stages = "all";  // role workers: which stages (kWorkerStages), comma-separated
   int dispatch_window = 0;     // see ServiceOptions::dispatch_window
   std::map<std::string, std::chrono::milliseconds> simulated_work;  // ServiceOptions's
+  std::string audit;  // the audit sink's URL; "" = the audit log stays in the metadata store only
 };
 
 template <typename T>
@@ -211,6 +213,11 @@ std::vector<Setting> Settings() {
          bool webhooks = false;
          s.stages = v;
          return ParseStages(v, &stages, &webhooks).ok();
+       }},
+      {"audit", "Ship the audit log to clickhouse+http://HOST:PORT/DATABASE (user, password: CLICKHOUSE_USER, CLICKHOUSE_PASSWORD); runs where webhooks run",
+       [](ServeSettings& s, const std::string& v) {
+         s.audit = v;
+         return true;
        }},
       {"dispatch-window", "Documents the dispatcher lets onto ocr.tasks at once when OCR runs elsewhere (0: OCR workers + 1)",
        integer(&ServeSettings::dispatch_window, 0, 1000000)},
@@ -512,6 +519,18 @@ int ServeCommand::Run() {
       std::chrono::milliseconds(static_cast<long long>(settings.webhook_retry_hours * 3600e3));
   WebhookDeliverer deliverer(wdeps, wopts);
 
+  // The audit log's copy (docs/audit.md), shipped by the processes that deliver webhooks.
+  std::unique_ptr<AuditSink> audit_sink;
+  std::unique_ptr<AuditShipper> audit_shipper;
+  if (!settings.audit.empty()) {
+    Result<std::unique_ptr<AuditSink>> sink = registry.audit_sinks.Open(settings.audit, context);
+    if (!sink.ok()) return fail(sink.status());
+    audit_sink = std::move(sink).value();
+    audit_shipper = std::make_unique<AuditShipper>(
+        AuditShipperDeps{metadata->get(), audit_sink.get()}, AuditShipperOptions{});
+    service_metrics.WatchAudit(audit_shipper.get());
+  }
+
   RateLimiter limiter(settings.rate_limit, settings.rate_burst);
   ApiDeps adeps;
   adeps.service = &service;
@@ -566,6 +585,10 @@ int ServeCommand::Run() {
     }
     if (run_webhooks) {
       if (Status s = deliverer.Start(); !s.ok()) return fail(s);
+      if (audit_shipper != nullptr) {
+        if (Status s = audit_shipper->Start(); !s.ok()) return fail(s);
+        spdlog::info("audit: shipping to {}", RedactUrl(settings.audit));
+      }
     }
   }
 
@@ -593,6 +616,7 @@ int ServeCommand::Run() {
                         std::chrono::milliseconds(static_cast<long long>(settings.shutdown_grace * 1000));
   const bool clean = service.Stop(deadline);
   deliverer.Stop();
+  if (audit_shipper != nullptr) audit_shipper->Stop();
   if (!served.ok()) return fail(served);
   if (!clean) {
     spdlog::warn("shutdown: some stages were still working after {} s; their leases were released",

@@ -3,6 +3,7 @@
 
 #include "cache/memory_cache.h"
 #include "cache/ocr_cache.h"
+#include "service/audit_shipper.h"
 #include "service/webhooks.h"
 
 namespace sheaf {
@@ -141,6 +142,20 @@ void ServiceMetrics::Watch(Broker* broker, MetadataStore* metadata, WatchedCache
       sink.Counter("sheaf_webhook_attempts_total", help, {{"outcome", "failed"}},
                    static_cast<double>(webhooks->failed()));
     }
+  });
+}
+
+void ServiceMetrics::WatchAudit(AuditShipper* shipper) {
+  if (shipper == nullptr) return;
+  registry_->AddCollector([shipper](MetricsSink& sink) {
+    sink.Gauge("sheaf_audit_outbox_backlog",
+               "Audit entries in the metadata store not yet shipped to the audit sink.", {},
+               static_cast<double>(shipper->backlog()));
+    sink.Gauge("sheaf_audit_shipped_seq", "The highest audit seq known to be in the audit sink.",
+               {}, static_cast<double>(shipper->shipped_seq()));
+    sink.Counter("sheaf_audit_ship_errors_total",
+                 "Shipping rounds that failed (the sink or the store could not be used).", {},
+                 static_cast<double>(shipper->errors()));
   });
 }
 

@@ -23,6 +23,7 @@ namespace sheaf {
 class MemoryCache;
 class OcrCache;
 class WebhookDeliverer;
+class AuditShipper;
 
 struct WatchedCaches {
   MemoryCache* ocr_memory = nullptr;
@@ -56,6 +57,9 @@ class ServiceMetrics {
              WebhookDeliverer* webhooks);
   // Adds sheaf_kafka_consumer_lag{topic, partition, group} for every topic, read when scraped.
   void WatchLag(LagSource lag);
+  // Reads the audit shipper's position when scraped: sheaf_audit_outbox_backlog,
+  // sheaf_audit_shipped_seq and sheaf_audit_ship_errors_total. It must outlive the scrapes.
+  void WatchAudit(AuditShipper* shipper);
 
  private:
   MetricsRegistry* registry_;

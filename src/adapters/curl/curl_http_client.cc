@@ -6,20 +6,12 @@
 #include <algorithm>
 #include <cctype>
 #include <exception>
-#include <mutex>
+
+#include "adapters/curl/curl_common.h"
 
 namespace sheaf::curl_adapter {
 
 namespace {
-
-// libcurl's process-wide setup: once, before the first handle, never torn down (other threads
-// may still be in a call when static destructors run).
-CURLcode GlobalInit() {
-  static std::once_flag once;
-  static CURLcode result = CURLE_OK;
-  std::call_once(once, [] { result = curl_global_init(CURL_GLOBAL_DEFAULT); });
-  return result;
-}
 
 bool StartsWithNoCase(std::string_view s, std::string_view prefix) {
   return s.size() >= prefix.size() &&
@@ -73,13 +65,6 @@ std::size_t WriteBody(char* data, std::size_t size, std::size_t count, void* use
     return 0;  // no exception may unwind through libcurl
   }
 }
-
-struct EasyDeleter {
-  void operator()(CURL* h) const { curl_easy_cleanup(h); }
-};
-struct ListDeleter {
-  void operator()(curl_slist* l) const { curl_slist_free_all(l); }
-};
 
 }  // namespace
 

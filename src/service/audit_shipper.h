@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+//
+// AuditShipper: the worker that copies the audit log from the MetadataStore (the outbox and the
+// source of truth) to an AuditSink (sheaf/audit_sink.h), e.g. ClickHouse.
+//
+// The cursor is the sink's ShippedUpTo(), read when the shipper starts and again after any
+// error; each round then lists up to `batch` entries after it (MetadataStore::ListAudit), writes
+// them (AuditSink::Write) and moves the cursor past them. A round that shipped a full batch is
+// followed at once by the next; otherwise the shipper sleeps poll_interval. On an error it waits
+// a full-jitter backoff delay (src/queue/backoff.h), longer after each failure in a row, and
+// tries again: a sink that is down delays shipping - the backlog grows - and never anything
+// else, since nothing waits for the shipper.
+//
+// Delivery is at least once and the sink is idempotent per entry, so a shipper that dies after
+// Write and before moving on, or several shippers in several processes at once, store every
+// entry once. Entries are shipped in seq order without gaps: a batch whose seqs do not follow
+// the cursor is not written.
+//
+// Thread safety: Start, Stop and the readings (backlog, shipped_seq, errors, last_error) may be
+// called from any thread; RunOnce from one thread at a time, and not while the worker runs.
+#ifndef SHEAF_SERVICE_AUDIT_SHIPPER_H_
+#define SHEAF_SERVICE_AUDIT_SHIPPER_H_
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <random>
+#include <string>
+#include <thread>
+
+#include "sheaf/audit_sink.h"
+#include "sheaf/broker.h"
+#include "sheaf/metadata_store.h"
+#include "sheaf/status.h"
+
+namespace sheaf {
+
+struct AuditShipperOptions {
+  int batch = 500;                                // entries per Write, 1..AuditSink::kMaxBatch
+  std::chrono::milliseconds poll_interval{1000};  // sleep when all was shipped
+  BackoffOptions backoff{std::chrono::seconds(1), 2.0, std::chrono::minutes(1)};
+  std::uint64_t jitter_seed = 0;  // 0 = seeded at random
+};
+
+struct AuditShipperDeps {
+  MetadataStore* metadata = nullptr;  // required; outlives the shipper
+  AuditSink* sink = nullptr;          // required; outlives the shipper
+};
+
+class AuditShipper {
+ public:
+  AuditShipper(AuditShipperDeps deps, AuditShipperOptions options);
+  ~AuditShipper();  // Stop()
+  AuditShipper(const AuditShipper&) = delete;
+  AuditShipper& operator=(const AuditShipper&) = delete;
+
+  // Starts the worker thread. invalid_argument for missing dependencies or options out of
+  // range; OK when it already runs.
+  Status Start();
+  // Stops the worker; returns once the call in flight (bounded by the sink's and the store's
+  // timeouts) has finished. Idempotent.
+  void Stop();
+
+  // One round: finds the store's head, learns the cursor from the sink when it is not known,
+  // and ships at most one batch. Returns how many entries it shipped; an error when the store or
+  // the sink failed (the cursor is then read from the sink again next round).
+  Result<int> RunOnce();
+
+  // The store's head seq when last looked at, minus the highest seq known to be in the sink.
+  std::int64_t backlog() const;
+  // The highest seq known to be in the sink (0 until the sink was first read).
+  std::int64_t shipped_seq() const { return shipped_.load(); }
+  // Failed rounds since construction, and the latest failure ("" after a round that succeeded).
+  std::uint64_t errors() const { return errors_.load(); }
+  std::string last_error() const;
+
+ private:
+  void Loop();
+  Result<std::int64_t> FindHead(std::int64_t from);
+  Result<int> Round();
+  bool stopping() const { return stop_.load(); }
+
+  const AuditShipperDeps deps_;
+  const AuditShipperOptions options_;
+  std::mt19937_64 rng_;         // worker thread only
+  bool cursor_known_ = false;   // RunOnce's thread only
+  std::atomic<std::int64_t> head_{0};
+  std::atomic<std::int64_t> shipped_{0};
+  std::atomic<std::uint64_t> errors_{0};
+  std::atomic<bool> stop_{false};
+  mutable std::mutex mu_;
+  std::string last_error_;        // GUARDED_BY(mu_)
+  std::condition_variable wake_;  // Stop wakes the sleeping worker
+  std::thread thread_;            // GUARDED_BY(mu_) for Start/Stop
+};
+
+}  // namespace sheaf
+
+#endif  // SHEAF_SERVICE_AUDIT_SHIPPER_H_
