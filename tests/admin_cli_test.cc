@@ -118,7 +118,7 @@ TEST_F(AdminCli, TenantCreateKeyCreateAndRevoke) {
 TEST_F(AdminCli, TenantsAreListedShownAndTheirWebhookSet) {
   ASSERT_EQ(Run({"tenant", "create", "beta"}).exit_code, 0);
   ASSERT_EQ(Run({"tenant", "create", "alpha"}).exit_code, 0);
-  RunResult set = Run({"tenant", "set-webhook", "beta", "http://10.0.0.5:8080/hook"});
+  RunResult set = Run({"tenant", "set-webhook", "beta", "http://127.0.0.5:8080/hook"});
   ASSERT_EQ(set.exit_code, 0) << set.err;
   RunResult list = Run({"tenant", "list"});
   ASSERT_EQ(list.exit_code, 0) << list.err;
@@ -126,12 +126,12 @@ TEST_F(AdminCli, TenantsAreListedShownAndTheirWebhookSet) {
   ASSERT_EQ(rows.size(), 4u) << list.out;  // header, rule, one row per tenant by name
   EXPECT_EQ(rows[2].rfind("alpha", 0), 0u) << list.out;
   EXPECT_EQ(rows[3].rfind("beta", 0), 0u) << list.out;
-  EXPECT_NE(rows[3].find("http://10.0.0.5:8080/hook"), std::string::npos);
+  EXPECT_NE(rows[3].find("http://127.0.0.5:8080/hook"), std::string::npos);
   EXPECT_EQ(list.out.find("whsec_"), std::string::npos) << "secrets are not listed";
 
   RunResult show = Run({"tenant", "show", "beta"});
   ASSERT_EQ(show.exit_code, 0) << show.err;
-  EXPECT_EQ(Field(show.out, "webhook_url"), "http://10.0.0.5:8080/hook");
+  EXPECT_EQ(Field(show.out, "webhook_url"), "http://127.0.0.5:8080/hook");
   const std::string secret = Field(show.out, "webhook_secret");
   RunResult rotated = Run({"tenant", "rotate-secret", "beta"});
   ASSERT_EQ(rotated.exit_code, 0) << rotated.err;

@@ -171,8 +171,8 @@ TEST_P(MetadataStoreContract, TenantWebhookUrlIsValidatedStoredAndAudited) {
   const std::string a = NewTenant(m, "a");
   ASSERT_TRUE(m.SetTenantWebhook(a, "https://hooks.example/sheaf?x=1", "cli:ops").ok());
   EXPECT_EQ(m.GetTenant(a)->default_webhook_url, "https://hooks.example/sheaf?x=1");
-  ASSERT_TRUE(m.SetTenantWebhook(a, "http://10.0.0.7:8080/in", "cli:ops").ok());
-  EXPECT_EQ(m.GetTenantByName("a")->default_webhook_url, "http://10.0.0.7:8080/in");
+  ASSERT_TRUE(m.SetTenantWebhook(a, "http://127.0.0.7:8080/in", "cli:ops").ok());
+  EXPECT_EQ(m.GetTenantByName("a")->default_webhook_url, "http://127.0.0.7:8080/in");
 
   for (const std::string& bad : std::vector<std::string>{
            "ftp://hooks.example/x", "hooks.example/x", "https://", "javascript:alert(1)",
@@ -180,7 +180,7 @@ TEST_P(MetadataStoreContract, TenantWebhookUrlIsValidatedStoredAndAudited) {
            "https://a.example/" + std::string(2100, 'p')}) {
     EXPECT_EQ(m.SetTenantWebhook(a, bad, "cli:ops").code(), ErrorCode::kInvalidArgument) << bad;
   }
-  EXPECT_EQ(m.GetTenant(a)->default_webhook_url, "http://10.0.0.7:8080/in") << "unchanged";
+  EXPECT_EQ(m.GetTenant(a)->default_webhook_url, "http://127.0.0.7:8080/in") << "unchanged";
   EXPECT_EQ(m.SetTenantWebhook("0123456789abcdef", "https://x.example", "cli:ops").code(),
             ErrorCode::kNotFound);
   EXPECT_EQ(m.SetTenantWebhook(a, "https://x.example", "").code(), ErrorCode::kInvalidArgument);
