@@ -13,37 +13,12 @@
 #include "adapters/s3/s3_blob_store.h"
 #include "adapters/sqlite/sqlite_broker.h"
 #include "adapters/sqlite/sqlite_metadata_store.h"
+#include "core/url_query.h"
 #include "storage/local_blob_store.h"
 
 namespace sheaf::app {
 
 namespace {
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-bool PercentDecode(const std::string& in, std::string* out) {
-  out->clear();
-  for (std::size_t i = 0; i < in.size(); ++i) {
-    if (in[i] == '%') {
-      if (i + 2 >= in.size()) return false;
-      const int hi = HexValue(in[i + 1]);
-      const int lo = HexValue(in[i + 2]);
-      if (hi < 0 || lo < 0) return false;
-      out->push_back(static_cast<char>(hi * 16 + lo));
-      i += 2;
-    } else if (in[i] == '+') {
-      out->push_back(' ');
-    } else {
-      out->push_back(in[i]);
-    }
-  }
-  return true;
-}
 
 Status BadUrl(const std::string& url, const std::string& why) {
   return Status(ErrorCode::kInvalidArgument, "backend URL \"" + RedactUrl(url) + "\": " + why);
@@ -98,20 +73,10 @@ Result<BackendUrl> ParseBackendUrl(const std::string& url) {
   } else {
     out.path = rest;
   }
-  std::size_t start = 0;
-  while (start < query.size()) {
-    std::size_t end = query.find('&', start);
-    if (end == std::string::npos) end = query.size();
-    const std::string pair = query.substr(start, end - start);
-    start = end + 1;
-    if (pair.empty()) continue;
-    const std::size_t eq = pair.find('=');
-    std::string key, value;
-    if (!PercentDecode(pair.substr(0, eq), &key) ||
-        !PercentDecode(eq == std::string::npos ? "" : pair.substr(eq + 1), &value)) {
-      return BadUrl(url, "bad percent escape in \"" + pair.substr(0, eq) + "\"");
-    }
-    if (!out.query.emplace(key, value).second) {
+  Result<UrlQuery> pairs = ParseUrlQuery(query);
+  if (!pairs.ok()) return BadUrl(url, "percent escape: " + pairs.status().message());
+  for (auto& [key, value] : *pairs) {
+    if (!out.query.emplace(key, std::move(value)).second) {
       return BadUrl(url, "the query parameter \"" + key + "\" is given twice");
     }
   }

@@ -47,7 +47,7 @@ struct BackendUrl {
 };
 
 // invalid_argument naming the URL (redacted) when it has no scheme, a bad percent escape or a
-// query key given twice.
+// query key given twice. ('+' stays '+': only %-escapes are decoded.)
 Result<BackendUrl> ParseBackendUrl(const std::string& url);
 
 // `url` with any password in its authority ("user:secret@host") replaced by "***".

@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "adapters/sqlite/private_file.h"
+#include "adapters/sqlite/statement.h"
 #include "queue/backoff.h"
 
 namespace sheaf {
@@ -81,71 +82,9 @@ system_clock::time_point ToTime(std::int64_t ms) {
       std::chrono::duration_cast<system_clock::duration>(milliseconds(ms)));
 }
 
-// A prepared statement, finalized on destruction.
-class Stmt {
- public:
-  Stmt() = default;
-  ~Stmt() { sqlite3_finalize(stmt_); }
-  Stmt(const Stmt&) = delete;
-  Stmt& operator=(const Stmt&) = delete;
-  int Prepare(sqlite3* db, const char* sql) {
-    return sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr);
-  }
-  sqlite3_stmt* get() const { return stmt_; }
-
- private:
-  sqlite3_stmt* stmt_ = nullptr;
-};
-
-// One execution of a prepared statement: binds, steps, reads columns, and resets the statement
-// when it goes out of scope. Bound strings must outlive it (they are not copied).
-class Run {
- public:
-  explicit Run(const Stmt& stmt) : s_(stmt.get()) {}
-  ~Run() {
-    sqlite3_reset(s_);
-    sqlite3_clear_bindings(s_);
-  }
-  Run(const Run&) = delete;
-  Run& operator=(const Run&) = delete;
-
-  Run& Int(int i, std::int64_t v) {
-    Note(sqlite3_bind_int64(s_, i, v));
-    return *this;
-  }
-  Run& Text(int i, std::string_view v) {
-    Note(sqlite3_bind_text64(s_, i, v.data() != nullptr ? v.data() : "", v.size(), SQLITE_STATIC,
-                             SQLITE_UTF8));
-    return *this;
-  }
-  Run& Blob(int i, std::string_view v) {
-    Note(sqlite3_bind_blob64(s_, i, v.data() != nullptr ? v.data() : "", v.size(), SQLITE_STATIC));
-    return *this;
-  }
-  // Returns SQLITE_ROW, SQLITE_DONE or an error (including a failed bind).
-  int Step() { return bind_rc_ != SQLITE_OK ? bind_rc_ : sqlite3_step(s_); }
-
-  std::int64_t ColumnInt(int c) const { return sqlite3_column_int64(s_, c); }
-  std::string ColumnText(int c) const {
-    const auto* p = sqlite3_column_text(s_, c);
-    return p != nullptr ? std::string(reinterpret_cast<const char*>(p),
-                                      static_cast<std::size_t>(sqlite3_column_bytes(s_, c)))
-                        : std::string();
-  }
-  std::string ColumnBlob(int c) const {
-    const void* p = sqlite3_column_blob(s_, c);
-    return p != nullptr ? std::string(static_cast<const char*>(p),
-                                      static_cast<std::size_t>(sqlite3_column_bytes(s_, c)))
-                        : std::string();
-  }
-
- private:
-  void Note(int rc) {
-    if (bind_rc_ == SQLITE_OK) bind_rc_ = rc;
-  }
-  sqlite3_stmt* s_;
-  int bind_rc_ = SQLITE_OK;
-};
+using sqlite::Bind;
+using sqlite::Run;
+using sqlite::Stmt;
 
 Status ValidateTopic(std::string_view topic) {
   if (PartitionCount(topic) > 0) return Status::Ok();
@@ -296,7 +235,7 @@ Result<std::unique_ptr<SqliteBroker::Store>> SqliteBroker::Store::Open(const std
     Stmt wal;
     s = store->Prepare(&wal, "PRAGMA journal_mode = WAL");
     if (!s.ok()) return s;
-    Run run(wal);
+    Run run(wal, Bind::kBorrow);
     const int step = run.Step();
     if (step != SQLITE_ROW) return store->Error(step, "cannot switch to WAL");
     if (run.ColumnText(0) != "wal") {
@@ -373,7 +312,7 @@ Status SqliteBroker::Store::Load() {
     Stmt meta;
     Status s = Prepare(&meta, "SELECT name, value FROM meta");
     if (!s.ok()) return s;
-    Run run(meta);
+    Run run(meta, Bind::kBorrow);
     int rc;
     while ((rc = run.Step()) == SQLITE_ROW) {
       const std::string name = run.ColumnText(0);
@@ -394,7 +333,7 @@ Status SqliteBroker::Store::Load() {
     Status s =
         Prepare(&last, "SELECT topic, tenant, MAX(tag) FROM messages GROUP BY topic, tenant");
     if (!s.ok()) return s;
-    Run run(last);
+    Run run(last, Bind::kBorrow);
     int rc;
     while ((rc = run.Step()) == SQLITE_ROW) {
       fairness_[run.ColumnText(0)].last[run.ColumnText(1)] = run.ColumnInt(2);
@@ -405,7 +344,7 @@ Status SqliteBroker::Store::Load() {
   Status s =
       Prepare(&first, "SELECT topic, MIN(tag) FROM messages WHERE state <> 2 GROUP BY topic");
   if (!s.ok()) return s;
-  Run run(first);
+  Run run(first, Bind::kBorrow);
   int rc;
   while ((rc = run.Step()) == SQLITE_ROW) fairness_[run.ColumnText(0)].now = run.ColumnInt(1) - 1;
   return rc == SQLITE_DONE ? Status::Ok() : Error(rc, "cannot read topics");
@@ -445,7 +384,7 @@ void SqliteBroker::Store::Served(const std::string& topic, std::int64_t tag) {
 Status SqliteBroker::Store::Insert(std::string_view topic, std::string_view tenant,
                                    std::string_view key, std::string_view payload) {
   const std::string topic_name(topic), tenant_name(tenant);
-  Run run(*insert_);
+  Run run(*insert_, Bind::kBorrow);
   run.Text(1, topic)
       .Int(2, PartitionOf(topic, tenant, key))
       .Text(3, tenant)
@@ -459,14 +398,14 @@ Status SqliteBroker::Store::Insert(std::string_view topic, std::string_view tena
 
 Status SqliteBroker::Store::Wake(std::int64_t now) {
   {
-    Run run(*wake_waiting_);
+    Run run(*wake_waiting_, Bind::kBorrow);
     run.Int(1, now);
     const int rc = run.Step();
     if (rc != SQLITE_DONE) return Error(rc, "cannot ready retried messages");
   }
   std::vector<LeasedRow> expired;
   {
-    Run run(*expired_);
+    Run run(*expired_, Bind::kBorrow);
     run.Int(1, now);
     int rc;
     while ((rc = run.Step()) == SQLITE_ROW) {
@@ -487,19 +426,19 @@ Status SqliteBroker::Store::EndAttempt(const LeasedRow& row, const std::string& 
                                        milliseconds delay, std::int64_t now) {
   int rc;
   if (row.attempt < options_.max_attempts) {
-    Run run(*retry_);
+    Run run(*retry_, Bind::kBorrow);
     run.Int(1, row.id)
         .Int(2, delay.count() > 0 ? kWaiting : kReady)
         .Int(3, now + delay.count())
         .Text(4, error);
     rc = run.Step();
   } else if (row.topic == topics::kDocumentsFailed) {
-    Run run(*park_);
+    Run run(*park_, Bind::kBorrow);
     run.Int(1, row.id).Text(2, error);
     rc = run.Step();
   } else {
     const std::string failed(topics::kDocumentsFailed);
-    Run run(*dead_letter_);
+    Run run(*dead_letter_, Bind::kBorrow);
     run.Int(1, row.id)
         .Text(2, failed)
         .Int(3, PartitionOf(failed, row.tenant, row.key))
@@ -512,7 +451,7 @@ Status SqliteBroker::Store::EndAttempt(const LeasedRow& row, const std::string& 
 }
 
 Status SqliteBroker::Store::FindHead(Candidate* c) {
-  Run run(*head_);
+  Run run(*head_, Bind::kBorrow);
   run.Text(1, c->topic);
   const int rc = run.Step();
   c->has_head = rc == SQLITE_ROW;
@@ -526,7 +465,7 @@ Status SqliteBroker::Store::FindHead(Candidate* c) {
 Status SqliteBroker::Store::Take(std::int64_t id, std::int64_t lease_until,
                                  std::vector<Delivery>* out) {
   const std::uint64_t lease_id = next_lease_id_++;
-  Run run(*take_);
+  Run run(*take_, Bind::kBorrow);
   run.Int(1, id).Int(2, lease_until).Int(3, static_cast<std::int64_t>(lease_id));
   const int rc = run.Step();
   if (rc != SQLITE_ROW) {
@@ -612,7 +551,7 @@ Status SqliteBroker::Store::Lease(const std::vector<std::string>& topics, int ma
   }
 
   if (out->size() > before) {
-    Run run(*save_lease_id_);
+    Run run(*save_lease_id_, Bind::kBorrow);
     run.Int(1, static_cast<std::int64_t>(next_lease_id_));
     const int rc = run.Step();
     if (rc != SQLITE_DONE) return Error(rc, "cannot save the lease counter");
@@ -621,7 +560,7 @@ Status SqliteBroker::Store::Lease(const std::vector<std::string>& topics, int ma
 }
 
 Status SqliteBroker::Store::Ack(std::uint64_t id) {
-  Run run(*ack_);
+  Run run(*ack_, Bind::kBorrow);
   run.Int(1, static_cast<std::int64_t>(id)).Int(2, NowMs());
   const int rc = run.Step();
   if (rc != SQLITE_DONE) return Error(rc, "cannot ack");
@@ -632,7 +571,7 @@ Status SqliteBroker::Store::Nack(std::uint64_t id, const std::string& error) {
   const std::int64_t now = NowMs();
   LeasedRow row;
   {
-    Run run(*find_lease_);
+    Run run(*find_lease_, Bind::kBorrow);
     run.Int(1, static_cast<std::int64_t>(id)).Int(2, now);
     const int rc = run.Step();
     if (rc == SQLITE_DONE) return NotHeld(id);
@@ -647,7 +586,7 @@ Status SqliteBroker::Store::Nack(std::uint64_t id, const std::string& error) {
 
 Status SqliteBroker::Store::Extend(std::uint64_t id, milliseconds lease) {
   const std::int64_t now = NowMs();
-  Run run(*extend_);
+  Run run(*extend_, Bind::kBorrow);
   run.Int(1, static_cast<std::int64_t>(id)).Int(2, now).Int(3, now + lease.count());
   const int rc = run.Step();
   if (rc != SQLITE_DONE) return Error(rc, "cannot extend");
@@ -660,7 +599,7 @@ Status SqliteBroker::Store::Stats(const std::string& topic, TopicStats* stats) {
   Status s = Wake(now);
   if (!s.ok()) return s;
   {
-    Run run(*counts_);
+    Run run(*counts_, Bind::kBorrow);
     run.Text(1, topic);
     int rc;
     while ((rc = run.Step()) == SQLITE_ROW) {
@@ -685,7 +624,7 @@ Status SqliteBroker::Store::Stats(const std::string& topic, TopicStats* stats) {
     }
     if (rc != SQLITE_DONE) return Error(rc, "cannot count");
   }
-  Run run(*tenant_counts_);
+  Run run(*tenant_counts_, Bind::kBorrow);
   run.Text(1, topic);
   int rc;
   while ((rc = run.Step()) == SQLITE_ROW)

@@ -18,6 +18,7 @@
 #include <unordered_map>
 
 #include "adapters/sqlite/metadata/statements.h"
+#include "adapters/sqlite/statement.h"
 #include "adapters/sqlite/sqlite_metadata_store.h"
 
 namespace sheaf::sqlite_meta {
@@ -27,80 +28,9 @@ Status StorageError(sqlite3* db, int rc, const std::string& path, std::string_vi
 // ---------------------------------------------------------------------------------------------
 // Statements.
 
-// A prepared statement, finalized on destruction.
-class Stmt {
- public:
-  Stmt() = default;
-  ~Stmt() { sqlite3_finalize(stmt_); }
-  Stmt(const Stmt&) = delete;
-  Stmt& operator=(const Stmt&) = delete;
-  int Prepare(sqlite3* db, const char* sql) {
-    return sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr);
-  }
-  sqlite3_stmt* get() const { return stmt_; }
-
- private:
-  sqlite3_stmt* stmt_ = nullptr;
-};
-
-// One execution of a prepared statement: binds (copying the bytes), steps, reads columns, and
-// resets the statement when it goes out of scope (which also ends a read's snapshot use).
-class Run {
- public:
-  explicit Run(const Stmt& stmt) : s_(stmt.get()) {}
-  ~Run() {
-    sqlite3_reset(s_);
-    sqlite3_clear_bindings(s_);
-  }
-  Run(const Run&) = delete;
-  Run& operator=(const Run&) = delete;
-
-  Run& Int(int i, std::int64_t v) {
-    Note(sqlite3_bind_int64(s_, i, v));
-    return *this;
-  }
-  Run& Text(int i, std::string_view v) {
-    Note(sqlite3_bind_text64(s_, i, v.data() != nullptr ? v.data() : "", v.size(), SQLITE_TRANSIENT,
-                             SQLITE_UTF8));
-    return *this;
-  }
-  Run& Blob(int i, std::string_view v) {
-    Note(sqlite3_bind_blob64(s_, i, v.data() != nullptr ? v.data() : "", v.size(),
-                             SQLITE_TRANSIENT));
-    return *this;
-  }
-  Run& Null(int i) {
-    Note(sqlite3_bind_null(s_, i));
-    return *this;
-  }
-  Run& OptText(int i, const std::optional<std::string>& v) {
-    return v.has_value() ? Text(i, *v) : Null(i);
-  }
-  // Returns SQLITE_ROW, SQLITE_DONE or an error (including a failed bind).
-  int Step() { return bind_rc_ != SQLITE_OK ? bind_rc_ : sqlite3_step(s_); }
-
-  std::int64_t ColumnInt(int c) const { return sqlite3_column_int64(s_, c); }
-  bool ColumnIsNull(int c) const { return sqlite3_column_type(s_, c) == SQLITE_NULL; }
-  std::string ColumnText(int c) const {
-    const auto* p = sqlite3_column_text(s_, c);
-    return p != nullptr ? std::string(reinterpret_cast<const char*>(p),
-                                      static_cast<std::size_t>(sqlite3_column_bytes(s_, c)))
-                        : std::string();
-  }
-  std::string ColumnBlob(int c) const {
-    const void* p = sqlite3_column_blob(s_, c);
-    return p != nullptr ? std::string(static_cast<const char*>(p),
-                                      static_cast<std::size_t>(sqlite3_column_bytes(s_, c)))
-                        : std::string();
-  }
-
- private:
-  void Note(int rc) {
-    if (bind_rc_ == SQLITE_OK) bind_rc_ = rc;
-  }
-  sqlite3_stmt* s_;
-  int bind_rc_ = SQLITE_OK;
-};
+using sqlite::Bind;
+using sqlite::Run;
+using sqlite::Stmt;
 
 // A connection and its prepared statements. Used by one thread at a time.
 class SqlConn {
