@@ -24,6 +24,9 @@ using namespace std::chrono_literals;
 using std::chrono::milliseconds;
 using std::chrono::system_clock;
 using testing::MetadataBackend;
+using testing::Create;
+using testing::Doc;
+using testing::NewTenant;
 
 constexpr std::int64_t kStart = 1'700'000'000'000;  // the fake clock's first reading, in ms
 
@@ -59,30 +62,6 @@ class MetadataStoreContract : public ::testing::TestWithParam<MetadataBackend> {
   void Advance(milliseconds d) { now_ms_ += d.count(); }
   std::int64_t NowMsPlus(milliseconds d) const { return now_ms_.load() + d.count(); }
 
-  std::string NewTenant(MetadataStore& m, const std::string& name) {
-    auto t = m.CreateTenant(name, "cli:test");
-    EXPECT_TRUE(t.ok()) << t.status().ToString();
-    return t.ok() ? t->id : std::string();
-  }
-  static DocumentRecord Doc(const std::string& key = "") {
-    DocumentRecord d;
-    d.id = NewDocumentId();
-    d.idempotency_key = key;
-    d.source_name = "invoice.pdf";
-    d.content_type = "application/pdf";
-    d.size = 1234;
-    d.sha256 = std::string(64, 'a');
-    d.blob_key = "tenants/t/documents/" + d.id + "/original";
-    d.metadata_json = R"({"po":"4711"})";
-    return d;
-  }
-  DocumentRecord Create(MetadataStore& m, const std::string& tenant, DocumentRecord d) {
-    auto r = m.CreateDocument(tenant, d, 0, "key:test");
-    EXPECT_TRUE(r.ok()) << r.status().ToString();
-    if (!r.ok()) return d;
-    EXPECT_TRUE(r->created);
-    return r->document;
-  }
   // Every id of `filter` reached by following cursors from the first page.
   std::vector<std::string> AllPages(MetadataStore& m, const std::string& tenant,
                                     DocumentFilter filter) {

@@ -14,6 +14,8 @@
 #include <ostream>
 #include <string>
 
+#include <gtest/gtest.h>
+
 #include "sheaf/metadata_store.h"
 
 namespace sheaf::testing {
@@ -38,6 +40,34 @@ struct MetadataBackend {
 };
 // For gtest's messages: a backend by its name.
 inline void PrintTo(const MetadataBackend& backend, std::ostream* os) { *os << backend.name; }
+
+// Shared by the contract suite and the stores' own tests: a tenant named `name` (its id), a
+// sample document record (an idempotency key when given), and that record created (the record
+// as stored). Failures are reported as test failures.
+inline std::string NewTenant(MetadataStore& m, const std::string& name) {
+  auto t = m.CreateTenant(name, "cli:test");
+  EXPECT_TRUE(t.ok()) << t.status().ToString();
+  return t.ok() ? t->id : std::string();
+}
+inline DocumentRecord Doc(const std::string& key = "") {
+  DocumentRecord d;
+  d.id = NewDocumentId();
+  d.idempotency_key = key;
+  d.source_name = "invoice.pdf";
+  d.content_type = "application/pdf";
+  d.size = 1234;
+  d.sha256 = std::string(64, 'a');
+  d.blob_key = "tenants/t/documents/" + d.id + "/original";
+  d.metadata_json = R"({"po":"4711"})";
+  return d;
+}
+inline DocumentRecord Create(MetadataStore& m, const std::string& tenant, DocumentRecord d) {
+  auto r = m.CreateDocument(tenant, d, 0, "key:test");
+  EXPECT_TRUE(r.ok()) << r.status().ToString();
+  if (!r.ok()) return d;
+  EXPECT_TRUE(r->created);
+  return r->document;
+}
 
 std::unique_ptr<MetadataStoreHarness> MakeSqliteHarness();
 // Needs SHEAF_TEST_POSTGRES (a libpq URI); skips naming the variable when it is unset. With

@@ -16,6 +16,7 @@
 #include <sstream>
 #include <thread>
 
+#include "contract/metadata_store_harness.h"
 #include "fixtures.h"
 
 namespace sheaf {
@@ -24,6 +25,9 @@ namespace {
 using namespace std::chrono_literals;
 using std::chrono::milliseconds;
 using std::chrono::system_clock;
+using testing::Create;
+using testing::Doc;
+using testing::NewTenant;
 
 constexpr std::int64_t kStart = 1'700'000'000'000;  // the fake clock's first reading, in ms
 
@@ -61,30 +65,6 @@ class SqliteMetadataStoreTest : public ::testing::Test {
         std::chrono::duration_cast<system_clock::duration>(milliseconds(now_ms_.load())));
   }
 
-  std::string NewTenant(MetadataStore& m, const std::string& name) {
-    auto t = m.CreateTenant(name, "cli:test");
-    EXPECT_TRUE(t.ok()) << t.status().ToString();
-    return t.ok() ? t->id : std::string();
-  }
-  static DocumentRecord Doc(const std::string& key = "") {
-    DocumentRecord d;
-    d.id = NewDocumentId();
-    d.idempotency_key = key;
-    d.source_name = "invoice.pdf";
-    d.content_type = "application/pdf";
-    d.size = 1234;
-    d.sha256 = std::string(64, 'a');
-    d.blob_key = "tenants/t/documents/" + d.id + "/original";
-    d.metadata_json = R"({"po":"4711"})";
-    return d;
-  }
-  DocumentRecord Create(MetadataStore& m, const std::string& tenant, DocumentRecord d) {
-    auto r = m.CreateDocument(tenant, d, 0, "key:test");
-    EXPECT_TRUE(r.ok()) << r.status().ToString();
-    if (!r.ok()) return d;
-    EXPECT_TRUE(r->created);
-    return r->document;
-  }
   // The bytes of the database and its WAL, as they are on disk now.
   std::string FileBytes() const {
     std::string all;
