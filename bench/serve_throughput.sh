@@ -32,7 +32,7 @@ SHEAF_OCR_CACHE=0 "$BIN" serve --data-dir "$WORK/serve" --listen 127.0.0.1:0 --o
 SERVER=$!
 for _ in $(seq 100); do grep -q listening "$WORK/serve.out" 2>/dev/null && break; sleep 0.1; done
 PORT=$(sed -n 's/.*127.0.0.1:\([0-9]*\).*/\1/p' "$WORK/serve.out" | head -1)
-SERVE_S=$(PYTHONPATH=clients/python $PY - "$PORT" "$KEY" "${FILES[@]}" <<'PY'
+SERVE_S=$(PYTHONPATH=clients/python/src $PY - "$PORT" "$KEY" "${FILES[@]}" <<'PY'
 import sys, time
 from concurrent.futures import ThreadPoolExecutor
 from sheaf_client import SheafClient

@@ -23,9 +23,15 @@
 //   ("key:<key id>", "cli:<user>", "pipeline", ...; the webhook calls of the delivery worker
 //   use "webhooks"); each call names its action. The bookkeeping of deliveries (enqueue,
 //   claim, a failed attempt to be retried) is not audited.
-//   Entries are numbered 1, 2, 3 ... and chained: entry n stores the hash of entry n-1 and its
-//   own hash (AuditEntry), so VerifyAudit detects an entry changed, removed or inserted anywhere
-//   but at the end; anchoring the head hash elsewhere (print it, ship it) detects the rest.
+//   Each tenant has its own chain (entries with no tenant form the system chain, tenant ""):
+//   its entries are numbered 1, 2, 3 ... and each stores the hash of the one before it in the
+//   chain and its own hash (AuditEntry), so VerifyAudit detects an entry changed, removed or
+//   inserted anywhere but at a chain's end; anchoring the heads elsewhere (print them, ship
+//   them) detects the rest. Appends to different tenants' chains do not wait for each other.
+//   A store that kept one chain for all tenants before (SQLite schemas before version 5) keeps
+//   those entries as they are - one chain across tenants, numbered 1..B, verified as such -
+//   and every tenant's chain then continues after entry B: its next entry is numbered B + 1
+//   and stores entry B's hash. In a new store B = 0.
 //   Deleting a document never deletes its audit entries, which hold ids, hashes and sizes but
 //   no document content.
 // - Times are milliseconds since the Unix epoch, from the store's clock.
@@ -303,9 +309,9 @@ struct AuditInput {
 //   prev_hash || N(seq) || N(at) || N(actor) || N(action) || N(tenant_id) || N(document_id) ||
 //   N(details_json)
 // where N(x) is the decimal byte length of x's text, ':', the text, ';' (numbers as decimal
-// text), and prev_hash is the previous entry's hash - 64 '0's for entry 1.
+// text), and prev_hash is the hash of the entry before it in its chain - 64 '0's for entry 1.
 struct AuditEntry {
-  std::int64_t seq = 0;  // 1, 2, 3 ... without gaps
+  std::int64_t seq = 0;  // its place in its tenant's chain: 1, 2, 3 ... without gaps
   std::int64_t at = 0;
   std::string actor;
   std::string action;
@@ -316,12 +322,25 @@ struct AuditEntry {
   std::string hash;
 };
 
+// The last entry of one tenant's audit chain.
+struct AuditChainHead {
+  std::string tenant_id;  // "" for the system chain
+  std::int64_t seq = 0;
+  std::string hash;
+};
+
 struct AuditVerification {
   bool intact = true;
   std::int64_t entries = 0;        // entries checked
+  std::int64_t chains = 0;         // tenants' chains checked
+  std::string first_bad_tenant;    // !intact: the chain where a check failed
   std::int64_t first_bad_seq = 0;  // !intact: the first entry whose check failed
   std::string reason;              // !intact: what failed there
-  std::string head_hash;           // the last entry's hash ("" for an empty log): anchor it
+  std::vector<AuditChainHead> heads;  // intact: each chain's last entry, by tenant: anchor them
+  // Where every tenant's chain starts (see "Audit"): 0 and 64 '0's in a store created with
+  // per-tenant chains.
+  std::int64_t base_seq = 0;
+  std::string base_hash;
 };
 
 class MetadataStore {
@@ -461,13 +480,20 @@ class MetadataStore {
                                const std::string& actor) = 0;
 
   // --- Audit log.
-  // Appends an entry for an event no other call records (e.g. an export to a file); returns its
-  // seq. invalid_argument for an empty actor or action or invalid details.
+  // Appends an entry for an event no other call records (e.g. an export to a file) to its
+  // tenant's chain; returns its seq. invalid_argument for an empty actor or action or invalid
+  // details.
   virtual Result<std::int64_t> AppendAudit(const AuditInput& entry) = 0;
-  // Up to `limit` (1..1000) entries with seq > after_seq, in order.
-  virtual Result<std::vector<AuditEntry>> ListAudit(std::int64_t after_seq, int limit) = 0;
-  // Recomputes the chain from entry 1. A broken chain is an OK result with intact = false;
-  // an error means the log could not be read.
+  // Up to `limit` (1..1000) entries of the tenant's chain ("" = the system chain) with
+  // seq > after_seq, in order; entries from before per-tenant chains (see "Audit") are in their
+  // tenant's list, with the numbers they have.
+  virtual Result<std::vector<AuditEntry>> ListAudit(const std::string& tenant_id,
+                                                    std::int64_t after_seq, int limit) = 0;
+  // Every chain's last entry, by tenant: one cheap read (kept in the appending transactions),
+  // for shippers that follow every chain.
+  virtual Result<std::vector<AuditChainHead>> ListAuditHeads() = 0;
+  // Recomputes every chain from its first entry. A broken chain is an OK result with
+  // intact = false; an error means the log could not be read.
   virtual Result<AuditVerification> VerifyAudit() = 0;
 };
 

@@ -88,6 +88,7 @@ struct AdminCommands::State {
   CLI::App* audit_verify = nullptr;
   CLI::App* audit_list = nullptr;
   std::int64_t audit_after = 0;
+  std::string audit_tenant;
   int audit_limit = 100;
   std::string audit_sink_url;  // "" = check the metadata store only
 
@@ -173,6 +174,8 @@ AdminCommands::AdminCommands(CLI::App& app) : state_(std::make_unique<State>()) 
                    "store's; default $SHEAF_AUDIT")
       ->envname("SHEAF_AUDIT");
   s.audit_list = audit->add_subcommand("list", "Print audit entries as JSON lines");
+  s.audit_list->add_option("--tenant", s.audit_tenant,
+                           "Only this tenant's chain (a name; \"-\" for the system chain)");
   s.audit_list->add_option("--after", s.audit_after, "Only entries with a higher seq")
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber);
@@ -343,18 +346,41 @@ int AdminCommands::State::KeyList() {
 
 // --- Audit log.
 
+namespace {
+
+// " of tenant ID", or " of the system chain".
+std::string ChainName(const std::string& tenant_id) {
+  return tenant_id.empty() ? " of the system chain" : " of tenant " + tenant_id;
+}
+
+// One line per chain: the tenant (its name when known), its head seq and hash: the anchors.
+void PrintAuditHeads(MetadataStore& m, const std::vector<AuditChainHead>& heads) {
+  for (const AuditChainHead& h : heads) {
+    std::string who = "system";
+    if (!h.tenant_id.empty()) {
+      Result<Tenant> t = m.GetTenant(h.tenant_id);
+      who = "tenant " + (t.ok() ? t->name + " (" + h.tenant_id + ")" : h.tenant_id);
+    }
+    std::cout << "  " << who << ": head entry " << h.seq << ", hash " << h.hash << "\n";
+  }
+}
+
+}  // namespace
+
 int AdminCommands::State::AuditVerify() {
   auto store = Open();
   if (!store.ok()) return Fail(store.status());
-  Result<AuditVerification> v = (*store)->VerifyAudit();
+  MetadataStore& m = **store;
+  Result<AuditVerification> v = m.VerifyAudit();
   if (!v.ok()) return Fail(v.status());
   if (!v->intact) {
-    std::cout << "audit log BROKEN: first bad entry " << v->first_bad_seq << ": " << v->reason
-              << "\n";
+    std::cout << "audit log BROKEN: first bad entry " << v->first_bad_seq
+              << ChainName(v->first_bad_tenant) << ": " << v->reason << "\n";
     return kExitFailed;
   }
-  std::cout << "audit log intact: " << v->entries << " entries, head hash "
-            << (v->head_hash.empty() ? "(none)" : v->head_hash) << "\n";
+  std::cout << "audit log intact: " << v->entries << " entries in " << v->chains
+            << " chains\n";
+  PrintAuditHeads(m, v->heads);
   if (audit_sink_url.empty()) return kExitOk;
 
   Backends backends;
@@ -363,33 +389,48 @@ int AdminCommands::State::AuditVerify() {
   context.data_dir = data_dir;
   Result<std::unique_ptr<AuditSink>> sink = backends.audit_sinks.Open(audit_sink_url, context);
   if (!sink.ok()) return Fail(sink.status());
-  Result<AuditSinkVerification> copy = VerifyAuditSink(**sink, **store);
+  Result<AuditSinkVerification> copy = VerifyAuditSink(**sink, m, *v);
   if (!copy.ok()) return Fail(copy.status());
   const std::string where = "audit copy in " + RedactUrl(audit_sink_url);
   if (!copy->chain.intact) {
-    std::cout << where << " BROKEN: first bad entry " << copy->chain.first_bad_seq << ": "
-              << copy->chain.reason << "\n";
+    std::cout << where << " BROKEN: first bad entry " << copy->chain.first_bad_seq
+              << ChainName(copy->chain.first_bad_tenant) << ": " << copy->chain.reason << "\n";
     return kExitFailed;
   }
   if (!copy->head_matches) {
     std::cout << where << " DISAGREES with the metadata store: " << copy->mismatch << "\n";
     return kExitFailed;
   }
-  std::cout << where << " intact: " << copy->chain.entries << " entries, head hash "
-            << (copy->chain.head_hash.empty() ? "(none)" : copy->chain.head_hash)
-            << (copy->chain.entries > 0 ? ", the same as the metadata store's entry " +
-                                              std::to_string(copy->chain.entries)
-                                        : std::string())
+  std::cout << where << " intact: " << copy->chain.entries << " entries in "
+            << copy->chain.chains << " chains, each head the same as the metadata store's entry"
             << "; not yet shipped: " << v->entries - copy->chain.entries << "\n";
+  PrintAuditHeads(m, copy->chain.heads);
   return kExitOk;
 }
 
 int AdminCommands::State::AuditList() {
   auto store = Open();
   if (!store.ok()) return Fail(store.status());
-  Result<std::vector<AuditEntry>> entries = (*store)->ListAudit(audit_after, audit_limit);
-  if (!entries.ok()) return Fail(entries.status());
-  for (const AuditEntry& e : *entries) {
+  MetadataStore& m = **store;
+  std::vector<std::string> chains;  // tenant ids
+  if (audit_tenant == "-") {
+    chains.push_back("");
+  } else if (!audit_tenant.empty()) {
+    Result<Tenant> t = m.GetTenantByName(audit_tenant);
+    if (!t.ok()) return Fail(t.status());
+    chains.push_back(t->id);
+  } else {
+    Result<std::vector<AuditChainHead>> heads = m.ListAuditHeads();
+    if (!heads.ok()) return Fail(heads.status());
+    for (const AuditChainHead& h : *heads) chains.push_back(h.tenant_id);
+  }
+  std::vector<AuditEntry> all;
+  for (const std::string& tenant : chains) {
+    Result<std::vector<AuditEntry>> entries = m.ListAudit(tenant, audit_after, audit_limit);
+    if (!entries.ok()) return Fail(entries.status());
+    all.insert(all.end(), entries->begin(), entries->end());
+  }
+  for (const AuditEntry& e : all) {
     nlohmann::ordered_json line;
     line["seq"] = e.seq;
     line["at"] = FormatTime(e.at);

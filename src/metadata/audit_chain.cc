@@ -65,7 +65,80 @@ bool AuditVerifier::Add(const AuditEntry& e) {
 
 AuditVerification AuditVerifier::Result() const {
   AuditVerification out = v_;
-  out.head_hash = out.intact && out.entries > 0 ? prev_ : std::string();
+  out.chains = v_.entries > 0 ? 1 : 0;
+  if (out.intact && v_.entries > 0) out.heads.push_back({"", expected_ - 1, prev_});
+  return out;
+}
+
+bool AuditLogVerifier::Fail(const AuditVerification& v, const std::string& tenant) {
+  if (!out_.intact) return false;
+  out_.intact = false;
+  out_.first_bad_tenant = tenant;
+  out_.first_bad_seq = v.first_bad_seq;
+  out_.reason = v.reason;
+  return false;
+}
+
+bool AuditLogVerifier::AddShared(const AuditEntry& e) {
+  if (!out_.intact) return false;
+  ++out_.entries;
+  if (shared_closed_ || e.seq > base_.seq) {
+    out_.intact = false;
+    out_.first_bad_tenant = e.tenant_id;
+    out_.first_bad_seq = e.seq;
+    out_.reason = "audit entry " + std::to_string(e.seq) +
+                  " is listed with the entries before per-tenant chains but comes after them";
+    return false;
+  }
+  if (!shared_.Add(e)) return Fail(shared_.Result(), "");
+  shared_last_[e.tenant_id] = {e.tenant_id, e.seq, e.hash};
+  return true;
+}
+
+// The shared chain must reach the base exactly: every tenant's chain starts from its hash.
+bool AuditLogVerifier::CloseShared() {
+  if (shared_closed_) return out_.intact;
+  shared_closed_ = true;
+  if (!out_.intact || base_.seq == 0) return out_.intact;
+  if (shared_.last_seq() != base_.seq || shared_.last_hash() != base_.hash) {
+    out_.intact = false;
+    out_.first_bad_seq = shared_.last_seq() + 1;
+    out_.reason = "the entries before per-tenant chains end at " +
+                  std::to_string(shared_.last_seq()) + ", not at the recorded base entry " +
+                  std::to_string(base_.seq) + " with its hash";
+    return false;
+  }
+  return true;
+}
+
+bool AuditLogVerifier::Add(const AuditEntry& e) {
+  if (!CloseShared()) return false;
+  if (!have_chain_ || e.tenant_id != tenant_) {
+    if (have_chain_) out_.heads.push_back({tenant_, chain_.last_seq(), chain_.last_hash()});
+    have_chain_ = true;
+    tenant_ = e.tenant_id;
+    chain_ = AuditVerifier(base_.seq, base_.hash);
+    ++out_.chains;
+  }
+  ++out_.entries;
+  if (!chain_.Add(e)) return Fail(chain_.Result(), tenant_);
+  return true;
+}
+
+AuditVerification AuditLogVerifier::Result() const {
+  AuditLogVerifier copy = *this;  // closing is a check: keep Result() const
+  if (!copy.CloseShared()) return copy.out_;
+  AuditVerification out = copy.out_;
+  if (!out.intact) return out;
+  if (copy.have_chain_) out.heads.push_back({tenant_, chain_.last_seq(), chain_.last_hash()});
+  // A tenant whose chain has no entry after the base ends with its last shared entry.
+  std::map<std::string, AuditChainHead> heads = shared_last_;
+  for (const AuditChainHead& h : out.heads) heads[h.tenant_id] = h;
+  out.heads.clear();
+  for (auto& [tenant, h] : heads) out.heads.push_back(std::move(h));
+  out.chains = static_cast<std::int64_t>(out.heads.size());
+  out.base_seq = base_.seq;
+  out.base_hash = base_.hash;
   return out;
 }
 

@@ -19,9 +19,7 @@ AuditShipper::AuditShipper(AuditShipperDeps deps, AuditShipperOptions options)
 
 AuditShipper::~AuditShipper() { Stop(); }
 
-std::int64_t AuditShipper::backlog() const {
-  return std::max<std::int64_t>(0, head_.load() - shipped_.load());
-}
+std::int64_t AuditShipper::backlog() const { return backlog_.load(); }
 
 std::string AuditShipper::last_error() const {
   std::lock_guard<std::mutex> lock(mu_);
@@ -74,96 +72,87 @@ void AuditShipper::Loop() {
     } else {
       if (failures > 0) spdlog::info("audit shipper: shipping again (backlog {})", backlog());
       failures = 0;
-      if (*shipped >= options_.batch) continue;  // more may be waiting
+      if (more_) continue;  // a chain had a full batch: more may be waiting
     }
     std::unique_lock<std::mutex> lock(mu_);
     wake_.wait_for(lock, wait, [&] { return stopping(); });
   }
 }
 
-// The store's head: the highest seq ListAudit knows, found from `from` (a seq known to exist,
-// or 0) by doubling steps then halving them, in O(log(new entries)) calls of one entry each.
-Result<std::int64_t> AuditShipper::FindHead(std::int64_t from) {
-  const auto exists = [&](std::int64_t seq) -> Result<bool> {
-    Result<std::vector<AuditEntry>> one = deps_.metadata->ListAudit(seq - 1, 1);
-    if (!one.ok()) return one.status();
-    return !one->empty();
-  };
-  std::int64_t low = from;  // exists (or 0)
-  if (low > 0) {
-    Result<bool> e = exists(low);
-    if (!e.ok()) return e.status();
-    if (!*e) low = 0;  // the log is shorter than it was: search from the start
-  }
-  std::int64_t step = 1;
-  std::int64_t high = 0;  // does not exist
-  while (true) {
-    Result<bool> e = exists(low + step);
-    if (!e.ok()) return e.status();
-    if (!*e) {
-      high = low + step;
-      break;
-    }
-    low += step;
-    step *= 2;
-  }
-  while (high - low > 1) {
-    const std::int64_t mid = low + (high - low) / 2;
-    Result<bool> e = exists(mid);
-    if (!e.ok()) return e.status();
-    (*e ? low : high) = mid;
-  }
-  return low;
-}
-
 Result<int> AuditShipper::RunOnce() {
-  Result<int> shipped = Round();
+  bool more = false;
+  Result<int> shipped = Round(&more);
+  more_ = shipped.ok() && more;
   std::lock_guard<std::mutex> lock(mu_);
   if (shipped.ok()) {
     last_error_.clear();
   } else {
-    cursor_known_ = false;
+    cursors_.clear();
     ++errors_;
     last_error_ = shipped.status().ToString();
   }
   return shipped;
 }
 
-Result<int> AuditShipper::Round() {
+Result<int> AuditShipper::Round(bool* more) {
   if (deps_.metadata == nullptr || deps_.sink == nullptr) {
     return Status(ErrorCode::kInvalidArgument, "audit shipper: metadata and sink are required");
   }
   if (options_.batch < 1 || options_.batch > AuditSink::kMaxBatch) {
     return Status(ErrorCode::kInvalidArgument, "audit shipper: batch out of range");
   }
-  // The head first: the backlog is known (and grows) even while the sink is down.
-  Result<std::int64_t> head = FindHead(std::max(head_.load(), shipped_.load()));
-  if (!head.ok()) return head.status();
-  head_ = *head;
-  if (!cursor_known_) {
-    Result<std::int64_t> up_to = deps_.sink->ShippedUpTo();
-    if (!up_to.ok()) return up_to.status();
-    shipped_ = *up_to;
-    cursor_known_ = true;
+  // The heads first: the backlog is known (and grows) even while the sink is down.
+  Result<std::vector<AuditChainHead>> heads = deps_.metadata->ListAuditHeads();
+  if (!heads.ok()) return heads.status();
+  const auto account = [&] {
+    std::int64_t backlog = 0;
+    std::int64_t shipped = 0;
+    for (const AuditChainHead& h : *heads) {
+      auto it = cursors_.find(h.tenant_id);
+      const std::int64_t cursor = it == cursors_.end() ? 0 : it->second;
+      backlog += std::max<std::int64_t>(0, h.seq - cursor);
+      shipped += cursor;
+    }
+    backlog_ = backlog;
+    shipped_ = shipped;
+  };
+  account();
+  int total = 0;
+  for (const AuditChainHead& head : *heads) {
+    auto it = cursors_.find(head.tenant_id);
+    if (it == cursors_.end()) {
+      Result<std::int64_t> up_to = deps_.sink->ShippedUpTo(head.tenant_id);
+      if (!up_to.ok()) return up_to.status();
+      it = cursors_.emplace(head.tenant_id, *up_to).first;
+    }
+    const std::int64_t cursor = it->second;
+    const std::string chain =
+        head.tenant_id.empty() ? "the system chain" : "tenant " + head.tenant_id + "'s chain";
+    if (cursor > head.seq) {
+      return Status(ErrorCode::kIoError,
+                    "audit shipper: the sink holds " + chain + " up to " +
+                        std::to_string(cursor) + " but the metadata store's head is " +
+                        std::to_string(head.seq) +
+                        " (a sink of another store, or entries lost here: run `sheaf audit "
+                        "verify`)");
+    }
+    if (cursor == head.seq) continue;
+    Result<std::vector<AuditEntry>> entries =
+        deps_.metadata->ListAudit(head.tenant_id, cursor, options_.batch);
+    if (!entries.ok()) return entries.status();
+    if (entries->empty()) continue;  // a replica behind the head it reported: next round
+    if (entries->front().seq <= cursor) {
+      return Status(ErrorCode::kInternal, "audit shipper: the metadata store listed entry " +
+                                              std::to_string(entries->front().seq) + " of " +
+                                              chain + " after " + std::to_string(cursor));
+    }
+    if (Status s = deps_.sink->Write(*entries); !s.ok()) return s;
+    it->second = entries->back().seq;
+    total += static_cast<int>(entries->size());
+    if (static_cast<int>(entries->size()) >= options_.batch) *more = true;
+    account();
   }
-  const std::int64_t cursor = shipped_.load();
-  if (cursor > *head) {
-    return Status(ErrorCode::kIoError,
-                  "audit shipper: the sink holds entries up to " + std::to_string(cursor) +
-                      " but the metadata store's head is " + std::to_string(*head) +
-                      " (a sink of another store, or entries lost here: run `sheaf audit verify`)");
-  }
-  if (cursor == *head) return 0;
-  Result<std::vector<AuditEntry>> entries = deps_.metadata->ListAudit(cursor, options_.batch);
-  if (!entries.ok()) return entries.status();
-  if (entries->empty() || entries->front().seq != cursor + 1) {
-    return Status(ErrorCode::kInternal, "audit shipper: the metadata store did not list entry " +
-                                            std::to_string(cursor + 1) + " after its head moved");
-  }
-  if (Status s = deps_.sink->Write(*entries); !s.ok()) return s;
-  shipped_ = entries->back().seq;
-  head_ = std::max(head_.load(), shipped_.load());
-  return static_cast<int>(entries->size());
+  return total;
 }
 
 }  // namespace sheaf

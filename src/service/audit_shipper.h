@@ -3,18 +3,21 @@
 // AuditShipper: the worker that copies the audit log from the MetadataStore (the outbox and the
 // source of truth) to an AuditSink (sheaf/audit_sink.h), e.g. ClickHouse.
 //
-// The cursor is the sink's ShippedUpTo(), read when the shipper starts and again after any
-// error; each round then lists up to `batch` entries after it (MetadataStore::ListAudit), writes
-// them (AuditSink::Write) and moves the cursor past them. A round that shipped a full batch is
-// followed at once by the next; otherwise the shipper sleeps poll_interval. On an error it waits
-// a full-jitter backoff delay (src/queue/backoff.h), longer after each failure in a row, and
-// tries again: a sink that is down delays shipping - the backlog grows - and never anything
-// else, since nothing waits for the shipper.
+// The store keeps one chain per tenant (see "Audit" in sheaf/metadata_store.h). Each round
+// reads every chain's head (MetadataStore::ListAuditHeads, one read) and, per chain, the cursor:
+// the sink's ShippedUpTo(tenant), read the first time the chain is seen and again after any
+// error. For every chain behind, it lists up to `batch` entries after the cursor
+// (MetadataStore::ListAudit), writes them (AuditSink::Write) and moves the cursor past them. A
+// round that shipped a full batch of some chain is followed at once by the next; otherwise the
+// shipper sleeps poll_interval. On an error it waits a full-jitter backoff delay
+// (src/queue/backoff.h), longer after each failure in a row, and tries again: a sink that is
+// down delays shipping - the backlog grows - and never anything else, since nothing waits for
+// the shipper.
 //
 // Delivery is at least once and the sink is idempotent per entry, so a shipper that dies after
 // Write and before moving on, or several shippers in several processes at once, store every
-// entry once. Entries are shipped in seq order without gaps: a batch whose seqs do not follow
-// the cursor is not written.
+// entry once. A chain is shipped in seq order: a batch that does not start after the cursor is
+// not written.
 //
 // Thread safety: Start, Stop and the readings (backlog, shipped_seq, errors, last_error) may be
 // called from any thread; RunOnce from one thread at a time, and not while the worker runs.
@@ -25,6 +28,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <map>
 #include <mutex>
 #include <random>
 #include <string>
@@ -63,30 +67,35 @@ class AuditShipper {
   // timeouts) has finished. Idempotent.
   void Stop();
 
-  // One round: finds the store's head, learns the cursor from the sink when it is not known,
-  // and ships at most one batch. Returns how many entries it shipped; an error when the store or
-  // the sink failed (the cursor is then read from the sink again next round).
+  // One round: reads the chains' heads, learns the cursor of each new chain from the sink, and
+  // ships at most one batch per chain. Returns how many entries it shipped; an error when the
+  // store or the sink failed (the cursors are then read from the sink again next round).
   Result<int> RunOnce();
 
-  // The store's head seq when last looked at, minus the highest seq known to be in the sink.
+  // Entries the store has that the sink is not known to hold, summed over the chains when last
+  // looked at: each chain's head seq minus its cursor (an upper bound while entries from
+  // before per-tenant chains, whose seqs have gaps within a tenant, are being shipped).
   std::int64_t backlog() const;
-  // The highest seq known to be in the sink (0 until the sink was first read).
-  std::int64_t shipped_seq() const { return shipped_.load(); }
+  // The sum over chains of the highest seq known to be in the sink (0 until the sink was first
+  // read): the entries shipped, when every chain is a per-tenant one.
+  std::int64_t shipped() const { return shipped_.load(); }
   // Failed rounds since construction, and the latest failure ("" after a round that succeeded).
   std::uint64_t errors() const { return errors_.load(); }
   std::string last_error() const;
 
  private:
   void Loop();
-  Result<std::int64_t> FindHead(std::int64_t from);
-  Result<int> Round();
+  Result<int> Round(bool* more);
   bool stopping() const { return stop_.load(); }
 
   const AuditShipperDeps deps_;
   const AuditShipperOptions options_;
-  std::mt19937_64 rng_;         // worker thread only
-  bool cursor_known_ = false;   // RunOnce's thread only
-  std::atomic<std::int64_t> head_{0};
+  std::mt19937_64 rng_;  // worker thread only
+  // Per chain (tenant): the highest seq known to be in the sink. RunOnce's thread only;
+  // cleared after an error.
+  std::map<std::string, std::int64_t> cursors_;
+  bool more_ = false;  // the last round shipped a full batch of some chain
+  std::atomic<std::int64_t> backlog_{0};
   std::atomic<std::int64_t> shipped_{0};
   std::atomic<std::uint64_t> errors_{0};
   std::atomic<bool> stop_{false};

@@ -11,6 +11,7 @@
 
 #include "adapters/sqlite/sqlite_metadata_store.h"
 #include "fixtures.h"
+#include "metadata/audit_chain.h"
 #include "service/audit_check.h"
 
 namespace sheaf {
@@ -18,28 +19,33 @@ namespace {
 
 using namespace std::chrono_literals;
 
-// An AuditSink in memory, idempotent per seq like the real ones; it can be made to fail.
+// An AuditSink in memory, idempotent per (tenant, seq) like the real ones; it can be made to
+// fail.
 class MemoryAuditSink final : public AuditSink {
  public:
-  Result<std::int64_t> ShippedUpTo() override {
+  Result<std::int64_t> ShippedUpTo(const std::string& tenant_id) override {
     std::lock_guard<std::mutex> lock(mu_);
     if (down_) return Status(ErrorCode::kUnavailable, "memory sink: down");
-    return entries_.empty() ? 0 : entries_.rbegin()->first;
+    auto it = entries_.find(tenant_id);
+    return it == entries_.end() || it->second.empty() ? 0 : it->second.rbegin()->first;
   }
   Status Write(const std::vector<AuditEntry>& entries) override {
     if (Status s = CheckAuditBatch(entries); !s.ok()) return s;
     std::lock_guard<std::mutex> lock(mu_);
     if (down_) return Status(ErrorCode::kUnavailable, "memory sink: down");
     ++writes_;
-    for (const AuditEntry& e : entries) entries_[e.seq] = e;
+    for (const AuditEntry& e : entries) entries_[e.tenant_id][e.seq] = e;
     return Status::Ok();
   }
-  Result<std::vector<AuditEntry>> Read(std::int64_t after_seq, int limit) override {
+  Result<std::vector<AuditEntry>> Read(const std::string& tenant_id, std::int64_t after_seq,
+                                       int limit) override {
     std::lock_guard<std::mutex> lock(mu_);
     if (down_) return Status(ErrorCode::kUnavailable, "memory sink: down");
     std::vector<AuditEntry> out;
-    for (auto it = entries_.upper_bound(after_seq);
-         it != entries_.end() && it->first <= after_seq + limit; ++it) {
+    auto chain = entries_.find(tenant_id);
+    if (chain == entries_.end()) return out;
+    for (auto it = chain->second.upper_bound(after_seq);
+         it != chain->second.end() && out.size() < static_cast<std::size_t>(limit); ++it) {
       out.push_back(it->second);
     }
     return out;
@@ -53,14 +59,15 @@ class MemoryAuditSink final : public AuditSink {
     std::lock_guard<std::mutex> lock(mu_);
     return writes_;
   }
-  std::map<std::int64_t, AuditEntry> entries() const {
+  std::map<std::int64_t, AuditEntry> entries(const std::string& tenant_id = "tenant-a") const {
     std::lock_guard<std::mutex> lock(mu_);
-    return entries_;
+    auto it = entries_.find(tenant_id);
+    return it == entries_.end() ? std::map<std::int64_t, AuditEntry>() : it->second;
   }
 
  private:
   mutable std::mutex mu_;
-  std::map<std::int64_t, AuditEntry> entries_;
+  std::map<std::string, std::map<std::int64_t, AuditEntry>> entries_;  // tenant -> seq -> entry
   bool down_ = false;
   int writes_ = 0;
 };
@@ -73,12 +80,12 @@ class AuditShipperTest : public ::testing::Test {
     store_ = std::move(s).value();
   }
 
-  void Append(int n) {
+  void Append(int n, const std::string& tenant = "tenant-a") {
     for (int i = 0; i < n; ++i) {
       AuditInput in;
       in.actor = "cli:test";
       in.action = "test.event";
-      in.tenant_id = i % 2 == 0 ? "tenant-a" : "tenant-b";
+      in.tenant_id = tenant;
       in.details_json = "{\"i\":" + std::to_string(i) + "}";
       ASSERT_TRUE(store_->AppendAudit(in).ok());
     }
@@ -105,10 +112,16 @@ class AuditShipperTest : public ::testing::Test {
     return total;
   }
 
-  std::vector<AuditEntry> StoreEntries() {
-    auto all = store_->ListAudit(0, 1000);
+  std::vector<AuditEntry> StoreEntries(const std::string& tenant = "tenant-a") {
+    auto all = store_->ListAudit(tenant, 0, 1000);
     EXPECT_TRUE(all.ok());
     return all.ok() ? *all : std::vector<AuditEntry>{};
+  }
+
+  Result<AuditSinkVerification> Verify() {
+    Result<AuditVerification> store = store_->VerifyAudit();
+    if (!store.ok()) return store.status();
+    return VerifyAuditSink(sink_, *store_, *store);
   }
 
   std::unique_ptr<MetadataStore> store_;
@@ -134,10 +147,35 @@ TEST_F(AuditShipperTest, ShipsEveryEntryInBatchesAndEndsWithNoBacklog) {
   AuditShipper shipper({store_.get(), &sink_}, Options(3));
   EXPECT_EQ(Drain(shipper), 10);
   EXPECT_EQ(sink_.writes(), 4);  // 3 + 3 + 3 + 1
-  EXPECT_EQ(shipper.shipped_seq(), 10);
+  EXPECT_EQ(shipper.shipped(), 10);
   EXPECT_EQ(shipper.backlog(), 0);
   EXPECT_EQ(shipper.errors(), 0u);
   ExpectSameEntries(StoreEntries(), sink_.entries());
+}
+
+TEST_F(AuditShipperTest, ShipsEveryTenantsChainAndCountsTheBacklogOverThemAll) {
+  Append(4, "tenant-a");
+  Append(3, "tenant-b");
+  Append(2, "");  // the system chain
+  sink_.SetDown(true);
+  AuditShipper shipper({store_.get(), &sink_}, Options(2));
+  EXPECT_FALSE(shipper.RunOnce().ok());
+  EXPECT_EQ(shipper.backlog(), 9);
+  sink_.SetDown(false);
+  EXPECT_EQ(Drain(shipper), 9);
+  EXPECT_EQ(shipper.backlog(), 0);
+  EXPECT_EQ(shipper.shipped(), 9);
+  for (const std::string tenant : {"tenant-a", "tenant-b", ""}) {
+    ExpectSameEntries(StoreEntries(tenant), sink_.entries(tenant));
+    EXPECT_EQ(sink_.entries(tenant).begin()->second.prev_hash, metadata::kGenesisHash)
+        << "each tenant's chain starts afresh";
+  }
+  Result<AuditSinkVerification> v = Verify();
+  ASSERT_TRUE(v.ok());
+  EXPECT_TRUE(v->chain.intact) << v->chain.reason;
+  EXPECT_EQ(v->chain.chains, 3);
+  EXPECT_EQ(v->chain.entries, 9);
+  EXPECT_TRUE(v->head_matches) << v->mismatch;
 }
 
 TEST_F(AuditShipperTest, StartsFromWhatTheSinkHoldsNotFromTheBeginning) {
@@ -187,7 +225,7 @@ TEST_F(AuditShipperTest, AWriteThatFailedIsRetriedFromTheSinksPosition) {
 TEST_F(AuditShipperTest, ASinkAheadOfTheStoreIsAnErrorAndNothingIsWritten) {
   Append(2);
   AuditEntry stray;
-  stray.seq = 1;
+  stray.tenant_id = "tenant-a";
   std::vector<AuditEntry> ahead;
   for (std::int64_t seq = 1; seq <= 5; ++seq) {
     stray.seq = seq;
@@ -224,12 +262,13 @@ TEST_F(AuditShipperTest, VerifyingTheSinkFindsItIntactAndItsHeadTheStores) {
   AuditShipper shipper({store_.get(), &sink_}, Options(2));
   Drain(shipper);
   Append(2);  // not shipped yet: the sink's head is still the store's entry 5
-  Result<AuditSinkVerification> v = VerifyAuditSink(sink_, *store_);
+  Result<AuditSinkVerification> v = Verify();
   ASSERT_TRUE(v.ok()) << v.status().ToString();
   EXPECT_TRUE(v->chain.intact) << v->chain.reason;
   EXPECT_EQ(v->chain.entries, 5);
   EXPECT_TRUE(v->head_matches) << v->mismatch;
-  EXPECT_EQ(v->chain.head_hash, StoreEntries()[4].hash);
+  ASSERT_EQ(v->chain.heads.size(), 1u);
+  EXPECT_EQ(v->chain.heads[0].hash, StoreEntries()[4].hash);
 }
 
 TEST_F(AuditShipperTest, VerifyingASinkWithAChangedEntryNamesIt) {
@@ -239,7 +278,7 @@ TEST_F(AuditShipperTest, VerifyingASinkWithAChangedEntryNamesIt) {
   std::vector<AuditEntry> changed = {sink_.entries().at(3)};
   changed[0].actor = "someone-else";
   ASSERT_TRUE(sink_.Write(changed).ok());
-  Result<AuditSinkVerification> v = VerifyAuditSink(sink_, *store_);
+  Result<AuditSinkVerification> v = Verify();
   ASSERT_TRUE(v.ok());
   EXPECT_FALSE(v->chain.intact);
   EXPECT_EQ(v->chain.first_bad_seq, 3);
@@ -252,14 +291,16 @@ TEST_F(AuditShipperTest, VerifyingASinkOfAnotherStoreReportsTheHeadsDisagree) {
   AuditInput in;
   in.actor = "cli:other";
   in.action = "other.event";
+  in.tenant_id = "tenant-a";
   for (int i = 0; i < 3; ++i) ASSERT_TRUE((*other)->AppendAudit(in).ok());
   AuditShipper shipper({other->get(), &sink_}, Options(10));
   Drain(shipper);
-  Result<AuditSinkVerification> v = VerifyAuditSink(sink_, *store_);
+  Result<AuditSinkVerification> v = Verify();
   ASSERT_TRUE(v.ok());
   EXPECT_TRUE(v->chain.intact);  // a chain of its own, whole
   EXPECT_FALSE(v->head_matches);
-  EXPECT_NE(v->mismatch.find("entry 3 differs"), std::string::npos) << v->mismatch;
+  EXPECT_NE(v->mismatch.find("entry 3 of tenant tenant-a differs"), std::string::npos)
+      << v->mismatch;
 }
 
 }  // namespace

@@ -151,8 +151,10 @@ void ServiceMetrics::WatchAudit(AuditShipper* shipper) {
     sink.Gauge("sheaf_audit_outbox_backlog",
                "Audit entries in the metadata store not yet shipped to the audit sink.", {},
                static_cast<double>(shipper->backlog()));
-    sink.Gauge("sheaf_audit_shipped_seq", "The highest audit seq known to be in the audit sink.",
-               {}, static_cast<double>(shipper->shipped_seq()));
+    sink.Gauge("sheaf_audit_shipped_entries",
+               "Audit entries known to be in the audit sink: the sum over the tenants' chains of "
+               "the highest seq shipped.",
+               {}, static_cast<double>(shipper->shipped()));
     sink.Counter("sheaf_audit_ship_errors_total",
                  "Shipping rounds that failed (the sink or the store could not be used).", {},
                  static_cast<double>(shipper->errors()));

@@ -58,7 +58,7 @@ class ServiceMetrics {
   // Adds sheaf_kafka_consumer_lag{topic, partition, group} for every topic, read when scraped.
   void WatchLag(LagSource lag);
   // Reads the audit shipper's position when scraped: sheaf_audit_outbox_backlog,
-  // sheaf_audit_shipped_seq and sheaf_audit_ship_errors_total. It must outlive the scrapes.
+  // sheaf_audit_shipped_entries and sheaf_audit_ship_errors_total. It must outlive the scrapes.
   void WatchAudit(AuditShipper* shipper);
 
  private:

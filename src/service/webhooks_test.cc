@@ -167,7 +167,7 @@ TEST_F(WebhookDelivererTest, PostsTheStoredBodySignedWithTheTenantsSecret) {
   EXPECT_EQ(deliverer->delivered(), 1u);
   EXPECT_EQ(deliverer->retried(), 0u);
   EXPECT_EQ(deliverer->failed(), 0u);
-  EXPECT_EQ(store_->ListAudit(0, 100)->back().action, "document.exported");
+  EXPECT_EQ(store_->ListAudit(tenant_.id, 0, 100)->back().action, "document.exported");
 
   // Nothing more is due: no second request.
   EXPECT_EQ(*deliverer->RunOnce(), 0);
@@ -279,7 +279,7 @@ TEST_F(WebhookDelivererTest, GivesUpOnceTheRetryWindowHasClosedAndReplayStartsAg
   EXPECT_EQ(gone.state, WebhookState::kFailed);
   EXPECT_EQ(gone.last_error, "HTTP 500: broken");
   EXPECT_EQ(deliverer->failed(), 1u);
-  EXPECT_EQ(store_->ListAudit(0, 100)->back().action, "webhook.failed");
+  EXPECT_EQ(store_->ListAudit(tenant_.id, 0, 100)->back().action, "webhook.failed");
   AdvanceTo(kStart + 10 * 3'600'000);
   EXPECT_EQ(*deliverer->RunOnce(), 0) << "a failed event is not claimed again";
 

@@ -135,9 +135,9 @@ TEST_P(MetadataStoreContract, EveryTenantGetsItsOwnWebhookSecret) {
   EXPECT_NE(rotated, a->webhook_secret);
   EXPECT_EQ(m.GetTenant(b->id)->webhook_secret, b->webhook_secret);
   EXPECT_EQ(m.RotateWebhookSecret("0000000000000000", "cli:ops").code(), ErrorCode::kNotFound);
-  auto audit = m.ListAudit(0, 100);
+  auto audit = m.ListAudit(a->id, 0, 100);  // a's chain: created, rotated
   ASSERT_TRUE(audit.ok());
-  ASSERT_EQ(audit->size(), 3u);
+  ASSERT_EQ(audit->size(), 2u);
   EXPECT_EQ(audit->back().action, "tenant.webhook_secret_rotated");
   EXPECT_EQ(audit->back().tenant_id, a->id);
   for (const AuditEntry& e : *audit) {
@@ -169,7 +169,7 @@ TEST_P(MetadataStoreContract, TenantWebhookUrlIsValidatedStoredAndAudited) {
   EXPECT_EQ(m.GetTenant(a)->default_webhook_url, "");
 
   std::vector<AuditEntry> sets;
-  for (const AuditEntry& e : *m.ListAudit(0, 100)) {
+  for (const AuditEntry& e : *m.ListAudit(a, 0, 100)) {
     if (e.action == "tenant.webhook_set") sets.push_back(e);
   }
   ASSERT_EQ(sets.size(), 3u) << "one entry per successful call, none for refused ones";
@@ -684,7 +684,7 @@ TEST_P(MetadataStoreContract, DeleteRemovesTheDataButKeepsTheAuditTrail) {
   EXPECT_EQ(*m.CountQueued(a), 0);
 
   std::vector<std::string> actions;
-  for (const AuditEntry& e : *m.ListAudit(0, 100)) {
+  for (const AuditEntry& e : *m.ListAudit(a, 0, 100)) {
     if (e.document_id == d.id) actions.push_back(e.action);
   }
   EXPECT_EQ(actions, (std::vector<std::string>{"document.ingested", "document.reviewed",
@@ -751,7 +751,7 @@ TEST_P(MetadataStoreContract, KeysAuthenticateUntilRevokedAndAreNeverStoredInPla
 
   int created = 0;
   int revokes = 0;
-  for (const AuditEntry& e : *reopened.ListAudit(0, 100)) {
+  for (const AuditEntry& e : testing::AllAudit(reopened)) {
     created += e.action == "key.created";
     revokes += e.action == "key.revoked";
   }
@@ -773,7 +773,7 @@ TEST_P(MetadataStoreContract, AuditChainVerifiesAndDetectsTampering) {
       m.AppendAudit({"cli:ops", "document.exported", a, d.id, R"({"to":"erp"})"}).ok());  // 5
   ASSERT_TRUE(m.DeleteDocument(a, d.id, "key:a").ok());                                   // 6
 
-  auto entries = m.ListAudit(0, 100);
+  auto entries = m.ListAudit(a, 0, 100);
   ASSERT_TRUE(entries.ok());
   ASSERT_EQ(entries->size(), 6u);
   EXPECT_EQ((*entries)[0].prev_hash, std::string(64, '0'));
@@ -791,13 +791,18 @@ TEST_P(MetadataStoreContract, AuditChainVerifiesAndDetectsTampering) {
   ASSERT_TRUE(v.ok());
   EXPECT_TRUE(v->intact);
   EXPECT_EQ(v->entries, 6);
-  EXPECT_EQ(v->head_hash, (*entries)[5].hash);
+  EXPECT_EQ(v->chains, 1);
+  ASSERT_EQ(v->heads.size(), 1u);
+  EXPECT_EQ(v->heads[0].tenant_id, a);
+  EXPECT_EQ(v->heads[0].seq, 6);
+  EXPECT_EQ(v->heads[0].hash, (*entries)[5].hash);
 
   // Someone with access to the file rewrites entry 3 (the store stays open, as in production).
   Exec("UPDATE audit_log SET actor = 'key:someone-else' WHERE seq = 3");
   v = m.VerifyAudit();
   ASSERT_TRUE(v.ok());
   EXPECT_FALSE(v->intact);
+  EXPECT_EQ(v->first_bad_tenant, a);
   EXPECT_EQ(v->first_bad_seq, 3);
   EXPECT_NE(v->reason.find("hash does not match"), std::string::npos) << v->reason;
   Exec("UPDATE audit_log SET actor = 'key:test' WHERE seq = 3");
@@ -816,6 +821,58 @@ TEST_P(MetadataStoreContract, AuditChainVerifiesAndDetectsTampering) {
   EXPECT_FALSE(v->intact);
   EXPECT_EQ(v->first_bad_seq, 5);
   EXPECT_NE(v->reason.find("missing"), std::string::npos) << v->reason;
+}
+
+TEST_P(MetadataStoreContract, EachTenantHasAChainOfItsOwn) {
+  MetadataStore& m = Open();
+  const std::string a = NewTenant(m, "a");  // a: 1
+  const std::string b = NewTenant(m, "b");  // b: 1
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(m.AppendAudit({"cli:ops", "noted", a, "", "{}"}).ok());  // a: 2, 3, 4
+    ASSERT_TRUE(m.AppendAudit({"cli:ops", "noted", b, "", "{}"}).ok());  // b: 2, 3, 4
+  }
+  auto system = m.AppendAudit({"cli:ops", "noted", "", "", "{}"});  // the system chain: 1
+  ASSERT_TRUE(system.ok());
+  EXPECT_EQ(*system, 1);
+  for (const std::string& t : {a, b, std::string()}) {
+    auto chain = m.ListAudit(t, 0, 100);
+    ASSERT_TRUE(chain.ok());
+    ASSERT_EQ(chain->size(), t.empty() ? 1u : 4u) << t;
+    EXPECT_EQ((*chain)[0].prev_hash, std::string(64, '0')) << "every chain starts afresh";
+    for (std::size_t i = 0; i < chain->size(); ++i) {
+      EXPECT_EQ((*chain)[i].tenant_id, t);
+      EXPECT_EQ((*chain)[i].seq, static_cast<std::int64_t>(i + 1));
+      if (i > 0) {
+        EXPECT_EQ((*chain)[i].prev_hash, (*chain)[i - 1].hash);
+      }
+    }
+    if (!t.empty()) {
+      auto one = m.ListAudit(t, 2, 1);
+      ASSERT_EQ(one->size(), 1u);
+      EXPECT_EQ(one->front().seq, 3);
+    }
+  }
+  auto heads = m.ListAuditHeads();
+  ASSERT_TRUE(heads.ok());
+  ASSERT_EQ(heads->size(), 3u);
+  std::map<std::string, AuditChainHead> by_tenant;
+  for (const AuditChainHead& h : *heads) by_tenant[h.tenant_id] = h;
+  EXPECT_EQ(by_tenant[a].seq, 4);
+  EXPECT_EQ(by_tenant[a].hash, m.ListAudit(a, 3, 1)->front().hash);
+  EXPECT_EQ(by_tenant[b].seq, 4);
+  EXPECT_EQ(by_tenant[""].seq, 1);
+  auto v = m.VerifyAudit();
+  ASSERT_TRUE(v.ok());
+  EXPECT_TRUE(v->intact) << v->reason;
+  EXPECT_EQ(v->entries, 9);
+  EXPECT_EQ(v->chains, 3);
+  // A change in b's chain names b; a's chain is not what broke.
+  Exec("UPDATE audit_log SET details = '{\"x\":1}' WHERE tenant = '" + b + "' AND seq = 2");
+  v = m.VerifyAudit();
+  ASSERT_TRUE(v.ok());
+  EXPECT_FALSE(v->intact);
+  EXPECT_EQ(v->first_bad_tenant, b);
+  EXPECT_EQ(v->first_bad_seq, 2);
 }
 
 TEST_P(MetadataStoreContract, AuditChainStaysOneChainUnderConcurrentAppendsFromTwoStores) {
@@ -916,7 +973,7 @@ TEST_P(MetadataStoreContract, WebhookEventLifecycle) {
   EXPECT_EQ(m.MarkWebhookDelivered("evt_nope").code(), ErrorCode::kNotFound);
 
   std::vector<std::string> actions;
-  for (const AuditEntry& e : *m.ListAudit(0, 100)) actions.push_back(e.action);
+  for (const AuditEntry& e : *m.ListAudit(a, 0, 100)) actions.push_back(e.action);
   EXPECT_EQ(actions,
             (std::vector<std::string>{"tenant.created", "document.ingested", "document.updated",
                                       "webhook.failed", "webhook.replayed", "document.exported"}));

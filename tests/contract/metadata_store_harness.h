@@ -13,6 +13,7 @@
 #include <memory>
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -67,6 +68,20 @@ inline DocumentRecord Create(MetadataStore& m, const std::string& tenant, Docume
   if (!r.ok()) return d;
   EXPECT_TRUE(r->created);
   return r->document;
+}
+
+// Every entry of every audit chain (chains by tenant, each in seq order).
+inline std::vector<AuditEntry> AllAudit(MetadataStore& m) {
+  std::vector<AuditEntry> all;
+  auto heads = m.ListAuditHeads();
+  EXPECT_TRUE(heads.ok()) << heads.status().ToString();
+  if (!heads.ok()) return all;
+  for (const AuditChainHead& h : *heads) {
+    auto chain = m.ListAudit(h.tenant_id, 0, 1000);
+    EXPECT_TRUE(chain.ok()) << chain.status().ToString();
+    if (chain.ok()) all.insert(all.end(), chain->begin(), chain->end());
+  }
+  return all;
 }
 
 std::unique_ptr<MetadataStoreHarness> MakeSqliteHarness();

@@ -19,6 +19,7 @@
 
 #include "adapters/sqlite/sqlite_metadata_store.h"
 #include "fixtures.h"
+#include "metadata/audit_chain.h"
 #include "service/audit_check.h"
 #include "service/audit_shipper.h"
 
@@ -121,19 +122,40 @@ class ClickHouseAuditSinkTest : public ::testing::Test {
   }
   std::string Table() const { return options_.database + ".sheaf_audit"; }
 
+  // The store's chain of `tenant` (Append writes to tenant-a's and tenant-b's).
+  std::vector<AuditEntry> Chain(const std::string& tenant, std::int64_t after = 0, int limit = 1000) {
+    Result<std::vector<AuditEntry>> mine = store_->ListAudit(tenant, after, limit);
+    EXPECT_TRUE(mine.ok()) << mine.status().ToString();
+    return mine.ok() ? *mine : std::vector<AuditEntry>{};
+  }
+
+  Result<AuditSinkVerification> Verify() {
+    Result<AuditVerification> store = store_->VerifyAudit();
+    if (!store.ok()) return store.status();
+    EXPECT_TRUE(store->intact) << store->reason;
+    return VerifyAuditSink(*sink_, *store_, *store);
+  }
+
   // Every entry of the store is in ClickHouse exactly once, and the same.
   void ExpectEveryEntryOnce() {
-    Result<std::vector<AuditEntry>> mine = store_->ListAudit(0, 1000);
-    ASSERT_TRUE(mine.ok());
-    const auto n = static_cast<std::int64_t>(mine->size());
+    std::int64_t n = 0;
+    for (const std::string tenant : {"tenant-a", "tenant-b"}) {
+      const std::vector<AuditEntry> mine = Chain(tenant);
+      n += static_cast<std::int64_t>(mine.size());
+      Result<std::vector<AuditEntry>> theirs = sink_->Read(tenant, 0, AuditSink::kMaxBatch);
+      ASSERT_TRUE(theirs.ok()) << theirs.status().ToString();
+      ASSERT_EQ(theirs->size(), mine.size());
+      ExpectSame(mine, *theirs);
+    }
     EXPECT_EQ(Number("SELECT count() FROM " + Table() + " FINAL"), n);
-    EXPECT_EQ(Number("SELECT uniqExact(seq) FROM " + Table()), n);
-    Result<std::vector<AuditEntry>> theirs = sink_->Read(0, AuditSink::kMaxBatch);
-    ASSERT_TRUE(theirs.ok()) << theirs.status().ToString();
-    ASSERT_EQ(theirs->size(), mine->size());
-    for (std::size_t i = 0; i < mine->size(); ++i) {
-      const AuditEntry& a = (*mine)[i];
-      const AuditEntry& b = (*theirs)[i];
+    EXPECT_EQ(Number("SELECT uniqExact(tenant_id, seq) FROM " + Table()), n);
+  }
+
+  static void ExpectSame(const std::vector<AuditEntry>& mine,
+                         const std::vector<AuditEntry>& theirs) {
+    for (std::size_t i = 0; i < mine.size(); ++i) {
+      const AuditEntry& a = mine[i];
+      const AuditEntry& b = theirs[i];
       EXPECT_EQ(a.seq, b.seq);
       EXPECT_EQ(a.at, b.at);
       EXPECT_EQ(a.actor, b.actor);
@@ -157,35 +179,36 @@ TEST_F(ClickHouseAuditSinkTest, ShipsEveryEntryOfASqliteStoreAndTheChainVerifies
   AuditShipper shipper({store_.get(), sink_.get()}, Options(7));
   EXPECT_EQ(Drain(shipper), 25);
   EXPECT_EQ(shipper.backlog(), 0);
-  Result<std::int64_t> up_to = sink_->ShippedUpTo();
+  // Two chains: tenant-a's 13 entries and tenant-b's 12.
+  Result<std::int64_t> up_to = sink_->ShippedUpTo("tenant-a");
   ASSERT_TRUE(up_to.ok()) << up_to.status().ToString();
-  EXPECT_EQ(*up_to, 25);
+  EXPECT_EQ(*up_to, 13);
+  EXPECT_EQ(*sink_->ShippedUpTo("tenant-b"), 12);
+  EXPECT_EQ(*sink_->ShippedUpTo("tenant-c"), 0);
   ExpectEveryEntryOnce();
-  Result<AuditSinkVerification> v = VerifyAuditSink(*sink_, *store_);
+  Result<AuditSinkVerification> v = Verify();
   ASSERT_TRUE(v.ok()) << v.status().ToString();
   EXPECT_TRUE(v->chain.intact) << v->chain.reason;
   EXPECT_EQ(v->chain.entries, 25);
+  EXPECT_EQ(v->chain.chains, 2);
   EXPECT_TRUE(v->head_matches) << v->mismatch;
 }
 
 TEST_F(ClickHouseAuditSinkTest, ABatchWrittenTwiceCountsOnce) {
-  Append(12);
-  Result<std::vector<AuditEntry>> entries = store_->ListAudit(0, 8);
-  ASSERT_TRUE(entries.ok());
-  // A shipper wrote 1..8 and died before moving on; the next one writes them again.
-  ASSERT_TRUE(sink_->Write(*entries).ok());
-  ASSERT_TRUE(sink_->Write(*entries).ok());
-  Result<std::int64_t> up_to = sink_->ShippedUpTo();
+  Append(12);  // six entries in each of two chains
+  const std::vector<AuditEntry> entries = Chain("tenant-a", 0, 4);
+  // A shipper wrote tenant-a's 1..4 and died before moving on; the next one writes them again.
+  ASSERT_TRUE(sink_->Write(entries).ok());
+  ASSERT_TRUE(sink_->Write(entries).ok());
+  Result<std::int64_t> up_to = sink_->ShippedUpTo("tenant-a");
   ASSERT_TRUE(up_to.ok());
-  EXPECT_EQ(*up_to, 8);
-  // A shipper that starts now takes up at 9; an overlapping batch (5..12) is harmless too.
-  Result<std::vector<AuditEntry>> overlap = store_->ListAudit(4, 8);
-  ASSERT_TRUE(overlap.ok());
-  ASSERT_TRUE(sink_->Write(*overlap).ok());
+  EXPECT_EQ(*up_to, 4);
+  // A shipper that starts now takes up at 5; an overlapping batch (3..6) is harmless too.
+  ASSERT_TRUE(sink_->Write(Chain("tenant-a", 2, 4)).ok());
   AuditShipper shipper({store_.get(), sink_.get()}, Options(5));
-  EXPECT_EQ(Drain(shipper), 0);
+  EXPECT_EQ(Drain(shipper), 6) << "only tenant-b's chain was left to ship";
   ExpectEveryEntryOnce();
-  Result<AuditSinkVerification> v = VerifyAuditSink(*sink_, *store_);
+  Result<AuditSinkVerification> v = Verify();
   ASSERT_TRUE(v.ok());
   EXPECT_TRUE(v->chain.intact) << v->chain.reason;
   EXPECT_EQ(v->chain.entries, 12);
@@ -202,7 +225,7 @@ TEST_F(ClickHouseAuditSinkTest, TwoShippersAtOnceStoreEachEntryOnce) {
   Append(20);  // while both ship
   // Waits (bounded) until both see nothing left; the assertions are on what ClickHouse holds.
   for (int i = 0; i < 3000; ++i) {
-    if (one.shipped_seq() == 60 && two.shipped_seq() == 60) break;
+    if (one.shipped() == 60 && two.shipped() == 60) break;
     std::this_thread::sleep_for(10ms);
   }
   one.Stop();
@@ -210,7 +233,7 @@ TEST_F(ClickHouseAuditSinkTest, TwoShippersAtOnceStoreEachEntryOnce) {
   EXPECT_EQ(one.backlog(), 0) << one.last_error();
   EXPECT_EQ(two.backlog(), 0) << two.last_error();
   ExpectEveryEntryOnce();
-  Result<AuditSinkVerification> v = VerifyAuditSink(*sink_, *store_);
+  Result<AuditSinkVerification> v = Verify();
   ASSERT_TRUE(v.ok());
   EXPECT_TRUE(v->chain.intact) << v->chain.reason;
   EXPECT_EQ(v->chain.entries, 60);
@@ -221,12 +244,14 @@ TEST_F(ClickHouseAuditSinkTest, VerifyDetectsAnEntryChangedInClickHouse) {
   Append(10);
   AuditShipper shipper({store_.get(), sink_.get()}, Options(100));
   ASSERT_EQ(Drain(shipper), 10);
-  // Entry 4 rewritten in place (same tenant and seq, another actor), as a mutation would.
-  Result<std::vector<AuditEntry>> fourth = store_->ListAudit(3, 1);
-  ASSERT_TRUE(fourth.ok());
-  const AuditEntry& e = fourth->front();
-  Result<std::string> forged = Execute(
-      options_, "ALTER TABLE " + Table() + " UPDATE actor = 'cli:mallory' WHERE seq = 4");
+  // Tenant-a's entry 4 rewritten in place (same tenant and seq, another actor), as a mutation
+  // would.
+  const std::vector<AuditEntry> fourth = Chain("tenant-a", 3, 1);
+  ASSERT_EQ(fourth.size(), 1u);
+  const AuditEntry& e = fourth.front();
+  Result<std::string> forged =
+      Execute(options_, "ALTER TABLE " + Table() +
+                            " UPDATE actor = 'cli:mallory' WHERE tenant_id = 'tenant-a' AND seq = 4");
   ASSERT_TRUE(forged.ok()) << forged.status().ToString();
   // Mutations run in the background in 18.16: wait (bounded) for this one to be done.
   for (int i = 0; i < 500; ++i) {
@@ -236,33 +261,38 @@ TEST_F(ClickHouseAuditSinkTest, VerifyDetectsAnEntryChangedInClickHouse) {
     }
     std::this_thread::sleep_for(10ms);
   }
-  Result<std::vector<AuditEntry>> read = sink_->Read(3, 1);
+  Result<std::vector<AuditEntry>> read = sink_->Read("tenant-a", 3, 1);
   ASSERT_TRUE(read.ok());
   ASSERT_EQ(read->size(), 1u);
   ASSERT_EQ(read->front().actor, "cli:mallory");
   ASSERT_EQ(read->front().hash, e.hash);  // the stored hash no longer matches the content
 
-  Result<AuditSinkVerification> v = VerifyAuditSink(*sink_, *store_);
+  Result<AuditSinkVerification> v = Verify();
   ASSERT_TRUE(v.ok()) << v.status().ToString();
   EXPECT_FALSE(v->chain.intact);
+  EXPECT_EQ(v->chain.first_bad_tenant, "tenant-a");
   EXPECT_EQ(v->chain.first_bad_seq, 4);
   EXPECT_NE(v->chain.reason.find("hash does not match"), std::string::npos) << v->chain.reason;
 }
 
-TEST_F(ClickHouseAuditSinkTest, VerifyDetectsASecondEntryUnderOneSeq) {
-  Append(6);
+TEST_F(ClickHouseAuditSinkTest, VerifyDetectsAnEntryReplacedByAWellFormedForgery) {
+  Append(10);
   AuditShipper shipper({store_.get(), sink_.get()}, Options(100));
-  ASSERT_EQ(Drain(shipper), 6);
-  // A row for seq 2 under another tenant: not a duplicate ClickHouse would fold away.
-  Result<std::vector<AuditEntry>> second = store_->ListAudit(1, 1);
-  ASSERT_TRUE(second.ok());
-  AuditEntry extra = second->front();
-  extra.tenant_id = "tenant-z";
-  ASSERT_TRUE(sink_->Write({extra}).ok());
-  Result<AuditSinkVerification> v = VerifyAuditSink(*sink_, *store_);
+  ASSERT_EQ(Drain(shipper), 10);
+  // Tenant-b's entry 2 written again with other content and a hash that matches it: the table
+  // keeps the later row for (tenant, seq), and entry 3 no longer follows it.
+  AuditEntry forged = Chain("tenant-b", 1, 1).front();
+  forged.details_json = R"({"i":3,"note":"forged"})";
+  forged.hash = metadata::AuditHash(forged);
+  ASSERT_TRUE(sink_->Write({forged}).ok());
+  Result<std::vector<AuditEntry>> read = sink_->Read("tenant-b", 1, 1);
+  ASSERT_TRUE(read.ok());
+  ASSERT_EQ(read->front().details_json, forged.details_json) << "the forgery is what is read";
+  Result<AuditSinkVerification> v = Verify();
   ASSERT_TRUE(v.ok());
   EXPECT_FALSE(v->chain.intact);
-  EXPECT_EQ(v->chain.first_bad_seq, 3);  // after entry 2, a second entry 2 where 3 should be
+  EXPECT_EQ(v->chain.first_bad_tenant, "tenant-b");
+  EXPECT_EQ(v->chain.first_bad_seq, 3);  // its prev_hash is the true entry 2's
 }
 
 TEST_F(ClickHouseAuditSinkTest, AnUnreachableClickHouseGrowsTheBacklogAndTheShipperCatchesUpLater) {
@@ -286,7 +316,7 @@ TEST_F(ClickHouseAuditSinkTest, AnUnreachableClickHouseGrowsTheBacklogAndTheShip
   stuck.Stop();
   EXPECT_GE(stuck.errors(), 3u);
   EXPECT_EQ(stuck.backlog(), 12);
-  EXPECT_EQ(stuck.shipped_seq(), 0);
+  EXPECT_EQ(stuck.shipped(), 0);
   EXPECT_NE(stuck.last_error().find("127.0.0.1"), std::string::npos) << stuck.last_error();
 
   // Given a ClickHouse that answers, shipping catches up.
@@ -297,13 +327,15 @@ TEST_F(ClickHouseAuditSinkTest, AnUnreachableClickHouseGrowsTheBacklogAndTheShip
 }
 
 TEST_F(ClickHouseAuditSinkTest, AnEmptySinkHoldsNothingAndReadsNothing) {
-  Result<std::int64_t> up_to = sink_->ShippedUpTo();
+  Result<std::int64_t> up_to = sink_->ShippedUpTo("tenant-a");
   ASSERT_TRUE(up_to.ok()) << up_to.status().ToString();
   EXPECT_EQ(*up_to, 0);
-  Result<std::vector<AuditEntry>> read = sink_->Read(0, 10);
+  Result<std::vector<AuditEntry>> read = sink_->Read("tenant-a", 0, 10);
   ASSERT_TRUE(read.ok());
   EXPECT_TRUE(read->empty());
-  Result<AuditSinkVerification> v = VerifyAuditSink(*sink_, *store_);
+  EXPECT_EQ(sink_->Read("tenant'; DROP TABLE x", 0, 10).status().code(),
+            ErrorCode::kInvalidArgument);
+  Result<AuditSinkVerification> v = Verify();
   ASSERT_TRUE(v.ok());
   EXPECT_TRUE(v->chain.intact);
   EXPECT_EQ(v->chain.entries, 0);
@@ -315,7 +347,7 @@ TEST_F(ClickHouseAuditSinkTest, CredentialsAreSentAndNeverPartOfAMessage) {
   stranger.password = "hunter2";
   Result<std::unique_ptr<AuditSink>> sink = OpenClickHouseAuditSink(stranger);
   ASSERT_TRUE(sink.ok());
-  Result<std::int64_t> r = (*sink)->ShippedUpTo();
+  Result<std::int64_t> r = (*sink)->ShippedUpTo("");
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), ErrorCode::kIoError) << r.status().ToString();
   EXPECT_NE(r.status().message().find("sheaf_no_such_user"), std::string::npos)
@@ -339,18 +371,23 @@ TEST(ClickHouseAuditSinkOpen, RefusesABadEndpointOrName) {
   EXPECT_EQ(bad_endpoint.status().message().find("secret"), std::string::npos);
 }
 
-TEST(ClickHouseAuditSinkOpen, RefusesABatchWithAGapWithoutSendingIt) {
+TEST(ClickHouseAuditSinkOpen, RefusesABatchOutOfOrderOrOfTwoTenantsWithoutSendingIt) {
   ClickHouseOptions o;
   o.endpoint = "http://127.0.0.1:" + std::to_string(DeadPort());
   o.database = "audit";
   Result<std::unique_ptr<AuditSink>> sink = OpenClickHouseAuditSink(o);
   ASSERT_TRUE(sink.ok());
   AuditEntry a, b;
-  a.seq = 1;
-  b.seq = 3;
-  const Status s = (*sink)->Write({a, b});
+  a.seq = 3;
+  b.seq = 2;
+  Status s = (*sink)->Write({a, b});
   EXPECT_EQ(s.code(), ErrorCode::kInvalidArgument);  // not unavailable: nothing was sent
-  EXPECT_NE(s.message().find("seq 3"), std::string::npos) << s.message();
+  EXPECT_NE(s.message().find("seq 2"), std::string::npos) << s.message();
+  b.seq = 4;
+  b.tenant_id = "tenant-b";
+  s = (*sink)->Write({a, b});
+  EXPECT_EQ(s.code(), ErrorCode::kInvalidArgument);
+  EXPECT_NE(s.message().find("another tenant"), std::string::npos) << s.message();
 }
 
 }  // namespace

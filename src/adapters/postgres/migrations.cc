@@ -148,6 +148,29 @@ INSERT INTO audit_head (seq, hash)
 ALTER TABLE documents ADD COLUMN review_claimed_by text NOT NULL DEFAULT '';
 ALTER TABLE documents ADD COLUMN review_claim_expires_at bigint NOT NULL DEFAULT 0;
 )sql"},
+    // One audit chain per tenant, each with its head row, so appends of different tenants do
+    // not wait on one lock. The entries so far stay as they are, one chain across tenants;
+    // audit_base records its last entry, after which every tenant's chain continues.
+    {3, "0003_audit_chain_per_tenant", R"sql(
+CREATE TABLE audit_base (
+  one boolean PRIMARY KEY DEFAULT true CHECK (one),
+  seq bigint NOT NULL,
+  hash text NOT NULL
+);
+INSERT INTO audit_base (seq, hash) SELECT seq, hash FROM audit_head;
+DROP TABLE audit_head;
+ALTER TABLE audit_log DROP CONSTRAINT audit_log_pkey;
+ALTER TABLE audit_log ADD PRIMARY KEY (tenant, seq);  -- seq: the entry's place in its chain
+-- Each chain's last entry, locked (SELECT ... FOR UPDATE) by every transaction that appends to
+-- it: appends to one tenant's chain from any number of processes form one chain.
+CREATE TABLE audit_heads (
+  tenant text PRIMARY KEY,             -- '' for the system chain
+  seq bigint NOT NULL,
+  hash text NOT NULL
+);
+INSERT INTO audit_heads (tenant, seq, hash)
+  SELECT DISTINCT ON (tenant) tenant, seq, hash FROM audit_log ORDER BY tenant, seq DESC;
+)sql"},
 };
 
 constexpr const char* kCreateMigrationsTable =

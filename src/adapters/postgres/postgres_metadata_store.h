@@ -12,10 +12,11 @@
 // the operator's back. Tests and single-node setups set migrate_on_open.
 //
 // Transactions and ordering: every write runs in one READ COMMITTED transaction. Every write
-// that appends to the audit log first locks the chain's head row (audit_head, SELECT ... FOR
-// UPDATE), so those writes are serialised in one order across all processes: each appends the
-// entry after the head it locked, and documents get their seq (the listing order) in commit
-// order. A writer that also reads (the queue cap, an idempotency key, a document's status)
+// that appends to the audit log first locks its tenant's chain head row (audit_heads, SELECT
+// ... FOR UPDATE), so one tenant's writes are serialised in one order across all processes:
+// each appends the entry after the head it locked, and the tenant's documents get their seq
+// (the listing order, per tenant) in commit order. Different tenants' writes do not wait for
+// each other. A writer that also reads (the queue cap, an idempotency key, a document's status)
 // reads after taking the lock, so it sees every earlier write. Writes that append nothing
 // (enqueueing and claiming webhook events) take no head lock: claims use SELECT ... FOR UPDATE
 // SKIP LOCKED, so concurrent claimers never get the same event and never wait for each other.
@@ -137,7 +138,9 @@ class PostgresMetadataStore final : public MetadataStore {
                        const std::string& actor) override;
 
   Result<std::int64_t> AppendAudit(const AuditInput& entry) override;
-  Result<std::vector<AuditEntry>> ListAudit(std::int64_t after_seq, int limit) override;
+  Result<std::vector<AuditEntry>> ListAudit(const std::string& tenant_id, std::int64_t after_seq,
+                                            int limit) override;
+  Result<std::vector<AuditChainHead>> ListAuditHeads() override;
   Result<AuditVerification> VerifyAudit() override;
 
  private:

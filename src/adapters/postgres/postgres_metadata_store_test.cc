@@ -174,7 +174,8 @@ TEST_F(PostgresMetadataStoreTest, ProcessesMigratingAtOnceApplyEachMigrationOnce
   EXPECT_EQ(applied.load(), 1) << "one process migrated, the others found it done";
   EXPECT_EQ(Exec("SELECT count(*) FROM schema_migrations"),
             std::to_string(pg::LatestSchemaVersion()));
-  EXPECT_EQ(Exec("SELECT seq FROM audit_head"), "0");
+  EXPECT_EQ(Exec("SELECT seq FROM audit_base"), "0");
+  EXPECT_EQ(Exec("SELECT count(*) FROM audit_heads"), "0");
 }
 
 TEST_F(PostgresMetadataStoreTest, ProcessesMigratingAtOnceCreateAMissingSchemaOnce) {
@@ -276,7 +277,7 @@ TEST_F(PostgresMetadataStoreTest, ADeadlockWithAnotherProcessDoesNotFailTheStore
   // Blocks until the server breaks the cycle. Which side it gives up depends on whose deadlock
   // check runs first (usually the store's, which then runs its transaction again); either
   // way the store's update must end done, not failed.
-  Exec("SELECT seq FROM audit_head FOR UPDATE");
+  Exec("SELECT seq FROM audit_heads WHERE tenant = '" + t->id + "' FOR UPDATE");
   Exec("COMMIT");
   writer.join();
   EXPECT_TRUE(update.ok()) << update.ToString();
@@ -338,9 +339,11 @@ TEST_F(PostgresMetadataStoreTest, NoFreeConnectionWithinTheCheckoutTimeoutIsUnav
   auto opened = PostgresMetadataStore::Open(url_, o);
   ASSERT_TRUE(opened.ok()) << opened.status().ToString();
   MetadataStore& m = **opened;
-  // Another process holds the audit chain's head: the store's only connection waits on it.
+  // Another process holds the system audit chain's head: the store's only connection waits
+  // on it.
+  ASSERT_TRUE(m.AppendAudit({"cli:ops", "noted", "", "", ""}).ok());
   Exec("BEGIN");
-  Exec("SELECT seq FROM audit_head FOR UPDATE");
+  Exec("SELECT seq FROM audit_heads WHERE tenant = '' FOR UPDATE");
   std::thread writer([&] { EXPECT_TRUE(m.AppendAudit({"cli:ops", "noted", "", "", ""}).ok()); });
   // Until the writer has the connection, a read may still get it; once it has, reads wait
   // the checkout timeout and are told to retry.
@@ -355,7 +358,7 @@ TEST_F(PostgresMetadataStoreTest, NoFreeConnectionWithinTheCheckoutTimeoutIsUnav
   Exec("COMMIT");
   writer.join();
   EXPECT_TRUE(m.ListTenants().ok());
-  EXPECT_EQ(m.VerifyAudit()->entries, 1);
+  EXPECT_EQ(m.VerifyAudit()->entries, 2);
 }
 
 }  // namespace

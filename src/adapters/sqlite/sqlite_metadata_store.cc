@@ -170,6 +170,45 @@ END;
 ALTER TABLE documents ADD COLUMN review_claimed_by TEXT NOT NULL DEFAULT '';
 ALTER TABLE documents ADD COLUMN review_claim_expires_at INTEGER NOT NULL DEFAULT 0;
 )sql",
+    // 4 -> 5: one audit chain per tenant. The entries so far stay as they are, one chain across
+    // tenants; audit_base records its last entry, after which every tenant's chain continues.
+    // audit_heads holds each chain's last entry, so an append reads one row.
+    R"sql(
+CREATE TABLE audit_base (
+  one INTEGER PRIMARY KEY CHECK (one = 1),
+  seq INTEGER NOT NULL,
+  hash TEXT NOT NULL
+);
+INSERT INTO audit_base (one, seq, hash)
+  SELECT 1, coalesce(max(seq), 0),
+         coalesce((SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1),
+                  '0000000000000000000000000000000000000000000000000000000000000000')
+  FROM audit_log;
+CREATE TABLE audit_log_by_tenant (
+  seq INTEGER NOT NULL,            -- the entry's place in its tenant's chain
+  at INTEGER NOT NULL,
+  actor TEXT NOT NULL,
+  action TEXT NOT NULL,
+  tenant TEXT NOT NULL,            -- '' for the system chain
+  document_id TEXT NOT NULL,
+  details TEXT NOT NULL,           -- JSON
+  prev_hash TEXT NOT NULL,
+  hash TEXT NOT NULL,              -- see AuditEntry in sheaf/metadata_store.h
+  PRIMARY KEY (tenant, seq)
+) WITHOUT ROWID;
+INSERT INTO audit_log_by_tenant
+  SELECT seq, at, actor, action, tenant, document_id, details, prev_hash, hash FROM audit_log;
+DROP TABLE audit_log;
+ALTER TABLE audit_log_by_tenant RENAME TO audit_log;
+CREATE TABLE audit_heads (
+  tenant TEXT PRIMARY KEY,
+  seq INTEGER NOT NULL,
+  hash TEXT NOT NULL
+);
+INSERT INTO audit_heads (tenant, seq, hash)
+  SELECT tenant, seq, hash FROM audit_log a
+  WHERE seq = (SELECT max(seq) FROM audit_log b WHERE b.tenant = a.tenant);
+)sql",
 };
 static_assert(std::size(kMigrations) == SqliteMetadataStore::kSchemaVersion);
 

@@ -59,7 +59,7 @@ class SqliteMetadataStore final : public MetadataStore {
  public:
   // 1: the first schema; 2: tenants' webhook secret and default URL; 3: documents counted by
   // status in a table.
-  static constexpr int kSchemaVersion = 4;
+  static constexpr int kSchemaVersion = 5;
 
   // Opens the store at `path`, creating the file when missing and migrating its schema.
   // Errors: invalid_argument for options out of range; unavailable when another process holds
@@ -128,7 +128,9 @@ class SqliteMetadataStore final : public MetadataStore {
                        const std::string& actor) override;
 
   Result<std::int64_t> AppendAudit(const AuditInput& entry) override;
-  Result<std::vector<AuditEntry>> ListAudit(std::int64_t after_seq, int limit) override;
+  Result<std::vector<AuditEntry>> ListAudit(const std::string& tenant_id, std::int64_t after_seq,
+                                            int limit) override;
+  Result<std::vector<AuditChainHead>> ListAuditHeads() override;
   Result<AuditVerification> VerifyAudit() override;
 
   // Write transactions committed since Open. Under concurrent writes this is fewer than the

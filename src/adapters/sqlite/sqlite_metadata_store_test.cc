@@ -18,6 +18,7 @@
 
 #include "contract/metadata_store_harness.h"
 #include "fixtures.h"
+#include "metadata/audit_chain.h"
 
 namespace sheaf {
 namespace {
@@ -122,6 +123,66 @@ TEST_F(SqliteMetadataStoreTest, KeysAreNeverInTheFilesInPlain) {
   EXPECT_NE(FileBytes().find(key->info.key_id), std::string::npos);  // the id is stored
 }
 
+TEST_F(SqliteMetadataStoreTest, AGlobalAuditChainIsKeptAndEveryTenantsChainGoesOnAfterIt) {
+  std::string a;
+  std::string b;
+  {
+    MetadataStore& m = Open();
+    a = NewTenant(m, "a");
+    b = NewTenant(m, "b");
+    store_.reset();
+  }
+  // What version 4 had: one chain across tenants, numbered by the log.
+  RawExec(
+      "DROP TABLE audit_heads; DROP TABLE audit_base; DROP TABLE audit_log;"
+      "CREATE TABLE audit_log (seq INTEGER PRIMARY KEY, at INTEGER NOT NULL,"
+      " actor TEXT NOT NULL, action TEXT NOT NULL, tenant TEXT NOT NULL,"
+      " document_id TEXT NOT NULL, details TEXT NOT NULL, prev_hash TEXT NOT NULL,"
+      " hash TEXT NOT NULL);"
+      "PRAGMA user_version = 4;");
+  std::vector<AuditEntry> global;
+  std::string head(metadata::kGenesisHash);
+  const std::string tenants[] = {a, b, a, "", b};
+  for (int i = 0; i < 5; ++i) {
+    global.push_back(metadata::NextAuditEntry(i, head, kStart + i, {"cli:old", "noted",
+                                                                    tenants[i], "", "{}"}));
+    const AuditEntry& e = global.back();
+    head = e.hash;
+    RawExec("INSERT INTO audit_log VALUES (" + std::to_string(e.seq) + ", " +
+            std::to_string(e.at) + ", 'cli:old', 'noted', '" + e.tenant_id + "', '', '{}', '" +
+            e.prev_hash + "', '" + e.hash + "')");
+  }
+  MetadataStore& m = Open();
+  auto v = m.VerifyAudit();
+  ASSERT_TRUE(v.ok()) << v.status().ToString();
+  EXPECT_TRUE(v->intact) << v->reason;
+  EXPECT_EQ(v->entries, 5);
+  EXPECT_EQ(v->base_seq, 5);
+  EXPECT_EQ(v->base_hash, global[4].hash);
+  // Each tenant's chain goes on after the old log's last entry.
+  ASSERT_EQ(*m.AppendAudit({"cli:new", "noted", a, "", "{}"}), 6);
+  ASSERT_EQ(*m.AppendAudit({"cli:new", "noted", b, "", "{}"}), 6);
+  ASSERT_EQ(*m.AppendAudit({"cli:new", "noted", a, "", "{}"}), 7);
+  auto chain = m.ListAudit(a, 0, 100);
+  ASSERT_TRUE(chain.ok());
+  std::vector<std::int64_t> seqs;
+  for (const AuditEntry& e : *chain) seqs.push_back(e.seq);
+  EXPECT_EQ(seqs, (std::vector<std::int64_t>{1, 3, 6, 7}));
+  EXPECT_EQ((*chain)[2].prev_hash, global[4].hash);
+  EXPECT_EQ(m.ListAudit(b, 5, 10)->front().prev_hash, global[4].hash);
+  v = m.VerifyAudit();
+  ASSERT_TRUE(v.ok());
+  EXPECT_TRUE(v->intact) << v->reason;
+  EXPECT_EQ(v->entries, 8);
+  EXPECT_EQ(v->chains, 3);  // a, b and the system chain (its one old entry)
+  // The old entries are still checked as the one chain they form.
+  RawExec("UPDATE audit_log SET actor = 'cli:mallory' WHERE seq = 2");
+  v = m.VerifyAudit();
+  ASSERT_TRUE(v.ok());
+  EXPECT_FALSE(v->intact);
+  EXPECT_EQ(v->first_bad_seq, 2);
+}
+
 TEST_F(SqliteMetadataStoreTest, MigratingAVersion1DatabaseGivesTenantsSecretsAndCountsDocuments) {
   std::string a;
   std::string key;
@@ -137,8 +198,14 @@ TEST_F(SqliteMetadataStoreTest, MigratingAVersion1DatabaseGivesTenantsSecretsAnd
     store_.reset();
   }
   // Turn the file back into what version 1 wrote: the tenants table without the new columns,
-  // no status counts, no review holds.
+  // no status counts, no review holds, one audit chain (left empty here: its migration is
+  // AGlobalAuditChainIsKeptAndEveryTenantsChainGoesOnAfterIt's subject).
   RawExec(
+      "DROP TABLE audit_heads; DROP TABLE audit_base; DROP TABLE audit_log;"
+      "CREATE TABLE audit_log (seq INTEGER PRIMARY KEY, at INTEGER NOT NULL,"
+      " actor TEXT NOT NULL, action TEXT NOT NULL, tenant TEXT NOT NULL,"
+      " document_id TEXT NOT NULL, details TEXT NOT NULL, prev_hash TEXT NOT NULL,"
+      " hash TEXT NOT NULL);"
       "DROP INDEX documents_review;"  // a partial index names a column: drop, drop, recreate
       "ALTER TABLE documents DROP COLUMN review_claimed_by;"
       "ALTER TABLE documents DROP COLUMN review_claim_expires_at;"

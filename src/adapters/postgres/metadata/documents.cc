@@ -65,7 +65,7 @@ Result<CreateDocumentResult> PostgresMetadataStore::CreateDocument(const std::st
     out.document = prepared->doc;
     DocumentRecord& d = out.document;
     AuditHead head;
-    Status e = LockAuditHead(c, &head);
+    Status e = LockAuditHead(c, tenant_id, &head);
     if (!e.ok()) return e;
     Rows r;
     if (!d.idempotency_key.empty()) {
@@ -227,7 +227,7 @@ Status PostgresMetadataStore::UpdateDocument(const std::string& tenant_id, const
   if (!prepared.ok()) return prepared.status();
   return Write([&](Conn& c) {
     AuditHead head;
-    Status s = LockAuditHead(c, &head);
+    Status s = LockAuditHead(c, tenant_id, &head);
     if (!s.ok()) return s;
     ProcessingStatus current;
     std::string stages;
@@ -268,7 +268,7 @@ Status PostgresMetadataStore::DeleteDocument(const std::string& tenant_id, const
   if (Status s = CheckActor(actor); !s.ok()) return s;
   return Write([&](Conn& c) {
     AuditHead head;
-    Status s = LockAuditHead(c, &head);
+    Status s = LockAuditHead(c, tenant_id, &head);
     if (!s.ok()) return s;
     Rows r;
     s = c.Exec(kDeleteDocument, Params().Text(id).Text(tenant_id), &r);

@@ -50,7 +50,7 @@ Result<Correction> PostgresMetadataStore::RecordReview(const std::string& tenant
   Correction out;
   Status s = Write([&](Conn& c) {
     AuditHead head;
-    Status e = LockAuditHead(c, &head);
+    Status e = LockAuditHead(c, tenant_id, &head);
     if (!e.ok()) return e;
     ReviewHold hold;
     e = LockReviewHold(c, tenant_id, document_id, &hold);

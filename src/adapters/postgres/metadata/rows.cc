@@ -10,10 +10,15 @@ using namespace sheaf::metadata;
 
 namespace {
 
-constexpr char kLockAuditHead[] = "SELECT seq, hash FROM audit_head FOR UPDATE";
+constexpr char kLockAuditHead[] =
+    "SELECT seq, hash, (SELECT seq FROM audit_base), (SELECT hash FROM audit_base)"
+    " FROM audit_heads WHERE tenant = $1 FOR UPDATE";
+constexpr char kAddAuditHead[] =
+    "INSERT INTO audit_heads (tenant, seq, hash) SELECT $1, seq, hash FROM audit_base"
+    " ON CONFLICT (tenant) DO NOTHING";
 constexpr char kInsertAudit[] =
     "INSERT INTO audit_log (" SHEAF_AUDIT_COLUMNS ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
-constexpr char kMoveAuditHead[] = "UPDATE audit_head SET seq = $1, hash = $2";
+constexpr char kMoveAuditHead[] = "UPDATE audit_heads SET seq = $2, hash = $3 WHERE tenant = $1";
 constexpr char kInsertWebhook[] = "INSERT INTO webhook_events (" SHEAF_WEBHOOK_COLUMNS
                                   ") VALUES ($1, $2, $3, $4, $5, $6,"
                                   " 'pending', 0, $7, $7, '', $7, $7)";
@@ -104,18 +109,42 @@ AuditEntry ReadAudit(const Rows& r, int i) {
 // ---------------------------------------------------------------------------------------------
 // Steps shared by several writes. Each runs inside the caller's transaction.
 
-Status LockAuditHead(Conn& c, AuditHead* head) {
+Status LockAuditHead(Conn& c, const std::string& tenant_id, AuditHead* head) {
   Rows r;
-  Status s = c.Exec(kLockAuditHead, &r);
+  Status s = c.Exec(kLockAuditHead, Params().Text(tenant_id), &r);
+  if (s.ok() && r.size() == 0) {  // the chain's first entry: its head row starts at the base
+    s = c.Exec(kAddAuditHead, Params().Text(tenant_id));
+    if (s.ok()) s = c.Exec(kLockAuditHead, Params().Text(tenant_id), &r);
+  }
   if (!s.ok()) return s;
-  if (r.size() != 1) return Corrupt(c, "the audit log's head row is missing");
+  if (r.size() != 1 || r.IsNull(0, 2)) return Corrupt(c, "the audit log's base row is missing");
+  head->tenant_id = tenant_id;
   head->seq = r.Int(0, 0);
   head->hash = r.Text(0, 1);
+  if (head->seq < r.Int(0, 2)) {  // only entries from before per-tenant chains: go on from the base
+    head->seq = r.Int(0, 2);
+    head->hash = r.Text(0, 3);
+  }
+  return Status::Ok();
+}
+
+Status TenantOfRow(Conn& c, const char* sql, const std::string& id, std::string* tenant,
+                   bool* found) {
+  Rows r;
+  Status s = c.Exec(sql, Params().Text(id), &r);
+  if (!s.ok()) return s;
+  *found = r.size() > 0;
+  if (*found) *tenant = r.Text(0, 0);
   return Status::Ok();
 }
 
 Status AppendAuditEntry(Conn& c, AuditHead& head, std::int64_t now, const AuditInput& in,
                         std::int64_t* seq) {
+  if (in.tenant_id != head.tenant_id) {
+    return Status(ErrorCode::kInternal, "audit entry for tenant \"" + in.tenant_id +
+                                            "\" appended under the head of tenant \"" +
+                                            head.tenant_id + "\"");
+  }
   const AuditEntry e = NextAuditEntry(head.seq, head.hash, now, in);
   Status s = c.Exec(kInsertAudit, Params()
                                       .Int(e.seq)
@@ -127,7 +156,7 @@ Status AppendAuditEntry(Conn& c, AuditHead& head, std::int64_t now, const AuditI
                                       .Text(e.details_json)
                                       .Text(e.prev_hash)
                                       .Text(e.hash));
-  if (s.ok()) s = c.Exec(kMoveAuditHead, Params().Int(e.seq).Text(e.hash));
+  if (s.ok()) s = c.Exec(kMoveAuditHead, Params().Text(e.tenant_id).Int(e.seq).Text(e.hash));
   if (!s.ok()) return s;
   head.seq = e.seq;
   head.hash = e.hash;

@@ -38,18 +38,26 @@ Tenant ReadTenant(const Rows& r, int i);
 ApiKeyInfo ReadKey(const Rows& r, int i);
 AuditEntry ReadAudit(const Rows& r, int i);
 
-// The audit chain's head, locked until the transaction ends: taken first by every write that
-// appends (before any other row), so such writes run one after another in one order across
-// all processes, and never deadlock on each other.
+// A tenant's audit chain head, locked until the transaction ends: taken first by every write
+// that appends (before any other row), so such writes to one tenant's chain run one after
+// another in one order across all processes and never deadlock on each other, while writes of
+// different tenants do not wait for each other. A chain with no entry after the store's base
+// (see "Audit" in sheaf/metadata_store.h) continues from the base.
 struct AuditHead {
+  std::string tenant_id;
   std::int64_t seq = 0;
   std::string hash;
 };
-Status LockAuditHead(Conn& c, AuditHead* head);
-// Appends the entry after `head` (locked by LockAuditHead in this transaction) and moves the
-// head to it. Sets *seq (when not null) to the new entry's number.
+Status LockAuditHead(Conn& c, const std::string& tenant_id, AuditHead* head);
+// Appends the entry after `head` (locked by LockAuditHead in this transaction, for the entry's
+// tenant) and moves the head to it. Sets *seq (when not null) to the new entry's number.
 Status AppendAuditEntry(Conn& c, AuditHead& head, std::int64_t now, const AuditInput& in,
                         std::int64_t* seq = nullptr);
+// The tenant a row belongs to, read without a lock (a row's tenant never changes), so a write
+// that finds its tenant from a row can lock that tenant's audit head first. `sql` selects one
+// text column by $1; false in *found when there is no such row.
+Status TenantOfRow(Conn& c, const char* sql, const std::string& id, std::string* tenant,
+                   bool* found);
 
 Status InsertWebhook(Conn& c, const std::string& event_id, const std::string& tenant_id,
                      const std::string& document_id, const NewWebhookEvent& event,

@@ -25,6 +25,7 @@ constexpr char kSetTenantSecret[] = "UPDATE tenants SET webhook_secret = $2 WHER
 constexpr char kInsertKey[] = "INSERT INTO api_keys (" SHEAF_KEY_COLUMNS
                               ") VALUES ($1, $2, $3, $4, $5, 0) ON CONFLICT (key_id) DO NOTHING";
 constexpr char kKeyById[] = "SELECT " SHEAF_KEY_COLUMNS " FROM api_keys WHERE key_id = $1";
+constexpr char kKeyTenant[] = "SELECT tenant FROM api_keys WHERE key_id = $1";
 constexpr char kKeyByIdForUpdate[] =
     "SELECT " SHEAF_KEY_COLUMNS " FROM api_keys WHERE key_id = $1 FOR UPDATE";
 constexpr char kKeysOfTenant[] =
@@ -40,10 +41,10 @@ Result<Tenant> PostgresMetadataStore::CreateTenant(const std::string& name,
   Tenant tenant;
   tenant.name = name;
   Status s = Write([&](Conn& c) {
-    AuditHead head;
-    Status r = LockAuditHead(c, &head);
-    if (!r.ok()) return r;
     tenant.id = NewTenantId();
+    AuditHead head;
+    Status r = LockAuditHead(c, tenant.id, &head);
+    if (!r.ok()) return r;
     tenant.created_at = NowMs();
     tenant.webhook_secret = NewWebhookSecret();
     r = c.Exec(kInsertTenant, Params()
@@ -113,7 +114,7 @@ Status PostgresMetadataStore::SetTenantWebhook(const std::string& tenant_id,
   if (Status s = CheckWebhookUrl(url); !s.ok()) return s;
   return Write([&](Conn& c) {
     AuditHead head;
-    Status s = LockAuditHead(c, &head);
+    Status s = LockAuditHead(c, tenant_id, &head);
     if (!s.ok()) return s;
     Rows r;
     s = c.Exec(kSetTenantWebhook, Params().Text(tenant_id).Text(url), &r);
@@ -129,7 +130,7 @@ Status PostgresMetadataStore::RotateWebhookSecret(const std::string& tenant_id,
   if (Status s = CheckActor(actor); !s.ok()) return s;
   return Write([&](Conn& c) {
     AuditHead head;
-    Status s = LockAuditHead(c, &head);
+    Status s = LockAuditHead(c, tenant_id, &head);
     if (!s.ok()) return s;
     Rows r;
     s = c.Exec(kSetTenantSecret, Params().Text(tenant_id).Text(NewWebhookSecret()), &r);
@@ -148,7 +149,7 @@ Result<NewApiKey> PostgresMetadataStore::CreateApiKey(const std::string& tenant_
   NewApiKey out;
   Status s = Write([&](Conn& c) {
     AuditHead head;
-    Status e = LockAuditHead(c, &head);
+    Status e = LockAuditHead(c, tenant_id, &head);
     if (!e.ok()) return e;
     Rows r;
     e = c.Exec(kTenantById, Params().Text(tenant_id), &r);
@@ -195,8 +196,13 @@ Result<ApiKeyInfo> PostgresMetadataStore::Authenticate(std::string_view key) {
 Status PostgresMetadataStore::RevokeApiKey(const std::string& key_id, const std::string& actor) {
   if (Status s = CheckActor(actor); !s.ok()) return s;
   return Write([&](Conn& c) {
+    std::string tenant_id;
+    bool found = false;
+    Status s = TenantOfRow(c, kKeyTenant, key_id, &tenant_id, &found);
+    if (!s.ok()) return s;
+    if (!found) return KeyNotFound(key_id);
     AuditHead head;
-    Status s = LockAuditHead(c, &head);
+    s = LockAuditHead(c, tenant_id, &head);
     if (!s.ok()) return s;
     Rows r;
     s = c.Exec(kKeyByIdForUpdate, Params().Text(key_id), &r);

@@ -16,6 +16,7 @@ using namespace sheaf::metadata;  // the rules every store shares (src/metadata/
 using namespace sheaf::pg;
 using std::chrono::milliseconds;
 
+constexpr char kWebhookTenant[] = "SELECT tenant FROM webhook_events WHERE event_id = $1";
 constexpr char kDocumentForShare[] =
     "SELECT status FROM documents WHERE id = $1 AND tenant = $2 FOR SHARE";
 constexpr char kWebhookOfTenant[] =
@@ -102,8 +103,13 @@ Result<std::vector<WebhookEvent>> PostgresMetadataStore::ClaimDueWebhooks(int ma
 
 Status PostgresMetadataStore::MarkWebhookDelivered(const std::string& event_id) {
   return Write([&](Conn& c) {
+    std::string tenant_id;
+    bool found = false;
+    Status s = TenantOfRow(c, kWebhookTenant, event_id, &tenant_id, &found);
+    if (!s.ok()) return s;
+    if (!found) return WebhookNotFound(event_id);
     AuditHead head;
-    Status s = LockAuditHead(c, &head);
+    s = LockAuditHead(c, tenant_id, &head);
     if (!s.ok()) return s;
     WebhookEvent e;
     s = LockWebhook(c, event_id, &e);
@@ -127,8 +133,13 @@ Status PostgresMetadataStore::MarkWebhookAttemptFailed(const std::string& event_
                                                        const std::string& error,
                                                        std::optional<std::int64_t> retry_at) {
   return Write([&](Conn& c) {
+    std::string tenant_id;
+    bool found = false;
+    Status s = TenantOfRow(c, kWebhookTenant, event_id, &tenant_id, &found);
+    if (!s.ok()) return s;
+    if (!found) return WebhookNotFound(event_id);
     AuditHead head;
-    Status s = LockAuditHead(c, &head);
+    s = LockAuditHead(c, tenant_id, &head);
     if (!s.ok()) return s;
     WebhookEvent e;
     s = LockWebhook(c, event_id, &e);
@@ -194,7 +205,7 @@ Status PostgresMetadataStore::ReplayWebhook(const std::string& tenant_id,
   if (Status s = CheckActor(actor); !s.ok()) return s;
   return Write([&](Conn& c) {
     AuditHead head;
-    Status s = LockAuditHead(c, &head);
+    Status s = LockAuditHead(c, tenant_id, &head);
     if (!s.ok()) return s;
     WebhookEvent e;
     s = LockWebhook(c, event_id, &e);

@@ -25,14 +25,16 @@ Result<std::int64_t> SqliteMetadataStore::AppendAudit(const AuditInput& entry) {
   return seq;
 }
 
-Result<std::vector<AuditEntry>> SqliteMetadataStore::ListAudit(std::int64_t after_seq, int limit) {
+Result<std::vector<AuditEntry>> SqliteMetadataStore::ListAudit(const std::string& tenant_id,
+                                                               std::int64_t after_seq,
+                                                               int limit) {
   Status s = CheckLimit(limit);
   if (!s.ok()) return s;
   std::vector<AuditEntry> entries;
   s = Read([&](Conn& c) {
     entries.clear();
     Run run(c.S(kAuditAfter));
-    run.Int(1, after_seq).Int(2, limit);
+    run.Text(1, tenant_id).Int(2, after_seq).Int(3, limit);
     int rc;
     while ((rc = run.Step()) == SQLITE_ROW) entries.push_back(ReadAudit(run));
     return rc == SQLITE_DONE ? Status::Ok() : c.Error(rc, "cannot read the audit log");
@@ -41,16 +43,43 @@ Result<std::vector<AuditEntry>> SqliteMetadataStore::ListAudit(std::int64_t afte
   return entries;
 }
 
+Result<std::vector<AuditChainHead>> SqliteMetadataStore::ListAuditHeads() {
+  std::vector<AuditChainHead> heads;
+  Status s = Read([&](Conn& c) {
+    heads.clear();
+    Run run(c.S(kAuditHeads));
+    int rc;
+    while ((rc = run.Step()) == SQLITE_ROW) {
+      heads.push_back({run.ColumnText(0), run.ColumnInt(1), run.ColumnText(2)});
+    }
+    return rc == SQLITE_DONE ? Status::Ok() : c.Error(rc, "cannot read the audit chains' heads");
+  });
+  if (!s.ok()) return s;
+  return heads;
+}
+
 Result<AuditVerification> SqliteMetadataStore::VerifyAudit() {
   AuditVerification v;
   Status s = Read([&](Conn& c) {
-    AuditVerifier verifier;
-    Run run(c.S(kAuditAll));
-    int rc;
-    while ((rc = run.Step()) == SQLITE_ROW) {
-      if (!verifier.Add(ReadAudit(run))) break;
+    AuditBase base;
+    {
+      Run run(c.S(kAuditBase));
+      const int rc = run.Step();
+      if (rc != SQLITE_ROW) return c.Error(rc, "cannot read the audit log's base");
+      base = {run.ColumnInt(0), run.ColumnText(1)};
     }
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE) return c.Error(rc, "cannot read the audit log");
+    AuditLogVerifier verifier(base);
+    bool going = true;
+    for (const char* sql : {kAuditShared, kAuditChains}) {
+      Run run(c.S(sql));
+      run.Int(1, base.seq);
+      int rc = SQLITE_DONE;
+      while (going && (rc = run.Step()) == SQLITE_ROW) {
+        const AuditEntry e = ReadAudit(run);
+        going = sql == kAuditShared ? verifier.AddShared(e) : verifier.Add(e);
+      }
+      if (going && rc != SQLITE_DONE) return c.Error(rc, "cannot read the audit log");
+    }
     v = verifier.Result();
     return Status::Ok();
   });

@@ -125,15 +125,22 @@ Status AppendAuditEntry(SqlConn& c, std::int64_t now, const AuditInput& in, std:
   std::string head_hash(kGenesisHash);
   {
     Run run(c.S(kAuditHead));
+    run.Text(1, in.tenant_id);
     const int rc = run.Step();
     if (rc == SQLITE_ROW) {
       head_seq = run.ColumnInt(0);
       head_hash = run.ColumnText(1);
     } else if (rc != SQLITE_DONE) {
-      return c.Error(rc, "cannot read the audit log's head");
+      return c.Error(rc, "cannot read the audit chain's head");
     }
   }
   const AuditEntry e = NextAuditEntry(head_seq, head_hash, now, in);
+  {
+    Run run(c.S(kSetAuditHead));
+    run.Text(1, e.tenant_id).Int(2, e.seq).Text(3, e.hash);
+    const int rc = run.Step();
+    if (rc != SQLITE_DONE) return c.Error(rc, "cannot move the audit chain's head");
+  }
   Run run(c.S(kInsertAudit));
   run.Int(1, e.seq)
       .Int(2, e.at)

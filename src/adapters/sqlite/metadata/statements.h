@@ -135,12 +135,26 @@ inline constexpr char kWebhookReplay[] =
     "UPDATE webhook_events SET state = 'pending', attempts = 0, window_start = ?2,"
     " next_attempt_at = ?2, last_error = '', updated_at = ?2 WHERE event_id = ?1";
 
-inline constexpr char kAuditHead[] = "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1";
+// A tenant's chain continues after its last entry or after the base, whichever is later (see
+// "Audit" in sheaf/metadata_store.h).
+inline constexpr char kAuditHead[] =
+    "SELECT seq, hash FROM audit_heads WHERE tenant = ?1"
+    " UNION ALL SELECT seq, hash FROM audit_base ORDER BY 1 DESC LIMIT 1";
+inline constexpr char kSetAuditHead[] =
+    "INSERT INTO audit_heads (tenant, seq, hash) VALUES (?1, ?2, ?3)"
+    " ON CONFLICT (tenant) DO UPDATE SET seq = excluded.seq, hash = excluded.hash";
 inline constexpr char kInsertAudit[] =
     "INSERT INTO audit_log (" SHEAF_AUDIT_COLUMNS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
-inline constexpr char kAuditAfter[] =
-    "SELECT " SHEAF_AUDIT_COLUMNS " FROM audit_log WHERE seq > ?1 ORDER BY seq LIMIT ?2";
-inline constexpr char kAuditAll[] = "SELECT " SHEAF_AUDIT_COLUMNS " FROM audit_log ORDER BY seq";
+inline constexpr char kAuditAfter[] = "SELECT " SHEAF_AUDIT_COLUMNS
+                                      " FROM audit_log WHERE tenant = ?1 AND seq > ?2"
+                                      " ORDER BY seq LIMIT ?3";
+inline constexpr char kAuditBase[] = "SELECT seq, hash FROM audit_base";
+inline constexpr char kAuditHeads[] = "SELECT tenant, seq, hash FROM audit_heads ORDER BY tenant";
+// VerifyAudit: the one chain kept from before per-tenant chains, then every tenant's chain.
+inline constexpr char kAuditShared[] = "SELECT " SHEAF_AUDIT_COLUMNS
+                                       " FROM audit_log WHERE seq <= ?1 ORDER BY seq";
+inline constexpr char kAuditChains[] = "SELECT " SHEAF_AUDIT_COLUMNS
+                                       " FROM audit_log WHERE seq > ?1 ORDER BY tenant, seq";
 
 #undef SHEAF_DOCUMENT_COLUMNS
 #undef SHEAF_WEBHOOK_COLUMNS
@@ -161,7 +175,9 @@ inline constexpr const char* kStatements[] = {
     kWebhookOfTenant,  kWebhooksOfTenant,    kDueWebhooks,
     kClaimWebhook,     kWebhookDelivered,    kWebhookRetry,
     kWebhookFailed,    kWebhookReplay,       kAuditHead,
-    kInsertAudit,      kAuditAfter,          kAuditAll,
+    kInsertAudit,      kAuditAfter,          kAuditShared,
+    kAuditChains,      kAuditBase,           kAuditHeads,
+    kSetAuditHead,
     kSetTenantWebhook, kSetTenantSecret,  kCountByStatus,
     kReviewHold,       kClaimReview,      kReleaseReview,
 };
