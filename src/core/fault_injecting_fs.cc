@@ -178,13 +178,12 @@ ssize_t FaultInjectingFs::Write(int fd, const void* data, std::size_t n) {
   if (it != fds_.end() && it->second.file) {
     it->second.file->size += static_cast<std::uint64_t>(written);
   }
-  if (torn && it != fds_.end()) it->second.pending_error = err;
   if (torn && n > 0 && written == 0) {
     // Nothing fitted in half of it: report the error now rather than a zero-byte write.
-    it->second.pending_error = 0;
     errno = err;
     return -1;
   }
+  if (torn && it != fds_.end()) it->second.pending_error = err;
   return written;
 }
 
