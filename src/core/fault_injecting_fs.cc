@@ -137,7 +137,9 @@ int FaultInjectingFs::Open(const char* raw_path, int flags, mode_t mode) {
     if (!unnamed) {
       d.file->path = path;
       struct stat st {};
-      if (::fstat(fd, &st) == 0) d.file->size = d.file->synced = static_cast<std::uint64_t>(st.st_size);
+      if (::fstat(fd, &st) == 0) {
+        d.file->size = d.file->synced = static_cast<std::uint64_t>(st.st_size);
+      }
     }
     files_.push_back(d.file);
   }

@@ -16,8 +16,8 @@
 //    each folder the names (created, replaced, removed, renamed) up to the folder's last fsync.
 //    A crash truncates every file to what was synced (or, in the torn mode, keeps a random
 //    prefix of the unsynced bytes, and of the unsynced name changes) and undoes, newest first,
-//    every other name change in a folder not fsynced since: a new name disappears, a replaced file gets its old bytes back, a removed
-//    or renamed-away one comes back.
+//    every other name change in a folder not fsynced since: a new name disappears, a replaced
+//    file gets its old bytes back, a removed or renamed-away one comes back.
 //
 // Model limits: files are written by appending (as Sheaf's writers do: new files only);
 // bytes are synced per file, not per range; operations made without this FileSystem (a

@@ -76,7 +76,8 @@ TEST(FileExporter, AnExportThatReturnedOkSurvivesACrash) {
   ASSERT_TRUE(faulty.SimulateCrash(CrashMode::kDropUnsynced, &error)) << error;
   EXPECT_EQ(testing::ReadFile(root + "/exports/t/doc1.json"), "one, again");
   EXPECT_EQ(testing::ReadFile(root + "/exports/t/doc2.json"), "two");
-  EXPECT_EQ(FilesUnder(root + "/exports"), (std::vector<std::string>{"t/doc1.json", "t/doc2.json"}));
+  EXPECT_EQ(FilesUnder(root + "/exports"),
+            (std::vector<std::string>{"t/doc1.json", "t/doc2.json"}));
 }
 
 TEST(FileExporter, IdsThatCouldLeaveTheFolderAreRefused) {
