@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstring>
 #include <mutex>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,7 @@ struct Undo {
   sqlite3_int64 offset = 0;
   std::string old_bytes;       // what was at [offset, offset + old_bytes.size())
   sqlite3_int64 old_size = 0;  // the file's size before the call
+  sqlite3_int64 length = 0;    // bytes the call wrote (a truncate: 0)
 };
 
 struct Rule {
@@ -80,7 +82,7 @@ int Read(sqlite3_file* f, void* data, int n, sqlite3_int64 offset) {
 
 // Remembers what [offset, offset + n) and the size were, before a write or truncate changes
 // them. REQUIRES: S().mu held.
-int Remember(sqlite3_file* f, sqlite3_int64 offset, sqlite3_int64 n) {
+int Remember(sqlite3_file* f, sqlite3_int64 offset, sqlite3_int64 n, bool write) {
   sqlite3_file* real = Real(f);
   Undo u;
   u.path = PathOf(f) != nullptr ? PathOf(f) : "";
@@ -88,6 +90,7 @@ int Remember(sqlite3_file* f, sqlite3_int64 offset, sqlite3_int64 n) {
   int rc = real->pMethods->xFileSize(real, &u.old_size);
   if (rc != SQLITE_OK) return rc;
   u.offset = offset;
+  u.length = write ? n : 0;
   const sqlite3_int64 have = std::max<sqlite3_int64>(0, std::min(n, u.old_size - offset));
   if (have > 0) {
     u.old_bytes.resize(static_cast<std::size_t>(have));
@@ -106,7 +109,7 @@ int Write(sqlite3_file* f, const void* data, int n, sqlite3_int64 offset) {
       ++S().write_failures;
       return r->fault.disk_full ? SQLITE_FULL : SQLITE_IOERR_WRITE;
     }
-    const int rc = Remember(f, offset, n);
+    const int rc = Remember(f, offset, n, true);
     if (rc != SQLITE_OK) return rc;
   }
   return Real(f)->pMethods->xWrite(Real(f), data, n, offset);
@@ -120,7 +123,7 @@ int Truncate(sqlite3_file* f, sqlite3_int64 size) {
     const int rc = Real(f)->pMethods->xFileSize(Real(f), &now);
     if (rc != SQLITE_OK) return rc;
     if (now > size) {
-      const int remembered = Remember(f, size, now - size);
+      const int remembered = Remember(f, size, now - size, false);
       if (remembered != SQLITE_OK) return remembered;
     }
   }
@@ -319,26 +322,57 @@ int SqliteFaultVfs::Syncs() {
   return S().syncs;
 }
 
-long long SqliteFaultVfs::SimulateCrash() {
-  std::lock_guard<std::mutex> lock(S().mu);
+namespace {
+
+// Applies the crash: each unsynced write, newest first, is undone whole, kept, or (torn) kept
+// for its first sectors only. REQUIRES: S().mu held.
+long long Crash(std::mt19937_64* torn) {
+  constexpr sqlite3_int64 kSector = 512;
   S().crashed = true;
-  long long restored = 0;
+  long long undone = 0;
   auto& u = S().unsynced;
   for (auto it = u.rbegin(); it != u.rend(); ++it) {
+    sqlite3_int64 keep = 0;  // leading bytes of the write that reached the disk
+    if (torn != nullptr) {
+      const std::uint64_t pick = (*torn)() % 3;
+      if (pick == 1) continue;  // reached the disk whole
+      if (pick == 2 && it->length > kSector) {
+        // Torn: its first sectors reached the disk, the rest did not.
+        keep = static_cast<sqlite3_int64>((*torn)() % static_cast<std::uint64_t>(
+                                                          it->length / kSector)) * kSector;
+      }
+    }
     const int fd = ::open(it->path.c_str(), O_WRONLY | O_CLOEXEC);
     if (fd < 0) continue;  // removed since (by something outside SQLite): nothing to restore
-    ++restored;
-    if (!it->old_bytes.empty() &&
-        ::pwrite(fd, it->old_bytes.data(), it->old_bytes.size(), it->offset) < 0) {
+    ++undone;
+    const auto old_len = static_cast<sqlite3_int64>(it->old_bytes.size());
+    const sqlite3_int64 from = std::min(keep, old_len);
+    if (from < old_len &&
+        ::pwrite(fd, it->old_bytes.data() + from, static_cast<std::size_t>(old_len - from),
+                 it->offset + from) < 0) {
       // Nothing more to do: the test then sees the file as it is.
     }
-    if (::ftruncate(fd, it->old_size) != 0) {
-      // Nothing more to do: the test then sees the file as it is.
+    const sqlite3_int64 size = keep == 0 ? it->old_size : std::max(it->old_size, it->offset + keep);
+    if (::ftruncate(fd, size) != 0) {
+      // As above.
     }
     ::close(fd);
   }
   u.clear();
-  return restored;
+  return undone;
+}
+
+}  // namespace
+
+long long SqliteFaultVfs::SimulateCrash() {
+  std::lock_guard<std::mutex> lock(S().mu);
+  return Crash(nullptr);
+}
+
+long long SqliteFaultVfs::SimulateTornCrash(unsigned long long seed) {
+  std::lock_guard<std::mutex> lock(S().mu);
+  std::mt19937_64 rng(seed);
+  return Crash(&rng);
 }
 
 }  // namespace sheaf

@@ -12,7 +12,7 @@
 //    truncate, sync and delete (so closing the stores afterwards changes nothing on disk, as if
 //    the process had died) and puts back, newest first, every byte not synced. The stores are
 //    then destroyed and opened again, and SQLite recovers from what a real crash would have
-//    left.
+//    left. SimulateTornCrash leaves a random part of the unsynced writes, some of them torn.
 //
 // Model limits: what is undone is file contents; file creation and deletion (a WAL created or
 // removed) are not, and the wal-index (-shm, shared memory) is left as it is - SQLite rebuilds
@@ -59,6 +59,10 @@ class SqliteFaultVfs {
   // truncates, syncs and deletes do nothing until Install() is called again. Returns the
   // number of writes and truncates undone.
   static long long SimulateCrash();
+  // The same, but as a disk that wrote some of the unsynced data and tore some writes: each
+  // unsynced write (newest first) is, at random from `seed`, undone, kept, or kept for its
+  // first 512-byte sectors only (the rest gets its old bytes back).
+  static long long SimulateTornCrash(unsigned long long seed);
 };
 
 }  // namespace sheaf
