@@ -11,6 +11,8 @@
 #include <cstring>
 #include <filesystem>
 
+#include "core/file_system.h"
+
 namespace sheaf {
 
 namespace fs = std::filesystem;
@@ -69,31 +71,39 @@ Result<std::string> ReadFileLimited(const std::string& path, std::uint64_t max_b
   return data;
 }
 
-Status WriteFileAtomic(const std::string& path, std::string_view data) {
+Status WriteFileAtomic(const std::string& path, std::string_view data, FileSystem* fs) {
+  if (fs == nullptr) fs = DefaultFileSystem();
   static std::atomic<unsigned> counter{0};
   std::string tmp = path + ".tmp." + std::to_string(::getpid()) + "." +
                     std::to_string(counter.fetch_add(1));
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  int fd = fs->Open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return Status(ErrorCode::kIoError, tmp + ": " + std::strerror(errno));
   std::size_t done = 0;
   while (done < data.size()) {
-    ssize_t n = ::write(fd, data.data() + done, data.size() - done);
+    ssize_t n = fs->Write(fd, data.data() + done, data.size() - done);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
       int err = errno;
-      ::close(fd);
-      ::unlink(tmp.c_str());
+      fs->Close(fd);
+      fs->Unlink(tmp.c_str());
       return Status(ErrorCode::kIoError, tmp + ": write failed: " + std::strerror(err));
     }
     done += static_cast<std::size_t>(n);
   }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
-    ::unlink(tmp.c_str());
-    return Status(ErrorCode::kIoError, tmp + ": fsync failed");
-  }
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+  if (fs->Fsync(fd) != 0) {
     int err = errno;
-    ::unlink(tmp.c_str());
+    fs->Close(fd);
+    fs->Unlink(tmp.c_str());
+    return Status(ErrorCode::kIoError, tmp + ": fsync failed: " + std::strerror(err));
+  }
+  if (fs->Close(fd) != 0) {
+    int err = errno;
+    fs->Unlink(tmp.c_str());
+    return Status(ErrorCode::kIoError, tmp + ": close failed: " + std::strerror(err));
+  }
+  if (fs->Rename(tmp.c_str(), path.c_str()) != 0) {
+    int err = errno;
+    fs->Unlink(tmp.c_str());
     return Status(ErrorCode::kIoError, path + ": rename failed: " + std::strerror(err));
   }
   return Status::Ok();

@@ -10,12 +10,18 @@
 
 namespace sheaf {
 
+class FileSystem;
+
 // Reads the whole file at `path`. Errors: not_found, io_error, invalid_document (empty file),
 // limit_exceeded when it is larger than `max_bytes` (checked before reading).
 Result<std::string> ReadFileLimited(const std::string& path, std::uint64_t max_bytes);
 
-// Writes `data` to `path` atomically (temporary file in the same folder, fsync, rename).
-Status WriteFileAtomic(const std::string& path, std::string_view data);
+// Writes `data` to `path` atomically (temporary file in the same folder, fsync, rename): a
+// reader sees the old file or the whole new one. The folder is not fsynced, so the new name
+// may be lost in a crash; fsync the folder after OK for that. Nothing is left behind on an
+// error. `fs`: the file operations (nullptr: DefaultFileSystem(); tests pass a fault-injecting
+// one).
+Status WriteFileAtomic(const std::string& path, std::string_view data, FileSystem* fs = nullptr);
 
 // Expands command-line inputs: a file stays as given; a folder becomes the regular files below
 // it, recursively, in sorted order, skipping hidden entries (names starting with '.'). A path

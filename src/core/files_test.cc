@@ -3,6 +3,11 @@
 
 #include <gtest/gtest.h>
 
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
+#include "core/fault_injecting_fs.h"
 #include "fixtures.h"
 
 namespace sheaf {
@@ -57,6 +62,57 @@ TEST(WriteFileAtomic, ReplacesExistingContent) {
   ASSERT_TRUE(WriteFileAtomic(dir + "/f", "one").ok());
   ASSERT_TRUE(WriteFileAtomic(dir + "/f", "two").ok());
   EXPECT_EQ(testing::ReadFile(dir + "/f"), "two");
+}
+
+// The folder's entries other than `keep`.
+std::vector<std::string> OthersIn(const std::string& dir, const std::string& keep) {
+  std::vector<std::string> out;
+  for (const auto& e : std::filesystem::directory_iterator(dir)) {
+    if (e.path().filename() != keep) out.push_back(e.path().filename().string());
+  }
+  return out;
+}
+
+TEST(WriteFileAtomic, AFailedFsyncKeepsTheOldFileAndLeavesNoTemporary) {
+  std::string dir = TempDir();
+  ASSERT_TRUE(WriteFileAtomic(dir + "/f", "old").ok());
+  FaultInjectingFs faulty;
+  FsFault fault;
+  fault.op = FsOp::kSync;
+  fault.error = EIO;
+  faulty.Inject(fault);
+  Status s = WriteFileAtomic(dir + "/f", "new", &faulty);
+  EXPECT_EQ(s.code(), ErrorCode::kIoError);
+  EXPECT_NE(s.message().find("fsync failed"), std::string::npos) << s.message();
+  EXPECT_EQ(testing::ReadFile(dir + "/f"), "old");
+  EXPECT_TRUE(OthersIn(dir, "f").empty());
+}
+
+TEST(WriteFileAtomic, AFullDiskKeepsTheOldFileAndSaysSo) {
+  std::string dir = TempDir();
+  ASSERT_TRUE(WriteFileAtomic(dir + "/f", "old").ok());
+  FaultInjectingFs faulty;
+  faulty.SetFreeSpace(10);
+  Status s = WriteFileAtomic(dir + "/f", std::string(1000, 'n'), &faulty);
+  EXPECT_EQ(s.code(), ErrorCode::kIoError);
+  EXPECT_NE(s.message().find(std::strerror(ENOSPC)), std::string::npos) << s.message();
+  EXPECT_EQ(testing::ReadFile(dir + "/f"), "old");
+  EXPECT_TRUE(OthersIn(dir, "f").empty());
+}
+
+TEST(WriteFileAtomic, AfterACrashTheFileIsTheOldOneOrTheWholeNewOne) {
+  const std::string old_bytes(3000, 'o');
+  const std::string new_bytes(5000, 'n');
+  for (std::uint64_t seed = 1; seed <= 8; ++seed) {
+    std::string dir = TempDir();
+    ASSERT_TRUE(WriteFileAtomic(dir + "/f", old_bytes).ok());
+    FaultInjectingFs faulty(seed);
+    ASSERT_TRUE(WriteFileAtomic(dir + "/f", new_bytes, &faulty).ok());
+    std::string error;
+    ASSERT_TRUE(faulty.SimulateCrash(CrashMode::kTearUnsynced, &error)) << error;
+    const std::string now = testing::ReadFile(dir + "/f");
+    EXPECT_TRUE(now == old_bytes || now == new_bytes) << "seed " << seed << ": " << now.size();
+  }
 }
 
 TEST(ExpandInputs, WalksFoldersRecursivelyInSortedOrderSkippingHiddenEntries) {

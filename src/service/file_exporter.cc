@@ -10,6 +10,7 @@
 #include <cstring>
 #include <utility>
 
+#include "core/file_system.h"
 #include "core/files.h"
 
 namespace sheaf {
@@ -30,12 +31,12 @@ Status IoError(const std::string& path, const std::string& what, int err) {
 }
 
 // fsync of a folder: makes the names created, removed or renamed in it durable.
-Status SyncDir(const std::string& dir) {
-  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+Status SyncDir(FileSystem& fs, const std::string& dir) {
+  const int fd = fs.Open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
   if (fd < 0) return IoError(dir, "cannot open folder", errno);
-  const int rc = ::fsync(fd);
+  const int rc = fs.Fsync(fd);
   const int err = errno;
-  ::close(fd);
+  fs.Close(fd);
   return rc == 0 ? Status::Ok() : IoError(dir, "fsync failed", err);
 }
 
@@ -46,7 +47,7 @@ std::string Parent(const std::string& path) {
 }
 
 // Makes folder `dir` (and missing parents); each one made is made durable in its parent.
-Status EnsureDir(const std::string& dir) {
+Status EnsureDir(FileSystem& fs, const std::string& dir) {
   struct stat st {};
   if (::stat(dir.c_str(), &st) == 0) {
     if (S_ISDIR(st.st_mode)) return Status::Ok();
@@ -55,18 +56,19 @@ Status EnsureDir(const std::string& dir) {
   if (errno != ENOENT) return IoError(dir, "cannot stat", errno);
   const std::string parent = Parent(dir);
   if (parent != dir) {
-    Status s = EnsureDir(parent);
+    Status s = EnsureDir(fs, parent);
     if (!s.ok()) return s;
   }
-  if (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) {
+  if (fs.Mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) {
     return IoError(dir, "cannot create folder", errno);
   }
-  return SyncDir(parent);
+  return SyncDir(fs, parent);
 }
 
 }  // namespace
 
-FileExporter::FileExporter(std::string dir) : dir_(std::move(dir)) {}
+FileExporter::FileExporter(std::string dir, FileSystem* fs)
+    : dir_(std::move(dir)), fs_(fs != nullptr ? fs : DefaultFileSystem()) {}
 
 std::string FileExporter::PathFor(const std::string& tenant_name_or_id,
                                   const std::string& document_id) const {
@@ -88,12 +90,12 @@ Status FileExporter::Export(const std::string& tenant_name_or_id, const std::str
   }
   if (dir_.empty()) return Status(ErrorCode::kInvalidArgument, "export: no folder configured");
   const std::string tenant_dir = dir_ + "/" + tenant_name_or_id;
-  Status s = EnsureDir(tenant_dir);
+  Status s = EnsureDir(*fs_, tenant_dir);
   if (!s.ok()) return s;
   // Temporary file in the same folder, fsync, rename over the old file.
-  s = WriteFileAtomic(tenant_dir + "/" + document_id + ".json", result_json);
+  s = WriteFileAtomic(tenant_dir + "/" + document_id + ".json", result_json, fs_);
   if (!s.ok()) return s;
-  return SyncDir(tenant_dir);
+  return SyncDir(*fs_, tenant_dir);
 }
 
 }  // namespace sheaf

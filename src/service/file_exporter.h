@@ -24,10 +24,13 @@
 
 namespace sheaf {
 
+class FileSystem;
+
 class FileExporter {
  public:
-  // `dir` is created when the first document is exported.
-  explicit FileExporter(std::string dir);
+  // `dir` is created when the first document is exported. `fs`: the file operations (nullptr:
+  // DefaultFileSystem(); tests pass a fault-injecting one); not owned, it must outlive this.
+  explicit FileExporter(std::string dir, FileSystem* fs = nullptr);
 
   Status Export(const std::string& tenant_name_or_id, const std::string& document_id,
                 std::string_view result_json);
@@ -39,6 +42,7 @@ class FileExporter {
 
  private:
   const std::string dir_;
+  FileSystem* const fs_;
 };
 
 }  // namespace sheaf

@@ -8,6 +8,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/fault_injecting_fs.h"
 #include "fixtures.h"
 
 namespace sheaf {
@@ -45,6 +46,38 @@ TEST(FileExporter, ExportingAgainReplacesTheFileAndLeavesNoTemporaries) {
   ASSERT_TRUE(exporter.Export("t", "doc1", "short").ok());
   EXPECT_EQ(testing::ReadFile(root + "/t/doc1.json"), "short");
   EXPECT_EQ(FilesUnder(root), std::vector<std::string>{"t/doc1.json"});
+}
+
+TEST(FileExporter, AFailedFolderFsyncIsAnIoErrorNotAnExport) {
+  const std::string root = testing::TempDir();
+  FaultInjectingFs faulty;
+  FileExporter exporter(root, &faulty);
+  ASSERT_TRUE(exporter.Export("t", "doc1", "first").ok());
+  FsFault fault;
+  fault.op = FsOp::kDirSync;
+  fault.error = EIO;
+  fault.path_contains = "/t";
+  faulty.Inject(fault);
+  Status s = exporter.Export("t", "doc2", "second");
+  EXPECT_EQ(s.code(), ErrorCode::kIoError);
+  EXPECT_NE(s.message().find("fsync failed"), std::string::npos) << s.message();
+}
+
+TEST(FileExporter, AnExportThatReturnedOkSurvivesACrash) {
+  const std::string root = testing::TempDir();
+  FaultInjectingFs faulty;
+  {
+    FileExporter exporter(root + "/exports", &faulty);
+    ASSERT_TRUE(exporter.Export("t", "doc1", "one").ok());
+    ASSERT_TRUE(exporter.Export("t", "doc2", "two").ok());
+    ASSERT_TRUE(exporter.Export("t", "doc1", "one, again").ok());
+  }
+  std::string error;
+  ASSERT_TRUE(faulty.SimulateCrash(CrashMode::kDropUnsynced, &error)) << error;
+  EXPECT_EQ(testing::ReadFile(root + "/exports/t/doc1.json"), "one, again");
+  EXPECT_EQ(testing::ReadFile(root + "/exports/t/doc2.json"), "two");
+  EXPECT_EQ(FilesUnder(root + "/exports"),
+            (std::vector<std::string>{"t/doc1.json", "t/doc2.json"}));
 }
 
 TEST(FileExporter, IdsThatCouldLeaveTheFolderAreRefused) {

@@ -13,14 +13,16 @@
 #include <system_error>
 #include <vector>
 
+#include "core/file_system.h"
+
 namespace sheaf {
 
 namespace fs = std::filesystem;
 
 namespace {
 
-// Temporary files younger than this may belong to a Put still running (in another process).
-constexpr auto kStaleTemp = std::chrono::hours(1);
+// The name a replacing Put gives its new file beside the blob before renaming it over it.
+constexpr char kReplacePrefix[] = ".put-";
 // A Put whose folder is removed under it (a concurrent DeletePrefix) starts over this often.
 constexpr int kPutTries = 4;
 // Bound of LocalBlobStore::durable_dirs_.
@@ -41,19 +43,31 @@ Status NotFound(const std::string& key) {
 }
 
 // Fsyncs the folder at `path`. A folder that does not exist has nothing to make durable.
-Status SyncDir(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+Status SyncDir(FileSystem& fs, const std::string& path) {
+  const int fd = fs.Open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
   if (fd < 0) {
     if (errno == ENOENT) return Status::Ok();
     return IoError(path, "cannot open folder to fsync", errno);
   }
-  if (::fsync(fd) != 0) {
+  if (fs.Fsync(fd) != 0) {
     const int err = errno;
-    ::close(fd);
+    fs.Close(fd);
     return IoError(path, "fsync of folder failed", err);
   }
-  ::close(fd);
+  fs.Close(fd);
   return Status::Ok();
+}
+
+// Writes all of `bytes` to `fd`. Returns 0 or the errno.
+int WriteAll(FileSystem& fs, int fd, std::string_view bytes) {
+  std::size_t done = 0;
+  while (done < bytes.size()) {
+    const ssize_t n = fs.Write(fd, bytes.data() + done, bytes.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return errno;
+    done += static_cast<std::size_t>(n);
+  }
+  return 0;
 }
 
 // The folder part of a key or relative path: "a/b/c" -> "a/b", "a" -> "".
@@ -64,8 +78,12 @@ std::string ParentOf(const std::string& rel) {
 
 }  // namespace
 
-Result<std::unique_ptr<LocalBlobStore>> LocalBlobStore::Open(const std::string& root) {
+Result<std::unique_ptr<LocalBlobStore>> LocalBlobStore::Open(const std::string& root,
+                                                              LocalBlobStoreOptions options) {
   if (root.empty()) return Status(ErrorCode::kInvalidArgument, "blob store folder is empty");
+  if (options.stray_grace.count() < 0) {
+    return Status(ErrorCode::kInvalidArgument, "blob store stray_grace must not be negative");
+  }
   std::string normal = root;
   while (normal.size() > 1 && normal.back() == '/') normal.pop_back();
   std::error_code ec;
@@ -76,20 +94,64 @@ Result<std::unique_ptr<LocalBlobStore>> LocalBlobStore::Open(const std::string& 
   if (!fs::is_directory(normal, ec)) {
     return Status(ErrorCode::kIoError, normal + ": blob store path is not a folder");
   }
-  std::unique_ptr<LocalBlobStore> store(new LocalBlobStore(normal));
+  std::unique_ptr<LocalBlobStore> store(new LocalBlobStore(normal, options));
   const std::string tmp = store->temp_dir();
   if (::mkdir(tmp.c_str(), 0700) != 0 && errno != EEXIST) {
     return IoError(tmp, "cannot create folder", errno);
   }
-  // Sweep what crashed Puts left behind.
-  const auto cutoff = fs::file_time_type::clock::now() - kStaleTemp;
+  // Sweep what crashed Puts left behind: the named temporary files now (one folder), the
+  // ".put-" files beside blobs by walking the whole tree, in the background unless asked not to.
+  const auto cutoff = fs::file_time_type::clock::now() - options.stray_grace;
   for (auto it = fs::directory_iterator(tmp, ec); !ec && it != fs::directory_iterator();
        it.increment(ec)) {
     std::error_code entry_ec;
     const auto written = it->last_write_time(entry_ec);
-    if (!entry_ec && written < cutoff) fs::remove(it->path(), entry_ec);
+    if (!entry_ec && written <= cutoff) fs::remove(it->path(), entry_ec);
+  }
+  switch (options.sweep) {
+    case LocalBlobStoreOptions::Sweep::kNone:
+      break;
+    case LocalBlobStoreOptions::Sweep::kAtOpen:
+      store->SweepStrays();
+      break;
+    case LocalBlobStoreOptions::Sweep::kBackground: {
+      LocalBlobStore* self = store.get();
+      store->sweeper_ = std::thread([self] { self->SweepStrays(); });
+      break;
+    }
   }
   return store;
+}
+
+FileSystem* LocalBlobStore::ResolveFs(FileSystem* fs) {
+  return fs != nullptr ? fs : DefaultFileSystem();
+}
+
+LocalBlobStore::~LocalBlobStore() {
+  stop_sweep_.store(true);
+  if (sweeper_.joinable()) sweeper_.join();
+}
+
+std::size_t LocalBlobStore::SweepStrays() {
+  // A ".put-" file is linked and renamed over its blob within one Put, right after its bytes
+  // were written, so its modification time is the moment that Put ran: one older than the
+  // grace period belongs to a Put that will never rename it. The walk is best effort: a folder
+  // removed under it (DeletePrefix) ends it, and the next Open walks again.
+  const auto cutoff = fs::file_time_type::clock::now() - options_.stray_grace;
+  std::size_t removed = 0;
+  std::error_code ec;
+  for (auto it = fs::recursive_directory_iterator(
+           root_, fs::directory_options::skip_permission_denied, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (stop_sweep_.load(std::memory_order_relaxed)) break;
+    if (it->path().filename().string().rfind(kReplacePrefix, 0) != 0) continue;
+    std::error_code entry_ec;
+    if (!it->is_regular_file(entry_ec) || entry_ec) continue;
+    const auto written = it->last_write_time(entry_ec);
+    if (entry_ec || written > cutoff) continue;
+    if (fs::remove(it->path(), entry_ec) && !entry_ec) ++removed;
+  }
+  return removed;
 }
 
 Result<std::string> LocalBlobStore::WriteTemp(std::string_view bytes) {
@@ -97,36 +159,29 @@ Result<std::string> LocalBlobStore::WriteTemp(std::string_view bytes) {
   const std::string path = temp_dir() + "/" + std::to_string(::getpid()) + "-" +
                            std::to_string(temp_counter_.fetch_add(1)) + "-" +
                            std::to_string(rng() & 0xffffffffu);
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  int fd = fs_->Open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0 && errno == ENOENT) {
     // Someone removed the temporary folder: make it again.
-    if (::mkdir(temp_dir().c_str(), 0700) != 0 && errno != EEXIST) {
+    if (fs_->Mkdir(temp_dir().c_str(), 0700) != 0 && errno != EEXIST) {
       return IoError(temp_dir(), "cannot create folder", errno);
     }
-    fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    fd = fs_->Open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   }
   if (fd < 0) return IoError(path, "cannot create temporary file", errno);
-  std::size_t done = 0;
-  while (done < bytes.size()) {
-    const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      const int err = errno;
-      ::close(fd);
-      ::unlink(path.c_str());
-      return IoError(path, "write failed", err);
-    }
-    done += static_cast<std::size_t>(n);
+  if (const int err = WriteAll(*fs_, fd, bytes); err != 0) {
+    fs_->Close(fd);
+    fs_->Unlink(path.c_str());
+    return IoError(path, "write failed", err);
   }
-  if (::fsync(fd) != 0) {
+  if (fs_->Fsync(fd) != 0) {
     const int err = errno;
-    ::close(fd);
-    ::unlink(path.c_str());
+    fs_->Close(fd);
+    fs_->Unlink(path.c_str());
     return IoError(path, "fsync failed", err);
   }
-  if (::close(fd) != 0) {
+  if (fs_->Close(fd) != 0) {
     const int err = errno;
-    ::unlink(path.c_str());
+    fs_->Unlink(path.c_str());
     return IoError(path, "close failed", err);
   }
   return path;
@@ -138,7 +193,7 @@ Status LocalBlobStore::MakeEntryDurable(const std::string& dir) {
     if (durable_dirs_.count(dir) != 0) return Status::Ok();
   }
   const std::string parent = ParentOf(dir);
-  Status s = SyncDir(parent.empty() ? root_ : root_ + "/" + parent);
+  Status s = SyncDir(*fs_, parent.empty() ? root_ : root_ + "/" + parent);
   if (!s.ok()) return s;
   std::lock_guard<std::mutex> lock(mu_);
   if (durable_dirs_.size() >= kMaxKnownDirs) durable_dirs_.clear();
@@ -153,7 +208,7 @@ Status LocalBlobStore::MakeParents(const std::string& key) {
        slash = key.find('/', slash + 1)) {
     const std::string dir = key.substr(0, slash);
     const std::string path = root_ + "/" + dir;
-    if (::mkdir(path.c_str(), 0700) == 0) {
+    if (fs_->Mkdir(path.c_str(), 0700) == 0) {
       {
         std::lock_guard<std::mutex> lock(mu_);
         durable_dirs_.erase(dir);  // a new folder: its entry is not durable yet
@@ -210,7 +265,7 @@ Status LocalBlobStore::SyncDirShared(const std::string& path) {
     d->running = true;
     const std::uint64_t covers = d->requested;  // every call so far renamed before this fsync
     lock.unlock();
-    Status s = SyncDir(path);
+    Status s = SyncDir(*fs_, path);
     lock.lock();
     d->running = false;
     d->completed = covers;
@@ -220,22 +275,6 @@ Status LocalBlobStore::SyncDirShared(const std::string& path) {
   }
   return d->last_covers >= mine ? d->last : Status::Ok();
 }
-
-namespace {
-
-// Writes all of `bytes` to `fd`. Returns 0 or the errno.
-int WriteAll(int fd, std::string_view bytes) {
-  std::size_t done = 0;
-  while (done < bytes.size()) {
-    const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return errno;
-    done += static_cast<std::size_t>(n);
-  }
-  return 0;
-}
-
-}  // namespace
 
 Status LocalBlobStore::Put(const std::string& key, std::string_view bytes) {
   Status s = ValidateBlobKey(key);
@@ -253,7 +292,7 @@ Status LocalBlobStore::Put(const std::string& key, std::string_view bytes) {
     // An unnamed file in the destination folder, linked in place once durable: no entry is
     // created in a shared temporary folder and nothing is renamed across folders (which the
     // kernel serialises file-system wide), so concurrent Puts do not queue behind each other.
-    const int fd = ::open(dir.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+    const int fd = fs_->Open(dir.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
     if (fd < 0) {
       const int err = errno;
       if (err == ENOENT && attempt < kPutTries) continue;  // the folder vanished: make it again
@@ -261,26 +300,25 @@ Status LocalBlobStore::Put(const std::string& key, std::string_view bytes) {
       if (err == EOPNOTSUPP || err == EISDIR || err == EINVAL) break;  // no O_TMPFILE here
       return IoError(dir, "cannot create a file", err);
     }
-    if (const int err = WriteAll(fd, bytes); err != 0) {
-      ::close(fd);
+    if (const int err = WriteAll(*fs_, fd, bytes); err != 0) {
+      fs_->Close(fd);
       return IoError(path, "write failed", err);
     }
     // The bytes must be durable before the file gets its name. Each Put syncs its own file: a
     // syncfs shared by the Puts in flight would also wait for every other writer's dirty data
     // on the file system, and queue each Put behind the round already running.
-    if (::fdatasync(fd) != 0) {
+    if (fs_->Fdatasync(fd) != 0) {
       const int err = errno;
-      ::close(fd);
+      fs_->Close(fd);
       return IoError(path, "fdatasync failed", err);
     }
-    const std::string self = "/proc/self/fd/" + std::to_string(fd);
-    if (::linkat(AT_FDCWD, self.c_str(), AT_FDCWD, path.c_str(), AT_SYMLINK_FOLLOW) == 0) {
-      ::close(fd);
+    if (fs_->LinkFd(fd, path.c_str()) == 0) {
+      fs_->Close(fd);
       return SyncDirShared(dir);
     }
     const int err = errno;
     if (err != EEXIST) {
-      ::close(fd);
+      fs_->Close(fd);
       if (err == ENOENT && attempt < kPutTries) continue;
       if (err == EISDIR || err == ENOTDIR) return Conflict(key);
       if (err == EPERM || err == EXDEV) break;  // /proc unusable: the portable way below
@@ -289,15 +327,14 @@ Status LocalBlobStore::Put(const std::string& key, std::string_view bytes) {
     // A blob is there already: link under a temporary name beside it and rename over it (a
     // rename within one folder replaces atomically).
     thread_local std::mt19937_64 rng{std::random_device{}()};
-    const std::string tmp = dir + "/.put-" + std::to_string(rng());
-    const int linked =
-        ::linkat(AT_FDCWD, self.c_str(), AT_FDCWD, tmp.c_str(), AT_SYMLINK_FOLLOW);
+    const std::string tmp = dir + "/" + kReplacePrefix + std::to_string(rng());
+    const int linked = fs_->LinkFd(fd, tmp.c_str());
     const int link_err = errno;
-    ::close(fd);
+    fs_->Close(fd);
     if (linked != 0) return IoError(tmp, "cannot link the new file", link_err);
-    if (::rename(tmp.c_str(), path.c_str()) != 0) {
+    if (fs_->Rename(tmp.c_str(), path.c_str()) != 0) {
       const int rename_err = errno;
-      ::unlink(tmp.c_str());
+      fs_->Unlink(tmp.c_str());
       if (rename_err == EISDIR || rename_err == ENOTDIR || rename_err == ENOTEMPTY) {
         return Conflict(key);
       }
@@ -311,13 +348,13 @@ Status LocalBlobStore::Put(const std::string& key, std::string_view bytes) {
   for (int attempt = 1;; ++attempt) {
     s = MakeParents(key);
     if (!s.ok()) {
-      ::unlink(tmp->c_str());
+      fs_->Unlink(tmp->c_str());
       return s;
     }
-    if (::rename(tmp->c_str(), path.c_str()) == 0) break;
+    if (fs_->Rename(tmp->c_str(), path.c_str()) == 0) break;
     const int err = errno;
     if (err == ENOENT && attempt < kPutTries) continue;  // a folder vanished: make it again
-    ::unlink(tmp->c_str());
+    fs_->Unlink(tmp->c_str());
     if (err == EISDIR || err == ENOTDIR || err == ENOTEMPTY || err == EEXIST) return Conflict(key);
     return IoError(path, "cannot rename the temporary file into place", err);
   }
@@ -389,7 +426,7 @@ Status LocalBlobStore::Delete(const std::string& key) {
   Status s = ValidateBlobKey(key);
   if (!s.ok()) return s;
   const std::string path = root_ + "/" + key;
-  if (::unlink(path.c_str()) != 0) {
+  if (fs_->Unlink(path.c_str()) != 0) {
     const int err = errno;
     // Not there, or a folder (not a blob): nothing to delete. The folder is still fsynced, so
     // that a retry after a failed fsync makes the earlier unlink durable.
@@ -398,7 +435,7 @@ Status LocalBlobStore::Delete(const std::string& key) {
     }
   }
   const std::string parent = ParentOf(key);
-  return SyncDir(parent.empty() ? root_ : root_ + "/" + parent);
+  return SyncDir(*fs_, parent.empty() ? root_ : root_ + "/" + parent);
 }
 
 Status LocalBlobStore::DeletePrefix(const std::string& prefix) {
@@ -420,7 +457,7 @@ Status LocalBlobStore::DeletePrefix(const std::string& prefix) {
     durable_dirs_.clear();
   }
   const std::string parent = ParentOf(prefix);
-  return SyncDir(parent.empty() ? root_ : root_ + "/" + parent);
+  return SyncDir(*fs_, parent.empty() ? root_ : root_ + "/" + parent);
 }
 
 Result<std::unique_ptr<BlobStore>> OpenLocalBlobStore(const std::string& root) {

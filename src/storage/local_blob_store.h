@@ -10,9 +10,13 @@
 // a crash. Nothing is visible under the key before its bytes are durable, and a crash
 // leaves nothing behind (an unnamed file vanishes). Replacing an existing blob links the file
 // under a ".put-" name beside it and renames it over the blob (a crash there leaves that file,
-// which no key can reach). Where O_TMPFILE or /proc is missing, the bytes go to a named file in
-// "<root>/.tmp", fsynced and renamed into place; a later Open removes strays there once they
-// are an hour old. A folder created on the way is made durable by fsyncing its parent.
+// which no key can reach; Open sweeps such files once they are older than a grace period, an
+// hour by default). Where O_TMPFILE or /proc is missing, the bytes go to a named file in
+// "<root>/.tmp", fsynced and renamed into place; Open removes strays there past the same grace
+// period. A folder created on the way is made durable by fsyncing its parent.
+//
+// Every file operation of a Put or Delete goes through a FileSystem (core/file_system.h):
+// POSIX by default, a FaultInjectingFs in tests (docs/reliability.md, "File system faults").
 //
 // Files are created 0600 and folders 0700: documents are private to the service's user.
 // Delete leaves the (possibly empty) folders in place; DeletePrefix removes the whole folder.
@@ -20,10 +24,13 @@
 #define SHEAF_STORAGE_LOCAL_BLOB_STORE_H_
 
 #include <atomic>
+#include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <unordered_set>
 
 #include <condition_variable>
@@ -33,12 +40,32 @@
 
 namespace sheaf {
 
+class FileSystem;
+
+struct LocalBlobStoreOptions {
+  // The file operations of Puts and Deletes; nullptr = DefaultFileSystem(). Not owned: it must
+  // outlive the store.
+  FileSystem* fs = nullptr;
+  // Temporary and ".put-" files younger than this may belong to a Put still running (in this or
+  // another process sharing the folder) and are left alone. >= 0.
+  std::chrono::seconds stray_grace = std::chrono::hours(1);
+  // When Open looks for ".put-" files left by crashed Puts, which means walking every folder of
+  // the store: on a thread of its own that the store's destructor stops (the default, so that a
+  // large store opens as fast as a small one), before Open returns, or not at all.
+  enum class Sweep { kBackground, kAtOpen, kNone };
+  Sweep sweep = Sweep::kBackground;
+};
+
 class LocalBlobStore final : public BlobStore {
  public:
   // Opens the store rooted at `root`, creating the folder (and its parents) when missing, and
-  // removes temporary files older than an hour. Errors: invalid_argument for an empty `root`;
-  // io_error when the folder cannot be created or is not a folder.
-  static Result<std::unique_ptr<LocalBlobStore>> Open(const std::string& root);
+  // removes temporary files older than options.stray_grace (see Sweep for ".put-" files).
+  // Errors: invalid_argument for an empty `root` or a negative grace; io_error when the folder
+  // cannot be created or is not a folder.
+  static Result<std::unique_ptr<LocalBlobStore>> Open(const std::string& root,
+                                                      LocalBlobStoreOptions options = {});
+  // Stops a background sweep (it resumes at the next Open).
+  ~LocalBlobStore() override;
   LocalBlobStore(const LocalBlobStore&) = delete;
   LocalBlobStore& operator=(const LocalBlobStore&) = delete;
 
@@ -52,8 +79,15 @@ class LocalBlobStore final : public BlobStore {
   // The folder temporary files are written to, inside the root.
   std::string temp_dir() const { return root_ + "/.tmp"; }
 
+  // Removes the ".put-" files anywhere below the root whose last write is older than
+  // options.stray_grace: what Puts that crashed between naming a replacement and renaming it
+  // over its blob left. Returns how many it removed. Safe to call while Puts run.
+  std::size_t SweepStrays();
+
  private:
-  explicit LocalBlobStore(std::string root) : root_(std::move(root)) {}
+  LocalBlobStore(std::string root, LocalBlobStoreOptions options)
+      : root_(std::move(root)), options_(options), fs_(ResolveFs(options.fs)) {}
+  static FileSystem* ResolveFs(FileSystem* fs);
   // Writes `bytes` to a new, fsynced file in temp_dir() and returns its path.
   Result<std::string> WriteTemp(std::string_view bytes);
   // Creates the folders of `key` below the root that are missing and makes each durable.
@@ -81,6 +115,10 @@ class LocalBlobStore final : public BlobStore {
   };
 
   const std::string root_;
+  const LocalBlobStoreOptions options_;
+  FileSystem* const fs_;
+  std::atomic<bool> stop_sweep_{false};
+  std::thread sweeper_;  // the background sweep, when Open started one
   std::atomic<std::uint64_t> temp_counter_{0};
   std::mutex syncs_mu_;
   std::unordered_map<std::string, std::unique_ptr<DirSync>> syncs_;  // GUARDED_BY(syncs_mu_)
