@@ -24,8 +24,8 @@ constexpr int kExitUsage = 2;
 
 backup::DatabaseOps SqliteOps() {
   backup::DatabaseOps ops;
-  ops.snapshot = [](const std::string& source, const std::string& dest) {
-    return SnapshotSqliteDatabase(source, dest);
+  ops.snapshot = [](const std::string& source, const std::string& dest, int busy_timeout_ms) {
+    return SnapshotSqliteDatabase(source, dest, busy_timeout_ms);
   };
   ops.check = [](const std::string& path) { return CheckSqliteDatabase(path); };
   return ops;

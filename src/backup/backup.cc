@@ -33,6 +33,10 @@ constexpr char kManifest[] = "manifest.json";
 constexpr char kManifestSum[] = "manifest.json.sha256";
 constexpr char kBlobList[] = "blobs.jsonl";
 constexpr std::uint64_t kMaxManifestBytes = 16u << 20;
+// How long a snapshot waits for a busy database: the metadata store (WAL) is busy only for
+// moments; the embedded queue of a running service is held exclusively for as long as it runs.
+constexpr int kMetadataWaitMs = 10000;
+constexpr int kQueueWaitMs = 500;
 
 std::int64_t SystemNowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -253,7 +257,7 @@ Result<BackupReport> CreateBackup(const BackupOptions& options) {
   nlohmann::json files = nlohmann::json::array();
   // 1. The metadata store: its moment is the backup's recovery point.
   report.metadata_at_ms = now();
-  if (Status s = options.db.snapshot(metadata_path, partial + "/metadata.sqlite"); !s.ok()) {
+  if (Status s = options.db.snapshot(metadata_path, partial + "/metadata.sqlite", kMetadataWaitMs); !s.ok()) {
     return s;
   }
   {
@@ -265,7 +269,7 @@ Result<BackupReport> CreateBackup(const BackupOptions& options) {
   const std::string queue_path = data_dir + "/queue.sqlite";
   if (::access(queue_path.c_str(), F_OK) != 0) {
     report.queue_note = "the data dir has no queue.sqlite";
-  } else if (Status s = options.db.snapshot(queue_path, partial + "/queue.sqlite"); s.ok()) {
+  } else if (Status s = options.db.snapshot(queue_path, partial + "/queue.sqlite", kQueueWaitMs); s.ok()) {
     Result<FileDigest> d = DigestFile(partial + "/queue.sqlite");
     if (!d.ok()) return d.status();
     files.push_back(FileJson("queue", "queue.sqlite", *d));
@@ -347,6 +351,8 @@ Result<BackupReport> CreateBackup(const BackupOptions& options) {
       {"files", files},
   };
   if (!base_note.empty()) manifest["note"] = base_note;
+  // Every copy durable before the manifest that vouches for them.
+  if (Status s = SyncTree(partial); !s.ok()) return s;
   const std::string text = manifest.dump(2) + "\n";
   if (Status s = WriteDurable(partial + "/" + kManifest, text); !s.ok()) return s;
   if (Status s = WriteDurable(partial + "/" + kManifestSum,
@@ -354,7 +360,6 @@ Result<BackupReport> CreateBackup(const BackupOptions& options) {
       !s.ok()) {
     return s;
   }
-  if (Status s = SyncTree(partial); !s.ok()) return s;
   if (::rename(partial.c_str(), report.dir.c_str()) != 0) {
     return Status(ErrorCode::kIoError, partial + " -> " + report.dir + ": " + std::strerror(errno));
   }

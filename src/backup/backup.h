@@ -44,7 +44,8 @@ namespace sheaf::backup {
 // SDKs): a consistent copy of a live database, and a check of a copied one. The signatures are
 // those of SnapshotSqliteDatabase and CheckSqliteDatabase (src/adapters/sqlite/sqlite_backup.h).
 struct DatabaseOps {
-  std::function<Status(const std::string& source, const std::string& dest)> snapshot;
+  std::function<Status(const std::string& source, const std::string& dest, int busy_timeout_ms)>
+      snapshot;
   std::function<Status(const std::string& path)> check;
 };
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 //
-// The file operations of backup and restore: copies that hash what they copy and are fsynced,
-// folders made 0700 and synced, small files read whole. Plain POSIX; errors as Status
+// The file operations of backup and restore: copies that hash what they copy, made durable
+// together (syncfs), folders made 0700, small files read whole. Plain POSIX; errors as Status
 // (not_found for a missing source, io_error otherwise, naming the path).
 #ifndef SHEAF_BACKUP_FILES_H_
 #define SHEAF_BACKUP_FILES_H_
@@ -27,8 +27,8 @@ Result<std::string> ReadSmallFile(const std::string& path, std::uint64_t max_byt
 // The size and SHA-256 of the file at `path`, read in chunks.
 Result<FileDigest> DigestFile(const std::string& path);
 
-// Copies `source` to the new file `dest` (0600; it must not exist), fsynced; returns what was
-// copied.
+// Copies `source` to the new file `dest` (0600; it must not exist); returns what was copied.
+// Not synced: SyncTree makes a whole tree of copies durable at once.
 Result<FileDigest> CopyFile(const std::string& source, const std::string& dest);
 
 // Writes `bytes` to `path` (0600) through a temporary file, fsync and rename.
@@ -37,8 +37,9 @@ Status WriteDurable(const std::string& path, std::string_view bytes);
 // Creates `path` and its missing parents (0700).
 Status MakeDirs(const std::string& path);
 
-// Fsyncs the folder `path`, and every folder below `path` for SyncTree.
+// Fsyncs the folder `path`.
 Status SyncDir(const std::string& path);
+// Makes every file and folder written below `path` durable (syncfs of its file system).
 Status SyncTree(const std::string& path);
 
 // Reads the lines of the file at `path` one at a time (each at most `max_line` bytes), calling

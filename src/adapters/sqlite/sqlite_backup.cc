@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <string>
 
@@ -97,7 +98,9 @@ Status SnapshotSqliteDatabase(const std::string& source, const std::string& dest
       return Status(ErrorCode::kIoError,
                     source + ": cannot open: " + (from.db ? sqlite3_errmsg(from.db) : "no memory"));
     }
-    sqlite3_busy_timeout(from.db, busy_timeout_ms);
+    // Short waits, retried below until the deadline: a database held exclusively (the embedded
+    // broker's) answers busy at once each time, and must not cost more than busy_timeout_ms.
+    sqlite3_busy_timeout(from.db, 50);
     if (Status s = CreatePrivateFile(dest); !s.ok()) return s;
     Connection to;
     if (sqlite3_open_v2(dest.c_str(), &to.db, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK) {
@@ -110,8 +113,10 @@ Status SnapshotSqliteDatabase(const std::string& source, const std::string& dest
     }
     // All pages in one step: one read transaction, so one moment of the source. (Smaller steps
     // would restart whenever another process writes, and a busy queue writes all the time.)
+    const auto deadline =
+        std::chrono::steady_clock::now() + std::chrono::milliseconds(busy_timeout_ms);
     int rc = sqlite3_backup_step(backup, -1);
-    for (int waited = 0; IsBusy(rc) && waited < busy_timeout_ms; waited += 50) {
+    while (IsBusy(rc) && std::chrono::steady_clock::now() < deadline) {
       sqlite3_sleep(50);
       rc = sqlite3_backup_step(backup, -1);
     }
