@@ -149,6 +149,19 @@ struct BackupCommands::State {
       std::cerr << "sheaf restore: " << why << "\n";
       return kExitUsage;
     }
+    // A running service owns the data dir: replacing it under that process would lose both.
+    if (!check && std::filesystem::exists(data_dir + "/queue.sqlite")) {
+      Backends registry;
+      RegisterBuiltinBackends(&registry);
+      BackendContext context;
+      context.data_dir = data_dir;
+      Result<std::unique_ptr<Broker>> live = registry.brokers.Open("embedded", context);
+      if (!live.ok() && live.status().code() == ErrorCode::kUnavailable) {
+        std::cerr << "sheaf restore: " << data_dir
+                  << " is in use by a running sheaf serve (its queue is locked): stop it first\n";
+        return kExitFailed;
+      }
+    }
     backup::RestoreOptions o;
     o.from = from;
     o.data_dir = data_dir;

@@ -495,7 +495,9 @@ Result<RestoreReport> Restore(const RestoreOptions& options) {
   // Everything is copied into a staging folder beside the target, checked on the way.
   std::string staging;
   if (!options.check_only) {
-    fs::path target = fs::absolute(options.data_dir);
+    std::error_code abs_ec;
+    fs::path target = fs::absolute(options.data_dir, abs_ec);
+    if (abs_ec) return Status(ErrorCode::kIoError, options.data_dir + ": " + abs_ec.message());
     if (target.filename().empty()) target = target.parent_path();
     staging = (target.parent_path() / ("." + target.filename().string() + ".restoring-" +
                                        report.id)).string();

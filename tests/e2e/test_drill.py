@@ -153,3 +153,45 @@ def test_backup_under_load_destroy_restore_loses_nothing_acknowledged(sheaf, tmp
           f"lost, every one of the {len(before)} acknowledged before the recovery point restored")
     print(f"drill: RTO {rto_ready:.2f} s to a ready service (restore {restored['seconds']} s, "
           f"{restored['requeued']}), {rto_processed:.2f} s until every restored document finished")
+
+
+def test_restore_refuses_damage_a_live_target_and_other_backends_with_clear_errors(sheaf, tmp_path):
+    d = sheaf.data_dir()
+    t = sheaf.tenant(d, "acme")
+    srv = sheaf.server(d)
+    c = sheaf.client(srv, t.key, record=False)
+    doc = c.submit(text_letter(7), filename="l7.txt", content_type="text/plain")
+    c.wait(doc["id"], timeout=60)
+    backups = str(tmp_path / "backups")
+    info = parse_fields(cli("backup", "--to", backups, "--data-dir", d).stdout)
+
+    # The service still runs on d: a forced restore over it is refused, and d is untouched.
+    live = cli("restore", "--from", backups, "--data-dir", d, "--force", check=False)
+    assert live.returncode == 1 and "in use by a running sheaf serve" in live.stderr, live.stderr
+    assert c.get(doc["id"])["status"] in FINAL_STATUSES
+    srv.stop()
+
+    # A non-empty target without --force.
+    busy = cli("restore", "--from", backups, "--data-dir", d, check=False)
+    assert busy.returncode == 2 and "is not empty" in busy.stderr and "--force" in busy.stderr
+
+    # One flipped byte in the backed-up original: refused, naming the file; nothing written.
+    original = os.path.join(info["dir"], "blobs", "tenants", t.id, "originals", doc["id"])
+    with open(original, "r+b") as f:
+        first = f.read(1)
+        f.seek(0)
+        f.write(bytes([first[0] ^ 1]))
+    target = str(tmp_path / "restored")
+    damaged = cli("restore", "--from", backups, "--data-dir", target, check=False)
+    assert damaged.returncode == 1, damaged.stdout
+    assert f"blobs/tenants/{t.id}/originals/{doc['id']} is damaged" in damaged.stderr
+    assert not os.path.exists(target)
+    check = cli("restore", "--check", "--from", backups, check=False)
+    assert check.returncode == 1 and "is damaged" in check.stderr
+
+    # Distributed backends are not this command's: it says what to use instead.
+    pg = cli("backup", "--to", backups, "--data-dir", d,
+             "--metadata", "postgres://sheaf@127.0.0.1:5/sheaf", check=False)
+    assert pg.returncode == 2 and "pg_dump" in pg.stderr, pg.stderr
+    assert cli("restore", "--from", str(tmp_path / "nothing"), "--data-dir", target,
+               check=False).returncode == 1
