@@ -91,7 +91,9 @@ nlohmann::json ToJson(const BlobEntry& b) {
 
 Result<BlobEntry> BlobFromJson(const std::string& line, const std::string& where) {
   const nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
-  const auto bad = [&] { return Status(ErrorCode::kInvalidDocument, where + ": not a blob entry"); };
+  const auto bad = [&] {
+    return Status(ErrorCode::kInvalidDocument, where + ": not a blob entry");
+  };
   if (!j.is_object()) return bad();
   BlobEntry b;
   try {
@@ -127,7 +129,8 @@ Result<nlohmann::json> LoadManifest(const std::string& dir) {
   }
   if (j.value("format_version", 0) != kFormatVersion) {
     return Status(ErrorCode::kInvalidDocument,
-                  path + ": backup format version " + j.value("format_version", nlohmann::json(0)).dump() +
+                  path + ": backup format version " +
+                      j.value("format_version", nlohmann::json(0)).dump() +
                       " is not the one this Sheaf reads (" + std::to_string(kFormatVersion) + ")");
   }
   return j;
@@ -149,7 +152,8 @@ Status ForEachBlob(const std::string& dir, const nlohmann::json& manifest,
   const std::string path = dir + "/" + kBlobList;
   return ReadLines(path, 8192, DigestOf(manifest, "blob_list"),
                    [&](const std::string& line, int number) -> Status {
-                     Result<BlobEntry> b = BlobFromJson(line, path + " line " + std::to_string(number));
+                     Result<BlobEntry> b =
+                         BlobFromJson(line, path + " line " + std::to_string(number));
                      if (!b.ok()) return b.status();
                      return fn(*b);
                    });
@@ -213,7 +217,8 @@ Result<BackupReport> CreateBackup(const BackupOptions& options) {
     return Status(ErrorCode::kNotFound,
                   metadata_path + ": not found: is " + data_dir + " the data dir of sheaf serve?");
   }
-  const std::string blobs_root = options.blobs_root.empty() ? data_dir + "/blobs" : options.blobs_root;
+  const std::string blobs_root =
+      options.blobs_root.empty() ? data_dir + "/blobs" : options.blobs_root;
   if (Status s = MakeDirs(options.to); !s.ok()) return s;
 
   BackupReport report;
@@ -257,7 +262,9 @@ Result<BackupReport> CreateBackup(const BackupOptions& options) {
   nlohmann::json files = nlohmann::json::array();
   // 1. The metadata store: its moment is the backup's recovery point.
   report.metadata_at_ms = now();
-  if (Status s = options.db.snapshot(metadata_path, partial + "/metadata.sqlite", kMetadataWaitMs); !s.ok()) {
+  if (Status s =
+          options.db.snapshot(metadata_path, partial + "/metadata.sqlite", kMetadataWaitMs);
+      !s.ok()) {
     return s;
   }
   {
@@ -269,7 +276,8 @@ Result<BackupReport> CreateBackup(const BackupOptions& options) {
   const std::string queue_path = data_dir + "/queue.sqlite";
   if (::access(queue_path.c_str(), F_OK) != 0) {
     report.queue_note = "the data dir has no queue.sqlite";
-  } else if (Status s = options.db.snapshot(queue_path, partial + "/queue.sqlite", kQueueWaitMs); s.ok()) {
+  } else if (Status s = options.db.snapshot(queue_path, partial + "/queue.sqlite", kQueueWaitMs);
+             s.ok()) {
     Result<FileDigest> d = DigestFile(partial + "/queue.sqlite");
     if (!d.ok()) return d.status();
     files.push_back(FileJson("queue", "queue.sqlite", *d));

@@ -268,7 +268,8 @@ TEST_F(BackupTest, QueueHeldByARunningBrokerIsLeftOutAndSaidSo) {
   {
     auto broker = SqliteBroker::Open(data_ + "/queue.sqlite", BrokerOptions{});
     ASSERT_TRUE(broker.ok()) << broker.status().ToString();
-    ASSERT_TRUE((*broker)->Publish(std::string(topics::kDocumentsNormal), tenant_, "d1", "{}").ok());
+    ASSERT_TRUE(
+        (*broker)->Publish(std::string(topics::kDocumentsNormal), tenant_, "d1", "{}").ok());
     Result<BackupReport> held = Backup();
     ASSERT_TRUE(held.ok()) << held.status().ToString();
     EXPECT_FALSE(held->queue_captured);

@@ -24,7 +24,8 @@ Status SnapshotSqliteDatabase(const std::string& source, const std::string& dest
                               int busy_timeout_ms = 10000);
 
 // OK iff the database file at `path` opens read-only and passes PRAGMA quick_check;
-// invalid_document (naming the file and SQLite's first complaint) otherwise, not_found when missing.
+// invalid_document (naming the file and SQLite's first complaint) otherwise; not_found when
+// it is missing.
 Status CheckSqliteDatabase(const std::string& path);
 
 }  // namespace sheaf
