@@ -7,6 +7,8 @@
 #include <iostream>
 #include <string>
 
+#include "adapters/postgres/pg_dump.h"
+#include "adapters/postgres/postgres_metadata_store.h"
 #include "adapters/sqlite/sqlite_backup.h"
 #include "app/backends.h"
 #include "backup/backup.h"
@@ -41,10 +43,10 @@ std::string UnsupportedBackend(const BackendUrls& urls) {
     Result<BackendUrl> u = ParseBackendUrl(url);
     return u.ok() ? u->scheme : url;
   };
-  if (!urls.metadata.empty() && scheme(urls.metadata) != "sqlite") {
+  const std::string m = urls.metadata.empty() ? "sqlite" : scheme(urls.metadata);
+  if (m != "sqlite" && m != "postgres" && m != "postgresql") {
     return "--metadata " + RedactUrl(urls.metadata) +
-           ": backup covers the embedded SQLite store; back up PostgreSQL with pg_dump "
-           "(docs/operations.md)";
+           ": backup covers the SQLite and PostgreSQL stores (docs/operations.md)";
   }
   if (!urls.blobs.empty() && scheme(urls.blobs) != "file") {
     return "--blobs " + RedactUrl(urls.blobs) +
@@ -57,6 +59,28 @@ std::string UnsupportedBackend(const BackendUrls& urls) {
            "(docs/operations.md)";
   }
   return "";
+}
+
+bool IsPostgres(const std::string& url) {
+  Result<BackendUrl> u = ParseBackendUrl(url);
+  return u.ok() && (u->scheme == "postgres" || u->scheme == "postgresql");
+}
+
+// pg_dump and pg_restore for the PostgreSQL store `url`.
+Result<backup::MetadataDump> PostgresDump(const std::string& url) {
+  Result<PostgresUrl> pg = ParsePostgresUrl(url);
+  if (!pg.ok()) return pg.status();
+  backup::MetadataDump d;
+  d.format = "pg_dump";
+  d.file_name = "metadata.pgdump";
+  d.dump = [conninfo = pg->conninfo, schema = pg->schema](const std::string& dest) {
+    return PgDump(conninfo, schema, dest);
+  };
+  d.check = [](const std::string& path) { return PgDumpCheck(path); };
+  d.load = [conninfo = pg->conninfo](const std::string& path, bool replace) {
+    return PgRestore(conninfo, path, replace);
+  };
+  return d;
 }
 
 }  // namespace
@@ -102,7 +126,7 @@ struct BackupCommands::State {
       std::cerr << "sheaf backup: " << why << "\n";
       return kExitUsage;
     }
-    if (!urls.metadata.empty()) {
+    if (!urls.metadata.empty() && !IsPostgres(urls.metadata)) {
       Result<BackendUrl> u = ParseBackendUrl(urls.metadata);
       std::error_code ec;
       if (u.ok() && std::filesystem::weakly_canonical(u->path, ec) !=
@@ -117,6 +141,14 @@ struct BackupCommands::State {
     if (!BlobsRoot(&o.blobs_root)) {
       std::cerr << "sheaf backup: --blobs " << urls.blobs << ": not a file: URL\n";
       return kExitUsage;
+    }
+    if (IsPostgres(urls.metadata)) {
+      Result<backup::MetadataDump> dump = PostgresDump(urls.metadata);
+      if (!dump.ok()) {
+        std::cerr << "sheaf backup: " << dump.status().message() << "\n";
+        return kExitUsage;
+      }
+      o.metadata = std::move(dump).value();
     }
     o.config_file = config;
     o.to = to;
@@ -169,6 +201,14 @@ struct BackupCommands::State {
     o.check_only = check;
     o.config_to = config_to;
     o.db = SqliteOps();
+    if (IsPostgres(urls.metadata)) {
+      Result<backup::MetadataDump> dump = PostgresDump(urls.metadata);
+      if (!dump.ok()) {
+        std::cerr << "sheaf restore: " << dump.status().message() << "\n";
+        return kExitUsage;
+      }
+      o.metadata = std::move(dump).value();
+    }
     const auto t0 = std::chrono::steady_clock::now();
     Result<backup::RestoreReport> r = backup::Restore(o);
     if (!r.ok()) {
@@ -186,8 +226,9 @@ struct BackupCommands::State {
     RegisterBuiltinBackends(&registry);
     BackendContext context;
     context.data_dir = data_dir;
-    Result<std::unique_ptr<MetadataStore>> metadata =
-        registry.metadata.Open("sqlite:" + data_dir + "/metadata.sqlite", context);
+    Result<std::unique_ptr<MetadataStore>> metadata = registry.metadata.Open(
+        IsPostgres(urls.metadata) ? urls.metadata : "sqlite:" + data_dir + "/metadata.sqlite",
+        context);
     if (!metadata.ok()) {
       std::cerr << "sheaf restore: " << metadata.status().message() << "\n";
       return kExitFailed;

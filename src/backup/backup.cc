@@ -213,7 +213,13 @@ Result<BackupReport> CreateBackup(const BackupOptions& options) {
   const auto now = [&] { return options.now_ms ? options.now_ms() : SystemNowMs(); };
   const std::string data_dir = options.data_dir;
   const std::string metadata_path = data_dir + "/metadata.sqlite";
-  if (::access(metadata_path.c_str(), F_OK) != 0) {
+  const bool dumped = static_cast<bool>(options.metadata.dump);
+  if (dumped && (options.metadata.file_name.empty() ||
+                 options.metadata.file_name.find('/') != std::string::npos ||
+                 options.metadata.file_name.front() == '.')) {
+    return Status(ErrorCode::kInvalidArgument, "backup: bad metadata dump file name");
+  }
+  if (!dumped && ::access(metadata_path.c_str(), F_OK) != 0) {
     return Status(ErrorCode::kNotFound,
                   metadata_path + ": not found: is " + data_dir + " the data dir of sheaf serve?");
   }
@@ -262,15 +268,17 @@ Result<BackupReport> CreateBackup(const BackupOptions& options) {
   nlohmann::json files = nlohmann::json::array();
   // 1. The metadata store: its moment is the backup's recovery point.
   report.metadata_at_ms = now();
-  if (Status s =
-          options.db.snapshot(metadata_path, partial + "/metadata.sqlite", kMetadataWaitMs);
-      !s.ok()) {
-    return s;
-  }
+  const std::string metadata_file = dumped ? options.metadata.file_name : "metadata.sqlite";
+  Status copied = dumped ? options.metadata.dump(partial + "/" + metadata_file)
+                         : options.db.snapshot(metadata_path, partial + "/" + metadata_file,
+                                               kMetadataWaitMs);
+  if (!copied.ok()) return copied;
   {
-    Result<FileDigest> d = DigestFile(partial + "/metadata.sqlite");
+    Result<FileDigest> d = DigestFile(partial + "/" + metadata_file);
     if (!d.ok()) return d.status();
-    files.push_back(FileJson("metadata", "metadata.sqlite", *d));
+    nlohmann::json f = FileJson("metadata", metadata_file, *d);
+    f["format"] = dumped ? options.metadata.format : "sqlite";
+    files.push_back(std::move(f));
   }
   // 2. The queue, when no running broker holds it.
   const std::string queue_path = data_dir + "/queue.sqlite";
@@ -411,6 +419,7 @@ struct Checked {
   std::string path;  // relative to the backup
   std::int64_t size = 0;
   std::string sha256;
+  std::string format;  // metadata: "sqlite" or a MetadataDump's format
 };
 
 // Copies (or, with an empty `dest`, reads) `source`, failing unless its size and SHA-256 are
@@ -459,7 +468,8 @@ Result<RestoreReport> Restore(const RestoreOptions& options) {
   try {
     for (const nlohmann::json& f : manifest->at("files")) {
       Checked c{f.at("what").get<std::string>(), f.at("path").get<std::string>(),
-                f.at("size").get<std::int64_t>(), f.at("sha256").get<std::string>()};
+                f.at("size").get<std::int64_t>(), f.at("sha256").get<std::string>(),
+                f.value("format", "sqlite")};
       if (!ValidateBlobKey(c.path).ok()) {
         return Status(ErrorCode::kInvalidDocument, *dir + "/" + kManifest + ": bad path " + c.path);
       }
@@ -477,6 +487,19 @@ Result<RestoreReport> Restore(const RestoreOptions& options) {
   if (find("metadata") == nullptr || find("blob_list") == nullptr) {
     return Status(ErrorCode::kInvalidDocument,
                   *dir + "/" + kManifest + ": names no metadata database or blob list");
+  }
+
+  const Checked& meta = *find("metadata");
+  const bool dumped = meta.format != "sqlite";
+  if (dumped && meta.format != options.metadata.format && !options.check_only) {
+    return Status(ErrorCode::kInvalidArgument,
+                  "backup " + report.id + " holds its metadata as " + meta.format +
+                      (meta.format == "pg_dump" ? ": restore it with --metadata postgres://..." : ""));
+  }
+  if (!dumped && !options.metadata.format.empty()) {
+    return Status(ErrorCode::kInvalidArgument,
+                  "backup " + report.id + " holds a SQLite metadata store, not " +
+                      options.metadata.format + ": restore it without --metadata");
   }
 
   // The target must be empty unless force; so must the configuration's destination.
@@ -526,7 +549,14 @@ Result<RestoreReport> Restore(const RestoreOptions& options) {
 
   std::string config_bytes;
   for (const Checked& c : checked) {
-    if (c.what == "metadata" || c.what == "queue") {
+    if (c.what == "metadata" && dumped) {
+      if (Status s = CopyVerified(*dir + "/" + c.path, "", c.size, c.sha256, c.path); !s.ok()) {
+        return cleanup(s);
+      }
+      if (options.metadata.check) {
+        if (Status s = options.metadata.check(*dir + "/" + c.path); !s.ok()) return cleanup(s);
+      }
+    } else if (c.what == "metadata" || c.what == "queue") {
       if (Status s = CopyVerified(*dir + "/" + c.path, dest_of(c.path), c.size, c.sha256, c.path);
           !s.ok()) {
         return cleanup(s);
@@ -575,9 +605,15 @@ Result<RestoreReport> Restore(const RestoreOptions& options) {
   if (!blobs_done.ok()) return cleanup(blobs_done);
   if (options.check_only) return report;
 
-  // All checked: the staging folder becomes the target.
+  // All checked: the staging folder becomes the target, after the dumped metadata is loaded
+  // (which changes nothing when it fails).
   if (Status s = MakeDirs(staging + "/blobs"); !s.ok()) return cleanup(s);
   if (Status s = SyncTree(staging); !s.ok()) return cleanup(s);
+  if (dumped) {
+    if (Status s = options.metadata.load(*dir + "/" + meta.path, options.force); !s.ok()) {
+      return cleanup(s);
+    }
+  }
   Result<std::string> entry = AnyEntry(options.data_dir);
   if (!entry.ok()) return cleanup(entry.status());
   if (::access(options.data_dir.c_str(), F_OK) == 0) {

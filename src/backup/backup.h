@@ -49,8 +49,21 @@ struct DatabaseOps {
   std::function<Status(const std::string& path)> check;
 };
 
+// A metadata store that is not the data dir's SQLite file (PostgreSQL): dumped by `dump` into the
+// backup as `file_name` ("metadata.pgdump"), checked by `check`, loaded back by `load`.
+struct MetadataDump {
+  std::string format;     // "pg_dump": recorded in the manifest
+  std::string file_name;  // a plain file name
+  std::function<Status(const std::string& dest)> dump;
+  std::function<Status(const std::string& path)> check;
+  // Loads the dump into the store; `replace` = restore's force. Called only after every file
+  // of the backup was checked; an error must leave the store unchanged.
+  std::function<Status(const std::string& path, bool replace)> load;
+};
+
 struct BackupOptions {
   std::string data_dir;     // the service's data dir: metadata.sqlite, queue.sqlite, blobs/
+  MetadataDump metadata;    // empty dump = the data dir's metadata.sqlite (SQLite)
   std::string blobs_root;   // "" = data_dir + "/blobs"
   std::string config_file;  // "" = none; else copied to config/<its file name>
   std::string to;           // the backup set (created when missing)
@@ -92,6 +105,9 @@ struct RestoreOptions {
   bool check_only = false;  // verify every checksum, change nothing
   std::string config_to;  // where to write the backed-up configuration file; "" = nowhere
   DatabaseOps db;
+  // For a backup of a PostgreSQL store (format "pg_dump"): its check and load; a backup of that
+  // format without them, or of SQLite with them, is refused (invalid_argument).
+  MetadataDump metadata;
 };
 
 struct RestoreReport {

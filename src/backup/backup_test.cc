@@ -7,11 +7,13 @@
 #include <sys/stat.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <set>
 #include <thread>
 
+#include "adapters/postgres/pg_dump.h"
 #include "adapters/sqlite/sqlite_backup.h"
 #include "adapters/sqlite/sqlite_broker.h"
 #include "adapters/sqlite/sqlite_metadata_store.h"
@@ -289,6 +291,74 @@ TEST_F(BackupTest, QueueHeldByARunningBrokerIsLeftOutAndSaidSo) {
   ASSERT_TRUE(got.ok());
   ASSERT_EQ(got->size(), 1u);
   EXPECT_EQ((*got)[0].message.key, "d1");
+}
+
+// PostgreSQL metadata (SHEAF_TEST_POSTGRES): pg_dump into the backup, pg_restore back.
+TEST_F(BackupTest, PostgresMetadataIsDumpedAndLoadedBackWithItsTools) {
+  auto harness = sheaf::testing::MakePostgresHarness(/*replica=*/false);
+  if (!harness->SkipReason().empty()) GTEST_SKIP() << harness->SkipReason();
+  const std::string url = std::getenv("SHEAF_TEST_POSTGRES");
+  const std::string schema = harness->Exec("SELECT current_schema()");
+  ASSERT_EQ(schema.rfind("t_", 0), 0u) << schema;
+  std::string tenant;
+  {
+    auto store = harness->Open(nullptr);
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    tenant = sheaf::testing::NewTenant(**store, "pg-acme");
+  }
+  MetadataDump pg;
+  pg.format = "pg_dump";
+  pg.file_name = "metadata.pgdump";
+  pg.dump = [&](const std::string& dest) { return PgDump(url, schema, dest); };
+  pg.check = [](const std::string& path) { return PgDumpCheck(path); };
+  pg.load = [&](const std::string& path, bool replace) { return PgRestore(url, path, replace); };
+  Blob("tenants/t1/originals/a", "with postgres");
+  BackupOptions o;
+  o.data_dir = data_;
+  o.to = set_;
+  o.db = Sqlite();
+  o.metadata = pg;
+  Result<BackupReport> b = CreateBackup(o);
+  ASSERT_TRUE(b.ok()) << b.status().ToString();
+  EXPECT_TRUE(fs::exists(b->dir + "/metadata.pgdump"));
+  EXPECT_FALSE(fs::exists(b->dir + "/metadata.sqlite"));
+
+  RestoreOptions r;
+  r.from = set_;
+  r.data_dir = root_ + "/r";
+  r.db = Sqlite();
+  r.metadata = pg;
+  // The schema is still there: refused unless forced, and nothing is written.
+  Result<RestoreReport> refused = Restore(r);
+  EXPECT_EQ(refused.status().code(), ErrorCode::kInvalidArgument) << refused.status().ToString();
+  EXPECT_FALSE(fs::exists(root_ + "/r"));
+
+  harness->Exec("DROP SCHEMA " + schema + " CASCADE");
+  Result<RestoreReport> done = Restore(r);
+  ASSERT_TRUE(done.ok()) << done.status().ToString();
+  EXPECT_EQ(ReadFile(root_ + "/r/blobs/tenants/t1/originals/a"), "with postgres");
+  {
+    auto store = harness->Open(nullptr);
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    auto t = (*store)->GetTenantByName("pg-acme");
+    ASSERT_TRUE(t.ok()) << t.status().ToString();
+    EXPECT_EQ(t->id, tenant);
+    auto audit = (*store)->VerifyAudit();
+    ASSERT_TRUE(audit.ok());
+    EXPECT_TRUE(audit->intact);
+  }
+  r.force = true;
+  r.data_dir = root_ + "/r2";
+  EXPECT_TRUE(Restore(r).ok()) << "forced: the dump's objects are replaced";
+
+  // A SQLite restore of this backup is refused, naming what to give.
+  RestoreOptions plain;
+  plain.from = set_;
+  plain.data_dir = root_ + "/r3";
+  plain.db = Sqlite();
+  Result<RestoreReport> wrong = Restore(plain);
+  EXPECT_EQ(wrong.status().code(), ErrorCode::kInvalidArgument);
+  EXPECT_NE(wrong.status().message().find("--metadata postgres://"), std::string::npos);
 }
 
 TEST(SqliteSnapshot, CopyTakenWhileAWriterCommitsIsAWholeDatabase) {
