@@ -193,9 +193,12 @@ def test_restore_refuses_damage_a_live_target_and_other_backends_with_clear_erro
     check = cli("restore", "--check", "--from", backups, check=False)
     assert check.returncode == 1 and "is damaged" in check.stderr
 
-    # Distributed backends are not this command's: it says what to use instead.
-    pg = cli("backup", "--to", backups, "--data-dir", d,
-             "--metadata", "postgres://sheaf@127.0.0.1:5/sheaf", check=False)
-    assert pg.returncode == 2 and "pg_dump" in pg.stderr, pg.stderr
+    # S3 and Kafka are not this command's: it says what keeps them instead.
+    s3 = cli("backup", "--to", backups, "--data-dir", d,
+             "--blobs", "s3://bucket?endpoint=http://127.0.0.1:9&region=r", check=False)
+    assert s3.returncode == 2 and "versioning" in s3.stderr, s3.stderr
+    kafka = cli("restore", "--from", backups, "--data-dir", target,
+                "--broker", "kafka://127.0.0.1:9", check=False)
+    assert kafka.returncode == 2 and "replicated" in kafka.stderr, kafka.stderr
     assert cli("restore", "--from", str(tmp_path / "nothing"), "--data-dir", target,
                check=False).returncode == 1
