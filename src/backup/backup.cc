@@ -225,6 +225,22 @@ Result<BackupReport> CreateBackup(const BackupOptions& options) {
   }
   const std::string blobs_root =
       options.blobs_root.empty() ? data_dir + "/blobs" : options.blobs_root;
+  {
+    // A set inside the data dir would be copied into itself (under blobs/) or moved away with
+    // the data it backs up (restore --force).
+    std::error_code ec;
+    const fs::path to = fs::weakly_canonical(options.to, ec);
+    const fs::path data = fs::weakly_canonical(data_dir, ec);
+    const fs::path blobs = fs::weakly_canonical(blobs_root, ec);
+    for (const fs::path& inside : {data, blobs}) {
+      const auto [end, ignored] = std::mismatch(inside.begin(), inside.end(), to.begin(), to.end());
+      if (!ec && end == inside.end()) {
+        return Status(ErrorCode::kInvalidArgument,
+                      "backup: --to " + options.to + " is inside " + inside.string() +
+                          ": keep backups outside the data dir and the blob folder");
+      }
+    }
+  }
   if (Status s = MakeDirs(options.to); !s.ok()) return s;
 
   BackupReport report;

@@ -257,6 +257,15 @@ TEST_F(BackupTest, NoWholeBackupAndNoDataDirAreClearErrors) {
   EXPECT_EQ(r.status().code(), ErrorCode::kNotFound);
   EXPECT_NE(r.status().message().find("holds no whole backup"), std::string::npos);
 
+  BackupOptions inside;
+  inside.data_dir = data_;
+  inside.to = data_ + "/blobs/backups";
+  inside.db = Sqlite();
+  Result<BackupReport> refused = CreateBackup(inside);
+  EXPECT_EQ(refused.status().code(), ErrorCode::kInvalidArgument);
+  EXPECT_NE(refused.status().message().find("outside the data dir"), std::string::npos);
+  EXPECT_FALSE(fs::exists(data_ + "/blobs/backups"));
+
   BackupOptions o;
   o.data_dir = root_ + "/nowhere";
   o.to = set_;
