@@ -464,6 +464,19 @@ Result<RestoreReport> Restore(const RestoreOptions& options) {
   if (options.from.empty() || (options.data_dir.empty() && !options.check_only)) {
     return Status(ErrorCode::kInvalidArgument, "restore: --from and the data dir are required");
   }
+  // The target as an absolute path without "." or a trailing '/': it is renamed.
+  std::string target_dir;
+  if (!options.check_only) {
+    std::error_code ec;
+    fs::path target = fs::absolute(options.data_dir, ec).lexically_normal();
+    if (ec) return Status(ErrorCode::kIoError, options.data_dir + ": " + ec.message());
+    if (target.filename().empty()) target = target.parent_path();
+    if (target == target.root_path()) {
+      return Status(ErrorCode::kInvalidArgument,
+                    "restore: the data dir cannot be " + target.string());
+    }
+    target_dir = target.string();
+  }
   if (!options.db.check) {
     return Status(ErrorCode::kInvalidArgument, "restore: no database operations given");
   }
@@ -510,7 +523,8 @@ Result<RestoreReport> Restore(const RestoreOptions& options) {
   if (dumped && meta.format != options.metadata.format && !options.check_only) {
     return Status(ErrorCode::kInvalidArgument,
                   "backup " + report.id + " holds its metadata as " + meta.format +
-                      (meta.format == "pg_dump" ? ": restore it with --metadata postgres://..." : ""));
+                      (meta.format == "pg_dump" ? ": restore it with --metadata postgres://..."
+                                                : ""));
   }
   if (!dumped && !options.metadata.format.empty()) {
     return Status(ErrorCode::kInvalidArgument,
@@ -520,13 +534,13 @@ Result<RestoreReport> Restore(const RestoreOptions& options) {
 
   // The target must be empty unless force; so must the configuration's destination.
   if (!options.check_only) {
-    Result<std::string> entry = AnyEntry(options.data_dir);
+    Result<std::string> entry = AnyEntry(target_dir);
     if (!entry.ok()) return entry.status();
     if (!entry->empty() && !options.force) {
       return Status(ErrorCode::kInvalidArgument,
-                    options.data_dir + " is not empty (it holds " + *entry +
+                    target_dir + " is not empty (it holds " + *entry +
                         "): restore into an empty or new folder, or pass --force to replace it "
-                        "(its contents are moved to " + options.data_dir + ".replaced-" +
+                        "(its contents are moved to " + target_dir + ".replaced-" +
                         report.id + ")");
     }
     if (!options.config_to.empty() && ::access(options.config_to.c_str(), F_OK) == 0 &&
@@ -542,10 +556,7 @@ Result<RestoreReport> Restore(const RestoreOptions& options) {
   // Everything is copied into a staging folder beside the target, checked on the way.
   std::string staging;
   if (!options.check_only) {
-    std::error_code abs_ec;
-    fs::path target = fs::absolute(options.data_dir, abs_ec);
-    if (abs_ec) return Status(ErrorCode::kIoError, options.data_dir + ": " + abs_ec.message());
-    if (target.filename().empty()) target = target.parent_path();
+    const fs::path target(target_dir);
     staging = (target.parent_path() / ("." + target.filename().string() + ".restoring-" +
                                        report.id)).string();
     std::error_code ec;
@@ -630,30 +641,30 @@ Result<RestoreReport> Restore(const RestoreOptions& options) {
       return cleanup(s);
     }
   }
-  Result<std::string> entry = AnyEntry(options.data_dir);
+  Result<std::string> entry = AnyEntry(target_dir);
   if (!entry.ok()) return cleanup(entry.status());
-  if (::access(options.data_dir.c_str(), F_OK) == 0) {
+  if (::access(target_dir.c_str(), F_OK) == 0) {
     if (!entry->empty()) {
-      report.replaced_dir = options.data_dir + ".replaced-" + report.id;
+      report.replaced_dir = target_dir + ".replaced-" + report.id;
       for (int n = 2; ::access(report.replaced_dir.c_str(), F_OK) == 0; ++n) {
-        report.replaced_dir = options.data_dir + ".replaced-" + report.id + "-" + std::to_string(n);
+        report.replaced_dir = target_dir + ".replaced-" + report.id + "-" + std::to_string(n);
       }
-      if (::rename(options.data_dir.c_str(), report.replaced_dir.c_str()) != 0) {
-        return cleanup(Status(ErrorCode::kIoError, options.data_dir + " -> " +
+      if (::rename(target_dir.c_str(), report.replaced_dir.c_str()) != 0) {
+        return cleanup(Status(ErrorCode::kIoError, target_dir + " -> " +
                                                        report.replaced_dir + ": " +
                                                        std::strerror(errno)));
       }
-    } else if (::rmdir(options.data_dir.c_str()) != 0) {
+    } else if (::rmdir(target_dir.c_str()) != 0) {
       return cleanup(
-          Status(ErrorCode::kIoError, options.data_dir + ": " + std::strerror(errno)));
+          Status(ErrorCode::kIoError, target_dir + ": " + std::strerror(errno)));
     }
   }
-  if (::rename(staging.c_str(), options.data_dir.c_str()) != 0) {
+  if (::rename(staging.c_str(), target_dir.c_str()) != 0) {
     return cleanup(Status(ErrorCode::kIoError,
-                          staging + " -> " + options.data_dir + ": " + std::strerror(errno)));
+                          staging + " -> " + target_dir + ": " + std::strerror(errno)));
   }
   std::error_code ec;
-  const fs::path parent = fs::absolute(options.data_dir, ec).parent_path();
+  const fs::path parent = fs::absolute(target_dir, ec).parent_path();
   if (Status s = SyncDir(parent.string()); !s.ok()) return s;
   if (!options.config_to.empty()) {
     if (Status s = WriteDurable(options.config_to, config_bytes); !s.ok()) return s;
