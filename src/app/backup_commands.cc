@@ -181,22 +181,26 @@ struct BackupCommands::State {
       std::cerr << "sheaf restore: " << why << "\n";
       return kExitUsage;
     }
+    // Absolute: the target folder is renamed, possibly the one this process runs in.
+    std::error_code abs_ec;
+    const std::string target =
+        std::filesystem::absolute(data_dir, abs_ec).lexically_normal().string();
     // A running service owns the data dir: replacing it under that process would lose both.
-    if (!check && std::filesystem::exists(data_dir + "/queue.sqlite")) {
+    if (!check && std::filesystem::exists(target + "/queue.sqlite")) {
       Backends registry;
       RegisterBuiltinBackends(&registry);
       BackendContext context;
-      context.data_dir = data_dir;
+      context.data_dir = target;
       Result<std::unique_ptr<Broker>> live = registry.brokers.Open("embedded", context);
       if (!live.ok() && live.status().code() == ErrorCode::kUnavailable) {
-        std::cerr << "sheaf restore: " << data_dir
+        std::cerr << "sheaf restore: " << target
                   << " is in use by a running sheaf serve (its queue is locked): stop it first\n";
         return kExitFailed;
       }
     }
     backup::RestoreOptions o;
     o.from = from;
-    o.data_dir = data_dir;
+    o.data_dir = target;
     o.force = force;
     o.check_only = check;
     o.config_to = config_to;
@@ -225,9 +229,9 @@ struct BackupCommands::State {
     Backends registry;
     RegisterBuiltinBackends(&registry);
     BackendContext context;
-    context.data_dir = data_dir;
+    context.data_dir = target;
     Result<std::unique_ptr<MetadataStore>> metadata = registry.metadata.Open(
-        IsPostgres(urls.metadata) ? urls.metadata : "sqlite:" + data_dir + "/metadata.sqlite",
+        IsPostgres(urls.metadata) ? urls.metadata : "sqlite:" + target + "/metadata.sqlite",
         context);
     if (!metadata.ok()) {
       std::cerr << "sheaf restore: " << metadata.status().message() << "\n";
