@@ -549,7 +549,9 @@ Result<RestoreReport> Restore(const RestoreOptions& options) {
                     options.config_to + " exists: pass --force to replace it");
     }
     if (!options.config_to.empty() && find("config") == nullptr) {
-      return Status(ErrorCode::kNotFound, "backup " + report.id + " holds no configuration file");
+      return Status(ErrorCode::kNotFound, "backup " + report.id +
+                                              " holds no configuration file (it was taken "
+                                              "without --config)");
     }
   }
 

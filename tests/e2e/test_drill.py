@@ -32,7 +32,7 @@ class Load:
         while not self.stopping.is_set():
             seq = n * 100000 + i
             i += 1
-            if i % 5 == 0:
+            if i % 10 == 0:  # a scanned page now and then; text letters are quick to finish
                 body, name, ctype = letter_png(seq), f"l{seq}.png", "image/png"
             else:
                 body, name, ctype = text_letter(seq), f"l{seq}.txt", "text/plain"
