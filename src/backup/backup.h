@@ -7,9 +7,10 @@
 // ("20261204T211500.123Z"). A backup holds
 //
 //   manifest.json          what it holds: version, times, base, databases, configuration, and
-//                          the SHA-256 and size of every file (format below)
+//                          the SHA-256 and size of every file
 //   manifest.json.sha256   the manifest's own SHA-256, in `sha256sum -c` form
-//   metadata.sqlite        the metadata store at one moment (SQLite's online backup API)
+//   metadata.sqlite        the metadata store at one moment (SQLite's online backup API), or
+//   metadata.pgdump        a PostgreSQL store's dump (MetadataDump: pg_dump)
 //   queue.sqlite           the embedded queue, when it could be read (see CreateBackup)
 //   config/NAME            the configuration file, when one was given
 //   blobs.jsonl            one line per blob: key, size, sha256, mtime_ns, stored_in
@@ -24,8 +25,8 @@
 //
 // Restore checks everything before it changes anything: every file is copied into a staging
 // folder beside the target while its SHA-256 is computed, compared with the manifest (a
-// mismatch names the file), the databases pass SQLite's quick_check, and only then is the
-// staging folder renamed into place.
+// mismatch names the file), the databases pass SQLite's quick_check (a dump its MetadataDump's
+// check), and only then is a dump loaded and the staging folder renamed into place.
 //
 // Thread safety: the functions keep no state. Two backups into one set at the same moment are
 // not supported (neither would build on the other).
