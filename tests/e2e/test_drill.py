@@ -135,6 +135,8 @@ def test_backup_under_load_destroy_restore_loses_nothing_acknowledged(sheaf, tmp
         assert docs[i]["status"] in ("completed", "needs_review"), docs[i]
         full = c.get(i)
         assert full["result"] is not None and full["result"]["status"] == full["status"], i
+        # The OCR stage's stored state (a blob) answers the page's text.
+        assert "Okafor" in c.page_text(i, 1) or not body.startswith(b"Acme"), i
         original = os.path.join(d, "blobs", "tenants", t.id, "originals", i)
         with open(original, "rb") as f:
             assert f.read() == body, f"{i}: the restored original differs from the upload"
