@@ -61,6 +61,14 @@ std::string UnsupportedBackend(const BackendUrls& urls) {
   return "";
 }
 
+// `path` absolute, without "." and ".." segments or a trailing '/'.
+std::filesystem::path NormalPath(const std::string& path) {
+  std::error_code ec;
+  std::filesystem::path p = std::filesystem::absolute(path, ec).lexically_normal();
+  if (p.filename().empty() && p.has_parent_path() && p != p.root_path()) p = p.parent_path();
+  return p;
+}
+
 bool IsPostgres(const std::string& url) {
   Result<BackendUrl> u = ParseBackendUrl(url);
   return u.ok() && (u->scheme == "postgres" || u->scheme == "postgresql");
@@ -182,9 +190,16 @@ struct BackupCommands::State {
       return kExitUsage;
     }
     // Absolute: the target folder is renamed, possibly the one this process runs in.
-    std::error_code abs_ec;
-    const std::string target =
-        std::filesystem::absolute(data_dir, abs_ec).lexically_normal().string();
+    const std::string target = NormalPath(data_dir).string();
+    if (!urls.blobs.empty()) {
+      std::string root;
+      if (!BlobsRoot(&root) || NormalPath(root) != NormalPath(target + "/blobs")) {
+        std::cerr << "sheaf restore: --blobs " << urls.blobs
+                  << ": restore writes the blobs to " << target
+                  << "/blobs; restore there, then move them\n";
+        return kExitUsage;
+      }
+    }
     // A running service owns the data dir: replacing it under that process would lose both.
     if (!check && std::filesystem::exists(target + "/queue.sqlite")) {
       Backends registry;
