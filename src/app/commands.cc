@@ -20,6 +20,7 @@
 
 #include "app/admin_commands.h"
 #include "app/backend_commands.h"
+#include "app/backup_commands.h"
 #include "app/serve.h"
 #include "app/composition.h"
 #include "app/table.h"
@@ -945,6 +946,7 @@ int RunCli(int argc, char** argv) {
 
   AdminCommands admin(app);  // tenant, key, audit, export (src/app/admin_commands.cc)
   BackendCommands backend_commands(app);  // kafka create-topics, migrate (backend_commands.cc)
+  BackupCommands backup_commands(app);    // backup, restore (backup_commands.cc)
   ServeCommand serve;         // src/app/serve.cc
   serve.Add(app.add_subcommand("serve", "Run the service: HTTP API, queues, workers (docs/service.md)"));
   ServeCommand worker(/*worker=*/true);
@@ -965,6 +967,7 @@ int RunCli(int argc, char** argv) {
   }
   if (std::optional<int> code = admin.Run()) return *code;
   if (std::optional<int> code = backend_commands.Run()) return *code;
+  if (std::optional<int> code = backup_commands.Run()) return *code;
   if (app.got_subcommand("serve")) return serve.Run();
   if (app.got_subcommand("worker")) return worker.Run();
   if (process->parsed()) {
