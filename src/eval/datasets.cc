@@ -224,6 +224,9 @@ Result<Documents> LoadSroie(const std::string& dir, const std::string& manifest,
       // money = false: the total is kept as printed ("RM8.60"), like every SROIE value.
       if (Status s = MapField(line.value, from, to, false, where, &doc->fields); !s.ok()) return s;
     }
+    if (auto it = doc->fields.find("merchant_name"); it != doc->fields.end()) {
+      doc->sender = NormalizeSender(it->second);
+    }
     for (const char* key : {"sroie_id", "box", "key"}) {
       if (Status s = MapField(line.value, key, key, false, where, &doc->extra); !s.ok()) return s;
     }
@@ -255,6 +258,9 @@ Result<Documents> LoadZugferd(const std::string& dir, const std::string& manifes
     if (!doc.ok()) return doc.status();
     for (const auto& [from, to] : kMapping) {
       if (Status s = MapField(line.value, from, to, false, where, &doc->fields); !s.ok()) return s;
+    }
+    if (auto it = doc->fields.find("seller_name"); it != doc->fields.end()) {
+      doc->sender = NormalizeSender(it->second);
     }
     for (const char* date : {"invoice_date", "due_date"}) {
       auto it = doc->fields.find(date);
@@ -327,6 +333,7 @@ Result<Documents> LoadInvoice2data(const std::string& dir, const std::string& ma
       if (!doc.ok()) return doc.status();
       doc->fields = fields;
       doc->extra = extra;
+      if (auto it = extra.find("issuer"); it != extra.end()) doc->sender = NormalizeSender(it->second);
       docs.push_back(std::move(doc).value());
     }
   }
@@ -436,6 +443,66 @@ std::optional<Kind> KindOfManifestLine(const json& line) {
 }
 
 }  // namespace
+
+std::string NormalizeSender(std::string_view name) {
+  // Legal forms in upper case; a token is compared after upper-casing its ASCII letters.
+  static const std::set<std::string, std::less<>> kLegalForms = {
+      "SDN", "BHD", "BERHAD", "SENDIRIAN", "S/B", "SDN/BHD", "PLT", "CO", "COMPANY", "LTD",
+      "LIMITED", "GMBH", "AG", "KG", "SARL", "SAS", "SA", "INC", "LLC", "PLC", "BV", "NV",
+      "SRL", "SPA"};
+  auto is_id_or_label = [](std::string_view line) {
+    if (line.find(':') != std::string_view::npos) return true;
+    int run = 0;
+    for (char c : line) {
+      run = (c >= '0' && c <= '9') ? run + 1 : 0;
+      if (run >= 5) return true;
+    }
+    return false;
+  };
+  std::vector<std::string_view> lines, kept;
+  for (std::size_t start = 0; start <= name.size();) {
+    std::size_t end = std::min(name.find('\n', start), name.size());
+    lines.push_back(name.substr(start, end - start));
+    start = end + 1;
+  }
+  for (std::string_view line : lines) {
+    if (!is_id_or_label(line)) kept.push_back(line);
+  }
+  if (kept.empty()) kept = lines;
+  std::string text;
+  for (std::string_view line : kept) {
+    int depth = 0;  // parenthesised parts are dropped, to the line's end if never closed
+    for (char c : line) {
+      if (c == '(') ++depth;
+      if (depth == 0) text += c;
+      if (c == ')' && depth > 0) --depth;
+    }
+    text += ' ';
+  }
+  std::string out, token;
+  auto flush = [&] {
+    std::string upper = token;
+    for (char& c : upper) {
+      if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+    }
+    if (!token.empty() && kLegalForms.count(upper) == 0) {
+      out += NormalizeForCompare(extract::FieldType::kString, token);
+    }
+    token.clear();
+  };
+  for (char c : text) {
+    auto u = static_cast<unsigned char>(c);
+    bool part = u >= 0x80 || c == '/' || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+                (c >= 'A' && c <= 'Z');
+    if (part) {
+      token += c;
+    } else {
+      flush();
+    }
+  }
+  flush();
+  return out;
+}
 
 Result<std::vector<LabelledDocument>> LoadDataset(const std::string& name_or_dir,
                                                   const std::string& datasets_root) {

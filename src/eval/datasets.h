@@ -17,6 +17,7 @@
 
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "eval/field_eval.h"
@@ -39,10 +40,23 @@ struct LabelledDocument {
   std::vector<KvPair> pairs;
   // Dataset-specific facts that are not fields (sroie_id, type_code, annotation path, ...).
   std::map<std::string, std::string> extra;
+  // Who issued the document, for sender-disjoint (grouped) evaluation: documents with the same
+  // non-empty `sender` come from the same shop or issuer. Empty when the dataset does not say;
+  // such a document is a sender of its own. See NormalizeSender and LoadDataset.
+  std::string sender;
   // The Tesseract languages the document is printed in, as its dataset's README says ("msa+eng"
   // for SROIE's Malaysian receipts); empty when the dataset does not say.
   std::string ocr_languages;
 };
+
+// A sender's identity from the name it prints: the name's lines that are not ids or labels
+// (a line with a colon or five digits in a row: "GLN 4333741000005", "Lief-Nr: 549910"), with
+// parenthesised parts ("(M)", "(KL)") and legal forms (SDN BHD, S/B, BERHAD, GmbH, AG, Ltd,
+// Co., SARL, ...) removed, folded to lower-case letters and digits. So "MR. D.I.Y. (M) SDN BHD"
+// and "MR. D.I.Y. (KUCHAI) SDN BHD" are one sender ("mrdiy"), as are "MUSTERLIEFERANT GMBH"
+// and "GLN 4333741000005\nLief-Nr: 549910\nMUSTERLIEFERANT GMBH". Returns "" for a name
+// with no letters or digits left.
+std::string NormalizeSender(std::string_view name);
 
 // Reads the ground truth of one dataset. `name_or_dir` is a dataset name (sroie,
 // zugferd_corpus or its alias zugferd, invoice2data, funsd), looked up under `datasets_root`,
@@ -52,18 +66,22 @@ struct LabelledDocument {
 // Per dataset (see each README.md):
 //   sroie          type receipt; merchant_name <- company, merchant_address <- address,
 //                  date <- date, total <- total (as printed: "RM8.60", "30 MAR 2018");
-//                  ocr_languages "msa+eng" (Malaysian receipts, printed in Malay and English)
+//                  ocr_languages "msa+eng" (Malaysian receipts, printed in Malay and English);
+//                  sender <- NormalizeSender(company)
 //   zugferd_corpus type invoice; invoice_number, invoice_date <- issue_date (YYYY-MM-DD),
 //                  due_date (YYYY-MM-DD), seller_name, seller_vat_id, buyer_name, currency,
-//                  subtotal <- tax_basis_total, tax <- tax_total, total <- grand_total, iban
+//                  subtotal <- tax_basis_total, tax <- tax_total, total <- grand_total, iban;
+//                  sender <- NormalizeSender(seller_name) (not the VAT id: the samples share
+//                  placeholder ids, DE123456789 among six different sellers)
 //   invoice2data   type invoice, one document per input listed (PDF and PNG renderings);
 //                  from compare/<name>.json: invoice_number, invoice_date <- date,
 //                  due_date <- date_due, total <- amount, subtotal <- amount_untaxed,
 //                  tax <- amount_tax (numbers with two decimals), currency, iban,
-//                  seller_vat_id <- vat
+//                  seller_vat_id <- vat; sender <- NormalizeSender(issuer) (a template
+//                  constant that names the issuer; both renderings of an invoice share it)
 //   funsd          type form; pairs: each question entity with the answer entities linked to
 //                  it (values joined by a blank in id order); pairs with an empty key or value
-//                  are left out
+//                  are left out; no sender (each form is its own)
 Result<std::vector<LabelledDocument>> LoadDataset(
     const std::string& name_or_dir, const std::string& datasets_root = kDefaultDatasetsRoot);
 

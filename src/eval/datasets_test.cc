@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <string>
 
 #include "extract/schema.h"
@@ -50,6 +51,14 @@ TEST(LoadDataset, ReadsTheSroieReceiptsWithTheirFourFields) {
   EXPECT_EQ(first.fields.at("total"), "9.00");
   EXPECT_EQ(first.extra.at("sroie_id"), "X00016469612");
   EXPECT_EQ(first.ocr_languages, "msa+eng");  // Malaysian receipts: Malay and English
+  EXPECT_EQ(first.sender, "booktak");
+  std::set<std::string> senders;
+  for (const LabelledDocument& d : *docs) senders.insert(d.sender);
+  // 73 company names as printed; the branches of one chain ("MR. D.I.Y. (M) SDN BHD", "MR.
+  // D.I.Y. (KUCHAI) SDN BHD") are one sender.
+  EXPECT_LT(senders.size(), 73u);
+  EXPECT_GT(senders.size(), 60u);
+  EXPECT_EQ(senders.count(""), 0u);
   for (const LabelledDocument& d : *docs) {
     EXPECT_EQ(d.fields.size(), 4u) << d.id;  // this dev part has no empty value
     // Every printed date and total can be compared by value.
@@ -77,6 +86,7 @@ TEST(LoadDataset, ReadsTheZugferdInvoicesWithIsoDates) {
   EXPECT_EQ(d->fields.count("iban"), 0u);  // null in the manifest
   EXPECT_EQ(d->fields.count("due_date"), 0u);
   EXPECT_EQ(d->extra.at("type_code"), "380");
+  EXPECT_EQ(d->sender, "lieferant");
   int with_iban = 0, with_due_date = 0, with_vat_id = 0;
   for (const LabelledDocument& doc : *docs) {
     with_iban += doc.fields.count("iban") ? 1 : 0;
@@ -87,6 +97,12 @@ TEST(LoadDataset, ReadsTheZugferdInvoicesWithIsoDates) {
   EXPECT_EQ(with_iban, 22);
   EXPECT_EQ(with_due_date, 20);
   EXPECT_EQ(with_vat_id, 62);
+  std::set<std::string> senders;
+  for (const LabelledDocument& doc : *docs) senders.insert(doc.sender);
+  // 12 seller names in the XML; "GLN ...\nLief-Nr: ...\nMUSTERLIEFERANT GMBH" is the same
+  // seller as "MUSTERLIEFERANT GMBH".
+  EXPECT_EQ(senders.size(), 11u);
+  EXPECT_EQ(senders.count("musterlieferant"), 1u);
 }
 
 TEST(LoadDataset, ReadsInvoice2dataWithOneDocumentPerInput) {
@@ -109,6 +125,8 @@ TEST(LoadDataset, ReadsInvoice2dataWithOneDocumentPerInput) {
   const LabelledDocument* qh = Find(*docs, "compare/QualityHosting.pdf");
   ASSERT_NE(qh, nullptr);
   EXPECT_EQ(qh->fields.at("seller_vat_id"), "DE 232 446 240");
+  EXPECT_EQ(Find(*docs, "compare/FlipkartInvoice.pdf")->sender, png->sender);
+  EXPECT_FALSE(png->sender.empty());
   for (const LabelledDocument& d : *docs) {
     EXPECT_EQ(d.fields.count("issuer"), 0u);
     EXPECT_EQ(d.fields.count("desc"), 0u);
@@ -140,6 +158,21 @@ TEST(LoadDataset, ReadsFunsdQuestionAnswerPairs) {
   EXPECT_EQ(first.pairs.back().key, "Manager Comments:");  // two answers, in id order
   EXPECT_EQ(first.pairs.back().value,
             "Manager, please contact suggester and forward comments to the Quality Council.");
+}
+
+TEST(NormalizeSender, KeepsTheNameWithoutLegalFormBranchOrIdLines) {
+  EXPECT_EQ(NormalizeSender("MR. D.I.Y. (M) SDN BHD"), "mrdiy");
+  EXPECT_EQ(NormalizeSender("MR. D.I.Y. (KUCHAI) SDN BHD"), "mrdiy");
+  EXPECT_EQ(NormalizeSender("99 SPEED MART S/B"), "99speedmart");
+  EXPECT_EQ(NormalizeSender("AEON CO. (M) BHD"), "aeon");
+  EXPECT_EQ(NormalizeSender("GLN 4333741000005 \nLief-Nr: 549910\nMUSTERLIEFERANT GMBH"),
+            "musterlieferant");
+  EXPECT_EQ(NormalizeSender("MUSTERLIEFERANT GMBH"), "musterlieferant");
+  EXPECT_EQ(NormalizeSender("Grundbesitz GmbH & Co."), "grundbesitz");
+  EXPECT_EQ(NormalizeSender("Müller Bürobedarf GmbH"), "müllerbürobedarf");
+  EXPECT_NE(NormalizeSender("SANYU STATIONERY SHOP"), NormalizeSender("LIAN HING STATIONERY SDN BHD"));
+  EXPECT_EQ(NormalizeSender("(unclosed"), "");
+  EXPECT_EQ(NormalizeSender(""), "");
 }
 
 TEST(LoadDataset, ReportsAnUnknownNameOrFolderAsNotFound) {

@@ -186,19 +186,30 @@ PairScore ScorePairs(const std::vector<KvPair>& expected, const std::vector<KvPa
   return MatchPairs(expected, predicted).score;
 }
 
+FieldScore CountValue(FieldType type, const std::optional<std::string>& expected,
+                      const std::optional<Predicted>& predicted) {
+  FieldScore s;
+  if (expected && predicted && ValuesMatch(type, *expected, predicted->value)) {
+    s.tp = 1;
+    return s;
+  }
+  s.fp = predicted ? 1 : 0;
+  s.fn = expected ? 1 : 0;
+  return s;
+}
+
 void FieldScorer::Add(const std::string& doc_id, const std::string& field, FieldType type,
                       std::optional<std::string> expected, std::optional<Predicted> predicted) {
   doc_ids_.insert(doc_id);
   if (!expected && !predicted) return;
   FieldScore& s = fields_[field];
-  bool match = expected && predicted && ValuesMatch(type, *expected, predicted->value);
+  FieldScore one = CountValue(type, expected, predicted);
+  bool match = one.tp == 1;
   if (expected && predicted) points_.push_back({predicted->confidence, match});
-  if (match) {
-    ++s.tp;
-    return;
-  }
-  if (predicted) ++s.fp;
-  if (expected) ++s.fn;
+  s.tp += one.tp;
+  s.fp += one.fp;
+  s.fn += one.fn;
+  if (match) return;
   Mismatch m;
   m.field = field;
   m.expected = std::move(expected);

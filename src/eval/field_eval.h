@@ -72,6 +72,11 @@ struct FieldScore {
   double precision = 0, recall = 0, f1 = 0;
 };
 
+// The counts one field of one document adds (see the counting rules above): tp, fp and fn only,
+// the rates left at 0.
+FieldScore CountValue(extract::FieldType type, const std::optional<std::string>& expected,
+                      const std::optional<Predicted>& predicted);
+
 // One field of one document that did not score a TP.
 struct Mismatch {
   std::string field;

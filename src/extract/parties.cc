@@ -1,0 +1,545 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+//
+// Names and addresses at the top of a page: the merchant or seller (a row with a legal form
+// wins), and the address rows under it. docs/extraction.md, "Names and addresses".
+#include <algorithm>
+#include <cctype>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "extract/extract_context.h"
+
+namespace sheaf::extract::internal {
+namespace {
+
+// ---------------------------------------------------------------------------------------------
+// Names and addresses
+
+const std::initializer_list<std::string_view> kCompanySuffixes = {
+    "bhd", "sdn", "enterprise", "enterprises", "trading", "restaurant", "restoran", "ltd",
+    "limited", "gmbh", "ag", "kg", "ohg", "ug", "inc", "llc", "corp", "corporation", "company",
+    "sarl", "sas", "sa", "bv", "nv", "plc", "pte", "co", "mart", "market", "supermarket",
+    "store", "stores", "cafe", "café", "bakery", "hardware", "pharmacy", "kedai", "station",
+    "hotel", "shop", "gbr", "kgaa", "se", "eurl", "srl", "spa", "oy", "ab", "as", "aps"};
+
+// The suffixes of kCompanySuffixes that are trade words, not registered legal forms: a name
+// with only these may be a brand whose legal owner is printed under it.
+const std::initializer_list<std::string_view> kTradeWords = {
+    "co", "company", "trading", "restaurant", "restoran", "mart", "market", "supermarket", "store",
+    "stores", "cafe", "café", "bakery", "hardware", "pharmacy", "kedai", "station", "hotel", "shop",
+    "enterprise", "enterprises"};
+
+const std::initializer_list<std::string_view> kNotANameWords = {
+    "invoice", "receipt", "tax", "cash", "bill", "welcome", "tel", "telephone", "fax", "phone",
+    "gst", "reg", "date", "cashier", "table", "official", "simplified", "rechnung", "facture",
+    "quittung", "beleg", "kassenbon", "copy", "customer", "page", "seite", "no", "order",
+    "stylesheet", "www", "http", "https", "email", "mail", "member", "thank", "thanks"};
+
+const std::initializer_list<std::string_view> kAddressStopWords = {
+    "tel", "telephone", "phone", "fax", "email", "mail", "www", "http", "https", "gst", "tax",
+    "invoice", "receipt", "cashier", "date", "time", "table", "bill", "counter", "hp", "mobile",
+    "website", "reg", "registration", "company", "co", "roc", "sst", "vat", "ust", "steuernummer",
+    "rechnung", "facture", "member", "order", "cash", "doc", "no:", "slip", "pos", "terminal"};
+
+const std::initializer_list<std::string_view> kAddressWords = {
+    "jalan", "jln", "taman", "lorong", "street", "st", "road", "rd", "avenue", "ave", "lane",
+    "blvd", "drive", "strasse", "straße", "str", "weg", "platz", "allee", "gasse", "rue", "avenue",
+    "boulevard", "chemin", "place", "bandar", "kampung", "kg", "lot", "level", "floor", "suite",
+    "building", "plaza", "park", "johor", "selangor", "kuala", "lumpur", "malaysia", "germany",
+    "deutschland", "france", "usa", "uk", "singapore", "cedex", "postfach", "box"};
+
+// The longest run of digits in `text`.
+int LongestDigitRun(std::string_view text) {
+  int best = 0, run = 0;
+  for (char ch : text) {
+    run = std::isdigit(static_cast<unsigned char>(ch)) ? run + 1 : 0;
+    best = std::max(best, run);
+  }
+  return best;
+}
+
+bool LooksLikeRegistration(const std::string& text) {
+  // "(867388-U)", "002043319-W", "CO. REG NO: 123", "ROC NO. 12345-X", "Company No."
+  std::vector<std::string> t = Tokens(text);
+  if (HasWord(t, {"reg", "roc", "registration", "company", "co"}) && CountDigits(text) > 0) return true;
+  // Its label alone ("Company Reg No.", the number cut off or on the next line), whatever
+  // "Company" suggests.
+  if (HasWord(t, {"reg", "roc", "registration"}) && HasWord(t, {"no", "number", "nr"})) return true;
+  if (CountDigits(text) >= 4 && CountLetters(text) <= 3 && t.size() <= 3) {
+    // A registration number is digits with at most a check letter after them ("1000131-K",
+    // "002043319W"); a token with letters before its digits is a street or unit ("SS21/1A",
+    // "L4-17").
+    for (const std::string& tok : t) {
+      std::size_t first_digit = tok.find_first_of("0123456789");
+      if (first_digit == std::string::npos) continue;
+      int ascii_letters = 0;
+      for (std::size_t k = 0; k < tok.size(); ++k) {
+        if (std::isalpha(static_cast<unsigned char>(tok[k]))) {
+          if (k < first_digit) return false;
+          ++ascii_letters;
+        }
+      }
+      if (ascii_letters > 1) return false;
+    }
+    return true;
+  }
+  return false;
+}
+
+// A tax or business id line: "GST NO. : 001800839168", "GST REF NO : 001694261248",
+// "BRN GST No. 000417619968", "SST ID: W10-1808-32000123".
+bool LooksLikeTaxId(const std::string& text) {
+  std::vector<std::string> t = Tokens(text);
+  return HasWord(t, {"gst", "sst", "brn", "tin", "vat", "ust", "ein", "abn"}) && LongestDigitRun(text) >= 6;
+}
+
+// Lines that tie the business to another one: "formerly known as", "Licensee of ...",
+// "A subsidiary of ...", "Dimiliki oleh ..." (owned by). They belong to the name block.
+bool LooksLikeAffiliation(const std::string& text) {
+  std::vector<std::string> t = Tokens(text);
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    const std::string& w = t[i];
+    if (w == "formerly" || w == "licensee" || w == "licensed" || w == "subsidiary" || w == "franchisee" ||
+        w == "dimiliki" || w == "milik" || w == "division") {
+      return true;
+    }
+    if (i + 1 < t.size() && ((w == "known" && t[i + 1] == "as") || (w == "owned" && t[i + 1] == "by") ||
+                             (w == "operated" && t[i + 1] == "by") || (w == "managed" && t[i + 1] == "by") ||
+                             (w == "member" && t[i + 1] == "of"))) {
+      return true;
+    }
+  }
+  return false;
+}
+
+bool IsPostcodeToken(const std::string& t) {
+  return (t.size() == 5 || t.size() == 4) && CountDigits(t) == static_cast<int>(t.size());
+}
+
+// Repairs the legal form of a company name where OCR misread it ("SON BHD", "SDN 3HD" ->
+// "SDN BHD") and a "¥" read for a "Y" inside a name. Only these fixed words are touched.
+std::string FixLegalForm(std::string name) {
+  std::vector<std::string> words;
+  std::size_t start = 0;
+  while (start < name.size()) {
+    std::size_t end = name.find(' ', start);
+    if (end == std::string::npos) end = name.size();
+    if (end > start) words.push_back(name.substr(start, end - start));
+    start = end + 1;
+  }
+  auto bare = [](const std::string& w) {
+    std::string o;
+    for (char ch : w) {
+      if (ch != '.') o += static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    }
+    return o;
+  };
+  for (std::size_t i = 0; i + 1 < words.size(); ++i) {
+    std::string a = bare(words[i]), b = bare(words[i + 1]);
+    bool sdn = a.size() == 3 && BoundedDistance(a, "SDN", 1) <= 1 && a[0] != 'D';
+    bool bhd = b.size() == 3 && BoundedDistance(b, "BHD", 1) <= 1;
+    if (sdn && bhd && (a != "SDN" || b != "BHD")) {
+      bool lower = std::islower(static_cast<unsigned char>(words[i][0]));
+      words[i] = lower ? "Sdn" : "SDN";
+      words[i + 1] = lower ? "Bhd" : "BHD";
+    }
+    // "SDN 11.", "SDN 8H": the last word after "SDN" misread beyond one letter; nothing but
+    // "BHD" follows "SDN" in a Malaysian company name.
+    if (a == "SDN" && i + 2 == words.size() && !bhd && b.size() <= 3 && CountDigits(b) > 0 &&
+        std::none_of(words[i + 1].begin(), words[i + 1].end(), [](char ch) {
+          return std::islower(static_cast<unsigned char>(ch)) != 0;
+        })) {
+      words[i + 1] = "BHD";
+    }
+    // "SDN B D", "SDN BH D": BHD broken in two at the end of the name.
+    if (a == "SDN" && i + 3 == words.size()) {
+      std::string c = bare(words[i + 2]);
+      if (b.size() + c.size() <= 3 && b.size() + c.size() >= 2 && !b.empty() && b[0] == 'B' &&
+          BoundedDistance(b + c, "BHD", 1) <= 1) {
+        bool lower = std::islower(static_cast<unsigned char>(words[i][0]));
+        words[i + 1] = lower ? "Bhd" : "BHD";
+        words.pop_back();
+      }
+    }
+  }
+  // "99 SPEED MART 5/B (519537-X)": S/B (Sdn Bhd) with its S or B read as a digit, ending the
+  // words of a name (before its registration number, if any).
+  for (std::size_t i = 1; i < words.size(); ++i) {
+    const std::string w = bare(words[i]);
+    bool ends = i + 1 == words.size() || words[i + 1][0] == '(';
+    if (ends && CountLetters(words[i - 1]) >= 2 && w.size() == 3 && w[1] == '/' && w != "S/B" &&
+        (w[0] == 'S' || w[0] == '5' || w[0] == '$') && (w[2] == 'B' || w[2] == '8')) {
+      words[i] = "S/B";
+    }
+  }
+  std::string out;
+  for (const std::string& w : words) out += (out.empty() ? "" : " ") + w;
+  std::size_t at;
+  while ((at = out.find("\xC2\xA5")) != std::string::npos) out.replace(at, 2, "Y");
+  return out;
+}
+
+// Cuts what follows the last Malaysian legal form that ends a name ("SDN BHD", "BHD", "S/B",
+// "ENTERPRISE"): nothing of the name is printed after it, so trailing words are a stamp, a
+// branch or OCR noise ("... ENTERPRISE PO OSTED"). "GmbH & Co. KG" and the like are left alone.
+std::string CutAfterLegalForm(const std::string& name) {
+  std::size_t cut = std::string::npos;
+  std::size_t i = 0;
+  while (i < name.size()) {
+    while (i < name.size() && name[i] == ' ') ++i;
+    std::size_t end = name.find(' ', i);
+    if (end == std::string::npos) end = name.size();
+    std::string word = Lower(name.substr(i, end - i));
+    while (!word.empty() && (word.back() == '.' || word.back() == ',')) word.pop_back();
+    if (word == "bhd" || word == "s/b" || word == "enterprise" || word == "enterprises") {
+      std::size_t stop = i + word.size();
+      while (stop < end && name[stop] == '.') ++stop;  // keep "BHD." as printed
+      cut = stop;
+    }
+    i = end;
+  }
+  if (cut == std::string::npos || cut >= name.size()) return name;
+  std::string rest = Trim(name.substr(cut));
+  // "... SDN BHD (KL)" keeps a bracketed qualifier without digits.
+  if (!rest.empty() && rest.front() == '(' && rest.back() == ')' && CountDigits(rest) == 0) return name;
+  return name.substr(0, cut);
+}
+
+// Cuts a company name after its legal suffix and drops a registration number in brackets.
+std::string CleanName(std::string name) {
+  name = FixLegalForm(std::move(name));
+  // OCR reads "(" as "{" or "[" now and then.
+  for (char& ch : name) {
+    if (ch == '{' || ch == '[') ch = '(';
+    if (ch == '}' || ch == ']') ch = ')';
+  }
+  // ... and the ")" of a one-letter bracket as "j", "l", "1" or "|": "(Mj SDN BHD" -> "(M) SDN BHD".
+  for (std::size_t k = 0; k + 3 < name.size(); ++k) {
+    if (name[k] == '(' && std::isupper(static_cast<unsigned char>(name[k + 1])) &&
+        std::string_view("jl1|").find(name[k + 2]) != std::string_view::npos && name[k + 3] == ' ' &&
+        (k == 0 || name[k - 1] == ' ')) {
+      name[k + 2] = ')';
+    }
+  }
+  // Cut at the first bracket that holds a number: "(KL) SDN BHD (139386 X)" keeps "(KL)".
+  for (std::size_t paren = name.find('('); paren != std::string::npos; paren = name.find('(', paren + 1)) {
+    // The bracket ends at its ")" or where the next one opens ("(Mj SDN BHD (75278-H)").
+    std::size_t close = std::min(name.find(')', paren), name.find('(', paren + 1));
+    std::string inside = name.substr(paren, close == std::string::npos ? std::string::npos : close - paren);
+    if (paren > 2 && CountDigits(inside) >= 3) {
+      name = name.substr(0, paren);
+      break;
+    }
+  }
+  name = CutAfterLegalForm(Trim(name));
+  // A "1" or "0" between letters or dots of a word is a misread "I" or "O" ("D.1.Y.", "C0FFEE").
+  for (std::size_t k = 0; k < name.size(); ++k) {
+    if (name[k] != '1' && name[k] != '0') continue;
+    std::size_t b = name.find_last_of(' ', k), e = name.find(' ', k);
+    std::string word = name.substr(b == std::string::npos ? 0 : b + 1,
+                                   (e == std::string::npos ? name.size() : e) - (b == std::string::npos ? 0 : b + 1));
+    int ascii_letters = 0;
+    for (char ch : word) ascii_letters += std::isalpha(static_cast<unsigned char>(ch)) ? 1 : 0;
+    if (CountDigits(word) != 1 || ascii_letters < 2) continue;
+    auto letterish = [](char ch) { return std::isalpha(static_cast<unsigned char>(ch)) || ch == '.'; };
+    bool left = k > 0 && letterish(name[k - 1]);
+    bool right = k + 1 < name.size() && letterish(name[k + 1]);
+    if (left && right) {
+      bool lower = std::islower(static_cast<unsigned char>(name[k - 1])) != 0;
+      name[k] = name[k] == '1' ? (lower ? 'i' : 'I') : (lower ? 'o' : 'O');
+    }
+  }
+  // Leading punctuation is OCR noise (": Yam Fresh", "| BAKERY"), not part of the name.
+  std::size_t start = 0;
+  while (start < name.size() && !IsAlnumByte(static_cast<unsigned char>(name[start])) && name[start] != '(' &&
+         name[start] != '"' && name[start] != '\'') {
+    ++start;
+  }
+  return Trim(name.substr(start));
+}
+
+// Repairs misreads OCR makes in Malaysian address lines where the intended reading is certain:
+// "§" for a "5" in a number ("§3200", "JALAN KPB §"), and the street abbreviations "JLN" (jalan),
+// "TMN" (taman) and "BLK" (blok) read as "JIN", "THN", "BIK" in front of a name.
+std::string RepairAddressLine(const std::string& line) {
+  std::string out;
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    if (line.compare(i, 2, "\xC2\xA7") == 0) {  // §
+      bool digit_after = i + 2 < line.size() && std::isdigit(static_cast<unsigned char>(line[i + 2]));
+      bool alone_after = i + 2 >= line.size() || line[i + 2] == ' ' || line[i + 2] == ',' || line[i + 2] == '.';
+      bool alone_before = i == 0 || line[i - 1] == ' ' || line[i - 1] == ',';
+      if (digit_after || (alone_before && alone_after)) {
+        out += '5';
+        ++i;
+        continue;
+      }
+    }
+    out += line[i];
+  }
+  // Abbreviations: a whole word at the start of the line or after a comma or a number, followed
+  // by another word.
+  std::vector<std::string> words;
+  std::size_t start = 0;
+  while (start <= out.size()) {
+    std::size_t end = out.find(' ', start);
+    if (end == std::string::npos) end = out.size();
+    words.push_back(out.substr(start, end - start));
+    start = end + 1;
+  }
+  for (std::size_t w = 0; w + 1 < words.size(); ++w) {
+    std::string bare = words[w];
+    std::string tail;
+    while (!bare.empty() && (bare.back() == '.' || bare.back() == ',')) {
+      tail.insert(tail.begin(), bare.back());
+      bare.pop_back();
+    }
+    if (bare.size() != 3 || words[w + 1].empty() || !std::isalnum(static_cast<unsigned char>(words[w + 1][0]))) continue;
+    bool lead = w == 0 || words[w - 1].back() == ',' || CountDigits(words[w - 1]) > 0;
+    if (!lead) continue;
+    std::string up = bare;
+    for (char& ch : up) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    const char* fixed = up == "JIN" ? "LN" : up == "THN" ? "MN" : up == "BIK" ? "LK" : nullptr;
+    if (fixed == nullptr) continue;
+    bool lower = std::islower(static_cast<unsigned char>(bare[1])) != 0;
+    std::string rest = fixed;
+    if (lower) {
+      for (char& ch : rest) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    }
+    words[w] = bare.substr(0, 1) + rest + tail;
+  }
+  std::string joined;
+  for (std::size_t w = 0; w < words.size(); ++w) joined += (w ? " " : "") + words[w];
+  return joined;
+}
+
+}  // namespace
+
+// The merchant / seller name among the first rows of page 1.
+std::optional<NamePick> TopName(const Context& ctx, int max_rows) {
+  std::optional<NamePick> best;
+  int seen = 0;
+  int brand_until = -1;  // after a trade name, the last row where its legal owner may follow
+  for (std::size_t r = 0; r < ctx.rows().size() && seen < max_rows; ++r) {
+    const FlatRow& fr = ctx.rows()[r];
+    if (fr.row->page != 1) break;
+    ++seen;
+    const std::string& text = fr.row->text;
+    const std::string cleaned = CleanName(text);  // without "(519537-X)"
+    int letters = CountLetters(cleaned), digits = CountDigits(cleaned);
+    if (letters < 3 || digits * 2 > letters) continue;
+    std::vector<std::string> toks = Tokens(text);
+    if (toks.empty()) continue;
+    bool suffix = HasWord(toks, kCompanySuffixes);
+    bool bad = HasWord(toks, kNotANameWords) && !suffix;
+    // "AEON CO. (M) BHD (126926-H)" is a name followed by its registration number.
+    if (bad || LooksLikeRegistration(cleaned)) continue;
+    // A colon makes a "label: value" row, unless it is noise in front of the text.
+    bool has_colon = cleaned.find(':') != std::string::npos;
+    // Cells of punctuation only (": ", "|") are specks; they say nothing about the name's reading.
+    double conf = 0;
+    int counted = 0;
+    for (const Cell& c : fr.row->cells) {
+      if (CountLetters(c.text) + CountDigits(c.text) == 0) continue;
+      conf += MeanConfidence(c, 0, c.words.size());
+      ++counted;
+    }
+    conf = counted > 0 ? conf / counted : 0.0;
+    double score = (suffix ? 0.9 : 0.7 - 0.06 * (seen - 1)) * OcrFactor(conf);
+    if (has_colon) score *= 0.6;
+    if (toks.size() == 1 && toks[0].size() <= 3) score *= 0.5;
+    if (!suffix && (HasWord(toks, kAddressWords) || std::any_of(toks.begin(), toks.end(), IsPostcodeToken))) {
+      score *= 0.5;  // an address line, not a name
+    }
+    bool slash_b = text.find("S/B") != std::string::npos || text.find("s/b") != std::string::npos;
+    if (slash_b && !suffix) {
+      suffix = true;
+      score = 0.9 * OcrFactor(conf);
+    }
+    // A registered legal form ("SDN BHD", "LTD", "GMBH") names the company that issued the
+    // receipt; a trade word ("& CO.", "TRADING", "CAFE") may name only its brand.
+    bool legal = slash_b || std::any_of(toks.begin(), toks.end(), [](const std::string& t) {
+                   return HasWord({t}, kCompanySuffixes) && !HasWord({t}, kTradeWords);
+                 });
+    if (legal && brand_until >= 0) score = 0.92 * OcrFactor(conf);
+    if (!best || score > best->cand.score) {
+      Candidate c;
+      c.value = CleanName(text);
+      c.raw = text;
+      c.score = score;
+      c.page = 1;
+      c.bbox = fr.row->box;
+      c.row = static_cast<int>(r);
+      if (CountLetters(c.value) >= 2) best = NamePick{static_cast<int>(r), c};
+    }
+    if (best && best->row == static_cast<int>(r) && suffix) {
+      // A legal name: take it. A brand ("AMPHAWA THAI TEA & CO.") may have its owner under
+      // it ("Dimiliki oleh T PLUS F&B SDN. BHD."): look two rows further for a legal form.
+      if (legal) break;
+      brand_until = static_cast<int>(r) + 2;
+    }
+    if (brand_until >= 0 && static_cast<int>(r) >= brand_until) break;
+  }
+  if (!best) return best;
+  // Names printed on two lines: "GARDENIA BAKERIES" over "(KL) SDN BHD", "POPULAR BOOK" over
+  // "CO. (M) SDN BHD". A row of legal-form words joins the name row next to it.
+  const auto& rows = ctx.rows();
+  auto legal_only = [&](int r) {
+    if (r < 0 || static_cast<std::size_t>(r) >= rows.size()) return false;
+    std::vector<std::string> toks = Tokens(rows[static_cast<std::size_t>(r)].row->text);
+    int other = 0;
+    bool legal = false;
+    for (const std::string& t : toks) {
+      if (HasWord({t}, {"sdn", "bhd", "s", "b", "co", "ltd", "pte", "plc", "inc", "gmbh", "llc", "limited",
+                        "corp", "corporation", "company"})) {
+        legal = true;
+      } else {
+        other += (t.size() > 3 || CountDigits(t) > 0) ? 2 : 1;
+      }
+    }
+    // "(KL) SDN BHD", "CO. (M) SDN BHD": legal words and at most one short other word.
+    return legal && other <= 1;
+  };
+  auto near = [&](int a, int b) {
+    const Row& ra = *rows[static_cast<std::size_t>(a)].row;
+    const Row& rb = *rows[static_cast<std::size_t>(b)].row;
+    return ra.page == rb.page && rb.box.y0 - ra.box.y1 < 1.5 * std::max(ra.height, rb.height);
+  };
+  int r = best->row;
+  Candidate& c = best->cand;
+  // The name goes on over row r + 1.
+  const auto take_next_row = [&] {
+    const Row& next = *rows[static_cast<std::size_t>(r + 1)].row;
+    c.value = CleanName(rows[static_cast<std::size_t>(r)].row->text + " " + next.text);
+    c.raw += "\n" + next.text;
+    c.bbox = c.bbox.Union(next.box);
+    best->row = r + 1;
+    c.row = r + 1;
+  };
+  if (legal_only(r) && r > 0 && near(r - 1, r) && CountLetters(rows[static_cast<std::size_t>(r - 1)].row->text) >= 3 &&
+      !LooksLikeRegistration(rows[static_cast<std::size_t>(r - 1)].row->text)) {
+    const Row& prev = *rows[static_cast<std::size_t>(r - 1)].row;
+    c.value = CleanName(prev.text + " " + rows[static_cast<std::size_t>(r)].row->text);
+    c.raw = prev.text + "\n" + c.raw;
+    c.bbox = c.bbox.Union(prev.box);
+  } else if (!HasWord(Tokens(c.value), kCompanySuffixes) && static_cast<std::size_t>(r + 1) < rows.size() &&
+             legal_only(r + 1) && near(r, r + 1)) {
+    take_next_row();
+  } else {
+    // A name wrapped after a connector: "GREEN VALLEY PAINT &" over "HARDWARE", "LILY
+    // CONFECTIONERY AND" over "BAKERY S/B". The row after the connector continues the name
+    // when it is text only (no number, label or address word).
+    auto dangling = [](const std::string& text) {
+      std::string t = Trim(text);
+      if (t.empty()) return false;
+      if (t.back() == '&' || t.back() == '+' || t.back() == '-') return true;
+      std::vector<std::string> toks = Tokens(t);
+      return !toks.empty() && (toks.back() == "and" || toks.back() == "dan" || toks.back() == "und" ||
+                               toks.back() == "et") &&
+             Lower(t).size() >= 3 && Lower(t).substr(Lower(t).size() - toks.back().size()) == toks.back();
+    };
+    auto continuation = [&](int k) {
+      const std::string& t = rows[static_cast<std::size_t>(k)].row->text;
+      std::vector<std::string> toks = Tokens(t);
+      return !toks.empty() && toks.size() <= 5 && CountDigits(CleanName(t)) == 0 && CountLetters(t) >= 3 &&
+             t.find(':') == std::string::npos && !HasWord(toks, kNotANameWords) &&
+             !HasWord(toks, kAddressWords) && !HasWord(toks, kAddressStopWords);
+    };
+    if (static_cast<std::size_t>(r + 1) < rows.size() && dangling(c.raw) && near(r, r + 1) && continuation(r + 1)) {
+      take_next_row();
+    } else if (r > 0 && near(r - 1, r) && dangling(rows[static_cast<std::size_t>(r - 1)].row->text) &&
+               continuation(r) && CountDigits(rows[static_cast<std::size_t>(r - 1)].row->text) == 0 &&
+               CountLetters(rows[static_cast<std::size_t>(r - 1)].row->text) >= 3 &&
+               rows[static_cast<std::size_t>(r - 1)].row->text.find(':') == std::string::npos) {
+      const Row& prev = *rows[static_cast<std::size_t>(r - 1)].row;
+      c.value = CleanName(prev.text + " " + rows[static_cast<std::size_t>(r)].row->text);
+      c.raw = prev.text + "\n" + c.raw;
+      c.bbox = c.bbox.Union(prev.box);
+    }
+  }
+  return best;
+}
+
+// The address as the rows that follow `row` (a name), up to a row of another kind.
+std::optional<Candidate> AddressAfter(const Context& ctx, int row, int max_lines) {
+  const auto& rows = ctx.rows();
+  if (row < 0 || static_cast<std::size_t>(row) >= rows.size()) return std::nullopt;
+  const FlatRow& name = rows[static_cast<std::size_t>(row)];
+  std::string text, raw;
+  Box box;
+  int lines = 0, addressy = 0, skipped = 0, max_gap = 0;
+  double conf = 0;
+  int prev_bottom = name.row->box.y1;
+  for (std::size_t r = static_cast<std::size_t>(row) + 1; r < rows.size() && lines < max_lines; ++r) {
+    const FlatRow& fr = rows[r];
+    if (fr.page != name.page) break;
+    if (fr.row->box.y0 - prev_bottom > 2.5 * std::max(fr.row->height, name.row->height)) break;
+    const std::string& t = fr.row->text;
+    // The row as repaired ("Jin PJU" is "JLN PJU"): an address word misread is still one.
+    const std::string repaired = RepairAddressLine(Trim(t));
+    std::vector<std::string> toks = Tokens(repaired);
+    // A speck read as a row ("|", ".") is noise, not the end of the address.
+    if (CountLetters(t) + CountDigits(t) <= 1 && t.size() <= 3) continue;
+    // The lines of an address are evenly spaced: a gap much wider than the ones between its
+    // lines so far ends it ("... 47200 SUBANG / SELANGOR / <gap> / PETROL STATION NAME").
+    const int gap = fr.row->box.y0 - prev_bottom;
+    if (lines >= 2 && gap > std::max(2 * max_gap, fr.row->height)) break;
+    const bool address_word = HasWord(toks, kAddressWords) || std::any_of(toks.begin(), toks.end(), IsPostcodeToken);
+    if (lines == 0) {
+      // Before the address: a registration number, a tax id, a second line of the name or a
+      // date and time may come first ("UNIHAKKA ... SDN BHD / 05 Mar 2018 18:24 / (867388-U) /
+      // 12, Jalan ..."), and so may lines that tie the business to another one ("formerly known
+      // as / OLD NAME SDN BHD / Licensee of ...") or a trading name ("SUNRISE MART").
+      bool dated = NormalizeDate(t).has_value();
+      // An id whose label OCR misread ("GS1 NO. : 001800839168") is still an id: a run of nine
+      // or more digits is never part of an address.
+      bool registration = (LooksLikeRegistration(t) || LooksLikeTaxId(t) || LongestDigitRun(t) >= 9) &&
+                          !HasWord(toks, kAddressWords);
+      bool addressish = !dated && !registration && (address_word || (CountDigits(t) > 0 && CountLetters(t) >= 4));
+      // A second name line is skipped only when a registration number follows it.
+      bool name_line = CountDigits(t) == 0 && !HasWord(toks, kAddressStopWords) && r + 1 < rows.size() &&
+                       (LooksLikeRegistration(rows[r + 1].row->text) || LooksLikeTaxId(rows[r + 1].row->text));
+      // Another company or a trading name: letters only with a business word, no address word.
+      bool business = CountDigits(t) == 0 && !address_word &&
+                      (HasWord(toks, kCompanySuffixes) || HasWord(toks, {"sdn", "pasaraya", "borong"}) ||
+                       t.find("S/B") != std::string::npos);
+      bool affiliation = LooksLikeAffiliation(t) && !address_word;
+      if (!addressish && (registration || dated || name_line || business || affiliation)) {
+        if (++skipped > 5) break;
+        prev_bottom = fr.row->box.y1;
+        continue;
+      }
+    }
+    if (toks.empty()) break;
+    // A long digit run is an id (GST, company or account number), never part of an address.
+    if (LongestDigitRun(t) >= 9) break;
+    if (HasWord(toks, kAddressStopWords) && !HasWord(toks, kAddressWords)) break;
+    if (t.find(':') != std::string::npos && !HasWord(toks, kAddressWords)) break;
+    if (NormalizeDate(t)) break;
+    if (CountLetters(t) < 2) break;
+    bool a = HasWord(toks, kAddressWords) ||
+             std::any_of(toks.begin(), toks.end(), IsPostcodeToken) || CountDigits(t) > 0;
+    addressy += a ? 1 : 0;
+    if (!text.empty()) text += ", ";
+    text += repaired;
+    if (!raw.empty()) raw += ", ";
+    raw += Trim(t);
+    box = box.Union(fr.row->box);
+    for (const Cell& c : fr.row->cells) conf += MeanConfidence(c, 0, c.words.size()) / static_cast<double>(fr.row->cells.size());
+    if (lines > 0) max_gap = std::max(max_gap, gap);
+    ++lines;
+    prev_bottom = fr.row->box.y1;
+  }
+  if (lines == 0 || addressy == 0) return std::nullopt;
+  Candidate c;
+  c.value = text;
+  c.raw = raw;
+  c.bbox = box;
+  c.page = name.row->page;
+  c.row = row + 1;
+  c.score = (addressy >= 2 ? 0.8 : 0.6) * OcrFactor(conf / lines);
+  return c;
+}
+
+}  // namespace sheaf::extract::internal
