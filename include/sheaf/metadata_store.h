@@ -138,6 +138,9 @@ struct Tenant {
   std::string webhook_secret;
   // Where the tenant's webhooks go when a document names no URL of its own; "" = none.
   std::string default_webhook_url;
+  // Documents queued or processing when the tenant was read (as CountQueued), so a listing of
+  // every tenant's backlog (/metrics) is one read.
+  std::int64_t pending = 0;
 };
 
 // What is stored about an API key: never the key itself.

@@ -424,6 +424,13 @@ TEST_P(MetadataStoreContract, QueueCapCountsPendingDocumentsAndHoldsUnderConcurr
   EXPECT_EQ(refused.load(), 12 - kCap);
   EXPECT_EQ(*m.CountQueued(a), kCap);
   EXPECT_EQ(*m.CountQueued(b), 0);  // other tenants are not affected
+  // The same counts come with the tenants, so /metrics reads every backlog at once.
+  EXPECT_EQ(m.GetTenant(a)->pending, kCap);
+  auto tenants = m.ListTenants();
+  ASSERT_TRUE(tenants.ok());
+  ASSERT_EQ(tenants->size(), 2u);
+  EXPECT_EQ((*tenants)[0].pending, kCap);  // by name: a, b
+  EXPECT_EQ((*tenants)[1].pending, 0);
   EXPECT_TRUE(m.CreateDocument(b, Doc(), kCap, "key:b").ok());
 
   // Finishing one (processing counts too; completed does not) makes room for one more.

@@ -85,7 +85,7 @@ Status ReadWebhook(const Conn& c, const Rows& r, int i, WebhookEvent* e) {
 }
 
 Tenant ReadTenant(const Rows& r, int i) {
-  return Tenant{r.Text(i, 0), r.Text(i, 1), r.Int(i, 2), r.Text(i, 3), r.Text(i, 4)};
+  return Tenant{r.Text(i, 0), r.Text(i, 1), r.Int(i, 2), r.Text(i, 3), r.Text(i, 4), r.Int(i, 5)};
 }
 
 ApiKeyInfo ReadKey(const Rows& r, int i) {

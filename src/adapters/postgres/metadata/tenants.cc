@@ -17,9 +17,9 @@ using namespace sheaf::pg;
 
 constexpr char kInsertTenant[] = "INSERT INTO tenants (" SHEAF_TENANT_COLUMNS
                                  ") VALUES ($1, $2, $3, $4, '')";
-constexpr char kTenantById[] = "SELECT " SHEAF_TENANT_COLUMNS " FROM tenants WHERE id = $1";
-constexpr char kTenantByName[] = "SELECT " SHEAF_TENANT_COLUMNS " FROM tenants WHERE name = $1";
-constexpr char kTenants[] = "SELECT " SHEAF_TENANT_COLUMNS " FROM tenants ORDER BY name";
+constexpr char kTenantById[] = "SELECT " SHEAF_TENANT_COLUMNS ", pending FROM tenants WHERE id = $1";
+constexpr char kTenantByName[] = "SELECT " SHEAF_TENANT_COLUMNS ", pending FROM tenants WHERE name = $1";
+constexpr char kTenants[] = "SELECT " SHEAF_TENANT_COLUMNS ", pending FROM tenants ORDER BY name";
 constexpr char kSetTenantWebhook[] = "UPDATE tenants SET default_webhook_url = $2 WHERE id = $1";
 constexpr char kSetTenantSecret[] = "UPDATE tenants SET webhook_secret = $2 WHERE id = $1";
 constexpr char kInsertKey[] = "INSERT INTO api_keys (" SHEAF_KEY_COLUMNS

@@ -78,7 +78,7 @@ Status ReadWebhook(const Run& run, const std::string& path, WebhookEvent* e) {
 
 Tenant ReadTenant(const Run& run) {
   return Tenant{run.ColumnText(0), run.ColumnText(1), run.ColumnInt(2), run.ColumnText(3),
-                run.ColumnText(4)};
+                run.ColumnText(4), run.ColumnInt(5)};
 }
 
 ApiKeyInfo ReadKey(const Run& run) {

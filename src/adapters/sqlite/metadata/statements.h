@@ -25,9 +25,9 @@ namespace sheaf::sqlite_meta {
 
 inline constexpr char kInsertTenant[] =
     "INSERT INTO tenants (" SHEAF_TENANT_COLUMNS ", pending) VALUES (?1, ?2, ?3, ?4, '', 0)";
-inline constexpr char kTenantById[] = "SELECT " SHEAF_TENANT_COLUMNS " FROM tenants WHERE id = ?1";
-inline constexpr char kTenantByName[] = "SELECT " SHEAF_TENANT_COLUMNS " FROM tenants WHERE name = ?1";
-inline constexpr char kTenants[] = "SELECT " SHEAF_TENANT_COLUMNS " FROM tenants ORDER BY name";
+inline constexpr char kTenantById[] = "SELECT " SHEAF_TENANT_COLUMNS ", pending FROM tenants WHERE id = ?1";
+inline constexpr char kTenantByName[] = "SELECT " SHEAF_TENANT_COLUMNS ", pending FROM tenants WHERE name = ?1";
+inline constexpr char kTenants[] = "SELECT " SHEAF_TENANT_COLUMNS ", pending FROM tenants ORDER BY name";
 inline constexpr char kSetTenantWebhook[] = "UPDATE tenants SET default_webhook_url = ?2 WHERE id = ?1";
 inline constexpr char kSetTenantSecret[] = "UPDATE tenants SET webhook_secret = ?2 WHERE id = ?1";
 inline constexpr char kTenantPending[] = "SELECT pending FROM tenants WHERE id = ?1";
