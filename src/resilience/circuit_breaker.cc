@@ -268,6 +268,11 @@ BreakerSnapshot CircuitBreaker::Snapshot() {
       snap.slow_call_rate = 100.0 * snap.slow / snap.calls;
     }
     snap.not_permitted = not_permitted_;
+    if (state_ == BreakerState::kOpen) {
+      const auto left = config_.wait_duration_in_open_state - (clock_->Now() - opened_at_);
+      snap.open_remaining = std::max(std::chrono::nanoseconds(0),
+                                     std::chrono::duration_cast<std::chrono::nanoseconds>(left));
+    }
     snap.transitions = transitions_;
   }
   Notify(happened);

@@ -82,6 +82,8 @@ struct BreakerSnapshot {
   double failure_rate = -1;    // percent; -1 while below the minimum number of calls
   double slow_call_rate = -1;  // percent; -1 likewise
   std::uint64_t not_permitted = 0;  // calls refused since construction
+  // While OPEN: how long until it lets probes through; 0 otherwise.
+  std::chrono::nanoseconds open_remaining{0};
   // Transitions since construction, by (from, to).
   std::map<std::pair<BreakerState, BreakerState>, std::uint64_t> transitions;
 };

@@ -173,8 +173,10 @@ TEST(CircuitBreaker, CountsTransitionsRefusalsAndTellsTheListener) {
   breaker.OnError(milliseconds(1));
   breaker.OnError(milliseconds(1));
   EXPECT_FALSE(breaker.TryAcquirePermission());
+  clock.Advance(milliseconds(400));
   EXPECT_FALSE(breaker.TryAcquirePermission());
-  clock.Advance(milliseconds(1000));
+  EXPECT_EQ(breaker.Snapshot().open_remaining, milliseconds(600));
+  clock.Advance(milliseconds(600));
   for (int i = 0; i < 3; ++i) {
     ASSERT_TRUE(breaker.TryAcquirePermission());
     breaker.OnSuccess(milliseconds(1));
