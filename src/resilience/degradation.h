@@ -116,6 +116,8 @@ class DegradationController {
   void Stop();
   void Poke();
 
+  Clock* clock() const { return clock_; }
+
  private:
   CircuitBreakerRegistry* const breakers_;
   const std::function<HealthSignals()> health_;
