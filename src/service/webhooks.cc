@@ -169,7 +169,7 @@ Result<int> WebhookDeliverer::RunOnce() {
       const auto wait = std::chrono::ceil<milliseconds>(breaker->Snapshot().open_remaining);
       deferred_.fetch_add(1);
       AttemptFailed(e, "not attempted: circuit breaker " + breaker->name() + " is open", true,
-                    wait);
+                    wait, /*attempted=*/false);
       continue;
     }
     const Clock::TimePoint started =
@@ -211,7 +211,7 @@ Result<int> WebhookDeliverer::RunOnce() {
 }
 
 void WebhookDeliverer::AttemptFailed(const WebhookEvent& event, const std::string& error,
-                                     bool retryable, milliseconds at_least) {
+                                     bool retryable, milliseconds at_least, bool attempted) {
   const std::int64_t now = NowMs();
   std::optional<std::int64_t> retry_at;
   if (retryable && now - event.window_start < options_.retry_window.count()) {
@@ -223,7 +223,10 @@ void WebhookDeliverer::AttemptFailed(const WebhookEvent& event, const std::strin
     spdlog::warn("webhooks: {}: cannot record a failed attempt: {}", event.event_id, s.ToString());
     return;
   }
-  if (retry_at) {
+  if (retry_at && !attempted) {
+    spdlog::debug("webhooks: {} deferred ({}); due in {} ms", event.event_id, error,
+                  *retry_at - now);
+  } else if (retry_at) {
     retried_.fetch_add(1);
     spdlog::info("webhooks: {} attempt {} failed ({}); retry in {} ms", event.event_id,
                  event.attempts, error, *retry_at - now);

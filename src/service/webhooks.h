@@ -95,7 +95,7 @@ class WebhookDeliverer {
   Result<int> RunOnce();
 
   // Since construction: events acknowledged with 2xx; events given up (failed for good);
-  // failed attempts scheduled for a retry.
+  // failed attempts scheduled for a retry (deferrals by an open breaker not included).
   std::uint64_t delivered() const { return delivered_.load(); }
   std::uint64_t failed() const { return failed_.load(); }
   std::uint64_t retried() const { return retried_.load(); }
@@ -112,8 +112,10 @@ class WebhookDeliverer {
   std::int64_t NowMs() const;
   // Settles one attempt that did not get a 2xx.
   // A retry is due after the backoff delay, or after `at_least` when that is later.
+  // `attempted` false: no request was made (a deferral): not counted as a retried attempt.
   void AttemptFailed(const WebhookEvent& event, const std::string& error, bool retryable,
-                     std::chrono::milliseconds at_least = std::chrono::milliseconds(0));
+                     std::chrono::milliseconds at_least = std::chrono::milliseconds(0),
+                     bool attempted = true);
   bool stopping() const { return stop_.load(); }
 
   const WebhookDelivererDeps deps_;

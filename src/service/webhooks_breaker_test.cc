@@ -119,6 +119,7 @@ TEST_F(WebhookBreakerTest, AHangingReceiverOpensItsBreakerWhileAnotherTenantKeep
   EXPECT_EQ(breakers.StateOf(ReceiverBreakerName(dead.Url("/in"))), BreakerState::kOpen);
   EXPECT_EQ(breakers.StateOf(ReceiverBreakerName(alive.Url("/in"))), BreakerState::kClosed);
   EXPECT_EQ(deliverer.deferred(), 5u);
+  EXPECT_EQ(deliverer.retried(), 5u);  // the 5 requests that timed out; deferrals are not attempts
   int deferred = 0;
   for (const std::string& id : a_events) {
     const WebhookEvent e = Get(a.first, id);
@@ -137,6 +138,8 @@ TEST_F(WebhookBreakerTest, AHangingReceiverOpensItsBreakerWhileAnotherTenantKeep
   now_ms_ += 3'600'000;
   ASSERT_EQ(*deliverer.RunOnce(), 10);
   EXPECT_EQ(dead.requests().size(), 5u);
+  EXPECT_EQ(deliverer.deferred(), 15u);
+  EXPECT_EQ(deliverer.retried(), 5u);
 
   // The receiver comes back; after the open wait the breaker lets 3 probes through, they
   // succeed, it closes and the rest follow.

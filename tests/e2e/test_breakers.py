@@ -58,6 +58,8 @@ def test_a_failing_receiver_opens_its_breaker_and_gets_no_more_requests(sheaf, t
     assert sample(text, "sheaf_circuit_breaker_transitions_total",
                   f'{name},from="closed",to="open"') == 1
     assert [x["answered"] for x in webhook_receiver.snapshot()] == [500, 500]
+    deferred = re.search(r"^sheaf_webhook_deferred_total (\S+)$", text, re.M)
+    assert deferred and float(deferred.group(1)) >= 2
     # A webhook receiver is no service of the degradation matrix: still L0.
     status = c.request("GET", "/v1/system/status").json()
     assert status["level"] == "L0" and status["causes"] == []
