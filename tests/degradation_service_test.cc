@@ -213,8 +213,10 @@ TEST_F(DegradationServiceTest, AnOpenDatabaseBreakerIsL1AndHoldsPipelineWritesUn
 TEST_F(DegradationServiceTest, TheStatusRouteNeedsAKeyAndHidesReceiverBreakers) {
   breakers_->Get("webhook:http://127.0.0.1:9").TransitionToOpen("test");
   degradation_->Update();
-  EXPECT_EQ(Status()["level"], "L0");
-  for (const auto& b : Status()["breakers"]) EXPECT_EQ(b["name"].get<std::string>().find(':'), std::string::npos);
+  const nlohmann::json st = Status();
+  EXPECT_EQ(st["level"], "L0");
+  ASSERT_EQ(st["breakers"].size(), 1u);  // the database breaker, made by the fixture
+  EXPECT_EQ(st["breakers"][0]["name"], "database");
   HttpRequest anon;
   anon.method = "GET";
   anon.path = "/v1/system/status";
