@@ -29,11 +29,14 @@
 #include "cache/memory_cache.h"
 #include "cache/ocr_cache.h"
 #include "cache/tiered_cache.h"
+#include "resilience/breakers.h"
+#include "resilience/degradation.h"
 #include "service/api.h"
 #include "service/audit_shipper.h"
 #include "service/file_exporter.h"
 #include "service/metrics.h"
 #include "service/rate_limiter.h"
+#include "service/resilience_metrics.h"
 #include "service/service.h"
 #include "service/service_metrics.h"
 #include "service/webhooks.h"
@@ -72,6 +75,8 @@ struct ServeSettings {
   int dispatch_window = 0;     // see ServiceOptions::dispatch_window
   std::map<std::string, std::chrono::milliseconds> simulated_work;  // ServiceOptions's
   std::string audit;  // the audit sink's URL; "" = the audit log stays in the metadata store only
+  // Per dependency (docs/reliability.md): the design's values, then the overrides.
+  std::map<std::string, CircuitBreakerConfig> breakers = DefaultBreakerConfigs();
 };
 
 template <typename T>
@@ -223,6 +228,12 @@ std::vector<Setting> Settings() {
        integer(&ServeSettings::dispatch_window, 0, 1000000)},
       {"simulate-work", "For scaling measurements: STAGE=MS,... each message of these stages first waits MS (stages: dispatch, ocr, classify, extract, validate, ...)",
        [](ServeSettings& s, const std::string& v) { return ParseSimulatedWork(v, &s.simulated_work); }},
+      {"circuit-breakers", "Circuit breaker overrides DEPENDENCY.KEY=VALUE,... (docs/reliability.md); in the config file also a mapping DEPENDENCY: {KEY: VALUE}",
+       [](ServeSettings& s, const std::string& v) {
+         Status st = ApplyBreakerOverrides(v, &s.breakers);
+         if (!st.ok()) std::cerr << st.message() << "\n";
+         return st.ok();
+       }},
       {"data-dir", "Folder of the metadata, queue, blobs and caches",
        [](ServeSettings& s, const std::string& v) {
          s.pipeline.data_dir = v;
@@ -351,6 +362,33 @@ int ServeCommand::Run() {
       }
       for (const auto& kv : root) {
         const std::string key = kv.first.as<std::string>();
+        if (key == "circuit-breakers" && kv.second.IsMap()) {
+          // DEPENDENCY: {KEY: VALUE, ...} -> "DEPENDENCY.KEY=VALUE,..."
+          std::string text;
+          for (const auto& dep : kv.second) {
+            if (!dep.second.IsMap()) {
+              std::cerr << prog << ": " << config_file << ": line " << dep.second.Mark().line + 1
+                        << ": circuit-breakers." << dep.first.as<std::string>()
+                        << " must be a mapping of KEY: VALUE\n";
+              return kExitUsage;
+            }
+            for (const auto& item : dep.second) {
+              if (!item.second.IsScalar()) {
+                std::cerr << prog << ": " << config_file << ": line "
+                          << item.second.Mark().line + 1 << ": circuit-breakers."
+                          << dep.first.as<std::string>() << "." << item.first.as<std::string>()
+                          << " must be a single value\n";
+                return kExitUsage;
+              }
+              text += (text.empty() ? "" : ",") + dep.first.as<std::string>() + "." +
+                      item.first.as<std::string>() + "=" + item.second.as<std::string>();
+            }
+          }
+          if (!apply(key, text, config_file + ":" + std::to_string(kv.first.Mark().line + 1))) {
+            return kExitUsage;
+          }
+          continue;
+        }
         if (!kv.second.IsScalar()) {
           std::cerr << prog << ": " << config_file << ": line " << kv.second.Mark().line + 1
                     << ": " << key << " must be a single value\n";
@@ -486,7 +524,27 @@ int ServeCommand::Run() {
   MetricsRegistry metrics;
   ServiceMetrics service_metrics(&metrics);
 
+  // Circuit breakers, one per dependency (webhook receivers: one each), and the degradation
+  // level they and the database's write latency give (docs/reliability.md).
+  CircuitBreakerRegistry breakers(settings.breakers, &SteadyClock::Instance());
+  WriteLatencyWindow database_writes(&SteadyClock::Instance());
+  DegradationController degradation(
+      &breakers,
+      [&database_writes] {
+        HealthSignals h;
+        h.database_write_latency = database_writes.Slowest();
+        return h;
+      },
+      &SteadyClock::Instance());
+  breakers.AddListener([&degradation](const BreakerTransition&) { degradation.Poke(); });
+  WatchResilience(&metrics, &breakers, &degradation);
+
   ServiceDeps deps;
+  deps.database_breaker = &breakers.Get(std::string(kDatabaseBreaker));
+  deps.observe_database_write = [&database_writes](std::chrono::nanoseconds took) {
+    database_writes.Record(took);
+  };
+  deps.hold = [&degradation] { return degradation.level() == DegradationLevel::kL4; };
   deps.metadata = metadata->get();
   deps.blobs = blobs->get();
   deps.broker = broker->get();
@@ -514,6 +572,7 @@ int ServeCommand::Run() {
   WebhookDelivererDeps wdeps;
   wdeps.metadata = metadata->get();
   wdeps.http = &http_client;
+  wdeps.breakers = &breakers;
   WebhookDelivererOptions wopts;
   wopts.retry_window =
       std::chrono::milliseconds(static_cast<long long>(settings.webhook_retry_hours * 3600e3));
@@ -536,6 +595,7 @@ int ServeCommand::Run() {
   adeps.service = &service;
   adeps.metadata = metadata->get();
   adeps.limiter = &limiter;
+  adeps.degradation = &degradation;
   adeps.api_cache = &api_memory;
   adeps.ready = [&]() -> Status {
     if (Result<TopicStats> st = (*broker)->Stats(std::string(topics::kOcrTasks)); !st.ok()) {
@@ -579,6 +639,7 @@ int ServeCommand::Run() {
 
   // `--stage webhooks` alone runs no stage pool, only the delivery worker.
   const bool run_stages = settings.role != "workers" || settings.stages == "all" || !stages.empty();
+  degradation.Start(std::chrono::seconds(1));
   if (settings.role != "api") {
     if (run_stages) {
       if (Status s = service.Start(); !s.ok()) return fail(s);
@@ -616,6 +677,7 @@ int ServeCommand::Run() {
                         std::chrono::milliseconds(static_cast<long long>(settings.shutdown_grace * 1000));
   const bool clean = service.Stop(deadline);
   deliverer.Stop();
+  degradation.Stop();
   if (audit_shipper != nullptr) audit_shipper->Stop();
   if (!served.ok()) return fail(served);
   if (!clean) {

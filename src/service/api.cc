@@ -11,6 +11,7 @@
 #include "cache/memory_cache.h"
 #include "core/result_json.h"
 #include "core/times.h"
+#include "resilience/degradation.h"
 #include "service/rate_limiter.h"
 
 namespace sheaf {
@@ -193,6 +194,11 @@ HttpReply Api::Route(HttpRequest& req, std::string* route) {
   }
   const std::string actor = "key:" + key->key_id;
 
+  if (seg.size() == 3 && seg[1] == "system" && seg[2] == "status" && m == "GET" &&
+      deps_.degradation != nullptr) {
+    *route = "/v1/system/status";
+    return SystemStatus();
+  }
   if (seg.size() == 2 && seg[1] == "documents") {
     if (m == "POST") {
       *route = "/v1/documents";
@@ -555,6 +561,34 @@ HttpReply Api::ReleaseReviewTask(const HttpRequest& req, const ApiKeyInfo& key,
   HttpReply r;
   r.status = 204;
   return r;
+}
+
+HttpReply Api::SystemStatus() {
+  const DegradationStatus st = deps_.degradation->Current();
+  const DegradationLevel level = st.assessment.level;
+  // The level's start in wall-clock time: the controller's clock is monotonic.
+  const auto ago = deps_.degradation->clock()->Now() - st.since;
+  const std::int64_t since_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(
+          (std::chrono::system_clock::now() - ago).time_since_epoch())
+          .count();
+  Json causes = Json::array();
+  for (const DegradationCause& c : st.assessment.causes) {
+    causes.push_back({{"level", DegradationLevelName(c.level)}, {"trigger", c.trigger}});
+  }
+  // The dependencies' breakers; the per-receiver webhook breakers ("webhook:<receiver>") name
+  // other tenants' receivers and are left to /metrics.
+  Json breakers = Json::array();
+  for (const auto& [name, state] : st.breakers) {
+    if (name.find(':') != std::string::npos) continue;
+    breakers.push_back({{"name", name}, {"state", BreakerStateName(state)}});
+  }
+  return JsonResponse(200, Json{{"level", DegradationLevelName(level)},
+                                {"level_number", static_cast<int>(level)},
+                                {"description", DegradationLevelDescription(level)},
+                                {"since", FormatUtc(since_ms, false)},
+                                {"causes", causes},
+                                {"breakers", breakers}});
 }
 
 }  // namespace sheaf

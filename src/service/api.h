@@ -27,6 +27,7 @@
 
 namespace sheaf {
 
+class DegradationController;
 class MemoryCache;
 class RateLimiter;
 
@@ -45,6 +46,9 @@ struct ApiDeps {
   MemoryCache* api_cache = nullptr;  // may be null: no caching of GET /v1/documents/{id}
   // /readyz: OK iff storage and broker answer.
   std::function<Status()> ready;
+  // GET /v1/system/status: the degradation level, its causes and the dependencies' breakers.
+  // May be null: the route is then not found.
+  DegradationController* degradation = nullptr;
   // /metrics: the Prometheus text.
   std::function<std::string()> metrics;
   // Called once per request with its route template ("/v1/documents/{id}"), status and time.
@@ -73,6 +77,7 @@ class Api {
   HttpReply ClaimReviewTasks(const HttpRequest& req, const ApiKeyInfo& key);
   HttpReply ReleaseReviewTask(const HttpRequest& req, const ApiKeyInfo& key,
                               const std::string& id);
+  HttpReply SystemStatus();
 
   ApiDeps deps_;
   ApiOptions options_;

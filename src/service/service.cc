@@ -15,6 +15,7 @@
 #include "cache/memory_cache.h"
 #include "core/result_json.h"
 #include "core/state_json.h"
+#include "resilience/circuit_breaker.h"
 #include "service/file_exporter.h"
 
 namespace sheaf {
@@ -25,10 +26,10 @@ namespace {
 // FailedStage).
 constexpr char kReprocessNotRecorded[] = "reprocess not recorded yet";
 
-using Clock = std::chrono::system_clock;
+using WallClock = std::chrono::system_clock;
 
 std::int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now().time_since_epoch())
+  return std::chrono::duration_cast<std::chrono::milliseconds>(WallClock::now().time_since_epoch())
       .count();
 }
 
@@ -107,7 +108,13 @@ Status Service::Start() {
     o.workers = std::max(1, workers);
     o.lease = options_.lease;
     o.idle_poll = options_.idle_poll;
-    o.may_take = std::move(gate);
+    if (deps_.hold) {
+      o.may_take = [hold = deps_.hold, gate = std::move(gate)] {
+        return !hold() && (!gate || gate());
+      };
+    } else {
+      o.may_take = std::move(gate);
+    }
     std::chrono::milliseconds simulated{0};
     if (auto it = options_.simulated_work.find(o.name); it != options_.simulated_work.end()) {
       simulated = it->second;
@@ -304,7 +311,7 @@ Service::Loaded Service::LoadFor(const Delivery& d) {
 }
 
 bool Service::InOrphanGrace(const Delivery& d) const {
-  return Clock::now() - d.enqueued_at < options_.orphan_grace;
+  return WallClock::now() - d.enqueued_at < options_.orphan_grace;
 }
 
 Status Service::PublishNext(std::string_view topic, const DocumentRecord& doc) {
@@ -318,6 +325,26 @@ Status Service::PublishNext(std::string_view topic, const DocumentRecord& doc,
   return s;
 }
 
+Status Service::WriteDocument(const DocumentRecord& doc, const DocumentUpdate& update) {
+  CircuitBreaker* breaker = deps_.database_breaker;
+  if (breaker != nullptr && !breaker->TryAcquirePermission()) {
+    return Status(ErrorCode::kUnavailable, "circuit breaker " + breaker->name() + " is open");
+  }
+  const auto start = std::chrono::steady_clock::now();
+  Status s = deps_.metadata->UpdateDocument(doc.tenant_id, doc.id, update, "pipeline");
+  const auto took = std::chrono::steady_clock::now() - start;
+  if (breaker != nullptr) {
+    // invalid_argument (the status guard refused) and not_found are answers: the store works.
+    if (s.ok() || s.code() == ErrorCode::kInvalidArgument || s.code() == ErrorCode::kNotFound) {
+      breaker->OnSuccess(took);
+    } else {
+      breaker->OnError(took);
+    }
+  }
+  if (deps_.observe_database_write) deps_.observe_database_write(took);
+  return s;
+}
+
 Status Service::RecordStage(const DocumentRecord& doc, const std::string& stage, double ms,
                             std::optional<std::string> document_type) {
   DocumentUpdate u;
@@ -325,7 +352,7 @@ Status Service::RecordStage(const DocumentRecord& doc, const std::string& stage,
   u.stage_json = nlohmann::json{{"ms", ms}, {"finished_at", NowMs()}}.dump();
   u.document_type = std::move(document_type);
   u.only_if = {ProcessingStatus::kProcessing};
-  Status s = deps_.metadata->UpdateDocument(doc.tenant_id, doc.id, u, "pipeline");
+  Status s = WriteDocument(doc, u);
   Invalidate(doc.tenant_id, doc.id);
   return s;
 }
@@ -342,7 +369,7 @@ Status Service::FailDocument(const DocumentRecord& doc, const Status& error, boo
   u.result_json = DumpJson(DocumentToJson(failed, {}));
   u.only_if = {ProcessingStatus::kQueued, ProcessingStatus::kProcessing};
   u.audit_action = "document.failed";
-  Status s = deps_.metadata->UpdateDocument(doc.tenant_id, doc.id, u, "pipeline");
+  Status s = WriteDocument(doc, u);
   Invalidate(doc.tenant_id, doc.id);
   if (s.code() == ErrorCode::kInvalidArgument || s.code() == ErrorCode::kNotFound) {
     return Status::Ok();  // already settled, or deleted
@@ -399,7 +426,7 @@ Status Service::Dispatch(const Delivery& d) {
             .dump();
     u.only_if = {ProcessingStatus::kQueued};
     u.audit_action = "document.processing";
-    Status s = deps_.metadata->UpdateDocument(doc.tenant_id, doc.id, u, "pipeline");
+    Status s = WriteDocument(doc, u);
     Invalidate(doc.tenant_id, doc.id);
     if (s.code() == ErrorCode::kNotFound) return Status::Ok();
     if (!s.ok() && s.code() != ErrorCode::kInvalidArgument) return s;
@@ -569,7 +596,7 @@ Status Service::ValidateStage(const Delivery& d) {
       u.webhook = NewWebhookEvent{doc.id, doc.webhook_url, "document.completed", **body};
     }
   }
-  Status s = deps_.metadata->UpdateDocument(doc.tenant_id, doc.id, u, "pipeline");
+  Status s = WriteDocument(doc, u);
   Invalidate(doc.tenant_id, doc.id);
   if (s.code() == ErrorCode::kNotFound || s.code() == ErrorCode::kInvalidArgument) {
     return Status::Ok();

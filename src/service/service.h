@@ -48,6 +48,7 @@
 
 namespace sheaf {
 
+class CircuitBreaker;
 class FileExporter;
 class MemoryCache;
 
@@ -94,6 +95,15 @@ struct ServiceDeps {
   std::function<Result<std::string>(const Image&, int rotation_degrees)> encode_png;
   // Stage latency and outcome, for metrics; may be empty.
   StagePool::Observer observer;
+  // Guards the pipeline's document writes (may be null): while it is open they fail at once,
+  // unavailable, and the broker retries the message later.
+  CircuitBreaker* database_breaker = nullptr;
+  // Told how long each pipeline document write took (may be empty): the degradation
+  // controller's "database write latency".
+  std::function<void(std::chrono::nanoseconds)> observe_database_write;
+  // While it returns true, no stage takes new work: documents accepted meanwhile wait in their
+  // lanes (degradation level L4). May be empty.
+  std::function<bool()> hold;
 };
 
 struct IngestRequest {
@@ -190,6 +200,8 @@ class Service {
   bool InOrphanGrace(const Delivery& d) const;
   Status PublishNext(std::string_view topic, const DocumentRecord& doc);
   Status PublishNext(std::string_view topic, const DocumentRecord& doc, const std::string& payload);
+  // MetadataStore::UpdateDocument for the pipeline, behind the database breaker and timed.
+  Status WriteDocument(const DocumentRecord& doc, const DocumentUpdate& update);
   Status RecordStage(const DocumentRecord& doc, const std::string& stage, double ms,
                      std::optional<std::string> document_type = std::nullopt);
   // Marks the document failed with `error` (when it is still pending), then, if `announce`,

@@ -140,6 +140,9 @@ void ServiceMetrics::Watch(Broker* broker, MetadataStore* metadata, WatchedCache
                    static_cast<double>(webhooks->retried()));
       sink.Counter("sheaf_webhook_attempts_total", help, {{"outcome", "failed"}},
                    static_cast<double>(webhooks->failed()));
+      sink.Counter("sheaf_webhook_deferred_total",
+                   "Webhook events put back unattempted: their receiver's circuit breaker was open.",
+                   {}, static_cast<double>(webhooks->deferred()));
     }
   });
 }

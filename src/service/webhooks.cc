@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <cctype>
 #include <exception>
 #include <map>
 #include <utility>
@@ -33,6 +34,22 @@ std::string Excerpt(std::string_view body) {
 }
 
 }  // namespace
+
+std::string ReceiverBreakerName(std::string_view url) {
+  std::string_view rest = url;
+  std::string scheme;
+  if (const std::size_t colon = rest.find("://"); colon != std::string_view::npos) {
+    scheme = std::string(rest.substr(0, colon)) + "://";
+    rest = rest.substr(colon + 3);
+  }
+  rest = rest.substr(0, rest.find_first_of("/?#"));
+  if (const std::size_t at = rest.rfind('@'); at != std::string_view::npos) {
+    rest = rest.substr(at + 1);
+  }
+  std::string name = std::string(kWebhookBreaker) + ":" + scheme + std::string(rest);
+  for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return name;
+}
 
 WebhookDeliverer::WebhookDeliverer(WebhookDelivererDeps deps, WebhookDelivererOptions options)
     : deps_(std::move(deps)),
@@ -146,8 +163,29 @@ Result<int> WebhookDeliverer::RunOnce() {
         {"X-Sheaf-Event-Type", e.event_type},
         {"X-Sheaf-Signature", Signature(deps_.hmac, tenant->webhook_secret, e.body)},
     };
+    CircuitBreaker* breaker =
+        deps_.breakers != nullptr ? &deps_.breakers->Get(ReceiverBreakerName(e.url)) : nullptr;
+    if (breaker != nullptr && !breaker->TryAcquirePermission()) {
+      const auto wait = std::chrono::ceil<milliseconds>(breaker->Snapshot().open_remaining);
+      deferred_.fetch_add(1);
+      AttemptFailed(e, "not attempted: circuit breaker " + breaker->name() + " is open", true,
+                    wait, /*attempted=*/false);
+      continue;
+    }
+    const Clock::TimePoint started =
+        breaker != nullptr ? deps_.breakers->clock()->Now() : Clock::TimePoint();
     Result<HttpResponse> answer =
         deps_.http->Post(e.url, headers, e.body, options_.request_timeout);
+    if (breaker != nullptr) {
+      const auto took = deps_.breakers->clock()->Now() - started;
+      if (answer.ok() && answer->status >= 200 && answer->status < 300) {
+        breaker->OnSuccess(took);
+      } else if (!answer.ok() && answer.status().code() == ErrorCode::kInvalidArgument) {
+        breaker->ReleasePermission();  // our request, not the receiver, is at fault
+      } else {
+        breaker->OnError(took);
+      }
+    }
     if (answer.ok() && answer->status >= 200 && answer->status < 300) {
       Status s = deps_.metadata->MarkWebhookDelivered(e.event_id);
       if (s.ok()) {
@@ -173,11 +211,11 @@ Result<int> WebhookDeliverer::RunOnce() {
 }
 
 void WebhookDeliverer::AttemptFailed(const WebhookEvent& event, const std::string& error,
-                                     bool retryable) {
+                                     bool retryable, milliseconds at_least, bool attempted) {
   const std::int64_t now = NowMs();
   std::optional<std::int64_t> retry_at;
   if (retryable && now - event.window_start < options_.retry_window.count()) {
-    retry_at = now + RetryDelay(event.attempts, options_.backoff, rng_).count();
+    retry_at = now + std::max(RetryDelay(event.attempts, options_.backoff, rng_), at_least).count();
   }
   Status s = deps_.metadata->MarkWebhookAttemptFailed(event.event_id, error, retry_at);
   if (!s.ok()) {
@@ -185,7 +223,10 @@ void WebhookDeliverer::AttemptFailed(const WebhookEvent& event, const std::strin
     spdlog::warn("webhooks: {}: cannot record a failed attempt: {}", event.event_id, s.ToString());
     return;
   }
-  if (retry_at) {
+  if (retry_at && !attempted) {
+    spdlog::debug("webhooks: {} deferred ({}); due in {} ms", event.event_id, error,
+                  *retry_at - now);
+  } else if (retry_at) {
     retried_.fetch_add(1);
     spdlog::info("webhooks: {} attempt {} failed ({}); retry in {} ms", event.event_id,
                  event.attempts, error, *retry_at - now);

@@ -17,6 +17,12 @@
 // Delivery is at least once: a worker that dies between the POST and the mark leaves the event
 // to be claimed again when its lease ends.
 //
+// With a CircuitBreakerRegistry, each receiver (scheme://host:port of the URL) has its own
+// breaker, "webhook:<receiver>" (src/resilience/breakers.h): a receiver that keeps failing or
+// hanging opens it, and its events are then put back without a request - due when the breaker
+// lets probes through, or after their backoff if later - so a dead receiver does not hold the
+// worker (each hanging request would for request_timeout) nor delay other receivers' events.
+//
 // Thread safety: Start, Stop and the counters may be called from any thread; RunOnce from one
 // thread at a time, and not while the worker runs (tests drive it directly on a fake clock).
 #ifndef SHEAF_SERVICE_WEBHOOKS_H_
@@ -33,6 +39,7 @@
 #include <string_view>
 #include <thread>
 
+#include "resilience/breakers.h"
 #include "sheaf/broker.h"
 #include "sheaf/http_client.h"
 #include "sheaf/metadata_store.h"
@@ -60,7 +67,13 @@ struct WebhookDelivererDeps {
   // The time source for retry decisions; empty = std::chrono::system_clock::now. Must be the
   // same clock as the MetadataStore's (window_start and retry_at are in its time).
   std::function<std::chrono::system_clock::time_point()> clock;
+  // One circuit breaker per receiver; null = none (every due event is attempted).
+  CircuitBreakerRegistry* breakers = nullptr;
 };
+
+// The breaker name of a webhook URL's receiver: "webhook:" + scheme://host[:port], lower-case,
+// without user info, path, query or fragment.
+std::string ReceiverBreakerName(std::string_view url);
 
 class WebhookDeliverer {
  public:
@@ -82,10 +95,12 @@ class WebhookDeliverer {
   Result<int> RunOnce();
 
   // Since construction: events acknowledged with 2xx; events given up (failed for good);
-  // failed attempts scheduled for a retry.
+  // failed attempts scheduled for a retry (deferrals by an open breaker not included).
   std::uint64_t delivered() const { return delivered_.load(); }
   std::uint64_t failed() const { return failed_.load(); }
   std::uint64_t retried() const { return retried_.load(); }
+  // Events put back unattempted because their receiver's breaker was open.
+  std::uint64_t deferred() const { return deferred_.load(); }
 
   // The value of the X-Sheaf-Signature header for `body` under `secret`: "sha256=<hex>".
   static std::string Signature(
@@ -96,7 +111,11 @@ class WebhookDeliverer {
   void Loop();
   std::int64_t NowMs() const;
   // Settles one attempt that did not get a 2xx.
-  void AttemptFailed(const WebhookEvent& event, const std::string& error, bool retryable);
+  // A retry is due after the backoff delay, or after `at_least` when that is later.
+  // `attempted` false: no request was made (a deferral): not counted as a retried attempt.
+  void AttemptFailed(const WebhookEvent& event, const std::string& error, bool retryable,
+                     std::chrono::milliseconds at_least = std::chrono::milliseconds(0),
+                     bool attempted = true);
   bool stopping() const { return stop_.load(); }
 
   const WebhookDelivererDeps deps_;
@@ -105,6 +124,7 @@ class WebhookDeliverer {
   std::atomic<std::uint64_t> delivered_{0};
   std::atomic<std::uint64_t> failed_{0};
   std::atomic<std::uint64_t> retried_{0};
+  std::atomic<std::uint64_t> deferred_{0};
   std::atomic<bool> stop_{false};
   std::mutex mu_;
   std::condition_variable wake_;  // Stop wakes the sleeping worker

@@ -53,6 +53,8 @@ def sweep(sheaf, webhook_url):
     unknown = uuid.uuid4().hex
 
     anon = sheaf.client(srv, None)
+    call("GET", "/v1/system/status")
+    call("GET", "/v1/system/status", client=anon)                      # 401
     post = lambda body, ctype, **kw: call("POST", "/v1/documents", body=body,  # noqa: E731
                                           headers={"Content-Type": ctype}, **kw)
     post(b"", "text/plain")                                            # 400
