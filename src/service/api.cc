@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "service/api.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <vector>
@@ -9,6 +10,7 @@
 #include <spdlog/spdlog.h>
 
 #include "cache/memory_cache.h"
+#include "core/json_depth.h"
 #include "core/result_json.h"
 #include "core/times.h"
 #include "service/rate_limiter.h"
@@ -101,6 +103,13 @@ bool IsHttpUrl(const std::string& url) {
          (url.rfind("https://", 0) == 0 && url.size() > 8);
 }
 
+// Characters (code points) in valid UTF-8; JSON strings nlohmann parsed are valid UTF-8.
+std::size_t Utf8Length(const std::string& s) {
+  std::size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xc0) != 0x80;
+  return n;
+}
+
 // A positive decimal integer of at most 9 digits, or -1.
 int ParseCount(const std::string& s) {
   if (s.empty() || s.size() > 9) return -1;
@@ -112,6 +121,37 @@ int ParseCount(const std::string& s) {
   return v;
 }
 
+
+
+// The route template `seg` names and the methods it has ("" when none: 404).
+struct RouteMatch {
+  std::string route;
+  std::vector<const char*> methods;
+};
+
+RouteMatch MatchRoute(const std::vector<std::string>& seg, bool probes_only) {
+  if (seg.size() == 1 && (seg[0] == "healthz" || seg[0] == "readyz" || seg[0] == "metrics")) {
+    return {"/" + seg[0], {"GET"}};
+  }
+  if (probes_only || seg.empty() || seg[0] != "v1") return {};
+  if (seg.size() == 2 && seg[1] == "documents") return {"/v1/documents", {"GET", "POST"}};
+  if (seg.size() == 3 && seg[1] == "documents") return {"/v1/documents/{id}", {"GET", "DELETE"}};
+  if (seg.size() == 4 && seg[1] == "documents" && seg[3] == "reprocess") {
+    return {"/v1/documents/{id}/reprocess", {"POST"}};
+  }
+  if (seg.size() == 6 && seg[1] == "documents" && seg[3] == "pages" &&
+      (seg[5] == "image" || seg[5] == "text")) {
+    return {"/v1/documents/{id}/pages/{n}/" + seg[5], {"GET"}};
+  }
+  if (seg.size() == 3 && seg[1] == "review" && seg[2] == "tasks") {
+    return {"/v1/review/tasks", {"GET"}};
+  }
+  if (seg.size() == 4 && seg[1] == "review" && seg[2] == "tasks") {
+    return {"/v1/review/tasks/{id}", {"POST"}};
+  }
+  return {};
+}
+
 }  // namespace
 
 Api::Api(ApiDeps deps, ApiOptions options) : deps_(std::move(deps)), options_(std::move(options)) {}
@@ -119,6 +159,8 @@ Api::Api(ApiDeps deps, ApiOptions options) : deps_(std::move(deps)), options_(st
 std::string Api::ErrorBody(int status, const std::string& message) {
   const char* code = status == 413   ? "payload_too_large"
                      : status == 414 ? "uri_too_long"
+                     : status == 405 ? "method_not_allowed"
+                     : status == 431 ? "headers_too_large"
                      : status == 404 ? "not_found"
                      : status >= 500 ? "internal"
                                      : "bad_request";
@@ -139,6 +181,27 @@ HttpReply Api::Handle(HttpRequest& request) {
 HttpReply Api::Route(HttpRequest& req, std::string* route) {
   const std::vector<std::string> seg = Segments(req.path);
   const std::string& m = req.method;
+  // 404 for a path no route has, 405 (with Allow) for a method the route does not have; both
+  // before authentication: which routes exist is public (docs/openapi.yaml).
+  const RouteMatch match = MatchRoute(seg, options_.probes_only);
+  if (match.route.empty()) {
+    if (options_.probes_only) {
+      return Error(404, "not_found",
+                   "no such route: " + req.path +
+                       " (a worker serves /healthz, /readyz and /metrics only)");
+    }
+    return Error(404, "not_found", "no such route: " + req.path);
+  }
+  if (std::find(match.methods.begin(), match.methods.end(), m) == match.methods.end()) {
+    *route = match.route;
+    std::string allow;
+    for (const char* a : match.methods) allow += (allow.empty() ? "" : ", ") + std::string(a);
+    HttpReply r = Error(405, "method_not_allowed",
+                        "method " + m.substr(0, 16) + " is not allowed on " + match.route +
+                            " (allowed: " + allow + ")");
+    r.headers.emplace_back("Allow", allow);
+    return r;
+  }
   if (seg.size() == 1 && seg[0] == "healthz" && m == "GET") {
     *route = "/healthz";
     return JsonResponse(200, Json{{"status", "ok"}});
@@ -156,11 +219,6 @@ HttpReply Api::Route(HttpRequest& req, std::string* route) {
     r.body = deps_.metrics ? deps_.metrics() : "";
     return r;
   }
-  if (options_.probes_only) {
-    return Error(404, "not_found",
-                 "no such route: " + req.path + " (a worker serves /healthz, /readyz and /metrics only)");
-  }
-  if (seg.empty() || seg[0] != "v1") return Error(404, "not_found", "no such route: " + req.path);
 
   // Everything under /v1 needs a key.
   const std::string auth = req.Header("authorization");
@@ -319,10 +377,19 @@ HttpReply Api::Ingest(HttpRequest& req, const ApiKeyInfo& key) {
   }
   in.webhook_url = param("webhook_url");
   if (!in.webhook_url.empty() && (!IsHttpUrl(in.webhook_url) || in.webhook_url.size() > 2048)) {
-    return Error(400, "bad_request", "webhook_url must be an http:// or https:// URL");
+    return Error(400, "bad_request",
+                 "webhook_url must be an http:// or https:// URL of at most 2048 bytes");
+  }
+  if (!in.webhook_url.empty() && deps_.check_webhook_url) {
+    if (Status s = deps_.check_webhook_url(in.webhook_url); !s.ok()) {
+      return Error(400, "bad_request", s.message());
+    }
   }
   const std::string metadata = param("metadata");
   if (!metadata.empty()) {
+    if (Status s = CheckJsonDepth(metadata, options_.max_json_depth); !s.ok()) {
+      return Error(400, "bad_request", "metadata: " + s.message());
+    }
     Json j = Json::parse(metadata, nullptr, false);
     if (j.is_discarded() || !j.is_object()) {
       return Error(400, "bad_request", "metadata must be a JSON object");
@@ -429,6 +496,9 @@ HttpReply Api::ReviewTasks(const HttpRequest& req, const ApiKeyInfo& key) {
 }
 
 HttpReply Api::Review(const HttpRequest& req, const ApiKeyInfo& key, const std::string& id) {
+  if (Status s = CheckJsonDepth(req.body, options_.max_json_depth); !s.ok()) {
+    return Error(400, "bad_request", s.message());
+  }
   Json body = Json::parse(req.body, nullptr, false);
   if (body.is_discarded() || !body.is_object()) {
     return Error(400, "bad_request", "the body must be a JSON object");
@@ -460,8 +530,9 @@ HttpReply Api::Review(const HttpRequest& req, const ApiKeyInfo& key, const std::
   std::string reviewer = "key:" + key.key_id;
   if (body.contains("reviewer")) {
     if (!body["reviewer"].is_string() || body["reviewer"].get<std::string>().empty() ||
-        body["reviewer"].get<std::string>().size() > 200) {
-      return Error(400, "bad_request", "\"reviewer\" must be a non-empty string of at most 200 bytes");
+        Utf8Length(body["reviewer"].get<std::string>()) > 200) {
+      return Error(400, "bad_request",
+                   "\"reviewer\" must be a non-empty string of at most 200 characters");
     }
     reviewer = body["reviewer"].get<std::string>() + " (" + reviewer + ")";
   }

@@ -5,6 +5,8 @@
 #include <atomic>
 #include <cctype>
 #include <exception>
+#include <set>
+#include <string>
 
 #include <httplib.h>
 
@@ -30,6 +32,8 @@ const char* ReasonFor(int status) {
       return "the request body is larger than the limit";
     case 414:
       return "the request URI is longer than 8 KiB (send large metadata as a multipart form field)";
+    case 431:
+      return "the request's header fields are too large";
     case 416:
       return "range not satisfiable";
     default:
@@ -90,6 +94,28 @@ class HttplibServer final : public HttpServer {
       for (const auto& [k, v] : out.headers) res.set_header(k, v);
       res.set_content(out.body, out.content_type.c_str());
     };
+    // Methods cpp-httplib has no handler table for (TRACE, CONNECT) reach the API through the
+    // pre-routing hook so that it answers 405 with Allow instead of the library's 400; so does a
+    // request whose header block is over the limit (431), before its body is read.
+    const std::uint64_t max_header_bytes = options_.max_header_bytes;
+    auto error_body_for = options_.error_body;
+    server_.set_pre_routing_handler([serve, max_header_bytes, error_body_for](
+                                        const httplib::Request& req, httplib::Response& res) {
+      std::uint64_t header_bytes = 0;
+      for (const auto& [k, v] : req.headers) header_bytes += k.size() + v.size() + 4;
+      if (max_header_bytes > 0 && header_bytes > max_header_bytes) {
+        res.status = 431;
+        const std::string message = "the request's headers are " + std::to_string(header_bytes) +
+                                    " bytes; the limit is " + std::to_string(max_header_bytes);
+        res.set_content(error_body_for ? error_body_for(431, message) : message, "application/json");
+        return httplib::Server::HandlerResponse::Handled;
+      }
+      static const std::set<std::string> kTabled = {"GET",    "HEAD",  "POST",   "PUT",
+                                                     "DELETE", "PATCH", "OPTIONS"};
+      if (kTabled.count(req.method) != 0) return httplib::Server::HandlerResponse::Unhandled;
+      serve(req, res);
+      return httplib::Server::HandlerResponse::Handled;
+    });
     for (const char* pattern : {".*"}) {
       server_.Get(pattern, serve);
       server_.Post(pattern, serve);
