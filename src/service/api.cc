@@ -98,9 +98,20 @@ std::vector<std::string> Segments(const std::string& path) {
   return out;
 }
 
+// docs/openapi.yaml's WebhookUrl: "^https?://[!-.0-~][!-~]*$", at most 2048 bytes.
 bool IsHttpUrl(const std::string& url) {
-  return (url.rfind("http://", 0) == 0 && url.size() > 7) ||
-         (url.rfind("https://", 0) == 0 && url.size() > 8);
+  if (url.size() > 2048) return false;
+  std::size_t rest = 0;
+  if (url.rfind("http://", 0) == 0) {
+    rest = 7;
+  } else if (url.rfind("https://", 0) == 0) {
+    rest = 8;
+  } else {
+    return false;
+  }
+  if (url.size() == rest || url[rest] == '/') return false;
+  return std::all_of(url.begin() + static_cast<std::ptrdiff_t>(rest), url.end(),
+                     [](char c) { return c >= '!' && c <= '~'; });
 }
 
 // Characters (code points) in valid UTF-8; JSON strings nlohmann parsed are valid UTF-8.
@@ -329,13 +340,19 @@ HttpReply Api::Ingest(HttpRequest& req, const ApiKeyInfo& key) {
   IngestRequest in;
   in.tenant_id = key.tenant_id;
   in.actor = "key:" + key.key_id;
-  // Parameters come from the query string or, for multipart uploads, from form fields.
-  auto param = [&](const std::string& name) -> std::string {
-    std::string v = req.Query(name);
-    if (!v.empty() || !req.multipart) return v;
-    auto it = req.parts.find(name);
-    return (it == req.parts.end() || !it->second.filename.empty()) ? std::string()
-                                                                    : it->second.content;
+  // Parameters come from the query string or, for multipart uploads, from form fields. Every
+  // value given is checked (a parameter given twice, or in both places, must be valid each
+  // time); the first one given is used, the query string's before the form's. A parameter
+  // given with an empty value is checked like any other (and refused: none may be empty).
+  auto values = [&](const std::string& name) {
+    std::vector<std::string> out;
+    for (auto [it, end] = req.query.equal_range(name); it != end; ++it) out.push_back(it->second);
+    if (req.multipart) {
+      for (auto [it, end] = req.parts.equal_range(name); it != end; ++it) {
+        if (it->second.filename.empty()) out.push_back(it->second.content);
+      }
+    }
+    return out;
   };
   if (req.multipart) {
     auto it = req.parts.find("file");
@@ -356,37 +373,40 @@ HttpReply Api::Ingest(HttpRequest& req, const ApiKeyInfo& key) {
                  "the document is " + std::to_string(in.bytes->size()) +
                      " bytes; the limit is " + std::to_string(options_.max_body_bytes));
   }
-  const std::string priority = param("priority");
-  if (!priority.empty()) {
+  for (const std::string& priority : values("priority")) {
     std::optional<Lane> lane = ParsePriority(priority);
     if (!lane) {
       return Error(400, "bad_request",
                    "unknown priority \"" + priority.substr(0, 40) +
                        "\" (expected urgent, high or normal)");
     }
-    in.priority = *lane;
   }
-  in.type_hint = param("type");
-  if (in.type_hint == "auto") in.type_hint.clear();
-  if (!in.type_hint.empty() && options_.document_types.count(in.type_hint) == 0) {
-    std::string known;
-    for (const std::string& t : options_.document_types) known += (known.empty() ? "" : ", ") + t;
-    return Error(422, "unknown_type",
-                 "unknown document type \"" + in.type_hint.substr(0, 40) + "\" (known: " + known +
-                     ", or auto)");
-  }
-  in.webhook_url = param("webhook_url");
-  if (!in.webhook_url.empty() && (!IsHttpUrl(in.webhook_url) || in.webhook_url.size() > 2048)) {
-    return Error(400, "bad_request",
-                 "webhook_url must be an http:// or https:// URL of at most 2048 bytes");
-  }
-  if (!in.webhook_url.empty() && deps_.check_webhook_url) {
-    if (Status s = deps_.check_webhook_url(in.webhook_url); !s.ok()) {
-      return Error(400, "bad_request", s.message());
+  if (std::vector<std::string> p = values("priority"); !p.empty()) in.priority = *ParsePriority(p[0]);
+  for (const std::string& type : values("type")) {
+    if (type != "auto" && options_.document_types.count(type) == 0) {
+      std::string known;
+      for (const std::string& t : options_.document_types) known += (known.empty() ? "" : ", ") + t;
+      return Error(422, "unknown_type",
+                   "unknown document type \"" + type.substr(0, 40) + "\" (known: " + known +
+                       ", or auto)");
     }
   }
-  const std::string metadata = param("metadata");
-  if (!metadata.empty()) {
+  if (std::vector<std::string> t = values("type"); !t.empty() && t[0] != "auto") in.type_hint = t[0];
+  for (const std::string& url : values("webhook_url")) {
+    if (!IsHttpUrl(url)) {
+      return Error(400, "bad_request",
+                   "webhook_url must be an http:// or https:// URL of at most 2048 bytes, in "
+                   "printable ASCII without spaces");
+    }
+    if (deps_.check_webhook_url) {
+      if (Status s = deps_.check_webhook_url(url); !s.ok()) return Error(400, "bad_request", s.message());
+    }
+    if (in.webhook_url.empty()) in.webhook_url = url;
+  }
+  for (const std::string& metadata : values("metadata")) {
+    if (metadata.size() > 64 * 1024) {
+      return Error(413, "payload_too_large", "metadata is larger than 64 KiB");
+    }
     if (Status s = CheckJsonDepth(metadata, options_.max_json_depth); !s.ok()) {
       return Error(400, "bad_request", "metadata: " + s.message());
     }
@@ -394,10 +414,7 @@ HttpReply Api::Ingest(HttpRequest& req, const ApiKeyInfo& key) {
     if (j.is_discarded() || !j.is_object()) {
       return Error(400, "bad_request", "metadata must be a JSON object");
     }
-    if (metadata.size() > 64 * 1024) {
-      return Error(413, "payload_too_large", "metadata is larger than 64 KiB");
-    }
-    in.metadata_json = j.dump();
+    if (in.metadata_json.empty()) in.metadata_json = j.dump();
   }
   in.idempotency_key = req.Header("idempotency-key");
   if (in.idempotency_key.size() > 255) {
@@ -441,7 +458,7 @@ HttpReply Api::GetDocument(const ApiKeyInfo& key, const std::string& id) {
 HttpReply Api::ListDocuments(const HttpRequest& req, const ApiKeyInfo& key) {
   DocumentFilter f;
   const std::string status = req.Query("status");
-  if (!status.empty()) {
+  if (req.query.count("status") != 0) {
     f.status = ParseProcessingStatus(status);
     if (!f.status) {
       return Error(400, "bad_request",
@@ -451,7 +468,7 @@ HttpReply Api::ListDocuments(const HttpRequest& req, const ApiKeyInfo& key) {
   }
   f.document_type = req.Query("type");
   const std::string limit = req.Query("limit");
-  if (!limit.empty()) {
+  if (req.query.count("limit") != 0) {
     f.limit = ParseCount(limit);
     if (f.limit < 1 || f.limit > 1000) {
       return Error(400, "bad_request", "limit must be an integer from 1 to 1000");
@@ -470,7 +487,7 @@ HttpReply Api::ListDocuments(const HttpRequest& req, const ApiKeyInfo& key) {
 
 HttpReply Api::ReviewTasks(const HttpRequest& req, const ApiKeyInfo& key) {
   int limit = 50;
-  if (const std::string l = req.Query("limit"); !l.empty()) {
+  if (const std::string l = req.Query("limit"); req.query.count("limit") != 0) {
     limit = ParseCount(l);
     if (limit < 1 || limit > 1000) {
       return Error(400, "bad_request", "limit must be an integer from 1 to 1000");
