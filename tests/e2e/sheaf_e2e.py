@@ -95,11 +95,25 @@ class Tenant:
         return self.key.split("_")[1]
 
 
+# The tests' webhook receivers listen on loopback, which `sheaf serve` refuses by default
+# (SSRF guard, docs/service.md): every server the tests start allows private networks unless the
+# test says otherwise (env={"SHEAF_WEBHOOKS_ALLOW_PRIVATE_NETWORKS": "0"}).
+SERVER_ENV = {"SHEAF_WEBHOOKS_ALLOW_PRIVATE_NETWORKS": "1"}
+
+
+def server_env(extra=None):
+    env = dict(os.environ)
+    env.update(SERVER_ENV)
+    env.update(extra or {})
+    return env
+
+
 class SheafServer:
     """One `sheaf serve` process on a data dir, listening on a free loopback port."""
 
-    def __init__(self, data_dir, args, log_prefix):
+    def __init__(self, data_dir, args, log_prefix, env=None):
         self.data_dir = data_dir
+        self.env = env
         self.args = list(args)
         self.log_prefix = log_prefix
         self.proc = None
@@ -115,7 +129,8 @@ class SheafServer:
         with open(out_path, "wb") as out, open(self.err_path, "wb") as err:
             self.proc = subprocess.Popen(
                 [BINARY, "serve", "--data-dir", self.data_dir, "--listen", "127.0.0.1:0",
-                 *self.args], stdout=out, stderr=err, stdin=subprocess.DEVNULL)
+                 *self.args], stdout=out, stderr=err, stdin=subprocess.DEVNULL,
+                env=server_env(self.env))
         deadline = time.monotonic() + timeout
         while True:
             with open(out_path, "r", errors="replace") as f:
@@ -183,7 +198,7 @@ class SheafProcess:
         with open(self.out_path, "wb") as out, open(self.err_path, "wb") as err:
             self.proc = subprocess.Popen(
                 [BINARY, *self.command, "--data-dir", data, "--listen", "127.0.0.1:0", *self.args],
-                stdout=out, stderr=err, stdin=subprocess.DEVNULL)
+                stdout=out, stderr=err, stdin=subprocess.DEVNULL, env=server_env())
         deadline = time.monotonic() + timeout
         while True:
             with open(self.out_path, errors="replace") as f:
@@ -249,8 +264,8 @@ class Harness:
         assert key.startswith("shf_"), out
         return key
 
-    def server(self, data_dir, *args, start=True):
-        s = SheafServer(data_dir, args, os.path.join(self.tmp, f"serve{len(self.servers)}"))
+    def server(self, data_dir, *args, start=True, env=None):
+        s = SheafServer(data_dir, args, os.path.join(self.tmp, f"serve{len(self.servers)}"), env)
         self.servers.append(s)
         return s.start() if start else s
 
