@@ -403,6 +403,7 @@ HttpReply Api::Ingest(HttpRequest& req, const ApiKeyInfo& key) {
     }
     if (in.webhook_url.empty()) in.webhook_url = url;
   }
+  bool have_metadata = false;
   for (const std::string& metadata : values("metadata")) {
     if (metadata.size() > 64 * 1024) {
       return Error(413, "payload_too_large", "metadata is larger than 64 KiB");
@@ -414,7 +415,8 @@ HttpReply Api::Ingest(HttpRequest& req, const ApiKeyInfo& key) {
     if (j.is_discarded() || !j.is_object()) {
       return Error(400, "bad_request", "metadata must be a JSON object");
     }
-    if (in.metadata_json.empty()) in.metadata_json = j.dump();
+    if (!have_metadata) in.metadata_json = j.dump();
+    have_metadata = true;
   }
   in.idempotency_key = req.Header("idempotency-key");
   if (in.idempotency_key.size() > 255) {

@@ -18,8 +18,18 @@ SOURCE_DIR = os.environ.get("SHEAF_SOURCE_DIR") or os.path.abspath(
     os.path.join(os.path.dirname(__file__), "..", ".."))
 BINARY = os.environ.get("SHEAF_BINARY") or os.path.join(SOURCE_DIR, "build", "release", "sheaf")
 
-sys.path.insert(0, os.path.join(SOURCE_DIR, "clients", "python"))
+# The client as users get it: `pip install ./clients/python`, done by ctest's client_install
+# fixture into SHEAF_CLIENT_SITE (tests/CMakeLists.txt); without it (pytest run by hand), the
+# package's source folder.
+CLIENT_SITE = os.environ.get("SHEAF_CLIENT_SITE")
+sys.path.insert(0, CLIENT_SITE or os.path.join(SOURCE_DIR, "clients", "python", "src"))
+import sheaf_client  # noqa: E402
 from sheaf_client import FINAL_STATUSES, SheafClient  # noqa: E402
+
+if CLIENT_SITE and not os.path.realpath(sheaf_client.__file__).startswith(
+        os.path.realpath(CLIENT_SITE)):
+    raise ImportError(f"sheaf_client came from {sheaf_client.__file__}, not the installed "
+                      f"package in {CLIENT_SITE}")
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 LETTER = """Acme Supplies Ltd
