@@ -168,6 +168,10 @@ struct DocumentRecord {
   std::string stages_json = "{}";  // stage name -> that stage's timings (a JSON object)
   std::string result_json;         // the result document; "" = none yet (null in the API)
   std::string error;               // why processing failed; "" when it did not
+  // Who holds the document for review and until when (ClaimReviewTasks). Filled by
+  // ListReviewQueue and ClaimReviewTasks only; "" and 0 when no one holds it or the hold ended.
+  std::string review_claimed_by;
+  std::int64_t review_claim_expires_at = 0;
 };
 
 struct CreateDocumentResult {
@@ -402,11 +406,28 @@ class MetadataStore {
   // --- Review.
   // Records a reviewer's decision on a needs_review or completed document and applies it
   // (audit "document.reviewed"): approve and correct make it completed, reject makes it
-  // rejected; a non-empty result_json replaces the result. invalid_argument for any other
-  // status, an empty reviewer or invalid JSON; not_found.
+  // rejected; a non-empty result_json replaces the result; any review hold ends.
+  // invalid_argument for any other status, while another reviewer holds the document
+  // (ClaimReviewTasks), for an empty reviewer or invalid JSON; not_found.
   virtual Result<Correction> RecordReview(const std::string& tenant_id,
                                           const std::string& document_id,
                                           const ReviewInput& review) = 0;
+  // Hands `reviewer` up to `max` (1..100) of the tenant's needs_review documents to work on, in
+  // review-queue order, each held for `lease` (at most a day): documents no one holds or whose
+  // hold has ended, and those `reviewer` holds already (held again). Reviewers claiming at the
+  // same time never get the same document (PostgreSQL: SELECT ... FOR UPDATE SKIP LOCKED; a
+  // claim does not wait for another's transaction). While a hold lasts, RecordReview by anyone
+  // else is invalid_argument (the message names the holder); a decision ends the hold. Claims
+  // are bookkeeping and not audited, like webhook claims; the decision is. Records carry
+  // result_json. invalid_argument for a bad max or lease or an empty reviewer.
+  virtual Result<std::vector<DocumentRecord>> ClaimReviewTasks(const std::string& tenant_id,
+                                                               const std::string& reviewer,
+                                                               int max,
+                                                               std::chrono::milliseconds lease) = 0;
+  // Ends `reviewer`'s hold on the document so others may claim it; OK when there is none (or it
+  // has ended). invalid_argument when another reviewer holds it; not_found.
+  virtual Status ReleaseReviewTask(const std::string& tenant_id, const std::string& document_id,
+                                   const std::string& reviewer) = 0;
   // The document's corrections, oldest first; not_found for an unknown document.
   virtual Result<std::vector<Correction>> ListCorrections(const std::string& tenant_id,
                                                           const std::string& document_id) = 0;

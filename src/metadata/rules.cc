@@ -126,6 +126,25 @@ Status CheckLease(int max, std::chrono::milliseconds lease) {
   return Status::Ok();
 }
 
+Status CheckReviewClaim(const std::string& reviewer, int max, std::chrono::milliseconds lease) {
+  if (reviewer.empty()) return Invalid("a review claim needs a reviewer");
+  if (max < 1 || max > kMaxReviewClaims) {
+    return Invalid("max must be from 1 to " + std::to_string(kMaxReviewClaims));
+  }
+  if (lease.count() <= 0 || lease > kMaxReviewLease) {
+    return Invalid("a review hold of " + std::to_string(lease.count()) +
+                   " ms is not in (0, 24 h]");
+  }
+  return Status::Ok();
+}
+
+Status CheckReviewHold(const std::string& id, const std::string& reviewer,
+                       const std::string& holder, std::int64_t expires_at, std::int64_t now) {
+  if (holder.empty() || holder == reviewer || expires_at <= now) return Status::Ok();
+  return Invalid("document " + id + " is held for review by " + holder + " for another " +
+                 std::to_string((expires_at - now + 999) / 1000) + " s");
+}
+
 std::int64_t PriorityRank(Lane lane) {
   switch (lane) {
     case Lane::kUrgent:

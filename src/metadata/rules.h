@@ -56,6 +56,20 @@ bool ValidStageName(std::string_view name);
 Status CheckWebhookUrl(const std::string& url);
 Status CheckWebhook(const NewWebhookEvent& event);
 Status CheckLease(int max, std::chrono::milliseconds lease);
+// ClaimReviewTasks' arguments: max 1..kMaxReviewClaims, lease (0, kMaxReviewLease], a reviewer.
+inline constexpr int kMaxReviewClaims = 100;
+inline constexpr std::chrono::milliseconds kMaxReviewLease = std::chrono::hours(24);
+Status CheckReviewClaim(const std::string& reviewer, int max, std::chrono::milliseconds lease);
+// A document's status and who holds it for review until when (read in a write transaction).
+struct ReviewHold {
+  ProcessingStatus status = ProcessingStatus::kQueued;
+  std::string holder;           // "" when no one
+  std::int64_t expires_at = 0;  // 0 when no one
+};
+// RecordReview or ReleaseReviewTask by `reviewer` on a document `holder` holds until
+// `expires_at` (0 / "" when no one): invalid_argument naming the holder while the hold lasts.
+Status CheckReviewHold(const std::string& id, const std::string& reviewer,
+                       const std::string& holder, std::int64_t expires_at, std::int64_t now);
 
 // --- Priorities and statuses as stored.
 // 0 urgent, 1 high, 2 normal: the review queue's order.

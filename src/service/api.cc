@@ -160,6 +160,12 @@ RouteMatch MatchRoute(const std::vector<std::string>& seg, bool probes_only) {
   if (seg.size() == 4 && seg[1] == "review" && seg[2] == "tasks") {
     return {"/v1/review/tasks/{id}", {"POST"}};
   }
+  if (seg.size() == 3 && seg[1] == "review" && seg[2] == "claims") {
+    return {"/v1/review/claims", {"POST"}};
+  }
+  if (seg.size() == 4 && seg[1] == "review" && seg[2] == "claims") {
+    return {"/v1/review/claims/{id}", {"DELETE"}};
+  }
   return {};
 }
 
@@ -332,6 +338,14 @@ HttpReply Api::Route(HttpRequest& req, std::string* route) {
     *route = "/v1/review/tasks/{id}";
     return Review(req, *key, seg[3]);
   }
+  if (seg.size() == 3 && seg[1] == "review" && seg[2] == "claims" && m == "POST") {
+    *route = "/v1/review/claims";
+    return ClaimReviewTasks(req, *key);
+  }
+  if (seg.size() == 4 && seg[1] == "review" && seg[2] == "claims" && m == "DELETE") {
+    *route = "/v1/review/claims/{id}";
+    return ReleaseReviewTask(req, *key, seg[3]);
+  }
   *route = "unmatched";
   return Error(404, "not_found", "no such route: " + m + " " + req.path);
 }
@@ -487,6 +501,38 @@ HttpReply Api::ListDocuments(const HttpRequest& req, const ApiKeyInfo& key) {
                                                     : Json(page->next_cursor)}});
 }
 
+namespace {
+
+// A review task: the document with its result, why it needs review and who holds it.
+Json ReviewTaskJson(const DocumentRecord& d) {
+  Json t = DocumentJson(d, true);
+  Json reasons = Json::array();
+  const Json& result = t["result"];
+  if (result.is_object() && result.contains("review_reasons")) reasons = result["review_reasons"];
+  t["review_reasons"] = reasons;
+  t["claimed_by"] = d.review_claimed_by.empty() ? Json(nullptr) : Json(d.review_claimed_by);
+  t["claim_expires_at"] = d.review_claim_expires_at == 0
+                              ? Json(nullptr)
+                              : Json(FormatUtc(d.review_claim_expires_at, true));
+  return t;
+}
+
+// Who decides or claims: the key, and the name the request gives, as "NAME (key:ID)"; a name
+// alone could be anyone's. nullopt (with *error set) when the given name is not acceptable.
+std::optional<std::string> ReviewerOf(const Json* name, const ApiKeyInfo& key,
+                                      std::string* error) {
+  const std::string by_key = "key:" + key.key_id;
+  if (name == nullptr) return by_key;
+  if (!name->is_string() || name->get<std::string>().empty() ||
+      Utf8Length(name->get<std::string>()) > 200) {
+    *error = "\"reviewer\" must be a non-empty string of at most 200 characters";
+    return std::nullopt;
+  }
+  return name->get<std::string>() + " (" + by_key + ")";
+}
+
+}  // namespace
+
 HttpReply Api::ReviewTasks(const HttpRequest& req, const ApiKeyInfo& key) {
   int limit = 50;
   if (const std::string l = req.Query("limit"); req.query.count("limit") != 0) {
@@ -500,14 +546,7 @@ HttpReply Api::ReviewTasks(const HttpRequest& req, const ApiKeyInfo& key) {
   if (!page.ok()) return FromStatus(page.status());
   Json tasks = Json::array();
   // The page carries each document's result: one query for the page, not one per task.
-  for (const DocumentRecord& d : page->documents) {
-    Json t = DocumentJson(d, true);
-    Json reasons = Json::array();
-    const Json& result = t["result"];
-    if (result.is_object() && result.contains("review_reasons")) reasons = result["review_reasons"];
-    t["review_reasons"] = reasons;
-    tasks.push_back(std::move(t));
-  }
+  for (const DocumentRecord& d : page->documents) tasks.push_back(ReviewTaskJson(d));
   return JsonResponse(200, Json{{"tasks", tasks},
                                 {"next_cursor", page->next_cursor.empty()
                                                     ? Json(nullptr)
@@ -546,16 +585,11 @@ HttpReply Api::Review(const HttpRequest& req, const ApiKeyInfo& key, const std::
   if (*action == ReviewAction::kCorrect && fields == "{}") {
     return Error(400, "bad_request", "a correction needs \"fields\"");
   }
-  std::string reviewer = "key:" + key.key_id;
-  if (body.contains("reviewer")) {
-    if (!body["reviewer"].is_string() || body["reviewer"].get<std::string>().empty() ||
-        Utf8Length(body["reviewer"].get<std::string>()) > 200) {
-      return Error(400, "bad_request",
-                   "\"reviewer\" must be a non-empty string of at most 200 characters");
-    }
-    reviewer = body["reviewer"].get<std::string>() + " (" + reviewer + ")";
-  }
-  Result<DocumentRecord> d = deps_.service->Review(key.tenant_id, id, *action, fields, reviewer);
+  std::string error;
+  const std::optional<std::string> reviewer =
+      ReviewerOf(body.contains("reviewer") ? &body["reviewer"] : nullptr, key, &error);
+  if (!reviewer) return Error(400, "bad_request", error);
+  Result<DocumentRecord> d = deps_.service->Review(key.tenant_id, id, *action, fields, *reviewer);
   if (!d.ok()) {
     if (d.status().code() == ErrorCode::kInvalidArgument) {
       return Error(409, "conflict", d.status().message());
@@ -563,6 +597,62 @@ HttpReply Api::Review(const HttpRequest& req, const ApiKeyInfo& key, const std::
     return FromStatus(d.status());
   }
   return JsonResponse(200, DocumentJson(*d, true));
+}
+
+HttpReply Api::ClaimReviewTasks(const HttpRequest& req, const ApiKeyInfo& key) {
+  if (Status s = CheckJsonDepth(req.body, options_.max_json_depth); !s.ok()) {
+    return Error(400, "bad_request", s.message());
+  }
+  Json body = req.body.empty() ? Json::object() : Json::parse(req.body, nullptr, false);
+  if (body.is_discarded() || !body.is_object()) {
+    return Error(400, "bad_request", "the body must be a JSON object (or empty)");
+  }
+  const auto integer = [&](const char* name, int def, int lo, int hi, int* out) {
+    if (!body.contains(name)) {
+      *out = def;
+      return true;
+    }
+    const Json& v = body[name];
+    if (!v.is_number_integer() || v.get<long long>() < lo || v.get<long long>() > hi) return false;
+    *out = static_cast<int>(v.get<long long>());
+    return true;
+  };
+  int max = 0;
+  int lease_seconds = 0;
+  if (!integer("max", 10, 1, 100, &max)) {
+    return Error(400, "bad_request", "\"max\" must be an integer from 1 to 100");
+  }
+  if (!integer("lease_seconds", 900, 1, 86400, &lease_seconds)) {
+    return Error(400, "bad_request", "\"lease_seconds\" must be an integer from 1 to 86400");
+  }
+  std::string error;
+  const std::optional<std::string> reviewer =
+      ReviewerOf(body.contains("reviewer") ? &body["reviewer"] : nullptr, key, &error);
+  if (!reviewer) return Error(400, "bad_request", error);
+  Result<std::vector<DocumentRecord>> claimed = deps_.metadata->ClaimReviewTasks(
+      key.tenant_id, *reviewer, max, std::chrono::seconds(lease_seconds));
+  if (!claimed.ok()) return FromStatus(claimed.status());
+  Json tasks = Json::array();
+  for (const DocumentRecord& d : *claimed) tasks.push_back(ReviewTaskJson(d));
+  return JsonResponse(200, Json{{"tasks", tasks}, {"reviewer", *reviewer}});
+}
+
+HttpReply Api::ReleaseReviewTask(const HttpRequest& req, const ApiKeyInfo& key,
+                                 const std::string& id) {
+  const std::string name = req.Query("reviewer");
+  const Json given = name;
+  std::string error;
+  const std::optional<std::string> reviewer =
+      ReviewerOf(name.empty() ? nullptr : &given, key, &error);
+  if (!reviewer) return Error(400, "bad_request", error);
+  Status s = deps_.metadata->ReleaseReviewTask(key.tenant_id, id, *reviewer);
+  if (!s.ok()) {
+    if (s.code() == ErrorCode::kInvalidArgument) return Error(409, "conflict", s.message());
+    return FromStatus(s);
+  }
+  HttpReply r;
+  r.status = 204;
+  return r;
 }
 
 }  // namespace sheaf

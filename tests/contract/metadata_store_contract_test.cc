@@ -540,6 +540,97 @@ TEST_P(MetadataStoreContract, ReviewQueueIsUrgentFirstThenOldestFirst) {
   EXPECT_EQ(m.ListReviewQueue(a, 2, "c1.5").status().code(), ErrorCode::kInvalidArgument);
 }
 
+TEST_P(MetadataStoreContract, ReviewClaimsHoldDocumentsForOneReviewerUntilTheLeaseEnds) {
+  MetadataStore& m = Open();
+  const std::string a = NewTenant(m, "a");
+  const std::string b = NewTenant(m, "b");
+  std::vector<std::string> ids;  // in review-queue order
+  for (Lane lane : {Lane::kUrgent, Lane::kHigh, Lane::kNormal}) {
+    DocumentRecord d = Doc();
+    d.priority = lane;
+    d.status = ProcessingStatus::kNeedsReview;
+    d.result_json = R"({"fields":{}})";
+    ids.push_back(Create(m, a, d).id);
+    Advance(1s);
+  }
+  DocumentRecord done = Doc();
+  done.status = ProcessingStatus::kCompleted;
+  Create(m, a, done);
+  const auto ids_of = [](const std::vector<DocumentRecord>& docs) {
+    std::vector<std::string> out;
+    for (const DocumentRecord& d : docs) out.push_back(d.id);
+    return out;
+  };
+
+  auto alice = m.ClaimReviewTasks(a, "alice", 2, 10min);
+  ASSERT_TRUE(alice.ok()) << alice.status().ToString();
+  EXPECT_EQ(ids_of(*alice), (std::vector<std::string>{ids[0], ids[1]}));
+  for (const DocumentRecord& d : *alice) {
+    EXPECT_EQ(d.review_claimed_by, "alice");
+    EXPECT_EQ(d.review_claim_expires_at, NowMsPlus(10min));
+    EXPECT_EQ(d.result_json, R"({"fields":{}})") << "a claim carries what the reviewer checks";
+  }
+  // Bob gets what alice does not hold; another tenant's reviewer gets nothing of a's.
+  auto bob = m.ClaimReviewTasks(a, "bob", 5, 10min);
+  ASSERT_TRUE(bob.ok());
+  EXPECT_EQ(ids_of(*bob), (std::vector<std::string>{ids[2]}));
+  EXPECT_TRUE(m.ClaimReviewTasks(b, "carol", 5, 10min)->empty());
+  // The queue shows who holds what.
+  auto queue = m.ListReviewQueue(a, 10, "");
+  ASSERT_TRUE(queue.ok());
+  ASSERT_EQ(queue->documents.size(), 3u);
+  EXPECT_EQ(queue->documents[0].review_claimed_by, "alice");
+  EXPECT_EQ(queue->documents[2].review_claimed_by, "bob");
+
+  // While alice's hold lasts, bob can neither decide on her document nor release it.
+  const Status taken =
+      m.RecordReview(a, ids[0], {"bob", ReviewAction::kApprove, "{}", "", std::nullopt})
+          .status();
+  EXPECT_EQ(taken.code(), ErrorCode::kInvalidArgument);
+  EXPECT_NE(taken.message().find("alice"), std::string::npos) << taken.message();
+  EXPECT_EQ(m.ReleaseReviewTask(a, ids[0], "bob").code(), ErrorCode::kInvalidArgument);
+  // Claiming again renews alice's own hold and gives her nothing new.
+  Advance(5min);
+  auto again = m.ClaimReviewTasks(a, "alice", 5, 10min);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(ids_of(*again), (std::vector<std::string>{ids[0], ids[1]}));
+  EXPECT_EQ((*again)[0].review_claim_expires_at, NowMsPlus(10min));
+
+  // Alice decides on one (the hold ends with the decision) and releases the other.
+  ASSERT_TRUE(
+      m.RecordReview(a, ids[0], {"alice", ReviewAction::kApprove, "{}", "", std::nullopt}).ok());
+  ASSERT_TRUE(m.ReleaseReviewTask(a, ids[1], "alice").ok());
+  EXPECT_TRUE(m.ReleaseReviewTask(a, ids[1], "alice").ok()) << "releasing twice is fine";
+  queue = m.ListReviewQueue(a, 10, "");
+  ASSERT_EQ(queue->documents.size(), 2u);
+  EXPECT_EQ(queue->documents[0].id, ids[1]);
+  EXPECT_EQ(queue->documents[0].review_claimed_by, "") << "released";
+  EXPECT_EQ(queue->documents[0].review_claim_expires_at, 0);
+
+  // Bob's hold ends with its lease: then anyone may claim and decide.
+  Advance(11min);
+  queue = m.ListReviewQueue(a, 10, "");
+  EXPECT_EQ(queue->documents[1].review_claimed_by, "") << "an ended hold is not shown";
+  auto dave = m.ClaimReviewTasks(a, "dave", 5, 1min);
+  ASSERT_TRUE(dave.ok());
+  EXPECT_EQ(ids_of(*dave), (std::vector<std::string>{ids[1], ids[2]}));
+  EXPECT_TRUE(m.ReleaseReviewTask(a, ids[2], "dave").ok());
+  EXPECT_TRUE(
+      m.RecordReview(a, ids[2], {"erin", ReviewAction::kReject, "{}", "", std::nullopt}).ok());
+
+  // Bad arguments, an unknown or foreign document.
+  EXPECT_EQ(m.ClaimReviewTasks(a, "", 1, 1min).status().code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(m.ClaimReviewTasks(a, "x", 0, 1min).status().code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(m.ClaimReviewTasks(a, "x", 101, 1min).status().code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(m.ClaimReviewTasks(a, "x", 1, 0ms).status().code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(m.ClaimReviewTasks(a, "x", 1, 25h).status().code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(m.ReleaseReviewTask(b, ids[1], "dave").code(), ErrorCode::kNotFound);
+  EXPECT_EQ(m.ReleaseReviewTask(a, NewDocumentId(), "dave").code(), ErrorCode::kNotFound);
+  // Claims are bookkeeping: only the three creations, four documents and two decisions are in
+  // the audit log (plus the two tenants).
+  EXPECT_EQ(m.VerifyAudit()->entries, 2 + 4 + 2);
+}
+
 TEST_P(MetadataStoreContract, ReviewStoresTheCorrectionWithReviewerAndTime) {
   MetadataStore& m = Open();
   const std::string a = NewTenant(m, "a");
@@ -915,6 +1006,52 @@ TEST_P(MetadataStoreContract, EachWebhookEventIsClaimedByOnlyOneOfTwoConcurrentC
   all.insert(claimed[1].begin(), claimed[1].end());
   EXPECT_EQ(all.size(), static_cast<std::size_t>(kEvents)) << "no event claimed twice";
   EXPECT_EQ(std::set<std::string>(all.begin(), all.end()), enqueued) << "every event claimed";
+}
+
+TEST_P(MetadataStoreContract, EachReviewTaskIsClaimedByOnlyOneOfTwoConcurrentReviewers) {
+  MetadataStore& first = Open();
+  std::unique_ptr<MetadataStore> second = OpenAnother();
+  const std::string a = NewTenant(first, "a");
+  constexpr int kTasks = 40;
+  std::set<std::string> queued;
+  for (int i = 0; i < kTasks; ++i) {
+    DocumentRecord d = Doc();
+    d.status = ProcessingStatus::kNeedsReview;
+    queued.insert(Create(first, a, d).id);
+  }
+  // Two reviewers, each in their own process, claim small batches until nothing is left; each
+  // decides on what it got (so its own claims do not come back). A document held twice is a
+  // broken claim.
+  std::vector<std::string> claimed[2];
+  std::atomic<int> errors{0};
+  std::vector<std::thread> reviewers;
+  for (int w = 0; w < 2; ++w) {
+    reviewers.emplace_back([&, w] {
+      MetadataStore& m = w == 0 ? first : *second;
+      const std::string who = w == 0 ? "alice" : "bob";
+      for (;;) {
+        auto batch = m.ClaimReviewTasks(a, who, 3, 1h);
+        if (!batch.ok()) {
+          ++errors;
+          return;
+        }
+        if (batch->empty()) return;
+        for (const DocumentRecord& d : *batch) {
+          claimed[w].push_back(d.id);
+          if (!m.RecordReview(a, d.id, {who, ReviewAction::kApprove, "{}", "", std::nullopt})
+                   .ok()) {
+            ++errors;
+          }
+        }
+      }
+    });
+  }
+  for (auto& t : reviewers) t.join();
+  EXPECT_EQ(errors.load(), 0);
+  std::multiset<std::string> all(claimed[0].begin(), claimed[0].end());
+  all.insert(claimed[1].begin(), claimed[1].end());
+  EXPECT_EQ(all.size(), static_cast<std::size_t>(kTasks)) << "no document claimed twice";
+  EXPECT_EQ(std::set<std::string>(all.begin(), all.end()), queued) << "every document claimed";
 }
 
 TEST_P(MetadataStoreContract, QueueCapHoldsUnderConcurrentCreatesFromTwoStores) {

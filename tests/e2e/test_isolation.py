@@ -19,6 +19,7 @@ ROUTES = [
     ("POST", "/v1/review/tasks/{id}", b'{"action": "approve"}'),
     ("POST", "/v1/review/tasks/{id}", b'{"action": "reject"}'),
     ("POST", "/v1/review/tasks/{id}", b'{"action": "correct", "fields": {"total": "1"}}'),
+    ("DELETE", "/v1/review/claims/{id}", None),
 ]
 
 
@@ -58,6 +59,7 @@ def test_other_tenants_documents_answer_like_unknown_ones(two_tenants):
     # Nothing of A's shows up in B's lists, and nothing B tried changed A's documents.
     assert cb.list()["documents"] == []
     assert cb.review_tasks()["tasks"] == []
+    assert cb.request("POST", "/v1/review/claims", body=b"{}").json()["tasks"] == []
     assert ca.get(done["id"])["status"] == "completed"
     assert ca.get(pending["id"])["status"] == "needs_review"
     assert ca.get(done["id"])["result"] == done["result"]
@@ -86,7 +88,7 @@ def test_every_v1_route_needs_a_valid_key(two_tenants):
         "revoked": "Bearer " + revoked,
     }
     routes = [("POST", "/v1/documents", b"hello"), ("GET", "/v1/documents", None),
-              ("GET", "/v1/review/tasks", None)] + ROUTES
+              ("GET", "/v1/review/tasks", None), ("POST", "/v1/review/claims", b"{}")] + ROUTES
     anon = sheaf.client(srv, None)
     for name, header in credentials.items():
         for method, template, body in routes:

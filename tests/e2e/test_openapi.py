@@ -80,6 +80,20 @@ def sweep(sheaf, webhook_url):
     call("GET", "/v1/review/tasks")
     call("GET", "/v1/review/tasks", query={"limit": 1})
     call("GET", "/v1/review/tasks", query={"limit": 0})                 # 400
+    claim = lambda body, **kw: call(  # noqa: E731
+        "POST", "/v1/review/claims", body=body, headers={"Content-Type": "application/json"},
+        **kw)
+    held = claim(b'{"max": 1, "lease_seconds": 60, "reviewer": "alice"}')   # 200
+    assert [t["id"] for t in held.json()["tasks"]] == [review["id"]], held.body
+    claim(b'{"max": 0}')                                                  # 400
+    claim(b"{}", client=anon)                                             # 401
+    release = lambda doc_id, **kw: call(  # noqa: E731
+        "DELETE", f"/v1/review/claims/{doc_id}", **kw)
+    release(review["id"], query={"reviewer": "bob"})                     # 409
+    release(review["id"], query={"reviewer": "x" * 201})                 # 400
+    release(review["id"], query={"reviewer": "alice"})                   # 204
+    release(unknown)                                                      # 404
+    release(review["id"], client=anon)                                    # 401
     rev = lambda doc_id, body, **kw: call(  # noqa: E731
         "POST", f"/v1/review/tasks/{doc_id}", body=body,
         headers={"Content-Type": "application/json"}, **kw)

@@ -143,6 +143,11 @@ CREATE TABLE audit_head (
 INSERT INTO audit_head (seq, hash)
   VALUES (0, '0000000000000000000000000000000000000000000000000000000000000000');
 )sql"},
+    // Review holds (ClaimReviewTasks): who works on a needs_review document, until when.
+    {2, "0002_review_holds", R"sql(
+ALTER TABLE documents ADD COLUMN review_claimed_by text NOT NULL DEFAULT '';
+ALTER TABLE documents ADD COLUMN review_claim_expires_at bigint NOT NULL DEFAULT 0;
+)sql"},
 };
 
 constexpr const char* kCreateMigrationsTable =

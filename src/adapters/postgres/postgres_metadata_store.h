@@ -114,6 +114,11 @@ class PostgresMetadataStore final : public MetadataStore {
 
   Result<Correction> RecordReview(const std::string& tenant_id, const std::string& document_id,
                                   const ReviewInput& review) override;
+  Result<std::vector<DocumentRecord>> ClaimReviewTasks(const std::string& tenant_id,
+                                                       const std::string& reviewer, int max,
+                                                       std::chrono::milliseconds lease) override;
+  Status ReleaseReviewTask(const std::string& tenant_id, const std::string& document_id,
+                           const std::string& reviewer) override;
   Result<std::vector<Correction>> ListCorrections(const std::string& tenant_id,
                                                   const std::string& document_id) override;
 

@@ -165,6 +165,11 @@ BEGIN
   UPDATE document_counts SET n = n - 1 WHERE status = OLD.status;
 END;
 )sql",
+    // 3 -> 4: review holds (ClaimReviewTasks): who works on a needs_review document, until when.
+    R"sql(
+ALTER TABLE documents ADD COLUMN review_claimed_by TEXT NOT NULL DEFAULT '';
+ALTER TABLE documents ADD COLUMN review_claim_expires_at INTEGER NOT NULL DEFAULT 0;
+)sql",
 };
 static_assert(std::size(kMigrations) == SqliteMetadataStore::kSchemaVersion);
 

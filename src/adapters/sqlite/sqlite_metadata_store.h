@@ -59,7 +59,7 @@ class SqliteMetadataStore final : public MetadataStore {
  public:
   // 1: the first schema; 2: tenants' webhook secret and default URL; 3: documents counted by
   // status in a table.
-  static constexpr int kSchemaVersion = 3;
+  static constexpr int kSchemaVersion = 4;
 
   // Opens the store at `path`, creating the file when missing and migrating its schema.
   // Errors: invalid_argument for options out of range; unavailable when another process holds
@@ -105,6 +105,11 @@ class SqliteMetadataStore final : public MetadataStore {
 
   Result<Correction> RecordReview(const std::string& tenant_id, const std::string& document_id,
                                   const ReviewInput& review) override;
+  Result<std::vector<DocumentRecord>> ClaimReviewTasks(const std::string& tenant_id,
+                                                       const std::string& reviewer, int max,
+                                                       std::chrono::milliseconds lease) override;
+  Status ReleaseReviewTask(const std::string& tenant_id, const std::string& document_id,
+                           const std::string& reviewer) override;
   Result<std::vector<Correction>> ListCorrections(const std::string& tenant_id,
                                                   const std::string& document_id) override;
 

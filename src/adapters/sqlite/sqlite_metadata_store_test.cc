@@ -137,8 +137,13 @@ TEST_F(SqliteMetadataStoreTest, MigratingAVersion1DatabaseGivesTenantsSecretsAnd
     store_.reset();
   }
   // Turn the file back into what version 1 wrote: the tenants table without the new columns,
-  // no status counts.
+  // no status counts, no review holds.
   RawExec(
+      "DROP INDEX documents_review;"  // a partial index names a column: drop, drop, recreate
+      "ALTER TABLE documents DROP COLUMN review_claimed_by;"
+      "ALTER TABLE documents DROP COLUMN review_claim_expires_at;"
+      "CREATE INDEX documents_review ON documents(tenant, priority, seq)"
+      "  WHERE status = 'needs_review';"
       "DROP TRIGGER documents_counted_insert;"
       "DROP TRIGGER documents_counted_update;"
       "DROP TRIGGER documents_counted_delete;"
@@ -165,6 +170,11 @@ TEST_F(SqliteMetadataStoreTest, MigratingAVersion1DatabaseGivesTenantsSecretsAnd
   store_.reset();
   MetadataStore& again = Open();
   EXPECT_EQ(again.GetTenant(a)->webhook_secret, secret);
+  // The review hold columns came with the migration.
+  auto held = again.ClaimReviewTasks(a, "alice", 5, 1min);
+  ASSERT_TRUE(held.ok()) << held.status().ToString();
+  ASSERT_EQ(held->size(), 1u);
+  EXPECT_EQ((*held)[0].review_claimed_by, "alice");
   ASSERT_TRUE(again.SetTenantWebhook(a, "https://h.example/", "cli:ops").ok());
   EXPECT_TRUE(IsWebhookSecret(again.CreateTenant("c", "cli:test")->webhook_secret));
 }

@@ -48,7 +48,8 @@ constexpr char kList[] = "SELECT " SHEAF_DOCUMENT_COLUMNS(
             " AND ($4::text IS NULL OR doc_type = $4::text) ORDER BY seq DESC LIMIT $5";
 // The review queue carries results: a reviewer needs the fields, and one query serves the page.
 constexpr char kReviewQueue[] = "SELECT " SHEAF_DOCUMENT_COLUMNS(
-    "result") ", seq FROM documents WHERE tenant = $1 AND status = 'needs_review'"
+    "result") ", seq, review_claimed_by, review_claim_expires_at FROM documents"
+              " WHERE tenant = $1 AND status = 'needs_review'"
               " AND (priority, seq) > ($2::smallint, $3::bigint) ORDER BY priority, seq LIMIT $4";
 
 }  // namespace
@@ -204,10 +205,12 @@ Result<DocumentPage> PostgresMetadataStore::ListReviewQueue(const std::string& t
     if (!e.ok()) return e;
     page = DocumentPage();
     const int n = std::min(r.size(), limit);
+    const std::int64_t now = NowMs();
     for (int i = 0; i < n; ++i) {
       DocumentRecord d;
       e = ReadDocument(c, r, i, &d);
       if (!e.ok()) return e;
+      ReadReviewHold(r, i, 20, now, &d);
       page.documents.push_back(std::move(d));
     }
     if (r.size() > limit) page.next_cursor = ReviewCursor(r.Int(n - 1, 3), r.Int(n - 1, 19));

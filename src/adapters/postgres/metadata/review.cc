@@ -15,7 +15,20 @@ using namespace sheaf::metadata;  // the rules every store shares (src/metadata/
 using namespace sheaf::pg;
 
 constexpr char kSetReviewed[] =
-    "UPDATE documents SET status = $3, result = COALESCE($4::text, result), updated_at = $5"
+    "UPDATE documents SET status = $3, result = COALESCE($4::text, result), updated_at = $5,"
+    " review_claimed_by = '', review_claim_expires_at = 0 WHERE id = $1 AND tenant = $2";
+// $1 tenant, $2 reviewer, $3 now, $4 hold until, $5 max. SKIP LOCKED: a document another
+// claim (or a review) has locked is passed over, not waited for; one that claim committed
+// meanwhile is re-checked against the WHERE on its new version and left out.
+constexpr char kClaimReview[] =
+    "UPDATE documents d SET review_claimed_by = $2, review_claim_expires_at = $4"
+    " FROM (SELECT seq FROM documents WHERE tenant = $1 AND status = 'needs_review'"
+    "  AND (review_claim_expires_at <= $3 OR review_claimed_by = $2)"
+    "  ORDER BY priority, seq LIMIT $5 FOR UPDATE SKIP LOCKED) picked"
+    " WHERE d.seq = picked.seq RETURNING " SHEAF_DOCUMENT_COLUMNS(
+        "d.result") ", d.priority, d.seq, d.review_claimed_by, d.review_claim_expires_at";
+constexpr char kReleaseReview[] =
+    "UPDATE documents SET review_claimed_by = '', review_claim_expires_at = 0"
     " WHERE id = $1 AND tenant = $2";
 constexpr char kInsertCorrection[] =
     "INSERT INTO corrections (document_id, tenant, reviewer, action, fields, created_at)"
@@ -39,13 +52,16 @@ Result<Correction> PostgresMetadataStore::RecordReview(const std::string& tenant
     AuditHead head;
     Status e = LockAuditHead(c, &head);
     if (!e.ok()) return e;
-    ProcessingStatus current;
-    e = LockDocument(c, tenant_id, document_id, &current);
+    ReviewHold hold;
+    e = LockReviewHold(c, tenant_id, document_id, &hold);
     if (!e.ok()) return e;
+    const ProcessingStatus current = hold.status;
     if (current != ProcessingStatus::kNeedsReview && current != ProcessingStatus::kCompleted) {
       return NotReviewable(document_id, current);
     }
     const std::int64_t now = NowMs();
+    e = CheckReviewHold(document_id, review.reviewer, hold.holder, hold.expires_at, now);
+    if (!e.ok()) return e;
     Rows r;
     e = c.Exec(kInsertCorrection,
                Params()
@@ -80,6 +96,57 @@ Result<Correction> PostgresMetadataStore::RecordReview(const std::string& tenant
   });
   if (!s.ok()) return s;
   return out;
+}
+
+Result<std::vector<DocumentRecord>> PostgresMetadataStore::ClaimReviewTasks(
+    const std::string& tenant_id, const std::string& reviewer, int max,
+    std::chrono::milliseconds lease) {
+  if (Status s = CheckReviewClaim(reviewer, max, lease); !s.ok()) return s;
+  // (priority, seq) of each claimed document: RETURNING gives rows in no particular order.
+  std::vector<std::pair<std::pair<std::int64_t, std::int64_t>, DocumentRecord>> claimed;
+  Status s = Write([&](Conn& c) {
+    claimed.clear();
+    const std::int64_t now = NowMs();
+    Rows r;
+    Status e = c.Exec(kClaimReview,
+                      Params()
+                          .Text(tenant_id)
+                          .Text(reviewer)
+                          .Int(now)
+                          .Int(now + lease.count())
+                          .Int(max),
+                      &r);
+    if (!e.ok()) return e;
+    for (int i = 0; i < r.size(); ++i) {
+      DocumentRecord d;
+      e = ReadDocument(c, r, i, &d);
+      if (!e.ok()) return e;
+      ReadReviewHold(r, i, 21, now, &d);
+      claimed.emplace_back(std::make_pair(r.Int(i, 19), r.Int(i, 20)), std::move(d));
+    }
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  std::sort(claimed.begin(), claimed.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<DocumentRecord> out;
+  out.reserve(claimed.size());
+  for (auto& [order, d] : claimed) out.push_back(std::move(d));
+  return out;
+}
+
+Status PostgresMetadataStore::ReleaseReviewTask(const std::string& tenant_id,
+                                                const std::string& document_id,
+                                                const std::string& reviewer) {
+  if (reviewer.empty()) return Invalid("releasing a review hold needs the reviewer");
+  return Write([&](Conn& c) {
+    ReviewHold hold;
+    Status e = LockReviewHold(c, tenant_id, document_id, &hold);
+    if (!e.ok()) return e;
+    e = CheckReviewHold(document_id, reviewer, hold.holder, hold.expires_at, NowMs());
+    if (!e.ok() || hold.holder.empty()) return e;
+    return c.Exec(kReleaseReview, Params().Text(document_id).Text(tenant_id));
+  });
 }
 
 // Not replica-safe: read right after a review.

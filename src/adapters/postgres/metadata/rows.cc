@@ -21,6 +21,9 @@ constexpr char kWebhookForUpdate[] =
     "SELECT " SHEAF_WEBHOOK_COLUMNS " FROM webhook_events WHERE event_id = $1 FOR UPDATE";
 constexpr char kDocumentForUpdate[] =
     "SELECT status, stages FROM documents WHERE id = $1 AND tenant = $2 FOR UPDATE";
+constexpr char kReviewHoldForUpdate[] =
+    "SELECT status, review_claimed_by, review_claim_expires_at FROM documents"
+    " WHERE id = $1 AND tenant = $2 FOR UPDATE";
 
 }  // namespace
 
@@ -164,6 +167,27 @@ Status LockDocument(Conn& c, const std::string& tenant_id, const std::string& id
   *status = *parsed;
   if (stages != nullptr) *stages = r.Text(0, 1);
   return Status::Ok();
+}
+
+Status LockReviewHold(Conn& c, const std::string& tenant_id, const std::string& id,
+                      metadata::ReviewHold* hold) {
+  Rows r;
+  Status s = c.Exec(kReviewHoldForUpdate, Params().Text(id).Text(tenant_id), &r);
+  if (!s.ok()) return s;
+  if (r.size() == 0) return DocumentNotFound(id);
+  const std::optional<ProcessingStatus> parsed = ParseProcessingStatus(r.Text(0, 0));
+  if (!parsed) return Corrupt(c, "document " + id + " has an unknown status");
+  hold->status = *parsed;
+  hold->holder = r.Text(0, 1);
+  hold->expires_at = r.Int(0, 2);
+  return Status::Ok();
+}
+
+void ReadReviewHold(const Rows& r, int i, int first, std::int64_t now, DocumentRecord* d) {
+  const std::int64_t until = r.Int(i, first + 1);
+  if (until <= now) return;
+  d->review_claimed_by = r.Text(i, first);
+  d->review_claim_expires_at = until;
 }
 
 bool IsUniqueViolation(const Conn& c) { return c.sqlstate() == "23505"; }

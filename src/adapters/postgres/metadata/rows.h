@@ -10,6 +10,7 @@
 #include <string>
 
 #include "adapters/postgres/pg_pool.h"
+#include "metadata/rules.h"
 #include "sheaf/metadata_store.h"
 
 // Column lists, in the order the Read* functions below expect.
@@ -59,6 +60,14 @@ Status LockWebhook(Conn& c, const std::string& event_id, WebhookEvent* e);
 // not_found when the tenant has none.
 Status LockDocument(Conn& c, const std::string& tenant_id, const std::string& id,
                     ProcessingStatus* status, std::string* stages = nullptr);
+
+// The status of the tenant's document `id` and its review hold, locked until the transaction
+// ends; not_found when the tenant has none.
+Status LockReviewHold(Conn& c, const std::string& tenant_id, const std::string& id,
+                      metadata::ReviewHold* hold);
+// Who holds the document for review (columns `first`, `first` + 1 of row i: claimed by,
+// until), shown only while the hold lasts at `now`.
+void ReadReviewHold(const Rows& r, int i, int first, std::int64_t now, DocumentRecord* d);
 
 }  // namespace sheaf::pg
 

@@ -166,6 +166,7 @@ Result<DocumentPage> SqliteMetadataStore::ListReviewQueue(const std::string& ten
   DocumentPage page;
   s = Read([&](Conn& c) {
     page = DocumentPage();
+    const std::int64_t now = NowMs();
     Run run(c.S(kReviewQueue));
     run.Text(1, tenant_id).Int(2, after->first).Int(3, after->second).Int(4, limit + 1);
     int rc;
@@ -181,6 +182,7 @@ Result<DocumentPage> SqliteMetadataStore::ListReviewQueue(const std::string& ten
       if (!r.ok()) return r;
       last_rank = run.ColumnInt(3);
       last_seq = run.ColumnInt(19);
+      ReadReviewHold(run, 20, now, &doc);
       page.documents.push_back(std::move(doc));
     }
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? Status::Ok()

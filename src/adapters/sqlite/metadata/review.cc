@@ -25,13 +25,16 @@ Result<Correction> SqliteMetadataStore::RecordReview(const std::string& tenant_i
   const ProcessingStatus next = prepared->next;
   Correction out;
   Status s = Write([&](Conn& c) {
-    ProcessingStatus current;
-    Status r = DocumentStatusOf(c, tenant_id, document_id, &current);
+    ReviewHold hold;
+    Status r = ReviewHoldOf(c, tenant_id, document_id, &hold);
     if (!r.ok()) return r;
+    const ProcessingStatus current = hold.status;
     if (current != ProcessingStatus::kNeedsReview && current != ProcessingStatus::kCompleted) {
       return NotReviewable(document_id, current);
     }
     const std::int64_t now = NowMs();
+    r = CheckReviewHold(document_id, review.reviewer, hold.holder, hold.expires_at, now);
+    if (!r.ok()) return r;
     {
       Run run(c.S(kInsertCorrection));
       run.Text(1, document_id)
@@ -67,6 +70,54 @@ Result<Correction> SqliteMetadataStore::RecordReview(const std::string& tenant_i
   });
   if (!s.ok()) return s;
   return out;
+}
+
+Result<std::vector<DocumentRecord>> SqliteMetadataStore::ClaimReviewTasks(
+    const std::string& tenant_id, const std::string& reviewer, int max,
+    std::chrono::milliseconds lease) {
+  if (Status s = CheckReviewClaim(reviewer, max, lease); !s.ok()) return s;
+  // (priority, seq) of each claimed document: RETURNING gives rows in no particular order.
+  std::vector<std::pair<std::pair<std::int64_t, std::int64_t>, DocumentRecord>> claimed;
+  Status s = Write([&](Conn& c) {
+    claimed.clear();
+    const std::int64_t now = NowMs();
+    Run run(c.S(kClaimReview));
+    run.Text(1, tenant_id).Text(2, reviewer).Int(3, now).Int(4, now + lease.count()).Int(5, max);
+    int rc;
+    while ((rc = run.Step()) == SQLITE_ROW) {
+      DocumentRecord d;
+      Status r = ReadDocument(run, c.path(), &d);
+      if (!r.ok()) return r;
+      ReadReviewHold(run, 20, now, &d);
+      claimed.emplace_back(std::make_pair(run.ColumnInt(3), run.ColumnInt(19)), std::move(d));
+    }
+    return rc == SQLITE_DONE ? Status::Ok() : c.Error(rc, "cannot claim review tasks");
+  });
+  if (!s.ok()) return s;
+  std::sort(claimed.begin(), claimed.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<DocumentRecord> out;
+  out.reserve(claimed.size());
+  for (auto& [order, d] : claimed) out.push_back(std::move(d));
+  return out;
+}
+
+Status SqliteMetadataStore::ReleaseReviewTask(const std::string& tenant_id,
+                                              const std::string& document_id,
+                                              const std::string& reviewer) {
+  if (reviewer.empty()) return Invalid("releasing a review hold needs the reviewer");
+  return Write([&](Conn& c) {
+    ReviewHold hold;
+    Status r = ReviewHoldOf(c, tenant_id, document_id, &hold);
+    if (!r.ok()) return r;
+    r = CheckReviewHold(document_id, reviewer, hold.holder, hold.expires_at, NowMs());
+    if (!r.ok() || hold.holder.empty()) return r;
+    Run run(c.S(kReleaseReview));
+    run.Text(1, document_id).Text(2, tenant_id);
+    const int rc = run.Step();
+    return rc == SQLITE_DONE ? Status::Ok()
+                             : c.Error(rc, "cannot release the review hold on " + document_id);
+  });
 }
 
 Result<std::vector<Correction>> SqliteMetadataStore::ListCorrections(

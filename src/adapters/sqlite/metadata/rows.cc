@@ -166,6 +166,30 @@ Status DocumentStatusOf(SqlConn& c, const std::string& tenant_id, const std::str
   return Status::Ok();
 }
 
+void ReadReviewHold(const Run& run, int first, std::int64_t now, DocumentRecord* d) {
+  const std::int64_t until = run.ColumnInt(first + 1);
+  if (until <= now) return;
+  d->review_claimed_by = run.ColumnText(first);
+  d->review_claim_expires_at = until;
+}
+
+Status ReviewHoldOf(SqlConn& c, const std::string& tenant_id, const std::string& id,
+                    metadata::ReviewHold* hold) {
+  Run run(c.S(kReviewHold));
+  run.Text(1, id).Text(2, tenant_id);
+  const int rc = run.Step();
+  if (rc == SQLITE_DONE) return DocumentNotFound(id);
+  if (rc != SQLITE_ROW) return c.Error(rc, "cannot read document " + id);
+  const std::optional<ProcessingStatus> parsed = ParseProcessingStatus(run.ColumnText(0));
+  if (!parsed) {
+    return Status(ErrorCode::kIoError, c.path() + ": document " + id + " has an unknown status");
+  }
+  hold->status = *parsed;
+  hold->holder = run.ColumnText(1);
+  hold->expires_at = run.ColumnInt(2);
+  return Status::Ok();
+}
+
 Status InsertWebhook(SqlConn& c, const std::string& event_id, const std::string& tenant_id,
                      const std::string& document_id, const NewWebhookEvent& event,
                      std::int64_t now) {

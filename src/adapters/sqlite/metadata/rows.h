@@ -20,6 +20,7 @@
 #include "adapters/sqlite/metadata/statements.h"
 #include "adapters/sqlite/statement.h"
 #include "adapters/sqlite/sqlite_metadata_store.h"
+#include "metadata/rules.h"
 
 namespace sheaf::sqlite_meta {
 
@@ -111,6 +112,14 @@ Status AppendAuditEntry(SqlConn& c, std::int64_t now, const AuditInput& in, std:
 // Reads the status of the tenant's document `id`; not_found when it has none.
 Status DocumentStatusOf(SqlConn& c, const std::string& tenant_id, const std::string& id,
                         ProcessingStatus* status);
+
+// Who holds the document for review (columns `first`, `first` + 1: claimed by, until), shown
+// only while the hold lasts at `now`.
+void ReadReviewHold(const Run& run, int first, std::int64_t now, DocumentRecord* d);
+
+// The status of the tenant's document `id` and its review hold; not_found when it has none.
+Status ReviewHoldOf(SqlConn& c, const std::string& tenant_id, const std::string& id,
+                    metadata::ReviewHold* hold);
 
 Status InsertWebhook(SqlConn& c, const std::string& event_id, const std::string& tenant_id,
                      const std::string& document_id, const NewWebhookEvent& event,

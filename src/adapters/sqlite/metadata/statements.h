@@ -59,7 +59,22 @@ inline constexpr char kUpdateDocument[] =
     " result = CASE WHEN ?8 THEN ?9 ELSE result END, error = COALESCE(?10, error),"
     " updated_at = ?11 WHERE id = ?1 AND tenant = ?2";
 inline constexpr char kSetReviewed[] =
-    "UPDATE documents SET status = ?3, result = COALESCE(?4, result), updated_at = ?5"
+    "UPDATE documents SET status = ?3, result = COALESCE(?4, result), updated_at = ?5,"
+    " review_claimed_by = '', review_claim_expires_at = 0 WHERE id = ?1 AND tenant = ?2";
+inline constexpr char kReviewHold[] =
+    "SELECT status, review_claimed_by, review_claim_expires_at FROM documents"
+    " WHERE id = ?1 AND tenant = ?2";
+// ?1 tenant, ?2 reviewer, ?3 now, ?4 hold until, ?5 max. The writer holds the database, so
+// selecting and updating in one statement is the whole claim.
+inline constexpr char kClaimReview[] =
+    "UPDATE documents SET review_claimed_by = ?2, review_claim_expires_at = ?4 WHERE seq IN"
+    " (SELECT seq FROM documents WHERE tenant = ?1 AND status = 'needs_review'"
+    "  AND (review_claim_expires_at <= ?3 OR review_claimed_by = ?2)"
+    "  ORDER BY priority, seq LIMIT ?5)"
+    " RETURNING " SHEAF_DOCUMENT_COLUMNS("result") ", seq, review_claimed_by,"
+    " review_claim_expires_at";
+inline constexpr char kReleaseReview[] =
+    "UPDATE documents SET review_claimed_by = '', review_claim_expires_at = 0"
     " WHERE id = ?1 AND tenant = ?2";
 inline constexpr char kDeleteDocument[] = "DELETE FROM documents WHERE id = ?1 AND tenant = ?2";
 inline constexpr char kDeleteCorrectionsOf[] =
@@ -80,8 +95,9 @@ inline constexpr char kListStatusType[] = "SELECT " SHEAF_DOCUMENT_COLUMNS(
             " AND doc_type = ?4 ORDER BY seq DESC LIMIT ?5";
 // The review queue carries results: a reviewer needs the fields, and one query serves the page.
 inline constexpr char kReviewQueue[] = "SELECT " SHEAF_DOCUMENT_COLUMNS(
-    "result") ", seq FROM documents WHERE tenant = ?1 AND status = 'needs_review'"
-            " AND (priority, seq) > (?2, ?3) ORDER BY priority, seq LIMIT ?4";
+    "result") ", seq, review_claimed_by, review_claim_expires_at FROM documents"
+              " WHERE tenant = ?1 AND status = 'needs_review' AND (priority, seq) > (?2, ?3)"
+              " ORDER BY priority, seq LIMIT ?4";
 
 inline constexpr char kInsertCorrection[] =
     "INSERT INTO corrections (document_id, tenant, reviewer, action, fields, created_at)"
@@ -147,6 +163,7 @@ inline constexpr const char* kStatements[] = {
     kWebhookFailed,    kWebhookReplay,       kAuditHead,
     kInsertAudit,      kAuditAfter,          kAuditAll,
     kSetTenantWebhook, kSetTenantSecret,  kCountByStatus,
+    kReviewHold,       kClaimReview,      kReleaseReview,
 };
 
 }  // namespace sheaf::sqlite_meta
