@@ -612,9 +612,12 @@ HttpReply Api::ClaimReviewTasks(const HttpRequest& req, const ApiKeyInfo& key) {
       *out = def;
       return true;
     }
+    // JSON Schema's integer: any number with no fraction, 17250.0 too.
     const Json& v = body[name];
-    if (!v.is_number_integer() || v.get<long long>() < lo || v.get<long long>() > hi) return false;
-    *out = static_cast<int>(v.get<long long>());
+    if (!v.is_number()) return false;
+    const double d = v.get<double>();
+    if (!std::isfinite(d) || std::floor(d) != d || d < lo || d > hi) return false;
+    *out = static_cast<int>(d);
     return true;
   };
   int max = 0;
