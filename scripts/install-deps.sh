@@ -41,3 +41,11 @@ if [ ! -x "$venv/bin/python3" ]; then
   /usr/bin/python3 -m venv --system-site-packages "$venv"
 fi
 "$venv/bin/python3" -m pip install -q --disable-pip-version-check -r tests/deploy/requirements.txt
+
+# tests/api runs schemathesis against `sheaf serve`: a venv of its own (it brings its own pytest
+# and hypothesis), pinned in tests/api/requirements.txt.
+venv=build/api-venv
+if [ ! -x "$venv/bin/python3" ]; then
+  /usr/bin/python3 -m venv --system-site-packages "$venv"
+fi
+"$venv/bin/python3" -m pip install -q --disable-pip-version-check -r tests/api/requirements.txt

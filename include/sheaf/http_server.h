@@ -7,7 +7,7 @@
 // Contract:
 // - The handler is called concurrently from the server's threads; it must be thread-safe.
 // - Requests whose body is larger than max_body_bytes never reach the handler: the server
-//   answers 413 itself, through `error_body` so the answer has the API's error shape. The same
+//   answers 413 itself (431 for headers over max_header_bytes), through `error_body` so the answer has the API's error shape. The same
 //   holds for requests the server cannot parse (400), including malformed multipart bodies.
 // - Listen binds before returning (so a test can connect as soon as it returns); Run serves until
 //   Stop. Stop is safe from any thread (a signal watcher) and makes Run return once the requests
@@ -67,6 +67,10 @@ using HttpHandler = std::function<HttpReply(HttpRequest&)>;
 
 struct HttpServerOptions {
   std::uint64_t max_body_bytes = 50ull * 1024 * 1024;
+  // The request line's headers, names and values together (+4 per field); more answers 431
+  // through `error_body` (0: no limit beyond the library's 8 KiB per line). Any one header line
+  // longer than 8 KiB is answered 400 by the library before this check.
+  std::uint64_t max_header_bytes = 16 * 1024;
   int threads = 64;  // requests served at once (each keep-alive connection holds one)
   int read_timeout_seconds = 30;
   int keep_alive_seconds = 5;

@@ -61,6 +61,9 @@ struct ServeSettings {
   int stage_workers = 1;
   int http_threads = 64;
   double max_body_mb = 50;
+  int max_header_kb = 16;  // all request headers together
+  int max_json_depth = 32;
+  bool webhooks_allow_private_networks = false;  // SSRF guard off: loopback/private receivers
   double rate_limit = 200;  // requests per second per tenant
   double rate_burst = 400;
   long long max_queued = 100000;
@@ -244,6 +247,21 @@ std::vector<Setting> Settings() {
       {"stage-workers", "Workers per other stage", integer(&ServeSettings::stage_workers, 1, 64)},
       {"http-threads", "Requests served at once", integer(&ServeSettings::http_threads, 1, 1024)},
       {"max-body-mb", "Largest upload in MiB", real(&ServeSettings::max_body_mb, 0.001, 4096)},
+      {"max-header-kb", "Largest request header block in KiB (431 above it; one line is at most 8 KiB)",
+       integer(&ServeSettings::max_header_kb, 1, 1024)},
+      {"max-json-depth", "Deepest nesting of JSON in a request (review bodies, metadata)",
+       integer(&ServeSettings::max_json_depth, 1, 1000)},
+      {"webhooks-allow-private-networks", "Let webhooks go to loopback, link-local and private addresses (true / false; default false: refused when registered and when connecting)",
+       [](ServeSettings& s, const std::string& v) {
+         if (v == "true" || v == "1" || v == "yes") {
+           s.webhooks_allow_private_networks = true;
+         } else if (v == "false" || v == "0" || v == "no") {
+           s.webhooks_allow_private_networks = false;
+         } else {
+           return false;
+         }
+         return true;
+       }},
       {"rate-limit", "Requests per second per tenant", real(&ServeSettings::rate_limit, 0.01, 1e7)},
       {"rate-burst", "Requests a tenant may send at once", real(&ServeSettings::rate_burst, 1, 1e7)},
       {"max-queued", "Documents a tenant may have waiting (0: no cap)",
@@ -568,7 +586,9 @@ int ServeCommand::Run() {
   sopts.simulated_work = settings.simulated_work;
   Service service(deps, sopts);
 
-  curl_adapter::CurlHttpClient http_client;
+  curl_adapter::CurlHttpClientOptions http_options;
+  http_options.refuse_private_networks = !settings.webhooks_allow_private_networks;
+  curl_adapter::CurlHttpClient http_client(http_options);
   WebhookDelivererDeps wdeps;
   wdeps.metadata = metadata->get();
   wdeps.http = &http_client;
@@ -597,6 +617,7 @@ int ServeCommand::Run() {
   adeps.limiter = &limiter;
   adeps.degradation = &degradation;
   adeps.api_cache = &api_memory;
+  if (!settings.webhooks_allow_private_networks) adeps.check_webhook_url = &curl_adapter::CheckPublicUrl;
   adeps.ready = [&]() -> Status {
     if (Result<TopicStats> st = (*broker)->Stats(std::string(topics::kOcrTasks)); !st.ok()) {
       return Status(ErrorCode::kUnavailable, "broker: " + st.status().message());
@@ -628,11 +649,13 @@ int ServeCommand::Run() {
   for (const auto& [type, schema] : (*understander)->schemas()) aopts.document_types.insert(type);
   aopts.max_body_bytes = static_cast<std::uint64_t>(settings.max_body_mb * 1024 * 1024);
   aopts.probes_only = settings.role == "workers";
+  aopts.max_json_depth = settings.max_json_depth;
   Api api(adeps, aopts);
 
   HttpServerOptions hopts;
   hopts.max_body_bytes = aopts.max_body_bytes + 64 * 1024;  // room for multipart framing
   hopts.threads = settings.http_threads;
+  hopts.max_header_bytes = static_cast<std::uint64_t>(settings.max_header_kb) * 1024;
   hopts.error_body = &Api::ErrorBody;
   std::unique_ptr<HttpServer> server = MakeHttplibServer(hopts);
   if (Status s = server->Listen(host, port); !s.ok()) return fail(s);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "service/api.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <vector>
@@ -9,6 +10,7 @@
 #include <spdlog/spdlog.h>
 
 #include "cache/memory_cache.h"
+#include "core/json_depth.h"
 #include "core/result_json.h"
 #include "core/times.h"
 #include "resilience/degradation.h"
@@ -97,9 +99,27 @@ std::vector<std::string> Segments(const std::string& path) {
   return out;
 }
 
+// docs/openapi.yaml's WebhookUrl: "^https?://[!-.0-~][!-~]*$", at most 2048 bytes.
 bool IsHttpUrl(const std::string& url) {
-  return (url.rfind("http://", 0) == 0 && url.size() > 7) ||
-         (url.rfind("https://", 0) == 0 && url.size() > 8);
+  if (url.size() > 2048) return false;
+  std::size_t rest = 0;
+  if (url.rfind("http://", 0) == 0) {
+    rest = 7;
+  } else if (url.rfind("https://", 0) == 0) {
+    rest = 8;
+  } else {
+    return false;
+  }
+  if (url.size() == rest || url[rest] == '/') return false;
+  return std::all_of(url.begin() + static_cast<std::ptrdiff_t>(rest), url.end(),
+                     [](char c) { return c >= '!' && c <= '~'; });
+}
+
+// Characters (code points) in valid UTF-8; JSON strings nlohmann parsed are valid UTF-8.
+std::size_t Utf8Length(const std::string& s) {
+  std::size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xc0) != 0x80;
+  return n;
 }
 
 // A positive decimal integer of at most 9 digits, or -1.
@@ -113,6 +133,43 @@ int ParseCount(const std::string& s) {
   return v;
 }
 
+
+
+// The route template `seg` names and the methods it has ("" when none: 404).
+struct RouteMatch {
+  std::string route;
+  std::vector<const char*> methods;
+};
+
+RouteMatch MatchRoute(const std::vector<std::string>& seg, bool probes_only) {
+  if (seg.size() == 1 && (seg[0] == "healthz" || seg[0] == "readyz" || seg[0] == "metrics")) {
+    return {"/" + seg[0], {"GET"}};
+  }
+  if (probes_only || seg.empty() || seg[0] != "v1") return {};
+  if (seg.size() == 2 && seg[1] == "documents") return {"/v1/documents", {"GET", "POST"}};
+  if (seg.size() == 3 && seg[1] == "documents") return {"/v1/documents/{id}", {"GET", "DELETE"}};
+  if (seg.size() == 4 && seg[1] == "documents" && seg[3] == "reprocess") {
+    return {"/v1/documents/{id}/reprocess", {"POST"}};
+  }
+  if (seg.size() == 6 && seg[1] == "documents" && seg[3] == "pages" &&
+      (seg[5] == "image" || seg[5] == "text")) {
+    return {"/v1/documents/{id}/pages/{n}/" + seg[5], {"GET"}};
+  }
+  if (seg.size() == 3 && seg[1] == "review" && seg[2] == "tasks") {
+    return {"/v1/review/tasks", {"GET"}};
+  }
+  if (seg.size() == 4 && seg[1] == "review" && seg[2] == "tasks") {
+    return {"/v1/review/tasks/{id}", {"POST"}};
+  }
+  if (seg.size() == 3 && seg[1] == "review" && seg[2] == "claims") {
+    return {"/v1/review/claims", {"POST"}};
+  }
+  if (seg.size() == 4 && seg[1] == "review" && seg[2] == "claims") {
+    return {"/v1/review/claims/{id}", {"DELETE"}};
+  }
+  return {};
+}
+
 }  // namespace
 
 Api::Api(ApiDeps deps, ApiOptions options) : deps_(std::move(deps)), options_(std::move(options)) {}
@@ -120,6 +177,8 @@ Api::Api(ApiDeps deps, ApiOptions options) : deps_(std::move(deps)), options_(st
 std::string Api::ErrorBody(int status, const std::string& message) {
   const char* code = status == 413   ? "payload_too_large"
                      : status == 414 ? "uri_too_long"
+                     : status == 405 ? "method_not_allowed"
+                     : status == 431 ? "headers_too_large"
                      : status == 404 ? "not_found"
                      : status >= 500 ? "internal"
                                      : "bad_request";
@@ -140,6 +199,27 @@ HttpReply Api::Handle(HttpRequest& request) {
 HttpReply Api::Route(HttpRequest& req, std::string* route) {
   const std::vector<std::string> seg = Segments(req.path);
   const std::string& m = req.method;
+  // 404 for a path no route has, 405 (with Allow) for a method the route does not have; both
+  // before authentication: which routes exist is public (docs/openapi.yaml).
+  const RouteMatch match = MatchRoute(seg, options_.probes_only);
+  if (match.route.empty()) {
+    if (options_.probes_only) {
+      return Error(404, "not_found",
+                   "no such route: " + req.path +
+                       " (a worker serves /healthz, /readyz and /metrics only)");
+    }
+    return Error(404, "not_found", "no such route: " + req.path);
+  }
+  if (std::find(match.methods.begin(), match.methods.end(), m) == match.methods.end()) {
+    *route = match.route;
+    std::string allow;
+    for (const char* a : match.methods) allow += (allow.empty() ? "" : ", ") + std::string(a);
+    HttpReply r = Error(405, "method_not_allowed",
+                        "method " + m.substr(0, 16) + " is not allowed on " + match.route +
+                            " (allowed: " + allow + ")");
+    r.headers.emplace_back("Allow", allow);
+    return r;
+  }
   if (seg.size() == 1 && seg[0] == "healthz" && m == "GET") {
     *route = "/healthz";
     return JsonResponse(200, Json{{"status", "ok"}});
@@ -157,11 +237,6 @@ HttpReply Api::Route(HttpRequest& req, std::string* route) {
     r.body = deps_.metrics ? deps_.metrics() : "";
     return r;
   }
-  if (options_.probes_only) {
-    return Error(404, "not_found",
-                 "no such route: " + req.path + " (a worker serves /healthz, /readyz and /metrics only)");
-  }
-  if (seg.empty() || seg[0] != "v1") return Error(404, "not_found", "no such route: " + req.path);
 
   // Everything under /v1 needs a key.
   const std::string auth = req.Header("authorization");
@@ -285,13 +360,19 @@ HttpReply Api::Ingest(HttpRequest& req, const ApiKeyInfo& key) {
   IngestRequest in;
   in.tenant_id = key.tenant_id;
   in.actor = "key:" + key.key_id;
-  // Parameters come from the query string or, for multipart uploads, from form fields.
-  auto param = [&](const std::string& name) -> std::string {
-    std::string v = req.Query(name);
-    if (!v.empty() || !req.multipart) return v;
-    auto it = req.parts.find(name);
-    return (it == req.parts.end() || !it->second.filename.empty()) ? std::string()
-                                                                    : it->second.content;
+  // Parameters come from the query string or, for multipart uploads, from form fields. Every
+  // value given is checked (a parameter given twice, or in both places, must be valid each
+  // time); the first one given is used, the query string's before the form's. A parameter
+  // given with an empty value is checked like any other (and refused: none may be empty).
+  auto values = [&](const std::string& name) {
+    std::vector<std::string> out;
+    for (auto [it, end] = req.query.equal_range(name); it != end; ++it) out.push_back(it->second);
+    if (req.multipart) {
+      for (auto [it, end] = req.parts.equal_range(name); it != end; ++it) {
+        if (it->second.filename.empty()) out.push_back(it->second.content);
+      }
+    }
+    return out;
   };
   if (req.multipart) {
     auto it = req.parts.find("file");
@@ -312,39 +393,50 @@ HttpReply Api::Ingest(HttpRequest& req, const ApiKeyInfo& key) {
                  "the document is " + std::to_string(in.bytes->size()) +
                      " bytes; the limit is " + std::to_string(options_.max_body_bytes));
   }
-  const std::string priority = param("priority");
-  if (!priority.empty()) {
+  for (const std::string& priority : values("priority")) {
     std::optional<Lane> lane = ParsePriority(priority);
     if (!lane) {
       return Error(400, "bad_request",
                    "unknown priority \"" + priority.substr(0, 40) +
                        "\" (expected urgent, high or normal)");
     }
-    in.priority = *lane;
   }
-  in.type_hint = param("type");
-  if (in.type_hint == "auto") in.type_hint.clear();
-  if (!in.type_hint.empty() && options_.document_types.count(in.type_hint) == 0) {
-    std::string known;
-    for (const std::string& t : options_.document_types) known += (known.empty() ? "" : ", ") + t;
-    return Error(422, "unknown_type",
-                 "unknown document type \"" + in.type_hint.substr(0, 40) + "\" (known: " + known +
-                     ", or auto)");
+  if (std::vector<std::string> p = values("priority"); !p.empty()) in.priority = *ParsePriority(p[0]);
+  for (const std::string& type : values("type")) {
+    if (type != "auto" && options_.document_types.count(type) == 0) {
+      std::string known;
+      for (const std::string& t : options_.document_types) known += (known.empty() ? "" : ", ") + t;
+      return Error(422, "unknown_type",
+                   "unknown document type \"" + type.substr(0, 40) + "\" (known: " + known +
+                       ", or auto)");
+    }
   }
-  in.webhook_url = param("webhook_url");
-  if (!in.webhook_url.empty() && (!IsHttpUrl(in.webhook_url) || in.webhook_url.size() > 2048)) {
-    return Error(400, "bad_request", "webhook_url must be an http:// or https:// URL");
+  if (std::vector<std::string> t = values("type"); !t.empty() && t[0] != "auto") in.type_hint = t[0];
+  for (const std::string& url : values("webhook_url")) {
+    if (!IsHttpUrl(url)) {
+      return Error(400, "bad_request",
+                   "webhook_url must be an http:// or https:// URL of at most 2048 bytes, in "
+                   "printable ASCII without spaces");
+    }
+    if (deps_.check_webhook_url) {
+      if (Status s = deps_.check_webhook_url(url); !s.ok()) return Error(400, "bad_request", s.message());
+    }
+    if (in.webhook_url.empty()) in.webhook_url = url;
   }
-  const std::string metadata = param("metadata");
-  if (!metadata.empty()) {
+  bool have_metadata = false;
+  for (const std::string& metadata : values("metadata")) {
+    if (metadata.size() > 64 * 1024) {
+      return Error(413, "payload_too_large", "metadata is larger than 64 KiB");
+    }
+    if (Status s = CheckJsonDepth(metadata, options_.max_json_depth); !s.ok()) {
+      return Error(400, "bad_request", "metadata: " + s.message());
+    }
     Json j = Json::parse(metadata, nullptr, false);
     if (j.is_discarded() || !j.is_object()) {
       return Error(400, "bad_request", "metadata must be a JSON object");
     }
-    if (metadata.size() > 64 * 1024) {
-      return Error(413, "payload_too_large", "metadata is larger than 64 KiB");
-    }
-    in.metadata_json = j.dump();
+    if (!have_metadata) in.metadata_json = j.dump();
+    have_metadata = true;
   }
   in.idempotency_key = req.Header("idempotency-key");
   if (in.idempotency_key.size() > 255) {
@@ -388,7 +480,7 @@ HttpReply Api::GetDocument(const ApiKeyInfo& key, const std::string& id) {
 HttpReply Api::ListDocuments(const HttpRequest& req, const ApiKeyInfo& key) {
   DocumentFilter f;
   const std::string status = req.Query("status");
-  if (!status.empty()) {
+  if (req.query.count("status") != 0) {
     f.status = ParseProcessingStatus(status);
     if (!f.status) {
       return Error(400, "bad_request",
@@ -398,7 +490,7 @@ HttpReply Api::ListDocuments(const HttpRequest& req, const ApiKeyInfo& key) {
   }
   f.document_type = req.Query("type");
   const std::string limit = req.Query("limit");
-  if (!limit.empty()) {
+  if (req.query.count("limit") != 0) {
     f.limit = ParseCount(limit);
     if (f.limit < 1 || f.limit > 1000) {
       return Error(400, "bad_request", "limit must be an integer from 1 to 1000");
@@ -438,8 +530,8 @@ std::optional<std::string> ReviewerOf(const Json* name, const ApiKeyInfo& key,
   const std::string by_key = "key:" + key.key_id;
   if (name == nullptr) return by_key;
   if (!name->is_string() || name->get<std::string>().empty() ||
-      name->get<std::string>().size() > 200) {
-    *error = "\"reviewer\" must be a non-empty string of at most 200 bytes";
+      Utf8Length(name->get<std::string>()) > 200) {
+    *error = "\"reviewer\" must be a non-empty string of at most 200 characters";
     return std::nullopt;
   }
   return name->get<std::string>() + " (" + by_key + ")";
@@ -449,7 +541,7 @@ std::optional<std::string> ReviewerOf(const Json* name, const ApiKeyInfo& key,
 
 HttpReply Api::ReviewTasks(const HttpRequest& req, const ApiKeyInfo& key) {
   int limit = 50;
-  if (const std::string l = req.Query("limit"); !l.empty()) {
+  if (const std::string l = req.Query("limit"); req.query.count("limit") != 0) {
     limit = ParseCount(l);
     if (limit < 1 || limit > 1000) {
       return Error(400, "bad_request", "limit must be an integer from 1 to 1000");
@@ -468,6 +560,9 @@ HttpReply Api::ReviewTasks(const HttpRequest& req, const ApiKeyInfo& key) {
 }
 
 HttpReply Api::Review(const HttpRequest& req, const ApiKeyInfo& key, const std::string& id) {
+  if (Status s = CheckJsonDepth(req.body, options_.max_json_depth); !s.ok()) {
+    return Error(400, "bad_request", s.message());
+  }
   Json body = Json::parse(req.body, nullptr, false);
   if (body.is_discarded() || !body.is_object()) {
     return Error(400, "bad_request", "the body must be a JSON object");
@@ -511,6 +606,9 @@ HttpReply Api::Review(const HttpRequest& req, const ApiKeyInfo& key, const std::
 }
 
 HttpReply Api::ClaimReviewTasks(const HttpRequest& req, const ApiKeyInfo& key) {
+  if (Status s = CheckJsonDepth(req.body, options_.max_json_depth); !s.ok()) {
+    return Error(400, "bad_request", s.message());
+  }
   Json body = req.body.empty() ? Json::object() : Json::parse(req.body, nullptr, false);
   if (body.is_discarded() || !body.is_object()) {
     return Error(400, "bad_request", "the body must be a JSON object (or empty)");
@@ -520,9 +618,12 @@ HttpReply Api::ClaimReviewTasks(const HttpRequest& req, const ApiKeyInfo& key) {
       *out = def;
       return true;
     }
+    // JSON Schema's integer: any number with no fraction, 17250.0 too.
     const Json& v = body[name];
-    if (!v.is_number_integer() || v.get<long long>() < lo || v.get<long long>() > hi) return false;
-    *out = static_cast<int>(v.get<long long>());
+    if (!v.is_number()) return false;
+    const double d = v.get<double>();
+    if (!std::isfinite(d) || std::floor(d) != d || d < lo || d > hi) return false;
+    *out = static_cast<int>(d);
     return true;
   };
   int max = 0;

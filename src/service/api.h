@@ -5,8 +5,10 @@
 // lookup to the caller's tenant (another tenant's id answers exactly like a missing one: 404),
 // rate-limits per tenant (429 + Retry-After), validates parameters and maps errors to statuses:
 //
-//   400 bad_request (malformed parameters, JSON, multipart)   401 unauthorized
-//   404 not_found     409 conflict (the document's status does not allow the call)
+//   400 bad_request (malformed parameters, JSON, multipart; JSON nested too deep; a webhook
+//       URL that is not public)   401 unauthorized
+//   404 not_found (no such route or document)   405 method_not_allowed (with Allow)
+//   409 conflict (the document's status does not allow the call)   431 headers_too_large
 //   413 payload_too_large / limit_exceeded    415 unsupported_format
 //   422 invalid_document / encrypted_document / unknown_type   429 rate_limited / queue_full
 //   503 unavailable (storage or broker; retry)
@@ -35,6 +37,8 @@ struct ApiOptions {
   std::set<std::string> document_types;  // accepted `type` hints (the schemas)
   std::uint64_t max_body_bytes = 50ull * 1024 * 1024;
   std::chrono::seconds result_cache_ttl{2};
+  // JSON in a request (the review body, `metadata`) nested deeper answers 400.
+  int max_json_depth = 32;
   // A worker process (`sheaf worker`): only /healthz, /readyz and /metrics; everything else 404.
   bool probes_only = false;
 };
@@ -49,6 +53,9 @@ struct ApiDeps {
   // GET /v1/system/status: the degradation level, its causes and the dependencies' breakers.
   // May be null: the route is then not found.
   DegradationController* degradation = nullptr;
+  // Checks a webhook_url given at ingestion beyond its syntax (the SSRF guard: public addresses
+  // only); OK or invalid_argument with the reason. Null: syntax only.
+  std::function<Status(const std::string& url)> check_webhook_url;
   // /metrics: the Prometheus text.
   std::function<std::string()> metrics;
   // Called once per request with its route template ("/v1/documents/{id}"), status and time.

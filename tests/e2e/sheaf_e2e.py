@@ -18,8 +18,18 @@ SOURCE_DIR = os.environ.get("SHEAF_SOURCE_DIR") or os.path.abspath(
     os.path.join(os.path.dirname(__file__), "..", ".."))
 BINARY = os.environ.get("SHEAF_BINARY") or os.path.join(SOURCE_DIR, "build", "release", "sheaf")
 
-sys.path.insert(0, os.path.join(SOURCE_DIR, "clients", "python"))
+# The client as users get it: `pip install ./clients/python`, done by ctest's client_install
+# fixture into SHEAF_CLIENT_SITE (tests/CMakeLists.txt); without it (pytest run by hand), the
+# package's source folder.
+CLIENT_SITE = os.environ.get("SHEAF_CLIENT_SITE")
+sys.path.insert(0, CLIENT_SITE or os.path.join(SOURCE_DIR, "clients", "python", "src"))
+import sheaf_client  # noqa: E402
 from sheaf_client import FINAL_STATUSES, SheafClient  # noqa: E402
+
+if CLIENT_SITE and not os.path.realpath(sheaf_client.__file__).startswith(
+        os.path.realpath(CLIENT_SITE)):
+    raise ImportError(f"sheaf_client came from {sheaf_client.__file__}, not the installed "
+                      f"package in {CLIENT_SITE}")
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 LETTER = """Acme Supplies Ltd
@@ -95,11 +105,25 @@ class Tenant:
         return self.key.split("_")[1]
 
 
+# The tests' webhook receivers listen on loopback, which `sheaf serve` refuses by default
+# (SSRF guard, docs/service.md): every server the tests start allows private networks unless the
+# test says otherwise (env={"SHEAF_WEBHOOKS_ALLOW_PRIVATE_NETWORKS": "0"}).
+SERVER_ENV = {"SHEAF_WEBHOOKS_ALLOW_PRIVATE_NETWORKS": "1"}
+
+
+def server_env(extra=None):
+    env = dict(os.environ)
+    env.update(SERVER_ENV)
+    env.update(extra or {})
+    return env
+
+
 class SheafServer:
     """One `sheaf serve` process on a data dir, listening on a free loopback port."""
 
-    def __init__(self, data_dir, args, log_prefix):
+    def __init__(self, data_dir, args, log_prefix, env=None):
         self.data_dir = data_dir
+        self.env = env
         self.args = list(args)
         self.log_prefix = log_prefix
         self.proc = None
@@ -115,7 +139,8 @@ class SheafServer:
         with open(out_path, "wb") as out, open(self.err_path, "wb") as err:
             self.proc = subprocess.Popen(
                 [BINARY, "serve", "--data-dir", self.data_dir, "--listen", "127.0.0.1:0",
-                 *self.args], stdout=out, stderr=err, stdin=subprocess.DEVNULL)
+                 *self.args], stdout=out, stderr=err, stdin=subprocess.DEVNULL,
+                env=server_env(self.env))
         deadline = time.monotonic() + timeout
         while True:
             with open(out_path, "r", errors="replace") as f:
@@ -183,7 +208,7 @@ class SheafProcess:
         with open(self.out_path, "wb") as out, open(self.err_path, "wb") as err:
             self.proc = subprocess.Popen(
                 [BINARY, *self.command, "--data-dir", data, "--listen", "127.0.0.1:0", *self.args],
-                stdout=out, stderr=err, stdin=subprocess.DEVNULL)
+                stdout=out, stderr=err, stdin=subprocess.DEVNULL, env=server_env())
         deadline = time.monotonic() + timeout
         while True:
             with open(self.out_path, errors="replace") as f:
@@ -249,8 +274,8 @@ class Harness:
         assert key.startswith("shf_"), out
         return key
 
-    def server(self, data_dir, *args, start=True):
-        s = SheafServer(data_dir, args, os.path.join(self.tmp, f"serve{len(self.servers)}"))
+    def server(self, data_dir, *args, start=True, env=None):
+        s = SheafServer(data_dir, args, os.path.join(self.tmp, f"serve{len(self.servers)}"), env)
         self.servers.append(s)
         return s.start() if start else s
 

@@ -2,12 +2,18 @@
 #include "adapters/curl/curl_http_client.h"
 
 #include <curl/curl.h>
+#include <netdb.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
 #include <exception>
+#include <optional>
+#include <string>
 
 #include "adapters/curl/curl_common.h"
+#include "core/ip_ranges.h"
 
 namespace sheaf::curl_adapter {
 
@@ -66,9 +72,104 @@ std::size_t WriteBody(char* data, std::size_t size, std::size_t count, void* use
   }
 }
 
+// The address of a socket, as text, for messages.
+std::string AddressText(const sockaddr* addr) {
+  char host[NI_MAXHOST] = {0};
+  const socklen_t len = addr->sa_family == AF_INET6 ? sizeof(sockaddr_in6) : sizeof(sockaddr_in);
+  if (getnameinfo(addr, len, host, sizeof host, nullptr, 0, NI_NUMERICHOST) != 0) return "?";
+  return host;
+}
+
+struct SocketGuard {
+  bool refuse_private = false;
+  std::string refused;  // "10.0.0.1 (private)" once a connection was refused
+};
+
+// CURLOPT_OPENSOCKETFUNCTION: opens the socket libcurl asks for unless the address it is about to
+// connect to is not public and such addresses are refused.
+curl_socket_t OpenSocket(void* user, curlsocktype purpose, curl_sockaddr* address) {
+  auto* guard = static_cast<SocketGuard*>(user);
+  if (guard->refuse_private && purpose == CURLSOCKTYPE_IPCXN) {
+    const std::optional<AddressScope> scope = ClassifySockaddr(&address->addr);
+    if (!scope || *scope != AddressScope::kPublic) {
+      try {
+        guard->refused = AddressText(&address->addr) + " (" +
+                         std::string(scope ? AddressScopeName(*scope) : "not an IP address") + ")";
+      } catch (const std::exception&) {
+        guard->refused = "a non-public address";
+      }
+      return CURL_SOCKET_BAD;
+    }
+  }
+  return socket(address->family, address->socktype, address->protocol);
+}
+
+struct UrlDeleter {
+  void operator()(CURLU* u) const { curl_url_cleanup(u); }
+};
+struct CurlStringDeleter {
+  void operator()(char* p) const { curl_free(p); }
+};
+struct AddrinfoDeleter {
+  void operator()(addrinfo* a) const { freeaddrinfo(a); }
+};
+
 }  // namespace
 
-CurlHttpClient::CurlHttpClient() { GlobalInit(); }
+Status CheckPublicUrl(const std::string& url) {
+  const std::string where = "webhook URL " + ForMessage(url);
+  if (!StartsWithNoCase(url, "http://") && !StartsWithNoCase(url, "https://")) {
+    return Status(ErrorCode::kInvalidArgument, where + ": only http:// and https:// URLs");
+  }
+  if (HasBadByte(url)) {
+    return Status(ErrorCode::kInvalidArgument, where + ": the URL has CR, LF or NUL in it");
+  }
+  if (GlobalInit() != CURLE_OK) {
+    return Status(ErrorCode::kUnavailable, where + ": libcurl failed to initialise");
+  }
+  std::unique_ptr<CURLU, UrlDeleter> u(curl_url());
+  if (!u) return Status(ErrorCode::kUnavailable, where + ": out of memory");
+  if (curl_url_set(u.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK) {
+    return Status(ErrorCode::kInvalidArgument, where + ": not a valid URL");
+  }
+  char* raw_host = nullptr;
+  if (curl_url_get(u.get(), CURLUPART_HOST, &raw_host, 0) != CURLUE_OK || raw_host == nullptr) {
+    return Status(ErrorCode::kInvalidArgument, where + ": the URL has no host");
+  }
+  std::unique_ptr<char, CurlStringDeleter> host_holder(raw_host);
+  std::string host = raw_host;
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  if (const std::size_t zone = host.find('%'); zone != std::string::npos) host.resize(zone);
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* found = nullptr;
+  const int rc = getaddrinfo(host.c_str(), nullptr, &hints, &found);
+  std::unique_ptr<addrinfo, AddrinfoDeleter> list(found);
+  if (rc != 0 || found == nullptr) {
+    return Status(ErrorCode::kInvalidArgument,
+                  where + ": the host \"" + host.substr(0, 100) + "\" does not resolve (" +
+                      gai_strerror(rc) + ")");
+  }
+  // Every address must be public: a name with one public and one private address could be
+  // connected to either.
+  for (const addrinfo* a = found; a != nullptr; a = a->ai_next) {
+    const std::optional<AddressScope> scope = ClassifySockaddr(a->ai_addr);
+    if (!scope || *scope != AddressScope::kPublic) {
+      return Status(ErrorCode::kInvalidArgument,
+                    where + ": the host \"" + host.substr(0, 100) + "\" is " +
+                        AddressText(a->ai_addr) + ", a " +
+                        std::string(scope ? AddressScopeName(*scope) : "non-IP") +
+                        " address; webhooks go to public addresses only (unless "
+                        "webhooks-allow-private-networks is set)");
+    }
+  }
+  return Status::Ok();
+}
+
+CurlHttpClient::CurlHttpClient(CurlHttpClientOptions options) : options_(options) { GlobalInit(); }
 
 Result<HttpResponse> CurlHttpClient::Post(const std::string& url, const HttpHeaders& headers,
                                           std::string_view body,
@@ -123,6 +224,8 @@ Result<HttpResponse> CurlHttpClient::Post(const std::string& url, const HttpHead
     if (!easy) return Status(ErrorCode::kUnavailable, where + ": cannot create a libcurl handle");
     CURL* h = easy.get();
     Sink sink;
+    SocketGuard guard;
+    guard.refuse_private = options_.refuse_private_networks;
     char error[CURL_ERROR_SIZE] = {0};
     static constexpr char kEmpty[] = "";
     CURLcode rc = CURLE_OK;
@@ -148,12 +251,20 @@ Result<HttpResponse> CurlHttpClient::Post(const std::string& url, const HttpHead
     set(CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(timeout.count()));
     set(CURLOPT_WRITEFUNCTION, &WriteBody);
     set(CURLOPT_WRITEDATA, static_cast<void*>(&sink));
+    set(CURLOPT_OPENSOCKETFUNCTION, &OpenSocket);
+    set(CURLOPT_OPENSOCKETDATA, static_cast<void*>(&guard));
     if (rc != CURLE_OK) {
       return Status(ErrorCode::kUnavailable,
                     where + ": cannot configure libcurl: " + curl_easy_strerror(rc));
     }
 
     rc = curl_easy_perform(h);
+    if (!guard.refused.empty() && rc != CURLE_OK) {
+      return Status(ErrorCode::kInvalidArgument,
+                    where + ": refused to connect to " + guard.refused +
+                        ": webhooks go to public addresses only (unless "
+                        "webhooks-allow-private-networks is set)");
+    }
     const bool cut = rc == CURLE_WRITE_ERROR && sink.truncated;
     if (rc != CURLE_OK && !cut) {
       const std::string detail = error[0] != '\0' ? error : curl_easy_strerror(rc);

@@ -14,12 +14,31 @@
 
 namespace sheaf::curl_adapter {
 
+struct CurlHttpClientOptions {
+  // Refuse to connect to loopback, link-local, private and non-routable addresses
+  // (core/ip_ranges.h): the address libcurl is about to connect to is checked
+  // (CURLOPT_OPENSOCKETFUNCTION), so a name that resolved to a public address when the URL was
+  // registered and resolves to a private one now (DNS rebinding) is refused too. A refusal is
+  // invalid_argument, naming the address's range. With a proxy from the environment, the proxy's
+  // address is the one checked.
+  bool refuse_private_networks = false;
+};
+
 class CurlHttpClient final : public HttpClient {
  public:
-  CurlHttpClient();
+  explicit CurlHttpClient(CurlHttpClientOptions options = {});
   Result<HttpResponse> Post(const std::string& url, const HttpHeaders& headers,
                             std::string_view body, std::chrono::milliseconds timeout) override;
+
+ private:
+  CurlHttpClientOptions options_;
 };
+
+// OK iff `url` is an http:// or https:// URL (libcurl's parser) whose host is, or resolves to,
+// public addresses only: invalid_argument naming the host and the range otherwise, or when the
+// host does not resolve (the message says so). Resolves with the system resolver (getaddrinfo):
+// literal addresses and /etc/hosts names need no DNS query.
+Status CheckPublicUrl(const std::string& url);
 
 std::unique_ptr<HttpClient> MakeHttpClient();
 

@@ -145,5 +145,68 @@ TEST(CurlHttpClient, ConcurrentCallsEachGetTheirOwnAnswer) {
   }
 }
 
+// The SSRF guard at connection time: the address libcurl connects to is checked, whatever the
+// URL says, so a name that resolves to loopback now (as after DNS rebinding) is refused too.
+TEST(CurlHttpClient, RefusingPrivateNetworksRefusesTheAddressItWouldConnectTo) {
+  HttpTestServer server([](const HttpTestRequest&) { return HttpTestServer::Response(200, "ok"); });
+  curl_adapter::CurlHttpClientOptions options;
+  options.refuse_private_networks = true;
+  curl_adapter::CurlHttpClient guarded(options);
+  const std::string port = server.Url("/").substr(std::string("http://127.0.0.1:").size());
+  for (const std::string& url : {server.Url("/hook"), "http://localhost:" + port + "hook"}) {
+    auto r = guarded.Post(url, {}, "{}", 5s);
+    ASSERT_FALSE(r.ok()) << url;
+    EXPECT_EQ(r.status().code(), ErrorCode::kInvalidArgument) << url;
+    EXPECT_NE(r.status().message().find("(loopback)"), std::string::npos) << r.status().message();
+  }
+  EXPECT_TRUE(server.requests().empty()) << "nothing may reach a refused address";
+
+  curl_adapter::CurlHttpClient open;  // the default lets loopback through
+  auto r = open.Post(server.Url("/hook"), {}, "{}", 5s);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(server.requests().size(), 1u);
+}
+
+// Registration: URLs whose host is or resolves to a non-public address are refused. The literal
+// private and link-local addresses are only parsed and classified, never connected to; the names
+// resolve through /etc/hosts.
+TEST(CheckPublicUrl, RefusesLoopbackLinkLocalAndPrivateHosts) {
+  struct Case {
+    std::string url;
+    std::string says;
+  };
+  const Case cases[] = {
+      {"http://localhost/hook", "loopback"},
+      {"http://localhost:9/hook", "loopback"},
+      {"http://127.0.0.2/hook", "loopback"},
+      {"https://[::1]:8443/hook", "loopback"},
+      {"http://2130706433/hook", "loopback"},  // 127.0.0.1 written as one number
+      {"http://0x7f.1/hook", "loopback"},      // and in hex, as inet_aton reads it
+      {"http://[::ffff:127.0.0.1]/hook", "loopback"},
+      {"http://10.1.2.3/hook", "private"},
+      {"http://172.20.0.5/hook", "private"},
+      {"http://192.168.0.10:8080/hook", "private"},
+      {"http://[fd00::5]/hook", "private"},
+      {"http://169.254.169.254/latest/meta-data/", "link-local"},
+      {"http://[fe80::1]/hook", "link-local"},
+      {"http://0.0.0.0/hook", "non-routable"},
+      {"http://user:secret@10.0.0.7/hook", "private"},
+  };
+  for (const Case& c : cases) {
+    const Status s = curl_adapter::CheckPublicUrl(c.url);
+    EXPECT_EQ(s.code(), ErrorCode::kInvalidArgument) << c.url;
+    EXPECT_NE(s.message().find("a " + c.says + " address"), std::string::npos)
+        << c.url << ": " << s.message();
+    EXPECT_EQ(s.message().find("secret"), std::string::npos) << "credentials in a message";
+  }
+  for (const std::string url : {"ftp://198.51.100.1/x", "http://", "http://exa mple/x", "hook"}) {
+    EXPECT_EQ(curl_adapter::CheckPublicUrl(url).code(), ErrorCode::kInvalidArgument) << url;
+  }
+  // A public literal passes (nothing is connected to; no DNS for a literal).
+  EXPECT_TRUE(curl_adapter::CheckPublicUrl("https://198.51.100.7:8443/hook").ok());
+  EXPECT_TRUE(curl_adapter::CheckPublicUrl("https://[2001:db8::7]/hook").ok());
+}
+
 }  // namespace
 }  // namespace sheaf

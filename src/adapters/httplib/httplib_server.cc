@@ -5,6 +5,8 @@
 #include <atomic>
 #include <cctype>
 #include <exception>
+#include <set>
+#include <string>
 
 #include <httplib.h>
 
@@ -30,11 +32,19 @@ const char* ReasonFor(int status) {
       return "the request body is larger than the limit";
     case 414:
       return "the request URI is longer than 8 KiB (send large metadata as a multipart form field)";
+    case 431:
+      return "the request's header fields are too large";
     case 416:
       return "range not satisfiable";
     default:
       return "the request failed";
   }
+}
+
+// An HTTP method token (RFC 9110: tchar+), upper case letters only here, at most 20 long.
+bool IsExtensionMethod(const std::string& m) {
+  return !m.empty() && m.size() <= 20 &&
+         std::all_of(m.begin(), m.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
 }
 
 class HttplibServer final : public HttpServer {
@@ -90,6 +100,44 @@ class HttplibServer final : public HttpServer {
       for (const auto& [k, v] : out.headers) res.set_header(k, v);
       res.set_content(out.body, out.content_type.c_str());
     };
+    // Methods cpp-httplib has no handler table for (TRACE, CONNECT) reach the API through the
+    // pre-routing hook so that it answers 405 with Allow instead of the library's 400; so does a
+    // request whose header block is over the limit (431), before its body is read.
+    const std::uint64_t max_header_bytes = options_.max_header_bytes;
+    auto error_body_for = options_.error_body;
+    server_.set_pre_routing_handler([serve, max_header_bytes, error_body_for](
+                                        const httplib::Request& req, httplib::Response& res) {
+      std::uint64_t header_bytes = 0;
+      for (const auto& [k, v] : req.headers) header_bytes += k.size() + v.size() + 4;
+      if (max_header_bytes > 0 && header_bytes > max_header_bytes) {
+        res.status = 431;
+        const std::string message = "the request's headers are " + std::to_string(header_bytes) +
+                                    " bytes; the limit is " + std::to_string(max_header_bytes);
+        res.set_content(error_body_for ? error_body_for(431, message) : message, "application/json");
+        res.set_header("Connection", "close");  // the body, if any, was not read
+        return httplib::Server::HandlerResponse::Handled;
+      }
+      static const std::set<std::string> kTabled = {"GET",    "HEAD",  "POST",   "PUT",
+                                                     "DELETE", "PATCH", "OPTIONS"};
+      // cpp-httplib answers 400 to a POST, PUT or PATCH with neither Content-Length nor
+      // chunked encoding; HTTP reads that as an empty body, and so does the API.
+      const bool bodyless = (req.method == "POST" || req.method == "PUT" || req.method == "PATCH") &&
+                            !req.has_header("Content-Length") &&
+                            !req.has_header("Transfer-Encoding");
+      // cpp-httplib reads a body only for POST, PUT, PATCH and DELETE; one sent with another
+      // method would be read as the next request: close the connection after the answer.
+      const bool reads_body = req.method == "POST" || req.method == "PUT" ||
+                              req.method == "PATCH" || req.method == "DELETE";
+      const bool has_body = (req.has_header("Content-Length") &&
+                             req.get_header_value("Content-Length") != "0") ||
+                            req.has_header("Transfer-Encoding");
+      if (!reads_body && has_body) res.set_header("Connection", "close");
+      if (kTabled.count(req.method) != 0 && !bodyless) {
+        return httplib::Server::HandlerResponse::Unhandled;
+      }
+      serve(req, res);
+      return httplib::Server::HandlerResponse::Handled;
+    });
     for (const char* pattern : {".*"}) {
       server_.Get(pattern, serve);
       server_.Post(pattern, serve);
@@ -99,8 +147,26 @@ class HttplibServer final : public HttpServer {
       server_.Options(pattern, serve);
     }
     auto error_body = options_.error_body;
-    server_.set_error_handler([error_body](const httplib::Request& req, httplib::Response& res) {
+    server_.set_error_handler([error_body, handler](const httplib::Request& req,
+                                                    httplib::Response& res) {
       if (!res.body.empty()) return;  // the API answered with its own error body
+      // The library answers by itself when it could not read the request (400, 413, 414): what
+      // is left of it on the connection would be read as the next request, so close it.
+      res.set_header("Connection", "close");
+      if (res.status == 400 && req.path.empty() && IsExtensionMethod(req.method) &&
+          !req.target.empty() && req.target[0] == '/') {
+        // A request line with a method cpp-httplib does not know (QUERY, PROPFIND, ...): its
+        // headers were not read, but the route decides alone between 404 and 405.
+        HttpRequest r;
+        r.method = req.method;
+        r.path = req.target.substr(0, req.target.find('?'));
+        r.remote_addr = req.remote_addr;
+        HttpReply out = handler(r);
+        res.status = out.status;
+        for (const auto& [k, v] : out.headers) res.set_header(k, v);
+        res.set_content(out.body, out.content_type.c_str());
+        return;
+      }
       std::string message = ReasonFor(res.status);
       if (res.status == 413 &&
           req.get_header_value("Content-Type").rfind("application/x-www-form-urlencoded", 0) == 0) {

@@ -1,6 +1,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """A client for Sheaf's HTTP API (docs/openapi.yaml), standard library only.
 
+    pip install ./clients/python        # from a Sheaf checkout; then:
+
     from sheaf_client import SheafClient, SheafError
     c = SheafClient("http://127.0.0.1:8080", "shf_...")
     doc = c.submit("receipt.jpg", priority="urgent")
@@ -13,6 +15,8 @@ OSError unchanged. A client is safe to use from several threads (each call opens
 connection).
 """
 
+from __future__ import annotations
+
 import json
 import mimetypes
 import os
@@ -21,8 +25,16 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
+from typing import Any, Callable, Dict, Iterator, Mapping, Optional, Tuple, Union
 
-__all__ = ["SheafClient", "SheafError", "SheafDocument", "Response", "FINAL_STATUSES"]
+JSONObject = Dict[str, Any]
+# What submit() uploads: the bytes themselves or a file's path.
+Upload = Union[bytes, bytearray, memoryview, str, "os.PathLike[str]"]
+
+__all__ = ["SheafClient", "SheafError", "SheafDocument", "Response", "FINAL_STATUSES",
+           "__version__"]
+
+__version__ = "0.1.0"
 
 # Statuses a document leaves only through a person (review) or a call (reprocess).
 FINAL_STATUSES = frozenset({"completed", "needs_review", "failed", "rejected"})
@@ -32,7 +44,8 @@ class SheafError(Exception):
     """An error answer of the service: HTTP `status`, the body's error `code` and `message`,
     and `retry_after` (seconds, from the Retry-After header) or None."""
 
-    def __init__(self, status, code, message, retry_after=None):
+    def __init__(self, status: int, code: str, message: str,
+                 retry_after: Optional[float] = None) -> None:
         super().__init__(f"HTTP {status} {code}: {message}")
         self.status = status
         self.code = code
@@ -40,42 +53,42 @@ class SheafError(Exception):
         self.retry_after = retry_after
 
 
-class SheafDocument(dict):
+class SheafDocument(Dict[str, Any]):
     """A document as the API returns it (a dict), with the answer's `status_code`, `headers`
     (lower-case names) and `replayed` (True when an Idempotency-Key matched an earlier
     upload: HTTP 200 with Idempotent-Replayed: true)."""
 
-    status_code = None
-    headers = None
+    status_code: Optional[int] = None
+    headers: Optional[Dict[str, str]] = None
 
     @property
-    def replayed(self):
+    def replayed(self) -> bool:
         return (self.headers or {}).get("idempotent-replayed", "").lower() == "true"
 
 
 class Response:
     """One raw HTTP answer: `status`, `headers` (dict, lower-case names), `body` (bytes)."""
 
-    def __init__(self, status, headers, body):
+    def __init__(self, status: int, headers: Dict[str, str], body: bytes) -> None:
         self.status = status
         self.headers = headers
         self.body = body
 
     @property
-    def content_type(self):
+    def content_type(self) -> str:
         return self.headers.get("content-type", "")
 
-    def json(self):
+    def json(self) -> Any:
         return json.loads(self.body.decode("utf-8"))
 
-    def text(self):
+    def text(self) -> str:
         return self.body.decode("utf-8")
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"Response({self.status}, {self.body[:200]!r})"
 
 
-def _retry_after(headers):
+def _retry_after(headers: Mapping[str, str]) -> Optional[float]:
     value = headers.get("retry-after")
     if value is None:
         return None
@@ -85,7 +98,8 @@ def _retry_after(headers):
         return None
 
 
-def _multipart(fields, file_field, filename, content_type, data):
+def _multipart(fields: Mapping[str, Any], file_field: str, filename: str, content_type: str,
+               data: bytes) -> Tuple[bytes, str]:
     """Encodes `fields` (name -> str) and one file as multipart/form-data. Returns (body,
     Content-Type header)."""
     boundary = "sheaf-" + uuid.uuid4().hex
@@ -115,8 +129,10 @@ class SheafClient:
     request with (method, path, query, Response), e.g. to record traffic in tests.
     """
 
-    def __init__(self, base_url, api_key, timeout=30, *, retries_429=3, max_retry_wait=30.0,
-                 on_exchange=None):
+    def __init__(self, base_url: str, api_key: Optional[str], timeout: float = 30, *,
+                 retries_429: int = 3, max_retry_wait: float = 30.0,
+                 on_exchange: Optional[Callable[[str, str, Dict[str, Any], Response], None]] = None
+                 ) -> None:
         self.base_url = base_url.rstrip("/")
         self.api_key = api_key
         self.timeout = timeout
@@ -126,7 +142,9 @@ class SheafClient:
 
     # -- plumbing ------------------------------------------------------------------------------
 
-    def request(self, method, path, *, query=None, body=None, headers=None, auth=True):
+    def request(self, method: str, path: str, *, query: Optional[Mapping[str, Any]] = None,
+                body: Optional[bytes] = None, headers: Optional[Mapping[str, str]] = None,
+                auth: bool = True) -> Response:
         """Sends one request and returns its Response whatever the status (never raises
         SheafError). `query`: dict (None values are left out). `headers` override the
         defaults, e.g. {"Authorization": "Basic x"}."""
@@ -148,7 +166,7 @@ class SheafClient:
         return resp
 
     @staticmethod
-    def _raise_for(resp):
+    def _raise_for(resp: Response) -> None:
         if resp.status < 400:
             return
         code, message = f"http_{resp.status}", resp.body.decode("utf-8", "replace")
@@ -159,30 +177,36 @@ class SheafClient:
             pass
         raise SheafError(resp.status, code, message, _retry_after(resp.headers))
 
-    def _call(self, method, path, **kw):
+    def _call(self, method: str, path: str, **kw: Any) -> Response:
         resp = self.request(method, path, **kw)
         self._raise_for(resp)
         return resp
 
-    def _json(self, method, path, **kw):
-        return self._call(method, path, **kw).json()
+    def _json(self, method: str, path: str, **kw: Any) -> JSONObject:
+        resp = self._call(method, path, **kw)
+        data = resp.json()
+        if not isinstance(data, dict):
+            raise SheafError(resp.status, "bad_response", "expected a JSON object from " + path)
+        return data
 
     @staticmethod
-    def _doc(resp):
+    def _doc(resp: Response) -> SheafDocument:
         d = SheafDocument(resp.json())
         d.status_code = resp.status
         d.headers = resp.headers
         return d
 
     @staticmethod
-    def _id(document_id):
+    def _id(document_id: str) -> str:
         return urllib.parse.quote(str(document_id), safe="")
 
     # -- documents -----------------------------------------------------------------------------
 
-    def submit(self, path_or_bytes, *, filename=None, content_type=None, priority=None,
-               type=None, webhook_url=None, metadata=None, idempotency_key=None,
-               multipart=False):
+    def submit(self, path_or_bytes: Upload, *, filename: Optional[str] = None,
+               content_type: Optional[str] = None, priority: Optional[str] = None,
+               type: Optional[str] = None, webhook_url: Optional[str] = None,
+               metadata: Union[JSONObject, str, None] = None,
+               idempotency_key: Optional[str] = None, multipart: bool = False) -> SheafDocument:
         """Uploads a document: a file path or the bytes themselves. Returns the document
         (SheafDocument; status_code 202, or 200 for an idempotent replay). `metadata`: a dict
         (sent as JSON) or a string sent as is. `content_type` defaults to a guess from the
@@ -201,7 +225,8 @@ class SheafClient:
             metadata = json.dumps(metadata)
         params = {"priority": priority, "type": type, "webhook_url": webhook_url,
                   "metadata": metadata}
-        headers = {}
+        headers: Dict[str, str] = {}
+        query: Optional[Dict[str, Any]]
         if idempotency_key is not None:
             headers["Idempotency-Key"] = idempotency_key
         if multipart:
@@ -224,19 +249,21 @@ class SheafClient:
             self._raise_for(resp)
             return self._doc(resp)
 
-    def get(self, document_id):
+    def get(self, document_id: str) -> SheafDocument:
         """The document with its stages and, once finished, its result."""
         return self._doc(self._call("GET", "/v1/documents/" + self._id(document_id)))
 
-    def list(self, status=None, type=None, limit=None, cursor=None):
+    def list(self, status: Optional[str] = None, type: Optional[str] = None,
+             limit: Optional[int] = None, cursor: Optional[str] = None) -> JSONObject:
         """One page: {"documents": [...], "next_cursor": str or None}, newest first."""
         return self._json("GET", "/v1/documents",
                           query={"status": status, "type": type, "limit": limit,
                                  "cursor": cursor})
 
-    def iter_documents(self, status=None, type=None, limit=None):
+    def iter_documents(self, status: Optional[str] = None, type: Optional[str] = None,
+                       limit: Optional[int] = None) -> Iterator[JSONObject]:
         """Every document matching the filter, following next_cursor page by page."""
-        cursor = None
+        cursor: Optional[str] = None
         while True:
             page = self.list(status=status, type=type, limit=limit, cursor=cursor)
             yield from page["documents"]
@@ -244,7 +271,7 @@ class SheafClient:
             if not cursor:
                 return
 
-    def wait(self, document_id, timeout=120, poll=0.2):
+    def wait(self, document_id: str, timeout: float = 120, poll: float = 0.2) -> SheafDocument:
         """Polls until the document is no longer queued or processing; returns it. Raises
         TimeoutError after `timeout` seconds."""
         deadline = time.monotonic() + timeout
@@ -257,39 +284,42 @@ class SheafClient:
                     f"document {document_id} still {d['status']} after {timeout} s")
             time.sleep(poll)
 
-    def result(self, document_id):
+    def result(self, document_id: str) -> Optional[JSONObject]:
         """The document's result (docs/result-format.md), or None while it is not finished."""
         return self.get(document_id).get("result")
 
-    def delete(self, document_id):
+    def delete(self, document_id: str) -> None:
         """Deletes the document, its file and derived data."""
         self._call("DELETE", "/v1/documents/" + self._id(document_id))
 
-    def reprocess(self, document_id):
+    def reprocess(self, document_id: str) -> SheafDocument:
         """Queues a finished document again; returns it (status queued)."""
         return self._doc(
             self._call("POST", "/v1/documents/" + self._id(document_id) + "/reprocess"))
 
-    def page_text(self, document_id, n):
+    def page_text(self, document_id: str, n: int) -> str:
         """Page n's (1-based) text, lines separated by newlines."""
         path = f"/v1/documents/{self._id(document_id)}/pages/{int(n)}/text"
         return self._call("GET", path).text()
 
-    def page_image(self, document_id, n):
+    def page_image(self, document_id: str, n: int) -> bytes:
         """Page n's (1-based) upright image, PNG bytes."""
         path = f"/v1/documents/{self._id(document_id)}/pages/{int(n)}/image"
         return self._call("GET", path).body
 
     # -- review --------------------------------------------------------------------------------
 
-    def review_tasks(self, limit=None, cursor=None):
+    def review_tasks(self, limit: Optional[int] = None,
+                     cursor: Optional[str] = None) -> JSONObject:
         """One page of documents waiting for a person: {"tasks": [...], "next_cursor"}."""
         return self._json("GET", "/v1/review/tasks", query={"limit": limit, "cursor": cursor})
 
-    def review(self, document_id, action, fields=None, reviewer=None):
+    def review(self, document_id: str, action: str,
+               fields: Optional[Mapping[str, Union[str, float, int, None]]] = None,
+               reviewer: Optional[str] = None) -> SheafDocument:
         """Decides a review task: action "approve", "reject" or "correct" (with `fields`, a
         dict of field name -> new value). Returns the document after the decision."""
-        body = {"action": action}
+        body: Dict[str, Any] = {"action": action}
         if fields is not None:
             body["fields"] = fields
         if reviewer is not None:
@@ -300,13 +330,13 @@ class SheafClient:
 
     # -- operations ----------------------------------------------------------------------------
 
-    def health(self):
+    def health(self) -> JSONObject:
         return self._json("GET", "/healthz", auth=False)
 
-    def ready(self):
+    def ready(self) -> JSONObject:
         """{"status": "ready"}; raises SheafError (503 not_ready) when storage or broker fail."""
         return self._json("GET", "/readyz", auth=False)
 
-    def metrics(self):
+    def metrics(self) -> str:
         """The Prometheus metrics text."""
         return self._call("GET", "/metrics", auth=False).text()
