@@ -167,6 +167,9 @@ RouteMatch MatchRoute(const std::vector<std::string>& seg, bool probes_only) {
   if (seg.size() == 4 && seg[1] == "review" && seg[2] == "claims") {
     return {"/v1/review/claims/{id}", {"DELETE"}};
   }
+  if (seg.size() == 3 && seg[1] == "system" && seg[2] == "status") {
+    return {"/v1/system/status", {"GET"}};
+  }
   return {};
 }
 
