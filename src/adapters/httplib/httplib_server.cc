@@ -37,17 +37,114 @@ const char* ReasonFor(int status) {
   }
 }
 
+// The server's settings, shared by the listening server and ServeRawHttpRequest.
+void Configure(httplib::Server& server, const HttpServerOptions& options) {
+  server.set_payload_max_length(static_cast<size_t>(options.max_body_bytes));
+  server.set_read_timeout(options.read_timeout_seconds, 0);
+  server.set_write_timeout(options.read_timeout_seconds, 0);
+  server.set_keep_alive_timeout(options.keep_alive_seconds);
+  server.set_keep_alive_max_count(1000000);
+  // Answers go out in more than one write; without TCP_NODELAY the second waits for the
+  // client's delayed ACK (tens of milliseconds per request on keep-alive connections).
+  server.set_tcp_nodelay(true);
+}
+
+// Every method on every path goes to `handler`, as an HttpRequest; errors the library answers
+// itself get the API's error body.
+void Route(httplib::Server& server, const HttpServerOptions& options, HttpHandler handler) {
+  auto serve = [handler = std::move(handler)](const httplib::Request& req, httplib::Response& res) {
+    HttpRequest r;
+    r.method = req.method;
+    r.path = req.path;
+    for (const auto& [k, v] : req.params) r.query.emplace(k, v);
+    for (const auto& [k, v] : req.headers) r.headers[Lower(k)] = v;
+    r.remote_addr = req.remote_addr;
+    if (req.is_multipart_form_data()) {
+      r.multipart = true;
+      for (const auto& [name, file] : req.files) {
+        r.parts.emplace(name, FormPart{file.filename, file.content_type, file.content});
+      }
+    } else {
+      r.body = req.body;
+    }
+    HttpReply out = handler(r);
+    res.status = out.status;
+    for (const auto& [k, v] : out.headers) res.set_header(k, v);
+    res.set_content(out.body, out.content_type.c_str());
+  };
+  for (const char* pattern : {".*"}) {
+    server.Get(pattern, serve);
+    server.Post(pattern, serve);
+    server.Put(pattern, serve);
+    server.Patch(pattern, serve);
+    server.Delete(pattern, serve);
+    server.Options(pattern, serve);
+  }
+  auto error_body = options.error_body;
+  server.set_error_handler([error_body](const httplib::Request& req, httplib::Response& res) {
+    if (!res.body.empty()) return;  // the API answered with its own error body
+    std::string message = ReasonFor(res.status);
+    if (res.status == 413 &&
+        req.get_header_value("Content-Type").rfind("application/x-www-form-urlencoded", 0) == 0) {
+      // cpp-httplib parses such bodies as forms, up to 8 KiB.
+      message = "a body sent as application/x-www-form-urlencoded is limited to 8 KiB; send "
+                "the file raw with its own Content-Type, or as multipart/form-data";
+    }
+    res.set_content(error_body ? error_body(res.status, message) : message, "application/json");
+  });
+  server.set_exception_handler(
+      [error_body](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
+        res.status = 500;
+        res.set_content(error_body ? error_body(500, "internal error") : "internal error",
+                        "application/json");
+      });
+}
+
+// A connection whose bytes are `in`; what the server writes goes to `out`.
+class MemoryStream final : public httplib::Stream {
+ public:
+  MemoryStream(std::string_view in, std::string* out) : in_(in), out_(out) {}
+  bool is_readable() const override { return true; }
+  bool is_writable() const override { return true; }
+  ssize_t read(char* ptr, size_t size) override {
+    const size_t n = std::min(size, in_.size() - at_);
+    std::copy_n(in_.data() + at_, n, ptr);
+    at_ += n;
+    return static_cast<ssize_t>(n);
+  }
+  ssize_t write(const char* ptr, size_t size) override {
+    out_->append(ptr, size);
+    return static_cast<ssize_t>(size);
+  }
+  void get_remote_ip_and_port(std::string& ip, int& port) const override {
+    ip = "127.0.0.1";
+    port = 0;
+  }
+  void get_local_ip_and_port(std::string& ip, int& port) const override {
+    ip = "127.0.0.1";
+    port = 0;
+  }
+  socket_t socket() const override { return INVALID_SOCKET; }
+
+ private:
+  std::string_view in_;
+  size_t at_ = 0;
+  std::string* out_;
+};
+
+// process_request is the library's one-request entry point; it is protected.
+class OneRequestServer final : public httplib::Server {
+ public:
+  bool Serve(httplib::Stream& stream) {
+    bool closed = false;
+    return process_request(stream, /*close_connection=*/true, closed, nullptr);
+  }
+};
+
 class HttplibServer final : public HttpServer {
  public:
   explicit HttplibServer(HttpServerOptions options) : options_(std::move(options)) {
-    server_.set_payload_max_length(static_cast<size_t>(options_.max_body_bytes));
-    server_.set_read_timeout(options_.read_timeout_seconds, 0);
-    server_.set_write_timeout(options_.read_timeout_seconds, 0);
-    server_.set_keep_alive_timeout(options_.keep_alive_seconds);
-    server_.set_keep_alive_max_count(1000000);
-    // Answers go out in more than one write; without TCP_NODELAY the second waits for the
-    // client's delayed ACK (tens of milliseconds per request on keep-alive connections).
-    server_.set_tcp_nodelay(true);
+    Configure(server_, options_);
     const int threads = std::max(1, options_.threads);
     server_.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
   }
@@ -70,52 +167,7 @@ class HttplibServer final : public HttpServer {
   int port() const override { return port_; }
 
   Status Run(HttpHandler handler) override {
-    auto serve = [handler](const httplib::Request& req, httplib::Response& res) {
-      HttpRequest r;
-      r.method = req.method;
-      r.path = req.path;
-      for (const auto& [k, v] : req.params) r.query.emplace(k, v);
-      for (const auto& [k, v] : req.headers) r.headers[Lower(k)] = v;
-      r.remote_addr = req.remote_addr;
-      if (req.is_multipart_form_data()) {
-        r.multipart = true;
-        for (const auto& [name, file] : req.files) {
-          r.parts.emplace(name, FormPart{file.filename, file.content_type, file.content});
-        }
-      } else {
-        r.body = req.body;
-      }
-      HttpReply out = handler(r);
-      res.status = out.status;
-      for (const auto& [k, v] : out.headers) res.set_header(k, v);
-      res.set_content(out.body, out.content_type.c_str());
-    };
-    for (const char* pattern : {".*"}) {
-      server_.Get(pattern, serve);
-      server_.Post(pattern, serve);
-      server_.Put(pattern, serve);
-      server_.Patch(pattern, serve);
-      server_.Delete(pattern, serve);
-      server_.Options(pattern, serve);
-    }
-    auto error_body = options_.error_body;
-    server_.set_error_handler([error_body](const httplib::Request& req, httplib::Response& res) {
-      if (!res.body.empty()) return;  // the API answered with its own error body
-      std::string message = ReasonFor(res.status);
-      if (res.status == 413 &&
-          req.get_header_value("Content-Type").rfind("application/x-www-form-urlencoded", 0) == 0) {
-        // cpp-httplib parses such bodies as forms, up to 8 KiB.
-        message = "a body sent as application/x-www-form-urlencoded is limited to 8 KiB; send "
-                  "the file raw with its own Content-Type, or as multipart/form-data";
-      }
-      res.set_content(error_body ? error_body(res.status, message) : message, "application/json");
-    });
-    server_.set_exception_handler(
-        [error_body](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
-          res.status = 500;
-          res.set_content(error_body ? error_body(500, "internal error") : "internal error",
-                          "application/json");
-        });
+    Route(server_, options_, std::move(handler));
     if (!server_.listen_after_bind()) {
       if (stopped_.load()) return Status::Ok();
       return Status(ErrorCode::kUnavailable, "the HTTP server stopped unexpectedly");
@@ -139,6 +191,17 @@ class HttplibServer final : public HttpServer {
 
 std::unique_ptr<HttpServer> MakeHttplibServer(HttpServerOptions options) {
   return std::make_unique<HttplibServer>(std::move(options));
+}
+
+std::string ServeRawHttpRequest(const HttpServerOptions& options, HttpHandler handler,
+                                std::string_view raw) {
+  OneRequestServer server;
+  Configure(server, options);
+  Route(server, options, std::move(handler));
+  std::string out;
+  MemoryStream stream(raw, &out);
+  server.Serve(stream);
+  return out;
 }
 
 }  // namespace sheaf
