@@ -22,7 +22,7 @@ using testing::WriteFile;
 struct Expect {
   std::string code;     // "" means read (completed, or needs_review when `warning` is set)
   std::string message;  // a fragment the message must contain
-  std::string warning;  // damaged but readable: a fragment of the first page's warning
+  std::string warning = {};  // damaged but readable: a fragment of the first page's warning
 };
 
 class HostileBatch : public ::testing::Test {

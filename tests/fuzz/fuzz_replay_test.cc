@@ -44,8 +44,8 @@ TEST_P(FuzzReplay, EveryKeptInputRunsThroughTheTargetWithoutBreakingItsContract)
 }
 
 INSTANTIATE_TEST_SUITE_P(AllTargets, FuzzReplay, ::testing::ValuesIn(Targets()),
-                         [](const ::testing::TestParamInfo<Target>& info) {
-                           return std::string(info.param.name);
+                         [](const ::testing::TestParamInfo<Target>& param_info) {
+                           return std::string(param_info.param.name);
                          });
 
 // The API target must get past authentication, or it would fuzz nothing but the 401 path.

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <csetjmp>
 #include <memory>
+#include <vector>
 
 #include <jpeglib.h>
 #include <png.h>
@@ -53,6 +54,7 @@ struct JpegState {
   char fatal[JMSG_LENGTH_MAX] = {0};
   PIX* pix = nullptr;
   int rows = 0;            // rows stored in pix
+  std::vector<JSAMPLE> row;  // here, not on the stack: a longjmp skips destructors
 };
 
 JpegState* StateOf(j_common_ptr c) { return static_cast<JpegState*>(c->client_data); }
@@ -102,12 +104,12 @@ Result<Decoded> DecodeJpegLuminance(std::string_view bytes, const std::string& w
                        static_cast<int>(s->cinfo.Y_density * 2.54 + 0.5));
     }
     const int wpl = pixGetWpl(s->pix);
-    std::unique_ptr<JSAMPLE[]> row(new JSAMPLE[static_cast<std::size_t>(w)]);
-    JSAMPROW rows[1] = {row.get()};
+    s->row.resize(static_cast<std::size_t>(w));
+    JSAMPROW rows[1] = {s->row.data()};
     while (s->rows < h) {
       if (jpeg_read_scanlines(&s->cinfo, rows, 1) != 1) break;  // no more data (suspension)
       l_uint32* line = pixGetData(s->pix) + static_cast<std::size_t>(s->rows) * wpl;
-      for (int x = 0; x < w; ++x) SET_DATA_BYTE(line, x, row[x]);
+      for (int x = 0; x < w; ++x) SET_DATA_BYTE(line, x, s->row[static_cast<std::size_t>(x)]);
       ++s->rows;
     }
     if (s->rows == h) jpeg_finish_decompress(&s->cinfo);
@@ -163,6 +165,7 @@ struct PngState {
   int height = 0;
   png_structp png = nullptr;
   png_infop info = nullptr;
+  std::vector<png_byte> row;  // here, not on the stack: a longjmp skips destructors
 };
 
 void PngRead(png_structp png, png_bytep out, png_size_t n) {
@@ -190,6 +193,9 @@ Result<Decoded> DecodeTruncatedPng(std::string_view bytes, const std::string& wh
   s->info = png_create_info_struct(s->png);
   if (s->info != nullptr && setjmp(s->jump) == 0) {
     png_set_read_fn(s->png, s.get(), PngRead);
+    // Image data is read in pieces of this size (8 KiB by default); a read past the cut fails
+    // whole, so small pieces lose at most this much of what the file still holds.
+    png_set_compression_buffer_size(s->png, 256);
     png_read_info(s->png, s->info);
     if (png_get_interlace_type(s->png, s->info) != PNG_INTERLACE_NONE) {
       std::snprintf(s->fatal, sizeof s->fatal, "an interlaced PNG cannot be read in part");
@@ -223,12 +229,12 @@ Result<Decoded> DecodeTruncatedPng(std::string_view bytes, const std::string& wh
       pixSetResolution(s->pix, static_cast<int>(xres * 0.0254 + 0.5),
                        static_cast<int>(yres * 0.0254 + 0.5));
     }
-    std::unique_ptr<png_byte[]> row(new png_byte[static_cast<std::size_t>(w)]);
+    s->row.resize(static_cast<std::size_t>(w));
     const int wpl = pixGetWpl(s->pix);
     while (s->rows < height) {
-      png_read_row(s->png, row.get(), nullptr);
+      png_read_row(s->png, s->row.data(), nullptr);
       l_uint32* line = pixGetData(s->pix) + static_cast<std::size_t>(s->rows) * wpl;
-      for (int x = 0; x < w; ++x) SET_DATA_BYTE(line, x, row[x]);
+      for (int x = 0; x < w; ++x) SET_DATA_BYTE(line, x, s->row[static_cast<std::size_t>(x)]);
       ++s->rows;
     }
   }
