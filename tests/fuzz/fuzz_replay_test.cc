@@ -8,6 +8,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <ostream>
 #include <sstream>
 
 #include "fuzz_targets.h"
@@ -25,6 +26,13 @@ std::string ReadAll(const fs::path& p) {
 }
 
 class FuzzReplay : public ::testing::TestWithParam<Target> {};
+
+}  // namespace
+
+// Test names and failures show the target's name, not its bytes.
+void PrintTo(const Target& t, std::ostream* os) { *os << t.name; }
+
+namespace {
 
 TEST_P(FuzzReplay, EveryKeptInputRunsThroughTheTargetWithoutBreakingItsContract) {
   const Target& t = GetParam();
