@@ -14,6 +14,7 @@ packages=(
   libsqlite3-dev libpq-dev postgresql-15 nlohmann-json3-dev libspdlog-dev libcli11-dev libyaml-cpp-dev libpugixml-dev libssl-dev
   zlib1g-dev libgtest-dev libgmock-dev libbenchmark-dev libcurl4-openssl-dev libcpp-httplib-dev librdkafka-dev libhiredis-dev wrk hey
   qpdf time
+  libjpeg-dev libpng-dev clang libclang-rt-14-dev
   redis-server
   python3-pil fonts-dejavu-core python3-pytest python3-yaml python3-jsonschema python3-venv
 )

@@ -3,7 +3,8 @@
 # The README's second command (and CI's): install what is missing, start the local cluster the
 # distributed backends' tests need (scripts/cluster: Kafka, PostgreSQL, Redis, S3Proxy,
 # ClickHouse on loopback), then build and run every test twice: the release preset, and the
-# debug preset under AddressSanitizer and UndefinedBehaviorSanitizer. The cluster is stopped
+# debug preset under AddressSanitizer and UndefinedBehaviorSanitizer; then each libFuzzer target
+# for a bounded time (the fuzz preset). The cluster is stopped
 # (by process id) however the tests end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,3 +26,9 @@ for preset in release debug; do
   echo "== $preset: test"
   ctest --preset "$preset" --timeout 900
 done
+
+# libFuzzer targets (tests/fuzz, docs/reliability.md): clang, ASan + UBSan, 15 s per target.
+echo "== fuzz: configure, build and run each target for ${SHEAF_FUZZ_SECONDS:-15}s"
+cmake --preset fuzz -DSHEAF_FUZZ_SECONDS="${SHEAF_FUZZ_SECONDS:-15}" >/dev/null
+cmake --build --preset fuzz
+ctest --preset fuzz

@@ -20,8 +20,9 @@ using testing::RunSheaf;
 using testing::WriteFile;
 
 struct Expect {
-  std::string code;     // "" means completed
+  std::string code;     // "" means read (completed, or needs_review when `warning` is set)
   std::string message;  // a fragment the message must contain
+  std::string warning = {};  // damaged but readable: a fragment of the first page's warning
 };
 
 class HostileBatch : public ::testing::Test {
@@ -56,8 +57,10 @@ class HostileBatch : public ::testing::Test {
     add("random.bin", noise, {"unsupported_format", "unsupported format"});
     add("random.pdf", noise, {"unsupported_format", "unsupported format"});
     add("gif.png", "GIF89a\x01\x00\x01\x00\x80\x00\x00", {"unsupported_format", "unsupported"});
-    add("truncated.png", png.substr(0, png.size() / 2), {"invalid_document", "corrupt or truncated"});
-    add("truncated.jpg", jpeg.substr(0, jpeg.size() / 2), {"invalid_document", "corrupt or truncated"});
+    // Damaged but readable: read as far as the data goes, with a warning (the rows below are
+    // blank, so the document goes to review).
+    add("truncated.png", png.substr(0, png.size() / 2), {"", "", "the PNG is truncated"});
+    add("truncated.jpg", jpeg.substr(0, jpeg.size() / 2), {"", "", "the JPEG data is damaged"});
     add("truncated.tif", tiff.substr(0, 60), {"invalid_document", "corrupt or truncated"});
     add("truncated.webp", webp.substr(0, webp.size() / 2), {"invalid_document", "corrupt or truncated"});
     add("truncated.pdf", pdf.substr(0, pdf.size() / 2), {"invalid_document", "truncated"});
@@ -109,8 +112,17 @@ TEST_F(HostileBatch, EachBadFileGetsItsErrorAndTheGoodOnesSucceed) {
     ASSERT_TRUE(got.count(path));
     const auto& j = got[path];
     if (e.code.empty()) {
-      EXPECT_EQ(j["status"], "completed") << j.dump();
-      EXPECT_GE(j["pages"].size(), 1u);
+      ASSERT_GE(j["pages"].size(), 1u) << j.dump();
+      if (e.warning.empty()) {
+        EXPECT_EQ(j["status"], "completed") << j.dump();
+        EXPECT_FALSE(j["pages"][0].contains("warnings")) << j.dump();
+      } else {
+        EXPECT_EQ(j["status"], "needs_review") << j.dump();
+        ASSERT_TRUE(j["pages"][0].contains("warnings")) << j.dump();
+        EXPECT_NE(j["pages"][0]["warnings"][0].get<std::string>().find(e.warning),
+                  std::string::npos)
+            << j.dump();
+      }
       continue;
     }
     EXPECT_EQ(j["status"], "failed");

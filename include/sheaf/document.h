@@ -73,6 +73,7 @@ struct Page {
   double ocr_confidence = 0;  // mean word confidence 0..1 (1 for text layers and text files)
   bool ocr_cache_hit = false;
   std::vector<Block> blocks;
+  std::vector<std::string> warnings;  // RawPage::warnings: damage the page was read past
 
   std::size_t WordCount() const;
   std::string Text() const;  // lines joined by '\n', blocks separated by a blank line

@@ -26,6 +26,9 @@ struct RawPage {
   int width = 0;              // page size in the pixels its boxes use
   int height = 0;
   int dpi = 0;
+  // Damage read past, one sentence each: the page is what could be read (a JPEG whose data
+  // breaks off is kept down to the damage, the rows below left white). Empty for a sound page.
+  std::vector<std::string> warnings;
 };
 
 // An open document. NOT thread-safe: callers serialise calls on one reader (different readers

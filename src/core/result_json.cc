@@ -42,6 +42,7 @@ ojson PageJson(const Page& p, const JsonOptions& options) {
     };
     j["ocr_cache_hit"] = p.ocr_cache_hit;
   }
+  if (!p.warnings.empty()) j["warnings"] = p.warnings;
   if (options.include_words) {
     ojson words = ojson::array();
     ojson lines = ojson::array();

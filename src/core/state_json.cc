@@ -126,7 +126,7 @@ json BlocksJson(const std::vector<Block>& blocks) {
 }
 
 json PageJson(const Page& p) {
-  return json{{"number", p.number},
+  json j{{"number", p.number},
               {"width", p.width},
               {"height", p.height},
               {"dpi", p.dpi},
@@ -135,6 +135,8 @@ json PageJson(const Page& p) {
               {"ocr_confidence", Num(p.ocr_confidence)},
               {"ocr_cache_hit", p.ocr_cache_hit},
               {"blocks", BlocksJson(p.blocks)}};
+  if (!p.warnings.empty()) j["warnings"] = p.warnings;
+  return j;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -419,6 +421,16 @@ bool ReadPage(Reader& r, const json& j, const Path& at, Page* p) {
   if (!r.DoubleAt(j, at, "ocr_confidence", &p->ocr_confidence) ||
       !r.BoolAt(j, at, "ocr_cache_hit", &p->ocr_cache_hit)) {
     return false;
+  }
+  // "warnings" is optional: written only for a page read past damage.
+  if (auto w = j.find("warnings"); w != j.end()) {
+    const Path wat = at.Member("warnings");
+    if (!w->is_array()) return r.Fail(wat, "expected an array of strings");
+    for (std::size_t k = 0; k < w->size(); ++k) {
+      std::string text;
+      if (!r.String((*w)[k], wat.Element(k), &text)) return false;
+      p->warnings.push_back(std::move(text));
+    }
   }
   const json* blocks = r.Member(j, at, "blocks");
   return blocks != nullptr && ReadBlocks(r, *blocks, at.Member("blocks"), &p->blocks);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "extract/schema.h"
 
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -13,6 +14,7 @@
 #include <optional>
 #include <set>
 #include <span>
+#include <sstream>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -349,16 +351,71 @@ class SchemaParser {
   const std::string& file_;
 };
 
+// Counts documents without building them, and remembers where each of the first three starts
+// and where the second one's content does.
+class DocumentCounter final : public YAML::EventHandler {
+ public:
+  void OnDocumentStart(const YAML::Mark& mark) override {
+    if (count < 3) starts[count] = mark;
+    ++count;
+  }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t) override { Node(mark); }
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override { Node(mark); }
+  void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                const std::string&) override {
+    Node(mark);
+  }
+  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {
+    Node(mark);
+  }
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {
+    Node(mark);
+  }
+  void OnMapEnd() override {}
+
+  int count = 0;
+  YAML::Mark starts[3];
+  YAML::Mark second_content;
+  bool has_second_content = false;
+
+ private:
+  void Node(const YAML::Mark& mark) {
+    if (count == 2 && !has_second_content) {
+      second_content = mark;
+      has_second_content = true;
+    }
+  }
+};
+
 Result<Schema> ParseSchemaChecked(std::string_view yaml, const std::string& file,
                                   std::optional<std::string_view> expected_type) {
   SchemaParser parser(file);
   try {
-    const std::vector<YAML::Node> documents = YAML::LoadAll(std::string(yaml));
-    if (documents.empty()) return parser.Error(YAML::Mark(), "the file holds no schema");
-    if (documents.size() > 1) {
-      return parser.Error(documents[1].Mark(), "one schema per file (found a second document)");
+    // Not YAML::LoadAll: on some malformed input (a line starting with ',', found by the
+    // schema_yaml fuzz target) yaml-cpp 0.7's LoadAll loops forever, appending empty documents
+    // that consume nothing until memory runs out (fixed upstream after 0.8.0, yaml-cpp pull
+    // request 1319). Asking the parser for at most three documents is bounded; two that start
+    // at the same place are that loop.
+    const std::string text(yaml);
+    std::istringstream in(text);
+    YAML::Parser documents(in);
+    DocumentCounter counter;
+    while (counter.count < 3 && documents.HandleNextDocument(counter)) {
     }
-    return parser.Parse(documents[0], expected_type);
+    if (counter.count == 0) return parser.Error(YAML::Mark(), "the file holds no schema");
+    if (counter.count == 3 && counter.starts[1].pos == counter.starts[2].pos) {
+      return parser.Error(counter.starts[1], "malformed YAML: the parser cannot read past here");
+    }
+    if (counter.count > 1) {
+      return parser.Error(
+          counter.has_second_content ? counter.second_content : counter.starts[1],
+          "one schema per file (found a second document)");
+    }
+    return parser.Parse(YAML::Load(text), expected_type);
   } catch (const YAML::Exception& e) {
     // e.msg is the parser's reason without yaml-cpp's own "line x, column y" prefix.
     return parser.Error(e.mark, "malformed YAML: " + e.msg);

@@ -415,6 +415,14 @@ TEST(ParseSchema, RejectsAnEmptyFileAndASecondDocument) {
             "schemas/test.yaml:6:1: one schema per file (found a second document)");
 }
 
+// Found by the schema_yaml fuzz target (tests/fuzz/regressions/schema_yaml): yaml-cpp 0.7's
+// LoadAll never returns on a line starting with ',' and grows without bound.
+TEST(ParseSchema, ALineStartingWithACommaIsMalformedNotAnEndlessLoop) {
+  EXPECT_EQ(ErrorOf(",\n"), "schemas/test.yaml:1:1: malformed YAML: the parser cannot read past here");
+  const std::string error = ErrorOf(std::string(kMinimal) + ",t pe: invoice\n");
+  EXPECT_NE(error.find("schemas/test.yaml:"), std::string::npos) << error;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Files and folders
 

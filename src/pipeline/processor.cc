@@ -293,6 +293,7 @@ void Processor::Run(const std::vector<Input>& paths, const DoneFn& done) {
         page.height = raw->height;
         page.dpi = raw->dpi;
         page.ocr_confidence = 1.0;
+        page.warnings = std::move(raw->warnings);
       } else {
         if (!tools.has_value()) tools = TakeTools();
         if (!tools->ok()) {
@@ -300,6 +301,7 @@ void Processor::Run(const std::vector<Input>& paths, const DoneFn& done) {
         } else {
           Status s = RecognizePage(tools->value(), raw->image, &page, &timings);
           if (!s.ok()) err = Status(s.code(), where + ": " + s.message());
+          page.warnings = std::move(raw->warnings);
         }
       }
       if (!err.ok()) {

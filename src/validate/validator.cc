@@ -224,6 +224,12 @@ void DecideStatus(const extract::Schema& schema, Document* doc) {
   for (const RuleResult& r : doc->validation) {
     if (r.status != RuleStatus::kPass) doc->review_reasons.push_back(r.rule + ": " + r.message);
   }
+  // A page read past damage may be missing what the damage hid: a person looks.
+  for (const Page& p : doc->pages) {
+    for (const std::string& w : p.warnings) {
+      doc->review_reasons.push_back("damaged_page: page " + std::to_string(p.number) + ": " + w);
+    }
+  }
   for (const FieldSpec& f : schema.fields) {
     auto it = doc->fields.find(f.name);
     if (it == doc->fields.end()) continue;

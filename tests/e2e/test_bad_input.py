@@ -176,11 +176,23 @@ def test_corrupt_png_never_completes(client):
 
 
 def test_corrupt_png_is_refused_at_upload(client):
-    """A PNG with damaged image data or cut in half: its chunk checksums and its end are
-    checked at upload, so it is refused with 422 before anything is stored."""
+    """A PNG with damaged image data: its chunk checksums are checked at upload, so it is
+    refused with 422 before anything is stored."""
+    assert_error(post(client, corrupt_png(), "image/png"), 422, "invalid_document")
+    assert client.health() == {"status": "ok"}
+
+
+def test_truncated_png_is_read_as_far_as_it_goes(client):
+    """A PNG cut in half is accepted and read down to the cut: the page carries a warning and
+    the document goes to review (docs/reliability.md, "Fuzzing and damaged input")."""
     png = letter_png(3)
-    for body in (corrupt_png(), png[: len(png) // 2]):
-        assert_error(post(client, body, "image/png"), 422, "invalid_document")
+    resp = post(client, png[: len(png) // 2], "image/png", {"filename": "half.png"})
+    assert resp.status == 202, resp.body
+    doc = client.wait(resp.json()["id"], timeout=60)
+    assert doc["status"] == "needs_review", doc["status"]
+    page = doc["result"]["pages"][0]
+    assert any("the PNG is truncated" in w for w in page["warnings"]), page
+    assert any(r.startswith("damaged_page: page 1") for r in doc["result"]["review_reasons"])
     assert client.health() == {"status": "ok"}
 
 

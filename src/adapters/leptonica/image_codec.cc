@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <mutex>
 
+#include "adapters/leptonica/damaged_input.h"
 #include "adapters/leptonica/leptonica.h"
 #include "adapters/leptonica/pix.h"
 #include "sheaf/format.h"
@@ -121,37 +122,35 @@ Status CheckHeader(const std::string& bytes, Format format, int index, const std
   return CheckDimensions(name, index + 1, w, h, limits);
 }
 
-// Walks a PNG's chunks without decoding them: every chunk must lie within the file and match
-// its CRC-32, and the file must reach its IEND chunk. Catches truncated and damaged files at
-// the cost of one checksum pass (microseconds), so they are refused at upload rather than
-// failing when a page is decoded.
-Status CheckPngChunks(const std::string& bytes, const std::string& name) {
+// Walks a PNG's chunks without decoding them: every complete chunk must match its CRC-32.
+// Catches damaged files at the cost of one checksum pass (microseconds), so they are refused at
+// upload rather than failing when a page is decoded. A file that ends early (its last chunk cut
+// off, or no IEND) is not refused: it is read as far as it goes (*truncated is set).
+Status CheckPngChunks(const std::string& bytes, const std::string& name, bool* truncated) {
   auto be32 = [&](std::size_t at) {
     return (static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[at])) << 24) |
            (static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[at + 1])) << 16) |
            (static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[at + 2])) << 8) |
            static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[at + 3]));
   };
+  *truncated = false;
   std::size_t at = 8;  // after the signature
   while (at + 12 <= bytes.size()) {
     const std::uint32_t length = be32(at);
     const std::string type = bytes.substr(at + 4, 4);
-    if (length > bytes.size() - at - 12) {
-      return {ErrorCode::kInvalidDocument,
-              name + ": the PNG is corrupt or truncated (its " + type + " chunk at byte " +
-                  std::to_string(at) + " runs past the end of the file)"};
-    }
+    if (length > bytes.size() - at - 12) break;  // cut off
     const auto* chunk = reinterpret_cast<const Bytef*>(bytes.data() + at + 4);
     const uLong crc = crc32(crc32(0L, Z_NULL, 0), chunk, static_cast<uInt>(length + 4));
     if (crc != be32(at + 8 + length)) {
       return {ErrorCode::kInvalidDocument,
-              name + ": the PNG is corrupt or truncated (its " + type + " chunk at byte " + std::to_string(at) +
+              name + ": the PNG is corrupt (its " + type + " chunk at byte " + std::to_string(at) +
                   " fails its checksum)"};
     }
     if (type == "IEND") return Status::Ok();
     at += 12 + length;
   }
-  return {ErrorCode::kInvalidDocument, name + ": the PNG is corrupt or truncated (it has no IEND chunk)"};
+  *truncated = true;
+  return Status::Ok();
 }
 
 class ImageReader : public DocumentReader {
@@ -164,6 +163,8 @@ class ImageReader : public DocumentReader {
         pages_(pages),
         limits_(limits) {}
 
+  void set_truncated_png(bool t) { truncated_png_ = t; }
+
   int page_count() const override { return pages_; }
 
   Result<RawPage> ReadPage(int index) override {
@@ -172,13 +173,17 @@ class ImageReader : public DocumentReader {
     std::size_t size = bytes_->size();
     std::string where = name_ + ": page " + std::to_string(index + 1);
     PixPtr pix;
-    if (format_ == Format::kTiff) {
+    std::string warning;
+    if (format_ == Format::kJpeg || (format_ == Format::kPng && truncated_png_)) {
+      // Luminance only for JPEG: pages become gray anyway, and this skips the colour
+      // conversion. Damaged data is read as far as it goes (damaged_input.h).
+      Result<Decoded> d = format_ == Format::kJpeg ? DecodeJpegLuminance(*bytes_, where)
+                                                   : DecodeTruncatedPng(*bytes_, where);
+      if (!d.ok()) return d.status();
+      pix = std::move(d->pix);
+      warning = std::move(d->warning);
+    } else if (format_ == Format::kTiff) {
       pix.reset(pixReadMemTiff(data, size, index));
-    } else if (format_ == Format::kJpeg) {
-      // Luminance only: pages become gray anyway, and this skips the colour conversion. Corrupt
-      // or truncated data fails instead of yielding a half-grey page.
-      l_int32 warnings = 0;
-      pix.reset(pixReadMemJpeg(data, size, 0, 1, &warnings, L_JPEG_READ_LUMINANCE));
     } else {
       pix.reset(pixReadMem(data, size));
     }
@@ -207,6 +212,7 @@ class ImageReader : public DocumentReader {
     page.width = page.image.width;
     page.height = page.image.height;
     page.dpi = page.image.dpi;
+    if (!warning.empty()) page.warnings.push_back(std::move(warning));
     return page;
   }
 
@@ -216,6 +222,7 @@ class ImageReader : public DocumentReader {
   Format format_;
   int pages_;
   Limits limits_;
+  bool truncated_png_ = false;
 };
 
 class ImageOpener : public DocumentOpener {
@@ -245,11 +252,13 @@ class ImageOpener : public DocumentOpener {
     }
     // Check the first page's header now, so a bomb is refused before any work is scheduled.
     if (Status st = CheckHeader(*bytes, format, 0, name, limits); !st.ok()) return st;
+    bool truncated = false;
     if (format == Format::kPng) {
-      if (Status st = CheckPngChunks(*bytes, name); !st.ok()) return st;
+      if (Status st = CheckPngChunks(*bytes, name, &truncated); !st.ok()) return st;
     }
-    return std::unique_ptr<DocumentReader>(
-        std::make_unique<ImageReader>(std::move(bytes), name, format, pages, limits));
+    auto reader = std::make_unique<ImageReader>(std::move(bytes), name, format, pages, limits);
+    reader->set_truncated_png(truncated);
+    return std::unique_ptr<DocumentReader>(std::move(reader));
   }
 };
 
