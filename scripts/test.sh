@@ -28,7 +28,7 @@ for preset in release debug; do
 done
 
 # libFuzzer targets (tests/fuzz, docs/reliability.md): clang, ASan + UBSan, 15 s per target.
-echo "== fuzz: configure, build and run each target for ${SHEAF_FUZZ_SECONDS:-15}s"
-cmake --preset fuzz -DSHEAF_FUZZ_SECONDS="${SHEAF_FUZZ_SECONDS:-15}" >/dev/null
+echo "== fuzz: configure, build and run each target for ${SHEAF_FUZZ_SECONDS:-10}s"
+cmake --preset fuzz -DSHEAF_FUZZ_SECONDS="${SHEAF_FUZZ_SECONDS:-10}" >/dev/null
 cmake --build --preset fuzz
 ctest --preset fuzz

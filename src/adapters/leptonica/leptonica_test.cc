@@ -137,21 +137,23 @@ TEST(ImageCodec, RefusesFromTheHeaderWithoutDecoding) {
       << reader.status().message();
 }
 
-TEST(ImageCodec, DamagedOrTruncatedPngsAreRefusedWhenOpenedNotWhenDecoded) {
+TEST(ImageCodec, APngFailingItsChecksumIsRefusedWhenOpenedATruncatedOneIsRead) {
   auto png = EncodeImage(testing::RenderLines({"Hello there"}, 100), "png");
   ASSERT_TRUE(png.ok());
   std::string damaged = *png;
   for (std::size_t i = 100; i < 140 && i < damaged.size() - 20; ++i) damaged[i] ^= 0x5a;
-  std::string cut = png->substr(0, png->size() / 2);
-  for (const auto& [bytes, why] : {std::pair{damaged, "fails its checksum"},
-                                   std::pair{cut, "runs past the end"}}) {
-    auto reader = MakeImageOpener()->Open(std::make_shared<const std::string>(bytes), "p.png",
-                                          Limits{});
-    ASSERT_FALSE(reader.ok());
-    EXPECT_EQ(reader.status().code(), ErrorCode::kInvalidDocument);
-    EXPECT_NE(reader.status().message().find(why), std::string::npos) << reader.status().message();
-    EXPECT_EQ(reader.status().message().rfind("p.png: the PNG", 0), 0u) << reader.status().message();
-  }
+  auto reader = MakeImageOpener()->Open(std::make_shared<const std::string>(damaged), "p.png",
+                                        Limits{});
+  ASSERT_FALSE(reader.ok());
+  EXPECT_EQ(reader.status().code(), ErrorCode::kInvalidDocument);
+  EXPECT_NE(reader.status().message().find("fails its checksum"), std::string::npos)
+      << reader.status().message();
+  EXPECT_EQ(reader.status().message().rfind("p.png: the PNG", 0), 0u) << reader.status().message();
+  // Cut short, it is read down to the cut (with a warning: DamagedInput tests), as image
+  // viewers do, not refused.
+  auto cut = MakeImageOpener()->Open(
+      std::make_shared<const std::string>(png->substr(0, png->size() / 2)), "p.png", Limits{});
+  EXPECT_TRUE(cut.ok()) << cut.status().ToString();
 }
 
 TEST(ImageCodec, MultiPageTiffsCountTheirPagesAgainstTheLimit) {
