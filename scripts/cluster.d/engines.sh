@@ -15,8 +15,10 @@ kafka_classpath() {
 kafka_ready() {
   local logfile="$LOGS/kafka-server.log" from
   from=$(cat "$RUN/kafka.logpos" 2>/dev/null || echo 0)
+  # grep -q stops reading at the first match; tail, still writing a long log (a restart loads
+  # every partition), then dies of SIGPIPE, which pipefail would turn into "not ready" for ever.
   port_open "$KAFKA_PORT" \
-    && tail -c "+$((from + 1))" "$logfile" 2>/dev/null | grep -q "Kafka Server started"
+    && { tail -c "+$((from + 1))" "$logfile" 2>/dev/null || true; } | grep -q "Kafka Server started"
 }
 
 kafka_start() {
