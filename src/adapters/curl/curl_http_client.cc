@@ -82,7 +82,7 @@ std::string AddressText(const sockaddr* addr) {
 
 struct SocketGuard {
   bool refuse_private = false;
-  std::string refused;  // "10.0.0.1 (private)" once a connection was refused
+  std::string refused;  // "127.0.0.1 (loopback)" once a connection was refused
 };
 
 // CURLOPT_OPENSOCKETFUNCTION: opens the socket libcurl asks for unless the address it is about to
