@@ -138,6 +138,15 @@ Status CheckReviewClaim(const std::string& reviewer, int max, std::chrono::milli
   return Status::Ok();
 }
 
+std::vector<DocumentRecord> InReviewQueueOrder(std::vector<ClaimedDocument> claimed) {
+  std::sort(claimed.begin(), claimed.end(),
+            [](const ClaimedDocument& a, const ClaimedDocument& b) { return a.first < b.first; });
+  std::vector<DocumentRecord> out;
+  out.reserve(claimed.size());
+  for (auto& [order, d] : claimed) out.push_back(std::move(d));
+  return out;
+}
+
 Status CheckReviewHold(const std::string& id, const std::string& reviewer,
                        const std::string& holder, std::int64_t expires_at, std::int64_t now) {
   if (holder.empty() || holder == reviewer || expires_at <= now) return Status::Ok();

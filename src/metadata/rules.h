@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "sheaf/metadata_store.h"
@@ -60,6 +61,10 @@ Status CheckLease(int max, std::chrono::milliseconds lease);
 inline constexpr int kMaxReviewClaims = 100;
 inline constexpr std::chrono::milliseconds kMaxReviewLease = std::chrono::hours(24);
 Status CheckReviewClaim(const std::string& reviewer, int max, std::chrono::milliseconds lease);
+// Documents a review claim returned (in no particular order), each with its (priority rank,
+// seq): the documents in review-queue order.
+using ClaimedDocument = std::pair<std::pair<std::int64_t, std::int64_t>, DocumentRecord>;
+std::vector<DocumentRecord> InReviewQueueOrder(std::vector<ClaimedDocument> claimed);
 // A document's status and who holds it for review until when (read in a write transaction).
 struct ReviewHold {
   ProcessingStatus status = ProcessingStatus::kQueued;

@@ -631,6 +631,7 @@ TEST_P(MetadataStoreContract, ReviewClaimsHoldDocumentsForOneReviewerUntilTheLea
   EXPECT_EQ(m.ClaimReviewTasks(a, "x", 101, 1min).status().code(), ErrorCode::kInvalidArgument);
   EXPECT_EQ(m.ClaimReviewTasks(a, "x", 1, 0ms).status().code(), ErrorCode::kInvalidArgument);
   EXPECT_EQ(m.ClaimReviewTasks(a, "x", 1, 25h).status().code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(m.ReleaseReviewTask(a, ids[1], "").code(), ErrorCode::kInvalidArgument);
   EXPECT_EQ(m.ReleaseReviewTask(b, ids[1], "dave").code(), ErrorCode::kNotFound);
   EXPECT_EQ(m.ReleaseReviewTask(a, NewDocumentId(), "dave").code(), ErrorCode::kNotFound);
   // Claims are bookkeeping: only the three creations, four documents and two decisions are in
@@ -880,6 +881,13 @@ TEST_P(MetadataStoreContract, EachTenantHasAChainOfItsOwn) {
   EXPECT_FALSE(v->intact);
   EXPECT_EQ(v->first_bad_tenant, b);
   EXPECT_EQ(v->first_bad_seq, 2);
+  // Without the base row (where every chain starts) the log cannot be checked: an error, not a
+  // verdict either way.
+  Exec("DELETE FROM audit_base");
+  EXPECT_EQ(m.VerifyAudit().status().code(), ErrorCode::kIoError);
+  // A chain with no entry yet would start from it: refused rather than started from scratch.
+  EXPECT_EQ(m.AppendAudit({"cli:ops", "noted", "0123456789abcdef", "", "{}"}).status().code(),
+            ErrorCode::kIoError);
 }
 
 TEST_P(MetadataStoreContract, AuditChainStaysOneChainUnderConcurrentAppendsFromTwoStores) {

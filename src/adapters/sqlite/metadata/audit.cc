@@ -65,6 +65,9 @@ Result<AuditVerification> SqliteMetadataStore::VerifyAudit() {
     {
       Run run(c.S(kAuditBase));
       const int rc = run.Step();
+      if (rc == SQLITE_DONE) {
+        return Status(ErrorCode::kIoError, c.path() + ": the audit log's base row is missing");
+      }
       if (rc != SQLITE_ROW) return c.Error(rc, "cannot read the audit log's base");
       base = {run.ColumnInt(0), run.ColumnText(1)};
     }

@@ -76,8 +76,7 @@ Result<std::vector<DocumentRecord>> SqliteMetadataStore::ClaimReviewTasks(
     const std::string& tenant_id, const std::string& reviewer, int max,
     std::chrono::milliseconds lease) {
   if (Status s = CheckReviewClaim(reviewer, max, lease); !s.ok()) return s;
-  // (priority, seq) of each claimed document: RETURNING gives rows in no particular order.
-  std::vector<std::pair<std::pair<std::int64_t, std::int64_t>, DocumentRecord>> claimed;
+  std::vector<ClaimedDocument> claimed;  // RETURNING gives rows in no particular order
   Status s = Write([&](Conn& c) {
     claimed.clear();
     const std::int64_t now = NowMs();
@@ -94,12 +93,7 @@ Result<std::vector<DocumentRecord>> SqliteMetadataStore::ClaimReviewTasks(
     return rc == SQLITE_DONE ? Status::Ok() : c.Error(rc, "cannot claim review tasks");
   });
   if (!s.ok()) return s;
-  std::sort(claimed.begin(), claimed.end(),
-            [](const auto& a, const auto& b) { return a.first < b.first; });
-  std::vector<DocumentRecord> out;
-  out.reserve(claimed.size());
-  for (auto& [order, d] : claimed) out.push_back(std::move(d));
-  return out;
+  return InReviewQueueOrder(std::move(claimed));
 }
 
 Status SqliteMetadataStore::ReleaseReviewTask(const std::string& tenant_id,

@@ -122,17 +122,19 @@ Status ReadCorrection(const Run& run, const std::string& path, Correction* c) {
 // stays linear even with other processes writing). Sets *seq to the new entry's number.
 Status AppendAuditEntry(SqlConn& c, std::int64_t now, const AuditInput& in, std::int64_t* seq) {
   std::int64_t head_seq = 0;
-  std::string head_hash(kGenesisHash);
+  std::string head_hash;
   {
     Run run(c.S(kAuditHead));
     run.Text(1, in.tenant_id);
     const int rc = run.Step();
-    if (rc == SQLITE_ROW) {
-      head_seq = run.ColumnInt(0);
-      head_hash = run.ColumnText(1);
-    } else if (rc != SQLITE_DONE) {
-      return c.Error(rc, "cannot read the audit chain's head");
+    // The base row always exists (the schema makes it), so no row at all is a damaged store:
+    // going on from the genesis hash would fork a migrated store's chains.
+    if (rc == SQLITE_DONE) {
+      return Status(ErrorCode::kIoError, c.path() + ": the audit log's base row is missing");
     }
+    if (rc != SQLITE_ROW) return c.Error(rc, "cannot read the audit chain's head");
+    head_seq = run.ColumnInt(0);
+    head_hash = run.ColumnText(1);
   }
   const AuditEntry e = NextAuditEntry(head_seq, head_hash, now, in);
   {
@@ -157,20 +159,12 @@ Status AppendAuditEntry(SqlConn& c, std::int64_t now, const AuditInput& in, std:
   return Status::Ok();
 }
 
-// Reads the status of the tenant's document `id`; not_found when it has none.
 Status DocumentStatusOf(SqlConn& c, const std::string& tenant_id, const std::string& id,
                         ProcessingStatus* status) {
-  Run run(c.S(kDocumentStatus));
-  run.Text(1, id).Text(2, tenant_id);
-  const int rc = run.Step();
-  if (rc == SQLITE_DONE) return DocumentNotFound(id);
-  if (rc != SQLITE_ROW) return c.Error(rc, "cannot read document " + id);
-  const std::optional<ProcessingStatus> parsed = ParseProcessingStatus(run.ColumnText(0));
-  if (!parsed) {
-    return Status(ErrorCode::kIoError, c.path() + ": document " + id + " has an unknown status");
-  }
-  *status = *parsed;
-  return Status::Ok();
+  metadata::ReviewHold hold;
+  Status s = ReviewHoldOf(c, tenant_id, id, &hold);
+  if (s.ok()) *status = hold.status;
+  return s;
 }
 
 void ReadReviewHold(const Run& run, int first, std::int64_t now, DocumentRecord* d) {

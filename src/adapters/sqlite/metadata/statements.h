@@ -49,7 +49,6 @@ inline constexpr char kDocumentById[] =
 inline constexpr char kDocumentByKey[] = "SELECT " SHEAF_DOCUMENT_COLUMNS(
     "result") " FROM documents WHERE tenant = ?1 AND idempotency_key = ?2"
               " AND idempotency_key <> ''";
-inline constexpr char kDocumentStatus[] = "SELECT status FROM documents WHERE id = ?1 AND tenant = ?2";
 // ?3 status, ?4 type, ?5 reset stages, ?6 stage path or NULL, ?7 stage JSON, ?8 set result,
 // ?9 result or NULL, ?10 error, ?11 now. NULL leaves a column as it is.
 inline constexpr char kUpdateDocument[] =
@@ -167,7 +166,7 @@ inline constexpr const char* kStatements[] = {
     kTenants,          kTenantPending,       kInsertKey,
     kKeyById,          kKeysOfTenant,        kRevokeKey,
     kInsertDocument,   kDocumentById,        kDocumentByKey,
-    kDocumentStatus,   kUpdateDocument,      kSetReviewed,
+    kUpdateDocument,   kSetReviewed,
     kDeleteDocument,   kDeleteCorrectionsOf, kDeleteWebhooksOf,
     kListAll,          kListStatus,          kListType,
     kListStatusType,   kReviewQueue,         kInsertCorrection,
