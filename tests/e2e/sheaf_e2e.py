@@ -369,6 +369,21 @@ def finished_at(doc):
     return v.get("finished_at") if isinstance(v, dict) else None
 
 
+# Server flags that keep the rate limiter out of the way of tests that send many requests.
+FAST = ("--rate-limit", "10000", "--rate-burst", "10000")
+
+
+def wait_for(predicate, timeout, what):
+    """Polls predicate until it returns something true (returned), or fails after timeout s."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.1)
+    raise AssertionError(f"{what}: not within {timeout} s")
+
+
 def wait_all_final(client, ids, timeout, poll=0.5):
     """Polls the list until every id is final; returns {id: document}. Raises AssertionError
     naming the stuck ones."""

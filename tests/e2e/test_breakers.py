@@ -5,22 +5,8 @@ from reaching it; a bad breaker setting stops the server with a clear message.""
 
 import re
 import subprocess
-import time
 
-from sheaf_e2e import BINARY, text_letter
-
-FAST = ("--rate-limit", "10000", "--rate-burst", "10000")
-
-
-def wait_for(predicate, timeout, what):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"{what}: not within {timeout} s")
-
+from sheaf_e2e import BINARY, FAST, text_letter, wait_for
 
 def sample(text, name, labels):
     pattern = re.escape(name) + r"\{" + re.escape(labels) + r"\} (\S+)$"

@@ -10,11 +10,8 @@ import time
 import pytest
 
 from sheaf_client import SheafError
-from sheaf_e2e import (PNG_SIGNATURE, letter_png, receipt_png, signature_ok, text_letter,
+from sheaf_e2e import (FAST, PNG_SIGNATURE, letter_png, receipt_png, signature_ok, text_letter,
                        wait_all_final)
-
-FAST = ("--rate-limit", "10000", "--rate-burst", "10000")
-
 
 @pytest.fixture
 def one(sheaf):

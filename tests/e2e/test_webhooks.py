@@ -6,20 +6,7 @@ import json
 import re
 import time
 
-from sheaf_e2e import cli, parse_fields, signature_ok, text_letter
-
-FAST = ("--rate-limit", "10000", "--rate-burst", "10000")
-
-
-def wait_for(predicate, timeout, what):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"{what}: not within {timeout} s")
-
+from sheaf_e2e import FAST, cli, parse_fields, signature_ok, text_letter, wait_for
 
 def test_a_refused_delivery_is_retried_with_the_same_event(sheaf, webhook_receiver):
     d = sheaf.data_dir()
