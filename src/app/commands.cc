@@ -32,6 +32,8 @@
 #include "eval/datasets.h"
 #include "eval/field_eval.h"
 #include "eval/grouped.h"
+#include "eval/ranker_training.h"
+#include "extract/ranker.h"
 #include "extract/schema.h"
 #include "eval/reliability.h"
 #include "eval/ocr_eval.h"
@@ -113,6 +115,8 @@ struct PipelineFlags {
     cmd->add_option("--model", config.model_path,
                     "Document-type model, JSON or gzipped JSON (default: models/doctype.json.gz; "
                     "none: do not classify)");
+    cmd->add_option("--extractor-model", config.extractor_model_path,
+                    "Extractor ranker model (default: models/extractor.json.gz when present; none: rules only)");
     cmd->add_flag("!--no-embedded-xml", config.read_embedded_invoices,
                   "Ignore e-invoice XML embedded in PDFs (read the page only)");
   }
@@ -740,15 +744,17 @@ int RunEval(PipelineFlags& flags, const EvalArgs& args) {
   }
   // --group-by sender: documents of one sender (a dataset's own; a document without one is its
   // own sender) stay in one fold.
-  std::optional<eval::GroupedScorer> grouped;
+  std::optional<eval::GroupedScorer> grouped, grouped_ranked;
+  std::vector<int> fold_of;
   if (args.group_by == "sender") {
     std::vector<std::string> senders;
     for (std::size_t i = 0; i < docs.size(); ++i) {
       const std::string& s = docs[i].sender;
       senders.push_back(parts[part_of[i]] + ":" + (s.empty() ? "document " + docs[i].id : s));
     }
-    std::vector<int> folds = eval::AssignGroupFolds(senders, args.folds);
-    grouped.emplace(std::move(senders), std::move(folds));
+    fold_of = eval::AssignGroupFolds(senders, args.folds);
+    grouped.emplace(senders, fold_of);
+    grouped_ranked.emplace(std::move(senders), fold_of);
   }
   // OCR reads in the languages the documents are printed in, as a user would set them: the
   // datasets' own when they all agree and --lang was not given.
@@ -763,6 +769,9 @@ int RunEval(PipelineFlags& flags, const EvalArgs& args) {
   // The visual extractor is what is scored: an embedded e-invoice XML would hand over the
   // answers (the same as scoring copies with their attachments removed).
   flags.config.read_embedded_invoices = args.with_embedded_xml;
+  // The usual figures are the rules' (a shipped ranker has seen these documents); --group-by
+  // sender adds the ranker trained per fold on the other folds' senders.
+  flags.config.extractor_model_path = "none";
   int exit_code = kExitFailed;
   std::optional<Pipeline> pipeline = BuildPipeline(flags, args.type, &exit_code);
   if (!pipeline) return exit_code;
@@ -779,6 +788,35 @@ int RunEval(PipelineFlags& flags, const EvalArgs& args) {
   }
   std::vector<std::string> paths;
   for (const auto& d : docs) paths.push_back(d.file);
+  // Scores the annotated fields of document i as predicted in `fields`, with `add`.
+  auto score_fields = [&](std::size_t i, const std::map<std::string, Field>& fields, const auto& add) {
+    const eval::LabelledDocument& truth = docs[i];
+    auto schema = schemas->find(truth.type);
+    std::set<std::string> keys;
+    if (per_doc_keys[part_of[i]]) {
+      for (const auto& [k, v] : truth.fields) keys.insert(k);
+    } else {
+      keys = annotated[part_of[i]];
+    }
+    for (const std::string& name : keys) {
+      extract::FieldType type = extract::FieldType::kString;
+      if (schema != schemas->end()) {
+        for (const auto& f : schema->second.fields) {
+          if (f.name == name) type = f.type;
+        }
+      }
+      std::optional<std::string> expected;
+      if (auto it = truth.fields.find(name); it != truth.fields.end()) expected = it->second;
+      std::optional<eval::Predicted> predicted;
+      if (auto it = fields.find(name); it != fields.end()) {
+        predicted = eval::Predicted{it->second.value, it->second.confidence};
+      }
+      add(name, type, expected, predicted);
+    }
+  };
+  // Grouped: the documents as read, kept to score the extractor's ranker trained per fold on
+  // the other folds' senders only (eval/ranker_training.h).
+  std::vector<std::optional<Document>> kept(grouped ? docs.size() : 0);
 
   eval::FieldScorer scorer;
   std::vector<std::string> truth_types, predicted_types;
@@ -814,30 +852,39 @@ int RunEval(PipelineFlags& flags, const EvalArgs& args) {
       scorer.AddPairs(truth.id, truth.pairs, predicted);
       return;
     }
-    auto schema = schemas->find(truth.type);
-    std::set<std::string> keys;
-    if (per_doc_keys[part_of[i]]) {
-      for (const auto& [k, v] : truth.fields) keys.insert(k);
-    } else {
-      keys = annotated[part_of[i]];
-    }
-    for (const std::string& name : keys) {
-      extract::FieldType type = extract::FieldType::kString;
-      if (schema != schemas->end()) {
-        for (const auto& f : schema->second.fields) {
-          if (f.name == name) type = f.type;
-        }
-      }
-      std::optional<std::string> expected;
-      if (auto it = truth.fields.find(name); it != truth.fields.end()) expected = it->second;
-      std::optional<eval::Predicted> predicted;
-      if (auto it = doc.fields.find(name); it != doc.fields.end()) {
-        predicted = eval::Predicted{it->second.value, it->second.confidence};
-      }
+    score_fields(i, doc.fields, [&](const std::string& name, extract::FieldType type,
+                                    const std::optional<std::string>& expected,
+                                    const std::optional<eval::Predicted>& predicted) {
       if (grouped) grouped->Add(i, name, type, expected, predicted);
       scorer.Add(truth.id, name, type, expected, predicted);
-    }
+    });
+    if (grouped && doc.status != DocumentStatus::kFailed) kept[i] = std::move(doc);
   });
+  if (grouped) {
+    // The ranker of fold f learns from the other folds' documents only.
+    std::vector<eval::RankExamples> examples(docs.size());
+    for (std::size_t i = 0; i < docs.size(); ++i) {
+      auto schema = schemas->find(docs[i].type);
+      if (kept[i] && schema != schemas->end()) {
+        examples[i] = eval::DocumentRankExamples(*kept[i], schema->second, docs[i].fields);
+      }
+    }
+    std::vector<extract::Ranker> rankers = eval::TrainPerFold(examples, fold_of, grouped->Report().folds);
+    for (std::size_t i = 0; i < docs.size(); ++i) {
+      if (!docs[i].pairs.empty() || docs[i].type == "form") continue;
+      extract::Extraction ex;
+      auto schema = schemas->find(docs[i].type);
+      if (kept[i] && schema != schemas->end()) {
+        ex.fields = kept[i]->fields;
+        rankers[static_cast<std::size_t>(fold_of[i])].Apply(*kept[i], schema->second, &ex);
+      }
+      score_fields(i, ex.fields, [&](const std::string& name, extract::FieldType type,
+                                     const std::optional<std::string>& expected,
+                                     const std::optional<eval::Predicted>& predicted) {
+        grouped_ranked->Add(i, name, type, expected, predicted);
+      });
+    }
+  }
 
   eval::FieldReport report = scorer.Report();
   ojson out{{"dataset", args.dataset}, {"documents", docs.size()}, {"failed", failed},
@@ -883,8 +930,12 @@ int RunEval(PipelineFlags& flags, const EvalArgs& args) {
                              {"reliability", eval::ReliabilityToJson(type_points)}};
   }
   if (grouped) {
+    std::cout << "rules only:\n";
     PrintGrouped(grouped->Report());
     out["grouped"] = grouped->ToJson();
+    std::cout << "with the extractor's ranker, trained per fold on the other folds' senders:\n";
+    PrintGrouped(grouped_ranked->Report());
+    out["grouped_ranked"] = grouped_ranked->ToJson();
   }
   double overhead = ocr_ms > 0 ? understand_ms / ocr_ms : 0;
   std::cout << "time: load+preprocess+OCR " << Fixed(ocr_ms / 1000, 1) << " s, classify+extract+validate "
@@ -911,6 +962,85 @@ int RunEval(PipelineFlags& flags, const EvalArgs& args) {
       return kExitFailed;
     }
   }
+  return kExitOk;
+}
+
+struct TrainExtractorArgs {
+  std::string dataset, datasets_root = eval::kDefaultDatasetsRoot, out, fields;
+  int limit = 0;
+};
+
+// Trains the extractor's ranker (extract/ranker.h) on labelled datasets, read as `sheaf eval`
+// reads them, and writes it to --out.
+int RunTrainExtractor(PipelineFlags& flags, const TrainExtractorArgs& args) {
+  std::set<std::string> wanted;
+  for (std::size_t start = 0; start < args.fields.size();) {
+    std::size_t end = args.fields.find(',', start);
+    if (end == std::string::npos) end = args.fields.size();
+    std::string f = args.fields.substr(start, end - start);
+    if (!extract::RankerSupports(f)) {
+      std::cerr << "sheaf: --fields: the ranker has no candidates for \"" << f
+                << "\" (it has for merchant_name, seller_name)\n";
+      return kExitUsage;
+    }
+    wanted.insert(f);
+    start = end + 1;
+  }
+  std::vector<eval::LabelledDocument> docs;
+  for (std::size_t start = 0; start <= args.dataset.size();) {
+    std::size_t end = args.dataset.find(',', start);
+    if (end == std::string::npos) end = args.dataset.size();
+    Result<std::vector<eval::LabelledDocument>> loaded =
+        eval::LoadDataset(args.dataset.substr(start, end - start), args.datasets_root);
+    if (!loaded.ok()) {
+      std::cerr << "sheaf: " << loaded.status().message() << "\n";
+      return kExitUsage;
+    }
+    std::vector<eval::LabelledDocument> part = std::move(loaded).value();
+    if (args.limit > 0 && static_cast<int>(part.size()) > args.limit) part.resize(static_cast<std::size_t>(args.limit));
+    for (auto& d : part) {
+      // Each document is read in its dataset's languages unless --lang says otherwise.
+      docs.push_back(std::move(d));
+    }
+    start = end + 1;
+  }
+  if (docs.empty()) {
+    std::cerr << "sheaf: " << args.dataset << ": no labelled documents\n";
+    return kExitUsage;
+  }
+  if ((flags.lang_option == nullptr || flags.lang_option->count() == 0) && !docs.front().ocr_languages.empty()) {
+    flags.config.ocr.languages = docs.front().ocr_languages;
+  }
+  flags.config.read_embedded_invoices = false;
+  flags.config.extractor_model_path = "none";  // examples hold the rules' own picks
+  int exit_code = kExitFailed;
+  std::optional<Pipeline> pipeline = BuildPipeline(flags, docs.front().type, &exit_code);
+  if (!pipeline) return exit_code;
+  const std::map<std::string, extract::Schema>& schemas = pipeline->understander->schemas();
+  std::vector<std::string> paths;
+  for (const auto& d : docs) paths.push_back(d.file);
+  eval::RankExamples examples;
+  Progress progress(paths.size());
+  std::size_t completed = 0;
+  pipeline->processor->Run(paths, [&](std::size_t i, Document&& doc) {
+    progress.Update(++completed);
+    if (doc.status == DocumentStatus::kFailed) return;
+    auto schema = schemas.find(docs[i].type);
+    if (schema == schemas.end()) return;
+    eval::RankExamples e = eval::DocumentRankExamples(doc, schema->second, docs[i].fields);
+    if (!wanted.empty()) std::erase_if(e, [&](const auto& kv) { return !wanted.count(kv.first); });
+    eval::MergeRankExamples(e, &examples);
+  });
+  extract::Ranker ranker = extract::Ranker::Train(examples);
+  if (Status s = SaveRankerFile(ranker, args.out); !s.ok()) {
+    std::cerr << "sheaf: " << s.message() << "\n";
+    return kExitFailed;
+  }
+  std::string fields;
+  for (const std::string& f : ranker.Fields()) {
+    fields += (fields.empty() ? "" : ", ") + f + " (" + std::to_string(examples[f].size()) + " documents)";
+  }
+  std::cout << "extractor ranker for " << (fields.empty() ? "no field" : fields) << " written to " << args.out << "\n";
   return kExitOk;
 }
 
@@ -1007,6 +1137,22 @@ int RunCli(int argc, char** argv) {
       ->check(CLI::Range(2, 100));
   eval_fields_flags.Add(eval_cmd);
 
+  PipelineFlags train_extractor_flags;
+  TrainExtractorArgs train_extractor_args;
+  CLI::App* train_extractor = app.add_subcommand(
+      "train-extractor", "Train the extractor's candidate ranker from labelled datasets (docs/extraction.md)");
+  train_extractor->add_option("--dataset", train_extractor_args.dataset,
+                              "sroie, zugferd_corpus, invoice2data or a folder of one; several, comma-separated")
+      ->required();
+  train_extractor->add_option("--datasets-root", train_extractor_args.datasets_root, "Where dataset names are looked up")
+      ->capture_default_str();
+  train_extractor->add_option("--fields", train_extractor_args.fields,
+                              "Comma-separated fields to learn (default: every field the ranker supports)");
+  train_extractor->add_option("--limit", train_extractor_args.limit, "Use only the first N documents of each dataset");
+  train_extractor->add_option("--out", train_extractor_args.out, "Where to write the model (gzipped when it ends in .gz)")
+      ->required();
+  train_extractor_flags.Add(train_extractor);
+
   AdminCommands admin(app);  // tenant, key, audit, export (src/app/admin_commands.cc)
   BackendCommands backend_commands(app);  // kafka create-topics, migrate (backend_commands.cc)
   BackupCommands backup_commands(app);    // backup, restore (backup_commands.cc)
@@ -1039,6 +1185,7 @@ int RunCli(int argc, char** argv) {
   }
   if (version->parsed()) return RunVersion();
   if (eval_cmd->parsed()) return RunEval(eval_fields_flags, eval_args);
+  if (train_extractor->parsed()) return RunTrainExtractor(train_extractor_flags, train_extractor_args);
   if (eval_ocr->parsed()) return RunEvalOcr(eval_flags, dataset, !no_baseline, limit, out_path);
   if (train->parsed()) {
     return RunTrainClassifier(train_flags, manifest, model_out, holdout, train_eval_manifest,

@@ -126,6 +126,28 @@ Status SaveClassifierFile(const classify::TextClassifier& model, const std::stri
   return WriteFileAtomic(path, text);
 }
 
+Result<extract::Ranker> LoadRankerFile(const std::string& path) {
+  constexpr std::uint64_t kMaxModelBytes = 64ull << 20;
+  Result<std::string> bytes = ReadFileLimited(path, kMaxModelBytes);
+  if (!bytes.ok()) return bytes.status();
+  if (zlib_adapter::IsGzip(*bytes)) {
+    Result<std::string> text = zlib_adapter::Gunzip(*bytes, kMaxModelBytes, path);
+    if (!text.ok()) return text.status();
+    return extract::Ranker::FromJson(*text, path);
+  }
+  return extract::Ranker::FromJson(*bytes, path);
+}
+
+Status SaveRankerFile(const extract::Ranker& model, const std::string& path) {
+  std::string text = model.ToJson();
+  if (path.size() > 3 && path.compare(path.size() - 3, 3, ".gz") == 0) {
+    Result<std::string> packed = zlib_adapter::Gzip(text);
+    if (!packed.ok()) return packed.status();
+    text = std::move(packed).value();
+  }
+  return WriteFileAtomic(path, text);
+}
+
 Result<std::unique_ptr<Understander>> MakeUnderstander(const Config& config,
                                                        std::shared_ptr<Cache> near_cache) {
   std::string dir = config.schemas_dir.empty() ? FindResource("schemas") : config.schemas_dir;
@@ -160,6 +182,15 @@ Result<std::unique_ptr<Understander>> MakeUnderstander(const Config& config,
   }
   UnderstandOptions options;
   options.type_hint = config.type_hint;
+  if (config.extractor_model_path != "none") {
+    std::string path = config.extractor_model_path.empty() ? FindResource("models/extractor.json.gz")
+                                                           : config.extractor_model_path;
+    if (!path.empty()) {
+      Result<extract::Ranker> r = LoadRankerFile(path);
+      if (!r.ok()) return r.status();
+      options.ranker = std::make_shared<const extract::Ranker>(std::move(r).value());
+    }
+  }
   std::shared_ptr<Cache> cache;
   if (config.ocr_cache && model) {
     // Classification results are small: a tenth of the OCR cache's bound is plenty.

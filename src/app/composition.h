@@ -29,6 +29,8 @@ struct Config {
   std::uint64_t ocr_cache_max_bytes = DiskCache::kDefaultMaxBytes;
   std::string schemas_dir;  // "": the schemas/ that ship with Sheaf (FindResource)
   std::string model_path;   // "": models/doctype.json.gz as shipped; "none": no classifier
+  // "": models/extractor.json.gz when it ships (else rules only); "none": rules only.
+  std::string extractor_model_path;
   std::string type_hint = "auto";
   bool read_embedded_invoices = true;
   bool second_opinion = true;  // re-read poor pages without contrast normalisation
@@ -43,6 +45,10 @@ std::string FindResource(const std::string& relative);
 Result<classify::TextClassifier> LoadClassifierFile(const std::string& path);
 // Writes `model` to `path`, gzip-compressed when the name ends in ".gz"; atomically.
 Status SaveClassifierFile(const classify::TextClassifier& model, const std::string& path);
+
+// The extractor's ranker model (extract/ranker.h): JSON, or gzip-compressed JSON; and its writer.
+Result<extract::Ranker> LoadRankerFile(const std::string& path);
+Status SaveRankerFile(const extract::Ranker& model, const std::string& path);
 
 // Classification, extraction and validation as configured; kNotFound / kInvalidArgument when a
 // schema or the model cannot be loaded (the message names the file). `near_cache`, when given,

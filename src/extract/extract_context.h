@@ -338,6 +338,10 @@ struct NamePick {
   Candidate cand;
 };
 
+// A name line without what follows its legal form and without a bracketed registration number
+// ("AEON CO. (M) BHD (126926-H)" -> "AEON CO. (M) BHD").
+std::string CleanNameText(std::string name);
+
 // The merchant / seller name among the first `max_rows` rows of page 1.
 std::optional<NamePick> TopName(const Context& ctx, int max_rows);
 

@@ -316,6 +316,8 @@ std::string RepairAddressLine(const std::string& line) {
 
 }  // namespace
 
+std::string CleanNameText(std::string name) { return CleanName(std::move(name)); }
+
 // The merchant / seller name among the first rows of page 1.
 std::optional<NamePick> TopName(const Context& ctx, int max_rows) {
   std::optional<NamePick> best;

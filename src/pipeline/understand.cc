@@ -113,6 +113,7 @@ void Understander::ExtractStep(Document* doc) const {
 
   auto t1 = std::chrono::steady_clock::now();
   extract::Extraction ex = extract::Extract(*doc, *schema);
+  if (options_.ranker) options_.ranker->Apply(*doc, *schema, &ex);
   doc->fields = std::move(ex.fields);
   doc->line_items = std::move(ex.line_items);
   doc->validation.clear();

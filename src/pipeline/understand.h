@@ -24,6 +24,7 @@
 #include <string>
 
 #include "classify/classifier.h"
+#include "extract/ranker.h"
 #include "extract/schema.h"
 #include "sheaf/cache.h"
 #include "sheaf/document.h"
@@ -42,6 +43,8 @@ struct UnderstandOptions {
   std::string type_hint;  // "" or "auto": classify; otherwise the schema to use
   // Below this classifier confidence the document goes to review (its type is unsure).
   double min_type_confidence = 0.5;
+  // Re-chooses the fields it has a model for after the rules (extract/ranker.h); null: rules only.
+  std::shared_ptr<const extract::Ranker> ranker;
 };
 
 class Understander {
