@@ -94,7 +94,7 @@ std::shared_ptr<const classify::TextClassifier> TinyModel() {
 }
 
 TEST(Understander, HintSkipsClassificationAndUsesTheSchema) {
-  Understander u(nullptr, Schemas(), nullptr, {}, {"receipt"});
+  Understander u(nullptr, Schemas(), nullptr, {}, {"receipt", 0.5, nullptr});
   Document doc = TextDoc("SHOP SDN BHD\nTOTAL   12.50\nDate: 01/02/2024");
   u.Run(&doc);
   EXPECT_EQ(doc.document_type.label, "receipt");
@@ -125,7 +125,7 @@ TEST(Understander, ClassifiesAndCachesByDocumentAndModel) {
 }
 
 TEST(Understander, UnsureTypeGoesToReview) {
-  Understander u(TinyModel(), Schemas(), nullptr, {}, {"auto", 0.999});
+  Understander u(TinyModel(), Schemas(), nullptr, {}, {"auto", 0.999, nullptr});
   Document doc = TextDoc("zzz qqq");
   u.Run(&doc);
   EXPECT_EQ(doc.status, DocumentStatus::kNeedsReview);
@@ -141,7 +141,7 @@ TEST(Understander, EmbeddedInvoiceIsTheSourceOfTruthAndIsCrossChecked) {
     inv.line_items = {{{"description", "Widget"}, {"amount", "100.00"}}};
     return inv;
   };
-  Understander u(nullptr, Schemas(), nullptr, reader, {"invoice"});
+  Understander u(nullptr, Schemas(), nullptr, reader, {"invoice", 0.5, nullptr});
   Document doc = TextDoc("Rechnungsnummer: RE-9\nGesamtbetrag   119,00 EUR");
   u.Run(&doc);
   EXPECT_EQ(doc.fields.at("invoice_number").value, "RE-1");
@@ -161,7 +161,7 @@ TEST(Understander, EmbeddedInvoiceIsTheSourceOfTruthAndIsCrossChecked) {
 }
 
 TEST(Understander, FailedDocumentsAreLeftAlone) {
-  Understander u(nullptr, Schemas(), nullptr, {}, {"receipt"});
+  Understander u(nullptr, Schemas(), nullptr, {}, {"receipt", 0.5, nullptr});
   Document doc;
   doc.status = DocumentStatus::kFailed;
   doc.error = Status(ErrorCode::kInvalidDocument, "x: broken");
@@ -205,7 +205,7 @@ TEST(Understander, StepsWithStateJsonBetweenThemEqualRunForAnEmbeddedInvoice) {
     inv.line_items = {{{"description", "Widget"}, {"amount", "100.00"}}};
     return inv;
   };
-  Understander u(nullptr, Schemas(), nullptr, reader, {"invoice"});
+  Understander u(nullptr, Schemas(), nullptr, reader, {"invoice", 0.5, nullptr});
   Document doc = TextDoc("Rechnungsnummer: RE-9\nGesamtbetrag   119,00 EUR");
   ExpectStepsThroughStateEqualRun(u, doc);
 
@@ -227,7 +227,7 @@ TEST(Understander, StepsWithStateJsonBetweenThemEqualRunWhenClassified) {
   ExpectStepsThroughStateEqualRun(
       sure, TextDoc("TAX INVOICE\nTOTAL 3.00 cash 5.00 change 2.00\nDate: 01/02/2024\nthank you"));
   // An unsure type adds a review reason in ValidateStep, from the type ClassifyStep stored.
-  Understander unsure(TinyModel(), Schemas(), nullptr, {}, {"auto", 0.999});
+  Understander unsure(TinyModel(), Schemas(), nullptr, {}, {"auto", 0.999, nullptr});
   ExpectStepsThroughStateEqualRun(unsure, TextDoc("zzz qqq"));
 }
 
