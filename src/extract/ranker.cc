@@ -19,12 +19,23 @@ using internal::Context;
 using internal::CountDigits;
 using internal::CountLetters;
 using internal::FlatRow;
+using internal::HasWordIn;
 using internal::Tokens;
 using internal::Trim;
 
 constexpr int kNameRows = 15;            // rows of page 1 whose text may be a name
 constexpr std::size_t kNeighbourTokens = 8;  // tokens of the rows above and below, each
 constexpr const char* kFormat = "sheaf-extractor-ranker/1";
+
+const std::initializer_list<std::string_view> kGenericWords = {
+    "sdn", "bhd", "berhad", "s", "b", "enterprise", "enterprises", "trading", "restaurant", "restoran",
+    "ltd", "limited", "gmbh", "ag", "kg", "inc", "llc", "corp", "company", "sarl", "sas", "sa", "plc",
+    "pte", "co", "m", "mart", "market", "supermarket", "store", "stores", "cafe", "bakery", "hardware",
+    "pharmacy", "kedai", "station", "hotel", "shop", "stationery", "industries", "services", "holdings",
+    "perniagaan", "tax", "invoice", "receipt", "gst", "reg", "tel", "fax", "no", "jalan", "jln", "lot",
+    "taman", "welcome", "to", "of", "the", "and", "date", "cashier", "total", "email", "www", "com",
+    "rechnung", "facture", "kunde", "käufer", "verkäufer", "an", "from", "bill", "seller", "strasse",
+    "straße", "str", "rue"};
 
 // Builds a sparse vector of hashed string features, each of value 1 (duplicates merged).
 class FeatureSet {
@@ -68,11 +79,12 @@ void ShapeFeatures(const std::string& text, FeatureSet* f) {
   if (text.find('(') != std::string::npos) f->Add("paren");
   std::vector<std::string> toks = Tokens(text);
   f->Add("ntok=" + std::to_string(std::min<std::size_t>(toks.size(), 8)));
-  for (std::size_t i = 0; i < toks.size() && i < 12; ++i) f->Add("t:" + toks[i]);
-  if (!toks.empty()) {
-    f->Add("first:" + toks.front());
-    f->Add("last:" + toks.back());
+  // A candidate's own words name one sender; only words that many senders print (legal forms,
+  // trades, greetings, labels) say anything about unseen ones.
+  for (std::size_t i = 0; i < toks.size() && i < 12; ++i) {
+    if (HasWordIn(toks[i], kGenericWords)) f->Add("t:" + toks[i]);
   }
+  if (!toks.empty() && HasWordIn(toks.back(), kGenericWords)) f->Add("last:" + toks.back());
 }
 
 void NeighbourFeatures(const std::vector<FlatRow>& rows, int r, const char* prefix, FeatureSet* f) {
@@ -234,7 +246,9 @@ void Ranker::Apply(const Document& doc, const Schema& schema, Extraction* ex) co
         best = &c;
       }
     }
-    if (best == nullptr || best->rule_pick) continue;  // the rules' value and confidence stand
+    // The rules' value and confidence stand unless the model finds another value more likely
+    // right than wrong.
+    if (best == nullptr || best->rule_pick || best_p < 0.5) continue;
     Field f = best->field;
     f.confidence = std::min(best_p, kOverrideConfidenceCap);
     ex->fields[spec.name] = std::move(f);
