@@ -260,10 +260,6 @@ HttpReply Api::Route(HttpRequest& req, std::string* route) {
     *route = match.route;
     return ServeWebAsset(req.path, req.Header("if-none-match"));
   }
-  if (match.route == "/v1/session" && m == "POST") {
-    *route = match.route;
-    return CreateSession(req);
-  }
 
   // Everything else under /v1 needs a key: in the Authorization header, or the one a session
   // cookie was made with (the page's).
@@ -273,6 +269,19 @@ HttpReply Api::Route(HttpRequest& req, std::string* route) {
   std::string session_id;
   if (auth.size() > kBearer.size() && auth.compare(0, kBearer.size(), kBearer) == 0) {
     api_key = auth.substr(kBearer.size());
+  } else if (match.route == "/v1/session" && m == "POST" && auth.empty()) {
+    // Signing in: the key is in the body, {"api_key": "..."}.
+    *route = match.route;
+    if (Status s = CheckJsonDepth(req.body, options_.max_json_depth); !s.ok()) {
+      return Error(400, "bad_request", s.message());
+    }
+    Json body = Json::parse(req.body, nullptr, false);
+    if (body.is_discarded() || !body.is_object() || !body.contains("api_key") ||
+        !body["api_key"].is_string() || body["api_key"].get<std::string>().empty()) {
+      return Error(400, "bad_request",
+                   "sign in with the body {\"api_key\": \"...\"} (or Authorization: Bearer KEY)");
+    }
+    api_key = body["api_key"].get<std::string>();
   } else if (web && auth.empty() &&
              !(session_id = WebSessions::CookieValue(req.Header("cookie"), WebSessions::kCookie))
                   .empty()) {
@@ -317,6 +326,10 @@ HttpReply Api::Route(HttpRequest& req, std::string* route) {
   }
   const std::string actor = "key:" + key->key_id;
 
+  if (match.route == "/v1/session" && m == "POST") {
+    *route = match.route;
+    return CreateSession(req, *key, api_key);
+  }
   if (match.route == "/v1/session" && m == "DELETE") {
     *route = match.route;
     if (!session_id.empty()) deps_.sessions->Delete(session_id);
@@ -762,28 +775,15 @@ HttpReply Api::SystemStatus() {
 
 namespace sheaf {
 
-HttpReply Api::CreateSession(const HttpRequest& req) {
-  if (Status s = CheckJsonDepth(req.body, options_.max_json_depth); !s.ok()) {
-    return Error(400, "bad_request", s.message());
-  }
-  Json body = Json::parse(req.body, nullptr, false);
-  if (body.is_discarded() || !body.is_object() || !body.contains("api_key") ||
-      !body["api_key"].is_string() || body["api_key"].get<std::string>().empty()) {
-    return Error(400, "bad_request", "the body must be {\"api_key\": \"...\"}");
-  }
-  const std::string api_key = body["api_key"].get<std::string>();
-  Result<ApiKeyInfo> key = deps_.metadata->Authenticate(api_key);
-  if (!key.ok()) {
-    if (key.status().code() != ErrorCode::kNotFound) return FromStatus(key.status());
-    return Error(401, "unauthorized", "the API key is not valid (unknown or revoked)");
-  }
-  Result<Tenant> tenant = deps_.metadata->GetTenant(key->tenant_id);
+HttpReply Api::CreateSession(const HttpRequest& req, const ApiKeyInfo& key,
+                             const std::string& api_key) {
+  Result<Tenant> tenant = deps_.metadata->GetTenant(key.tenant_id);
   if (!tenant.ok()) return FromStatus(tenant.status());
   Result<WebSession> session = deps_.sessions->Create(api_key);
   if (!session.ok()) return FromStatus(session.status());
   HttpReply r = JsonResponse(201, Json{{"csrf_token", session->csrf_token},
                                        {"tenant", tenant->name},
-                                       {"key_id", key->key_id}});
+                                       {"key_id", key.key_id}});
   // Secure when the client reached us over TLS (a proxy in front says so).
   const bool tls = req.Header("x-forwarded-proto") == "https";
   r.headers.emplace_back("Set-Cookie", std::string(WebSessions::kCookie) + "=" + session->id +

@@ -97,7 +97,8 @@ class Api {
   HttpReply ReleaseReviewTask(const HttpRequest& req, const ApiKeyInfo& key,
                               const std::string& id);
   HttpReply SystemStatus();
-  HttpReply CreateSession(const HttpRequest& req);
+  HttpReply CreateSession(const HttpRequest& req, const ApiKeyInfo& key,
+                          const std::string& api_key);
   HttpReply PageWords(const ApiKeyInfo& key, const std::string& id, const std::string& page);
 
   ApiDeps deps_;

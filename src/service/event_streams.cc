@@ -79,9 +79,10 @@ void EventStreams::Serve(const std::string& tenant_id, const HttpChunkWriter& wr
   std::map<std::string, Seen> seen;
   DocumentFilter filter;
   filter.limit = std::max(1, std::min(options_.window, 1000));
-  // The first read is the baseline: the page lists what is there already.
+  // The first read is the baseline (the page lists what is there already), made before the
+  // stream says it is connected: a change made after that is reported.
   bool first = true;
-  if (!write("retry: 3000\n: connected\n\n")) return;
+  bool connected = false;
   auto last_write = std::chrono::steady_clock::now();
   for (;;) {
     Result<DocumentPage> page = metadata_->ListDocuments(tenant_id, filter);
@@ -112,6 +113,10 @@ void EventStreams::Serve(const std::string& tenant_id, const HttpChunkWriter& wr
       first = false;
     } else {
       out += EventText("error", Json{{"message", page.status().message()}});
+    }
+    if (!connected) {
+      out = "retry: 3000\n: connected\n\n" + out;
+      connected = true;
     }
     const auto t = std::chrono::steady_clock::now();
     if (out.empty() && t - last_write >= options_.heartbeat) out = ": heartbeat\n\n";
