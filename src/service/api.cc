@@ -267,21 +267,31 @@ HttpReply Api::Route(HttpRequest& req, std::string* route) {
   const std::string kBearer = "Bearer ";
   std::string api_key;
   std::string session_id;
-  if (auth.size() > kBearer.size() && auth.compare(0, kBearer.size(), kBearer) == 0) {
-    api_key = auth.substr(kBearer.size());
-  } else if (match.route == "/v1/session" && m == "POST" && auth.empty()) {
-    // Signing in: the key is in the body, {"api_key": "..."}.
+  std::string body_key;  // POST /v1/session's {"api_key"}
+  if (match.route == "/v1/session" && m == "POST" && !req.body.empty()) {
     *route = match.route;
     if (Status s = CheckJsonDepth(req.body, options_.max_json_depth); !s.ok()) {
       return Error(400, "bad_request", s.message());
     }
     Json body = Json::parse(req.body, nullptr, false);
-    if (body.is_discarded() || !body.is_object() || !body.contains("api_key") ||
-        !body["api_key"].is_string() || body["api_key"].get<std::string>().empty()) {
+    if (body.is_discarded() || !body.is_object() ||
+        (body.contains("api_key") &&
+         (!body["api_key"].is_string() || body["api_key"].get<std::string>().empty()))) {
       return Error(400, "bad_request",
-                   "sign in with the body {\"api_key\": \"...\"} (or Authorization: Bearer KEY)");
+                   "the body must be {\"api_key\": \"...\"} (a non-empty string)");
     }
-    api_key = body["api_key"].get<std::string>();
+    if (body.contains("api_key")) body_key = body["api_key"].get<std::string>();
+  }
+  if (auth.size() > kBearer.size() && auth.compare(0, kBearer.size(), kBearer) == 0) {
+    api_key = auth.substr(kBearer.size());
+  } else if (match.route == "/v1/session" && m == "POST" && auth.empty()) {
+    // Signing in with the key in the body.
+    *route = match.route;
+    if (body_key.empty()) {
+      return Error(400, "bad_request",
+                   "sign in with the body {\"api_key\": \"...\"} or Authorization: Bearer KEY");
+    }
+    api_key = body_key;
   } else if (web && auth.empty() &&
              !(session_id = WebSessions::CookieValue(req.Header("cookie"), WebSessions::kCookie))
                   .empty()) {

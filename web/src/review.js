@@ -94,10 +94,8 @@ export async function renderReview(main, id, { go }) {
 
   const form = h("form", { class: "fields", id: "review-form", "aria-label": "Fields" },
     Object.entries(fields).map(([n, f]) => fieldRow(n, f)));
-  form.addEventListener("submit", (e) => {
-    e.preventDefault();
-    decide("approve");
-  });
+  // Enter in a field does not approve (Ctrl+Enter does): no implicit submission.
+  form.addEventListener("submit", (e) => e.preventDefault());
 
   // A field the reader did not find (a missing total) can be added.
   const newName = h("input", { id: "new-field-name", placeholder: "field name", disabled: !reviewable });
