@@ -26,7 +26,7 @@ export function renderOperations(main) {
       status = null;
     }
     const now = Date.now();
-    const done = sum(samples, "sheaf_stage_messages_total", (l) => l.stage === "completed" || l.stage === "export");
+    const done = sum(samples, "sheaf_stage_messages_total", (l) => l.stage === "export" && l.outcome === "ok");
     history.push({ t: now, done });
     while (history.length && history[0].t < now - 3600e3) history.shift();
     const rate = [];
@@ -55,9 +55,9 @@ export function renderOperations(main) {
     level.replaceChildren(status
       ? h("span", { class: "pill level-" + status.level }, `${status.level}: ${status.description}`)
       : h("span", { class: "muted" }, "degradation level unavailable"));
-    body.replaceChildren(
+    body.replaceChildren(...[
       barChart("Queue depth (topic / lane)", depth),
-      lineChart("Documents finished per minute, last hour", rate, { unit: "/min" }),
+      lineChart("Documents exported per minute, last hour", rate, { unit: "/min" }),
       barChart("Mean stage latency", latency, { unit: " ms" }),
       barChart("Cache hit rate", hitRate, { unit: "%" }),
       h("figure", { class: "chart" }, h("figcaption", {}, "Circuit breakers"),
@@ -68,7 +68,8 @@ export function renderOperations(main) {
       status && status.causes.length
         ? h("figure", { class: "chart" }, h("figcaption", {}, "Degradation causes"),
           h("ul", {}, status.causes.map((c) => h("li", {}, `${c.level}: ${c.trigger}`))))
-        : null);
+        : null,
+    ].filter(Boolean));
   }
 
   main.replaceChildren(h("section", { class: "card", "aria-labelledby": "ops-title" },

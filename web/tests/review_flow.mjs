@@ -84,6 +84,8 @@ try {
   await shot("review");
   await page.keyboard.press("Control+Enter");
   await page.locator("#toast", { hasText: "Approved with 1 correction" }).waitFor();
+  // The queue is empty now: the page moves on to the inbox by itself.
+  await page.locator("#inbox-title").waitFor();
 
   // The other screens, for the screenshots and to see they render.
   await page.goto(url + "/#/documents/" + id);
@@ -96,6 +98,10 @@ try {
 
   if (problems.length) throw new Error(problems.join("\n"));
   console.log(JSON.stringify({ document_id: id, total }));
+} catch (e) {
+  // What the page said goes with the failure.
+  console.error(problems.join("\n"));
+  throw e;
 } finally {
   await browser.close();
 }
