@@ -9,8 +9,8 @@ export function barChart(title, rows, { unit = "" } = {}) {
     height: Math.max(1, rows.length) * rowH, role: "img", "aria-label": title },
   rows.map((r, i) => [
     s("text", { x: 0, y: i * rowH + 14, class: "chart-label" }, r.label),
-    s("rect", { x: 130, y: i * rowH + 4, height: 12, width: Math.max(1, (r.value / max) * 130), class: "bar" }),
-    s("text", { x: 266, y: i * rowH + 14, class: "chart-value" }, fmt(r.value) + unit),
+    s("rect", { x: 150, y: i * rowH + 4, height: 12, width: Math.max(1, (r.value / max) * 120), class: "bar" }),
+    s("text", { x: 276, y: i * rowH + 14, class: "chart-value" }, fmt(r.value) + unit),
   ]));
   return h("figure", { class: "chart" }, h("figcaption", {}, title),
     rows.length ? svg : h("p", { class: "muted" }, "none yet"));

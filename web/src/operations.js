@@ -36,7 +36,7 @@ export function renderOperations(main) {
     }
 
     const depth = samples.filter((s) => s.name === "sheaf_queue_depth" && s.value >= 0)
-      .map((s) => ({ label: s.labels.topic + (s.labels.lane ? "/" + s.labels.lane : ""), value: s.value }));
+      .map((s) => ({ label: s.labels.topic + (s.labels.lane && !s.labels.topic.includes(s.labels.lane) ? "/" + s.labels.lane : ""), value: s.value }));
     const stages = [...new Set(samples.filter((s) => s.name === "sheaf_stage_duration_seconds_count").map((s) => s.labels.stage))];
     const latency = stages.map((st) => {
       const c = sum(samples, "sheaf_stage_duration_seconds_count", (l) => l.stage === st);
