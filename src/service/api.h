@@ -10,6 +10,7 @@
 // method (POST, DELETE, ...) needs X-CSRF-Token equal to the session's token, else 403
 // forbidden. GET / and /assets/... serve the page itself (no authentication).
 //
+//   403 forbidden (a session cookie without its X-CSRF-Token on an unsafe method)
 //   400 bad_request (malformed parameters, JSON, multipart; JSON nested too deep; a webhook
 //       URL that is not public)   401 unauthorized
 //   404 not_found (no such route or document)   405 method_not_allowed (with Allow)
