@@ -12,6 +12,7 @@ export const SHORTCUTS = [
   ["Alt+PageDown / Alt+PageUp", "next / previous page"],
   ["+ / -", "zoom (page focused)"],
   ["Click a word", "fill the focused field"],
+  ["Alt+click a word", "show the field read from it"],
   ["Shift+drag", "lasso words into the focused field"],
 ];
 
@@ -37,10 +38,15 @@ export async function renderReview(main, id, { go }) {
   const reviewable = doc.status === "needs_review";
 
   const viewer = new PageViewer({
-    onPick: (text) => {
+    onPick: (text, word, alt) => {
       const input = inputs.get(focusedField);
-      if (!input) {
-        toast("Focus a field first, then pick words for it");
+      if (!input || alt) {
+        // Alt+click (or no field focused yet): a word inside a field's box shows that field.
+        const c = word && [(word.bbox[0] + word.bbox[2]) / 2, (word.bbox[1] + word.bbox[3]) / 2];
+        const hit = c && Object.entries(fields).find(([, f]) => f.page === pageNumber && f.bbox &&
+          c[0] >= f.bbox[0] && c[0] <= f.bbox[2] && c[1] >= f.bbox[1] && c[1] <= f.bbox[3]);
+        if (hit && inputs.get(hit[0])) inputs.get(hit[0]).focus();
+        else toast("Focus a field first, then pick words for it");
         return;
       }
       input.value = text;

@@ -5,7 +5,7 @@ import { h, s } from "./dom.js";
 
 export class PageViewer {
   constructor({ onPick, onFieldBox }) {
-    this.onPick = onPick;          // (text) => void: words picked for the focused field
+    this.onPick = onPick;          // (text, word?, alt?) => void: words picked (word: a single click)
     this.onFieldBox = onFieldBox;  // (fieldName) => void: a field's box was clicked
     this.zoom = 1;
     this.x = 0;
@@ -110,7 +110,7 @@ export class PageViewer {
         onclick: (e) => {
           if (this.dragged) return;
           e.stopPropagation();
-          this.onPick(w.text);
+          this.onPick(w.text, w, e.altKey);
         },
       }));
       nodes[nodes.length - 1].append(s("title", {}, w.text));

@@ -79,6 +79,17 @@ try {
     await page.keyboard.press("Enter");
   }
   await page.locator("#field-total").focus();
+  // Focusing a field the reader located highlights its box on the page.
+  if (await page.locator('.field-box[data-field="total"]').count()) {
+    await page.locator('.field-box.focused[data-field="total"]').waitFor({ state: "attached" });
+  }
+  // Clicking a word fills the focused field with it.
+  const word = page.locator(".word-box").nth(3);
+  const wordText = await word.locator("title").textContent();
+  await word.dispatchEvent("click");
+  if ((await page.locator("#field-total").inputValue()) !== wordText) {
+    throw new Error(`clicking the word "${wordText}" did not fill the focused field`);
+  }
   await page.keyboard.press("Control+A");
   await page.keyboard.type(total);
   await shot("review");
