@@ -288,8 +288,11 @@ HttpReply Api::Route(HttpRequest& req, std::string* route) {
     // Signing in with the key in the body.
     *route = match.route;
     if (body_key.empty()) {
-      return Error(400, "bad_request",
-                   "sign in with the body {\"api_key\": \"...\"} or Authorization: Bearer KEY");
+      HttpReply r = Error(401, "unauthorized",
+                          "no API key: sign in with the body {\"api_key\": \"...\"} or "
+                          "Authorization: Bearer KEY");
+      r.headers.emplace_back("WWW-Authenticate", "Bearer");
+      return r;
     }
     api_key = body_key;
   } else if (web && auth.empty() &&

@@ -108,6 +108,9 @@ def test_session_cookie_needs_the_csrf_token_for_unsafe_methods(sheaf):
     assert anon.request("GET", "/v1/documents", headers=jar).status == 401
     assert anon.request("POST", "/v1/session", body=b'{"api_key": "shf_nope_nope"}',
                         headers={"Content-Type": "application/json"}).status == 401
+    assert anon.request("POST", "/v1/session").status == 401  # no key at all
+    assert anon.request("POST", "/v1/session", body=b'{"api_key": 7}',
+                        headers={"Content-Type": "application/json"}).status == 400
 
 
 def test_events_stream_the_tenants_document_changes(sheaf):

@@ -91,7 +91,17 @@ def sweep(sheaf, webhook_url):
     call("POST", "/v1/session", body=b'{"api_key": "shf_x_y"}', headers=json_body,
          client=anon)                                                    # 401
     jar = {"Cookie": signin.headers["set-cookie"].split(";")[0]}
-    call("DELETE", "/v1/session", headers=jar, client=anon)              # 403 (no CSRF token)
+    call("GET", f"/v1/documents/{review['id']}", headers=jar, client=anon)  # 200 by the cookie
+    # Every unsafe operation the cookie authenticates needs the CSRF token: 403 without it.
+    call("DELETE", "/v1/session", headers=jar, client=anon)
+    call("POST", "/v1/documents", body=b"hi", headers={**jar, "Content-Type": "text/plain"},
+         client=anon)
+    call("DELETE", f"/v1/documents/{review['id']}", headers=jar, client=anon)
+    call("POST", f"/v1/documents/{review['id']}/reprocess", headers=jar, client=anon)
+    call("POST", f"/v1/review/tasks/{review['id']}", body=b'{"action": "approve"}',
+         headers={**jar, **json_body}, client=anon)
+    call("POST", "/v1/review/claims", body=b"{}", headers={**jar, **json_body}, client=anon)
+    call("DELETE", f"/v1/review/claims/{review['id']}", headers=jar, client=anon)
     call("DELETE", "/v1/session", client=anon)                           # 401
     call("DELETE", "/v1/session",
          headers={**jar, "X-CSRF-Token": signin.json()["csrf_token"]}, client=anon)  # 204
