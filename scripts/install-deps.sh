@@ -17,6 +17,7 @@ packages=(
   libjpeg-dev libpng-dev clang libclang-rt-14-dev
   redis-server
   python3-pil fonts-dejavu-core python3-pytest python3-yaml python3-jsonschema python3-venv
+  nodejs npm chromium
 )
 
 missing=()
@@ -50,3 +51,8 @@ if [ ! -x "$venv/bin/python3" ]; then
   /usr/bin/python3 -m venv --system-site-packages "$venv"
 fi
 "$venv/bin/python3" -m pip install -q --disable-pip-version-check -r tests/api/requirements.txt
+
+# The review page (web/, docs/review-page.md): esbuild builds it and playwright-core drives
+# Debian's chromium in tests/browser; both pinned in web/package-lock.json. Then the build
+# (cmake/embed_web.cmake) runs `npm run build` and embeds web/dist in the binary.
+(cd web && npm ci --no-audit --no-fund --loglevel=error)

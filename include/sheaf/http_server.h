@@ -19,6 +19,7 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -55,11 +56,18 @@ struct HttpRequest {
   }
 };
 
+// Writes one chunk of a streamed reply; false once the client has gone (stop writing then).
+using HttpChunkWriter = std::function<bool(std::string_view chunk)>;
+
 struct HttpReply {
   int status = 200;
   std::string content_type = "application/json";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;  // in addition to Content-Type
+  // When set, `body` is ignored: the reply is sent chunked, and `stream` is called once on a
+  // server thread with a writer; the reply ends when it returns (server-sent events). It holds
+  // that thread meanwhile, so the caller bounds how many run at once.
+  std::function<void(const HttpChunkWriter& write)> stream;
 };
 
 // The handler may move from the request (the body of an upload, say).

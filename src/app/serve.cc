@@ -32,6 +32,8 @@
 #include "resilience/breakers.h"
 #include "resilience/degradation.h"
 #include "service/api.h"
+#include "service/event_streams.h"
+#include "service/web_session.h"
 #include "service/audit_shipper.h"
 #include "service/file_exporter.h"
 #include "service/metrics.h"
@@ -650,6 +652,12 @@ int ServeCommand::Run() {
   aopts.max_body_bytes = static_cast<std::uint64_t>(settings.max_body_mb * 1024 * 1024);
   aopts.probes_only = settings.role == "workers";
   aopts.max_json_depth = settings.max_json_depth;
+  // The review page (docs/review-page.md): sign-in sessions and live events.
+  WebSessions web_sessions;
+  EventStreams event_streams(metadata->get());
+  adeps.sessions = &web_sessions;
+  adeps.events = &event_streams;
+  adeps.serve_page = true;
   Api api(adeps, aopts);
 
   HttpServerOptions hopts;
@@ -682,6 +690,7 @@ int ServeCommand::Run() {
     sigwait(&signals, &sig);
     if (sig != 0 && !stopping.exchange(true)) {
       spdlog::info("signal {}: stopping (taking no new work)", sig);
+      event_streams.Close();  // open event streams end, so the server can stop
       server->Stop();
     }
   });

@@ -92,6 +92,8 @@ std::string DumpJson(const ojson& j, int indent) {
   return j.dump(indent, ' ', false, ojson::error_handler_t::replace);
 }
 
+ojson PageToJson(const Page& page, const JsonOptions& options) { return PageJson(page, options); }
+
 ojson DocumentToJson(const Document& doc, const JsonOptions& options) {
   ojson j;
   j["source"] = doc.source;

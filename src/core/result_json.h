@@ -19,6 +19,8 @@ struct JsonOptions {
 std::string DumpJson(const nlohmann::ordered_json& j, int indent = -1);
 
 nlohmann::ordered_json DocumentToJson(const Document& doc, const JsonOptions& options);
+// One page as in DocumentToJson's "pages" (GET /v1/documents/{id}/pages/{n}/words).
+nlohmann::ordered_json PageToJson(const Page& page, const JsonOptions& options);
 
 // Block trees round-trip through JSON for the OCR cache.
 nlohmann::json BlocksToJson(const std::vector<Block>& blocks);

@@ -14,7 +14,10 @@
 #include "core/result_json.h"
 #include "core/times.h"
 #include "resilience/degradation.h"
+#include "service/event_streams.h"
 #include "service/rate_limiter.h"
+#include "service/static_assets.h"
+#include "service/web_session.h"
 
 namespace sheaf {
 
@@ -141,9 +144,17 @@ struct RouteMatch {
   std::vector<const char*> methods;
 };
 
-RouteMatch MatchRoute(const std::vector<std::string>& seg, bool probes_only) {
+RouteMatch MatchRoute(const std::vector<std::string>& seg, bool probes_only, bool web) {
   if (seg.size() == 1 && (seg[0] == "healthz" || seg[0] == "readyz" || seg[0] == "metrics")) {
     return {"/" + seg[0], {"GET"}};
+  }
+  if (web && !probes_only) {
+    if (seg.empty()) return {"/", {"GET"}};
+    if (seg[0] == "assets" && seg.size() >= 2) return {"/assets/{file}", {"GET"}};
+    if (seg.size() == 2 && seg[0] == "v1" && seg[1] == "session") {
+      return {"/v1/session", {"POST", "DELETE"}};
+    }
+    if (seg.size() == 2 && seg[0] == "v1" && seg[1] == "events") return {"/v1/events", {"GET"}};
   }
   if (probes_only || seg.empty() || seg[0] != "v1") return {};
   if (seg.size() == 2 && seg[1] == "documents") return {"/v1/documents", {"GET", "POST"}};
@@ -154,6 +165,9 @@ RouteMatch MatchRoute(const std::vector<std::string>& seg, bool probes_only) {
   if (seg.size() == 6 && seg[1] == "documents" && seg[3] == "pages" &&
       (seg[5] == "image" || seg[5] == "text")) {
     return {"/v1/documents/{id}/pages/{n}/" + seg[5], {"GET"}};
+  }
+  if (seg.size() == 6 && seg[1] == "documents" && seg[3] == "pages" && seg[5] == "words") {
+    return {"/v1/documents/{id}/pages/{n}/words", {"GET"}};
   }
   if (seg.size() == 3 && seg[1] == "review" && seg[2] == "tasks") {
     return {"/v1/review/tasks", {"GET"}};
@@ -204,7 +218,8 @@ HttpReply Api::Route(HttpRequest& req, std::string* route) {
   const std::string& m = req.method;
   // 404 for a path no route has, 405 (with Allow) for a method the route does not have; both
   // before authentication: which routes exist is public (docs/openapi.yaml).
-  const RouteMatch match = MatchRoute(seg, options_.probes_only);
+  const bool web = deps_.sessions != nullptr && deps_.events != nullptr && deps_.serve_page;
+  const RouteMatch match = MatchRoute(seg, options_.probes_only, web);
   if (match.route.empty()) {
     if (options_.probes_only) {
       return Error(404, "not_found",
@@ -241,17 +256,69 @@ HttpReply Api::Route(HttpRequest& req, std::string* route) {
     return r;
   }
 
-  // Everything under /v1 needs a key.
+  if (match.route == "/" || match.route == "/assets/{file}") {
+    *route = match.route;
+    return ServeWebAsset(req.path, req.Header("if-none-match"));
+  }
+
+  // Everything else under /v1 needs a key: in the Authorization header, or the one a session
+  // cookie was made with (the page's).
   const std::string auth = req.Header("authorization");
   const std::string kBearer = "Bearer ";
-  if (auth.size() <= kBearer.size() || auth.compare(0, kBearer.size(), kBearer) != 0) {
+  std::string api_key;
+  std::string session_id;
+  std::string body_key;  // POST /v1/session's {"api_key"}
+  if (match.route == "/v1/session" && m == "POST" && !req.body.empty()) {
+    *route = match.route;
+    if (Status s = CheckJsonDepth(req.body, options_.max_json_depth); !s.ok()) {
+      return Error(400, "bad_request", s.message());
+    }
+    Json body = Json::parse(req.body, nullptr, false);
+    if (body.is_discarded() || !body.is_object() ||
+        (body.contains("api_key") &&
+         (!body["api_key"].is_string() || body["api_key"].get<std::string>().empty()))) {
+      return Error(400, "bad_request",
+                   "the body must be {\"api_key\": \"...\"} (a non-empty string)");
+    }
+    if (body.contains("api_key")) body_key = body["api_key"].get<std::string>();
+  }
+  if (auth.size() > kBearer.size() && auth.compare(0, kBearer.size(), kBearer) == 0) {
+    api_key = auth.substr(kBearer.size());
+  } else if (match.route == "/v1/session" && m == "POST" && auth.empty()) {
+    // Signing in with the key in the body.
+    *route = match.route;
+    if (body_key.empty()) {
+      HttpReply r = Error(401, "unauthorized",
+                          "no API key: sign in with the body {\"api_key\": \"...\"} or "
+                          "Authorization: Bearer KEY");
+      r.headers.emplace_back("WWW-Authenticate", "Bearer");
+      return r;
+    }
+    api_key = body_key;
+  } else if (web && auth.empty() &&
+             !(session_id = WebSessions::CookieValue(req.Header("cookie"), WebSessions::kCookie))
+                  .empty()) {
+    std::optional<WebSession> session = deps_.sessions->Find(session_id);
+    if (!session) {
+      *route = "/v1/*";
+      return Error(401, "unauthorized", "the session has expired or was signed out; sign in again");
+    }
+    const bool safe = m == "GET" || m == "HEAD" || m == "OPTIONS";
+    if (!safe && !SameToken(req.Header("x-csrf-token"), session->csrf_token)) {
+      *route = "/v1/*";
+      return Error(403, "forbidden",
+                   "a request authenticated by the session cookie with method " + m.substr(0, 16) +
+                       " needs the session's X-CSRF-Token header");
+    }
+    api_key = session->api_key;
+  } else {
     *route = "/v1/*";
     HttpReply r = Error(401, "unauthorized",
                            "missing or malformed Authorization header (expected: Bearer KEY)");
     r.headers.emplace_back("WWW-Authenticate", "Bearer");
     return r;
   }
-  Result<ApiKeyInfo> key = deps_.metadata->Authenticate(auth.substr(kBearer.size()));
+  Result<ApiKeyInfo> key = deps_.metadata->Authenticate(api_key);
   if (!key.ok()) {
     *route = "/v1/*";
     if (key.status().code() != ErrorCode::kNotFound) return FromStatus(key.status());
@@ -271,6 +338,24 @@ HttpReply Api::Route(HttpRequest& req, std::string* route) {
     }
   }
   const std::string actor = "key:" + key->key_id;
+
+  if (match.route == "/v1/session" && m == "POST") {
+    *route = match.route;
+    return CreateSession(req, *key, api_key);
+  }
+  if (match.route == "/v1/session" && m == "DELETE") {
+    *route = match.route;
+    if (!session_id.empty()) deps_.sessions->Delete(session_id);
+    HttpReply r;
+    r.status = 204;
+    r.headers.emplace_back("Set-Cookie", std::string(WebSessions::kCookie) +
+                                             "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+    return r;
+  }
+  if (match.route == "/v1/events" && m == "GET") {
+    *route = match.route;
+    return deps_.events->Open(key->tenant_id);
+  }
 
   if (seg.size() == 3 && seg[1] == "system" && seg[2] == "status" && m == "GET" &&
       deps_.degradation != nullptr) {
@@ -312,6 +397,10 @@ HttpReply Api::Route(HttpRequest& req, std::string* route) {
         return FromStatus(d.status());
       }
       return JsonResponse(202, DocumentJson(*d, true));
+    }
+    if (seg.size() == 6 && seg[3] == "pages" && seg[5] == "words" && m == "GET") {
+      *route = "/v1/documents/{id}/pages/{n}/words";
+      return PageWords(*key, id, seg[4]);
     }
     if (seg.size() == 6 && seg[3] == "pages" && (seg[5] == "image" || seg[5] == "text") &&
         m == "GET") {
@@ -693,6 +782,38 @@ HttpReply Api::SystemStatus() {
                                 {"since", FormatUtc(since_ms, false)},
                                 {"causes", causes},
                                 {"breakers", breakers}});
+}
+
+}  // namespace sheaf
+
+namespace sheaf {
+
+HttpReply Api::CreateSession(const HttpRequest& req, const ApiKeyInfo& key,
+                             const std::string& api_key) {
+  Result<Tenant> tenant = deps_.metadata->GetTenant(key.tenant_id);
+  if (!tenant.ok()) return FromStatus(tenant.status());
+  Result<WebSession> session = deps_.sessions->Create(api_key);
+  if (!session.ok()) return FromStatus(session.status());
+  HttpReply r = JsonResponse(201, Json{{"csrf_token", session->csrf_token},
+                                       {"tenant", tenant->name},
+                                       {"key_id", key.key_id}});
+  // Secure when the client reached us over TLS (a proxy in front says so).
+  const bool tls = req.Header("x-forwarded-proto") == "https";
+  r.headers.emplace_back("Set-Cookie", std::string(WebSessions::kCookie) + "=" + session->id +
+                                           "; Path=/; HttpOnly; SameSite=Strict" +
+                                           (tls ? "; Secure" : ""));
+  r.headers.emplace_back("Cache-Control", "no-store");
+  return r;
+}
+
+HttpReply Api::PageWords(const ApiKeyInfo& key, const std::string& id, const std::string& page) {
+  const int n = ParseCount(page);
+  if (n < 1) return Error(400, "bad_request", "page number must be a positive integer");
+  Result<Page> p = deps_.service->OcrPage(key.tenant_id, id, n);
+  if (!p.ok()) return FromStatus(p.status());
+  JsonOptions options;
+  options.include_words = true;
+  return JsonResponse(200, PageToJson(*p, options));
 }
 
 }  // namespace sheaf

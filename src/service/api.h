@@ -5,6 +5,12 @@
 // lookup to the caller's tenant (another tenant's id answers exactly like a missing one: 404),
 // rate-limits per tenant (429 + Retry-After), validates parameters and maps errors to statuses:
 //
+// The review page (docs/review-page.md) signs in with POST /v1/session: a session cookie then
+// authenticates like the key it was made with, and a request it authenticates with an unsafe
+// method (POST, DELETE, ...) needs X-CSRF-Token equal to the session's token, else 403
+// forbidden. GET / and /assets/... serve the page itself (no authentication).
+//
+//   403 forbidden (a session cookie without its X-CSRF-Token on an unsafe method)
 //   400 bad_request (malformed parameters, JSON, multipart; JSON nested too deep; a webhook
 //       URL that is not public)   401 unauthorized
 //   404 not_found (no such route or document)   405 method_not_allowed (with Allow)
@@ -30,8 +36,10 @@
 namespace sheaf {
 
 class DegradationController;
+class EventStreams;
 class MemoryCache;
 class RateLimiter;
+class WebSessions;
 
 struct ApiOptions {
   std::set<std::string> document_types;  // accepted `type` hints (the schemas)
@@ -62,6 +70,11 @@ struct ApiDeps {
   std::function<void(const std::string& method, const std::string& route, int status,
                      double seconds)>
       observe;
+  // The review page: sign-in sessions and GET /v1/events. Null: those routes answer 404, and
+  // so do / and /assets/... (serve_page false).
+  WebSessions* sessions = nullptr;
+  EventStreams* events = nullptr;
+  bool serve_page = false;
 };
 
 class Api {
@@ -85,6 +98,9 @@ class Api {
   HttpReply ReleaseReviewTask(const HttpRequest& req, const ApiKeyInfo& key,
                               const std::string& id);
   HttpReply SystemStatus();
+  HttpReply CreateSession(const HttpRequest& req, const ApiKeyInfo& key,
+                          const std::string& api_key);
+  HttpReply PageWords(const ApiKeyInfo& key, const std::string& id, const std::string& page);
 
   ApiDeps deps_;
   ApiOptions options_;

@@ -756,6 +756,12 @@ Result<DocumentRecord> Service::Review(const std::string& tenant_id, const std::
 
 Result<std::string> Service::PageText(const std::string& tenant_id, const std::string& id,
                                       int page) {
+  Result<Page> p = OcrPage(tenant_id, id, page);
+  if (!p.ok()) return p.status();
+  return p->Text();
+}
+
+Result<Page> Service::OcrPage(const std::string& tenant_id, const std::string& id, int page) {
   Result<DocumentRecord> doc = deps_.metadata->GetDocument(tenant_id, id);
   if (!doc.ok()) return doc.status();
   Result<Document> state = ReadState(*doc, "ocr");
@@ -770,7 +776,7 @@ Result<std::string> Service::PageText(const std::string& tenant_id, const std::s
                                             std::to_string(state->pages.size()) +
                                             " pages; there is no page " + std::to_string(page));
   }
-  return state->pages[static_cast<std::size_t>(page - 1)].Text();
+  return std::move(state->pages[static_cast<std::size_t>(page - 1)]);
 }
 
 Result<std::string> Service::PageImage(const std::string& tenant_id, const std::string& id,

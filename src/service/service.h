@@ -162,6 +162,9 @@ class Service {
   // text layer (it has no image).
   Result<std::string> PageText(const std::string& tenant_id, const std::string& id, int page);
   Result<std::string> PageImage(const std::string& tenant_id, const std::string& id, int page);
+  // The page as OCR (or the text layer) read it: words with their boxes in the page image's
+  // pixels, for the review page's overlay. Errors as PageText.
+  Result<Page> OcrPage(const std::string& tenant_id, const std::string& id, int page);
 
   // Drops cached API answers about the document (after any write).
   void Invalidate(const std::string& tenant_id, const std::string& id);

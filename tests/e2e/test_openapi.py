@@ -2,6 +2,7 @@
 """The real answers against docs/openapi.yaml: every documented operation is called, for its
 successes and its errors, and every answer must be documented and match its schema."""
 
+import json
 import os
 import uuid
 
@@ -75,6 +76,35 @@ def sweep(sheaf, webhook_url):
         call("GET", f"/v1/documents/{doc_id}/pages/0/text")              # 400
         call("GET", f"/v1/documents/{doc_id}/pages/0/image")             # 400
     call("GET", f"/v1/documents/{image['id']}/pages/9/text")             # 404
+    call("GET", f"/v1/documents/{image['id']}/pages/1/words")            # 200
+    call("GET", f"/v1/documents/{image['id']}/pages/0/words")            # 400
+    call("GET", f"/v1/documents/{unknown}/pages/1/words")                # 404
+    call("GET", f"/v1/documents/{image['id']}/pages/1/words", client=anon)  # 401
+
+    # The review page's sign-in: the key in the body or the header; the cookie then needs the
+    # CSRF token for unsafe methods.
+    json_body = {"Content-Type": "application/json"}
+    signin = call("POST", "/v1/session", body=json.dumps({"api_key": t.key}).encode(),
+                  headers=json_body, client=anon)                        # 201
+    call("POST", "/v1/session")                                          # 201 (Bearer)
+    call("POST", "/v1/session", body=b'{"api_key": ""}', headers=json_body, client=anon)  # 400
+    call("POST", "/v1/session", body=b'{"api_key": "shf_x_y"}', headers=json_body,
+         client=anon)                                                    # 401
+    jar = {"Cookie": signin.headers["set-cookie"].split(";")[0]}
+    call("GET", f"/v1/documents/{review['id']}", headers=jar, client=anon)  # 200 by the cookie
+    # Every unsafe operation the cookie authenticates needs the CSRF token: 403 without it.
+    call("DELETE", "/v1/session", headers=jar, client=anon)
+    call("POST", "/v1/documents", body=b"hi", headers={**jar, "Content-Type": "text/plain"},
+         client=anon)
+    call("DELETE", f"/v1/documents/{review['id']}", headers=jar, client=anon)
+    call("POST", f"/v1/documents/{review['id']}/reprocess", headers=jar, client=anon)
+    call("POST", f"/v1/review/tasks/{review['id']}", body=b'{"action": "approve"}',
+         headers={**jar, **json_body}, client=anon)
+    call("POST", "/v1/review/claims", body=b"{}", headers={**jar, **json_body}, client=anon)
+    call("DELETE", f"/v1/review/claims/{review['id']}", headers=jar, client=anon)
+    call("DELETE", "/v1/session", client=anon)                           # 401
+    call("DELETE", "/v1/session",
+         headers={**jar, "X-CSRF-Token": signin.json()["csrf_token"]}, client=anon)  # 204
     for path in (f"/v1/documents/{image['id']}", f"/v1/documents/{image['id']}/pages/1/text",
                  f"/v1/documents/{image['id']}/pages/1/image", "/v1/review/tasks"):
         call("GET", path, client=anon)                                   # 401

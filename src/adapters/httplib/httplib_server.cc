@@ -80,6 +80,18 @@ void Route(httplib::Server& server, const HttpServerOptions& options, HttpHandle
     HttpReply out = handler(r);
     res.status = out.status;
     for (const auto& [k, v] : out.headers) res.set_header(k, v);
+    if (out.stream) {
+      auto stream = std::move(out.stream);
+      res.set_chunked_content_provider(
+          out.content_type, [stream](size_t, httplib::DataSink& sink) {
+            stream([&sink](std::string_view chunk) {
+              return sink.is_writable() && sink.write(chunk.data(), chunk.size());
+            });
+            sink.done();
+            return true;
+          });
+      return;
+    }
     res.set_content(out.body, out.content_type.c_str());
   };
   // Methods cpp-httplib has no handler table for (TRACE, CONNECT) reach the API through the

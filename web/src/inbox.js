@@ -1,0 +1,95 @@
+// Inbox: the review queue (urgent first, then oldest: the API's order), live by SSE.
+import { request } from "./api.js";
+import { age, confidenceClass, h, DOCUMENT_TYPES } from "./dom.js";
+import { onEvent } from "./events.js";
+
+// Why review is needed: the failing rules and the lowest field confidence.
+export function whyReview(task) {
+  const out = [];
+  const result = task.result || {};
+  for (const rule of result.validation || []) {
+    if (rule.status === "fail" || rule.status === "failed") out.push(rule.message || rule.rule);
+  }
+  for (const r of task.review_reasons || []) if (!out.includes(r)) out.push(r);
+  return out;
+}
+
+export function lowestField(task) {
+  const fields = (task.result && task.result.fields) || {};
+  let low = null;
+  for (const [name, f] of Object.entries(fields)) {
+    if (typeof f.confidence === "number" && (!low || f.confidence < low.confidence)) {
+      low = { name, confidence: f.confidence };
+    }
+  }
+  return low;
+}
+
+export async function loadQueue() {
+  const r = await request("GET", "/v1/review/tasks?limit=200");
+  return r.tasks;
+}
+
+export function renderInbox(main, { open, setCount }) {
+  const type = h("select", { id: "inbox-type" },
+    h("option", { value: "" }, "All types"),
+    DOCUMENT_TYPES.map((t) => h("option", { value: t }, t)));
+  const priority = h("select", { id: "inbox-priority" },
+    h("option", { value: "" }, "All priorities"),
+    ["urgent", "high", "normal"].map((p) => h("option", { value: p }, p)));
+  const search = h("input", { id: "inbox-search", type: "search", placeholder: "file name" });
+  const body = h("tbody");
+  const status = h("p", { class: "muted", role: "status", id: "inbox-status" });
+  let tasks = [];
+
+  function draw() {
+    const q = search.value.trim().toLowerCase();
+    const shown = tasks.filter((t) =>
+      (!type.value || t.document_type === type.value) &&
+      (!priority.value || t.priority === priority.value) &&
+      (!q || (t.filename || "").toLowerCase().includes(q)));
+    body.replaceChildren(...shown.map((t) => {
+      const low = lowestField(t);
+      const why = whyReview(t);
+      return h("tr", { dataset: { id: t.id } },
+        h("td", {}, h("span", { class: "pill prio-" + t.priority }, t.priority)),
+        h("td", {}, h("a", { href: "#/review/" + t.id, class: "doc-link" }, t.filename || t.id)),
+        h("td", {}, t.document_type || "—"),
+        h("td", { class: "why" }, why.length ? why.join("; ") : "—",
+          low ? h("span", { class: "conf " + confidenceClass(low.confidence) },
+            ` lowest: ${low.name} ${Math.round(low.confidence * 100)}%`) : null),
+        h("td", {}, age(t.created_at)),
+        h("td", {}, t.claimed_by ? "held by " + t.claimed_by : ""));
+    }));
+    status.textContent = `${shown.length} of ${tasks.length} documents need review`;
+  }
+
+  async function refresh() {
+    try {
+      tasks = await loadQueue();
+      setCount(tasks.length);
+      draw();
+    } catch (e) {
+      status.textContent = "Could not load the queue: " + e.message;
+    }
+  }
+
+  for (const el of [type, priority]) el.addEventListener("change", draw);
+  search.addEventListener("input", draw);
+  main.replaceChildren(
+    h("section", { class: "card", "aria-labelledby": "inbox-title" },
+      h("h1", { id: "inbox-title" }, "Inbox"),
+      h("div", { class: "filters", role: "group", "aria-label": "Filters" },
+        h("label", { for: "inbox-type" }, "Type"), type,
+        h("label", { for: "inbox-priority" }, "Priority"), priority,
+        h("label", { for: "inbox-search" }, "Search"), search,
+        h("button", { type: "button", onclick: () => tasks[0] && open(tasks[0].id), id: "review-first" },
+          "Review first")),
+      status,
+      h("table", { class: "grid", id: "inbox-table" },
+        h("thead", {}, h("tr", {}, ["Priority", "Document", "Type", "Why review", "Age", "Claim"]
+          .map((c) => h("th", { scope: "col" }, c)))),
+        body)));
+  refresh();
+  return onEvent((kind) => kind === "review" && refresh());
+}

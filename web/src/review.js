@@ -1,0 +1,236 @@
+// Review: one document's page images with its OCR words, and its fields as a form. Changed
+// fields are sent as a correction (action "correct"), unchanged as "approve"; reject too.
+import { request } from "./api.js";
+import { confidenceClass, h, toast } from "./dom.js";
+import { loadQueue } from "./inbox.js";
+import { PageViewer } from "./viewer.js";
+
+export const SHORTCUTS = [
+  ["Ctrl+Enter", "approve (with your corrections)"],
+  ["Alt+Shift+R", "reject"],
+  ["Alt+N", "next document"],
+  ["Alt+PageDown / Alt+PageUp", "next / previous page"],
+  ["+ / -", "zoom (page focused)"],
+  ["Click a word", "fill the focused field"],
+  ["Alt+click a word", "show the field read from it"],
+  ["Shift+drag", "lasso words into the focused field"],
+];
+
+function fieldPercent(c) {
+  return typeof c === "number" ? Math.round(c * 100) + "%" : "—";
+}
+
+export async function renderReview(main, id, { go }) {
+  main.replaceChildren(h("p", { class: "muted" }, "Loading…"));
+  let doc;
+  try {
+    doc = await request("GET", "/v1/documents/" + encodeURIComponent(id));
+  } catch (e) {
+    main.replaceChildren(h("p", { class: "error", role: "alert" }, "Could not open the document: " + e.message));
+    return () => {};
+  }
+  const result = doc.result || { fields: {}, pages: [], line_items: [], validation: [] };
+  const fields = result.fields || {};
+  const pages = result.pages || [];
+  const inputs = new Map();  // field name -> input
+  let focusedField = null;
+  let pageNumber = 1;
+  const reviewable = doc.status === "needs_review";
+
+  const viewer = new PageViewer({
+    onPick: (text, word, alt) => {
+      const input = inputs.get(focusedField);
+      if (!input || alt) {
+        // Alt+click (or no field focused yet): a word inside a field's box shows that field.
+        const c = word && [(word.bbox[0] + word.bbox[2]) / 2, (word.bbox[1] + word.bbox[3]) / 2];
+        const hit = c && Object.entries(fields).find(([, f]) => f.page === pageNumber && f.bbox &&
+          c[0] >= f.bbox[0] && c[0] <= f.bbox[2] && c[1] >= f.bbox[1] && c[1] <= f.bbox[3]);
+        if (hit && inputs.get(hit[0])) inputs.get(hit[0]).focus();
+        else toast("Focus a field first, then pick words for it");
+        return;
+      }
+      input.value = text;
+      input.dispatchEvent(new Event("input"));
+      input.focus();
+    },
+    onFieldBox: (name) => inputs.get(name) && inputs.get(name).focus(),
+  });
+
+  // Messages of failing or warning rules, by the fields they name.
+  const messages = new Map();
+  const general = [];
+  for (const rule of result.validation || []) {
+    if (rule.status === "pass") continue;
+    const text = `${rule.status === "fail" ? "✗" : "⚠"} ${rule.message || rule.rule}`;
+    if (!rule.fields || rule.fields.length === 0) general.push(text);
+    for (const f of rule.fields || []) {
+      if (!messages.has(f)) messages.set(f, []);
+      messages.get(f).push(text);
+    }
+  }
+
+  function fieldRow(name, f) {
+    const inputId = "field-" + name;
+    const msgId = "msg-" + name;
+    const input = h("input", {
+      id: inputId, name, value: f.value ?? "", autocomplete: "off",
+      "aria-describedby": `conf-${name} ${msgId}`,
+      class: "field-input " + confidenceClass(f.confidence),
+      disabled: !reviewable,
+    });
+    input.dataset.original = f.value ?? "";
+    input.addEventListener("focus", () => {
+      focusedField = name;
+      for (const row of form.querySelectorAll(".field")) row.classList.toggle("active", row.dataset.field === name);
+      if (f.page && f.page !== pageNumber) showPage(f.page).then(() => viewer.highlight(name));
+      else viewer.highlight(name);
+    });
+    input.addEventListener("input", () => {
+      input.classList.toggle("changed", input.value !== input.dataset.original);
+    });
+    inputs.set(name, input);
+    const msgs = messages.get(name) || [];
+    return h("div", { class: "field", dataset: { field: name } },
+      h("label", { for: inputId }, name),
+      input,
+      h("span", { id: "conf-" + name, class: "conf " + confidenceClass(f.confidence),
+        title: "confidence" }, fieldPercent(f.confidence)),
+      h("div", { id: msgId, class: "field-msgs" }, msgs.map((m) => h("div", { class: "msg" }, m))));
+  }
+
+  const form = h("form", { class: "fields", id: "review-form", "aria-label": "Fields" },
+    Object.entries(fields).map(([n, f]) => fieldRow(n, f)));
+  // Enter in a field does not approve (Ctrl+Enter does): no implicit submission.
+  form.addEventListener("submit", (e) => e.preventDefault());
+
+  // A field the reader did not find (a missing total) can be added.
+  const newName = h("input", { id: "new-field-name", placeholder: "field name", disabled: !reviewable });
+  const addField = h("div", { class: "add-field" },
+    h("label", { for: "new-field-name" }, "Add a field"), newName,
+    h("button", { type: "button", disabled: !reviewable, onclick: () => {
+      const n = newName.value.trim();
+      if (!n || inputs.has(n)) return;
+      const row = fieldRow(n, { value: "", confidence: null });
+      form.append(row);
+      newName.value = "";
+      inputs.get(n).focus();
+    } }, "Add"));
+
+  const items = result.line_items || [];
+  const columns = [...new Set(items.flatMap((li) => Object.keys(li)))];
+  const itemsTable = items.length
+    ? h("table", { class: "grid items", "aria-label": "Line items" },
+      h("thead", {}, h("tr", {}, columns.map((c) => h("th", { scope: "col" }, c)))),
+      h("tbody", {}, items.map((li) => h("tr", {}, columns.map((c) => {
+        const f = li[c];
+        return h("td", { class: f ? confidenceClass(f.confidence) : "" },
+          f ? String(f.value ?? "") : "",
+          f ? h("span", { class: "conf small" }, " " + fieldPercent(f.confidence)) : null);
+      })))))
+    : h("p", { class: "muted" }, "No line items.");
+
+  const thumbs = h("nav", { class: "thumbs", "aria-label": "Pages" });
+  const pageLabel = h("span", { id: "page-label" });
+
+  async function showPage(n) {
+    const page = pages.find((p) => p.number === n) || { number: n, width: 1000, height: 1400 };
+    pageNumber = n;
+    pageLabel.textContent = `Page ${n} of ${pages.length || 1}`;
+    for (const b of thumbs.querySelectorAll("button")) b.setAttribute("aria-current", b.dataset.page == n ? "page" : "false");
+    let words = [];
+    try {
+      const w = await request("GET", `/v1/documents/${encodeURIComponent(id)}/pages/${n}/words`);
+      words = w.words || [];
+      if (w.width) Object.assign(page, { width: w.width, height: w.height });
+    } catch (e) {
+      toast("No OCR words for this page: " + e.message);
+    }
+    const onPage = Object.entries(fields).filter(([, f]) => f.page === n).map(([name, f]) => ({ name, bbox: f.bbox }));
+    viewer.show(`/v1/documents/${encodeURIComponent(id)}/pages/${n}/image`, page, words, onPage);
+  }
+
+  for (const p of pages.length ? pages : [{ number: 1 }]) {
+    thumbs.append(h("button", { type: "button", class: "thumb", dataset: { page: p.number },
+      "aria-label": "Page " + p.number, onclick: () => showPage(p.number) },
+      h("img", { src: `/v1/documents/${encodeURIComponent(id)}/pages/${p.number}/image`, alt: "", loading: "lazy" }),
+      h("span", {}, String(p.number))));
+  }
+
+  function changedFields() {
+    const out = {};
+    for (const [name, input] of inputs) {
+      if (input.value !== input.dataset.original) out[name] = input.value === "" ? null : input.value;
+    }
+    return out;
+  }
+
+  let busy = false;
+  async function decide(kind) {
+    if (!reviewable || busy) return;
+    busy = true;
+    const changed = changedFields();
+    const body = kind === "reject" ? { action: "reject" }
+      : Object.keys(changed).length ? { action: "correct", fields: changed } : { action: "approve" };
+    try {
+      await request("POST", "/v1/review/tasks/" + encodeURIComponent(id), { json: body });
+      toast(kind === "reject" ? "Rejected" : body.action === "correct"
+        ? `Approved with ${Object.keys(changed).length} correction(s)` : "Approved", "ok");
+      await next();
+    } catch (e) {
+      toast("Not saved: " + e.message, "error");
+    } finally {
+      busy = false;
+    }
+  }
+
+  async function next() {
+    try {
+      const tasks = (await loadQueue()).filter((t) => t.id !== id);
+      if (tasks.length) go("#/review/" + tasks[0].id);
+      else go("#/inbox");
+    } catch (_) {
+      go("#/inbox");
+    }
+  }
+
+  const keys = (e) => {
+    if (e.ctrlKey && e.key === "Enter") decide("approve");
+    else if (e.altKey && e.shiftKey && (e.key === "R" || e.key === "r")) decide("reject");
+    else if (e.altKey && (e.key === "n" || e.key === "N")) next();
+    else if (e.altKey && e.key === "PageDown" && pageNumber < pages.length) showPage(pageNumber + 1);
+    else if (e.altKey && e.key === "PageUp" && pageNumber > 1) showPage(pageNumber - 1);
+    else return;
+    e.preventDefault();
+  };
+  document.addEventListener("keydown", keys);
+
+  main.replaceChildren(
+    h("section", { class: "review", "aria-labelledby": "review-title" },
+      h("div", { class: "review-head" },
+        h("h1", { id: "review-title" }, doc.filename || doc.id),
+        h("span", { class: "pill" }, doc.document_type || "unknown type"),
+        h("span", { class: "pill status-" + doc.status, id: "review-status" }, doc.status),
+        h("div", { class: "actions" },
+          h("button", { type: "button", class: "primary", id: "approve", disabled: !reviewable, onclick: () => decide("approve") }, "Approve (Ctrl+Enter)"),
+          h("button", { type: "button", class: "danger", id: "reject", disabled: !reviewable, onclick: () => decide("reject") }, "Reject (Alt+Shift+R)"),
+          h("button", { type: "button", id: "next", onclick: next }, "Next (Alt+N)"))),
+      h("div", { class: "review-body" },
+        h("div", { class: "pane-page" },
+          h("div", { class: "toolbar" }, pageLabel,
+            h("button", { type: "button", "aria-label": "Zoom in", onclick: () => viewer.setZoom(viewer.zoom * 1.2) }, "+"),
+            h("button", { type: "button", "aria-label": "Zoom out", onclick: () => viewer.setZoom(viewer.zoom / 1.2) }, "−"),
+            h("button", { type: "button", onclick: () => viewer.fit() }, "Fit")),
+          h("div", { class: "page-row" }, thumbs, viewer.el)),
+        h("div", { class: "pane-form" },
+          general.length ? h("div", { class: "general-msgs", role: "note" }, general.map((m) => h("div", { class: "msg" }, m))) : null,
+          reviewable ? null : h("p", { class: "muted" }, `This document is ${doc.status}; it is not in review.`),
+          form, addField,
+          h("h2", {}, "Line items"), itemsTable,
+          h("details", { class: "shortcuts", open: true },
+            h("summary", {}, "Keyboard shortcuts"),
+            h("dl", {}, SHORTCUTS.map(([k, v]) => [h("dt", {}, h("kbd", {}, k)), h("dd", {}, v)])))))));
+  await showPage(1);
+  const first = form.querySelector("input");
+  if (first) first.focus();
+  return () => document.removeEventListener("keydown", keys);
+}
