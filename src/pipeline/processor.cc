@@ -164,6 +164,10 @@ Status Processor::RecognizePage(WorkerTools& tools, const Image& image, Page* pa
   page->ocr_cache_hit = hit;
   page->blocks = std::move(ocr->blocks);
   page->ocr_confidence = ocr->mean_confidence;
+  if (!hit) {
+    page->ocr_engine = ocr->engine;
+    for (std::string& w : ocr->warnings) page->warnings.push_back(std::move(w));
+  }
   UnscaleBlocks(&page->blocks, record.scale, page->width, page->height);
   return Status::Ok();
 }
