@@ -303,9 +303,10 @@ void Processor::Run(const std::vector<Input>& paths, const DoneFn& done) {
         if (!tools->ok()) {
           err = Status(tools->status().code(), where + ": " + tools->status().message());
         } else {
+          // The image's damage first, then what the OCR engine has to say (a fallback).
+          page.warnings = std::move(raw->warnings);
           Status s = RecognizePage(tools->value(), raw->image, &page, &timings);
           if (!s.ok()) err = Status(s.code(), where + ": " + s.message());
-          page.warnings = std::move(raw->warnings);
         }
       }
       if (!err.ok()) {
