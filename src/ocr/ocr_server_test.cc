@@ -5,6 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <condition_variable>
+#include <mutex>
 #include <thread>
 
 #include "adapters/curl/curl_http_client.h"
@@ -168,6 +170,56 @@ TEST(OcrServer, AKeyedServerRefusesRequestsWithoutTheKey) {
   probe.method = "GET";
   probe.path = "/healthz";
   EXPECT_EQ(ocr->Handle(probe).status, 200);  // probes need no key
+}
+
+// An engine that holds each page until the test lets it go (to fill the server's engines).
+class HeldEngine final : public OcrEngine {
+ public:
+  Result<OcrPage> Recognize(const Image&, int) override {
+    std::unique_lock<std::mutex> lock(mu);
+    reading = true;
+    entered.notify_all();
+    go.wait(lock, [this] { return released; });
+    return OcrPage{};
+  }
+  std::string CacheIdentity() const override { return "held"; }
+  std::mutex mu;
+  std::condition_variable entered, go;
+  bool reading = false, released = false;
+};
+
+TEST(OcrServer, WhenEveryEngineIsReadingAndTheWaitIsFullItAnswersBusy) {
+  MetricsRegistry metrics;
+  auto held = std::make_unique<HeldEngine>();
+  HeldEngine* engine = held.get();
+  std::vector<std::unique_ptr<OcrEngine>> engines;
+  engines.push_back(std::move(held));
+  OcrServerOptions options;
+  options.max_waiting = 0;
+  OcrServer ocr(std::move(engines), "eng", app::MakeOcrImageDecoder(Limits{}), options, &metrics);
+  const std::string png = Png(testing::Gray(40, 30, 255));
+  HttpReply first;
+  std::thread reader([&] {
+    HttpRequest r = Post(png);
+    first = ocr.Handle(r);
+  });
+  {
+    std::unique_lock<std::mutex> lock(engine->mu);
+    engine->entered.wait(lock, [&] { return engine->reading; });
+  }
+  HttpRequest second = Post(png);
+  HttpReply busy = ocr.Handle(second);
+  EXPECT_EQ(busy.status, 429);
+  EXPECT_EQ(CodeOf(busy), "busy");
+  ASSERT_EQ(busy.headers.size(), 1u);
+  EXPECT_EQ(busy.headers[0], (std::pair<std::string, std::string>{"Retry-After", "1"}));
+  {
+    std::lock_guard<std::mutex> lock(engine->mu);
+    engine->released = true;
+  }
+  engine->go.notify_all();
+  reader.join();
+  EXPECT_EQ(first.status, 200);
 }
 
 }  // namespace
