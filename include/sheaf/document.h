@@ -72,6 +72,9 @@ struct Page {
   PreprocessRecord preprocess;
   double ocr_confidence = 0;  // mean word confidence 0..1 (1 for text layers and text files)
   bool ocr_cache_hit = false;
+  // Which engine read the page when a remote OCR service is configured: "remote" or
+  // "tesseract" (its local fallback); "" otherwise, and for a page from the OCR cache.
+  std::string ocr_engine;
   std::vector<Block> blocks;
   std::vector<std::string> warnings;  // RawPage::warnings: damage the page was read past
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 //
-// HttpClient: outgoing HTTP requests (webhook deliveries). Implemented with libcurl in
+// HttpClient: outgoing HTTP requests (webhook deliveries, the remote OCR engine). Implemented with libcurl in
 // src/adapters/curl/; tests use fakes.
 //
 // Contract:
@@ -14,8 +14,8 @@
 //   or when `timeout` passed first (the message says "timed out"); the message names the URL.
 // - `timeout` bounds the whole call: connecting, sending and receiving.
 // - Redirects are not followed: a 3xx is returned as it is.
-// - The response body is capped at kMaxResponseBody bytes: a longer one is cut there (the rest
-//   is not read) and the call is still OK.
+// - The response body is capped at kMaxResponseBody bytes, or the cap the implementation was
+//   configured with: a longer one is cut there (the rest is not read) and the call is still OK.
 // - The request body is sent byte for byte, with the headers given; implementations add only
 //   what HTTP/1.1 needs (Host, Content-Length) and never a Content-Type of their own.
 #ifndef SHEAF_HTTP_CLIENT_H_

@@ -20,6 +20,11 @@ struct OcrPage {
   // True when the engine's layout analysis found most words in vertical lines: for Latin text,
   // a page turned by 90 or 270 degrees.
   bool sideways = false;
+  // Which engine read the page, set by an engine that chooses between several (the remote OCR
+  // fallback: "remote" or "tesseract"); "" otherwise.
+  std::string engine;
+  // What the page's reader wants known, one sentence each (a fallback that was used, and why).
+  std::vector<std::string> warnings;
 };
 
 // NOT thread-safe: one instance per thread.

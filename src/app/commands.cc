@@ -35,6 +35,7 @@
 #include "eval/ranker_training.h"
 #include "extract/ranker.h"
 #include "extract/schema.h"
+#include "resilience/breakers.h"
 #include "eval/reliability.h"
 #include "eval/ocr_eval.h"
 #include "sheaf/build_info.h"
@@ -117,6 +118,12 @@ struct PipelineFlags {
                     "none: do not classify)");
     cmd->add_option("--extractor-model", config.extractor_model_path,
                     "Extractor ranker model (default: models/extractor.json.gz when present; none: rules only)");
+    cmd->add_option("--ocr-url", config.ocr_url,
+                    "Read pages with the remote OCR service at this URL (sheaf serve --role ocr; "
+                    "key: SHEAF_OCR_API_KEY), local Tesseract when its circuit breaker is open or "
+                    "a call fails")
+        ->envname("SHEAF_OCR_URL")
+        ->check([](const std::string& v) { Status s = CheckOcrUrl(v); return s.ok() ? std::string() : s.message(); });
     cmd->add_flag("!--no-embedded-xml", config.read_embedded_invoices,
                   "Ignore e-invoice XML embedded in PDFs (read the page only)");
   }
@@ -161,6 +168,7 @@ struct Pipeline {
   std::unique_ptr<Cache> cache_store;
   std::unique_ptr<OcrCache> ocr_cache;
   std::unique_ptr<Understander> understander;
+  std::unique_ptr<CircuitBreaker> ocr_breaker;  // with --ocr-url
   std::unique_ptr<Processor> processor;
 };
 
@@ -192,7 +200,13 @@ std::optional<Pipeline> BuildPipeline(const PipelineFlags& flags, const std::str
   options.jobs = flags.jobs;
   options.type_hint = type_hint;
   options.orientation = config.orientation;
-  p.processor = std::make_unique<Processor>(*p.loader, MakeWorkerToolsFactory(config),
+  if (!config.ocr_url.empty()) {
+    if (const char* key = std::getenv("SHEAF_OCR_API_KEY"); key != nullptr) config.ocr_api_key = key;
+    p.ocr_breaker = std::make_unique<CircuitBreaker>(
+        std::string(kOcrBreaker), DefaultBreakerConfigs().at(std::string(kOcrBreaker)),
+        &SteadyClock::Instance());
+  }
+  p.processor = std::make_unique<Processor>(*p.loader, MakeWorkerToolsFactory(config, p.ocr_breaker.get()),
                                             config.ocr_cache ? p.ocr_cache.get() : nullptr,
                                             std::move(options));
   if (p.understander) {

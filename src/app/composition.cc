@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <string_view>
 
+#include "adapters/curl/curl_http_client.h"
 #include "adapters/leptonica/leptonica.h"
 #include "adapters/poppler/poppler.h"
 #include "adapters/sqlite/sqlite_metadata_store.h"
@@ -19,6 +20,8 @@
 #include "cache/disk_cache.h"
 #include "extract/einvoice.h"
 #include "extract/schema.h"
+#include "ocr/fallback_ocr_engine.h"
+#include "ocr/remote_ocr_engine.h"
 #include "sheaf/build_info.h"
 
 namespace sheaf::app {
@@ -35,12 +38,41 @@ std::unique_ptr<Loader> MakeLoader(const Limits& limits) {
   return loader;
 }
 
-WorkerToolsFactory MakeWorkerToolsFactory(const Config& config) {
-  return [config]() -> Result<WorkerTools> {
+Status CheckOcrUrl(const std::string& url) {
+  const bool http = url.rfind("http://", 0) == 0 && url.size() > 7;
+  const bool https = url.rfind("https://", 0) == 0 && url.size() > 8;
+  if (!http && !https) {
+    return Status(ErrorCode::kInvalidArgument,
+                  "--ocr-url \"" + url + "\": expected http://HOST:PORT or https://HOST:PORT");
+  }
+  return Status::Ok();
+}
+
+WorkerToolsFactory MakeWorkerToolsFactory(const Config& config, CircuitBreaker* ocr_breaker) {
+  // One HTTP client for every worker's remote engine (it is thread-safe). The OCR service is
+  // the operator's own choice, so private addresses are allowed; its answers are larger than
+  // the default cap.
+  std::shared_ptr<HttpClient> http;
+  if (!config.ocr_url.empty()) {
+    curl_adapter::CurlHttpClientOptions options;
+    options.max_response_body = ocr::kMaxResponseBytes;
+    http = std::make_shared<curl_adapter::CurlHttpClient>(options);
+  }
+  return [config, ocr_breaker, http]() -> Result<WorkerTools> {
     WorkerTools tools;
     Result<std::unique_ptr<OcrEngine>> engine = tesseract_adapter::MakeEngine(config.ocr);
     if (!engine.ok()) return engine.status();
     tools.engine = std::move(engine).value();
+    if (http != nullptr) {
+      ocr::RemoteOcrOptions remote;
+      remote.url = config.ocr_url;
+      remote.api_key = config.ocr_api_key;
+      remote.languages = config.ocr.languages;
+      remote.encode_png = [](const Image& image) { return leptonica::EncodeImage(image, "png"); };
+      tools.engine = std::make_unique<ocr::FallbackOcrEngine>(
+          std::make_unique<ocr::RemoteOcrEngine>(http, std::move(remote)),
+          std::move(tools.engine), ocr_breaker, &SteadyClock::Instance());
+    }
     if (config.orientation.detect) {
       Result<std::unique_ptr<OrientationDetector>> d =
           tesseract_adapter::MakeOrientationDetector(config.ocr);
@@ -54,6 +86,25 @@ WorkerToolsFactory MakeWorkerToolsFactory(const Config& config) {
       tools.alternate = leptonica::MakePreprocessor(other);
     }
     return tools;
+  };
+}
+
+ocr::ImageDecoder MakeOcrImageDecoder(const Limits& limits) {
+  std::shared_ptr<Loader> loader = MakeLoader(limits);
+  return [loader](std::string bytes) -> Result<std::vector<Image>> {
+    Loader::Opened opened =
+        loader->OpenBytes(std::make_shared<const std::string>(std::move(bytes)), "the request body");
+    if (opened.reader == nullptr) return opened.status;
+    std::vector<Image> pages;
+    for (int i = 0; i < opened.reader->page_count(); ++i) {
+      Result<RawPage> page = opened.reader->ReadPage(i);
+      if (!page.ok()) return page.status();
+      if (page->source != PageSource::kOcr) {
+        return Status(ErrorCode::kUnsupportedFormat, "the request body is not an image");
+      }
+      pages.push_back(std::move(page->image));
+    }
+    return pages;
   };
 }
 

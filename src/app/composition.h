@@ -5,14 +5,18 @@
 #ifndef SHEAF_APP_COMPOSITION_H_
 #define SHEAF_APP_COMPOSITION_H_
 
+#include <signal.h>
+
 #include <cstdint>
 #include <memory>
 #include <string>
 
 #include "cache/disk_cache.h"
+#include "ocr/ocr_server.h"
 #include "pipeline/loader.h"
 #include "pipeline/processor.h"
 #include "pipeline/understand.h"
+#include "resilience/circuit_breaker.h"
 #include "sheaf/cache.h"
 #include "sheaf/metadata_store.h"
 #include "sheaf/options.h"
@@ -34,6 +38,11 @@ struct Config {
   std::string type_hint = "auto";
   bool read_embedded_invoices = true;
   bool second_opinion = true;  // re-read poor pages without contrast normalisation
+  // The remote OCR service (docs/ocr-protocol.md), e.g. http://127.0.0.1:8091: pages are read
+  // there, and by local Tesseract when its circuit breaker is open or a call fails. "": local
+  // Tesseract only. Its key (SHEAF_OCR_API_KEY) goes in ocr_api_key, never on a command line.
+  std::string ocr_url;
+  std::string ocr_api_key;
 };
 
 // Finds a file or folder that ships with Sheaf ("schemas", "models/doctype.json.gz"): under
@@ -59,8 +68,32 @@ Result<std::unique_ptr<Understander>> MakeUnderstander(const Config& config,
 // A loader that reads PDF (Poppler), PNG/JPEG/TIFF/WebP (Leptonica) and text.
 std::unique_ptr<Loader> MakeLoader(const Limits& limits);
 
-// Each call builds one worker's Tesseract engine, OSD detector and Leptonica preprocessor.
-WorkerToolsFactory MakeWorkerToolsFactory(const Config& config);
+// Each call builds one worker's OCR engine, OSD detector and Leptonica preprocessor. The engine
+// is Tesseract; with config.ocr_url, the remote OCR service called through `ocr_breaker` (the
+// "ocr" breaker), with Tesseract as its fallback (ocr/fallback_ocr_engine.h).
+// REQUIRES: ocr_breaker (outliving the factory and its engines) when config.ocr_url is set.
+WorkerToolsFactory MakeWorkerToolsFactory(const Config& config,
+                                          CircuitBreaker* ocr_breaker = nullptr);
+
+// The OCR server's image decoder: the loader's PNG, TIFF (and other image) openers, within
+// `limits`; every page as 8-bit gray.
+ocr::ImageDecoder MakeOcrImageDecoder(const Limits& limits);
+
+// OK iff `url` can be an --ocr-url: http:// or https:// with a host. invalid_argument saying so.
+Status CheckOcrUrl(const std::string& url);
+
+// `sheaf serve --role ocr`: serves the remote OCR protocol on host:port with `engines` local
+// Tesseract engines (pages read at once) until SIGTERM/SIGINT (in `signals`, blocked by the
+// caller). `api_key` "": no key asked. Returns the exit code.
+struct OcrRoleOptions {
+  std::string host;
+  int port = 0;
+  int engines = 1;
+  int http_threads = 64;
+  std::uint64_t max_body_bytes = 0;  // 0: the protocol's default
+  std::string api_key;
+};
+int RunOcrRole(const Config& config, const OcrRoleOptions& options, const sigset_t& signals);
 
 // The OCR cache's store: a DiskCache under <data_dir>/cache/ocr.
 Result<std::unique_ptr<Cache>> MakeOcrCacheStore(const Config& config);

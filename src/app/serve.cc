@@ -204,10 +204,15 @@ std::vector<Setting> Settings() {
   };
   return {
       {"listen", "HOST:PORT to serve on", str(&ServeSettings::listen)},
-      {"role", "all; api: ingestion, API and review, no stage runs here; workers: the stages of --stage, HTTP for probes and metrics only",
+      {"role", "all; api: ingestion, API and review, no stage runs here; workers: the stages of --stage, HTTP for probes and metrics only; ocr: the remote OCR service (POST /v1/ocr, docs/ocr-protocol.md)",
        [](ServeSettings& s, const std::string& v) {
          s.role = v;
-         return v == "all" || v == "api" || v == "workers";
+         return v == "all" || v == "api" || v == "workers" || v == "ocr";
+       }},
+      {"ocr-url", "Read pages with the remote OCR service at this URL (sheaf serve --role ocr; key: SHEAF_OCR_API_KEY), local Tesseract when its circuit breaker is open or a call fails",
+       [](ServeSettings& s, const std::string& v) {
+         s.pipeline.ocr_url = v;
+         return CheckOcrUrl(v).ok();
        }},
       {"broker", "embedded, or kafka://HOST:PORT[,HOST:PORT...][?namespace=N]",
        str(&ServeSettings::backends, &BackendUrls::broker)},
@@ -450,6 +455,22 @@ int ServeCommand::Run() {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   Config& config = settings.pipeline;
+  // The remote OCR service's key: from the environment only, never a flag or a file.
+  if (const char* key = std::getenv("SHEAF_OCR_API_KEY"); key != nullptr) config.ocr_api_key = key;
+  if (settings.role == "ocr") {
+    if (worker_ || !config.ocr_url.empty()) {
+      std::cerr << prog << ": role ocr serves OCR itself: --ocr-url is for the roles that use it\n";
+      return kExitUsage;
+    }
+    OcrRoleOptions ocr_role;
+    ocr_role.host = host;
+    ocr_role.port = port;
+    ocr_role.engines = settings.ocr_workers;
+    ocr_role.http_threads = settings.http_threads;
+    ocr_role.max_body_bytes = static_cast<std::uint64_t>(settings.max_body_mb * 1024 * 1024);
+    ocr_role.api_key = config.ocr_api_key;
+    return RunOcrRole(config, ocr_role, signals);
+  }
   const std::string dir = config.data_dir;
   std::error_code ec;
   fs::create_directories(dir + "/tmp", ec);
@@ -527,7 +548,7 @@ int ServeCommand::Run() {
   single_flight.leases = dynamic_cast<LeaseTable*>(shared.get());
   OcrCache ocr_cache(&ocr_tiers, OcrCache::kDefaultTtl, single_flight);
 
-  // The pipeline.
+  // The pipeline (its processor below, once the "ocr" breaker exists).
   Result<std::unique_ptr<Understander>> understander = MakeUnderstander(config, classify_near);
   if (!understander.ok()) return fail(understander.status());
   std::unique_ptr<Loader> loader = MakeLoader(config.limits);
@@ -535,7 +556,6 @@ int ServeCommand::Run() {
   popts.jobs = 1;
   popts.orientation = config.orientation;
   popts.second_opinion_below = config.second_opinion ? popts.second_opinion_below : 0.0;
-  Processor processor(*loader, MakeWorkerToolsFactory(config), &ocr_cache, popts);
 
   std::unique_ptr<FileExporter> exporter;
   if (!settings.export_dir.empty()) exporter = std::make_unique<FileExporter>(settings.export_dir);
@@ -558,6 +578,12 @@ int ServeCommand::Run() {
       &SteadyClock::Instance());
   breakers.AddListener([&degradation](const BreakerTransition&) { degradation.Poke(); });
   WatchResilience(&metrics, &breakers, &degradation);
+
+  // With --ocr-url, pages go to the remote OCR service through the "ocr" breaker.
+  CircuitBreaker* ocr_breaker =
+      config.ocr_url.empty() ? nullptr : &breakers.Get(std::string(kOcrBreaker));
+  Processor processor(*loader, MakeWorkerToolsFactory(config, ocr_breaker), &ocr_cache, popts);
+  if (ocr_breaker != nullptr) spdlog::info("ocr: remote service {}, local Tesseract as fallback", RedactUrl(config.ocr_url));
 
   ServiceDeps deps;
   deps.database_breaker = &breakers.Get(std::string(kDatabaseBreaker));

@@ -41,6 +41,7 @@ ojson PageJson(const Page& p, const JsonOptions& options) {
         {"threshold", r.threshold},
     };
     j["ocr_cache_hit"] = p.ocr_cache_hit;
+    if (!p.ocr_engine.empty()) j["ocr_engine"] = p.ocr_engine;
   }
   if (!p.warnings.empty()) j["warnings"] = p.warnings;
   if (options.include_words) {

@@ -136,6 +136,7 @@ json PageJson(const Page& p) {
               {"ocr_cache_hit", p.ocr_cache_hit},
               {"blocks", BlocksJson(p.blocks)}};
   if (!p.warnings.empty()) j["warnings"] = p.warnings;
+  if (!p.ocr_engine.empty()) j["ocr_engine"] = p.ocr_engine;
   return j;
 }
 
@@ -431,6 +432,10 @@ bool ReadPage(Reader& r, const json& j, const Path& at, Page* p) {
       if (!r.String((*w)[k], wat.Element(k), &text)) return false;
       p->warnings.push_back(std::move(text));
     }
+  }
+  // "ocr_engine" is optional: written only when a remote OCR service was configured.
+  if (auto e = j.find("ocr_engine"); e != j.end()) {
+    if (!r.String(*e, at.Member("ocr_engine"), &p->ocr_engine)) return false;
   }
   const json* blocks = r.Member(j, at, "blocks");
   return blocks != nullptr && ReadBlocks(r, *blocks, at.Member("blocks"), &p->blocks);

@@ -52,6 +52,7 @@ Page RichPage(int number) {
   r.threshold = 131;
   p.ocr_confidence = 0.87654321;
   p.ocr_cache_hit = true;
+  p.ocr_engine = "remote";
   for (int b = 0; b < 2; ++b) {
     Block block;
     block.bbox = {10 * b, 20, 900, 400 + b};
@@ -133,6 +134,7 @@ void ExpectSamePage(const Page& a, const Page& b) {
   EXPECT_EQ(ra.threshold, rb.threshold);
   EXPECT_TRUE(SameBits(a.ocr_confidence, b.ocr_confidence));
   EXPECT_EQ(a.ocr_cache_hit, b.ocr_cache_hit);
+  EXPECT_EQ(a.ocr_engine, b.ocr_engine);
   ASSERT_EQ(a.blocks.size(), b.blocks.size());
   for (std::size_t i = 0; i < a.blocks.size(); ++i) {
     EXPECT_EQ(a.blocks[i].bbox, b.blocks[i].bbox);

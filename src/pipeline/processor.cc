@@ -164,6 +164,10 @@ Status Processor::RecognizePage(WorkerTools& tools, const Image& image, Page* pa
   page->ocr_cache_hit = hit;
   page->blocks = std::move(ocr->blocks);
   page->ocr_confidence = ocr->mean_confidence;
+  if (!hit) {
+    page->ocr_engine = ocr->engine;
+    for (std::string& w : ocr->warnings) page->warnings.push_back(std::move(w));
+  }
   UnscaleBlocks(&page->blocks, record.scale, page->width, page->height);
   return Status::Ok();
 }
@@ -299,9 +303,10 @@ void Processor::Run(const std::vector<Input>& paths, const DoneFn& done) {
         if (!tools->ok()) {
           err = Status(tools->status().code(), where + ": " + tools->status().message());
         } else {
+          // The image's damage first, then what the OCR engine has to say (a fallback).
+          page.warnings = std::move(raw->warnings);
           Status s = RecognizePage(tools->value(), raw->image, &page, &timings);
           if (!s.ok()) err = Status(s.code(), where + ": " + s.message());
-          page.warnings = std::move(raw->warnings);
         }
       }
       if (!err.ok()) {

@@ -104,6 +104,11 @@ class FakeEngine : public OcrEngine {
     std::string text = "id" + std::to_string(image.pixels[0]) + "r" + std::to_string(image.pixels[1]) +
                        (alternate ? "alt" : "");
     page.blocks.push_back(Block{{0, 0, 4, 2}, {Line{{0, 0, 4, 2}, {Word{text, {0, 0, 4, 2}, 0.9}}}}});
+    // Content id 'f': read by a fallback engine, as FallbackOcrEngine reports it.
+    if (image.pixels[0] == 'f') {
+      page.engine = "tesseract";
+      page.warnings.push_back("remote OCR failed (test); read by local Tesseract");
+    }
     return page;
   }
   std::string CacheIdentity() const override { return "fake-1"; }
@@ -200,6 +205,24 @@ TEST(Processor, IdenticalPagesAreRecognisedOnceWithTheCache) {
   EXPECT_EQ(recognised, 2);
   EXPECT_EQ(docs[1].pages[1].blocks[0].lines[0].words[0].text,
             docs[0].pages[0].blocks[0].lines[0].words[0].text);
+}
+
+TEST(Processor, TheEngineThatReadAPageAndItsWarningsReachThePage) {
+  Harness h;
+  auto store = DiskCache::Open(h.dir + "/cache");
+  ASSERT_TRUE(store.ok());
+  OcrCache cache(store->get());
+  auto docs = h.Run({h.Doc("a", "imgf img1"), h.Doc("b", "imgf")}, 1, &cache);
+  ASSERT_EQ(docs[0].pages.size(), 2u);
+  EXPECT_EQ(docs[0].pages[0].ocr_engine, "tesseract");
+  ASSERT_EQ(docs[0].pages[0].warnings.size(), 1u);
+  EXPECT_NE(docs[0].pages[0].warnings[0].find("remote OCR failed"), std::string::npos);
+  EXPECT_EQ(docs[0].pages[1].ocr_engine, "");
+  EXPECT_TRUE(docs[0].pages[1].warnings.empty());
+  // From the cache: no engine read it now, so neither engine nor warning is claimed.
+  ASSERT_TRUE(docs[1].pages[0].ocr_cache_hit);
+  EXPECT_EQ(docs[1].pages[0].ocr_engine, "");
+  EXPECT_TRUE(docs[1].pages[0].warnings.empty());
 }
 
 TEST(Processor, WithoutCacheEveryPageIsRecognised) {

@@ -50,16 +50,17 @@ bool HasBadByte(std::string_view s) {
 }
 
 struct Sink {
+  std::size_t max = HttpClient::kMaxResponseBody;
   std::string body;
   bool truncated = false;
 };
 
-// CURLOPT_WRITEFUNCTION: keeps up to kMaxResponseBody bytes, then stops the transfer.
+// CURLOPT_WRITEFUNCTION: keeps up to sink->max bytes, then stops the transfer.
 std::size_t WriteBody(char* data, std::size_t size, std::size_t count, void* user) {
   auto* sink = static_cast<Sink*>(user);
   const std::size_t n = size * count;
   try {
-    const std::size_t room = HttpClient::kMaxResponseBody - sink->body.size();
+    const std::size_t room = sink->max - sink->body.size();
     if (n > room) {
       sink->body.append(data, room);
       sink->truncated = true;
@@ -224,6 +225,7 @@ Result<HttpResponse> CurlHttpClient::Post(const std::string& url, const HttpHead
     if (!easy) return Status(ErrorCode::kUnavailable, where + ": cannot create a libcurl handle");
     CURL* h = easy.get();
     Sink sink;
+    sink.max = options_.max_response_body;
     SocketGuard guard;
     guard.refuse_private = options_.refuse_private_networks;
     char error[CURL_ERROR_SIZE] = {0};

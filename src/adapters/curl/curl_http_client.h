@@ -22,6 +22,9 @@ struct CurlHttpClientOptions {
   // invalid_argument, naming the address's range. With a proxy from the environment, the proxy's
   // address is the one checked.
   bool refuse_private_networks = false;
+  // The response body cap of this client (HttpClient's contract): the remote OCR engine's
+  // answers are larger than a webhook receiver's.
+  std::size_t max_response_body = HttpClient::kMaxResponseBody;
 };
 
 class CurlHttpClient final : public HttpClient {
