@@ -10,7 +10,9 @@
 #include <filesystem>
 #include <string_view>
 
+#include "adapters/curl/curl_http_client.h"
 #include "adapters/leptonica/leptonica.h"
+#include "adapters/openai/chat_model.h"
 #include "adapters/poppler/poppler.h"
 #include "adapters/sqlite/sqlite_metadata_store.h"
 #include "adapters/tesseract/tesseract.h"
@@ -19,6 +21,8 @@
 #include "cache/disk_cache.h"
 #include "extract/einvoice.h"
 #include "extract/schema.h"
+#include "pipeline/model_assist.h"
+#include "resilience/breakers.h"
 #include "sheaf/build_info.h"
 
 namespace sheaf::app {
@@ -126,8 +130,46 @@ Status SaveClassifierFile(const classify::TextClassifier& model, const std::stri
   return WriteFileAtomic(path, text);
 }
 
+void ReadLlmKeyFromEnvironment(Config* config) {
+  const char* key = std::getenv("SHEAF_LLM_API_KEY");
+  config->llm_api_key = key == nullptr ? "" : key;
+}
+
+namespace {
+
+// The foundation-model step as configured; null when no llm-url is set.
+Result<std::shared_ptr<const ExtractionAssist>> MakeModelAssist(const Config& config,
+                                                                CircuitBreaker* model_breaker) {
+  if (config.llm_url.empty()) return std::shared_ptr<const ExtractionAssist>();
+  openai::ChatModelOptions options;
+  options.base_url = config.llm_url;
+  options.model = config.llm_model;
+  options.api_key = config.llm_api_key;
+  options.timeout = std::chrono::milliseconds(static_cast<long long>(config.llm_timeout_seconds * 1000));
+  if (Status s = openai::ValidateChatModelOptions(options); !s.ok()) return s;
+  // The model's URL is the operator's choice, so loopback and private addresses are allowed.
+  auto model = std::make_shared<openai::ChatModel>(curl_adapter::MakeHttpClient(), std::move(options));
+  std::shared_ptr<CircuitBreaker> breaker;
+  if (model_breaker != nullptr) {
+    breaker = std::shared_ptr<CircuitBreaker>(std::shared_ptr<void>(), model_breaker);  // not owned
+  } else {
+    breaker = std::make_shared<CircuitBreaker>(
+        std::string(kFoundationModelBreaker),
+        DefaultBreakerConfigs().at(std::string(kFoundationModelBreaker)), &SteadyClock::Instance());
+  }
+  spdlog::info("foundation model: {} (page text of documents with fields left empty or unsure is sent there)",
+               model->Describe());
+  return std::shared_ptr<const ExtractionAssist>(
+      std::make_shared<ModelAssist>(std::move(model), std::move(breaker), &SteadyClock::Instance()));
+}
+
+}  // namespace
+
 Result<std::unique_ptr<Understander>> MakeUnderstander(const Config& config,
-                                                       std::shared_ptr<Cache> near_cache) {
+                                                       std::shared_ptr<Cache> near_cache,
+                                                       CircuitBreaker* model_breaker) {
+  Result<std::shared_ptr<const ExtractionAssist>> assist = MakeModelAssist(config, model_breaker);
+  if (!assist.ok()) return assist.status();
   std::string dir = config.schemas_dir.empty() ? FindResource("schemas") : config.schemas_dir;
   if (dir.empty()) return Status(ErrorCode::kNotFound, "schemas: folder not found (set --schemas or SHEAF_HOME)");
   Result<std::map<std::string, extract::Schema>> schemas = extract::LoadSchemaDir(dir);
@@ -170,7 +212,7 @@ Result<std::unique_ptr<Understander>> MakeUnderstander(const Config& config,
   }
   if (near_cache && model) cache = std::make_shared<TieredCache>(near_cache, cache);
   return std::make_unique<Understander>(std::move(model), std::move(*schemas), std::move(cache),
-                                        std::move(reader), options);
+                                        std::move(reader), options, std::move(*assist));
 }
 
 void ConfigureProcess(char** argv) {
