@@ -27,6 +27,20 @@ void AddRule(std::string_view rule, std::string message, std::vector<std::string
   doc->validation.push_back(std::move(r));
 }
 
+// The asked fields the document cannot complete without: required and absent, or read unsure.
+// Optional fields left empty do not hold a document back when the model is unavailable.
+std::vector<std::string> Needed(const extract::Schema& schema, const std::vector<std::string>& asked,
+                                const Document& doc) {
+  std::vector<std::string> needed;
+  for (const std::string& name : asked) {
+    for (const extract::FieldSpec& spec : schema.fields) {
+      if (spec.name != name) continue;
+      if (spec.required || doc.fields.count(name)) needed.push_back(name);
+    }
+  }
+  return needed;
+}
+
 }  // namespace
 
 ModelAssist::ModelAssist(std::shared_ptr<FoundationModel> model, std::shared_ptr<CircuitBreaker> breaker,
@@ -46,10 +60,13 @@ void ModelAssist::Assist(const extract::Schema& schema, bool novel, Document* do
     }
     return;
   }
+  const std::vector<std::string> needed = Needed(schema, asked, *doc);
   if (!breaker_->TryAcquirePermission()) {
-    AddRule(kModelUnavailableRule,
-            "circuit breaker " + breaker_->name() + " is open; built-in extraction only for " + Join(asked),
-            asked, doc);
+    if (!needed.empty()) {
+      AddRule(kModelUnavailableRule,
+              "circuit breaker " + breaker_->name() + " is open; built-in extraction only for " + Join(needed),
+              needed, doc);
+    }
     return;
   }
   const ModelRequest request = extract::BuildModelRequest(*doc, schema, asked, options_.prompt);
@@ -58,9 +75,11 @@ void ModelAssist::Assist(const extract::Schema& schema, bool novel, Document* do
   const std::chrono::nanoseconds took = clock_->Now() - t0;
   if (!answer.ok()) {
     breaker_->OnError(took);
-    spdlog::warn("foundation model: {}", answer.status().message());
-    AddRule(kModelUnavailableRule, answer.status().message() + "; built-in extraction only for " + Join(asked),
-            asked, doc);
+    spdlog::warn("{}", answer.status().message());
+    if (!needed.empty()) {
+      AddRule(kModelUnavailableRule, answer.status().message() + "; built-in extraction only for " + Join(needed),
+              needed, doc);
+    }
     return;
   }
   Result<std::map<std::string, Field>> fields = extract::ReadModelAnswer(*answer, *doc, schema, asked);
@@ -68,7 +87,7 @@ void ModelAssist::Assist(const extract::Schema& schema, bool novel, Document* do
     // A model that answers garbage is as broken as one that does not answer.
     breaker_->OnError(took);
     spdlog::warn("{}", fields.status().message());
-    AddRule(kModelRejectedRule, fields.status().message(), asked, doc);
+    if (!needed.empty()) AddRule(kModelRejectedRule, fields.status().message(), needed, doc);
     return;
   }
   breaker_->OnSuccess(took);

@@ -5,10 +5,12 @@
 // the "foundation-model" circuit breaker, checks the answer (extract/foundation_model.h) and
 // merges what passes.
 //
-//   breaker open, call failed       built-in extraction only; the document goes to review with
-//   (error, timeout, 429/5xx)       rule "foundation_model_unavailable" naming the fields and why
-//   answer rejected by the checks   nothing changes; review with rule "foundation_model_rejected";
-//                                   the call counts as a failure for the breaker
+//   breaker open, call failed       built-in extraction only; a document that needed the model
+//   (error, timeout, 429/5xx)       (a required field absent, or a field read unsure) goes to
+//                                   review with rule "foundation_model_unavailable" naming those
+//                                   fields and why; optional fields left empty hold nothing back
+//   answer rejected by the checks   nothing changes; the same, with rule
+//                                   "foundation_model_rejected"; the call counts as a failure
 //   answer accepted                 empty / unsure fields filled; a success (slow past the
 //                                   breaker's slow-call threshold, timed on the injected Clock)
 //   novel document (type unknown,   while the breaker is open: queued for review
