@@ -48,7 +48,7 @@ TEST(ChatModel, PostsAStrictJsonSchemaChatCompletionAndReturnsTheMessage) {
   ASSERT_TRUE(got.ok()) << got.status().message();
   EXPECT_EQ(*got, R"({"total":"3.30"})");
   ASSERT_EQ(server.requests().size(), 1u);
-  const auto& req = server.requests()[0];
+  const auto req = server.requests()[0];
   EXPECT_EQ(req.method, "POST");
   EXPECT_EQ(req.target, "/v1/chat/completions");
   EXPECT_EQ(req.Header("Authorization"), "Bearer sk-secret");
