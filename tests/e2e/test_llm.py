@@ -77,7 +77,7 @@ def test_model_fills_empty_fields_and_its_failures_open_and_close_the_breaker(sh
         d, *FAST, "--llm-url", standin.url, "--llm-model", "standin", "--llm-timeout", "10",
         "--circuit-breakers",
         "foundation-model.sliding-window-type=count-based,foundation-model.sliding-window-size=2,"
-        "foundation-model.minimum-number-of-calls=2,"
+        "foundation-model.minimum-number-of-calls=2,foundation-model.failure-rate-threshold=100,"
         f"foundation-model.wait-duration-in-open-state={OPEN_SECONDS}s,"
         "foundation-model.permitted-number-of-calls-in-half-open-state=1,"
         "foundation-model.slow-call-duration-threshold=1s",
@@ -103,6 +103,7 @@ def test_model_fills_empty_fields_and_its_failures_open_and_close_the_breaker(sh
     assert status(c)["level"] == "L0"
 
     def failing_mode_opens_the_breaker(mode, reason, **ctl):
+        # Two calls of this mode fill the window (2 calls, opens when both failed or were slow).
         standin.set(mode=mode, **ctl)
         for _ in range(2):
             done, doc_id = run()
