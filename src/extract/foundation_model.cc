@@ -79,12 +79,13 @@ std::string_view TrimPunct(std::string_view s) {
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 bool IsAlpha(char c) { return std::isalpha(static_cast<unsigned char>(c)) != 0; }
 
-// True iff `token` may stand for the printed `word`: equal (case and clinging punctuation
-// aside), or, when `partial`, a part of it that does not cut a number or a word in two
-// ("8.60" in "RM8.60", not "2.5" in "12.50").
-bool TokenMatches(std::string_view token, std::string_view word, bool partial) {
-  std::string t = Lower(TrimPunct(token));
-  std::string w = Lower(TrimPunct(word));
+// The form words and tokens are compared in: lower case, without clinging punctuation.
+std::string Comparable(std::string_view s) { return Lower(TrimPunct(s)); }
+
+// True iff the comparable token `t` may stand for the comparable printed word `w`: equal, or,
+// when `partial`, a part of it that does not cut a number or a word in two ("8.60" in
+// "rm8.60", not "2.5" in "12.50").
+bool TokenMatches(const std::string& t, const std::string& w, bool partial) {
   if (t.empty()) return false;
   if (t == w) return true;
   if (!partial || t.size() < 2) return false;
@@ -99,9 +100,34 @@ bool TokenMatches(std::string_view token, std::string_view word, bool partial) {
   return false;
 }
 
-struct PageWord {
-  const Word* word;
-  int page;
+// One page's words in reading order, with their comparable forms (made once per answer).
+struct PageWords {
+  int page = 0;
+  std::vector<const Word*> words;
+  std::vector<std::string> comparable;
+};
+
+std::vector<PageWords> WordsOf(const Document& doc) {
+  std::vector<PageWords> pages;
+  for (const Page& page : doc.pages) {
+    PageWords p;
+    p.page = page.number;
+    for (const Block& b : page.blocks) {
+      for (const Line& l : b.lines) {
+        for (const Word& w : l.words) {
+          p.words.push_back(&w);
+          p.comparable.push_back(Comparable(w.text));
+        }
+      }
+    }
+    pages.push_back(std::move(p));
+  }
+  return pages;
+}
+
+struct Found {
+  int page = 0;
+  std::vector<const Word*> words;  // empty when not found
 };
 
 std::vector<std::string> SplitBlanks(const std::string& s) {
@@ -119,24 +145,25 @@ std::vector<std::string> SplitBlanks(const std::string& s) {
   return out;
 }
 
-// The first run of words of one page, in reading order, that prints `tokens`; empty when none.
-std::vector<PageWord> FindOnPage(const Document& doc, const std::vector<std::string>& tokens) {
-  for (const Page& page : doc.pages) {
-    std::vector<PageWord> words;
-    for (const Block& b : page.blocks) {
-      for (const Line& l : b.lines) {
-        for (const Word& w : l.words) words.push_back({&w, page.number});
-      }
-    }
-    if (words.size() < tokens.size()) continue;
-    for (std::size_t start = 0; start + tokens.size() <= words.size(); ++start) {
+// The first run of words of one page, in reading order, that prints `tokens`.
+Found FindOnPage(const std::vector<PageWords>& pages, const std::vector<std::string>& raw_tokens) {
+  std::vector<std::string> tokens;
+  for (const std::string& t : raw_tokens) tokens.push_back(Comparable(t));
+  for (const PageWords& p : pages) {
+    if (p.words.size() < tokens.size()) continue;
+    for (std::size_t start = 0; start + tokens.size() <= p.words.size(); ++start) {
       bool all = true;
       for (std::size_t i = 0; i < tokens.size() && all; ++i) {
         const bool edge = i == 0 || i + 1 == tokens.size();
-        all = TokenMatches(tokens[i], words[start + i].word->text, edge);
+        all = TokenMatches(tokens[i], p.comparable[start + i], edge);
       }
-      if (all) return {words.begin() + static_cast<std::ptrdiff_t>(start),
-                       words.begin() + static_cast<std::ptrdiff_t>(start + tokens.size())};
+      if (all) {
+        Found f;
+        f.page = p.page;
+        f.words.assign(p.words.begin() + static_cast<std::ptrdiff_t>(start),
+                       p.words.begin() + static_cast<std::ptrdiff_t>(start + tokens.size()));
+        return f;
+      }
     }
   }
   return {};
@@ -239,6 +266,7 @@ Result<std::map<std::string, Field>> ReadModelAnswer(std::string_view answer, co
     if (!wanted.count(key)) return Rejected("field \"" + key + "\" was not asked for");
   }
   std::map<std::string, Field> out;
+  const std::vector<PageWords> pages = WordsOf(doc);
   for (const std::string& name : asked) {
     if (!j.contains(name)) return Rejected("field \"" + name + "\" is missing");
     const nlohmann::json& v = j[name];
@@ -256,18 +284,18 @@ Result<std::map<std::string, Field>> ReadModelAnswer(std::string_view answer, co
     if (!value || value->empty()) {
       return Rejected("field \"" + name + "\" does not read as " + TypeHint(spec->type));
     }
-    std::vector<PageWord> words = FindOnPage(doc, tokens);
-    if (words.empty()) return Rejected("field \"" + name + "\": its value is not printed on the page");
+    const Found found = FindOnPage(pages, tokens);
+    if (found.words.empty()) return Rejected("field \"" + name + "\": its value is not printed on the page");
     Field f;
-    f.page = words.front().page;
+    f.page = found.page;
     double confidence = 0;
-    for (const PageWord& w : words) {
-      f.bbox = f.bbox.Union(w.word->bbox);
+    for (const Word* w : found.words) {
+      f.bbox = f.bbox.Union(w->bbox);
       if (!f.raw.empty()) f.raw += ' ';
-      f.raw += w.word->text;
-      confidence += w.word->confidence;
+      f.raw += w->text;
+      confidence += w->confidence;
     }
-    confidence /= static_cast<double>(words.size());
+    confidence /= static_cast<double>(found.words.size());
     f.value = spec->type == FieldType::kString || spec->type == FieldType::kAddress ||
                       spec->type == FieldType::kId
                   ? [&] {
