@@ -305,4 +305,40 @@ int FileMode(const std::string& path) {
 
 std::string SourceDir() { return SHEAF_SOURCE_DIR; }
 
+Document LaidOutText(const std::string& text, double confidence) {
+  Document doc;
+  doc.sha256 = "laid-out";
+  doc.format = "text";
+  Page page;
+  page.number = 1;
+  page.width = 1000;
+  page.height = 1000;
+  page.source = PageSource::kText;
+  Block block;
+  int y = 0;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    const std::string row = text.substr(start, end - start);
+    Line line;
+    for (std::size_t i = 0; i < row.size();) {
+      std::size_t j = row.find(' ', i);
+      if (j == std::string::npos) j = row.size();
+      if (j > i) {
+        Word w{row.substr(i, j - i), {static_cast<int>(i) * 10, y, static_cast<int>(j) * 10, y + 20}, confidence};
+        line.bbox = line.bbox.Union(w.bbox);
+        line.words.push_back(std::move(w));
+      }
+      i = j + 1;
+    }
+    if (!line.words.empty()) block.lines.push_back(std::move(line));
+    y += 20;
+    start = end + 1;
+  }
+  page.blocks.push_back(std::move(block));
+  doc.pages.push_back(std::move(page));
+  return doc;
+}
+
 }  // namespace sheaf::testing

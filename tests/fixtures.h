@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "sheaf/document.h"
 #include "sheaf/image.h"
 
 namespace sheaf::testing {
@@ -58,6 +59,11 @@ int FileMode(const std::string& path);
 
 // The repository root (for committed golden files).
 std::string SourceDir();
+
+// A one-page document of `text` as a text layer would give it: one line per "\n", words split
+// at blanks, each character 10 px wide and each line 20 px high, every word read with
+// `confidence`.
+Document LaidOutText(const std::string& text, double confidence = 1.0);
 
 }  // namespace sheaf::testing
 

@@ -126,6 +126,14 @@ struct PipelineFlags {
         ->check([](const std::string& v) { Status s = CheckOcrUrl(v); return s.ok() ? std::string() : s.message(); });
     cmd->add_flag("!--no-embedded-xml", config.read_embedded_invoices,
                   "Ignore e-invoice XML embedded in PDFs (read the page only)");
+    cmd->add_option("--llm-url", config.llm_url,
+                    "Base URL of an OpenAI-compatible API (e.g. http://127.0.0.1:8000/v1) asked for "
+                    "fields the built-in extraction leaves empty or unsure; page text is sent there "
+                    "(docs/foundation-model.md); key: SHEAF_LLM_API_KEY")
+        ->envname("SHEAF_LLM_URL");
+    cmd->add_option("--llm-model", config.llm_model, "Model name sent to --llm-url")->envname("SHEAF_LLM_MODEL");
+    cmd->add_option("--llm-timeout", config.llm_timeout_seconds, "Seconds one foundation-model call may take")
+        ->capture_default_str()->check(CLI::Range(0.001, 3600.0))->envname("SHEAF_LLM_TIMEOUT");
   }
 
   // The configuration with the command line's units converted.
@@ -135,6 +143,7 @@ struct PipelineFlags {
     c.limits.max_page_pixels = static_cast<std::uint64_t>(max_megapixels * 1e6);
     c.limits.ocr_timeout_ms = static_cast<int>(ocr_timeout_s * 1000);
     c.ocr_cache_max_bytes = static_cast<std::uint64_t>(cache_max_mb * kMiB);
+    ReadLlmKeyFromEnvironment(&c);
     return c;
   }
 };

@@ -12,6 +12,7 @@
 
 #include "adapters/curl/curl_http_client.h"
 #include "adapters/leptonica/leptonica.h"
+#include "adapters/openai/chat_model.h"
 #include "adapters/poppler/poppler.h"
 #include "adapters/sqlite/sqlite_metadata_store.h"
 #include "adapters/tesseract/tesseract.h"
@@ -22,6 +23,8 @@
 #include "extract/schema.h"
 #include "ocr/fallback_ocr_engine.h"
 #include "ocr/remote_ocr_engine.h"
+#include "pipeline/model_assist.h"
+#include "resilience/breakers.h"
 #include "sheaf/build_info.h"
 
 namespace sheaf::app {
@@ -199,8 +202,46 @@ Status SaveRankerFile(const extract::Ranker& model, const std::string& path) {
   return WriteFileAtomic(path, text);
 }
 
+void ReadLlmKeyFromEnvironment(Config* config) {
+  const char* key = std::getenv("SHEAF_LLM_API_KEY");
+  config->llm_api_key = key == nullptr ? "" : key;
+}
+
+namespace {
+
+// The foundation-model step as configured; null when no llm-url is set.
+Result<std::shared_ptr<const ExtractionAssist>> MakeModelAssist(const Config& config,
+                                                                CircuitBreaker* model_breaker) {
+  if (config.llm_url.empty()) return std::shared_ptr<const ExtractionAssist>();
+  openai::ChatModelOptions options;
+  options.base_url = config.llm_url;
+  options.model = config.llm_model;
+  options.api_key = config.llm_api_key;
+  options.timeout = std::chrono::milliseconds(static_cast<long long>(config.llm_timeout_seconds * 1000));
+  if (Status s = openai::ValidateChatModelOptions(options); !s.ok()) return s;
+  // The model's URL is the operator's choice, so loopback and private addresses are allowed.
+  auto model = std::make_shared<openai::ChatModel>(curl_adapter::MakeHttpClient(), std::move(options));
+  std::shared_ptr<CircuitBreaker> breaker;
+  if (model_breaker != nullptr) {
+    breaker = std::shared_ptr<CircuitBreaker>(std::shared_ptr<void>(), model_breaker);  // not owned
+  } else {
+    breaker = std::make_shared<CircuitBreaker>(
+        std::string(kFoundationModelBreaker),
+        DefaultBreakerConfigs().at(std::string(kFoundationModelBreaker)), &SteadyClock::Instance());
+  }
+  spdlog::info("foundation model: {} (page text of documents with fields left empty or unsure is sent there)",
+               model->Describe());
+  return std::shared_ptr<const ExtractionAssist>(
+      std::make_shared<ModelAssist>(std::move(model), std::move(breaker), &SteadyClock::Instance()));
+}
+
+}  // namespace
+
 Result<std::unique_ptr<Understander>> MakeUnderstander(const Config& config,
-                                                       std::shared_ptr<Cache> near_cache) {
+                                                       std::shared_ptr<Cache> near_cache,
+                                                       CircuitBreaker* model_breaker) {
+  Result<std::shared_ptr<const ExtractionAssist>> assist = MakeModelAssist(config, model_breaker);
+  if (!assist.ok()) return assist.status();
   std::string dir = config.schemas_dir.empty() ? FindResource("schemas") : config.schemas_dir;
   if (dir.empty()) return Status(ErrorCode::kNotFound, "schemas: folder not found (set --schemas or SHEAF_HOME)");
   Result<std::map<std::string, extract::Schema>> schemas = extract::LoadSchemaDir(dir);
@@ -252,7 +293,7 @@ Result<std::unique_ptr<Understander>> MakeUnderstander(const Config& config,
   }
   if (near_cache && model) cache = std::make_shared<TieredCache>(near_cache, cache);
   return std::make_unique<Understander>(std::move(model), std::move(*schemas), std::move(cache),
-                                        std::move(reader), options);
+                                        std::move(reader), options, std::move(*assist));
 }
 
 void ConfigureProcess(char** argv) {

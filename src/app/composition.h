@@ -43,6 +43,13 @@ struct Config {
   // Tesseract only. Its key (SHEAF_OCR_API_KEY) goes in ocr_api_key, never on a command line.
   std::string ocr_url;
   std::string ocr_api_key;
+  // The optional foundation model (docs/foundation-model.md): the base URL of an
+  // OpenAI-compatible API ("" = none), the model's name, the key (from SHEAF_LLM_API_KEY only)
+  // and the time one call may take.
+  std::string llm_url;
+  std::string llm_model;
+  std::string llm_api_key;
+  double llm_timeout_seconds = 30;
 };
 
 // Finds a file or folder that ships with Sheaf ("schemas", "models/doctype.json.gz"): under
@@ -61,9 +68,16 @@ Status SaveRankerFile(const extract::Ranker& model, const std::string& path);
 
 // Classification, extraction and validation as configured; kNotFound / kInvalidArgument when a
 // schema or the model cannot be loaded (the message names the file). `near_cache`, when given,
-// is asked before the disk cache of classifications (the service's in-process LRU).
+// is asked before the disk cache of classifications (the service's in-process LRU). With
+// config.llm_url set, extraction asks the foundation model through `model_breaker` (the
+// registry's "foundation-model" breaker; when null, one of the process's own with the design's
+// values); invalid_argument for an unusable llm-url / llm-model.
 Result<std::unique_ptr<Understander>> MakeUnderstander(const Config& config,
-                                                       std::shared_ptr<Cache> near_cache = nullptr);
+                                                       std::shared_ptr<Cache> near_cache = nullptr,
+                                                       CircuitBreaker* model_breaker = nullptr);
+
+// Reads SHEAF_LLM_API_KEY into config->llm_api_key (the key is never taken from the command line).
+void ReadLlmKeyFromEnvironment(Config* config);
 
 // A loader that reads PDF (Poppler), PNG/JPEG/TIFF/WebP (Leptonica) and text.
 std::unique_ptr<Loader> MakeLoader(const Limits& limits);

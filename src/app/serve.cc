@@ -297,6 +297,20 @@ std::vector<Setting> Settings() {
          s.pipeline.model_path = v;
          return true;
        }},
+      {"llm-url", "Base URL of an OpenAI-compatible API (e.g. http://127.0.0.1:8000/v1) asked for fields the built-in extraction leaves empty or unsure; page text is sent there (docs/foundation-model.md); key: SHEAF_LLM_API_KEY",
+       [](ServeSettings& s, const std::string& v) {
+         s.pipeline.llm_url = v;
+         return true;
+       }},
+      {"llm-model", "Model name sent to llm-url",
+       [](ServeSettings& s, const std::string& v) {
+         s.pipeline.llm_model = v;
+         return true;
+       }},
+      {"llm-timeout", "Seconds one foundation-model call may take",
+       [](ServeSettings& s, const std::string& v) {
+         return ParseNumber(v, &s.pipeline.llm_timeout_seconds, 0.001, 3600.0);
+       }},
       {"schemas", "Folder of document-type schemas",
        [](ServeSettings& s, const std::string& v) {
          s.pipeline.schemas_dir = v;
@@ -471,6 +485,7 @@ int ServeCommand::Run() {
     ocr_role.api_key = config.ocr_api_key;
     return RunOcrRole(config, ocr_role, signals);
   }
+  ReadLlmKeyFromEnvironment(&config);
   const std::string dir = config.data_dir;
   std::error_code ec;
   fs::create_directories(dir + "/tmp", ec);
@@ -548,9 +563,7 @@ int ServeCommand::Run() {
   single_flight.leases = dynamic_cast<LeaseTable*>(shared.get());
   OcrCache ocr_cache(&ocr_tiers, OcrCache::kDefaultTtl, single_flight);
 
-  // The pipeline (its processor below, once the "ocr" breaker exists).
-  Result<std::unique_ptr<Understander>> understander = MakeUnderstander(config, classify_near);
-  if (!understander.ok()) return fail(understander.status());
+  // The pipeline.
   std::unique_ptr<Loader> loader = MakeLoader(config.limits);
   ProcessorOptions popts;
   popts.jobs = 1;
@@ -578,6 +591,10 @@ int ServeCommand::Run() {
       &SteadyClock::Instance());
   breakers.AddListener([&degradation](const BreakerTransition&) { degradation.Poke(); });
   WatchResilience(&metrics, &breakers, &degradation);
+  // After the listeners: the foundation-model breaker is made here, on first use.
+  Result<std::unique_ptr<Understander>> understander =
+      MakeUnderstander(config, classify_near, &breakers.Get(std::string(kFoundationModelBreaker)));
+  if (!understander.ok()) return fail(understander.status());
 
   // With --ocr-url, pages go to the remote OCR service through the "ocr" breaker.
   CircuitBreaker* ocr_breaker =

@@ -26,6 +26,8 @@ constexpr std::chrono::seconds kClassificationTtl{3600};
 // The rule validate::CrossCheck reports under: ExtractStep leaves its results in
 // doc->validation, ValidateStep keeps them.
 constexpr std::string_view kCrossCheckRule = "einvoice_match";
+// The rules an ExtractionAssist reports under start so; ValidateStep keeps them too.
+constexpr std::string_view kAssistRulePrefix = "foundation_model";
 
 }  // namespace
 
@@ -45,12 +47,14 @@ classify::DocumentText ToDocumentText(const Document& doc) {
 
 Understander::Understander(std::shared_ptr<const classify::TextClassifier> model,
                            std::map<std::string, extract::Schema> schemas, std::shared_ptr<Cache> cache,
-                           EmbeddedInvoiceReader einvoice, UnderstandOptions options)
+                           EmbeddedInvoiceReader einvoice, UnderstandOptions options,
+                           std::shared_ptr<const ExtractionAssist> assist)
     : model_(std::move(model)),
       schemas_(std::move(schemas)),
       cache_(std::move(cache)),
       einvoice_(std::move(einvoice)),
-      options_(std::move(options)) {}
+      options_(std::move(options)),
+      assist_(std::move(assist)) {}
 
 DocumentType Understander::Classify(const Document& doc) const {
   if (!model_) return {"other", 0.0};
@@ -150,6 +154,12 @@ void Understander::ExtractStep(Document* doc) const {
       }
     }
   }
+  if (assist_) {
+    const std::string& label = doc->document_type.label;
+    const bool novel = label == "other" || label == "unknown" ||
+                       (!hinted() && doc->document_type.confidence < options_.min_type_confidence);
+    assist_->Assist(*schema, novel, doc);
+  }
   doc->timings_ms["extract"] += MsSince(t1);
 }
 
@@ -161,7 +171,7 @@ void Understander::ValidateStep(Document* doc) const {
   auto t2 = std::chrono::steady_clock::now();
   std::vector<RuleResult> cross;
   for (RuleResult& r : doc->validation) {
-    if (r.rule == kCrossCheckRule) cross.push_back(std::move(r));
+    if (r.rule == kCrossCheckRule || r.rule.rfind(kAssistRulePrefix, 0) == 0) cross.push_back(std::move(r));
   }
   doc->validation = validate::Validate(*schema, doc->fields, doc->line_items);
   doc->validation.insert(doc->validation.end(), std::make_move_iterator(cross.begin()),

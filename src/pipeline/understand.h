@@ -39,6 +39,17 @@ struct EmbeddedInvoice {
 };
 using EmbeddedInvoiceReader = std::function<std::optional<EmbeddedInvoice>(const Document&)>;
 
+// A second opinion on the fields the built-in extraction left empty or unsure (the foundation
+// model, pipeline/model_assist.h). ExtractStep calls it last, with `novel` true when the
+// document's type is unknown, "other" or unsure. It may change doc->fields and append rule
+// results named "foundation_model_*" to doc->validation, which ValidateStep keeps (they send the
+// document to review). Implementations never throw and are safe for concurrent use.
+class ExtractionAssist {
+ public:
+  virtual ~ExtractionAssist() = default;
+  virtual void Assist(const extract::Schema& schema, bool novel, Document* doc) const = 0;
+};
+
 struct UnderstandOptions {
   std::string type_hint;  // "" or "auto": classify; otherwise the schema to use
   // Below this classifier confidence the document goes to review (its type is unsure).
@@ -50,10 +61,12 @@ struct UnderstandOptions {
 class Understander {
  public:
   // `model` may be null (then every document is typed "other" unless hinted); `cache` may be
-  // null; `einvoice` may be empty. `schemas` must hold "other".
+  // null; `einvoice` may be empty; `assist` may be null (no foundation model). `schemas` must
+  // hold "other".
   Understander(std::shared_ptr<const classify::TextClassifier> model,
                std::map<std::string, extract::Schema> schemas, std::shared_ptr<Cache> cache,
-               EmbeddedInvoiceReader einvoice, UnderstandOptions options);
+               EmbeddedInvoiceReader einvoice, UnderstandOptions options,
+               std::shared_ptr<const ExtractionAssist> assist = nullptr);
 
   // ClassifyStep, ExtractStep and ValidateStep, in that order.
   void Run(Document* doc) const;
@@ -64,10 +77,11 @@ class Understander {
   // Sets doc->fields and doc->line_items by the schema of doc->document_type ("other" when it
   // has none). When the document carries an embedded e-invoice, its values replace the visible
   // ones and doc->validation holds only the cross-check of the two (rule "einvoice_match");
-  // otherwise doc->validation is emptied. Timed as "extract".
+  // otherwise doc->validation is emptied. Then the assist, when there is one, may fill fields
+  // left empty or unsure (see ExtractionAssist). Timed as "extract".
   void ExtractStep(Document* doc) const;
   // Replaces doc->validation by the schema's rules followed by the cross-check results
-  // ExtractStep left there, then sets doc->status and doc->review_reasons (an unsure
+  // and the assist's results ExtractStep left there, then sets doc->status and doc->review_reasons (an unsure
   // classification goes to review). Timed as "validate".
   void ValidateStep(Document* doc) const;
 
@@ -88,6 +102,7 @@ class Understander {
   std::shared_ptr<Cache> cache_;
   EmbeddedInvoiceReader einvoice_;
   UnderstandOptions options_;
+  std::shared_ptr<const ExtractionAssist> assist_;
   mutable std::atomic<std::uint64_t> hits_{0}, misses_{0};
 };
 
