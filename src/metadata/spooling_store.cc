@@ -197,7 +197,9 @@ Status SpoolingMetadataStore::UpdateDocument(const std::string& tenant_id, const
   const Spooled w{tenant_id, id, actor, update};
   {
     std::lock_guard<std::mutex> lock(order_mu_);
-    if (spool_->pending() > 0) return Spool(w);
+    if (spool_->pending() > 0 || (options_.buffer_writes && options_.buffer_writes())) {
+      return Spool(w);
+    }
   }
   bool reached = false;
   Status s = WriteThrough(w, &reached);
@@ -411,7 +413,10 @@ Result<CreateDocumentResult> SpoolingMetadataStore::CreateDocument(const std::st
                                                                    const DocumentRecord& doc,
                                                                    std::int64_t max_queued,
                                                                    const std::string& actor) {
-  return inner_->CreateDocument(tenant_id, doc, max_queued, actor);
+  Result<CreateDocumentResult> made = inner_->CreateDocument(tenant_id, doc, max_queued, actor);
+  // The pipeline's first read of it may come while the store is failing.
+  if (made.ok()) Remember(made->document);
+  return made;
 }
 Result<DocumentRecord> SpoolingMetadataStore::FindByIdempotencyKey(
     const std::string& tenant_id, const std::string& idempotency_key) {

@@ -59,6 +59,10 @@ struct SpoolingStoreOptions {
   // Told how long each write that reached the store took (may be empty): the degradation
   // controller's "database write latency".
   std::function<void(std::chrono::nanoseconds)> observe_write;
+  // While it returns true (the database's writes are slow: level L1, "buffer writes, async
+  // persistence"), spoolable writes go to the spool without trying the store first, and the
+  // replay thread persists them. May be empty.
+  std::function<bool()> buffer_writes;
   std::size_t cached_records = 10000;         // GetDocument answers remembered
   std::chrono::milliseconds replay_interval{500};  // Start's thread: pause between tries
 };

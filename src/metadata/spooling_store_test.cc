@@ -60,6 +60,7 @@ class SpoolingStoreTest : public ::testing::Test {
     o.path = dir_ + "/spool/metadata.spool";
     o.max_bytes = max_bytes;
     o.breaker = breaker_.get();
+    o.buffer_writes = buffer_;
     auto s = SpoolingMetadataStore::Open(std::move(inner).value(), o);
     ASSERT_TRUE(s.ok()) << s.status().ToString();
     store_ = std::move(s).value();
@@ -77,6 +78,7 @@ class SpoolingStoreTest : public ::testing::Test {
 
   std::string dir_;
   std::unique_ptr<CircuitBreaker> breaker_;
+  std::function<bool()> buffer_;
   std::unique_ptr<SpoolingMetadataStore> store_;
   std::string tenant_;
   std::string doc_;
@@ -226,6 +228,23 @@ TEST_F(SpoolingStoreTest, AnUnguardedWriteIsNotSpooledAndItsErrorReachesTheCalle
   Status s = store_->UpdateDocument(tenant_, doc_, u, "key:test");
   EXPECT_EQ(s.code(), ErrorCode::kIoError) << s.ToString();
   EXPECT_EQ(store_->spooled(), 0u);
+}
+
+TEST_F(SpoolingStoreTest, WhileWritesAreBufferedTheyAreSpooledWithTheStoreWellAndPersistedLater) {
+  bool slow = true;
+  buffer_ = [&slow] { return slow; };
+  Open();
+  DocumentUpdate processing = Stage("queued", 10);
+  processing.status = ProcessingStatus::kProcessing;
+  processing.only_if = {ProcessingStatus::kQueued};
+  ASSERT_TRUE(store_->UpdateDocument(tenant_, doc_, processing, "pipeline").ok());
+  EXPECT_EQ(store_->spooled(), 1u);
+  EXPECT_EQ(store_->inner()->GetDocument(tenant_, doc_)->status, ProcessingStatus::kQueued);
+  ASSERT_TRUE(store_->Replay().ok());
+  EXPECT_EQ(store_->inner()->GetDocument(tenant_, doc_)->status, ProcessingStatus::kProcessing);
+  slow = false;
+  ASSERT_TRUE(store_->UpdateDocument(tenant_, doc_, Stage("ocr", 20), "pipeline").ok());
+  EXPECT_EQ(store_->spooled(), 0u);  // straight to the store again
 }
 
 TEST(ApplyDocumentUpdate, AppliesAsTheStoreWouldOnlyWhenItsGuardHolds) {
