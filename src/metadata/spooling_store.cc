@@ -25,6 +25,12 @@ bool IsStoreFailure(const Status& s) {
 
 bool Spoolable(const DocumentUpdate& u) { return !u.only_if.empty(); }
 
+// What a remembered record costs, roughly: its variable members and a fixed overhead.
+std::size_t RecordBytes(const DocumentRecord& d) {
+  return 512 + d.result_json.size() + d.stages_json.size() + d.metadata_json.size() +
+         d.webhook_url.size() + d.source_name.size() + d.error.size() + d.idempotency_key.size();
+}
+
 struct Parsed {
   std::string tenant_id, id, actor;
   DocumentUpdate update;
@@ -329,13 +335,19 @@ void SpoolingMetadataStore::Overlay(DocumentRecord* doc) {
 }
 
 void SpoolingMetadataStore::Remember(const DocumentRecord& doc) {
-  if (options_.cached_records == 0) return;
+  const std::size_t size = RecordBytes(doc);
+  if (size > options_.cached_bytes) return;
   std::lock_guard<std::mutex> lock(cache_mu_);
   const std::string key = Key(doc.tenant_id, doc.id);
-  if (auto it = cached_.find(key); it != cached_.end()) lru_.erase(it->second);
+  if (auto it = cached_.find(key); it != cached_.end()) {
+    lru_bytes_ -= RecordBytes(*it->second);
+    lru_.erase(it->second);
+  }
   lru_.push_front(doc);
+  lru_bytes_ += size;
   cached_[key] = lru_.begin();
-  while (lru_.size() > options_.cached_records) {
+  while (lru_bytes_ > options_.cached_bytes) {
+    lru_bytes_ -= RecordBytes(lru_.back());
     cached_.erase(Key(lru_.back().tenant_id, lru_.back().id));
     lru_.pop_back();
   }

@@ -18,7 +18,7 @@
 //   or whose document was deleted (not_found) is dropped with a log line - the guard makes a
 //   second application of a status change impossible.
 // - Reads: GetDocument answers from the store and remembers the record (a bounded
-//   least-recently-used cache of records); when the store fails, from that cache. Either way
+//   least-recently-used cache of records, by bytes); when the store fails, from that cache. Either way
 //   the spooled writes of the document are applied to the answer, so the pipeline reads what
 //   it wrote. With no cached record: unavailable, "metadata store unavailable ... no cached
 //   copy" (the API's 503).
@@ -63,7 +63,9 @@ struct SpoolingStoreOptions {
   // persistence"), spoolable writes go to the spool without trying the store first, and the
   // replay thread persists them. May be empty.
   std::function<bool()> buffer_writes;
-  std::size_t cached_records = 10000;         // GetDocument answers remembered
+  // GetDocument answers remembered, least recently used first out, up to this many bytes
+  // (their JSON members and a fixed overhead each); 0 = none.
+  std::size_t cached_bytes = 32u << 20;
   std::chrono::milliseconds replay_interval{500};  // Start's thread: pause between tries
 };
 
@@ -177,6 +179,7 @@ class SpoolingMetadataStore final : public MetadataStore {
 
   std::mutex cache_mu_;
   std::list<DocumentRecord> lru_;  // GUARDED_BY(cache_mu_), most recent first
+  std::size_t lru_bytes_ = 0;      // GUARDED_BY(cache_mu_)
   std::unordered_map<std::string, std::list<DocumentRecord>::iterator> cached_;  // GUARDED_BY
 
   std::mutex thread_mu_;
