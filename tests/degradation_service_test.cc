@@ -40,6 +40,9 @@ class DegradationServiceTest : public ::testing::Test {
     BrokerOptions bopts;
     bopts.backoff.initial = std::chrono::milliseconds(10);
     bopts.backoff.max = std::chrono::milliseconds(50);
+    // Writes refused by an open breaker are retried: with short backoffs, the default 5
+    // attempts could run out before a test closes the breaker, failing the document (a flake).
+    bopts.max_attempts = 1000;
     auto broker = SqliteBroker::Open(dir_ + "/queue.sqlite", bopts);
     ASSERT_TRUE(broker.ok());
     broker_ = std::move(broker).value();

@@ -29,7 +29,9 @@
 #include "cache/memory_cache.h"
 #include "cache/ocr_cache.h"
 #include "cache/tiered_cache.h"
+#include "metadata/spooling_store.h"
 #include "resilience/breakers.h"
+#include "resilience/circuit_breaker.h"
 #include "resilience/degradation.h"
 #include "service/api.h"
 #include "service/event_streams.h"
@@ -69,6 +71,7 @@ struct ServeSettings {
   double rate_limit = 200;  // requests per second per tenant
   double rate_burst = 400;
   long long max_queued = 100000;
+  double write_spool_mb = 64;  // the metadata write spool's limit; 0 = no spool
   std::string export_dir;
   double webhook_retry_hours = 24;
   double cache_mb = 256;     // in-process OCR + classification results
@@ -275,6 +278,10 @@ std::vector<Setting> Settings() {
        [](ServeSettings& s, const std::string& v) {
          return ParseNumber(v, &s.max_queued, 0LL, 1000000000LL);
        }},
+      {"write-spool-mb",
+       "Limit of the local spool that keeps pipeline writes while the metadata store fails, "
+       "MiB (0: no spool; docs/reliability.md)",
+       real(&ServeSettings::write_spool_mb, 0, 1 << 20)},
       {"export-dir", "Also write each finished result as JSON under this folder",
        str(&ServeSettings::export_dir)},
       {"webhook-retry-hours", "How long a webhook is retried before it is marked failed",
@@ -581,11 +588,38 @@ int ServeCommand::Run() {
   // level they and the database's write latency give (docs/reliability.md).
   CircuitBreakerRegistry breakers(settings.breakers, &SteadyClock::Instance());
   WriteLatencyWindow database_writes(&SteadyClock::Instance());
+  CircuitBreaker& database_breaker = breakers.Get(std::string(kDatabaseBreaker));
+  // The database fallback (docs/reliability.md, "Database write spool"): pipeline writes the
+  // store fails, or that come while its writes are slow, wait in a local spool.
+  SpoolingMetadataStore* spooling = nullptr;
+  if (settings.write_spool_mb > 0) {
+    SpoolingStoreOptions so;
+    so.path = dir + "/spool/metadata.spool";
+    so.max_bytes = static_cast<std::uint64_t>(settings.write_spool_mb * 1024 * 1024);
+    so.breaker = &database_breaker;
+    so.observe_write = [&database_writes](std::chrono::nanoseconds took) {
+      database_writes.Record(took);
+    };
+    so.buffer_writes = [&database_writes] {
+      std::optional<std::chrono::nanoseconds> slowest = database_writes.Slowest();
+      return slowest && *slowest > kSlowDatabaseWrite;
+    };
+    Result<std::unique_ptr<SpoolingMetadataStore>> wrapped =
+        SpoolingMetadataStore::Open(std::move(*metadata), std::move(so));
+    if (!wrapped.ok()) return fail(wrapped.status());
+    spooling = wrapped->get();
+    *metadata = std::move(wrapped).value();
+  }
+  std::atomic<Service*> running_service{nullptr};
   DegradationController degradation(
       &breakers,
-      [&database_writes] {
+      [&database_writes, spooling, &running_service] {
         HealthSignals h;
         h.database_write_latency = database_writes.Slowest();
+        if (Service* s = running_service.load(); s != nullptr) {
+          h.worker_availability = s->WorkerAvailability();
+        }
+        if (spooling != nullptr) h.spooled_writes = spooling->spooled();
         return h;
       },
       &SteadyClock::Instance());
@@ -603,11 +637,28 @@ int ServeCommand::Run() {
   if (ocr_breaker != nullptr) spdlog::info("ocr: remote service {}, local Tesseract as fallback", RedactUrl(config.ocr_url));
 
   ServiceDeps deps;
-  deps.database_breaker = &breakers.Get(std::string(kDatabaseBreaker));
-  deps.observe_database_write = [&database_writes](std::chrono::nanoseconds took) {
-    database_writes.Record(took);
-  };
+  if (spooling == nullptr) {
+    // No spool: pipeline writes go through the breaker in the service and fail fast while it
+    // is open (the broker retries them).
+    deps.database_breaker = &database_breaker;
+    deps.observe_database_write = [&database_writes](std::chrono::nanoseconds took) {
+      database_writes.Record(took);
+    };
+  }
   deps.hold = [&degradation] { return degradation.level() == DegradationLevel::kL4; };
+  CircuitBreaker& hitl_breaker = breakers.Get(std::string(kHitlBreaker));
+  deps.review_unavailable = [&hitl_breaker]() -> std::optional<std::string> {
+    const BreakerState state = hitl_breaker.state();
+    if (state == BreakerState::kClosed) return std::nullopt;
+    return "hitl circuit breaker " + std::string(BreakerStateName(state));
+  };
+  deps.reduce_batch = [&degradation] {
+    const DegradationStatus now = degradation.Current();
+    for (const DegradationCause& c : now.assessment.causes) {
+      if (c.trigger.rfind("worker availability", 0) == 0) return true;
+    }
+    return false;
+  };
   deps.metadata = metadata->get();
   deps.blobs = blobs->get();
   deps.broker = broker->get();
@@ -630,6 +681,17 @@ int ServeCommand::Run() {
   sopts.dispatch_window = settings.dispatch_window;
   sopts.simulated_work = settings.simulated_work;
   Service service(deps, sopts);
+  running_service.store(&service);
+  // Whatever way this function ends, the threads that use the service, the breakers and the
+  // spool stop before those are destroyed (they were declared before, so outlive this).
+  struct StopThreads {
+    DegradationController* degradation;
+    SpoolingMetadataStore* spooling;
+    ~StopThreads() {
+      degradation->Stop();
+      if (spooling != nullptr) spooling->Stop();
+    }
+  } stop_threads{&degradation, spooling};
 
   curl_adapter::CurlHttpClientOptions http_options;
   http_options.refuse_private_networks = !settings.webhooks_allow_private_networks;
@@ -714,6 +776,7 @@ int ServeCommand::Run() {
   // `--stage webhooks` alone runs no stage pool, only the delivery worker.
   const bool run_stages = settings.role != "workers" || settings.stages == "all" || !stages.empty();
   degradation.Start(std::chrono::seconds(1));
+  if (spooling != nullptr) spooling->Start();
   if (settings.role != "api") {
     if (run_stages) {
       if (Status s = service.Start(); !s.ok()) return fail(s);

@@ -97,6 +97,9 @@ DegradationAssessment AssessDegradation(const std::map<std::string, BreakerState
                   static_cast<long long>(kSlowDatabaseWrite.count()));
     add(DegradationLevel::kL1, buf);
   }
+  if (health.spooled_writes && *health.spooled_writes > 0) {
+    add(DegradationLevel::kL1, std::to_string(*health.spooled_writes) + " database writes spooled");
+  }
   if (down(kOcrBreaker)) {
     ++services_down;
     add(DegradationLevel::kL2, breaker_cause(kOcrBreaker));

@@ -6,7 +6,8 @@
 //   trigger                                              level
 //   foundation-model breaker not closed                  L1   specialised models only
 //   database breaker not closed, or the slowest          L1   buffer writes
-//     pipeline write of the last 30 s took > 5 s
+//     pipeline write of the last 30 s took > 5 s,
+//     or database writes wait in the write spool
 //   ocr breaker not closed                               L2   local OCR only
 //   worker availability < 50 %                           L2   reduced throughput
 //   hitl breaker not closed                              L3   auto-approve >= 0.85, queue rest
@@ -53,6 +54,9 @@ struct HealthSignals {
   std::optional<std::chrono::nanoseconds> database_write_latency;
   // Workers available / workers expected, 0..1; nullopt = not known (no trigger).
   std::optional<double> worker_availability;
+  // Database writes waiting in the write spool (metadata/spooling_store.h); > 0 = L1 (writes
+  // are buffered). nullopt = no spool.
+  std::optional<std::size_t> spooled_writes;
 };
 
 struct DegradationCause {

@@ -17,6 +17,7 @@
 #include "core/state_json.h"
 #include "resilience/circuit_breaker.h"
 #include "service/file_exporter.h"
+#include "service/hitl_fallback.h"
 
 namespace sheaf {
 
@@ -119,6 +120,7 @@ Status Service::Start() {
     if (auto it = options_.simulated_work.find(o.name); it != options_.simulated_work.end()) {
       simulated = it->second;
     }
+    std::lock_guard<std::mutex> lock(pools_mu_);
     pools_.push_back(std::make_unique<StagePool>(
         deps_.broker, std::move(o),
         [this, fn, simulated](const Delivery& d) {
@@ -131,12 +133,16 @@ Status Service::Start() {
   const int ocr = std::max(1, options_.ocr_workers);
   const int window = options_.dispatch_window > 0 ? options_.dispatch_window : ocr + 1;
   std::function<bool()> gate;
+  // L2's "reduce batch size": half the window while the service is told to.
+  auto window_now = [reduce = deps_.reduce_batch, window] {
+    return reduce && reduce() ? std::max(1, window / 2) : window;
+  };
   if (Runs("ocr")) {
     // One document more than the OCR workers, so that a worker that finishes finds the next
     // one waiting instead of waiting for the dispatcher.
-    gate = [this, window] { return ocr_in_flight_.load() < window; };
+    gate = [this, window_now] { return ocr_in_flight_.load() < window_now(); };
   } else {
-    gate = [this, window] { return OcrBacklog() < window; };
+    gate = [this, window_now] { return OcrBacklog() < window_now(); };
   }
   dispatcher_ = add("dispatch",
                     {topics::kDocumentsUrgent, topics::kDocumentsHigh, topics::kDocumentsNormal}, 1,
@@ -175,9 +181,24 @@ bool Service::Stop(std::chrono::steady_clock::time_point deadline) {
   for (auto& p : pools_) p->RequestStop();
   bool clean = true;
   for (auto& p : pools_) clean = p->Stop(deadline) && clean;
-  pools_.clear();
+  {
+    std::lock_guard<std::mutex> lock(pools_mu_);
+    pools_.clear();
+  }
   dispatcher_ = nullptr;
   return clean;
+}
+
+std::optional<double> Service::WorkerAvailability() const {
+  std::lock_guard<std::mutex> lock(pools_mu_);
+  int alive = 0;
+  int configured = 0;
+  for (const auto& p : pools_) {
+    alive += p->alive();
+    configured += p->workers();
+  }
+  if (configured == 0) return std::nullopt;
+  return static_cast<double>(alive) / configured;
 }
 
 void Service::WakeTopic(std::string_view topic) {
@@ -578,8 +599,24 @@ Status Service::ValidateStage(const Delivery& d) {
   }
   deps_.understander->ValidateStep(&*state);
   state->timings_ms["validate"] = MsSince(t0);
+  // The HITL fallback (L3): review unavailable, every field confident -> approved here.
+  std::optional<std::string> auto_approved;
+  if (state->status == DocumentStatus::kNeedsReview && deps_.review_unavailable) {
+    if (std::optional<std::string> why = deps_.review_unavailable()) {
+      AutoApproval a = DecideAutoApproval(*state);
+      if (a.approve) {
+        auto_approved = "review unavailable (" + *why + "); " + a.reason;
+        state->status = DocumentStatus::kCompleted;
+      }
+    }
+  }
   const bool completed = state->status == DocumentStatus::kCompleted;
-  const std::string result = DumpJson(DocumentToJson(*state, {}));
+  nlohmann::ordered_json result_tree = DocumentToJson(*state, {});
+  if (auto_approved) {
+    result_tree["auto_approved"] = {{"reason", *auto_approved},
+                                    {"review_reasons", state->review_reasons}};
+  }
+  const std::string result = DumpJson(result_tree);
   DocumentUpdate u;
   u.status = completed ? ProcessingStatus::kCompleted : ProcessingStatus::kNeedsReview;
   u.document_type = state->document_type.label;
@@ -588,6 +625,10 @@ Status Service::ValidateStage(const Delivery& d) {
   u.stage_json = nlohmann::json{{"ms", MsSince(t0)}, {"finished_at", NowMs()}}.dump();
   u.only_if = {ProcessingStatus::kProcessing};
   u.audit_action = completed ? "document.completed" : "document.needs_review";
+  if (auto_approved) {
+    u.audit_action = "document.auto_approved";
+    u.audit_details_json = nlohmann::json{{"status", "completed"}, {"reason", *auto_approved}}.dump();
+  }
   if (completed) {
     Result<std::optional<std::string>> body =
         WebhookBodyFor(doc, "document.completed", "completed", result);

@@ -104,6 +104,15 @@ struct ServiceDeps {
   // While it returns true, no stage takes new work: documents accepted meanwhile wait in their
   // lanes (degradation level L4). May be empty.
   std::function<bool()> hold;
+  // Why human review is unavailable now (e.g. "hitl circuit breaker open"), or nullopt when it
+  // is available. While unavailable, a document the pipeline would send to review is approved
+  // automatically when every field has confidence >= 0.85 (service/hitl_fallback.h), marked so
+  // in its result ("auto_approved") and its audit entry ("document.auto_approved"); the rest
+  // go to review as usual. May be empty: review always available.
+  std::function<std::optional<std::string>()> review_unavailable;
+  // While it returns true (worker availability below 50 %, level L2: "reduce batch size"), the
+  // dispatcher lets half as many documents (at least one) onto ocr.tasks at once. May be empty.
+  std::function<bool()> reduce_batch;
 };
 
 struct IngestRequest {
@@ -169,6 +178,10 @@ class Service {
   // Drops cached API answers about the document (after any write).
   void Invalidate(const std::string& tenant_id, const std::string& id);
 
+  // Stage worker threads running / configured, over this process's stage pools; nullopt
+  // before Start or after Stop (the degradation controller's "worker availability").
+  std::optional<double> WorkerAvailability() const;
+
   // Documents between the lanes and the end of OCR.
   int ocr_in_flight() const { return ocr_in_flight_.load(); }
   const std::vector<std::unique_ptr<StagePool>>& pools() const { return pools_; }
@@ -231,6 +244,7 @@ class Service {
   ServiceDeps deps_;
   ServiceOptions options_;
   std::atomic<int> ocr_in_flight_{0};
+  mutable std::mutex pools_mu_;  // held while pools_ changes, and by WorkerAvailability
   std::vector<std::unique_ptr<StagePool>> pools_;
   StagePool* dispatcher_ = nullptr;
   std::mutex backlog_mu_;

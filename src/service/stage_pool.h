@@ -67,6 +67,10 @@ class StagePool {
   bool Stop(std::chrono::steady_clock::time_point deadline);
 
   int busy() const { return busy_.load(); }
+  // Worker threads running (taking work or able to) and configured: their ratio is the pool's
+  // share of the degradation controller's "worker availability".
+  int alive() const { return running_.load(); }
+  int workers() const { return options_.workers; }
   const std::string& name() const { return options_.name; }
 
  private:
