@@ -24,6 +24,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -83,15 +84,54 @@ class Run:
             self.verdict.faults.append(name)
             self.fault_end = time.monotonic()
             log(f"  fault: {name} over after {self.fault_end - t0:.1f} s")
-        time.sleep(self.rng.uniform(*self.gap))
+
+
+# Processes being killed on purpose right now (the supervisor leaves them alone).
+PLANNED = set()
 
 
 def kill_restart(proc):
     def fault(rng):
-        proc.kill()
-        time.sleep(rng.uniform(0.3, 1.5))
-        proc.start()
+        PLANNED.add(id(proc))
+        try:
+            proc.kill()
+            time.sleep(rng.uniform(0.3, 1.5))
+            proc.start()
+        finally:
+            PLANNED.discard(id(proc))
     return fault
+
+
+class Supervisor:
+    """Restarts a process that exited without a fault telling it to, as a process manager
+    would, and remembers it: a crash the suite did not cause is a finding, shown in the table
+    (the data checks then cover it like any SIGKILL)."""
+
+    def __init__(self, procs):
+        self.procs = procs  # name -> SheafServer / SheafProcess
+        self.crashes = []
+        self.stop_event = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self):
+        while not self.stop_event.wait(0.5):
+            for name, p in self.procs.items():
+                if id(p) in PLANNED or p.proc is None or p.proc.poll() is None:
+                    continue
+                lines = [x for x in p.stderr().splitlines() if x.strip()]
+                self.crashes.append(f"{name} exited {p.proc.returncode}: "
+                                    f"{lines[-1][-160:] if lines else '(no output)'}")
+                log(f"  unplanned exit: {self.crashes[-1]}; restarting it")
+                try:
+                    p.start()
+                except AssertionError as e:
+                    self.crashes.append(f"{name} did not start again: {e}")
+
+    def stop(self, verdict):
+        self.stop_event.set()
+        self.thread.join(10)
+        verdict.crashes = list(self.crashes)
 
 
 def receiver_mode(receiver, mode, seconds):
@@ -143,6 +183,7 @@ def embedded(tmp, rng, verdict):
     t = h.tenant(d, "acme", webhook_url=receiver.url)
     srv = h.server(d, *e2e.FAST, "--circuit-breakers", breaker_flag("webhook"))
     load = monitor = None
+    sup = Supervisor({"serve": srv})
     try:
         load = Load(url_of(srv), t.key, "emb", 0, 6, mixed_doc).start()
         monitor = Monitor({"serve": url_of(srv)}, url_of(srv), t.key).start()
@@ -158,6 +199,7 @@ def embedded(tmp, rng, verdict):
         n = len(receiver.snapshot())
         verdict.note = f"{n} webhook requests"
     finally:
+        sup.stop(verdict)
         for x in (load, monitor):
             if x is not None:
                 x.stop()
@@ -257,10 +299,12 @@ def distributed(tmp, rng, verdict):
                            text=True, timeout=180)
         return fault
 
+    sup = None
     try:
         for p in procs:
             p.start()
-        load = Load(url_of(api), key, ns, 200000, 4, mixed_doc).start()
+        sup = Supervisor({"api": api, "worker1": w1, "worker2": w2})
+        load = Load(url_of(api), key, ns, 200000, 2, mixed_doc, max_outstanding=12).start()
         monitor = Monitor({"api": url_of(api), "worker1": url_of(w1), "worker2": url_of(w2)},
                           url_of(api), key).start()
         faults = [("SIGKILL api", kill_restart(api)), ("SIGKILL worker", kill_restart(w1)),
@@ -283,6 +327,8 @@ def distributed(tmp, rng, verdict):
         if not verdict.note:
             verdict.note = f"levels seen: {sorted(monitor.levels_seen)}"
     finally:
+        if sup is not None:
+            sup.stop(verdict)
         for x in (load, monitor):
             if x is not None:
                 x.stop()
@@ -306,7 +352,7 @@ def remote_ocr(tmp, rng, verdict):
     h = e2e.Harness(tmp, [])
     ocr = e2e.SheafProcess(tmp, "ocr", ["serve", "--role", "ocr"], [])
     ocr.start()
-    proxy = FaultProxy(ocr.url)
+    proxy = FaultProxy(lambda: ocr.url)
     d = h.data_dir()
     t = h.tenant(d, "acme")
     srv = h.server(d, *e2e.FAST, "--ocr-url", proxy.url, "--circuit-breakers", breaker_flag("ocr"))
@@ -319,17 +365,14 @@ def remote_ocr(tmp, rng, verdict):
             proxy.mode = "ok"
         return fault
 
-    def kill_ocr(rng):
-        kill_restart(ocr)(rng)
-        proxy.target = ocr.url
-
+    sup = Supervisor({"serve": srv, "ocr": ocr})
     try:
         load = Load(url_of(srv), t.key, "ocr", 300000, 2, image_doc).start()
         monitor = Monitor({"serve": url_of(srv), "ocr": url_of(ocr)}, url_of(srv), t.key).start()
         run = Run(rng, verdict)
         run.inject([("remote OCR 503", proxy_mode("error")),
                     ("remote OCR garbage", proxy_mode("garbage")),
-                    ("SIGKILL OCR server", kill_ocr)])
+                    ("SIGKILL OCR server", kill_restart(ocr))])
         finish(verdict, run, load, monitor,
                lambda: e2e.SheafClient(srv.url, t.key) if srv.running else None, None)
         bad = proxy.requests["error"] + proxy.requests["garbage"]
@@ -339,6 +382,7 @@ def remote_ocr(tmp, rng, verdict):
         else:
             verdict.check(False, f"only {bad} OCR requests met a fault: the load did not reach it")
     finally:
+        sup.stop(verdict)
         for x in (load, monitor):
             if x is not None:
                 x.stop()
@@ -436,18 +480,19 @@ RUNNERS = {"embedded": embedded, "full-disk": full_disk, "distributed": distribu
 
 def table(verdicts, seed):
     lines = [f"Seed {seed}.", "",
-             "| scenario | documents | faults injected | lost | duplicated bodies | recovery time | result |",
-             "|---|---|---|---|---|---|---|"]
+             "| scenario | documents | faults injected | lost | duplicated bodies | recovery time | "
+             "unplanned exits | result |",
+             "|---|---|---|---|---|---|---|---|"]
     for v in verdicts:
         if not v.faults and not v.problems:
-            lines.append(f"| {v.scenario} | - | - | - | - | - | {v.note} |")
+            lines.append(f"| {v.scenario} | - | - | - | - | - | - | {v.note} |")
             continue
         faults = ", ".join(f"{n}x {f}" if n > 1 else f for f, n in _count(v.faults))
         rec = f"{v.recovery:.1f} s" if v.recovery is not None else "not recovered"
         result = "ok" if not v.problems else "FAILED: " + "; ".join(v.problems)
         extra = "; ".join(x for x in (v.breakers.strip("; "), v.note) if x)
         lines.append(f"| {v.scenario} | {v.documents} | {faults} | {v.lost} | {v.duplicated} | "
-                     f"{rec} | {result}{' (' + extra + ')' if extra else ''} |")
+                     f"{rec} | {'; '.join(v.crashes) or 0} | {result}{' (' + extra + ')' if extra else ''} |")
     return "\n".join(lines) + "\n"
 
 

@@ -132,14 +132,15 @@ class Tmpfs:
 
 
 class FaultProxy:
-    """An HTTP proxy on loopback in front of a real server (`target`, http://127.0.0.1:PORT):
+    """An HTTP proxy on loopback in front of a real server (`target`: http://127.0.0.1:PORT, or
+    a callable giving it, for a server that restarts on another port):
     mode "ok" forwards each request and its answer; "error" answers 503; "garbage" answers 200
     with a body that is not what the protocol says (bytes that are no JSON)."""
 
     GARBAGE = b"\x00\xffnot json {{{ \x89PNG"
 
     def __init__(self, target):
-        self.target = target.rstrip("/")
+        self.target = target  # a URL, or a callable giving the current one
         self.mode = "ok"
         self.count_as = None  # counts forwarded requests under this label instead of "ok"
         self.requests = {"ok": 0, "error": 0, "garbage": 0}
@@ -165,7 +166,8 @@ class FaultProxy:
                 if mode == "garbage":
                     return self._answer(200, [("Content-Type", "application/json")],
                                         FaultProxy.GARBAGE)
-                req = urllib.request.Request(proxy.target + self.path, data=body, method=method)
+                target = proxy.target() if callable(proxy.target) else proxy.target
+                req = urllib.request.Request(target.rstrip("/") + self.path, data=body, method=method)
                 for k, v in self.headers.items():
                     if k.lower() not in ("host", "content-length", "connection"):
                         req.add_header(k, v)
