@@ -13,6 +13,14 @@ import urllib.error
 import urllib.request
 
 
+def serve_loopback(handler):
+    """A threading HTTP server on a free loopback port, serving on a daemon thread."""
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    httpd.daemon_threads = True
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    return httpd, f"http://127.0.0.1:{httpd.server_address[1]}"
+
+
 class FlakyReceiver:
     """A webhook receiver on loopback recording every POST (event id, body, what it answered).
     `mode`: "ok" (200), "fail" (503), "hang" (answers nothing until the mode changes or
@@ -54,10 +62,8 @@ class FlakyReceiver:
             def log_message(self, *args):
                 pass
 
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/hook"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        self.httpd, base = serve_loopback(Handler)
+        self.url = base + "/hook"
 
     def snapshot(self):
         with self.lock:
@@ -186,10 +192,7 @@ class FaultProxy:
             def log_message(self, *args):
                 pass
 
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        self.httpd, self.url = serve_loopback(Handler)
 
     def close(self):
         self.httpd.shutdown()

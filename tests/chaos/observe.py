@@ -28,7 +28,30 @@ def get(url, key=None, timeout=3):
         return r.read().decode("utf-8", "replace")
 
 
-class Load:
+class Background:
+    """Runs self._run on a daemon thread from start() until stop() (which may be called twice)."""
+
+    def __init__(self):
+        self.stop_event = threading.Event()
+        self.lock = threading.Lock()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def start(self):
+        self.thread.start()
+        return self
+
+    def stop(self):
+        self.stop_event.set()
+        self.thread.join(60)
+
+
+def stop_all(*tasks):
+    for t in tasks:
+        if t is not None:
+            t.stop()
+
+
+class Load(Background):
     """Submits documents at `rate` per second to whatever URL `url()` gives (None while the
     server is down) until stopped. Each has its own Idempotency-Key; one whose answer was lost
     (connection refused, reset, 5xx) is sent again with the same key later, so a 202 the crash
@@ -46,17 +69,7 @@ class Load:
         self.pending = []
         self.refused = 0
         self.statuses = defaultdict(int)
-        self.stop_event = threading.Event()
-        self.lock = threading.Lock()
-        self.thread = threading.Thread(target=self._run, daemon=True)
-
-    def start(self):
-        self.thread.start()
-        return self
-
-    def stop(self):
-        self.stop_event.set()
-        self.thread.join(60)
+        super().__init__()
 
     def acked_before(self, t):
         with self.lock:
@@ -116,7 +129,7 @@ class Load:
             self.stop_event.wait(1.0 / self.rate)
 
 
-class Monitor:
+class Monitor(Background):
     """Scrapes /metrics of each process (`targets`: name -> callable giving its URL or None)
     every half second, and the API's /v1/system/status. Remembers, per breaker, the states seen
     and the transitions counted (summed over the restarts of a process: a new URL is a new run),
@@ -131,17 +144,7 @@ class Monitor:
         self.last_states = {}  # process -> {breaker: state} of its current run
         self.levels_seen = set()
         self.causes_seen = set()
-        self.stop_event = threading.Event()
-        self.lock = threading.Lock()
-        self.thread = threading.Thread(target=self._run, daemon=True)
-
-    def start(self):
-        self.thread.start()
-        return self
-
-    def stop(self):
-        self.stop_event.set()
-        self.thread.join(30)
+        super().__init__()
 
     def scrape(self):
         for name, url_of in self.targets.items():
