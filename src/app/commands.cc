@@ -32,6 +32,7 @@
 #include "eval/datasets.h"
 #include "eval/field_eval.h"
 #include "eval/grouped.h"
+#include "app/learn_eval.h"
 #include "extract/schema.h"
 #include "eval/reliability.h"
 #include "eval/ocr_eval.h"
@@ -670,7 +671,44 @@ struct EvalArgs {
   bool with_embedded_xml = false;
   std::string group_by;  // "" or "sender"
   int folds = 5;
+  bool learn_from_first = false;
 };
+
+// Prints and returns the --learn-from-first figures (app/learn_eval.h).
+std::optional<ojson> ReportLearnFromFirst(const std::vector<LearnEvalDocument>& docs) {
+  const std::string work = (fs::temp_directory_path() /
+                            ("sheaf-learn-" + std::to_string(::getpid()))).string();
+  Result<LearnEvalReport> r = RunLearnFromFirst(docs, work);
+  std::error_code ec;
+  fs::remove_all(work, ec);
+  if (!r.ok()) {
+    std::cerr << "sheaf: --learn-from-first: " << r.status().message() << "\n";
+    return std::nullopt;
+  }
+  std::cout << "learning from the first document of each sender: " << r->senders
+            << " senders with later documents, " << r->later_documents << " later documents ("
+            << r->recognised << " recognised as their first's sender); " << r->corrected_fields
+            << " fields corrected on first documents, " << r->learned_fields << " learned\n";
+  Table t({"field", "F1 before", "F1 after"});
+  for (const auto& [name, f1] : r->f1) t.AddRow({name, Fixed(f1.first, 3), Fixed(f1.second, 3)});
+  t.AddRow({"(micro)", Fixed(r->micro_f1.first, 3), Fixed(r->micro_f1.second, 3)});
+  std::cout << t.Render() << "corrected fields on later documents: " << r->later_corrected
+            << ", right before " << r->right_before << ", right after " << r->right_after
+            << " (" << r->confident_after << " from sender memory with confidence >= 0.9)\n\n";
+  ojson f1 = ojson::object();
+  for (const auto& [name, v] : r->f1) f1[name] = {{"before", v.first}, {"after", v.second}};
+  return ojson{{"senders", r->senders},
+               {"later_documents", r->later_documents},
+               {"recognised", r->recognised},
+               {"corrected_fields", r->corrected_fields},
+               {"learned_fields", r->learned_fields},
+               {"later_corrected", r->later_corrected},
+               {"right_before", r->right_before},
+               {"right_after", r->right_after},
+               {"confident_after", r->confident_after},
+               {"f1", f1},
+               {"micro_f1", {{"before", r->micro_f1.first}, {"after", r->micro_f1.second}}}};
+}
 
 // Prints the sender-grouped figures beside the usual ones (eval/grouped.h).
 void PrintGrouped(const eval::GroupedReport& r) {
@@ -780,6 +818,14 @@ int RunEval(PipelineFlags& flags, const EvalArgs& args) {
   std::vector<std::string> paths;
   for (const auto& d : docs) paths.push_back(d.file);
 
+  std::vector<LearnEvalDocument> learn_docs;  // --learn-from-first: every result, kept
+  if (args.learn_from_first) {
+    learn_docs.resize(docs.size());
+    for (std::size_t i = 0; i < docs.size(); ++i) {
+      learn_docs[i].truth = &docs[i];
+      learn_docs[i].group = docs[i].sender.empty() ? "" : parts[part_of[i]] + ":" + docs[i].sender;
+    }
+  }
   eval::FieldScorer scorer;
   std::vector<std::string> truth_types, predicted_types;
   std::vector<eval::ConfidencePoint> type_points;
@@ -836,6 +882,10 @@ int RunEval(PipelineFlags& flags, const EvalArgs& args) {
       }
       if (grouped) grouped->Add(i, name, type, expected, predicted);
       scorer.Add(truth.id, name, type, expected, predicted);
+      if (args.learn_from_first) learn_docs[i].scored[name] = type;
+    }
+    if (args.learn_from_first && doc.status != DocumentStatus::kFailed) {
+      learn_docs[i].result = std::move(doc);
     }
   });
 
@@ -885,6 +935,11 @@ int RunEval(PipelineFlags& flags, const EvalArgs& args) {
   if (grouped) {
     PrintGrouped(grouped->Report());
     out["grouped"] = grouped->ToJson();
+  }
+  if (args.learn_from_first) {
+    std::optional<ojson> learned = ReportLearnFromFirst(learn_docs);
+    if (!learned) return kExitFailed;
+    out["learn_from_first"] = std::move(*learned);
   }
   double overhead = ocr_ms > 0 ? understand_ms / ocr_ms : 0;
   std::cout << "time: load+preprocess+OCR " << Fixed(ocr_ms / 1000, 1) << " s, classify+extract+validate "
@@ -1005,6 +1060,9 @@ int RunCli(int argc, char** argv) {
   eval_cmd->add_option("--folds", eval_args.folds, "Folds of --group-by (sender-disjoint)")
       ->capture_default_str()
       ->check(CLI::Range(2, 100));
+  eval_cmd->add_flag("--learn-from-first", eval_args.learn_from_first,
+                     "Per sender, correct the first document (learning where the sender prints "
+                     "each field) and score the later ones before and after (docs/learning.md)");
   eval_fields_flags.Add(eval_cmd);
 
   AdminCommands admin(app);  // tenant, key, audit, export (src/app/admin_commands.cc)
