@@ -31,6 +31,10 @@ const Field* FieldOf(const Document& doc, const char* name) {
   return &it->second;
 }
 
+// Words of the letterhead hashed: few enough that the addressee's name and address, printed
+// below it on the top of the page and different on every document, are rarely reached.
+constexpr int kLetterheadWords = 6;
+
 std::string LayoutFingerprint(const Document& doc) {
   if (doc.pages.empty()) return "";
   const Page& page = doc.pages.front();
@@ -52,11 +56,11 @@ std::string LayoutFingerprint(const Document& doc) {
         if (letters.size() < 3) continue;
         const int third = std::clamp(w.bbox.x0 * 3 / page.width, 0, 2);
         print += letters + "@" + std::to_string(third) + " ";
-        if (++taken == 12) break;
+        if (++taken == kLetterheadWords) break;
       }
-      if (taken == 12) break;
+      if (taken == kLetterheadWords) break;
     }
-    if (taken == 12) break;
+    if (taken == kLetterheadWords) break;
   }
   if (taken < 3) return "";  // too little to tell senders apart
   return Sha256Hex(print).substr(0, 16);

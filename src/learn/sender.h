@@ -10,7 +10,7 @@
 //   "name"   the seller's or merchant's name (seller_name, merchant_name), lower-cased, letters
 //            and digits only, legal-form words (gmbh, ltd, sdn bhd, inc, ...) left out:
 //            "name:acme trading"
-//   "layout" a fingerprint of the first page's letterhead: the first 12 words of three or more
+//   "layout" a fingerprint of the first page's letterhead: the first 6 words of three or more
 //            letters in the page's top quarter, lower-cased, each with the third of the page
 //            width it starts in, hashed: "layout:<16 hex digits>"
 // and kind "" with key "" when it has none of them (an empty page). Keys are at most 256 bytes.

@@ -63,14 +63,15 @@ TEST(IdentifySender, AnInvalidIbanOrVatFallsThroughToTheNextIdentity) {
 
 TEST(IdentifySender, LayoutFingerprintsTellLetterheadsApartAndIgnoreTheBody) {
   Document a, b, c;
-  a.pages.push_back(Letterhead({{"Northwind", "Traders"}, {"Harbour", "Road", "Leeds"}}));
-  b.pages.push_back(Letterhead({{"Northwind", "Traders"}, {"Harbour", "Road", "Leeds"}}));
-  // The same letterhead above a different body (rows below the top quarter).
-  std::vector<std::vector<std::string>> longer = {{"Northwind", "Traders"},
-                                                  {"Harbour", "Road", "Leeds"}};
+  const std::vector<std::vector<std::string>> head = {{"Northwind", "Traders"},
+                                                      {"Harbour", "Road", "Leeds", "England"}};
+  a.pages.push_back(Letterhead(head));
+  // The same letterhead above another addressee and body.
+  std::vector<std::vector<std::string>> longer = head;
+  longer.push_back({"Contoso", "Buyers"});
   for (int i = 0; i < 20; ++i) longer.push_back({"item" + std::to_string(i)});
-  b.pages[0] = Letterhead(longer);
-  c.pages.push_back(Letterhead({{"Contoso", "Supplies"}, {"Market", "Street", "York"}}));
+  b.pages.push_back(Letterhead(longer));
+  c.pages.push_back(Letterhead({{"Contoso", "Supplies"}, {"Market", "Street", "York", "England"}}));
   EXPECT_EQ(IdentifySender(a).key, IdentifySender(b).key);
   EXPECT_NE(IdentifySender(a).key, IdentifySender(c).key);
 }
