@@ -156,17 +156,12 @@ double CentreDistance(const FieldPlace& p, const Span& s) {
   return std::hypot(cx - (p.x0 + p.x1) / 2, cy - (p.y0 + p.y1) / 2);
 }
 
-// Whether the span's label is the learned one: the same words, or one ending with the other
-// (a longer label printed this time, or a word of it read into the row).
+// Whether the span's label is the learned one: the same letters and digits. Nothing looser -
+// "Sub Total" ends with "Total" and announces another amount.
 bool LabelMatches(const FieldPlace& p, const Span& s) {
   if (p.label.empty()) return false;
   const std::string want = Canon(p.label);
-  const std::string got = Canon(p.label_side == "above" ? s.above : s.label);
-  if (got.empty() || want.empty()) return false;
-  const auto ends = [](const std::string& a, const std::string& b) {
-    return a.size() >= b.size() && a.compare(a.size() - b.size(), b.size(), b) == 0;
-  };
-  return got == want || (want.size() >= 3 && ends(got, want)) || (got.size() >= 3 && ends(want, got));
+  return !want.empty() && Canon(p.label_side == "above" ? s.above : s.label) == want;
 }
 
 }  // namespace
@@ -277,7 +272,9 @@ std::vector<std::string> ApplyPlaces(const std::vector<FieldPlace>& places, Docu
       if (!read) continue;
       const bool label = LabelMatches(p, s);
       const double distance = s.page == p.page ? CentreDistance(p, s) : 10.0;
-      if (!label && distance > kPlaceTolerance) continue;
+      // The place alone counts only for a value printed without a label: one whose label is
+      // not found this time may have moved, and something else stands where it was.
+      if (!label && (!p.label.empty() || distance > kPlaceTolerance)) continue;
       // A label beats a place; then the nearer; then the fewer words.
       const bool wins = best == nullptr || (label && !best_label) ||
                         (label == best_label && distance < best_distance - 1e-9);

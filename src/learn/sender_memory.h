@@ -7,10 +7,10 @@
 // is printed - the page, its box relative to the page's size, the label words printed left of
 // it on its row (or, when none, above it), the kind of value and its shape - is the FieldPlace.
 // Using it (ApplyPlaces), after extraction: on the next document from the sender, the words of
-// that kind (and, for text, that shape) beside the same label, or failing that at the same
-// place, become the field's value, with source "sender-memory" and a confidence that says which
-// (label and kind agree: 0.97; only the place: 0.9). A place whose label and place find nothing
-// leaves the field as extracted.
+// that kind (and, for text, that shape) beside the same label (the same letters and digits), or,
+// for a value learned without a label, at the same place, become the field's value, with source
+// "sender-memory" and a confidence that says which (label: 0.97; place: 0.9). A place that finds
+// nothing leaves the field as extracted.
 //
 // Contract: pure functions of their arguments; thread-safe; never throw (a memory that is not
 // a FieldPlace's JSON is skipped).

@@ -100,8 +100,21 @@ TEST(ApplyPlaces, TheNextDocumentGetsTheValueBesideTheLearnedLabel) {
   EXPECT_EQ(f.bbox, (Box{800, 1200, 908, 1224}));
 }
 
+TEST(ApplyPlaces, ALongerLabelEndingInTheLearnedOneIsAnotherLabel) {
+  FieldPlace p = *LearnPlace(PageOf({{"Total", 500, 1000}, {"9.00", 800, 1000}}), "total", "9.00");
+  EXPECT_EQ(p.label, "total");
+  Document next = PageOf({{"Sub", 500, 900}, {"Total", 560, 900}, {"8.00", 800, 900}});
+  EXPECT_TRUE(ApplyPlaces({p}, &next).empty());
+}
+
 TEST(ApplyPlaces, WithoutItsLabelOnlyTheSamePlaceCountsAndFarValuesAreLeftAlone) {
   FieldPlace p = *LearnPlace(First(), "total", "119.00");
+  // A label that is not found this time: the place alone does not count.
+  Document moved = PageOf({{"Summe", 500, 1000}, {"55.10", 805, 1005}});
+  EXPECT_TRUE(ApplyPlaces({p}, &moved).empty());
+  // A value learned without a label is found again at its place.
+  p.label.clear();
+  p.label_side.clear();
   Document near = PageOf({{"Summe", 500, 1000}, {"55.10", 805, 1005}, {"99.99", 100, 300}});
   ASSERT_EQ(ApplyPlaces({p}, &near).size(), 1u);
   EXPECT_EQ(near.fields["total"].value, "55.10");
