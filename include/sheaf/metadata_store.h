@@ -270,6 +270,17 @@ struct Correction {
   std::int64_t created_at = 0;
 };
 
+// What Sheaf learned from a correction about where one sender prints one field (src/learn
+// writes and reads memory_json; the store keeps it as given). One per (tenant, sender, field):
+// the newest learning replaces the one before.
+struct SenderFieldMemory {
+  std::string sender;           // the sender's identity key, e.g. "vat:DE123456789"; 1..256 bytes
+  std::string field;            // the field's name; 1..128 bytes
+  std::string memory_json;      // a JSON object: where, beside which label, what shape
+  std::string document_id;      // the corrected document it was learned from ("" = none)
+  std::int64_t updated_at = 0;  // set by the store
+};
+
 enum class WebhookState { kPending, kDelivered, kFailed };
 
 constexpr std::string_view WebhookStateName(WebhookState s) {
@@ -453,6 +464,18 @@ class MetadataStore {
   // The document's corrections, oldest first; not_found for an unknown document.
   virtual Result<std::vector<Correction>> ListCorrections(const std::string& tenant_id,
                                                           const std::string& document_id) = 0;
+
+  // --- Sender memory (learning from corrections; docs/learning.md). Per tenant: no call ever
+  // reads or changes another tenant's memory, even of a sender with the same key.
+  // Stores `memory` for (tenant, memory.sender, memory.field), replacing any earlier one (audit
+  // "sender.learned" with the sender, field and document, never the learned values).
+  // invalid_argument for an empty or too long sender or field, or memory_json not a JSON
+  // object; not_found for an unknown tenant.
+  virtual Status PutSenderMemory(const std::string& tenant_id, const SenderFieldMemory& memory,
+                                 const std::string& actor) = 0;
+  // The tenant's memories of `sender`, by field name; empty when there are none.
+  virtual Result<std::vector<SenderFieldMemory>> ListSenderMemory(const std::string& tenant_id,
+                                                                  const std::string& sender) = 0;
 
   // --- Webhook deliveries: at least once, the receiver deduplicates by event id.
   // Enqueues an event for one of the tenant's documents, due now. not_found for the document.

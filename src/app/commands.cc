@@ -34,6 +34,7 @@
 #include "eval/grouped.h"
 #include "eval/ranker_training.h"
 #include "extract/ranker.h"
+#include "app/learn_eval.h"
 #include "extract/schema.h"
 #include "resilience/breakers.h"
 #include "eval/reliability.h"
@@ -697,7 +698,44 @@ struct EvalArgs {
   bool with_embedded_xml = false;
   std::string group_by;  // "" or "sender"
   int folds = 5;
+  bool learn_from_first = false;
 };
+
+// Prints and returns the --learn-from-first figures (app/learn_eval.h).
+std::optional<ojson> ReportLearnFromFirst(const std::vector<LearnEvalDocument>& docs) {
+  const std::string work = (fs::temp_directory_path() /
+                            ("sheaf-learn-" + std::to_string(::getpid()))).string();
+  Result<LearnEvalReport> r = RunLearnFromFirst(docs, work);
+  std::error_code ec;
+  fs::remove_all(work, ec);
+  if (!r.ok()) {
+    std::cerr << "sheaf: --learn-from-first: " << r.status().message() << "\n";
+    return std::nullopt;
+  }
+  std::cout << "learning from the first document of each sender: " << r->senders
+            << " senders with later documents, " << r->later_documents << " later documents ("
+            << r->recognised << " recognised as their first's sender); " << r->corrected_fields
+            << " fields corrected on first documents, " << r->learned_fields << " learned\n";
+  Table t({"field", "F1 before", "F1 after"});
+  for (const auto& [name, f1] : r->f1) t.AddRow({name, Fixed(f1.first, 3), Fixed(f1.second, 3)});
+  t.AddRow({"(micro)", Fixed(r->micro_f1.first, 3), Fixed(r->micro_f1.second, 3)});
+  std::cout << t.Render() << "corrected fields on later documents: " << r->later_corrected
+            << ", right before " << r->right_before << ", right after " << r->right_after
+            << " (" << r->confident_after << " from sender memory with confidence >= 0.9)\n\n";
+  ojson f1 = ojson::object();
+  for (const auto& [name, v] : r->f1) f1[name] = {{"before", v.first}, {"after", v.second}};
+  return ojson{{"senders", r->senders},
+               {"later_documents", r->later_documents},
+               {"recognised", r->recognised},
+               {"corrected_fields", r->corrected_fields},
+               {"learned_fields", r->learned_fields},
+               {"later_corrected", r->later_corrected},
+               {"right_before", r->right_before},
+               {"right_after", r->right_after},
+               {"confident_after", r->confident_after},
+               {"f1", f1},
+               {"micro_f1", {{"before", r->micro_f1.first}, {"after", r->micro_f1.second}}}};
+}
 
 // Prints the sender-grouped figures beside the usual ones (eval/grouped.h).
 void PrintGrouped(const eval::GroupedReport& r) {
@@ -841,6 +879,14 @@ int RunEval(PipelineFlags& flags, const EvalArgs& args) {
   // the other folds' senders only (eval/ranker_training.h).
   std::vector<std::optional<Document>> kept(grouped ? docs.size() : 0);
 
+  std::vector<LearnEvalDocument> learn_docs;  // --learn-from-first: every result, kept
+  if (args.learn_from_first) {
+    learn_docs.resize(docs.size());
+    for (std::size_t i = 0; i < docs.size(); ++i) {
+      learn_docs[i].truth = &docs[i];
+      learn_docs[i].group = docs[i].sender.empty() ? "" : parts[part_of[i]] + ":" + docs[i].sender;
+    }
+  }
   eval::FieldScorer scorer;
   std::vector<std::string> truth_types, predicted_types;
   std::vector<eval::ConfidencePoint> type_points;
@@ -880,7 +926,9 @@ int RunEval(PipelineFlags& flags, const EvalArgs& args) {
                                     const std::optional<eval::Predicted>& predicted) {
       if (grouped) grouped->Add(i, name, type, expected, predicted);
       scorer.Add(truth.id, name, type, expected, predicted);
+      if (args.learn_from_first) learn_docs[i].scored[name] = type;
     });
+    if (args.learn_from_first && doc.status != DocumentStatus::kFailed) learn_docs[i].result = doc;
     if (grouped && doc.status != DocumentStatus::kFailed) kept[i] = std::move(doc);
   });
   if (grouped) {
@@ -959,6 +1007,11 @@ int RunEval(PipelineFlags& flags, const EvalArgs& args) {
     std::cout << "with the extractor's ranker, trained per fold on the other folds' senders:\n";
     PrintGrouped(grouped_ranked->Report());
     out["grouped_ranked"] = grouped_ranked->ToJson();
+  }
+  if (args.learn_from_first) {
+    std::optional<ojson> learned = ReportLearnFromFirst(learn_docs);
+    if (!learned) return kExitFailed;
+    out["learn_from_first"] = std::move(*learned);
   }
   double overhead = ocr_ms > 0 ? understand_ms / ocr_ms : 0;
   std::cout << "time: load+preprocess+OCR " << Fixed(ocr_ms / 1000, 1) << " s, classify+extract+validate "
@@ -1158,6 +1211,9 @@ int RunCli(int argc, char** argv) {
   eval_cmd->add_option("--folds", eval_args.folds, "Folds of --group-by (sender-disjoint)")
       ->capture_default_str()
       ->check(CLI::Range(2, 100));
+  eval_cmd->add_flag("--learn-from-first", eval_args.learn_from_first,
+                     "Per sender, correct the first document (learning where the sender prints "
+                     "each field) and score the later ones before and after (docs/learning.md)");
   eval_fields_flags.Add(eval_cmd);
 
   PipelineFlags train_extractor_flags;

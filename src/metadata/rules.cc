@@ -321,6 +321,23 @@ Result<AuditInput> PrepareAudit(const AuditInput& entry) {
 
 std::string TenantCreatedDetails(const std::string& name) { return Json{{"name", name}}.dump(); }
 std::string WebhookSetDetails(const std::string& url) { return Json{{"url", url}}.dump(); }
+Result<std::string> PrepareSenderMemory(const SenderFieldMemory& memory,
+                                        const std::string& actor) {
+  if (Status s = CheckActor(actor); !s.ok()) return s;
+  if (memory.sender.empty() || memory.sender.size() > 256) {
+    return Invalid("a sender key is 1 to 256 bytes (got " + std::to_string(memory.sender.size()) +
+                   ")");
+  }
+  if (memory.field.empty() || memory.field.size() > 128) {
+    return Invalid("a field name is 1 to 128 bytes (got " + std::to_string(memory.field.size()) +
+                   ")");
+  }
+  if (Status s = CheckJsonObject("sender memory", memory.memory_json); !s.ok()) return s;
+  return Json{{"sender", memory.sender}, {"field", memory.field},
+              {"document_id", memory.document_id}}
+      .dump();
+}
+
 std::string KeyDetails(const std::string& key_id) { return Json{{"key_id", key_id}}.dump(); }
 
 std::string ExportedDetails(const WebhookEvent& e) {

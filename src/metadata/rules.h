@@ -128,6 +128,9 @@ std::string ReviewAuditDetails(const ReviewInput& review, std::int64_t correctio
 Result<AuditInput> PrepareAudit(const AuditInput& entry);
 
 // Audit details of the other calls.
+// Checks a PutSenderMemory call (sheaf/metadata_store.h) and returns its audit details.
+Result<std::string> PrepareSenderMemory(const SenderFieldMemory& memory, const std::string& actor);
+
 std::string TenantCreatedDetails(const std::string& name);
 std::string WebhookSetDetails(const std::string& url);
 std::string KeyDetails(const std::string& key_id);

@@ -162,6 +162,9 @@ RouteMatch MatchRoute(const std::vector<std::string>& seg, bool probes_only, boo
   if (seg.size() == 4 && seg[1] == "documents" && seg[3] == "reprocess") {
     return {"/v1/documents/{id}/reprocess", {"POST"}};
   }
+  if (seg.size() == 4 && seg[1] == "documents" && seg[3] == "corrections") {
+    return {"/v1/documents/{id}/corrections", {"POST"}};
+  }
   if (seg.size() == 6 && seg[1] == "documents" && seg[3] == "pages" &&
       (seg[5] == "image" || seg[5] == "text")) {
     return {"/v1/documents/{id}/pages/{n}/" + seg[5], {"GET"}};
@@ -401,6 +404,9 @@ HttpReply Api::Route(HttpRequest& req, std::string* route) {
     if (seg.size() == 6 && seg[3] == "pages" && seg[5] == "words" && m == "GET") {
       *route = "/v1/documents/{id}/pages/{n}/words";
       return PageWords(*key, id, seg[4]);
+    if (seg.size() == 4 && seg[3] == "corrections" && m == "POST") {
+      *route = "/v1/documents/{id}/corrections";
+      return Correct(req, *key, id);
     }
     if (seg.size() == 6 && seg[3] == "pages" && (seg[5] == "image" || seg[5] == "text") &&
         m == "GET") {
@@ -651,6 +657,36 @@ HttpReply Api::ReviewTasks(const HttpRequest& req, const ApiKeyInfo& key) {
                                                     : Json(page->next_cursor)}});
 }
 
+// The "fields" (name -> string, number or null) and "reviewer" of a review or correction
+// body, or the reply that says what is wrong with them.
+std::optional<HttpReply> ParseDecision(const Json& body, const ApiKeyInfo& key,
+                                       bool needs_fields, std::string* fields,
+                                       std::string* reviewer) {
+  *fields = "{}";
+  if (body.contains("fields")) {
+    if (!body["fields"].is_object()) {
+      return Error(400, "bad_request", "\"fields\" must be an object of field name -> value");
+    }
+    for (const auto& [name, value] : body["fields"].items()) {
+      if (!value.is_string() && !value.is_number() && !value.is_null()) {
+        return Error(400, "bad_request",
+                     "field \"" + name.substr(0, 80) +
+                         "\": a correction is a string, a number or null (to remove it)");
+      }
+    }
+    *fields = body["fields"].dump();
+  }
+  if (needs_fields && *fields == "{}") {
+    return Error(400, "bad_request", "a correction needs \"fields\"");
+  }
+  std::string error;
+  const std::optional<std::string> who =
+      ReviewerOf(body.contains("reviewer") ? &body["reviewer"] : nullptr, key, &error);
+  if (!who) return Error(400, "bad_request", error);
+  *reviewer = *who;
+  return std::nullopt;
+}
+
 HttpReply Api::Review(const HttpRequest& req, const ApiKeyInfo& key, const std::string& id) {
   if (Status s = CheckJsonDepth(req.body, options_.max_json_depth); !s.ok()) {
     return Error(400, "bad_request", s.message());
@@ -666,28 +702,34 @@ HttpReply Api::Review(const HttpRequest& req, const ApiKeyInfo& key, const std::
   if (!action) {
     return Error(400, "bad_request", "unknown action (expected approve, reject or correct)");
   }
-  std::string fields = "{}";
-  if (body.contains("fields")) {
-    if (!body["fields"].is_object()) {
-      return Error(400, "bad_request", "\"fields\" must be an object of field name -> value");
-    }
-    for (const auto& [name, value] : body["fields"].items()) {
-      if (!value.is_string() && !value.is_number() && !value.is_null()) {
-        return Error(400, "bad_request",
-                     "field \"" + name.substr(0, 80) +
-                         "\": a correction is a string, a number or null (to remove it)");
-      }
-    }
-    fields = body["fields"].dump();
+  std::string fields, reviewer;
+  if (std::optional<HttpReply> bad =
+          ParseDecision(body, key, *action == ReviewAction::kCorrect, &fields, &reviewer)) {
+    return *bad;
   }
-  if (*action == ReviewAction::kCorrect && fields == "{}") {
-    return Error(400, "bad_request", "a correction needs \"fields\"");
+  Result<DocumentRecord> d = deps_.service->Review(key.tenant_id, id, *action, fields, reviewer);
+  if (!d.ok()) {
+    if (d.status().code() == ErrorCode::kInvalidArgument) {
+      return Error(409, "conflict", d.status().message());
+    }
+    return FromStatus(d.status());
   }
-  std::string error;
-  const std::optional<std::string> reviewer =
-      ReviewerOf(body.contains("reviewer") ? &body["reviewer"] : nullptr, key, &error);
-  if (!reviewer) return Error(400, "bad_request", error);
-  Result<DocumentRecord> d = deps_.service->Review(key.tenant_id, id, *action, fields, *reviewer);
+  return JsonResponse(200, DocumentJson(*d, true));
+}
+
+HttpReply Api::Correct(const HttpRequest& req, const ApiKeyInfo& key, const std::string& id) {
+  if (Status s = CheckJsonDepth(req.body, options_.max_json_depth); !s.ok()) {
+    return Error(400, "bad_request", s.message());
+  }
+  Json body = Json::parse(req.body, nullptr, false);
+  if (body.is_discarded() || !body.is_object()) {
+    return Error(400, "bad_request", "the body must be a JSON object");
+  }
+  std::string fields, reviewer;
+  if (std::optional<HttpReply> bad = ParseDecision(body, key, true, &fields, &reviewer)) {
+    return *bad;
+  }
+  Result<DocumentRecord> d = deps_.service->Correct(key.tenant_id, id, fields, reviewer);
   if (!d.ok()) {
     if (d.status().code() == ErrorCode::kInvalidArgument) {
       return Error(409, "conflict", d.status().message());

@@ -94,6 +94,7 @@ class Api {
   HttpReply ListDocuments(const HttpRequest& req, const ApiKeyInfo& key);
   HttpReply ReviewTasks(const HttpRequest& req, const ApiKeyInfo& key);
   HttpReply Review(const HttpRequest& req, const ApiKeyInfo& key, const std::string& id);
+  HttpReply Correct(const HttpRequest& req, const ApiKeyInfo& key, const std::string& id);
   HttpReply ClaimReviewTasks(const HttpRequest& req, const ApiKeyInfo& key);
   HttpReply ReleaseReviewTask(const HttpRequest& req, const ApiKeyInfo& key,
                               const std::string& id);

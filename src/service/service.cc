@@ -15,6 +15,7 @@
 #include "cache/memory_cache.h"
 #include "core/result_json.h"
 #include "core/state_json.h"
+#include "learn/learner.h"
 #include "resilience/circuit_breaker.h"
 #include "service/file_exporter.h"
 #include "service/hitl_fallback.h"
@@ -597,6 +598,11 @@ Status Service::ValidateStage(const Delivery& d) {
   if (!state.ok()) {
     return state.status().code() == ErrorCode::kNotFound ? Status::Ok() : state.status();
   }
+  // What corrections taught about this sender fills or overrides fields before validation, so
+  // the rules and the review decision see them (docs/learning.md).
+  Result<learn::SenderLearner::Recalled> recalled =
+      learn::SenderLearner(deps_.metadata).Recall(doc.tenant_id, &*state);
+  if (!recalled.ok()) return recalled.status();
   deps_.understander->ValidateStep(&*state);
   state->timings_ms["validate"] = MsSince(t0);
   // The HITL fallback (L3): review unavailable, every field confident -> approved here.
@@ -616,6 +622,10 @@ Status Service::ValidateStage(const Delivery& d) {
     result_tree["auto_approved"] = {{"reason", *auto_approved},
                                     {"review_reasons", state->review_reasons}};
   }
+  result_tree["sender"] = recalled->sender.key.empty()
+                              ? nlohmann::ordered_json(nullptr)
+                              : nlohmann::ordered_json{{"kind", recalled->sender.kind},
+                                                       {"key", recalled->sender.key}};
   const std::string result = DumpJson(result_tree);
   DocumentUpdate u;
   u.status = completed ? ProcessingStatus::kCompleted : ProcessingStatus::kNeedsReview;
@@ -740,8 +750,27 @@ Result<DocumentRecord> Service::Reprocess(const std::string& tenant_id, const st
 Result<DocumentRecord> Service::Review(const std::string& tenant_id, const std::string& id,
                                        ReviewAction action, const std::string& fields_json,
                                        const std::string& reviewer) {
+  return Decide(tenant_id, id, action, fields_json, reviewer, /*completed_only=*/false);
+}
+
+Result<DocumentRecord> Service::Correct(const std::string& tenant_id, const std::string& id,
+                                        const std::string& fields_json,
+                                        const std::string& reviewer) {
+  return Decide(tenant_id, id, ReviewAction::kCorrect, fields_json, reviewer,
+                /*completed_only=*/true);
+}
+
+Result<DocumentRecord> Service::Decide(const std::string& tenant_id, const std::string& id,
+                                       ReviewAction action, const std::string& fields_json,
+                                       const std::string& reviewer, bool completed_only) {
   Result<DocumentRecord> doc = deps_.metadata->GetDocument(tenant_id, id);
   if (!doc.ok()) return doc.status();
+  if (completed_only && doc->status != ProcessingStatus::kCompleted) {
+    return Status(ErrorCode::kInvalidArgument,
+                  "document " + id + " is " + std::string(ProcessingStatusName(doc->status)) +
+                      "; only a completed document is corrected here (a document that needs "
+                      "review is corrected through /v1/review/tasks/{id})");
+  }
   nlohmann::json fields = nlohmann::json::parse(fields_json.empty() ? "{}" : fields_json, nullptr,
                                                 false);
   if (!fields.is_object()) {
@@ -756,6 +785,7 @@ Result<DocumentRecord> Service::Review(const std::string& tenant_id, const std::
                                     false);
   if (!result.is_object()) result = nlohmann::ordered_json::object();
   const char* status = action == ReviewAction::kReject ? "rejected" : "completed";
+  std::map<std::string, std::string> corrected;  // name -> new value (removals teach nothing)
   if (action == ReviewAction::kCorrect) {
     if (!result.contains("fields") || !result["fields"].is_object()) {
       result["fields"] = nlohmann::ordered_json::object();
@@ -770,6 +800,7 @@ Result<DocumentRecord> Service::Review(const std::string& tenant_id, const std::
         continue;
       }
       const std::string v = value.is_string() ? value.get<std::string>() : value.dump();
+      corrected[name] = v;
       nlohmann::ordered_json& f = result["fields"][name];
       if (!f.is_object()) f = nlohmann::ordered_json::object();
       f["value"] = v;
@@ -781,18 +812,38 @@ Result<DocumentRecord> Service::Review(const std::string& tenant_id, const std::
   result["status"] = status;
   result["reviewed_by"] = reviewer;
   in.result_json = DumpJson(result);
-  const std::string event =
-      action == ReviewAction::kReject ? "document.rejected" : "document.reviewed";
+  const std::string event = action == ReviewAction::kReject ? "document.rejected"
+                            : completed_only                ? "document.corrected"
+                                                            : "document.reviewed";
   Result<std::optional<std::string>> body = WebhookBodyFor(*doc, event, status, in.result_json);
   if (!body.ok()) return body.status();
   if (body->has_value()) in.webhook = NewWebhookEvent{id, doc->webhook_url, event, **body};
   Result<Correction> c = deps_.metadata->RecordReview(tenant_id, id, in);
   if (!c.ok()) return c.status();
   Invalidate(tenant_id, id);
+  if (action == ReviewAction::kCorrect) LearnFrom(*doc, corrected, reviewer);
   Result<DocumentRecord> after = deps_.metadata->GetDocument(tenant_id, id);
   if (!after.ok()) return after.status();
   if (deps_.exporter != nullptr) (void)PublishNext(topics::kExportTasks, *after);
   return after;
+}
+
+void Service::LearnFrom(const DocumentRecord& doc,
+                        const std::map<std::string, std::string>& corrected,
+                        const std::string& reviewer) {
+  if (corrected.empty()) return;
+  // The words and fields as extraction left them: where the sender printed what was meant.
+  Result<Document> state = ReadState(doc, "extracted");
+  Result<std::vector<std::string>> learned =
+      state.ok() ? learn::SenderLearner(deps_.metadata)
+                       .Learn(doc.tenant_id, doc.id, *state, corrected, reviewer)
+                 : Result<std::vector<std::string>>(state.status());
+  // The correction itself is recorded and exported; a lesson that could not be kept only
+  // means the sender's next document is read without it.
+  if (!learned.ok()) {
+    spdlog::warn("document {}: nothing learned from the correction: {}", doc.id,
+                 learned.status().ToString());
+  }
 }
 
 Result<std::string> Service::PageText(const std::string& tenant_id, const std::string& id,

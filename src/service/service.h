@@ -166,6 +166,13 @@ class Service {
                                 ReviewAction action, const std::string& fields_json,
                                 const std::string& reviewer);
 
+  // A correction of a completed document (POST /v1/documents/{id}/corrections): recorded,
+  // audited and exported like a review's correction (webhook event "document.corrected").
+  // invalid_argument unless the document is completed; not_found.
+  // Both this and a review's correction teach the tenant's sender memory (docs/learning.md).
+  Result<DocumentRecord> Correct(const std::string& tenant_id, const std::string& id,
+                                 const std::string& fields_json, const std::string& reviewer);
+
   // The page's text (lines joined by '\n') or its normalised image as PNG. not_found for a page
   // that does not exist or a document not read yet; invalid_argument for a page read from a
   // text layer (it has no image).
@@ -201,6 +208,14 @@ class Service {
   Status CompletedStage(const Delivery& d);
   Status ExportStage(const Delivery& d);
   Status ReviewStage(const Delivery& d);
+  // Review and Correct: the decision recorded, exported and, for a correction, learned from.
+  Result<DocumentRecord> Decide(const std::string& tenant_id, const std::string& id,
+                                ReviewAction action, const std::string& fields_json,
+                                const std::string& reviewer, bool completed_only);
+  // Teaches the tenant's sender memory where the document prints each corrected field; a
+  // failure is logged, not returned (the correction stands).
+  void LearnFrom(const DocumentRecord& doc, const std::map<std::string, std::string>& corrected,
+                 const std::string& reviewer);
   Status FailedStage(const Delivery& d);
 
   // The document a message is about, or the outcome for the message when it should not be

@@ -135,6 +135,14 @@ def sweep(sheaf, webhook_url):
     rev(review["id"], b"{oops")                                          # 400
     rev(unknown, b'{"action": "approve"}')                               # 404
     rev(review["id"], b'{"action": "approve"}', client=anon)            # 401
+    corr = lambda doc_id, body, **kw: call(  # noqa: E731
+        "POST", f"/v1/documents/{doc_id}/corrections", body=body,
+        headers={"Content-Type": "application/json"}, **kw)
+    corr(text["id"], b'{"fields": {"subject": "Checked"}, "reviewer": "carol"}')  # 200
+    corr(text["id"], b'{"fields": {}}')                                  # 400
+    corr(unknown, b'{"fields": {"total": "1.00"}}')                      # 404
+    corr(review2["id"], b'{"fields": {"total": "1.00"}}')                # 409 (rejected)
+    corr(text["id"], b'{"fields": {"total": "1.00"}}', client=anon)     # 401
 
     call("POST", f"/v1/documents/{text['id']}/reprocess")                # 202
     call("POST", f"/v1/documents/{unknown}/reprocess")                   # 404

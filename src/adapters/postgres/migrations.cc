@@ -171,6 +171,18 @@ CREATE TABLE audit_heads (
 INSERT INTO audit_heads (tenant, seq, hash)
   SELECT DISTINCT ON (tenant) tenant, seq, hash FROM audit_log ORDER BY tenant, seq DESC;
 )sql"},
+    // What corrections taught about each sender (src/learn), per tenant.
+    {4, "0004_sender_memory", R"sql(
+CREATE TABLE sender_memory (
+  tenant text NOT NULL,
+  sender text NOT NULL,                -- the sender's identity key, e.g. 'vat:DE123456789'
+  field text NOT NULL,
+  memory text NOT NULL,                -- JSON object, as given
+  document_id text NOT NULL,           -- the corrected document it was learned from
+  updated_at bigint NOT NULL,
+  PRIMARY KEY (tenant, sender, field)
+);
+)sql"},
 };
 
 constexpr const char* kCreateMigrationsTable =

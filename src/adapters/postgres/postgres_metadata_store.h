@@ -123,7 +123,12 @@ class PostgresMetadataStore final : public MetadataStore {
   Result<std::vector<Correction>> ListCorrections(const std::string& tenant_id,
                                                   const std::string& document_id) override;
 
-  Result<WebhookEvent> EnqueueWebhook(const std::string& tenant_id,
+  Status PutSenderMemory(const std::string& tenant_id, const SenderFieldMemory& memory,
+                         const std::string& actor) override;
+  Result<std::vector<SenderFieldMemory>> ListSenderMemory(const std::string& tenant_id,
+                                                          const std::string& sender) override;
+
+    Result<WebhookEvent> EnqueueWebhook(const std::string& tenant_id,
                                       const NewWebhookEvent& event) override;
   Result<std::vector<WebhookEvent>> ClaimDueWebhooks(int max,
                                                      std::chrono::milliseconds lease) override;

@@ -209,6 +209,18 @@ INSERT INTO audit_heads (tenant, seq, hash)
   SELECT tenant, seq, hash FROM audit_log a
   WHERE seq = (SELECT max(seq) FROM audit_log b WHERE b.tenant = a.tenant);
 )sql",
+    // 5 -> 6: what corrections taught about each sender (src/learn), per tenant.
+    R"sql(
+CREATE TABLE sender_memory (
+  tenant TEXT NOT NULL,
+  sender TEXT NOT NULL,
+  field TEXT NOT NULL,
+  memory TEXT NOT NULL,
+  document_id TEXT NOT NULL,
+  updated_at INTEGER NOT NULL,
+  PRIMARY KEY (tenant, sender, field)
+);
+)sql",
 };
 static_assert(std::size(kMigrations) == SqliteMetadataStore::kSchemaVersion);
 

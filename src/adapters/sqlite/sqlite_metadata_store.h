@@ -58,8 +58,8 @@ struct SqliteMetadataStoreOptions {
 class SqliteMetadataStore final : public MetadataStore {
  public:
   // 1: the first schema; 2: tenants' webhook secret and default URL; 3: documents counted by
-  // status in a table.
-  static constexpr int kSchemaVersion = 5;
+  // status in a table; 6: sender memory.
+  static constexpr int kSchemaVersion = 6;
 
   // Opens the store at `path`, creating the file when missing and migrating its schema.
   // Errors: invalid_argument for options out of range; unavailable when another process holds
@@ -112,6 +112,11 @@ class SqliteMetadataStore final : public MetadataStore {
                            const std::string& reviewer) override;
   Result<std::vector<Correction>> ListCorrections(const std::string& tenant_id,
                                                   const std::string& document_id) override;
+
+  Status PutSenderMemory(const std::string& tenant_id, const SenderFieldMemory& memory,
+                         const std::string& actor) override;
+  Result<std::vector<SenderFieldMemory>> ListSenderMemory(const std::string& tenant_id,
+                                                          const std::string& sender) override;
 
   Result<WebhookEvent> EnqueueWebhook(const std::string& tenant_id,
                                       const NewWebhookEvent& event) override;

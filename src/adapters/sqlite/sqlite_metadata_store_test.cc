@@ -139,6 +139,7 @@ TEST_F(SqliteMetadataStoreTest, AGlobalAuditChainIsKeptAndEveryTenantsChainGoesO
       " actor TEXT NOT NULL, action TEXT NOT NULL, tenant TEXT NOT NULL,"
       " document_id TEXT NOT NULL, details TEXT NOT NULL, prev_hash TEXT NOT NULL,"
       " hash TEXT NOT NULL);"
+      "DROP TABLE sender_memory;"  // version 6
       "PRAGMA user_version = 4;");
   std::vector<AuditEntry> global;
   std::string head(metadata::kGenesisHash);
@@ -217,12 +218,16 @@ TEST_F(SqliteMetadataStoreTest, MigratingAVersion1DatabaseGivesTenantsSecretsAnd
       "DROP TABLE document_counts;"
       "ALTER TABLE tenants DROP COLUMN webhook_secret;"
       "ALTER TABLE tenants DROP COLUMN default_webhook_url;"
+      "DROP TABLE sender_memory;"  // version 6
       "PRAGMA user_version = 1;");
   MetadataStore& m = Open();
   auto tenants = m.ListTenants();
   ASSERT_TRUE(tenants.ok()) << tenants.status().ToString();
   ASSERT_EQ(tenants->size(), 2u);
   EXPECT_TRUE(IsWebhookSecret((*tenants)[0].webhook_secret)) << (*tenants)[0].webhook_secret;
+  SenderFieldMemory learned{"vat:DE1", "total", "{}", "", 0};
+  EXPECT_TRUE(m.PutSenderMemory((*tenants)[0].id, learned, "cli:test").ok())
+      << "the migration to version 6 adds sender memory";
   EXPECT_TRUE(IsWebhookSecret((*tenants)[1].webhook_secret)) << (*tenants)[1].webhook_secret;
   EXPECT_NE((*tenants)[0].webhook_secret, (*tenants)[1].webhook_secret);
   EXPECT_EQ((*tenants)[0].default_webhook_url, "");

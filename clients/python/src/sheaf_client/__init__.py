@@ -328,6 +328,19 @@ class SheafClient:
                                     body=json.dumps(body).encode(),
                                     headers={"Content-Type": "application/json"}))
 
+    def correct(self, document_id: str,
+                fields: Mapping[str, Union[str, float, int, None]],
+                reviewer: Optional[str] = None) -> SheafDocument:
+        """Corrects a document that completed without review (a dict of field name -> new
+        value); recorded, exported and learned from like a review's correction. Returns the
+        document after it."""
+        body: Dict[str, Any] = {"fields": fields}
+        if reviewer is not None:
+            body["reviewer"] = reviewer
+        path = f"/v1/documents/{self._id(document_id)}/corrections"
+        return self._doc(self._call("POST", path, body=json.dumps(body).encode(),
+                                    headers={"Content-Type": "application/json"}))
+
     # -- operations ----------------------------------------------------------------------------
 
     def health(self) -> JSONObject:

@@ -155,6 +155,15 @@ inline constexpr char kAuditShared[] = "SELECT " SHEAF_AUDIT_COLUMNS
 inline constexpr char kAuditChains[] = "SELECT " SHEAF_AUDIT_COLUMNS
                                        " FROM audit_log WHERE seq > ?1 ORDER BY tenant, seq";
 
+inline constexpr char kPutSenderMemory[] =
+    "INSERT INTO sender_memory (tenant, sender, field, memory, document_id, updated_at)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (tenant, sender, field) DO UPDATE SET"
+    " memory = excluded.memory, document_id = excluded.document_id,"
+    " updated_at = excluded.updated_at";
+inline constexpr char kSenderMemory[] =
+    "SELECT sender, field, memory, document_id, updated_at FROM sender_memory"
+    " WHERE tenant = ?1 AND sender = ?2 ORDER BY field";
+
 #undef SHEAF_DOCUMENT_COLUMNS
 #undef SHEAF_WEBHOOK_COLUMNS
 #undef SHEAF_AUDIT_COLUMNS
@@ -179,6 +188,7 @@ inline constexpr const char* kStatements[] = {
     kSetAuditHead,
     kSetTenantWebhook, kSetTenantSecret,  kCountByStatus,
     kReviewHold,       kClaimReview,      kReleaseReview,
+    kPutSenderMemory,  kSenderMemory,
 };
 
 }  // namespace sheaf::sqlite_meta

@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+//
+// `sheaf eval --learn-from-first` (docs/learning.md): per sender of a labelled dataset, the
+// first document is corrected - each scored field whose extracted value is wrong gets the
+// expected one - through the learning code the API's corrections use (learn::SenderLearner on
+// a real, temporary SQLite MetadataStore, one tenant); every later document of that sender is
+// then scored as extracted ("before") and with the tenant's sender memory applied ("after").
+#ifndef SHEAF_APP_LEARN_EVAL_H_
+#define SHEAF_APP_LEARN_EVAL_H_
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "eval/datasets.h"
+#include "extract/schema.h"
+#include "sheaf/document.h"
+#include "sheaf/status.h"
+
+namespace sheaf::app {
+
+struct LearnEvalDocument {
+  const eval::LabelledDocument* truth = nullptr;
+  std::string group;  // the dataset's sender ("" = unknown: not part of the measurement)
+  std::optional<Document> result;  // as processed; nullopt when it failed
+  std::map<std::string, extract::FieldType> scored;  // the fields scored, with their types
+};
+
+struct LearnEvalReport {
+  int senders = 0;          // senders with two or more documents
+  int later_documents = 0;  // documents after each sender's first
+  int recognised = 0;       // later documents whose sender identity matched their first's
+  int corrected_fields = 0;  // fields corrected on first documents
+  int learned_fields = 0;    // of those, the ones whose value the page printed (learned)
+  // On later documents, for the fields corrected on their sender's first document: how many,
+  // right before and after, and after from sender memory with confidence >= 0.9.
+  int later_corrected = 0, right_before = 0, right_after = 0, confident_after = 0;
+  nlohmann::ordered_json before, after;  // FieldScorer::ToJson of the later documents
+  std::map<std::string, std::pair<double, double>> f1;  // field -> (before, after)
+  std::pair<double, double> micro_f1;
+};
+
+// Runs the measurement over `docs` (dataset order; "first" is the first of each group there).
+// `work_dir` holds the temporary store (removed afterwards). Errors: the store's.
+Result<LearnEvalReport> RunLearnFromFirst(const std::vector<LearnEvalDocument>& docs,
+                                          const std::string& work_dir);
+
+}  // namespace sheaf::app
+
+#endif  // SHEAF_APP_LEARN_EVAL_H_

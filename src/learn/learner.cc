@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "learn/learner.h"
+
+#include "learn/sender_memory.h"
+
+namespace sheaf::learn {
+
+Result<SenderLearner::Recalled> SenderLearner::Recall(const std::string& tenant_id,
+                                                      Document* doc) const {
+  Recalled out;
+  out.sender = IdentifySender(*doc);
+  if (out.sender.key.empty()) return out;
+  Result<std::vector<SenderFieldMemory>> memory =
+      store_->ListSenderMemory(tenant_id, out.sender.key);
+  if (!memory.ok()) return memory.status();
+  std::vector<FieldPlace> places;
+  for (const SenderFieldMemory& m : *memory) {
+    if (std::optional<FieldPlace> p = PlaceFromJson(m.field, m.memory_json)) {
+      places.push_back(std::move(*p));
+    }
+  }
+  out.fields = ApplyPlaces(places, doc);
+  return out;
+}
+
+Result<std::vector<std::string>> SenderLearner::Learn(
+    const std::string& tenant_id, const std::string& document_id, const Document& doc,
+    const std::map<std::string, std::string>& corrected, const std::string& actor) const {
+  std::vector<std::string> learned;
+  const SenderIdentity sender = IdentifySender(doc);
+  if (sender.key.empty()) return learned;
+  for (const auto& [field, value] : corrected) {
+    std::optional<FieldPlace> place = LearnPlace(doc, field, value);
+    if (!place) continue;
+    SenderFieldMemory m;
+    m.sender = sender.key;
+    m.field = field;
+    m.memory_json = PlaceToJson(*place);
+    m.document_id = document_id;
+    if (Status s = store_->PutSenderMemory(tenant_id, m, actor); !s.ok()) return s;
+    learned.push_back(field);
+  }
+  return learned;
+}
+
+}  // namespace sheaf::learn

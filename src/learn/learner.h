@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+//
+// SenderLearner: a tenant's sender memory (sheaf/metadata_store.h) put to use - recalled for
+// each new document after extraction, and fed by every correction (a review's or one of a
+// completed document), through the same code for the API and `sheaf eval --learn-from-first`.
+//
+// Contract: thread-safe (it holds only the store, which is); tenant-scoped like the store -
+// what one tenant's corrections teach is never read for another tenant's documents.
+#ifndef SHEAF_LEARN_LEARNER_H_
+#define SHEAF_LEARN_LEARNER_H_
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "learn/sender.h"
+#include "sheaf/document.h"
+#include "sheaf/metadata_store.h"
+#include "sheaf/status.h"
+
+namespace sheaf::learn {
+
+class SenderLearner {
+ public:
+  // `store` is not owned and outlives the learner.
+  explicit SenderLearner(MetadataStore* store) : store_(store) {}
+
+  struct Recalled {
+    SenderIdentity sender;
+    std::vector<std::string> fields;  // the fields the memory set
+  };
+  // Identifies `doc`'s sender and applies what the tenant's memory holds about it
+  // (ApplyPlaces). Errors: the store's (nothing is changed then).
+  Result<Recalled> Recall(const std::string& tenant_id, Document* doc) const;
+
+  // Learns from a correction of document `document_id`, whose extracted state (pages and
+  // fields as extraction left them) is `doc`: for each corrected field (name -> value; null
+  // values, i.e. removals, teach nothing), where `doc` prints the value (LearnPlace), stored
+  // for the sender. Returns the fields learned; those whose value the page does not print are
+  // left out. A document without a sender teaches nothing. Errors: the store's.
+  Result<std::vector<std::string>> Learn(const std::string& tenant_id,
+                                         const std::string& document_id, const Document& doc,
+                                         const std::map<std::string, std::string>& corrected,
+                                         const std::string& actor) const;
+
+ private:
+  MetadataStore* const store_;
+};
+
+}  // namespace sheaf::learn
+
+#endif  // SHEAF_LEARN_LEARNER_H_

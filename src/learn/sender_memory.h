@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+//
+// Sender memory: what a correction teaches about where one sender prints one field, and its use
+// on that sender's next document (docs/learning.md).
+//
+// Learning (LearnPlace): the corrected value is looked for among the document's words; where it
+// is printed - the page, its box relative to the page's size, the label words printed left of
+// it on its row (or, when none, above it), the kind of value and its shape - is the FieldPlace.
+// Using it (ApplyPlaces), after extraction: on the next document from the sender, the words of
+// that kind (and, for text, that shape) beside the same label (the same letters and digits), or,
+// for a value learned without a label, at the same place, become the field's value, with source
+// "sender-memory" and a confidence that says which (label: 0.97; place: 0.9). A place that finds
+// nothing leaves the field as extracted.
+//
+// Contract: pure functions of their arguments; thread-safe; never throw (a memory that is not
+// a FieldPlace's JSON is skipped).
+#ifndef SHEAF_LEARN_SENDER_MEMORY_H_
+#define SHEAF_LEARN_SENDER_MEMORY_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sheaf/document.h"
+
+namespace sheaf::learn {
+
+inline constexpr char kSenderMemorySource[] = "sender-memory";
+
+struct FieldPlace {
+  std::string field;
+  int page = 1;                         // 1-based
+  double x0 = 0, y0 = 0, x1 = 0, y1 = 0;  // the value's box, as fractions of the page's size
+  std::string label;       // lower-cased words announcing the value; "" when none was printed
+  std::string label_side;  // "left" (on its row) | "above" (the row above) | "" (no label)
+  std::string kind;        // "money" | "date" | "text"
+  std::string shape;       // the printed value with digits as 9 and letters as a
+};
+
+// The JSON object stored as SenderFieldMemory::memory_json (the field name is kept beside it).
+std::string PlaceToJson(const FieldPlace& place);
+// nullopt when `json` is not a FieldPlace's JSON.
+std::optional<FieldPlace> PlaceFromJson(const std::string& field, const std::string& json);
+
+// Where `doc` prints `value`, the corrected value of `field` (money as "1234.50", dates as
+// YYYY-MM-DD, anything else as text), or nullopt when no words of the document read as it.
+// Among several, one with a label wins, then the lowest on the page for money, the highest
+// otherwise.
+std::optional<FieldPlace> LearnPlace(const Document& doc, const std::string& field,
+                                     const std::string& value);
+
+// Applies each place to `doc` (see above); returns the names of the fields it set.
+std::vector<std::string> ApplyPlaces(const std::vector<FieldPlace>& places, Document* doc);
+
+}  // namespace sheaf::learn
+
+#endif  // SHEAF_LEARN_SENDER_MEMORY_H_

@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "learn/sender_memory.h"
+
+#include <gtest/gtest.h>
+
+namespace sheaf::learn {
+namespace {
+
+struct Printed {
+  std::string text;
+  int x, y;  // top-left; each word is 18 px wide per character, 24 px high
+};
+
+Document PageOf(const std::vector<Printed>& words) {
+  Document d;
+  Page p;
+  p.number = 1;
+  p.width = 1000;
+  p.height = 1400;
+  Block b;
+  for (const Printed& w : words) {
+    Line line;
+    const int width = 18 * static_cast<int>(w.text.size());
+    line.words.push_back(Word{w.text, Box{w.x, w.y, w.x + width, w.y + 24}, 0.9});
+    line.bbox = line.words.back().bbox;
+    b.lines.push_back(line);
+    b.bbox = b.bbox.Union(line.bbox);
+  }
+  p.blocks.push_back(b);
+  d.pages.push_back(p);
+  return d;
+}
+
+// The sender's first invoice: the amount due sits right of "Amount due", below a subtotal.
+Document First() {
+  return PageOf({{"Northwind", 40, 40},
+                 {"Subtotal", 500, 900},
+                 {"100.00", 800, 900},
+                 {"Amount", 500, 1000},
+                 {"due", 640, 1000},
+                 {"119.00", 800, 1000},
+                 {"Date", 40, 200},
+                 {"03.02.2024", 160, 200}});
+}
+
+TEST(LearnPlace, FindsTheCorrectedValueWithItsLabelBoxKindAndShape) {
+  std::optional<FieldPlace> p = LearnPlace(First(), "total", "119.00");
+  ASSERT_TRUE(p.has_value());
+  EXPECT_EQ(p->field, "total");
+  EXPECT_EQ(p->kind, "money");
+  EXPECT_EQ(p->label, "amount due");
+  EXPECT_EQ(p->label_side, "left");
+  EXPECT_EQ(p->shape, "999.99");
+  EXPECT_EQ(p->page, 1);
+  EXPECT_NEAR(p->x0, 0.8, 1e-9);
+  EXPECT_NEAR(p->y0, 1000.0 / 1400, 1e-9);
+
+  std::optional<FieldPlace> date = LearnPlace(First(), "invoice_date", "2024-02-03");
+  ASSERT_TRUE(date.has_value());
+  EXPECT_EQ(date->kind, "date");
+  EXPECT_EQ(date->label, "date");
+}
+
+TEST(LearnPlace, AValueThePageDoesNotPrintTeachesNothing) {
+  EXPECT_FALSE(LearnPlace(First(), "total", "77.70").has_value());
+  EXPECT_FALSE(LearnPlace(First(), "total", "").has_value());
+}
+
+TEST(LearnPlace, ALabelAboveIsUsedWhenTheRowHasNone) {
+  Document d = PageOf({{"Invoice", 600, 100}, {"no", 740, 100}, {"INV-2041", 600, 140}});
+  std::optional<FieldPlace> p = LearnPlace(d, "invoice_number", "INV-2041");
+  ASSERT_TRUE(p.has_value());
+  EXPECT_EQ(p->kind, "text");
+  EXPECT_EQ(p->label_side, "above");
+  EXPECT_EQ(p->label, "invoice no");
+  EXPECT_EQ(p->shape, "aaa-9999");
+}
+
+TEST(ApplyPlaces, TheNextDocumentGetsTheValueBesideTheLearnedLabel) {
+  const FieldPlace p = *LearnPlace(First(), "total", "119.00");
+  // The next invoice has more lines: everything moved down, and the extractor took the subtotal.
+  Document next = PageOf({{"Northwind", 40, 40},
+                          {"Subtotal", 500, 1100},
+                          {"200.00", 800, 1100},
+                          {"Amount", 500, 1200},
+                          {"due", 640, 1200},
+                          {"238.00", 800, 1200}});
+  Field wrong;
+  wrong.value = "200.00";
+  wrong.confidence = 0.6;
+  next.fields["total"] = wrong;
+  const std::vector<std::string> set = ApplyPlaces({p}, &next);
+  ASSERT_EQ(set, std::vector<std::string>{"total"});
+  const Field& f = next.fields["total"];
+  EXPECT_EQ(f.value, "238.00");
+  EXPECT_EQ(f.raw, "238.00");
+  EXPECT_EQ(f.source, "sender-memory");
+  EXPECT_DOUBLE_EQ(f.confidence, 0.97);
+  EXPECT_EQ(f.label, "amount due");
+  EXPECT_EQ(f.bbox, (Box{800, 1200, 908, 1224}));
+}
+
+TEST(ApplyPlaces, ALongerLabelEndingInTheLearnedOneIsAnotherLabel) {
+  FieldPlace p = *LearnPlace(PageOf({{"Total", 500, 1000}, {"9.00", 800, 1000}}), "total", "9.00");
+  EXPECT_EQ(p.label, "total");
+  Document next = PageOf({{"Sub", 500, 900}, {"Total", 560, 900}, {"8.00", 800, 900}});
+  EXPECT_TRUE(ApplyPlaces({p}, &next).empty());
+}
+
+TEST(ApplyPlaces, WithoutItsLabelOnlyTheSamePlaceCountsAndFarValuesAreLeftAlone) {
+  FieldPlace p = *LearnPlace(First(), "total", "119.00");
+  // A label that is not found this time: the place alone does not count.
+  Document moved = PageOf({{"Summe", 500, 1000}, {"55.10", 805, 1005}});
+  EXPECT_TRUE(ApplyPlaces({p}, &moved).empty());
+  // A value learned without a label is found again at its place.
+  p.label.clear();
+  p.label_side.clear();
+  Document near = PageOf({{"Summe", 500, 1000}, {"55.10", 805, 1005}, {"99.99", 100, 300}});
+  ASSERT_EQ(ApplyPlaces({p}, &near).size(), 1u);
+  EXPECT_EQ(near.fields["total"].value, "55.10");
+  EXPECT_DOUBLE_EQ(near.fields["total"].confidence, 0.9);
+
+  Document far = PageOf({{"Summe", 100, 300}, {"55.10", 200, 300}});
+  Field kept;
+  kept.value = "55.10";
+  kept.source = "layout";
+  far.fields["total"] = kept;
+  EXPECT_TRUE(ApplyPlaces({p}, &far).empty());
+  EXPECT_EQ(far.fields["total"].source, "layout");
+}
+
+TEST(ApplyPlaces, TextFieldsMustKeepTheirShape) {
+  Document first = PageOf({{"Invoice", 600, 100}, {"no", 740, 100}, {"INV-2041", 600, 140}});
+  const FieldPlace p = *LearnPlace(first, "invoice_number", "INV-2041");
+  Document next = PageOf({{"Invoice", 600, 100}, {"no", 740, 100}, {"INV-2077", 600, 140}});
+  ASSERT_EQ(ApplyPlaces({p}, &next).size(), 1u);
+  EXPECT_EQ(next.fields["invoice_number"].value, "INV-2077");
+  Document other = PageOf({{"Invoice", 600, 100}, {"no", 740, 100}, {"pending", 600, 140}});
+  EXPECT_TRUE(ApplyPlaces({p}, &other).empty());
+}
+
+TEST(PlaceJson, RoundTripsAndRefusesWhatIsNotAPlace) {
+  const FieldPlace p = *LearnPlace(First(), "total", "119.00");
+  std::optional<FieldPlace> back = PlaceFromJson("total", PlaceToJson(p));
+  ASSERT_TRUE(back.has_value());
+  EXPECT_EQ(back->label, p.label);
+  EXPECT_EQ(back->kind, p.kind);
+  EXPECT_DOUBLE_EQ(back->y1, p.y1);
+  EXPECT_FALSE(PlaceFromJson("total", "{}").has_value());
+  EXPECT_FALSE(PlaceFromJson("total", "not json").has_value());
+  EXPECT_FALSE(PlaceFromJson("total", R"({"page":1,"box":[0,0,1],"label":"","label_side":"",)"
+                                      R"("kind":"money","shape":""})")
+                   .has_value());
+}
+
+}  // namespace
+}  // namespace sheaf::learn

@@ -1,0 +1,114 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Learning from corrections (docs/learning.md): a document that completed without review is
+corrected through the API - the correction is in the audit log with the reviewer and exported
+by webhook - and the next document from the same sender gets the corrected field right, from
+sender memory; another tenant's document from the same sender does not."""
+
+import json
+
+import pytest
+
+from sheaf_client import SheafError
+from sheaf_e2e import FAST, cli, wait_for
+
+# Letters from one sender (same letterhead), each quoting the customer's order reference in
+# its own place: beside "Your order ref". No extractor field knows it; only a correction can.
+LETTER = """Northwind Traders Ltd
+5 Harbour Road
+Leeds LS1 4AB
+
+{day} November 2026
+
+Ms Ada Okafor
+7 Mill Lane
+Bristol BS2 9JT
+
+Your order ref  {ref}
+
+Dear Ms Okafor,
+
+Thank you for your order. The goods will leave our warehouse this week
+and we will write again when they are on their way{extra}.
+
+Yours sincerely,
+Tom Reed
+"""
+
+
+def letter(day, ref, extra=""):
+    return LETTER.format(day=day, ref=ref, extra=extra).encode()
+
+
+def submit(c, body, name):
+    doc = c.submit(body, filename=name, content_type="text/plain")
+    done = c.wait(doc["id"], timeout=30)
+    assert done["status"] == "completed", done["result"].get("review_reasons")
+    return done
+
+
+def test_a_corrected_completed_document_teaches_its_senders_next_one(sheaf, webhook_receiver):
+    d = sheaf.data_dir()
+    t = sheaf.tenant(d, "acme", webhook_url=webhook_receiver.url)
+    other = sheaf.tenant(d, "globex")
+    srv = sheaf.server(d, *FAST)
+    c = sheaf.client(srv, t.key)
+
+    first = submit(c, letter(3, "PO-48213"), "first.txt")
+    sender = first["result"]["sender"]
+    assert sender and sender["key"], first["result"]
+    assert "order_ref" not in first["result"]["fields"]
+
+    fixed = c.correct(first["id"], {"order_ref": "PO-48213"}, reviewer="alice")
+    assert fixed["status"] == "completed"
+    field = fixed["result"]["fields"]["order_ref"]
+    assert field["value"] == "PO-48213" and field["source"] == "review"
+    assert fixed["result"]["reviewed_by"].startswith("alice")
+
+    # In the audit log with the reviewer, and the lesson with it.
+    entries = [json.loads(line) for line in
+               cli("audit", "list", "--tenant", "acme", "--data-dir", d).stdout.splitlines()]
+    reviewed = [e for e in entries if e["action"] == "document.reviewed"
+                and e["document_id"] == first["id"]]
+    assert reviewed and reviewed[-1]["actor"].startswith("alice"), entries
+    learned = [e for e in entries if e["action"] == "sender.learned"]
+    assert learned and learned[-1]["document_id"] == first["id"], entries
+    assert "PO-48213" not in json.dumps(learned), "lessons are audited without their values"
+
+    # Exported: the webhook carries the correction.
+    def corrected_event():
+        for x in webhook_receiver.snapshot():
+            body = json.loads(x["body"])
+            if x["event_type"] == "document.corrected" and body["document_id"] == first["id"]:
+                return body
+        return None
+    wait_for(lambda: corrected_event() is not None, 30, "the document.corrected webhook")
+    body = corrected_event()
+    assert body["result"]["fields"]["order_ref"]["value"] == "PO-48213"
+
+    # The next letter from the sender: a new reference, a longer body; the field comes from
+    # sender memory, beside the learned label.
+    second = submit(c, letter(9, "PO-51007", extra=", usually within two days"), "second.txt")
+    assert second["result"]["sender"] == sender
+    got = second["result"]["fields"].get("order_ref")
+    assert got is not None, second["result"]["fields"]
+    assert got["value"] == "PO-51007"
+    assert got["source"] == "sender-memory"
+    assert got["confidence"] >= 0.9
+    assert got["label"] == "your order ref"
+
+    # Another tenant's letter from the same sender learns nothing from acme's correction.
+    c2 = sheaf.client(srv, other.key)
+    theirs = submit(c2, letter(9, "PO-51007"), "theirs.txt")
+    assert theirs["result"]["sender"] == sender
+    assert "order_ref" not in theirs["result"]["fields"]
+
+
+def test_only_a_completed_document_is_corrected_there(sheaf):
+    d = sheaf.data_dir()
+    t = sheaf.tenant(d, "acme")
+    srv = sheaf.server(d, "--role", "api")  # processes nothing: documents stay queued
+    c = sheaf.client(srv, t.key)
+    queued = c.submit(letter(1, "PO-1"), filename="q.txt", content_type="text/plain")
+    with pytest.raises(SheafError) as e:
+        c.correct(queued["id"], {"order_ref": "PO-1"})
+    assert e.value.status == 409 and "queued" in str(e.value)
