@@ -513,5 +513,14 @@ Result<std::vector<AuditChainHead>> SpoolingMetadataStore::ListAuditHeads() {
   return inner_->ListAuditHeads();
 }
 Result<AuditVerification> SpoolingMetadataStore::VerifyAudit() { return inner_->VerifyAudit(); }
+Status SpoolingMetadataStore::PutSenderMemory(const std::string& tenant_id,
+                                              const SenderFieldMemory& memory,
+                                              const std::string& actor) {
+  return inner_->PutSenderMemory(tenant_id, memory, actor);
+}
+Result<std::vector<SenderFieldMemory>> SpoolingMetadataStore::ListSenderMemory(
+    const std::string& tenant_id, const std::string& sender) {
+  return inner_->ListSenderMemory(tenant_id, sender);
+}
 
 }  // namespace sheaf

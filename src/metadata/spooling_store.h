@@ -144,6 +144,12 @@ class SpoolingMetadataStore final : public MetadataStore {
                                             int limit) override;
   Result<std::vector<AuditChainHead>> ListAuditHeads() override;
   Result<AuditVerification> VerifyAudit() override;
+  // Sender memory is not spooled (a lesson that cannot be kept only means the sender's next
+  // document is read without it): both pass through.
+  Status PutSenderMemory(const std::string& tenant_id, const SenderFieldMemory& memory,
+                         const std::string& actor) override;
+  Result<std::vector<SenderFieldMemory>> ListSenderMemory(const std::string& tenant_id,
+                                                          const std::string& sender) override;
 
  private:
   struct Spooled {

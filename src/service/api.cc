@@ -404,6 +404,7 @@ HttpReply Api::Route(HttpRequest& req, std::string* route) {
     if (seg.size() == 6 && seg[3] == "pages" && seg[5] == "words" && m == "GET") {
       *route = "/v1/documents/{id}/pages/{n}/words";
       return PageWords(*key, id, seg[4]);
+    }
     if (seg.size() == 4 && seg[3] == "corrections" && m == "POST") {
       *route = "/v1/documents/{id}/corrections";
       return Correct(req, *key, id);
