@@ -16,6 +16,7 @@ from .invoices import build_invoice
 from .forms import build_form
 from .letters import build_letter
 from .other import build_other
+from .truth import truth_of
 
 LABELS = ["invoice", "receipt", "form", "letter", "other"]
 
@@ -86,7 +87,13 @@ def make_document(job):
             add_ocr_noise(layout, rng, rng.uniform(0.01, 0.06))
         path = base + ".pdf"
         write_pdf(path, layout)
-    info = {"file": os.path.relpath(path, out), "label": label, "kind": layout.kind, "pages": len(layout.pages), "scan": scan}
+    truth = truth_of(layout, label, os.path.basename(path))
+    truth.update(seed=seed, index=k, scan=scan, pages=len(layout.pages))
+    with open(base + ".json", "w", encoding="utf-8") as f:
+        json.dump(truth, f, ensure_ascii=False, indent=1, sort_keys=True)
+        f.write("\n")
+    info = {"file": os.path.relpath(path, out), "label": label, "kind": layout.kind, "pages": len(layout.pages), "scan": scan,
+            "truth": os.path.relpath(base + ".json", out)}
     info.update(getattr(layout, "scan_info", {}))
     return info
 
@@ -119,7 +126,7 @@ def main(argv=None):
         else:
             pool, results = None, map(make_document, jobs)
         for r in results:
-            f.write(json.dumps({"file": r["file"], "label": r["label"]}) + "\n")
+            f.write(json.dumps({"file": r["file"], "label": r["label"], "truth": r["truth"]}) + "\n")
             g.write(json.dumps(r, ensure_ascii=False) + "\n")
             s = stats.setdefault(r["label"], [0, 0, 0])
             s[0] += 1

@@ -54,6 +54,15 @@ INV_LABELS = {
                       "En cas de retard de paiement, une indemnité forfaitaire de 40 € pour frais de recouvrement sera exigée.", "TVA non applicable, art. 293 B du CGI.",
                       "Merci de votre confiance.", "Règlement par virement bancaire.", "Autoliquidation de la TVA."],
                bank=["Coordonnées bancaires", "RIB", "Règlement"], intro=["Nous vous remercions de votre commande.", "", ""], page="Page {p}/{n}", carried="Report"),
+    "ms": dict(title=["INVOIS", "Invois", "INVOIS CUKAI", "TAX INVOICE / INVOIS CUKAI", "Bil"], credit=["NOTA KREDIT", "Nota Kredit"],
+               no=["No. Invois", "No Invois", "Nombor Invois", "No. Bil"], date=["Tarikh", "Tarikh Invois"], due=["Tarikh Akhir Bayaran", "Tarikh Matang"],
+               cust=["No. Akaun", "Kod Pelanggan"], order=["No. Pesanan", "Rujukan"], deliv=["Tarikh Penghantaran"], billto=["Kepada", "Bil Kepada", "Pelanggan"],
+               shipto=["Hantar Kepada"], cols=[["Perihal", "Kuantiti", "Harga Seunit", "Jumlah"], ["Bil", "Keterangan", "Kuantiti", "Harga", "Amaun"]],
+               sub=["Jumlah Kecil", "Jumlah Sebelum Cukai"], total=["Jumlah Besar", "JUMLAH", "Jumlah Perlu Dibayar", "Jumlah Keseluruhan"], paid=["Telah Dibayar", "Bayaran Pendahuluan"],
+               ship=["Caj Penghantaran"], disc=["Diskaun"],
+               terms=["Bayaran hendaklah dibuat dalam tempoh {d} hari.", "Sila nyatakan nombor invois semasa membuat bayaran.", "Terima kasih atas urusan anda.",
+                      "Cek hendaklah dipalang dan dibayar kepada {co}.", "Barang yang telah dijual tidak boleh dikembalikan."],
+               bank=["Maklumat Bank", "Butiran Bayaran"], intro=["", ""], page="Muka surat {p} / {n}", carried="Bawa ke hadapan"),
     "nl": dict(title=["FACTUUR", "Factuur"], credit=["Creditnota", "CREDITFACTUUR"], no=["Factuurnummer", "Factuurnr."], date=["Factuurdatum", "Datum"], due=["Vervaldatum"],
                cust=["Klantnummer"], order=["Ordernummer", "Uw referentie"], deliv=["Leverdatum"], billto=["Factuuradres", "Aan"], shipto=["Afleveradres"],
                cols=[["Omschrijving", "Aantal", "Prijs", "Bedrag"], ["Artikel", "Omschrijving", "Aantal", "Stukprijs", "Totaal"]], sub=["Subtotaal", "Totaal excl. BTW"],
@@ -61,6 +70,18 @@ INV_LABELS = {
                terms=["Gelieve binnen {d} dagen te betalen.", "Betaling binnen {d} dagen na factuurdatum o.v.v. het factuurnummer.", "Bedankt voor uw bestelling."],
                bank=["Bankgegevens"], intro=["", ""], page="Pagina {p} van {n}", carried="Transport"),
 }
+
+
+# Titles that carry the number (and sometimes the date) with no "No." label in front of it.
+TITLE_WITH_NUMBER = {
+    "en": ["{t} # {no}", "{t} {no}", "{t} #{no} dated {date}", "{t} {no} of {date}", "{t}: {no}"],
+    "de": ["{t} # {no} von {date}", "{t} {no}", "{t} {no} vom {date}", "{t} Nr. {no} vom {date}", "{t} {no}"],
+    "fr": ["{t} {no}", "{t} n° {no} du {date}", "{t} {no} du {date}", "{t} # {no}"],
+    "ms": ["{t} {no}", "{t} # {no}", "{t} {no} bertarikh {date}"],
+    "nl": ["{t} {no}", "{t} {no} d.d. {date}"],
+}
+# How a one-line return address above the address window separates its parts.
+RETURN_SEPARATORS = [" · ", " - ", ", ", " | ", " • ", " – "]
 
 
 def _fill(rng, s, **kw):
@@ -82,6 +103,7 @@ def footer_lines(rng, country, lang, seller, addr, tel, mail):
 
 
 def party_block(rng, country, lang):
+    """The buyer: (name, the lines printed for it, its address lines)."""
     if rng.random() < 0.75:
         co = company(rng, country)
         lines = [co]
@@ -91,14 +113,14 @@ def party_block(rng, country, lang):
     else:
         co = person(rng, lang if lang in FIRST else "en", with_title=rng.random() < 0.5)
         lines = [co]
-    lines += address(rng, country)
-    return co, lines
+    addr = address(rng, country)
+    return co, lines + addr, addr
 
 
 def build_invoice(rng, fonts):
     country = weighted(rng, INVOICE_COUNTRIES)
     lang = lang_of(rng, country)
-    if lang == "ms":
+    if lang == "ms" and rng.random() < 0.5:
         lang = "en"
     lab = INV_LABELS.get(lang, INV_LABELS["en"])
     money = Money(rng, country)
@@ -108,7 +130,9 @@ def build_invoice(rng, fonts):
     size = rng.uniform(8.0, 10.5) if family != "mono" else rng.uniform(7.5, 9.0)
     mg = rng.uniform(36, 70)
     L = Layout(fonts, W, H, (mg, rng.uniform(30, 60), mg, rng.uniform(45, 70)), family, size)
-    credit = rng.random() < 0.1
+    credit = rng.random() < 0.12
+    negative = credit and rng.random() < 0.7  # credit notes print their amounts negative
+    prepayment = rng.random() < 0.15  # gross total, amount already paid, balance due
     seller = company(rng, country)
     s_addr = address(rng, country)
     tel = phone(rng, country)
@@ -129,9 +153,16 @@ def build_invoice(rng, fonts):
     L.footer = footer
 
     # Letterhead
-    head_style = rng.choice(["left", "right", "center", "din"])
+    head_style = rng.choice(["left", "right", "center", "din", "inline"])
     big = size * rng.uniform(1.4, 2.4)
-    if head_style == "center":
+    L.fields["seller_name"] = seller
+    L.fields["seller_address"] = " ".join(s_addr)
+    if head_style == "inline":
+        sep = pick(rng, [" - ", " · ", ", ", " | ", " – "])
+        L.line(sep.join([seller] + s_addr), bold=rng.random() < 0.5, size=size * rng.uniform(1.0, 1.3))
+        if rng.random() < 0.7:
+            L.line(sep.join([T(lang, en="Tel", de="Tel.", fr="Tél.", ms="Tel", nl="Tel.") + " " + tel, mail]), size=size * 0.9)
+    elif head_style == "center":
         L.line(seller, bold=True, size=big, align="center")
         L.line("  ·  ".join(s_addr), size=size * 0.85, align="center")
         L.line("%s %s  ·  %s" % (T(lang, en="Tel", de="Tel.", fr="Tél.", nl="Tel."), tel, mail), size=size * 0.85, align="center")
@@ -147,28 +178,44 @@ def build_invoice(rng, fonts):
         if rng.random() < 0.6:
             L.line(mail, size=size * 0.9)
     if rng.random() < 0.5:
-        L.line(tax_id(rng, country), size=size * 0.85, align="right" if head_style == "right" else "left")
+        vat = tax_id(rng, country)
+        L.line(vat, size=size * 0.85, align="right" if head_style == "right" else "left")
+        L.fields["seller_vat_id"] = vat.split(":")[-1].strip() if ":" in vat else vat
     L.space(size * rng.uniform(1.0, 3.0))
 
     # Buyer and meta, side by side.
-    buyer, b_lines = party_block(rng, country if rng.random() < 0.8 else weighted(rng, INVOICE_COUNTRIES), lang)
+    buyer, b_lines, b_addr = party_block(rng, country if rng.random() < 0.8 else weighted(rng, INVOICE_COUNTRIES), lang)
     y_top = L.y
-    if head_style == "din" or rng.random() < 0.3:
-        L.line("%s · %s" % (seller, ", ".join(s_addr[:2])), size=size * 0.65)
+    if head_style == "din" or rng.random() < 0.35:
+        # The sender's one-line return address above the address window (DIN 5008 and its
+        # French and English equivalents), the buyer right under it.
+        sep = pick(rng, RETURN_SEPARATORS)
+        ret = sep.join([seller] + s_addr[:2])
+        if rng.random() < 0.3:
+            ret = ret.upper() if rng.random() < 0.5 else (T(lang, en="Return to: ", de="Abs.: ", fr="Exp. : ", ms="Pengirim: ") + ret)
+        L.line(ret, size=size * rng.uniform(0.6, 0.75))
+        if rng.random() < 0.5:
+            L.rule(dy=1, width=0.3)
     bt = pick(rng, lab["billto"])
     if bt:
         L.line(bt + ("" if bt.endswith(":") else rng.choice([":", ""])), bold=True)
     for b in b_lines:
         L.line(b)
+    L.fields["buyer_name"] = buyer
+    L.fields["buyer_address"] = " ".join(b_addr)
     y_left = L.y
     d = rand_date(rng, 2012, 2025)
     dk = date_kind_for(rng, country, lang)
     term_days = rng.choice([7, 10, 14, 14, 21, 30, 30, 30, 45, 60])
     due = d + datetime.timedelta(days=term_days)
-    meta = [(pick(rng, lab["no"]), doc_number(rng, ("INV", "RE", "R", "F", "FA", "", "", "", "GS" if credit else "RG"))),
-            (pick(rng, lab["date"]), fmt_date(rng, d, dk))]
+    number = doc_number(rng, ("INV", "RE", "R", "F", "FA", "", "", "", "GS" if credit else "RG"))
+    date_s = fmt_date(rng, d, dk)
+    L.fields["invoice_number"] = number
+    L.fields["invoice_date"] = date_s
+    meta = [(pick(rng, lab["no"]), number), (pick(rng, lab["date"]), date_s)]
     if rng.random() < 0.7:
         meta.append((pick(rng, lab["due"]), fmt_date(rng, due, dk)))
+        L.fields["due_date"] = meta[-1][1]
     if rng.random() < 0.6:
         meta.append((pick(rng, lab["cust"]), rng.choice([_digits(rng, rng.randint(4, 7)), "K" + _digits(rng, 5), "C-" + _digits(rng, 4)])))
     if rng.random() < 0.5:
@@ -180,18 +227,26 @@ def build_invoice(rng, fonts):
     if rng.random() < 0.2 and lang != "nl":
         meta.append((T(lang, en="VAT No.", de="USt-IdNr. Kunde", fr="TVA client"), tax_id(rng, country).split(":")[-1].strip()))
     title = pick(rng, lab["credit"] if credit else lab["title"])
+    title_has_number = rng.random() < 0.3
+    if title_has_number:  # "Rechnung # RE-2016/311 von 04.03.2016", "Facture FA-2018-0042"
+        form = pick(rng, TITLE_WITH_NUMBER.get(lang, TITLE_WITH_NUMBER["en"]))
+        meta = meta[2:] if "{date}" in form else meta[1:]
+        title = form.replace("{t}", title).replace("{no}", number).replace("{date}", date_s)
     meta_side = rng.random() < 0.65
     if meta_side:
         L.y = y_top
         x0 = L.inner * rng.uniform(0.55, 0.62)
-        if rng.random() < 0.5:
+        title_done = False
+        if rng.random() < 0.5 and not title_has_number:
             L.line(title, x=x0, bold=True, size=size * 1.5)
+            title_done = True
         for k, v in meta:
             L.cells([(x0, k + rng.choice([":", "", ":"])), (L.inner, v, "right")])
         L.y = max(L.y, y_left)
         L.space(size * 1.5)
-        if rng.random() < 0.5:
-            L.line(title + ((" " + meta[0][1]) if rng.random() < 0.5 else ""), bold=True, size=size * 1.4)
+        if title_has_number or not title_done or rng.random() < 0.3:
+            suffix = (" " + number) if not title_has_number and rng.random() < 0.5 else ""
+            L.line(title + suffix, bold=True, size=size * 1.4)
     else:
         L.space(size * 1.5)
         L.line(title, bold=True, size=size * rng.uniform(1.3, 2.0))
@@ -217,7 +272,7 @@ def build_invoice(rng, fonts):
     numeric = {"qty", "quantity", "menge", "anzahl", "qté", "quantité", "aantal", "hours", "unit", "einheit", "unit price", "rate",
                "price", "amount", "total", "line total", "ext. price", "einzelpreis", "gesamtpreis", "e-preis", "betrag", "preis",
                "summe", "preis netto", "mwst.", "gesamt", "p.u. ht", "montant ht", "prix unitaire", "tva", "total ht", "prix",
-               "stukprijs", "bedrag", "totaal", "prijs"}
+               "stukprijs", "bedrag", "totaal", "prijs", "kuantiti", "harga seunit", "jumlah", "harga", "amaun"}
     n_num = 0
     while n_num < ncol - 1 and cols[ncol - 1 - n_num].lower() in numeric:
         n_num += 1
@@ -242,6 +297,8 @@ def build_invoice(rng, fonts):
         price = round(rng.choice([rng.uniform(1, 50), rng.uniform(20, 300), rng.uniform(100, 2500)]), 2)
         if country == "IN":
             price = round(price * 50, 0)
+        if negative:
+            price = -price
         amt = round(qty * price, 2)
         subtotal += amt
         row = []
@@ -249,9 +306,9 @@ def build_invoice(rng, fonts):
             cl = c.lower()
             if j == desc_idx:
                 v = nm
-            elif cl in ("pos", "pos.", "#"):
+            elif cl in ("pos", "pos.", "#", "bil"):
                 v = str(i + 1)
-            elif cl in ("qty", "menge", "qté", "quantity", "anzahl", "quantité", "aantal", "hours"):
+            elif cl in ("qty", "menge", "qté", "quantity", "anzahl", "quantité", "aantal", "hours", "kuantiti"):
                 v = fmt_num(qty, money.style, 0 if float(qty).is_integer() else 1) if not float(qty).is_integer() else str(int(qty))
             elif cl in ("unit", "einheit"):
                 v = pick(rng, units)
@@ -281,7 +338,8 @@ def build_invoice(rng, fonts):
     def tot(label, value, bold=False):
         L.cells([(x_lab, label), (L.inner, value, "right")], bold=bold)
     total = subtotal
-    tot(pick(rng, lab["sub"]), money(subtotal))
+    L.fields["subtotal"] = money(subtotal)
+    tot(pick(rng, lab["sub"]), L.fields["subtotal"])
     if rng.random() < 0.15:
         disc = round(subtotal * rng.choice([0.02, 0.03, 0.05, 0.1]), 2)
         tot(pick(rng, lab["disc"]), "-" + money.num(disc))
@@ -300,12 +358,22 @@ def build_invoice(rng, fonts):
             tot("SGST %g%%" % (rate / 2), money.num(half))
         else:
             tot(rng.choice(["%s %g%%" % (tax_lab, rate), "%s (%g%%)" % (tax_lab, rate), "%g%% %s" % (rate, tax_lab), "zzgl. %g%% %s" % (rate, tax_lab) if lang == "de" else "%s %g %%" % (tax_lab, rate)]), money.num(tax))
+            L.fields["tax"] = money.num(tax)
         total += tax
-    tot(pick(rng, lab["total"]), money(total, force_symbol=True), bold=True)
-    if rng.random() < 0.12:
-        paid = round(total * rng.choice([0.3, 0.5, 1.0]), 2)
-        tot(pick(rng, lab["paid"]), "-" + money.num(paid))
-        tot(T(lang, en="Balance Due", de="Restbetrag", fr="Reste à payer", nl="Openstaand"), money(total - paid), bold=True)
+    L.fields["total"] = money(total, force_symbol=True)
+    L.fields["currency"] = money.cur
+    if prepayment and not negative:
+        tot(pick(rng, [T(lang, en="Total", de="Gesamtbetrag brutto", fr="Total TTC", ms="Jumlah Besar", nl="Totaal"), pick(rng, lab["total"])]),
+            L.fields["total"], bold=rng.random() < 0.5)
+        paid = round(total * rng.choice([0.2, 0.3, 0.5, 0.5, 1.0]), 2)
+        paid_s = money.num(paid)
+        tot(pick(rng, lab["paid"]), rng.choice(["-", "- ", ""]) + paid_s)
+        due_s = money(total - paid, force_symbol=rng.random() < 0.5)
+        tot(T(lang, en=rng.choice(["Balance Due", "Amount Due", "Remaining"]), de=rng.choice(["Restbetrag", "Noch zu zahlen", "Zahlbetrag"]),
+              fr=rng.choice(["Reste à payer", "Solde dû", "Net à payer"]), ms="Baki Perlu Dibayar", nl="Openstaand"), due_s, bold=True)
+        L.extra.update(amount_paid=paid_s, balance_due=due_s)
+    else:
+        tot(pick(rng, lab["total"]), L.fields["total"], bold=True)
     L.space(size * 1.5)
 
     # Terms and bank details
@@ -326,6 +394,9 @@ def build_invoice(rng, fonts):
                     ("IBAN", iban(rng, country)), ("BIC", bic(rng))]
             if rng.random() < 0.3:
                 rows.append((T(lang, en="Account holder", de="Kontoinhaber", fr="Titulaire", nl="Rekeninghouder"), seller))
+        for k2, v2 in rows:
+            if k2 == "IBAN":
+                L.fields["iban"] = v2
         if rng.random() < 0.5:
             L.line("  ".join("%s: %s" % r for r in rows))
         else:
@@ -339,7 +410,8 @@ def build_invoice(rng, fonts):
             L.paragraph("%d. " % (i + 1) + " ".join(_fill(rng, pick(rng, lab["terms"]), d=term_days, due="", co=seller, person="", phone=tel, month="", year="") for _ in range(rng.randint(2, 4))), size=size * 0.85)
     L.finish()
     _fix_page_totals(L)
-    L.kind = "credit-note" if credit else "invoice"
+    L.kind = "credit-note" if credit else ("prepayment-invoice" if prepayment and not negative else "invoice")
+    L.extra.update(language=lang, country=country, title=title)
     return L
 
 

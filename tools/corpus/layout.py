@@ -16,6 +16,10 @@ class Layout:
         self.y = self.mt
         self.footer = None  # callable(layout, page_index) drawing a per-page footer
         self.kind = ""  # what the builder made ("fax", "restaurant", "memo", ...), for the details file
+        # Ground truth: schema field name -> the value exactly as printed on the page (receipts
+        # and invoices; see corpus.truth). Builders fill it in as they print.
+        self.fields = {}
+        self.extra = {}  # printed facts that are no schema field (amount_paid, balance_due, ...)
 
     @property
     def inner(self):

@@ -105,13 +105,16 @@ def build_receipt(rng, fonts):
         shop = rng.choice(["%s Petrol Station", "%s Service Station", "Tankstelle %s", "Station %s", "%s Fuel", "Stesen Minyak %s"]) % coined(rng)
     big = min(size * rng.uniform(1.1, 1.6), L.inner / max(1, len(shop)) / 0.62)
     S.text(U(shop), align="center", bold=rng.random() < 0.7, size=big)
+    L.fields["merchant_name"] = U(shop)
     if shop != name and rng.random() < 0.6:
         S.text(U(name), align="center")
     if country == "MY" and rng.random() < 0.6:
         S.text("(%s-%s)" % (_digits(rng, rng.choice([6, 7])), _letters(rng, 1)) if rng.random() < 0.6 else "Co. No: %s-%s" % (_digits(rng, 6), _letters(rng, 1)), align="center")
     if not tiny or rng.random() < 0.4:
-        for a in address(rng, country, upper=up):
+        addr = address(rng, country, upper=up)
+        for a in addr:
             S.text(a, align="center")
+        L.fields["merchant_address"] = " ".join(addr)
     if rng.random() < 0.75:
         S.text(U(rng.choice(["Tel: ", "TEL : ", "Tel. ", "Phone: ", "Tél. : ", "Tel "]) + phone(rng, country)), align="center")
     if rng.random() < 0.2:
@@ -160,6 +163,8 @@ def build_receipt(rng, fonts):
     if rng.random() < 0.3 and len(meta) >= 2 and not tiny:
         S.rule()
     for k, v in (meta[:2] if tiny else meta):
+        if k == date_lab:
+            L.fields["date"] = dt
         if rng.random() < 0.6:
             S.text("%s%s%s" % (U(k), rng.choice([": ", " : ", ":", "  "]), v))
         else:
@@ -262,13 +267,16 @@ def build_receipt(rng, fonts):
         if tax_inclusive:
             lab = pick(rng, ["%s incl." % lab, "incl. %s" % lab, "%s (incl)" % lab, "enth. %s" % lab if lang == "de" else "dont %s" % lab if lang == "fr" else "Incl. %s" % lab])
         S.lr(U(lab), money.num(tax))
+        L.fields["tax"] = money.num(tax)
     if rounding or (country == "MY" and rng.random() < 0.4):
         S.lr(U(rng.choice(["Rounding", "Rounding Adj", "Rounding Adjustment", "Penggenapan", "Rundung"])), money.num(rounding))
     tot_lab = pick(rng, {"de": ["SUMME", "Gesamt", "Total", "Zu zahlen", "Summe EUR", "GESAMTBETRAG"],
                          "fr": ["TOTAL", "TOTAL TTC", "Net à payer", "A PAYER", "Total EUR"],
                          "ms": ["TOTAL", "Total", "GRAND TOTAL", "Total Amount", "TOTAL (RM)", "Total Inclusive GST", "NETT TOTAL", "JUMLAH", "Total Sales"],
                          "nl": ["TOTAAL", "Totaal", "Te betalen"]}.get(lang, ["TOTAL", "Total", "GRAND TOTAL", "Amount Due", "TOTAL DUE", "Balance Due", "Total (incl. VAT)"]))
-    S.lr(U(tot_lab), money(total, force_symbol=rng.random() < 0.5), bold=rng.random() < 0.6)
+    L.fields["total"] = money(total, force_symbol=rng.random() < 0.5)
+    S.lr(U(tot_lab), L.fields["total"], bold=rng.random() < 0.6)
+    L.fields["currency"] = money.cur
 
     # Payment
     method = pick(rng, {"de": ["BAR", "Bar", "EC-Karte", "Girocard", "Kreditkarte", "VISA"], "fr": ["ESPECES", "Espèces", "CB", "Carte Bancaire", "CB SANS CONTACT"],
@@ -345,4 +353,5 @@ def build_receipt(rng, fonts):
     if not tiny and rng.random() < 0.25:
         S.text(_digits(rng, rng.randint(12, 22)), align="center")
     L.kind = kind + ("-tiny" if tiny else "")
+    L.extra.update(language=lang, country=country)
     return L.finish()
