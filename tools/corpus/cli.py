@@ -72,13 +72,20 @@ def decorate(layout, rng, label):
                 items.append(("text", layout.w / 2 - 10, layout.mt * 0.6, fmt % (i + 1), layout.family, False, layout.size * 0.9, 0.0))
 
 
-def make_document(job):
-    out, seed, label, k, index, scan_fraction = job
+def build_document(seed, label, k, scan_fraction):
+    """Document k of `label` under `seed`: (layout, whether it is a scan, its random stream, to
+    go on rendering with). Depends on nothing else, so document k is the same in any corpus."""
     rng = random.Random("sheaf-doctype/%d/%s/%d" % (seed, label, k))
     scan = rng.random() < scan_fraction
     fonts = raster_fontset(rng) if scan else pdf_fontset()
     layout = BUILDERS[label](rng, fonts)
     decorate(layout, rng, label)
+    return layout, scan, rng
+
+
+def make_document(job):
+    out, seed, label, k, index, scan_fraction = job
+    layout, scan, rng = build_document(seed, label, k, scan_fraction)
     base = os.path.join(out, "docs", "%06d" % index)
     if scan:
         path = write_scan(base, layout, rng)
