@@ -4,7 +4,7 @@
 import math
 
 from .layout import Layout
-from .world import COUNTRIES, FIRST, MALAY_WORDS, Money, _digits, _letters, address, coined, company, date_kind_for, doc_number, fmt_date, fmt_num, person, phone, pick, rand_date, rand_time, tax_id, web
+from .world import BRAND_WORDS, COUNTRIES, FIRST, MALAY_WORDS, Money, _digits, _letters, address, coined, company, date_kind_for, doc_number, fmt_date, fmt_num, person, phone, pick, rand_date, rand_time, tax_id, web
 from .goods import SHOP_ITEMS, T, item_name, lang_of, round_to, weighted
 
 RECEIPT_COUNTRIES = [("MY", 30), ("SG", 8), ("US", 12), ("UK", 10), ("DE", 12), ("FR", 8), ("AU", 4),
@@ -64,6 +64,19 @@ class Slip:
             self.L.rule(dy=2)
 
 
+# Lines a till prints around the shop's name.
+RECEIPT_WELCOME = {"en": ["Welcome to", "Thank you for shopping at", "Welcome"], "ms": ["Selamat Datang ke", "Welcome to"],
+                   "de": ["Willkommen bei", "Herzlich willkommen"], "fr": ["Bienvenue chez", "Bienvenue"], "nl": ["Welkom bij"]}
+RECEIPT_BRANCH = {"en": ["Branch: %s", "%s Branch", "Store: %s", "Outlet %s"], "ms": ["Cawangan %s", "Branch: %s", "Outlet %s"],
+                  "de": ["Filiale %s", "Markt %s", "Niederlassung %s"], "fr": ["Magasin de %s", "Agence %s", "Point de vente %s"],
+                  "nl": ["Filiaal %s", "Vestiging %s"]}
+RECEIPT_SLOGANS = {"en": ["Quality you can trust", "Your neighbourhood store", "Fresh every day", "Since 1987", "Open 7 days"],
+                   "ms": ["Harga Berpatutan", "Kedai Pilihan Anda", "Segar Setiap Hari", "Buka 7 Hari"],
+                   "de": ["Frische jeden Tag", "Qualität seit 1962", "Ihr Markt um die Ecke", "Täglich geöffnet"],
+                   "fr": ["La fraîcheur tous les jours", "Depuis 1974", "Votre commerce de proximité", "Ouvert 7j/7"],
+                   "nl": ["Elke dag vers", "Sinds 1981"]}
+
+
 def build_receipt(rng, fonts):
     country = weighted(rng, RECEIPT_COUNTRIES)
     lang = lang_of(rng, country)
@@ -104,8 +117,24 @@ def build_receipt(rng, fonts):
     elif kind == "fuel":
         shop = rng.choice(["%s Petrol Station", "%s Service Station", "Tankstelle %s", "Station %s", "%s Fuel", "Stesen Minyak %s"]) % coined(rng)
     big = min(size * rng.uniform(1.1, 1.6), L.inner / max(1, len(shop)) / 0.62)
-    S.text(U(shop), align="center", bold=rng.random() < 0.7, size=big)
+    header = weighted(rng, [("plain", 60), ("welcome", 8), ("stars", 8), ("split", 8), ("branch", 10), ("slogan", 8)])
+    if header == "welcome":
+        S.text(U(pick(rng, RECEIPT_WELCOME.get(lang, RECEIPT_WELCOME["en"]))), align="center")
+    words = shop.split(" ")
+    if header == "split" and len(words) >= 3:  # a long name over two lines
+        half = (len(words) + 1) // 2
+        S.text(U(" ".join(words[:half])), align="center", bold=True, size=big)
+        S.text(U(" ".join(words[half:])), align="center", bold=True, size=big)
+    elif header == "stars":
+        deco = pick(rng, ["*** %s ***", "** %s **", "=== %s ===", "~ %s ~", "<< %s >>"])
+        S.text(deco % U(shop), align="center", bold=rng.random() < 0.7, size=min(big, L.inner / max(1, len(shop) + 8) / 0.62))
+    else:
+        S.text(U(shop), align="center", bold=rng.random() < 0.7, size=big)
     L.fields["merchant_name"] = U(shop)
+    if header == "branch":
+        S.text(U(pick(rng, RECEIPT_BRANCH.get(lang, RECEIPT_BRANCH["en"])) % pick(rng, BRAND_WORDS)), align="center")
+    elif header == "slogan":
+        S.text(pick(rng, RECEIPT_SLOGANS.get(lang, RECEIPT_SLOGANS["en"])), align="center")
     if shop != name and rng.random() < 0.6:
         S.text(U(name), align="center")
     if country == "MY" and rng.random() < 0.6:
