@@ -85,6 +85,15 @@ def test_every_family_and_language_has_printed_ground_truth():
         assert languages <= seen, (label, seen)
 
 
+def test_a_vat_id_is_given_without_its_label():
+    from corpus.invoices import vat_id_value
+    assert vat_id_value("USt-ID: DE 123 456 789") == "DE 123 456 789"
+    assert vat_id_value("GST/HST No. 594592376RT0001") == "594592376RT0001"
+    assert vat_id_value("N° TVA intracom. : FR12345678901") == "FR12345678901"
+    assert vat_id_value("CHE-123.456.789 MWST") == "CHE-123.456.789"
+    assert vat_id_value("VAT Reg. No. GB 123 4567 89") == "GB 123 4567 89"
+
+
 def test_invoice_conventions_of_unseen_senders_are_generated():
     titles, kinds, negative = [], set(), False
     for k in range(300):

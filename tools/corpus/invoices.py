@@ -84,6 +84,19 @@ TITLE_WITH_NUMBER = {
 RETURN_SEPARATORS = [" · ", " - ", ", ", " | ", " • ", " – "]
 
 
+def vat_id_value(printed):
+    """The id in a printed tax-id line, without its label: "USt-ID: DE 123 456 789" ->
+    "DE 123 456 789", "GST/HST No. 594592376RT0001" -> "594592376RT0001"."""
+    tokens = printed.split(" ")
+    for i, tok in enumerate(tokens):
+        if any(c.isdigit() for c in tok):
+            if i > 0 and len(tokens[i - 1]) == 2 and tokens[i - 1].isalpha() and tokens[i - 1].isupper():
+                i -= 1  # a country prefix printed apart: "DE 123 456 789"
+            value = " ".join(tokens[i:])
+            return value[:-len(" MWST")] if value.endswith(" MWST") else value
+    return printed
+
+
 def _fill(rng, s, **kw):
     for k, v in kw.items():
         s = s.replace("{%s}" % k, str(v))
@@ -180,7 +193,7 @@ def build_invoice(rng, fonts):
     if rng.random() < 0.5:
         vat = tax_id(rng, country)
         L.line(vat, size=size * 0.85, align="right" if head_style == "right" else "left")
-        L.fields["seller_vat_id"] = vat.split(":")[-1].strip() if ":" in vat else vat
+        L.fields["seller_vat_id"] = vat_id_value(vat)
     L.space(size * rng.uniform(1.0, 3.0))
 
     # Buyer and meta, side by side.
