@@ -16,7 +16,7 @@ packages=(
   qpdf time
   libjpeg-dev libpng-dev clang libclang-rt-14-dev
   redis-server
-  python3-pil fonts-dejavu-core python3-pytest python3-yaml python3-jsonschema python3-venv
+  python3-pil fonts-dejavu-core fonts-dejavu-extra fonts-liberation python3-pytest python3-yaml python3-jsonschema python3-venv
   nodejs npm chromium
 )
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Rebuilds the default document-type model, models/doctype.json.gz, from synthetic documents only
-# (scripts/gen-doctype-corpus.py), so that the shipped model contains nothing we may not
+# (the generator package tools/corpus/), so that the shipped model contains nothing we may not
 # redistribute. See docs/doctype-model.md.
 #
 # Environment (all optional):
@@ -41,8 +41,8 @@ else
 fi
 
 echo "== generating $per_class documents per label (seed $seed) into $corpus" >&2
-"$python" scripts/gen-doctype-corpus.py --out "$corpus" --per-class "$per_class" --seed "$seed" \
-  --jobs "$jobs"
+PYTHONPATH="$PWD/tools${PYTHONPATH:+:$PYTHONPATH}" "$python" -m corpus --out "$corpus" \
+  --per-class "$per_class" --seed "$seed" --jobs "$jobs"
 
 mkdir -p "$(dirname "$out")"
 args=(train-classifier --manifest "$corpus/manifest.jsonl" --out "$out" --holdout 0.2

@@ -838,12 +838,9 @@ int RunEval(PipelineFlags& flags, const EvalArgs& args) {
   if (!pipeline) return exit_code;
   const std::map<std::string, extract::Schema>* schemas = &pipeline->understander->schemas();
   // Fields scored per document: those the dataset annotates. invoice2data's expected outputs
-  // differ per template, so there only the document's own keys count.
-  std::vector<char> per_doc_keys(parts.size());
+  // differ per template and generated documents print only some fields, so there only the
+  // document's own keys count (LabelledDocument::fields_per_document).
   std::vector<std::set<std::string>> annotated(parts.size());
-  for (std::size_t k = 0; k < parts.size(); ++k) {
-    per_doc_keys[k] = fs::path(parts[k]).filename() == "invoice2data" || parts[k] == "invoice2data";
-  }
   for (std::size_t i = 0; i < docs.size(); ++i) {
     for (const auto& [k, v] : docs[i].fields) annotated[part_of[i]].insert(k);
   }
@@ -854,7 +851,7 @@ int RunEval(PipelineFlags& flags, const EvalArgs& args) {
     const eval::LabelledDocument& truth = docs[i];
     auto schema = schemas->find(truth.type);
     std::set<std::string> keys;
-    if (per_doc_keys[part_of[i]]) {
+    if (truth.fields_per_document) {
       for (const auto& [k, v] : truth.fields) keys.insert(k);
     } else {
       keys = annotated[part_of[i]];

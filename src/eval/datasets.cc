@@ -24,7 +24,7 @@ using json = nlohmann::json;
 // Ground-truth files are small (the largest FUNSD annotation is ~200 KiB).
 constexpr std::uint64_t kMaxFileBytes = 64ull << 20;
 
-enum class Kind { kSroie, kZugferd, kInvoice2data, kFunsd };
+enum class Kind { kSroie, kZugferd, kInvoice2data, kFunsd, kGenerated };
 
 constexpr std::string_view kKnownNames = "sroie, zugferd_corpus (zugferd), invoice2data, funsd";
 
@@ -50,6 +50,8 @@ std::string FolderName(Kind kind) {
       return "invoice2data";
     case Kind::kFunsd:
       return "funsd";
+    case Kind::kGenerated:
+      return "";  // a generated corpus has no name under datasets_root
   }
   return "";
 }
@@ -332,10 +334,56 @@ Result<Documents> LoadInvoice2data(const std::string& dir, const std::string& ma
           NewDocument(dir, input.get_ref<const std::string&>(), "invoice", where);
       if (!doc.ok()) return doc.status();
       doc->fields = fields;
+      doc->fields_per_document = true;
       doc->extra = extra;
       if (auto it = extra.find("issuer"); it != extra.end()) doc->sender = NormalizeSender(it->second);
       docs.push_back(std::move(doc).value());
     }
+  }
+  return docs;
+}
+
+// A corpus written by tools/corpus (see tools/corpus/truth.py): manifest lines {"file", "label",
+// "truth"}, each truth file a JSON object with the document's type, sender and the fields it
+// prints, as printed.
+Result<Documents> LoadGenerated(const std::string& dir, const std::string& manifest,
+                                const std::vector<ManifestLine>& lines) {
+  Documents docs;
+  for (const ManifestLine& line : lines) {
+    std::string where = At(manifest, line.number), file, label, truth_name;
+    if (Status s = RequiredString(line.value, "file", where, &file); !s.ok()) return s;
+    if (Status s = RequiredString(line.value, "label", where, &label); !s.ok()) return s;
+    if (Status s = RequiredString(line.value, "truth", where, &truth_name); !s.ok()) return s;
+    std::string truth_path = (fs::path(dir) / truth_name).string();
+    Result<std::string> text = ReadText(truth_path);
+    if (!text.ok()) return Status(text.status().code(), where + text.status().message());
+    Result<json> truth = ParseJson(*text, truth_path, 1);
+    if (!truth.ok()) return truth.status();
+    std::string truth_where = truth_path + ": ";
+    if (!truth->is_object()) return Invalid(truth_where + "expected a JSON object");
+    std::string type = label;
+    if (truth->contains("type")) {
+      if (Status s = RequiredString(*truth, "type", truth_where, &type); !s.ok()) return s;
+    }
+    Result<LabelledDocument> doc = NewDocument(dir, file, type, where);
+    if (!doc.ok()) return doc.status();
+    doc->fields_per_document = true;
+    if (auto fields = truth->find("fields"); fields != truth->end()) {
+      if (!fields->is_object()) return Invalid(truth_where + "\"fields\" must be an object");
+      for (const auto& [name, value] : fields->items()) {
+        if (Status s = MapField(*fields, name, name, false, truth_where, &doc->fields); !s.ok()) {
+          return s;
+        }
+      }
+    }
+    std::map<std::string, std::string> extra;
+    if (Status s = MapField(*truth, "sender", "sender", false, truth_where, &extra); !s.ok()) {
+      return s;
+    }
+    if (auto it = extra.find("sender"); it != extra.end()) doc->sender = NormalizeSender(it->second);
+    doc->extra["truth"] = truth_name;
+    doc->extra["label"] = label;
+    docs.push_back(std::move(doc).value());
   }
   return docs;
 }
@@ -439,6 +487,9 @@ std::optional<Kind> KindOfManifestLine(const json& line) {
   if (line.contains("pdf") && line.contains("embedded_xml")) return Kind::kZugferd;
   if (line.contains("inputs") && line.contains("expected")) return Kind::kInvoice2data;
   if (line.contains("annotation") && line.contains("image")) return Kind::kFunsd;
+  if (line.contains("file") && line.contains("label") && line.contains("truth")) {
+    return Kind::kGenerated;
+  }
   return std::nullopt;
 }
 
@@ -545,6 +596,8 @@ Result<std::vector<LabelledDocument>> LoadDataset(const std::string& name_or_dir
       return LoadInvoice2data(dir, manifest, *lines);
     case Kind::kFunsd:
       return LoadFunsd(dir, manifest, *lines);
+    case Kind::kGenerated:
+      return LoadGenerated(dir, manifest, *lines);
   }
   return Status(ErrorCode::kInternal, "unknown dataset kind");
 }

@@ -44,6 +44,10 @@ struct LabelledDocument {
   // non-empty `sender` come from the same shop or issuer. Empty when the dataset does not say;
   // such a document is a sender of its own. See NormalizeSender and LoadDataset.
   std::string sender;
+  // True when documents of this dataset annotate different fields (invoice2data's templates,
+  // generated documents that print only some fields): score only this document's own fields,
+  // not every field the dataset annotates somewhere.
+  bool fields_per_document = false;
   // The Tesseract languages the document is printed in, as its dataset's README says ("msa+eng"
   // for SROIE's Malaysian receipts); empty when the dataset does not say.
   std::string ocr_languages;
@@ -79,6 +83,10 @@ std::string NormalizeSender(std::string_view name);
 //                  tax <- amount_tax (numbers with two decimals), currency, iban,
 //                  seller_vat_id <- vat; sender <- NormalizeSender(issuer) (a template
 //                  constant that names the issuer; both renderings of an invoice share it)
+//   a generated corpus (tools/corpus; any folder whose manifest lines hold "file", "label" and
+//                  "truth"): type <- the truth file's "type" (else the label), fields <- its
+//                  "fields" as printed, sender <- NormalizeSender(its "sender");
+//                  fields_per_document
 //   funsd          type form; pairs: each question entity with the answer entities linked to
 //                  it (values joined by a blank in id order); pairs with an empty key or value
 //                  are left out; no sender (each form is its own)

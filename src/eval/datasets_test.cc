@@ -307,5 +307,52 @@ TEST_F(LoadDatasetFiles, ConvertsInvoice2dataNumbersToTwoDecimals) {
   EXPECT_EQ(d.extra.at("issuer"), "X");
 }
 
+TEST_F(LoadDatasetFiles, ReadsAGeneratedCorpusWithItsPrintedFieldsAndSender) {
+  Write("gen/docs/000000.pdf", "x");
+  Write("gen/docs/000000.json",
+        R"({"file": "000000.pdf", "label": "invoice", "type": "invoice",
+            "sender": "Muster Technik GmbH",
+            "fields": {"invoice_number": "RE-2016/311", "total": "1.234,50 €", "tax": ""},
+            "extra": {"language": "de"}})");
+  Write("gen/docs/000001.png", "x");
+  Write("gen/docs/000001.json", R"({"file": "000001.png", "label": "letter", "fields": {}})");
+  Write("gen/manifest.jsonl",
+        "{\"file\": \"docs/000000.pdf\", \"label\": \"invoice\", \"truth\": \"docs/000000.json\"}\n"
+        "{\"file\": \"docs/000001.png\", \"label\": \"letter\", \"truth\": \"docs/000001.json\"}\n");
+  Result<std::vector<LabelledDocument>> docs = LoadDataset((root_ / "gen").string());
+  ASSERT_TRUE(docs.ok()) << docs.status().ToString();
+  ASSERT_EQ(docs->size(), 2u);
+  const LabelledDocument& d = docs->front();
+  EXPECT_EQ(d.type, "invoice");
+  EXPECT_EQ(d.id, "docs/000000.pdf");
+  EXPECT_EQ(d.fields.at("invoice_number"), "RE-2016/311");
+  EXPECT_EQ(d.fields.at("total"), "1.234,50 €");
+  EXPECT_EQ(d.fields.count("tax"), 0u);  // empty values are left out
+  EXPECT_EQ(d.sender, NormalizeSender("Muster Technik GmbH"));
+  EXPECT_TRUE(d.fields_per_document);
+  EXPECT_EQ((*docs)[1].type, "letter");  // no "type": the label
+  EXPECT_TRUE((*docs)[1].fields.empty());
+  EXPECT_TRUE((*docs)[1].sender.empty());
+}
+
+TEST_F(LoadDatasetFiles, NamesTheGeneratedTruthFileThatIsMissingOrBroken) {
+  Write("gen/docs/a.pdf", "x");
+  Write("gen/manifest.jsonl",
+        "{\"file\": \"docs/a.pdf\", \"label\": \"invoice\", \"truth\": \"docs/a.json\"}\n");
+  Result<std::vector<LabelledDocument>> missing = LoadDataset((root_ / "gen").string());
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.status().code(), ErrorCode::kNotFound);
+  EXPECT_NE(missing.status().message().find("manifest.jsonl:1: "), std::string::npos)
+      << missing.status().message();
+  Write("gen/docs/a.json", R"({"fields": ["not", "an", "object"]})");
+  Result<std::vector<LabelledDocument>> broken = LoadDataset((root_ / "gen").string());
+  ASSERT_FALSE(broken.ok());
+  EXPECT_EQ(broken.status().code(), ErrorCode::kInvalidArgument);
+  EXPECT_NE(broken.status().message().find("a.json: \"fields\" must be an object"),
+            std::string::npos)
+      << broken.status().message();
+}
+
 }  // namespace
+
 }  // namespace sheaf::eval
