@@ -98,6 +98,8 @@ def sweep(sheaf, webhook_url):
          client=anon)
     call("DELETE", f"/v1/documents/{review['id']}", headers=jar, client=anon)
     call("POST", f"/v1/documents/{review['id']}/reprocess", headers=jar, client=anon)
+    call("POST", f"/v1/documents/{review['id']}/corrections", body=b'{"fields": {"total": "1"}}',
+         headers={**jar, **json_body}, client=anon)
     call("POST", f"/v1/review/tasks/{review['id']}", body=b'{"action": "approve"}',
          headers={**jar, **json_body}, client=anon)
     call("POST", "/v1/review/claims", body=b"{}", headers={**jar, **json_body}, client=anon)
