@@ -17,8 +17,13 @@ packages=(
   libjpeg-dev libpng-dev clang libclang-rt-14-dev
   redis-server
   python3-pil fonts-dejavu-core fonts-dejavu-extra fonts-liberation python3-pytest python3-yaml python3-jsonschema python3-venv
-  nodejs npm chromium
+  chromium
 )
+# The review page's build and browser tests need node and npm: Debian's nodejs and npm on a fresh
+# machine; a nodejs that brings its own npm (NodeSource's, which conflicts with Debian's npm) is kept.
+if ! command -v npm >/dev/null 2>&1; then
+  packages+=(nodejs npm)
+fi
 
 missing=()
 for p in "${packages[@]}"; do
