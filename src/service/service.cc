@@ -140,8 +140,14 @@ Status Service::Start() {
   };
   if (Runs("ocr")) {
     // One document more than the OCR workers, so that a worker that finishes finds the next
-    // one waiting instead of waiting for the dispatcher.
-    gate = [this, window_now] { return ocr_in_flight_.load() < window_now(); };
+    // one waiting instead of waiting for the dispatcher. The local count is exact only while
+    // this process's OCR workers are the only ones: with OCR workers in other processes on a
+    // shared broker, a task they read never frees a slot here, so a full count is checked
+    // against the broker's backlog (at most every 100 ms) before dispatch stops.
+    gate = [this, window_now] {
+      const int w = window_now();
+      return ocr_in_flight_.load() < w || OcrBacklog() < w;
+    };
   } else {
     gate = [this, window_now] { return OcrBacklog() < window_now(); };
   }

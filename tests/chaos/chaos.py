@@ -39,8 +39,6 @@ from faults import FaultProxy, FlakyReceiver, Tmpfs  # noqa: E402
 from observe import Load, Monitor, Verdict, recover, settle, stop_all  # noqa: E402
 
 # Faults that find bugs not fixed yet (docs/reliability.md, "What it found"), left out unless
-# --known-bugs: a Kafka restart (processes abort inside librdkafka).
-KNOWN_BUGS = False
 
 SCENARIOS = ["embedded", "full-disk", "distributed", "remote-ocr", "foundation-model"]
 
@@ -309,13 +307,11 @@ def distributed(tmp, rng, verdict):
     key = e2e.cli("key", "create", "--tenant", "acme", "--metadata", metadata).stdout.strip().splitlines()[-1]
     api = e2e.SheafProcess(tmp, "api", ["serve", "--role", "api", *e2e.FAST], backends)
     common = backends + ["--ocr-workers", "1", "--stage-workers", "1", "--lease-seconds", "5"]
-    # The dispatcher apart from OCR: a process that runs both counts OCR slots locally, which
-    # is wrong when another process runs OCR too (docs/reliability.md, "What it found").
-    front = e2e.SheafProcess(tmp, "front", ["worker", "--stage", "dispatch,webhooks"], common)
-    stages = "ocr,classify,extract,validate,export"
-    w1 = e2e.SheafProcess(tmp, "worker1", ["worker", "--stage", stages], common)
-    w2 = e2e.SheafProcess(tmp, "worker2", ["worker", "--stage", stages], common)
-    procs = [api, front, w1, w2]
+    # Every stage in both workers: each dispatches and reads OCR tasks the other may have
+    # dispatched (the layout that once stalled dispatch; docs/reliability.md, "What it found").
+    w1 = e2e.SheafProcess(tmp, "worker1", ["worker", "--stage", "all"], common)
+    w2 = e2e.SheafProcess(tmp, "worker2", ["worker", "--stage", "all"], common)
+    procs = [api, w1, w2]
     load = monitor = None
     cluster = os.path.join(e2e.SOURCE_DIR, "scripts", "cluster")
 
@@ -329,17 +325,16 @@ def distributed(tmp, rng, verdict):
     try:
         for p in procs:
             p.start()
-        sup = Supervisor({"api": api, "front": front, "worker1": w1, "worker2": w2})
+        sup = Supervisor({"api": api, "worker1": w1, "worker2": w2})
         # Text only: the faults here are about processes and engines, not OCR, and a page
         # image takes seconds through seven Kafka hops on a busy machine.
         load = Load(url_of(api), key, ns, 200000, 2, text_doc, max_outstanding=12).start()
-        monitor = Monitor({"api": url_of(api), "front": url_of(front), "worker1": url_of(w1),
-                           "worker2": url_of(w2)}, url_of(api), key).start()
-        faults = [("SIGKILL api", kill_restart(api)), ("SIGKILL dispatch worker", kill_restart(front)),
-                  ("SIGKILL worker", kill_restart(w1)), ("SIGKILL worker", kill_restart(w2))]
+        monitor = Monitor({"api": url_of(api), "worker1": url_of(w1), "worker2": url_of(w2)},
+                          url_of(api), key).start()
+        faults = [("SIGKILL api", kill_restart(api)), ("SIGKILL worker", kill_restart(w1)),
+                  ("SIGKILL worker", kill_restart(w2))]
         if os.environ.get("SHEAF_CLUSTER_DIR"):
-            if KNOWN_BUGS:
-                faults += [("restart Kafka", restart("kafka"))]
+            faults += [("restart Kafka", restart("kafka"))]
             if td.POSTGRES:
                 faults += [("restart PostgreSQL", restart("postgres"))]
             if td.REDIS:
@@ -353,9 +348,6 @@ def distributed(tmp, rng, verdict):
                receiver, recover_limit=120, settle_limit=180)
         verdict.breakers += (f"database opened {monitor.opened('database')}x, "
                              f"closed {monitor.closed_again('database')}x; ")
-        if not KNOWN_BUGS:
-            verdict.note = ("Kafka not restarted: it finds an unfixed bug (docs/reliability.md, "
-                            "Chaos); --known-bugs includes it")
     finally:
         if sup is not None:
             sup.stop(verdict)
@@ -522,11 +514,7 @@ def main():
     ap.add_argument("--seed", type=int, default=int(os.environ.get("SHEAF_CHAOS_SEED", "15")))
     ap.add_argument("--out", help="also write the table (markdown) to this file")
     ap.add_argument("--only", help="comma-separated scenarios: " + ",".join(SCENARIOS))
-    ap.add_argument("--known-bugs", action="store_true",
-                    help="also the faults that find unfixed bugs: a Kafka restart")
     args = ap.parse_args()
-    global KNOWN_BUGS
-    KNOWN_BUGS = args.known_bugs
     chosen = args.only.split(",") if args.only else SCENARIOS
     unknown = [s for s in chosen if s not in RUNNERS]
     if unknown:

@@ -215,6 +215,10 @@ KafkaBroker::~KafkaBroker() {
   rd_kafka_poll(producer_, 0);  // delivers the purge reports: every future gets its value
   rd_kafka_destroy(producer_);
   if (tx_producer_ != nullptr) rd_kafka_destroy(tx_producer_);
+  for (auto& [group, reader] : offset_readers_) {
+    rd_kafka_consumer_close(reader);
+    rd_kafka_destroy(reader);
+  }
 }
 
 std::int64_t KafkaBroker::NowMs() const {
@@ -708,8 +712,8 @@ Result<std::vector<std::int64_t>> KafkaBroker::Lag(const std::string& topic) {
   if (Status s = ValidateTopic(topic); !s.ok()) return s;
   const std::string cluster_topic = ClusterTopic(kafka_, topic);
   const int partitions = PartitionCount(topic);
-  Result<std::vector<std::int64_t>> committed = kafka::CommittedOffsets(
-      producer_, LagGroupName(kafka_, topic), cluster_topic, partitions, kafka_.publish_timeout);
+  Result<std::vector<std::int64_t>> committed =
+      Committed(LagGroupName(kafka_, topic), cluster_topic, partitions);
   if (!committed.ok()) return committed.status();
   std::vector<std::int64_t> lag(static_cast<std::size_t>(partitions), 0);
   for (int p = 0; p < partitions; ++p) {
@@ -735,6 +739,41 @@ Result<std::vector<std::int64_t>> KafkaBroker::Lag(const std::string& topic) {
     lag[static_cast<std::size_t>(p)] = std::max<std::int64_t>(0, high - (from >= 0 ? from : low));
   }
   return lag;
+}
+
+Result<std::vector<std::int64_t>> KafkaBroker::Committed(const std::string& group,
+                                                         const std::string& cluster_topic,
+                                                         int partitions) {
+  std::lock_guard<std::mutex> lock(readers_mu_);
+  rd_kafka_t*& reader = offset_readers_[group];
+  if (reader == nullptr) {
+    kafka::Conf conf;
+    if (Status s = kafka::ConsumerSettings(kafka_, group, &conf); !s.ok()) return s;
+    Result<rd_kafka_t*> made = kafka::NewClient(RD_KAFKA_CONSUMER, &conf);
+    if (!made.ok()) {
+      offset_readers_.erase(group);
+      return made.status();
+    }
+    reader = *made;
+  }
+  rd_kafka_poll(reader, 0);  // serves its error and log events, which nothing else polls
+  kafka::PartitionList parts;
+  for (int p = 0; p < partitions; ++p) parts.Add(cluster_topic.c_str(), p, RD_KAFKA_OFFSET_INVALID);
+  const rd_kafka_resp_err_t err =
+      rd_kafka_committed(reader, parts.get(), static_cast<int>(kafka_.publish_timeout.count()));
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    return Status(ErrorCode::kUnavailable, "kafka: cannot read the committed offsets of group " +
+                                               group + ": " + rd_kafka_err2str(err));
+  }
+  std::vector<std::int64_t> offsets(static_cast<std::size_t>(partitions), -1);
+  const rd_kafka_topic_partition_list_t* got = parts.get();
+  for (int i = 0; i < got->cnt; ++i) {
+    const rd_kafka_topic_partition_t& tp = got->elems[i];
+    if (tp.err == RD_KAFKA_RESP_ERR_NO_ERROR && tp.partition >= 0 && tp.partition < partitions) {
+      offsets[static_cast<std::size_t>(tp.partition)] = tp.offset;
+    }
+  }
+  return offsets;
 }
 
 Status KafkaBroker::CatchUp(const std::vector<std::string>& topics, milliseconds timeout) {

@@ -169,6 +169,15 @@ class KafkaBroker final : public Broker {
   std::uint64_t NewMessageId();
   // Creates and initialises the transactional producer. REQUIRES: tx_mu_ held.
   Status InitTransactions();
+  // The committed offsets of `group` on partitions 0..partitions-1 of `cluster_topic` (-1
+  // where none), asked through a consumer of that group that never subscribes
+  // (rd_kafka_committed), one per group, made on first use. Not through the Admin API's
+  // ListConsumerGroupOffsets: librdkafka (Debian 12's 2.0.2 and later releases) can abort on an
+  // assertion in its coordinator-request path when the broker goes away mid-request
+  // (rd_kafka_enq_once_del_source_return, "eonce->refcnt > 0"), which took api and worker
+  // processes down across a Kafka restart in the chaos suite (docs/reliability.md).
+  Result<std::vector<std::int64_t>> Committed(const std::string& group,
+                                              const std::string& cluster_topic, int partitions);
 
   const KafkaOptions kafka_;
   const BrokerOptions options_;
@@ -178,6 +187,8 @@ class KafkaBroker final : public Broker {
   std::atomic<bool> stopping_{false};
   std::thread poller_;  // serves the producer's delivery reports
 
+  std::mutex readers_mu_;  // guards offset_readers_
+  std::map<std::string, rd_kafka_t*> offset_readers_;  // by group name; never removed
   std::mutex mu_;  // guards groups_ and rng_
   std::map<std::string, std::unique_ptr<Group>> groups_;  // by group name; never removed
   Rng rng_;

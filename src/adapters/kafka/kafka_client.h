@@ -66,13 +66,6 @@ Status ConsumerSettings(const KafkaOptions& options, const std::string& group, C
 // Creates a client; takes `conf` on success.
 Result<rd_kafka_t*> NewClient(rd_kafka_type_t type, Conf* conf);
 
-// The committed offsets of `group` on partitions 0..partitions-1 of `cluster_topic` (-1 where
-// none), by the Admin API on `client`.
-Result<std::vector<std::int64_t>> CommittedOffsets(rd_kafka_t* client, const std::string& group,
-                                                   const std::string& cluster_topic,
-                                                   int partitions,
-                                                   std::chrono::milliseconds timeout);
-
 // Waits for the result event of an Admin API call on `queue`; nullptr after `timeout`.
 rd_kafka_event_t* WaitForEvent(rd_kafka_queue_t* queue, rd_kafka_event_type_t type,
                                std::chrono::milliseconds timeout);
