@@ -48,6 +48,9 @@ class HttpClient {
   // POSTs `body` to `url` with `headers` (name, value) in the order given.
   virtual Result<HttpResponse> Post(const std::string& url, const HttpHeaders& headers,
                                     std::string_view body, std::chrono::milliseconds timeout) = 0;
+  // GETs `url` with `headers`; the same answers and errors as Post.
+  virtual Result<HttpResponse> Get(const std::string& url, const HttpHeaders& headers,
+                                   std::chrono::milliseconds timeout) = 0;
 };
 
 }  // namespace sheaf

@@ -38,6 +38,7 @@
 #include "service/web_session.h"
 #include "service/audit_shipper.h"
 #include "service/file_exporter.h"
+#include "service/hitl_probe.h"
 #include "service/metrics.h"
 #include "service/rate_limiter.h"
 #include "service/resilience_metrics.h"
@@ -72,6 +73,7 @@ struct ServeSettings {
   double rate_burst = 400;
   long long max_queued = 100000;
   double write_spool_mb = 64;  // the metadata write spool's limit; 0 = no spool
+  std::string review_url;  // the review service (HITL backend) a worker watches; "" = none
   std::string export_dir;
   double webhook_retry_hours = 24;
   double cache_mb = 256;     // in-process OCR + classification results
@@ -282,6 +284,15 @@ std::vector<Setting> Settings() {
        "Limit of the local spool that keeps pipeline writes while the metadata store fails, "
        "MiB (0: no spool; docs/reliability.md)",
        real(&ServeSettings::write_spool_mb, 0, 1 << 20)},
+      {"review-url",
+       "The review service (HITL backend: a sheaf serve that serves the review API), e.g. "
+       "http://api:8080: its /readyz is asked every 2 s through the hitl circuit breaker; while "
+       "that is open, documents whose fields are all >= 0.85 confident are approved "
+       "automatically (docs/reliability.md)",
+       [](ServeSettings& s, const std::string& v) {
+         s.review_url = v;
+         return v.rfind("http://", 0) == 0 || v.rfind("https://", 0) == 0;
+       }},
       {"export-dir", "Also write each finished result as JSON under this folder",
        str(&ServeSettings::export_dir)},
       {"webhook-retry-hours", "How long a webhook is retried before it is marked failed",
@@ -652,6 +663,17 @@ int ServeCommand::Run() {
     if (state == BreakerState::kClosed) return std::nullopt;
     return "hitl circuit breaker " + std::string(BreakerStateName(state));
   };
+  // With --review-url, the review service's readiness feeds that breaker. Its own client: the
+  // review service is the operator's choice, on a private network as a rule (no SSRF guard).
+  curl_adapter::CurlHttpClient review_http;
+  std::unique_ptr<HitlProbe> hitl_probe;
+  if (!settings.review_url.empty()) {
+    hitl_probe = std::make_unique<HitlProbe>(&review_http, &hitl_breaker,
+                                             HitlProbeOptions{settings.review_url});
+    hitl_probe->Start();
+    spdlog::info("review service {}: watched through the hitl circuit breaker",
+                 RedactUrl(settings.review_url));
+  }
   deps.reduce_batch = [&degradation] {
     const DegradationStatus now = degradation.Current();
     for (const DegradationCause& c : now.assessment.causes) {

@@ -163,6 +163,7 @@ Status Service::Start() {
   add("review", {topics::kReviewTasks}, 1, &Service::ReviewStage);
   add("failed", {topics::kDocumentsFailed}, 1, &Service::FailedStage);
   for (auto& p : pools_) p->Start();
+  started_.store(true);
   return Status::Ok();
 }
 
@@ -197,6 +198,7 @@ bool Service::Stop(std::chrono::steady_clock::time_point deadline) {
 }
 
 std::optional<double> Service::WorkerAvailability() const {
+  if (!started_.load()) return std::nullopt;  // unknown until every pool has started
   std::lock_guard<std::mutex> lock(pools_mu_);
   int alive = 0;
   int configured = 0;

@@ -259,6 +259,9 @@ class Service {
   ServiceDeps deps_;
   ServiceOptions options_;
   std::atomic<int> ocr_in_flight_{0};
+  // Set once Start has started every stage pool: before, a pool not started yet would count
+  // as workers lost (WorkerAvailability).
+  std::atomic<bool> started_{false};
   mutable std::mutex pools_mu_;  // held while pools_ changes, and by WorkerAvailability
   std::vector<std::unique_ptr<StagePool>> pools_;
   StagePool* dispatcher_ = nullptr;

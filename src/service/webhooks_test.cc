@@ -44,6 +44,9 @@ class FakeHttpClient final : public HttpClient {
     }
   };
 
+  Result<HttpResponse> Get(const std::string& url, const HttpHeaders&, milliseconds) override {
+    return Status(ErrorCode::kInvalidArgument, "webhooks only POST (asked to GET " + url + ")");
+  }
   Result<HttpResponse> Post(const std::string& url, const HttpHeaders& headers,
                             std::string_view body, milliseconds timeout) override {
     std::function<void()> during;

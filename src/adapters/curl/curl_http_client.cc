@@ -175,7 +175,18 @@ CurlHttpClient::CurlHttpClient(CurlHttpClientOptions options) : options_(options
 Result<HttpResponse> CurlHttpClient::Post(const std::string& url, const HttpHeaders& headers,
                                           std::string_view body,
                                           std::chrono::milliseconds timeout) {
-  const std::string where = "POST " + ForMessage(url);
+  return Send(true, url, headers, body, timeout);
+}
+
+Result<HttpResponse> CurlHttpClient::Get(const std::string& url, const HttpHeaders& headers,
+                                         std::chrono::milliseconds timeout) {
+  return Send(false, url, headers, {}, timeout);
+}
+
+Result<HttpResponse> CurlHttpClient::Send(bool post, const std::string& url,
+                                          const HttpHeaders& headers, std::string_view body,
+                                          std::chrono::milliseconds timeout) {
+  const std::string where = (post ? "POST " : "GET ") + ForMessage(url);
   if (!StartsWithNoCase(url, "http://") && !StartsWithNoCase(url, "https://")) {
     return Status(ErrorCode::kInvalidArgument, where + ": only http:// and https:// URLs");
   }
@@ -245,9 +256,13 @@ Result<HttpResponse> CurlHttpClient::Post(const std::string& url, const HttpHead
 #endif
     set(CURLOPT_NOSIGNAL, 1L);
     set(CURLOPT_FOLLOWLOCATION, 0L);
-    set(CURLOPT_POST, 1L);
-    set(CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
-    set(CURLOPT_POSTFIELDS, body.empty() ? kEmpty : body.data());
+    if (post) {
+      set(CURLOPT_POST, 1L);
+      set(CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
+      set(CURLOPT_POSTFIELDS, body.empty() ? kEmpty : body.data());
+    } else {
+      set(CURLOPT_HTTPGET, 1L);
+    }
     set(CURLOPT_HTTPHEADER, list.get());
     set(CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count()));
     set(CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(timeout.count()));

@@ -32,8 +32,13 @@ class CurlHttpClient final : public HttpClient {
   explicit CurlHttpClient(CurlHttpClientOptions options = {});
   Result<HttpResponse> Post(const std::string& url, const HttpHeaders& headers,
                             std::string_view body, std::chrono::milliseconds timeout) override;
+  Result<HttpResponse> Get(const std::string& url, const HttpHeaders& headers,
+                           std::chrono::milliseconds timeout) override;
 
  private:
+  // One request: a POST of `body` when `post`, else a GET.
+  Result<HttpResponse> Send(bool post, const std::string& url, const HttpHeaders& headers,
+                            std::string_view body, std::chrono::milliseconds timeout);
   CurlHttpClientOptions options_;
 };
 
