@@ -9,6 +9,7 @@ import io
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -242,6 +243,55 @@ class SheafProcess:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
+
+
+def free_port():
+    """A loopback port free at the moment of asking (bound, then closed)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class FixedPortServer:
+    """`sheaf serve ARGS` on a fixed loopback port, so that it can come back on it after a
+    SIGKILL (the clients that were pointed at it keep their URL)."""
+
+    def __init__(self, tmp, name, port, args, env=None):
+        self.tmp, self.name, self.port, self.args, self.env = tmp, name, port, list(args), env
+        self.runs, self.proc = 0, None
+        self.url = f"http://127.0.0.1:{port}"
+
+    def start(self, timeout=30):
+        self.runs += 1
+        out = os.path.join(self.tmp, f"{self.name}.{self.runs}.out")
+        self.err = os.path.join(self.tmp, f"{self.name}.{self.runs}.err")
+        with open(out, "wb") as o, open(self.err, "wb") as e:
+            self.proc = subprocess.Popen(
+                [BINARY, "serve", "--listen", f"127.0.0.1:{self.port}", *self.args],
+                stdout=o, stderr=e, stdin=subprocess.DEVNULL, env=server_env(self.env))
+        deadline = time.monotonic() + timeout
+        while True:
+            with open(out, errors="replace") as f:
+                if "listening on http://" in f.read():
+                    return self
+            assert self.proc.poll() is None, \
+                f"{self.name} exited: {open(self.err).read()[-2000:]}"
+            assert time.monotonic() < deadline, f"{self.name} printed no listening line"
+            time.sleep(0.05)
+
+    def kill(self):
+        self.proc.kill()
+        self.proc.wait()
+
+    def stop(self):
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            assert self.proc.wait(30) == 0
+
+    def metrics(self):
+        import urllib.request
+        with urllib.request.urlopen(self.url + "/metrics", timeout=10) as r:
+            return r.read().decode()
 
 
 class Harness:

@@ -7,12 +7,7 @@ automatically when every field is >= 0.85 confident (marked so in its result), w
 less confident field stays in review. Back on its port, the breaker closes and review is used
 again."""
 
-import os
-import socket
-import subprocess
-import time
-
-from sheaf_e2e import BINARY, FAST, server_env, wait_for
+from sheaf_e2e import FAST, FixedPortServer, free_port, wait_for
 
 # Every field read with confidence >= 0.85, but the totals do not add up: review.
 CONFIDENT = b"""ACME HARDWARE SDN BHD
@@ -37,47 +32,6 @@ BREAKER = ("hitl.sliding-window-type=count-based,hitl.sliding-window-size=2,"
            "hitl.permitted-number-of-calls-in-half-open-state=1")
 
 
-def free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class ReviewService:
-    """A plain `sheaf serve` on a fixed loopback port (the HITL backend), so it can come back."""
-
-    def __init__(self, tmp, port):
-        self.tmp, self.port, self.runs, self.proc = tmp, port, 0, None
-        self.url = f"http://127.0.0.1:{port}"
-
-    def start(self, timeout=30):
-        self.runs += 1
-        out = os.path.join(self.tmp, f"review.{self.runs}.out")
-        err = os.path.join(self.tmp, f"review.{self.runs}.err")
-        with open(out, "wb") as o, open(err, "wb") as e:
-            self.proc = subprocess.Popen(
-                [BINARY, "serve", "--listen", f"127.0.0.1:{self.port}",
-                 "--data-dir", os.path.join(self.tmp, "review-data"), "--ocr-workers", "1"],
-                stdout=o, stderr=e, stdin=subprocess.DEVNULL, env=server_env())
-        deadline = time.monotonic() + timeout
-        while True:
-            with open(out, errors="replace") as f:
-                if "listening on http://" in f.read():
-                    return self
-            assert self.proc.poll() is None, f"review service exited: {open(err).read()[-2000:]}"
-            assert time.monotonic() < deadline, "review service printed no listening line"
-            time.sleep(0.05)
-
-    def kill(self):
-        self.proc.kill()
-        self.proc.wait()
-
-    def stop(self):
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            assert self.proc.wait(30) == 0
-
-
 def hitl_state(c):
     status = c.request("GET", "/v1/system/status").json()
     return status["level"], [x["trigger"] for x in status["causes"]], status
@@ -88,7 +42,8 @@ def submit(c, body, name):
 
 
 def test_review_unavailable_approves_confident_documents_and_queues_the_rest(sheaf, tmp_path):
-    review = ReviewService(str(tmp_path), free_port()).start()
+    review = FixedPortServer(str(tmp_path), "review", free_port(),
+                             ["--data-dir", str(tmp_path / "review-data"), "--ocr-workers", "1"]).start()
     try:
         d = sheaf.data_dir()
         t = sheaf.tenant(d, "acme")

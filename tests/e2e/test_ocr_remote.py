@@ -5,61 +5,17 @@ killed with SIGKILL, documents still complete through local Tesseract with a war
 "ocr" breaker opens (visible in /v1/system/status and /metrics); restarted on the same port, the
 breaker goes half-open then closed and the remote service reads again."""
 
-import os
 import re
-import socket
-import subprocess
-import time
 
-from sheaf_e2e import BINARY, FAST, letter_png, server_env, wait_for
+from sheaf_e2e import FAST, FixedPortServer, free_port, letter_png, wait_for
 
 OCR_KEY = "ocr-test-key-7"
 
 
-def free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class OcrServer:
+def ocr_server(tmp, port):
     """`sheaf serve --role ocr` on a fixed loopback port, so that it can come back on it."""
-
-    def __init__(self, tmp, port):
-        self.tmp, self.port, self.runs, self.proc = tmp, port, 0, None
-        self.url = f"http://127.0.0.1:{port}"
-
-    def start(self, timeout=30):
-        self.runs += 1
-        out = os.path.join(self.tmp, f"ocr.{self.runs}.out")
-        self.err = os.path.join(self.tmp, f"ocr.{self.runs}.err")
-        with open(out, "wb") as o, open(self.err, "wb") as e:
-            self.proc = subprocess.Popen(
-                [BINARY, "serve", "--role", "ocr", "--listen", f"127.0.0.1:{self.port}",
-                 "--ocr-workers", "1"], stdout=o, stderr=e, stdin=subprocess.DEVNULL,
-                env=server_env({"SHEAF_OCR_API_KEY": OCR_KEY}))
-        deadline = time.monotonic() + timeout
-        while True:
-            with open(out, errors="replace") as f:
-                if "listening on http://" in f.read():
-                    return self
-            assert self.proc.poll() is None, f"ocr server exited: {open(self.err).read()[-2000:]}"
-            assert time.monotonic() < deadline, "ocr server printed no listening line"
-            time.sleep(0.05)
-
-    def kill(self):
-        self.proc.kill()
-        self.proc.wait()
-
-    def stop(self):
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            assert self.proc.wait(30) == 0
-
-    def metrics(self):
-        import urllib.request
-        with urllib.request.urlopen(self.url + "/metrics", timeout=10) as r:
-            return r.read().decode()
+    return FixedPortServer(tmp, "ocr", port, ["--role", "ocr", "--ocr-workers", "1"],
+                           env={"SHEAF_OCR_API_KEY": OCR_KEY})
 
 
 def sample(text, name, labels):
@@ -80,7 +36,7 @@ def read_page(c, n):
 
 
 def test_pages_fall_back_to_local_tesseract_while_the_ocr_server_is_down(sheaf, tmp_path):
-    ocr = OcrServer(str(tmp_path), free_port()).start()
+    ocr = ocr_server(str(tmp_path), free_port()).start()
     d = sheaf.data_dir()
     t = sheaf.tenant(d, "acme")
     # The design's ocr breaker, with a verdict after 2 calls, 15 s open and 1 probe so that the
@@ -138,7 +94,7 @@ def test_pages_fall_back_to_local_tesseract_while_the_ocr_server_is_down(sheaf, 
 def test_the_ocr_server_refuses_requests_without_its_key_and_bad_images(tmp_path):
     import urllib.error
     import urllib.request
-    ocr = OcrServer(str(tmp_path), free_port()).start()
+    ocr = ocr_server(str(tmp_path), free_port()).start()
     try:
         def post(body, key=OCR_KEY, ctype="image/png"):
             headers = {"Content-Type": ctype}
