@@ -158,48 +158,45 @@ std::optional<EmbeddedInvoice> ReadEmbeddedInvoice(const Document& doc, std::uin
 
 }  // namespace
 
-Result<classify::TextClassifier> LoadClassifierFile(const std::string& path) {
-  constexpr std::uint64_t kMaxModelBytes = 1ull << 30;
-  Result<std::string> bytes = ReadFileLimited(path, kMaxModelBytes);
-  if (!bytes.ok()) return bytes.status();
-  if (zlib_adapter::IsGzip(*bytes)) {
-    Result<std::string> text = zlib_adapter::Gunzip(*bytes, kMaxModelBytes, path);
-    if (!text.ok()) return text.status();
-    return classify::TextClassifier::FromJson(*text, path);
+namespace {
+
+// A model file's JSON text: read whole (at most `max_bytes`), gunzipped when it is gzip.
+Result<std::string> ReadModelText(const std::string& path, std::uint64_t max_bytes) {
+  Result<std::string> bytes = ReadFileLimited(path, max_bytes);
+  if (!bytes.ok() || !zlib_adapter::IsGzip(*bytes)) return bytes;
+  return zlib_adapter::Gunzip(*bytes, max_bytes, path);
+}
+
+// Writes a model's JSON text atomically, gzip-compressed when `path` ends in ".gz".
+Status WriteModelText(std::string text, const std::string& path) {
+  if (path.size() > 3 && path.compare(path.size() - 3, 3, ".gz") == 0) {
+    Result<std::string> packed = zlib_adapter::Gzip(text);
+    if (!packed.ok()) return packed.status();
+    text = std::move(packed).value();
   }
-  return classify::TextClassifier::FromJson(*bytes, path);
+  return WriteFileAtomic(path, text);
+}
+
+}  // namespace
+
+Result<classify::TextClassifier> LoadClassifierFile(const std::string& path) {
+  Result<std::string> text = ReadModelText(path, 1ull << 30);
+  if (!text.ok()) return text.status();
+  return classify::TextClassifier::FromJson(*text, path);
 }
 
 Status SaveClassifierFile(const classify::TextClassifier& model, const std::string& path) {
-  std::string text = model.ToJson();
-  if (path.size() > 3 && path.compare(path.size() - 3, 3, ".gz") == 0) {
-    Result<std::string> packed = zlib_adapter::Gzip(text);
-    if (!packed.ok()) return packed.status();
-    text = std::move(packed).value();
-  }
-  return WriteFileAtomic(path, text);
+  return WriteModelText(model.ToJson(), path);
 }
 
 Result<extract::Ranker> LoadRankerFile(const std::string& path) {
-  constexpr std::uint64_t kMaxModelBytes = 64ull << 20;
-  Result<std::string> bytes = ReadFileLimited(path, kMaxModelBytes);
-  if (!bytes.ok()) return bytes.status();
-  if (zlib_adapter::IsGzip(*bytes)) {
-    Result<std::string> text = zlib_adapter::Gunzip(*bytes, kMaxModelBytes, path);
-    if (!text.ok()) return text.status();
-    return extract::Ranker::FromJson(*text, path);
-  }
-  return extract::Ranker::FromJson(*bytes, path);
+  Result<std::string> text = ReadModelText(path, 64ull << 20);
+  if (!text.ok()) return text.status();
+  return extract::Ranker::FromJson(*text, path);
 }
 
 Status SaveRankerFile(const extract::Ranker& model, const std::string& path) {
-  std::string text = model.ToJson();
-  if (path.size() > 3 && path.compare(path.size() - 3, 3, ".gz") == 0) {
-    Result<std::string> packed = zlib_adapter::Gzip(text);
-    if (!packed.ok()) return packed.status();
-    text = std::move(packed).value();
-  }
-  return WriteFileAtomic(path, text);
+  return WriteModelText(model.ToJson(), path);
 }
 
 void ReadLlmKeyFromEnvironment(Config* config) {
