@@ -670,7 +670,7 @@ int ServeCommand::Run() {
   if (!settings.review_url.empty()) {
     hitl_probe = std::make_unique<HitlProbe>(&review_http, &hitl_breaker,
                                              HitlProbeOptions{settings.review_url});
-    hitl_probe->Start();
+    if (Status s = hitl_probe->Start(); !s.ok()) return fail(s);
     spdlog::info("review service {}: watched through the hitl circuit breaker",
                  RedactUrl(settings.review_url));
   }
@@ -797,8 +797,10 @@ int ServeCommand::Run() {
 
   // `--stage webhooks` alone runs no stage pool, only the delivery worker.
   const bool run_stages = settings.role != "workers" || settings.stages == "all" || !stages.empty();
-  degradation.Start(std::chrono::seconds(1));
-  if (spooling != nullptr) spooling->Start();
+  if (Status s = degradation.Start(std::chrono::seconds(1)); !s.ok()) return fail(s);
+  if (spooling != nullptr) {
+    if (Status s = spooling->Start(); !s.ok()) return fail(s);
+  }
   if (settings.role != "api") {
     if (run_stages) {
       if (Status s = service.Start(); !s.ok()) return fail(s);

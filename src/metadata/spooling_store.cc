@@ -188,11 +188,7 @@ Status SpoolingMetadataStore::Spool(const Spooled& w) {
     std::lock_guard<std::mutex> lock(overlay_mu_);
     overlay_[Key(w.tenant_id, w.id)].emplace_back(*seq, w);
   }
-  {
-    std::lock_guard<std::mutex> lock(thread_mu_);
-    poked_ = true;
-  }
-  wake_.notify_all();
+  replayer_.Wake();
   return Status::Ok();
 }
 
@@ -292,40 +288,17 @@ Status SpoolingMetadataStore::Replay() {
   return Status::Ok();
 }
 
-void SpoolingMetadataStore::Start() {
-  std::lock_guard<std::mutex> lock(thread_mu_);
-  if (thread_.joinable()) return;
-  stop_ = false;
-  poked_ = spool_->pending() > 0;
-  thread_ = std::thread([this] {
-    std::unique_lock<std::mutex> held(thread_mu_);
-    while (!stop_) {
-      wake_.wait_for(held, options_.replay_interval, [this] { return stop_ || poked_; });
-      if (stop_) break;
-      poked_ = false;
-      held.unlock();
-      if (spool_->pending() > 0) {
-        if (Status s = Replay(); !s.ok()) spdlog::debug("write spool: replay: {}", s.message());
-      }
-      held.lock();
-      // After a failed try, wait the interval rather than spin on new spooled writes.
-      if (spool_->pending() > 0) {
-        wake_.wait_for(held, options_.replay_interval, [this] { return stop_; });
-      }
+Status SpoolingMetadataStore::Start() {
+  return replayer_.Start([this] {
+    if (spool_->pending() > 0) {
+      if (Status s = Replay(); !s.ok()) spdlog::debug("write spool: replay: {}", s.message());
     }
+    // After a failed try, wait the interval rather than spin on new spooled writes.
+    return BackgroundLoop::Next{options_.replay_interval, spool_->pending() == 0};
   });
 }
 
-void SpoolingMetadataStore::Stop() {
-  std::thread t;
-  {
-    std::lock_guard<std::mutex> lock(thread_mu_);
-    stop_ = true;
-    t = std::move(thread_);
-  }
-  wake_.notify_all();
-  if (t.joinable()) t.join();
-}
+void SpoolingMetadataStore::Stop() { replayer_.Stop(); }
 
 void SpoolingMetadataStore::Overlay(DocumentRecord* doc) {
   std::lock_guard<std::mutex> lock(overlay_mu_);

@@ -33,7 +33,6 @@
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <list>
@@ -41,9 +40,9 @@
 #include <memory>
 #include <mutex>
 #include <string>
-#include <thread>
 #include <unordered_map>
 
+#include "core/background_loop.h"
 #include "metadata/write_spool.h"
 #include "sheaf/metadata_store.h"
 
@@ -82,7 +81,7 @@ class SpoolingMetadataStore final : public MetadataStore {
   Status Replay();
   // Replays on a thread every replay_interval while something is spooled (and at once after a
   // write is spooled). Stop ends it; both idempotent.
-  void Start();
+  Status Start();
   void Stop();
 
   std::size_t spooled() const { return spool_->pending(); }
@@ -188,11 +187,7 @@ class SpoolingMetadataStore final : public MetadataStore {
   std::size_t lru_bytes_ = 0;      // GUARDED_BY(cache_mu_)
   std::unordered_map<std::string, std::list<DocumentRecord>::iterator> cached_;  // GUARDED_BY
 
-  std::mutex thread_mu_;
-  std::condition_variable wake_;
-  bool stop_ = false;  // GUARDED_BY(thread_mu_)
-  bool poked_ = false;  // GUARDED_BY(thread_mu_)
-  std::thread thread_;
+  BackgroundLoop replayer_{"write spool replayer"};
 };
 
 // A document update as spooled (JSON), and back; exposed for tests.

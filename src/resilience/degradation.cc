@@ -190,39 +190,15 @@ void DegradationController::OnChange(
   listeners_.push_back(std::move(fn));
 }
 
-void DegradationController::Start(std::chrono::milliseconds interval) {
-  std::lock_guard<std::mutex> lock(thread_mu_);
-  if (thread_.joinable()) return;
-  stop_ = false;
-  thread_ = std::thread([this, interval] {
-    std::unique_lock<std::mutex> held(thread_mu_);
-    while (!stop_) {
-      poked_ = false;
-      held.unlock();
-      Update();
-      held.lock();
-      wake_.wait_for(held, interval, [this] { return stop_ || poked_; });
-    }
+Status DegradationController::Start(std::chrono::milliseconds interval) {
+  return loop_.Start([this, interval] {
+    Update();
+    return BackgroundLoop::Next{interval, true};
   });
 }
 
-void DegradationController::Stop() {
-  std::thread t;
-  {
-    std::lock_guard<std::mutex> lock(thread_mu_);
-    stop_ = true;
-    t = std::move(thread_);
-  }
-  wake_.notify_all();
-  if (t.joinable()) t.join();
-}
+void DegradationController::Stop() { loop_.Stop(); }
 
-void DegradationController::Poke() {
-  {
-    std::lock_guard<std::mutex> lock(thread_mu_);
-    poked_ = true;
-  }
-  wake_.notify_all();
-}
+void DegradationController::Poke() { loop_.Wake(); }
 
 }  // namespace sheaf

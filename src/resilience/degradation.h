@@ -24,7 +24,6 @@
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <deque>
 #include <functional>
 #include <map>
@@ -32,9 +31,9 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <thread>
 #include <vector>
 
+#include "core/background_loop.h"
 #include "resilience/breakers.h"
 #include "sheaf/clock.h"
 
@@ -116,7 +115,7 @@ class DegradationController {
 
   // Updates every `interval` on a thread, and at once after any breaker transition (the
   // registry's listener must call Poke()). Stop ends it; both idempotent.
-  void Start(std::chrono::milliseconds interval);
+  Status Start(std::chrono::milliseconds interval);
   void Stop();
   void Poke();
 
@@ -133,11 +132,7 @@ class DegradationController {
   std::vector<std::function<void(const DegradationStatus&, const DegradationStatus&)>>
       listeners_;  // GUARDED_BY(mu_)
 
-  std::mutex thread_mu_;
-  std::condition_variable wake_;
-  bool poked_ = false;  // GUARDED_BY(thread_mu_)
-  bool stop_ = false;   // GUARDED_BY(thread_mu_)
-  std::thread thread_;
+  BackgroundLoop loop_{"degradation controller"};
 };
 
 }  // namespace sheaf

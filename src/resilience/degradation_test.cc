@@ -140,7 +140,7 @@ TEST(DegradationController, ItsThreadUpdatesWhenPoked) {
     seen = to.assessment.level;
     cv.notify_all();
   });
-  controller.Start(std::chrono::hours(1));  // only a poke can wake it in time
+  ASSERT_TRUE(controller.Start(std::chrono::hours(1)).ok());  // only a poke can wake it in time
   registry.Get("foundation-model").TransitionToOpen("test");
   std::unique_lock<std::mutex> lock(mu);
   ASSERT_TRUE(cv.wait_for(lock, 60s, [&] { return seen == DegradationLevel::kL1; }));

@@ -36,47 +36,25 @@ Status AuditShipper::Start() {
                   "audit shipper: batch must be 1.." + std::to_string(AuditSink::kMaxBatch) +
                       " and poll_interval positive");
   }
-  std::lock_guard<std::mutex> lock(mu_);
-  if (thread_.joinable()) return Status::Ok();
-  stop_ = false;
-  try {
-    thread_ = std::thread(&AuditShipper::Loop, this);
-  } catch (const std::exception& e) {
-    return Status(ErrorCode::kUnavailable,
-                  std::string("audit shipper: cannot start its thread: ") + e.what());
-  }
-  return Status::Ok();
+  failures_ = 0;
+  return loop_.Start([this] { return Step(); });
 }
 
-void AuditShipper::Stop() {
-  std::thread worker;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    stop_ = true;
-    worker = std::move(thread_);
-  }
-  wake_.notify_all();
-  if (worker.joinable()) worker.join();
-}
+void AuditShipper::Stop() { loop_.Stop(); }
 
-void AuditShipper::Loop() {
-  int failures = 0;  // in a row
-  while (!stopping()) {
-    Result<int> shipped = RunOnce();
-    std::chrono::milliseconds wait = options_.poll_interval;
-    if (!shipped.ok()) {
-      ++failures;
-      wait = RetryDelay(failures, options_.backoff, rng_);
-      spdlog::warn("audit shipper: {} (backlog {}, retry in {} ms)", shipped.status().ToString(),
-                   backlog(), wait.count());
-    } else {
-      if (failures > 0) spdlog::info("audit shipper: shipping again (backlog {})", backlog());
-      failures = 0;
-      if (more_) continue;  // a chain had a full batch: more may be waiting
-    }
-    std::unique_lock<std::mutex> lock(mu_);
-    wake_.wait_for(lock, wait, [&] { return stopping(); });
+BackgroundLoop::Next AuditShipper::Step() {
+  Result<int> shipped = RunOnce();
+  if (!shipped.ok()) {
+    ++failures_;
+    const std::chrono::milliseconds wait = RetryDelay(failures_, options_.backoff, rng_);
+    spdlog::warn("audit shipper: {} (backlog {}, retry in {} ms)", shipped.status().ToString(),
+                 backlog(), wait.count());
+    return {wait, false};
   }
+  if (failures_ > 0) spdlog::info("audit shipper: shipping again (backlog {})", backlog());
+  failures_ = 0;
+  // A chain had a full batch: more may be waiting.
+  return {more_ ? std::chrono::milliseconds(0) : options_.poll_interval, false};
 }
 
 Result<int> AuditShipper::RunOnce() {

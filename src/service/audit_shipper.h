@@ -26,14 +26,13 @@
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <map>
 #include <mutex>
 #include <random>
 #include <string>
-#include <thread>
 
+#include "core/background_loop.h"
 #include "sheaf/audit_sink.h"
 #include "sheaf/broker.h"
 #include "sheaf/metadata_store.h"
@@ -84,9 +83,8 @@ class AuditShipper {
   std::string last_error() const;
 
  private:
-  void Loop();
+  BackgroundLoop::Next Step();
   Result<int> Round(bool* more);
-  bool stopping() const { return stop_.load(); }
 
   const AuditShipperDeps deps_;
   const AuditShipperOptions options_;
@@ -98,11 +96,10 @@ class AuditShipper {
   std::atomic<std::int64_t> backlog_{0};
   std::atomic<std::int64_t> shipped_{0};
   std::atomic<std::uint64_t> errors_{0};
-  std::atomic<bool> stop_{false};
+  int failures_ = 0;  // rounds failed in a row; worker thread only
   mutable std::mutex mu_;
-  std::string last_error_;        // GUARDED_BY(mu_)
-  std::condition_variable wake_;  // Stop wakes the sleeping worker
-  std::thread thread_;            // GUARDED_BY(mu_) for Start/Stop
+  std::string last_error_;  // GUARDED_BY(mu_)
+  BackgroundLoop loop_{"audit shipper"};
 };
 
 }  // namespace sheaf

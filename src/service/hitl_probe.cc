@@ -31,30 +31,13 @@ bool HitlProbe::ProbeOnce() {
   return true;
 }
 
-void HitlProbe::Start() {
-  std::lock_guard<std::mutex> lock(mu_);
-  if (thread_.joinable()) return;
-  stopping_ = false;
-  thread_ = std::thread([this] {
-    std::unique_lock<std::mutex> held(mu_);
-    while (!stopping_) {
-      held.unlock();
-      ProbeOnce();
-      held.lock();
-      wake_.wait_for(held, options_.interval, [this] { return stopping_; });
-    }
+Status HitlProbe::Start() {
+  return loop_.Start([this] {
+    ProbeOnce();
+    return BackgroundLoop::Next{options_.interval, false};
   });
 }
 
-void HitlProbe::Stop() {
-  std::thread t;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    stopping_ = true;
-    t = std::move(thread_);
-  }
-  wake_.notify_all();
-  if (t.joinable()) t.join();
-}
+void HitlProbe::Stop() { loop_.Stop(); }
 
 }  // namespace sheaf

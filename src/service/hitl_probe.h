@@ -16,11 +16,9 @@
 #define SHEAF_SERVICE_HITL_PROBE_H_
 
 #include <chrono>
-#include <condition_variable>
-#include <mutex>
 #include <string>
-#include <thread>
 
+#include "core/background_loop.h"
 #include "resilience/circuit_breaker.h"
 #include "sheaf/http_client.h"
 
@@ -42,17 +40,15 @@ class HitlProbe {
 
   // One probe, now: false when the breaker refused it (nothing was sent).
   bool ProbeOnce();
-  void Start();
+  // Probes every `interval` on a thread of its own until Stop.
+  Status Start();
   void Stop();
 
  private:
   HttpClient* http_;
   CircuitBreaker* breaker_;
   HitlProbeOptions options_;
-  std::mutex mu_;
-  std::condition_variable wake_;
-  bool stopping_ = false;  // GUARDED_BY(mu_)
-  std::thread thread_;
+  BackgroundLoop loop_{"hitl probe"};
 };
 
 }  // namespace sheaf

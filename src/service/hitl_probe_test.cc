@@ -78,7 +78,7 @@ TEST_F(HitlProbeTest, AReviewServiceThatIsNotThereCountsAsFailures) {
 
 TEST_F(HitlProbeTest, TheThreadProbesUntilStopped) {
   HitlProbe probe(&http_, &breaker_, {server_.Url(""), 10ms, 2s});
-  probe.Start();
+  ASSERT_TRUE(probe.Start().ok());
   for (int i = 0; i < 500 && server_.requests().size() < 3; ++i) {
     std::this_thread::sleep_for(10ms);
   }

@@ -80,41 +80,17 @@ Status WebhookDeliverer::Start() {
                   "webhook deliverer: claim_batch, lease, request_timeout and poll_interval must "
                   "be positive and retry_window not negative");
   }
-  std::lock_guard<std::mutex> lock(mu_);
-  if (thread_.joinable()) return Status::Ok();
-  stop_ = false;
-  try {
-    thread_ = std::thread(&WebhookDeliverer::Loop, this);
-  } catch (const std::exception& e) {
-    return Status(ErrorCode::kUnavailable,
-                  std::string("webhook deliverer: cannot start its thread: ") + e.what());
-  }
-  return Status::Ok();
-}
-
-void WebhookDeliverer::Stop() {
-  std::thread worker;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    stop_ = true;
-    worker = std::move(thread_);
-  }
-  wake_.notify_all();
-  if (worker.joinable()) worker.join();
-}
-
-void WebhookDeliverer::Loop() {
-  while (!stopping()) {
+  return loop_.Start([this] {
     Result<int> claimed = RunOnce();
-    if (!claimed.ok()) {
-      spdlog::warn("webhooks: {}", claimed.status().ToString());
-    }
+    if (!claimed.ok()) spdlog::warn("webhooks: {}", claimed.status().ToString());
     // A full batch means more may be due now; otherwise wait for new events.
-    if (claimed.ok() && *claimed >= options_.claim_batch) continue;
-    std::unique_lock<std::mutex> lock(mu_);
-    wake_.wait_for(lock, options_.poll_interval, [&] { return stopping(); });
-  }
+    const bool more = claimed.ok() && *claimed >= options_.claim_batch;
+    return BackgroundLoop::Next{more ? std::chrono::milliseconds(0) : options_.poll_interval,
+                                false};
+  });
 }
+
+void WebhookDeliverer::Stop() { loop_.Stop(); }
 
 Result<int> WebhookDeliverer::RunOnce() {
   if (deps_.metadata == nullptr || deps_.http == nullptr) {

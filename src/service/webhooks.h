@@ -30,15 +30,14 @@
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <mutex>
 #include <random>
 #include <string>
 #include <string_view>
-#include <thread>
 
+#include "core/background_loop.h"
 #include "resilience/breakers.h"
 #include "sheaf/broker.h"
 #include "sheaf/http_client.h"
@@ -108,7 +107,6 @@ class WebhookDeliverer {
       std::string_view secret, std::string_view body);
 
  private:
-  void Loop();
   std::int64_t NowMs() const;
   // Settles one attempt that did not get a 2xx.
   // A retry is due after the backoff delay, or after `at_least` when that is later.
@@ -116,7 +114,7 @@ class WebhookDeliverer {
   void AttemptFailed(const WebhookEvent& event, const std::string& error, bool retryable,
                      std::chrono::milliseconds at_least = std::chrono::milliseconds(0),
                      bool attempted = true);
-  bool stopping() const { return stop_.load(); }
+  bool stopping() const { return loop_.stopping(); }
 
   const WebhookDelivererDeps deps_;
   const WebhookDelivererOptions options_;
@@ -125,10 +123,7 @@ class WebhookDeliverer {
   std::atomic<std::uint64_t> failed_{0};
   std::atomic<std::uint64_t> retried_{0};
   std::atomic<std::uint64_t> deferred_{0};
-  std::atomic<bool> stop_{false};
-  std::mutex mu_;
-  std::condition_variable wake_;  // Stop wakes the sleeping worker
-  std::thread thread_;            // GUARDED_BY(mu_) for Start/Stop
+  BackgroundLoop loop_{"webhook deliverer"};
 };
 
 }  // namespace sheaf
