@@ -20,7 +20,6 @@ import os
 import random
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -157,12 +156,6 @@ def receiver_mode(receiver, mode, seconds):
 
 def url_of(proc):
     return lambda: proc.url if proc.proc is not None and proc.proc.poll() is None else None
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def expect_breaker(verdict, monitor, prefix, why):
@@ -412,7 +405,7 @@ def foundation_model(tmp, rng, verdict):
     if not supports("--llm-url") or not os.path.exists(standin):
         verdict.note = "not available in this build (no --llm-url or tests/e2e/llm_standin.py)"
         return
-    port = free_port()
+    port = e2e.free_port()
     model = subprocess.Popen([sys.executable, standin, "--port", str(port), "--mode", "ok"],
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     h = e2e.Harness(tmp, [])
