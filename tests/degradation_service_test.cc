@@ -11,16 +11,15 @@
 
 #include <nlohmann/json.hpp>
 
-#include "adapters/sqlite/sqlite_broker.h"
 #include "adapters/sqlite/sqlite_metadata_store.h"
 #include "app/composition.h"
 #include "fixtures.h"
+#include "service_parts.h"
 #include "resilience/breakers.h"
 #include "resilience/degradation.h"
 #include "resilience/manual_clock.h"
 #include "service/api.h"
 #include "service/service.h"
-#include "storage/local_blob_store.h"
 
 namespace sheaf {
 namespace {
@@ -34,28 +33,12 @@ class DegradationServiceTest : public ::testing::Test {
     auto meta = SqliteMetadataStore::Open(dir_ + "/metadata.sqlite", {});
     ASSERT_TRUE(meta.ok()) << meta.status().message();
     metadata_ = std::move(meta).value();
-    auto blobs = LocalBlobStore::Open(dir_ + "/blobs");
-    ASSERT_TRUE(blobs.ok());
-    blobs_ = std::move(blobs).value();
-    BrokerOptions bopts;
-    bopts.backoff.initial = std::chrono::milliseconds(10);
-    bopts.backoff.max = std::chrono::milliseconds(50);
-    // Writes refused by an open breaker are retried: with short backoffs, the default 5
-    // attempts could run out before a test closes the breaker, failing the document (a flake).
-    bopts.max_attempts = 1000;
-    auto broker = SqliteBroker::Open(dir_ + "/queue.sqlite", bopts);
-    ASSERT_TRUE(broker.ok());
-    broker_ = std::move(broker).value();
-    config_.data_dir = dir_;
-    config_.ocr_cache = false;
-    auto u = app::MakeUnderstander(config_);
-    ASSERT_TRUE(u.ok()) << u.status().message();
-    understander_ = std::move(u).value();
-    loader_ = app::MakeLoader(config_.limits);
-    ProcessorOptions popts;
-    popts.jobs = 1;
-    processor_ = std::make_unique<Processor>(*loader_, app::MakeWorkerToolsFactory(config_),
-                                             nullptr, popts);
+    {
+      // Writes refused by an open breaker are retried: with short backoffs, the default 5
+      // attempts could run out before a test closes the breaker, failing the document (a flake).
+      sheaf::Status parts = testing::OpenServiceParts(dir_, &parts_, /*broker_max_attempts=*/1000);
+      ASSERT_TRUE(parts.ok()) << parts.ToString();
+    }
     auto tenant = metadata_->CreateTenant("acme", "test");
     ASSERT_TRUE(tenant.ok());
     tenant_ = tenant->id;
@@ -66,13 +49,7 @@ class DegradationServiceTest : public ::testing::Test {
     breakers_ = std::make_unique<CircuitBreakerRegistry>(DefaultBreakerConfigs(), &clock_);
     degradation_ = std::make_unique<DegradationController>(breakers_.get(), nullptr, &clock_);
 
-    ServiceDeps deps;
-    deps.metadata = metadata_.get();
-    deps.blobs = blobs_.get();
-    deps.broker = broker_.get();
-    deps.loader = loader_.get();
-    deps.processor = processor_.get();
-    deps.understander = understander_.get();
+    ServiceDeps deps = parts_.Deps(metadata_.get());
     deps.database_breaker = &breakers_->Get("database");
     deps.hold = [this] {
       holds_asked_.fetch_add(1);
@@ -111,16 +88,8 @@ class DegradationServiceTest : public ::testing::Test {
   }
   // Waits until the document leaves queued/processing (bounded: a failure, not a hang).
   ProcessingStatus WaitDone(const std::string& id) {
-    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-    for (;;) {
-      const ProcessingStatus s = StatusOf(id);
-      if (s != ProcessingStatus::kQueued && s != ProcessingStatus::kProcessing) return s;
-      if (std::chrono::steady_clock::now() > until) {
-        ADD_FAILURE() << "document " << id << " still " << ProcessingStatusName(s);
-        return s;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
+    const DocumentRecord d = testing::WaitUntilSettled(metadata_.get(), tenant_, id);
+    return d.id.empty() ? ProcessingStatus::kFailed : d.status;
   }
   // Lets every stage worker ask the hold gate many times over.
   void LetTheStagesLook() {
@@ -138,14 +107,9 @@ class DegradationServiceTest : public ::testing::Test {
   }
 
   std::string dir_;
-  app::Config config_;
+  testing::ServiceParts parts_;
   ManualClock clock_;
   std::unique_ptr<MetadataStore> metadata_;
-  std::unique_ptr<BlobStore> blobs_;
-  std::unique_ptr<Broker> broker_;
-  std::unique_ptr<Understander> understander_;
-  std::unique_ptr<Loader> loader_;
-  std::unique_ptr<Processor> processor_;
   std::unique_ptr<CircuitBreakerRegistry> breakers_;
   std::unique_ptr<DegradationController> degradation_;
   std::unique_ptr<Service> service_;

@@ -13,12 +13,11 @@
 
 #include <nlohmann/json.hpp>
 
-#include "adapters/sqlite/sqlite_broker.h"
 #include "adapters/sqlite/sqlite_metadata_store.h"
 #include "app/composition.h"
 #include "core/result_json.h"
 #include "fixtures.h"
-#include "storage/local_blob_store.h"
+#include "service_parts.h"
 
 namespace sheaf {
 namespace {
@@ -36,40 +35,16 @@ class ServiceTest : public ::testing::Test {
     auto meta = SqliteMetadataStore::Open(dir_ + "/metadata.sqlite", {});
     ASSERT_TRUE(meta.ok()) << meta.status().message();
     metadata_ = std::move(meta).value();
-    auto blobs = LocalBlobStore::Open(dir_ + "/blobs");
-    ASSERT_TRUE(blobs.ok());
-    blobs_ = std::move(blobs).value();
-    BrokerOptions bopts;
-    bopts.backoff.initial = std::chrono::milliseconds(10);
-    bopts.backoff.max = std::chrono::milliseconds(50);
-    auto broker = SqliteBroker::Open(dir_ + "/queue.sqlite", bopts);
-    ASSERT_TRUE(broker.ok());
-    broker_ = std::move(broker).value();
-    config_.data_dir = dir_;
-    config_.ocr_cache = false;
-    auto u = app::MakeUnderstander(config_);
-    ASSERT_TRUE(u.ok()) << u.status().message();
-    understander_ = std::move(u).value();
-    loader_ = app::MakeLoader(config_.limits);
-    ProcessorOptions popts;
-    popts.jobs = 1;
-    processor_ = std::make_unique<Processor>(*loader_, app::MakeWorkerToolsFactory(config_),
-                                             nullptr, popts);
+    {
+      Status parts = testing::OpenServiceParts(dir_, &parts_);
+      ASSERT_TRUE(parts.ok()) << parts.ToString();
+    }
     auto tenant = metadata_->CreateTenant("acme", "test");
     ASSERT_TRUE(tenant.ok());
     tenant_ = tenant->id;
   }
 
-  ServiceDeps Deps() {
-    ServiceDeps deps;
-    deps.metadata = metadata_.get();
-    deps.blobs = blobs_.get();
-    deps.broker = broker_.get();
-    deps.loader = loader_.get();
-    deps.processor = processor_.get();
-    deps.understander = understander_.get();
-    return deps;
-  }
+  ServiceDeps Deps() { return parts_.Deps(metadata_.get()); }
 
   void Start(ServiceOptions options = {}) {
     ServiceDeps deps = Deps();
@@ -92,37 +67,19 @@ class ServiceTest : public ::testing::Test {
 
   // Publishes what Reprocess publishes before it queues document `id` again: its lane message.
   Status PublishReprocessMessage(const std::string& id) {
-    return broker_->Publish(
+    return parts_.broker->Publish(
         std::string(topics::kDocumentsNormal), tenant_, id,
         nlohmann::json{{"tenant_id", tenant_}, {"document_id", id}, {"reprocess", true}}.dump());
   }
 
   // Waits until the document leaves queued/processing; returns it.
   DocumentRecord Wait(const std::string& id) {
-    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-    for (;;) {
-      Result<DocumentRecord> d = metadata_->GetDocument(tenant_, id);
-      EXPECT_TRUE(d.ok());
-      if (!d.ok()) return {};
-      if (d->status != ProcessingStatus::kQueued && d->status != ProcessingStatus::kProcessing) {
-        return *d;
-      }
-      if (std::chrono::steady_clock::now() > until) {
-        ADD_FAILURE() << "document " << id << " still " << ProcessingStatusName(d->status);
-        return *d;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
+    return testing::WaitUntilSettled(metadata_.get(), tenant_, id);
   }
 
   std::string dir_;
-  app::Config config_;
+  testing::ServiceParts parts_;
   std::unique_ptr<MetadataStore> metadata_;
-  std::unique_ptr<BlobStore> blobs_;
-  std::unique_ptr<Broker> broker_;
-  std::unique_ptr<Understander> understander_;
-  std::unique_ptr<Loader> loader_;
-  std::unique_ptr<Processor> processor_;
   std::unique_ptr<Service> service_;
   std::string tenant_;
 };
@@ -146,9 +103,9 @@ TEST_F(ServiceTest, ADocumentGoesThroughEveryStageAndGetsTheSameResultAsProcess)
   const std::string path = dir_ + "/invoice.txt";
   testing::WriteFile(path, kInvoice);
   Document direct;
-  processor_->Run(std::vector<std::string>{path},
+  parts_.processor->Run(std::vector<std::string>{path},
                   [&](std::size_t, Document&& d) { direct = std::move(d); });
-  understander_->Run(&direct);
+  parts_.understander->Run(&direct);
   nlohmann::json expected = nlohmann::json::parse(DumpJson(DocumentToJson(direct, {})));
   nlohmann::json got = nlohmann::json::parse(done.result_json);
   EXPECT_EQ(got["document_type"], expected["document_type"]);
@@ -179,7 +136,7 @@ TEST_F(ServiceTest, StagesSplitAcrossServicesStillFinishADocument) {
   // Nothing reads documents yet: the document is dispatched to ocr.tasks and waits there.
   const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   for (;;) {
-    Result<TopicStats> ocr = broker_->Stats(std::string(topics::kOcrTasks));
+    Result<TopicStats> ocr = parts_.broker->Stats(std::string(topics::kOcrTasks));
     ASSERT_TRUE(ocr.ok());
     if (ocr->depth() == 1) break;
     ASSERT_LT(std::chrono::steady_clock::now(), until) << "never dispatched";
@@ -189,7 +146,7 @@ TEST_F(ServiceTest, StagesSplitAcrossServicesStillFinishADocument) {
   Result<IngestResult> second = Submit(std::string(kInvoice) + "\n", "invoice2.txt");
   ASSERT_TRUE(second.ok());
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
-  Result<TopicStats> lane = broker_->Stats(std::string(topics::kDocumentsNormal));
+  Result<TopicStats> lane = parts_.broker->Stats(std::string(topics::kDocumentsNormal));
   ASSERT_TRUE(lane.ok());
   EXPECT_EQ(lane->depth(), 1);
   Result<DocumentRecord> still = metadata_->GetDocument(tenant_, in->document.id);
@@ -232,13 +189,13 @@ TEST_F(ServiceTest, RedeliveredStageMessagesChangeNothing) {
   for (std::string_view topic : {topics::kDocumentsNormal, topics::kOcrTasks,
                                  topics::kClassificationTasks, topics::kExtractionTasks,
                                  topics::kValidationTasks, topics::kDocumentsCompleted}) {
-    ASSERT_TRUE(broker_->Publish(std::string(topic), tenant_, in->document.id, payload).ok());
+    ASSERT_TRUE(parts_.broker->Publish(std::string(topic), tenant_, in->document.id, payload).ok());
   }
   const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(20);
   for (;;) {
     bool drained = true;
     for (const TopicInfo& t : kTopics) {
-      auto st = broker_->Stats(std::string(t.name));
+      auto st = parts_.broker->Stats(std::string(t.name));
       ASSERT_TRUE(st.ok());
       if (st->depth() + st->in_flight > 0) drained = false;
     }
@@ -269,7 +226,7 @@ TEST_F(ServiceTest, WhatThePipelineWouldRefuseIsRefusedAtIngestionAndNothingIsSt
   auto page = metadata_->ListDocuments(tenant_, f);
   ASSERT_TRUE(page.ok());
   EXPECT_TRUE(page->documents.empty());
-  auto normal = broker_->Stats(std::string(topics::kDocumentsNormal));
+  auto normal = parts_.broker->Stats(std::string(topics::kDocumentsNormal));
   ASSERT_TRUE(normal.ok());
   EXPECT_EQ(normal->depth() + normal->in_flight, 0);
 }
@@ -308,17 +265,17 @@ TEST_F(ServiceTest, DeletingADocumentRemovesItsBlobsAndItsPendingMessagesAreDrop
   Result<IngestResult> in = Submit(kInvoice, "invoice.txt");
   ASSERT_TRUE(in.ok());
   const std::string id = in->document.id;
-  ASSERT_TRUE(*blobs_->Exists(in->document.blob_key));
+  ASSERT_TRUE(*parts_.blobs->Exists(in->document.blob_key));
   ASSERT_TRUE(service_->Delete(tenant_, id, "test").ok());
-  EXPECT_FALSE(*blobs_->Exists(in->document.blob_key));
+  EXPECT_FALSE(*parts_.blobs->Exists(in->document.blob_key));
   EXPECT_EQ(metadata_->GetDocument(tenant_, id).status().code(), ErrorCode::kNotFound);
   // Its lane message is still queued: the dispatcher drops it.
   ASSERT_TRUE(service_->Start().ok());
   const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   for (;;) {
-    auto st = broker_->Stats(std::string(topics::kDocumentsNormal));
+    auto st = parts_.broker->Stats(std::string(topics::kDocumentsNormal));
     ASSERT_TRUE(st.ok());
-    auto ocr = broker_->Stats(std::string(topics::kOcrTasks));
+    auto ocr = parts_.broker->Stats(std::string(topics::kOcrTasks));
     ASSERT_TRUE(ocr.ok());
     if (st->depth() + st->in_flight == 0) {
       EXPECT_EQ(ocr->depth(), 0);
@@ -392,7 +349,7 @@ TEST_F(ServiceTest, AReprocessCutShortBeforeItsStatusChangeLeavesTheDocumentRepr
   ASSERT_TRUE(PublishReprocessMessage(done.id).ok());
   const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   for (;;) {  // retried while it may still be recorded, then dropped
-    auto st = broker_->Stats(lane);
+    auto st = parts_.broker->Stats(lane);
     ASSERT_TRUE(st.ok());
     if (st->depth() + st->in_flight == 0) break;
     ASSERT_LT(std::chrono::steady_clock::now(), until);

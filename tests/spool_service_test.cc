@@ -14,17 +14,16 @@
 #include <nlohmann/json.hpp>
 
 #include "adapters/sqlite/fault_vfs.h"
-#include "adapters/sqlite/sqlite_broker.h"
 #include "adapters/sqlite/sqlite_metadata_store.h"
 #include "app/composition.h"
 #include "fixtures.h"
+#include "service_parts.h"
 #include "metadata/spooling_store.h"
 #include "resilience/breakers.h"
 #include "resilience/degradation.h"
 #include "resilience/manual_clock.h"
 #include "service/api.h"
 #include "service/service.h"
-#include "storage/local_blob_store.h"
 
 namespace sheaf {
 namespace {
@@ -49,25 +48,10 @@ class SpoolServiceTest : public ::testing::Test {
     auto spooling = SpoolingMetadataStore::Open(std::move(meta).value(), so);
     ASSERT_TRUE(spooling.ok()) << spooling.status().message();
     metadata_ = std::move(spooling).value();
-    auto blobs = LocalBlobStore::Open(dir_ + "/blobs");
-    ASSERT_TRUE(blobs.ok());
-    blobs_ = std::move(blobs).value();
-    BrokerOptions bopts;
-    bopts.backoff.initial = std::chrono::milliseconds(10);
-    bopts.backoff.max = std::chrono::milliseconds(50);
-    auto broker = SqliteBroker::Open(dir_ + "/queue.sqlite", bopts);
-    ASSERT_TRUE(broker.ok());
-    broker_ = std::move(broker).value();
-    config_.data_dir = dir_;
-    config_.ocr_cache = false;
-    auto u = app::MakeUnderstander(config_);
-    ASSERT_TRUE(u.ok()) << u.status().message();
-    understander_ = std::move(u).value();
-    loader_ = app::MakeLoader(config_.limits);
-    ProcessorOptions popts;
-    popts.jobs = 1;
-    processor_ = std::make_unique<Processor>(*loader_, app::MakeWorkerToolsFactory(config_),
-                                             nullptr, popts);
+    {
+      Status parts = testing::OpenServiceParts(dir_, &parts_);
+      ASSERT_TRUE(parts.ok()) << parts.ToString();
+    }
     auto tenant = metadata_->CreateTenant("acme", "test");
     ASSERT_TRUE(tenant.ok());
     tenant_ = tenant->id;
@@ -84,13 +68,7 @@ class SpoolServiceTest : public ::testing::Test {
           return h;
         },
         &clock_);
-    ServiceDeps deps;
-    deps.metadata = metadata_.get();
-    deps.blobs = blobs_.get();
-    deps.broker = broker_.get();
-    deps.loader = loader_.get();
-    deps.processor = processor_.get();
-    deps.understander = understander_.get();
+    ServiceDeps deps = parts_.Deps(metadata_.get());
     deps.hold = [this] { return hold_.load(); };
     ServiceOptions options;
     options.work_dir = dir_;
@@ -124,18 +102,8 @@ class SpoolServiceTest : public ::testing::Test {
   // Waits (bounded: a failure, not a hang) until `store` says the document left
   // queued/processing.
   ProcessingStatus WaitDone(MetadataStore* store, const std::string& id) {
-    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-    for (;;) {
-      Result<DocumentRecord> d = store->GetDocument(tenant_, id);
-      EXPECT_TRUE(d.ok()) << d.status().ToString();
-      if (!d.ok()) return ProcessingStatus::kFailed;
-      if (!Pending(d->status)) return d->status;
-      if (std::chrono::steady_clock::now() > until) {
-        ADD_FAILURE() << "document " << id << " still " << ProcessingStatusName(d->status);
-        return d->status;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
+    const DocumentRecord d = testing::WaitUntilSettled(store, tenant_, id);
+    return d.id.empty() ? ProcessingStatus::kFailed : d.status;
   }
   nlohmann::json SystemStatus() {
     degradation_->Update();
@@ -149,15 +117,10 @@ class SpoolServiceTest : public ::testing::Test {
   }
 
   std::string dir_;
-  app::Config config_;
+  testing::ServiceParts parts_;
   ManualClock clock_;
   std::unique_ptr<CircuitBreakerRegistry> breakers_;
   std::unique_ptr<SpoolingMetadataStore> metadata_;
-  std::unique_ptr<BlobStore> blobs_;
-  std::unique_ptr<SqliteBroker> broker_;
-  std::unique_ptr<Understander> understander_;
-  std::unique_ptr<Loader> loader_;
-  std::unique_ptr<Processor> processor_;
   std::unique_ptr<DegradationController> degradation_;
   std::unique_ptr<Service> service_;
   std::unique_ptr<Api> api_;
