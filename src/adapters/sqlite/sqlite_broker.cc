@@ -22,7 +22,6 @@ using std::chrono::milliseconds;
 using std::chrono::system_clock;
 
 // Most operations one transaction takes: bounds the latency a caller adds to the others.
-constexpr std::size_t kMaxBatch = 1024;
 // Longest lease or extension accepted: keeps deadline arithmetic far from overflow.
 constexpr milliseconds kMaxLease = std::chrono::hours(24 * 365);
 
@@ -635,16 +634,6 @@ Status SqliteBroker::Store::Stats(const std::string& topic, TopicStats* stats) {
 // ---------------------------------------------------------------------------------------------
 // SqliteBroker: argument checks on the caller's thread, then one operation for the writer.
 
-struct SqliteBroker::Op {
-  const std::function<Status(Store&)>* run;
-  Status status;
-  bool done = false;  // GUARDED_BY(mu_)
-  // An operation nobody waits on (PublishAsync) owns its work and its outcome: the writer
-  // fulfils `promise` and deletes the operation.
-  std::function<Status(Store&)> owned;
-  std::unique_ptr<std::promise<Status>> promise;
-};
-
 Result<std::unique_ptr<SqliteBroker>> SqliteBroker::Open(const std::string& path,
                                                          BrokerOptions options) {
   if (options.max_attempts < 1) {
@@ -657,110 +646,16 @@ Result<std::unique_ptr<SqliteBroker>> SqliteBroker::Open(const std::string& path
   Result<std::unique_ptr<Store>> store = Store::Open(path, std::move(options));
   if (!store.ok()) return store.status();
   std::unique_ptr<SqliteBroker> broker(new SqliteBroker(std::move(store).value()));
-  try {
-    broker->writer_ = std::thread(&SqliteBroker::WriterLoop, broker.get());
-  } catch (const std::exception& e) {
-    return Status(ErrorCode::kUnavailable, path + ": cannot start the writer thread: " + e.what());
+  if (Status s = broker->writer_.Start(); !s.ok()) {
+    return Status(s.code(), path + ": " + s.message());
   }
   return broker;
 }
 
-SqliteBroker::SqliteBroker(std::unique_ptr<Store> store) : store_(std::move(store)) {}
+SqliteBroker::SqliteBroker(std::unique_ptr<Store> store)
+    : store_(std::move(store)), writer_(store_.get(), "broker") {}
 
-SqliteBroker::~SqliteBroker() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    stopping_ = true;
-  }
-  work_cv_.notify_one();
-  if (writer_.joinable()) writer_.join();
-}
-
-Status SqliteBroker::Submit(const std::function<Status(Store&)>& run) {
-  Op op;
-  op.run = &run;
-  std::unique_lock<std::mutex> lock(mu_);
-  queue_.push_back(&op);
-  work_cv_.notify_one();
-  done_cv_.wait(lock, [&] { return op.done; });
-  return op.status;
-}
-
-void SqliteBroker::WriterLoop() {
-  std::vector<Op*> batch;
-  for (;;) {
-    {
-      std::unique_lock<std::mutex> lock(mu_);
-      work_cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) return;  // stopping, and everything queued is done
-      const std::size_t n = std::min(queue_.size(), kMaxBatch);
-      batch.assign(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
-      queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
-    }
-    RunBatch(batch);
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      for (Op*& op : batch) {
-        if (op->promise) {
-          op->promise->set_value(op->status);
-          delete op;
-          op = nullptr;
-        } else {
-          op->done = true;
-        }
-      }
-    }
-    done_cv_.notify_all();
-  }
-}
-
-void SqliteBroker::RunBatch(const std::vector<Op*>& batch) {
-  Store& store = *store_;
-  const Status begin = store.Exec("BEGIN IMMEDIATE");
-  if (!begin.ok()) {
-    for (Op* op : batch) op->status = begin;
-    return;
-  }
-  Status lost;  // set when a failure took the whole transaction down with it
-  for (Op* op : batch) {
-    if (!lost.ok()) {
-      op->status = lost;
-      continue;
-    }
-    Status s = store.Exec("SAVEPOINT op");
-    if (s.ok()) {
-      try {
-        s = (*op->run)(store);
-      } catch (const std::exception& e) {
-        s = Status(ErrorCode::kInternal, std::string("broker operation threw: ") + e.what());
-      }
-    }
-    op->status = s;
-    if (!store.InTransaction()) {
-      // SQLite rolled everything back (disk full, I/O error): the operations before this one
-      // are undone too.
-      lost = s.ok() ? Status(ErrorCode::kIoError, "broker transaction rolled back") : s;
-      continue;
-    }
-    if (s.ok()) {
-      s = store.Exec("RELEASE op");
-    } else {
-      store.Exec("ROLLBACK TO op");
-      s = store.Exec("RELEASE op");
-    }
-    if (!s.ok() && lost.ok()) lost = s;
-  }
-  Status commit = lost;
-  if (commit.ok()) commit = store.Exec("COMMIT");
-  if (!commit.ok()) {
-    if (store.InTransaction()) store.Exec("ROLLBACK");
-    for (Op* op : batch) {
-      if (op->status.ok()) op->status = commit;
-    }
-    return;
-  }
-  commits_.fetch_add(1);
-}
+SqliteBroker::~SqliteBroker() = default;
 
 Status SqliteBroker::Publish(const std::string& topic, const std::string& tenant,
                              const std::string& key, std::string_view payload) {
@@ -771,21 +666,14 @@ Status SqliteBroker::Publish(const std::string& topic, const std::string& tenant
 
 std::future<Status> SqliteBroker::PublishAsync(const std::string& topic, const std::string& tenant,
                                                const std::string& key, std::string payload) {
-  auto op = std::make_unique<Op>();
-  op->promise = std::make_unique<std::promise<Status>>();
-  std::future<Status> outcome = op->promise->get_future();
   if (Status s = ValidateTopic(topic); !s.ok()) {
-    op->promise->set_value(s);
-    return outcome;
+    std::promise<Status> refused;
+    refused.set_value(s);
+    return refused.get_future();
   }
-  op->owned = [topic, tenant, key, payload = std::move(payload)](Store& store) {
+  return writer_.SubmitDetached([topic, tenant, key, payload = std::move(payload)](Store& store) {
     return store.Insert(topic, tenant, key, payload);
-  };
-  op->run = &op->owned;
-  std::lock_guard<std::mutex> lock(mu_);
-  queue_.push_back(op.release());
-  work_cv_.notify_one();
-  return outcome;
+  });
 }
 
 Status SqliteBroker::PublishBatch(const std::vector<Outgoing>& messages) {

@@ -25,18 +25,14 @@
 #ifndef SHEAF_ADAPTERS_SQLITE_SQLITE_BROKER_H_
 #define SHEAF_ADAPTERS_SQLITE_SQLITE_BROKER_H_
 
-#include <atomic>
-#include <condition_variable>
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <future>
 #include <memory>
-#include <mutex>
 #include <string>
-#include <thread>
 #include <vector>
 
+#include "adapters/sqlite/group_commit.h"
 #include "sheaf/broker.h"
 
 namespace sheaf {
@@ -67,28 +63,18 @@ class SqliteBroker final : public Broker {
 
   // Transactions committed since Open. Under concurrent calls this is fewer than the calls
   // (group commit at work); for tests and metrics.
-  std::uint64_t commits() const { return commits_.load(); }
+  std::uint64_t commits() const { return writer_.commits(); }
 
  private:
   class Store;  // the connection, its statements and the fairness state; writer thread only
-  struct Op;
 
   explicit SqliteBroker(std::unique_ptr<Store> store);
-  // Queues `run` for the writer thread and waits until the transaction it ran in has committed.
-  // Returns the status of `run`, or the error that kept its transaction from committing.
-  Status Submit(const std::function<Status(Store&)>& run);
-  void WriterLoop();
-  // Runs `batch` in one transaction and sets each operation's status.
-  void RunBatch(const std::vector<Op*>& batch);
+  // Runs `run` on the writer thread (sqlite/group_commit.h) and waits until the transaction it
+  // ran in has committed: the status of `run`, or the error that kept it from committing.
+  Status Submit(const std::function<Status(Store&)>& run) { return writer_.Submit(run); }
 
   const std::unique_ptr<Store> store_;
-  std::mutex mu_;
-  std::condition_variable work_cv_;  // the writer waits here for operations
-  std::condition_variable done_cv_;  // callers wait here for their transaction
-  std::deque<Op*> queue_;            // GUARDED_BY(mu_)
-  bool stopping_ = false;            // GUARDED_BY(mu_)
-  std::atomic<std::uint64_t> commits_{0};
-  std::thread writer_;
+  sqlite::GroupCommit<Store> writer_;  // after store_: stopped before the store closes
 };
 
 // The same as SqliteBroker::Open, as the interface (for the composition root's registry).

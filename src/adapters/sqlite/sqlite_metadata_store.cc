@@ -26,7 +26,6 @@ using namespace sheaf::metadata;  // the rules every store shares (src/metadata/
 using namespace sheaf::sqlite_meta;
 
 // Most operations one transaction takes: bounds the latency a caller adds to the others.
-constexpr std::size_t kMaxBatch = 1024;
 
 // Schema migrations: kMigrations[v] takes a database from user_version v to v + 1. Append only;
 // never edit one that has shipped.
@@ -270,12 +269,6 @@ class SqliteMetadataStore::ReadPool {
   std::vector<Conn*> free_;  // GUARDED_BY(mu_)
 };
 
-struct SqliteMetadataStore::Op {
-  const std::function<Status(Conn&)>* run;
-  Status status;
-  bool done = false;  // GUARDED_BY(mu_)
-};
-
 namespace {
 
 // Part of migration 1 -> 2: every tenant without a webhook secret gets a fresh one.
@@ -391,10 +384,8 @@ Result<std::unique_ptr<SqliteMetadataStore>> SqliteMetadataStore::Open(
   std::unique_ptr<SqliteMetadataStore> store(
       new SqliteMetadataStore(std::move(writer).value(),
                               std::make_unique<ReadPool>(std::move(readers)), std::move(options)));
-  try {
-    store->writer_ = std::thread(&SqliteMetadataStore::WriterLoop, store.get());
-  } catch (const std::exception& e) {
-    return Status(ErrorCode::kUnavailable, path + ": cannot start the writer thread: " + e.what());
+  if (Status started = store->writer_.Start(); !started.ok()) {
+    return Status(started.code(), path + ": " + started.message());
   }
   return store;
 }
@@ -402,100 +393,16 @@ Result<std::unique_ptr<SqliteMetadataStore>> SqliteMetadataStore::Open(
 SqliteMetadataStore::SqliteMetadataStore(std::unique_ptr<Conn> writer,
                                          std::unique_ptr<ReadPool> readers,
                                          SqliteMetadataStoreOptions options)
-    : writer_conn_(std::move(writer)), readers_(std::move(readers)), options_(std::move(options)) {}
+    : writer_conn_(std::move(writer)),
+      readers_(std::move(readers)),
+      options_(std::move(options)),
+      writer_(writer_conn_.get(), "metadata") {}
 
-SqliteMetadataStore::~SqliteMetadataStore() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    stopping_ = true;
-  }
-  work_cv_.notify_one();
-  if (writer_.joinable()) writer_.join();
-}
+SqliteMetadataStore::~SqliteMetadataStore() = default;
 
 std::int64_t SqliteMetadataStore::NowMs() const {
   const system_clock::time_point now = options_.clock ? options_.clock() : system_clock::now();
   return std::chrono::duration_cast<milliseconds>(now.time_since_epoch()).count();
-}
-
-// ---------------------------------------------------------------------------------------------
-// Group commit (the same design as SqliteBroker).
-
-Status SqliteMetadataStore::Write(const std::function<Status(Conn&)>& run) {
-  Op op{&run, Status::Ok(), false};
-  std::unique_lock<std::mutex> lock(mu_);
-  queue_.push_back(&op);
-  work_cv_.notify_one();
-  done_cv_.wait(lock, [&] { return op.done; });
-  return op.status;
-}
-
-void SqliteMetadataStore::WriterLoop() {
-  std::vector<Op*> batch;
-  for (;;) {
-    {
-      std::unique_lock<std::mutex> lock(mu_);
-      work_cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) return;  // stopping, and everything queued is done
-      const std::size_t n = std::min(queue_.size(), kMaxBatch);
-      batch.assign(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
-      queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
-    }
-    RunBatch(batch);
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      for (Op* op : batch) op->done = true;
-    }
-    done_cv_.notify_all();
-  }
-}
-
-void SqliteMetadataStore::RunBatch(const std::vector<Op*>& batch) {
-  Conn& conn = *writer_conn_;
-  const Status begin = conn.Exec("BEGIN IMMEDIATE");
-  if (!begin.ok()) {
-    for (Op* op : batch) op->status = begin;
-    return;
-  }
-  Status lost;  // set when a failure took the whole transaction down with it
-  for (Op* op : batch) {
-    if (!lost.ok()) {
-      op->status = lost;
-      continue;
-    }
-    Status s = conn.Exec("SAVEPOINT op");
-    if (s.ok()) {
-      try {
-        s = (*op->run)(conn);
-      } catch (const std::exception& e) {
-        s = Status(ErrorCode::kInternal, std::string("metadata operation threw: ") + e.what());
-      }
-    }
-    op->status = s;
-    if (!conn.InTransaction()) {
-      // SQLite rolled everything back (disk full, I/O error): the operations before this one
-      // are undone too.
-      lost = s.ok() ? Status(ErrorCode::kIoError, "metadata transaction rolled back") : s;
-      continue;
-    }
-    if (s.ok()) {
-      s = conn.Exec("RELEASE op");
-    } else {
-      conn.Exec("ROLLBACK TO op");
-      s = conn.Exec("RELEASE op");
-    }
-    if (!s.ok() && lost.ok()) lost = s;
-  }
-  Status commit = lost;
-  if (commit.ok()) commit = conn.Exec("COMMIT");
-  if (!commit.ok()) {
-    if (conn.InTransaction()) conn.Exec("ROLLBACK");
-    for (Op* op : batch) {
-      if (op->status.ok()) op->status = commit;
-    }
-    return;
-  }
-  commits_.fetch_add(1);
 }
 
 Status SqliteMetadataStore::Read(const std::function<Status(Conn&)>& run) {

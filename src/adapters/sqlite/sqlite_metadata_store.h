@@ -29,18 +29,14 @@
 #ifndef SHEAF_ADAPTERS_SQLITE_SQLITE_METADATA_STORE_H_
 #define SHEAF_ADAPTERS_SQLITE_SQLITE_METADATA_STORE_H_
 
-#include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <string>
-#include <thread>
 #include <vector>
 
+#include "adapters/sqlite/group_commit.h"
 #include "sheaf/metadata_store.h"
 
 namespace sheaf {
@@ -140,35 +136,25 @@ class SqliteMetadataStore final : public MetadataStore {
 
   // Write transactions committed since Open. Under concurrent writes this is fewer than the
   // writes (group commit at work); for tests and metrics.
-  std::uint64_t commits() const { return commits_.load(); }
+  std::uint64_t commits() const { return writer_.commits(); }
 
  private:
   class Conn;      // a connection with its prepared statements
   class ReadPool;  // the read connections
-  struct Op;
 
   SqliteMetadataStore(std::unique_ptr<Conn> writer, std::unique_ptr<ReadPool> readers,
                       SqliteMetadataStoreOptions options);
   std::int64_t NowMs() const;
-  // Queues `run` for the writer thread and waits until the transaction it ran in has committed.
-  // Returns the status of `run`, or the error that kept its transaction from committing.
-  Status Write(const std::function<Status(Conn&)>& run);
+  // Runs `run` on the writer thread (sqlite/group_commit.h) and waits until the transaction it
+  // ran in has committed: the status of `run`, or the error that kept it from committing.
+  Status Write(const std::function<Status(Conn&)>& run) { return writer_.Submit(run); }
   // Runs `run` on a read connection, inside one read transaction.
   Status Read(const std::function<Status(Conn&)>& run);
-  void WriterLoop();
-  // Runs `batch` in one transaction and sets each operation's status.
-  void RunBatch(const std::vector<Op*>& batch);
 
   const std::unique_ptr<Conn> writer_conn_;  // writer thread only (and Open, before it starts)
   const std::unique_ptr<ReadPool> readers_;
   const SqliteMetadataStoreOptions options_;
-  std::mutex mu_;
-  std::condition_variable work_cv_;  // the writer waits here for operations
-  std::condition_variable done_cv_;  // callers wait here for their transaction
-  std::deque<Op*> queue_;            // GUARDED_BY(mu_)
-  bool stopping_ = false;            // GUARDED_BY(mu_)
-  std::atomic<std::uint64_t> commits_{0};
-  std::thread writer_;
+  sqlite::GroupCommit<Conn> writer_;  // after the connections: stopped before they close
 };
 
 // The same as SqliteMetadataStore::Open, as the interface (for the composition root's registry).
