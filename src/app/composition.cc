@@ -182,11 +182,15 @@ Status WriteModelText(std::string text, const std::string& path) {
 Result<classify::TextClassifier> LoadClassifierFile(const std::string& path) {
   Result<std::string> text = ReadModelText(path, 1ull << 30);
   if (!text.ok()) return text.status();
-  return classify::TextClassifier::FromJson(*text, path);
+  return classify::TextClassifier::FromBytes(*text, path);
 }
 
 Status SaveClassifierFile(const classify::TextClassifier& model, const std::string& path) {
-  return WriteModelText(model.ToJson(), path);
+  const auto ends_with = [&](std::string_view tail) {
+    return path.size() >= tail.size() && path.compare(path.size() - tail.size(), tail.size(), tail) == 0;
+  };
+  const bool json = ends_with(".json") || ends_with(".json.gz");
+  return WriteModelText(json ? model.ToJson() : model.ToBinary(), path);
 }
 
 Result<extract::Ranker> LoadRankerFile(const std::string& path) {
@@ -255,9 +259,10 @@ Result<std::unique_ptr<Understander>> MakeUnderstander(const Config& config,
   }
   std::shared_ptr<const classify::TextClassifier> model;
   if (!hinted && config.model_path != "none") {
-    std::string path = config.model_path.empty() ? FindResource("models/doctype.json.gz") : config.model_path;
+    std::string path = config.model_path.empty() ? FindResource(kDefaultClassifierModel) : config.model_path;
     if (path.empty()) {
-      spdlog::warn("models/doctype.json.gz not found: documents are not classified (use --type or --model)");
+      spdlog::warn("{} not found: documents are not classified (use --type or --model)",
+                   kDefaultClassifierModel);
     } else {
       Result<classify::TextClassifier> m = LoadClassifierFile(path);
       if (!m.ok()) return m.status();
