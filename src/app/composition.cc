@@ -8,6 +8,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <future>
 #include <string_view>
 
 #include "adapters/curl/curl_http_client.h"
@@ -243,6 +244,19 @@ Result<std::unique_ptr<Understander>> MakeUnderstander(const Config& config,
                                                        CircuitBreaker* model_breaker) {
   Result<std::shared_ptr<const ExtractionAssist>> assist = MakeModelAssist(config, model_breaker);
   if (!assist.ok()) return assist.status();
+  // The classifier model is read on another thread while the schemas are parsed here: the two
+  // are most of start-up and independent. Errors are still reported schemas first.
+  bool hinted = !config.type_hint.empty() && config.type_hint != "auto";
+  std::future<Result<classify::TextClassifier>> model_file;
+  if (!hinted && config.model_path != "none") {
+    std::string path = config.model_path.empty() ? FindResource(kDefaultClassifierModel) : config.model_path;
+    if (path.empty()) {
+      spdlog::warn("{} not found: documents are not classified (use --type or --model)",
+                   kDefaultClassifierModel);
+    } else {
+      model_file = std::async(std::launch::async, [path] { return LoadClassifierFile(path); });
+    }
+  }
   std::string dir = config.schemas_dir.empty() ? FindResource("schemas") : config.schemas_dir;
   if (dir.empty()) return Status(ErrorCode::kNotFound, "schemas: folder not found (set --schemas or SHEAF_HOME)");
   Result<std::map<std::string, extract::Schema>> schemas = extract::LoadSchemaDir(dir);
@@ -250,7 +264,6 @@ Result<std::unique_ptr<Understander>> MakeUnderstander(const Config& config,
   if (!schemas->count("other")) {
     return Status(ErrorCode::kInvalidArgument, dir + ": no schema for type \"other\" (other.yaml)");
   }
-  bool hinted = !config.type_hint.empty() && config.type_hint != "auto";
   if (hinted && !schemas->count(config.type_hint)) {
     std::string known;
     for (const auto& [t, s] : *schemas) known += (known.empty() ? "" : ", ") + t;
@@ -258,16 +271,10 @@ Result<std::unique_ptr<Understander>> MakeUnderstander(const Config& config,
                   "--type " + config.type_hint + ": no such schema in " + dir + " (have: " + known + ")");
   }
   std::shared_ptr<const classify::TextClassifier> model;
-  if (!hinted && config.model_path != "none") {
-    std::string path = config.model_path.empty() ? FindResource(kDefaultClassifierModel) : config.model_path;
-    if (path.empty()) {
-      spdlog::warn("{} not found: documents are not classified (use --type or --model)",
-                   kDefaultClassifierModel);
-    } else {
-      Result<classify::TextClassifier> m = LoadClassifierFile(path);
-      if (!m.ok()) return m.status();
-      model = std::make_shared<const classify::TextClassifier>(std::move(m).value());
-    }
+  if (model_file.valid()) {
+    Result<classify::TextClassifier> m = model_file.get();
+    if (!m.ok()) return m.status();
+    model = std::make_shared<const classify::TextClassifier>(std::move(m).value());
   }
   EmbeddedInvoiceReader reader;
   if (config.read_embedded_invoices) {
