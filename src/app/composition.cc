@@ -305,17 +305,11 @@ Result<std::unique_ptr<Understander>> MakeUnderstander(const Config& config,
                                         std::move(reader), options, std::move(*assist));
 }
 
-void ConfigureProcess(char** argv) {
-  // Tesseract parallelises inside a page with OpenMP; Sheaf parallelises across pages instead,
-  // which scales better and never oversubscribes the cores (OpenMP threads spinning against
-  // each other made a page up to 6x slower here). The OpenMP runtime reads its environment when
-  // the library loads, before main, so setting it now needs one re-exec of this program.
-  const char* limit = std::getenv("OMP_THREAD_LIMIT");
-  if (limit == nullptr || std::string_view(limit) != "1") {
-    ::setenv("OMP_THREAD_LIMIT", "1", 1);
-    ::execv("/proc/self/exe", argv);
-    // exec failed (no /proc): go on; only speed suffers.
-  }
+void ConfigureProcess(char** /*argv*/) {
+  // Tesseract runs one thread per page in this process (the Tesseract adapter turns OpenMP's
+  // parallel regions off on each thread that calls it). Programs started from here (the
+  // `tesseract` CLI baseline of eval-ocr) get the same through the environment.
+  ::setenv("OMP_THREAD_LIMIT", "1", 1);
   // Page images are allocated and freed by the megabyte, several times per page. glibc's
   // defaults hand each large block straight back to the kernel and fault it in again on the
   // next page, which cost a fifth of the CPU time on receipts: keep freed memory for reuse.

@@ -118,8 +118,8 @@ int RunOcrRole(const Config& config, const OcrRoleOptions& options, const sigset
 // The OCR cache's store: a DiskCache under <data_dir>/cache/ocr.
 Result<std::unique_ptr<Cache>> MakeOcrCacheStore(const Config& config);
 
-// Must run first in main: makes the process run one single-threaded engine per worker (may
-// re-execute the program once to do so).
+// Must run first in main: sets OMP_THREAD_LIMIT=1 for the programs this one starts, and the
+// allocator's tuning. (`argv` is unused: the program no longer re-executes itself.)
 void ConfigureProcess(char** argv);
 
 struct Versions {
