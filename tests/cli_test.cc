@@ -275,10 +275,25 @@ TEST(Cli, TrainClassifierReportsHeldOutScoresAndWritesAModel) {
   EXPECT_EQ(static_cast<unsigned char>(packed[0]), 0x1f);
   EXPECT_EQ(static_cast<unsigned char>(packed[1]), 0x8b);
 
+  // Any other name gets the binary form (what models/doctype.bin is), and convert-model turns
+  // one form into the other without changing the model.
+  auto bin = RunSheaf({"train-classifier", "--manifest", dir + "/train.jsonl", "--out",
+                       dir + "/model.bin", "--holdout", "0", "--data-dir", dir + "/d"});
+  ASSERT_EQ(bin.exit_code, 0) << bin.err;
+  EXPECT_EQ(testing::ReadFile(dir + "/model.bin").substr(0, 7), "SHEAFTC");
+  auto back = RunSheaf({"convert-model", dir + "/model.bin", dir + "/back.json"});
+  ASSERT_EQ(back.exit_code, 0) << back.err;
+  auto gz_json = RunSheaf({"convert-model", dir + "/model.json.gz", dir + "/gz.json"});
+  ASSERT_EQ(gz_json.exit_code, 0) << gz_json.err;
+  EXPECT_EQ(testing::ReadFile(dir + "/back.json"), testing::ReadFile(dir + "/gz.json"));
+  auto missing = RunSheaf({"convert-model", dir + "/no-such-model.bin", dir + "/x.json"});
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_NE(missing.err.find("no-such-model.bin"), std::string::npos) << missing.err;
+
   // The model classifies new documents in `process`, and the type picks the schema.
   WriteFile(dir + "/new.txt", "SUPERMART SDN BHD\nCASH BILL 77\nQTY 1 BREAD 3.20\nTOTAL RM 3.20\n"
                               "CHANGE 0.80\nTHANK YOU\n");
-  auto p = RunSheaf({"process", "--json", "--model", dir + "/model.json.gz", "--data-dir", dir + "/d",
+  auto p = RunSheaf({"process", "--json", "--model", dir + "/model.bin", "--data-dir", dir + "/d",
                      dir + "/new.txt"});
   ASSERT_EQ(p.exit_code, 0) << p.err;
   auto doc = nlohmann::json::parse(p.out).at(0);

@@ -115,7 +115,7 @@ struct PipelineFlags {
     cmd->add_option("--schemas", config.schemas_dir,
                     "Folder of document-type schemas (default: the schemas/ shipped with Sheaf)");
     cmd->add_option("--model", config.model_path,
-                    "Document-type model, JSON or gzipped JSON (default: models/doctype.json.gz; "
+                    "Document-type model: binary or JSON, either gzipped or not (default: models/doctype.bin; "
                     "none: do not classify)");
     cmd->add_option("--extractor-model", config.extractor_model_path,
                     "Extractor ranker model (default: models/extractor.json.gz when present; none: rules only)");
@@ -612,6 +612,20 @@ ojson ScoreClassifier(const classify::TextClassifier& model, const LabelledTexts
   return {{"documents", r.total},        {"accuracy", r.accuracy},
           {"macro_f1", r.macro_f1},      {"mean_confidence", mean_conf},
           {"per_label", per},            {"reliability", eval::ReliabilityToJson(points)}};
+}
+
+int RunConvertModel(const std::string& in, const std::string& out) {
+  Result<classify::TextClassifier> model = LoadClassifierFile(in);
+  if (!model.ok()) {
+    std::cerr << "sheaf: " << model.status().message() << "\n";
+    return kExitFailed;
+  }
+  if (Status s = SaveClassifierFile(*model, out); !s.ok()) {
+    std::cerr << "sheaf: " << s.message() << "\n";
+    return kExitFailed;
+  }
+  std::cout << "wrote " << out << " (model version " << model->Version() << ")\n";
+  return kExitOk;
 }
 
 int RunTrainClassifier(PipelineFlags& flags, const std::string& manifest, const std::string& out,
@@ -1174,7 +1188,7 @@ int RunCli(int argc, char** argv) {
   train->add_option("--manifest", manifest,
                     "JSONL of {\"file\", \"label\"} (or CSV with file and label columns)")
       ->required();
-  train->add_option("--out", model_out, "Where to write the model (JSON; gzipped when it ends in .gz)")->required();
+  train->add_option("--out", model_out, "Where to write the model (JSON when it ends in .json or .json.gz, else the quick-to-read binary form; gzipped when it ends in .gz)")->required();
   train->add_option("--holdout", holdout,
                     "Share of each label held out to report accuracy and macro-F1 (0: none)")
       ->capture_default_str()
@@ -1183,6 +1197,13 @@ int RunCli(int argc, char** argv) {
                     "Also score the final model on these labelled documents (same format)");
   train->add_option("--report", train_report, "Write the scores as JSON here");
   train_flags.Add(train);
+
+  std::string convert_in, convert_out;
+  CLI::App* convert = app.add_subcommand(
+      "convert-model", "Rewrite a document-type model in the form its new name asks for "
+                       "(JSON for .json/.json.gz, else binary; gzipped for .gz)");
+  convert->add_option("IN", convert_in, "The model to read (binary or JSON, gzipped or not)")->required();
+  convert->add_option("OUT", convert_out, "Where to write it")->required();
 
   PipelineFlags eval_fields_flags;
   EvalArgs eval_args;
@@ -1263,6 +1284,7 @@ int RunCli(int argc, char** argv) {
   if (eval_cmd->parsed()) return RunEval(eval_fields_flags, eval_args);
   if (train_extractor->parsed()) return RunTrainExtractor(train_extractor_flags, train_extractor_args);
   if (eval_ocr->parsed()) return RunEvalOcr(eval_flags, dataset, !no_baseline, limit, out_path);
+  if (convert->parsed()) return RunConvertModel(convert_in, convert_out);
   if (train->parsed()) {
     return RunTrainClassifier(train_flags, manifest, model_out, holdout, train_eval_manifest,
                               train_report);

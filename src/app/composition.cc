@@ -8,6 +8,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <future>
 #include <string_view>
 
 #include "adapters/curl/curl_http_client.h"
@@ -182,11 +183,15 @@ Status WriteModelText(std::string text, const std::string& path) {
 Result<classify::TextClassifier> LoadClassifierFile(const std::string& path) {
   Result<std::string> text = ReadModelText(path, 1ull << 30);
   if (!text.ok()) return text.status();
-  return classify::TextClassifier::FromJson(*text, path);
+  return classify::TextClassifier::FromBytes(*text, path);
 }
 
 Status SaveClassifierFile(const classify::TextClassifier& model, const std::string& path) {
-  return WriteModelText(model.ToJson(), path);
+  const auto ends_with = [&](std::string_view tail) {
+    return path.size() >= tail.size() && path.compare(path.size() - tail.size(), tail.size(), tail) == 0;
+  };
+  const bool json = ends_with(".json") || ends_with(".json.gz");
+  return WriteModelText(json ? model.ToJson() : model.ToBinary(), path);
 }
 
 Result<extract::Ranker> LoadRankerFile(const std::string& path) {
@@ -239,6 +244,19 @@ Result<std::unique_ptr<Understander>> MakeUnderstander(const Config& config,
                                                        CircuitBreaker* model_breaker) {
   Result<std::shared_ptr<const ExtractionAssist>> assist = MakeModelAssist(config, model_breaker);
   if (!assist.ok()) return assist.status();
+  // The classifier model is read on another thread while the schemas are parsed here: the two
+  // are most of start-up and independent. Errors are still reported schemas first.
+  bool hinted = !config.type_hint.empty() && config.type_hint != "auto";
+  std::future<Result<classify::TextClassifier>> model_file;
+  if (!hinted && config.model_path != "none") {
+    std::string path = config.model_path.empty() ? FindResource(kDefaultClassifierModel) : config.model_path;
+    if (path.empty()) {
+      spdlog::warn("{} not found: documents are not classified (use --type or --model)",
+                   kDefaultClassifierModel);
+    } else {
+      model_file = std::async(std::launch::async, [path] { return LoadClassifierFile(path); });
+    }
+  }
   std::string dir = config.schemas_dir.empty() ? FindResource("schemas") : config.schemas_dir;
   if (dir.empty()) return Status(ErrorCode::kNotFound, "schemas: folder not found (set --schemas or SHEAF_HOME)");
   Result<std::map<std::string, extract::Schema>> schemas = extract::LoadSchemaDir(dir);
@@ -246,7 +264,6 @@ Result<std::unique_ptr<Understander>> MakeUnderstander(const Config& config,
   if (!schemas->count("other")) {
     return Status(ErrorCode::kInvalidArgument, dir + ": no schema for type \"other\" (other.yaml)");
   }
-  bool hinted = !config.type_hint.empty() && config.type_hint != "auto";
   if (hinted && !schemas->count(config.type_hint)) {
     std::string known;
     for (const auto& [t, s] : *schemas) known += (known.empty() ? "" : ", ") + t;
@@ -254,15 +271,10 @@ Result<std::unique_ptr<Understander>> MakeUnderstander(const Config& config,
                   "--type " + config.type_hint + ": no such schema in " + dir + " (have: " + known + ")");
   }
   std::shared_ptr<const classify::TextClassifier> model;
-  if (!hinted && config.model_path != "none") {
-    std::string path = config.model_path.empty() ? FindResource("models/doctype.json.gz") : config.model_path;
-    if (path.empty()) {
-      spdlog::warn("models/doctype.json.gz not found: documents are not classified (use --type or --model)");
-    } else {
-      Result<classify::TextClassifier> m = LoadClassifierFile(path);
-      if (!m.ok()) return m.status();
-      model = std::make_shared<const classify::TextClassifier>(std::move(m).value());
-    }
+  if (model_file.valid()) {
+    Result<classify::TextClassifier> m = model_file.get();
+    if (!m.ok()) return m.status();
+    model = std::make_shared<const classify::TextClassifier>(std::move(m).value());
   }
   EmbeddedInvoiceReader reader;
   if (config.read_embedded_invoices) {
@@ -293,17 +305,11 @@ Result<std::unique_ptr<Understander>> MakeUnderstander(const Config& config,
                                         std::move(reader), options, std::move(*assist));
 }
 
-void ConfigureProcess(char** argv) {
-  // Tesseract parallelises inside a page with OpenMP; Sheaf parallelises across pages instead,
-  // which scales better and never oversubscribes the cores (OpenMP threads spinning against
-  // each other made a page up to 6x slower here). The OpenMP runtime reads its environment when
-  // the library loads, before main, so setting it now needs one re-exec of this program.
-  const char* limit = std::getenv("OMP_THREAD_LIMIT");
-  if (limit == nullptr || std::string_view(limit) != "1") {
-    ::setenv("OMP_THREAD_LIMIT", "1", 1);
-    ::execv("/proc/self/exe", argv);
-    // exec failed (no /proc): go on; only speed suffers.
-  }
+void ConfigureProcess(char** /*argv*/) {
+  // Tesseract runs one thread per page in this process (the Tesseract adapter turns OpenMP's
+  // parallel regions off on each thread that calls it). Programs started from here (the
+  // `tesseract` CLI baseline of eval-ocr) get the same through the environment.
+  ::setenv("OMP_THREAD_LIMIT", "1", 1);
   // Page images are allocated and freed by the megabyte, several times per page. glibc's
   // defaults hand each large block straight back to the kernel and fault it in again on the
   // next page, which cost a fifth of the CPU time on receipts: keep freed memory for reuse.

@@ -32,7 +32,7 @@ struct Config {
   bool ocr_cache = true;
   std::uint64_t ocr_cache_max_bytes = DiskCache::kDefaultMaxBytes;
   std::string schemas_dir;  // "": the schemas/ that ship with Sheaf (FindResource)
-  std::string model_path;   // "": models/doctype.json.gz as shipped; "none": no classifier
+  std::string model_path;   // "": kDefaultClassifierModel as shipped; "none": no classifier
   // "": models/extractor.json.gz when it ships (else rules only); "none": rules only.
   std::string extractor_model_path;
   std::string type_hint = "auto";
@@ -52,14 +52,20 @@ struct Config {
   double llm_timeout_seconds = 30;
 };
 
-// Finds a file or folder that ships with Sheaf ("schemas", "models/doctype.json.gz"): under
+// The document-type model that ships with Sheaf, relative to its resources (FindResource): the
+// binary form, because reading it is most of a one-document run's start-up otherwise.
+inline constexpr const char* kDefaultClassifierModel = "models/doctype.bin";
+
+// Finds a file or folder that ships with Sheaf ("schemas", "models/doctype.bin"): under
 // $SHEAF_HOME, next to the source tree the binary was built in, under <prefix>/share/sheaf, or
 // in the current folder. Returns "" when it is nowhere.
 std::string FindResource(const std::string& relative);
 
-// A document-type model file: JSON, or gzip-compressed JSON (recognised by its content).
+// A document-type model file: binary or JSON, either gzip-compressed or not (recognised by its
+// content).
 Result<classify::TextClassifier> LoadClassifierFile(const std::string& path);
-// Writes `model` to `path`, gzip-compressed when the name ends in ".gz"; atomically.
+// Writes `model` to `path` atomically: as JSON when the name ends in ".json" or ".json.gz",
+// otherwise in the binary form (TextClassifier::ToBinary); gzip-compressed when it ends in ".gz".
 Status SaveClassifierFile(const classify::TextClassifier& model, const std::string& path);
 
 // The extractor's ranker model (extract/ranker.h): JSON, or gzip-compressed JSON; and its writer.
@@ -112,8 +118,8 @@ int RunOcrRole(const Config& config, const OcrRoleOptions& options, const sigset
 // The OCR cache's store: a DiskCache under <data_dir>/cache/ocr.
 Result<std::unique_ptr<Cache>> MakeOcrCacheStore(const Config& config);
 
-// Must run first in main: makes the process run one single-threaded engine per worker (may
-// re-execute the program once to do so).
+// Must run first in main: sets OMP_THREAD_LIMIT=1 for the programs this one starts, and the
+// allocator's tuning. (`argv` is unused: the program no longer re-executes itself.)
 void ConfigureProcess(char** argv);
 
 struct Versions {

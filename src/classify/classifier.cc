@@ -4,7 +4,9 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -351,13 +353,203 @@ Result<TextClassifier> TextClassifier::FromJson(std::string_view text, const std
   }
 }
 
+namespace {
+
+// The binary form, all integers and doubles little-endian:
+//   magic "SHEAFTC\x01" (8 bytes; the last byte is the binary layout's version)
+//   u32 format_version (kFormatVersion: the same model semantics as the JSON form)
+//   u32 hash_bits, u32 num_classes, u32 num_features, f64 temperature
+//   num_classes x { u32 length, that many bytes }: the labels, sorted and distinct
+//   num_classes x f64: the bias
+//   u32 row count, then per row { u32 feature, num_classes x f64 }: the rows that are not all
+//     zero, features strictly increasing
+//   16 bytes: the version (hex), checked against the contents on reading
+// and nothing after it. The doubles are the model's bits, so both forms give equal models.
+constexpr std::string_view kBinaryMagic("SHEAFTC\x01", 8);
+
+void PutU32(std::string& out, uint32_t v) {
+  for (int i = 0; i < 4; ++i) out += static_cast<char>((v >> (8 * i)) & 0xFF);
+}
+
+void PutF64(std::string& out, double d) {
+  const uint64_t v = std::bit_cast<uint64_t>(d);
+  for (int i = 0; i < 8; ++i) out += static_cast<char>((v >> (8 * i)) & 0xFF);
+}
+
+// Reads the binary form front to back; every read checks what is left, so a short or damaged
+// file stops with a message instead of reading past the end.
+class BinaryReader {
+ public:
+  explicit BinaryReader(std::string_view bytes) : bytes_(bytes) {}
+  std::size_t left() const { return bytes_.size() - pos_; }
+  bool U32(uint32_t* v) {
+    if (left() < 4) return false;
+    uint32_t r = 0;
+    for (int i = 0; i < 4; ++i) r |= static_cast<uint32_t>(static_cast<unsigned char>(bytes_[pos_ + i])) << (8 * i);
+    pos_ += 4;
+    *v = r;
+    return true;
+  }
+  bool F64(double* d) {
+    if (left() < 8) return false;
+    uint64_t r = 0;
+    for (int i = 0; i < 8; ++i) r |= static_cast<uint64_t>(static_cast<unsigned char>(bytes_[pos_ + i])) << (8 * i);
+    pos_ += 8;
+    *d = std::bit_cast<double>(r);
+    return true;
+  }
+  bool Bytes(std::size_t n, std::string_view* out) {
+    if (left() < n) return false;
+    *out = bytes_.substr(pos_, n);
+    pos_ += n;
+    return true;
+  }
+
+ private:
+  std::string_view bytes_;
+  std::size_t pos_ = 0;
+};
+
+}  // namespace
+
+bool TextClassifier::IsBinary(std::string_view bytes) {
+  return bytes.substr(0, kBinaryMagic.size()) == kBinaryMagic;
+}
+
+std::string TextClassifier::ToBinary() const {
+  const size_t k_count = static_cast<size_t>(model_.num_classes);
+  std::vector<uint32_t> rows;
+  for (size_t f = 0; f < static_cast<size_t>(model_.num_features); ++f) {
+    const double* row = &model_.weights[f * k_count];
+    if (!std::all_of(row, row + k_count, [](double w) { return w == 0.0; })) {
+      rows.push_back(static_cast<uint32_t>(f));
+    }
+  }
+  std::string out(kBinaryMagic);
+  out.reserve(64 + rows.size() * (4 + 8 * k_count));
+  PutU32(out, kFormatVersion);
+  PutU32(out, static_cast<uint32_t>(hash_bits_));
+  PutU32(out, static_cast<uint32_t>(k_count));
+  PutU32(out, static_cast<uint32_t>(model_.num_features));
+  PutF64(out, model_.temperature);
+  for (const std::string& label : labels_) {
+    PutU32(out, static_cast<uint32_t>(label.size()));
+    out += label;
+  }
+  for (const double b : model_.bias) PutF64(out, b);
+  PutU32(out, static_cast<uint32_t>(rows.size()));
+  for (const uint32_t f : rows) {
+    PutU32(out, f);
+    for (size_t k = 0; k < k_count; ++k) PutF64(out, model_.weights[f * k_count + k]);
+  }
+  out += version_;
+  return out;
+}
+
+Result<TextClassifier> TextClassifier::FromBinary(std::string_view bytes, const std::string& name) {
+  const auto bad = [&](const std::string& what) { return Invalid(name, what); };
+  const auto cut = [&](const std::string& what) {
+    return Invalid(name, "the binary classifier model ends early (in " + what + "; truncated or damaged)");
+  };
+  if (!IsBinary(bytes)) return bad("not a binary classifier model (wrong magic bytes)");
+  BinaryReader in(bytes.substr(kBinaryMagic.size()));
+  uint32_t format_version = 0, hash_bits = 0, k_count = 0, num_features = 0;
+  Model model;
+  if (!in.U32(&format_version) || !in.U32(&hash_bits) || !in.U32(&k_count) ||
+      !in.U32(&num_features) || !in.F64(&model.temperature)) {
+    return cut("the header");
+  }
+  if (format_version != kFormatVersion) {
+    return bad("unsupported format_version " + std::to_string(format_version) + " (expected " +
+               std::to_string(kFormatVersion) + ")");
+  }
+  if (hash_bits < kMinHashBits || hash_bits > kMaxHashBits) {
+    return bad("\"hash_bits\" must be an integer in [" + std::to_string(kMinHashBits) + ", " +
+               std::to_string(kMaxHashBits) + "]");
+  }
+  // Each label takes at least its 4-byte length: a count beyond what is left is damage, and
+  // checking it first bounds every allocation below by the file's size.
+  if (k_count < 2 || k_count > in.left() / 4) {
+    return bad("\"labels\" must be at least two (the count " + std::to_string(k_count) +
+               " does not fit the file)");
+  }
+  model.num_classes = static_cast<int>(k_count);
+  model.num_features = FeatureDimension(static_cast<int>(hash_bits));
+  if (num_features != static_cast<uint32_t>(model.num_features)) {
+    return bad("\"num_features\" does not match hash_bits " + std::to_string(hash_bits) +
+               " (expected " + std::to_string(model.num_features) +
+               "; the model was written by an incompatible feature extractor)");
+  }
+  if (!std::isfinite(model.temperature) || model.temperature <= 0.0) {
+    return bad("\"temperature\" must be a positive number");
+  }
+  std::vector<std::string> labels;
+  for (uint32_t k = 0; k < k_count; ++k) {
+    uint32_t length = 0;
+    std::string_view label;
+    if (!in.U32(&length) || !in.Bytes(length, &label)) return cut("the labels");
+    labels.emplace_back(label);
+  }
+  std::vector<std::string> sorted = labels;
+  std::sort(sorted.begin(), sorted.end());
+  if (std::adjacent_find(sorted.begin(), sorted.end()) != sorted.end() || sorted != labels) {
+    return bad("\"labels\" must be sorted and distinct");
+  }
+  model.bias.resize(k_count);
+  for (double& b : model.bias) {
+    if (!in.F64(&b)) return cut("the bias");
+    if (!std::isfinite(b)) {
+      return bad("\"bias\" must be an array of " + std::to_string(k_count) + " finite numbers");
+    }
+  }
+  uint32_t row_count = 0;
+  if (!in.U32(&row_count)) return cut("the weights");
+  const std::size_t row_bytes = 4 + 8 * static_cast<std::size_t>(k_count);
+  if (row_count > in.left() / row_bytes) return cut("the weights");
+  model.weights.assign(static_cast<size_t>(model.num_features) * k_count, 0.0);
+  int64_t previous = -1;
+  for (uint32_t r = 0; r < row_count; ++r) {
+    uint32_t f = 0;
+    in.U32(&f);  // fits: row_count was checked against what is left
+    if (static_cast<int64_t>(f) <= previous || f >= num_features) {
+      return bad("\"weights\" row " + std::to_string(r) + ": feature " + std::to_string(f) +
+                 " is out of order or not below num_features");
+    }
+    previous = f;
+    double* row = &model.weights[static_cast<size_t>(f) * k_count];
+    for (uint32_t k = 0; k < k_count; ++k) {
+      in.F64(&row[k]);
+      if (!std::isfinite(row[k])) {
+        return bad("\"weights\" row " + std::to_string(r) + " must hold " + std::to_string(k_count) +
+                   " finite weights");
+      }
+    }
+  }
+  std::string_view version;
+  if (!in.Bytes(16, &version)) return cut("the version");
+  if (in.left() != 0) return bad("unexpected bytes after the binary classifier model (damaged)");
+  TextClassifier classifier(std::move(labels), static_cast<int>(hash_bits), std::move(model));
+  if (version != classifier.Version()) {
+    return bad("the stored version does not match the model's contents (corrupt)");
+  }
+  return classifier;
+}
+
+Result<TextClassifier> TextClassifier::FromBytes(std::string_view bytes, const std::string& name) {
+  try {
+    return IsBinary(bytes) ? FromBinary(bytes, name) : FromJson(bytes, name);
+  } catch (const std::bad_alloc&) {
+    return Status(ErrorCode::kInvalidArgument, name + ": the classifier model is too large");
+  }
+}
+
 Result<TextClassifier> TextClassifier::Load(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return Status(ErrorCode::kIoError, path + ": cannot open the classifier model");
   std::ostringstream buffer;
   buffer << in.rdbuf();
   if (in.bad()) return Status(ErrorCode::kIoError, path + ": reading the classifier model failed");
-  return FromJson(buffer.str(), path);
+  return FromBytes(buffer.str(), path);
 }
 
 }  // namespace sheaf::classify

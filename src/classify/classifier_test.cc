@@ -374,6 +374,66 @@ TEST(TextClassifier, LoadOfATruncatedFileFailsWithInvalidArgumentNamingTheFile) 
   EXPECT_EQ(r.status().message().rfind(path + ": ", 0), 0u) << r.status().message();
 }
 
+TEST(TextClassifier, BinaryFormGivesTheSameModelAsJson) {
+  const TextClassifier& c = TrainedOnce();
+  const std::string bytes = c.ToBinary();
+  EXPECT_TRUE(TextClassifier::IsBinary(bytes));
+  EXPECT_FALSE(TextClassifier::IsBinary(c.ToJson()));
+  Result<TextClassifier> from_binary = TextClassifier::FromBytes(bytes, "m.bin");
+  Result<TextClassifier> from_json = TextClassifier::FromBytes(c.ToJson(), "m.json");
+  ASSERT_TRUE(from_binary.ok()) << from_binary.status().message();
+  ASSERT_TRUE(from_json.ok()) << from_json.status().message();
+  EXPECT_EQ(from_binary->Version(), c.Version());
+  EXPECT_EQ(from_binary->labels(), c.labels());
+  EXPECT_EQ(from_binary->hash_bits(), c.hash_bits());
+  EXPECT_EQ(from_binary->temperature(), c.temperature());
+  // Each form converts to the other without a change: the JSON written from the binary form is
+  // the JSON of the original, and back again.
+  EXPECT_EQ(from_binary->ToJson(), c.ToJson());
+  EXPECT_EQ(from_json->ToBinary(), bytes);
+  for (const DocumentText& doc : MakeCorpus(4243, 5).docs) {
+    EXPECT_EQ(from_binary->Predict(doc).probabilities, c.Predict(doc).probabilities);
+  }
+}
+
+TEST(TextClassifier, EveryTruncationOfTheBinaryFormIsAnErrorNamingTheFile) {
+  const std::string bytes = TrainedOnce().ToBinary();
+  // Every cut in the header and labels, then a spread of cuts through the weights.
+  std::vector<std::size_t> cuts;
+  for (std::size_t n = 0; n < 200 && n < bytes.size(); ++n) cuts.push_back(n);
+  for (std::size_t n = 200; n < bytes.size(); n += bytes.size() / 97 + 1) cuts.push_back(n);
+  cuts.push_back(bytes.size() - 1);
+  for (std::size_t n : cuts) {
+    Result<TextClassifier> r = TextClassifier::FromBinary(bytes.substr(0, n), "cut.bin");
+    ASSERT_FALSE(r.ok()) << "cut at " << n;
+    EXPECT_EQ(r.status().code(), ErrorCode::kInvalidArgument);
+    EXPECT_EQ(r.status().message().rfind("cut.bin: ", 0), 0u) << r.status().message();
+  }
+  Result<TextClassifier> longer = TextClassifier::FromBinary(bytes + "x", "long.bin");
+  ASSERT_FALSE(longer.ok());
+  EXPECT_NE(longer.status().message().find("unexpected bytes"), std::string::npos);
+}
+
+TEST(TextClassifier, ADamagedWeightInTheBinaryFormIsCaughtByTheVersion) {
+  std::string bytes = TrainedOnce().ToBinary();
+  // The last weight's lowest mantissa byte sits just before the 16-byte version.
+  bytes[bytes.size() - 16 - 8] ^= 0x01;
+  Result<TextClassifier> r = TextClassifier::FromBinary(bytes, "damaged.bin");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), ErrorCode::kInvalidArgument);
+  EXPECT_NE(r.status().message().find("does not match"), std::string::npos) << r.status().message();
+}
+
+TEST(TextClassifier, AHugeCountInTheBinaryFormIsRejectedWithoutAllocatingIt) {
+  std::string bytes = TrainedOnce().ToBinary();
+  // The label count (after magic, format_version and hash_bits) claims 4 billion labels.
+  for (int i = 0; i < 4; ++i) bytes[16 + i] = static_cast<char>(0xFF);
+  Result<TextClassifier> r = TextClassifier::FromBinary(bytes, "huge.bin");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), ErrorCode::kInvalidArgument);
+  EXPECT_NE(r.status().message().find("labels"), std::string::npos) << r.status().message();
+}
+
 TEST(TextClassifier, LoadRejectsWellFormedJsonThatIsNotAValidModel) {
   const std::string good = TempPath("good2.json");
   ASSERT_TRUE(TrainedOnce().Save(good).ok());

@@ -4,6 +4,8 @@
 #include <tesseract/osdetect.h>
 #include <tesseract/resultiterator.h>
 
+#include <dlfcn.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <sstream>
@@ -13,6 +15,24 @@
 namespace sheaf::tesseract_adapter {
 
 namespace {
+
+// Tesseract parallelises inside a page with OpenMP; Sheaf parallelises across pages instead,
+// which scales better and never oversubscribes the cores (OpenMP threads spinning against each
+// other made a page up to 6x slower here). Each thread that calls into Tesseract first makes its
+// OpenMP parallel regions inactive (max-active-levels 0: a region runs on the calling thread
+// alone), the effect OMP_THREAD_LIMIT=1 has. OpenMP keeps this setting per thread, hence once
+// per thread; setting the variable instead needs it in the environment before the runtime loads,
+// which cost `sheaf` a re-execution of itself at every start (about 20 ms of CPU). Looked up at
+// run time: a Tesseract built without OpenMP has nothing to set.
+void KeepOpenMpOnThisThread() {
+  thread_local bool done = false;
+  if (done) return;
+  done = true;
+  using SetLevels = void (*)(int);
+  static const auto set =
+      reinterpret_cast<SetLevels>(::dlsym(RTLD_DEFAULT, "omp_set_max_active_levels"));
+  if (set != nullptr) set(0);
+}
 
 // Debian's packages for Tesseract languages "msa+eng": "tesseract-ocr-msa tesseract-ocr-eng".
 std::string PackagesFor(const std::string& languages) {
@@ -84,6 +104,7 @@ class TesseractEngine : public OcrEngine {
     if (image.empty() || image.channels != 1) {
       return Status(ErrorCode::kInvalidArgument, "OCR needs a non-empty 8-bit gray image");
     }
+    KeepOpenMpOnThisThread();
     api_.SetImage(image.pixels.data(), image.width, image.height, 1, image.width);
     api_.SetSourceResolution(image.dpi > 0 ? image.dpi : 300);
     tesseract::ETEXT_DESC monitor;
@@ -178,6 +199,7 @@ class TesseractOsd : public OrientationDetector {
     if (gray.empty() || gray.channels != 1) {
       return Status(ErrorCode::kInvalidArgument, "OSD needs a non-empty 8-bit gray image");
     }
+    KeepOpenMpOnThisThread();
     api_.SetImage(gray.pixels.data(), gray.width, gray.height, 1, gray.width);
     api_.SetSourceResolution(gray.dpi > 0 ? gray.dpi : 300);
     int deg = 0;

@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "adapters/tesseract/tesseract.h"
 
+#include <dlfcn.h>
 #include <gtest/gtest.h>
+
+#include <filesystem>
+#include <thread>
 
 #include "fixtures.h"
 
@@ -18,6 +22,40 @@ std::string AllText(const OcrPage& p) {
   for (const auto& b : p.blocks)
     for (const auto& l : b.lines) s += l.Text() + "\n";
   return s;
+}
+
+int ThreadsOfThisProcess() {
+  int n = 0;
+  for (const auto& e : std::filesystem::directory_iterator("/proc/self/task")) {
+    (void)e;
+    ++n;
+  }
+  return n;
+}
+
+TEST(TesseractEngine, ReadsOnTheCallingThreadAloneWithoutOpenMpThreads) {
+  using GetLevels = int (*)();
+  const auto levels = reinterpret_cast<GetLevels>(::dlsym(RTLD_DEFAULT, "omp_get_max_active_levels"));
+  if (levels == nullptr) GTEST_SKIP() << "this Tesseract is built without OpenMP";
+  auto engine = MakeEngine(OcrOptions{});
+  ASSERT_TRUE(engine.ok()) << engine.status().message();
+  const Image page = testing::RenderLines(kLines, 200);
+  const int before = ThreadsOfThisProcess();
+  int levels_before = -1, levels_after = -1, threads_during = 0;
+  bool read = false;
+  // A new thread, as a pipeline worker is: OpenMP's settings are per thread, and the pool of
+  // threads a parallel region starts would live as long as this thread.
+  std::thread worker([&] {
+    levels_before = levels();
+    read = (*engine)->Recognize(page, 60000).ok();
+    levels_after = levels();
+    threads_during = ThreadsOfThisProcess();
+  });
+  worker.join();
+  ASSERT_TRUE(read);
+  EXPECT_GT(levels_before, 0);  // a new thread starts with parallel regions on
+  EXPECT_EQ(levels_after, 0);   // the engine turned them off for its thread
+  EXPECT_EQ(threads_during, before + 1);  // the worker itself, no OpenMP team
 }
 
 TEST(TesseractEngine, ReadsWordsWithBoxesAndConfidences) {
