@@ -48,6 +48,15 @@ export class PageViewer {
     this.draw();
   }
 
+  // The words (and the page's size as they were measured in) of the page shown, when they
+  // arrive after its image started loading; the image is left as it is.
+  setWords(page, words) {
+    this.page = page;
+    this.words = words;
+    this.svg.setAttribute("viewBox", `0 0 ${page.width} ${page.height}`);
+    this.draw();
+  }
+
   fit() {
     const w = this.el.clientWidth || 600;
     this.zoom = Math.min(1, w / (this.page.width || w));
