@@ -43,8 +43,12 @@ export class PageViewer {
     this.words = words;
     this.fields = fields;  // [{name, bbox}] on this page
     this.svg.setAttribute("viewBox", `0 0 ${page.width} ${page.height}`);
-    this.img.onload = () => this.fit();
-    this.img.src = src;
+    if (this.img.getAttribute("src") !== src) {
+      this.img.onload = () => this.fit();
+      this.img.src = src;
+    } else if (this.img.complete) {
+      this.fit();  // already loaded (asked for early, before the page was laid out)
+    }
     this.draw();
   }
 

@@ -73,6 +73,9 @@ try {
   const id = decodeURIComponent(new URL(page.url()).hash.split("/")[2]);
   await page.locator(".viewer img").waitFor();
   await page.waitForFunction(() => document.querySelectorAll(".word-box").length > 0);
+  // The thumbnails load once the first page's image has (they wait for it).
+  await page.waitForFunction(() => [...document.querySelectorAll(".thumb img")]
+    .every((i) => i.getAttribute("src") && i.complete && i.naturalWidth > 0));
 
   // Correct the total: focus its field (adding it if the reader found none), type, approve.
   if ((await page.locator("#field-total").count()) === 0) {
