@@ -43,6 +43,15 @@ try {
     problems.push("request to another origin: " + u.href);
     return route.abort();
   });
+  // Every control on screen has a name a screen reader says (label, aria-label or its text).
+  const unnamed = () => page.$$eval("main input, main select, main button, main a[href]", (els) =>
+    els.filter((el) => !(el.getAttribute("aria-label") || (el.labels && el.labels.length) ||
+      el.textContent.trim() || el.getAttribute("title")))
+      .map((el) => el.outerHTML.slice(0, 120)));
+  const allNamed = async (where) => {
+    const bad = await unnamed();
+    if (bad.length) throw new Error(`unnamed controls on ${where}: ${bad.join(" | ")}`);
+  };
   const shot = async (name) => {
     if (shots) await page.screenshot({ path: join(shots, name + ".png") });
   };
@@ -148,6 +157,7 @@ try {
   // The focused control shows it (visible focus): the outline is not "none".
   const outline = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
   if (outline === "none") throw new Error("the focused control has no visible outline");
+  await allNamed("the review screen");
   await shot("review");
   await page.keyboard.press("Control+Enter");
   await page.locator("#toast", { hasText: "Approved with 2 correction" }).waitFor();
@@ -168,6 +178,7 @@ try {
   await editTotal.focus();
   await page.keyboard.press("Control+A");
   await page.keyboard.type(total2);
+  await allNamed("the Documents screen's correction");
   await shot("documents-edit");
   await page.locator("#doc-edit-save").focus();
   await page.keyboard.press("Enter");
