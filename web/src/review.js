@@ -12,7 +12,7 @@ export const SHORTCUTS = [
   ["Alt+N", "next document"],
   ["Alt+PageDown / Alt+PageUp", "next / previous page"],
   ["+ / -", "zoom (page focused)"],
-  ["Click a word", "fill the focused field"],
+  ["Click a word", "fill the focused field or line-item cell"],
   ["Alt+click a word", "show the field read from it"],
   ["Shift+drag", "lasso words into the focused field"],
   ["Enter in a line item", "next line (a new one after the last)"],
@@ -27,7 +27,8 @@ export async function renderReview(main, id, { go }) {
   const imageOf = (n) => `/v1/documents/${encodeURIComponent(id)}/pages/${n}/image`;
   const viewer = new PageViewer({
     onPick: (text, word, alt) => {
-      const input = inputs.get(focusedField);
+      // The focused field, or the line-item cell focused last after it.
+      const input = focusedCell || inputs.get(focusedField);
       if (!input || alt) {
         // Alt+click (or no field focused yet): a word inside a field's box shows that field.
         const c = word && [(word.bbox[0] + word.bbox[2]) / 2, (word.bbox[1] + word.bbox[3]) / 2];
@@ -59,6 +60,7 @@ export async function renderReview(main, id, { go }) {
   const pages = result.pages || [];
   const inputs = new Map();  // field name -> input
   let focusedField = null;
+  let focusedCell = null;  // a line-item cell, when one was focused after any field
   let pageNumber = 1;
   const reviewable = doc.status === "needs_review";
 
@@ -87,6 +89,7 @@ export async function renderReview(main, id, { go }) {
     input.dataset.original = f.value ?? "";
     input.addEventListener("focus", () => {
       focusedField = name;
+      focusedCell = null;
       for (const row of form.querySelectorAll(".field")) row.classList.toggle("active", row.dataset.field === name);
       if (f.page && f.page !== pageNumber) showPage(f.page).then(() => viewer.highlight(name));
       else viewer.highlight(name);
@@ -123,6 +126,10 @@ export async function renderReview(main, id, { go }) {
     } }, "Add"));
 
   const items = lineItemsEditor(result.line_items || [], { disabled: !reviewable, idPrefix: "li" });
+  // Clicking a word fills the focused line-item cell too.
+  items.el.addEventListener("focusin", (e) => {
+    if (e.target.matches("input.cell")) focusedCell = e.target;
+  });
 
   const thumbs = h("nav", { class: "thumbs", "aria-label": "Pages" });
   const pageLabel = h("span", { id: "page-label" });

@@ -78,6 +78,9 @@ try {
     await page.keyboard.type(total);
     await page.keyboard.press("Control+Enter");
     await page.locator("#toast", { hasText: "Approved with" }).waitFor();
+    // The queue is empty now: the page moves on to the inbox by itself (wait for it, or it
+    // would move away from the upload screen opened next).
+    await page.locator("#inbox-title").waitFor();
   } else {
     // Completed without review, with a wrong total: corrected on the Documents screen.
     how = "documents";

@@ -138,7 +138,13 @@ try {
   if (!(await page.locator(`#li-${rowsBefore + 1}-amount`).evaluate((el) => el === document.activeElement))) {
     throw new Error("Enter did not move to the same column of the next line");
   }
+  // Clicking a word fills the focused line-item cell (then typed over).
   await page.locator(`#li-${rowsBefore + 1}-description`).focus();
+  await word.dispatchEvent("click");
+  if ((await page.locator(`#li-${rowsBefore + 1}-description`).inputValue()) !== wordText) {
+    throw new Error(`clicking the word "${wordText}" did not fill the focused line-item cell`);
+  }
+  await page.keyboard.press("Control+A");
   await typeLine(["Glue stick", "2", "1.50", "3.00"]);
   // The Scissors line's Delete button (Tab reaches it after the line's cells), by keyboard.
   await page.locator(`#li-table tbody tr >> nth=${rowsBefore}`).locator("button.row-delete").focus();
