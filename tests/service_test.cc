@@ -334,6 +334,81 @@ TEST_F(ServiceTest, ReviewCorrectionsReplaceFieldsAndReprocessRunsItAgain) {
   Wait(in->document.id);
 }
 
+TEST_F(ServiceTest, ACorrectionReplacesLineItemsAndTheRulesJudgeThemAgain) {
+  Start();
+  IngestRequest typed;
+  typed.tenant_id = tenant_;
+  typed.actor = "test";
+  typed.bytes = std::make_shared<const std::string>("Invoice\nSubtotal 12.00\nTotal 12.00\n");
+  typed.type_hint = "invoice";  // required fields are missing: it needs review
+  typed.webhook_url = "http://127.0.0.1:9/hook";
+  Result<IngestResult> inv = service_->Ingest(typed);
+  ASSERT_TRUE(inv.ok());
+  DocumentRecord d = Wait(inv->document.id);
+  ASSERT_EQ(d.status, ProcessingStatus::kNeedsReview) << d.result_json;
+  auto sum_rule = [](const nlohmann::json& result) {
+    for (const auto& r : result["validation"]) {
+      if (r["rule"] == "line_items_sum") return r;
+    }
+    return nlohmann::json();
+  };
+  // Refused: a row with a column the result has no place for.
+  Result<DocumentRecord> bad = service_->Review(tenant_, d.id, ReviewAction::kCorrect, "{}",
+                                                "alice", R"([{"colour": "red"}])");
+  EXPECT_EQ(bad.status().code(), ErrorCode::kInvalidArgument);
+  EXPECT_NE(bad.status().message().find("colour"), std::string::npos);
+
+  // Two lines that add up to 11.00, not to the subtotal 12.00: recorded, and the rule says so.
+  Result<DocumentRecord> reviewed = service_->Review(
+      tenant_, d.id, ReviewAction::kCorrect, R"({"invoice_number":"A-1"})", "alice",
+      R"([{"description": "Clay", "quantity": "2", "unit_price": "4.00", "amount": "8.00"},
+          {"description": "Glue", "amount": 3}])");
+  ASSERT_TRUE(reviewed.ok()) << reviewed.status().message();
+  EXPECT_EQ(reviewed->status, ProcessingStatus::kCompleted);  // the reviewer's decision stands
+  nlohmann::json result = nlohmann::json::parse(reviewed->result_json);
+  ASSERT_EQ(result["line_items"].size(), 2u) << result["line_items"].dump();
+  EXPECT_EQ(result["line_items"][0]["amount"]["value"], "8.00");
+  EXPECT_EQ(result["line_items"][1]["amount"]["value"], "3");
+  EXPECT_EQ(result["line_items"][1]["description"]["source"], "review");
+  EXPECT_EQ(sum_rule(result)["status"], "warn") << result["validation"].dump();
+  EXPECT_EQ(result["fields"]["invoice_number"]["value"], "A-1");
+
+  // The correction (with the reviewer) holds the rows; its audit entry counts them.
+  auto corrections = metadata_->ListCorrections(tenant_, d.id);
+  ASSERT_TRUE(corrections.ok());
+  ASSERT_EQ(corrections->size(), 1u);
+  EXPECT_EQ((*corrections)[0].reviewer, "alice");
+  nlohmann::json recorded = nlohmann::json::parse((*corrections)[0].fields_json);
+  EXPECT_EQ(recorded["invoice_number"], "A-1");
+  ASSERT_EQ(recorded["line_items"].size(), 2u);
+  EXPECT_EQ(recorded["line_items"][0]["description"], "Clay");
+  auto audit = metadata_->ListAudit(tenant_, 0, 1000);
+  ASSERT_TRUE(audit.ok());
+  bool audited = false;
+  for (const AuditEntry& e : *audit) {
+    if (e.action != "document.reviewed" || e.document_id != d.id) continue;
+    audited = true;
+    EXPECT_EQ(e.actor, "alice");
+    EXPECT_EQ(nlohmann::json::parse(e.details_json)["line_items"], 2) << e.details_json;
+  }
+  EXPECT_TRUE(audited);
+  // The webhook (the review's export) carries them.
+  auto events = metadata_->ListWebhooks(tenant_, WebhookState::kPending, 10);
+  ASSERT_TRUE(events.ok());
+  ASSERT_EQ(events->size(), 1u);
+  nlohmann::json hook = nlohmann::json::parse((*events)[0].body);
+  ASSERT_EQ(hook["result"]["line_items"].size(), 2u);
+  EXPECT_EQ(hook["result"]["line_items"][0]["description"]["value"], "Clay");
+
+  // A later correction of the completed document that makes them add up: the rule passes.
+  Result<DocumentRecord> fixed = service_->Correct(
+      tenant_, d.id, "{}", "bob",
+      R"([{"description": "Clay", "amount": "9.00"}, {"description": "Glue", "amount": "3.00"}])");
+  ASSERT_TRUE(fixed.ok()) << fixed.status().message();
+  EXPECT_EQ(sum_rule(nlohmann::json::parse(fixed->result_json))["status"], "pass")
+      << fixed->result_json;
+}
+
 TEST_F(ServiceTest, AReprocessCutShortBeforeItsStatusChangeLeavesTheDocumentReprocessable) {
   ServiceOptions o;
   o.orphan_grace = std::chrono::milliseconds(300);

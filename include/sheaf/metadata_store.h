@@ -191,6 +191,7 @@ struct CreateDocumentResult {
 struct DocumentFilter {
   std::optional<ProcessingStatus> status;  // only documents in this status
   std::string document_type;               // only documents of this type; "" = any
+  std::string sender;  // only documents of this sender identity key (docs/learning.md); "" = any
   int limit = 50;                          // 1..1000
   std::string cursor;  // "" for the first page, else a previous page's next_cursor
 };
@@ -219,6 +220,9 @@ struct DocumentUpdate {
   std::string stage_json;
   std::optional<std::string> result_json;  // "" = back to none
   std::optional<std::string> error;
+  // The sender identity key the result names (docs/learning.md; ListDocuments filters by it);
+  // "" = none. Up to 256 bytes.
+  std::optional<std::string> sender;
   // When not empty, the update applies only if the document's status is one of these;
   // invalid_argument otherwise (so "reprocess" cannot restart a document being processed).
   std::vector<ProcessingStatus> only_if;
@@ -254,7 +258,9 @@ constexpr std::optional<ReviewAction> ParseReviewAction(std::string_view name) {
 struct ReviewInput {
   std::string reviewer;  // who decided, e.g. the reviewer's user name; required
   ReviewAction action = ReviewAction::kApprove;
-  std::string fields_json = "{}";  // the corrected fields, e.g. {"total":"12.50"}
+  // The corrected fields, e.g. {"total":"12.50"}, and "line_items": [rows] when the correction
+  // replaced the line items (no field is named "line_items").
+  std::string fields_json = "{}";
   std::string result_json;         // the result with the corrections applied; "" = unchanged
   // Enqueued in the same transaction (outbox), for this document: the review's export.
   std::optional<NewWebhookEvent> webhook;

@@ -221,6 +221,10 @@ Result<PreparedDocument> PrepareDocument(const std::string& tenant_id, const Doc
 
 Result<PreparedUpdate> PrepareUpdate(const DocumentUpdate& update, const std::string& actor) {
   if (Status s = CheckActor(actor); !s.ok()) return s;
+  if (update.sender && update.sender->size() > 256) {
+    return Invalid("a sender key is at most 256 bytes (got " +
+                   std::to_string(update.sender->size()) + ")");
+  }
   if (!update.stage_name.empty()) {
     if (!ValidStageName(update.stage_name)) {
       return Invalid("stage name \"" + update.stage_name.substr(0, 80) +
@@ -306,6 +310,13 @@ std::string ReviewAuditDetails(const ReviewInput& review, std::int64_t correctio
          {"from", ProcessingStatusName(from)},
          {"to", ProcessingStatusName(to)}};
   if (review.webhook) d["webhook_event_id"] = event_id;
+  // A correction that replaced the line items says how many rows it left (the rows themselves
+  // are in the correction it names, as its "line_items").
+  const Json corrected = Json::parse(review.fields_json, nullptr, false);
+  if (corrected.is_object() && corrected.contains("line_items") &&
+      corrected["line_items"].is_array()) {
+    d["line_items"] = corrected["line_items"].size();
+  }
   return d.dump();
 }
 

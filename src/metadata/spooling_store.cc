@@ -57,6 +57,7 @@ std::optional<Parsed> ParseSpooled(const std::string& text) {
     d.stage_json = u.value("stage_json", "");
     if (u.contains("result_json")) d.result_json = u["result_json"].get<std::string>();
     if (u.contains("error")) d.error = u["error"].get<std::string>();
+    if (u.contains("sender")) d.sender = u["sender"].get<std::string>();
     for (const Json& s : u.value("only_if", Json::array())) {
       std::optional<ProcessingStatus> st = ParseProcessingStatus(s.get<std::string>());
       if (!st) return std::nullopt;
@@ -90,6 +91,7 @@ std::string DocumentUpdateToJson(const std::string& tenant_id, const std::string
     u["stage_json"] = d.stage_json;
   }
   if (d.result_json) u["result_json"] = *d.result_json;
+  if (d.sender) u["sender"] = *d.sender;
   if (d.error) u["error"] = *d.error;
   Json only = Json::array();
   for (ProcessingStatus s : d.only_if) only.push_back(std::string(ProcessingStatusName(s)));

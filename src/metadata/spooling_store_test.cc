@@ -93,6 +93,7 @@ TEST_F(SpoolingStoreTest, WritesTheStoreFailsAreSpooledReadBackAndReplayedInOrde
   DocumentUpdate done = Stage("validate", 30);
   done.status = ProcessingStatus::kCompleted;
   done.result_json = "{\"fields\":{}}";
+  done.sender = "name:acme";  // the spool keeps it for the replay
   done.audit_action = "document.completed";
   ASSERT_TRUE(store_->UpdateDocument(tenant_, doc_, processing, "pipeline").ok());
   ASSERT_TRUE(store_->UpdateDocument(tenant_, doc_, Stage("ocr", 20), "pipeline").ok());
@@ -122,6 +123,12 @@ TEST_F(SpoolingStoreTest, WritesTheStoreFailsAreSpooledReadBackAndReplayedInOrde
   ASSERT_TRUE(stored.ok());
   EXPECT_EQ(stored->status, ProcessingStatus::kCompleted);
   EXPECT_EQ(nlohmann::json::parse(stored->stages_json), stages);
+  DocumentFilter by_sender;
+  by_sender.sender = "name:acme";
+  auto listed = store_->inner()->ListDocuments(tenant_, by_sender);
+  ASSERT_TRUE(listed.ok());
+  ASSERT_EQ(listed->documents.size(), 1u);
+  EXPECT_EQ(listed->documents[0].id, doc_);
   EXPECT_EQ(Actions(), (std::vector<std::string>{"document.ingested", "document.processing",
                                                  "document.updated", "document.completed"}));
   EXPECT_TRUE(store_->VerifyAudit()->intact);

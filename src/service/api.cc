@@ -14,6 +14,7 @@
 #include "core/result_json.h"
 #include "core/times.h"
 #include "resilience/degradation.h"
+#include "service/corrections.h"
 #include "service/event_streams.h"
 #include "service/rate_limiter.h"
 #include "service/static_assets.h"
@@ -588,6 +589,10 @@ HttpReply Api::ListDocuments(const HttpRequest& req, const ApiKeyInfo& key) {
     }
   }
   f.document_type = req.Query("type");
+  f.sender = req.Query("sender");
+  if (Utf8Length(f.sender) > 256) {
+    return Error(400, "bad_request", "sender is an identity key of at most 256 characters");
+  }
   const std::string limit = req.Query("limit");
   if (req.query.count("limit") != 0) {
     f.limit = ParseCount(limit);
@@ -658,17 +663,24 @@ HttpReply Api::ReviewTasks(const HttpRequest& req, const ApiKeyInfo& key) {
                                                     : Json(page->next_cursor)}});
 }
 
-// The "fields" (name -> string, number or null) and "reviewer" of a review or correction
-// body, or the reply that says what is wrong with them.
+// The "fields" (name -> string, number or null), "line_items" (rows that replace the line
+// items; service/corrections.h) and "reviewer" of a review or correction body, or the reply
+// that says what is wrong with them. *line_items is "" when the body has none.
 std::optional<HttpReply> ParseDecision(const Json& body, const ApiKeyInfo& key,
                                        bool needs_fields, std::string* fields,
-                                       std::string* reviewer) {
+                                       std::string* line_items, std::string* reviewer) {
   *fields = "{}";
+  line_items->clear();
   if (body.contains("fields")) {
     if (!body["fields"].is_object()) {
       return Error(400, "bad_request", "\"fields\" must be an object of field name -> value");
     }
     for (const auto& [name, value] : body["fields"].items()) {
+      if (name == "line_items") {
+        return Error(400, "bad_request",
+                     "line items are corrected with \"line_items\" beside \"fields\", not as a "
+                     "field");
+      }
       if (!value.is_string() && !value.is_number() && !value.is_null()) {
         return Error(400, "bad_request",
                      "field \"" + name.substr(0, 80) +
@@ -677,8 +689,14 @@ std::optional<HttpReply> ParseDecision(const Json& body, const ApiKeyInfo& key,
     }
     *fields = body["fields"].dump();
   }
-  if (needs_fields && *fields == "{}") {
-    return Error(400, "bad_request", "a correction needs \"fields\"");
+  if (body.contains("line_items")) {
+    if (std::string bad = CheckLineItems(body["line_items"]); !bad.empty()) {
+      return Error(400, "bad_request", bad);
+    }
+    *line_items = body["line_items"].dump();
+  }
+  if (needs_fields && *fields == "{}" && line_items->empty()) {
+    return Error(400, "bad_request", "a correction needs \"fields\" or \"line_items\"");
   }
   std::string error;
   const std::optional<std::string> who =
@@ -703,12 +721,13 @@ HttpReply Api::Review(const HttpRequest& req, const ApiKeyInfo& key, const std::
   if (!action) {
     return Error(400, "bad_request", "unknown action (expected approve, reject or correct)");
   }
-  std::string fields, reviewer;
-  if (std::optional<HttpReply> bad =
-          ParseDecision(body, key, *action == ReviewAction::kCorrect, &fields, &reviewer)) {
+  std::string fields, line_items, reviewer;
+  if (std::optional<HttpReply> bad = ParseDecision(body, key, *action == ReviewAction::kCorrect,
+                                                   &fields, &line_items, &reviewer)) {
     return *bad;
   }
-  Result<DocumentRecord> d = deps_.service->Review(key.tenant_id, id, *action, fields, reviewer);
+  Result<DocumentRecord> d =
+      deps_.service->Review(key.tenant_id, id, *action, fields, reviewer, line_items);
   if (!d.ok()) {
     if (d.status().code() == ErrorCode::kInvalidArgument) {
       return Error(409, "conflict", d.status().message());
@@ -726,11 +745,13 @@ HttpReply Api::Correct(const HttpRequest& req, const ApiKeyInfo& key, const std:
   if (body.is_discarded() || !body.is_object()) {
     return Error(400, "bad_request", "the body must be a JSON object");
   }
-  std::string fields, reviewer;
-  if (std::optional<HttpReply> bad = ParseDecision(body, key, true, &fields, &reviewer)) {
+  std::string fields, line_items, reviewer;
+  if (std::optional<HttpReply> bad =
+          ParseDecision(body, key, true, &fields, &line_items, &reviewer)) {
     return *bad;
   }
-  Result<DocumentRecord> d = deps_.service->Correct(key.tenant_id, id, fields, reviewer);
+  Result<DocumentRecord> d =
+      deps_.service->Correct(key.tenant_id, id, fields, reviewer, line_items);
   if (!d.ok()) {
     if (d.status().code() == ErrorCode::kInvalidArgument) {
       return Error(409, "conflict", d.status().message());

@@ -17,6 +17,7 @@
 #include "core/state_json.h"
 #include "learn/learner.h"
 #include "resilience/circuit_breaker.h"
+#include "service/corrections.h"
 #include "service/file_exporter.h"
 #include "service/hitl_fallback.h"
 
@@ -639,6 +640,7 @@ Status Service::ValidateStage(const Delivery& d) {
   u.status = completed ? ProcessingStatus::kCompleted : ProcessingStatus::kNeedsReview;
   u.document_type = state->document_type.label;
   u.result_json = result;
+  u.sender = recalled->sender.key;  // GET /v1/documents?sender= lists by it
   u.stage_name = "validate";
   u.stage_json = nlohmann::json{{"ms", MsSince(t0)}, {"finished_at", NowMs()}}.dump();
   u.only_if = {ProcessingStatus::kProcessing};
@@ -757,19 +759,23 @@ Result<DocumentRecord> Service::Reprocess(const std::string& tenant_id, const st
 
 Result<DocumentRecord> Service::Review(const std::string& tenant_id, const std::string& id,
                                        ReviewAction action, const std::string& fields_json,
-                                       const std::string& reviewer) {
-  return Decide(tenant_id, id, action, fields_json, reviewer, /*completed_only=*/false);
+                                       const std::string& reviewer,
+                                       const std::string& line_items_json) {
+  return Decide(tenant_id, id, action, fields_json, line_items_json, reviewer,
+                /*completed_only=*/false);
 }
 
 Result<DocumentRecord> Service::Correct(const std::string& tenant_id, const std::string& id,
                                         const std::string& fields_json,
-                                        const std::string& reviewer) {
-  return Decide(tenant_id, id, ReviewAction::kCorrect, fields_json, reviewer,
+                                        const std::string& reviewer,
+                                        const std::string& line_items_json) {
+  return Decide(tenant_id, id, ReviewAction::kCorrect, fields_json, line_items_json, reviewer,
                 /*completed_only=*/true);
 }
 
 Result<DocumentRecord> Service::Decide(const std::string& tenant_id, const std::string& id,
                                        ReviewAction action, const std::string& fields_json,
+                                       const std::string& line_items_json,
                                        const std::string& reviewer, bool completed_only) {
   Result<DocumentRecord> doc = deps_.metadata->GetDocument(tenant_id, id);
   if (!doc.ok()) return doc.status();
@@ -784,10 +790,22 @@ Result<DocumentRecord> Service::Decide(const std::string& tenant_id, const std::
   if (!fields.is_object()) {
     return Status(ErrorCode::kInvalidArgument, "\"fields\" must be a JSON object of name -> value");
   }
+  nlohmann::json line_items;  // null: the line items stay as read
+  if (action == ReviewAction::kCorrect && !line_items_json.empty()) {
+    line_items = nlohmann::json::parse(line_items_json, nullptr, false);
+    if (line_items.is_discarded()) line_items = nlohmann::json::object();  // CheckLineItems says
+    if (std::string bad = CheckLineItems(line_items); !bad.empty()) {
+      return Status(ErrorCode::kInvalidArgument, bad);
+    }
+  }
   ReviewInput in;
   in.reviewer = reviewer;
   in.action = action;
-  in.fields_json = fields.dump();
+  // The correction as recorded (and audited by its id): the fields, and the line items when
+  // they were replaced.
+  nlohmann::json recorded = fields;
+  if (!line_items.is_null()) recorded["line_items"] = line_items;
+  in.fields_json = recorded.dump();
   nlohmann::ordered_json result =
       nlohmann::ordered_json::parse(doc->result_json.empty() ? "{}" : doc->result_json, nullptr,
                                     false);
@@ -816,6 +834,10 @@ Result<DocumentRecord> Service::Decide(const std::string& tenant_id, const std::
       f["confidence"] = 1.0;
       f["source"] = "review";
     }
+    if (!line_items.is_null()) ReplaceLineItems(line_items, &result);
+    // The rules again, over what the reviewer made of it: the result says whether the corrected
+    // document adds up (the decision stands either way).
+    if (deps_.understander != nullptr) Revalidate(deps_.understander->schemas(), &result);
   }
   result["status"] = status;
   result["reviewed_by"] = reviewer;

@@ -162,16 +162,23 @@ class Service {
                                    const std::string& actor);
   // A reviewer's decision (docs/service.md): approve / correct (fields replaced, source
   // "review") -> completed and exported; reject -> rejected (exported as such).
+  // `line_items_json`, for a correction: "" leaves the line items as read; otherwise a JSON
+  // array of rows (service/corrections.h, CheckLineItems) that replaces them. A correction
+  // runs the schema's rules again over the corrected result (its "validation"); the decision
+  // stands whatever they say. invalid_argument for a bad fields or line-items body.
   Result<DocumentRecord> Review(const std::string& tenant_id, const std::string& id,
                                 ReviewAction action, const std::string& fields_json,
-                                const std::string& reviewer);
+                                const std::string& reviewer,
+                                const std::string& line_items_json = "");
 
   // A correction of a completed document (POST /v1/documents/{id}/corrections): recorded,
   // audited and exported like a review's correction (webhook event "document.corrected").
   // invalid_argument unless the document is completed; not_found.
   // Both this and a review's correction teach the tenant's sender memory (docs/learning.md).
+  // `line_items_json` as for Review.
   Result<DocumentRecord> Correct(const std::string& tenant_id, const std::string& id,
-                                 const std::string& fields_json, const std::string& reviewer);
+                                 const std::string& fields_json, const std::string& reviewer,
+                                 const std::string& line_items_json = "");
 
   // The page's text (lines joined by '\n') or its normalised image as PNG. not_found for a page
   // that does not exist or a document not read yet; invalid_argument for a page read from a
@@ -211,7 +218,8 @@ class Service {
   // Review and Correct: the decision recorded, exported and, for a correction, learned from.
   Result<DocumentRecord> Decide(const std::string& tenant_id, const std::string& id,
                                 ReviewAction action, const std::string& fields_json,
-                                const std::string& reviewer, bool completed_only);
+                                const std::string& line_items_json, const std::string& reviewer,
+                                bool completed_only);
   // Teaches the tenant's sender memory where the document prints each corrected field; a
   // failure is logged, not returned (the correction stands).
   void LearnFrom(const DocumentRecord& doc, const std::map<std::string, std::string>& corrected,

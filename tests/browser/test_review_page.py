@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """The review page in a real headless Chromium (web/tests/review_flow.mjs): sign in, upload a
-receipt, see it in the inbox, open it, correct the total with the keyboard, approve; then the
-API's result and the webhook carry the correction. Needs Debian's chromium and `npm ci` in web/
+receipt, see it in the inbox, open it, correct the total and the line items with the keyboard,
+approve; correct the completed document again from the Documents screen and filter the list by
+its sender; then the API's result, the corrections, the audit and the webhooks carry them. Needs Debian's chromium and `npm ci` in web/
 (scripts/install-deps.sh). SHEAF_SCREENSHOTS=DIR keeps the screenshots (scripts/screenshots.sh)."""
 
 import json
@@ -9,9 +10,11 @@ import os
 import shutil
 import subprocess
 import time
+import urllib.parse
 import urllib.request
 
 import pytest
+import sheaf_e2e  # noqa: E402  (tests/e2e, put on the path by conftest.py)
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 WEB = os.path.join(ROOT, "web")
@@ -47,22 +50,55 @@ def test_a_reviewer_corrects_a_receipt_total_in_the_browser(sheaf, webhook_recei
     shots = os.environ.get("SHEAF_SCREENSHOTS") or str(tmp_path)
     os.makedirs(shots, exist_ok=True)
     env = dict(os.environ, SHEAF_URL=srv.url, SHEAF_KEY=t.key, SHEAF_UPLOAD=RECEIPT,
-               SHEAF_SCREENSHOTS=shots, SHEAF_TOTAL="123.45", CHROMIUM=CHROMIUM)
+               SHEAF_SCREENSHOTS=shots, SHEAF_TOTAL="123.45", SHEAF_TOTAL2="123.46",
+               CHROMIUM=CHROMIUM)
     run = subprocess.run(["node", os.path.join(WEB, "tests", "review_flow.mjs")], cwd=WEB,
                          env=env, capture_output=True, text=True, timeout=240)
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     out = json.loads(run.stdout.strip().splitlines()[-1])
     doc_id = out["document_id"]
-    for name in ("signin", "upload", "inbox", "review", "documents", "operations"):
+    for name in ("signin", "upload", "inbox", "review", "documents", "documents-edit",
+                 "operations"):
         assert os.path.getsize(os.path.join(shots, name + ".png")) > 10000, name
 
-    # The API's result carries the correction, by the reviewer (the key the page signed in with).
+    # The API's result carries the corrections, by the reviewer (the key the page signed in
+    # with): the Documents screen's total (after the review's), and the review's line items.
     c = sheaf.client(srv, t.key)
     doc = c.request("GET", f"/v1/documents/{doc_id}").json()
     assert doc["status"] == "completed", doc["status"]
     total = doc["result"]["fields"]["total"]
     assert total["source"] == "review", total
-    assert str(total["value"]) in ("123.45", "123.450"), total
+    assert str(total["value"]) == "123.46", total
+    items = doc["result"]["line_items"]
+    rows = [{k: f["value"] for k, f in li.items()} for li in items]
+    assert {"description": "Glue stick", "quantity": "2", "unit_price": "1.50",
+            "amount": "3.00"} in rows, rows
+    assert rows == out["line_items"], (rows, out["line_items"])
+    assert out["deleted_line"] not in rows, rows  # the line deleted in the browser
+    assert all(f["source"] == "review" for li in items for f in li.values()), items
+    # The rules ran again over the corrected line items.
+    rules = {r["rule"]: r for r in doc["result"]["validation"]}
+    assert "line_items_sum" in rules or "total" not in doc["result"]["fields"], rules
+    # The audit: the review by the page's key, with the number of line items it left; then the
+    # Documents screen's correction.
+    audit = [json.loads(x) for x in sheaf_e2e.cli("audit", "list", "--tenant", "acme",
+                                                  "--data-dir", d).stdout.splitlines()]
+    reviews = [e for e in audit
+               if e["action"] == "document.reviewed" and e["document_id"] == doc_id]
+    assert len(reviews) == 2, reviews
+    details = [e["details"] if isinstance(e["details"], dict) else json.loads(e["details"])
+               for e in reviews]
+    assert details[0]["line_items"] == len(rows), details
+    assert "line_items" not in details[1], details  # the second corrected the total only
+    assert all(e["actor"] == "key:" + t.key.split("_")[1] for e in reviews), reviews
+    # The document lists under its sender, and not under another.
+    assert out["sender"], out
+    listed = c.request("GET", "/v1/documents?" + urllib.parse.urlencode(
+        {"sender": out["sender"]})).json()["documents"]
+    assert doc_id in [d["id"] for d in listed], listed
+    assert doc["result"]["sender"]["key"] == out["sender"], doc["result"]["sender"]
+    nobody = c.request("GET", "/v1/documents?sender=name%3Anobody").json()["documents"]
+    assert nobody == [], nobody
 
     # So does the webhook (loopback receiver): the document.reviewed event.
     reviewed = None
@@ -76,6 +112,17 @@ def test_a_reviewer_corrects_a_receipt_total_in_the_browser(sheaf, webhook_recei
     body = json.loads(reviewed["body"])
     assert doc_id in reviewed["body"].decode()
     assert "123.45" in json.dumps(body), body
+    assert "Glue stick" in json.dumps(body["result"]["line_items"]), body["result"]["line_items"]
+    # And the Documents screen's correction: document.corrected.
+    corrected = None
+    for _ in range(600):
+        corrected = next((x for x in webhook_receiver.snapshot()
+                          if x["event_type"] == "document.corrected"), None)
+        if corrected:
+            break
+        time.sleep(0.1)
+    assert corrected is not None, [x["event_type"] for x in webhook_receiver.snapshot()]
+    assert json.loads(corrected["body"])["result"]["fields"]["total"]["value"] == "123.46"
 
 
 def test_session_cookie_needs_the_csrf_token_for_unsafe_methods(sheaf):
@@ -134,3 +181,81 @@ def test_events_stream_the_tenants_document_changes(sheaf):
             seen += line
         assert b"theirs.txt" not in seen
         assert b"event: document\n" in seen
+
+
+def receipt_png(date, items, paid):
+    """A till receipt of one made-up shop (drawn here, nothing copied): the total is printed
+    beside "Settlement", a label no schema knows, and the cash paid (more) below it, so the
+    built-in extractor takes the cash for the total."""
+    import io
+    from PIL import Image, ImageDraw, ImageFont
+    total = sum(a for _, a in items)
+    rows = [("KESTREL HARDWARE", None), ("14 Quarry Lane, Harrogate HG1 2QT", None),
+            ("Tel 01423 555 019", None), ("", None), (f"Date {date}", None), ("", None)]
+    rows += [(d, f"{a:.2f}") for d, a in items]
+    rows += [("", None), (f"Items {len(items)}", None), ("Settlement", f"{total:.2f}"),
+             ("Cash", f"{paid:.2f}"), ("", None), ("Thank you for shopping with us", None)]
+    img = Image.new("L", (900, 120 + 56 * len(rows)), 255)
+    draw = ImageDraw.Draw(img)
+    font = ImageFont.truetype(sheaf_e2e.FONT, 30)
+    for i, (left, right) in enumerate(rows):
+        y = 60 + i * 56
+        draw.text((60, y), left, fill=0, font=font)
+        if right:
+            draw.text((840 - draw.textlength(right, font=font), y), right, fill=0, font=font)
+    b = io.BytesIO()
+    img.save(b, "PNG")
+    return b.getvalue(), f"{total:.2f}"
+
+
+def test_a_total_corrected_in_the_browser_comes_right_on_the_senders_next_receipt(
+        sheaf, tmp_path):
+    need_browser()
+    first, first_total = receipt_png("02/11/2026", [("Claw hammer", 12.50),
+                                                    ("Nails 2 boxes", 6.40),
+                                                    ("Tape measure", 9.10)], 50)
+    second, second_total = receipt_png("16/11/2026", [("Wood glue", 4.75),
+                                                      ("Sandpaper pack", 7.20),
+                                                      ("Paint brush set", 11.95),
+                                                      ("Dust sheet", 5.60)], 40)
+    assert first_total != second_total
+    (tmp_path / "kestrel-1.png").write_bytes(first)
+    (tmp_path / "kestrel-2.png").write_bytes(second)
+    d = sheaf.data_dir()
+    t = sheaf.tenant(d, "acme")
+    fresh = sheaf.tenant(d, "fresh")  # no corrections: what the extractor alone makes of them
+    srv = sheaf.server(d, "--ocr-workers", "2")
+
+    # Without memory the built-in extractor gets both totals wrong (or misses them).
+    bare = sheaf.client(srv, fresh.key)
+    for body, want in ((first, first_total), (second, second_total)):
+        doc = bare.submit(body, filename="bare.png", content_type="image/png")
+        got = bare.wait(doc["id"], timeout=120)["result"]["fields"].get("total")
+        assert got is None or got["value"] != want, got
+
+    shots = os.environ.get("SHEAF_SCREENSHOTS") or str(tmp_path)
+    env = dict(os.environ, SHEAF_URL=srv.url, SHEAF_KEY=t.key,
+               SHEAF_FIRST=str(tmp_path / "kestrel-1.png"),
+               SHEAF_SECOND=str(tmp_path / "kestrel-2.png"), SHEAF_TOTAL=first_total,
+               SHEAF_SCREENSHOTS=shots, CHROMIUM=CHROMIUM)
+    run = subprocess.run(["node", os.path.join(WEB, "tests", "learning_flow.mjs")], cwd=WEB,
+                         env=env, capture_output=True, text=True, timeout=240)
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    out = json.loads(run.stdout.strip().splitlines()[-1])
+    # In the browser: the second receipt's total, from the sender memory.
+    assert out["total"] == second_total, out
+    assert out["source"] == "sender-memory", out
+
+    # Through the API: the same, and both receipts are one sender's.
+    c = sheaf.client(srv, t.key)
+    one = c.request("GET", f"/v1/documents/{out['first_id']}").json()
+    two = c.request("GET", f"/v1/documents/{out['second_id']}").json()
+    assert one["result"]["fields"]["total"]["value"] == first_total
+    assert one["result"]["fields"]["total"]["source"] == "review"
+    total = two["result"]["fields"]["total"]
+    assert total["value"] == second_total and total["source"] == "sender-memory", total
+    assert total["label"].lower() == "settlement", total
+    assert two["result"]["sender"] == one["result"]["sender"] is not None
+    listed = c.request("GET", "/v1/documents?" + urllib.parse.urlencode(
+        {"sender": one["result"]["sender"]["key"]})).json()["documents"]
+    assert {out["first_id"], out["second_id"]} <= {x["id"] for x in listed}, listed

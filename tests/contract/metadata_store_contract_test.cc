@@ -516,6 +516,86 @@ TEST_P(MetadataStoreContract, CursorPaginationVisitsEveryDocumentOnceInAStableOr
   EXPECT_EQ(m.ListDocuments(a, bad).status().code(), ErrorCode::kInvalidArgument);
 }
 
+TEST_P(MetadataStoreContract, DocumentsAreListedBySenderWithTheOtherFiltersAndCursors) {
+  MetadataStore& m = Open();
+  const std::string a = NewTenant(m, "a");
+  const std::string b = NewTenant(m, "b");
+  const std::string senders[] = {"name:acme trading", "vat:DE123456789", ""};
+  // Newest first, as every listing.
+  std::vector<std::pair<DocumentRecord, std::string>> made;
+  for (int i = 0; i < 60; ++i) {
+    DocumentRecord d = Create(m, a, Doc());
+    DocumentUpdate u;
+    u.status = i % 2 == 0 ? ProcessingStatus::kCompleted : ProcessingStatus::kNeedsReview;
+    u.document_type = i % 4 < 2 ? "invoice" : "receipt";
+    if (i % 3 != 2) u.sender = senders[i % 3];  // a third never gets one
+    ASSERT_TRUE(m.UpdateDocument(a, d.id, u, "worker").ok());
+    d.status = *u.status;
+    d.document_type = *u.document_type;
+    made.emplace_back(d, senders[i % 3]);
+    // Another tenant's documents of the same sender are never listed for this one.
+    DocumentRecord theirs = Create(m, b, Doc());
+    DocumentUpdate tu;
+    tu.sender = senders[0];
+    ASSERT_TRUE(m.UpdateDocument(b, theirs.id, tu, "worker").ok());
+  }
+  std::reverse(made.begin(), made.end());
+  const auto expect = [&](const std::string& sender, std::optional<ProcessingStatus> status,
+                          const std::string& type) {
+    std::vector<std::string> ids;
+    for (const auto& [d, s] : made) {
+      if (s == sender && (!status || d.status == *status) &&
+          (type.empty() || d.document_type == type)) {
+        ids.push_back(d.id);
+      }
+    }
+    return ids;
+  };
+  for (const int limit : {1, 7, 1000}) {
+    SCOPED_TRACE("limit " + std::to_string(limit));
+    DocumentFilter f;
+    f.limit = limit;
+    f.sender = senders[0];
+    EXPECT_EQ(AllPages(m, a, f).size(), 20u);
+    EXPECT_EQ(AllPages(m, a, f), expect(senders[0], std::nullopt, ""));
+    f.sender = senders[1];
+    EXPECT_EQ(AllPages(m, a, f), expect(senders[1], std::nullopt, ""));
+    f.status = ProcessingStatus::kCompleted;
+    EXPECT_EQ(AllPages(m, a, f), expect(senders[1], ProcessingStatus::kCompleted, ""));
+    f.document_type = "receipt";
+    EXPECT_EQ(AllPages(m, a, f), expect(senders[1], ProcessingStatus::kCompleted, "receipt"));
+    f.status = std::nullopt;
+    EXPECT_EQ(AllPages(m, a, f), expect(senders[1], std::nullopt, "receipt"));
+  }
+  DocumentFilter unknown;
+  unknown.sender = "name:nobody";
+  EXPECT_TRUE(m.ListDocuments(a, unknown)->documents.empty());
+  DocumentFilter theirs;
+  theirs.sender = senders[0];
+  EXPECT_EQ(AllPages(m, b, theirs).size(), 60u);
+
+  // An update without a sender keeps it; a new one replaces it.
+  const auto& [newest, newest_sender] = made[1];  // i = 58: senders[1]
+  const std::string id = newest.id;
+  DocumentUpdate keep;
+  keep.status = ProcessingStatus::kCompleted;
+  ASSERT_TRUE(m.UpdateDocument(a, id, keep, "worker").ok());
+  DocumentFilter by;
+  by.sender = newest_sender;
+  ASSERT_EQ(by.sender, senders[1]);
+  EXPECT_EQ(m.ListDocuments(a, by)->documents.front().id, id);
+  DocumentUpdate change;
+  change.sender = "iban:DE89370400440532013000";
+  ASSERT_TRUE(m.UpdateDocument(a, id, change, "worker").ok());
+  by.sender = change.sender.value();
+  ASSERT_EQ(m.ListDocuments(a, by)->documents.size(), 1u);
+  EXPECT_EQ(m.ListDocuments(a, by)->documents.front().id, id);
+
+  DocumentUpdate too_long;
+  too_long.sender = std::string(257, 'x');
+  EXPECT_EQ(m.UpdateDocument(a, id, too_long, "worker").code(), ErrorCode::kInvalidArgument);
+}
+
 TEST_P(MetadataStoreContract, ReviewQueueIsUrgentFirstThenOldestFirst) {
   MetadataStore& m = Open();
   const std::string a = NewTenant(m, "a");

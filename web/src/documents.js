@@ -1,7 +1,9 @@
-// Documents: the tenant's documents, filtered by status, type, name and date; any document's
-// result, with its JSON for download.
+// Documents: the tenant's documents, filtered by status, type, sender (server side), name and
+// date; any document's result, with its JSON for download. A completed document's fields and
+// line items can be corrected here (POST /v1/documents/{id}/corrections).
 import { request } from "./api.js";
-import { age, h, DOCUMENT_TYPES } from "./dom.js";
+import { age, h, toast, DOCUMENT_TYPES } from "./dom.js";
+import { lineItemsEditor } from "./lineitems.js";
 
 const STATUSES = ["queued", "processing", "completed", "needs_review", "failed", "rejected"];
 
@@ -10,6 +12,8 @@ export function renderDocuments(main, openId) {
     STATUSES.map((s) => h("option", { value: s }, s)));
   const type = h("select", { id: "docs-type" }, h("option", { value: "" }, "Any type"),
     DOCUMENT_TYPES.map((t) => h("option", { value: t }, t)));
+  const senderInput = h("input", { id: "docs-sender", type: "search", placeholder: "e.g. name:acme trading",
+    title: "The sender's identity key (a document's result shows it)" });
   const search = h("input", { id: "docs-search", type: "search", placeholder: "file name or id" });
   const since = h("input", { id: "docs-since", type: "date" });
   const body = h("tbody");
@@ -22,6 +26,7 @@ export function renderDocuments(main, openId) {
     const q = new URLSearchParams({ limit: "100" });
     if (status.value) q.set("status", status.value);
     if (type.value) q.set("type", type.value);
+    if (senderInput.value.trim()) q.set("sender", senderInput.value.trim());
     if (append && cursor) q.set("cursor", cursor);
     const r = await request("GET", "/v1/documents?" + q);
     docs = append ? docs.concat(r.documents) : r.documents;
@@ -51,12 +56,20 @@ export function renderDocuments(main, openId) {
       const json = JSON.stringify(d, null, 2);
       const url = URL.createObjectURL(new Blob([json], { type: "application/json" }));
       const fields = (d.result && d.result.fields) || {};
+      const sender = d.result && d.result.sender;
+      const correctable = d.status === "completed";
+      const edit = h("button", { type: "button", id: "doc-edit", hidden: !correctable,
+        onclick: () => editor(d) }, "Correct");
       detail.replaceChildren(
-        h("h2", {}, d.filename || d.id),
+        h("h2", { id: "doc-title" }, d.filename || d.id),
         h("p", {}, h("span", { class: "pill status-" + d.status }, d.status), " ",
           h("a", { href: url, download: `${d.id}.json`, id: "download-json" }, "Download JSON"), " ",
-          d.status === "needs_review" ? h("a", { href: "#/review/" + d.id }, "Review") : null),
-        h("table", { class: "grid" }, h("tbody", {}, Object.entries(fields).map(([n, f]) =>
+          d.status === "needs_review" ? h("a", { href: "#/review/" + d.id }, "Review") : null, " ", edit),
+        sender ? h("p", { class: "muted" }, "Sender: ",
+          h("button", { type: "button", class: "linkish", id: "doc-sender",
+            title: "Show this sender's documents", onclick: () => { senderInput.value = sender.key; load(false); } },
+          sender.key)) : null,
+        h("table", { class: "grid", id: "doc-fields" }, h("tbody", {}, Object.entries(fields).map(([n, f]) =>
           h("tr", {}, h("th", { scope: "row" }, n), h("td", {}, String(f.value ?? "")),
             h("td", {}, f.source || ""))))),
         h("details", {}, h("summary", {}, "Result JSON"), h("pre", { class: "json" }, json)));
@@ -65,7 +78,53 @@ export function renderDocuments(main, openId) {
     }
   }
 
-  for (const el of [status, type]) el.addEventListener("change", () => load(false));
+  // The completed document's fields and line items as a form; sending it is a correction
+  // (recorded with the signed-in key, exported, learned from like a review's).
+  function editor(d) {
+    const result = d.result || {};
+    const inputs = Object.entries(result.fields || {}).map(([n, f]) => {
+      const input = h("input", { id: "edit-" + n, name: n, value: f.value ?? "", autocomplete: "off" });
+      input.dataset.original = f.value ?? "";
+      input.addEventListener("input", () => input.classList.toggle("changed", input.value !== input.dataset.original));
+      return input;
+    });
+    const items = lineItemsEditor(result.line_items || [], { idPrefix: "edit-li" });
+    const form = h("form", { class: "fields", id: "doc-edit-form", "aria-label": "Correct " + (d.filename || d.id) },
+      inputs.map((input) => h("div", { class: "field" }, h("label", { for: input.id }, input.name), input)),
+      h("h3", {}, "Line items"), items.el,
+      h("div", { class: "edit-actions" },
+        h("button", { type: "submit", class: "primary", id: "doc-edit-save" }, "Send correction"),
+        h("button", { type: "button", id: "doc-edit-cancel", onclick: () => open(d.id) }, "Cancel")));
+    form.addEventListener("submit", async (e) => {
+      e.preventDefault();
+      const changed = {};
+      for (const input of inputs) {
+        if (input.value !== input.dataset.original) changed[input.name] = input.value === "" ? null : input.value;
+      }
+      const body = { fields: changed };
+      if (items.changed()) body.line_items = items.rows();
+      if (!Object.keys(changed).length && !body.line_items) {
+        toast("Nothing changed");
+        return;
+      }
+      try {
+        await request("POST", `/v1/documents/${encodeURIComponent(d.id)}/corrections`, { json: body });
+        toast("Correction saved", "ok");
+        await open(d.id);
+      } catch (err) {
+        toast("Not saved: " + err.message, "error");
+      }
+    });
+    const table = detail.querySelector("#doc-fields");
+    table.replaceWith(form);
+    detail.querySelector("#doc-edit").hidden = true;
+    if (inputs.length) inputs[0].focus();
+    else items.el.querySelector("button").focus();
+  }
+
+  for (const el of [status, type, senderInput]) {
+    el.addEventListener("change", () => load(false).catch((e) => toast("Could not list: " + e.message, "error")));
+  }
   for (const el of [search, since]) el.addEventListener("input", draw);
   more.addEventListener("click", () => load(true));
   main.replaceChildren(
@@ -74,6 +133,7 @@ export function renderDocuments(main, openId) {
       h("div", { class: "filters", role: "group", "aria-label": "Filters" },
         h("label", { for: "docs-status" }, "Status"), status,
         h("label", { for: "docs-type" }, "Type"), type,
+        h("label", { for: "docs-sender" }, "Sender"), senderInput,
         h("label", { for: "docs-search" }, "Search"), search,
         h("label", { for: "docs-since" }, "Since"), since),
       h("div", { class: "split" },

@@ -3,6 +3,7 @@
 import { request } from "./api.js";
 import { confidenceClass, h, toast } from "./dom.js";
 import { loadQueue } from "./inbox.js";
+import { lineItemsEditor } from "./lineitems.js";
 import { PageViewer } from "./viewer.js";
 
 export const SHORTCUTS = [
@@ -11,9 +12,10 @@ export const SHORTCUTS = [
   ["Alt+N", "next document"],
   ["Alt+PageDown / Alt+PageUp", "next / previous page"],
   ["+ / -", "zoom (page focused)"],
-  ["Click a word", "fill the focused field"],
+  ["Click a word", "fill the focused field or line-item cell"],
   ["Alt+click a word", "show the field read from it"],
   ["Shift+drag", "lasso words into the focused field"],
+  ["Enter in a line item", "next line (a new one after the last)"],
 ];
 
 function fieldPercent(c) {
@@ -22,24 +24,11 @@ function fieldPercent(c) {
 
 export async function renderReview(main, id, { go }) {
   main.replaceChildren(h("p", { class: "muted" }, "Loading…"));
-  let doc;
-  try {
-    doc = await request("GET", "/v1/documents/" + encodeURIComponent(id));
-  } catch (e) {
-    main.replaceChildren(h("p", { class: "error", role: "alert" }, "Could not open the document: " + e.message));
-    return () => {};
-  }
-  const result = doc.result || { fields: {}, pages: [], line_items: [], validation: [] };
-  const fields = result.fields || {};
-  const pages = result.pages || [];
-  const inputs = new Map();  // field name -> input
-  let focusedField = null;
-  let pageNumber = 1;
-  const reviewable = doc.status === "needs_review";
-
+  const imageOf = (n) => `/v1/documents/${encodeURIComponent(id)}/pages/${n}/image`;
   const viewer = new PageViewer({
     onPick: (text, word, alt) => {
-      const input = inputs.get(focusedField);
+      // The focused field, or the line-item cell focused last after it.
+      const input = focusedCell || inputs.get(focusedField);
       if (!input || alt) {
         // Alt+click (or no field focused yet): a word inside a field's box shows that field.
         const c = word && [(word.bbox[0] + word.bbox[2]) / 2, (word.bbox[1] + word.bbox[3]) / 2];
@@ -55,6 +44,25 @@ export async function renderReview(main, id, { go }) {
     },
     onFieldBox: (name) => inputs.get(name) && inputs.get(name).focus(),
   });
+
+  // The first page's image is asked for beside the document, not after it: it is the slowest
+  // answer the screen waits for (bench/review_interactive.py).
+  viewer.show(imageOf(1), { number: 1, width: 1000, height: 1400 }, [], []);
+  let doc;
+  try {
+    doc = await request("GET", "/v1/documents/" + encodeURIComponent(id));
+  } catch (e) {
+    main.replaceChildren(h("p", { class: "error", role: "alert" }, "Could not open the document: " + e.message));
+    return () => {};
+  }
+  const result = doc.result || { fields: {}, pages: [], line_items: [], validation: [] };
+  const fields = result.fields || {};
+  const pages = result.pages || [];
+  const inputs = new Map();  // field name -> input
+  let focusedField = null;
+  let focusedCell = null;  // a line-item cell, when one was focused after any field
+  let pageNumber = 1;
+  const reviewable = doc.status === "needs_review";
 
   // Messages of failing or warning rules, by the fields they name.
   const messages = new Map();
@@ -81,6 +89,7 @@ export async function renderReview(main, id, { go }) {
     input.dataset.original = f.value ?? "";
     input.addEventListener("focus", () => {
       focusedField = name;
+      focusedCell = null;
       for (const row of form.querySelectorAll(".field")) row.classList.toggle("active", row.dataset.field === name);
       if (f.page && f.page !== pageNumber) showPage(f.page).then(() => viewer.highlight(name));
       else viewer.highlight(name);
@@ -116,27 +125,24 @@ export async function renderReview(main, id, { go }) {
       inputs.get(n).focus();
     } }, "Add"));
 
-  const items = result.line_items || [];
-  const columns = [...new Set(items.flatMap((li) => Object.keys(li)))];
-  const itemsTable = items.length
-    ? h("table", { class: "grid items", "aria-label": "Line items" },
-      h("thead", {}, h("tr", {}, columns.map((c) => h("th", { scope: "col" }, c)))),
-      h("tbody", {}, items.map((li) => h("tr", {}, columns.map((c) => {
-        const f = li[c];
-        return h("td", { class: f ? confidenceClass(f.confidence) : "" },
-          f ? String(f.value ?? "") : "",
-          f ? h("span", { class: "conf small" }, " " + fieldPercent(f.confidence)) : null);
-      })))))
-    : h("p", { class: "muted" }, "No line items.");
+  const items = lineItemsEditor(result.line_items || [], { disabled: !reviewable, idPrefix: "li" });
+  // Clicking a word fills the focused line-item cell too.
+  items.el.addEventListener("focusin", (e) => {
+    if (e.target.matches("input.cell")) focusedCell = e.target;
+  });
 
   const thumbs = h("nav", { class: "thumbs", "aria-label": "Pages" });
   const pageLabel = h("span", { id: "page-label" });
 
+  // The page's image starts loading at once; its words (the overlay) come beside it and are
+  // drawn when they arrive, so neither waits for the other.
   async function showPage(n) {
-    const page = pages.find((p) => p.number === n) || { number: n, width: 1000, height: 1400 };
+    const page = { ...(pages.find((p) => p.number === n) || { number: n, width: 1000, height: 1400 }) };
     pageNumber = n;
     pageLabel.textContent = `Page ${n} of ${pages.length || 1}`;
     for (const b of thumbs.querySelectorAll("button")) b.setAttribute("aria-current", b.dataset.page == n ? "page" : "false");
+    const onPage = Object.entries(fields).filter(([, f]) => f.page === n).map(([name, f]) => ({ name, bbox: f.bbox }));
+    viewer.show(imageOf(n), page, [], onPage);
     let words = [];
     try {
       const w = await request("GET", `/v1/documents/${encodeURIComponent(id)}/pages/${n}/words`);
@@ -145,14 +151,13 @@ export async function renderReview(main, id, { go }) {
     } catch (e) {
       toast("No OCR words for this page: " + e.message);
     }
-    const onPage = Object.entries(fields).filter(([, f]) => f.page === n).map(([name, f]) => ({ name, bbox: f.bbox }));
-    viewer.show(`/v1/documents/${encodeURIComponent(id)}/pages/${n}/image`, page, words, onPage);
+    if (pageNumber === n) viewer.setWords(page, words);
   }
 
   for (const p of pages.length ? pages : [{ number: 1 }]) {
     thumbs.append(h("button", { type: "button", class: "thumb", dataset: { page: p.number },
       "aria-label": "Page " + p.number, onclick: () => showPage(p.number) },
-      h("img", { src: `/v1/documents/${encodeURIComponent(id)}/pages/${p.number}/image`, alt: "", loading: "lazy" }),
+      h("img", { dataset: { src: imageOf(p.number) }, alt: "", loading: "lazy" }),
       h("span", {}, String(p.number))));
   }
 
@@ -169,12 +174,15 @@ export async function renderReview(main, id, { go }) {
     if (!reviewable || busy) return;
     busy = true;
     const changed = changedFields();
+    const itemsChanged = items.changed();
+    const count = Object.keys(changed).length + (itemsChanged ? 1 : 0);
     const body = kind === "reject" ? { action: "reject" }
-      : Object.keys(changed).length ? { action: "correct", fields: changed } : { action: "approve" };
+      : count ? { action: "correct", fields: changed } : { action: "approve" };
+    if (body.action === "correct" && itemsChanged) body.line_items = items.rows();
     try {
       await request("POST", "/v1/review/tasks/" + encodeURIComponent(id), { json: body });
       toast(kind === "reject" ? "Rejected" : body.action === "correct"
-        ? `Approved with ${Object.keys(changed).length} correction(s)` : "Approved", "ok");
+        ? `Approved with ${count} correction(s)` : "Approved", "ok");
       await next();
     } catch (e) {
       toast("Not saved: " + e.message, "error");
@@ -225,12 +233,31 @@ export async function renderReview(main, id, { go }) {
           general.length ? h("div", { class: "general-msgs", role: "note" }, general.map((m) => h("div", { class: "msg" }, m))) : null,
           reviewable ? null : h("p", { class: "muted" }, `This document is ${doc.status}; it is not in review.`),
           form, addField,
-          h("h2", {}, "Line items"), itemsTable,
+          h("h2", {}, "Line items"),
+          (messages.get("line_items") || []).length
+            ? h("div", { class: "field-msgs", id: "msg-line_items" }, messages.get("line_items").map((m) => h("div", { class: "msg" }, m)))
+            : null,
+          items.el,
           h("details", { class: "shortcuts", open: true },
             h("summary", {}, "Keyboard shortcuts"),
             h("dl", {}, SHORTCUTS.map(([k, v]) => [h("dt", {}, h("kbd", {}, k)), h("dd", {}, v)])))))));
-  await showPage(1);
+  // The form is usable at once; the thumbnails load after the first page's image (each is a
+  // full page image: loaded together they would hold the first one back).
+  const shown = showPage(1);
   const first = form.querySelector("input");
-  if (first) first.focus();
+  if (first) first.focus();  // a field on another page turns to it
+  const loadThumbs = () => {
+    for (const img of thumbs.querySelectorAll("img[data-src]")) {
+      img.src = img.dataset.src;
+      img.removeAttribute("data-src");
+    }
+  };
+  if (viewer.img.complete) {
+    loadThumbs();  // the first page came before the document
+  } else {
+    viewer.img.addEventListener("load", loadThumbs, { once: true });
+    viewer.img.addEventListener("error", loadThumbs, { once: true });
+  }
+  await shown;
   return () => document.removeEventListener("keydown", keys);
 }

@@ -43,8 +43,21 @@ export class PageViewer {
     this.words = words;
     this.fields = fields;  // [{name, bbox}] on this page
     this.svg.setAttribute("viewBox", `0 0 ${page.width} ${page.height}`);
-    this.img.onload = () => this.fit();
-    this.img.src = src;
+    if (this.img.getAttribute("src") !== src) {
+      this.img.onload = () => this.fit();
+      this.img.src = src;
+    } else if (this.img.complete) {
+      this.fit();  // already loaded (asked for early, before the page was laid out)
+    }
+    this.draw();
+  }
+
+  // The words (and the page's size as they were measured in) of the page shown, when they
+  // arrive after its image started loading; the image is left as it is.
+  setWords(page, words) {
+    this.page = page;
+    this.words = words;
+    this.svg.setAttribute("viewBox", `0 0 ${page.width} ${page.height}`);
     this.draw();
   }
 

@@ -183,6 +183,14 @@ CREATE TABLE sender_memory (
   PRIMARY KEY (tenant, sender, field)
 );
 )sql"},
+    // Each document's sender identity key, for listing one sender's documents; filled from the
+    // results written so far (as json, not jsonb: a result may hold any string).
+    {5, "0005_document_sender", R"sql(
+ALTER TABLE documents ADD COLUMN sender text NOT NULL DEFAULT '';
+UPDATE documents SET sender = result::json -> 'sender' ->> 'key'
+  WHERE result IS NOT NULL AND json_typeof(result::json -> 'sender' -> 'key') = 'string';
+CREATE INDEX documents_sender ON documents (tenant, sender, seq);
+)sql"},
 };
 
 constexpr const char* kCreateMigrationsTable =

@@ -220,6 +220,14 @@ CREATE TABLE sender_memory (
   PRIMARY KEY (tenant, sender, field)
 );
 )sql",
+    // 6 -> 7: each document's sender identity key, for listing one sender's documents; filled
+    // from the results written so far.
+    R"sql(
+ALTER TABLE documents ADD COLUMN sender TEXT NOT NULL DEFAULT '';
+UPDATE documents SET sender = coalesce(json_extract(result, '$.sender.key'), '')
+  WHERE result IS NOT NULL AND json_valid(result) AND json_type(result, '$.sender.key') = 'text';
+CREATE INDEX documents_sender ON documents(tenant, sender, seq);
+)sql",
 };
 static_assert(std::size(kMigrations) == SqliteMetadataStore::kSchemaVersion);
 

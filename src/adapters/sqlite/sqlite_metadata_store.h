@@ -55,7 +55,7 @@ class SqliteMetadataStore final : public MetadataStore {
  public:
   // 1: the first schema; 2: tenants' webhook secret and default URL; 3: documents counted by
   // status in a table; 6: sender memory.
-  static constexpr int kSchemaVersion = 6;
+  static constexpr int kSchemaVersion = 7;
 
   // Opens the store at `path`, creating the file when missing and migrating its schema.
   // Errors: invalid_argument for options out of range; unavailable when another process holds

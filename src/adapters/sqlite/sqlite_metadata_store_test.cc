@@ -140,6 +140,7 @@ TEST_F(SqliteMetadataStoreTest, AGlobalAuditChainIsKeptAndEveryTenantsChainGoesO
       " document_id TEXT NOT NULL, details TEXT NOT NULL, prev_hash TEXT NOT NULL,"
       " hash TEXT NOT NULL);"
       "DROP TABLE sender_memory;"  // version 6
+      "DROP INDEX documents_sender; ALTER TABLE documents DROP COLUMN sender;"  // version 7
       "PRAGMA user_version = 4;");
   std::vector<AuditEntry> global;
   std::string head(metadata::kGenesisHash);
@@ -219,6 +220,7 @@ TEST_F(SqliteMetadataStoreTest, MigratingAVersion1DatabaseGivesTenantsSecretsAnd
       "ALTER TABLE tenants DROP COLUMN webhook_secret;"
       "ALTER TABLE tenants DROP COLUMN default_webhook_url;"
       "DROP TABLE sender_memory;"  // version 6
+      "DROP INDEX documents_sender; ALTER TABLE documents DROP COLUMN sender;"  // version 7
       "PRAGMA user_version = 1;");
   MetadataStore& m = Open();
   auto tenants = m.ListTenants();
@@ -249,6 +251,39 @@ TEST_F(SqliteMetadataStoreTest, MigratingAVersion1DatabaseGivesTenantsSecretsAnd
   EXPECT_EQ((*held)[0].review_claimed_by, "alice");
   ASSERT_TRUE(again.SetTenantWebhook(a, "https://h.example/", "cli:ops").ok());
   EXPECT_TRUE(IsWebhookSecret(again.CreateTenant("c", "cli:test")->webhook_secret));
+}
+
+TEST_F(SqliteMetadataStoreTest, MigratingToVersion7ListsTheStoredResultsBySender) {
+  std::string a;
+  std::string with, without, broken;
+  {
+    MetadataStore& m = Open();
+    a = NewTenant(m, "a");
+    with = Create(m, a, Doc()).id;
+    without = Create(m, a, Doc()).id;
+    broken = Create(m, a, Doc()).id;
+    DocumentUpdate u;
+    u.result_json = R"({"fields": {}, "sender": {"kind": "name", "key": "name:acme"}})";
+    ASSERT_TRUE(m.UpdateDocument(a, with, u, "worker").ok());
+    u.result_json = R"({"fields": {}, "sender": null})";
+    ASSERT_TRUE(m.UpdateDocument(a, without, u, "worker").ok());
+    u.result_json = R"({"sender": {"key": 7}})";
+    ASSERT_TRUE(m.UpdateDocument(a, broken, u, "worker").ok());
+    store_.reset();
+  }
+  // What version 6 had: no sender column.
+  RawExec(
+      "DROP INDEX documents_sender; ALTER TABLE documents DROP COLUMN sender;"
+      "PRAGMA user_version = 6;");
+  MetadataStore& m = Open();
+  DocumentFilter f;
+  f.sender = "name:acme";
+  auto page = m.ListDocuments(a, f);
+  ASSERT_TRUE(page.ok()) << page.status().ToString();
+  ASSERT_EQ(page->documents.size(), 1u);
+  EXPECT_EQ(page->documents[0].id, with);
+  f.sender = "7";
+  EXPECT_TRUE(m.ListDocuments(a, f)->documents.empty());
 }
 
 TEST_F(SqliteMetadataStoreTest, SchemaIsVersionedAndForeignDatabasesAreRefused) {

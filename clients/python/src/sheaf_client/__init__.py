@@ -25,7 +25,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
-from typing import Any, Callable, Dict, Iterator, Mapping, Optional, Tuple, Union
+from typing import Any, Callable, Dict, Iterator, Mapping, Optional, Sequence, Tuple, Union
 
 JSONObject = Dict[str, Any]
 # What submit() uploads: the bytes themselves or a file's path.
@@ -254,18 +254,22 @@ class SheafClient:
         return self._doc(self._call("GET", "/v1/documents/" + self._id(document_id)))
 
     def list(self, status: Optional[str] = None, type: Optional[str] = None,
-             limit: Optional[int] = None, cursor: Optional[str] = None) -> JSONObject:
-        """One page: {"documents": [...], "next_cursor": str or None}, newest first."""
+             limit: Optional[int] = None, cursor: Optional[str] = None,
+             sender: Optional[str] = None) -> JSONObject:
+        """One page: {"documents": [...], "next_cursor": str or None}, newest first. `sender`:
+        only one sender's documents (its identity key, the result's sender["key"])."""
         return self._json("GET", "/v1/documents",
                           query={"status": status, "type": type, "limit": limit,
-                                 "cursor": cursor})
+                                 "cursor": cursor, "sender": sender})
 
     def iter_documents(self, status: Optional[str] = None, type: Optional[str] = None,
-                       limit: Optional[int] = None) -> Iterator[JSONObject]:
+                       limit: Optional[int] = None,
+                       sender: Optional[str] = None) -> Iterator[JSONObject]:
         """Every document matching the filter, following next_cursor page by page."""
         cursor: Optional[str] = None
         while True:
-            page = self.list(status=status, type=type, limit=limit, cursor=cursor)
+            page = self.list(status=status, type=type, limit=limit, cursor=cursor,
+                             sender=sender)
             yield from page["documents"]
             cursor = page.get("next_cursor")
             if not cursor:
@@ -316,12 +320,18 @@ class SheafClient:
 
     def review(self, document_id: str, action: str,
                fields: Optional[Mapping[str, Union[str, float, int, None]]] = None,
-               reviewer: Optional[str] = None) -> SheafDocument:
+               reviewer: Optional[str] = None,
+               line_items: Optional[Sequence[Mapping[str, Union[str, float, int, None]]]] = None
+               ) -> SheafDocument:
         """Decides a review task: action "approve", "reject" or "correct" (with `fields`, a
-        dict of field name -> new value). Returns the document after the decision."""
+        dict of field name -> new value, and/or `line_items`, the rows - dicts of
+        description, quantity, unit_price, amount - that replace all line items). Returns the
+        document after the decision."""
         body: Dict[str, Any] = {"action": action}
         if fields is not None:
             body["fields"] = fields
+        if line_items is not None:
+            body["line_items"] = [dict(row) for row in line_items]
         if reviewer is not None:
             body["reviewer"] = reviewer
         return self._doc(self._call("POST", "/v1/review/tasks/" + self._id(document_id),
@@ -329,12 +339,17 @@ class SheafClient:
                                     headers={"Content-Type": "application/json"}))
 
     def correct(self, document_id: str,
-                fields: Mapping[str, Union[str, float, int, None]],
-                reviewer: Optional[str] = None) -> SheafDocument:
-        """Corrects a document that completed without review (a dict of field name -> new
-        value); recorded, exported and learned from like a review's correction. Returns the
-        document after it."""
-        body: Dict[str, Any] = {"fields": fields}
+                fields: Optional[Mapping[str, Union[str, float, int, None]]] = None,
+                reviewer: Optional[str] = None,
+                line_items: Optional[Sequence[Mapping[str, Union[str, float, int, None]]]] = None
+                ) -> SheafDocument:
+        """Corrects a document that completed without review (`fields`, a dict of field name
+        -> new value, and/or `line_items`, the rows that replace all line items); recorded,
+        exported and learned from like a review's correction. Returns the document after
+        it."""
+        body: Dict[str, Any] = {"fields": dict(fields or {})}
+        if line_items is not None:
+            body["line_items"] = [dict(row) for row in line_items]
         if reviewer is not None:
             body["reviewer"] = reviewer
         path = f"/v1/documents/{self._id(document_id)}/corrections"

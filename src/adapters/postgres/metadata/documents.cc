@@ -34,18 +34,20 @@ constexpr char kUpdateDocument[] =
     "UPDATE documents SET status = COALESCE($3::text, status),"
     " doc_type = COALESCE($4::text, doc_type), stages = $5,"
     " result = CASE WHEN $6::boolean THEN $7::text ELSE result END,"
-    " error = COALESCE($8::text, error), updated_at = $9 WHERE id = $1 AND tenant = $2";
+    " error = COALESCE($8::text, error), updated_at = $9, sender = COALESCE($10::text, sender)"
+    " WHERE id = $1 AND tenant = $2";
 constexpr char kDeleteDocument[] = "DELETE FROM documents WHERE id = $1 AND tenant = $2";
 constexpr char kDeleteCorrectionsOf[] =
     "DELETE FROM corrections WHERE document_id = $1 AND tenant = $2";
 constexpr char kDeleteWebhooksOf[] =
     "DELETE FROM webhook_events WHERE document_id = $1 AND tenant = $2";
 // Listing: newest first, keyset on seq; results left out (NULL); seq is the last column. $3 and
-// $4 are NULL for "any status" and "any type".
+// $4 are NULL for "any status" and "any type", $6 for "any sender".
 constexpr char kList[] = "SELECT " SHEAF_DOCUMENT_COLUMNS(
     "NULL") ", seq FROM documents WHERE tenant = $1 AND seq < $2"
             " AND ($3::text IS NULL OR status = $3::text)"
-            " AND ($4::text IS NULL OR doc_type = $4::text) ORDER BY seq DESC LIMIT $5";
+            " AND ($4::text IS NULL OR doc_type = $4::text)"
+            " AND ($6::text IS NULL OR sender = $6::text) ORDER BY seq DESC LIMIT $5";
 // The review queue carries results: a reviewer needs the fields, and one query serves the page.
 constexpr char kReviewQueue[] = "SELECT " SHEAF_DOCUMENT_COLUMNS(
     "result") ", seq, review_claimed_by, review_claim_expires_at FROM documents"
@@ -171,6 +173,11 @@ Result<DocumentPage> PostgresMetadataStore::ListDocuments(const std::string& ten
       p.Text(filter.document_type);
     }
     p.Int(filter.limit + 1);
+    if (filter.sender.empty()) {
+      p.Null();
+    } else {
+      p.Text(filter.sender);
+    }
     Rows r;
     Status e = c.Exec(kList, p, &r);
     if (!e.ok()) return e;
@@ -250,7 +257,7 @@ Status PostgresMetadataStore::UpdateDocument(const std::string& tenant_id, const
     } else {
       p.Null();
     }
-    p.OptText(update.error).Int(now);
+    p.OptText(update.error).Int(now).OptText(update.sender);
     s = c.Exec(kUpdateDocument, p);
     if (!s.ok()) return s;
     if (update.webhook) {

@@ -128,15 +128,25 @@ Result<DocumentPage> SqliteMetadataStore::ListDocuments(const std::string& tenan
   if (!s.ok()) return s;
   Result<std::int64_t> before = ParseListCursor(filter.cursor);
   if (!before.ok()) return before.status();
-  const char* sql = filter.status ? (filter.document_type.empty() ? kListStatus : kListStatusType)
-                                  : (filter.document_type.empty() ? kListAll : kListType);
+  const char* sql = !filter.sender.empty() ? kListSender
+                    : filter.status ? (filter.document_type.empty() ? kListStatus : kListStatusType)
+                                    : (filter.document_type.empty() ? kListAll : kListType);
   DocumentPage page;
   s = Read([&](Conn& c) {
     page = DocumentPage();
     Run run(c.S(sql));
     run.Text(1, tenant_id).Int(2, *before).Int(5, filter.limit + 1);
-    if (filter.status) run.Text(3, ProcessingStatusName(*filter.status));
-    if (!filter.document_type.empty()) run.Text(4, filter.document_type);
+    if (filter.status) {
+      run.Text(3, ProcessingStatusName(*filter.status));
+    } else if (sql == kListSender) {
+      run.Null(3);
+    }
+    if (!filter.document_type.empty()) {
+      run.Text(4, filter.document_type);
+    } else if (sql == kListSender) {
+      run.Null(4);
+    }
+    if (sql == kListSender) run.Text(6, filter.sender);
     int rc;
     std::int64_t last_seq = 0;
     while ((rc = run.Step()) == SQLITE_ROW) {
@@ -222,7 +232,7 @@ Status SqliteMetadataStore::UpdateDocument(const std::string& tenant_id, const s
       } else {
         run.Null(9);
       }
-      run.OptText(10, update.error).Int(11, now);
+      run.OptText(10, update.error).Int(11, now).OptText(12, update.sender);
       const int rc = run.Step();
       if (rc != SQLITE_DONE) return c.Error(rc, "cannot update document " + id);
     }

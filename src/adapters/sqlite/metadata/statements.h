@@ -56,7 +56,7 @@ inline constexpr char kUpdateDocument[] =
     " stages = CASE WHEN ?6 IS NULL THEN (CASE WHEN ?5 THEN '{}' ELSE stages END)"
     "   ELSE json_set(CASE WHEN ?5 THEN '{}' ELSE stages END, ?6, json(?7)) END,"
     " result = CASE WHEN ?8 THEN ?9 ELSE result END, error = COALESCE(?10, error),"
-    " updated_at = ?11 WHERE id = ?1 AND tenant = ?2";
+    " updated_at = ?11, sender = COALESCE(?12, sender) WHERE id = ?1 AND tenant = ?2";
 inline constexpr char kSetReviewed[] =
     "UPDATE documents SET status = ?3, result = COALESCE(?4, result), updated_at = ?5,"
     " review_claimed_by = '', review_claim_expires_at = 0 WHERE id = ?1 AND tenant = ?2";
@@ -92,6 +92,11 @@ inline constexpr char kListType[] = "SELECT " SHEAF_DOCUMENT_COLUMNS(
 inline constexpr char kListStatusType[] = "SELECT " SHEAF_DOCUMENT_COLUMNS(
     "NULL") ", seq FROM documents WHERE tenant = ?1 AND seq < ?2 AND status = ?3"
             " AND doc_type = ?4 ORDER BY seq DESC LIMIT ?5";
+// One sender's documents (index documents_sender); ?3 and ?4 are NULL for any status or type.
+inline constexpr char kListSender[] = "SELECT " SHEAF_DOCUMENT_COLUMNS(
+    "NULL") ", seq FROM documents WHERE tenant = ?1 AND sender = ?6 AND seq < ?2"
+            " AND (?3 IS NULL OR status = ?3) AND (?4 IS NULL OR doc_type = ?4)"
+            " ORDER BY seq DESC LIMIT ?5";
 // The review queue carries results: a reviewer needs the fields, and one query serves the page.
 inline constexpr char kReviewQueue[] = "SELECT " SHEAF_DOCUMENT_COLUMNS(
     "result") ", seq, review_claimed_by, review_claim_expires_at FROM documents"
@@ -178,7 +183,7 @@ inline constexpr const char* kStatements[] = {
     kUpdateDocument,   kSetReviewed,
     kDeleteDocument,   kDeleteCorrectionsOf, kDeleteWebhooksOf,
     kListAll,          kListStatus,          kListType,
-    kListStatusType,   kReviewQueue,         kInsertCorrection,
+    kListStatusType,   kListSender,          kReviewQueue,         kInsertCorrection,
     kCorrectionsOf,    kInsertWebhook,       kWebhookById,
     kWebhookOfTenant,  kWebhooksOfTenant,    kDueWebhooks,
     kClaimWebhook,     kWebhookDelivered,    kWebhookRetry,

@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+//
+// What a correction does to a document's result (docs/service.md, docs/review-page.md): the
+// corrected line items replace the result's, and the schema's rules run again over the
+// corrected fields and line items, so the result, its webhook and its export say whether the
+// corrected document adds up.
+//
+// Contract: pure functions of their inputs; safe from any thread.
+#ifndef SHEAF_SERVICE_CORRECTIONS_H_
+#define SHEAF_SERVICE_CORRECTIONS_H_
+
+#include <map>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "extract/schema.h"
+
+namespace sheaf {
+
+// The columns a corrected line item may have (docs/result-format.md).
+inline constexpr const char* kLineItemColumns[] = {"description", "quantity", "unit_price",
+                                                   "amount"};
+inline constexpr int kMaxCorrectedLineItems = 1000;
+inline constexpr int kMaxLineItemCellChars = 1000;
+
+// "" when `rows` is a valid line-item correction: an array of at most kMaxCorrectedLineItems
+// objects, each mapping columns of kLineItemColumns to a string (at most kMaxLineItemCellChars
+// characters), a number or null (no value); otherwise what is wrong, naming the row and column.
+std::string CheckLineItems(const nlohmann::json& rows);
+
+// Replaces result["line_items"] by `rows` (checked by CheckLineItems): each cell with a value
+// becomes a field object {value, raw, confidence 1, page null, bbox null, source "review"}.
+void ReplaceLineItems(const nlohmann::json& rows, nlohmann::ordered_json* result);
+
+// Runs the rules of the result's document type's schema (or "other"'s) again over its fields
+// and line items: result["validation"] becomes the rules' results followed by the entries the
+// rules do not produce (einvoice_match, foundation_model_*), kept as they were. Leaves the
+// result unchanged when `schemas` has neither schema.
+void Revalidate(const std::map<std::string, extract::Schema>& schemas,
+                nlohmann::ordered_json* result);
+
+}  // namespace sheaf
+
+#endif  // SHEAF_SERVICE_CORRECTIONS_H_
