@@ -24,7 +24,7 @@ constexpr double kPlaceConfidence = 0.9;
 constexpr double kPlaceTolerance = 0.05;
 constexpr std::size_t kMaxLabelWords = 4;
 // The most lines a value printed as a block (a name, an address) is learned over.
-constexpr int kMaxLines = 3;
+constexpr int kMaxLines = 4;
 
 // Letters and digits only, lower-cased: how labels and text values are compared.
 bool HasDigitChars(std::string_view text) {
@@ -265,8 +265,9 @@ std::vector<Span> Spans(const Layout& l, std::size_t max_words) {
 }
 
 // A block: from word `first` of row `r` to the end of its cell, continued on the next
-// `lines` - 1 rows, each from its word starting nearest the first line's left edge (within 3%
-// of the page's width) to the end of that word's cell - a name or an address printed on several
+// `lines` - 1 rows, each from its word starting nearest the first line's left edge, or its cell
+// centred nearest the first line's centre (within 3% of the page's width), to the end of that
+// cell - a name or an address printed on several
 // lines. nullopt when a line is missing (no such row, too far below, nothing starting there).
 std::optional<Span> Block(const Layout& l, std::size_t r, std::size_t first, int lines) {
   const RowWords& row = l.rows[r];
@@ -289,10 +290,17 @@ std::optional<Span> Block(const Layout& l, std::size_t r, std::size_t first, int
     const RowWords& below = l.rows[next];
     const int height = std::max(previous.y1 - previous.y0, 1);
     if (below.box.y0 - previous.y1 > height * 3 / 2) return std::nullopt;
+    // Left-aligned (a word starting where the first line starts) or centred (a cell whose
+    // centre is the first line's: receipts centre their letterheads).
     std::optional<std::size_t> start;
     int best = row.page_width * 3 / 100 + 1;
+    const int centre = (s.first_box.x0 + s.first_box.x1) / 2;
     for (std::size_t k = 0; k < below.words.size(); ++k) {
-      const int dx = std::abs(below.words[k]->bbox.x0 - s.first_box.x0);
+      int dx = std::abs(below.words[k]->bbox.x0 - s.first_box.x0);
+      if (k == 0 || below.cell_end[k - 1] == k) {
+        const int cell_x1 = below.words[below.cell_end[k] - 1]->bbox.x1;
+        dx = std::min(dx, std::abs((below.words[k]->bbox.x0 + cell_x1) / 2 - centre));
+      }
       if (dx < best) {
         best = dx;
         start = k;
@@ -423,7 +431,8 @@ std::string PlaceToJson(const FieldPlace& p) {
               {"label_side", p.label_side},
               {"kind", p.kind},
               {"shape", p.shape},
-              {"lines", p.lines}}
+              {"lines", p.lines},
+              {"value", p.value}}
       .dump();
 }
 
@@ -452,6 +461,7 @@ std::optional<FieldPlace> PlaceFromJson(const std::string& field, const std::str
   p.y0 = j["box"][1].get<double>();
   p.x1 = j["box"][2].get<double>();
   p.y1 = j["box"][3].get<double>();
+  if (j.contains("value") && !str("value", &p.value)) return std::nullopt;
   // Memories learned before blocks existed have no "lines": one.
   if (j.contains("lines")) {
     if (!j["lines"].is_number_integer()) return std::nullopt;
@@ -503,7 +513,11 @@ std::optional<FieldPlace> LearnPlace(const Document& doc, const std::string& fie
   if (kind != "text") return std::nullopt;
   // A text printed on several lines (a name, an address) or misread by OCR: its block, learned
   // without a shape (the next document's value is the block found there, whatever it reads).
-  if (std::optional<Span> b = NearestBlock(*layout, want)) return PlaceOf(field, kind, *b, "");
+  if (std::optional<Span> b = NearestBlock(*layout, want)) {
+    FieldPlace p = PlaceOf(field, kind, *b, "");
+    p.value = value;
+    return p;
+  }
   return std::nullopt;
 }
 
@@ -522,6 +536,12 @@ std::vector<std::string> ApplyPlaces(const std::vector<FieldPlace>& places, Docu
       found = std::move(b->first);
       by_label = b->second;
       value = found.text;
+      // The same sender's name or address as the reviewer spelled it, however OCR read it.
+      const std::string learned = Canon(p.value);
+      if (!learned.empty() &&
+          EditDistance(Canon(value), learned) <= TextTolerance(learned.size())) {
+        value = p.value;
+      }
     } else {
       const std::size_t max_words = p.kind == "text" ? 8 : 4;
       const Span* best = nullptr;

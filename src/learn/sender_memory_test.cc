@@ -193,6 +193,14 @@ TEST(LearnPlace, AValueOcrMisreadIsLearnedByItsNearestWordsAndMoneyByDigitLookal
   ASSERT_EQ(ApplyPlaces({*name}, &next).size(), 1u);
   EXPECT_EQ(next.fields["merchant_name"].value, "SANYU STATIONERY SHOP");
   EXPECT_DOUBLE_EQ(next.fields["merchant_name"].confidence, 0.9);
+  // Misread again, differently: the reviewer's spelling is kept; a different name is read as is.
+  Document misread = PageOf({{"SANYU", 42, 44}, {"5TATIONERY", 162, 44}, {"SHOP", 362, 44}});
+  ASSERT_EQ(ApplyPlaces({*name}, &misread).size(), 1u);
+  EXPECT_EQ(misread.fields["merchant_name"].value, "SANYU STATIONERY SHOP");
+  EXPECT_EQ(misread.fields["merchant_name"].raw, "SANYU 5TATIONERY SHOP");
+  Document other = PageOf({{"KEDAI", 42, 44}, {"BUKU", 162, 44}, {"JAYA", 262, 44}});
+  ASSERT_EQ(ApplyPlaces({*name}, &other).size(), 1u);
+  EXPECT_EQ(other.fields["merchant_name"].value, "KEDAI BUKU JAYA");
 }
 
 TEST(ApplyPlaces, LabelsAreMatchedAcrossOneOcrSlipPerWordButNotAcrossAMissingWord) {
