@@ -10,6 +10,7 @@
 
 #include "extract/layout_view.h"
 #include "extract/normalize.h"
+#include "learn/sender.h"
 
 namespace sheaf::learn {
 
@@ -37,22 +38,6 @@ std::string Canon(std::string_view text) {
     if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || c >= 0x80) out += static_cast<char>(c);
   }
   return out;
-}
-
-// Levenshtein distance between two byte strings.
-std::size_t EditDistance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t up = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = up;
-    }
-  }
-  return row[b.size()];
 }
 
 // How many letters/digits OCR may have misread in a text value of `size` letters and digits
