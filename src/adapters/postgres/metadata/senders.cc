@@ -24,7 +24,8 @@ constexpr char kSenderMemory[] =
     " WHERE tenant = $1 AND sender = $2 ORDER BY field";
 constexpr char kSenders[] =
     "SELECT DISTINCT sender FROM sender_memory"
-    " WHERE tenant = $1 AND left(sender, length($2)) = $2 ORDER BY sender LIMIT $3";
+    " WHERE tenant = $1 AND left(sender, length($2::text)) = $2::text ORDER BY sender"
+    " LIMIT $3::bigint";
 
 }  // namespace
 
