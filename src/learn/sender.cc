@@ -125,7 +125,10 @@ bool SameSender(std::string_view a, std::string_view b) {
   const std::string x = letters(a.substr(kName.size())), y = letters(b.substr(kName.size()));
   const std::size_t shorter = std::min(x.size(), y.size());
   if (shorter < 5) return false;
-  return EditDistance(x, y) <= std::max<std::size_t>(1, shorter / 6);
+  const std::size_t tolerance = std::max<std::size_t>(1, shorter / 6);
+  // Lengths further apart than the tolerance cannot be within it: skip the quadratic distance.
+  if (std::max(x.size(), y.size()) - shorter > tolerance) return false;
+  return EditDistance(x, y) <= tolerance;
 }
 
 SenderIdentity IdentifySender(const Document& doc) {

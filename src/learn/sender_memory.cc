@@ -26,6 +26,8 @@ constexpr double kPlaceTolerance = 0.05;
 constexpr std::size_t kMaxLabelWords = 4;
 // The most lines a value printed as a block (a name, an address) is learned over.
 constexpr int kMaxLines = 4;
+// The most letters and digits a value learned as a block may have.
+constexpr std::size_t kMaxBlockLetters = 300;
 
 // Letters and digits only, lower-cased: how labels and text values are compared.
 bool HasDigitChars(std::string_view text) {
@@ -495,7 +497,9 @@ std::optional<FieldPlace> LearnPlace(const Document& doc, const std::string& fie
     const Span& s = **std::min_element(matches.begin(), matches.end(), better);
     return PlaceOf(field, kind, s, Shape(s.text));
   }
-  if (kind != "text") return std::nullopt;
+  // A block longer than any name or address is not looked for (each candidate costs its length
+  // squared).
+  if (kind != "text" || want.size() > kMaxBlockLetters) return std::nullopt;
   // A text printed on several lines (a name, an address) or misread by OCR: its block, learned
   // without a shape (the next document's value is the block found there, whatever it reads).
   if (std::optional<Span> b = NearestBlock(*layout, want)) {
@@ -523,7 +527,8 @@ std::vector<std::string> ApplyPlaces(const std::vector<FieldPlace>& places, Docu
       value = found.text;
       // The same sender's name or address as the reviewer spelled it, however OCR read it.
       const std::string learned = Canon(p.value);
-      if (!learned.empty() &&
+      if (!learned.empty() && learned.size() <= kMaxBlockLetters &&
+          Canon(value).size() <= learned.size() + TextTolerance(learned.size()) &&
           EditDistance(Canon(value), learned) <= TextTolerance(learned.size())) {
         value = p.value;
       }

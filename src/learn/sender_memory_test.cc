@@ -186,6 +186,8 @@ TEST(LearnPlace, AValueOcrMisreadIsLearnedByItsNearestWordsAndMoneyByDigitLookal
   std::optional<FieldPlace> total = LearnPlace(first, "total", "10.50");
   ASSERT_TRUE(total.has_value());
   EXPECT_EQ(total->label, "total");
+  // A value longer than any name or address is not looked for.
+  EXPECT_FALSE(LearnPlace(first, "merchant_name", std::string(5000, 'x')).has_value());
   // Too far from anything printed: nothing is learned.
   EXPECT_FALSE(LearnPlace(first, "merchant_name", "NORTHWIND TRADERS").has_value());
   // The next receipt: the name at the learned place (it has no label) is taken as read.
