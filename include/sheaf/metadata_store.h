@@ -482,6 +482,11 @@ class MetadataStore {
   // The tenant's memories of `sender`, by field name; empty when there are none.
   virtual Result<std::vector<SenderFieldMemory>> ListSenderMemory(const std::string& tenant_id,
                                                                   const std::string& sender) = 0;
+  // The tenant's senders with a memory whose key starts with `prefix` (e.g. "name:"), sorted,
+  // at most kMaxListedSenders: for recognising a sender whose name OCR read differently.
+  static constexpr int kMaxListedSenders = 10000;
+  virtual Result<std::vector<std::string>> ListSenders(const std::string& tenant_id,
+                                                       const std::string& prefix) = 0;
 
   // --- Webhook deliveries: at least once, the receiver deduplicates by event id.
   // Enqueues an event for one of the tenant's documents, due now. not_found for the document.

@@ -728,19 +728,26 @@ std::optional<ojson> ReportLearnFromFirst(const std::vector<LearnEvalDocument>& 
   }
   std::cout << "learning from the first document of each sender: " << r->senders
             << " senders with later documents, " << r->later_documents << " later documents ("
-            << r->recognised << " recognised as their first's sender); " << r->corrected_fields
+            << r->recognised << " recognised as their first's sender, "
+            << r->recognised_approximately << " allowing for OCR); " << r->corrected_fields
             << " fields corrected on first documents, " << r->learned_fields << " learned\n";
   Table t({"field", "F1 before", "F1 after"});
   for (const auto& [name, f1] : r->f1) t.AddRow({name, Fixed(f1.first, 3), Fixed(f1.second, 3)});
   t.AddRow({"(micro)", Fixed(r->micro_f1.first, 3), Fixed(r->micro_f1.second, 3)});
   std::cout << t.Render() << "corrected fields on later documents: " << r->later_corrected
             << ", right before " << r->right_before << ", right after " << r->right_after
-            << " (" << r->confident_after << " from sender memory with confidence >= 0.9)\n\n";
+            << " (" << r->confident_after << " from sender memory with confidence >= 0.9)\n"
+            << "later documents of recognised senders needing no review for the corrected fields "
+               "(all right, confidence >= 0.9): "
+            << r->no_review << " of " << r->no_review_eligible << "\n\n";
   ojson f1 = ojson::object();
   for (const auto& [name, v] : r->f1) f1[name] = {{"before", v.first}, {"after", v.second}};
   return ojson{{"senders", r->senders},
                {"later_documents", r->later_documents},
                {"recognised", r->recognised},
+               {"recognised_approximately", r->recognised_approximately},
+               {"no_review", r->no_review},
+               {"no_review_eligible", r->no_review_eligible},
                {"corrected_fields", r->corrected_fields},
                {"learned_fields", r->learned_fields},
                {"later_corrected", r->later_corrected},

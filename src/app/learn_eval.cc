@@ -87,12 +87,19 @@ Result<LearnEvalReport> RunLearnFromFirst(const std::vector<LearnEvalDocument>& 
         const LearnEvalDocument& d = docs[members[k]];
         ++report.later_documents;
         Document recalled;
+        bool recognised = false;
         if (d.result) {
           recalled = *d.result;
           Result<learn::SenderLearner::Recalled> r = learner.Recall(tenant->id, &recalled);
           if (!r.ok()) return r.status();
           if (!first_sender.empty() && r->sender.key == first_sender) ++report.recognised;
+          if (!first_sender.empty() && learn::SameSender(r->sender.key, first_sender)) {
+            ++report.recognised_approximately;
+            recognised = true;
+          }
         }
+        const bool eligible = recognised && !corrected_names.empty();
+        bool all_sure = true;
         for (const auto& [name, type] : d.scored) {
           const std::optional<std::string> expected = ExpectedOf(d, name);
           const std::optional<eval::Predicted> was =
@@ -104,6 +111,9 @@ Result<LearnEvalReport> RunLearnFromFirst(const std::vector<LearnEvalDocument>& 
           if (corrected_names.count(name) == 0 || !expected) continue;
           ++report.later_corrected;
           if (was && eval::ValuesMatch(type, *expected, was->value)) ++report.right_before;
+          if (!now || !eval::ValuesMatch(type, *expected, now->value) || now->confidence < 0.9) {
+            all_sure = false;
+          }
           if (now && eval::ValuesMatch(type, *expected, now->value)) {
             ++report.right_after;
             const Field& f = recalled.fields.at(name);
@@ -111,6 +121,10 @@ Result<LearnEvalReport> RunLearnFromFirst(const std::vector<LearnEvalDocument>& 
               ++report.confident_after;
             }
           }
+        }
+        if (eligible) {
+          ++report.no_review_eligible;
+          if (all_sure) ++report.no_review;
         }
       }
     }

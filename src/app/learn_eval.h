@@ -34,11 +34,16 @@ struct LearnEvalReport {
   int senders = 0;          // senders with two or more documents
   int later_documents = 0;  // documents after each sender's first
   int recognised = 0;       // later documents whose sender identity matched their first's
+  int recognised_approximately = 0;  // ... or was learn::SameSender as it (what Recall uses)
   int corrected_fields = 0;  // fields corrected on first documents
   int learned_fields = 0;    // of those, the ones whose value the page printed (learned)
   // On later documents, for the fields corrected on their sender's first document: how many,
   // right before and after, and after from sender memory with confidence >= 0.9.
   int later_corrected = 0, right_before = 0, right_after = 0, confident_after = 0;
+  // The target: of the later documents whose sender was recognised (approximately)
+  // and whose first document had corrections, those on which every corrected field is right
+  // after with confidence >= 0.9 (no review needed for them).
+  int no_review_eligible = 0, no_review = 0;
   nlohmann::ordered_json before, after;  // FieldScorer::ToJson of the later documents
   std::map<std::string, std::pair<double, double>> f1;  // field -> (before, after)
   std::pair<double, double> micro_f1;

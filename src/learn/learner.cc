@@ -13,6 +13,24 @@ Result<SenderLearner::Recalled> SenderLearner::Recall(const std::string& tenant_
   Result<std::vector<SenderFieldMemory>> memory =
       store_->ListSenderMemory(tenant_id, out.sender.key);
   if (!memory.ok()) return memory.status();
+  if (!memory->empty()) out.remembered = out.sender.key;
+  if (memory->empty() && out.sender.kind == "name") {
+    Result<std::vector<std::string>> names = store_->ListSenders(tenant_id, "name:");
+    if (!names.ok()) return names.status();
+    std::size_t nearest = std::string::npos;
+    for (const std::string& name : *names) {
+      if (!SameSender(name, out.sender.key)) continue;
+      const std::size_t d = EditDistance(name, out.sender.key);
+      if (d < nearest) {
+        nearest = d;
+        out.remembered = name;
+      }
+    }
+    if (!out.remembered.empty()) {
+      memory = store_->ListSenderMemory(tenant_id, out.remembered);
+      if (!memory.ok()) return memory.status();
+    }
+  }
   std::vector<FieldPlace> places;
   for (const SenderFieldMemory& m : *memory) {
     if (std::optional<FieldPlace> p = PlaceFromJson(m.field, m.memory_json)) {

@@ -27,10 +27,13 @@ class SenderLearner {
 
   struct Recalled {
     SenderIdentity sender;
+    std::string remembered;  // the key of the memory used: sender.key, or one SameSender as it
     std::vector<std::string> fields;  // the fields the memory set
   };
   // Identifies `doc`'s sender and applies what the tenant's memory holds about it
-  // (ApplyPlaces). Errors: the store's (nothing is changed then).
+  // (ApplyPlaces): the memory of its key or, when there is none and the key is a name, of the
+  // nearest of the tenant's name keys that is SameSender as it (OCR reads a receipt's name
+  // differently each time). Errors: the store's (nothing is changed then).
   Result<Recalled> Recall(const std::string& tenant_id, Document* doc) const;
 
   // Learns from a correction of document `document_id`, whose extracted state (pages and

@@ -96,6 +96,41 @@ std::string NormalizeSenderName(std::string_view name) {
   return out.size() > 200 ? out.substr(0, 200) : out;
 }
 
+std::size_t EditDistance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = up;
+    }
+  }
+  return row[b.size()];
+}
+
+bool SameSender(std::string_view a, std::string_view b) {
+  if (a == b) return true;
+  constexpr std::string_view kName = "name:";
+  if (a.substr(0, kName.size()) != kName || b.substr(0, kName.size()) != kName) return false;
+  const auto letters = [](std::string_view key) {
+    std::string out;
+    for (char c : key) {
+      if (c != ' ') out += c;
+    }
+    return out;
+  };
+  const std::string x = letters(a.substr(kName.size())), y = letters(b.substr(kName.size()));
+  const std::size_t shorter = std::min(x.size(), y.size());
+  if (shorter < 5) return false;
+  const std::size_t tolerance = std::max<std::size_t>(1, shorter / 6);
+  // Lengths further apart than the tolerance cannot be within it: skip the quadratic distance.
+  if (std::max(x.size(), y.size()) - shorter > tolerance) return false;
+  return EditDistance(x, y) <= tolerance;
+}
+
 SenderIdentity IdentifySender(const Document& doc) {
   if (const Field* f = FieldOf(doc, "seller_vat_id")) {
     if (std::optional<std::string> vat = extract::NormalizeVatId(f->value)) {

@@ -34,6 +34,15 @@ SenderIdentity IdentifySender(const Document& doc);
 // when nothing but legal-form words and punctuation is left.
 std::string NormalizeSenderName(std::string_view name);
 
+// Levenshtein distance between two byte strings.
+std::size_t EditDistance(std::string_view a, std::string_view b);
+
+// Whether two sender keys name the same sender as far as OCR lets one tell: equal, or both
+// `name` keys whose letters and digits (spaces dropped) are at most one edit in six apart (at
+// least 5 of them; "sanyo stationery shop" is "sanyu stationery shop", "mr diy" is not "mr dix"
+// but is "mr diy m"). VAT ids, IBANs and layouts are compared exactly.
+bool SameSender(std::string_view a, std::string_view b);
+
 }  // namespace sheaf::learn
 
 #endif  // SHEAF_LEARN_SENDER_H_

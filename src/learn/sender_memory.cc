@@ -3,12 +3,14 @@
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
 #include <regex>
 
 #include <nlohmann/json.hpp>
 
 #include "extract/layout_view.h"
 #include "extract/normalize.h"
+#include "learn/sender.h"
 
 namespace sheaf::learn {
 
@@ -22,13 +24,85 @@ constexpr double kPlaceConfidence = 0.9;
 // place" when its label is not found.
 constexpr double kPlaceTolerance = 0.05;
 constexpr std::size_t kMaxLabelWords = 4;
+// The most lines a value printed as a block (a name, an address) is learned over.
+constexpr int kMaxLines = 4;
+// The most letters and digits a value learned as a block may have.
+constexpr std::size_t kMaxBlockLetters = 300;
 
 // Letters and digits only, lower-cased: how labels and text values are compared.
+bool HasDigitChars(std::string_view text) {
+  return std::any_of(text.begin(), text.end(), [](unsigned char c) { return c >= '0' && c <= '9'; });
+}
+
 std::string Canon(std::string_view text) {
   std::string out;
   for (unsigned char c : extract::Lower(text)) {
     if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || c >= 0x80) out += static_cast<char>(c);
   }
+  return out;
+}
+
+// How many letters/digits OCR may have misread in a text value of `size` letters and digits
+// and still be taken for it: none below 5, then one in six.
+std::size_t TextTolerance(std::size_t size) { return size < 5 ? 0 : std::max<std::size_t>(1, size / 6); }
+
+// The words of a label, each as its letters and digits.
+std::vector<std::string> LabelWords(std::string_view label) {
+  std::vector<std::string> out;
+  std::string word;
+  for (char c : std::string(label) + " ") {
+    if (c == ' ') {
+      std::string w = Canon(word);
+      if (!w.empty()) out.push_back(std::move(w));
+      word.clear();
+    } else {
+      word += c;
+    }
+  }
+  return out;
+}
+
+// Whether a label printed as `seen` is the learned `want`: the same number of words, each the
+// same letters and digits or, for words of 4 or more, one edit away (OCR). Never looser - "Sub
+// Total" ends with "Total" and announces another amount.
+bool SameLabel(std::string_view want, std::string_view seen) {
+  const std::vector<std::string> a = LabelWords(want), b = LabelWords(seen);
+  if (a.empty() || a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (a[i] == b[i]) continue;
+    if (a[i].size() < 4 || EditDistance(a[i], b[i]) > 1) return false;
+  }
+  return true;
+}
+
+// Letters OCR often prints for digits, read back as the digits, in words that hold a digit.
+std::string DigitsAsPrinted(std::string_view text) {
+  std::string out;
+  std::string word;
+  const auto flush = [&] {
+    if (HasDigitChars(word)) {
+      for (char& c : word) {
+        switch (c) {
+          case 'O': case 'o': case 'D': c = '0'; break;
+          case 'l': case 'I': case '|': c = '1'; break;
+          case 'S': c = '5'; break;
+          case 'B': c = '8'; break;
+          default: break;
+        }
+      }
+    }
+    out += word;
+    word.clear();
+  };
+  for (char c : text) {
+    if (c == ' ') {
+      flush();
+      out += c;
+    } else {
+      word += c;
+    }
+  }
+  flush();
   return out;
 }
 
@@ -76,17 +150,55 @@ std::optional<std::string> ReadAs(const std::string& kind, const std::string& te
   return text;
 }
 
-// A run of consecutive words on one row: a value the page might print.
+// One visual row of a page: its words left to right and, for each word, the index one past the
+// last word of its cell.
+struct RowWords {
+  int page = 0;
+  int page_width = 1, page_height = 1;
+  Box box;
+  std::vector<const Word*> words;
+  std::vector<std::size_t> cell_end;
+};
+
+struct Layout {
+  extract::DocumentView view;  // owns the words the rows point at
+  std::vector<RowWords> rows;  // every page's rows, top to bottom, page after page
+};
+
+std::unique_ptr<Layout> BuildLayout(const Document& doc) {
+  auto l = std::make_unique<Layout>();
+  l->view = extract::BuildView(doc);
+  for (const extract::PageView& page : l->view.pages) {
+    for (const extract::Row& row : page.rows) {
+      RowWords& r = l->rows.emplace_back();
+      r.page = page.number;
+      r.page_width = std::max(page.width, 1);
+      r.page_height = std::max(page.height, 1);
+      r.box = row.box;
+      for (const extract::Cell& cell : row.cells) {
+        const std::size_t end = r.words.size() + cell.words.size();
+        for (const Word& w : cell.words) {
+          r.words.push_back(&w);
+          r.cell_end.push_back(end);
+        }
+      }
+    }
+  }
+  return l;
+}
+
+// A value the page might print: a run of consecutive words on one row, or a block of lines.
 struct Span {
   int page = 0;
   int page_width = 1, page_height = 1;
-  std::string text;
+  std::string text;  // lines joined by "\n"
   Box box;
-  std::string label;  // lower-cased words left of it on its row (up to kMaxLabelWords)
+  Box first_box;  // the first line's
+  int lines = 1;
+  std::string label;  // lower-cased words left of its first line (up to kMaxLabelWords)
   Box label_box;
-  std::string above;  // lower-cased words of the row above that overlap it horizontally
+  std::string above;  // lower-cased words of the row above that overlap its first line
   Box above_box;
-  double confidence = 1;
 };
 
 std::string LabelOf(const std::vector<const Word*>& words, std::size_t end, Box* box) {
@@ -102,52 +214,96 @@ std::string LabelOf(const std::vector<const Word*>& words, std::size_t end, Box*
   return out;
 }
 
-// Every run of 1..max_words words of every row.
-std::vector<Span> Spans(const Document& doc, std::size_t max_words) {
-  std::vector<Span> out;
-  const extract::DocumentView view = extract::BuildView(doc);
-  for (const extract::PageView& page : view.pages) {
-    const int width = std::max(page.width, 1), height = std::max(page.height, 1);
-    const std::vector<const Word*>* previous = nullptr;
-    std::vector<std::vector<const Word*>> rows;
-    rows.reserve(page.rows.size());
-    for (const extract::Row& row : page.rows) {
-      std::vector<const Word*>& words = rows.emplace_back();
-      for (const extract::Cell& cell : row.cells) {
-        for (const Word& w : cell.words) words.push_back(&w);
-      }
+// The words of row `r - 1` (on the same page) that overlap `box` horizontally.
+void AboveOf(const Layout& l, std::size_t r, Span* s) {
+  s->above.clear();
+  s->above_box = Box{};
+  if (r == 0 || l.rows[r - 1].page != l.rows[r].page) return;
+  for (const Word* a : l.rows[r - 1].words) {
+    if (a->bbox.x1 > s->first_box.x0 && a->bbox.x0 < s->first_box.x1 && HasLetter(a->text)) {
+      s->above += (s->above.empty() ? "" : " ") + extract::Lower(a->text);
+      s->above_box = s->above_box.Union(a->bbox);
     }
-    for (const std::vector<const Word*>& words : rows) {
-      for (std::size_t i = 0; i < words.size(); ++i) {
-        Span s;
-        s.page = page.number;
-        s.page_width = width;
-        s.page_height = height;
-        s.label = LabelOf(words, i, &s.label_box);
-        double conf = 0;
-        for (std::size_t n = 1; n <= max_words && i + n <= words.size(); ++n) {
-          const Word& w = *words[i + n - 1];
-          s.text += (n == 1 ? "" : " ") + w.text;
-          s.box = s.box.Union(w.bbox);
-          conf += w.confidence;
-          s.confidence = conf / static_cast<double>(n);
-          s.above.clear();
-          s.above_box = Box{};
-          if (previous != nullptr) {
-            for (const Word* a : *previous) {
-              if (a->bbox.x1 > s.box.x0 && a->bbox.x0 < s.box.x1 && HasLetter(a->text)) {
-                s.above += (s.above.empty() ? "" : " ") + extract::Lower(a->text);
-                s.above_box = s.above_box.Union(a->bbox);
-              }
-            }
-          }
-          out.push_back(s);
-        }
+  }
+}
+
+// Every run of 1..max_words words of every row.
+std::vector<Span> Spans(const Layout& l, std::size_t max_words) {
+  std::vector<Span> out;
+  for (std::size_t r = 0; r < l.rows.size(); ++r) {
+    const RowWords& row = l.rows[r];
+    for (std::size_t i = 0; i < row.words.size(); ++i) {
+      Span s;
+      s.page = row.page;
+      s.page_width = row.page_width;
+      s.page_height = row.page_height;
+      s.label = LabelOf(row.words, i, &s.label_box);
+      for (std::size_t n = 1; n <= max_words && i + n <= row.words.size(); ++n) {
+        const Word& w = *row.words[i + n - 1];
+        s.text += (n == 1 ? "" : " ") + w.text;
+        s.box = s.box.Union(w.bbox);
+        s.first_box = s.box;
+        AboveOf(l, r, &s);
+        out.push_back(s);
       }
-      previous = &words;
     }
   }
   return out;
+}
+
+// A block: from word `first` of row `r` to the end of its cell, continued on the next
+// `lines` - 1 rows, each from its word starting nearest the first line's left edge, or its cell
+// centred nearest the first line's centre (within 3% of the page's width), to the end of that
+// cell - a name or an address printed on several
+// lines. nullopt when a line is missing (no such row, too far below, nothing starting there).
+std::optional<Span> Block(const Layout& l, std::size_t r, std::size_t first, int lines) {
+  const RowWords& row = l.rows[r];
+  Span s;
+  s.page = row.page;
+  s.page_width = row.page_width;
+  s.page_height = row.page_height;
+  s.lines = lines;
+  s.label = LabelOf(row.words, first, &s.label_box);
+  for (std::size_t k = first; k < row.cell_end[first]; ++k) {
+    s.text += (k == first ? "" : " ") + row.words[k]->text;
+    s.box = s.box.Union(row.words[k]->bbox);
+  }
+  s.first_box = s.box;
+  AboveOf(l, r, &s);
+  Box previous = s.box;
+  for (int line = 1; line < lines; ++line) {
+    const std::size_t next = r + static_cast<std::size_t>(line);
+    if (next >= l.rows.size() || l.rows[next].page != row.page) return std::nullopt;
+    const RowWords& below = l.rows[next];
+    const int height = std::max(previous.y1 - previous.y0, 1);
+    if (below.box.y0 - previous.y1 > height * 3 / 2) return std::nullopt;
+    // Left-aligned (a word starting where the first line starts) or centred (a cell whose
+    // centre is the first line's: receipts centre their letterheads).
+    std::optional<std::size_t> start;
+    int best = row.page_width * 3 / 100 + 1;
+    const int centre = (s.first_box.x0 + s.first_box.x1) / 2;
+    for (std::size_t k = 0; k < below.words.size(); ++k) {
+      int dx = std::abs(below.words[k]->bbox.x0 - s.first_box.x0);
+      if (k == 0 || below.cell_end[k - 1] == k) {
+        const int cell_x1 = below.words[below.cell_end[k] - 1]->bbox.x1;
+        dx = std::min(dx, std::abs((below.words[k]->bbox.x0 + cell_x1) / 2 - centre));
+      }
+      if (dx < best) {
+        best = dx;
+        start = k;
+      }
+    }
+    if (!start) return std::nullopt;
+    Box box;
+    s.text += "\n";
+    for (std::size_t k = *start; k < below.cell_end[*start]; ++k) {
+      s.text += (k == *start ? "" : " ") + below.words[k]->text;
+      box = box.Union(below.words[k]->bbox);
+    }
+    s.box = s.box.Union(box);
+    previous = box;
+  }
+  return s;
 }
 
 double CentreDistance(const FieldPlace& p, const Span& s) {
@@ -156,12 +312,101 @@ double CentreDistance(const FieldPlace& p, const Span& s) {
   return std::hypot(cx - (p.x0 + p.x1) / 2, cy - (p.y0 + p.y1) / 2);
 }
 
-// Whether the span's label is the learned one: the same letters and digits. Nothing looser -
-// "Sub Total" ends with "Total" and announces another amount.
+// How far a block's top-left corner is from the learned one's (its width and height vary).
+double CornerDistance(const FieldPlace& p, const Span& s) {
+  return std::hypot(static_cast<double>(s.box.x0) / s.page_width - p.x0,
+                    static_cast<double>(s.box.y0) / s.page_height - p.y0);
+}
+
+// Whether the span's label is the learned one (SameLabel).
 bool LabelMatches(const FieldPlace& p, const Span& s) {
   if (p.label.empty()) return false;
-  const std::string want = Canon(p.label);
-  return !want.empty() && Canon(p.label_side == "above" ? s.above : s.label) == want;
+  return SameLabel(p.label, p.label_side == "above" ? s.above : s.label);
+}
+
+std::size_t WordCount(const std::string& text) {
+  return static_cast<std::size_t>(std::count_if(text.begin(), text.end(),
+                                                [](char c) { return c == ' ' || c == '\n'; })) +
+         1;
+}
+
+FieldPlace PlaceOf(const std::string& field, const std::string& kind, const Span& s,
+                   std::string shape) {
+  FieldPlace p;
+  p.field = field;
+  p.page = s.page;
+  p.x0 = static_cast<double>(s.box.x0) / s.page_width;
+  p.y0 = static_cast<double>(s.box.y0) / s.page_height;
+  p.x1 = static_cast<double>(s.box.x1) / s.page_width;
+  p.y1 = static_cast<double>(s.box.y1) / s.page_height;
+  if (!s.label.empty()) {
+    p.label = s.label;
+    p.label_side = "left";
+  } else if (!s.above.empty()) {
+    p.label = s.above;
+    p.label_side = "above";
+  }
+  p.kind = kind;
+  p.shape = std::move(shape);
+  p.lines = s.lines;
+  return p;
+}
+
+// Where a text value the page does not print letter for letter on one row is printed: the
+// block (1-3 lines, see Block) whose letters and digits are nearest to it, within
+// TextTolerance. Among equally near ones, one with a label, then the fewest lines, the highest.
+std::optional<Span> NearestBlock(const Layout& l, const std::string& want) {
+  const std::size_t tolerance = TextTolerance(want.size());
+  std::optional<Span> best;
+  std::size_t best_distance = tolerance + 1;
+  for (std::size_t r = 0; r < l.rows.size(); ++r) {
+    for (std::size_t i = 0; i < l.rows[r].words.size(); ++i) {
+      for (int lines = 1; lines <= kMaxLines; ++lines) {
+        std::optional<Span> b = Block(l, r, i, lines);
+        if (!b) break;
+        const std::string got = Canon(b->text);
+        if (got.size() + tolerance < want.size()) continue;  // more lines may still reach it
+        if (got.size() > want.size() + tolerance) break;
+        const std::size_t d = EditDistance(got, want);
+        const bool labelled = !b->label.empty() || !b->above.empty();
+        const bool best_labelled = best && (!best->label.empty() || !best->above.empty());
+        if (d < best_distance || (d == best_distance && best && labelled && !best_labelled)) {
+          best = std::move(b);
+          best_distance = d;
+        }
+      }
+    }
+  }
+  return best;
+}
+
+// ApplyPlaces for a place learned as a block (or a misread text): the block of the learned
+// number of lines beside the label, or without a label, starting at the learned place.
+std::optional<std::pair<Span, bool>> FindBlock(const Layout& l, const FieldPlace& p) {
+  std::optional<Span> best;
+  bool best_label = false;
+  double best_distance = 0;
+  for (std::size_t r = 0; r < l.rows.size(); ++r) {
+    for (std::size_t i = 0; i < l.rows[r].words.size(); ++i) {
+      if (p.label_side == "left") {
+        Box unused;
+        if (!SameLabel(p.label, LabelOf(l.rows[r].words, i, &unused))) continue;
+      }
+      std::optional<Span> b = Block(l, r, i, std::max(p.lines, 1));
+      if (!b) continue;
+      const bool label = LabelMatches(p, *b);
+      const double distance = b->page == p.page ? CornerDistance(p, *b) : 10.0;
+      if (!label && (!p.label.empty() || distance > kPlaceTolerance)) continue;
+      if (!best || (label && !best_label) ||
+          (label == best_label && distance < best_distance - 1e-9)) {
+        best = std::move(b);
+        best_label = label;
+        best_distance = distance;
+      }
+    }
+  }
+  if (!best) return std::nullopt;
+  return std::make_pair(std::move(*best), best_label);
 }
 
 }  // namespace
@@ -172,7 +417,9 @@ std::string PlaceToJson(const FieldPlace& p) {
               {"label", p.label},
               {"label_side", p.label_side},
               {"kind", p.kind},
-              {"shape", p.shape}}
+              {"shape", p.shape},
+              {"lines", p.lines},
+              {"value", p.value}}
       .dump();
 }
 
@@ -201,8 +448,16 @@ std::optional<FieldPlace> PlaceFromJson(const std::string& field, const std::str
   p.y0 = j["box"][1].get<double>();
   p.x1 = j["box"][2].get<double>();
   p.y1 = j["box"][3].get<double>();
+  if (j.contains("value") && !str("value", &p.value)) return std::nullopt;
+  // Memories learned before blocks existed have no "lines": one.
+  if (j.contains("lines")) {
+    if (!j["lines"].is_number_integer()) return std::nullopt;
+    p.lines = j["lines"].get<int>();
+    if (p.lines < 1 || p.lines > kMaxLines) return std::nullopt;
+  }
   return p;
 }
+
 
 std::optional<FieldPlace> LearnPlace(const Document& doc, const std::string& field,
                                      const std::string& value) {
@@ -211,90 +466,108 @@ std::optional<FieldPlace> LearnPlace(const Document& doc, const std::string& fie
   const std::size_t max_words = kind == "text" ? 8 : 4;
   const std::string want = kind == "text" ? Canon(value) : value;
   if (want.empty()) return std::nullopt;
-  // The fewest words that read as the value: "12.50", not "Total 12.50".
-  std::vector<Span> matches;
-  std::size_t best_len = max_words + 1;
-  for (Span& s : Spans(doc, max_words)) {
-    const std::optional<std::string> read = ReadAs(kind, s.text);
-    if (!read || (kind == "text" ? Canon(*read) : *read) != want) continue;
-    const std::size_t len = static_cast<std::size_t>(std::count(s.text.begin(), s.text.end(), ' ')) + 1;
-    if (len < best_len) {
-      matches.clear();
-      best_len = len;
+  const std::unique_ptr<Layout> layout = BuildLayout(doc);
+  const std::vector<Span> spans = Spans(*layout, max_words);
+  // The fewest words that read as the value: "12.50", not "Total 12.50". A money or date value
+  // is also looked for with letters OCR prints for digits read back as digits ("1O.5O").
+  for (const bool misread : {false, true}) {
+    if (misread && kind == "text") break;
+    std::vector<const Span*> matches;
+    std::size_t best_len = max_words + 1;
+    for (const Span& s : spans) {
+      const std::optional<std::string> read =
+          ReadAs(kind, misread ? DigitsAsPrinted(s.text) : s.text);
+      if (!read || (kind == "text" ? Canon(*read) : *read) != want) continue;
+      const std::size_t len = WordCount(s.text);
+      if (len < best_len) {
+        matches.clear();
+        best_len = len;
+      }
+      if (len == best_len) matches.push_back(&s);
     }
-    if (len == best_len) matches.push_back(std::move(s));
+    if (matches.empty()) continue;
+    const auto better = [&](const Span* a, const Span* b) {
+      const bool la = !a->label.empty() || !a->above.empty();
+      const bool lb = !b->label.empty() || !b->above.empty();
+      if (la != lb) return la;
+      if (!a->label.empty() != !b->label.empty()) return !a->label.empty();
+      if (a->page != b->page) return kind == "money" ? a->page > b->page : a->page < b->page;
+      return kind == "money" ? a->box.y0 > b->box.y0 : a->box.y0 < b->box.y0;
+    };
+    const Span& s = **std::min_element(matches.begin(), matches.end(), better);
+    return PlaceOf(field, kind, s, Shape(s.text));
   }
-  if (matches.empty()) return std::nullopt;
-  const auto better = [&](const Span& a, const Span& b) {
-    const bool la = !a.label.empty() || !a.above.empty();
-    const bool lb = !b.label.empty() || !b.above.empty();
-    if (la != lb) return la;
-    if (!a.label.empty() != !b.label.empty()) return !a.label.empty();
-    if (a.page != b.page) return kind == "money" ? a.page > b.page : a.page < b.page;
-    return kind == "money" ? a.box.y0 > b.box.y0 : a.box.y0 < b.box.y0;
-  };
-  const Span& s = *std::min_element(matches.begin(), matches.end(), better);
-  FieldPlace p;
-  p.field = field;
-  p.page = s.page;
-  p.x0 = static_cast<double>(s.box.x0) / s.page_width;
-  p.y0 = static_cast<double>(s.box.y0) / s.page_height;
-  p.x1 = static_cast<double>(s.box.x1) / s.page_width;
-  p.y1 = static_cast<double>(s.box.y1) / s.page_height;
-  if (!s.label.empty()) {
-    p.label = s.label;
-    p.label_side = "left";
-  } else if (!s.above.empty()) {
-    p.label = s.above;
-    p.label_side = "above";
+  // A block longer than any name or address is not looked for (each candidate costs its length
+  // squared).
+  if (kind != "text" || want.size() > kMaxBlockLetters) return std::nullopt;
+  // A text printed on several lines (a name, an address) or misread by OCR: its block, learned
+  // without a shape (the next document's value is the block found there, whatever it reads).
+  if (std::optional<Span> b = NearestBlock(*layout, want)) {
+    FieldPlace p = PlaceOf(field, kind, *b, "");
+    p.value = value;
+    return p;
   }
-  p.kind = kind;
-  p.shape = Shape(s.text);
-  return p;
+  return std::nullopt;
 }
 
 std::vector<std::string> ApplyPlaces(const std::vector<FieldPlace>& places, Document* doc) {
   std::vector<std::string> set;
   if (places.empty()) return set;
-  std::vector<Span> spans = Spans(*doc, 8);
+  const std::unique_ptr<Layout> layout = BuildLayout(*doc);
+  const std::vector<Span> spans = Spans(*layout, 8);
   for (const FieldPlace& p : places) {
-    const std::size_t max_words = p.kind == "text" ? 8 : 4;
-    const Span* best = nullptr;
-    std::string best_value;
-    bool best_label = false;
-    double best_distance = 0;
-    for (const Span& s : spans) {
-      const std::size_t len =
-          static_cast<std::size_t>(std::count(s.text.begin(), s.text.end(), ' ')) + 1;
-      if (len > max_words) continue;
-      if (p.kind == "text" ? Shape(s.text) != p.shape : false) continue;
-      const std::optional<std::string> read = ReadAs(p.kind, s.text);
-      if (!read) continue;
-      const bool label = LabelMatches(p, s);
-      const double distance = s.page == p.page ? CentreDistance(p, s) : 10.0;
-      // The place alone counts only for a value printed without a label: one whose label is
-      // not found this time may have moved, and something else stands where it was.
-      if (!label && (!p.label.empty() || distance > kPlaceTolerance)) continue;
-      // A label beats a place; then the nearer; then the fewer words.
-      const bool wins = best == nullptr || (label && !best_label) ||
-                        (label == best_label && distance < best_distance - 1e-9);
-      if (wins) {
-        best = &s;
-        best_value = *read;
-        best_label = label;
-        best_distance = distance;
+    Span found;
+    std::string value;
+    bool by_label = false;
+    if (p.kind == "text" && p.shape.empty()) {
+      std::optional<std::pair<Span, bool>> b = FindBlock(*layout, p);
+      if (!b) continue;
+      found = std::move(b->first);
+      by_label = b->second;
+      value = found.text;
+      // The same sender's name or address as the reviewer spelled it, however OCR read it.
+      const std::string learned = Canon(p.value);
+      if (!learned.empty() && learned.size() <= kMaxBlockLetters &&
+          Canon(value).size() <= learned.size() + TextTolerance(learned.size()) &&
+          EditDistance(Canon(value), learned) <= TextTolerance(learned.size())) {
+        value = p.value;
       }
+    } else {
+      const std::size_t max_words = p.kind == "text" ? 8 : 4;
+      const Span* best = nullptr;
+      double best_distance = 0;
+      for (const Span& s : spans) {
+        if (WordCount(s.text) > max_words) continue;
+        if (p.kind == "text" && Shape(s.text) != p.shape) continue;
+        const std::optional<std::string> read = ReadAs(p.kind, s.text);
+        if (!read) continue;
+        const bool label = LabelMatches(p, s);
+        const double distance = s.page == p.page ? CentreDistance(p, s) : 10.0;
+        // The place alone counts only for a value printed without a label: one whose label is
+        // not found this time may have moved, and something else stands where it was.
+        if (!label && (!p.label.empty() || distance > kPlaceTolerance)) continue;
+        // A label beats a place; then the nearer; then the fewer words.
+        const bool wins = best == nullptr || (label && !by_label) ||
+                          (label == by_label && distance < best_distance - 1e-9);
+        if (wins) {
+          best = &s;
+          value = *read;
+          by_label = label;
+          best_distance = distance;
+        }
+      }
+      if (best == nullptr) continue;
+      found = *best;
     }
-    if (best == nullptr) continue;
     Field f;
-    f.value = best_value;
-    f.raw = best->text;
-    f.confidence = best_label ? kLabelConfidence : kPlaceConfidence;
-    f.page = best->page;
-    f.bbox = best->box;
-    if (best_label) {
-      f.label = p.label_side == "above" ? best->above : best->label;
-      f.label_bbox = p.label_side == "above" ? best->above_box : best->label_box;
+    f.value = value;
+    f.raw = found.text;
+    f.confidence = by_label ? kLabelConfidence : kPlaceConfidence;
+    f.page = found.page;
+    f.bbox = found.box;
+    if (by_label) {
+      f.label = p.label_side == "above" ? found.above : found.label;
+      f.label_bbox = p.label_side == "above" ? found.above_box : found.label_box;
     }
     f.source = kSenderMemorySource;
     doc->fields[p.field] = std::move(f);

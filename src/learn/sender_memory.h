@@ -34,7 +34,13 @@ struct FieldPlace {
   std::string label;       // lower-cased words announcing the value; "" when none was printed
   std::string label_side;  // "left" (on its row) | "above" (the row above) | "" (no label)
   std::string kind;        // "money" | "date" | "text"
-  std::string shape;       // the printed value with digits as 9 and letters as a
+  std::string shape;       // the printed value with digits as 9 and letters as a; "" for a
+                           // block: a value learned over several lines or misread by OCR
+  int lines = 1;           // how many lines the value spans (1..4)
+  // For a block: the reviewer's value. When the block found on the next document reads as it
+  // but for what OCR may misread (TextTolerance), the field gets this spelling, not the misread
+  // one. "" for other places.
+  std::string value;
 };
 
 // The JSON object stored as SenderFieldMemory::memory_json (the field name is kept beside it).

@@ -139,6 +139,85 @@ TEST(ApplyPlaces, TextFieldsMustKeepTheirShape) {
   EXPECT_TRUE(ApplyPlaces({p}, &other).empty());
 }
 
+TEST(LearnPlace, ANamePrintedOnTwoLinesIsLearnedAsABlockAndFoundAgainBesideItsLabel) {
+  // "Bill to" left of the first line; the name continues on the line below, left-aligned.
+  Document first = PageOf({{"Bill", 40, 300},
+                           {"to", 130, 300},
+                           {"Herrn", 300, 300},
+                           {"Max", 300, 330},
+                           {"Mustermann", 380, 330},
+                           {"Total", 500, 1000},
+                           {"9.00", 800, 1000}});
+  std::optional<FieldPlace> p = LearnPlace(first, "buyer_name", "Herrn\nMax Mustermann");
+  ASSERT_TRUE(p.has_value());
+  EXPECT_EQ(p->lines, 2);
+  EXPECT_EQ(p->shape, "");
+  EXPECT_EQ(p->label, "bill to");
+  EXPECT_EQ(p->label_side, "left");
+  // The next document names someone else, a little lower: the block beside the label is read.
+  Document next = PageOf({{"Bill", 40, 340},
+                          {"to", 130, 340},
+                          {"Frau", 300, 340},
+                          {"Erika", 300, 370},
+                          {"Beispiel", 400, 370}});
+  ASSERT_EQ(ApplyPlaces({*p}, &next), std::vector<std::string>{"buyer_name"});
+  EXPECT_EQ(next.fields["buyer_name"].value, "Frau\nErika Beispiel");
+  EXPECT_DOUBLE_EQ(next.fields["buyer_name"].confidence, 0.97);
+  // Without a second line below the first, there is no block to read.
+  Document one_line = PageOf({{"Bill", 40, 340}, {"to", 130, 340}, {"Frau", 300, 340}});
+  EXPECT_TRUE(ApplyPlaces({*p}, &one_line).empty());
+  // And it survives being stored.
+  std::optional<FieldPlace> back = PlaceFromJson("buyer_name", PlaceToJson(*p));
+  ASSERT_TRUE(back.has_value());
+  EXPECT_EQ(back->lines, 2);
+}
+
+TEST(LearnPlace, AValueOcrMisreadIsLearnedByItsNearestWordsAndMoneyByDigitLookalikes) {
+  // OCR read "STATIONERY" as "STATI0NERY" and "SHOP" as "SH0P": two letters off in 17.
+  Document first = PageOf({{"SANYU", 40, 40},
+                           {"STATI0NERY", 160, 40},
+                           {"SH0P", 360, 40},
+                           {"TOTAL", 500, 1000},
+                           {"1O.5O", 800, 1000}});
+  std::optional<FieldPlace> name = LearnPlace(first, "merchant_name", "SANYU STATIONERY SHOP");
+  ASSERT_TRUE(name.has_value());
+  EXPECT_EQ(name->shape, "");
+  EXPECT_EQ(name->lines, 1);
+  std::optional<FieldPlace> total = LearnPlace(first, "total", "10.50");
+  ASSERT_TRUE(total.has_value());
+  EXPECT_EQ(total->label, "total");
+  // A value longer than any name or address is not looked for.
+  EXPECT_FALSE(LearnPlace(first, "merchant_name", std::string(5000, 'x')).has_value());
+  // Too far from anything printed: nothing is learned.
+  EXPECT_FALSE(LearnPlace(first, "merchant_name", "NORTHWIND TRADERS").has_value());
+  // The next receipt: the name at the learned place (it has no label) is taken as read.
+  Document next = PageOf({{"SANYU", 42, 44}, {"STATIONERY", 162, 44}, {"SHOP", 362, 44}});
+  ASSERT_EQ(ApplyPlaces({*name}, &next).size(), 1u);
+  EXPECT_EQ(next.fields["merchant_name"].value, "SANYU STATIONERY SHOP");
+  EXPECT_DOUBLE_EQ(next.fields["merchant_name"].confidence, 0.9);
+  // Misread again, differently: the reviewer's spelling is kept; a different name is read as is.
+  Document misread = PageOf({{"SANYU", 42, 44}, {"5TATIONERY", 162, 44}, {"SHOP", 362, 44}});
+  ASSERT_EQ(ApplyPlaces({*name}, &misread).size(), 1u);
+  EXPECT_EQ(misread.fields["merchant_name"].value, "SANYU STATIONERY SHOP");
+  EXPECT_EQ(misread.fields["merchant_name"].raw, "SANYU 5TATIONERY SHOP");
+  Document other = PageOf({{"KEDAI", 42, 44}, {"BUKU", 162, 44}, {"JAYA", 262, 44}});
+  ASSERT_EQ(ApplyPlaces({*name}, &other).size(), 1u);
+  EXPECT_EQ(other.fields["merchant_name"].value, "KEDAI BUKU JAYA");
+}
+
+TEST(ApplyPlaces, LabelsAreMatchedAcrossOneOcrSlipPerWordButNotAcrossAMissingWord) {
+  FieldPlace p = *LearnPlace(First(), "total", "119.00");  // label "amount due"
+  Document slipped = PageOf({{"Amovnt", 500, 1000}, {"due", 640, 1000}, {"77.00", 800, 1000}});
+  ASSERT_EQ(ApplyPlaces({p}, &slipped).size(), 1u);
+  EXPECT_EQ(slipped.fields["total"].value, "77.00");
+  // Short words must match exactly, and a label with a word more or less is another label.
+  Document short_word = PageOf({{"Amount", 500, 1000}, {"dve", 640, 1000}, {"77.00", 800, 1000}});
+  EXPECT_TRUE(ApplyPlaces({p}, &short_word).empty());
+  Document longer = PageOf({{"Net", 420, 1000}, {"Amount", 500, 1000}, {"due", 640, 1000},
+                            {"77.00", 800, 1000}});
+  EXPECT_TRUE(ApplyPlaces({p}, &longer).empty());
+}
+
 TEST(PlaceJson, RoundTripsAndRefusesWhatIsNotAPlace) {
   const FieldPlace p = *LearnPlace(First(), "total", "119.00");
   std::optional<FieldPlace> back = PlaceFromJson("total", PlaceToJson(p));

@@ -91,5 +91,18 @@ TEST(NormalizeSenderName, DropsLegalFormsCaseAndPunctuation) {
   EXPECT_EQ(NormalizeSenderName("GmbH"), "");
 }
 
+TEST(SameSender, NamesOcrReadDifferentlyAreOneSenderOtherKindsOnlyWhenEqual) {
+  EXPECT_TRUE(SameSender("name:sanyo stationery shop", "name:sanyu stationery shop"));
+  EXPECT_TRUE(SameSender("name:gardenia bakeries kl", "name:gakdeni a bakeries kl"));
+  EXPECT_TRUE(SameSender("name:mr diy", "name:mr diy m"));
+  EXPECT_FALSE(SameSender("name:mr diy", "name:mr dix m"));        // two edits in five
+  EXPECT_FALSE(SameSender("name:aeon", "name:aeom"));              // too short to tell
+  EXPECT_FALSE(SameSender("name:popular book", "name:popular bakery"));
+  EXPECT_TRUE(SameSender("vat:DE1", "vat:DE1"));
+  EXPECT_FALSE(SameSender("vat:DE123456789", "vat:DE123456780"));  // ids are exact
+  EXPECT_FALSE(SameSender("layout:ab12", "name:ab12"));
+  EXPECT_EQ(EditDistance("kitten", "sitting"), 3u);
+}
+
 }  // namespace
 }  // namespace sheaf::learn

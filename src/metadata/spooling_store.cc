@@ -497,5 +497,9 @@ Result<std::vector<SenderFieldMemory>> SpoolingMetadataStore::ListSenderMemory(
     const std::string& tenant_id, const std::string& sender) {
   return inner_->ListSenderMemory(tenant_id, sender);
 }
+Result<std::vector<std::string>> SpoolingMetadataStore::ListSenders(const std::string& tenant_id,
+                                                                    const std::string& prefix) {
+  return inner_->ListSenders(tenant_id, prefix);
+}
 
 }  // namespace sheaf

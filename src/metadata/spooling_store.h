@@ -149,6 +149,8 @@ class SpoolingMetadataStore final : public MetadataStore {
                          const std::string& actor) override;
   Result<std::vector<SenderFieldMemory>> ListSenderMemory(const std::string& tenant_id,
                                                           const std::string& sender) override;
+  Result<std::vector<std::string>> ListSenders(const std::string& tenant_id,
+                                               const std::string& prefix) override;
 
  private:
   struct Spooled {

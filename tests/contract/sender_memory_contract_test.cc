@@ -109,6 +109,23 @@ TEST_P(SenderMemoryContract, TenantsNeverSeeEachOthersMemoryOfTheSameSender) {
   EXPECT_EQ((*m.ListSenderMemory(b, "vat:DE1"))[0].memory_json, R"({"t":"b"})");
 }
 
+TEST_P(SenderMemoryContract, SendersAreListedByPrefixOncePerSenderAndPerTenant) {
+  MetadataStore& m = Open();
+  const std::string a = NewTenant(m, "a"), b = NewTenant(m, "b");
+  ASSERT_TRUE(m.PutSenderMemory(a, Memory("name:sanyo shop", "total", "{}"), "key:a").ok());
+  ASSERT_TRUE(m.PutSenderMemory(a, Memory("name:sanyo shop", "date", "{}"), "key:a").ok());
+  ASSERT_TRUE(m.PutSenderMemory(a, Memory("name:aeon", "total", "{}"), "key:a").ok());
+  ASSERT_TRUE(m.PutSenderMemory(a, Memory("vat:DE1", "total", "{}"), "key:a").ok());
+  ASSERT_TRUE(m.PutSenderMemory(b, Memory("name:bens cafe", "total", "{}"), "key:b").ok());
+  auto names = m.ListSenders(a, "name:");
+  ASSERT_TRUE(names.ok()) << names.status().ToString();
+  EXPECT_EQ(*names, (std::vector<std::string>{"name:aeon", "name:sanyo shop"}));
+  EXPECT_EQ(*m.ListSenders(a, ""),
+            (std::vector<std::string>{"name:aeon", "name:sanyo shop", "vat:DE1"}));
+  EXPECT_EQ(*m.ListSenders(b, "name:"), (std::vector<std::string>{"name:bens cafe"}));
+  EXPECT_TRUE(m.ListSenders(b, "vat:")->empty());
+}
+
 TEST_P(SenderMemoryContract, EachLearningIsAuditedWithoutTheLearnedValues) {
   MetadataStore& m = Open();
   const std::string a = NewTenant(m, "a");

@@ -127,6 +127,8 @@ class PostgresMetadataStore final : public MetadataStore {
                          const std::string& actor) override;
   Result<std::vector<SenderFieldMemory>> ListSenderMemory(const std::string& tenant_id,
                                                           const std::string& sender) override;
+  Result<std::vector<std::string>> ListSenders(const std::string& tenant_id,
+                                               const std::string& prefix) override;
 
     Result<WebhookEvent> EnqueueWebhook(const std::string& tenant_id,
                                       const NewWebhookEvent& event) override;

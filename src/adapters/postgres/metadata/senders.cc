@@ -22,6 +22,10 @@ constexpr char kPutSenderMemory[] =
 constexpr char kSenderMemory[] =
     "SELECT sender, field, memory, document_id, updated_at FROM sender_memory"
     " WHERE tenant = $1 AND sender = $2 ORDER BY field";
+constexpr char kSenders[] =
+    "SELECT DISTINCT sender FROM sender_memory"
+    " WHERE tenant = $1 AND left(sender, length($2::text)) = $2::text ORDER BY sender"
+    " LIMIT $3::bigint";
 
 }  // namespace
 
@@ -65,6 +69,22 @@ Result<std::vector<SenderFieldMemory>> PostgresMetadataStore::ListSenderMemory(
       out.push_back(SenderFieldMemory{r.Text(i, 0), r.Text(i, 1), r.Text(i, 2), r.Text(i, 3),
                                       r.Int(i, 4)});
     }
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+// Not replica-safe, like ListSenderMemory.
+Result<std::vector<std::string>> PostgresMetadataStore::ListSenders(const std::string& tenant_id,
+                                                                    const std::string& prefix) {
+  std::vector<std::string> out;
+  Status s = Read(false, [&](Conn& c) {
+    Rows r;
+    Status e = c.Exec(kSenders, Params().Text(tenant_id).Text(prefix).Int(kMaxListedSenders), &r);
+    if (!e.ok()) return e;
+    out.clear();
+    for (int i = 0; i < r.size(); ++i) out.push_back(r.Text(i, 0));
     return Status::Ok();
   });
   if (!s.ok()) return s;

@@ -63,4 +63,19 @@ Result<std::vector<SenderFieldMemory>> SqliteMetadataStore::ListSenderMemory(
   return out;
 }
 
+Result<std::vector<std::string>> SqliteMetadataStore::ListSenders(const std::string& tenant_id,
+                                                                  const std::string& prefix) {
+  std::vector<std::string> out;
+  Status s = Read([&](Conn& c) {
+    out.clear();
+    Run run(c.S(kSenders));
+    run.Text(1, tenant_id).Text(2, prefix).Int(3, kMaxListedSenders);
+    int rc;
+    while ((rc = run.Step()) == SQLITE_ROW) out.push_back(run.ColumnText(0));
+    return rc == SQLITE_DONE ? Status::Ok() : c.Error(rc, "cannot list senders");
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
 }  // namespace sheaf

@@ -168,6 +168,9 @@ inline constexpr char kPutSenderMemory[] =
 inline constexpr char kSenderMemory[] =
     "SELECT sender, field, memory, document_id, updated_at FROM sender_memory"
     " WHERE tenant = ?1 AND sender = ?2 ORDER BY field";
+inline constexpr char kSenders[] =
+    "SELECT DISTINCT sender FROM sender_memory"
+    " WHERE tenant = ?1 AND substr(sender, 1, length(?2)) = ?2 ORDER BY sender LIMIT ?3";
 
 #undef SHEAF_DOCUMENT_COLUMNS
 #undef SHEAF_WEBHOOK_COLUMNS
@@ -193,7 +196,7 @@ inline constexpr const char* kStatements[] = {
     kSetAuditHead,
     kSetTenantWebhook, kSetTenantSecret,  kCountByStatus,
     kReviewHold,       kClaimReview,      kReleaseReview,
-    kPutSenderMemory,  kSenderMemory,
+    kPutSenderMemory,  kSenderMemory,     kSenders,
 };
 
 }  // namespace sheaf::sqlite_meta

@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// SenderLearner on a real SQLite MetadataStore: a correction learned for one sender is recalled
+// for the same sender's next document even when OCR read its name differently, and never for
+// another tenant's.
+#include "learn/learner.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <unistd.h>
+
+#include "adapters/sqlite/sqlite_metadata_store.h"
+#include "learn/sender_memory.h"
+
+namespace sheaf::learn {
+namespace {
+
+// A receipt: the merchant's name on top (as extraction read it), a total beside "TOTAL".
+Document Receipt(const std::string& name_as_read, const std::string& total) {
+  Document d;
+  Page p;
+  p.number = 1;
+  p.width = 1000;
+  p.height = 1400;
+  Block b;
+  int x = 40;
+  std::vector<Word> words;
+  for (const std::string& w : {std::string("TOTAL"), total}) {
+    words.push_back(Word{w, Box{x + 460, 1000, x + 460 + 18 * static_cast<int>(w.size()), 1024}, 0.9});
+    x += 300;
+  }
+  for (const Word& w : words) {
+    Line line;
+    line.words.push_back(w);
+    line.bbox = w.bbox;
+    b.lines.push_back(line);
+    b.bbox = b.bbox.Union(w.bbox);
+  }
+  p.blocks.push_back(b);
+  d.pages.push_back(p);
+  Field name;
+  name.value = name_as_read;
+  d.fields["merchant_name"] = name;
+  Field wrong;
+  wrong.value = "1.00";
+  d.fields["total"] = wrong;
+  return d;
+}
+
+class SenderLearnerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("sheaf-learner-test-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir_);
+    auto s = SqliteMetadataStore::Open((dir_ / "meta.db").string(), {});
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    store_ = std::move(s).value();
+  }
+  void TearDown() override {
+    store_.reset();
+    std::error_code ec;
+    std::filesystem::remove_all(dir_, ec);
+  }
+  std::filesystem::path dir_;
+  std::unique_ptr<SqliteMetadataStore> store_;
+};
+
+TEST_F(SenderLearnerTest, AMisreadNameIsTheSameSenderAndAnotherTenantLearnsNothing) {
+  const Tenant a = *store_->CreateTenant("a", "test");
+  const Tenant b = *store_->CreateTenant("b", "test");
+  const SenderLearner learner(store_.get());
+  auto learned = learner.Learn(a.id, "d1", Receipt("SANYO STATIONERY SHOP", "12.50"),
+                               {{"total", "12.50"}}, "test");
+  ASSERT_TRUE(learned.ok());
+  ASSERT_EQ(*learned, std::vector<std::string>{"total"});
+
+  // The next receipt: the name read as "SANYU ...", the total beside the learned label.
+  Document next = Receipt("SANYU STATIONERY SHOP", "30.10");
+  auto r = learner.Recall(a.id, &next);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->sender.key, "name:sanyu stationery shop");
+  EXPECT_EQ(r->remembered, "name:sanyo stationery shop");
+  EXPECT_EQ(r->fields, std::vector<std::string>{"total"});
+  EXPECT_EQ(next.fields["total"].value, "30.10");
+  EXPECT_EQ(next.fields["total"].source, kSenderMemorySource);
+
+  // A different shop is not that sender; tenant b has learned nothing.
+  Document other = Receipt("SANYU BAKERY", "30.10");
+  EXPECT_TRUE(learner.Recall(a.id, &other)->fields.empty());
+  Document of_b = Receipt("SANYO STATIONERY SHOP", "30.10");
+  auto rb = learner.Recall(b.id, &of_b);
+  ASSERT_TRUE(rb.ok());
+  EXPECT_TRUE(rb->fields.empty());
+  EXPECT_TRUE(rb->remembered.empty());
+  EXPECT_EQ(of_b.fields["total"].value, "1.00");
+}
+
+}  // namespace
+}  // namespace sheaf::learn
