@@ -700,6 +700,7 @@ struct EvalArgs {
   int folds = 5;
   bool learn_from_first = false;
   std::string train_with;  // --train-with: labelled folders every fold's ranker also learns from
+  std::string ranker_model;  // --ranker-model: one fixed ranker for every fold instead
 };
 
 // Prints and returns the --learn-from-first figures (app/learn_eval.h).
@@ -967,7 +968,18 @@ int RunEval(PipelineFlags& flags, const EvalArgs& args) {
     if (!args.train_with.empty()) {
       std::cerr << "ranker: " << shared_docs << " documents of --train-with in every fold's training\n";
     }
-    std::vector<extract::Ranker> rankers = eval::TrainPerFold(examples, fold_of, grouped->Report().folds, shared);
+    std::vector<extract::Ranker> rankers;
+    if (!args.ranker_model.empty()) {
+      // A fixed model (the shipped one, trained on generated documents only) scores every fold.
+      Result<extract::Ranker> fixed = LoadRankerFile(args.ranker_model);
+      if (!fixed.ok()) {
+        std::cerr << "sheaf: " << fixed.status().message() << "\n";
+        return kExitUsage;
+      }
+      rankers.assign(static_cast<std::size_t>(grouped->Report().folds), *fixed);
+    } else {
+      rankers = eval::TrainPerFold(examples, fold_of, grouped->Report().folds, shared);
+    }
     for (std::size_t i = 0; i < docs.size(); ++i) {
       if (!docs[i].pairs.empty() || docs[i].type == "form") continue;
       extract::Extraction ex;
@@ -1031,7 +1043,12 @@ int RunEval(PipelineFlags& flags, const EvalArgs& args) {
     std::cout << "rules only:\n";
     PrintGrouped(grouped->Report());
     out["grouped"] = grouped->ToJson();
-    std::cout << "with the extractor's ranker, trained per fold on the other folds' senders:\n";
+    if (args.ranker_model.empty()) {
+      std::cout << "with the extractor's ranker, trained per fold on the other folds' senders"
+                << (args.train_with.empty() ? "" : " and on --train-with") << ":\n";
+    } else {
+      std::cout << "with the extractor's ranker " << args.ranker_model << " (the same for every fold):\n";
+    }
     PrintGrouped(grouped_ranked->Report());
     out["grouped_ranked"] = grouped_ranked->ToJson();
   }
@@ -1244,6 +1261,10 @@ int RunCli(int argc, char** argv) {
   eval_cmd->add_option("--train-with", eval_args.train_with,
                        "With --group-by sender: labelled folders (a tools/corpus output) every fold's "
                        "ranker also learns from; comma-separated");
+  eval_cmd->add_option("--ranker-model", eval_args.ranker_model,
+                       "With --group-by sender: score this ranker model (one trained on none of the "
+                       "dataset's senders) instead of training one per fold")
+      ->excludes("--train-with");
   eval_fields_flags.Add(eval_cmd);
 
   PipelineFlags train_extractor_flags;

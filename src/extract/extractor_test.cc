@@ -529,6 +529,31 @@ TEST(Extract, NameWithItsRegistrationNumberOnTheSameRow) {
   EXPECT_EQ(Value(ex, "merchant_address"), "1ST FLR, SERI MAJU MALL, JLN DAMAI, TAMAN DAMAI, 56000 KUALA LUMPUR");
 }
 
+TEST(Extract, AWordBoxedTallerThanItsRowStaysInIt) {
+  // OCR boxed "TRADING" down into the row below (twice the line height): it is still the name's.
+  Document doc = TextDocument(
+      "  PINGHWAI TRADING SDN BHD\n"
+      "           (1036-W)\n"
+      "  NO.2, JALAN META PERDANA TIMUR 11,\n"
+      "  52100 KUALA LUMPUR\n");
+  for (Word& w : doc.pages[0].blocks[0].lines[0].words) {
+    if (w.text == "TRADING") w.bbox.y1 = 38;
+  }
+  Extraction ex = Extract(doc, SchemaFor("receipt"));
+  EXPECT_EQ(Value(ex, "merchant_name"), "PINGHWAI TRADING SDN BHD");
+  // Boxed up into the row above, a word of the address stays in the address (its OCR line).
+  Document up = TextDocument(
+      "  ANZEL ADVERTISING (M) SDN BHD\n"
+      "  UNIT G-5B, GROUND FLOOR, WISMA UOA II\n"
+      "  50450 KUALA LUMPUR\n");
+  for (Word& w : up.pages[0].blocks[0].lines[1].words) {
+    if (w.text == "GROUND") w.bbox.y0 = 2;
+  }
+  Extraction ex_up = Extract(up, SchemaFor("receipt"));
+  EXPECT_EQ(Value(ex_up, "merchant_name"), "ANZEL ADVERTISING (M) SDN BHD");
+  EXPECT_EQ(Value(ex_up, "merchant_address"), "UNIT G-5B, GROUND FLOOR, WISMA UOA II, 50450 KUALA LUMPUR");
+}
+
 TEST(Extract, NothingOfTheNameFollowsItsLegalForm) {
   Document doc = TextDocument(
       "  TAN BROTHERS ENTERPRISE   PO OSTED\n"
