@@ -554,6 +554,20 @@ TEST(Extract, AWordBoxedTallerThanItsRowStaysInIt) {
   EXPECT_EQ(Value(ex_up, "merchant_address"), "UNIT G-5B, GROUND FLOOR, WISMA UOA II, 50450 KUALA LUMPUR");
 }
 
+TEST(Extract, ASellerNameRunningIntoItsAddressIsCutAtTheSeparator) {
+  for (const char* line : {"Exemple SARL - 17 rue des Lilas - 75011 Paris",
+                           "Exemple SARL | 17 rue des Lilas | 75011 Paris",
+                           "Exemple SARL \xC2\xB7 17 rue des Lilas \xC2\xB7 75011 Paris",
+                           "Exemple SARL \xE2\x80\x93 17 rue des Lilas \xE2\x80\x93 75011 Paris"}) {
+    Extraction ex = Extract(TextDocument(std::string(line) + "\n\nFACTURE\n"), SchemaFor("invoice"));
+    EXPECT_EQ(Value(ex, "seller_name"), "Exemple SARL") << line;
+  }
+  // A dash inside a name, with no number after it, stays.
+  Extraction ex = Extract(TextDocument("  CT281 - TEALIVE SHELL KEPONG SDN BHD\n  12, JALAN AMAN 3,\n"),
+                          SchemaFor("receipt"));
+  EXPECT_EQ(Value(ex, "merchant_name"), "CT281 - TEALIVE SHELL KEPONG SDN BHD");
+}
+
 TEST(Extract, NothingOfTheNameFollowsItsLegalForm) {
   Document doc = TextDocument(
       "  TAN BROTHERS ENTERPRISE   PO OSTED\n"
