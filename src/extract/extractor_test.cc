@@ -568,6 +568,18 @@ TEST(Extract, ASellerNameRunningIntoItsAddressIsCutAtTheSeparator) {
   EXPECT_EQ(Value(ex, "merchant_name"), "CT281 - TEALIVE SHELL KEPONG SDN BHD");
 }
 
+TEST(Extract, ABuyerHeadingIsNotANumberLabelReadWithOneMisreadCharacter) {
+  // "Bill to" / "Invoice To" are one character from "Bill no" / "Invoice No"; as printed they
+  // head the buyer's block.
+  for (const char* heading : {"Bill to:", "Invoice To:"}) {
+    Extraction ex = Extract(TextDocument(std::string("Alanix Ltd.\n919 Bridge Court\n\n") + heading +
+                                         "\nArthur Edwards\n404 Queen Crescent\n\nInvoice No: 123\n"),
+                            SchemaFor("invoice"));
+    EXPECT_EQ(Value(ex, "buyer_name"), "Arthur Edwards") << heading;
+    EXPECT_EQ(Value(ex, "invoice_number"), "123") << heading;
+  }
+}
+
 TEST(Extract, NothingOfTheNameFollowsItsLegalForm) {
   Document doc = TextDocument(
       "  TAN BROTHERS ENTERPRISE   PO OSTED\n"
