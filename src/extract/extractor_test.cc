@@ -580,6 +580,19 @@ TEST(Extract, ABuyerHeadingIsNotANumberLabelReadWithOneMisreadCharacter) {
   }
 }
 
+TEST(Extract, TheNumberAfterABareTitle) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"Facture FA-2018-0042", "FA-2018-0042"}, {"FACTUUR RG2019-407", "RG2019-407"},
+      {"Invoice # 2019/77", "2019/77"},         {"Facture proforma 4535", "4535"},
+      {"Factuur INV 3317/07", "INV 3317/07"}};
+  for (const auto& [title, number] : cases) {
+    Extraction ex = Extract(TextDocument(std::string("Exemple SARL\n17 rue des Lilas\n\n") + title +
+                                         "\nDate: 04.03.2016\n"),
+                            SchemaFor("invoice"));
+    EXPECT_EQ(Value(ex, "invoice_number"), number) << title;
+  }
+}
+
 TEST(Extract, NothingOfTheNameFollowsItsLegalForm) {
   Document doc = TextDocument(
       "  TAN BROTHERS ENTERPRISE   PO OSTED\n"
