@@ -713,6 +713,8 @@ struct EvalArgs {
   std::string group_by;  // "" or "sender"
   int folds = 5;
   bool learn_from_first = false;
+  std::string train_with;  // --train-with: labelled folders every fold's ranker also learns from
+  std::string ranker_model;  // --ranker-model: one fixed ranker for every fold instead
 };
 
 // Prints and returns the --learn-from-first figures (app/learn_eval.h).
@@ -958,7 +960,47 @@ int RunEval(PipelineFlags& flags, const EvalArgs& args) {
         examples[i] = eval::DocumentRankExamples(*kept[i], schema->second, docs[i].fields);
       }
     }
-    std::vector<extract::Ranker> rankers = eval::TrainPerFold(examples, fold_of, grouped->Report().folds);
+    // --train-with: documents of no evaluated sender (a generated corpus) train every fold.
+    eval::RankExamples shared;
+    std::size_t shared_docs = 0;
+    for (std::size_t start = 0; start < args.train_with.size();) {
+      std::size_t end = args.train_with.find(',', start);
+      if (end == std::string::npos) end = args.train_with.size();
+      Result<std::vector<eval::LabelledDocument>> loaded =
+          eval::LoadDataset(args.train_with.substr(start, end - start), args.datasets_root);
+      if (!loaded.ok()) {
+        std::cerr << "sheaf: --train-with: " << loaded.status().message() << "\n";
+        return kExitUsage;
+      }
+      std::vector<eval::LabelledDocument> extra;
+      for (auto& d : *loaded) {
+        if (args.type == "auto" || d.type == args.type) extra.push_back(std::move(d));
+      }
+      std::vector<std::string> extra_paths;
+      for (const auto& d : extra) extra_paths.push_back(d.file);
+      pipeline->processor->Run(extra_paths, [&](std::size_t i, Document&& doc) {
+        auto schema = schemas->find(extra[i].type);
+        if (doc.status == DocumentStatus::kFailed || schema == schemas->end()) return;
+        eval::MergeRankExamples(eval::DocumentRankExamples(doc, schema->second, extra[i].fields), &shared);
+        ++shared_docs;
+      });
+      start = end + 1;
+    }
+    if (!args.train_with.empty()) {
+      std::cerr << "ranker: " << shared_docs << " documents of --train-with in every fold's training\n";
+    }
+    std::vector<extract::Ranker> rankers;
+    if (!args.ranker_model.empty()) {
+      // A fixed model (the shipped one, trained on generated documents only) scores every fold.
+      Result<extract::Ranker> fixed = LoadRankerFile(args.ranker_model);
+      if (!fixed.ok()) {
+        std::cerr << "sheaf: " << fixed.status().message() << "\n";
+        return kExitUsage;
+      }
+      rankers.assign(static_cast<std::size_t>(grouped->Report().folds), *fixed);
+    } else {
+      rankers = eval::TrainPerFold(examples, fold_of, grouped->Report().folds, shared);
+    }
     for (std::size_t i = 0; i < docs.size(); ++i) {
       if (!docs[i].pairs.empty() || docs[i].type == "form") continue;
       extract::Extraction ex;
@@ -1022,7 +1064,12 @@ int RunEval(PipelineFlags& flags, const EvalArgs& args) {
     std::cout << "rules only:\n";
     PrintGrouped(grouped->Report());
     out["grouped"] = grouped->ToJson();
-    std::cout << "with the extractor's ranker, trained per fold on the other folds' senders:\n";
+    if (args.ranker_model.empty()) {
+      std::cout << "with the extractor's ranker, trained per fold on the other folds' senders"
+                << (args.train_with.empty() ? "" : " and on --train-with") << ":\n";
+    } else {
+      std::cout << "with the extractor's ranker " << args.ranker_model << " (the same for every fold):\n";
+    }
     PrintGrouped(grouped_ranked->Report());
     out["grouped_ranked"] = grouped_ranked->ToJson();
   }
@@ -1239,6 +1286,13 @@ int RunCli(int argc, char** argv) {
   eval_cmd->add_flag("--learn-from-first", eval_args.learn_from_first,
                      "Per sender, correct the first document (learning where the sender prints "
                      "each field) and score the later ones before and after (docs/learning.md)");
+  eval_cmd->add_option("--train-with", eval_args.train_with,
+                       "With --group-by sender: labelled folders (a tools/corpus output) every fold's "
+                       "ranker also learns from; comma-separated");
+  eval_cmd->add_option("--ranker-model", eval_args.ranker_model,
+                       "With --group-by sender: score this ranker model (one trained on none of the "
+                       "dataset's senders) instead of training one per fold")
+      ->excludes("--train-with");
   eval_fields_flags.Add(eval_cmd);
 
   PipelineFlags train_extractor_flags;

@@ -43,10 +43,10 @@ void MergeRankExamples(const RankExamples& from, RankExamples* into) {
 }
 
 std::vector<extract::Ranker> TrainPerFold(const std::vector<RankExamples>& per_doc, const std::vector<int>& folds,
-                                          int k) {
+                                          int k, const RankExamples& shared) {
   std::vector<extract::Ranker> out;
   for (int f = 0; f < k; ++f) {
-    RankExamples train;
+    RankExamples train = shared;
     for (std::size_t i = 0; i < per_doc.size() && i < folds.size(); ++i) {
       if (folds[i] != f) MergeRankExamples(per_doc[i], &train);
     }

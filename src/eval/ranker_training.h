@@ -30,10 +30,11 @@ RankExamples DocumentRankExamples(const Document& doc, const extract::Schema& sc
 // Appends `from` to `into`.
 void MergeRankExamples(const RankExamples& from, RankExamples* into);
 
-// One ranker per fold 0 .. k-1: ranker f is trained on the documents i with folds[i] != f only.
-// REQUIRES: per_doc.size() == folds.size().
+// One ranker per fold 0 .. k-1: ranker f is trained on the documents i with folds[i] != f only,
+// plus `shared` (examples from documents of no evaluated sender, e.g. a generated corpus, which
+// every fold may learn from). REQUIRES: per_doc.size() == folds.size().
 std::vector<extract::Ranker> TrainPerFold(const std::vector<RankExamples>& per_doc, const std::vector<int>& folds,
-                                          int k);
+                                          int k, const RankExamples& shared = {});
 
 }  // namespace sheaf::eval
 

@@ -36,6 +36,36 @@ TEST(TrainPerFoldTest, EachFoldsRankerNeverSawThatFold) {
   EXPECT_GT(rankers[1].Score("merchant_name", seven), rankers[1].Score("merchant_name", nine));
 }
 
+// Shared examples (a generated corpus) reach every fold's ranker: with fold 1 saying nothing
+// about feature 5, only the shared documents can teach fold 0's ranker that 5 is right.
+TEST(TrainPerFoldTest, SharedExamplesTrainEveryFold) {
+  std::vector<RankExamples> per_doc;
+  std::vector<int> folds;
+  for (int i = 0; i < 4; ++i) {
+    extract::RankExample e;
+    e.candidates = {WithFeature(7), WithFeature(9)};
+    e.right = {true, false};
+    RankExamples ex;
+    ex["merchant_name"].push_back(e);
+    per_doc.push_back(ex);
+    folds.push_back(i % 2);
+  }
+  RankExamples shared;
+  for (int i = 0; i < 6; ++i) {
+    extract::RankExample e;
+    e.candidates = {WithFeature(5), WithFeature(11)};
+    e.right = {true, false};
+    shared["merchant_name"].push_back(e);
+  }
+  std::vector<extract::Ranker> with = TrainPerFold(per_doc, folds, 2, shared);
+  std::vector<extract::Ranker> without = TrainPerFold(per_doc, folds, 2);
+  extract::RankCandidate five = WithFeature(5), eleven = WithFeature(11);
+  for (int f = 0; f < 2; ++f) {
+    EXPECT_GT(with[f].Score("merchant_name", five), with[f].Score("merchant_name", eleven)) << "fold " << f;
+    EXPECT_DOUBLE_EQ(without[f].Score("merchant_name", five), without[f].Score("merchant_name", eleven)) << "fold " << f;
+  }
+}
+
 TEST(TrainPerFoldTest, MergeAppendsPerField) {
   RankExamples a, b;
   a["merchant_name"].resize(2);

@@ -71,6 +71,7 @@ struct LabelMatch {
   std::size_t first_token = 0, last_token = 0;  // inclusive
   std::size_t first_word = 0, end_word = 0;     // words [first_word, end_word) hold the label
   int row = 0, cell = 0;                        // into the flat row list
+  bool exact = true;                            // false: read with one misread character
 };
 
 // Every label of every field of `schema`, tokenised, longest first.
@@ -253,6 +254,7 @@ class Context {
             if (!starts_word || !ends_word) continue;
             for (const LabelKey& k : keys_) {
               bool hit = acc == k.key;
+              const bool exact = hit;
               // One misread character (OCR substitutes far more often than it drops or adds).
               if (!hit && k.key.size() >= 6 && acc.size() == k.key.size()) {
                 hit = BoundedDistance(acc, k.key, 1) <= 1;
@@ -272,13 +274,17 @@ class Context {
               m.end_word = ct.word_of[j] + 1;
               m.row = static_cast<int>(r);
               m.cell = static_cast<int>(c);
+              m.exact = exact;
               found.push_back(m);
             }
           }
         }
-        // Longest label first; keep matches whose tokens do not overlap an accepted one.
+        // Longest label first, and of two as long the one read as printed ("Bill to" is the
+        // buyer's heading, not "Bill no" misread); keep matches whose tokens do not overlap an
+        // accepted one.
         std::stable_sort(found.begin(), found.end(), [](const LabelMatch& a, const LabelMatch& b) {
-          return a.label->key.size() > b.label->key.size();
+          if (a.label->key.size() != b.label->key.size()) return a.label->key.size() > b.label->key.size();
+          return a.exact && !b.exact;
         });
         std::vector<LabelMatch> accepted;
         for (const LabelMatch& m : found) {

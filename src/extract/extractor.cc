@@ -149,7 +149,7 @@ std::vector<LineItem> ExtractLineItems(const Context& ctx, const std::map<std::s
 bool IsTitleToken(const std::string& t) {
   static const std::initializer_list<std::string_view> kTitles = {
       "invoice", "facture", "gutschrift", "avoir", "bill", "rechnung", "rechnungskorrektur",
-      "creditnote", "credit", "quittung", "receipt"};
+      "creditnote", "credit", "quittung", "receipt", "factuur"};
   if (HasWord({t}, kTitles)) return true;
   return t.size() > 8 && t.compare(t.size() - 8, 8, "rechnung") == 0;  // Handelsrechnung, ...
 }
@@ -212,6 +212,35 @@ void TitleCandidates(const Context& ctx, std::map<std::string, std::vector<Candi
           }
           break;
         }
+        // A bare title at the start of its cell, the id right after it ("Facture FA-2018-0042",
+        // "FACTUUR RG2019-407", "Invoice # 2019/77", "Facture proforma 4535"): the id has a digit
+        // and is no date; a short capitalised prefix before it is part of it ("INV 3317/07").
+        if (ct.word_of[i] != 0) continue;
+        std::size_t w = ct.word_of[i] + 1;
+        while (w < cell.words.size()) {
+          std::string t = Trim(cell.words[w].text);
+          if (!t.empty() && t != ":" && !HasWordIn(Lower(t), {"proforma", "pro-forma", "final", "finale"})) break;
+          ++w;
+        }
+        if (w >= cell.words.size()) continue;
+        std::size_t from = w;
+        std::string first = Trim(cell.words[w].text);
+        bool prefix = CountDigits(first) == 0 && first.size() <= 3 && w + 1 < cell.words.size() &&
+                      std::all_of(first.begin(), first.end(), [](char ch) { return ch >= 'A' && ch <= 'Z'; });
+        std::size_t to = prefix ? w + 2 : w + 1;
+        std::string id_text = Trim(JoinWords(cell, from, to));
+        if (CountDigits(id_text) == 0 || id_text.size() < 3 || id_text.size() > 40) continue;
+        if (NormalizeDate(id_text, ctx.order())) continue;
+        Candidate id;
+        id.value = id_text;
+        id.raw = JoinWords(cell, from, to, &id.bbox);
+        id.page = fr.row->page;
+        id.row = static_cast<int>(r);
+        double conf = 0;
+        for (std::size_t k = from; k < to; ++k) conf += cell.words[k].confidence;
+        id.score = 0.8 * OcrFactor(conf / static_cast<double>(to - from));
+        id.label = JoinWords(cell, ct.word_of[i], ct.word_of[i] + 1, &id.label_bbox);
+        cands["invoice_number"].push_back(id);
       }
     }
   }

@@ -529,6 +529,70 @@ TEST(Extract, NameWithItsRegistrationNumberOnTheSameRow) {
   EXPECT_EQ(Value(ex, "merchant_address"), "1ST FLR, SERI MAJU MALL, JLN DAMAI, TAMAN DAMAI, 56000 KUALA LUMPUR");
 }
 
+TEST(Extract, AWordBoxedTallerThanItsRowStaysInIt) {
+  // OCR boxed "TRADING" down into the row below (twice the line height): it is still the name's.
+  Document doc = TextDocument(
+      "  PINGHWAI TRADING SDN BHD\n"
+      "           (1036-W)\n"
+      "  NO.2, JALAN META PERDANA TIMUR 11,\n"
+      "  52100 KUALA LUMPUR\n");
+  for (Word& w : doc.pages[0].blocks[0].lines[0].words) {
+    if (w.text == "TRADING") w.bbox.y1 = 38;
+  }
+  Extraction ex = Extract(doc, SchemaFor("receipt"));
+  EXPECT_EQ(Value(ex, "merchant_name"), "PINGHWAI TRADING SDN BHD");
+  // Boxed up into the row above, a word of the address stays in the address (its OCR line).
+  Document up = TextDocument(
+      "  ANZEL ADVERTISING (M) SDN BHD\n"
+      "  UNIT G-5B, GROUND FLOOR, WISMA UOA II\n"
+      "  50450 KUALA LUMPUR\n");
+  for (Word& w : up.pages[0].blocks[0].lines[1].words) {
+    if (w.text == "GROUND") w.bbox.y0 = 2;
+  }
+  Extraction ex_up = Extract(up, SchemaFor("receipt"));
+  EXPECT_EQ(Value(ex_up, "merchant_name"), "ANZEL ADVERTISING (M) SDN BHD");
+  EXPECT_EQ(Value(ex_up, "merchant_address"), "UNIT G-5B, GROUND FLOOR, WISMA UOA II, 50450 KUALA LUMPUR");
+}
+
+TEST(Extract, ASellerNameRunningIntoItsAddressIsCutAtTheSeparator) {
+  for (const char* line : {"Exemple SARL - 17 rue des Lilas - 75011 Paris",
+                           "Exemple SARL | 17 rue des Lilas | 75011 Paris",
+                           "Exemple SARL \xC2\xB7 17 rue des Lilas \xC2\xB7 75011 Paris",
+                           "Exemple SARL \xE2\x80\x93 17 rue des Lilas \xE2\x80\x93 75011 Paris"}) {
+    Extraction ex = Extract(TextDocument(std::string(line) + "\n\nFACTURE\n"), SchemaFor("invoice"));
+    EXPECT_EQ(Value(ex, "seller_name"), "Exemple SARL") << line;
+  }
+  // A dash inside a name, with no number after it, stays.
+  Extraction ex = Extract(TextDocument("  CT281 - TEALIVE SHELL KEPONG SDN BHD\n  12, JALAN AMAN 3,\n"),
+                          SchemaFor("receipt"));
+  EXPECT_EQ(Value(ex, "merchant_name"), "CT281 - TEALIVE SHELL KEPONG SDN BHD");
+}
+
+TEST(Extract, ABuyerHeadingIsNotANumberLabelReadWithOneMisreadCharacter) {
+  // "Bill to" / "Invoice To" are one character from "Bill no" / "Invoice No"; as printed they
+  // head the buyer's block.
+  for (const char* heading : {"Bill to:", "Invoice To:"}) {
+    Extraction ex = Extract(TextDocument(std::string("Alanix Ltd.\n919 Bridge Court\n\n") + heading +
+                                         "\nArthur Edwards\n404 Queen Crescent\n\nInvoice No: 123\n"),
+                            SchemaFor("invoice"));
+    EXPECT_EQ(Value(ex, "buyer_name"), "Arthur Edwards") << heading;
+    EXPECT_EQ(Value(ex, "invoice_number"), "123") << heading;
+  }
+}
+
+TEST(Extract, TheNumberAfterABareTitle) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"Facture FA-2018-0042", "FA-2018-0042"}, {"FACTUUR RG2019-407", "RG2019-407"},
+      {"Invoice # 2019/77", "2019/77"},         {"Facture proforma 4535", "4535"},
+      {"Factuur INV 3317/07", "INV 3317/07"}};
+  for (const auto& [title, number] : cases) {
+    Extraction ex = Extract(TextDocument(std::string("Exemple SARL\n17 rue des Lilas\n\n") + title +
+                                         "\nDate: 04.03.2016\n"),
+                            SchemaFor("invoice"));
+    EXPECT_EQ(Value(ex, "invoice_number"), number) << title;
+  }
+}
+
 TEST(Extract, NothingOfTheNameFollowsItsLegalForm) {
   Document doc = TextDocument(
       "  TAN BROTHERS ENTERPRISE   PO OSTED\n"

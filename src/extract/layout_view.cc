@@ -15,38 +15,71 @@ int Median(std::vector<int> v) {
 
 std::vector<Row> RowsOf(const Page& page) {
   std::vector<Word> words;
+  std::vector<const Line*> line_of;  // the OCR line each word came in
   for (const Block& b : page.blocks) {
     for (const Line& l : b.lines) {
       for (const Word& w : l.words) {
-        if (!w.text.empty() && !w.bbox.empty()) words.push_back(w);
+        if (!w.text.empty() && !w.bbox.empty()) {
+          words.push_back(w);
+          line_of.push_back(&l);
+        }
       }
     }
   }
   std::vector<int> heights;
   for (const Word& w : words) heights.push_back(w.bbox.y1 - w.bbox.y0);
   const int typical = std::max(1, Median(heights));
-  std::sort(words.begin(), words.end(), [](const Word& a, const Word& b) {
-    int ca = a.bbox.y0 + a.bbox.y1, cb = b.bbox.y0 + b.bbox.y1;
-    return ca != cb ? ca < cb : a.bbox.x0 < b.bbox.x0;
+  // Where each word is placed among rows: its own box, except for a word OCR boxed much taller
+  // than the page's words (a smeared or underlined word: "TRADING" boxed down into the row
+  // below), whose centre says little; it goes with the nearest ordinary word of its own OCR
+  // line, when that one overlaps it vertically.
+  auto tall = [&](const Box& b) { return (b.y1 - b.y0) * 2 > typical * 3; };
+  struct Placed {
+    Word word;
+    Box at;
+  };
+  std::vector<Placed> placed;
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    Box at = words[i].bbox;
+    if (tall(at)) {
+      const Word* anchor = nullptr;
+      int best_gap = 0;
+      for (const Word& o : line_of[i]->words) {
+        if (o.bbox.empty() || tall(o.bbox) || o.bbox.y1 <= at.y0 || o.bbox.y0 >= at.y1) continue;
+        int gap = std::max(o.bbox.x0 - at.x1, at.x0 - o.bbox.x1);
+        if (anchor == nullptr || gap < best_gap) {
+          anchor = &o;
+          best_gap = gap;
+        }
+      }
+      if (anchor != nullptr) at = {at.x0, anchor->bbox.y0, at.x1, anchor->bbox.y1};
+    }
+    placed.push_back({std::move(words[i]), at});
+  }
+  std::sort(placed.begin(), placed.end(), [](const Placed& a, const Placed& b) {
+    int ca = a.at.y0 + a.at.y1, cb = b.at.y0 + b.at.y1;
+    return ca != cb ? ca < cb : a.at.x0 < b.at.x0;
   });
   // Greedy rows: a word joins the open row whose vertical centre is within half a typical
   // height of its own and which it overlaps vertically by half the smaller height.
   struct Open {
     std::vector<Word> words;
-    Box box;
-    double centre = 0;
+    Box box;          // of the words as placed
+    double centre = 0;  // mean of the placed centres
+    double centre_sum = 0;
   };
   std::vector<Open> rows;
-  for (Word& w : words) {
-    double c = (w.bbox.y0 + w.bbox.y1) / 2.0;
-    int h = w.bbox.y1 - w.bbox.y0;
+  for (Placed& p : placed) {
+    Word& w = p.word;
+    double c = (p.at.y0 + p.at.y1) / 2.0;
+    int h = p.at.y1 - p.at.y0;
     Open* best = nullptr;
     double best_d = 1e18;
     // Only the last few rows can still take a word (words come sorted by centre).
     for (std::size_t k = rows.size() > 4 ? rows.size() - 4 : 0; k < rows.size(); ++k) {
       Open& r = rows[k];
       double d = std::abs(r.centre - c);
-      int overlap = std::min(r.box.y1, w.bbox.y1) - std::max(r.box.y0, w.bbox.y0);
+      int overlap = std::min(r.box.y1, p.at.y1) - std::max(r.box.y0, p.at.y0);
       int smaller = std::min(h, r.box.y1 - r.box.y0);
       if (d <= typical * 0.5 && overlap * 2 >= smaller && d < best_d) {
         best = &r;
@@ -54,15 +87,14 @@ std::vector<Row> RowsOf(const Page& page) {
       }
     }
     if (best == nullptr) {
-      rows.push_back({{}, w.bbox, c});
+      rows.push_back({{}, p.at, c, 0});
       best = &rows.back();
     } else {
-      best->box = best->box.Union(w.bbox);
+      best->box = best->box.Union(p.at);
     }
     best->words.push_back(std::move(w));
-    double sum = 0;
-    for (const Word& x : best->words) sum += (x.bbox.y0 + x.bbox.y1) / 2.0;
-    best->centre = sum / static_cast<double>(best->words.size());
+    best->centre_sum += c;
+    best->centre = best->centre_sum / static_cast<double>(best->words.size());
   }
   std::sort(rows.begin(), rows.end(), [](const Open& a, const Open& b) { return a.centre < b.centre; });
   std::vector<Row> out;

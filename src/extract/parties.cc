@@ -233,6 +233,16 @@ std::string CleanName(std::string name) {
       break;
     }
   }
+  // A name running into its address on one line ("Exemple SARL - 17 rue des Lilas - 75011 Paris",
+  // "Zanen SRL | 126 rue Saint-Michel", "Drukkerij V.O.F. · Stationsweg 122"): cut at the first
+  // spaced separator after which a number follows.
+  for (std::string_view sep : {" | ", " \xC2\xB7 ", " \xE2\x80\x93 ", " \xE2\x80\x94 ", " - "}) {
+    std::size_t at = name.find(sep);
+    if (at != std::string::npos && CountLetters(name.substr(0, at)) >= 3 &&
+        CountDigits(name.substr(at + sep.size())) > 0) {
+      name = name.substr(0, at);
+    }
+  }
   name = CutAfterLegalForm(Trim(name));
   // A "1" or "0" between letters or dots of a word is a misread "I" or "O" ("D.1.Y.", "C0FFEE").
   for (std::size_t k = 0; k < name.size(); ++k) {

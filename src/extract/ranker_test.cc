@@ -117,6 +117,22 @@ TEST(RankCandidatesTest, RulesValueFoundNowhereOnTopIsACandidateOfItsOwn) {
 
 // Training on receipts where the name is always under the greeting learns that, and picks the
 // name of an unseen shop over the rules' (wrong) top row.
+// Rows OCR doubts (a logo read as "Aogos7 OMensher") are no candidates, unless the rules chose them.
+TEST(RankCandidatesTest, RowsOcrDoubtsAreNoCandidatesUnlessTheRulesChoseThem) {
+  Document doc = Page1(Receipt("AOGOS7 OMENSHER", "MAJU JAYA SDN BHD", "12 JALAN AMAN"));
+  for (Word& w : doc.pages[0].blocks[0].lines[0].words) w.confidence = 0.4;
+  Field rule;
+  rule.value = "MAJU JAYA SDN BHD";
+  std::vector<RankCandidate> cs = RankCandidates(doc, Receipt(), "merchant_name", &rule);
+  EXPECT_EQ(Find(cs, "AOGOS7 OMENSHER"), nullptr);
+  EXPECT_NE(Find(cs, "MAJU JAYA SDN BHD"), nullptr);
+  rule.value = "AOGOS7 OMENSHER";
+  cs = RankCandidates(doc, Receipt(), "merchant_name", &rule);
+  const RankCandidate* doubted = Find(cs, "AOGOS7 OMENSHER");
+  ASSERT_NE(doubted, nullptr);
+  EXPECT_TRUE(doubted->rule_pick);
+}
+
 TEST(RankerTest, LearnsASeparableLayoutAndOverridesTheRules) {
   std::map<std::string, std::vector<RankExample>> examples;
   for (int i = 0; i < 16; ++i) {

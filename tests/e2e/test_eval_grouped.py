@@ -120,3 +120,29 @@ def test_train_extractor_writes_a_model_that_process_loads(tmp_path):
             "--out", str(tmp_path / "x.json"), check=False)
     assert p.returncode != 0
     assert "no candidates for \"total\"" in p.stderr
+
+
+def test_grouped_eval_trains_on_train_with_folders_or_scores_a_fixed_model(tmp_path):
+    folder = make_dataset(tmp_path)
+    extra = make_dataset(tmp_path / "extra")  # other documents, standing in for a generated corpus
+    data = str(tmp_path / "data")
+    common = ["eval", "--dataset", str(folder), "--type", "invoice", "--group-by", "sender",
+              "--folds", "2", "--jobs", "1", "--data-dir", data]
+    p = cli(*common, "--train-with", str(extra))
+    assert "ranker: 3 documents of --train-with in every fold's training" in p.stderr
+    assert "trained per fold on the other folds' senders and on --train-with" in p.stdout
+
+    model = tmp_path / "extractor.json.gz"
+    cli("train-extractor", "--dataset", str(extra), "--jobs", "1", "--data-dir", data, "--out", str(model))
+    out = tmp_path / "report.json"
+    p = cli(*common, "--ranker-model", str(model), "--out", str(out))
+    assert f"with the extractor's ranker {model} (the same for every fold)" in p.stdout
+    ranked = json.loads(out.read_text())["grouped_ranked"]
+    assert sorted(ranked["fold_documents"]) == [1, 2]
+
+    p = cli(*common, "--train-with", str(tmp_path / "nowhere"), check=False)
+    assert p.returncode != 0 and "--train-with" in p.stderr and "nowhere" in p.stderr
+    bad = tmp_path / "bad.json"
+    bad.write_text("[]")
+    p = cli(*common, "--ranker-model", str(bad), check=False)
+    assert p.returncode != 0 and str(bad) in p.stderr and "not an extractor ranker model" in p.stderr
