@@ -38,6 +38,22 @@ class OcrEngine {
   // Identifies everything that changes the output for the same image: engine and model
   // versions, languages, settings. Part of the OCR cache key.
   virtual std::string CacheIdentity() const = 0;
+
+  // True when RecognizeLines works; false (the default) for engines that only read whole pages,
+  // whose callers then re-read whole pages instead.
+  virtual bool ReadsLines() const { return false; }
+  // Reads each of `regions` (boxes in the pixels of `image`, 8-bit gray) as one line of text:
+  // one Line per region, in the same order, with word boxes in the pixels of `image`; a region
+  // without text gives a Line without words. Costs about what reading those lines within a page
+  // costs, not a page each. Errors: limit_exceeded when all regions together take longer than
+  // `timeout_ms`; ocr_failed when the engine fails; invalid_argument when ReadsLines() is false.
+  virtual Result<std::vector<Line>> RecognizeLines(const Image& image, const std::vector<Box>& regions,
+                                                   int timeout_ms) {
+    (void)image;
+    (void)regions;
+    (void)timeout_ms;
+    return Status(ErrorCode::kInvalidArgument, "this OCR engine reads whole pages only");
+  }
 };
 
 }  // namespace sheaf

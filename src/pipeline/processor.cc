@@ -45,6 +45,80 @@ struct Task {
 
 int Clamp(int v, int hi) { return std::clamp(v, 0, std::max(0, hi)); }
 
+double MeanConfidence(const Line& line) {
+  double sum = 0;
+  for (const Word& w : line.words) sum += w.confidence;
+  return line.words.empty() ? 0.0 : sum / static_cast<double>(line.words.size());
+}
+
+std::size_t Characters(const Line& line) {
+  std::size_t n = 0;
+  for (const Word& w : line.words) n += w.text.size();
+  return n;
+}
+
+Box ScaleBox(const Box& b, double f) {
+  return {static_cast<int>(std::floor(b.x0 * f)), static_cast<int>(std::floor(b.y0 * f)),
+          static_cast<int>(std::ceil(b.x1 * f)), static_cast<int>(std::ceil(b.y1 * f))};
+}
+
+// The second opinion line by line: re-reads, on `alt` (the page prepared the other way), each
+// line of `ocr` whose words average below `below`, and keeps the alternate reading of a line
+// when it is more confident and about as long (a reading that drops half the line's characters
+// is not a better one). `ocr`'s boxes are in the pixels of `first`'s OCR image and stay so.
+// Returns how many lines were re-read and how many replaced.
+Status ReReadPoorLines(OcrEngine& engine, const PreparedPage& first, const PreparedPage& alt,
+                       double below, int timeout_ms, OcrPage* ocr, int* reread, int* replaced) {
+  const double f = first.record.scale > 0 ? alt.record.scale / first.record.scale : 1.0;
+  std::vector<Line*> poor;
+  std::vector<Box> regions;
+  for (Block& b : ocr->blocks) {
+    for (Line& l : b.lines) {
+      if (l.words.empty() || MeanConfidence(l) >= below) continue;
+      // A little room around the words' boxes: Tesseract wants some background around a line,
+      // and the two treatments may deskew by slightly different angles.
+      const int pad = std::max(2, (l.bbox.y1 - l.bbox.y0) / 6);
+      Box padded{l.bbox.x0 - pad, l.bbox.y0 - pad, l.bbox.x1 + pad, l.bbox.y1 + pad};
+      poor.push_back(&l);
+      regions.push_back(ScaleBox(padded, f));
+    }
+  }
+  *reread = static_cast<int>(poor.size());
+  *replaced = 0;
+  if (poor.empty()) return Status::Ok();
+  Result<std::vector<Line>> lines = engine.RecognizeLines(alt.ocr_input, regions, timeout_ms);
+  if (!lines.ok()) return lines.status();
+  for (std::size_t i = 0; i < poor.size() && i < lines->size(); ++i) {
+    Line& fresh = (*lines)[i];
+    Line& old = *poor[i];
+    if (fresh.words.empty() || MeanConfidence(fresh) <= MeanConfidence(old) ||
+        10 * Characters(fresh) < 7 * Characters(old)) {
+      continue;
+    }
+    old.words = std::move(fresh.words);
+    old.bbox = {};
+    for (Word& w : old.words) {
+      w.bbox = ScaleBox(w.bbox, 1.0 / f);
+      old.bbox = old.bbox.Union(w.bbox);
+    }
+    ++*replaced;
+  }
+  double sum = 0;
+  std::size_t n = 0;
+  for (Block& b : ocr->blocks) {
+    b.bbox = {};
+    for (Line& l : b.lines) {
+      b.bbox = b.bbox.Union(l.bbox);
+      for (const Word& w : l.words) {
+        sum += w.confidence;
+        ++n;
+      }
+    }
+  }
+  ocr->mean_confidence = n > 0 ? sum / static_cast<double>(n) : 0.0;
+  return Status::Ok();
+}
+
 }  // namespace
 
 void UnscaleBlocks(std::vector<Block>* blocks, double scale, int width, int height) {
@@ -143,7 +217,14 @@ Status Processor::RecognizePage(WorkerTools& tools, const Image& image, Page* pa
     Clock::time_point t3 = Clock::now();
     Result<PreparedPage> alt = tools.alternate->Prepare(image, record.rotation);
     (*timings)["preprocess"] += MsSince(t3);
-    if (alt.ok()) {
+    if (alt.ok() && tools.engine->ReadsLines() && options_.second_opinion_line_below > 0) {
+      Clock::time_point t4 = Clock::now();
+      [[maybe_unused]] int reread = 0, replaced = 0;
+      Status s = ReReadPoorLines(*tools.engine, *prepared, *alt, options_.second_opinion_line_below,
+                                 loader_.limits().ocr_timeout_ms, &*ocr, &reread, &replaced);
+      (*timings)["ocr"] += MsSince(t4);
+      if (!s.ok()) return s;
+    } else if (alt.ok()) {
       bool alt_hit = false;
       Result<OcrPage> alt_ocr = CachedRecognize(tools, alt->ocr_input, &alt_hit, timings);
       if (alt_ocr.ok() && !alt_ocr->blocks.empty() && alt_ocr->mean_confidence > ocr->mean_confidence) {

@@ -117,6 +117,34 @@ class FakeEngine : public OcrEngine {
   EngineStats* stats_;
 };
 
+// Reads lines too. Content id '5' reads with word confidence 0.5 on the page; its regions read
+// on the alternate image give "line<x0>" at 0.8, elsewhere "plain" at 0.3.
+class FakeLineEngine : public FakeEngine {
+ public:
+  FakeLineEngine(EngineStats* stats, std::vector<Box>* regions) : FakeEngine(stats), regions_(regions) {}
+  Result<OcrPage> Recognize(const Image& image, int timeout_ms) override {
+    Result<OcrPage> page = FakeEngine::Recognize(image, timeout_ms);
+    if (page.ok() && image.pixels[0] == '5') page->blocks[0].lines[0].words[0].confidence = 0.5;
+    return page;
+  }
+  bool ReadsLines() const override { return true; }
+  Result<std::vector<Line>> RecognizeLines(const Image& image, const std::vector<Box>& regions,
+                                           int) override {
+    std::vector<Line> out;
+    for (const Box& r : regions) {
+      regions_->push_back(r);
+      bool alternate = image.pixels[2] == 77;
+      Word w{alternate ? "line" + std::to_string(r.x0) : "plain", {r.x0 + 1, r.y0 + 1, r.x1 - 1, r.y1 - 1},
+             alternate ? 0.8 : 0.3};
+      out.push_back(Line{w.bbox, {w}});
+    }
+    return out;
+  }
+
+ private:
+  std::vector<Box>* regions_;
+};
+
 class FakeOsd : public OrientationDetector {
  public:
   explicit FakeOsd(int degrees) : degrees_(degrees) {}
@@ -132,11 +160,20 @@ struct Harness {
   EngineStats stats;
   int osd_degrees = 180;
   bool with_alternate = false;
+  bool line_engine = false;
+  double line_below = 0;
+  std::vector<Box> regions;  // what the line engine was asked to read
   Harness() { loader.Register(Format::kText, std::make_shared<FakeOpener>()); }
 
   std::string Doc(const std::string& name, const std::string& pages) {
     testing::WriteFile(dir + "/" + name, pages);
     return dir + "/" + name;
+  }
+
+  ProcessorOptions Options(int jobs) const {
+    ProcessorOptions o{jobs, "", OrientationOptions{true, 0.6, 0.3}, 0.75, {}};
+    o.second_opinion_line_below = line_below;
+    return o;
   }
 
   std::vector<Document> Run(const std::vector<std::string>& paths, int jobs, OcrCache* cache) {
@@ -145,12 +182,16 @@ struct Harness {
         [this]() -> Result<WorkerTools> {
           WorkerTools t;
           t.preprocessor = std::make_unique<FakePreprocessor>();
-          t.engine = std::make_unique<FakeEngine>(&stats);
+          if (line_engine) {
+            t.engine = std::make_unique<FakeLineEngine>(&stats, &regions);
+          } else {
+            t.engine = std::make_unique<FakeEngine>(&stats);
+          }
           t.orientation = std::make_unique<FakeOsd>(osd_degrees);
           if (with_alternate) t.alternate = std::make_unique<FakeAlternatePreprocessor>();
           return t;
         },
-        cache, ProcessorOptions{jobs, "", OrientationOptions{true, 0.6, 0.3}, 0.75, {}});
+        cache, Options(jobs));
     std::vector<Document> out;
     std::vector<std::size_t> order;
     p.Run(paths, [&](std::size_t i, Document&& d) {
@@ -284,6 +325,39 @@ TEST(Processor, PoorPagesGetASecondOpinionAndTheBetterReadingIsKept) {
   const Page& good = docs[0].pages[1];
   EXPECT_FALSE(good.preprocess.second_opinion);
   EXPECT_EQ(good.Text().find("alt"), std::string::npos);
+}
+
+TEST(Processor, AnEngineThatReadsLinesReReadsOnlyThePoorLines) {
+  Harness h;
+  h.with_alternate = true;
+  h.line_engine = true;
+  h.line_below = 0.75;
+  h.osd_degrees = 0;
+  std::vector<Document> docs = h.Run({h.Doc("a.txt", "img5 img1")}, 1, nullptr);
+  ASSERT_EQ(docs.size(), 1u);
+  ASSERT_EQ(docs[0].pages.size(), 2u);
+  const Page& poor = docs[0].pages[0];
+  EXPECT_TRUE(poor.preprocess.second_opinion);
+  // One page reading each, no second page reading: the poor line was read as a line.
+  EXPECT_EQ(h.stats.calls.load(), 2);
+  ASSERT_EQ(h.regions.size(), 1u);
+  // The line's box {0,0,4,2}, padded by 2 pixels around.
+  EXPECT_EQ(h.regions[0], (Box{-2, -2, 6, 4}));
+  EXPECT_EQ(poor.Text(), "line-2\n");
+  EXPECT_DOUBLE_EQ(poor.ocr_confidence, 0.8);
+  EXPECT_EQ(docs[0].pages[1].Text().find("line"), std::string::npos);
+}
+
+TEST(Processor, ByDefaultAnEngineThatReadsLinesStillReReadsWholePages) {
+  Harness h;
+  h.with_alternate = true;
+  h.line_engine = true;
+  h.osd_degrees = 0;
+  std::vector<Document> docs = h.Run({h.Doc("a.txt", "img5")}, 1, nullptr);
+  ASSERT_EQ(docs[0].pages.size(), 1u);
+  EXPECT_TRUE(h.regions.empty());
+  EXPECT_EQ(h.stats.calls.load(), 2);
+  EXPECT_NE(docs[0].pages[0].Text().find("alt"), std::string::npos) << docs[0].pages[0].Text();
 }
 
 TEST(Processor, NoAlternateNoSecondOpinion) {

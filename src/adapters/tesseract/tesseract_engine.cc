@@ -7,6 +7,7 @@
 #include <dlfcn.h>
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <sstream>
 
@@ -100,6 +101,51 @@ class TesseractEngine : public OcrEngine {
     return Status::Ok();
   }
 
+  // Appends the words of the last recognition to `blocks` (a block per Tesseract block, a line
+  // per text line); counts words in `n` and those in vertical blocks in `vertical_words`.
+  // Returns the sum of the words' confidences.
+  double CollectWords(std::vector<Block>* blocks, std::size_t* n, std::size_t* vertical_words) {
+    std::unique_ptr<tesseract::ResultIterator> it(api_.GetIterator());
+    double conf_sum = 0;
+    bool block_vertical = false;
+    if (it != nullptr && !it->Empty(tesseract::RIL_WORD)) {
+      do {
+        if (it->Empty(tesseract::RIL_WORD)) continue;
+        if (blocks->empty() || it->IsAtBeginningOf(tesseract::RIL_BLOCK)) {
+          blocks->emplace_back();
+          tesseract::Orientation orientation = tesseract::ORIENTATION_PAGE_UP;
+          tesseract::WritingDirection direction = tesseract::WRITING_DIRECTION_LEFT_TO_RIGHT;
+          tesseract::TextlineOrder order = tesseract::TEXTLINE_ORDER_TOP_TO_BOTTOM;
+          float deskew = 0;
+          it->Orientation(&orientation, &direction, &order, &deskew);
+          block_vertical = direction == tesseract::WRITING_DIRECTION_TOP_TO_BOTTOM ||
+                           orientation == tesseract::ORIENTATION_PAGE_RIGHT ||
+                           orientation == tesseract::ORIENTATION_PAGE_LEFT;
+        }
+        Block& block = blocks->back();
+        if (block.lines.empty() || it->IsAtBeginningOf(tesseract::RIL_TEXTLINE)) {
+          block.lines.emplace_back();
+        }
+        Line& line = block.lines.back();
+        std::unique_ptr<char[]> text(it->GetUTF8Text(tesseract::RIL_WORD));
+        if (text == nullptr || IsBlank(text.get())) continue;
+        Word w;
+        w.text = text.get();
+        int l = 0, t = 0, r = 0, b = 0;
+        it->BoundingBox(tesseract::RIL_WORD, &l, &t, &r, &b);
+        w.bbox = {l, t, r, b};
+        w.confidence = std::clamp(it->Confidence(tesseract::RIL_WORD) / 100.0, 0.0, 1.0);
+        conf_sum += w.confidence;
+        ++*n;
+        if (block_vertical) ++*vertical_words;
+        line.bbox = line.bbox.Union(w.bbox);
+        block.bbox = block.bbox.Union(w.bbox);
+        line.words.push_back(std::move(w));
+      } while (it->Next(tesseract::RIL_WORD));
+    }
+    return conf_sum;
+  }
+
   Result<OcrPage> Recognize(const Image& image, int timeout_ms) override {
     if (image.empty() || image.channels != 1) {
       return Status(ErrorCode::kInvalidArgument, "OCR needs a non-empty 8-bit gray image");
@@ -121,47 +167,9 @@ class TesseractEngine : public OcrEngine {
       return Status(ErrorCode::kOcrFailed, "Tesseract failed to recognise the page");
     }
     OcrPage page;
-    std::unique_ptr<tesseract::ResultIterator> it(api_.GetIterator());
-    double conf_sum = 0;
     std::size_t n = 0;
     std::size_t vertical_words = 0;
-    bool block_vertical = false;
-    if (it != nullptr && !it->Empty(tesseract::RIL_WORD)) {
-      do {
-        if (it->Empty(tesseract::RIL_WORD)) continue;
-        if (page.blocks.empty() || it->IsAtBeginningOf(tesseract::RIL_BLOCK)) {
-          page.blocks.emplace_back();
-          tesseract::Orientation orientation = tesseract::ORIENTATION_PAGE_UP;
-          tesseract::WritingDirection direction = tesseract::WRITING_DIRECTION_LEFT_TO_RIGHT;
-          tesseract::TextlineOrder order = tesseract::TEXTLINE_ORDER_TOP_TO_BOTTOM;
-          float deskew = 0;
-          it->Orientation(&orientation, &direction, &order, &deskew);
-          block_vertical = direction == tesseract::WRITING_DIRECTION_TOP_TO_BOTTOM ||
-                           orientation == tesseract::ORIENTATION_PAGE_RIGHT ||
-                           orientation == tesseract::ORIENTATION_PAGE_LEFT;
-        }
-        Block& block = page.blocks.back();
-        if (block.lines.empty() || it->IsAtBeginningOf(tesseract::RIL_TEXTLINE)) {
-          block.lines.emplace_back();
-        }
-        Line& line = block.lines.back();
-        std::unique_ptr<char[]> text(it->GetUTF8Text(tesseract::RIL_WORD));
-        if (text == nullptr || IsBlank(text.get())) continue;
-        Word w;
-        w.text = text.get();
-        int l = 0, t = 0, r = 0, b = 0;
-        it->BoundingBox(tesseract::RIL_WORD, &l, &t, &r, &b);
-        w.bbox = {l, t, r, b};
-        w.confidence = std::clamp(it->Confidence(tesseract::RIL_WORD) / 100.0, 0.0, 1.0);
-        conf_sum += w.confidence;
-        ++n;
-        if (block_vertical) ++vertical_words;
-        line.bbox = line.bbox.Union(w.bbox);
-        block.bbox = block.bbox.Union(w.bbox);
-        line.words.push_back(std::move(w));
-      } while (it->Next(tesseract::RIL_WORD));
-    }
-    it.reset();
+    double conf_sum = CollectWords(&page.blocks, &n, &vertical_words);
     api_.Clear();
     // Drop lines and blocks that ended up without words.
     for (Block& b : page.blocks) {
@@ -171,6 +179,59 @@ class TesseractEngine : public OcrEngine {
     page.mean_confidence = n > 0 ? conf_sum / static_cast<double>(n) : 0.0;
     page.sideways = 2 * vertical_words > n;
     return page;
+  }
+
+  bool ReadsLines() const override { return true; }
+
+  // One SetImage for all regions; each region is a rectangle read with "single text line"
+  // segmentation (no page layout analysis), thresholded on its own.
+  Result<std::vector<Line>> RecognizeLines(const Image& image, const std::vector<Box>& regions,
+                                           int timeout_ms) override {
+    if (image.empty() || image.channels != 1) {
+      return Status(ErrorCode::kInvalidArgument, "OCR needs a non-empty 8-bit gray image");
+    }
+    std::vector<Line> out(regions.size());
+    if (regions.empty()) return out;
+    api_.SetImage(image.pixels.data(), image.width, image.height, 1, image.width);
+    api_.SetSourceResolution(image.dpi > 0 ? image.dpi : 300);
+    api_.SetPageSegMode(tesseract::PSM_SINGLE_LINE);
+    const auto started = std::chrono::steady_clock::now();
+    Status status;
+    for (std::size_t i = 0; i < regions.size() && status.ok(); ++i) {
+      const Box& r = regions[i];
+      const int x0 = std::clamp(r.x0, 0, image.width), y0 = std::clamp(r.y0, 0, image.height);
+      const int x1 = std::clamp(r.x1, 0, image.width), y1 = std::clamp(r.y1, 0, image.height);
+      if (x1 - x0 < 2 || y1 - y0 < 2) continue;
+      api_.SetRectangle(x0, y0, x1 - x0, y1 - y0);
+      const auto spent = std::chrono::duration_cast<std::chrono::milliseconds>(
+                             std::chrono::steady_clock::now() - started).count();
+      tesseract::ETEXT_DESC monitor;
+      monitor.set_deadline_msecs(std::max(1, timeout_ms - static_cast<int>(spent)));
+      int rc = api_.Recognize(&monitor);
+      if (monitor.deadline_exceeded()) {
+        status = Status(ErrorCode::kLimitExceeded,
+                        "OCR of the re-read lines took longer than the limit of " +
+                            std::to_string(timeout_ms / 1000.0) + " s per page");
+      } else if (rc != 0) {
+        status = Status(ErrorCode::kOcrFailed, "Tesseract failed to recognise a line");
+      } else {
+        std::vector<Block> blocks;
+        std::size_t n = 0, vertical = 0;
+        CollectWords(&blocks, &n, &vertical);
+        for (Block& b : blocks) {
+          for (Line& l : b.lines) {
+            for (Word& w : l.words) {
+              out[i].bbox = out[i].bbox.Union(w.bbox);
+              out[i].words.push_back(std::move(w));
+            }
+          }
+        }
+      }
+    }
+    api_.SetPageSegMode(static_cast<tesseract::PageSegMode>(options_.page_segmentation_mode));
+    api_.Clear();
+    if (!status.ok()) return status;
+    return out;
   }
 
   std::string CacheIdentity() const override { return identity_; }

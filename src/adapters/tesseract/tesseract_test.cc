@@ -93,6 +93,42 @@ TEST(TesseractEngine, StopsAtTheDeadline) {
   EXPECT_EQ(r.status().code(), ErrorCode::kLimitExceeded);
 }
 
+TEST(TesseractEngine, ReadsGivenRegionsAsLinesInPageCoordinates) {
+  auto engine = MakeEngine(OcrOptions{});
+  ASSERT_TRUE(engine.ok());
+  ASSERT_TRUE((*engine)->ReadsLines());
+  Image page = testing::RenderLines(kLines, 200);
+  auto whole = (*engine)->Recognize(page, 60000);
+  ASSERT_TRUE(whole.ok());
+  ASSERT_GE(whole->blocks.size(), 1u);
+  ASSERT_GE(whole->blocks[0].lines.size(), 3u);
+  // The third and the second line, in that order, plus an empty region and one past the page.
+  const Box third = whole->blocks[0].lines[2].bbox;
+  const Box second = whole->blocks[0].lines[1].bbox;
+  auto pad = [](Box b) { return Box{b.x0 - 6, b.y0 - 6, b.x1 + 6, b.y1 + 6}; };
+  auto lines = (*engine)->RecognizeLines(
+      page, {pad(third), pad(second), Box{0, 0, 0, 0}, Box{page.width + 10, 0, page.width + 90, 40}},
+      60000);
+  ASSERT_TRUE(lines.ok()) << lines.status().message();
+  ASSERT_EQ(lines->size(), 4u);
+  EXPECT_EQ((*lines)[0].Text(), "Please pay the total of 99.95 within 30 days");
+  EXPECT_EQ((*lines)[1].Text(), "Invoice number 4711 dated 12 March 2024");
+  EXPECT_TRUE((*lines)[2].words.empty());
+  EXPECT_TRUE((*lines)[3].words.empty());
+  // Word boxes are in the page's pixels, inside the region read.
+  for (const Word& w : (*lines)[1].words) {
+    EXPECT_GE(w.bbox.x0, second.x0 - 6);
+    EXPECT_LE(w.bbox.x1, second.x1 + 6);
+    EXPECT_GE(w.bbox.y0, second.y0 - 6);
+    EXPECT_LE(w.bbox.y1, second.y1 + 6);
+    EXPECT_GT(w.confidence, 0.5);
+  }
+  // Reading lines leaves the engine reading whole pages as before.
+  auto again = (*engine)->Recognize(page, 60000);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(AllText(*again), AllText(*whole));
+}
+
 TEST(TesseractEngine, MissingLanguageDataIsUnavailable) {
   OcrOptions o;
   o.languages = "xyz";
