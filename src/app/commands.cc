@@ -95,6 +95,10 @@ struct PipelineFlags {
     cmd->add_flag("!--no-deskew", config.preprocess.deskew, "Skip deskewing");
     cmd->add_flag("!--no-second-opinion", config.second_opinion,
                   "Do not re-read poorly read pages with the other contrast treatment");
+    cmd->add_option("--second-opinion-lines", config.second_opinion_line_below,
+                    "Re-read only a poor page's lines whose words average below this confidence "
+                    "(0: the whole page; experimental, costs accuracy: README)")
+        ->capture_default_str()->check(CLI::Range(0.0, 1.0));
     cmd->add_flag("!--no-border-cleaning", config.preprocess.clean_borders,
                   "Keep dark areas around the paper (scanner lid, table) as they are");
     cmd->add_flag("!--no-background-norm", config.preprocess.normalize_background,
@@ -210,6 +214,7 @@ std::optional<Pipeline> BuildPipeline(const PipelineFlags& flags, const std::str
   options.jobs = flags.jobs;
   options.type_hint = type_hint;
   options.orientation = config.orientation;
+  options.second_opinion_line_below = config.second_opinion_line_below;
   if (!config.ocr_url.empty()) {
     if (const char* key = std::getenv("SHEAF_OCR_API_KEY"); key != nullptr) config.ocr_api_key = key;
     p.ocr_breaker = std::make_unique<CircuitBreaker>(

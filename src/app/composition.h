@@ -38,6 +38,8 @@ struct Config {
   std::string type_hint = "auto";
   bool read_embedded_invoices = true;
   bool second_opinion = true;  // re-read poor pages without contrast normalisation
+  // Above 0: re-read only a poor page's lines below this confidence (ProcessorOptions).
+  double second_opinion_line_below = 0;
   // The remote OCR service (docs/ocr-protocol.md), e.g. http://127.0.0.1:8091: pages are read
   // there, and by local Tesseract when its circuit breaker is open or a call fails. "": local
   // Tesseract only. Its key (SHEAF_OCR_API_KEY) goes in ocr_api_key, never on a command line.

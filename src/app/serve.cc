@@ -587,6 +587,7 @@ int ServeCommand::Run() {
   popts.jobs = 1;
   popts.orientation = config.orientation;
   popts.second_opinion_below = config.second_opinion ? popts.second_opinion_below : 0.0;
+  popts.second_opinion_line_below = config.second_opinion_line_below;
 
   std::unique_ptr<FileExporter> exporter;
   if (!settings.export_dir.empty()) exporter = std::make_unique<FileExporter>(settings.export_dir);
