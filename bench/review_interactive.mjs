@@ -4,10 +4,7 @@
 // and (b) the first page image is decoded and drawn. Prints {"runs": [...], "median_ms"}.
 //
 //   SHEAF_URL=http://127.0.0.1:PORT SHEAF_KEY=shf_... SHEAF_DOC=ID node review_interactive.mjs
-import { createRequire } from "node:module";
-
-// playwright-core is web/'s dependency (web/node_modules).
-const { chromium } = createRequire(new URL("../web/package.json", import.meta.url))("playwright-core");
+import { launchBrowser, requireLoopback } from "../web/tests/harness.mjs";
 
 const url = process.env.SHEAF_URL;
 const key = process.env.SHEAF_KEY;
@@ -17,15 +14,9 @@ if (!url || !key || !id) {
   console.error("set SHEAF_URL, SHEAF_KEY and SHEAF_DOC");
   process.exit(2);
 }
-if (!/^http:\/\/(127\.\d+\.\d+\.\d+|\[::1\]|localhost)(:\d+)?$/.test(url)) {
-  console.error("SHEAF_URL must be a loopback address: " + url);
-  process.exit(2);
-}
+requireLoopback(url);
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
-});
+const browser = await launchBrowser();
 try {
   const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
   const signin = await context.newPage();

@@ -7,7 +7,7 @@
 //
 //   SHEAF_URL=http://127.0.0.1:PORT SHEAF_KEY=shf_... SHEAF_FIRST=a.png SHEAF_SECOND=b.png \
 //   SHEAF_TOTAL=28.00 node learning_flow.mjs
-import { chromium } from "playwright-core";
+import { launchBrowser, openWatchedPage, requireLoopback, signIn } from "./harness.mjs";
 import { basename, join } from "node:path";
 
 const url = process.env.SHEAF_URL;
@@ -20,34 +20,14 @@ if (!url || !key || !first || !second || !total) {
   console.error("set SHEAF_URL, SHEAF_KEY, SHEAF_FIRST, SHEAF_SECOND and SHEAF_TOTAL");
   process.exit(2);
 }
-if (!/^http:\/\/(127\.\d+\.\d+\.\d+|\[::1\]|localhost)(:\d+)?$/.test(url)) {
-  console.error("SHEAF_URL must be a loopback address: " + url);
-  process.exit(2);
-}
+requireLoopback(url);
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
-});
+const browser = await launchBrowser();
 const problems = [];
 try {
-  const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
-  const page = await context.newPage();
-  page.setDefaultTimeout(90000);
-  page.on("pageerror", (e) => problems.push("page error: " + e.message));
-  page.on("console", (m) => m.type() === "error" && problems.push("console: " + m.text()));
-  await page.route("**/*", (route) => {
-    const u = new URL(route.request().url());
-    if (u.origin === new URL(url).origin || u.protocol === "blob:" || u.protocol === "data:") return route.continue();
-    problems.push("request to another origin: " + u.href);
-    return route.abort();
-  });
+  const { page } = await openWatchedPage(browser, url, problems);
 
-  await page.goto(url + "/");
-  await page.locator("#api-key").waitFor();
-  await page.keyboard.type(key);
-  await page.keyboard.press("Enter");
-  await page.locator("#inbox-title").waitFor();
+  await signIn(page, url, key);
 
   // Uploads one file and waits until it is processed: its status and id.
   const uploadOne = async (file) => {

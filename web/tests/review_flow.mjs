@@ -7,7 +7,7 @@
 // the caller (tests/browser/test_review_page.py) checks the API and the webhooks.
 //
 //   SHEAF_URL=http://127.0.0.1:PORT SHEAF_KEY=shf_... SHEAF_UPLOAD=receipt.jpg node review_flow.mjs
-import { chromium } from "playwright-core";
+import { launchBrowser, openWatchedPage, requireLoopback, signIn } from "./harness.mjs";
 import { basename, join } from "node:path";
 
 const url = process.env.SHEAF_URL;
@@ -20,29 +20,12 @@ if (!url || !key || !file) {
   console.error("set SHEAF_URL, SHEAF_KEY and SHEAF_UPLOAD");
   process.exit(2);
 }
-if (!/^http:\/\/(127\.\d+\.\d+\.\d+|\[::1\]|localhost)(:\d+)?$/.test(url)) {
-  console.error("SHEAF_URL must be a loopback address: " + url);
-  process.exit(2);
-}
+requireLoopback(url);
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
-});
+const browser = await launchBrowser();
 const problems = [];
 try {
-  const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
-  const page = await context.newPage();
-  page.setDefaultTimeout(90000);
-  page.on("pageerror", (e) => problems.push("page error: " + e.message));
-  page.on("console", (m) => m.type() === "error" && problems.push("console: " + m.text()));
-  // Loopback only: any request elsewhere is a bug (the page must work offline).
-  await page.route("**/*", (route) => {
-    const u = new URL(route.request().url());
-    if (u.origin === new URL(url).origin || u.protocol === "blob:" || u.protocol === "data:") return route.continue();
-    problems.push("request to another origin: " + u.href);
-    return route.abort();
-  });
+  const { page } = await openWatchedPage(browser, url, problems);
   // Every control on screen has a name a screen reader says (label, aria-label or its text).
   const unnamed = () => page.$$eval("main input, main select, main button, main a[href]", (els) =>
     els.filter((el) => !(el.getAttribute("aria-label") || (el.labels && el.labels.length) ||
@@ -57,12 +40,7 @@ try {
   };
 
   // Sign in, keyboard only.
-  await page.goto(url + "/");
-  await page.locator("#api-key").waitFor();
-  await shot("signin");
-  await page.keyboard.type(key);  // the key field has the focus
-  await page.keyboard.press("Enter");
-  await page.locator("#inbox-title").waitFor();
+  await signIn(page, url, key, () => shot("signin"));
 
   // Upload the receipt and watch it to done.
   await page.goto(url + "/#/upload");

@@ -1,0 +1,52 @@
+// What every browser script shares (web/tests/*.mjs, bench/review_interactive.mjs): the server
+// must be on loopback, Debian's Chromium is launched headless (no browser is downloaded), and a
+// page at 1366x768 that records page errors, console errors and any request leaving the
+// server's origin (the page must work offline) in `problems`.
+import { createRequire } from "node:module";
+
+// playwright-core is web/'s dependency (web/node_modules), whoever imports this file.
+const { chromium } = createRequire(import.meta.url)("playwright-core");
+
+// Exits with status 2 unless `url` is http on a loopback address.
+export function requireLoopback(url) {
+  if (!/^http:\/\/(127\.\d+\.\d+\.\d+|\[::1\]|localhost)(:\d+)?$/.test(url || "")) {
+    console.error("SHEAF_URL must be a loopback address: " + url);
+    process.exit(2);
+  }
+}
+
+export async function launchBrowser() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
+  });
+}
+
+// A new context and page on `browser` for the server at `url`; `problems` collects what
+// should fail the caller.
+export async function openWatchedPage(browser, url, problems) {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
+  const page = await context.newPage();
+  page.setDefaultTimeout(90000);
+  page.on("pageerror", (e) => problems.push("page error: " + e.message));
+  page.on("console", (m) => m.type() === "error" && problems.push("console: " + m.text()));
+  const origin = new URL(url).origin;
+  await page.route("**/*", (route) => {
+    const u = new URL(route.request().url());
+    if (u.origin === origin || u.protocol === "blob:" || u.protocol === "data:") return route.continue();
+    problems.push("request to another origin: " + u.href);
+    return route.abort();
+  });
+  return { context, page };
+}
+
+// Signs in with the keyboard: the key typed into the focused field, Enter, the inbox appears.
+// `onForm` (optional) runs once the sign-in form is shown.
+export async function signIn(page, url, key, onForm) {
+  await page.goto(url + "/");
+  await page.locator("#api-key").waitFor();
+  if (onForm) await onForm();
+  await page.keyboard.type(key);  // the key field has the focus
+  await page.keyboard.press("Enter");
+  await page.locator("#inbox-title").waitFor();
+}
