@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <sstream>
 
+#include "core/edit_distance.h"
+
 namespace sheaf::eval {
 
 namespace {
@@ -111,18 +113,8 @@ std::size_t CodePoints(const std::string& s) { return Decode(s).size(); }
 
 std::size_t EditDistance(const std::string& a, const std::string& b) {
   std::u32string x = Decode(a), y = Decode(b);
-  if (x.size() < y.size()) std::swap(x, y);
-  std::vector<std::size_t> prev(y.size() + 1), cur(y.size() + 1);
-  for (std::size_t j = 0; j <= y.size(); ++j) prev[j] = j;
-  for (std::size_t i = 1; i <= x.size(); ++i) {
-    cur[0] = i;
-    for (std::size_t j = 1; j <= y.size(); ++j) {
-      std::size_t sub = prev[j - 1] + (x[i - 1] == y[j - 1] ? 0 : 1);
-      cur[j] = std::min({sub, prev[j] + 1, cur[j - 1] + 1});
-    }
-    std::swap(prev, cur);
-  }
-  return prev[y.size()];
+  if (x.size() < y.size()) std::swap(x, y);  // the shorter one as the row
+  return SequenceEditDistance(x, y);
 }
 
 std::string NormalizeForCer(const std::string& text, const TextNormalization& n) {

@@ -49,24 +49,6 @@ std::string Concat(const std::vector<std::string>& tokens) {
   return out;
 }
 
-// Levenshtein distance, capped: returns cap+1 as soon as it must exceed cap.
-int BoundedDistance(std::string_view a, std::string_view b, int cap) {
-  if (std::abs(static_cast<int>(a.size()) - static_cast<int>(b.size())) > cap) return cap + 1;
-  std::vector<int> prev(b.size() + 1), cur(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = static_cast<int>(j);
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = static_cast<int>(i);
-    int row_min = cur[0];
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      row_min = std::min(row_min, cur[j]);
-    }
-    if (row_min > cap) return cap + 1;
-    std::swap(prev, cur);
-  }
-  return prev[b.size()];
-}
-
 // OCR reads the "l" that ends a word as "!", "|", "]", "1" or "I" ("Tota!", "TOTA1",
 // "Subtota|", "TotaI"); labels are looked for with the letter back in place.
 std::string RestoreFinalL(const std::string& word) {

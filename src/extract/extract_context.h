@@ -23,6 +23,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/edit_distance.h"
 #include "extract/layout_view.h"
 #include "extract/normalize.h"
 #include "extract/schema.h"
@@ -42,8 +43,6 @@ std::vector<std::string> Tokens(std::string_view text);
 // The tokens joined without blanks.
 std::string Concat(const std::vector<std::string>& tokens);
 
-// Levenshtein distance, capped: returns cap+1 as soon as it must exceed cap.
-int BoundedDistance(std::string_view a, std::string_view b, int cap);
 
 // A word of a cell split into tokens; tokens remember their word.
 struct CellTokens {
@@ -257,7 +256,7 @@ class Context {
               const bool exact = hit;
               // One misread character (OCR substitutes far more often than it drops or adds).
               if (!hit && k.key.size() >= 6 && acc.size() == k.key.size()) {
-                hit = BoundedDistance(acc, k.key, 1) <= 1;
+                hit = BoundedEditDistance(acc, k.key, 1) <= 1;
               }
               // German compounds: "Handelsrechnung Nr." carries the label "Rechnung Nr.".
               if (!hit && k.tokens >= 2 && j == i + k.tokens - 1 && k.key.size() >= 8 && acc.size() > k.key.size() &&

@@ -138,8 +138,8 @@ std::string FixLegalForm(std::string name) {
   };
   for (std::size_t i = 0; i + 1 < words.size(); ++i) {
     std::string a = bare(words[i]), b = bare(words[i + 1]);
-    bool sdn = a.size() == 3 && BoundedDistance(a, "SDN", 1) <= 1 && a[0] != 'D';
-    bool bhd = b.size() == 3 && BoundedDistance(b, "BHD", 1) <= 1;
+    bool sdn = a.size() == 3 && BoundedEditDistance(a, "SDN", 1) <= 1 && a[0] != 'D';
+    bool bhd = b.size() == 3 && BoundedEditDistance(b, "BHD", 1) <= 1;
     if (sdn && bhd && (a != "SDN" || b != "BHD")) {
       bool lower = std::islower(static_cast<unsigned char>(words[i][0]));
       words[i] = lower ? "Sdn" : "SDN";
@@ -157,7 +157,7 @@ std::string FixLegalForm(std::string name) {
     if (a == "SDN" && i + 3 == words.size()) {
       std::string c = bare(words[i + 2]);
       if (b.size() + c.size() <= 3 && b.size() + c.size() >= 2 && !b.empty() && b[0] == 'B' &&
-          BoundedDistance(b + c, "BHD", 1) <= 1) {
+          BoundedEditDistance(b + c, "BHD", 1) <= 1) {
         bool lower = std::islower(static_cast<unsigned char>(words[i][0]));
         words[i + 1] = lower ? "Bhd" : "BHD";
         words.pop_back();

@@ -19,6 +19,7 @@
 
 #include <string>
 
+#include "core/edit_distance.h"  // EditDistance, used with the keys below
 #include "sheaf/document.h"
 
 namespace sheaf::learn {
@@ -33,9 +34,6 @@ SenderIdentity IdentifySender(const Document& doc);
 // A company name as IdentifySender compares it ("ACME Trading GmbH." -> "acme trading"); ""
 // when nothing but legal-form words and punctuation is left.
 std::string NormalizeSenderName(std::string_view name);
-
-// Levenshtein distance between two byte strings.
-std::size_t EditDistance(std::string_view a, std::string_view b);
 
 // Whether two sender keys name the same sender as far as OCR lets one tell: equal, or both
 // `name` keys whose letters and digits (spaces dropped) are at most one edit in six apart (at
