@@ -1,0 +1,339 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "app/train_commands.h"
+
+#include <unistd.h>
+
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <CLI/CLI.hpp>
+#include <atomic>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "app/admin_commands.h"
+#include "app/backend_commands.h"
+#include "app/backup_commands.h"
+#include "app/serve.h"
+#include "app/composition.h"
+#include "app/table.h"
+#include "cache/ocr_cache.h"
+#include "core/files.h"
+#include "core/result_json.h"
+#include "classify/classifier.h"
+#include "eval/classification_eval.h"
+#include "eval/datasets.h"
+#include "eval/field_eval.h"
+#include "eval/grouped.h"
+#include "eval/ranker_training.h"
+#include "extract/ranker.h"
+#include "app/learn_eval.h"
+#include "extract/schema.h"
+#include "resilience/breakers.h"
+#include "eval/reliability.h"
+#include "eval/ocr_eval.h"
+#include "sheaf/build_info.h"
+#include "sheaf/hash.h"
+
+namespace sheaf::app {
+
+namespace {
+
+namespace fs = std::filesystem;
+using ojson = nlohmann::ordered_json;
+
+struct LabelledFile {
+  std::string path;
+  std::string label;
+};
+
+// A JSONL manifest of {"file": ..., "label": ...} or a CSV with a header naming a `file` (or
+// `text_file`) and a `label` column. Relative paths are relative to the manifest's folder.
+Result<std::vector<LabelledFile>> ReadManifest(const std::string& manifest) {
+  Result<std::string> data = ReadFileLimited(manifest, 256ull << 20);
+  if (!data.ok()) return data.status();
+  fs::path base = fs::path(manifest).parent_path();
+  auto resolve = [&](const std::string& f) {
+    return fs::path(f).is_absolute() ? f : (base / f).string();
+  };
+  std::vector<LabelledFile> out;
+  std::istringstream in(*data);
+  std::string line;
+  int line_no = 0;
+  bool csv = fs::path(manifest).extension() == ".csv";
+  int file_col = -1, label_col = -1;
+  auto split = [](const std::string& l) {
+    std::vector<std::string> cols;
+    std::stringstream ss(l);
+    for (std::string c; std::getline(ss, c, ',');) cols.push_back(c);
+    return cols;
+  };
+  while (std::getline(in, line)) {
+    ++line_no;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.empty()) continue;
+    std::string where = manifest + ":" + std::to_string(line_no) + ": ";
+    if (csv) {
+      std::vector<std::string> cols = split(line);
+      if (file_col < 0) {
+        for (int i = 0; i < static_cast<int>(cols.size()); ++i) {
+          if (cols[i] == "file" || cols[i] == "text_file") file_col = i;
+          if (cols[i] == "label") label_col = i;
+        }
+        if (file_col < 0 || label_col < 0) {
+          return Status(ErrorCode::kInvalidArgument,
+                        where + "the CSV header needs a file (or text_file) and a label column");
+        }
+        continue;
+      }
+      if (static_cast<int>(cols.size()) <= std::max(file_col, label_col)) {
+        return Status(ErrorCode::kInvalidArgument, where + "too few columns");
+      }
+      out.push_back({resolve(cols[file_col]), cols[label_col]});
+      continue;
+    }
+    nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
+    if (!j.is_object() || !j.contains("file") || !j["file"].is_string() || !j.contains("label") ||
+        !j["label"].is_string()) {
+      return Status(ErrorCode::kInvalidArgument,
+                    where + "expected a JSON object with string fields \"file\" and \"label\"");
+    }
+    out.push_back({resolve(j["file"].get<std::string>()), j["label"].get<std::string>()});
+  }
+  if (out.empty()) return Status(ErrorCode::kInvalidArgument, manifest + ": no documents listed");
+  return out;
+}
+
+struct LabelledTexts {
+  std::vector<classify::DocumentText> docs;
+  std::vector<std::string> labels;
+  std::vector<std::string> paths;
+};
+
+// Reads every listed document with the pipeline (text files, PDFs, scans alike); documents that
+// cannot be read are skipped with a warning.
+LabelledTexts ReadLabelledTexts(Pipeline& pipeline, const std::vector<LabelledFile>& files) {
+  std::vector<std::string> paths;
+  for (const LabelledFile& f : files) paths.push_back(f.path);
+  LabelledTexts out;
+  Progress progress(paths.size());
+  std::size_t completed = 0;
+  pipeline.processor->Run(paths, [&](std::size_t i, Document&& doc) {
+    progress.Update(++completed);
+    if (doc.status == DocumentStatus::kFailed) {
+      spdlog::warn("{} (skipped)", doc.error.message());
+      return;
+    }
+    out.docs.push_back(ToDocumentText(doc));
+    out.labels.push_back(files[i].label);
+    out.paths.push_back(files[i].path);
+  });
+  return out;
+}
+
+// Prints per-label scores of `model` on `docs` and returns them as JSON.
+ojson ScoreClassifier(const classify::TextClassifier& model, const LabelledTexts& set,
+                      const std::vector<char>* only, const std::string& what) {
+  std::vector<std::string> truth, predicted;
+  double conf_sum = 0;
+  std::vector<eval::ConfidencePoint> points;
+  for (std::size_t i = 0; i < set.docs.size(); ++i) {
+    if (only && !(*only)[i]) continue;
+    classify::Prediction p = model.Predict(set.docs[i]);
+    truth.push_back(set.labels[i]);
+    predicted.push_back(p.label);
+    conf_sum += p.confidence;
+    points.push_back({p.confidence, p.label == set.labels[i]});
+  }
+  eval::ClassificationReport r = eval::ScoreClassification(truth, predicted);
+  Table table({"label", "support", "precision", "recall", "F1"});
+  ojson per = ojson::object();
+  for (const auto& [label, sc] : r.labels) {
+    table.AddRow({label, std::to_string(sc.support), Fixed(sc.precision, 3), Fixed(sc.recall, 3),
+                  Fixed(sc.f1, 3)});
+    per[label] = {{"support", sc.support}, {"precision", sc.precision}, {"recall", sc.recall},
+                  {"f1", sc.f1}};
+  }
+  double mean_conf = r.total ? conf_sum / static_cast<double>(r.total) : 0;
+  std::cout << table.Render() << "\n" << what << ": " << r.total << " documents; accuracy "
+            << Fixed(r.accuracy, 3) << ", macro-F1 " << Fixed(r.macro_f1, 3)
+            << ", mean confidence " << Fixed(mean_conf, 3) << "\n";
+  return {{"documents", r.total},        {"accuracy", r.accuracy},
+          {"macro_f1", r.macro_f1},      {"mean_confidence", mean_conf},
+          {"per_label", per},            {"reliability", eval::ReliabilityToJson(points)}};
+}
+
+}  // namespace
+
+int RunConvertModel(const std::string& in, const std::string& out) {
+  Result<classify::TextClassifier> model = LoadClassifierFile(in);
+  if (!model.ok()) {
+    std::cerr << "sheaf: " << model.status().message() << "\n";
+    return kExitFailed;
+  }
+  if (Status s = SaveClassifierFile(*model, out); !s.ok()) {
+    std::cerr << "sheaf: " << s.message() << "\n";
+    return kExitFailed;
+  }
+  std::cout << "wrote " << out << " (model version " << model->Version() << ")\n";
+  return kExitOk;
+}
+
+int RunTrainClassifier(PipelineFlags& flags, const std::string& manifest, const std::string& out,
+                       double holdout, const std::string& eval_manifest,
+                       const std::string& report_path) {
+  Result<std::vector<LabelledFile>> files = ReadManifest(manifest);
+  if (!files.ok()) {
+    std::cerr << "sheaf: " << files.status().message() << "\n";
+    return kExitUsage;
+  }
+  std::vector<LabelledFile> eval_files;
+  if (!eval_manifest.empty()) {
+    Result<std::vector<LabelledFile>> e = ReadManifest(eval_manifest);
+    if (!e.ok()) {
+      std::cerr << "sheaf: " << e.status().message() << "\n";
+      return kExitUsage;
+    }
+    eval_files = std::move(*e);
+  }
+  int exit_code = kExitFailed;
+  std::optional<Pipeline> pipeline = BuildPipeline(flags, "", &exit_code, false);
+  if (!pipeline) return exit_code;
+  LabelledTexts set = ReadLabelledTexts(*pipeline, *files);
+  // Stratified, deterministic split: per label, the documents with the smallest path hashes.
+  std::vector<std::string> keys;
+  for (const std::string& path : set.paths) keys.push_back(Sha256Hex(path));
+  std::map<std::string, std::vector<std::size_t>> by_label;
+  for (std::size_t i = 0; i < set.docs.size(); ++i) by_label[set.labels[i]].push_back(i);
+  std::vector<char> held(set.docs.size(), 0);
+  for (auto& [label, idx] : by_label) {
+    std::sort(idx.begin(), idx.end(), [&](std::size_t a, std::size_t b) { return keys[a] < keys[b]; });
+    auto n = static_cast<std::size_t>(std::lround(holdout * static_cast<double>(idx.size())));
+    for (std::size_t k = 0; k < n && k + 1 < idx.size(); ++k) held[idx[k]] = 1;
+  }
+  ojson report{{"manifest", manifest}, {"documents", set.docs.size()}, {"holdout", holdout}};
+  if (holdout > 0) {
+    std::vector<classify::DocumentText> train_docs;
+    std::vector<std::string> train_labels;
+    for (std::size_t i = 0; i < set.docs.size(); ++i) {
+      if (!held[i]) {
+        train_docs.push_back(set.docs[i]);
+        train_labels.push_back(set.labels[i]);
+      }
+    }
+    Result<classify::TextClassifier> model = classify::TextClassifier::Train(train_docs, train_labels);
+    if (!model.ok()) {
+      std::cerr << "sheaf: " << model.status().message() << "\n";
+      return kExitFailed;
+    }
+    report["held_out"] = ScoreClassifier(*model, set, &held, "held out");
+  }
+  // The model that is written is trained on every document.
+  Result<classify::TextClassifier> model = classify::TextClassifier::Train(set.docs, set.labels);
+  if (!model.ok()) {
+    std::cerr << "sheaf: " << model.status().message() << "\n";
+    return kExitFailed;
+  }
+  if (!eval_files.empty()) {
+    LabelledTexts eval_set = ReadLabelledTexts(*pipeline, eval_files);
+    report["eval_manifest"] = eval_manifest;
+    report["eval"] = ScoreClassifier(*model, eval_set, nullptr, "evaluation set");
+  }
+  if (Status s = SaveClassifierFile(*model, out); !s.ok()) {
+    std::cerr << "sheaf: " << s.message() << "\n";
+    return kExitFailed;
+  }
+  std::cout << "model " << model->Version() << " (" << model->labels().size() << " labels, "
+            << set.docs.size() << " documents) written to " << out << "\n";
+  report["model"] = out;
+  report["model_version"] = model->Version();
+  if (!report_path.empty()) {
+    if (Status s = WriteFileAtomic(report_path, DumpJson(report, 2) + "\n"); !s.ok()) {
+      std::cerr << "sheaf: " << s.message() << "\n";
+      return kExitFailed;
+    }
+  }
+  return kExitOk;
+}
+// Trains the extractor's ranker (extract/ranker.h) on labelled datasets, read as `sheaf eval`
+// reads them, and writes it to --out.
+int RunTrainExtractor(PipelineFlags& flags, const TrainExtractorArgs& args) {
+  std::set<std::string> wanted;
+  for (std::size_t start = 0; start < args.fields.size();) {
+    std::size_t end = args.fields.find(',', start);
+    if (end == std::string::npos) end = args.fields.size();
+    std::string f = args.fields.substr(start, end - start);
+    if (!extract::RankerSupports(f)) {
+      std::cerr << "sheaf: --fields: the ranker has no candidates for \"" << f
+                << "\" (it has for merchant_name, seller_name)\n";
+      return kExitUsage;
+    }
+    wanted.insert(f);
+    start = end + 1;
+  }
+  std::vector<eval::LabelledDocument> docs;
+  for (std::size_t start = 0; start <= args.dataset.size();) {
+    std::size_t end = args.dataset.find(',', start);
+    if (end == std::string::npos) end = args.dataset.size();
+    Result<std::vector<eval::LabelledDocument>> loaded =
+        eval::LoadDataset(args.dataset.substr(start, end - start), args.datasets_root);
+    if (!loaded.ok()) {
+      std::cerr << "sheaf: " << loaded.status().message() << "\n";
+      return kExitUsage;
+    }
+    std::vector<eval::LabelledDocument> part = std::move(loaded).value();
+    if (args.limit > 0 && static_cast<int>(part.size()) > args.limit) part.resize(static_cast<std::size_t>(args.limit));
+    for (auto& d : part) {
+      // Each document is read in its dataset's languages unless --lang says otherwise.
+      docs.push_back(std::move(d));
+    }
+    start = end + 1;
+  }
+  if (docs.empty()) {
+    std::cerr << "sheaf: " << args.dataset << ": no labelled documents\n";
+    return kExitUsage;
+  }
+  if ((flags.lang_option == nullptr || flags.lang_option->count() == 0) && !docs.front().ocr_languages.empty()) {
+    flags.config.ocr.languages = docs.front().ocr_languages;
+  }
+  flags.config.read_embedded_invoices = false;
+  flags.config.extractor_model_path = "none";  // examples hold the rules' own picks
+  int exit_code = kExitFailed;
+  std::optional<Pipeline> pipeline = BuildPipeline(flags, docs.front().type, &exit_code);
+  if (!pipeline) return exit_code;
+  const std::map<std::string, extract::Schema>& schemas = pipeline->understander->schemas();
+  std::vector<std::string> paths;
+  for (const auto& d : docs) paths.push_back(d.file);
+  eval::RankExamples examples;
+  Progress progress(paths.size());
+  std::size_t completed = 0;
+  pipeline->processor->Run(paths, [&](std::size_t i, Document&& doc) {
+    progress.Update(++completed);
+    if (doc.status == DocumentStatus::kFailed) return;
+    auto schema = schemas.find(docs[i].type);
+    if (schema == schemas.end()) return;
+    eval::RankExamples e = eval::DocumentRankExamples(doc, schema->second, docs[i].fields);
+    if (!wanted.empty()) std::erase_if(e, [&](const auto& kv) { return !wanted.count(kv.first); });
+    eval::MergeRankExamples(e, &examples);
+  });
+  extract::Ranker ranker = extract::Ranker::Train(examples);
+  if (Status s = SaveRankerFile(ranker, args.out); !s.ok()) {
+    std::cerr << "sheaf: " << s.message() << "\n";
+    return kExitFailed;
+  }
+  std::string fields;
+  for (const std::string& f : ranker.Fields()) {
+    fields += (fields.empty() ? "" : ", ") + f + " (" + std::to_string(examples[f].size()) + " documents)";
+  }
+  std::cout << "extractor ranker for " << (fields.empty() ? "no field" : fields) << " written to " << args.out << "\n";
+  return kExitOk;
+}
+
+}  // namespace sheaf::app
