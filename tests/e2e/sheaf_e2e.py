@@ -50,7 +50,7 @@ about our team. Our reference for your enquiry is {n}. We are
 delighted to confirm that your visit on {n} December is arranged,
 and we look forward to meeting you in person.
 
-Please do not hesitate to contact me if you have any questions.
+Should anything be unclear, just call me.
 
 Yours sincerely,
 

@@ -519,7 +519,7 @@ def build_form(rng, fonts):
 def _form_fax(rng, L, Fw, org, country):
     lg = Fw.lang
     fields = [("To", "name"), ("From", "name"), ("Company", "org"), ("Fax", "phone"), ("Phone", "phone"), ("Date", "date"),
-              ("Pages", "num"), ("Re", "text"), ("CC", "name"), ("Fax No.", "phone"), ("Number of pages (including cover)", "num"),
+              ("Pages", "num"), ("Re", "text"), ("CC", "name"), ("Fax No.", "phone"), ("Pages incl. this sheet", "num"),
               ("Subject", "text"), ("Dept.", "dept"), ("Time", "num")]
     rng.shuffle(fields)
     Fw.grid(fields[:rng.randint(6, 11)])
@@ -535,10 +535,10 @@ def _form_fax(rng, L, Fw, org, country):
             L.hline_at(0, L.inner, L.y)
     if rng.random() < 0.6:
         L.space(L.size)
-        L.paragraph(rng.choice(["CONFIDENTIALITY NOTICE: The documents accompanying this facsimile transmission contain confidential information "
-                                "which is legally privileged. If you have received this fax in error, please notify us by telephone immediately.",
-                                "If you do not receive all pages, please call %s as soon as possible." % phone(rng, country),
-                                "The information contained in this facsimile is intended only for the use of the addressee named above."]), size=L.size * 0.8)
+        L.paragraph(rng.choice(["PRIVATE: this transmission is meant for the person named on this sheet. Should it reach "
+                                "you by mistake, ring the sender and destroy every page.",
+                                "Missing a page or unable to read one? Phone %s and we will send it again." % phone(rng, country),
+                                "Addressee only. Copying or passing on these pages without the sender's consent is not permitted."]), size=L.size * 0.8)
 
 
 def _form_routing(rng, L, Fw):

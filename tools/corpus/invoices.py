@@ -25,7 +25,7 @@ INV_LABELS = {
                terms=["Payment terms: {d} days net.", "Payment is due within {d} days of the invoice date.", "Please pay within {d} days.",
                       "Terms: Net {d}", "Please quote the invoice number with your payment.", "Thank you for your business!",
                       "Make all checks payable to {co}.", "A late fee of 1.5% per month will be charged on overdue balances.",
-                      "Goods remain our property until paid in full.", "If you have any questions about this invoice, please contact {person}, {phone}.",
+                      "Goods remain our property until paid in full.", "Questions about this invoice: {person}, {phone}.",
                       "Reverse charge: VAT to be accounted for by the recipient.", "Payment by bank transfer to the account below."],
                bank=["Bank details", "Payment details", "Remit to", "Banking information"], intro=["Thank you for your order. We are pleased to invoice the following:", "For services rendered:", "", "", ""],
                page="Page {p} of {n}", carried="Carried forward"),
