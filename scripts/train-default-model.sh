@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-3.0-or-later
-# Rebuilds the default document-type model, models/doctype.bin, from synthetic documents only
+# Rebuilds the default document-type model, models/doctype.bin.gz, from synthetic documents only
 # (the generator package tools/corpus/), so that the shipped model contains nothing we may not
 # redistribute. See docs/doctype-model.md.
 #
@@ -12,7 +12,7 @@
 #   DOCTYPE_DATA_DIR      Sheaf data folder (its OCR cache makes reruns quick)   (./sheaf-data)
 #   DOCTYPE_CORPUS_DIR    keep the generated corpus here instead of a temp folder
 #   DOCTYPE_EVAL_MANIFEST also score the model on these labelled documents (--eval-manifest)
-#   DOCTYPE_OUT           where to write the model             (models/doctype.bin; a name
+#   DOCTYPE_OUT           where to write the model             (models/doctype.bin.gz; a name
 #                         ending in .json or .json.gz gets the JSON form)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,7 +22,7 @@ per_class="${DOCTYPE_PER_CLASS:-160}"
 seed="${DOCTYPE_SEED:-20240601}"
 jobs="${DOCTYPE_JOBS:-$(nproc)}"
 data_dir="${DOCTYPE_DATA_DIR:-./sheaf-data}"
-out="${DOCTYPE_OUT:-models/doctype.bin}"
+out="${DOCTYPE_OUT:-models/doctype.bin.gz}"
 report="${out%.gz}"; report="${report%.json}"; report="${report%.bin}.report.json"
 
 if [[ ! -x "$sheaf" ]]; then

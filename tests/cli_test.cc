@@ -275,7 +275,7 @@ TEST(Cli, TrainClassifierReportsHeldOutScoresAndWritesAModel) {
   EXPECT_EQ(static_cast<unsigned char>(packed[0]), 0x1f);
   EXPECT_EQ(static_cast<unsigned char>(packed[1]), 0x8b);
 
-  // Any other name gets the binary form (what models/doctype.bin is), and convert-model turns
+  // Any other name gets the binary form (what models/doctype.bin.gz is), and convert-model turns
   // one form into the other without changing the model.
   auto bin = RunSheaf({"train-classifier", "--manifest", dir + "/train.jsonl", "--out",
                        dir + "/model.bin", "--holdout", "0", "--data-dir", dir + "/d"});

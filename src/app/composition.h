@@ -56,9 +56,9 @@ struct Config {
 
 // The document-type model that ships with Sheaf, relative to its resources (FindResource): the
 // binary form, because reading it is most of a one-document run's start-up otherwise.
-inline constexpr const char* kDefaultClassifierModel = "models/doctype.bin";
+inline constexpr const char* kDefaultClassifierModel = "models/doctype.bin.gz";
 
-// Finds a file or folder that ships with Sheaf ("schemas", "models/doctype.bin"): under
+// Finds a file or folder that ships with Sheaf ("schemas", "models/doctype.bin.gz"): under
 // $SHEAF_HOME, next to the source tree the binary was built in, under <prefix>/share/sheaf, or
 // in the current folder. Returns "" when it is nowhere.
 std::string FindResource(const std::string& relative);

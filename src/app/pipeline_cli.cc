@@ -67,7 +67,7 @@ void PipelineFlags::Add(CLI::App* cmd) {
   cmd->add_option("--schemas", config.schemas_dir,
                   "Folder of document-type schemas (default: the schemas/ shipped with Sheaf)");
   cmd->add_option("--model", config.model_path,
-                  "Document-type model: binary or JSON, either gzipped or not (default: models/doctype.bin; "
+                  "Document-type model: binary or JSON, either gzipped or not (default: models/doctype.bin.gz; "
                   "none: do not classify)");
   cmd->add_option("--extractor-model", config.extractor_model_path,
                   "Extractor ranker model (default: models/extractor.json.gz when present; none: rules only)");
