@@ -323,32 +323,18 @@ int RunEvalOcr(PipelineFlags& flags, const std::string& dataset, bool baseline, 
   }
   return failed ? kExitFailed : kExitOk;
 }
+
 int RunEval(PipelineFlags& flags, const EvalArgs& args) {
   // Several datasets, comma-separated, make one mixed set (e.g. to score automatic typing on
   // receipts, invoices and forms together); each keeps its own annotated fields.
-  std::vector<eval::LabelledDocument> docs;
-  std::vector<std::size_t> part_of;  // document -> index into `parts`
-  std::vector<std::string> parts;
-  for (std::size_t start = 0; start <= args.dataset.size();) {
-    std::size_t end = args.dataset.find(',', start);
-    if (end == std::string::npos) end = args.dataset.size();
-    parts.push_back(args.dataset.substr(start, end - start));
-    start = end + 1;
+  Result<eval::DatasetList> set = eval::LoadDatasets(args.dataset, args.datasets_root, args.limit);
+  if (!set.ok()) {
+    std::cerr << "sheaf: " << set.status().message() << "\n";
+    return kExitUsage;
   }
-  for (std::size_t k = 0; k < parts.size(); ++k) {
-    Result<std::vector<eval::LabelledDocument>> loaded = eval::LoadDataset(parts[k], args.datasets_root);
-    if (!loaded.ok()) {
-      std::cerr << "sheaf: " << loaded.status().message() << "\n";
-      return kExitUsage;
-    }
-    std::vector<eval::LabelledDocument> part = std::move(loaded).value();
-    if (args.limit > 0 && static_cast<int>(part.size()) > args.limit) part.resize(static_cast<std::size_t>(args.limit));
-    for (auto& d : part) {
-      d.id = parts.size() > 1 ? parts[k] + ":" + d.id : d.id;
-      docs.push_back(std::move(d));
-      part_of.push_back(k);
-    }
-  }
+  std::vector<eval::LabelledDocument>& docs = set->docs;
+  const std::vector<std::size_t>& part_of = set->part_of;
+  const std::vector<std::string>& parts = set->parts;
   if (docs.empty()) {
     std::cerr << "sheaf: " << args.dataset << ": no labelled documents\n";
     return kExitUsage;

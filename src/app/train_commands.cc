@@ -278,24 +278,13 @@ int RunTrainExtractor(PipelineFlags& flags, const TrainExtractorArgs& args) {
     wanted.insert(f);
     start = end + 1;
   }
-  std::vector<eval::LabelledDocument> docs;
-  for (std::size_t start = 0; start <= args.dataset.size();) {
-    std::size_t end = args.dataset.find(',', start);
-    if (end == std::string::npos) end = args.dataset.size();
-    Result<std::vector<eval::LabelledDocument>> loaded =
-        eval::LoadDataset(args.dataset.substr(start, end - start), args.datasets_root);
-    if (!loaded.ok()) {
-      std::cerr << "sheaf: " << loaded.status().message() << "\n";
-      return kExitUsage;
-    }
-    std::vector<eval::LabelledDocument> part = std::move(loaded).value();
-    if (args.limit > 0 && static_cast<int>(part.size()) > args.limit) part.resize(static_cast<std::size_t>(args.limit));
-    for (auto& d : part) {
-      // Each document is read in its dataset's languages unless --lang says otherwise.
-      docs.push_back(std::move(d));
-    }
-    start = end + 1;
+  Result<eval::DatasetList> loaded = eval::LoadDatasets(args.dataset, args.datasets_root, args.limit);
+  if (!loaded.ok()) {
+    std::cerr << "sheaf: " << loaded.status().message() << "\n";
+    return kExitUsage;
   }
+  // Each document is read in its dataset's languages unless --lang says otherwise.
+  std::vector<eval::LabelledDocument>& docs = loaded->docs;
   if (docs.empty()) {
     std::cerr << "sheaf: " << args.dataset << ": no labelled documents\n";
     return kExitUsage;

@@ -602,4 +602,27 @@ Result<std::vector<LabelledDocument>> LoadDataset(const std::string& name_or_dir
   return Status(ErrorCode::kInternal, "unknown dataset kind");
 }
 
+Result<DatasetList> LoadDatasets(std::string_view comma_separated, const std::string& datasets_root,
+                                 int limit) {
+  DatasetList out;
+  for (std::size_t start = 0; start <= comma_separated.size();) {
+    std::size_t end = comma_separated.find(',', start);
+    if (end == std::string_view::npos) end = comma_separated.size();
+    out.parts.emplace_back(comma_separated.substr(start, end - start));
+    start = end + 1;
+  }
+  for (std::size_t k = 0; k < out.parts.size(); ++k) {
+    Result<std::vector<LabelledDocument>> loaded = LoadDataset(out.parts[k], datasets_root);
+    if (!loaded.ok()) return loaded.status();
+    std::vector<LabelledDocument> part = std::move(loaded).value();
+    if (limit > 0 && static_cast<int>(part.size()) > limit) part.resize(static_cast<std::size_t>(limit));
+    for (LabelledDocument& d : part) {
+      if (out.parts.size() > 1) d.id = out.parts[k] + ":" + d.id;
+      out.docs.push_back(std::move(d));
+      out.part_of.push_back(k);
+    }
+  }
+  return out;
+}
+
 }  // namespace sheaf::eval

@@ -18,6 +18,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <cstddef>
 #include <vector>
 
 #include "eval/field_eval.h"
@@ -92,6 +93,17 @@ std::string NormalizeSender(std::string_view name);
 //                  are left out; no sender (each form is its own)
 Result<std::vector<LabelledDocument>> LoadDataset(
     const std::string& name_or_dir, const std::string& datasets_root = kDefaultDatasetsRoot);
+
+// Several datasets as one mixed set, as `sheaf eval --dataset a,b` and `train-extractor` take
+// them: each part loaded by LoadDataset (its first `limit` documents when limit > 0), in order.
+// With more than one part, each id is prefixed "part:" so that ids stay unique.
+struct DatasetList {
+  std::vector<std::string> parts;    // the names or folders, as given
+  std::vector<LabelledDocument> docs;
+  std::vector<std::size_t> part_of;  // document -> index into `parts`
+};
+Result<DatasetList> LoadDatasets(std::string_view comma_separated, const std::string& datasets_root,
+                                 int limit);
 
 }  // namespace sheaf::eval
 

@@ -39,6 +39,24 @@ const LabelledDocument* Find(const std::vector<LabelledDocument>& docs, const st
   return nullptr;
 }
 
+TEST(LoadDatasets, JoinsPartsInOrderWithPrefixedIdsAndNamesABadPart) {
+  REQUIRE_DATASET("sroie");
+  REQUIRE_DATASET("invoice2data");
+  Result<DatasetList> both = LoadDatasets("invoice2data,sroie", DatasetsRoot(), 2);
+  ASSERT_TRUE(both.ok()) << both.status().message();
+  ASSERT_EQ(both->docs.size(), 4u);
+  EXPECT_EQ(both->parts, (std::vector<std::string>{"invoice2data", "sroie"}));
+  EXPECT_EQ(both->part_of, (std::vector<std::size_t>{0, 0, 1, 1}));
+  EXPECT_EQ(both->docs[2].id.rfind("sroie:", 0), 0u) << both->docs[2].id;
+  Result<DatasetList> one = LoadDatasets("sroie", DatasetsRoot(), 1);
+  ASSERT_TRUE(one.ok());
+  ASSERT_EQ(one->docs.size(), 1u);
+  EXPECT_EQ(one->docs[0].id.find(':'), std::string::npos);  // one part: ids as the dataset has them
+  Result<DatasetList> bad = LoadDatasets("sroie,no-such-set", DatasetsRoot(), 1);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("no-such-set"), std::string::npos) << bad.status().message();
+}
+
 TEST(LoadDataset, ReadsTheSroieReceiptsWithTheirFourFields) {
   REQUIRE_DATASET("sroie");
   Result<std::vector<LabelledDocument>> docs = LoadDataset("sroie", DatasetsRoot());
