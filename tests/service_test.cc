@@ -73,6 +73,20 @@ class ServiceTest : public ::testing::Test {
   }
 
   // Waits until the document leaves queued/processing; returns it.
+  // `text` typed as an invoice whose required fields are missing, so that it needs review; its
+  // webhook points at a closed loopback port. Waits for it and returns it.
+  DocumentRecord SubmitInvoiceForReview(const std::string& text) {
+    IngestRequest typed;
+    typed.tenant_id = tenant_;
+    typed.actor = "test";
+    typed.bytes = std::make_shared<const std::string>(text);
+    typed.type_hint = "invoice";
+    typed.webhook_url = "http://127.0.0.1:9/hook";
+    Result<IngestResult> inv = service_->Ingest(typed);
+    EXPECT_TRUE(inv.ok()) << inv.status().message();
+    return inv.ok() ? Wait(inv->document.id) : DocumentRecord{};
+  }
+
   DocumentRecord Wait(const std::string& id) {
     return testing::WaitUntilSettled(metadata_.get(), tenant_, id);
   }
@@ -290,15 +304,7 @@ TEST_F(ServiceTest, ReviewCorrectionsReplaceFieldsAndReprocessRunsItAgain) {
   Start();
   Result<IngestResult> in = Submit("A short note without any invoice fields.\n", "note.txt");
   ASSERT_TRUE(in.ok());
-  IngestRequest typed;
-  typed.tenant_id = tenant_;
-  typed.actor = "test";
-  typed.bytes = std::make_shared<const std::string>("Invoice\nTotal 12.00\n");
-  typed.type_hint = "invoice";  // required fields are missing: it needs review
-  typed.webhook_url = "http://127.0.0.1:9/hook";
-  Result<IngestResult> inv = service_->Ingest(typed);
-  ASSERT_TRUE(inv.ok());
-  DocumentRecord d = Wait(inv->document.id);
+  DocumentRecord d = SubmitInvoiceForReview("Invoice\nTotal 12.00\n");
   ASSERT_EQ(d.status, ProcessingStatus::kNeedsReview) << d.result_json;
   Result<DocumentRecord> reviewed = service_->Review(
       tenant_, d.id, ReviewAction::kCorrect, R"({"invoice_number":"A-1"})", "alice");
@@ -336,15 +342,7 @@ TEST_F(ServiceTest, ReviewCorrectionsReplaceFieldsAndReprocessRunsItAgain) {
 
 TEST_F(ServiceTest, ACorrectionReplacesLineItemsAndTheRulesJudgeThemAgain) {
   Start();
-  IngestRequest typed;
-  typed.tenant_id = tenant_;
-  typed.actor = "test";
-  typed.bytes = std::make_shared<const std::string>("Invoice\nSubtotal 12.00\nTotal 12.00\n");
-  typed.type_hint = "invoice";  // required fields are missing: it needs review
-  typed.webhook_url = "http://127.0.0.1:9/hook";
-  Result<IngestResult> inv = service_->Ingest(typed);
-  ASSERT_TRUE(inv.ok());
-  DocumentRecord d = Wait(inv->document.id);
+  DocumentRecord d = SubmitInvoiceForReview("Invoice\nSubtotal 12.00\nTotal 12.00\n");
   ASSERT_EQ(d.status, ProcessingStatus::kNeedsReview) << d.result_json;
   auto sum_rule = [](const nlohmann::json& result) {
     for (const auto& r : result["validation"]) {
