@@ -39,6 +39,9 @@ TEST(Cli, BadUsageExitsWithTwo) {
   EXPECT_EQ(RunSheaf({"process", "--bogus", "x"}).exit_code, 2);
   EXPECT_EQ(RunSheaf({"process", "--json", "--jsonl", "x"}).exit_code, 2);
   EXPECT_EQ(RunSheaf({"process", "--jobs", "0", "x"}).exit_code, 2);
+  auto lines = RunSheaf({"process", "--second-opinion-lines", "2", "x"});
+  EXPECT_EQ(lines.exit_code, 2);
+  EXPECT_NE(lines.err.find("--second-opinion-lines"), std::string::npos) << lines.err;
   EXPECT_EQ(RunSheaf({"nonsense"}).exit_code, 2);
 }
 
