@@ -56,6 +56,8 @@ export async function loadQueue() {
   return r.tasks;
 }
 
+const CLAIMS_POLL_MS = 20000;
+
 export function renderInbox(main, { open, setCount }) {
   const type = h("select", { id: "inbox-type" },
     h("option", { value: "" }, "All types"),
@@ -121,5 +123,12 @@ export function renderInbox(main, { open, setCount }) {
           .map((c) => h("th", { scope: "col" }, c)))),
         body)));
   refresh();
-  return onEvent((kind) => kind === "review" && refresh());
+  // A claim changes no document, so it sends no event: who holds what is read again every
+  // 20 s while the inbox is open.
+  const poll = setInterval(refresh, CLAIMS_POLL_MS);
+  const stop = onEvent((kind) => kind === "review" && refresh());
+  return () => {
+    clearInterval(poll);
+    stop();
+  };
 }
