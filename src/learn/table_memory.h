@@ -4,7 +4,8 @@
 // prints its item table, and its use on that sender's next document (docs/learning.md).
 //
 // Learning (LearnTable): each corrected row is looked for among the document's rows of words
-// (its amount, and at least one other cell, on one row). From the rows found: each column's
+// (its amount, and at least one other cell, on one row - or on two rows, a description above
+// its numbers, when that finds more of the corrected cells). From the rows found: each column's
 // horizontal extent (as fractions of the page's width) and kind (numbers or text), the header
 // row printed above the first item (its words, and each column's header words), and the words
 // of the row below the last item (the table's footer: "Subtotal", "Total").
@@ -15,8 +16,7 @@
 // "sender-memory" and confidence 0.9. Without the header (or with no row read) the document's
 // line items stay as extracted.
 //
-// Items printed over two rows (a description above its numbers) are not learned: a corrected
-// row must be found on one row of words.
+// Every item is taken to span the same number of rows as the corrected ones did.
 //
 // Contract: pure functions of their arguments; thread-safe; never throw (JSON that is not a
 // TableLayout's is nullopt).
@@ -40,6 +40,7 @@ struct TableColumn {
   double x0 = 0, x1 = 0;   // its extent, as fractions of the page's width
   std::string kind;        // "number" | "text"
   std::string label;       // lower-cased header words over it ("" when none)
+  int line = 0;            // which of an item's rows prints it (0: the first)
 };
 
 struct TableLayout {
@@ -48,6 +49,8 @@ struct TableLayout {
   double header_x0 = 0;              // that row's left edge, as a fraction of the page's width
   std::string footer;                // lower-cased words (letters only) of the row after the last
   std::vector<TableColumn> columns;  // left to right
+  int item_lines = 1;                // rows each item is printed over: 1, or 2 (a description
+                                     // above its numbers)
 };
 
 // One corrected line item: column -> value as the reviewer gave it.
@@ -57,8 +60,8 @@ std::string TableToJson(const TableLayout& table);
 std::optional<TableLayout> TableFromJson(const std::string& json);
 
 // How `doc` prints the corrected rows, or nullopt when fewer than min(2, rows) of them are
-// found on rows of its words (each by its amount and one other cell) or no row has a header
-// above it.
+// found on rows of its words (each by its amount and one other cell, on one row or two) or no
+// row has a header above it.
 std::optional<TableLayout> LearnTable(const Document& doc, const std::vector<CorrectedRow>& rows);
 
 // Reads `doc`'s line items by `table` (see above); returns how many it set (0: unchanged).

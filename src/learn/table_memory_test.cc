@@ -188,6 +188,43 @@ TEST(ApplyTable, ADocumentWithoutTheHeaderKeepsItsLineItems) {
   EXPECT_EQ(other.line_items[0].at("amount").source, "layout");
 }
 
+// A till receipt of the same made-up shop: each item's description on one row, its quantity,
+// unit price and amount on the row below; then "Subtotal".
+Document Receipt(const std::vector<Item>& items) {
+  std::vector<PrintedRow> rows = {{60, {{300, "Kestrel Joinery Supplies"}}},
+                                  {200, {{60, "Item"}, {560, "Qty"}, {840, "RM"}}}};
+  int y = 240;
+  for (const Item& i : items) {
+    rows.push_back({y, {{60, i.description}}});
+    rows.push_back({y + 30, {{440, i.quantity + " x"}, {600, i.unit_price}, {840, i.amount}}});
+    y += 70;
+  }
+  rows.push_back({y, {{60, "Subtotal"}, {840, "99.99"}}});
+  return Printed(rows);
+}
+
+TEST(ApplyTable, ItemsPrintedOverTwoRowsAreLearnedAndReadSo) {
+  std::optional<TableLayout> t = LearnTable(Receipt(kFirst), Rows(kFirst));
+  ASSERT_TRUE(t.has_value());
+  EXPECT_EQ(t->item_lines, 2);
+  EXPECT_EQ(t->header, "item qty rm");
+  EXPECT_EQ(t->footer, "subtotal");
+  ASSERT_EQ(t->columns.size(), 4u);
+  for (const TableColumn& c : t->columns) {
+    EXPECT_EQ(c.line, c.name == "description" ? 0 : 1) << c.name;
+  }
+  std::optional<TableLayout> back = TableFromJson(TableToJson(*t));
+  ASSERT_TRUE(back.has_value());
+  EXPECT_EQ(TableToJson(*back), TableToJson(*t));
+
+  Document next = Receipt(kSecond);
+  ASSERT_EQ(ApplyTable(*t, &next), 3);
+  EXPECT_EQ(Read(next), (std::vector<std::vector<std::string>>{
+                            {"Brass hinges pair", "2", "3.10", "6.20"},
+                            {"Sanding sheets fine grit", "10", "0.45", "4.50"},
+                            {"Beech plank", "1", "18.00", "18.00"}}));
+}
+
 class TableLearnerTest : public ::testing::Test {
  protected:
   void SetUp() override {
