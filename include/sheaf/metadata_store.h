@@ -463,6 +463,15 @@ class MetadataStore {
                                                                const std::string& reviewer,
                                                                int max,
                                                                std::chrono::milliseconds lease) = 0;
+  // Holds one needs_review document for `reviewer` for `lease` (at most a day), as
+  // ClaimReviewTasks would: when no one holds it, its hold has ended, or `reviewer` holds it
+  // already (held again, from now). The record carries result_json and the new hold.
+  // invalid_argument while another reviewer holds it (the message names the holder), when it is
+  // not needs_review, for a bad lease or an empty reviewer; not_found.
+  virtual Result<DocumentRecord> ClaimReviewTask(const std::string& tenant_id,
+                                                 const std::string& document_id,
+                                                 const std::string& reviewer,
+                                                 std::chrono::milliseconds lease) = 0;
   // Ends `reviewer`'s hold on the document so others may claim it; OK when there is none (or it
   // has ended). invalid_argument when another reviewer holds it; not_found.
   virtual Status ReleaseReviewTask(const std::string& tenant_id, const std::string& document_id,

@@ -32,12 +32,16 @@ Result<SenderLearner::Recalled> SenderLearner::Recall(const std::string& tenant_
     }
   }
   std::vector<FieldPlace> places;
+  std::optional<TableLayout> table;
   for (const SenderFieldMemory& m : *memory) {
-    if (std::optional<FieldPlace> p = PlaceFromJson(m.field, m.memory_json)) {
+    if (m.field == kLineItemsMemoryField) {
+      table = TableFromJson(m.memory_json);
+    } else if (std::optional<FieldPlace> p = PlaceFromJson(m.field, m.memory_json)) {
       places.push_back(std::move(*p));
     }
   }
   out.fields = ApplyPlaces(places, doc);
+  if (table && ApplyTable(*table, doc) > 0) out.fields.push_back(kLineItemsMemoryField);
   return out;
 }
 
@@ -59,6 +63,23 @@ Result<std::vector<std::string>> SenderLearner::Learn(
     learned.push_back(field);
   }
   return learned;
+}
+
+Result<bool> SenderLearner::LearnLineItems(const std::string& tenant_id,
+                                           const std::string& document_id, const Document& doc,
+                                           const std::vector<CorrectedRow>& rows,
+                                           const std::string& actor) const {
+  const SenderIdentity sender = IdentifySender(doc);
+  if (sender.key.empty()) return false;
+  std::optional<TableLayout> table = LearnTable(doc, rows);
+  if (!table) return false;
+  SenderFieldMemory m;
+  m.sender = sender.key;
+  m.field = kLineItemsMemoryField;
+  m.memory_json = TableToJson(*table);
+  m.document_id = document_id;
+  if (Status s = store_->PutSenderMemory(tenant_id, m, actor); !s.ok()) return s;
+  return true;
 }
 
 }  // namespace sheaf::learn

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "learn/sender.h"
+#include "learn/table_memory.h"
 #include "sheaf/document.h"
 #include "sheaf/metadata_store.h"
 #include "sheaf/status.h"
@@ -31,7 +32,7 @@ class SenderLearner {
     std::vector<std::string> fields;  // the fields the memory set
   };
   // Identifies `doc`'s sender and applies what the tenant's memory holds about it
-  // (ApplyPlaces): the memory of its key or, when there is none and the key is a name, of the
+  // (ApplyPlaces, and ApplyTable for its line items, listed as "line_items" when read): the memory of its key or, when there is none and the key is a name, of the
   // nearest of the tenant's name keys that is SameSender as it (OCR reads a receipt's name
   // differently each time). Errors: the store's (nothing is changed then).
   Result<Recalled> Recall(const std::string& tenant_id, Document* doc) const;
@@ -45,6 +46,15 @@ class SenderLearner {
                                          const std::string& document_id, const Document& doc,
                                          const std::map<std::string, std::string>& corrected,
                                          const std::string& actor) const;
+
+  // Learns from a correction of document `document_id`'s line items (`rows`, the rows the
+  // reviewer left; extracted state `doc` as for Learn): how the sender prints its item table
+  // (LearnTable), stored for the sender under kLineItemsMemoryField. Returns whether it learned
+  // (false when the rows are not found on the page, none has a header above it, or the
+  // document has no sender). Errors: the store's.
+  Result<bool> LearnLineItems(const std::string& tenant_id, const std::string& document_id,
+                              const Document& doc, const std::vector<CorrectedRow>& rows,
+                              const std::string& actor) const;
 
  private:
   MetadataStore* const store_;

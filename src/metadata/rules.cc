@@ -154,6 +154,15 @@ Status CheckReviewHold(const std::string& id, const std::string& reviewer,
                  std::to_string((expires_at - now + 999) / 1000) + " s");
 }
 
+Status CheckClaimable(const std::string& id, const std::string& reviewer, const ReviewHold& hold,
+                      std::int64_t now) {
+  if (hold.status != ProcessingStatus::kNeedsReview) {
+    return Invalid("document " + id + " is " + std::string(ProcessingStatusName(hold.status)) +
+                   "; only needs_review documents can be claimed for review");
+  }
+  return CheckReviewHold(id, reviewer, hold.holder, hold.expires_at, now);
+}
+
 std::int64_t PriorityRank(Lane lane) {
   switch (lane) {
     case Lane::kUrgent:

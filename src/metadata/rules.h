@@ -75,6 +75,10 @@ struct ReviewHold {
 // `expires_at` (0 / "" when no one): invalid_argument naming the holder while the hold lasts.
 Status CheckReviewHold(const std::string& id, const std::string& reviewer,
                        const std::string& holder, std::int64_t expires_at, std::int64_t now);
+// ClaimReviewTask by `reviewer` of a document in `hold`: invalid_argument unless it is
+// needs_review and no one else holds it (CheckReviewHold's message).
+Status CheckClaimable(const std::string& id, const std::string& reviewer, const ReviewHold& hold,
+                      std::int64_t now);
 
 // --- Priorities and statuses as stored.
 // 0 urgent, 1 high, 2 normal: the review queue's order.

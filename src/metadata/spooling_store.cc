@@ -438,6 +438,12 @@ Result<std::vector<DocumentRecord>> SpoolingMetadataStore::ClaimReviewTasks(
     std::chrono::milliseconds lease) {
   return inner_->ClaimReviewTasks(tenant_id, reviewer, max, lease);
 }
+Result<DocumentRecord> SpoolingMetadataStore::ClaimReviewTask(const std::string& tenant_id,
+                                                              const std::string& document_id,
+                                                              const std::string& reviewer,
+                                                              std::chrono::milliseconds lease) {
+  return inner_->ClaimReviewTask(tenant_id, document_id, reviewer, lease);
+}
 Status SpoolingMetadataStore::ReleaseReviewTask(const std::string& tenant_id,
                                                 const std::string& document_id,
                                                 const std::string& reviewer) {

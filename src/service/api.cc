@@ -183,7 +183,7 @@ RouteMatch MatchRoute(const std::vector<std::string>& seg, bool probes_only, boo
     return {"/v1/review/claims", {"POST"}};
   }
   if (seg.size() == 4 && seg[1] == "review" && seg[2] == "claims") {
-    return {"/v1/review/claims/{id}", {"DELETE"}};
+    return {"/v1/review/claims/{id}", {"PUT", "DELETE"}};
   }
   if (seg.size() == 3 && seg[1] == "system" && seg[2] == "status") {
     return {"/v1/system/status", {"GET"}};
@@ -447,6 +447,10 @@ HttpReply Api::Route(HttpRequest& req, std::string* route) {
   if (seg.size() == 3 && seg[1] == "review" && seg[2] == "claims" && m == "POST") {
     *route = "/v1/review/claims";
     return ClaimReviewTasks(req, *key);
+  }
+  if (seg.size() == 4 && seg[1] == "review" && seg[2] == "claims" && m == "PUT") {
+    *route = "/v1/review/claims/{id}";
+    return ClaimReviewTask(req, *key, seg[3]);
   }
   if (seg.size() == 4 && seg[1] == "review" && seg[2] == "claims" && m == "DELETE") {
     *route = "/v1/review/claims/{id}";
@@ -761,7 +765,10 @@ HttpReply Api::Correct(const HttpRequest& req, const ApiKeyInfo& key, const std:
   return JsonResponse(200, DocumentJson(*d, true));
 }
 
-HttpReply Api::ClaimReviewTasks(const HttpRequest& req, const ApiKeyInfo& key) {
+// The body of a review claim: {"max", "lease_seconds", "reviewer"}, each optional; `max` null
+// when the claim takes no max (a claim of one document by id). A reply when it is bad.
+std::optional<HttpReply> Api::ParseClaim(const HttpRequest& req, const ApiKeyInfo& key,
+                                         int* max, int* lease_seconds, std::string* reviewer) {
   if (Status s = CheckJsonDepth(req.body, options_.max_json_depth); !s.ok()) {
     return Error(400, "bad_request", s.message());
   }
@@ -782,24 +789,53 @@ HttpReply Api::ClaimReviewTasks(const HttpRequest& req, const ApiKeyInfo& key) {
     *out = static_cast<int>(d);
     return true;
   };
-  int max = 0;
-  int lease_seconds = 0;
-  if (!integer("max", 10, 1, 100, &max)) {
+  if (max != nullptr && !integer("max", 10, 1, 100, max)) {
     return Error(400, "bad_request", "\"max\" must be an integer from 1 to 100");
   }
-  if (!integer("lease_seconds", 900, 1, 86400, &lease_seconds)) {
+  if (!integer("lease_seconds", 900, 1, 86400, lease_seconds)) {
     return Error(400, "bad_request", "\"lease_seconds\" must be an integer from 1 to 86400");
   }
   std::string error;
-  const std::optional<std::string> reviewer =
+  const std::optional<std::string> who =
       ReviewerOf(body.contains("reviewer") ? &body["reviewer"] : nullptr, key, &error);
-  if (!reviewer) return Error(400, "bad_request", error);
+  if (!who) return Error(400, "bad_request", error);
+  *reviewer = *who;
+  return std::nullopt;
+}
+
+HttpReply Api::ClaimReviewTasks(const HttpRequest& req, const ApiKeyInfo& key) {
+  int max = 0;
+  int lease_seconds = 0;
+  std::string reviewer;
+  if (std::optional<HttpReply> bad = ParseClaim(req, key, &max, &lease_seconds, &reviewer)) {
+    return *bad;
+  }
   Result<std::vector<DocumentRecord>> claimed = deps_.metadata->ClaimReviewTasks(
-      key.tenant_id, *reviewer, max, std::chrono::seconds(lease_seconds));
+      key.tenant_id, reviewer, max, std::chrono::seconds(lease_seconds));
   if (!claimed.ok()) return FromStatus(claimed.status());
   Json tasks = Json::array();
   for (const DocumentRecord& d : *claimed) tasks.push_back(ReviewTaskJson(d));
-  return JsonResponse(200, Json{{"tasks", tasks}, {"reviewer", *reviewer}});
+  return JsonResponse(200, Json{{"tasks", tasks}, {"reviewer", reviewer}});
+}
+
+HttpReply Api::ClaimReviewTask(const HttpRequest& req, const ApiKeyInfo& key,
+                               const std::string& id) {
+  int lease_seconds = 0;
+  std::string reviewer;
+  if (std::optional<HttpReply> bad = ParseClaim(req, key, nullptr, &lease_seconds, &reviewer)) {
+    return *bad;
+  }
+  Result<DocumentRecord> claimed = deps_.metadata->ClaimReviewTask(
+      key.tenant_id, id, reviewer, std::chrono::seconds(lease_seconds));
+  if (!claimed.ok()) {
+    if (claimed.status().code() == ErrorCode::kInvalidArgument) {
+      return Error(409, "conflict", claimed.status().message());
+    }
+    return FromStatus(claimed.status());
+  }
+  Json task = ReviewTaskJson(*claimed);
+  task["reviewer"] = reviewer;
+  return JsonResponse(200, task);
 }
 
 HttpReply Api::ReleaseReviewTask(const HttpRequest& req, const ApiKeyInfo& key,

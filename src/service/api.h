@@ -26,6 +26,7 @@
 #define SHEAF_SERVICE_API_H_
 
 #include <functional>
+#include <optional>
 #include <set>
 #include <string>
 
@@ -95,7 +96,10 @@ class Api {
   HttpReply ReviewTasks(const HttpRequest& req, const ApiKeyInfo& key);
   HttpReply Review(const HttpRequest& req, const ApiKeyInfo& key, const std::string& id);
   HttpReply Correct(const HttpRequest& req, const ApiKeyInfo& key, const std::string& id);
+  std::optional<HttpReply> ParseClaim(const HttpRequest& req, const ApiKeyInfo& key, int* max,
+                                      int* lease_seconds, std::string* reviewer);
   HttpReply ClaimReviewTasks(const HttpRequest& req, const ApiKeyInfo& key);
+  HttpReply ClaimReviewTask(const HttpRequest& req, const ApiKeyInfo& key, const std::string& id);
   HttpReply ReleaseReviewTask(const HttpRequest& req, const ApiKeyInfo& key,
                               const std::string& id);
   HttpReply SystemStatus();

@@ -79,6 +79,19 @@ std::string CheckLineItems(const nlohmann::json& rows) {
   return "";
 }
 
+std::vector<std::map<std::string, std::string>> LineItemRows(const nlohmann::json& rows) {
+  std::vector<std::map<std::string, std::string>> out;
+  for (const nlohmann::json& row : rows) {
+    std::map<std::string, std::string>& item = out.emplace_back();
+    for (const char* column : kLineItemColumns) {
+      if (!row.contains(column) || row[column].is_null()) continue;
+      const nlohmann::json& v = row[column];
+      item[column] = v.is_string() ? v.get<std::string>() : v.dump();
+    }
+  }
+  return out;
+}
+
 void ReplaceLineItems(const nlohmann::json& rows, ojson* result) {
   ojson items = ojson::array();
   for (const nlohmann::json& row : rows) {

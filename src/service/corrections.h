@@ -11,6 +11,7 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -32,6 +33,10 @@ std::string CheckLineItems(const nlohmann::json& rows);
 // Replaces result["line_items"] by `rows` (checked by CheckLineItems): each cell with a value
 // becomes a field object {value, raw, confidence 1, page null, bbox null, source "review"}.
 void ReplaceLineItems(const nlohmann::json& rows, nlohmann::ordered_json* result);
+
+// `rows` (checked by CheckLineItems) as column -> value text, each cell with a value (numbers
+// as printed in the JSON): what the sender memory learns the table from.
+std::vector<std::map<std::string, std::string>> LineItemRows(const nlohmann::json& rows);
 
 // Runs the rules of the result's document type's schema (or "other"'s) again over its fields
 // and line items: result["validation"] becomes the rules' results followed by the entries the

@@ -851,7 +851,7 @@ Result<DocumentRecord> Service::Decide(const std::string& tenant_id, const std::
   Result<Correction> c = deps_.metadata->RecordReview(tenant_id, id, in);
   if (!c.ok()) return c.status();
   Invalidate(tenant_id, id);
-  if (action == ReviewAction::kCorrect) LearnFrom(*doc, corrected, reviewer);
+  if (action == ReviewAction::kCorrect) LearnFrom(*doc, corrected, line_items, reviewer);
   Result<DocumentRecord> after = deps_.metadata->GetDocument(tenant_id, id);
   if (!after.ok()) return after.status();
   if (deps_.exporter != nullptr) (void)PublishNext(topics::kExportTasks, *after);
@@ -860,19 +860,24 @@ Result<DocumentRecord> Service::Decide(const std::string& tenant_id, const std::
 
 void Service::LearnFrom(const DocumentRecord& doc,
                         const std::map<std::string, std::string>& corrected,
-                        const std::string& reviewer) {
-  if (corrected.empty()) return;
+                        const nlohmann::json& line_items, const std::string& reviewer) {
+  const bool rows = line_items.is_array() && !line_items.empty();
+  if (corrected.empty() && !rows) return;
   // The words and fields as extraction left them: where the sender printed what was meant.
   Result<Document> state = ReadState(doc, "extracted");
-  Result<std::vector<std::string>> learned =
-      state.ok() ? learn::SenderLearner(deps_.metadata)
-                       .Learn(doc.tenant_id, doc.id, *state, corrected, reviewer)
-                 : Result<std::vector<std::string>>(state.status());
+  const learn::SenderLearner learner(deps_.metadata);
+  Status s = state.status();
+  if (s.ok() && !corrected.empty()) {
+    s = learner.Learn(doc.tenant_id, doc.id, *state, corrected, reviewer).status();
+  }
+  if (s.ok() && rows) {
+    s = learner.LearnLineItems(doc.tenant_id, doc.id, *state, LineItemRows(line_items), reviewer)
+            .status();
+  }
   // The correction itself is recorded and exported; a lesson that could not be kept only
   // means the sender's next document is read without it.
-  if (!learned.ok()) {
-    spdlog::warn("document {}: nothing learned from the correction: {}", doc.id,
-                 learned.status().ToString());
+  if (!s.ok()) {
+    spdlog::warn("document {}: nothing learned from the correction: {}", doc.id, s.ToString());
   }
 }
 

@@ -36,6 +36,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "pipeline/loader.h"
 #include "pipeline/processor.h"
 #include "pipeline/understand.h"
@@ -220,10 +222,11 @@ class Service {
                                 ReviewAction action, const std::string& fields_json,
                                 const std::string& line_items_json, const std::string& reviewer,
                                 bool completed_only);
-  // Teaches the tenant's sender memory where the document prints each corrected field; a
-  // failure is logged, not returned (the correction stands).
+  // Teaches the tenant's sender memory where the document prints each corrected field and,
+  // when the correction replaced the line items (`line_items` not null), how it prints its
+  // item table; a failure is logged, not returned (the correction stands).
   void LearnFrom(const DocumentRecord& doc, const std::map<std::string, std::string>& corrected,
-                 const std::string& reviewer);
+                 const nlohmann::json& line_items, const std::string& reviewer);
   Status FailedStage(const Delivery& d);
 
   // The document a message is about, or the outcome for the message when it should not be

@@ -125,6 +125,46 @@ def test_a_reviewer_corrects_a_receipt_total_in_the_browser(sheaf, webhook_recei
     assert json.loads(corrected["body"])["result"]["fields"]["total"]["value"] == "123.46"
 
 
+def test_two_reviewers_each_get_a_document_the_other_does_not_hold(sheaf):
+    """web/tests/claims_flow.mjs: two sessions, two keys of one tenant. Opening a document
+    claims it; the other reviewer sees who holds it and is given the next one instead."""
+    need_browser()
+    d = sheaf.data_dir()
+    t = sheaf.tenant(d, "acme")
+    key_b = sheaf.key(d, "acme")
+    srv = sheaf.server(d, "--ocr-workers", "2")
+    c = sheaf.client(srv, t.key)
+    ids = []
+    for n in (41, 42):  # in this order in the queue (same priority, oldest first)
+        doc = c.submit(sheaf_e2e.receipt_png(n), filename=f"r{n}.png", type="receipt")
+        assert c.wait(doc["id"], timeout=90)["status"] == "needs_review"
+        ids.append(doc["id"])
+    env = dict(os.environ, SHEAF_URL=srv.url, SHEAF_KEY=t.key, SHEAF_KEY2=key_b,
+               SHEAF_FIRST=ids[0], SHEAF_SECOND=ids[1], CHROMIUM=CHROMIUM)
+    run = subprocess.run(["node", os.path.join(WEB, "tests", "claims_flow.mjs")], cwd=WEB,
+                         env=env, capture_output=True, text=True, timeout=240)
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    out = json.loads(run.stdout.strip().splitlines()[-1])
+    key_a = "key:" + t.key_id
+    assert out["a_reviewer"] == key_a
+    assert out["b_opened"] == ids[1], out  # not the document A held
+    assert out["held_text"].startswith("held by " + key_a + " until "), out
+    assert key_a in out["other_text"], out
+
+    # Through the API: A's approval is recorded with A's key; B gave its document back.
+    first = c.request("GET", f"/v1/documents/{ids[0]}").json()
+    assert first["status"] == "completed", first["status"]
+    assert first["result"]["reviewed_by"] == key_a, first["result"].get("reviewed_by")
+    tasks = c.request("GET", "/v1/review/tasks").json()["tasks"]
+    assert [(x["id"], x["claimed_by"]) for x in tasks] == [(ids[1], None)], tasks
+    # One decision on each document at most: A's, on A's; none on B's (B only looked).
+    audit = [json.loads(x) for x in sheaf_e2e.cli("audit", "list", "--tenant", "acme",
+                                                  "--data-dir", d).stdout.splitlines()]
+    reviews = [(e["document_id"], e["actor"]) for e in audit
+               if e["action"] == "document.reviewed"]
+    assert reviews == [(ids[0], key_a)], reviews
+
+
 def test_session_cookie_needs_the_csrf_token_for_unsafe_methods(sheaf):
     d = sheaf.data_dir()
     t = sheaf.tenant(d, "acme")

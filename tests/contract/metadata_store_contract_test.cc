@@ -719,6 +719,73 @@ TEST_P(MetadataStoreContract, ReviewClaimsHoldDocumentsForOneReviewerUntilTheLea
   EXPECT_EQ(m.VerifyAudit()->entries, 2 + 4 + 2);
 }
 
+TEST_P(MetadataStoreContract, ClaimingOneReviewTaskHoldsThatDocumentOnlyWhenNoOneElseDoes) {
+  MetadataStore& m = Open();
+  const std::string a = NewTenant(m, "a");
+  const std::string b = NewTenant(m, "b");
+  std::vector<std::string> ids;
+  for (int i = 0; i < 2; ++i) {
+    DocumentRecord d = Doc();
+    d.status = ProcessingStatus::kNeedsReview;
+    d.result_json = R"({"fields":{"total":{"value":"1"}}})";
+    ids.push_back(Create(m, a, d).id);
+    Advance(1s);
+  }
+  DocumentRecord done = Doc();
+  done.status = ProcessingStatus::kCompleted;
+  const std::string done_id = Create(m, a, done).id;
+
+  // Alice opens the second document (not the queue's first): she holds that one only.
+  auto alice = m.ClaimReviewTask(a, ids[1], "alice", 10min);
+  ASSERT_TRUE(alice.ok()) << alice.status().ToString();
+  EXPECT_EQ(alice->id, ids[1]);
+  EXPECT_EQ(alice->review_claimed_by, "alice");
+  EXPECT_EQ(alice->review_claim_expires_at, NowMsPlus(10min));
+  EXPECT_EQ(alice->result_json, R"({"fields":{"total":{"value":"1"}}})");
+  auto queue = m.ListReviewQueue(a, 10, "");
+  ASSERT_TRUE(queue.ok());
+  ASSERT_EQ(queue->documents.size(), 2u);
+  EXPECT_EQ(queue->documents[0].review_claimed_by, "");
+  EXPECT_EQ(queue->documents[1].review_claimed_by, "alice");
+
+  // Bob cannot take it while her hold lasts (the message names her); a queue claim passes it.
+  const Status taken = m.ClaimReviewTask(a, ids[1], "bob", 10min).status();
+  EXPECT_EQ(taken.code(), ErrorCode::kInvalidArgument);
+  EXPECT_NE(taken.message().find("alice"), std::string::npos) << taken.message();
+  auto bob = m.ClaimReviewTasks(a, "bob", 5, 10min);
+  ASSERT_TRUE(bob.ok());
+  ASSERT_EQ(bob->size(), 1u);
+  EXPECT_EQ((*bob)[0].id, ids[0]);
+
+  // Claiming her own document again renews the hold from now.
+  Advance(5min);
+  alice = m.ClaimReviewTask(a, ids[1], "alice", 10min);
+  ASSERT_TRUE(alice.ok());
+  EXPECT_EQ(alice->review_claim_expires_at, NowMsPlus(10min));
+  // After the lease, bob may take it.
+  Advance(11min);
+  auto late = m.ClaimReviewTask(a, ids[1], "bob", 1min);
+  ASSERT_TRUE(late.ok()) << late.status().ToString();
+  EXPECT_EQ(late->review_claimed_by, "bob");
+  // A decision ends the hold: the document is no longer claimable.
+  ASSERT_TRUE(
+      m.RecordReview(a, ids[1], {"bob", ReviewAction::kApprove, "{}", "", std::nullopt}).ok());
+  EXPECT_EQ(m.ClaimReviewTask(a, ids[1], "bob", 1min).status().code(),
+            ErrorCode::kInvalidArgument);
+
+  // Only needs_review documents; bad arguments; unknown or another tenant's document.
+  EXPECT_EQ(m.ClaimReviewTask(a, done_id, "alice", 1min).status().code(),
+            ErrorCode::kInvalidArgument);
+  EXPECT_EQ(m.ClaimReviewTask(a, ids[0], "", 1min).status().code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(m.ClaimReviewTask(a, ids[0], "x", 0ms).status().code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(m.ClaimReviewTask(a, ids[0], "x", 25h).status().code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(m.ClaimReviewTask(b, ids[0], "x", 1min).status().code(), ErrorCode::kNotFound);
+  EXPECT_EQ(m.ClaimReviewTask(a, NewDocumentId(), "x", 1min).status().code(),
+            ErrorCode::kNotFound);
+  // Claims are not audited: two tenants, three documents, one decision.
+  EXPECT_EQ(m.VerifyAudit()->entries, 2 + 3 + 1);
+}
+
 TEST_P(MetadataStoreContract, ReviewStoresTheCorrectionWithReviewerAndTime) {
   MetadataStore& m = Open();
   const std::string a = NewTenant(m, "a");

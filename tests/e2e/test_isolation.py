@@ -19,6 +19,7 @@ ROUTES = [
     ("POST", "/v1/review/tasks/{id}", b'{"action": "approve"}'),
     ("POST", "/v1/review/tasks/{id}", b'{"action": "reject"}'),
     ("POST", "/v1/review/tasks/{id}", b'{"action": "correct", "fields": {"total": "1"}}'),
+    ("PUT", "/v1/review/claims/{id}", b"{}"),
     ("DELETE", "/v1/review/claims/{id}", None),
 ]
 

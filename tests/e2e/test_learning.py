@@ -112,3 +112,72 @@ def test_only_a_completed_document_is_corrected_there(sheaf):
     with pytest.raises(SheafError) as e:
         c.correct(queued["id"], {"order_ref": "PO-1"})
     assert e.value.status == 409 and "queued" in str(e.value)
+
+
+# Invoices of one made-up joinery supplier (written here): an item table whose "Net amount"
+# row the built-in extractor takes for one more item.
+INVOICE = """Kestrel Joinery Supplies
+Unit 4, Mill Yard, Hebden Bridge
+
+Invoice no  {number}                 Date  {day:02d}/11/2026
+
+Article                        Qty     Price     Amount
+{rows}
+
+Net amount                                        {net}
+Total due                                         {net}
+"""
+
+
+def invoice(number, day, items):
+    rows = "\n".join(f"{d:<30}{q:>4}{p:>10}{a:>11}" for d, q, p, a in items)
+    net = f"{sum(float(a) for _, _, _, a in items):.2f}"
+    return INVOICE.format(number=number, day=day, rows=rows, net=net).encode()
+
+
+def test_corrected_line_items_teach_the_senders_item_table(sheaf):
+    d = sheaf.data_dir()
+    t = sheaf.tenant(d, "acme")
+    other = sheaf.tenant(d, "globex")
+    srv = sheaf.server(d, *FAST)
+    c = sheaf.client(srv, t.key)
+
+    first_items = [("Oak dowels", "4", "1.25", "5.00"), ("Wood glue", "1", "6.40", "6.40")]
+    doc = c.submit(invoice("KJ-2041", 2, first_items), filename="kj-2041.txt",
+                   content_type="text/plain", type="receipt")
+    first = c.wait(doc["id"], timeout=30)
+    assert first["status"] == "needs_review", first["status"]
+    read = [li["description"]["value"] for li in first["result"]["line_items"]]
+    assert "Net amount" in read, read  # what there is to learn
+    rows = [dict(zip(("description", "quantity", "unit_price", "amount"), i)) for i in first_items]
+    fixed = c.request("POST", f"/v1/review/tasks/{first['id']}",
+                      body=json.dumps({"action": "correct", "line_items": rows}).encode(),
+                      headers={"Content-Type": "application/json"})
+    assert fixed.status == 200, fixed.body
+    entries = [json.loads(line) for line in
+               cli("audit", "list", "--tenant", "acme", "--data-dir", d).stdout.splitlines()]
+    learned = [json.loads(e["details"]) if isinstance(e["details"], str) else e["details"]
+               for e in entries if e["action"] == "sender.learned"]
+    assert [x["field"] for x in learned] == ["line_items"], learned
+
+    # The sender's next invoice: other items, three of them, a longer description.
+    second_items = [("Brass hinges pair", "2", "3.10", "6.20"),
+                    ("Sanding sheets fine grit", "10", "0.45", "4.50"),
+                    ("Beech plank", "1", "18.00", "18.00")]
+    body = invoice("KJ-2077", 16, second_items)
+    second = c.wait(c.submit(body, filename="kj-2077.txt", content_type="text/plain",
+                             type="receipt")["id"], timeout=30)
+    items = second["result"]["line_items"]
+    got = [tuple(li.get(k, {}).get("value") for k in ("description", "quantity", "unit_price",
+                                                       "amount")) for li in items]
+    assert got == second_items, got
+    assert all(f["source"] == "sender-memory" for li in items for f in li.values()), items
+    rules = {r["rule"]: r["status"] for r in second["result"]["validation"]}
+    assert rules.get("line_items_sum") == "pass", second["result"]["validation"]
+
+    # Another tenant's copy is read as before: the "Net amount" row is an item again.
+    theirs = sheaf.client(srv, other.key)
+    plain = theirs.wait(theirs.submit(body, filename="kj-2077.txt", content_type="text/plain",
+                                      type="receipt")["id"], timeout=30)
+    assert "Net amount" in [li.get("description", {}).get("value")
+                            for li in plain["result"]["line_items"]]

@@ -103,6 +103,8 @@ def sweep(sheaf, webhook_url):
     call("POST", f"/v1/review/tasks/{review['id']}", body=b'{"action": "approve"}',
          headers={**jar, **json_body}, client=anon)
     call("POST", "/v1/review/claims", body=b"{}", headers={**jar, **json_body}, client=anon)
+    call("PUT", f"/v1/review/claims/{review['id']}", body=b"{}", headers={**jar, **json_body},
+         client=anon)
     call("DELETE", f"/v1/review/claims/{review['id']}", headers=jar, client=anon)
     call("DELETE", "/v1/session", client=anon)                           # 401
     call("DELETE", "/v1/session",
@@ -121,6 +123,18 @@ def sweep(sheaf, webhook_url):
     assert [t["id"] for t in held.json()["tasks"]] == [review["id"]], held.body
     claim(b'{"max": 0}')                                                  # 400
     claim(b"{}", client=anon)                                             # 401
+    hold = lambda doc_id, body, **kw: call(  # noqa: E731
+        "PUT", f"/v1/review/claims/{doc_id}", body=body,
+        headers={"Content-Type": "application/json"}, **kw)
+    taken = hold(review["id"], b'{"reviewer": "bob"}')                   # 409: alice holds it
+    assert "alice" in taken.json()["error"]["message"], taken.body
+    renewed = hold(review["id"], b'{"lease_seconds": 120, "reviewer": "alice"}')  # 200
+    assert renewed.json()["id"] == review["id"], renewed.body
+    assert renewed.json()["claimed_by"] == renewed.json()["reviewer"], renewed.body
+    assert renewed.json()["reviewer"].startswith("alice (key:"), renewed.body
+    hold(review["id"], b'{"lease_seconds": 0}')                          # 400
+    hold(unknown, b"{}")                                                  # 404
+    hold(review["id"], b"{}", client=anon)                                # 401
     release = lambda doc_id, **kw: call(  # noqa: E731
         "DELETE", f"/v1/review/claims/{doc_id}", **kw)
     release(review["id"], query={"reviewer": "bob"})                     # 409

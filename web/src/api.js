@@ -3,10 +3,20 @@
 
 const CSRF_KEY = "sheaf.csrf";
 const TENANT_KEY = "sheaf.tenant";
+const KEY_ID_KEY = "sheaf.key_id";
 
+// The signed-in session: its CSRF token, tenant and the id of the key it signed in with.
 export function session() {
   const csrf = sessionStorage.getItem(CSRF_KEY);
-  return csrf ? { csrf, tenant: sessionStorage.getItem(TENANT_KEY) || "" } : null;
+  return csrf ? { csrf, tenant: sessionStorage.getItem(TENANT_KEY) || "",
+    keyId: sessionStorage.getItem(KEY_ID_KEY) || "" } : null;
+}
+
+// The name the API records for this page's reviews and claims: the page sends no reviewer
+// name, so it is the key's ("key:ID"; docs/service.md).
+export function reviewerName() {
+  const s = session();
+  return s && s.keyId ? "key:" + s.keyId : "";
 }
 
 export class ApiError extends Error {
@@ -57,10 +67,22 @@ export async function request(method, path, { json, body, headers = {} } = {}) {
   return type.startsWith("application/json") ? res.json() : res.text();
 }
 
+// Writes that later reads must see: a screen left gives its claim back in its cleanup (which
+// cannot wait), and the next screen's first read waits for that, so it shows the claim gone.
+let writes = Promise.resolve();
+export function before(p) {
+  writes = Promise.all([writes, p.catch(() => {})]);
+  return p;
+}
+export function afterWrites() {
+  return writes;
+}
+
 export async function signIn(apiKey) {
   const r = await request("POST", "/v1/session", { json: { api_key: apiKey } });
   sessionStorage.setItem(CSRF_KEY, r.csrf_token);
   sessionStorage.setItem(TENANT_KEY, r.tenant);
+  sessionStorage.setItem(KEY_ID_KEY, r.key_id || "");
   return r;
 }
 
@@ -70,6 +92,7 @@ export async function signOut() {
   } finally {
     sessionStorage.removeItem(CSRF_KEY);
     sessionStorage.removeItem(TENANT_KEY);
+    sessionStorage.removeItem(KEY_ID_KEY);
   }
 }
 

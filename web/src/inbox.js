@@ -1,5 +1,5 @@
 // Inbox: the review queue (urgent first, then oldest: the API's order), live by SSE.
-import { request } from "./api.js";
+import { afterWrites, request, reviewerName } from "./api.js";
 import { age, confidenceClass, h, DOCUMENT_TYPES } from "./dom.js";
 import { onEvent } from "./events.js";
 
@@ -25,10 +25,38 @@ export function lowestField(task) {
   return low;
 }
 
+// Who holds a task for review (POST/PUT /v1/review/claims): "" when no one; "you" when this
+// page's key does. A task someone else holds is shown but not offered as the next one.
+export function holderOf(task) {
+  if (!task.claimed_by) return "";
+  return task.claimed_by === reviewerName() ? "you" : task.claimed_by;
+}
+
+export function heldByOther(task) {
+  const who = holderOf(task);
+  return who !== "" && who !== "you";
+}
+
+// "14:05": the time of day of an ISO time, in the browser's time zone.
+export function clockTime(iso) {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? "" : d.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+}
+
+export function claimText(task) {
+  const who = holderOf(task);
+  if (!who) return "";
+  const until = task.claim_expires_at ? " until " + clockTime(task.claim_expires_at) : "";
+  return "held by " + who + until;
+}
+
 export async function loadQueue() {
+  await afterWrites();
   const r = await request("GET", "/v1/review/tasks?limit=200");
   return r.tasks;
 }
+
+const CLAIMS_POLL_MS = 20000;
 
 export function renderInbox(main, { open, setCount }) {
   const type = h("select", { id: "inbox-type" },
@@ -51,7 +79,7 @@ export function renderInbox(main, { open, setCount }) {
     body.replaceChildren(...shown.map((t) => {
       const low = lowestField(t);
       const why = whyReview(t);
-      return h("tr", { dataset: { id: t.id } },
+      return h("tr", { dataset: { id: t.id }, class: heldByOther(t) ? "held" : null },
         h("td", {}, h("span", { class: "pill prio-" + t.priority }, t.priority)),
         h("td", {}, h("a", { href: "#/review/" + t.id, class: "doc-link" }, t.filename || t.id)),
         h("td", {}, t.document_type || "—"),
@@ -59,7 +87,7 @@ export function renderInbox(main, { open, setCount }) {
           low ? h("span", { class: "conf " + confidenceClass(low.confidence) },
             ` lowest: ${low.name} ${Math.round(low.confidence * 100)}%`) : null),
         h("td", {}, age(t.created_at)),
-        h("td", {}, t.claimed_by ? "held by " + t.claimed_by : ""));
+        h("td", { class: "claim" }, claimText(t)));
     }));
     status.textContent = `${shown.length} of ${tasks.length} documents need review`;
   }
@@ -83,13 +111,24 @@ export function renderInbox(main, { open, setCount }) {
         h("label", { for: "inbox-type" }, "Type"), type,
         h("label", { for: "inbox-priority" }, "Priority"), priority,
         h("label", { for: "inbox-search" }, "Search"), search,
-        h("button", { type: "button", onclick: () => tasks[0] && open(tasks[0].id), id: "review-first" },
-          "Review first")),
+        h("button", { type: "button", id: "review-first", onclick: () => {
+          // The first task no one else holds.
+          const free = tasks.find((t) => !heldByOther(t));
+          if (free) open(free.id);
+          else status.textContent = "Every document in the queue is held by another reviewer";
+        } }, "Review first")),
       status,
       h("table", { class: "grid", id: "inbox-table" },
         h("thead", {}, h("tr", {}, ["Priority", "Document", "Type", "Why review", "Age", "Claim"]
           .map((c) => h("th", { scope: "col" }, c)))),
         body)));
   refresh();
-  return onEvent((kind) => kind === "review" && refresh());
+  // A claim changes no document, so it sends no event: who holds what is read again every
+  // 20 s while the inbox is open.
+  const poll = setInterval(refresh, CLAIMS_POLL_MS);
+  const stop = onEvent((kind) => kind === "review" && refresh());
+  return () => {
+    clearInterval(poll);
+    stop();
+  };
 }

@@ -1,8 +1,11 @@
 // Review: one document's page images with its OCR words, and its fields as a form. Changed
 // fields are sent as a correction (action "correct"), unchanged as "approve"; reject too.
-import { request } from "./api.js";
+// Opening a document in review claims it for this page's key (PUT /v1/review/claims/{id}), so
+// no other reviewer works on it; the hold is renewed while the screen is open and given back
+// when the reviewer leaves without deciding (a decision ends it; a closed tab lets it lapse).
+import { afterWrites, before, request, session } from "./api.js";
 import { confidenceClass, h, toast } from "./dom.js";
-import { loadQueue } from "./inbox.js";
+import { clockTime, heldByOther, loadQueue } from "./inbox.js";
 import { lineItemsEditor } from "./lineitems.js";
 import { PageViewer } from "./viewer.js";
 
@@ -17,6 +20,32 @@ export const SHORTCUTS = [
   ["Shift+drag", "lasso words into the focused field"],
   ["Enter in a line item", "next line (a new one after the last)"],
 ];
+
+// How long a claim holds a document, and how often the open screen renews it.
+const CLAIM_SECONDS = 900;
+const RENEW_MS = 5 * 60 * 1000;
+
+// Claims the document for this page's key: {task} when held, {holder} (the API's message,
+// which names the holder) when another reviewer holds it or it left review, {error} else.
+async function claim(id) {
+  await afterWrites();  // after a hold this page gave back
+  try {
+    const task = await request("PUT", "/v1/review/claims/" + encodeURIComponent(id),
+      { json: { lease_seconds: CLAIM_SECONDS } });
+    return { task };
+  } catch (e) {
+    return e.status === 409 ? { holder: e.message } : { error: e.message };
+  }
+}
+
+// Gives the hold back; `leaving` (the tab closes) sends it even as the page unloads.
+function release(id, leaving = false) {
+  const path = "/v1/review/claims/" + encodeURIComponent(id);
+  if (!leaving) return before(request("DELETE", path)).catch(() => {});
+  const s = session();
+  return fetch(path, { method: "DELETE", keepalive: true, credentials: "same-origin",
+    headers: s ? { "X-CSRF-Token": s.csrf } : {} }).catch(() => {});
+}
 
 function fieldPercent(c) {
   return typeof c === "number" ? Math.round(c * 100) + "%" : "—";
@@ -48,13 +77,20 @@ export async function renderReview(main, id, { go }) {
   // The first page's image is asked for beside the document, not after it: it is the slowest
   // answer the screen waits for (bench/review_interactive.py).
   viewer.show(imageOf(1), { number: 1, width: 1000, height: 1400 }, [], []);
+  // The claim goes out beside the document (a document not in review answers 409, ignored).
+  const claiming = claim(id);
   let doc;
   try {
     doc = await request("GET", "/v1/documents/" + encodeURIComponent(id));
   } catch (e) {
+    const c = await claiming;
+    if (c.task) release(id);
     main.replaceChildren(h("p", { class: "error", role: "alert" }, "Could not open the document: " + e.message));
     return () => {};
   }
+  const claimed = doc.status === "needs_review" ? await claiming : {};
+  let held = Boolean(claimed.task);  // this page holds the document
+  let decided = false;
   const result = doc.result || { fields: {}, pages: [], line_items: [], validation: [] };
   const fields = result.fields || {};
   const pages = result.pages || [];
@@ -62,7 +98,34 @@ export async function renderReview(main, id, { go }) {
   let focusedField = null;
   let focusedCell = null;  // a line-item cell, when one was focused after any field
   let pageNumber = 1;
-  const reviewable = doc.status === "needs_review";
+  // Another reviewer's document is shown read-only (claiming is optional in the API: when the
+  // claim failed for another reason, the reviewer may still decide).
+  const reviewable = doc.status === "needs_review" && !claimed.holder;
+  const claimStatus = h("p", { id: "claim-status", role: "status", class: "claim-status" });
+  function showClaim(c) {
+    if (c.task) {
+      claimStatus.textContent = "Held by you until " + clockTime(c.task.claim_expires_at) +
+        " (released when you decide or leave)";
+      claimStatus.className = "claim-status mine";
+    } else if (c.holder) {
+      claimStatus.textContent = "Not yours to decide: " + c.holder;
+      claimStatus.className = "claim-status other";
+    } else if (c.error) {
+      claimStatus.textContent = "Could not hold this document for you (" + c.error + "); others may open it too";
+      claimStatus.className = "claim-status other";
+    }
+  }
+  showClaim(claimed);
+  // Renewed while the screen is open; a lapsed hold someone else took is shown.
+  const renew = held ? setInterval(async () => {
+    if (decided) return;
+    const c = await claim(id);
+    held = Boolean(c.task);
+    showClaim(c);
+    if (c.holder) toast("Your hold on this document ended: " + c.holder, "error");
+  }, RENEW_MS) : null;
+  const onLeave = () => held && !decided && release(id, true);
+  window.addEventListener("pagehide", onLeave);
 
   // Messages of failing or warning rules, by the fields they name.
   const messages = new Map();
@@ -181,6 +244,7 @@ export async function renderReview(main, id, { go }) {
     if (body.action === "correct" && itemsChanged) body.line_items = items.rows();
     try {
       await request("POST", "/v1/review/tasks/" + encodeURIComponent(id), { json: body });
+      decided = true;  // the decision ended the hold
       toast(kind === "reject" ? "Rejected" : body.action === "correct"
         ? `Approved with ${count} correction(s)` : "Approved", "ok");
       await next();
@@ -193,7 +257,8 @@ export async function renderReview(main, id, { go }) {
 
   async function next() {
     try {
-      const tasks = (await loadQueue()).filter((t) => t.id !== id);
+      // Not a document another reviewer holds.
+      const tasks = (await loadQueue()).filter((t) => t.id !== id && !heldByOther(t));
       if (tasks.length) go("#/review/" + tasks[0].id);
       else go("#/inbox");
     } catch (_) {
@@ -231,7 +296,8 @@ export async function renderReview(main, id, { go }) {
           h("div", { class: "page-row" }, thumbs, viewer.el)),
         h("div", { class: "pane-form" },
           general.length ? h("div", { class: "general-msgs", role: "note" }, general.map((m) => h("div", { class: "msg" }, m))) : null,
-          reviewable ? null : h("p", { class: "muted" }, `This document is ${doc.status}; it is not in review.`),
+          doc.status === "needs_review" ? claimStatus
+            : h("p", { class: "muted" }, `This document is ${doc.status}; it is not in review.`),
           form, addField,
           h("h2", {}, "Line items"),
           (messages.get("line_items") || []).length
@@ -259,5 +325,10 @@ export async function renderReview(main, id, { go }) {
     viewer.img.addEventListener("error", loadThumbs, { once: true });
   }
   await shown;
-  return () => document.removeEventListener("keydown", keys);
+  return () => {
+    document.removeEventListener("keydown", keys);
+    window.removeEventListener("pagehide", onLeave);
+    if (renew) clearInterval(renew);
+    if (held && !decided) release(id);
+  };
 }

@@ -23,13 +23,17 @@ export async function launchBrowser() {
 }
 
 // A new context and page on `browser` for the server at `url`; `problems` collects what
-// should fail the caller.
-export async function openWatchedPage(browser, url, problems) {
+// should fail the caller. `expected` (optional) is a console error the caller provokes on
+// purpose (Chromium logs an answered 409 as "Failed to load resource"): (message) => bool.
+export async function openWatchedPage(browser, url, problems, { expected } = {}) {
   const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
   const page = await context.newPage();
   page.setDefaultTimeout(90000);
   page.on("pageerror", (e) => problems.push("page error: " + e.message));
-  page.on("console", (m) => m.type() === "error" && problems.push("console: " + m.text()));
+  page.on("console", (m) => {
+    if (m.type() !== "error" || (expected && expected(m))) return;
+    problems.push("console: " + m.text());
+  });
   const origin = new URL(url).origin;
   await page.route("**/*", (route) => {
     const u = new URL(route.request().url());

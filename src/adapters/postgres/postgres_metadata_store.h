@@ -118,6 +118,10 @@ class PostgresMetadataStore final : public MetadataStore {
   Result<std::vector<DocumentRecord>> ClaimReviewTasks(const std::string& tenant_id,
                                                        const std::string& reviewer, int max,
                                                        std::chrono::milliseconds lease) override;
+  Result<DocumentRecord> ClaimReviewTask(const std::string& tenant_id,
+                                         const std::string& document_id,
+                                         const std::string& reviewer,
+                                         std::chrono::milliseconds lease) override;
   Status ReleaseReviewTask(const std::string& tenant_id, const std::string& document_id,
                            const std::string& reviewer) override;
   Result<std::vector<Correction>> ListCorrections(const std::string& tenant_id,

@@ -27,6 +27,11 @@ constexpr char kClaimReview[] =
     "  ORDER BY priority, seq LIMIT $5 FOR UPDATE SKIP LOCKED) picked"
     " WHERE d.seq = picked.seq RETURNING " SHEAF_DOCUMENT_COLUMNS(
         "d.result") ", d.priority, d.seq, d.review_claimed_by, d.review_claim_expires_at";
+// $1 id, $2 tenant, $3 reviewer, $4 hold until (locked and checked claimable first).
+constexpr char kClaimOneReview[] =
+    "UPDATE documents SET review_claimed_by = $3, review_claim_expires_at = $4"
+    " WHERE id = $1 AND tenant = $2 RETURNING " SHEAF_DOCUMENT_COLUMNS(
+        "result") ", priority, seq, review_claimed_by, review_claim_expires_at";
 constexpr char kReleaseReview[] =
     "UPDATE documents SET review_claimed_by = '', review_claim_expires_at = 0"
     " WHERE id = $1 AND tenant = $2";
@@ -127,6 +132,35 @@ Result<std::vector<DocumentRecord>> PostgresMetadataStore::ClaimReviewTasks(
   });
   if (!s.ok()) return s;
   return InReviewQueueOrder(std::move(claimed));
+}
+
+Result<DocumentRecord> PostgresMetadataStore::ClaimReviewTask(const std::string& tenant_id,
+                                                              const std::string& document_id,
+                                                              const std::string& reviewer,
+                                                              std::chrono::milliseconds lease) {
+  if (Status s = CheckReviewClaim(reviewer, 1, lease); !s.ok()) return s;
+  DocumentRecord out;
+  Status s = Write([&](Conn& c) {
+    ReviewHold hold;
+    Status e = LockReviewHold(c, tenant_id, document_id, &hold);
+    if (!e.ok()) return e;
+    const std::int64_t now = NowMs();
+    e = CheckClaimable(document_id, reviewer, hold, now);
+    if (!e.ok()) return e;
+    Rows r;
+    e = c.Exec(kClaimOneReview,
+               Params().Text(document_id).Text(tenant_id).Text(reviewer).Int(now + lease.count()),
+               &r);
+    if (!e.ok()) return e;
+    if (r.size() != 1) return DocumentNotFound(document_id);
+    out = DocumentRecord{};
+    e = ReadDocument(c, r, 0, &out);
+    if (!e.ok()) return e;
+    ReadReviewHold(r, 0, 21, now, &out);
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  return out;
 }
 
 Status PostgresMetadataStore::ReleaseReviewTask(const std::string& tenant_id,

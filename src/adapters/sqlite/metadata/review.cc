@@ -96,6 +96,33 @@ Result<std::vector<DocumentRecord>> SqliteMetadataStore::ClaimReviewTasks(
   return InReviewQueueOrder(std::move(claimed));
 }
 
+Result<DocumentRecord> SqliteMetadataStore::ClaimReviewTask(const std::string& tenant_id,
+                                                            const std::string& document_id,
+                                                            const std::string& reviewer,
+                                                            std::chrono::milliseconds lease) {
+  if (Status s = CheckReviewClaim(reviewer, 1, lease); !s.ok()) return s;
+  DocumentRecord out;
+  Status s = Write([&](Conn& c) {
+    ReviewHold hold;
+    Status r = ReviewHoldOf(c, tenant_id, document_id, &hold);
+    if (!r.ok()) return r;
+    const std::int64_t now = NowMs();
+    r = CheckClaimable(document_id, reviewer, hold, now);
+    if (!r.ok()) return r;
+    Run run(c.S(kClaimOneReview));
+    run.Text(1, document_id).Text(2, tenant_id).Text(3, reviewer).Int(4, now + lease.count());
+    const int rc = run.Step();
+    if (rc != SQLITE_ROW) return c.Error(rc, "cannot claim document " + document_id);
+    out = DocumentRecord{};
+    r = ReadDocument(run, c.path(), &out);
+    if (!r.ok()) return r;
+    ReadReviewHold(run, 20, now, &out);
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
 Status SqliteMetadataStore::ReleaseReviewTask(const std::string& tenant_id,
                                               const std::string& document_id,
                                               const std::string& reviewer) {

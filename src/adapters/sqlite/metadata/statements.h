@@ -72,6 +72,12 @@ inline constexpr char kClaimReview[] =
     "  ORDER BY priority, seq LIMIT ?5)"
     " RETURNING " SHEAF_DOCUMENT_COLUMNS("result") ", seq, review_claimed_by,"
     " review_claim_expires_at";
+// ?1 id, ?2 tenant, ?3 reviewer, ?4 hold until (checked claimable in the same transaction).
+inline constexpr char kClaimOneReview[] =
+    "UPDATE documents SET review_claimed_by = ?3, review_claim_expires_at = ?4"
+    " WHERE id = ?1 AND tenant = ?2"
+    " RETURNING " SHEAF_DOCUMENT_COLUMNS("result") ", seq, review_claimed_by,"
+    " review_claim_expires_at";
 inline constexpr char kReleaseReview[] =
     "UPDATE documents SET review_claimed_by = '', review_claim_expires_at = 0"
     " WHERE id = ?1 AND tenant = ?2";
@@ -195,7 +201,7 @@ inline constexpr const char* kStatements[] = {
     kAuditChains,      kAuditBase,           kAuditHeads,
     kSetAuditHead,
     kSetTenantWebhook, kSetTenantSecret,  kCountByStatus,
-    kReviewHold,       kClaimReview,      kReleaseReview,
+    kReviewHold,       kClaimReview,      kClaimOneReview,   kReleaseReview,
     kPutSenderMemory,  kSenderMemory,     kSenders,
 };
 
