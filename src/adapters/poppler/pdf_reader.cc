@@ -21,6 +21,7 @@
 
 #include "adapters/poppler/common.h"
 #include "adapters/poppler/embedded_files.h"
+#include "adapters/poppler/icc_color_spaces.h"
 #include "adapters/poppler/poppler.h"
 #include "core/layout.h"
 
@@ -86,8 +87,9 @@ int CountAlnum(const std::string& utf8) {
 class PdfReader : public DocumentReader {
  public:
   PdfReader(std::shared_ptr<const std::string> bytes, std::unique_ptr<PDFDoc> doc,
-            std::string name, Limits limits)
+            std::string name, Limits limits, std::shared_ptr<IccColorSpaces> icc)
       : bytes_(std::move(bytes)), doc_(std::move(doc)), name_(std::move(name)), limits_(limits),
+        icc_(std::move(icc)),
         // One text device for all the pages: it keeps the colour spaces (ICC profiles and their
         // Little CMS transforms) it has built, which poppler-cpp's text_list() built anew for
         // every page. Its settings are text_list()'s: reading order, no physical layout.
@@ -126,9 +128,13 @@ class PdfReader : public DocumentReader {
 
     // The words in reading order with their boxes in points, rotation 0, on the crop box: what
     // poppler-cpp's page::text_list() gives.
+    // Colour spaces another PDF of the batch already built from the same ICC profile are lent
+    // to this document's text device; those it builds are kept for the next PDFs.
+    std::vector<IccColorSpaces::Missing> missing = icc_->Lend(page->getResourceDict(), &text_);
     doc_->displayPageSlice(&text_, index + 1, 72, 72, 0, /*useMediaBox=*/false, /*crop=*/false,
                            /*printing=*/false, -1, -1, -1, -1, nullptr, nullptr, nullptr, nullptr,
                            /*copyXRef=*/true);
+    icc_->Keep(missing, &text_);
     std::unique_ptr<TextWordList> list = text_.makeWordList();
     std::vector<Word> words;
     int alnum = 0;
@@ -186,6 +192,7 @@ class PdfReader : public DocumentReader {
   std::unique_ptr<PDFDoc> doc_;
   std::string name_;
   Limits limits_;
+  std::shared_ptr<IccColorSpaces> icc_;  // the opener's, shared by its readers
   TextOutputDev text_;
   std::unique_ptr<poppler::document> render_doc_;  // opened for the first page to render
 };
@@ -223,8 +230,11 @@ class PdfOpener : public DocumentOpener {
                         std::to_string(limits.max_pages));
     }
     return std::unique_ptr<DocumentReader>(
-        std::make_unique<PdfReader>(std::move(bytes), std::move(doc), name, limits));
+        std::make_unique<PdfReader>(std::move(bytes), std::move(doc), name, limits, icc_));
   }
+
+ private:
+  std::shared_ptr<IccColorSpaces> icc_ = std::make_shared<IccColorSpaces>();
 };
 
 }  // namespace
