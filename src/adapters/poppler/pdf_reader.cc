@@ -128,12 +128,15 @@ class PdfReader : public DocumentReader {
 
     // The words in reading order with their boxes in points, rotation 0, on the crop box: what
     // poppler-cpp's page::text_list() gives.
+    // No copy of the cross-reference table per page (poppler-cpp copies it so that pages of one
+    // document can be displayed at once on several threads; a reader is used by one at a time):
+    // about 5% of the batch's CPU, same words.
     // Colour spaces another PDF of the batch already built from the same ICC profile are lent
     // to this document's text device; those it builds are kept for the next PDFs.
     std::vector<IccColorSpaces::Missing> missing = icc_->Lend(page->getResourceDict(), &text_);
     doc_->displayPageSlice(&text_, index + 1, 72, 72, 0, /*useMediaBox=*/false, /*crop=*/false,
                            /*printing=*/false, -1, -1, -1, -1, nullptr, nullptr, nullptr, nullptr,
-                           /*copyXRef=*/true);
+                           /*copyXRef=*/false);
     icc_->Keep(missing, &text_);
     std::unique_ptr<TextWordList> list = text_.makeWordList();
     std::vector<Word> words;
