@@ -71,11 +71,16 @@ void ForEachIccSpace(Dict* resources, const std::function<bool(Ref)>& skip,
 IccColorSpaces::IccColorSpaces() = default;
 IccColorSpaces::~IccColorSpaces() = default;
 
-std::vector<IccColorSpaces::Missing> IccColorSpaces::Lend(Dict* resources, OutputDev* out) {
+std::vector<IccColorSpaces::Missing> IccColorSpaces::Lend(Dict* resources, OutputDev* out,
+                                                          Examined* examined) {
   std::vector<Missing> missing;
   auto* cache = out->getIccColorSpaceCache();
   ForEachIccSpace(
-      resources, [&](Ref ref) { return cache->lookup(ref) != nullptr; },
+      resources,
+      [&](Ref ref) {
+        if (cache->lookup(ref) != nullptr || examined->refs.size() >= kMaxPerDocument) return true;
+        return !examined->refs.insert({ref.num, ref.gen}).second;  // seen before: skip
+      },
       [&](Ref ref, std::string key) {
         std::lock_guard<std::mutex> lock(mu_);
         auto it = by_profile_.find(key);

@@ -11,6 +11,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -38,12 +39,20 @@ class IccColorSpaces {
     int num = 0, gen = 0;
     std::string key;
   };
-  // For each ICCBased colour space named in `resources`' /ColorSpace dictionary and not yet in
-  // `out`'s cache, puts there a copy of the one built for an earlier document from the same
-  // profile, if any, under this document's reference, so that Poppler finds it instead of
-  // building it. Returns those it had none for. `resources` may be null; it must be the page's
-  // dictionary as it is now (displaying a page with copyXRef replaces it).
-  std::vector<Missing> Lend(Dict* resources, OutputDev* out);
+  // What one document has had examined: each ICC profile stream is read at most once per
+  // document, and at most kMaxPerDocument of them, so a PDF naming many (unused) profiles costs
+  // no more than that. One per document, used with one OutputDev.
+  static constexpr std::size_t kMaxPerDocument = 16;
+  struct Examined {
+    std::set<std::pair<int, int>> refs;
+  };
+  // For each ICCBased colour space named in `resources`' /ColorSpace dictionary, not yet in
+  // `out`'s cache and not examined for this document before, puts into `out`'s cache a copy of
+  // the one built for an earlier document from the same profile, if any, under this document's
+  // reference, so that Poppler finds it instead of building it. Returns those it had none for.
+  // `resources` may be null; it must be the page's dictionary as it is now (displaying a page
+  // with copyXRef replaces it).
+  std::vector<Missing> Lend(Dict* resources, OutputDev* out, Examined* examined);
   // After the page is displayed: keeps a copy of each of `missing` that `out` has now built.
   void Keep(const std::vector<Missing>& missing, OutputDev* out);
 

@@ -74,18 +74,22 @@ TEST(IccColorSpaces, LaterPdfsWithTheSameProfileBorrowItAndReadTheSame) {
     const auto resources = [&doc] { return doc.getPage(1)->getResourceDict(); };
 
     IccColorSpaces alone;  // what this PDF has, and its words read on its own
+    IccColorSpaces::Examined alone_examined, shared_examined, again_examined;
     TextOutputDev plain = NewTextDevice();
-    if (!alone.Lend(resources(), &plain).empty()) ++with_profile;
+    if (!alone.Lend(resources(), &plain, &alone_examined).empty()) ++with_profile;
     const std::string expected = Words(&doc, &plain);
 
     TextOutputDev borrowing = NewTextDevice();
-    std::vector<IccColorSpaces::Missing> missing = shared.Lend(resources(), &borrowing);
+    std::vector<IccColorSpaces::Missing> missing = shared.Lend(resources(), &borrowing, &shared_examined);
     if (!missing.empty()) ++built;
     EXPECT_EQ(Words(&doc, &borrowing), expected);
     shared.Keep(missing, &borrowing);
     // Once kept, the same document's profile is lent rather than missing.
     TextOutputDev again = NewTextDevice();
-    EXPECT_TRUE(shared.Lend(resources(), &again).empty());
+    EXPECT_TRUE(shared.Lend(resources(), &again, &again_examined).empty());
+    // A document examines each profile once: asked again, nothing is missing (or read).
+    TextOutputDev once_more = NewTextDevice();
+    EXPECT_TRUE(alone.Lend(resources(), &once_more, &alone_examined).empty());
   }
   EXPECT_GT(with_profile, 10);
   EXPECT_LT(built * 4, with_profile) << built << " of " << with_profile << " built their own";
@@ -94,7 +98,8 @@ TEST(IccColorSpaces, LaterPdfsWithTheSameProfileBorrowItAndReadTheSame) {
 TEST(IccColorSpaces, NoResourcesNothingToLend) {
   IccColorSpaces shared;
   TextOutputDev out = NewTextDevice();
-  EXPECT_TRUE(shared.Lend(nullptr, &out).empty());
+  IccColorSpaces::Examined examined;
+  EXPECT_TRUE(shared.Lend(nullptr, &out, &examined).empty());
   shared.Keep({}, &out);
 }
 

@@ -133,7 +133,7 @@ class PdfReader : public DocumentReader {
     // about 5% of the batch's CPU, same words.
     // Colour spaces another PDF of the batch already built from the same ICC profile are lent
     // to this document's text device; those it builds are kept for the next PDFs.
-    std::vector<IccColorSpaces::Missing> missing = icc_->Lend(page->getResourceDict(), &text_);
+    std::vector<IccColorSpaces::Missing> missing = icc_->Lend(page->getResourceDict(), &text_, &icc_examined_);
     doc_->displayPageSlice(&text_, index + 1, 72, 72, 0, /*useMediaBox=*/false, /*crop=*/false,
                            /*printing=*/false, -1, -1, -1, -1, nullptr, nullptr, nullptr, nullptr,
                            /*copyXRef=*/false);
@@ -196,6 +196,7 @@ class PdfReader : public DocumentReader {
   std::string name_;
   Limits limits_;
   std::shared_ptr<IccColorSpaces> icc_;  // the opener's, shared by its readers
+  IccColorSpaces::Examined icc_examined_;  // this document's profiles looked at
   TextOutputDev text_;
   std::unique_ptr<poppler::document> render_doc_;  // opened for the first page to render
 };
