@@ -6,6 +6,7 @@
 #ifndef SHEAF_READER_H_
 #define SHEAF_READER_H_
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -31,6 +32,12 @@ struct RawPage {
   std::vector<std::string> warnings;
 };
 
+// A file embedded in a document: a PDF's attachments (a ZUGFeRD / Factur-X invoice XML, ...).
+struct EmbeddedFile {
+  std::string name;  // as UTF-8; may be empty (see poppler_adapter::PdfAttachment)
+  std::string data;  // its bytes, decoded from the document's stream filters
+};
+
 // An open document. NOT thread-safe: callers serialise calls on one reader (different readers
 // may be used concurrently).
 class DocumentReader {
@@ -42,6 +49,12 @@ class DocumentReader {
   // decoded, limit_exceeded for a page over the pixel limit (checked before decoding); the
   // message names the file and the page.
   virtual Result<RawPage> ReadPage(int index) = 0;
+  // The files embedded in the document, in its order, read from the document as already
+  // opened (no second parse). A file over `max_bytes_per_file` or whose data cannot be read is
+  // left out. Formats without embedded files have none (the default).
+  virtual std::vector<EmbeddedFile> EmbeddedFiles(std::uint64_t /*max_bytes_per_file*/) {
+    return {};
+  }
 };
 
 // Opens one format. Thread-safe.

@@ -139,10 +139,13 @@ std::string FindResource(const std::string& relative) {
 
 namespace {
 
-// Reads the ZUGFeRD / Factur-X / XRechnung XML a PDF carries, if any.
-std::optional<EmbeddedInvoice> ReadEmbeddedInvoice(const Document& doc, std::uint64_t max_bytes) {
-  Result<std::vector<poppler_adapter::PdfAttachment>> files =
-      poppler_adapter::ReadPdfAttachments(doc.source, max_bytes);
+// Reads the ZUGFeRD / Factur-X / XRechnung XML a PDF carries, if any: from the open `reader`
+// when there is one, else from the file.
+std::optional<EmbeddedInvoice> ReadEmbeddedInvoice(const Document& doc, DocumentReader* reader,
+                                                   std::uint64_t max_bytes) {
+  Result<std::vector<EmbeddedFile>> files =
+      reader != nullptr ? Result<std::vector<EmbeddedFile>>(reader->EmbeddedFiles(max_bytes))
+                        : poppler_adapter::ReadPdfAttachments(doc.source, max_bytes);
   if (!files.ok()) return std::nullopt;
   if (files->empty()) return std::nullopt;
   std::vector<extract::AttachmentView> views;
@@ -279,7 +282,9 @@ Result<std::unique_ptr<Understander>> MakeUnderstander(const Config& config,
   EmbeddedInvoiceReader reader;
   if (config.read_embedded_invoices) {
     std::uint64_t max_bytes = config.limits.max_file_bytes;
-    reader = [max_bytes](const Document& doc) { return ReadEmbeddedInvoice(doc, max_bytes); };
+    reader = [max_bytes](const Document& doc, DocumentReader* opened) {
+      return ReadEmbeddedInvoice(doc, opened, max_bytes);
+    };
   }
   UnderstandOptions options;
   options.type_hint = config.type_hint;

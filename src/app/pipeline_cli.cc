@@ -155,7 +155,7 @@ std::optional<Pipeline> BuildPipeline(const PipelineFlags& flags, const std::str
                                             std::move(options));
   if (p.understander) {
     const Understander* u = p.understander.get();
-    p.processor->set_finish([u](Document* doc) { u->Run(doc); });
+    p.processor->set_finish([u](Document* doc, DocumentReader* reader) { u->Run(doc, reader); });
   }
   return p;
 }

@@ -311,7 +311,7 @@ void Processor::Run(const std::vector<Input>& paths, const DoneFn& done) {
         st.doc.error = st.error;
         st.doc.pages.clear();
       }
-      if (options_.finish) options_.finish(&st.doc);
+      if (options_.finish) options_.finish(&st.doc, st.reader.get());
       st.doc.timings_ms["total"] = MsSince(st.started);
     }
     {

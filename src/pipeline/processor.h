@@ -42,8 +42,9 @@ struct ProcessorOptions {
   // again; the reading with the higher confidence is kept. 0: never.
   double second_opinion_below = 0.75;
   // Runs on a worker thread once all of a document's pages are read (classification,
-  // extraction, validation); may be empty.
-  std::function<void(Document*)> finish;
+  // extraction, validation); may be empty. It is given the document's reader, still open (for
+  // what else the file holds, such as embedded files), or null when the file could not be opened.
+  std::function<void(Document*, DocumentReader*)> finish;
   // How such a page is read again when the engine reads lines (OcrEngine::ReadsLines) and this
   // is above 0: only its lines whose words average below this confidence, each as a line of the
   // alternate image, keeping per line the more confident reading. 0 (the default): the whole
@@ -73,7 +74,9 @@ class Processor {
   void Run(const std::vector<Input>& inputs, const DoneFn& done);
 
   // Sets ProcessorOptions::finish. Not while Run is running.
-  void set_finish(std::function<void(Document*)> finish) { options_.finish = std::move(finish); }
+  void set_finish(std::function<void(Document*, DocumentReader*)> finish) {
+    options_.finish = std::move(finish);
+  }
 
  private:
   // Pre-processes and OCRs one image page into `page` (orientation check included).

@@ -4,6 +4,9 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <functional>
+#include <map>
+#include <mutex>
 #include <chrono>
 #include <thread>
 
@@ -163,6 +166,7 @@ struct Harness {
   bool line_engine = false;
   double line_below = 0;
   std::vector<Box> regions;  // what the line engine was asked to read
+  std::function<void(Document*, DocumentReader*)> finish;
   Harness() { loader.Register(Format::kText, std::make_shared<FakeOpener>()); }
 
   std::string Doc(const std::string& name, const std::string& pages) {
@@ -173,6 +177,7 @@ struct Harness {
   ProcessorOptions Options(int jobs) const {
     ProcessorOptions o{jobs, "", OrientationOptions{true, 0.6, 0.3}, 0.75, {}};
     o.second_opinion_line_below = line_below;
+    o.finish = finish;
     return o;
   }
 
@@ -289,6 +294,22 @@ TEST(Processor, AWrongOrientationProposalIsTriedAndRejected) {
   EXPECT_EQ(docs[0].pages[0].preprocess.rotation, 0);
   EXPECT_TRUE(docs[0].pages[0].preprocess.orientation_checked);
   EXPECT_EQ(h.stats.calls.load(), 2);  // upright, then 90
+}
+
+// finish runs with the document's reader still open (the e-invoice reader reads the PDF's
+// attachments from it), and with none for a file that could not be opened.
+TEST(Processor, FinishIsGivenTheOpenReaderOrNone) {
+  Harness h;
+  std::mutex mu;
+  std::map<std::string, int> pages_seen;  // by document: the reader's page count, -1 for none
+  h.finish = [&](Document* doc, DocumentReader* reader) {
+    std::lock_guard<std::mutex> lock(mu);
+    pages_seen[doc->source] = reader == nullptr ? -1 : reader->page_count();
+  };
+  const std::string two = h.Doc("two", "img1 img2"), none = h.Doc("missing-dir/none", "");
+  h.Run({two, none}, 2, nullptr);
+  EXPECT_EQ(pages_seen.at(two), 2);
+  EXPECT_EQ(pages_seen.at(none), -1);
 }
 
 TEST(Processor, ToolCreationFailureFailsOcrPagesWithTheReason) {

@@ -93,9 +93,9 @@ bool Understander::hinted() const {
   return !options_.type_hint.empty() && options_.type_hint != "auto";
 }
 
-void Understander::Run(Document* doc) const {
+void Understander::Run(Document* doc, DocumentReader* reader) const {
   ClassifyStep(doc);
-  ExtractStep(doc);
+  ExtractStep(doc, reader);
   ValidateStep(doc);
 }
 
@@ -110,7 +110,7 @@ void Understander::ClassifyStep(Document* doc) const {
   }
 }
 
-void Understander::ExtractStep(Document* doc) const {
+void Understander::ExtractStep(Document* doc, DocumentReader* reader) const {
   if (doc->status == DocumentStatus::kFailed) return;
   const extract::Schema* schema = SchemaFor(*doc);
   if (schema == nullptr) return;
@@ -122,8 +122,9 @@ void Understander::ExtractStep(Document* doc) const {
   doc->line_items = std::move(ex.line_items);
   doc->validation.clear();
   std::optional<EmbeddedInvoice> xml;
-  // Only invoices carry e-invoice XML; reading attachments means parsing the PDF again.
-  if (einvoice_ && doc->format == "pdf" && schema->type == "invoice") xml = einvoice_(*doc);
+  // Only invoices carry e-invoice XML; without the open reader, reading attachments means
+  // parsing the PDF again.
+  if (einvoice_ && doc->format == "pdf" && schema->type == "invoice") xml = einvoice_(*doc, reader);
   if (xml) {
     // The XML is the source of truth; the page is checked against it. The check is kept in
     // doc->validation for ValidateStep to report.

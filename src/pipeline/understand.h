@@ -28,6 +28,7 @@
 #include "extract/schema.h"
 #include "sheaf/cache.h"
 #include "sheaf/document.h"
+#include "sheaf/reader.h"
 
 namespace sheaf {
 
@@ -37,7 +38,10 @@ struct EmbeddedInvoice {
   std::map<std::string, std::string> fields;
   std::vector<std::map<std::string, std::string>> line_items;
 };
-using EmbeddedInvoiceReader = std::function<std::optional<EmbeddedInvoice>(const Document&)>;
+// Reads the e-invoice embedded in `doc`: from `reader`, the document as the processor opened it,
+// when not null (no second parse), otherwise from the file doc.source.
+using EmbeddedInvoiceReader =
+    std::function<std::optional<EmbeddedInvoice>(const Document& doc, DocumentReader* reader)>;
 
 // A second opinion on the fields the built-in extraction left empty or unsure (the foundation
 // model, pipeline/model_assist.h). ExtractStep calls it last, with `novel` true when the
@@ -68,8 +72,8 @@ class Understander {
                EmbeddedInvoiceReader einvoice, UnderstandOptions options,
                std::shared_ptr<const ExtractionAssist> assist = nullptr);
 
-  // ClassifyStep, ExtractStep and ValidateStep, in that order.
-  void Run(Document* doc) const;
+  // ClassifyStep, ExtractStep and ValidateStep, in that order. `reader`: see ExtractStep.
+  void Run(Document* doc, DocumentReader* reader = nullptr) const;
 
   // Sets doc->document_type: the type hint with confidence 1, or the classifier's prediction
   // (cached by document hash and model version), timed as "classify" (not when hinted).
@@ -78,8 +82,9 @@ class Understander {
   // has none). When the document carries an embedded e-invoice, its values replace the visible
   // ones and doc->validation holds only the cross-check of the two (rule "einvoice_match");
   // otherwise doc->validation is emptied. Then the assist, when there is one, may fill fields
-  // left empty or unsure (see ExtractionAssist). Timed as "extract".
-  void ExtractStep(Document* doc) const;
+  // left empty or unsure (see ExtractionAssist). Timed as "extract". `reader`, when not null, is
+  // the document still open (the processor's), which the e-invoice reader reads from.
+  void ExtractStep(Document* doc, DocumentReader* reader = nullptr) const;
   // Replaces doc->validation by the schema's rules followed by the cross-check results
   // and the assist's results ExtractStep left there, then sets doc->status and doc->review_reasons (an unsure
   // classification goes to review). Timed as "validate".

@@ -133,8 +133,33 @@ TEST(Understander, UnsureTypeGoesToReview) {
   EXPECT_NE(doc.review_reasons.back().find("document_type"), std::string::npos);
 }
 
+// The processor's open reader reaches the e-invoice reader, so it need not parse the file again;
+// without one (the service's staged extraction) it is null.
+TEST(Understander, EmbeddedInvoiceReaderIsGivenTheOpenDocument) {
+  std::vector<DocumentReader*> seen;
+  EmbeddedInvoiceReader reader = [&seen](const Document&, DocumentReader* opened) {
+    seen.push_back(opened);
+    return std::optional<EmbeddedInvoice>();
+  };
+  Understander u(nullptr, Schemas(), nullptr, reader, {"invoice", 0.5, nullptr});
+  class OneTextPage : public DocumentReader {
+   public:
+    int page_count() const override { return 1; }
+    Result<RawPage> ReadPage(int) override { return RawPage{}; }
+  } open;
+  Document doc = TextDoc("Rechnungsnummer: RE-9\nGesamtbetrag   119,00 EUR");
+  u.Run(&doc, &open);
+  Document staged = TextDoc("Rechnungsnummer: RE-9\nGesamtbetrag   119,00 EUR");
+  u.ClassifyStep(&staged);
+  u.ExtractStep(&staged);
+  ASSERT_EQ(seen.size(), 2u);
+  EXPECT_EQ(seen[0], &open);
+  EXPECT_EQ(seen[1], nullptr);
+  EXPECT_TRUE(open.EmbeddedFiles(1 << 20).empty());  // formats without attachments have none
+}
+
 TEST(Understander, EmbeddedInvoiceIsTheSourceOfTruthAndIsCrossChecked) {
-  EmbeddedInvoiceReader reader = [](const Document&) -> std::optional<EmbeddedInvoice> {
+  EmbeddedInvoiceReader reader = [](const Document&, DocumentReader*) -> std::optional<EmbeddedInvoice> {
     EmbeddedInvoice inv;
     inv.syntax = "cii";
     inv.fields = {{"invoice_number", "RE-1"}, {"total", "119.00"}, {"invoice_date", "2024-03-05"}};
@@ -198,7 +223,7 @@ void ExpectStepsThroughStateEqualRun(const Understander& u, const Document& inpu
 }
 
 TEST(Understander, StepsWithStateJsonBetweenThemEqualRunForAnEmbeddedInvoice) {
-  EmbeddedInvoiceReader reader = [](const Document&) -> std::optional<EmbeddedInvoice> {
+  EmbeddedInvoiceReader reader = [](const Document&, DocumentReader*) -> std::optional<EmbeddedInvoice> {
     EmbeddedInvoice inv;
     inv.syntax = "cii";
     inv.fields = {{"invoice_number", "RE-1"}, {"total", "119.00"}, {"invoice_date", "2024-03-05"}};

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "adapters/poppler/common.h"
 
+#include <GlobalParams.h>
 #include <poppler-global.h>
 
 #include <mutex>
@@ -14,6 +15,14 @@ void Quiet(const std::string& /*msg*/, void* /*closure*/) {}
 void SilencePoppler() {
   static std::once_flag once;
   std::call_once(once, [] { poppler::set_debug_error_function(Quiet, nullptr); });
+}
+
+void KeepPopplerGlobals() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    // Poppler's own diagnostics are silenced like poppler-cpp's (SilencePoppler).
+    new GlobalParamsIniter([](ErrorCategory, Goffset, const char*) {});  // kept for good
+  });
 }
 
 Status CheckOpened(const poppler::document* doc, const std::string& name) {

@@ -17,6 +17,12 @@ namespace sheaf::poppler_adapter {
 // Safe to call from any thread, any number of times.
 void SilencePoppler();
 
+// Poppler's core API (PDFDoc) needs its global parameters while any document is open; poppler-cpp
+// counts its users of them with the same counter. Call before opening a PDFDoc: the first call
+// takes one count for the life of the process (never given back, since other threads may still
+// read PDFs at exit). Thread-safe.
+void KeepPopplerGlobals();
+
 // kInvalidDocument for a document Poppler could not open (null), kEncryptedDocument for one that
 // needs a password; messages start with `name`.
 Status CheckOpened(const poppler::document* doc, const std::string& name);

@@ -1,7 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include <poppler-document.h>
-#include <poppler-embedded-file.h>
+#include <Catalog.h>
+#include <ErrorCodes.h>
+#include <FileSpec.h>
+#include <PDFDoc.h>
+#include <Stream.h>
+#include <goo/GooString.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <exception>
 #include <filesystem>
@@ -12,6 +17,7 @@
 #include <vector>
 
 #include "adapters/poppler/common.h"
+#include "adapters/poppler/embedded_files.h"
 #include "adapters/poppler/poppler.h"
 
 namespace sheaf::poppler_adapter {
@@ -82,17 +88,22 @@ std::string TextStringToUtf8(const std::string& raw) {
   return out;
 }
 
-// The attachment's file name as UTF-8. Poppler-cpp's name() returns the raw PDF string cut at
-// its first NUL byte, which empties every UTF-16 name (most ZUGFeRD PDFs write /UF in UTF-16);
-// newer Poppler-cpp versions add unicodeName(), used when present.
-template <typename File>
-std::string FileName(const File& file) {
-  if constexpr (requires { file.unicodeName(); }) {
-    std::vector<char> utf8 = file.unicodeName().to_utf8();
-    return std::string(utf8.begin(), utf8.end());
-  } else {
-    return TextStringToUtf8(file.name());
+// At most `limit` + 1 bytes of `stream`, decoded: one byte more than allowed tells the caller
+// the file is over the limit without holding all of it.
+std::string ReadAtMost(Stream* stream, std::uint64_t limit) {
+  std::string out;
+  stream->reset();
+  unsigned char buf[16384];
+  for (;;) {
+    const std::uint64_t room = limit + 1 - out.size();
+    const int want = static_cast<int>(std::min<std::uint64_t>(sizeof buf, room));
+    if (want <= 0) break;
+    const int got = stream->doGetChars(want, buf);
+    if (got <= 0) break;
+    out.append(reinterpret_cast<const char*>(buf), static_cast<std::size_t>(got));
   }
+  stream->close();
+  return out;
 }
 
 Result<std::vector<PdfAttachment>> Read(const std::string& path, std::uint64_t max_bytes) {
@@ -100,23 +111,41 @@ Result<std::vector<PdfAttachment>> Read(const std::string& path, std::uint64_t m
   if (!std::filesystem::exists(path, ec)) {
     return Status(ErrorCode::kNotFound, path + ": no such file");
   }
-  std::unique_ptr<poppler::document> doc(poppler::document::load_from_file(path));
-  if (Status s = CheckOpened(doc.get(), path); !s.ok()) return s;
-  std::vector<PdfAttachment> out;
-  if (!doc->has_embedded_files()) return out;
-  // The document owns the embedded_file objects.
-  for (poppler::embedded_file* file : doc->embedded_files()) {
-    if (file == nullptr || !file->is_valid()) continue;
-    const int declared = file->size();  // -1 when the PDF does not say
-    if (declared > 0 && static_cast<std::uint64_t>(declared) > max_bytes) continue;
-    poppler::byte_array bytes = file->data();
-    if (bytes.size() > max_bytes) continue;
-    out.push_back({FileName(*file), std::string(bytes.begin(), bytes.end())});
+  KeepPopplerGlobals();
+  PDFDoc doc(std::make_unique<GooString>(path));
+  if (!doc.isOk()) {
+    if (doc.getErrorCode() == errEncrypted) {
+      return Status(ErrorCode::kEncryptedDocument,
+                    path + ": the PDF is encrypted and needs a password to open");
+    }
+    return Status(ErrorCode::kInvalidDocument, path + ": not a readable PDF (damaged or truncated file)");
   }
-  return out;
+  return ReadEmbeddedFiles(&doc, max_bytes);
 }
 
 }  // namespace
+
+std::vector<PdfAttachment> ReadEmbeddedFiles(PDFDoc* doc, std::uint64_t max_bytes) {
+  std::vector<PdfAttachment> out;
+  Catalog* catalog = doc->getCatalog();
+  if (catalog == nullptr || !catalog->isOk()) return out;
+  const int n = catalog->numEmbeddedFiles();
+  for (int i = 0; i < n; ++i) {
+    std::unique_ptr<FileSpec> spec = catalog->embeddedFile(i);
+    if (spec == nullptr || !spec->isOk()) continue;
+    EmbFile* file = spec->getEmbeddedFile();
+    if (file == nullptr || !file->isOk() || file->stream() == nullptr) continue;
+    const int declared = file->size();  // -1 when the PDF does not say
+    if (declared > 0 && static_cast<std::uint64_t>(declared) > max_bytes) continue;
+    std::string data = ReadAtMost(file->stream(), max_bytes);
+    if (data.size() > max_bytes) continue;
+    // The name as poppler-cpp 22.x gave it (the raw string up to its first NUL byte, which
+    // empties UTF-16 names), so that the attachment chosen stays the same.
+    const GooString* raw = spec->getFileName();
+    out.push_back({raw == nullptr ? "" : TextStringToUtf8(std::string(raw->c_str())), std::move(data)});
+  }
+  return out;
+}
 
 Result<std::vector<PdfAttachment>> ReadPdfAttachments(const std::string& path,
                                                       std::uint64_t max_bytes_per_file) {

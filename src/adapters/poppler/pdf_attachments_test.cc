@@ -96,6 +96,10 @@ std::string ReadAll(const std::filesystem::path& path) {
   return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
+Result<std::unique_ptr<DocumentReader>> OpenReader(const std::string& path) {
+  return MakePdfOpener()->Open(std::make_shared<const std::string>(ReadAll(path)), path, Limits{});
+}
+
 // Every corpus PDF: all its attachments are read, and the one ChooseEInvoiceAttachment picks is
 // byte for byte the XML that pdfdetach extracted.
 TEST(ReadPdfAttachments, CorpusPdfsYieldTheirInvoiceXml) {
@@ -115,6 +119,15 @@ TEST(ReadPdfAttachments, CorpusPdfsYieldTheirInvoiceXml) {
     Result<std::vector<PdfAttachment>> attachments = ReadPdfAttachments(pdf, kNoLimit);
     ASSERT_TRUE(attachments.ok()) << attachments.status().message();
     EXPECT_EQ(attachments->size(), 1 + m.at("other_attachments").size());
+    // The opener's reader finds the same files in the document it parsed.
+    auto reader = OpenReader(pdf);
+    ASSERT_TRUE(reader.ok()) << reader.status().message();
+    std::vector<EmbeddedFile> from_reader = (*reader)->EmbeddedFiles(kNoLimit);
+    ASSERT_EQ(from_reader.size(), attachments->size());
+    for (std::size_t i = 0; i < from_reader.size(); ++i) {
+      EXPECT_EQ(from_reader[i].name, (*attachments)[i].name);
+      EXPECT_EQ(from_reader[i].data, (*attachments)[i].data);
+    }
     std::vector<extract::AttachmentView> views;
     for (const PdfAttachment& a : *attachments) views.push_back({a.name, a.data});
     std::optional<std::size_t> chosen = extract::ChooseEInvoiceAttachment(views);
@@ -123,6 +136,37 @@ TEST(ReadPdfAttachments, CorpusPdfsYieldTheirInvoiceXml) {
               ReadAll(corpus / m.at("embedded_xml").get<std::string>()));
   }
   EXPECT_GT(pdfs, 0);
+}
+
+// The PDF opener's reader gives what ReadPdfAttachments gives, from the document it already
+// parsed, before or after its pages are read, and leaves out what is over the limit alike.
+TEST(PdfReaderEmbeddedFiles, SameFilesAsReadPdfAttachmentsWithoutASecondParse) {
+  const std::string dir = testing::TempDir();
+  testing::WriteFile(dir + "/plain.pdf", testing::MakeTextPdf({{"Rechnung 2024-17 Summe 12,50"}}));
+  auto plain = OpenReader(dir + "/plain.pdf");
+  ASSERT_TRUE(plain.ok()) << plain.status().message();
+  EXPECT_TRUE((*plain)->EmbeddedFiles(kNoLimit).empty());
+
+  const std::filesystem::path pdf = CorpusDir() / "XML-Rechnung/FX/EN16931_Elektron.pdf";
+  if (!std::filesystem::exists(pdf)) GTEST_SKIP() << "no corpus PDF " << pdf;
+  Result<std::vector<PdfAttachment>> expected = ReadPdfAttachments(pdf.string(), kNoLimit);
+  ASSERT_TRUE(expected.ok()) << expected.status().message();
+  ASSERT_EQ(expected->size(), 3u);
+  auto reader = OpenReader(pdf.string());
+  ASSERT_TRUE(reader.ok()) << reader.status().message();
+  const auto same = [](const std::vector<EmbeddedFile>& a, const std::vector<EmbeddedFile>& b) {
+    return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](const auto& x, const auto& y) {
+      return x.name == y.name && x.data == y.data;
+    });
+  };
+  EXPECT_TRUE(same((*reader)->EmbeddedFiles(kNoLimit), *expected));
+  for (int p = 0; p < (*reader)->page_count(); ++p) ASSERT_TRUE((*reader)->ReadPage(p).ok());
+  EXPECT_TRUE(same((*reader)->EmbeddedFiles(kNoLimit), *expected));  // again, after the pages
+  std::size_t smallest = kNoLimit;
+  for (const PdfAttachment& a : *expected) smallest = std::min(smallest, a.data.size());
+  std::vector<EmbeddedFile> small = (*reader)->EmbeddedFiles(smallest);
+  ASSERT_EQ(small.size(), 1u);
+  EXPECT_EQ(small.front().data.size(), smallest);
 }
 
 TEST(ReadPdfAttachments, CorpusAttachmentsOverTheLimitAreSkipped) {

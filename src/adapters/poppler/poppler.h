@@ -25,24 +25,21 @@ Result<Image> RenderPdfPage(const std::string& bytes, int index, double dpi);
 
 std::string Version();
 
-// A file embedded in a PDF (a ZUGFeRD / Factur-X invoice XML, a time sheet, an image).
-struct PdfAttachment {
-  // The file name the PDF gives it, as UTF-8. Empty when Poppler cannot decode it: Poppler-cpp
-  // 22.x loses every name the PDF writes in UTF-16, as most ZUGFeRD / Factur-X PDFs do, so do
-  // not rely on names alone to find the invoice XML (extract::ChooseEInvoiceAttachment also
-  // looks at the content).
-  std::string name;
-  std::string data;  // its bytes, decoded from the PDF's stream filters
-};
+// A file embedded in a PDF (a ZUGFeRD / Factur-X invoice XML, a time sheet, an image). Its name
+// is empty when it is written in UTF-16, as most ZUGFeRD / Factur-X PDFs do (the name as
+// poppler-cpp 22.x gives it: the raw string up to its first NUL byte), so do not rely on names
+// alone to find the invoice XML (extract::ChooseEInvoiceAttachment also looks at the content).
+using PdfAttachment = EmbeddedFile;
 
 // Reads the embedded files of the PDF at `path` (those of the document's EmbeddedFiles name
 // tree), in the PDF's order. An attachment whose size exceeds `max_bytes_per_file` is left out,
 // as is one whose stream cannot be read; neither is an error. The limit is checked against the
-// size the PDF declares before reading and against the bytes read: Poppler reads an attachment
-// whole, so one that hides its size (a compressed stream without /Size, or lying about it) is
-// held in memory in full before it is dropped.
+// size the PDF declares before reading and against the bytes read (reading stops one byte past
+// the limit, so one that hides its size is never held in full).
 // Errors, each message starting with `path`: kNotFound (no such file), kEncryptedDocument (the
 // PDF needs a password), kInvalidDocument (not a readable PDF).
+// The PDF opener's readers give the same through DocumentReader::EmbeddedFiles without parsing
+// the file again.
 // Thread safety: safe to call concurrently (each call loads its own document).
 Result<std::vector<PdfAttachment>> ReadPdfAttachments(const std::string& path,
                                                       std::uint64_t max_bytes_per_file);
