@@ -139,12 +139,16 @@ class Context {
     FindLabels();
     std::vector<std::string> raw_dates;
     for (const FlatRow& r : rows_) raw_dates.push_back(r.row->text);
-    order_ = GuessDateOrder(raw_dates);
+    const std::optional<DateOrder> evidence = DateOrderEvidence(raw_dates);
+    order_ = evidence.value_or(DateOrder::kDayFirst);
+    order_known_ = evidence.has_value();
   }
 
   const std::vector<FlatRow>& rows() const { return rows_; }
   const Schema& schema() const { return schema_; }
   DateOrder order() const { return order_; }
+  // Whether a date in the document tells day from month first (else order() is a default).
+  bool order_known() const { return order_known_; }
 
   // Label matches of `field`, in document order.
   std::vector<LabelMatch> MatchesOf(const std::string& field) const {
@@ -332,6 +336,7 @@ class Context {
   std::vector<LabelKey> keys_;
   std::vector<FlatRow> rows_;
   DateOrder order_ = DateOrder::kDayFirst;
+  bool order_known_ = false;
 };
 
 
@@ -341,6 +346,9 @@ class Context {
 struct NamePick {
   int row = -1;
   Candidate cand;
+  // The pick is a registered company printed under a brand name: which of the two a reader
+  // calls the merchant is a convention (SROIE annotates the owner, other sets the brand).
+  bool owner_under_brand = false;
 };
 
 // A name line without what follows its legal form and without a bracketed registration number

@@ -623,6 +623,13 @@ TEST(Extract, ABrandGivesWayToItsLegalOwnerPrintedUnderIt) {
       "  LOT 4F-27, PARADIGM MALL\n");
   Extraction ex = Extract(doc, SchemaFor("receipt"));
   EXPECT_EQ(Value(ex, "merchant_name"), "Dimiliki oleh SERI RASA F&B SDN. BHD.");
+  // Owner or brand is a convention: not in the >= 0.9 band, even on a text layer.
+  EXPECT_LT(ex.fields.at("merchant_name").confidence, 0.9);
+  // A legal name alone is as sure as before.
+  Extraction alone = Extract(TextDocument("  SERI RASA F&B SDN. BHD.\n  LOT 4F-27, PARADIGM MALL\n"),
+                             SchemaFor("receipt"));
+  EXPECT_EQ(Value(alone, "merchant_name"), "SERI RASA F&B SDN. BHD.");
+  EXPECT_GE(alone.fields.at("merchant_name").confidence, 0.9);
   // Without a legal form under it, the brand stays the name.
   Extraction b = Extract(TextDocument("   KOPI PUTIH & CO.\n  12, JALAN MAWAR 2,\n  43000 KAJANG\n"),
                          SchemaFor("receipt"));
@@ -907,6 +914,21 @@ TEST(Extract, HostileTextDoesNotCrash) {
       EXPECT_LE(f.confidence, 1.0);
     }
   }
+}
+
+TEST(Extractor, ADateThatReadsBothWaysIsUnsureUnlessAnotherDateTellsTheOrder) {
+  // "03/01/2020" is 3 January or 1 March: with nothing else on the page, a guess.
+  const std::string head = "ACME TOOLS LTD\nInvoice No: 4711\nInvoice Date: 03/01/2020\n";
+  Extraction alone = Extract(TextDocument(head + "Total: 12.00\n"), SchemaFor("invoice"));
+  ASSERT_EQ(alone.fields.count("invoice_date"), 1u);
+  EXPECT_EQ(alone.fields.at("invoice_date").value, "2020-01-03");
+  EXPECT_LT(alone.fields.at("invoice_date").confidence, 0.9);
+  // A due date that is real only day first settles it; the cap no longer applies.
+  Extraction told =
+      Extract(TextDocument(head + "Due Date: 25/01/2020\nTotal: 12.00\n"), SchemaFor("invoice"));
+  ASSERT_EQ(told.fields.count("invoice_date"), 1u);
+  EXPECT_EQ(told.fields.at("invoice_date").value, "2020-01-03");
+  EXPECT_GT(told.fields.at("invoice_date").confidence, 0.85);
 }
 
 }  // namespace

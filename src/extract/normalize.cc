@@ -685,6 +685,16 @@ std::optional<std::string> NormalizeDate(std::string_view raw, DateOrder order_h
 }
 
 DateOrder GuessDateOrder(const std::vector<std::string>& raw_dates) {
+  return DateOrderEvidence(raw_dates).value_or(DateOrder::kDayFirst);
+}
+
+bool DateOrderMatters(std::string_view raw) {
+  const std::optional<std::string> day = NormalizeDate(raw, DateOrder::kDayFirst);
+  const std::optional<std::string> month = NormalizeDate(raw, DateOrder::kMonthFirst);
+  return day && month && *day != *month;
+}
+
+std::optional<DateOrder> DateOrderEvidence(const std::vector<std::string>& raw_dates) {
   bool day_first = false;
   bool month_first = false;
   for (const std::string& raw : raw_dates) {
@@ -702,7 +712,8 @@ DateOrder GuessDateOrder(const std::vector<std::string>& raw_dates) {
     }
   }
   if (day_first) return DateOrder::kDayFirst;
-  return month_first ? DateOrder::kMonthFirst : DateOrder::kDayFirst;
+  if (month_first) return DateOrder::kMonthFirst;
+  return std::nullopt;
 }
 
 std::optional<Money> NormalizeMoney(std::string_view raw) {

@@ -58,6 +58,12 @@ std::optional<std::string> NormalizeDate(std::string_view raw,
 // kMonthFirst if there is month-first evidence, else kDayFirst. Never returns kYearFirst:
 // year-first dates read the same under any hint.
 DateOrder GuessDateOrder(const std::vector<std::string>& raw_dates);
+// The evidence GuessDateOrder decides by: kDayFirst or kMonthFirst as above, std::nullopt when
+// no date in `raw_dates` tells the order (GuessDateOrder's kDayFirst is then a default).
+std::optional<DateOrder> DateOrderEvidence(const std::vector<std::string>& raw_dates);
+// True when the first date in `raw` is numeric and reads as two different real dates, day
+// first and month first ("3/1/2020"; not "25/12/2018", "2018-03-01" or "1 March 2020").
+bool DateOrderMatters(std::string_view raw);
 
 // ---------------------------------------------------------------------------------------------
 // Money, currencies and numbers

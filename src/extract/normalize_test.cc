@@ -237,5 +237,20 @@ TEST(VatIdCheckDigitValid, ChecksGermanAndFrenchNumericKeysOnly) {
   EXPECT_EQ(VatIdCheckDigitValid("NL123456789B01"), std::nullopt);
 }
 
+TEST(DateOrderEvidence, NoneWhenNoDateTellsTheOrder) {
+  EXPECT_EQ(DateOrderEvidence({"03/01/2020", "2020-03-25", "1 March 2020"}), std::nullopt);
+  EXPECT_EQ(DateOrderEvidence({"03/01/2020", "25/01/2020"}), DateOrder::kDayFirst);
+  EXPECT_EQ(DateOrderEvidence({"03/01/2020", "01/25/2020"}), DateOrder::kMonthFirst);
+}
+
+TEST(DateOrderMatters, OnlyForNumericDatesRealInBothOrders) {
+  EXPECT_TRUE(DateOrderMatters("Date: 3/1/2020"));
+  EXPECT_FALSE(DateOrderMatters("25/12/2018"));
+  EXPECT_FALSE(DateOrderMatters("05/05/2018"));  // the same date either way
+  EXPECT_FALSE(DateOrderMatters("2018-03-01"));
+  EXPECT_FALSE(DateOrderMatters("1 March 2020"));
+  EXPECT_FALSE(DateOrderMatters("no date"));
+}
+
 }  // namespace
 }  // namespace sheaf::extract

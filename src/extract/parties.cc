@@ -383,7 +383,9 @@ std::optional<NamePick> TopName(const Context& ctx, int max_rows) {
       c.page = 1;
       c.bbox = fr.row->box;
       c.row = static_cast<int>(r);
-      if (CountLetters(c.value) >= 2) best = NamePick{static_cast<int>(r), c};
+      if (CountLetters(c.value) >= 2) {
+        best = NamePick{static_cast<int>(r), c, legal && brand_until >= 0};
+      }
     }
     if (best && best->row == static_cast<int>(r) && suffix) {
       // A legal name: take it. A brand ("AMPHAWA THAI TEA & CO.") may have its owner under
