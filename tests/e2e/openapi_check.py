@@ -53,6 +53,7 @@ class Spec:
         """(template, operation) for a request, or (template, None) when the path is documented
         but not the method, or (None, None)."""
         found = None
+        path = path.split("?", 1)[0]  # templates name paths; a query string is not part of one
         for m, template, regex, op in self.operations:
             if regex.match(path):
                 if m == method:
