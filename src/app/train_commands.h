@@ -25,6 +25,20 @@ int RunTrainClassifier(PipelineFlags& flags, const std::string& manifest, const 
                        double holdout, const std::string& eval_manifest,
                        const std::string& report_path);
 
+// `sheaf train-classifier --from-reviews`: the tenant's own document-type model, the shipped
+// (or --model) one fine-tuned on the documents the tenant's reviewers approved or corrected
+// (docs/learning.md). Empty URLs: the data dir's own stores.
+struct FromReviewsArgs {
+  std::string tenant;        // name or id
+  std::string out;           // "": TenantClassifierPath(data dir, tenant id)
+  std::string metadata_url;  // as `sheaf serve --metadata`
+  std::string blobs_url;     // as `sheaf serve --blobs`
+};
+// Fewer reviewed documents with text than this, or of fewer than two types: no model.
+inline constexpr int kMinReviewedForModel = 2;
+
+int RunTrainClassifierFromReviews(const PipelineFlags& flags, const FromReviewsArgs& args);
+
 // Writes the model at `in` (binary or JSON) to `out` in the form its name asks for.
 int RunConvertModel(const std::string& in, const std::string& out);
 

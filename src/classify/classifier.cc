@@ -283,6 +283,68 @@ Result<TextClassifier> TextClassifier::Train(const std::vector<DocumentText>& do
   return TextClassifier(std::move(classes), options.hash_bits, std::move(model));
 }
 
+Result<TextClassifier> TextClassifier::FineTune(const TextClassifier& base,
+                                                const std::vector<DocumentText>& docs,
+                                                const std::vector<std::string>& labels,
+                                                const ClassifierOptions& options) {
+  const auto bad = [](const std::string& what) {
+    return Status(ErrorCode::kInvalidArgument, "classifier fine-tuning: " + what);
+  };
+  if (docs.empty()) return bad("no documents to train on");
+  if (docs.size() != labels.size()) {
+    return bad(std::to_string(docs.size()) + " documents but " + std::to_string(labels.size()) +
+               " labels");
+  }
+  const TrainOptions& t = options.train;
+  if (t.epochs < 1 || t.batch_size < 1 || !(t.learning_rate > 0.0) ||
+      !std::isfinite(t.learning_rate) || !(t.l2 >= 0.0) || !std::isfinite(t.l2)) {
+    return bad("epochs and batch_size must be >= 1, learning_rate > 0 and l2 >= 0");
+  }
+  std::vector<std::string> classes = base.labels_;
+  for (const std::string& l : labels) {
+    if (l.empty()) return bad("a document has an empty label");
+    classes.push_back(l);
+  }
+  std::sort(classes.begin(), classes.end());
+  classes.erase(std::unique(classes.begin(), classes.end()), classes.end());
+  std::map<std::string, int> class_of;
+  for (size_t k = 0; k < classes.size(); ++k) class_of[classes[k]] = static_cast<int>(k);
+
+  // Base's model with its columns moved to the new label order and the new labels added.
+  const Model& from = base.model_;
+  const size_t old_k = static_cast<size_t>(from.num_classes);
+  const size_t new_k = classes.size();
+  Model start;
+  start.num_classes = static_cast<int>(new_k);
+  start.num_features = from.num_features;
+  start.temperature = from.temperature;
+  const double lowest_bias =
+      from.bias.empty() ? 0.0 : *std::min_element(from.bias.begin(), from.bias.end());
+  start.bias.assign(new_k, lowest_bias);
+  start.weights.assign(static_cast<size_t>(from.num_features) * new_k, 0.0);
+  for (size_t k = 0; k < old_k; ++k) {
+    const size_t to = static_cast<size_t>(class_of[base.labels_[k]]);
+    start.bias[to] = from.bias[k];
+    for (size_t f = 0; f < static_cast<size_t>(from.num_features); ++f) {
+      start.weights[f * new_k + to] = from.weights[f * old_k + k];
+    }
+  }
+  std::vector<SparseVector> x;
+  std::vector<int> y;
+  x.reserve(docs.size());
+  for (size_t i = 0; i < docs.size(); ++i) {
+    x.push_back(Featurize(docs[i], base.hash_bits_));
+    y.push_back(class_of[labels[i]]);
+  }
+  Model model = classify::FineTune(start, x, y, t);
+  if (options.significant_digits > 0) {
+    const int digits = options.significant_digits;
+    for (double& w : model.weights) w = RoundSignificant(w, digits);
+    for (double& b : model.bias) b = RoundSignificant(b, digits);
+  }
+  return TextClassifier(std::move(classes), base.hash_bits_, std::move(model));
+}
+
 Prediction TextClassifier::Predict(const DocumentText& doc) const {
   Prediction p;
   p.probabilities = PredictProba(model_, Featurize(doc, hash_bits_));
