@@ -142,12 +142,19 @@ TEST_F(TenantModelTest, ATenantsCorrectedTypesTrainItsOwnModelWhichOnlyItsDocume
   const std::string shipped_answer = b_before.document_type;
   ASSERT_NE(shipped_answer, "purchase_order");
 
+  // A reviewed document whose pages are gone is left out, and said so.
+  const DocumentRecord gone = Process("a", PurchaseOrder(30));
+  Review("a", gone, "purchase_order");
+  ASSERT_TRUE(parts_.blobs->Delete(DocumentStateKey(tenants_["a"], gone.id, "ocr")).ok());
+
   testing::RunResult trained = Train("a");
   ASSERT_EQ(trained.exit_code, 0) << trained.out << trained.err;
   const std::string per_type = approved_type < "purchase_order"
                                    ? approved_type + " 2, purchase_order 4"
                                    : "purchase_order 4, " + approved_type + " 2";
   EXPECT_NE(trained.out.find("6 reviewed documents (" + per_type + ")"), std::string::npos)
+      << trained.out;
+  EXPECT_NE(trained.out.find("1 reviewed documents had no stored pages"), std::string::npos)
       << trained.out;
   // (a) A has a model of its own; B none (and B has no reviews to make one from).
   EXPECT_TRUE(std::filesystem::exists(ModelOf("a")));

@@ -306,7 +306,7 @@ int RunTrainClassifierFromReviews(const PipelineFlags& flags, const FromReviewsA
   }
   // Only this tenant's documents are read: the store scopes every call to the tenant id.
   Result<std::vector<DocumentRecord>> reviewed =
-      (*store)->ListReviewedDocuments(tenant->id, MetadataStore::kMaxReviewedDocuments);
+      (*store)->ListReviewedDocuments(tenant->id, kMaxReviewedForModel);
   if (!reviewed.ok()) return fail(reviewed.status().message(), kExitFailed);
   std::vector<classify::DocumentText> docs;
   std::vector<std::string> labels;

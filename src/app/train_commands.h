@@ -36,6 +36,9 @@ struct FromReviewsArgs {
 };
 // Fewer reviewed documents with text than this, or of fewer than two types: no model.
 inline constexpr int kMinReviewedForModel = 2;
+// The newest this many reviewed documents are read (bounding the command's memory: each is
+// its pages' text); a tenant's own words are learned from far fewer.
+inline constexpr int kMaxReviewedForModel = 5000;
 
 int RunTrainClassifierFromReviews(const PipelineFlags& flags, const FromReviewsArgs& args);
 
