@@ -200,6 +200,10 @@ int RunCli(int argc, char** argv) {
   train->add_option("--eval-manifest", train_eval_manifest,
                     "Also score the final model on these labelled documents (same format)");
   train->add_option("--report", train_report, "Write the scores as JSON here");
+  std::string train_base;
+  train->add_option("--base", train_base,
+                    "Fine-tune this model (e.g. models/doctype.bin.gz) on the manifest instead of "
+                    "training from scratch (as --from-reviews does)");
   train_flags.Add(train);
 
   std::string convert_in, convert_out;
@@ -297,8 +301,9 @@ int RunCli(int argc, char** argv) {
   if (eval_ocr->parsed()) return RunEvalOcr(eval_flags, dataset, !no_baseline, limit, out_path);
   if (convert->parsed()) return RunConvertModel(convert_in, convert_out);
   if (train->parsed() && from_reviews) {
-    if (!manifest.empty()) {
-      std::cerr << "sheaf: train-classifier: --manifest and --from-reviews exclude each other\n";
+    if (!manifest.empty() || !train_base.empty()) {
+      std::cerr << "sheaf: train-classifier: --manifest and --base go without --from-reviews "
+                   "(which fine-tunes --model)\n";
       return kExitUsage;
     }
     from_reviews_args.out = model_out;
@@ -315,7 +320,7 @@ int RunCli(int argc, char** argv) {
       return kExitUsage;
     }
     return RunTrainClassifier(train_flags, manifest, model_out, holdout, train_eval_manifest,
-                              train_report);
+                              train_report, train_base);
   }
   return kExitUsage;
 }

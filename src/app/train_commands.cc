@@ -191,7 +191,22 @@ int RunConvertModel(const std::string& in, const std::string& out) {
 
 int RunTrainClassifier(PipelineFlags& flags, const std::string& manifest, const std::string& out,
                        double holdout, const std::string& eval_manifest,
-                       const std::string& report_path) {
+                       const std::string& report_path, const std::string& base) {
+  std::optional<classify::TextClassifier> base_model;
+  if (!base.empty()) {
+    Result<classify::TextClassifier> b = LoadClassifierFile(base);
+    if (!b.ok()) {
+      std::cerr << "sheaf: --base: " << b.status().message() << "\n";
+      return kExitUsage;
+    }
+    base_model = std::move(b).value();
+  }
+  // From scratch, or fine-tuned from --base.
+  const auto train = [&](const std::vector<classify::DocumentText>& docs,
+                         const std::vector<std::string>& labels) {
+    return base_model ? classify::TextClassifier::FineTune(*base_model, docs, labels)
+                      : classify::TextClassifier::Train(docs, labels);
+  };
   Result<std::vector<LabelledFile>> files = ReadManifest(manifest);
   if (!files.ok()) {
     std::cerr << "sheaf: " << files.status().message() << "\n";
@@ -222,6 +237,7 @@ int RunTrainClassifier(PipelineFlags& flags, const std::string& manifest, const 
     for (std::size_t k = 0; k < n && k + 1 < idx.size(); ++k) held[idx[k]] = 1;
   }
   ojson report{{"manifest", manifest}, {"documents", set.docs.size()}, {"holdout", holdout}};
+  if (base_model) report["fine_tuned_from"] = {{"model", base}, {"version", base_model->Version()}};
   if (holdout > 0) {
     std::vector<classify::DocumentText> train_docs;
     std::vector<std::string> train_labels;
@@ -231,7 +247,7 @@ int RunTrainClassifier(PipelineFlags& flags, const std::string& manifest, const 
         train_labels.push_back(set.labels[i]);
       }
     }
-    Result<classify::TextClassifier> model = classify::TextClassifier::Train(train_docs, train_labels);
+    Result<classify::TextClassifier> model = train(train_docs, train_labels);
     if (!model.ok()) {
       std::cerr << "sheaf: " << model.status().message() << "\n";
       return kExitFailed;
@@ -239,7 +255,7 @@ int RunTrainClassifier(PipelineFlags& flags, const std::string& manifest, const 
     report["held_out"] = ScoreClassifier(*model, set, &held, "held out");
   }
   // The model that is written is trained on every document.
-  Result<classify::TextClassifier> model = classify::TextClassifier::Train(set.docs, set.labels);
+  Result<classify::TextClassifier> model = train(set.docs, set.labels);
   if (!model.ok()) {
     std::cerr << "sheaf: " << model.status().message() << "\n";
     return kExitFailed;

@@ -21,9 +21,11 @@ struct TrainExtractorArgs {
 
 int RunTrainExtractor(PipelineFlags& flags, const TrainExtractorArgs& args);
 
+// With `base` (a model file), fine-tunes it (TextClassifier::FineTune) instead of training
+// from scratch.
 int RunTrainClassifier(PipelineFlags& flags, const std::string& manifest, const std::string& out,
                        double holdout, const std::string& eval_manifest,
-                       const std::string& report_path);
+                       const std::string& report_path, const std::string& base = "");
 
 // `sheaf train-classifier --from-reviews`: the tenant's own document-type model, the shipped
 // (or --model) one fine-tuned on the documents the tenant's reviewers approved or corrected

@@ -336,11 +336,49 @@ Result<TextClassifier> TextClassifier::FineTune(const TextClassifier& base,
     x.push_back(Featurize(docs[i], base.hash_bits_));
     y.push_back(class_of[labels[i]]);
   }
+  // The temperature, as Train fits it: on a stratified, seeded holdout (none for a label with
+  // fewer than 2 documents) scored by a model fine-tuned without it; base's when nothing is
+  // held out. Base's temperature fits base's labels: kept, it leaves new labels underconfident.
+  double temperature = from.temperature;
+  if (options.holdout_fraction > 0.0) {
+    std::vector<std::vector<size_t>> members(new_k);
+    for (size_t i = 0; i < y.size(); ++i) members[static_cast<size_t>(y[i])].push_back(i);
+    std::vector<char> held_out(x.size(), 0);
+    std::mt19937 rng(t.seed ^ 0x9E3779B9u);
+    for (std::vector<size_t>& m : members) {
+      for (size_t i = m.size(); i > 1; --i) std::swap(m[i - 1], m[rng() % i]);
+      if (m.size() < 2) continue;
+      const size_t n = static_cast<size_t>(
+          std::lround(options.holdout_fraction * static_cast<double>(m.size())));
+      for (size_t i = 0; i < std::min(n, m.size() - 1); ++i) held_out[m[i]] = 1;
+    }
+    std::vector<SparseVector> fit_x;
+    std::vector<int> fit_y;
+    for (size_t i = 0; i < x.size(); ++i) {
+      if (!held_out[i]) {
+        fit_x.push_back(x[i]);
+        fit_y.push_back(y[i]);
+      }
+    }
+    if (fit_x.size() < x.size()) {
+      const Model partial = classify::FineTune(start, fit_x, fit_y, t);
+      std::vector<std::vector<double>> logits;
+      std::vector<int> holdout_y;
+      for (size_t i = 0; i < x.size(); ++i) {
+        if (!held_out[i]) continue;
+        logits.push_back(Logits(partial, x[i]));
+        holdout_y.push_back(y[i]);
+      }
+      temperature = FitTemperature(logits, holdout_y);
+    }
+  }
   Model model = classify::FineTune(start, x, y, t);
+  model.temperature = temperature;
   if (options.significant_digits > 0) {
     const int digits = options.significant_digits;
     for (double& w : model.weights) w = RoundSignificant(w, digits);
     for (double& b : model.bias) b = RoundSignificant(b, digits);
+    model.temperature = RoundSignificant(model.temperature, digits);
   }
   return TextClassifier(std::move(classes), base.hash_bits_, std::move(model));
 }

@@ -618,7 +618,13 @@ TEST(TextClassifierFineTune, LearnsANewTypeFromAFewDocumentsAndKeepsTheBaseTypes
   ASSERT_TRUE(tuned.ok()) << tuned.status().message();
   EXPECT_EQ(tuned->labels(),
             (std::vector<std::string>{"agreement", "form", "invoice", "letter", "receipt"}));
-  EXPECT_EQ(tuned->temperature(), base.temperature());
+  EXPECT_NE(tuned->temperature(), base.temperature());  // fitted again, on a holdout
+  ClassifierOptions no_holdout;
+  no_holdout.holdout_fraction = 0.0;
+  const Corpus reviewed = MakeCorpus(777, 2);
+  Result<TextClassifier> kept = TextClassifier::FineTune(base, reviewed.docs, reviewed.labels, no_holdout);
+  ASSERT_TRUE(kept.ok());
+  EXPECT_EQ(kept->temperature(), base.temperature());
   for (const DocumentText& d : unseen_agreements) {
     EXPECT_EQ(tuned->Predict(d).label, "agreement") << d.text;
   }
