@@ -300,6 +300,9 @@ Result<TextClassifier> TextClassifier::FineTune(const TextClassifier& base,
       !std::isfinite(t.learning_rate) || !(t.l2 >= 0.0) || !std::isfinite(t.l2)) {
     return bad("epochs and batch_size must be >= 1, learning_rate > 0 and l2 >= 0");
   }
+  if (!(options.holdout_fraction >= 0.0 && options.holdout_fraction <= 0.5)) {
+    return bad("holdout_fraction must be in [0, 0.5]");
+  }
   std::vector<std::string> classes = base.labels_;
   for (const std::string& l : labels) {
     if (l.empty()) return bad("a document has an empty label");

@@ -690,6 +690,10 @@ TEST(TextClassifierFineTune, BadInputFailsCleanly) {
   zero_epochs.train.epochs = 0;
   EXPECT_EQ(TextClassifier::FineTune(base, one, {"agreement"}, zero_epochs).status().code(),
             ErrorCode::kInvalidArgument);
+  ClassifierOptions too_much_held_out;
+  too_much_held_out.holdout_fraction = 0.6;
+  EXPECT_EQ(TextClassifier::FineTune(base, one, {"agreement"}, too_much_held_out).status().code(),
+            ErrorCode::kInvalidArgument);
 }
 
 }  // namespace sheaf::classify
