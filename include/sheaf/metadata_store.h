@@ -264,6 +264,10 @@ struct ReviewInput {
   std::string result_json;         // the result with the corrections applied; "" = unchanged
   // Enqueued in the same transaction (outbox), for this document: the review's export.
   std::optional<NewWebhookEvent> webhook;
+  // The document's type as the reviewer says it is (DocumentRecord::document_type), when it
+  // differs from what the classifier said; "" = unchanged. 1-64 of [A-Za-z0-9_-]. (Its
+  // initialiser lets the brace-initialisations that end at `webhook` stay as they are.)
+  std::string document_type = "";
 };
 
 struct Correction {
@@ -479,6 +483,15 @@ class MetadataStore {
   // The document's corrections, oldest first; not_found for an unknown document.
   virtual Result<std::vector<Correction>> ListCorrections(const std::string& tenant_id,
                                                           const std::string& document_id) = 0;
+  // Training data (`sheaf train-classifier --from-reviews`, docs/learning.md): the tenant's
+  // documents a person approved or corrected (RecordReview) and that are completed now, with
+  // their type as finally recorded (document_type), newest first, at most `max`
+  // (1..kMaxReviewedDocuments). Rejected documents and documents only a rule or the HITL
+  // fallback approved are left out. Records have no result_json. Never another tenant's.
+  // invalid_argument for a bad max.
+  static constexpr int kMaxReviewedDocuments = 100000;
+  virtual Result<std::vector<DocumentRecord>> ListReviewedDocuments(const std::string& tenant_id,
+                                                                    int max) = 0;
 
   // --- Sender memory (learning from corrections; docs/learning.md). Per tenant: no call ever
   // reads or changes another tenant's memory, even of a sender with the same key.

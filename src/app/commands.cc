@@ -179,10 +179,20 @@ int RunCli(int argc, char** argv) {
   double holdout = 0.2;
   CLI::App* train = app.add_subcommand(
       "train-classifier", "Train a document-type classifier from labelled documents");
+  bool from_reviews = false;
+  FromReviewsArgs from_reviews_args;
   train->add_option("--manifest", manifest,
-                    "JSONL of {\"file\", \"label\"} (or CSV with file and label columns)")
-      ->required();
-  train->add_option("--out", model_out, "Where to write the model (JSON when it ends in .json or .json.gz, else the quick-to-read binary form; gzipped when it ends in .gz)")->required();
+                    "JSONL of {\"file\", \"label\"} (or CSV with file and label columns); "
+                    "required unless --from-reviews");
+  train->add_option("--out", model_out, "Where to write the model (JSON when it ends in .json or .json.gz, else the quick-to-read binary form; gzipped when it ends in .gz); required unless --from-reviews, which writes <data-dir>/models/tenants/<tenant id>/doctype.bin.gz by default");
+  train->add_flag("--from-reviews", from_reviews,
+                  "Fine-tune the shipped (or --model) model on the documents one tenant's "
+                  "reviewers approved or corrected, for that tenant's documents only (docs/learning.md)");
+  train->add_option("--tenant", from_reviews_args.tenant, "With --from-reviews: the tenant (name or id)");
+  train->add_option("--metadata", from_reviews_args.metadata_url,
+                    "With --from-reviews: the metadata store URL (default: the data dir's)");
+  train->add_option("--blobs", from_reviews_args.blobs_url,
+                    "With --from-reviews: the blob store URL (default: the data dir's)");
   train->add_option("--holdout", holdout,
                     "Share of each label held out to report accuracy and macro-F1 (0: none)")
       ->capture_default_str()
@@ -190,6 +200,10 @@ int RunCli(int argc, char** argv) {
   train->add_option("--eval-manifest", train_eval_manifest,
                     "Also score the final model on these labelled documents (same format)");
   train->add_option("--report", train_report, "Write the scores as JSON here");
+  std::string train_base;
+  train->add_option("--base", train_base,
+                    "Fine-tune this model (e.g. models/doctype.bin.gz) on the manifest instead of "
+                    "training from scratch (as --from-reviews does)");
   train_flags.Add(train);
 
   std::string convert_in, convert_out;
@@ -286,9 +300,27 @@ int RunCli(int argc, char** argv) {
   if (train_extractor->parsed()) return RunTrainExtractor(train_extractor_flags, train_extractor_args);
   if (eval_ocr->parsed()) return RunEvalOcr(eval_flags, dataset, !no_baseline, limit, out_path);
   if (convert->parsed()) return RunConvertModel(convert_in, convert_out);
+  if (train->parsed() && from_reviews) {
+    if (!manifest.empty() || !train_base.empty()) {
+      std::cerr << "sheaf: train-classifier: --manifest and --base go without --from-reviews "
+                   "(which fine-tunes --model)\n";
+      return kExitUsage;
+    }
+    from_reviews_args.out = model_out;
+    return RunTrainClassifierFromReviews(train_flags, from_reviews_args);
+  }
   if (train->parsed()) {
+    if (manifest.empty() || model_out.empty()) {
+      std::cerr << "sheaf: train-classifier: --manifest and --out are required (or --from-reviews --tenant T)\n";
+      return kExitUsage;
+    }
+    if (!from_reviews_args.tenant.empty() || !from_reviews_args.metadata_url.empty() ||
+        !from_reviews_args.blobs_url.empty()) {
+      std::cerr << "sheaf: train-classifier: --tenant, --metadata and --blobs go with --from-reviews\n";
+      return kExitUsage;
+    }
     return RunTrainClassifier(train_flags, manifest, model_out, holdout, train_eval_manifest,
-                              train_report);
+                              train_report, train_base);
   }
   return kExitUsage;
 }

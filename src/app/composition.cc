@@ -9,6 +9,8 @@
 #include <cstdlib>
 #include <filesystem>
 #include <future>
+#include <map>
+#include <mutex>
 #include <string_view>
 
 #include "adapters/curl/curl_http_client.h"
@@ -308,6 +310,58 @@ Result<std::unique_ptr<Understander>> MakeUnderstander(const Config& config,
   if (near_cache && model) cache = std::make_shared<TieredCache>(near_cache, cache);
   return std::make_unique<Understander>(std::move(model), std::move(*schemas), std::move(cache),
                                         std::move(reader), options, std::move(*assist));
+}
+
+std::string TenantClassifierPath(const std::string& data_dir, const std::string& tenant_id) {
+  return data_dir + "/models/tenants/" + tenant_id + "/doctype.bin.gz";
+}
+
+std::function<std::shared_ptr<const Understander>(const std::string& tenant_id)>
+MakeTenantUnderstanders(const Config& config, CircuitBreaker* model_breaker) {
+  struct Loaded {
+    std::filesystem::file_time_type mtime;
+    std::uintmax_t size = 0;
+    std::shared_ptr<const Understander> understander;  // null: the file did not load
+  };
+  struct State {
+    std::mutex mu;
+    std::map<std::string, Loaded> by_tenant;
+  };
+  auto state = std::make_shared<State>();
+  Config base = config;
+  base.ocr_cache = false;  // no classification cache of their own (see the header)
+  // A hinted type or "--model none" means no classifier at all: nothing per tenant either.
+  const bool classifies = (base.type_hint.empty() || base.type_hint == "auto") && base.model_path != "none";
+  return [state, base, classifies, model_breaker](
+             const std::string& tenant_id) -> std::shared_ptr<const Understander> {
+    if (!classifies || tenant_id.empty()) return nullptr;
+    const std::string path = TenantClassifierPath(base.data_dir, tenant_id);
+    std::error_code ec;
+    const auto mtime = std::filesystem::last_write_time(path, ec);
+    const std::uintmax_t size = ec ? 0 : std::filesystem::file_size(path, ec);
+    std::lock_guard<std::mutex> lock(state->mu);
+    if (ec) {  // no model of its own (or unreadable): the shared one
+      state->by_tenant.erase(tenant_id);
+      return nullptr;
+    }
+    auto it = state->by_tenant.find(tenant_id);
+    if (it != state->by_tenant.end() && it->second.mtime == mtime && it->second.size == size) {
+      return it->second.understander;
+    }
+    Config own = base;
+    own.model_path = path;
+    Result<std::unique_ptr<Understander>> u = MakeUnderstander(own, nullptr, model_breaker);
+    Loaded loaded{mtime, size, nullptr};
+    if (u.ok()) {
+      loaded.understander = std::shared_ptr<const Understander>(std::move(u).value());
+      spdlog::info("tenant {}: classifying with its own document-type model {}", tenant_id, path);
+    } else {
+      spdlog::warn("tenant {}: its document-type model is not used: {}", tenant_id,
+                   u.status().message());
+    }
+    state->by_tenant[tenant_id] = loaded;
+    return loaded.understander;
+  };
 }
 
 void ConfigureProcess(char** /*argv*/) {

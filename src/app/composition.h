@@ -8,6 +8,7 @@
 #include <signal.h>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -83,6 +84,22 @@ Status SaveRankerFile(const extract::Ranker& model, const std::string& path);
 Result<std::unique_ptr<Understander>> MakeUnderstander(const Config& config,
                                                        std::shared_ptr<Cache> near_cache = nullptr,
                                                        CircuitBreaker* model_breaker = nullptr);
+
+// Where a tenant's own document-type model is kept (`sheaf train-classifier --from-reviews`,
+// docs/learning.md): <data_dir>/models/tenants/<tenant id>/doctype.bin.gz.
+std::string TenantClassifierPath(const std::string& data_dir, const std::string& tenant_id);
+
+// For ServiceDeps::tenant_understander: the Understander that classifies a tenant's documents
+// with the tenant's own model (TenantClassifierPath of config.data_dir) when that file exists;
+// null when it does not (the shared Understander, with the shipped model, is used). A tenant's
+// model is loaded lazily, on its first document, and kept; the file is looked at (stat) on
+// every call and loaded again when its size or modification time changed, so a model trained
+// while the service runs is used from the next document on, and a removed one no longer is.
+// A file that does not load is logged (once per change) and the tenant gets null. These
+// Understanders have no classification cache (classifying is milliseconds; the shared cache
+// is keyed by the shipped model's version). Safe to call from many threads.
+std::function<std::shared_ptr<const Understander>(const std::string& tenant_id)>
+MakeTenantUnderstanders(const Config& config, CircuitBreaker* model_breaker = nullptr);
 
 // Reads SHEAF_LLM_API_KEY into config->llm_api_key (the key is never taken from the command line).
 void ReadLlmKeyFromEnvironment(Config* config);

@@ -688,6 +688,9 @@ int ServeCommand::Run() {
   deps.loader = loader.get();
   deps.processor = &processor;
   deps.understander = understander->get();
+  // A tenant's own document-type model, when it has one (docs/learning.md).
+  deps.tenant_understander =
+      MakeTenantUnderstanders(config, &breakers.Get(std::string(kFoundationModelBreaker)));
   deps.exporter = exporter.get();
   deps.api_cache = &api_memory;
   deps.encode_png = [](const Image& image, int rotation) {

@@ -19,6 +19,7 @@
 #include <thread>
 
 #include "app/admin_commands.h"
+#include "app/backends.h"
 #include "app/backend_commands.h"
 #include "app/backup_commands.h"
 #include "app/serve.h"
@@ -27,6 +28,8 @@
 #include "cache/ocr_cache.h"
 #include "core/files.h"
 #include "core/result_json.h"
+#include "core/state_json.h"
+#include "service/service.h"
 #include "classify/classifier.h"
 #include "eval/classification_eval.h"
 #include "eval/datasets.h"
@@ -188,7 +191,22 @@ int RunConvertModel(const std::string& in, const std::string& out) {
 
 int RunTrainClassifier(PipelineFlags& flags, const std::string& manifest, const std::string& out,
                        double holdout, const std::string& eval_manifest,
-                       const std::string& report_path) {
+                       const std::string& report_path, const std::string& base) {
+  std::optional<classify::TextClassifier> base_model;
+  if (!base.empty()) {
+    Result<classify::TextClassifier> b = LoadClassifierFile(base);
+    if (!b.ok()) {
+      std::cerr << "sheaf: --base: " << b.status().message() << "\n";
+      return kExitUsage;
+    }
+    base_model = std::move(b).value();
+  }
+  // From scratch, or fine-tuned from --base.
+  const auto train = [&](const std::vector<classify::DocumentText>& docs,
+                         const std::vector<std::string>& labels) {
+    return base_model ? classify::TextClassifier::FineTune(*base_model, docs, labels)
+                      : classify::TextClassifier::Train(docs, labels);
+  };
   Result<std::vector<LabelledFile>> files = ReadManifest(manifest);
   if (!files.ok()) {
     std::cerr << "sheaf: " << files.status().message() << "\n";
@@ -219,6 +237,7 @@ int RunTrainClassifier(PipelineFlags& flags, const std::string& manifest, const 
     for (std::size_t k = 0; k < n && k + 1 < idx.size(); ++k) held[idx[k]] = 1;
   }
   ojson report{{"manifest", manifest}, {"documents", set.docs.size()}, {"holdout", holdout}};
+  if (base_model) report["fine_tuned_from"] = {{"model", base}, {"version", base_model->Version()}};
   if (holdout > 0) {
     std::vector<classify::DocumentText> train_docs;
     std::vector<std::string> train_labels;
@@ -228,7 +247,7 @@ int RunTrainClassifier(PipelineFlags& flags, const std::string& manifest, const 
         train_labels.push_back(set.labels[i]);
       }
     }
-    Result<classify::TextClassifier> model = classify::TextClassifier::Train(train_docs, train_labels);
+    Result<classify::TextClassifier> model = train(train_docs, train_labels);
     if (!model.ok()) {
       std::cerr << "sheaf: " << model.status().message() << "\n";
       return kExitFailed;
@@ -236,7 +255,7 @@ int RunTrainClassifier(PipelineFlags& flags, const std::string& manifest, const 
     report["held_out"] = ScoreClassifier(*model, set, &held, "held out");
   }
   // The model that is written is trained on every document.
-  Result<classify::TextClassifier> model = classify::TextClassifier::Train(set.docs, set.labels);
+  Result<classify::TextClassifier> model = train(set.docs, set.labels);
   if (!model.ok()) {
     std::cerr << "sheaf: " << model.status().message() << "\n";
     return kExitFailed;
@@ -262,6 +281,103 @@ int RunTrainClassifier(PipelineFlags& flags, const std::string& manifest, const 
   }
   return kExitOk;
 }
+int RunTrainClassifierFromReviews(const PipelineFlags& flags, const FromReviewsArgs& args) {
+  const auto fail = [](const std::string& message, int code) {
+    std::cerr << "sheaf: train-classifier --from-reviews: " << message << "\n";
+    return code;
+  };
+  const std::string& data_dir = flags.config.data_dir;
+  if (args.tenant.empty()) return fail("--tenant is required", kExitUsage);
+  if (flags.config.model_path == "none") {
+    return fail("--model none: a tenant's model is fine-tuned from a base model", kExitUsage);
+  }
+  const std::string base_path =
+      flags.config.model_path.empty() ? FindResource(kDefaultClassifierModel) : flags.config.model_path;
+  if (base_path.empty()) {
+    return fail(std::string(kDefaultClassifierModel) + " not found (set --model or SHEAF_HOME)",
+                kExitFailed);
+  }
+  Backends registry;
+  RegisterBuiltinBackends(&registry);
+  BackendUrls given;
+  given.metadata = args.metadata_url;
+  given.blobs = args.blobs_url;
+  const BackendUrls urls = given.WithDefaults(data_dir);
+  BackendContext context;
+  context.data_dir = data_dir;
+  Result<std::unique_ptr<MetadataStore>> store = registry.metadata.Open(urls.metadata, context);
+  if (!store.ok()) return fail(store.status().message(), kExitFailed);
+  Result<std::unique_ptr<BlobStore>> blobs = registry.blobs.Open(urls.blobs, context);
+  if (!blobs.ok()) return fail(blobs.status().message(), kExitFailed);
+  Result<Tenant> tenant = (*store)->GetTenantByName(args.tenant);
+  if (!tenant.ok() && tenant.status().code() == ErrorCode::kNotFound) {
+    tenant = (*store)->GetTenant(args.tenant);
+  }
+  if (!tenant.ok()) {
+    if (tenant.status().code() == ErrorCode::kNotFound) {
+      return fail("no tenant named \"" + args.tenant + "\" (or with that id) in " + RedactUrl(urls.metadata),
+                  kExitUsage);
+    }
+    return fail(tenant.status().message(), kExitFailed);
+  }
+  // Only this tenant's documents are read: the store scopes every call to the tenant id.
+  Result<std::vector<DocumentRecord>> reviewed =
+      (*store)->ListReviewedDocuments(tenant->id, kMaxReviewedForModel);
+  if (!reviewed.ok()) return fail(reviewed.status().message(), kExitFailed);
+  std::vector<classify::DocumentText> docs;
+  std::vector<std::string> labels;
+  std::map<std::string, int> per_type;
+  int without_text = 0;
+  for (const DocumentRecord& d : *reviewed) {
+    if (d.document_type.empty()) continue;
+    // The pages as they were read (no OCR again): the "ocr" state the pipeline stored.
+    const std::string key = DocumentStateKey(tenant->id, d.id, "ocr");
+    Result<std::string> bytes = (*blobs)->Get(key);
+    Result<Document> state = Status(ErrorCode::kInvalidArgument, key + ": not JSON");
+    if (bytes.ok()) {
+      nlohmann::json j = nlohmann::json::parse(*bytes, nullptr, false);
+      if (!j.is_discarded()) state = DocumentFromStateJson(j);
+    } else {
+      state = bytes.status();
+    }
+    if (!state.ok()) {
+      spdlog::warn("document {}: its pages are not stored ({}); skipped", d.id, state.status().message());
+      ++without_text;
+      continue;
+    }
+    docs.push_back(ToDocumentText(*state));
+    labels.push_back(d.document_type);
+    ++per_type[d.document_type];
+  }
+  std::string types;
+  for (const auto& [type, n] : per_type) types += (types.empty() ? "" : ", ") + type + " " + std::to_string(n);
+  if (static_cast<int>(docs.size()) < kMinReviewedForModel || per_type.size() < 2) {
+    return fail("tenant " + tenant->name + " has " + std::to_string(docs.size()) +
+                    " reviewed documents with stored pages (" + (types.empty() ? "none" : types) +
+                    (without_text ? "; " + std::to_string(without_text) + " without pages" : "") +
+                    "); a model needs at least " + std::to_string(kMinReviewedForModel) +
+                    " of at least 2 types - approve or correct more of its documents first",
+                kExitFailed);
+  }
+  Result<classify::TextClassifier> base = LoadClassifierFile(base_path);
+  if (!base.ok()) return fail(base.status().message(), kExitFailed);
+  Result<classify::TextClassifier> model = classify::TextClassifier::FineTune(*base, docs, labels);
+  if (!model.ok()) return fail(model.status().message(), kExitFailed);
+  const std::string out = args.out.empty() ? TenantClassifierPath(data_dir, tenant->id) : args.out;
+  std::error_code ec;
+  const fs::path folder = fs::path(out).parent_path();
+  if (!folder.empty()) fs::create_directories(folder, ec);
+  if (ec) return fail(folder.string() + ": cannot create the folder: " + ec.message(), kExitFailed);
+  if (Status s = SaveClassifierFile(*model, out); !s.ok()) return fail(s.message(), kExitFailed);
+  std::cout << "model " << model->Version() << " for tenant " << tenant->name << " ("
+            << tenant->id << "): " << base_path << " (" << base->Version() << ") fine-tuned on "
+            << docs.size() << " reviewed documents (" << types << ") written to " << out << "\n";
+  if (without_text > 0) {
+    std::cout << without_text << " reviewed documents had no stored pages and were left out\n";
+  }
+  return kExitOk;
+}
+
 // Trains the extractor's ranker (extract/ranker.h) on labelled datasets, read as `sheaf eval`
 // reads them, and writes it to --out.
 int RunTrainExtractor(PipelineFlags& flags, const TrainExtractorArgs& args) {

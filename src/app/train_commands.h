@@ -21,9 +21,28 @@ struct TrainExtractorArgs {
 
 int RunTrainExtractor(PipelineFlags& flags, const TrainExtractorArgs& args);
 
+// With `base` (a model file), fine-tunes it (TextClassifier::FineTune) instead of training
+// from scratch.
 int RunTrainClassifier(PipelineFlags& flags, const std::string& manifest, const std::string& out,
                        double holdout, const std::string& eval_manifest,
-                       const std::string& report_path);
+                       const std::string& report_path, const std::string& base = "");
+
+// `sheaf train-classifier --from-reviews`: the tenant's own document-type model, the shipped
+// (or --model) one fine-tuned on the documents the tenant's reviewers approved or corrected
+// (docs/learning.md). Empty URLs: the data dir's own stores.
+struct FromReviewsArgs {
+  std::string tenant;        // name or id
+  std::string out;           // "": TenantClassifierPath(data dir, tenant id)
+  std::string metadata_url;  // as `sheaf serve --metadata`
+  std::string blobs_url;     // as `sheaf serve --blobs`
+};
+// Fewer reviewed documents with text than this, or of fewer than two types: no model.
+inline constexpr int kMinReviewedForModel = 2;
+// The newest this many reviewed documents are read (bounding the command's memory: each is
+// its pages' text); a tenant's own words are learned from far fewer.
+inline constexpr int kMaxReviewedForModel = 5000;
+
+int RunTrainClassifierFromReviews(const PipelineFlags& flags, const FromReviewsArgs& args);
 
 // Writes the model at `in` (binary or JSON) to `out` in the form its name asks for.
 int RunConvertModel(const std::string& in, const std::string& out);

@@ -283,6 +283,109 @@ Result<TextClassifier> TextClassifier::Train(const std::vector<DocumentText>& do
   return TextClassifier(std::move(classes), options.hash_bits, std::move(model));
 }
 
+Result<TextClassifier> TextClassifier::FineTune(const TextClassifier& base,
+                                                const std::vector<DocumentText>& docs,
+                                                const std::vector<std::string>& labels,
+                                                const ClassifierOptions& options) {
+  const auto bad = [](const std::string& what) {
+    return Status(ErrorCode::kInvalidArgument, "classifier fine-tuning: " + what);
+  };
+  if (docs.empty()) return bad("no documents to train on");
+  if (docs.size() != labels.size()) {
+    return bad(std::to_string(docs.size()) + " documents but " + std::to_string(labels.size()) +
+               " labels");
+  }
+  const TrainOptions& t = options.train;
+  if (t.epochs < 1 || t.batch_size < 1 || !(t.learning_rate > 0.0) ||
+      !std::isfinite(t.learning_rate) || !(t.l2 >= 0.0) || !std::isfinite(t.l2)) {
+    return bad("epochs and batch_size must be >= 1, learning_rate > 0 and l2 >= 0");
+  }
+  if (!(options.holdout_fraction >= 0.0 && options.holdout_fraction <= 0.5)) {
+    return bad("holdout_fraction must be in [0, 0.5]");
+  }
+  std::vector<std::string> classes = base.labels_;
+  for (const std::string& l : labels) {
+    if (l.empty()) return bad("a document has an empty label");
+    classes.push_back(l);
+  }
+  std::sort(classes.begin(), classes.end());
+  classes.erase(std::unique(classes.begin(), classes.end()), classes.end());
+  std::map<std::string, int> class_of;
+  for (size_t k = 0; k < classes.size(); ++k) class_of[classes[k]] = static_cast<int>(k);
+
+  // Base's model with its columns moved to the new label order and the new labels added.
+  const Model& from = base.model_;
+  const size_t old_k = static_cast<size_t>(from.num_classes);
+  const size_t new_k = classes.size();
+  Model start;
+  start.num_classes = static_cast<int>(new_k);
+  start.num_features = from.num_features;
+  start.temperature = from.temperature;
+  const double lowest_bias =
+      from.bias.empty() ? 0.0 : *std::min_element(from.bias.begin(), from.bias.end());
+  start.bias.assign(new_k, lowest_bias);
+  start.weights.assign(static_cast<size_t>(from.num_features) * new_k, 0.0);
+  for (size_t k = 0; k < old_k; ++k) {
+    const size_t to = static_cast<size_t>(class_of[base.labels_[k]]);
+    start.bias[to] = from.bias[k];
+    for (size_t f = 0; f < static_cast<size_t>(from.num_features); ++f) {
+      start.weights[f * new_k + to] = from.weights[f * old_k + k];
+    }
+  }
+  std::vector<SparseVector> x;
+  std::vector<int> y;
+  x.reserve(docs.size());
+  for (size_t i = 0; i < docs.size(); ++i) {
+    x.push_back(Featurize(docs[i], base.hash_bits_));
+    y.push_back(class_of[labels[i]]);
+  }
+  // The temperature, as Train fits it: on a stratified, seeded holdout (none for a label with
+  // fewer than 2 documents) scored by a model fine-tuned without it; base's when nothing is
+  // held out. Base's temperature fits base's labels: kept, it leaves new labels underconfident.
+  double temperature = from.temperature;
+  if (options.holdout_fraction > 0.0) {
+    std::vector<std::vector<size_t>> members(new_k);
+    for (size_t i = 0; i < y.size(); ++i) members[static_cast<size_t>(y[i])].push_back(i);
+    std::vector<char> held_out(x.size(), 0);
+    std::mt19937 rng(t.seed ^ 0x9E3779B9u);
+    for (std::vector<size_t>& m : members) {
+      for (size_t i = m.size(); i > 1; --i) std::swap(m[i - 1], m[rng() % i]);
+      if (m.size() < 2) continue;
+      const size_t n = static_cast<size_t>(
+          std::lround(options.holdout_fraction * static_cast<double>(m.size())));
+      for (size_t i = 0; i < std::min(n, m.size() - 1); ++i) held_out[m[i]] = 1;
+    }
+    std::vector<SparseVector> fit_x;
+    std::vector<int> fit_y;
+    for (size_t i = 0; i < x.size(); ++i) {
+      if (!held_out[i]) {
+        fit_x.push_back(x[i]);
+        fit_y.push_back(y[i]);
+      }
+    }
+    if (fit_x.size() < x.size()) {
+      const Model partial = classify::FineTune(start, fit_x, fit_y, t);
+      std::vector<std::vector<double>> logits;
+      std::vector<int> holdout_y;
+      for (size_t i = 0; i < x.size(); ++i) {
+        if (!held_out[i]) continue;
+        logits.push_back(Logits(partial, x[i]));
+        holdout_y.push_back(y[i]);
+      }
+      temperature = FitTemperature(logits, holdout_y);
+    }
+  }
+  Model model = classify::FineTune(start, x, y, t);
+  model.temperature = temperature;
+  if (options.significant_digits > 0) {
+    const int digits = options.significant_digits;
+    for (double& w : model.weights) w = RoundSignificant(w, digits);
+    for (double& b : model.bias) b = RoundSignificant(b, digits);
+    model.temperature = RoundSignificant(model.temperature, digits);
+  }
+  return TextClassifier(std::move(classes), base.hash_bits_, std::move(model));
+}
+
 Prediction TextClassifier::Predict(const DocumentText& doc) const {
   Prediction p;
   p.probabilities = PredictProba(model_, Featurize(doc, hash_bits_));

@@ -60,6 +60,21 @@ class TextClassifier {
                                       const std::vector<std::string>& labels,
                                       const ClassifierOptions& options = {});
 
+  // Returns `base` fine-tuned on (docs[i], labels[i]) - a tenant's reviewed documents, say:
+  // logreg FineTune from base's weights (what the documents do not speak about stays as base
+  // has it), over base's hash width. The temperature is fitted as Train fits it, on a
+  // stratified holdout of `options.holdout_fraction` (base's when nothing is held out: every
+  // label has one document, or the fraction is 0). The labels are base's and the new ones,
+  // sorted; a new label starts with zero weights and base's lowest bias. Every feature counts
+  // (no min_document_frequency: the documents are few); weights are rounded as
+  // `options.significant_digits` says. `hash_bits` and `min_document_frequency` are not used.
+  // Fails with kInvalidArgument if docs is empty, the sizes differ, a label is empty or an
+  // option is out of range.
+  static Result<TextClassifier> FineTune(const TextClassifier& base,
+                                         const std::vector<DocumentText>& docs,
+                                         const std::vector<std::string>& labels,
+                                         const ClassifierOptions& options = {});
+
   // Reads a model written by Save.
   static Result<TextClassifier> Load(const std::string& path);
   // Parses a model from the JSON text ToJson wrote; messages start with "<name>: ".

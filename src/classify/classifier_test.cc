@@ -577,4 +577,123 @@ TEST(TextClassifier, FeaturesOfASingleDocumentAreNotKeptAndWeightsAreRounded) {
   EXPECT_EQ(back->Predict(probe).probabilities, pruned->Predict(probe).probabilities);
 }
 
+// --- fine-tuning on a tenant's reviewed documents ---
+
+namespace {
+
+// A type the base model has never seen: service agreements, with varying parties and terms.
+std::vector<DocumentText> Agreements(int count, int first) {
+  static const char* const kParties[] = {"Nordwind Logistik", "Baltic Freight", "Orla Systems",
+                                         "Vesper Textiles", "Kestrel Foods", "Ammonit Bau"};
+  std::vector<DocumentText> out;
+  for (int i = first; i < first + count; ++i) {
+    std::string t = "SERVICE AGREEMENT\nThis agreement is made between " +
+                    std::string(kParties[i % 6]) + " (the Provider) and " +
+                    kParties[(i + 1) % 6] + " (the Client).\nClause " + std::to_string(i % 9 + 1) +
+                    ": Term. The term of this agreement is " + std::to_string(i % 5 + 1) +
+                    " years.\nClause: Termination. Either party may terminate with notice.\n"
+                    "Clause: Governing law and jurisdiction.\nSigned by the parties hereto";
+    out.push_back({t, 2, 1.0});
+  }
+  return out;
+}
+
+Result<TextClassifier> FineTunedOnAgreements() {
+  const Corpus reviewed = MakeCorpus(777, 2);  // two of each base type, as reviewed
+  std::vector<DocumentText> docs = reviewed.docs;
+  std::vector<std::string> labels = reviewed.labels;
+  for (DocumentText& d : Agreements(4, 0)) {
+    docs.push_back(std::move(d));
+    labels.push_back("agreement");
+  }
+  return TextClassifier::FineTune(TrainedOnce(), docs, labels);
+}
+
+}  // namespace
+
+TEST(TextClassifierFineTune, LearnsANewTypeFromAFewDocumentsAndKeepsTheBaseTypes) {
+  const TextClassifier& base = TrainedOnce();
+  const std::vector<DocumentText> unseen_agreements = Agreements(3, 10);
+  Result<TextClassifier> tuned = FineTunedOnAgreements();
+  ASSERT_TRUE(tuned.ok()) << tuned.status().message();
+  EXPECT_EQ(tuned->labels(),
+            (std::vector<std::string>{"agreement", "form", "invoice", "letter", "receipt"}));
+  EXPECT_NE(tuned->temperature(), base.temperature());  // fitted again, on a holdout
+  ClassifierOptions no_holdout;
+  no_holdout.holdout_fraction = 0.0;
+  const Corpus reviewed = MakeCorpus(777, 2);
+  Result<TextClassifier> kept = TextClassifier::FineTune(base, reviewed.docs, reviewed.labels, no_holdout);
+  ASSERT_TRUE(kept.ok());
+  EXPECT_EQ(kept->temperature(), base.temperature());
+  for (const DocumentText& d : unseen_agreements) {
+    EXPECT_EQ(tuned->Predict(d).label, "agreement") << d.text;
+  }
+  // What the base model knew stays: unseen documents of its types are still labelled as well.
+  const Corpus unseen = MakeCorpus(12345, 25);
+  int base_correct = 0, tuned_correct = 0;
+  for (size_t i = 0; i < unseen.docs.size(); ++i) {
+    base_correct += base.Predict(unseen.docs[i]).label == unseen.labels[i];
+    tuned_correct += tuned->Predict(unseen.docs[i]).label == unseen.labels[i];
+  }
+  EXPECT_GE(tuned_correct, base_correct - 2) << "of " << unseen.docs.size();
+}
+
+TEST(TextClassifierFineTune, ARetypedDocumentTeachesItsCorrectedType) {
+  // A tenant for whom letters with one heading are forms: after fine-tuning on a few such
+  // letters labelled "form", a similar letter is a form, and a plain letter still a letter.
+  const TextClassifier& base = TrainedOnce();
+  Corpus letters = MakeCorpus(4242, 0);
+  letters.Add("letter", 7);
+  const auto headed = [&](size_t i) {
+    DocumentText d = letters.docs[i];
+    d.text = "CLAIM NOTICE REF QX-7 CLAIMANT COPY\n" + d.text;
+    return d;
+  };
+  std::vector<DocumentText> docs;
+  std::vector<std::string> labels;
+  for (size_t i = 0; i < 5; ++i) {
+    docs.push_back(headed(i));
+    labels.push_back("form");
+  }
+  const Corpus others = MakeCorpus(4343, 1);
+  for (size_t i = 0; i < others.docs.size(); ++i) {
+    docs.push_back(others.docs[i]);
+    labels.push_back(others.labels[i]);
+  }
+  const DocumentText probe = headed(5);
+  ASSERT_EQ(base.Predict(probe).label, "letter");
+  Result<TextClassifier> tuned = TextClassifier::FineTune(base, docs, labels);
+  ASSERT_TRUE(tuned.ok()) << tuned.status().message();
+  EXPECT_EQ(tuned->labels(), base.labels());
+  EXPECT_EQ(tuned->Predict(probe).label, "form");
+  EXPECT_EQ(tuned->Predict(letters.docs[6]).label, "letter");
+}
+
+TEST(TextClassifierFineTune, IsDeterministicAndRoundTripsThroughTheBinaryForm) {
+  Result<TextClassifier> a = FineTunedOnAgreements();
+  Result<TextClassifier> b = FineTunedOnAgreements();
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_EQ(a->Version(), b->Version());
+  EXPECT_NE(a->Version(), TrainedOnce().Version());
+  Result<TextClassifier> back = TextClassifier::FromBinary(a->ToBinary(), "tenant.bin");
+  ASSERT_TRUE(back.ok()) << back.status().message();
+  EXPECT_EQ(back->Version(), a->Version());
+}
+
+TEST(TextClassifierFineTune, BadInputFailsCleanly) {
+  const TextClassifier& base = TrainedOnce();
+  EXPECT_EQ(TextClassifier::FineTune(base, {}, {}).status().code(), ErrorCode::kInvalidArgument);
+  const std::vector<DocumentText> one = Agreements(1, 0);
+  EXPECT_EQ(TextClassifier::FineTune(base, one, {}).status().code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(TextClassifier::FineTune(base, one, {""}).status().code(), ErrorCode::kInvalidArgument);
+  ClassifierOptions zero_epochs;
+  zero_epochs.train.epochs = 0;
+  EXPECT_EQ(TextClassifier::FineTune(base, one, {"agreement"}, zero_epochs).status().code(),
+            ErrorCode::kInvalidArgument);
+  ClassifierOptions too_much_held_out;
+  too_much_held_out.holdout_fraction = 0.6;
+  EXPECT_EQ(TextClassifier::FineTune(base, one, {"agreement"}, too_much_held_out).status().code(),
+            ErrorCode::kInvalidArgument);
+}
+
 }  // namespace sheaf::classify

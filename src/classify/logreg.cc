@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <limits>
 #include <random>
+#include <utility>
 
 namespace sheaf::classify {
 namespace {
@@ -83,15 +84,18 @@ std::vector<double> PredictProba(const Model& model, const SparseVector& x) {
   return Softmax(Logits(model, x), model.temperature);
 }
 
-Model Train(const std::vector<SparseVector>& examples, const std::vector<int>& labels,
-            int num_classes, int num_features, const TrainOptions& options) {
-  Model model;
-  model.num_classes = num_classes;
-  model.num_features = num_features;
-  const size_t k_count = static_cast<size_t>(num_classes);
-  model.weights.assign(static_cast<size_t>(num_features) * k_count, 0.0);
-  model.bias.assign(k_count, 0.0);
-  if (examples.empty() || num_classes < 1) return model;
+namespace {
+
+// Adagrad over (examples, labels) from `model` as it is, minimising the NLL under
+// softmax(logits / model.temperature) plus, on the rows a batch touches, l2/2 * |w - w0|^2 with
+// w0 the row in `prior` (all zeros when prior is null). Train and FineTune.
+Model Fit(Model model, const Model* prior, const std::vector<SparseVector>& examples,
+          const std::vector<int>& labels, const TrainOptions& options) {
+  const int num_features = model.num_features;
+  const size_t k_count = static_cast<size_t>(model.num_classes);
+  if (examples.empty() || model.num_classes < 1) return model;
+  // d NLL / d logits = (p - y) / T; exactly p - y when T is 1 (Train).
+  const double inverse_t = 1.0 / model.temperature;
 
   // Adagrad state, the gradient of one batch, and which feature rows that gradient touches.
   std::vector<double> weight_g2(model.weights.size(), 0.0);
@@ -115,6 +119,9 @@ Model Train(const std::vector<SparseVector>& examples, const std::vector<int>& l
         const SparseVector& x = examples[order[b]];
         std::vector<double> p = PredictProba(model, x);
         p[static_cast<size_t>(labels[order[b]])] -= 1.0;  // d NLL / d logits = p - y
+        if (inverse_t != 1.0) {
+          for (double& v : p) v *= inverse_t;
+        }
         for (size_t k = 0; k < k_count; ++k) bias_grad[k] += p[k] * scale;
         for (size_t i = 0; i < x.indices.size(); ++i) {
           const int f = x.indices[i];
@@ -132,7 +139,8 @@ Model Train(const std::vector<SparseVector>& examples, const std::vector<int>& l
       for (const int f : touched_rows) {
         const size_t row = static_cast<size_t>(f) * k_count;
         for (size_t k = 0; k < k_count; ++k) {
-          const double g = grad[row + k] + options.l2 * model.weights[row + k];
+          const double anchor = prior != nullptr ? prior->weights[row + k] : 0.0;
+          const double g = grad[row + k] + options.l2 * (model.weights[row + k] - anchor);
           weight_g2[row + k] += g * g;
           model.weights[row + k] -=
               options.learning_rate * g / (std::sqrt(weight_g2[row + k]) + kAdagradEpsilon);
@@ -150,6 +158,24 @@ Model Train(const std::vector<SparseVector>& examples, const std::vector<int>& l
     }
   }
   return model;
+}
+
+}  // namespace
+
+Model Train(const std::vector<SparseVector>& examples, const std::vector<int>& labels,
+            int num_classes, int num_features, const TrainOptions& options) {
+  Model model;
+  model.num_classes = num_classes;
+  model.num_features = num_features;
+  const size_t k_count = static_cast<size_t>(num_classes);
+  model.weights.assign(static_cast<size_t>(num_features) * k_count, 0.0);
+  model.bias.assign(k_count, 0.0);
+  return Fit(std::move(model), nullptr, examples, labels, options);
+}
+
+Model FineTune(const Model& base, const std::vector<SparseVector>& examples,
+               const std::vector<int>& labels, const TrainOptions& options) {
+  return Fit(base, &base, examples, labels, options);
 }
 
 double FitTemperature(const std::vector<std::vector<double>>& logits,

@@ -43,6 +43,15 @@ struct Model {
 Model Train(const std::vector<SparseVector>& examples, const std::vector<int>& labels,
             int num_classes, int num_features, const TrainOptions& options);
 
+// Returns `base` continued on (examples[i], labels[i]): Train's Adagrad, starting from base's
+// weights and bias instead of zeros, minimising the NLL under base's temperature (which the
+// result keeps), with the L2 penalty pulling each weight a batch touches towards its value in
+// `base` instead of towards 0 (a Gaussian prior centred on the base model). Weights of
+// features no example has stay exactly as in `base`.
+// REQUIRES: as Train, with num_classes and num_features those of `base`; base.temperature > 0.
+Model FineTune(const Model& base, const std::vector<SparseVector>& examples,
+               const std::vector<int>& labels, const TrainOptions& options);
+
 // Returns the raw scores w·x + b, one per class (no temperature).
 std::vector<double> Logits(const Model& model, const SparseVector& x);
 

@@ -69,6 +69,12 @@ Status CheckLimit(int limit) {
   return Invalid("limit " + std::to_string(limit) + " is not in 1..1000");
 }
 
+Status CheckReviewedMax(int max) {
+  if (max >= 1 && max <= MetadataStore::kMaxReviewedDocuments) return Status::Ok();
+  return Invalid("max " + std::to_string(max) + " reviewed documents is not in 1.." +
+                 std::to_string(MetadataStore::kMaxReviewedDocuments));
+}
+
 Status CheckActor(const std::string& actor) {
   return actor.empty() ? Invalid("actor is empty") : Status::Ok();
 }
@@ -301,6 +307,12 @@ Result<PreparedReview> PrepareReview(const ReviewInput& review) {
   Status s = CheckJson("corrected fields", out.fields_json);
   if (s.ok() && !review.result_json.empty()) s = CheckJson("result", review.result_json);
   if (!s.ok()) return s;
+  if (!review.document_type.empty()) {
+    if (!ValidStageName(review.document_type)) {  // the same alphabet and length
+      return Invalid("document type \"" + review.document_type.substr(0, 80) +
+                     "\": expected 1-64 of A-Z, a-z, 0-9, _ and -");
+    }
+  }
   if (review.webhook) {
     s = CheckWebhook(*review.webhook);
     if (!s.ok()) return s;
@@ -319,6 +331,7 @@ std::string ReviewAuditDetails(const ReviewInput& review, std::int64_t correctio
          {"from", ProcessingStatusName(from)},
          {"to", ProcessingStatusName(to)}};
   if (review.webhook) d["webhook_event_id"] = event_id;
+  if (!review.document_type.empty()) d["document_type"] = review.document_type;
   // A correction that replaced the line items says how many rows it left (the rows themselves
   // are in the correction it names, as its "line_items").
   const Json corrected = Json::parse(review.fields_json, nullptr, false);

@@ -48,6 +48,8 @@ Status NotReviewable(const std::string& id, ProcessingStatus current);
 Status CheckJson(std::string_view what, const std::string& text);
 Status CheckJsonObject(std::string_view what, const std::string& text);
 Status CheckLimit(int limit);
+// ListReviewedDocuments' max: 1..MetadataStore::kMaxReviewedDocuments.
+Status CheckReviewedMax(int max);
 Status CheckActor(const std::string& actor);
 Status CheckTenantName(const std::string& name);
 // A stage name: 1-64 of [A-Za-z0-9_-].

@@ -453,6 +453,10 @@ Result<std::vector<Correction>> SpoolingMetadataStore::ListCorrections(
     const std::string& tenant_id, const std::string& document_id) {
   return inner_->ListCorrections(tenant_id, document_id);
 }
+Result<std::vector<DocumentRecord>> SpoolingMetadataStore::ListReviewedDocuments(
+    const std::string& tenant_id, int max) {
+  return inner_->ListReviewedDocuments(tenant_id, max);
+}
 Result<WebhookEvent> SpoolingMetadataStore::EnqueueWebhook(const std::string& tenant_id,
                                                            const NewWebhookEvent& event) {
   return inner_->EnqueueWebhook(tenant_id, event);

@@ -129,6 +129,8 @@ class SpoolingMetadataStore final : public MetadataStore {
                            const std::string& reviewer) override;
   Result<std::vector<Correction>> ListCorrections(const std::string& tenant_id,
                                                   const std::string& document_id) override;
+  Result<std::vector<DocumentRecord>> ListReviewedDocuments(const std::string& tenant_id,
+                                                            int max) override;
   Result<WebhookEvent> EnqueueWebhook(const std::string& tenant_id,
                                       const NewWebhookEvent& event) override;
   Result<std::vector<WebhookEvent>> ClaimDueWebhooks(int max,

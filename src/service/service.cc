@@ -71,7 +71,7 @@ bool IsPending(ProcessingStatus s) {
 }
 
 std::string StateKey(const DocumentRecord& doc, const std::string& name) {
-  return DocumentPrefix(doc.tenant_id, doc.id) + "/state/" + name + ".json";
+  return DocumentStateKey(doc.tenant_id, doc.id, name);
 }
 
 // Originals sit side by side in one folder per tenant, not in the document's own folder: storing
@@ -84,6 +84,11 @@ std::string OriginalKey(const std::string& tenant_id, const std::string& id) {
 
 std::string DocumentPrefix(const std::string& tenant_id, const std::string& document_id) {
   return "tenants/" + tenant_id + "/documents/" + document_id;
+}
+
+std::string DocumentStateKey(const std::string& tenant_id, const std::string& document_id,
+                             const std::string& name) {
+  return DocumentPrefix(tenant_id, document_id) + "/state/" + name + ".json";
 }
 
 Service::Service(ServiceDeps deps, ServiceOptions options)
@@ -546,7 +551,11 @@ Status Service::ClassifyStage(const Delivery& d) {
                       if (!doc.type_hint.empty()) {
                         (*state)->document_type = {doc.type_hint, 1.0};  // the client said
                       } else {
-                        deps_.understander->ClassifyStep(&**state);
+                        // The tenant's own model when it has one (docs/learning.md).
+                        std::shared_ptr<const Understander> own =
+                            deps_.tenant_understander ? deps_.tenant_understander(doc.tenant_id)
+                                                      : nullptr;
+                        (own ? own.get() : deps_.understander)->ClassifyStep(&**state);
                       }
                       return state;
                     });

@@ -91,6 +91,11 @@ struct ServiceDeps {
   const Loader* loader = nullptr;
   Processor* processor = nullptr;  // jobs = 1; called from every OCR worker at once
   const Understander* understander = nullptr;
+  // The Understander whose ClassifyStep types one tenant's documents (the tenant's own
+  // document-type model, docs/learning.md); may be empty, and may return null for a tenant:
+  // `understander` then. Called from every classify worker at once.
+  std::function<std::shared_ptr<const Understander>(const std::string& tenant_id)>
+      tenant_understander;
   FileExporter* exporter = nullptr;  // may be null: no file export
   MemoryCache* api_cache = nullptr;  // may be null: API results are not cached
   // PNG of the image turned this many degrees clockwise (a multiple of 90).
@@ -137,6 +142,10 @@ struct IngestResult {
 
 // The blob keys of a document: everything under DocumentPrefix.
 std::string DocumentPrefix(const std::string& tenant_id, const std::string& document_id);
+// Where a stage's output state (core/state_json.h) is kept in the BlobStore: `name` is "ocr",
+// "classified" or "extracted". The "ocr" state holds the pages as read (their words and text).
+std::string DocumentStateKey(const std::string& tenant_id, const std::string& document_id,
+                             const std::string& name);
 
 class Service {
  public:

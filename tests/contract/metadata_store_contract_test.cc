@@ -822,6 +822,67 @@ TEST_P(MetadataStoreContract, ReviewStoresTheCorrectionWithReviewerAndTime) {
   EXPECT_EQ(m.GetDocument(a, d.id)->status, ProcessingStatus::kRejected);
 }
 
+TEST_P(MetadataStoreContract, ReviewedDocumentsAreTheTenantsApprovedOrCorrectedOnesWithTheirFinalType) {
+  MetadataStore& m = Open();
+  const std::string a = NewTenant(m, "a");
+  const std::string b = NewTenant(m, "b");
+  auto needing_review = [&](const std::string& tenant, const std::string& type) {
+    DocumentRecord d = Doc();
+    d.status = ProcessingStatus::kNeedsReview;
+    d.document_type = type;
+    d.result_json = "{}";
+    return Create(m, tenant, d);
+  };
+  const DocumentRecord approved = needing_review(a, "invoice");
+  const DocumentRecord retyped = needing_review(a, "letter");
+  const DocumentRecord rejected = needing_review(a, "receipt");
+  const DocumentRecord waiting = needing_review(a, "receipt");
+  const DocumentRecord of_b = needing_review(b, "invoice");
+  DocumentRecord done = Doc();  // completed without review: not training data
+  done.status = ProcessingStatus::kCompleted;
+  done.document_type = "receipt";
+  done = Create(m, a, done);
+  ASSERT_TRUE(m.RecordReview(a, approved.id, {"alice", ReviewAction::kApprove, "{}", "", std::nullopt}).ok());
+  Advance(1s);
+  ReviewInput retype{"alice", ReviewAction::kCorrect, "{}", "", std::nullopt, "contract"};
+  ASSERT_TRUE(m.RecordReview(a, retyped.id, retype).ok());
+  ASSERT_TRUE(m.RecordReview(a, rejected.id, {"bob", ReviewAction::kReject, "{}", "", std::nullopt}).ok());
+  ASSERT_TRUE(m.RecordReview(b, of_b.id, {"carol", ReviewAction::kApprove, "{}", "", std::nullopt}).ok());
+
+  // The corrected type is the document's type from then on.
+  EXPECT_EQ(m.GetDocument(a, retyped.id)->document_type, "contract");
+  EXPECT_EQ(m.GetDocument(a, approved.id)->document_type, "invoice");
+
+  auto got = m.ListReviewedDocuments(a, 100);
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  ASSERT_EQ(got->size(), 2u);  // not rejected, waiting, done, nor b's
+  EXPECT_EQ((*got)[0].id, retyped.id);  // newest first
+  EXPECT_EQ((*got)[0].document_type, "contract");
+  EXPECT_EQ((*got)[0].tenant_id, a);
+  EXPECT_TRUE((*got)[0].result_json.empty());
+  EXPECT_EQ((*got)[1].id, approved.id);
+  EXPECT_EQ((*got)[1].document_type, "invoice");
+  auto one = m.ListReviewedDocuments(a, 1);
+  ASSERT_TRUE(one.ok());
+  ASSERT_EQ(one->size(), 1u);
+  EXPECT_EQ((*one)[0].id, retyped.id);
+  auto of_other = m.ListReviewedDocuments(b, 100);
+  ASSERT_TRUE(of_other.ok());
+  ASSERT_EQ(of_other->size(), 1u);
+  EXPECT_EQ((*of_other)[0].id, of_b.id);
+  (void)waiting;
+
+  EXPECT_EQ(m.ListReviewedDocuments(a, 0).status().code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(m.ListReviewedDocuments(a, MetadataStore::kMaxReviewedDocuments + 1).status().code(),
+            ErrorCode::kInvalidArgument);
+  // A type that is not a name is refused, and nothing is recorded.
+  const DocumentRecord other = needing_review(a, "invoice");
+  ReviewInput bad{"alice", ReviewAction::kCorrect, "{}", "", std::nullopt, "in voice"};
+  EXPECT_EQ(m.RecordReview(a, other.id, bad).status().code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(m.GetDocument(a, other.id)->status, ProcessingStatus::kNeedsReview);
+  EXPECT_EQ(m.GetDocument(a, other.id)->document_type, "invoice");
+}
+
 TEST_P(MetadataStoreContract, DeleteRemovesTheDataButKeepsTheAuditTrail) {
   MetadataStore& m = Open();
   const std::string a = NewTenant(m, "a");

@@ -126,6 +126,8 @@ class PostgresMetadataStore final : public MetadataStore {
                            const std::string& reviewer) override;
   Result<std::vector<Correction>> ListCorrections(const std::string& tenant_id,
                                                   const std::string& document_id) override;
+  Result<std::vector<DocumentRecord>> ListReviewedDocuments(const std::string& tenant_id,
+                                                            int max) override;
 
   Status PutSenderMemory(const std::string& tenant_id, const SenderFieldMemory& memory,
                          const std::string& actor) override;

@@ -16,6 +16,7 @@ using namespace sheaf::pg;
 
 constexpr char kSetReviewed[] =
     "UPDATE documents SET status = $3, result = COALESCE($4::text, result), updated_at = $5,"
+    " doc_type = COALESCE($6::text, doc_type),"
     " review_claimed_by = '', review_claim_expires_at = 0 WHERE id = $1 AND tenant = $2";
 // $1 tenant, $2 reviewer, $3 now, $4 hold until, $5 max. SKIP LOCKED: a document another
 // claim (or a review) has locked is passed over, not waited for; one that claim committed
@@ -44,6 +45,12 @@ constexpr char kCorrectionsOf[] =
     "SELECT c.id, c.document_id, c.tenant, c.reviewer, c.action, c.fields, c.created_at"
     " FROM documents d LEFT JOIN corrections c ON c.document_id = d.id AND c.tenant = d.tenant"
     " WHERE d.id = $1 AND d.tenant = $2 ORDER BY c.id";
+
+// Training data: completed documents a person approved or corrected, newest first.
+constexpr char kReviewedDocuments[] = "SELECT " SHEAF_DOCUMENT_COLUMNS(
+    "NULL") " FROM documents d WHERE d.tenant = $1 AND d.status = 'completed' AND EXISTS"
+            " (SELECT 1 FROM corrections c WHERE c.document_id = d.id AND c.tenant = d.tenant"
+            "  AND c.action IN ('approve', 'correct')) ORDER BY d.seq DESC LIMIT $2";
 
 }  // namespace
 
@@ -88,6 +95,11 @@ Result<Correction> PostgresMetadataStore::RecordReview(const std::string& tenant
       p.Text(review.result_json);
     }
     p.Int(now);
+    if (review.document_type.empty()) {
+      p.Null();
+    } else {
+      p.Text(review.document_type);
+    }
     e = c.Exec(kSetReviewed, p);
     if (!e.ok()) return e;
     if (review.webhook) {
@@ -198,6 +210,28 @@ Result<std::vector<Correction>> PostgresMetadataStore::ListCorrections(
   });
   if (!s.ok()) return s;
   return corrections;
+}
+
+// Replica-safe: training data may lag the primary by what replication lags.
+Result<std::vector<DocumentRecord>> PostgresMetadataStore::ListReviewedDocuments(
+    const std::string& tenant_id, int max) {
+  if (Status s = CheckReviewedMax(max); !s.ok()) return s;
+  std::vector<DocumentRecord> out;
+  Status s = Read(true, [&](Conn& c) {
+    out.clear();
+    Rows r;
+    Status e = c.Exec(kReviewedDocuments, Params().Text(tenant_id).Int(max), &r);
+    if (!e.ok()) return e;
+    for (int i = 0; i < r.size(); ++i) {
+      DocumentRecord d;
+      e = ReadDocument(c, r, i, &d);
+      if (!e.ok()) return e;
+      out.push_back(std::move(d));
+    }
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  return out;
 }
 
 }  // namespace sheaf

@@ -57,6 +57,11 @@ Result<Correction> SqliteMetadataStore::RecordReview(const std::string& tenant_i
         run.Text(4, review.result_json);
       }
       run.Int(5, now);
+      if (review.document_type.empty()) {
+        run.Null(6);
+      } else {
+        run.Text(6, review.document_type);
+      }
       const int rc = run.Step();
       if (rc != SQLITE_DONE) return c.Error(rc, "cannot update document " + document_id);
     }
@@ -162,6 +167,27 @@ Result<std::vector<Correction>> SqliteMetadataStore::ListCorrections(
   });
   if (!s.ok()) return s;
   return corrections;
+}
+
+Result<std::vector<DocumentRecord>> SqliteMetadataStore::ListReviewedDocuments(
+    const std::string& tenant_id, int max) {
+  if (Status s = CheckReviewedMax(max); !s.ok()) return s;
+  std::vector<DocumentRecord> out;
+  Status s = Read([&](Conn& c) {
+    out.clear();
+    Run run(c.S(kReviewedDocuments));
+    run.Text(1, tenant_id).Int(2, max);
+    int rc;
+    while ((rc = run.Step()) == SQLITE_ROW) {
+      DocumentRecord d;
+      Status r = ReadDocument(run, c.path(), &d);
+      if (!r.ok()) return r;
+      out.push_back(std::move(d));
+    }
+    return rc == SQLITE_DONE ? Status::Ok() : c.Error(rc, "cannot list reviewed documents");
+  });
+  if (!s.ok()) return s;
+  return out;
 }
 
 }  // namespace sheaf

@@ -59,6 +59,7 @@ inline constexpr char kUpdateDocument[] =
     " updated_at = ?11, sender = COALESCE(?12, sender) WHERE id = ?1 AND tenant = ?2";
 inline constexpr char kSetReviewed[] =
     "UPDATE documents SET status = ?3, result = COALESCE(?4, result), updated_at = ?5,"
+    " doc_type = COALESCE(?6, doc_type),"
     " review_claimed_by = '', review_claim_expires_at = 0 WHERE id = ?1 AND tenant = ?2";
 inline constexpr char kReviewHold[] =
     "SELECT status, review_claimed_by, review_claim_expires_at FROM documents"
@@ -109,6 +110,12 @@ inline constexpr char kReviewQueue[] = "SELECT " SHEAF_DOCUMENT_COLUMNS(
               " WHERE tenant = ?1 AND status = 'needs_review' AND (priority, seq) > (?2, ?3)"
               " ORDER BY priority, seq LIMIT ?4";
 
+// Training data: completed documents a person approved or corrected (index
+// corrections_document answers the EXISTS), newest first.
+inline constexpr char kReviewedDocuments[] = "SELECT " SHEAF_DOCUMENT_COLUMNS(
+    "NULL") " FROM documents d WHERE d.tenant = ?1 AND d.status = 'completed' AND EXISTS"
+            " (SELECT 1 FROM corrections c WHERE c.document_id = d.id AND c.tenant = d.tenant"
+            "  AND c.action IN ('approve', 'correct')) ORDER BY d.seq DESC LIMIT ?2";
 inline constexpr char kInsertCorrection[] =
     "INSERT INTO corrections (document_id, tenant, reviewer, action, fields, created_at)"
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
@@ -193,7 +200,7 @@ inline constexpr const char* kStatements[] = {
     kDeleteDocument,   kDeleteCorrectionsOf, kDeleteWebhooksOf,
     kListAll,          kListStatus,          kListType,
     kListStatusType,   kListSender,          kReviewQueue,         kInsertCorrection,
-    kCorrectionsOf,    kInsertWebhook,       kWebhookById,
+    kCorrectionsOf,    kReviewedDocuments, kInsertWebhook,       kWebhookById,
     kWebhookOfTenant,  kWebhooksOfTenant,    kDueWebhooks,
     kClaimWebhook,     kWebhookDelivered,    kWebhookRetry,
     kWebhookFailed,    kWebhookReplay,       kAuditHead,
