@@ -42,6 +42,9 @@ TEST(Cli, BadUsageExitsWithTwo) {
   auto lines = RunSheaf({"process", "--second-opinion-lines", "2", "x"});
   EXPECT_EQ(lines.exit_code, 2);
   EXPECT_NE(lines.err.find("--second-opinion-lines"), std::string::npos) << lines.err;
+  auto language = RunSheaf({"process", "--second-language-lines", "-0.5", "x"});
+  EXPECT_EQ(language.exit_code, 2);
+  EXPECT_NE(language.err.find("--second-language-lines"), std::string::npos) << language.err;
   EXPECT_EQ(RunSheaf({"nonsense"}).exit_code, 2);
 }
 

@@ -50,6 +50,13 @@ struct OcrOptions {
   // Tesseract re-reads every doubtful line inverted (white on black). Pages rarely have such
   // text, but receipts do (totals printed inverted), so it stays on as in Tesseract.
   bool detect_inverted_text = true;
+  // With several languages ("eng+msa"): above 0, a page is read in the first language alone,
+  // and only its lines whose words average below this confidence are read again in the other
+  // languages, each as a single line, keeping per line the more confident reading. 0 (the
+  // default): every word may be tried in every language (Tesseract's own multi-language
+  // reading). No effect with one language. Off by default: on SROIE it cost as much CPU as
+  // Tesseract's way and read worse (README, "Speed and memory").
+  double second_language_below = 0;
 };
 
 }  // namespace sheaf

@@ -47,6 +47,11 @@ void PipelineFlags::Add(CLI::App* cmd) {
                   "Re-read only a poor page's lines whose words average below this confidence "
                   "(0: the whole page; experimental, costs accuracy: README)")
       ->capture_default_str()->check(CLI::Range(0.0, 1.0));
+  cmd->add_option("--second-language-lines", config.ocr.second_language_below,
+                  "With several --lang languages: read pages in the first alone and re-read in "
+                  "the others only the lines whose words average below this confidence (0: every "
+                  "word may be tried in every language, Tesseract's way; experimental: README)")
+      ->capture_default_str()->check(CLI::Range(0.0, 1.0));
   cmd->add_flag("!--no-border-cleaning", config.preprocess.clean_borders,
                 "Keep dark areas around the paper (scanner lid, table) as they are");
   cmd->add_flag("!--no-background-norm", config.preprocess.normalize_background,

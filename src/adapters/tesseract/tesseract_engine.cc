@@ -85,27 +85,52 @@ class TesseractEngine : public OcrEngine {
   explicit TesseractEngine(OcrOptions options) : options_(std::move(options)) {}
 
   Status Init() {
-    if (api_.Init(DataPath(options_), options_.languages.c_str(), tesseract::OEM_LSTM_ONLY) != 0) {
-      return {ErrorCode::kUnavailable,
-              "Tesseract cannot load language data '" + options_.languages + "'" +
-                  (options_.data_path.empty() ? "" : " from " + options_.data_path) + " (install " +
-                  PackagesFor(options_.languages) + ")"};
+    // With the second language on poor lines, `api_` reads pages in the first language alone
+    // and `others_` the poor lines in the rest; otherwise `api_` reads in all of them.
+    const std::string first = FirstOf(options_.languages);
+    const bool split = options_.second_language_below > 0 && first != options_.languages;
+    if (Status s = Load(api_, split ? first : options_.languages); !s.ok()) return s;
+    if (split) {
+      others_ = std::make_unique<tesseract::TessBaseAPI>();
+      if (Status s = Load(*others_, options_.languages.substr(first.size() + 1)); !s.ok()) return s;
     }
-    Quieten(api_);
-    api_.SetPageSegMode(static_cast<tesseract::PageSegMode>(options_.page_segmentation_mode));
-    api_.SetVariable("tessedit_do_invert", options_.detect_inverted_text ? "1" : "0");
+    std::ostringstream below;
+    below << options_.second_language_below;
     identity_ = "tesseract " + std::string(api_.Version()) + ";oem=1;psm=" +
                 std::to_string(options_.page_segmentation_mode) + ";lang=" + options_.languages +
                 ";invert=" + (options_.detect_inverted_text ? "1" : "0") +
+                (split ? ";second_language_below=" + below.str() : "") +
                 ";models=" + ModelFingerprint(ResolvedDataPath(api_), options_.languages);
     return Status::Ok();
+  }
+
+  Status Load(tesseract::TessBaseAPI& api, const std::string& languages) const {
+    if (api.Init(DataPath(options_), languages.c_str(), tesseract::OEM_LSTM_ONLY) != 0) {
+      return {ErrorCode::kUnavailable,
+              "Tesseract cannot load language data '" + languages + "'" +
+                  (options_.data_path.empty() ? "" : " from " + options_.data_path) + " (install " +
+                  PackagesFor(languages) + ")"};
+    }
+    Configure(api);
+    return Status::Ok();
+  }
+
+  void Configure(tesseract::TessBaseAPI& api) const {
+    Quieten(api);
+    api.SetPageSegMode(static_cast<tesseract::PageSegMode>(options_.page_segmentation_mode));
+    api.SetVariable("tessedit_do_invert", options_.detect_inverted_text ? "1" : "0");
+  }
+
+  static std::string FirstOf(const std::string& languages) {
+    return languages.substr(0, languages.find('+'));
   }
 
   // Appends the words of the last recognition to `blocks` (a block per Tesseract block, a line
   // per text line); counts words in `n` and those in vertical blocks in `vertical_words`.
   // Returns the sum of the words' confidences.
-  double CollectWords(std::vector<Block>* blocks, std::size_t* n, std::size_t* vertical_words) {
-    std::unique_ptr<tesseract::ResultIterator> it(api_.GetIterator());
+  static double CollectWords(tesseract::TessBaseAPI& api, std::vector<Block>* blocks, std::size_t* n,
+                             std::size_t* vertical_words) {
+    std::unique_ptr<tesseract::ResultIterator> it(api.GetIterator());
     double conf_sum = 0;
     bool block_vertical = false;
     if (it != nullptr && !it->Empty(tesseract::RIL_WORD)) {
@@ -151,26 +176,28 @@ class TesseractEngine : public OcrEngine {
       return Status(ErrorCode::kInvalidArgument, "OCR needs a non-empty 8-bit gray image");
     }
     KeepOpenMpOnThisThread();
-    api_.SetImage(image.pixels.data(), image.width, image.height, 1, image.width);
-    api_.SetSourceResolution(image.dpi > 0 ? image.dpi : 300);
+    const auto started = std::chrono::steady_clock::now();
+    tesseract::TessBaseAPI& api = api_;
+    api.SetImage(image.pixels.data(), image.width, image.height, 1, image.width);
+    api.SetSourceResolution(image.dpi > 0 ? image.dpi : 300);
     tesseract::ETEXT_DESC monitor;
     monitor.set_deadline_msecs(timeout_ms);
-    int rc = api_.Recognize(&monitor);
+    int rc = api.Recognize(&monitor);
     if (monitor.deadline_exceeded()) {
-      api_.Clear();
+      api.Clear();
       return Status(ErrorCode::kLimitExceeded,
                     "OCR took longer than the limit of " + std::to_string(timeout_ms / 1000.0) +
                         " s per page");
     }
     if (rc != 0) {
-      api_.Clear();
+      api.Clear();
       return Status(ErrorCode::kOcrFailed, "Tesseract failed to recognise the page");
     }
     OcrPage page;
     std::size_t n = 0;
     std::size_t vertical_words = 0;
-    double conf_sum = CollectWords(&page.blocks, &n, &vertical_words);
-    api_.Clear();
+    double conf_sum = CollectWords(api, &page.blocks, &n, &vertical_words);
+    api.Clear();
     // Drop lines and blocks that ended up without words.
     for (Block& b : page.blocks) {
       std::erase_if(b.lines, [](const Line& l) { return l.words.empty(); });
@@ -178,23 +205,107 @@ class TesseractEngine : public OcrEngine {
     std::erase_if(page.blocks, [](const Block& b) { return b.lines.empty(); });
     page.mean_confidence = n > 0 ? conf_sum / static_cast<double>(n) : 0.0;
     page.sideways = 2 * vertical_words > n;
+    if (others_ != nullptr && !page.sideways) {
+      std::vector<Line*> lines;
+      for (Block& b : page.blocks) {
+        for (Line& l : b.lines) lines.push_back(&l);
+      }
+      if (Status s = OtherLanguagesOnPoorLines(image, RemainingMs(started, timeout_ms), lines); !s.ok()) {
+        return s;
+      }
+      double sum = 0;
+      std::size_t words = 0;
+      for (Block& b : page.blocks) {
+        b.bbox = {};
+        for (Line& l : b.lines) {
+          b.bbox = b.bbox.Union(l.bbox);
+          for (const Word& w : l.words) {
+            sum += w.confidence;
+            ++words;
+          }
+        }
+      }
+      page.mean_confidence = words > 0 ? sum / static_cast<double>(words) : 0.0;
+    }
     return page;
+  }
+
+  static int RemainingMs(std::chrono::steady_clock::time_point started, int timeout_ms) {
+    const auto spent = std::chrono::duration_cast<std::chrono::milliseconds>(
+                           std::chrono::steady_clock::now() - started).count();
+    return std::max(1, timeout_ms - static_cast<int>(spent));
+  }
+
+  // The other languages, line by line: each of `lines` (read in the first language, boxes in
+  // the pixels of `image`) whose words average below second_language_below is read again as a
+  // single line in the other languages, and that reading replaces the line's when it is more
+  // confident and about as long (one that drops a third of the line's characters is not a
+  // better one).
+  Status OtherLanguagesOnPoorLines(const Image& image, int timeout_ms, const std::vector<Line*>& lines) {
+    std::vector<Line*> poor;
+    std::vector<Box> regions;
+    for (Line* l : lines) {
+      if (l->words.empty() || MeanConfidence(*l) >= options_.second_language_below) continue;
+      // A little background around the words: Tesseract thresholds each rectangle alone.
+      const int pad = std::max(2, (l->bbox.y1 - l->bbox.y0) / 6);
+      poor.push_back(l);
+      regions.push_back({l->bbox.x0 - pad, l->bbox.y0 - pad, l->bbox.x1 + pad, l->bbox.y1 + pad});
+    }
+    if (poor.empty()) return Status::Ok();
+    std::vector<Line> fresh(regions.size());
+    if (Status s = ReadLines(*others_, image, regions, timeout_ms, &fresh); !s.ok()) return s;
+    for (std::size_t i = 0; i < poor.size(); ++i) {
+      Line& old = *poor[i];
+      if (!fresh[i].words.empty() && MeanConfidence(fresh[i]) > MeanConfidence(old) &&
+          10 * Characters(fresh[i]) >= 7 * Characters(old)) {
+        old = std::move(fresh[i]);
+      }
+    }
+    return Status::Ok();
+  }
+
+  static double MeanConfidence(const Line& line) {
+    double sum = 0;
+    for (const Word& w : line.words) sum += w.confidence;
+    return line.words.empty() ? 0.0 : sum / static_cast<double>(line.words.size());
+  }
+
+  static std::size_t Characters(const Line& line) {
+    std::size_t n = 0;
+    for (const Word& w : line.words) n += w.text.size();
+    return n;
   }
 
   bool ReadsLines() const override { return true; }
 
-  // One SetImage for all regions; each region is a rectangle read with "single text line"
-  // segmentation (no page layout analysis), thresholded on its own.
   Result<std::vector<Line>> RecognizeLines(const Image& image, const std::vector<Box>& regions,
                                            int timeout_ms) override {
     if (image.empty() || image.channels != 1) {
       return Status(ErrorCode::kInvalidArgument, "OCR needs a non-empty 8-bit gray image");
     }
+    KeepOpenMpOnThisThread();
+    const auto started = std::chrono::steady_clock::now();
     std::vector<Line> out(regions.size());
-    if (regions.empty()) return out;
-    api_.SetImage(image.pixels.data(), image.width, image.height, 1, image.width);
-    api_.SetSourceResolution(image.dpi > 0 ? image.dpi : 300);
-    api_.SetPageSegMode(tesseract::PSM_SINGLE_LINE);
+    if (Status s = ReadLines(api_, image, regions, timeout_ms, &out); !s.ok()) return s;
+    if (others_ != nullptr) {
+      std::vector<Line*> lines;
+      for (Line& l : out) lines.push_back(&l);
+      if (Status s = OtherLanguagesOnPoorLines(image, RemainingMs(started, timeout_ms), lines); !s.ok()) {
+        return s;
+      }
+    }
+    return out;
+  }
+
+  // One SetImage for all regions; each region is a rectangle read with "single text line"
+  // segmentation (no page layout analysis), thresholded on its own. Fills (*out)[i] with the
+  // words of regions[i] (out has regions.size() lines).
+  Status ReadLines(tesseract::TessBaseAPI& api, const Image& image, const std::vector<Box>& regions,
+                   int timeout_ms, std::vector<Line>* out) const {
+    if (regions.empty()) return Status::Ok();
+    api.SetImage(image.pixels.data(), image.width, image.height, 1, image.width);
+    api.SetSourceResolution(image.dpi > 0 ? image.dpi : 300);
+    api.SetPageSegMode(tesseract::PSM_SINGLE_LINE);
     const auto started = std::chrono::steady_clock::now();
     Status status;
     for (std::size_t i = 0; i < regions.size() && status.ok(); ++i) {
@@ -202,12 +313,12 @@ class TesseractEngine : public OcrEngine {
       const int x0 = std::clamp(r.x0, 0, image.width), y0 = std::clamp(r.y0, 0, image.height);
       const int x1 = std::clamp(r.x1, 0, image.width), y1 = std::clamp(r.y1, 0, image.height);
       if (x1 - x0 < 2 || y1 - y0 < 2) continue;
-      api_.SetRectangle(x0, y0, x1 - x0, y1 - y0);
+      api.SetRectangle(x0, y0, x1 - x0, y1 - y0);
       const auto spent = std::chrono::duration_cast<std::chrono::milliseconds>(
                              std::chrono::steady_clock::now() - started).count();
       tesseract::ETEXT_DESC monitor;
       monitor.set_deadline_msecs(std::max(1, timeout_ms - static_cast<int>(spent)));
-      int rc = api_.Recognize(&monitor);
+      int rc = api.Recognize(&monitor);
       if (monitor.deadline_exceeded()) {
         status = Status(ErrorCode::kLimitExceeded,
                         "OCR of the re-read lines took longer than the limit of " +
@@ -217,28 +328,31 @@ class TesseractEngine : public OcrEngine {
       } else {
         std::vector<Block> blocks;
         std::size_t n = 0, vertical = 0;
-        CollectWords(&blocks, &n, &vertical);
+        CollectWords(api, &blocks, &n, &vertical);
+        Line& line = (*out)[i];
         for (Block& b : blocks) {
           for (Line& l : b.lines) {
             for (Word& w : l.words) {
-              out[i].bbox = out[i].bbox.Union(w.bbox);
-              out[i].words.push_back(std::move(w));
+              line.bbox = line.bbox.Union(w.bbox);
+              line.words.push_back(std::move(w));
             }
           }
         }
       }
     }
-    api_.SetPageSegMode(static_cast<tesseract::PageSegMode>(options_.page_segmentation_mode));
-    api_.Clear();
-    if (!status.ok()) return status;
-    return out;
+    api.SetPageSegMode(static_cast<tesseract::PageSegMode>(options_.page_segmentation_mode));
+    api.Clear();
+    return status;
   }
 
   std::string CacheIdentity() const override { return identity_; }
 
  private:
   OcrOptions options_;
+  // All the languages; only the first when second_language_below is on and there are several.
   tesseract::TessBaseAPI api_;
+  // Then the other languages, for the poorly read lines; null otherwise.
+  std::unique_ptr<tesseract::TessBaseAPI> others_;
   std::string identity_;
 };
 

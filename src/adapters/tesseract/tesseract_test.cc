@@ -153,6 +153,66 @@ TEST(TesseractEngine, CacheIdentityNamesVersionLanguageAndSettings) {
   EXPECT_NE(id.find("psm=3"), std::string::npos) << id;
 }
 
+TEST(TesseractEngine, SecondLanguageOnPoorLinesReadsThePageInTheFirstLanguageFirst) {
+  const Image page = testing::RenderLines(kLines, 200);
+  OcrOptions first_only;
+  first_only.languages = "msa";
+  auto msa = MakeEngine(first_only);
+  ASSERT_TRUE(msa.ok()) << msa.status().message();
+  auto msa_page = (*msa)->Recognize(page, 60000);
+  ASSERT_TRUE(msa_page.ok());
+
+  // A threshold no line is below: the page is what the first language alone reads.
+  OcrOptions split;
+  split.languages = "msa+eng";
+  split.second_language_below = 0.01;
+  auto never = MakeEngine(split);
+  ASSERT_TRUE(never.ok()) << never.status().message();
+  auto never_page = (*never)->Recognize(page, 60000);
+  ASSERT_TRUE(never_page.ok());
+  EXPECT_EQ(AllText(*never_page), AllText(*msa_page));
+  EXPECT_DOUBLE_EQ(never_page->mean_confidence, msa_page->mean_confidence);
+
+  // Every line below the threshold: each is read again in the other language (English, which
+  // this page is in), and the page keeps its lines, their order and their text.
+  split.second_language_below = 1.0;
+  auto always = MakeEngine(split);
+  ASSERT_TRUE(always.ok());
+  auto always_page = (*always)->Recognize(page, 60000);
+  ASSERT_TRUE(always_page.ok());
+  std::string text = AllText(*always_page);
+  std::size_t at = 0;
+  for (const std::string& line : kLines) {
+    at = text.find(line, at);
+    EXPECT_NE(at, std::string::npos) << line << " in\n" << text;
+  }
+  EXPECT_GE(always_page->mean_confidence, msa_page->mean_confidence);
+  for (const Block& b : always_page->blocks) {
+    for (const Line& l : b.lines) {
+      for (const Word& w : l.words) {  // boxes stay in the page's pixels
+        EXPECT_GE(w.bbox.x0, 0);
+        EXPECT_LE(w.bbox.x1, page.width);
+        EXPECT_GE(w.bbox.y0, l.bbox.y0);
+        EXPECT_LE(w.bbox.y1, l.bbox.y1);
+      }
+    }
+  }
+
+  // The setting changes the output, so it is part of the cache identity; with one language it
+  // changes nothing and is not.
+  OcrOptions both;
+  both.languages = "msa+eng";
+  auto plain = MakeEngine(both);
+  ASSERT_TRUE(plain.ok());
+  EXPECT_NE((*always)->CacheIdentity(), (*plain)->CacheIdentity());
+  EXPECT_NE((*always)->CacheIdentity(), (*never)->CacheIdentity());
+  OcrOptions one;
+  one.second_language_below = 0.5;
+  auto single = MakeEngine(one);
+  ASSERT_TRUE(single.ok());
+  EXPECT_EQ((*single)->CacheIdentity(), (*MakeEngine(OcrOptions{}))->CacheIdentity());
+}
+
 TEST(TesseractOsd, ProposesTheTurnThatMakesAnUpsideDownPageUpright) {
   auto osd = MakeOrientationDetector(OcrOptions{});
   ASSERT_TRUE(osd.ok()) << osd.status().message();
