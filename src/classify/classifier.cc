@@ -187,22 +187,18 @@ double RoundSignificant(double v, int digits) {
   return std::strtod(buf, nullptr);
 }
 
-}  // namespace
-
-Result<TextClassifier> TextClassifier::Train(const std::vector<DocumentText>& docs,
-                                             const std::vector<std::string>& labels,
-                                             const ClassifierOptions& options) {
-  const auto bad = [](const std::string& what) {
-    return Status(ErrorCode::kInvalidArgument, "classifier training: " + what);
+// What training and fine-tuning both require of their input and options; `what` names the
+// caller in the error.
+Status CheckTrainingInput(const std::vector<DocumentText>& docs,
+                          const std::vector<std::string>& labels, const ClassifierOptions& options,
+                          const std::string& what) {
+  const auto bad = [&](const std::string& why) {
+    return Status(ErrorCode::kInvalidArgument, what + ": " + why);
   };
   if (docs.empty()) return bad("no documents to train on");
   if (docs.size() != labels.size()) {
     return bad(std::to_string(docs.size()) + " documents but " + std::to_string(labels.size()) +
                " labels");
-  }
-  if (options.hash_bits < kMinHashBits || options.hash_bits > kMaxHashBits) {
-    return bad("hash_bits " + std::to_string(options.hash_bits) + " is outside [" +
-               std::to_string(kMinHashBits) + ", " + std::to_string(kMaxHashBits) + "]");
   }
   if (!(options.holdout_fraction >= 0.0 && options.holdout_fraction <= 0.5)) {
     return bad("holdout_fraction must be in [0, 0.5]");
@@ -211,6 +207,25 @@ Result<TextClassifier> TextClassifier::Train(const std::vector<DocumentText>& do
   if (t.epochs < 1 || t.batch_size < 1 || !(t.learning_rate > 0.0) ||
       !std::isfinite(t.learning_rate) || !(t.l2 >= 0.0) || !std::isfinite(t.l2)) {
     return bad("epochs and batch_size must be >= 1, learning_rate > 0 and l2 >= 0");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<TextClassifier> TextClassifier::Train(const std::vector<DocumentText>& docs,
+                                             const std::vector<std::string>& labels,
+                                             const ClassifierOptions& options) {
+  const auto bad = [](const std::string& what) {
+    return Status(ErrorCode::kInvalidArgument, "classifier training: " + what);
+  };
+  if (Status s = CheckTrainingInput(docs, labels, options, "classifier training"); !s.ok()) {
+    return s;
+  }
+  const TrainOptions& t = options.train;
+  if (options.hash_bits < kMinHashBits || options.hash_bits > kMaxHashBits) {
+    return bad("hash_bits " + std::to_string(options.hash_bits) + " is outside [" +
+               std::to_string(kMinHashBits) + ", " + std::to_string(kMaxHashBits) + "]");
   }
 
   std::vector<std::string> classes = labels;
@@ -290,19 +305,10 @@ Result<TextClassifier> TextClassifier::FineTune(const TextClassifier& base,
   const auto bad = [](const std::string& what) {
     return Status(ErrorCode::kInvalidArgument, "classifier fine-tuning: " + what);
   };
-  if (docs.empty()) return bad("no documents to train on");
-  if (docs.size() != labels.size()) {
-    return bad(std::to_string(docs.size()) + " documents but " + std::to_string(labels.size()) +
-               " labels");
+  if (Status s = CheckTrainingInput(docs, labels, options, "classifier fine-tuning"); !s.ok()) {
+    return s;
   }
   const TrainOptions& t = options.train;
-  if (t.epochs < 1 || t.batch_size < 1 || !(t.learning_rate > 0.0) ||
-      !std::isfinite(t.learning_rate) || !(t.l2 >= 0.0) || !std::isfinite(t.l2)) {
-    return bad("epochs and batch_size must be >= 1, learning_rate > 0 and l2 >= 0");
-  }
-  if (!(options.holdout_fraction >= 0.0 && options.holdout_fraction <= 0.5)) {
-    return bad("holdout_fraction must be in [0, 0.5]");
-  }
   std::vector<std::string> classes = base.labels_;
   for (const std::string& l : labels) {
     if (l.empty()) return bad("a document has an empty label");

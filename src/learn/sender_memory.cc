@@ -11,6 +11,7 @@
 #include "extract/layout_view.h"
 #include "extract/normalize.h"
 #include "learn/sender.h"
+#include "learn/text_match.h"
 
 namespace sheaf::learn {
 
@@ -29,22 +30,6 @@ constexpr int kMaxLines = 4;
 // The most letters and digits a value learned as a block may have.
 constexpr std::size_t kMaxBlockLetters = 300;
 
-// Letters and digits only, lower-cased: how labels and text values are compared.
-bool HasDigitChars(std::string_view text) {
-  return std::any_of(text.begin(), text.end(), [](unsigned char c) { return c >= '0' && c <= '9'; });
-}
-
-std::string Canon(std::string_view text) {
-  std::string out;
-  for (unsigned char c : extract::Lower(text)) {
-    if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || c >= 0x80) out += static_cast<char>(c);
-  }
-  return out;
-}
-
-// How many letters/digits OCR may have misread in a text value of `size` letters and digits
-// and still be taken for it: none below 5, then one in six.
-std::size_t TextTolerance(std::size_t size) { return size < 5 ? 0 : std::max<std::size_t>(1, size / 6); }
 
 // The words of a label, each as its letters and digits.
 std::vector<std::string> LabelWords(std::string_view label) {
@@ -80,7 +65,7 @@ std::string DigitsAsPrinted(std::string_view text) {
   std::string out;
   std::string word;
   const auto flush = [&] {
-    if (HasDigitChars(word)) {
+    if (HasDigit(word)) {
       for (char& c : word) {
         switch (c) {
           case 'O': case 'o': case 'D': c = '0'; break;
@@ -104,16 +89,6 @@ std::string DigitsAsPrinted(std::string_view text) {
   }
   flush();
   return out;
-}
-
-bool HasLetter(std::string_view text) {
-  return std::any_of(text.begin(), text.end(), [](unsigned char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0x80;
-  });
-}
-
-bool HasDigit(std::string_view text) {
-  return std::any_of(text.begin(), text.end(), [](unsigned char c) { return c >= '0' && c <= '9'; });
 }
 
 std::string Shape(std::string_view text) {

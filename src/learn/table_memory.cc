@@ -11,6 +11,7 @@
 #include "core/edit_distance.h"
 #include "extract/layout_view.h"
 #include "extract/normalize.h"
+#include "learn/text_match.h"
 
 namespace sheaf::learn {
 
@@ -27,32 +28,10 @@ constexpr std::size_t kMaxItems = 1000;
 // The most rows one item is printed over.
 constexpr int kMaxItemLines = 2;
 
-bool HasLetter(std::string_view text) {
-  return std::any_of(text.begin(), text.end(), [](unsigned char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0x80;
-  });
-}
-
-bool HasDigit(std::string_view text) {
-  return std::any_of(text.begin(), text.end(), [](unsigned char c) { return c >= '0' && c <= '9'; });
-}
-
-// Letters and digits only, lower-cased.
-std::string Canon(std::string_view text) {
-  std::string out;
-  for (unsigned char c : extract::Lower(text)) {
-    if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || c >= 0x80) out += static_cast<char>(c);
-  }
-  return out;
-}
-
-// How many letters/digits OCR may have misread in `size` of them: none below 5, one in six.
-std::size_t Tolerance(std::size_t size) { return size < 5 ? 0 : std::max<std::size_t>(1, size / 6); }
-
 bool SameText(std::string_view want, std::string_view seen) {
   const std::string a = Canon(want), b = Canon(seen);
   if (a.empty() || b.empty()) return false;
-  return a == b || EditDistance(a, b) <= Tolerance(a.size());
+  return a == b || EditDistance(a, b) <= TextTolerance(a.size());
 }
 
 // The number `text` prints, or nullopt.
@@ -163,7 +142,7 @@ std::map<std::string, Box> Locate(const RowRef& row, const CorrectedRow& item,
     }
     const std::string want = Canon(value);
     if (want.empty()) continue;
-    std::size_t best = Tolerance(want.size()) + 1, from = 0, to = 0;
+    std::size_t best = TextTolerance(want.size()) + 1, from = 0, to = 0;
     for (std::size_t i = 0; i < row.words.size(); ++i) {
       std::string seen;
       for (std::size_t j = i; j < row.words.size() && j - i < kMaxCellWords; ++j) {
