@@ -169,15 +169,20 @@ TEST(LoadDataset, ReadsFunsdQuestionAnswerPairs) {
     }
   }
   EXPECT_EQ(pairs, 2047u);
-  EXPECT_EQ(with_pairs, 147u);  // 0060025670 and 81186212 link no answer to a question
+  EXPECT_EQ(with_pairs, 147u);  // two forms link no answer to a question
+  // The first document is the manifest's first line; its expected id and texts are read from
+  // the dataset itself (FUNSD's data, its names included, may not be copied into the tree):
+  // every pair is a question linked to its answers, and the last question has two answers,
+  // joined in id order.
+  const std::filesystem::path funsd = std::filesystem::path(DatasetsRoot()) / "funsd";
+  std::ifstream manifest(funsd / "manifest.jsonl");
+  std::string line;
+  ASSERT_TRUE(std::getline(manifest, line)) << "funsd/manifest.jsonl has no first line";
+  const nlohmann::json entry = nlohmann::json::parse(line);
   const LabelledDocument& first = docs->front();
-  EXPECT_EQ(first.id, "training_data/images/0000971160.png");
+  EXPECT_EQ(first.id, entry["image"].get<std::string>());
   ASSERT_EQ(first.pairs.size(), 7u);
-  // The expected texts are read from the annotation itself (FUNSD's text may not be copied
-  // into the tree): every pair is a question linked to its answers, and the last question has
-  // two answers, joined in id order.
-  std::ifstream in(std::filesystem::path(DatasetsRoot()) / "funsd" / "training_data" /
-                   "annotations" / "0000971160.json");
+  std::ifstream in(funsd / entry["annotation"].get<std::string>());
   ASSERT_TRUE(in) << "the annotation of " << first.id;
   const nlohmann::json form = nlohmann::json::parse(in)["form"];
   std::map<std::int64_t, nlohmann::json> by_id;
