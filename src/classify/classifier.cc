@@ -187,6 +187,57 @@ double RoundSignificant(double v, int digits) {
   return std::strtod(buf, nullptr);
 }
 
+// A stratified, seeded holdout: about `fraction` of each label's documents (never all of a
+// label's, none of a label with fewer than 2), marked 1.
+std::vector<char> StratifiedHoldout(const std::vector<int>& y, size_t num_classes, double fraction,
+                                    unsigned seed) {
+  std::vector<std::vector<size_t>> members(num_classes);
+  for (size_t i = 0; i < y.size(); ++i) members[static_cast<size_t>(y[i])].push_back(i);
+  std::vector<char> held_out(y.size(), 0);
+  std::mt19937 rng(seed ^ 0x9E3779B9u);
+  for (std::vector<size_t>& m : members) {
+    for (size_t i = m.size(); i > 1; --i) std::swap(m[i - 1], m[rng() % i]);
+    if (m.size() < 2) continue;
+    const size_t n = static_cast<size_t>(std::lround(fraction * static_cast<double>(m.size())));
+    for (size_t i = 0; i < std::min(n, m.size() - 1); ++i) held_out[m[i]] = 1;
+  }
+  return held_out;
+}
+
+// The temperature fitted on the held-out documents' logits under a model `fit` trains on the
+// others; `fallback` when nothing is held out.
+template <typename Fit>
+double HoldoutTemperature(const std::vector<SparseVector>& x, const std::vector<int>& y,
+                          const std::vector<char>& held_out, double fallback, Fit fit) {
+  std::vector<SparseVector> fit_x;
+  std::vector<int> fit_y;
+  for (size_t i = 0; i < x.size(); ++i) {
+    if (!held_out[i]) {
+      fit_x.push_back(x[i]);
+      fit_y.push_back(y[i]);
+    }
+  }
+  if (fit_x.size() == x.size()) return fallback;
+  const Model partial = fit(std::move(fit_x), fit_y);
+  std::vector<std::vector<double>> logits;
+  std::vector<int> holdout_y;
+  for (size_t i = 0; i < x.size(); ++i) {
+    if (!held_out[i]) continue;
+    logits.push_back(Logits(partial, x[i]));
+    holdout_y.push_back(y[i]);
+  }
+  return FitTemperature(logits, holdout_y);
+}
+
+// The model is used as it is written: rounded to `digits` significant digits (0 = not), so a
+// loaded model predicts exactly as the trained one and has the same version.
+void RoundModel(int digits, Model* model) {
+  if (digits <= 0) return;
+  for (double& w : model->weights) w = RoundSignificant(w, digits);
+  for (double& b : model->bias) b = RoundSignificant(b, digits);
+  model->temperature = RoundSignificant(model->temperature, digits);
+}
+
 // What training and fine-tuning both require of their input and options; `what` names the
 // caller in the error.
 Status CheckTrainingInput(const std::vector<DocumentText>& docs,
@@ -248,53 +299,17 @@ Result<TextClassifier> TextClassifier::Train(const std::vector<DocumentText>& do
     y.push_back(class_of[labels[i]]);
   }
 
-  // Stratified, seeded holdout.
-  std::vector<std::vector<size_t>> members(classes.size());
-  for (size_t i = 0; i < y.size(); ++i) members[static_cast<size_t>(y[i])].push_back(i);
-  std::vector<char> held_out(docs.size(), 0);
-  std::mt19937 rng(t.seed ^ 0x9E3779B9u);
-  for (std::vector<size_t>& m : members) {
-    for (size_t i = m.size(); i > 1; --i) std::swap(m[i - 1], m[rng() % i]);
-    if (m.size() < 2) continue;
-    const size_t n =
-        static_cast<size_t>(std::lround(options.holdout_fraction * static_cast<double>(m.size())));
-    for (size_t i = 0; i < std::min(n, m.size() - 1); ++i) held_out[m[i]] = 1;
-  }
-  std::vector<SparseVector> fit_x;
-  std::vector<int> fit_y;
-  std::vector<size_t> holdout;
-  for (size_t i = 0; i < x.size(); ++i) {
-    if (held_out[i]) {
-      holdout.push_back(i);
-    } else {
-      fit_x.push_back(x[i]);
-      fit_y.push_back(y[i]);
-    }
-  }
   const int text_features = 1 << options.hash_bits;
-  PruneRareFeatures(&fit_x, text_features, options.min_document_frequency);
-  double temperature = 1.0;
-  if (!holdout.empty()) {
-    const Model partial = classify::Train(fit_x, fit_y, num_classes, num_features, t);
-    std::vector<std::vector<double>> logits;
-    std::vector<int> holdout_y;
-    for (const size_t i : holdout) {
-      logits.push_back(Logits(partial, x[i]));
-      holdout_y.push_back(y[i]);
-    }
-    temperature = FitTemperature(logits, holdout_y);
-  }
+  const double temperature = HoldoutTemperature(
+      x, y, StratifiedHoldout(y, classes.size(), options.holdout_fraction, t.seed), 1.0,
+      [&](std::vector<SparseVector> fit_x, const std::vector<int>& fit_y) {
+        PruneRareFeatures(&fit_x, text_features, options.min_document_frequency);
+        return classify::Train(fit_x, fit_y, num_classes, num_features, t);
+      });
   PruneRareFeatures(&x, text_features, options.min_document_frequency);
   Model model = classify::Train(x, y, num_classes, num_features, t);
   model.temperature = temperature;
-  if (options.significant_digits > 0) {
-    // The model is used as it is written: rounded, so a loaded model predicts exactly as the
-    // trained one and has the same version.
-    const int digits = options.significant_digits;
-    for (double& w : model.weights) w = RoundSignificant(w, digits);
-    for (double& b : model.bias) b = RoundSignificant(b, digits);
-    model.temperature = RoundSignificant(model.temperature, digits);
-  }
+  RoundModel(options.significant_digits, &model);
   return TextClassifier(std::move(classes), options.hash_bits, std::move(model));
 }
 
@@ -348,47 +363,14 @@ Result<TextClassifier> TextClassifier::FineTune(const TextClassifier& base,
   // The temperature, as Train fits it: on a stratified, seeded holdout (none for a label with
   // fewer than 2 documents) scored by a model fine-tuned without it; base's when nothing is
   // held out. Base's temperature fits base's labels: kept, it leaves new labels underconfident.
-  double temperature = from.temperature;
-  if (options.holdout_fraction > 0.0) {
-    std::vector<std::vector<size_t>> members(new_k);
-    for (size_t i = 0; i < y.size(); ++i) members[static_cast<size_t>(y[i])].push_back(i);
-    std::vector<char> held_out(x.size(), 0);
-    std::mt19937 rng(t.seed ^ 0x9E3779B9u);
-    for (std::vector<size_t>& m : members) {
-      for (size_t i = m.size(); i > 1; --i) std::swap(m[i - 1], m[rng() % i]);
-      if (m.size() < 2) continue;
-      const size_t n = static_cast<size_t>(
-          std::lround(options.holdout_fraction * static_cast<double>(m.size())));
-      for (size_t i = 0; i < std::min(n, m.size() - 1); ++i) held_out[m[i]] = 1;
-    }
-    std::vector<SparseVector> fit_x;
-    std::vector<int> fit_y;
-    for (size_t i = 0; i < x.size(); ++i) {
-      if (!held_out[i]) {
-        fit_x.push_back(x[i]);
-        fit_y.push_back(y[i]);
-      }
-    }
-    if (fit_x.size() < x.size()) {
-      const Model partial = classify::FineTune(start, fit_x, fit_y, t);
-      std::vector<std::vector<double>> logits;
-      std::vector<int> holdout_y;
-      for (size_t i = 0; i < x.size(); ++i) {
-        if (!held_out[i]) continue;
-        logits.push_back(Logits(partial, x[i]));
-        holdout_y.push_back(y[i]);
-      }
-      temperature = FitTemperature(logits, holdout_y);
-    }
-  }
+  const double temperature = HoldoutTemperature(
+      x, y, StratifiedHoldout(y, new_k, options.holdout_fraction, t.seed), from.temperature,
+      [&](const std::vector<SparseVector>& fit_x, const std::vector<int>& fit_y) {
+        return classify::FineTune(start, fit_x, fit_y, t);
+      });
   Model model = classify::FineTune(start, x, y, t);
   model.temperature = temperature;
-  if (options.significant_digits > 0) {
-    const int digits = options.significant_digits;
-    for (double& w : model.weights) w = RoundSignificant(w, digits);
-    for (double& b : model.bias) b = RoundSignificant(b, digits);
-    model.temperature = RoundSignificant(model.temperature, digits);
-  }
+  RoundModel(options.significant_digits, &model);
   return TextClassifier(std::move(classes), base.hash_bits_, std::move(model));
 }
 
