@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "adapters/sqlite/sqlite_metadata_store.h"
+#include "learn/learner_store_test.h"
 #include "learn/sender_memory.h"
 
 namespace sheaf::learn {
@@ -47,24 +48,7 @@ Document Receipt(const std::string& name_as_read, const std::string& total) {
   return d;
 }
 
-class SenderLearnerTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("sheaf-learner-test-" + std::to_string(::getpid()));
-    std::filesystem::create_directories(dir_);
-    auto s = SqliteMetadataStore::Open((dir_ / "meta.db").string(), {});
-    ASSERT_TRUE(s.ok()) << s.status().ToString();
-    store_ = std::move(s).value();
-  }
-  void TearDown() override {
-    store_.reset();
-    std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
-  }
-  std::filesystem::path dir_;
-  std::unique_ptr<SqliteMetadataStore> store_;
-};
+class SenderLearnerTest : public LearnerStoreTest {};
 
 TEST_F(SenderLearnerTest, AMisreadNameIsTheSameSenderAndAnotherTenantLearnsNothing) {
   const Tenant a = *store_->CreateTenant("a", "test");

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "adapters/sqlite/sqlite_metadata_store.h"
+#include "learn/learner_store_test.h"
 #include "learn/learner.h"
 
 namespace sheaf::learn {
@@ -225,24 +226,7 @@ TEST(ApplyTable, ItemsPrintedOverTwoRowsAreLearnedAndReadSo) {
                             {"Beech plank", "1", "18.00", "18.00"}}));
 }
 
-class TableLearnerTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("sheaf-table-learner-test-" + std::to_string(::getpid()));
-    std::filesystem::create_directories(dir_);
-    auto s = SqliteMetadataStore::Open((dir_ / "meta.db").string(), {});
-    ASSERT_TRUE(s.ok()) << s.status().ToString();
-    store_ = std::move(s).value();
-  }
-  void TearDown() override {
-    store_.reset();
-    std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
-  }
-  std::filesystem::path dir_;
-  std::unique_ptr<SqliteMetadataStore> store_;
-};
+class TableLearnerTest : public LearnerStoreTest {};
 
 TEST_F(TableLearnerTest, CorrectedLineItemsTeachTheSenderAndNoOtherTenant) {
   const Tenant a = *store_->CreateTenant("a", "test");
