@@ -10,7 +10,7 @@ packages=(
   build-essential cmake ninja-build pkg-config
   libtesseract-dev libleptonica-dev tesseract-ocr tesseract-ocr-eng tesseract-ocr-osd
   tesseract-ocr-deu tesseract-ocr-fra tesseract-ocr-msa
-  libpoppler-cpp-dev libpoppler-private-dev poppler-utils
+  libpoppler-private-dev poppler-utils
   libsqlite3-dev libpq-dev postgresql-15 nlohmann-json3-dev libspdlog-dev libcli11-dev libyaml-cpp-dev libpugixml-dev libssl-dev
   zlib1g-dev libgtest-dev libgmock-dev libbenchmark-dev libcurl4-openssl-dev libcpp-httplib-dev librdkafka-dev libhiredis-dev wrk hey
   qpdf time

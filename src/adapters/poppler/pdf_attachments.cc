@@ -149,10 +149,9 @@ std::vector<PdfAttachment> ReadEmbeddedFiles(PDFDoc* doc, std::uint64_t max_byte
 
 Result<std::vector<PdfAttachment>> ReadPdfAttachments(const std::string& path,
                                                       std::uint64_t max_bytes_per_file) {
-  SilencePoppler();
   try {
     return Read(path, max_bytes_per_file);
-  } catch (const std::exception& e) {  // Poppler-cpp does not throw; std::bad_alloc can.
+  } catch (const std::exception& e) {  // Poppler does not throw; std::bad_alloc can.
     return Status(ErrorCode::kInvalidDocument,
                   path + ": cannot read the PDF's attachments: " + e.what());
   }

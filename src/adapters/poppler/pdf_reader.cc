@@ -1,18 +1,18 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Poppler's core API (libpoppler-private-dev) reads the text layer; poppler-cpp renders pages.
+// Poppler's core API (libpoppler-private-dev) reads the text layer and renders the pages that
+// need OCR, from one parse of the file.
 #include <ErrorCodes.h>
 #include <GlobalParams.h>
 #include <PDFDoc.h>
 #include <Page.h>
+#include <SplashOutputDev.h>
 #include <Stream.h>
 #include <TextOutputDev.h>
 #include <goo/GooString.h>
-#include <poppler-document.h>
-#include <poppler-image.h>
-#include <poppler-page-renderer.h>
-#include <poppler-page.h>
-#include <poppler-version.h>
+#include <poppler-config.h>
+#include <splash/SplashBitmap.h>
 
+#include <chrono>
 #include <cmath>
 #include <cstring>
 #include <cwctype>
@@ -36,28 +36,70 @@ std::string Pixels(double n) {
   return buf;
 }
 
-Result<Image> Render(const poppler::page* page, double dpi) {
-  poppler::page_renderer renderer;
-  renderer.set_image_format(poppler::image::format_gray8);
-  renderer.set_render_hints(poppler::page_renderer::antialiasing |
-                            poppler::page_renderer::text_antialiasing);
-  poppler::image img = renderer.render_page(page, dpi, dpi);
-  if (!img.is_valid() || img.width() <= 0 || img.height() <= 0) {
+// Renders page `index` (0-based) of `doc` as 8-bit gray at `dpi`, with the settings
+// poppler-cpp's page_renderer uses for format_gray8 with antialiasing and text antialiasing
+// (which Sheaf rendered with before; pages come out the same): white paper, 4-byte row padding,
+// top-down rows, no font hinting, the crop box. Rendering stops at `deadline` (Poppler checks
+// it between drawing operations): kLimitExceeded.
+Result<Image> Render(PDFDoc* doc, int index, double dpi, std::chrono::steady_clock::time_point deadline) {
+  SplashColor paper;
+  paper[0] = paper[1] = paper[2] = 0xff;
+  SplashOutputDev dev(splashModeMono8, /*bitmapRowPadA=*/4, /*reverseVideoA=*/false, paper,
+                      /*bitmapTopDownA=*/true);
+  dev.setFontAntialias(true);
+  dev.setVectorAntialias(true);
+  dev.setFreeTypeHinting(false, false);
+  dev.startDoc(doc);
+  bool timed_out = false;
+  struct Abort {
+    std::chrono::steady_clock::time_point deadline;
+    bool* timed_out;
+  } abort{deadline, &timed_out};
+  auto check = [](void* data) -> bool {
+    auto* a = static_cast<Abort*>(data);
+    if (std::chrono::steady_clock::now() < a->deadline) return false;
+    *a->timed_out = true;
+    return true;
+  };
+  doc->displayPageSlice(&dev, index + 1, dpi, dpi, 0, /*useMediaBox=*/false, /*crop=*/true,
+                        /*printing=*/false, -1, -1, -1, -1, check, &abort, nullptr, nullptr,
+                        /*copyXRef=*/false);
+  if (timed_out) return Status(ErrorCode::kLimitExceeded, " took longer to render than the page time limit");
+  SplashBitmap* bitmap = dev.getBitmap();
+  if (bitmap == nullptr || bitmap->getWidth() <= 0 || bitmap->getHeight() <= 0 ||
+      bitmap->getDataPtr() == nullptr) {
     return Status(ErrorCode::kInvalidDocument, " cannot be rendered (damaged content)");
   }
   Image out;
-  out.width = img.width();
-  out.height = img.height();
+  out.width = bitmap->getWidth();
+  out.height = bitmap->getHeight();
   out.channels = 1;
   out.dpi = static_cast<int>(std::lround(dpi));
-  out.pixels.resize(static_cast<std::size_t>(img.width()) * img.height());
-  const char* src = img.const_data();
-  for (int y = 0; y < img.height(); ++y) {
-    std::memcpy(out.pixels.data() + static_cast<std::size_t>(y) * img.width(),
-                src + static_cast<std::size_t>(y) * img.bytes_per_row(),
-                static_cast<std::size_t>(img.width()));
+  out.pixels.resize(static_cast<std::size_t>(out.width) * out.height);
+  const unsigned char* src = bitmap->getDataPtr();
+  const std::size_t row = static_cast<std::size_t>(bitmap->getRowSize());
+  for (int y = 0; y < out.height; ++y) {
+    std::memcpy(out.pixels.data() + static_cast<std::size_t>(y) * out.width, src + y * row,
+                static_cast<std::size_t>(out.width));
   }
   return out;
+}
+
+// Opens a PDF held in `bytes` (which must outlive the document) with Poppler's core API.
+// Errors: kEncryptedDocument (needs a password), kInvalidDocument; each message starts with `name`.
+Result<std::unique_ptr<PDFDoc>> OpenPdf(const std::string& bytes, const std::string& name) {
+  KeepPopplerGlobals();
+  // PDFDoc owns the stream; the stream reads `bytes`.
+  auto doc = std::make_unique<PDFDoc>(
+      new MemStream(bytes.data(), 0, static_cast<Goffset>(bytes.size()), Object(objNull)));
+  if (!doc->isOk()) {
+    if (doc->getErrorCode() == errEncrypted) {
+      return Status(ErrorCode::kEncryptedDocument,
+                    name + ": the PDF is encrypted and needs a password to open");
+    }
+    return Status(ErrorCode::kInvalidDocument, name + ": not a readable PDF (damaged or truncated file)");
+  }
+  return doc;
 }
 
 // Acrobat requires the end-of-file marker within the last 1024 bytes; a file without one was
@@ -161,18 +203,10 @@ class PdfReader : public DocumentReader {
       return out;
     }
 
-    // Rendering goes through poppler-cpp, on a second document opened only for such pages.
-    if (render_doc_ == nullptr) {
-      render_doc_.reset(poppler::document::load_from_raw_data(bytes_->data(),
-                                                              static_cast<int>(bytes_->size())));
-      if (render_doc_ == nullptr || render_doc_->is_locked()) {
-        render_doc_.reset();
-        return Status(ErrorCode::kInvalidDocument, where + " cannot be rendered (damaged file)");
-      }
-    }
-    std::unique_ptr<poppler::page> rpage(render_doc_->create_page(index));
-    if (!rpage) return Status(ErrorCode::kInvalidDocument, where + " cannot be read");
-    Result<Image> img = Render(rpage.get(), dpi);
+    // Rendered from the document already parsed for its text layer.
+    Result<Image> img = Render(doc_.get(), index, dpi,
+                               std::chrono::steady_clock::now() +
+                                   std::chrono::milliseconds(limits_.ocr_timeout_ms));
     if (!img.ok()) return Status(img.status().code(), where + img.status().message());
     out.source = PageSource::kOcr;
     out.image = std::move(img).value();
@@ -198,7 +232,6 @@ class PdfReader : public DocumentReader {
   std::shared_ptr<IccColorSpaces> icc_;  // the opener's, shared by its readers
   IccColorSpaces::Examined icc_examined_;  // this document's profiles looked at
   TextOutputDev text_;
-  std::unique_ptr<poppler::document> render_doc_;  // opened for the first page to render
 };
 
 class PdfOpener : public DocumentOpener {
@@ -206,8 +239,6 @@ class PdfOpener : public DocumentOpener {
   Result<std::unique_ptr<DocumentReader>> Open(std::shared_ptr<const std::string> bytes,
                                                const std::string& name,
                                                const Limits& limits) const override {
-    SilencePoppler();
-    KeepPopplerGlobals();
     if (bytes->size() > static_cast<std::size_t>(INT32_MAX)) {
       return Status(ErrorCode::kLimitExceeded, name + ": too large for the PDF reader");
     }
@@ -215,17 +246,10 @@ class PdfOpener : public DocumentOpener {
       return Status(ErrorCode::kInvalidDocument,
                     name + ": the PDF is truncated (no %%EOF marker at its end)");
     }
-    // PDFDoc owns the stream; the stream reads `bytes`, which the reader keeps alive.
-    auto doc = std::make_unique<PDFDoc>(
-        new MemStream(bytes->data(), 0, static_cast<Goffset>(bytes->size()), Object(objNull)));
-    if (!doc->isOk()) {
-      if (doc->getErrorCode() == errEncrypted) {
-        return Status(ErrorCode::kEncryptedDocument,
-                      name + ": the PDF is encrypted and needs a password to open");
-      }
-      return Status(ErrorCode::kInvalidDocument,
-                    name + ": not a readable PDF (damaged or truncated file)");
-    }
+    // The reader keeps `bytes` alive for the document.
+    Result<std::unique_ptr<PDFDoc>> opened = OpenPdf(*bytes, name);
+    if (!opened.ok()) return opened.status();
+    std::unique_ptr<PDFDoc> doc = std::move(opened).value();
     int pages = doc->getNumPages();
     if (pages <= 0) return Status(ErrorCode::kInvalidDocument, name + ": the PDF has no pages");
     if (pages > limits.max_pages) {
@@ -246,15 +270,12 @@ class PdfOpener : public DocumentOpener {
 std::shared_ptr<const DocumentOpener> MakePdfOpener() { return std::make_shared<PdfOpener>(); }
 
 Result<Image> RenderPdfPage(const std::string& bytes, int index, double dpi) {
-  std::unique_ptr<poppler::document> doc(
-      poppler::document::load_from_raw_data(bytes.data(), static_cast<int>(bytes.size())));
-  if (!doc || doc->is_locked()) return Status(ErrorCode::kInvalidDocument, "unreadable PDF");
-  if (index < 0 || index >= doc->pages()) return Status(ErrorCode::kInvalidArgument, "no such page");
-  std::unique_ptr<poppler::page> page(doc->create_page(index));
-  if (!page) return Status(ErrorCode::kInvalidDocument, "unreadable page");
-  return Render(page.get(), dpi);
+  Result<std::unique_ptr<PDFDoc>> doc = OpenPdf(bytes, "PDF");
+  if (!doc.ok()) return doc.status();
+  if (index < 0 || index >= (*doc)->getNumPages()) return Status(ErrorCode::kInvalidArgument, "no such page");
+  return Render(doc->get(), index, dpi, std::chrono::steady_clock::time_point::max());
 }
 
-std::string Version() { return poppler::version_string(); }
+std::string Version() { return POPPLER_VERSION; }
 
 }  // namespace sheaf::poppler_adapter

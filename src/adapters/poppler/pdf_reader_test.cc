@@ -39,6 +39,26 @@ TEST(PdfReader, PagesWithoutTextAreRenderedGray) {
   EXPECT_EQ(page->image.dpi, 300);
 }
 
+TEST(PdfReader, RenderingStopsAtThePageTimeLimit) {
+  // A page to render (no letters or digits for a text layer), given no time: Poppler checks the
+  // deadline between drawing operations, and the page fails as over a limit, naming itself.
+  std::vector<std::string> lines(40, "- - -");
+  Limits limits;
+  limits.ocr_timeout_ms = 0;
+  auto reader = Open(testing::MakeTextPdf({{lines}}), limits);
+  ASSERT_TRUE(reader.ok());
+  auto page = (*reader)->ReadPage(0);
+  ASSERT_FALSE(page.ok());
+  EXPECT_EQ(page.status().code(), ErrorCode::kLimitExceeded);
+  EXPECT_NE(page.status().message().find("t.pdf: page 1 took longer to render than the page time limit"),
+            std::string::npos)
+      << page.status().message();
+  // With the usual limit the same page renders.
+  auto again = Open(testing::MakeTextPdf({{lines}}));
+  ASSERT_TRUE(again.ok());
+  EXPECT_TRUE((*again)->ReadPage(0).ok());
+}
+
 TEST(PdfReader, PageCountLimitIsCheckedOnOpen) {
   Limits limits;
   limits.max_pages = 2;
