@@ -271,6 +271,15 @@ export async function renderReview(main, id, { go }) {
     typeConfirm.hidden = true;
     typeConfirm.replaceChildren();
   }
+  // Escape in the question (or on the select while it is open) cancels it.
+  const escape = (e) => {
+    if (e.key !== "Escape" || typeConfirm.hidden) return;
+    e.preventDefault();
+    cancelRetype();
+    typeSelect.focus();
+  };
+  typeConfirm.addEventListener("keydown", escape);
+  typeSelect.addEventListener("keydown", escape);
   typeSelect.addEventListener("change", () => {
     if (typeSelect.value === currentType) return cancelRetype();
     const to = typeSelect.value;

@@ -63,6 +63,19 @@ try {
   }
   if ((await select.inputValue()) !== to) throw new Error(`could not pick ${to} with the keyboard`);
   await page.locator("#type-confirm:not([hidden])").waitFor();
+  // Escape takes the question back and the select returns to the type it had.
+  await page.keyboard.press("Tab");
+  await page.keyboard.press("Escape");
+  await page.locator("#type-confirm[hidden]").waitFor({ state: "attached" });
+  if ((await select.inputValue()) !== typeBefore) throw new Error("Escape left the select at " + (await select.inputValue()));
+  const back = await page.evaluate(() => document.activeElement && document.activeElement.id);
+  if (back !== "review-type") throw new Error("Escape left the focus on " + back);
+  for (let i = 0; i < 6 && (await select.inputValue()) !== to; i++) {
+    const order = await select.evaluate((s) => [...s.options].map((o) => o.value));
+    const at = order.indexOf(await select.inputValue());
+    await page.keyboard.press(at < order.indexOf(to) ? "ArrowDown" : "ArrowUp");
+  }
+  await page.locator("#type-confirm:not([hidden])").waitFor();
   // Nothing is sent before the confirmation: the API still says the old type.
   const before = await page.evaluate(async (docId) =>
     (await (await fetch("/v1/documents/" + encodeURIComponent(docId))).json()).document_type, id);
