@@ -668,13 +668,29 @@ HttpReply Api::ReviewTasks(const HttpRequest& req, const ApiKeyInfo& key) {
 }
 
 // The "fields" (name -> string, number or null), "line_items" (rows that replace the line
-// items; service/corrections.h) and "reviewer" of a review or correction body, or the reply
-// that says what is wrong with them. *line_items is "" when the body has none.
+// items; service/corrections.h), "document_type" (one of `types`; "" when the body has none)
+// and "reviewer" of a review or correction body, or the reply that says what is wrong with
+// them. *line_items is "" when the body has none.
 std::optional<HttpReply> ParseDecision(const Json& body, const ApiKeyInfo& key,
-                                       bool needs_fields, std::string* fields,
-                                       std::string* line_items, std::string* reviewer) {
+                                       bool needs_fields, const std::set<std::string>& types,
+                                       std::string* fields, std::string* line_items,
+                                       std::string* document_type, std::string* reviewer) {
   *fields = "{}";
   line_items->clear();
+  document_type->clear();
+  if (body.contains("document_type")) {
+    const Json& t = body["document_type"];
+    if (!t.is_string() || types.count(t.get<std::string>()) == 0) {
+      std::string known;
+      for (const std::string& k : types) known += (known.empty() ? "" : ", ") + k;
+      return Error(400, "bad_request",
+                   (t.is_string() ? "unknown document type \"" + t.get<std::string>().substr(0, 64) +
+                                        "\""
+                                  : std::string("\"document_type\" must be a string")) +
+                       " (known: " + known + ")");
+    }
+    *document_type = t.get<std::string>();
+  }
   if (body.contains("fields")) {
     if (!body["fields"].is_object()) {
       return Error(400, "bad_request", "\"fields\" must be an object of field name -> value");
@@ -699,8 +715,9 @@ std::optional<HttpReply> ParseDecision(const Json& body, const ApiKeyInfo& key,
     }
     *line_items = body["line_items"].dump();
   }
-  if (needs_fields && *fields == "{}" && line_items->empty()) {
-    return Error(400, "bad_request", "a correction needs \"fields\" or \"line_items\"");
+  if (needs_fields && *fields == "{}" && line_items->empty() && document_type->empty()) {
+    return Error(400, "bad_request",
+                 "a correction needs \"fields\", \"line_items\" or \"document_type\"");
   }
   std::string error;
   const std::optional<std::string> who =
@@ -725,13 +742,19 @@ HttpReply Api::Review(const HttpRequest& req, const ApiKeyInfo& key, const std::
   if (!action) {
     return Error(400, "bad_request", "unknown action (expected approve, reject or correct)");
   }
-  std::string fields, line_items, reviewer;
-  if (std::optional<HttpReply> bad = ParseDecision(body, key, *action == ReviewAction::kCorrect,
-                                                   &fields, &line_items, &reviewer)) {
+  std::string fields, line_items, document_type, reviewer;
+  if (std::optional<HttpReply> bad =
+          ParseDecision(body, key, *action == ReviewAction::kCorrect, options_.document_types,
+                        &fields, &line_items, &document_type, &reviewer)) {
     return *bad;
   }
-  Result<DocumentRecord> d =
-      deps_.service->Review(key.tenant_id, id, *action, fields, reviewer, line_items);
+  if (*action == ReviewAction::kReject && !document_type.empty()) {
+    return Error(400, "bad_request",
+                 "a rejection keeps the document's type; change the type with \"action\": "
+                 "\"correct\" (or \"approve\")");
+  }
+  Result<DocumentRecord> d = deps_.service->Review(key.tenant_id, id, *action, fields, reviewer,
+                                                   line_items, document_type);
   if (!d.ok()) {
     if (d.status().code() == ErrorCode::kInvalidArgument) {
       return Error(409, "conflict", d.status().message());
@@ -749,13 +772,14 @@ HttpReply Api::Correct(const HttpRequest& req, const ApiKeyInfo& key, const std:
   if (body.is_discarded() || !body.is_object()) {
     return Error(400, "bad_request", "the body must be a JSON object");
   }
-  std::string fields, line_items, reviewer;
+  std::string fields, line_items, document_type, reviewer;
   if (std::optional<HttpReply> bad =
-          ParseDecision(body, key, true, &fields, &line_items, &reviewer)) {
+          ParseDecision(body, key, true, options_.document_types, &fields, &line_items,
+                        &document_type, &reviewer)) {
     return *bad;
   }
-  Result<DocumentRecord> d =
-      deps_.service->Correct(key.tenant_id, id, fields, reviewer, line_items);
+  Result<DocumentRecord> d = deps_.service->Correct(key.tenant_id, id, fields, reviewer,
+                                                    line_items, document_type);
   if (!d.ok()) {
     if (d.status().code() == ErrorCode::kInvalidArgument) {
       return Error(409, "conflict", d.status().message());

@@ -567,24 +567,28 @@ Status Service::ExtractStage(const Delivery& d) {
       [this](const DocumentRecord& doc) -> Result<std::optional<Document>> {
         Result<std::optional<Document>> state = ReadInput(doc, "classified");
         if (!state.ok() || !state->has_value()) return state;
-        Document& page = **state;
-        // An embedded e-invoice is read from the PDF file itself: give the extractor a copy.
-        std::string scratch;
-        if (page.format == "pdf" && !options_.work_dir.empty()) {
-          Result<std::string> bytes = deps_.blobs->Get(doc.blob_key);
-          if (!bytes.ok()) return bytes.status();
-          scratch = options_.work_dir + "/" + doc.id + ".pdf";
-          std::ofstream f(scratch, std::ios::binary | std::ios::trunc);
-          f.write(bytes->data(), static_cast<std::streamsize>(bytes->size()));
-          if (!f) return Status(ErrorCode::kIoError, "cannot write " + scratch);
-        }
-        const std::string source = page.source;
-        if (!scratch.empty()) page.source = scratch;
-        deps_.understander->ExtractStep(&page);
-        page.source = source;
-        if (!scratch.empty()) std::filesystem::remove(scratch);
+        if (Status s = ExtractWithOriginal(doc, &**state); !s.ok()) return s;
         return state;
       });
+}
+
+Status Service::ExtractWithOriginal(const DocumentRecord& doc, Document* page) {
+  // An embedded e-invoice is read from the PDF file itself: give the extractor a copy.
+  std::string scratch;
+  if (page->format == "pdf" && !options_.work_dir.empty()) {
+    Result<std::string> bytes = deps_.blobs->Get(doc.blob_key);
+    if (!bytes.ok()) return bytes.status();
+    scratch = options_.work_dir + "/" + doc.id + ".pdf";
+    std::ofstream f(scratch, std::ios::binary | std::ios::trunc);
+    f.write(bytes->data(), static_cast<std::streamsize>(bytes->size()));
+    if (!f) return Status(ErrorCode::kIoError, "cannot write " + scratch);
+  }
+  const std::string source = page->source;
+  if (!scratch.empty()) page->source = scratch;
+  deps_.understander->ExtractStep(page);
+  page->source = source;
+  if (!scratch.empty()) std::filesystem::remove(scratch);
+  return Status::Ok();
 }
 
 Result<std::optional<std::string>> Service::WebhookBodyFor(const DocumentRecord& doc,
@@ -769,23 +773,26 @@ Result<DocumentRecord> Service::Reprocess(const std::string& tenant_id, const st
 Result<DocumentRecord> Service::Review(const std::string& tenant_id, const std::string& id,
                                        ReviewAction action, const std::string& fields_json,
                                        const std::string& reviewer,
-                                       const std::string& line_items_json) {
+                                       const std::string& line_items_json,
+                                       const std::string& document_type) {
   return Decide(tenant_id, id, action, fields_json, line_items_json, reviewer,
-                /*completed_only=*/false);
+                /*completed_only=*/false, document_type);
 }
 
 Result<DocumentRecord> Service::Correct(const std::string& tenant_id, const std::string& id,
                                         const std::string& fields_json,
                                         const std::string& reviewer,
-                                        const std::string& line_items_json) {
+                                        const std::string& line_items_json,
+                                        const std::string& document_type) {
   return Decide(tenant_id, id, ReviewAction::kCorrect, fields_json, line_items_json, reviewer,
-                /*completed_only=*/true);
+                /*completed_only=*/true, document_type);
 }
 
 Result<DocumentRecord> Service::Decide(const std::string& tenant_id, const std::string& id,
                                        ReviewAction action, const std::string& fields_json,
                                        const std::string& line_items_json,
-                                       const std::string& reviewer, bool completed_only) {
+                                       const std::string& reviewer, bool completed_only,
+                                       const std::string& document_type) {
   Result<DocumentRecord> doc = deps_.metadata->GetDocument(tenant_id, id);
   if (!doc.ok()) return doc.status();
   if (completed_only && doc->status != ProcessingStatus::kCompleted) {
@@ -806,6 +813,17 @@ Result<DocumentRecord> Service::Decide(const std::string& tenant_id, const std::
     if (std::string bad = CheckLineItems(line_items); !bad.empty()) {
       return Status(ErrorCode::kInvalidArgument, bad);
     }
+  }
+  const bool retype = !document_type.empty() && document_type != doc->document_type;
+  if (retype && action == ReviewAction::kReject) {
+    return Status(ErrorCode::kInvalidArgument,
+                  "a rejection keeps the document's type; change the type with \"action\": "
+                  "\"correct\"");
+  }
+  if (retype) {
+    // An approval with a type is a correction of the type alone.
+    return Retype(*doc, document_type, action == ReviewAction::kCorrect ? fields : nlohmann::json::object(),
+                  line_items, reviewer, completed_only);
   }
   ReviewInput in;
   in.reviewer = reviewer;

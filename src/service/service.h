@@ -177,19 +177,34 @@ class Service {
   // array of rows (service/corrections.h, CheckLineItems) that replaces them. A correction
   // runs the schema's rules again over the corrected result (its "validation"); the decision
   // stands whatever they say. invalid_argument for a bad fields or line-items body.
+  // `document_type`, for a correction (or an approval, then a correction without fields):
+  // "" or the document's own type keeps the type; another type of understander->schemas()
+  // changes it (the type change, docs/review-page.md): the document is read again as that
+  // type from its stored OCR state (no OCR), the sender memory and the reviewer's corrections
+  // of fields the new schema has are applied (the others are dropped),
+  // and the rules decide again. When the new reading still needs review the document stays in
+  // (or, corrected from completed, returns to) the review queue with the new fields, nothing
+  // exported; otherwise the correction completes it as any other (audited "document.reviewed"
+  // with "document_type"). Either way an audit entry "document.retyped" names the reviewer,
+  // both types, the statuses and the fields kept and dropped.
+  // invalid_argument for an unknown type, a rejection with a type, a document not in
+  // needs_review or completed, or one whose OCR state is gone; unavailable when this process
+  // has no understander (role workers without extraction).
   Result<DocumentRecord> Review(const std::string& tenant_id, const std::string& id,
                                 ReviewAction action, const std::string& fields_json,
                                 const std::string& reviewer,
-                                const std::string& line_items_json = "");
+                                const std::string& line_items_json = "",
+                                const std::string& document_type = "");
 
   // A correction of a completed document (POST /v1/documents/{id}/corrections): recorded,
   // audited and exported like a review's correction (webhook event "document.corrected").
   // invalid_argument unless the document is completed; not_found.
   // Both this and a review's correction teach the tenant's sender memory (docs/learning.md).
-  // `line_items_json` as for Review.
+  // `line_items_json` and `document_type` as for Review.
   Result<DocumentRecord> Correct(const std::string& tenant_id, const std::string& id,
                                  const std::string& fields_json, const std::string& reviewer,
-                                 const std::string& line_items_json = "");
+                                 const std::string& line_items_json = "",
+                                 const std::string& document_type = "");
 
   // The page's text (lines joined by '\n') or its normalised image as PNG. not_found for a page
   // that does not exist or a document not read yet; invalid_argument for a page read from a
@@ -230,7 +245,15 @@ class Service {
   Result<DocumentRecord> Decide(const std::string& tenant_id, const std::string& id,
                                 ReviewAction action, const std::string& fields_json,
                                 const std::string& line_items_json, const std::string& reviewer,
-                                bool completed_only);
+                                bool completed_only, const std::string& document_type);
+  // Decide's type change (service/retype.cc): `fields` (an object) and `line_items` (null, or
+  // rows checked by CheckLineItems) as Decide parsed them.
+  Result<DocumentRecord> Retype(const DocumentRecord& doc, const std::string& type,
+                                const nlohmann::json& fields, const nlohmann::json& line_items,
+                                const std::string& reviewer, bool completed_only);
+  // ExtractStep on `page` (its document_type set), with a copy of the original file when it is
+  // a PDF (an embedded e-invoice is read from the file).
+  Status ExtractWithOriginal(const DocumentRecord& doc, Document* page);
   // Teaches the tenant's sender memory where the document prints each corrected field and,
   // when the correction replaced the line items (`line_items` not null), how it prints its
   // item table; a failure is logged, not returned (the correction stands).

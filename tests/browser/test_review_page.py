@@ -165,6 +165,67 @@ def test_two_reviewers_each_get_a_document_the_other_does_not_hold(sheaf):
     assert reviews == [(ids[0], key_a)], reviews
 
 
+def test_a_reviewer_changes_a_documents_type_in_the_browser(sheaf, webhook_receiver):
+    """web/tests/retype_flow.mjs: a receipt in review is made an invoice from the type select
+    (keyboard, with a confirmation); as an invoice it still needs review (no invoice number),
+    so the screen reloads with the invoice's fields, still held by the reviewer, who approves
+    it; the API, the audit and the webhook then carry the new type."""
+    need_browser()
+    d = sheaf.data_dir()
+    t = sheaf.tenant(d, "acme", webhook_url=webhook_receiver.url)
+    srv = sheaf.server(d, "--ocr-workers", "2")
+    c = sheaf.client(srv, t.key)
+    doc = c.submit(sheaf_e2e.receipt_png(51), filename="r51.png", type="receipt")
+    before = c.wait(doc["id"], timeout=90)
+    assert before["status"] == "needs_review", before["status"]
+    assert before["document_type"] == "receipt"
+    assert "merchant_name" in before["result"]["fields"], before["result"]["fields"]
+    env = dict(os.environ, SHEAF_URL=srv.url, SHEAF_KEY=t.key, SHEAF_DOCUMENT=doc["id"],
+               SHEAF_TYPE="invoice", SHEAF_TOTAL="3.99", CHROMIUM=CHROMIUM)
+    run = subprocess.run(["node", os.path.join(WEB, "tests", "retype_flow.mjs")], cwd=WEB,
+                         env=env, capture_output=True, text=True, timeout=240)
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    out = json.loads(run.stdout.strip().splitlines()[-1])
+    assert out["type_before"] == "receipt", out
+    # The reloaded form is the invoice's, still in review: the total kept, the merchant gone.
+    assert out["status_after"] == "needs_review" and out["approved"], out
+    assert out["total"] == "3.99", out
+    assert "total" in out["fields_after"] and "merchant_name" not in out["fields_after"], out
+
+    # Through the API: a completed invoice, read again as one, with the page's key as reviewer.
+    key_a = "key:" + t.key_id
+    after = c.get(doc["id"])
+    assert after["status"] == "completed", after["status"]
+    assert after["document_type"] == "invoice", after["document_type"]
+    assert after["result"]["document_type"]["label"] == "invoice", after["result"]["document_type"]
+    assert after["result"]["fields"]["total"]["value"] == "3.99", after["result"]["fields"]
+    assert after["result"]["fields"]["total"]["source"] == "review"
+    assert "merchant_name" not in after["result"]["fields"], after["result"]["fields"]
+    assert after["result"]["reviewed_by"] == key_a
+    # The audit names the reviewer and the type change, then the approval.
+    audit = [json.loads(x) for x in sheaf_e2e.cli("audit", "list", "--tenant", "acme",
+                                                  "--data-dir", d).stdout.splitlines()]
+    details = lambda e: (e["details"] if isinstance(e["details"], dict)  # noqa: E731
+                         else json.loads(e["details"]))
+    mine = [e for e in audit if e["document_id"] == doc["id"] and e["actor"] == key_a]
+    changes = [details(e) for e in mine if e["action"] == "document.retyped"]
+    assert len(changes) == 1, mine
+    assert (changes[0]["previous_document_type"], changes[0]["document_type"]) == (
+        "receipt", "invoice"), changes
+    assert changes[0]["to"] == "needs_review" and changes[0]["fields"] == ["total"], changes
+    assert [e["action"] for e in mine].count("document.reviewed") == 1, mine
+    # The webhook carries the invoice.
+    def reviewed():
+        for x in webhook_receiver.snapshot():
+            body = json.loads(x["body"])
+            if x["event_type"] == "document.reviewed" and body["document_id"] == doc["id"]:
+                return body
+        return None
+    sheaf_e2e.wait_for(lambda: reviewed() is not None, 30, "the document.reviewed webhook")
+    assert reviewed()["result"]["document_type"]["label"] == "invoice", reviewed()["result"]
+    assert reviewed()["result"]["fields"]["total"]["value"] == "3.99"
+
+
 def test_session_cookie_needs_the_csrf_token_for_unsafe_methods(sheaf):
     d = sheaf.data_dir()
     t = sheaf.tenant(d, "acme")

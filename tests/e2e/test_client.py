@@ -353,3 +353,48 @@ def test_export_dir_gets_finished_results(sheaf, tmp_path):
     c.review(pending["id"], "correct", fields={"merchant_address": "2 Low Road"})
     j = wait_file(path_pending, lambda j: j.get("status") == "completed")
     assert j["fields"]["merchant_address"]["source"] == "review"
+
+
+def test_claim_and_release_review_tasks(sheaf):
+    """claim_review_tasks, claim_review and release_review (PUT/DELETE /v1/review/claims/{id})
+    hold documents for one reviewer at a time; another tenant's key cannot see them."""
+    d = sheaf.data_dir()
+    t = sheaf.tenant(d, "acme")
+    other = sheaf.tenant(d, "globex")
+    srv = sheaf.server(d, "--ocr-workers", "2", *FAST)
+    c = sheaf.client(srv, t.key)
+    ids = []
+    for n in (61, 62):  # in this order in the queue
+        doc = c.submit(receipt_png(n), filename=f"r{n}.png", type="receipt")
+        assert c.wait(doc["id"], timeout=60)["status"] == "needs_review"
+        ids.append(doc["id"])
+    alice = "alice (key:" + t.key_id + ")"
+
+    held = c.claim_review(ids[0], lease_seconds=60, reviewer="alice")
+    assert held["id"] == ids[0] and held["claimed_by"] == alice == held["reviewer"], held
+    assert held["claim_expires_at"], held
+    with pytest.raises(SheafError) as e:
+        c.claim_review(ids[0], reviewer="bob")
+    assert e.value.status == 409 and alice in e.value.message, e.value
+    # bob is handed the document alice does not hold.
+    got = c.claim_review_tasks(max_tasks=5, lease_seconds=60, reviewer="bob")
+    assert [x["id"] for x in got["tasks"]] == [ids[1]], got
+    assert got["reviewer"] == "bob (key:" + t.key_id + ")"
+    # Only the holder gives a hold back.
+    with pytest.raises(SheafError) as e:
+        c.release_review(ids[0], reviewer="bob")
+    assert e.value.status == 409, e.value
+    c.release_review(ids[0], reviewer="alice")
+    c.release_review(ids[0], reviewer="alice")  # not held: nothing happens
+    by_id = {x["id"]: x for x in c.review_tasks()["tasks"]}
+    assert by_id[ids[0]]["claimed_by"] is None, by_id
+    assert by_id[ids[1]]["claimed_by"] == "bob (key:" + t.key_id + ")", by_id
+
+    # Another tenant's key: 404 for both calls, and nothing changes.
+    c2 = sheaf.client(srv, other.key)
+    for call in (lambda: c2.claim_review(ids[0]), lambda: c2.release_review(ids[1])):
+        with pytest.raises(SheafError) as e:
+            call()
+        assert e.value.status == 404, e.value
+    assert c2.claim_review_tasks()["tasks"] == []
+    assert {x["id"]: x["claimed_by"] for x in c.review_tasks()["tasks"]}[ids[1]] is not None

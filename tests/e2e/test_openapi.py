@@ -145,6 +145,7 @@ def sweep(sheaf, webhook_url):
     rev = lambda doc_id, body, **kw: call(  # noqa: E731
         "POST", f"/v1/review/tasks/{doc_id}", body=body,
         headers={"Content-Type": "application/json"}, **kw)
+    rev(review["id"], b'{"action": "reject", "document_type": "letter"}')  # 400
     rev(review["id"], b'{"action": "correct", "fields": {"total": "5.00"}}')
     rev(review2["id"], b'{"action": "reject", "reviewer": "bob"}')
     rev(review2["id"], b'{"action": "approve"}')                        # 409
@@ -156,6 +157,8 @@ def sweep(sheaf, webhook_url):
         headers={"Content-Type": "application/json"}, **kw)
     corr(text["id"], b'{"fields": {"subject": "Checked"}, "reviewer": "carol"}')  # 200
     corr(text["id"], b'{"fields": {}}')                                  # 400
+    corr(text["id"], b'{"document_type": "passport"}')                   # 400 unknown type
+    corr(text["id"], b'{"document_type": "other", "reviewer": "carol"}')  # 200 (read again)
     corr(unknown, b'{"fields": {"total": "1.00"}}')                      # 404
     corr(review2["id"], b'{"fields": {"total": "1.00"}}')                # 409 (rejected)
     corr(text["id"], b'{"fields": {"total": "1.00"}}', client=anon)     # 401

@@ -321,17 +321,21 @@ class SheafClient:
     def review(self, document_id: str, action: str,
                fields: Optional[Mapping[str, Union[str, float, int, None]]] = None,
                reviewer: Optional[str] = None,
-               line_items: Optional[Sequence[Mapping[str, Union[str, float, int, None]]]] = None
-               ) -> SheafDocument:
+               line_items: Optional[Sequence[Mapping[str, Union[str, float, int, None]]]] = None,
+               document_type: Optional[str] = None) -> SheafDocument:
         """Decides a review task: action "approve", "reject" or "correct" (with `fields`, a
         dict of field name -> new value, and/or `line_items`, the rows - dicts of
-        description, quantity, unit_price, amount - that replace all line items). Returns the
-        document after the decision."""
+        description, quantity, unit_price, amount - that replace all line items, and/or
+        `document_type`, the type the document really is: it is read again as that type and
+        stays in review when the new reading needs it; see change_type). Returns the document
+        after the decision."""
         body: Dict[str, Any] = {"action": action}
         if fields is not None:
             body["fields"] = fields
         if line_items is not None:
             body["line_items"] = [dict(row) for row in line_items]
+        if document_type is not None:
+            body["document_type"] = document_type
         if reviewer is not None:
             body["reviewer"] = reviewer
         return self._doc(self._call("POST", "/v1/review/tasks/" + self._id(document_id),
@@ -341,20 +345,67 @@ class SheafClient:
     def correct(self, document_id: str,
                 fields: Optional[Mapping[str, Union[str, float, int, None]]] = None,
                 reviewer: Optional[str] = None,
-                line_items: Optional[Sequence[Mapping[str, Union[str, float, int, None]]]] = None
-                ) -> SheafDocument:
+                line_items: Optional[Sequence[Mapping[str, Union[str, float, int, None]]]] = None,
+                document_type: Optional[str] = None) -> SheafDocument:
         """Corrects a document that completed without review (`fields`, a dict of field name
-        -> new value, and/or `line_items`, the rows that replace all line items); recorded,
-        exported and learned from like a review's correction. Returns the document after
-        it."""
+        -> new value, and/or `line_items`, the rows that replace all line items, and/or
+        `document_type`, see change_type); recorded, exported and learned from like a
+        review's correction. Returns the document after it."""
         body: Dict[str, Any] = {"fields": dict(fields or {})}
         if line_items is not None:
             body["line_items"] = [dict(row) for row in line_items]
+        if document_type is not None:
+            body["document_type"] = document_type
         if reviewer is not None:
             body["reviewer"] = reviewer
         path = f"/v1/documents/{self._id(document_id)}/corrections"
         return self._doc(self._call("POST", path, body=json.dumps(body).encode(),
                                     headers={"Content-Type": "application/json"}))
+
+    def change_type(self, document_id: str, document_type: str,
+                    fields: Optional[Mapping[str, Union[str, float, int, None]]] = None,
+                    reviewer: Optional[str] = None) -> SheafDocument:
+        """Says the document is of type `document_type` (one of the server's schemas; 400
+        naming the known ones otherwise). It is read again as that type from its stored OCR
+        reading, keeping those of `fields` (corrections) the new type has. A document in
+        review completes when the new reading needs no review, else stays in review with the
+        new type's fields (status "needs_review", held for the reviewer); a completed document
+        likewise stays completed or returns to review. Returns the document after it."""
+        doc = self.get(document_id)
+        if doc.get("status") == "completed":
+            return self.correct(document_id, fields, reviewer=reviewer,
+                                document_type=document_type)
+        return self.review(document_id, "correct", fields or {}, reviewer=reviewer,
+                           document_type=document_type)
+
+    def claim_review_tasks(self, max_tasks: Optional[int] = None,
+                           lease_seconds: Optional[int] = None,
+                           reviewer: Optional[str] = None) -> JSONObject:
+        """Takes up to `max_tasks` review tasks no one else holds, in queue order, held for
+        `lease_seconds` (server defaults 10 and 900): {"tasks": [...], "reviewer"}."""
+        body = {k: v for k, v in (("max", max_tasks), ("lease_seconds", lease_seconds),
+                                  ("reviewer", reviewer)) if v is not None}
+        return self._json("POST", "/v1/review/claims", body=json.dumps(body).encode(),
+                          headers={"Content-Type": "application/json"})
+
+    def claim_review(self, document_id: str, lease_seconds: Optional[int] = None,
+                     reviewer: Optional[str] = None) -> JSONObject:
+        """Holds one review task for this key (and `reviewer`, when given) for
+        `lease_seconds` (server default 900), or renews your hold: the task, with
+        "claimed_by" and "claim_expires_at". SheafError 409 while another reviewer holds it
+        (the message names them) or when it is not in review; 404 for another tenant's."""
+        body = {k: v for k, v in (("lease_seconds", lease_seconds), ("reviewer", reviewer))
+                if v is not None}
+        return self._json("PUT", "/v1/review/claims/" + self._id(document_id),
+                          body=json.dumps(body).encode(),
+                          headers={"Content-Type": "application/json"})
+
+    def release_review(self, document_id: str, reviewer: Optional[str] = None) -> None:
+        """Gives a held review task back (nothing happens when it was not held). `reviewer`:
+        the name the claim was made with, if any. SheafError 409 when another reviewer holds
+        it."""
+        self._call("DELETE", "/v1/review/claims/" + self._id(document_id),
+                   query={"reviewer": reviewer})
 
     # -- operations ----------------------------------------------------------------------------
 
