@@ -7,6 +7,8 @@
 // model; the service then classifies A's documents with it and B's with the shipped model.
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -15,6 +17,7 @@
 
 #include "adapters/sqlite/sqlite_metadata_store.h"
 #include "app/composition.h"
+#include "extract/ranker.h"
 #include "fixtures.h"
 #include "service/service.h"
 #include "service_parts.h"
@@ -177,6 +180,94 @@ TEST_F(TenantModelTest, ATenantsCorrectedTypesTrainItsOwnModelWhichOnlyItsDocume
   EXPECT_NE(Process("a", PurchaseOrder(22)).document_type, "purchase_order");
 }
 
+// An invoice of one sender whose first row is a stamp the rules take for the seller's name;
+// the sender's name is on the row below "Tax invoice". Numbers and amounts vary with `i`.
+std::string StampedInvoice(int i) {
+  const std::string n = std::to_string(1041 + i * 13);
+  return "ORIGINAL - PLEASE RETAIN\nTax invoice\nBrightwater Plumbing Services\n12 Canal Row, Leeds LS1 4AB\n\n"
+         "Invoice No: BW-" + n + "\nInvoice Date: 1" + std::to_string(i % 9) + ".03.2024\nBill to: " +
+         (i % 2 ? "Harlow Cycles Ltd" : "Quayside Bakery") + "\n\nLabour " + std::to_string(100 + i) +
+         ".00 EUR\nTotal " + std::to_string(119 + i) + ".00 EUR\n";
+}
+
+TEST_F(TenantModelTest, ATenantsCorrectedFieldsTrainItsOwnRankerWhichOnlyItsDocumentsUse) {
+  const auto process = [&](const std::string& tenant, int i) {
+    IngestRequest r;
+    r.tenant_id = tenants_[tenant];
+    r.actor = "test";
+    r.bytes = std::make_shared<const std::string>(StampedInvoice(i));
+    r.filename = "invoice.txt";
+    r.type_hint = "invoice";
+    Result<IngestResult> in = service_->Ingest(r);
+    EXPECT_TRUE(in.ok()) << in.status().message();
+    if (!in.ok()) return DocumentRecord{};
+    return testing::WaitUntilSettled(metadata_.get(), tenants_[tenant], in->document.id);
+  };
+  const auto seller = [](const DocumentRecord& d) {
+    nlohmann::json j = nlohmann::json::parse(d.result_json, nullptr, false);
+    if (!j.is_object() || !j["fields"].contains("seller_name")) return nlohmann::json();
+    return j["fields"]["seller_name"];
+  };
+  const auto train = [&](const std::string& tenant) {
+    return testing::RunSheaf({"train-extractor", "--from-reviews", "--tenant", tenant, "--data-dir", dir_});
+  };
+  const auto model_of = [&](const std::string& tenant) { return app::TenantExtractorPath(dir_, tenants_[tenant]); };
+  // The rules are wrong on this sender's invoices, for every tenant.
+  const DocumentRecord first = process("a", 0);
+  ASSERT_EQ(seller(first).value("value", ""), "ORIGINAL - PLEASE RETAIN") << first.result_json;
+  const auto correct = [&](const std::string& tenant, const DocumentRecord& d, const std::string& name) {
+    ReviewInput review;
+    review.reviewer = "alice";
+    review.action = ReviewAction::kCorrect;
+    review.fields_json = nlohmann::json{{"seller_name", name}}.dump();
+    Result<Correction> c = metadata_->RecordReview(tenants_[tenant], d.id, review);
+    ASSERT_TRUE(c.ok()) << c.status().message();
+  };
+  correct("a", first, "Brightwater Plumbing Services");
+  // One reviewed document teaches too little.
+  testing::RunResult too_few = train("a");
+  EXPECT_EQ(too_few.exit_code, 1) << too_few.out << too_few.err;
+  EXPECT_NE(too_few.err.find("seller_name 1; a model needs at least 2"), std::string::npos) << too_few.err;
+  EXPECT_FALSE(std::filesystem::exists(model_of("a")));
+
+  for (int i = 1; i < 3; ++i) correct("a", process("a", i), "Brightwater Plumbing Services");
+  // Tenant B reviews the same sender's invoices differently (its reviewer keeps the stamp);
+  // none of that may reach A's model, nor A's reviews B's.
+  for (int i = 10; i < 14; ++i) {
+    ReviewInput approve;
+    approve.reviewer = "bob";
+    approve.action = ReviewAction::kApprove;
+    ASSERT_TRUE(metadata_->RecordReview(tenants_["b"], process("b", i).id, approve).ok());
+  }
+
+  testing::RunResult trained = train("a");
+  ASSERT_EQ(trained.exit_code, 0) << trained.out << trained.err;
+  EXPECT_NE(trained.out.find("trained on 3 reviewed documents: seller_name (3 documents)"), std::string::npos)
+      << trained.out;
+  EXPECT_TRUE(std::filesystem::exists(model_of("a")));
+  EXPECT_FALSE(std::filesystem::exists(model_of("b")));
+
+  // A's next invoice of the sender, not one it was trained on, is read right, as the ranker's
+  // override (capped below the >= 0.9 band).
+  const nlohmann::json a_after = seller(process("a", 21));
+  EXPECT_EQ(a_after.value("value", ""), "Brightwater Plumbing Services") << a_after.dump();
+  EXPECT_LE(a_after.value("confidence", 1.0), extract::kOverrideConfidenceCap) << a_after.dump();
+  // B's stays as the rules read it.
+  EXPECT_EQ(seller(process("b", 21)).value("value", ""), "ORIGINAL - PLEASE RETAIN");
+
+  // B's own reviews (4 approvals of the stamp) make B's model, which keeps B's reading and
+  // leaves A's alone.
+  testing::RunResult for_b = train("b");
+  ASSERT_EQ(for_b.exit_code, 0) << for_b.out << for_b.err;
+  EXPECT_NE(for_b.out.find("trained on 4 reviewed documents"), std::string::npos) << for_b.out;
+  EXPECT_EQ(seller(process("b", 22)).value("value", ""), "ORIGINAL - PLEASE RETAIN");
+  EXPECT_EQ(seller(process("a", 22)).value("value", ""), "Brightwater Plumbing Services");
+
+  // Removing A's model takes A back to the rules.
+  std::filesystem::remove(model_of("a"));
+  EXPECT_EQ(seller(process("a", 23)).value("value", ""), "ORIGINAL - PLEASE RETAIN");
+}
+
 TEST_F(TenantModelTest, UnknownTenantAndMissingTenantAreUsageErrors) {
   testing::RunResult unknown = Train("nobody");
   EXPECT_EQ(unknown.exit_code, 2) << unknown.err;
@@ -190,6 +281,15 @@ TEST_F(TenantModelTest, UnknownTenantAndMissingTenantAreUsageErrors) {
   EXPECT_EQ(both.exit_code, 2) << both.err;
   testing::RunResult neither = testing::RunSheaf({"train-classifier"});
   EXPECT_EQ(neither.exit_code, 2) << neither.err;
+  testing::RunResult extractor_unknown = testing::RunSheaf(
+      {"train-extractor", "--from-reviews", "--tenant", "nobody", "--data-dir", dir_});
+  EXPECT_EQ(extractor_unknown.exit_code, 2) << extractor_unknown.err;
+  EXPECT_NE(extractor_unknown.err.find("no tenant named \"nobody\""), std::string::npos) << extractor_unknown.err;
+  testing::RunResult extractor_mixed = testing::RunSheaf(
+      {"train-extractor", "--from-reviews", "--tenant", "a", "--dataset", "sroie", "--data-dir", dir_});
+  EXPECT_EQ(extractor_mixed.exit_code, 2) << extractor_mixed.err;
+  testing::RunResult extractor_neither = testing::RunSheaf({"train-extractor"});
+  EXPECT_EQ(extractor_neither.exit_code, 2) << extractor_neither.err;
 }
 
 }  // namespace

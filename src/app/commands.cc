@@ -254,15 +254,26 @@ int RunCli(int argc, char** argv) {
   CLI::App* train_extractor = app.add_subcommand(
       "train-extractor", "Train the extractor's candidate ranker from labelled datasets (docs/extraction.md)");
   train_extractor->add_option("--dataset", train_extractor_args.dataset,
-                              "sroie, zugferd_corpus, invoice2data or a folder of one; several, comma-separated")
-      ->required();
+                              "sroie, zugferd_corpus, invoice2data or a folder of one; several, comma-separated; "
+                              "required unless --from-reviews");
   train_extractor->add_option("--datasets-root", train_extractor_args.datasets_root, "Where dataset names are looked up")
       ->capture_default_str();
   train_extractor->add_option("--fields", train_extractor_args.fields,
                               "Comma-separated fields to learn (default: every field the ranker supports)");
   train_extractor->add_option("--limit", train_extractor_args.limit, "Use only the first N documents of each dataset");
-  train_extractor->add_option("--out", train_extractor_args.out, "Where to write the model (gzipped when it ends in .gz)")
-      ->required();
+  train_extractor->add_option("--out", train_extractor_args.out,
+                              "Where to write the model (gzipped when it ends in .gz); required unless "
+                              "--from-reviews, which writes <data-dir>/models/tenants/<tenant id>/extractor.json.gz by default");
+  bool extractor_from_reviews = false;
+  FromReviewsArgs extractor_reviews_args;
+  train_extractor->add_flag("--from-reviews", extractor_from_reviews,
+                            "Train one tenant's own ranker on the documents its reviewers approved or corrected, "
+                            "for that tenant's documents only (docs/learning.md)");
+  train_extractor->add_option("--tenant", extractor_reviews_args.tenant, "With --from-reviews: the tenant (name or id)");
+  train_extractor->add_option("--metadata", extractor_reviews_args.metadata_url,
+                              "With --from-reviews: the metadata store URL (default: the data dir's)");
+  train_extractor->add_option("--blobs", extractor_reviews_args.blobs_url,
+                              "With --from-reviews: the blob store URL (default: the data dir's)");
   train_extractor_flags.Add(train_extractor);
 
   AdminCommands admin(app);  // tenant, key, audit, export (src/app/admin_commands.cc)
@@ -297,7 +308,26 @@ int RunCli(int argc, char** argv) {
   }
   if (version->parsed()) return RunVersion();
   if (eval_cmd->parsed()) return RunEval(eval_fields_flags, eval_args);
-  if (train_extractor->parsed()) return RunTrainExtractor(train_extractor_flags, train_extractor_args);
+  if (train_extractor->parsed() && extractor_from_reviews) {
+    if (!train_extractor_args.dataset.empty() || !train_extractor_args.fields.empty() || train_extractor_args.limit != 0) {
+      std::cerr << "sheaf: train-extractor: --dataset, --fields and --limit go without --from-reviews\n";
+      return kExitUsage;
+    }
+    extractor_reviews_args.out = train_extractor_args.out;
+    return RunTrainExtractorFromReviews(train_extractor_flags, extractor_reviews_args);
+  }
+  if (train_extractor->parsed()) {
+    if (train_extractor_args.dataset.empty() || train_extractor_args.out.empty()) {
+      std::cerr << "sheaf: train-extractor: --dataset and --out are required (or --from-reviews --tenant T)\n";
+      return kExitUsage;
+    }
+    if (!extractor_reviews_args.tenant.empty() || !extractor_reviews_args.metadata_url.empty() ||
+        !extractor_reviews_args.blobs_url.empty()) {
+      std::cerr << "sheaf: train-extractor: --tenant, --metadata and --blobs go with --from-reviews\n";
+      return kExitUsage;
+    }
+    return RunTrainExtractor(train_extractor_flags, train_extractor_args);
+  }
   if (eval_ocr->parsed()) return RunEvalOcr(eval_flags, dataset, !no_baseline, limit, out_path);
   if (convert->parsed()) return RunConvertModel(convert_in, convert_out);
   if (train->parsed() && from_reviews) {

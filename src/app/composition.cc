@@ -316,12 +316,32 @@ std::string TenantClassifierPath(const std::string& data_dir, const std::string&
   return data_dir + "/models/tenants/" + tenant_id + "/doctype.bin.gz";
 }
 
+std::string TenantExtractorPath(const std::string& data_dir, const std::string& tenant_id) {
+  return data_dir + "/models/tenants/" + tenant_id + "/extractor.json.gz";
+}
+
 std::function<std::shared_ptr<const Understander>(const std::string& tenant_id)>
 MakeTenantUnderstanders(const Config& config, CircuitBreaker* model_breaker) {
-  struct Loaded {
+  // A model file as last seen: exists, and its modification time and size.
+  struct Seen {
+    bool exists = false;
     std::filesystem::file_time_type mtime;
     std::uintmax_t size = 0;
-    std::shared_ptr<const Understander> understander;  // null: the file did not load
+    bool operator==(const Seen& o) const {
+      return exists == o.exists && (!exists || (mtime == o.mtime && size == o.size));
+    }
+  };
+  const auto see = [](const std::string& path) {
+    Seen s;
+    std::error_code ec;
+    s.mtime = std::filesystem::last_write_time(path, ec);
+    if (!ec) s.size = std::filesystem::file_size(path, ec);
+    s.exists = !ec;
+    return s;
+  };
+  struct Loaded {
+    Seen doctype, extractor;
+    std::shared_ptr<const Understander> understander;  // null: a file did not load
   };
   struct State {
     std::mutex mu;
@@ -330,34 +350,35 @@ MakeTenantUnderstanders(const Config& config, CircuitBreaker* model_breaker) {
   auto state = std::make_shared<State>();
   Config base = config;
   base.ocr_cache = false;  // no classification cache of their own (see the header)
-  // A hinted type or "--model none" means no classifier at all: nothing per tenant either.
+  // A hinted type or "--model none" means no classifier at all: no tenant type model either.
   const bool classifies = (base.type_hint.empty() || base.type_hint == "auto") && base.model_path != "none";
-  return [state, base, classifies, model_breaker](
+  return [state, base, classifies, model_breaker, see](
              const std::string& tenant_id) -> std::shared_ptr<const Understander> {
-    if (!classifies || tenant_id.empty()) return nullptr;
-    const std::string path = TenantClassifierPath(base.data_dir, tenant_id);
-    std::error_code ec;
-    const auto mtime = std::filesystem::last_write_time(path, ec);
-    const std::uintmax_t size = ec ? 0 : std::filesystem::file_size(path, ec);
+    if (tenant_id.empty()) return nullptr;
+    const std::string doctype_path = TenantClassifierPath(base.data_dir, tenant_id);
+    const std::string extractor_path = TenantExtractorPath(base.data_dir, tenant_id);
+    const Seen doctype = classifies ? see(doctype_path) : Seen{};
+    const Seen extractor = see(extractor_path);
     std::lock_guard<std::mutex> lock(state->mu);
-    if (ec) {  // no model of its own (or unreadable): the shared one
+    if (!doctype.exists && !extractor.exists) {  // no model of its own: the shared one
       state->by_tenant.erase(tenant_id);
       return nullptr;
     }
     auto it = state->by_tenant.find(tenant_id);
-    if (it != state->by_tenant.end() && it->second.mtime == mtime && it->second.size == size) {
+    if (it != state->by_tenant.end() && it->second.doctype == doctype && it->second.extractor == extractor) {
       return it->second.understander;
     }
     Config own = base;
-    own.model_path = path;
+    if (doctype.exists) own.model_path = doctype_path;
+    if (extractor.exists) own.extractor_model_path = extractor_path;
     Result<std::unique_ptr<Understander>> u = MakeUnderstander(own, nullptr, model_breaker);
-    Loaded loaded{mtime, size, nullptr};
+    Loaded loaded{doctype, extractor, nullptr};
     if (u.ok()) {
       loaded.understander = std::shared_ptr<const Understander>(std::move(u).value());
-      spdlog::info("tenant {}: classifying with its own document-type model {}", tenant_id, path);
+      spdlog::info("tenant {}: its own{}{}", tenant_id, doctype.exists ? " document-type model " + doctype_path : "",
+                   extractor.exists ? " extractor ranker " + extractor_path : "");
     } else {
-      spdlog::warn("tenant {}: its document-type model is not used: {}", tenant_id,
-                   u.status().message());
+      spdlog::warn("tenant {}: its own models are not used: {}", tenant_id, u.status().message());
     }
     state->by_tenant[tenant_id] = loaded;
     return loaded.understander;

@@ -88,14 +88,19 @@ Result<std::unique_ptr<Understander>> MakeUnderstander(const Config& config,
 // Where a tenant's own document-type model is kept (`sheaf train-classifier --from-reviews`,
 // docs/learning.md): <data_dir>/models/tenants/<tenant id>/doctype.bin.gz.
 std::string TenantClassifierPath(const std::string& data_dir, const std::string& tenant_id);
+// Where a tenant's own extractor ranker is kept (`sheaf train-extractor --from-reviews`):
+// <data_dir>/models/tenants/<tenant id>/extractor.json.gz.
+std::string TenantExtractorPath(const std::string& data_dir, const std::string& tenant_id);
 
-// For ServiceDeps::tenant_understander: the Understander that classifies a tenant's documents
-// with the tenant's own model (TenantClassifierPath of config.data_dir) when that file exists;
-// null when it does not (the shared Understander, with the shipped model, is used). A tenant's
-// model is loaded lazily, on its first document, and kept; the file is looked at (stat) on
-// every call and loaded again when its size or modification time changed, so a model trained
-// while the service runs is used from the next document on, and a removed one no longer is.
-// A file that does not load is logged (once per change) and the tenant gets null. These
+// For ServiceDeps::tenant_understander: the Understander that classifies and extracts a
+// tenant's documents with the tenant's own models (TenantClassifierPath, TenantExtractorPath of
+// config.data_dir) when either file exists - the shipped model for the one that does not; null
+// when neither does (the shared Understander is used). A tenant's models are loaded lazily, on
+// its first document, and kept; the files are looked at (stat) on every call and loaded again
+// when a size or modification time changed, so a model trained while the service runs is used
+// from the next document on, and a removed one no longer is. A tenant's ranker is used even
+// with --extractor-model none (the tenant's reviews trained it for the tenant's documents).
+// Files that do not load are logged (once per change) and the tenant gets null. These
 // Understanders have no classification cache (classifying is milliseconds; the shared cache
 // is keyed by the shipped model's version). Safe to call from many threads.
 std::function<std::shared_ptr<const Understander>(const std::string& tenant_id)>

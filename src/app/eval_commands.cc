@@ -114,7 +114,8 @@ std::optional<ojson> ReportLearnFromFirst(const std::vector<LearnEvalDocument>& 
                {"right_after", r->right_after},
                {"confident_after", r->confident_after},
                {"f1", f1},
-               {"micro_f1", {{"before", r->micro_f1.first}, {"after", r->micro_f1.second}}}};
+               {"micro_f1", {{"before", r->micro_f1.first}, {"after", r->micro_f1.second}}},
+               {"still_reviewed", r->still_reviewed}};
 }
 
 // Prints the sender-grouped figures beside the usual ones (eval/grouped.h).

@@ -63,7 +63,7 @@ Result<LearnEvalReport> RunLearnFromFirst(const std::vector<LearnEvalDocument>& 
       if (members.size() < 2) continue;
       ++report.senders;
       const LearnEvalDocument& first = docs[members.front()];
-      std::set<std::string> corrected_names;
+      std::set<std::string> corrected_names, learned_names;
       std::string first_sender;
       if (first.result) {
         first_sender = learn::IdentifySender(*first.result).key;
@@ -82,6 +82,7 @@ Result<LearnEvalReport> RunLearnFromFirst(const std::vector<LearnEvalDocument>& 
                           "cli:eval");
         if (!learned.ok()) return learned.status();
         report.learned_fields += static_cast<int>(learned->size());
+        learned_names.insert(learned->begin(), learned->end());
       }
       for (std::size_t k = 1; k < members.size(); ++k) {
         const LearnEvalDocument& d = docs[members[k]];
@@ -100,6 +101,7 @@ Result<LearnEvalReport> RunLearnFromFirst(const std::vector<LearnEvalDocument>& 
         }
         const bool eligible = recognised && !corrected_names.empty();
         bool all_sure = true;
+        nlohmann::ordered_json unsure = nlohmann::ordered_json::array();
         for (const auto& [name, type] : d.scored) {
           const std::optional<std::string> expected = ExpectedOf(d, name);
           const std::optional<eval::Predicted> was =
@@ -113,6 +115,13 @@ Result<LearnEvalReport> RunLearnFromFirst(const std::vector<LearnEvalDocument>& 
           if (was && eval::ValuesMatch(type, *expected, was->value)) ++report.right_before;
           if (!now || !eval::ValuesMatch(type, *expected, now->value) || now->confidence < 0.9) {
             all_sure = false;
+            const auto f = recalled.fields.find(name);
+            unsure.push_back({{"field", name},
+                              {"expected", *expected},
+                              {"got", now ? nlohmann::ordered_json(now->value) : nlohmann::ordered_json()},
+                              {"confidence", now ? now->confidence : 0.0},
+                              {"source", f == recalled.fields.end() ? "" : f->second.source},
+                              {"learned", learned_names.count(name) > 0}});
           }
           if (now && eval::ValuesMatch(type, *expected, now->value)) {
             ++report.right_after;
@@ -124,7 +133,12 @@ Result<LearnEvalReport> RunLearnFromFirst(const std::vector<LearnEvalDocument>& 
         }
         if (eligible) {
           ++report.no_review_eligible;
-          if (all_sure) ++report.no_review;
+          if (all_sure) {
+            ++report.no_review;
+          } else {
+            report.still_reviewed.push_back(
+                {{"document", d.truth->id}, {"sender", group}, {"fields", std::move(unsure)}});
+          }
         }
       }
     }

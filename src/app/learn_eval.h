@@ -44,6 +44,10 @@ struct LearnEvalReport {
   // and whose first document had corrections, those on which every corrected field is right
   // after with confidence >= 0.9 (no review needed for them).
   int no_review_eligible = 0, no_review = 0;
+  // The eligible later documents that still need review, each with its corrected fields that
+  // are wrong or unsure after: {"document", "sender", "fields": [{"field", "expected", "got",
+  // "confidence", "source", "learned"}]} ("learned": whether the first document taught it).
+  nlohmann::ordered_json still_reviewed = nlohmann::ordered_json::array();
   nlohmann::ordered_json before, after;  // FieldScorer::ToJson of the later documents
   std::map<std::string, std::pair<double, double>> f1;  // field -> (before, after)
   std::pair<double, double> micro_f1;

@@ -281,6 +281,70 @@ int RunTrainClassifier(PipelineFlags& flags, const std::string& manifest, const 
   }
   return kExitOk;
 }
+namespace {
+
+// The stores a --from-reviews command reads, and the tenant it reads them for.
+struct TenantStores {
+  std::unique_ptr<MetadataStore> store;
+  std::unique_ptr<BlobStore> blobs;
+  Tenant tenant;
+  std::string error;  // "" when opened
+  int exit_code = kExitOk;
+};
+
+// Opens the metadata and blob stores of `args` (default: the data dir's) and finds the tenant
+// by name or id. A tenant that does not exist is a usage error; a store that does not open, a
+// failure.
+TenantStores OpenTenantStores(const std::string& data_dir, const FromReviewsArgs& args) {
+  TenantStores out;
+  const auto failed = [&out](const std::string& message, int code) {
+    out.error = message;
+    out.exit_code = code;
+    return std::move(out);
+  };
+  if (args.tenant.empty()) return failed("--tenant is required", kExitUsage);
+  Backends registry;
+  RegisterBuiltinBackends(&registry);
+  BackendUrls given;
+  given.metadata = args.metadata_url;
+  given.blobs = args.blobs_url;
+  const BackendUrls urls = given.WithDefaults(data_dir);
+  BackendContext context;
+  context.data_dir = data_dir;
+  Result<std::unique_ptr<MetadataStore>> store = registry.metadata.Open(urls.metadata, context);
+  if (!store.ok()) return failed(store.status().message(), kExitFailed);
+  Result<std::unique_ptr<BlobStore>> blobs = registry.blobs.Open(urls.blobs, context);
+  if (!blobs.ok()) return failed(blobs.status().message(), kExitFailed);
+  Result<Tenant> tenant = (*store)->GetTenantByName(args.tenant);
+  if (!tenant.ok() && tenant.status().code() == ErrorCode::kNotFound) {
+    tenant = (*store)->GetTenant(args.tenant);
+  }
+  if (!tenant.ok()) {
+    if (tenant.status().code() == ErrorCode::kNotFound) {
+      return failed("no tenant named \"" + args.tenant + "\" (or with that id) in " + RedactUrl(urls.metadata),
+                    kExitUsage);
+    }
+    return failed(tenant.status().message(), kExitFailed);
+  }
+  out.store = std::move(store).value();
+  out.blobs = std::move(blobs).value();
+  out.tenant = std::move(tenant).value();
+  return out;
+}
+
+// A document's pages as the pipeline read them: the "ocr" state the service stored (no OCR
+// again).
+Result<Document> ReadStoredPages(BlobStore& blobs, const std::string& tenant_id, const std::string& document_id) {
+  const std::string key = DocumentStateKey(tenant_id, document_id, "ocr");
+  Result<std::string> bytes = blobs.Get(key);
+  if (!bytes.ok()) return bytes.status();
+  nlohmann::json j = nlohmann::json::parse(*bytes, nullptr, false);
+  if (j.is_discarded()) return Status(ErrorCode::kInvalidArgument, key + ": not JSON");
+  return DocumentFromStateJson(j);
+}
+
+}  // namespace
+
 int RunTrainClassifierFromReviews(const PipelineFlags& flags, const FromReviewsArgs& args) {
   const auto fail = [](const std::string& message, int code) {
     std::cerr << "sheaf: train-classifier --from-reviews: " << message << "\n";
@@ -297,32 +361,13 @@ int RunTrainClassifierFromReviews(const PipelineFlags& flags, const FromReviewsA
     return fail(std::string(kDefaultClassifierModel) + " not found (set --model or SHEAF_HOME)",
                 kExitFailed);
   }
-  Backends registry;
-  RegisterBuiltinBackends(&registry);
-  BackendUrls given;
-  given.metadata = args.metadata_url;
-  given.blobs = args.blobs_url;
-  const BackendUrls urls = given.WithDefaults(data_dir);
-  BackendContext context;
-  context.data_dir = data_dir;
-  Result<std::unique_ptr<MetadataStore>> store = registry.metadata.Open(urls.metadata, context);
-  if (!store.ok()) return fail(store.status().message(), kExitFailed);
-  Result<std::unique_ptr<BlobStore>> blobs = registry.blobs.Open(urls.blobs, context);
-  if (!blobs.ok()) return fail(blobs.status().message(), kExitFailed);
-  Result<Tenant> tenant = (*store)->GetTenantByName(args.tenant);
-  if (!tenant.ok() && tenant.status().code() == ErrorCode::kNotFound) {
-    tenant = (*store)->GetTenant(args.tenant);
-  }
-  if (!tenant.ok()) {
-    if (tenant.status().code() == ErrorCode::kNotFound) {
-      return fail("no tenant named \"" + args.tenant + "\" (or with that id) in " + RedactUrl(urls.metadata),
-                  kExitUsage);
-    }
-    return fail(tenant.status().message(), kExitFailed);
-  }
+  TenantStores opened = OpenTenantStores(data_dir, args);
+  if (!opened.error.empty()) return fail(opened.error, opened.exit_code);
+  const Tenant* tenant = &opened.tenant;
+  MetadataStore* store = opened.store.get();
   // Only this tenant's documents are read: the store scopes every call to the tenant id.
   Result<std::vector<DocumentRecord>> reviewed =
-      (*store)->ListReviewedDocuments(tenant->id, kMaxReviewedForModel);
+      store->ListReviewedDocuments(tenant->id, kMaxReviewedForModel);
   if (!reviewed.ok()) return fail(reviewed.status().message(), kExitFailed);
   std::vector<classify::DocumentText> docs;
   std::vector<std::string> labels;
@@ -331,15 +376,7 @@ int RunTrainClassifierFromReviews(const PipelineFlags& flags, const FromReviewsA
   for (const DocumentRecord& d : *reviewed) {
     if (d.document_type.empty()) continue;
     // The pages as they were read (no OCR again): the "ocr" state the pipeline stored.
-    const std::string key = DocumentStateKey(tenant->id, d.id, "ocr");
-    Result<std::string> bytes = (*blobs)->Get(key);
-    Result<Document> state = Status(ErrorCode::kInvalidArgument, key + ": not JSON");
-    if (bytes.ok()) {
-      nlohmann::json j = nlohmann::json::parse(*bytes, nullptr, false);
-      if (!j.is_discarded()) state = DocumentFromStateJson(j);
-    } else {
-      state = bytes.status();
-    }
+    Result<Document> state = ReadStoredPages(*opened.blobs, tenant->id, d.id);
     if (!state.ok()) {
       spdlog::warn("document {}: its pages are not stored ({}); skipped", d.id, state.status().message());
       ++without_text;
@@ -438,6 +475,142 @@ int RunTrainExtractor(PipelineFlags& flags, const TrainExtractorArgs& args) {
     fields += (fields.empty() ? "" : ", ") + f + " (" + std::to_string(examples[f].size()) + " documents)";
   }
   std::cout << "extractor ranker for " << (fields.empty() ? "no field" : fields) << " written to " << args.out << "\n";
+  return kExitOk;
+}
+
+
+namespace {
+
+// The fields of a reviewed document as finally recorded: its result's field values (what the
+// reviewer approved, or the result with the corrections applied) with every correction's
+// fields applied over them, oldest first (a result written before a correction was recorded
+// cannot hide it). Line items are no ranker field and are left out.
+Result<std::map<std::string, std::string>> FinalFields(MetadataStore& store, const std::string& tenant_id,
+                                                       const std::string& document_id) {
+  Result<DocumentRecord> record = store.GetDocument(tenant_id, document_id);
+  if (!record.ok()) return record.status();
+  std::map<std::string, std::string> out;
+  nlohmann::json result = nlohmann::json::parse(record->result_json, nullptr, false);
+  if (result.is_object() && result.contains("fields") && result["fields"].is_object()) {
+    for (const auto& [name, f] : result["fields"].items()) {
+      if (f.is_object() && f.contains("value") && f["value"].is_string()) out[name] = f["value"].get<std::string>();
+    }
+  }
+  Result<std::vector<Correction>> corrections = store.ListCorrections(tenant_id, document_id);
+  if (!corrections.ok()) return corrections.status();
+  for (const Correction& c : *corrections) {
+    if (c.action != ReviewAction::kCorrect) continue;
+    nlohmann::json fields = nlohmann::json::parse(c.fields_json, nullptr, false);
+    if (!fields.is_object()) continue;
+    for (const auto& [name, v] : fields.items()) {
+      if (v.is_string()) out[name] = v.get<std::string>();
+    }
+  }
+  return out;
+}
+
+// `own`'s fields, and the fields of `base` that `own` has no model for (so a tenant keeps the
+// shipped ranker's fields its reviews did not cover).
+Result<extract::Ranker> OverlayRanker(const extract::Ranker& base, const extract::Ranker& own) {
+  nlohmann::json b = nlohmann::json::parse(base.ToJson(), nullptr, false);
+  nlohmann::json o = nlohmann::json::parse(own.ToJson(), nullptr, false);
+  if (!b.is_object() || !o.is_object() || b.value("hash_bits", 0) != o.value("hash_bits", 0)) return own;
+  for (const auto& [name, m] : b["fields"].items()) {
+    if (!o["fields"].contains(name)) o["fields"][name] = m;
+  }
+  return extract::Ranker::FromJson(o.dump(), "the tenant's ranker");
+}
+
+}  // namespace
+
+int RunTrainExtractorFromReviews(const PipelineFlags& flags, const FromReviewsArgs& args) {
+  const auto fail = [](const std::string& message, int code) {
+    std::cerr << "sheaf: train-extractor --from-reviews: " << message << "\n";
+    return code;
+  };
+  const std::string& data_dir = flags.config.data_dir;
+  TenantStores opened = OpenTenantStores(data_dir, args);
+  if (!opened.error.empty()) return fail(opened.error, opened.exit_code);
+  const Tenant& tenant = opened.tenant;
+  const std::string schemas_dir = flags.config.schemas_dir.empty() ? FindResource("schemas") : flags.config.schemas_dir;
+  if (schemas_dir.empty()) return fail("schemas: folder not found (set --schemas or SHEAF_HOME)", kExitFailed);
+  Result<std::map<std::string, extract::Schema>> schemas = extract::LoadSchemaDir(schemas_dir);
+  if (!schemas.ok()) return fail(schemas.status().message(), kExitFailed);
+  // The shipped (or --extractor-model) ranker, whose fields the tenant's reviews do not cover
+  // are kept in the tenant's model.
+  std::optional<extract::Ranker> base;
+  std::string base_path;
+  if (flags.config.extractor_model_path != "none") {
+    base_path = flags.config.extractor_model_path.empty() ? FindResource("models/extractor.json.gz")
+                                                          : flags.config.extractor_model_path;
+    if (!base_path.empty()) {
+      Result<extract::Ranker> b = LoadRankerFile(base_path);
+      if (!b.ok()) return fail(b.status().message(), kExitFailed);
+      base = std::move(b).value();
+    }
+  }
+  // Only this tenant's documents are read: the store scopes every call to the tenant id.
+  Result<std::vector<DocumentRecord>> reviewed =
+      opened.store->ListReviewedDocuments(tenant.id, kMaxReviewedForModel);
+  if (!reviewed.ok()) return fail(reviewed.status().message(), kExitFailed);
+  eval::RankExamples examples;
+  int with_pages = 0, without_pages = 0;
+  for (const DocumentRecord& d : *reviewed) {
+    auto schema = schemas->find(d.document_type);
+    if (schema == schemas->end()) continue;
+    Result<Document> pages = ReadStoredPages(*opened.blobs, tenant.id, d.id);
+    if (!pages.ok()) {
+      spdlog::warn("document {}: its pages are not stored ({}); skipped", d.id, pages.status().message());
+      ++without_pages;
+      continue;
+    }
+    Result<std::map<std::string, std::string>> fields = FinalFields(*opened.store, tenant.id, d.id);
+    if (!fields.ok()) return fail(fields.status().message(), kExitFailed);
+    ++with_pages;
+    // The candidates are the stored pages' (no OCR again); the right ones read as the field
+    // finally recorded.
+    eval::MergeRankExamples(eval::DocumentRankExamples(*pages, schema->second, *fields), &examples);
+  }
+  extract::Ranker own = extract::Ranker::Train(examples);
+  std::string per_field;
+  for (const auto& [f, es] : examples) {
+    per_field += (per_field.empty() ? "" : ", ") + f + " " + std::to_string(es.size());
+  }
+  bool enough = false;
+  for (const std::string& f : own.Fields()) enough = enough || examples[f].size() >= kMinReviewedForModel;
+  if (!enough) {
+    return fail("tenant " + tenant.name + " has " + std::to_string(with_pages) +
+                    " reviewed documents with stored pages" +
+                    (without_pages ? " (" + std::to_string(without_pages) + " without)" : "") +
+                    ", whose recorded names are among the ranker's candidates for " +
+                    (per_field.empty() ? "no field" : per_field) + "; a model needs at least " +
+                    std::to_string(kMinReviewedForModel) +
+                    " of one field (merchant_name, seller_name) - approve or correct more of its documents first",
+                kExitFailed);
+  }
+  extract::Ranker model = own;
+  if (base) {
+    Result<extract::Ranker> merged = OverlayRanker(*base, own);
+    if (!merged.ok()) return fail(merged.status().message(), kExitFailed);
+    model = std::move(merged).value();
+  }
+  const std::string out = args.out.empty() ? TenantExtractorPath(data_dir, tenant.id) : args.out;
+  std::error_code ec;
+  const fs::path folder = fs::path(out).parent_path();
+  if (!folder.empty()) fs::create_directories(folder, ec);
+  if (ec) return fail(folder.string() + ": cannot create the folder: " + ec.message(), kExitFailed);
+  if (Status s = SaveRankerFile(model, out); !s.ok()) return fail(s.message(), kExitFailed);
+  std::string trained;
+  for (const std::string& f : own.Fields()) {
+    trained += (trained.empty() ? "" : ", ") + f + " (" + std::to_string(examples[f].size()) + " documents)";
+  }
+  std::cout << "extractor ranker for tenant " << tenant.name << " (" << tenant.id << ") trained on "
+            << with_pages << " reviewed documents: " << trained;
+  if (base) std::cout << "; other fields from " << base_path;
+  std::cout << "; written to " << out << "\n";
+  if (without_pages > 0) {
+    std::cout << without_pages << " reviewed documents had no stored pages and were left out\n";
+  }
   return kExitOk;
 }
 

@@ -44,6 +44,15 @@ inline constexpr int kMaxReviewedForModel = 5000;
 
 int RunTrainClassifierFromReviews(const PipelineFlags& flags, const FromReviewsArgs& args);
 
+// `sheaf train-extractor --from-reviews`: the tenant's own extractor ranker (extract/ranker.h),
+// trained as `train-extractor` trains one, on the documents the tenant's reviewers approved or
+// corrected: the candidates of each document's stored pages (no OCR again), right where they
+// read as the field as finally recorded (the reviewer's correction, or the approved value).
+// Fields the shipped (or --extractor-model) ranker has and the reviews do not teach are kept
+// from it. Written to TenantExtractorPath (or args.out). Never reads another tenant's
+// documents. Exit 1 when fewer than kMinReviewedForModel documents teach a field.
+int RunTrainExtractorFromReviews(const PipelineFlags& flags, const FromReviewsArgs& args);
+
 // Writes the model at `in` (binary or JSON) to `out` in the form its name asks for.
 int RunConvertModel(const std::string& in, const std::string& out);
 

@@ -585,7 +585,10 @@ Status Service::ExtractWithOriginal(const DocumentRecord& doc, Document* page) {
   }
   const std::string source = page->source;
   if (!scratch.empty()) page->source = scratch;
-  deps_.understander->ExtractStep(page);
+  // The tenant's own models when it has any (its ranker, docs/learning.md).
+  std::shared_ptr<const Understander> own =
+      deps_.tenant_understander ? deps_.tenant_understander(doc.tenant_id) : nullptr;
+  (own ? own.get() : deps_.understander)->ExtractStep(page);
   page->source = source;
   if (!scratch.empty()) std::filesystem::remove(scratch);
   return Status::Ok();

@@ -91,9 +91,10 @@ struct ServiceDeps {
   const Loader* loader = nullptr;
   Processor* processor = nullptr;  // jobs = 1; called from every OCR worker at once
   const Understander* understander = nullptr;
-  // The Understander whose ClassifyStep types one tenant's documents (the tenant's own
-  // document-type model, docs/learning.md); may be empty, and may return null for a tenant:
-  // `understander` then. Called from every classify worker at once.
+  // The Understander whose ClassifyStep and ExtractStep read one tenant's documents (the
+  // tenant's own document-type model and extractor ranker, docs/learning.md); may be empty,
+  // and may return null for a tenant: `understander` then. Called from every classify and
+  // extract worker at once.
   std::function<std::shared_ptr<const Understander>(const std::string& tenant_id)>
       tenant_understander;
   FileExporter* exporter = nullptr;  // may be null: no file export
