@@ -384,6 +384,51 @@ std::optional<std::pair<Span, bool>> FindBlock(const Layout& l, const FieldPlace
   return std::make_pair(std::move(*best), best_label);
 }
 
+// How many letters/digits may differ between the learned value and a run of words that is
+// taken for it wherever it is printed (FindValue): one in twelve (half of TextTolerance), so
+// that OCR slips pass but another branch of the sender ("1214-JINJANG UTARA" for "1320-TMN
+// BATU" at the end of an address) does not.
+std::size_t ValueTolerance(std::size_t size) { return size < 5 ? 0 : std::max<std::size_t>(1, size / 12); }
+
+// Where the page prints the learned text value itself, when neither its label nor its place
+// is found (the sender's name or address on another of the sender's layouts): the run of words
+// on one row, or the block of 1-4 lines, whose letters and digits are nearest the value, within
+// ValueTolerance. Among equally near ones, the first on the page.
+std::optional<Span> FindValue(const Layout& l, const std::vector<Span>& spans, const std::string& value) {
+  const std::string want = Canon(value);
+  if (want.empty() || want.size() > kMaxBlockLetters) return std::nullopt;
+  const std::size_t tolerance = ValueTolerance(want.size());
+  std::optional<Span> best;
+  std::size_t best_distance = tolerance + 1;
+  for (const Span& s : spans) {
+    const std::string got = Canon(s.text);
+    if (got.size() + tolerance < want.size() || got.size() > want.size() + tolerance) continue;
+    const std::size_t d = EditDistance(got, want);
+    if (d < best_distance) {
+      best = s;
+      best_distance = d;
+    }
+  }
+  if (best_distance == 0) return best;
+  for (std::size_t r = 0; r < l.rows.size(); ++r) {
+    for (std::size_t i = 0; i < l.rows[r].words.size(); ++i) {
+      for (int lines = 2; lines <= kMaxLines; ++lines) {
+        std::optional<Span> b = Block(l, r, i, lines);
+        if (!b) break;
+        const std::string got = Canon(b->text);
+        if (got.size() + tolerance < want.size()) continue;  // more lines may still reach it
+        if (got.size() > want.size() + tolerance) break;
+        const std::size_t d = EditDistance(got, want);
+        if (d < best_distance) {
+          best = std::move(b);
+          best_distance = d;
+        }
+      }
+    }
+  }
+  return best;
+}
+
 }  // namespace
 
 std::string PlaceToJson(const FieldPlace& p) {
@@ -470,7 +515,9 @@ std::optional<FieldPlace> LearnPlace(const Document& doc, const std::string& fie
       return kind == "money" ? a->box.y0 > b->box.y0 : a->box.y0 < b->box.y0;
     };
     const Span& s = **std::min_element(matches.begin(), matches.end(), better);
-    return PlaceOf(field, kind, s, Shape(s.text));
+    FieldPlace p = PlaceOf(field, kind, s, Shape(s.text));
+    if (kind == "text") p.value = value;  // looked for by value when the place is not found
+    return p;
   }
   // A block longer than any name or address is not looked for (each candidate costs its length
   // squared).
@@ -494,18 +541,20 @@ std::vector<std::string> ApplyPlaces(const std::vector<FieldPlace>& places, Docu
     Span found;
     std::string value;
     bool by_label = false;
+    bool found_any = false;
     if (p.kind == "text" && p.shape.empty()) {
-      std::optional<std::pair<Span, bool>> b = FindBlock(*layout, p);
-      if (!b) continue;
-      found = std::move(b->first);
-      by_label = b->second;
-      value = found.text;
-      // The same sender's name or address as the reviewer spelled it, however OCR read it.
-      const std::string learned = Canon(p.value);
-      if (!learned.empty() && learned.size() <= kMaxBlockLetters &&
-          Canon(value).size() <= learned.size() + TextTolerance(learned.size()) &&
-          EditDistance(Canon(value), learned) <= TextTolerance(learned.size())) {
-        value = p.value;
+      if (std::optional<std::pair<Span, bool>> b = FindBlock(*layout, p)) {
+        found = std::move(b->first);
+        by_label = b->second;
+        value = found.text;
+        found_any = true;
+        // The same sender's name or address as the reviewer spelled it, however OCR read it.
+        const std::string learned = Canon(p.value);
+        if (!learned.empty() && learned.size() <= kMaxBlockLetters &&
+            Canon(value).size() <= learned.size() + TextTolerance(learned.size()) &&
+            EditDistance(Canon(value), learned) <= TextTolerance(learned.size())) {
+          value = p.value;
+        }
       }
     } else {
       const std::size_t max_words = p.kind == "text" ? 8 : 4;
@@ -531,9 +580,21 @@ std::vector<std::string> ApplyPlaces(const std::vector<FieldPlace>& places, Docu
           best_distance = distance;
         }
       }
-      if (best == nullptr) continue;
-      found = *best;
+      if (best != nullptr) {
+        found = *best;
+        found_any = true;
+      }
     }
+    // Neither label nor place: a text value the page prints again (the sender's own name or
+    // address on another of its layouts), with the reviewer's spelling.
+    if (!found_any && p.kind == "text" && !p.value.empty()) {
+      if (std::optional<Span> v = FindValue(*layout, spans, p.value)) {
+        found = std::move(*v);
+        value = p.value;
+        found_any = true;
+      }
+    }
+    if (!found_any) continue;
     Field f;
     f.value = value;
     f.raw = found.text;

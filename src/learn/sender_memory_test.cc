@@ -172,6 +172,46 @@ TEST(LearnPlace, ANamePrintedOnTwoLinesIsLearnedAsABlockAndFoundAgainBesideItsLa
   EXPECT_EQ(back->lines, 2);
 }
 
+TEST(ApplyPlaces, ATextPrintedOnAnotherLayoutIsFoundByItsValueButNotAnotherBranchs) {
+  // Layout 1: the seller's name on two lines beside "Seller", its address below.
+  Document first = PageOf({{"Seller", 40, 300},
+                           {"Harbour", 300, 300},
+                           {"Insurance", 450, 300},
+                           {"Mutual", 300, 330},
+                           {"Society", 420, 330},
+                           {"Total", 500, 1000},
+                           {"9.00", 800, 1000}});
+  std::optional<FieldPlace> p = LearnPlace(first, "seller_name", "Harbour Insurance\nMutual Society");
+  ASSERT_TRUE(p.has_value());
+  EXPECT_EQ(p->label, "seller");
+  // Layout 2 of the same sender: no "Seller" label, the name elsewhere, one letter misread.
+  Document other = PageOf({{"From:", 40, 100},
+                           {"Harbour", 600, 140},
+                           {"lnsurance", 750, 140},
+                           {"Mutual", 600, 170},
+                           {"Society", 720, 170}});
+  ASSERT_EQ(ApplyPlaces({*p}, &other), std::vector<std::string>{"seller_name"});
+  EXPECT_EQ(other.fields["seller_name"].value, "Harbour Insurance\nMutual Society");
+  EXPECT_DOUBLE_EQ(other.fields["seller_name"].confidence, 0.9);
+  EXPECT_EQ(other.fields["seller_name"].source, kSenderMemorySource);
+  // A value that differs by more than one letter or digit in twelve is another one (the
+  // sender's other branch), and is left as extracted.
+  Document branch = PageOf({{"From:", 40, 100},
+                            {"Harbour", 600, 140},
+                            {"Insurance", 750, 140},
+                            {"Port", 600, 170},
+                            {"Branch", 700, 170}});
+  EXPECT_TRUE(ApplyPlaces({*p}, &branch).empty());
+  // A one-row name is looked for by its value too (it is stored with the place).
+  Document row = PageOf({{"Northwind", 40, 40}, {"Traders", 220, 40}, {"Total", 500, 1000}});
+  std::optional<FieldPlace> name = LearnPlace(row, "seller_name", "Northwind Traders");
+  ASSERT_TRUE(name.has_value());
+  EXPECT_EQ(PlaceFromJson("seller_name", PlaceToJson(*name))->value, "Northwind Traders");
+  Document moved = PageOf({{"Invoice", 40, 40}, {"Northwind", 500, 300}, {"Traders", 680, 300}});
+  ASSERT_EQ(ApplyPlaces({*name}, &moved), std::vector<std::string>{"seller_name"});
+  EXPECT_EQ(moved.fields["seller_name"].value, "Northwind Traders");
+}
+
 TEST(LearnPlace, AValueOcrMisreadIsLearnedByItsNearestWordsAndMoneyByDigitLookalikes) {
   // OCR read "STATIONERY" as "STATI0NERY" and "SHOP" as "SH0P": two letters off in 17.
   Document first = PageOf({{"SANYU", 40, 40},
