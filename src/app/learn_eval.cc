@@ -5,6 +5,8 @@
 
 #include "adapters/sqlite/sqlite_metadata_store.h"
 #include "eval/field_eval.h"
+#include "eval/ranker_training.h"
+#include "extract/ranker.h"
 #include "extract/normalize.h"
 #include "learn/learner.h"
 #include "learn/sender.h"
@@ -58,7 +60,18 @@ Result<LearnEvalReport> RunLearnFromFirst(const std::vector<LearnEvalDocument>& 
     for (std::size_t i = 0; i < docs.size(); ++i) {
       if (!docs[i].group.empty()) groups[docs[i].group].push_back(i);
     }
-    eval::FieldScorer before, after;
+    // The tenant ranker: trained on every sender's first document as its reviewer leaves it
+    // (the expected fields), as `train-extractor --from-reviews` trains one.
+    eval::RankExamples examples;
+    for (const auto& [group, members] : groups) {
+      const LearnEvalDocument& first = docs[members.front()];
+      if (members.size() < 2 || !first.result || first.schema == nullptr) continue;
+      eval::MergeRankExamples(eval::DocumentRankExamples(*first.result, *first.schema, first.truth->fields),
+                              &examples);
+    }
+    const extract::Ranker ranker = extract::Ranker::Train(examples);
+    report.ranker_fields = ranker.Fields();
+    eval::FieldScorer before, after, ranked_after, ranker_alone;
     for (const auto& [group, members] : groups) {
       if (members.size() < 2) continue;
       ++report.senders;
@@ -87,12 +100,22 @@ Result<LearnEvalReport> RunLearnFromFirst(const std::vector<LearnEvalDocument>& 
       for (std::size_t k = 1; k < members.size(); ++k) {
         const LearnEvalDocument& d = docs[members[k]];
         ++report.later_documents;
-        Document recalled;
+        Document recalled, ranked;
+        std::map<std::string, Field> ranked_only;
         bool recognised = false;
         if (d.result) {
           recalled = *d.result;
           Result<learn::SenderLearner::Recalled> r = learner.Recall(tenant->id, &recalled);
           if (!r.ok()) return r.status();
+          ranked = *d.result;
+          if (d.schema != nullptr) {
+            extract::Extraction ex{ranked.fields, ranked.line_items};
+            ranker.Apply(ranked, *d.schema, &ex);
+            ranked.fields = std::move(ex.fields);
+          }
+          ranked_only = ranked.fields;
+          Result<learn::SenderLearner::Recalled> rr = learner.Recall(tenant->id, &ranked);
+          if (!rr.ok()) return rr.status();
           if (!first_sender.empty() && r->sender.key == first_sender) ++report.recognised;
           if (!first_sender.empty() && learn::SameSender(r->sender.key, first_sender)) {
             ++report.recognised_approximately;
@@ -100,7 +123,7 @@ Result<LearnEvalReport> RunLearnFromFirst(const std::vector<LearnEvalDocument>& 
           }
         }
         const bool eligible = recognised && !corrected_names.empty();
-        bool all_sure = true;
+        bool all_sure = true, ranked_sure = true;
         nlohmann::ordered_json unsure = nlohmann::ordered_json::array();
         for (const auto& [name, type] : d.scored) {
           const std::optional<std::string> expected = ExpectedOf(d, name);
@@ -108,9 +131,22 @@ Result<LearnEvalReport> RunLearnFromFirst(const std::vector<LearnEvalDocument>& 
               d.result ? PredictedOf(*d.result, name) : std::nullopt;
           const std::optional<eval::Predicted> now =
               d.result ? PredictedOf(recalled, name) : std::nullopt;
+          const std::optional<eval::Predicted> with_ranker =
+              d.result ? PredictedOf(ranked, name) : std::nullopt;
           before.Add(d.truth->id, name, type, expected, was);
           after.Add(d.truth->id, name, type, expected, now);
+          ranked_after.Add(d.truth->id, name, type, expected, with_ranker);
+          const auto only = ranked_only.find(name);
+          ranker_alone.Add(d.truth->id, name, type, expected,
+                           only == ranked_only.end()
+                               ? std::nullopt
+                               : std::optional<eval::Predicted>(
+                                     eval::Predicted{only->second.value, only->second.confidence}));
           if (corrected_names.count(name) == 0 || !expected) continue;
+          if (!with_ranker || !eval::ValuesMatch(type, *expected, with_ranker->value) ||
+              with_ranker->confidence < 0.9) {
+            ranked_sure = false;
+          }
           ++report.later_corrected;
           if (was && eval::ValuesMatch(type, *expected, was->value)) ++report.right_before;
           if (!now || !eval::ValuesMatch(type, *expected, now->value) || now->confidence < 0.9) {
@@ -133,6 +169,7 @@ Result<LearnEvalReport> RunLearnFromFirst(const std::vector<LearnEvalDocument>& 
         }
         if (eligible) {
           ++report.no_review_eligible;
+          if (ranked_sure) ++report.ranked_no_review;
           if (all_sure) {
             ++report.no_review;
           } else {
@@ -148,6 +185,11 @@ Result<LearnEvalReport> RunLearnFromFirst(const std::vector<LearnEvalDocument>& 
       report.f1[name] = {score.f1, it == a.fields.end() ? 0.0 : it->second.f1};
     }
     report.micro_f1 = {b.micro.f1, a.micro.f1};
+    const eval::FieldReport rk = ranked_after.Report();
+    for (const auto& [name, score] : rk.fields) report.ranked_f1[name] = score.f1;
+    const eval::FieldReport alone = ranker_alone.Report();
+    for (const auto& [name, score] : alone.fields) report.ranker_alone_f1[name] = score.f1;
+    report.ranked_micro_f1 = rk.micro.f1;
     report.before = before.ToJson();
     report.after = after.ToJson();
   }

@@ -28,6 +28,7 @@ struct LearnEvalDocument {
   std::string group;  // the dataset's sender ("" = unknown: not part of the measurement)
   std::optional<Document> result;  // as processed; nullopt when it failed
   std::map<std::string, extract::FieldType> scored;  // the fields scored, with their types
+  const extract::Schema* schema = nullptr;  // of its type; null: no tenant ranker example
 };
 
 struct LearnEvalReport {
@@ -48,6 +49,15 @@ struct LearnEvalReport {
   // are wrong or unsure after: {"document", "sender", "fields": [{"field", "expected", "got",
   // "confidence", "source", "learned"}]} ("learned": whether the first document taught it).
   nlohmann::ordered_json still_reviewed = nlohmann::ordered_json::array();
+  // The same with a tenant ranker (`train-extractor --from-reviews`) trained on the first
+  // documents as reviewed (their expected fields) applied before the memory, as the service
+  // applies a tenant's ranker at extraction and its memory at validation: F1 per field and
+  // micro, and the later documents needing no review then.
+  std::map<std::string, double> ranked_f1;
+  std::map<std::string, double> ranker_alone_f1;  // the tenant ranker without the memory
+  double ranked_micro_f1 = 0;
+  int ranked_no_review = 0;
+  std::vector<std::string> ranker_fields;  // the fields the tenant ranker learned
   nlohmann::ordered_json before, after;  // FieldScorer::ToJson of the later documents
   std::map<std::string, std::pair<double, double>> f1;  // field -> (before, after)
   std::pair<double, double> micro_f1;
