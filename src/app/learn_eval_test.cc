@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "app/learn_eval.h"
+
+#include <gtest/gtest.h>
+
+#include "sheaf/document.h"
+
+namespace sheaf::app {
+namespace {
+
+struct Printed {
+  std::string text;
+  int x, y;  // top-left; 18 px per character, 24 px high
+};
+
+// A processed document: its words, and the seller's name as extraction read it.
+Document Processed(const std::vector<Printed>& words, const std::string& extracted_seller) {
+  Document d;
+  Page p;
+  p.number = 1;
+  p.width = 1000;
+  p.height = 1400;
+  Block b;
+  for (const Printed& w : words) {
+    Line line;
+    line.words.push_back(Word{w.text, Box{w.x, w.y, w.x + 18 * static_cast<int>(w.text.size()), w.y + 24}, 0.9});
+    line.bbox = line.words.back().bbox;
+    b.lines.push_back(line);
+    b.bbox = b.bbox.Union(line.bbox);
+  }
+  p.blocks.push_back(b);
+  d.pages.push_back(p);
+  Field f;
+  f.value = extracted_seller;
+  f.confidence = 0.7;
+  f.source = "layout";
+  d.fields["seller_name"] = f;
+  return d;
+}
+
+// One sender's first invoice (its name on two lines beside "Seller", read as its first line
+// only) and two later ones in another layout: the name elsewhere, without the label; the second
+// is from the sender's other branch, whose second line differs.
+TEST(RunLearnFromFirst, ReportsTheLaterDocumentsThatNeedNoReviewAndWhyTheOthersStillDo) {
+  const std::string name = "Harbour Insurance\nMutual Society";
+  std::vector<eval::LabelledDocument> truth(3);
+  const std::vector<Document> results = {
+      Processed({{"Seller", 40, 300}, {"Harbour", 300, 300}, {"Insurance", 450, 300}, {"Mutual", 300, 330},
+                 {"Society", 420, 330}},
+                "Harbour Insurance"),
+      Processed({{"From:", 40, 100}, {"Harbour", 600, 140}, {"Insurance", 750, 140}, {"Mutual", 600, 170},
+                 {"Society", 720, 170}},
+                "Harbour Insurance"),
+      Processed({{"From:", 40, 100}, {"Harbour", 600, 140}, {"Insurance", 750, 140}, {"Port", 600, 170},
+                 {"Branch", 700, 170}},
+                "Harbour Insurance")};
+  std::vector<LearnEvalDocument> docs(3);
+  for (int i = 0; i < 3; ++i) {
+    truth[i].id = "doc" + std::to_string(i);
+    truth[i].type = "invoice";
+    truth[i].fields["seller_name"] = i == 2 ? "Harbour Insurance\nPort Branch" : name;
+    docs[i].truth = &truth[i];
+    docs[i].group = "harbour";
+    docs[i].result = results[i];
+    docs[i].scored["seller_name"] = extract::FieldType::kString;
+  }
+  Result<LearnEvalReport> r = RunLearnFromFirst(docs, testing::TempDir() + "/learn-eval");
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(r->senders, 1);
+  EXPECT_EQ(r->later_documents, 2);
+  EXPECT_EQ(r->corrected_fields, 1);
+  EXPECT_EQ(r->learned_fields, 1);
+  EXPECT_EQ(r->no_review_eligible, 2);
+  // The same name on another layout is found by its value; the other branch's is not taken
+  // for it, and stays as extracted: that document still needs review, and the report says why.
+  EXPECT_EQ(r->no_review, 1);
+  EXPECT_EQ(r->right_before, 0);
+  EXPECT_EQ(r->right_after, 1);
+  ASSERT_EQ(r->still_reviewed.size(), 1u) << r->still_reviewed.dump();
+  const auto& still = r->still_reviewed[0];
+  EXPECT_EQ(still["document"], "doc2");
+  ASSERT_EQ(still["fields"].size(), 1u);
+  EXPECT_EQ(still["fields"][0]["field"], "seller_name");
+  EXPECT_EQ(still["fields"][0]["got"], "Harbour Insurance");
+  EXPECT_EQ(still["fields"][0]["source"], "layout");
+  EXPECT_EQ(still["fields"][0]["learned"], true);
+  // No schema given: no tenant ranker, and the figures with it are the memory's.
+  EXPECT_TRUE(r->ranker_fields.empty());
+  EXPECT_EQ(r->ranked_no_review, r->no_review);
+  EXPECT_DOUBLE_EQ(r->ranked_micro_f1, r->micro_f1.second);
+}
+
+}  // namespace
+}  // namespace sheaf::app
