@@ -419,6 +419,24 @@ TEST(Extract, InvoiceValuesRightOfAndBelowLabels) {
   EXPECT_GE(ex.fields.at("total").confidence, 0.9);
 }
 
+TEST(Extract, ThousandsGroupedByBlanksWithADecimalCommaAreOneAmount) {
+  // French usage: "37 285,97", each group its own word on the page; credit notes print them
+  // negative. A quantity and a price apart by a column gap stay two numbers.
+  Document doc = TextDocument(
+      "Exemple SARL\n"
+      "17 rue des Lilas, 75011 Paris\n"
+      "Avoir\n"
+      "Article B   12   745,20\n"
+      "\n"
+      "Total HT             -8 364,69\n"
+      "TVA 20 %             -1 672,94\n"
+      "Total TTC       EUR -10 037,63\n");
+  Extraction ex = Extract(doc, SchemaFor("invoice"));
+  EXPECT_EQ(Value(ex, "subtotal"), "-8364.69");
+  EXPECT_EQ(Value(ex, "tax"), "-1672.94");
+  EXPECT_EQ(Value(ex, "total"), "-10037.63");
+}
+
 TEST(Extract, InvoiceNumberAndDateFromTheTitleLine) {
   Document doc = TextDocument(
       "Handelsrechnung Nr. 471102 vom 05.06.2018\n"
