@@ -580,6 +580,16 @@ TEST(Extract, ASellerNameRunningIntoItsAddressIsCutAtTheSeparator) {
     Extraction ex = Extract(TextDocument(std::string(line) + "\n\nFACTURE\n"), SchemaFor("invoice"));
     EXPECT_EQ(Value(ex, "seller_name"), "Exemple SARL") << line;
   }
+  // A comma runs into the address after a legal form or before a street number.
+  for (const char* line : {"Star Tower Engineering Inc., 8028 Harbour St., Dayton, OH 97854",
+                           "Benhalware GmbH, Kirchgasse 86, A-58062 Kassel"}) {
+    Extraction ex = Extract(TextDocument(std::string(line) + "\n\nINVOICE\n"), SchemaFor("invoice"));
+    std::string name(line);
+    EXPECT_EQ(Value(ex, "seller_name"), name.substr(0, name.find(", "))) << line;
+  }
+  Extraction partners = Extract(TextDocument("Jones, Smith & Partners, 2 High Street, Leeds\n\nINVOICE\n"),
+                                SchemaFor("invoice"));
+  EXPECT_EQ(Value(partners, "seller_name"), "Jones, Smith & Partners");
   // A dash inside a name, with no number after it, stays.
   Extraction ex = Extract(TextDocument("  CT281 - TEALIVE SHELL KEPONG SDN BHD\n  12, JALAN AMAN 3,\n"),
                           SchemaFor("receipt"));

@@ -243,6 +243,24 @@ std::string CleanName(std::string name) {
       name = name.substr(0, at);
     }
   }
+  // ... or at a comma, where the words before it end in a legal form or the words after it
+  // start with a number ("Star Tower Engineering Inc., 8028 Harbour St., Dayton, OH 97854",
+  // "Benhalware GmbH, Kirchgasse 86, A-58062 Kassel"); "Jones, Smith & Partners" keeps its comma.
+  for (std::size_t at = name.find(", "); at != std::string::npos; at = name.find(", ", at + 1)) {
+    const std::string before = name.substr(0, at);
+    const std::string rest = name.substr(at + 2);
+    if (CountLetters(before) < 3 || CountDigits(rest) == 0) continue;
+    std::size_t b = before.find_last_of(' ');
+    std::string last = Lower(before.substr(b == std::string::npos ? 0 : b + 1));
+    while (!last.empty() && last.back() == '.') last.pop_back();
+    std::erase(last, '.');
+    const bool legal = std::find(kCompanySuffixes.begin(), kCompanySuffixes.end(), last) != kCompanySuffixes.end() &&
+                       std::find(kTradeWords.begin(), kTradeWords.end(), last) == kTradeWords.end();
+    if (legal || std::isdigit(static_cast<unsigned char>(rest[0]))) {
+      name = before;
+      break;
+    }
+  }
   name = CutAfterLegalForm(Trim(name));
   // A "1" or "0" between letters or dots of a word is a misread "I" or "O" ("D.1.Y.", "C0FFEE").
   for (std::size_t k = 0; k < name.size(); ++k) {
