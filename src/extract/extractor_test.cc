@@ -437,6 +437,32 @@ TEST(Extract, ThousandsGroupedByBlanksWithADecimalCommaAreOneAmount) {
   EXPECT_EQ(Value(ex, "total"), "-10037.63");
 }
 
+TEST(Extract, ASeriesPrefixPrintedApartIsPartOfTheNumber) {
+  for (const char* number : {"RE 5692/41", "FA XJ471794", "INV 2019-2114"}) {
+    Extraction ex = Extract(TextDocument(std::string("Alanix GmbH\n\nRechnungsnummer: ") + number +
+                                         "\nDatum: 05.03.2024\n"),
+                            SchemaFor("invoice"));
+    EXPECT_EQ(Value(ex, "invoice_number"), number);
+  }
+  // A label word in capitals is no prefix.
+  Extraction ex = Extract(TextDocument("Alanix Ltd\n\nINVOICE NO 4711\nDate: 05.03.2024\n"), SchemaFor("invoice"));
+  EXPECT_EQ(Value(ex, "invoice_number"), "4711");
+}
+
+TEST(Extract, ThePrepaymentInvoicesTotalIsTheGrossNotTheBalanceDue) {
+  // Discount and shipping keep net + tax from adding up; gross - paid = balance says which
+  // total is the gross.
+  for (const char* paid : {"Paid              -46,915.35", "Amount Paid        46,915.35"}) {
+    Document doc = TextDocument(std::string("Foster Brothers\n4563 Industrial Dr.\n\nINVOICE\n\n"
+                                            "Sub-total          96,732.68\n"
+                                            "Discount           -2,901.98\n"
+                                            "Total              93,830.70\n") +
+                                paid + "\nAmount Due         46,915.35\n");
+    Extraction ex = Extract(doc, SchemaFor("invoice"));
+    EXPECT_EQ(Value(ex, "total"), "93830.70") << paid;
+  }
+}
+
 TEST(Extract, InvoiceNumberAndDateFromTheTitleLine) {
   Document doc = TextDocument(
       "Handelsrechnung Nr. 471102 vom 05.06.2018\n"

@@ -450,6 +450,22 @@ std::optional<Candidate> ReadValue(const Context& ctx, FieldType type, const Cel
         c.raw = cell.words[w].text;
         c.bbox = cell.words[w].bbox;
         c.score = cell.words[w].confidence;
+        // A series prefix printed apart from its number ("RE 5692/41", "FA XJ471794"): a word
+        // of 1-4 capitals right before it, after the label, that is no label word itself.
+        if (w > from) {
+          const Word& prev = cell.words[w - 1];
+          const std::string p = Trim(prev.text);
+          const int height = std::max(1, prev.bbox.y1 - prev.bbox.y0);
+          const bool capitals = !p.empty() && p.size() <= 4 &&
+                                std::all_of(p.begin(), p.end(), [](char ch) { return ch >= 'A' && ch <= 'Z'; });
+          if (capitals && c.bbox.x0 - prev.bbox.x1 <= height &&
+              !HasWordIn(Lower(p), {"no", "nr", "n", "num", "ref", "id", "nro", "vat", "tva", "ust", "gst"})) {
+            c.value = p + " " + t;
+            c.raw = prev.text + " " + cell.words[w].text;
+            c.bbox = prev.bbox.Union(c.bbox);
+            c.score = std::min(c.score, prev.confidence);
+          }
+        }
         return c;
       }
       return std::nullopt;
