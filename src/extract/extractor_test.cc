@@ -463,6 +463,37 @@ TEST(Extract, ThePrepaymentInvoicesTotalIsTheGrossNotTheBalanceDue) {
   }
 }
 
+TEST(Extract, ANameUnderTheBuyersHeadingIsNotTheSeller) {
+  // The seller prints no legal form; the buyer under "Bill To:" does.
+  Extraction ex = Extract(TextDocument("Foster Brothers\n4563 Industrial Dr.\nWinston-Salem, NC 35060\n\nBILL TO:\n"
+                                       "Young Brothers Inc.\n7770 Kingsway Drive\n\nInvoice No: 4711\n"),
+                          SchemaFor("invoice"));
+  EXPECT_EQ(Value(ex, "seller_name"), "Foster Brothers");
+}
+
+TEST(Extract, OtherTextRunIntoANameEndsAtItsLegalForm) {
+  Extraction ex = Extract(TextDocument("Frontier Foods Corporation Payment Due February 5, 2018\n12 Oak Street\n\nINVOICE\n"),
+                          SchemaFor("invoice"));
+  EXPECT_EQ(Value(ex, "seller_name"), "Frontier Foods Corporation");
+}
+
+TEST(Extract, ABuyerThatReadsAsAnIdOrAnAddressWithoutANumberIsUnsure) {
+  Extraction ex = Extract(TextDocument("Alanix GmbH\nHauptstr. 5, 10115 Berlin\n\nKunde: ATU18650563\n"
+                                       "Rechnungsadresse: Gutschrift\n\nRechnungsnummer: 4711\n"),
+                          SchemaFor("invoice"));
+  ASSERT_TRUE(ex.fields.count("buyer_name"));
+  EXPECT_LT(ex.fields.at("buyer_name").confidence, 0.9);
+  ASSERT_TRUE(ex.fields.count("buyer_address"));
+  EXPECT_LT(ex.fields.at("buyer_address").confidence, 0.9);
+}
+
+TEST(Extract, DigitsFollowedByMoreDigitGroupsAreAPhoneNumberNotAnInvoiceNumber) {
+  Extraction ex = Extract(TextDocument("Alanix Ltd\n\nInvoice No. INV-2022-657\nDate: 05.03.2024\n\n"
+                                       "Questions about this invoice: 003 2669 0932\n"),
+                          SchemaFor("invoice"));
+  EXPECT_EQ(Value(ex, "invoice_number"), "INV-2022-657");
+}
+
 TEST(Extract, InvoiceNumberAndDateFromTheTitleLine) {
   Document doc = TextDocument(
       "Handelsrechnung Nr. 471102 vom 05.06.2018\n"

@@ -22,7 +22,7 @@ const std::initializer_list<std::string_view> kCompanySuffixes = {
     "limited", "gmbh", "ag", "kg", "ohg", "ug", "inc", "llc", "corp", "corporation", "company",
     "sarl", "sas", "sa", "bv", "nv", "plc", "pte", "co", "mart", "market", "supermarket",
     "store", "stores", "cafe", "café", "bakery", "hardware", "pharmacy", "kedai", "station",
-    "hotel", "shop", "gbr", "kgaa", "se", "eurl", "srl", "spa", "oy", "ab", "as", "aps"};
+    "hotel", "shop", "gbr", "kgaa", "se", "eurl", "srl", "spa", "oy", "ab", "as", "aps", "sasu"};
 
 // The suffixes of kCompanySuffixes that are trade words, not registered legal forms: a name
 // with only these may be a brand whose legal owner is printed under it.
@@ -207,6 +207,41 @@ std::string CutAfterLegalForm(const std::string& name) {
   return name.substr(0, cut);
 }
 
+// Cuts what follows a registered legal form ("Ltd", "GmbH", "Inc", "Corporation", "SARL") when
+// a capitalised word that is no part of a legal form comes next: the text of another column
+// run into the name's row ("Frontier Foods Corporation Payment Due February 5, 2018"). "GmbH &
+// Co. KG", "Pty. Ltd." and "Ltd. (KL)" are left alone.
+std::string CutAfterRegisteredForm(const std::string& name) {
+  auto bare = [](std::string w) {
+    w = Lower(w);
+    while (!w.empty() && (w.back() == '.' || w.back() == ',')) w.pop_back();
+    return w;
+  };
+  std::vector<std::pair<std::size_t, std::size_t>> words;  // [begin, end) of each word
+  for (std::size_t i = 0; i < name.size();) {
+    while (i < name.size() && name[i] == ' ') ++i;
+    std::size_t end = name.find(' ', i);
+    if (end == std::string::npos) end = name.size();
+    if (end > i) words.push_back({i, end});
+    i = end;
+  }
+  for (std::size_t k = 1; k + 1 < words.size(); ++k) {
+    const std::string w = bare(name.substr(words[k].first, words[k].second - words[k].first));
+    if (!HasWordIn(w, {"gmbh", "ltd", "inc", "llc", "corp", "corporation", "sarl", "sas", "sasu", "bv", "nv",
+                       "plc", "eurl", "srl", "kgaa", "ohg", "gbr", "limited"})) {
+      continue;
+    }
+    const std::string next = name.substr(words[k + 1].first, words[k + 1].second - words[k + 1].first);
+    if (!std::isupper(static_cast<unsigned char>(next[0]))) continue;
+    const std::string nb = bare(next);
+    if (HasWordIn(nb, kCompanySuffixes) || HasWordIn(nb, {"&", "and", "und", "co", "pty", "pte"})) continue;
+    std::size_t stop = words[k].second;
+    if (name[stop - 1] == ',') --stop;
+    return name.substr(0, stop);
+  }
+  return name;
+}
+
 // Cuts a company name after its legal suffix and drops a registration number in brackets.
 std::string CleanName(std::string name) {
   name = FixLegalForm(std::move(name));
@@ -262,6 +297,7 @@ std::string CleanName(std::string name) {
     }
   }
   name = CutAfterLegalForm(Trim(name));
+  name = CutAfterRegisteredForm(name);
   // A "1" or "0" between letters or dots of a word is a misread "I" or "O" ("D.1.Y.", "C0FFEE").
   for (std::size_t k = 0; k < name.size(); ++k) {
     if (name[k] != '1' && name[k] != '0') continue;
@@ -346,6 +382,31 @@ std::string RepairAddressLine(const std::string& line) {
 
 std::string CleanNameText(std::string name) { return CleanName(std::move(name)); }
 
+// True iff row `r` is among the three rows under a buyer's heading in the same column ("Bill
+// To:", "Kunde", "Facturé à"; not "CUSTOMER COPY").
+static bool UnderBuyerHeading(const Context& ctx, std::size_t r) {
+  const FlatRow& at = ctx.rows()[r];
+  for (std::size_t k = r; k > 0 && k + 3 > r; --k) {
+    const FlatRow& fr = ctx.rows()[k - 1];
+    if (fr.row->page != at.row->page) break;
+    // Only the cell above the row's first: a heading of another column says nothing.
+    const Cell* above = nullptr;
+    for (const Cell& c : fr.row->cells) {
+      if (c.box.x1 > at.row->cells.front().box.x0 && c.box.x0 < at.row->cells.front().box.x1) above = &c;
+    }
+    if (!above) continue;
+    std::vector<std::string> toks = Tokens(above->text);
+    if (toks.empty() || toks.size() > 4 || HasWord(toks, {"copy", "receipt", "no", "nr", "id"})) continue;
+    if ((HasWord(toks, {"to"}) && HasWord(toks, {"bill", "billed", "invoice", "invoiced", "sold", "ship", "deliver"})) ||
+        HasWord(toks, {"customer", "client", "kunde", "rechnungsempfänger", "rechnungsadresse", "facturé",
+                       "destinataire", "kepada", "pelanggan", "factuuradres", "aan", "buyer", "käufer",
+                       "lieferadresse", "lieferanschrift", "livré"})) {
+      return true;
+    }
+  }
+  return false;
+}
+
 // The merchant / seller name among the first rows of page 1.
 std::optional<NamePick> TopName(const Context& ctx, int max_rows) {
   std::optional<NamePick> best;
@@ -363,6 +424,9 @@ std::optional<NamePick> TopName(const Context& ctx, int max_rows) {
     if (toks.empty()) continue;
     bool suffix = HasWord(toks, kCompanySuffixes);
     bool bad = HasWord(toks, kNotANameWords) && !suffix;
+    // The rows under a buyer's heading ("Bill To:", "Rechnungsempfänger", "Facturé à") name
+    // the buyer, however legal its form.
+    if (UnderBuyerHeading(ctx, r)) continue;
     // "AEON CO. (M) BHD (126926-H)" is a name followed by its registration number.
     if (bad || LooksLikeRegistration(cleaned)) continue;
     // A colon makes a "label: value" row, unless it is noise in front of the text.
@@ -379,8 +443,13 @@ std::optional<NamePick> TopName(const Context& ctx, int max_rows) {
     double score = (suffix ? 0.9 : 0.7 - 0.06 * (seen - 1)) * OcrFactor(conf);
     if (has_colon) score *= 0.6;
     if (toks.size() == 1 && toks[0].size() <= 3) score *= 0.5;
-    if (!suffix && (HasWord(toks, kAddressWords) || std::any_of(toks.begin(), toks.end(), IsPostcodeToken))) {
-      score *= 0.5;  // an address line, not a name
+    // An address line, not a name; a trade word in it is a street's ("63 Market Drive").
+    const bool only_trade = suffix && std::none_of(toks.begin(), toks.end(), [](const std::string& t) {
+                              return HasWord({t}, kCompanySuffixes) && !HasWord({t}, kTradeWords);
+                            });
+    if ((!suffix || (only_trade && !toks.empty() && CountDigits(toks[0]) == static_cast<int>(toks[0].size()))) &&
+        (HasWord(toks, kAddressWords) || std::any_of(toks.begin(), toks.end(), IsPostcodeToken))) {
+      score = std::min(score, 0.7 * OcrFactor(conf)) * 0.5;
     }
     bool slash_b = text.find("S/B") != std::string::npos || text.find("s/b") != std::string::npos;
     if (slash_b && !suffix) {

@@ -450,6 +450,12 @@ std::optional<Candidate> ReadValue(const Context& ctx, FieldType type, const Cel
         c.raw = cell.words[w].text;
         c.bbox = cell.words[w].bbox;
         c.score = cell.words[w].confidence;
+        // Digits followed by more groups of digits are a phone number or a grouped amount
+        // ("Tel: 003 2669 0932"), not an id: only a weak candidate.
+        const auto all_digits = [](const std::string& s) {
+          return !s.empty() && CountDigits(s) == static_cast<int>(s.size());
+        };
+        if (all_digits(t) && w + 1 < cell.words.size() && all_digits(Trim(cell.words[w + 1].text))) c.score *= 0.5;
         // A series prefix printed apart from its number ("RE 5692/41", "FA XJ471794"): a word
         // of 1-4 capitals right before it, after the label, that is no label word itself.
         if (w > from) {
