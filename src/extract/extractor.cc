@@ -283,6 +283,13 @@ Extraction Extract(const Document& doc, const Schema& schema) {
       }
     }
   }
+  if (has("buyer_name") && has("seller_name") && name_row >= 0) {
+    if (const Candidate* seller = Best(cands["seller_name"])) {
+      if (std::optional<Candidate> b = BuyerInAddressWindow(ctx, name_row, seller->value)) {
+        cands["buyer_name"].push_back(*b);
+      }
+    }
+  }
   for (const char* addr_field : {"merchant_address", "seller_address"}) {
     if (!has(addr_field) || name_row < 0) continue;
     std::optional<Candidate> a = AddressAfter(ctx, name_row, 5);

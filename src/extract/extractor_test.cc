@@ -494,6 +494,18 @@ TEST(Extract, DigitsFollowedByMoreDigitGroupsAreAPhoneNumberNotAnInvoiceNumber) 
   EXPECT_EQ(Value(ex, "invoice_number"), "INV-2022-657");
 }
 
+TEST(Extract, TheBuyerIsTheRowUnderTheSellersReturnAddress) {
+  for (const char* ret : {"Exemple SARL - 17 rue des Lilas - 75011 Paris", "Abs.: Exemple SARL, 17 rue des Lilas, 75011 Paris"}) {
+    Extraction ex = Extract(TextDocument(std::string("Exemple SARL\n17 rue des Lilas\n75011 Paris\n\n") + ret +
+                                         "\nMartin Conseil EURL\n5 avenue Foch\n69001 Lyon\n\nFacture N: 4711\n"),
+                            SchemaFor("invoice"));
+    EXPECT_EQ(Value(ex, "seller_name"), "Exemple SARL") << ret;
+    EXPECT_EQ(Value(ex, "buyer_name"), "Martin Conseil EURL") << ret;
+    ASSERT_TRUE(ex.fields.count("buyer_name"));
+    EXPECT_LT(ex.fields.at("buyer_name").confidence, 0.9);
+  }
+}
+
 TEST(Extract, InvoiceNumberAndDateFromTheTitleLine) {
   Document doc = TextDocument(
       "Handelsrechnung Nr. 471102 vom 05.06.2018\n"

@@ -382,29 +382,93 @@ std::string RepairAddressLine(const std::string& line) {
 
 std::string CleanNameText(std::string name) { return CleanName(std::move(name)); }
 
-// True iff row `r` is among the three rows under a buyer's heading in the same column ("Bill
-// To:", "Kunde", "Facturé à"; not "CUSTOMER COPY").
+// True iff `text` is a buyer's heading: "Bill To:", "Kunde", "Rechnungsadresse", "Facturé à"
+// (not "CUSTOMER COPY" nor "Customer No.").
+static bool IsBuyerHeading(const std::string& text) {
+  std::vector<std::string> toks = Tokens(text);
+  if (toks.empty() || toks.size() > 4 || HasWord(toks, {"copy", "receipt", "no", "nr", "id"})) return false;
+  return (HasWord(toks, {"to"}) && HasWord(toks, {"bill", "billed", "invoice", "invoiced", "sold", "ship", "deliver"})) ||
+         HasWord(toks, {"customer", "client", "kunde", "rechnungsempfänger", "rechnungsadresse", "facturé",
+                        "destinataire", "kepada", "pelanggan", "factuuradres", "aan", "buyer", "käufer",
+                        "lieferadresse", "lieferanschrift", "livré"});
+}
+
+// True iff row `r` is among the three rows under a buyer's heading in the same column.
 static bool UnderBuyerHeading(const Context& ctx, std::size_t r) {
   const FlatRow& at = ctx.rows()[r];
   for (std::size_t k = r; k > 0 && k + 3 > r; --k) {
     const FlatRow& fr = ctx.rows()[k - 1];
     if (fr.row->page != at.row->page) break;
     // Only the cell above the row's first: a heading of another column says nothing.
-    const Cell* above = nullptr;
     for (const Cell& c : fr.row->cells) {
-      if (c.box.x1 > at.row->cells.front().box.x0 && c.box.x0 < at.row->cells.front().box.x1) above = &c;
-    }
-    if (!above) continue;
-    std::vector<std::string> toks = Tokens(above->text);
-    if (toks.empty() || toks.size() > 4 || HasWord(toks, {"copy", "receipt", "no", "nr", "id"})) continue;
-    if ((HasWord(toks, {"to"}) && HasWord(toks, {"bill", "billed", "invoice", "invoiced", "sold", "ship", "deliver"})) ||
-        HasWord(toks, {"customer", "client", "kunde", "rechnungsempfänger", "rechnungsadresse", "facturé",
-                       "destinataire", "kepada", "pelanggan", "factuuradres", "aan", "buyer", "käufer",
-                       "lieferadresse", "lieferanschrift", "livré"})) {
-      return true;
+      if (c.box.x1 > at.row->cells.front().box.x0 && c.box.x0 < at.row->cells.front().box.x1 && IsBuyerHeading(c.text)) {
+        return true;
+      }
     }
   }
   return false;
+}
+
+std::optional<Candidate> BuyerInAddressWindow(const Context& ctx, int name_row, const std::string& seller) {
+  const auto& rows = ctx.rows();
+  // The name row of a buyer's block: its first cell, a name and not a label or an id.
+  auto name_at = [&](std::size_t r, double score) -> std::optional<Candidate> {
+    const Row& row = *rows[r].row;
+    const Cell& cell = row.cells.front();
+    const std::string name = CleanName(cell.text);
+    std::vector<std::string> toks = Tokens(cell.text);
+    if (CountLetters(name) < 3 || CountDigits(name) * 2 > CountLetters(name) || cell.text.find(':') != std::string::npos ||
+        (HasWord(toks, kNotANameWords) && !HasWord(toks, kCompanySuffixes)) || IsBuyerHeading(cell.text)) {
+      return std::nullopt;
+    }
+    Candidate c;
+    c.value = name;
+    c.raw = cell.text;
+    c.bbox = cell.box;
+    c.page = row.page;
+    c.row = static_cast<int>(r);
+    c.score = score * OcrFactor(MeanConfidence(cell, 0, cell.words.size()));
+    return c;
+  };
+  // Row b right under row a, its first cell overlapping a's.
+  auto close_under = [&](std::size_t a, std::size_t b) {
+    const Row& ra = *rows[a].row;
+    const Row& rb = *rows[b].row;
+    const Cell& cb = rb.cells.front();
+    return rb.page == ra.page && rb.box.y0 - ra.box.y1 <= 2 * std::max(ra.height, rb.height) &&
+           cb.box.x0 <= ra.cells.front().box.x1 && cb.box.x1 >= ra.cells.front().box.x0;
+  };
+  for (std::size_t r = 0; r + 1 < rows.size() && r < 40; ++r) {
+    const FlatRow& fr = rows[r];
+    if (fr.row->page != 1 || fr.row->box.y0 > fr.page->height / 2) break;  // the window is in the top half
+    if (static_cast<int>(r) == name_row) continue;
+    const std::string& text = fr.row->cells.front().text;
+    // A heading ("Rechnungsadresse", "Factuuradres:") names nothing itself: the row under it does.
+    if (IsBuyerHeading(text)) {
+      if (close_under(r, r + 1)) {
+        if (std::optional<Candidate> c = name_at(r + 1, 0.85)) return c;
+      }
+      continue;
+    }
+    // The seller's one-line return address: its name running into its address.
+    if (seller.size() < 3 || fr.row->cells.size() != 1) continue;
+    std::string line = text;
+    for (std::string_view prefix : {"Abs.: ", "Abs. ", "Exp. : ", "Exp.: ", "Return to: ", "Pengirim: "}) {
+      if (line.rfind(prefix, 0) == 0) line = line.substr(prefix.size());
+    }
+    if (Lower(line).rfind(Lower(seller), 0) != 0 || line.size() < seller.size() + 6 || CountDigits(line) == 0) continue;
+    const std::string after = line.substr(seller.size());
+    if (after.find_first_of(",-|") == std::string::npos && after.find("\xC2\xB7") == std::string::npos &&
+        after.find("\xE2\x80") == std::string::npos) {
+      continue;
+    }
+    std::size_t next = r + 1;
+    if (IsBuyerHeading(rows[next].row->cells.front().text) && next + 1 < rows.size() && close_under(r, next)) ++next;
+    if (!close_under(next - 1, next)) continue;
+    // A convention of the layout, not a label: below the 0.9 band.
+    if (std::optional<Candidate> c = name_at(next, 0.8)) return c;
+  }
+  return std::nullopt;
 }
 
 // The merchant / seller name among the first rows of page 1.
