@@ -495,6 +495,12 @@ std::optional<NamePick> TopName(const Context& ctx, int max_rows) {
     if (bad || LooksLikeRegistration(cleaned)) continue;
     // A colon makes a "label: value" row, unless it is noise in front of the text.
     bool has_colon = cleaned.find(':') != std::string::npos;
+    // ... also when the colon is in another column's text run into the name's row and cut off
+    // after its legal form ("KOSTENLIEFERANT GMBH  MUSTER-KUNDE GMBH  Beleg-Nr : KR876"): the
+    // row mixes columns, the name is no surer for the cut.
+    if (!has_colon && text.find(':') != std::string::npos && CutAfterRegisteredForm(Trim(text)) != Trim(text)) {
+      has_colon = true;
+    }
     // Cells of punctuation only (": ", "|") are specks; they say nothing about the name's reading.
     double conf = 0;
     int counted = 0;
