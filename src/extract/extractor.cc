@@ -149,7 +149,7 @@ std::vector<LineItem> ExtractLineItems(const Context& ctx, const std::map<std::s
 bool IsTitleToken(const std::string& t) {
   static const std::initializer_list<std::string_view> kTitles = {
       "invoice", "facture", "gutschrift", "avoir", "bill", "rechnung", "rechnungskorrektur",
-      "creditnote", "credit", "quittung", "receipt", "factuur"};
+      "creditnote", "credit", "quittung", "receipt", "factuur", "creditfactuur", "creditnota", "invois", "nota"};
   if (HasWord({t}, kTitles)) return true;
   return t.size() > 8 && t.compare(t.size() - 8, 8, "rechnung") == 0;  // Handelsrechnung, ...
 }
@@ -219,7 +219,10 @@ void TitleCandidates(const Context& ctx, std::map<std::string, std::vector<Candi
         std::size_t w = ct.word_of[i] + 1;
         while (w < cell.words.size()) {
           std::string t = Trim(cell.words[w].text);
-          if (!t.empty() && t != ":" && !HasWordIn(Lower(t), {"proforma", "pro-forma", "final", "finale"})) break;
+          if (!t.empty() && t != ":" &&
+              !HasWordIn(Lower(t), {"proforma", "pro-forma", "final", "finale", "memo", "note", "kredit", "cukai"})) {
+            break;
+          }
           ++w;
         }
         if (w >= cell.words.size()) continue;
@@ -241,6 +244,20 @@ void TitleCandidates(const Context& ctx, std::map<std::string, std::vector<Candi
         id.score = 0.8 * OcrFactor(conf / static_cast<double>(to - from));
         id.label = JoinWords(cell, ct.word_of[i], ct.word_of[i] + 1, &id.label_bbox);
         cands["invoice_number"].push_back(id);
+        // A date later on the title line is the document's ("Credit Memo GSCP436421 of October
+        // 31, 2019", "Facture FA-2018-0042 du 3 mars 2018").
+        for (std::size_t k = to; k < cell.words.size(); ++k) {
+          std::optional<std::string> d = NormalizeDate(JoinWords(cell, k, std::min(cell.words.size(), k + 3)), ctx.order());
+          if (!d) continue;
+          Candidate dc;
+          dc.value = *d;
+          dc.raw = JoinWords(cell, k, std::min(cell.words.size(), k + 3), &dc.bbox);
+          dc.page = fr.row->page;
+          dc.row = static_cast<int>(r);
+          dc.score = 0.9 * OcrFactor(cell.words[k].confidence);
+          cands["invoice_date"].push_back(dc);
+          break;
+        }
       }
     }
   }
@@ -328,6 +345,19 @@ Extraction Extract(const Document& doc, const Schema& schema) {
       for (Candidate& c : cs) {
         int year = std::atoi(c.value.substr(0, 4).c_str());
         if (!PlausibleYear(year)) c.score *= 0.4;
+      }
+    }
+    // "Delivery Date:", "Ship Date", "Order Date": the bare label "date" qualified by a word
+    // before it names another date than the document's.
+    if (spec.name == "invoice_date") {
+      for (Candidate& c : cs) {
+        std::vector<std::string> label = Tokens(c.label);
+        std::vector<std::string> before = Tokens(c.before);
+        if (label.size() == 1 && label[0] == "date" &&
+            HasWord(before, {"delivery", "ship", "shipping", "shipped", "order", "due", "service", "supply",
+                             "dispatch", "payment", "expiry", "start", "end", "birth"})) {
+          c.score *= 0.6;
+        }
       }
     }
     // A repaired misread is a likely reading, not a sure one: it gives way to a date that is

@@ -506,6 +506,15 @@ TEST(Extract, TheBuyerIsTheRowUnderTheSellersReturnAddress) {
   }
 }
 
+TEST(Extract, ACreditMemoTitleCarriesNumberAndDateAndADeliveryDateIsNotTheDocuments) {
+  Extraction ex = Extract(TextDocument("Trail Supplies Ltd.\n424 Chestnut Court\n\n"
+                                       "Delivery Date: October 17, 2019\n\n"
+                                       "Credit Memo GSCP436421 of October 31, 2019\n"),
+                          SchemaFor("invoice"));
+  EXPECT_EQ(Value(ex, "invoice_number"), "GSCP436421");
+  EXPECT_EQ(Value(ex, "invoice_date"), "2019-10-31");
+}
+
 TEST(Extract, InvoiceNumberAndDateFromTheTitleLine) {
   Document doc = TextDocument(
       "Handelsrechnung Nr. 471102 vom 05.06.2018\n"
