@@ -22,6 +22,31 @@ bool Near(double a, double b) { return std::abs(a - b) < 0.011; }
 
 }  // namespace
 
+// The labelled total printed above a row of what was paid already ("Paid", "Bereits bezahlt",
+// "Acompte versé") that leaves `balance`: gross - paid == balance. Null if there is none.
+static const Candidate* GrossBeforePaid(const Context& ctx, const std::vector<Candidate>& totals,
+                                 const Candidate& balance) {
+  if (balance.row < 0) return nullptr;
+  const Candidate* gross = nullptr;
+  for (const Candidate& g : totals) {
+    if (g.row < 0 || g.row >= balance.row || g.page != balance.page || g.amount <= balance.amount) continue;
+    for (int r = g.row + 1; r < balance.row; ++r) {
+      const FlatRow& fr = ctx.rows()[static_cast<std::size_t>(r)];
+      if (!HasWord(Tokens(fr.row->text), {"paid", "bezahlt", "anzahlung", "abschlagszahlung", "vorauszahlung",
+                                          "acompte", "réglé", "regle", "dibayar", "pendahuluan", "betaald",
+                                          "payments", "prepaid", "prepayment", "deposit"})) {
+        continue;
+      }
+      const Cell& last = fr.row->cells.back();
+      std::vector<MoneyHit> hits = MoneyIn(last, 0, last.words.size());
+      if (hits.empty() || !hits.back().decimals) continue;
+      const double paid = std::abs(std::strtod(hits.back().money.amount.c_str(), nullptr));
+      if (paid > 0 && Near(g.amount - paid, balance.amount) && (!gross || g.score > gross->score)) gross = &g;
+    }
+  }
+  return gross;
+}
+
 // Picks total, subtotal and tax together: a triple where subtotal + tax == total wins.
 void ChooseAmounts(const Context& ctx, std::map<std::string, std::vector<Candidate>>& cands,
                    std::map<std::string, Field>& out, std::set<std::string>* verified) {
@@ -323,6 +348,10 @@ void ChooseAmounts(const Context& ctx, std::map<std::string, std::vector<Candida
     }
   }
   if (const Candidate* t = Best(totals)) {
+    // A prepayment or partly paid invoice prints the gross, what was paid already and the
+    // balance due ("Total 93,830.70", "Paid -46,915.35", "Amount Due 46,915.35"): the total is
+    // the gross, found as a labelled total above a paid row that takes the balance from it.
+    if (const Candidate* gross = GrossBeforePaid(ctx, totals, *t)) t = gross;
     Field f = ToField(*t);
     f.confidence = std::min(f.confidence, 0.93);
     out["total"] = f;

@@ -358,6 +358,12 @@ std::string CleanNameText(std::string name);
 // The merchant / seller name among the first `max_rows` rows of page 1.
 std::optional<NamePick> TopName(const Context& ctx, int max_rows);
 
+// The buyer's name in the address window of page 1's top half: the row under a buyer's heading
+// ("Rechnungsadresse", "Factuuradres:"), or else under the seller's one-line return address
+// ("Exemple SARL · 17 rue des Lilas · 75011 Paris", DIN 5008 and its French and English
+// equivalents), in the same column; `seller` is the chosen seller name, `name_row` its row.
+std::optional<Candidate> BuyerInAddressWindow(const Context& ctx, int name_row, const std::string& seller);
+
 // The address as the rows that follow `row` (a name), up to a row of another kind, at most
 // `max_lines` of them.
 std::optional<Candidate> AddressAfter(const Context& ctx, int row, int max_lines);

@@ -419,6 +419,102 @@ TEST(Extract, InvoiceValuesRightOfAndBelowLabels) {
   EXPECT_GE(ex.fields.at("total").confidence, 0.9);
 }
 
+TEST(Extract, ThousandsGroupedByBlanksWithADecimalCommaAreOneAmount) {
+  // French usage: "37 285,97", each group its own word on the page; credit notes print them
+  // negative. A quantity and a price apart by a column gap stay two numbers.
+  Document doc = TextDocument(
+      "Exemple SARL\n"
+      "17 rue des Lilas, 75011 Paris\n"
+      "Avoir\n"
+      "Article B   12   745,20\n"
+      "\n"
+      "Total HT             -8 364,69\n"
+      "TVA 20 %             -1 672,94\n"
+      "Total TTC       EUR -10 037,63\n");
+  Extraction ex = Extract(doc, SchemaFor("invoice"));
+  EXPECT_EQ(Value(ex, "subtotal"), "-8364.69");
+  EXPECT_EQ(Value(ex, "tax"), "-1672.94");
+  EXPECT_EQ(Value(ex, "total"), "-10037.63");
+}
+
+TEST(Extract, ASeriesPrefixPrintedApartIsPartOfTheNumber) {
+  for (const char* number : {"RE 5692/41", "FA XJ471794", "INV 2019-2114"}) {
+    Extraction ex = Extract(TextDocument(std::string("Alanix GmbH\n\nRechnungsnummer: ") + number +
+                                         "\nDatum: 05.03.2024\n"),
+                            SchemaFor("invoice"));
+    EXPECT_EQ(Value(ex, "invoice_number"), number);
+  }
+  // A label word in capitals is no prefix.
+  Extraction ex = Extract(TextDocument("Alanix Ltd\n\nINVOICE NO 4711\nDate: 05.03.2024\n"), SchemaFor("invoice"));
+  EXPECT_EQ(Value(ex, "invoice_number"), "4711");
+}
+
+TEST(Extract, ThePrepaymentInvoicesTotalIsTheGrossNotTheBalanceDue) {
+  // Discount and shipping keep net + tax from adding up; gross - paid = balance says which
+  // total is the gross.
+  for (const char* paid : {"Paid              -46,915.35", "Amount Paid        46,915.35"}) {
+    Document doc = TextDocument(std::string("Foster Brothers\n4563 Industrial Dr.\n\nINVOICE\n\n"
+                                            "Sub-total          96,732.68\n"
+                                            "Discount           -2,901.98\n"
+                                            "Total              93,830.70\n") +
+                                paid + "\nAmount Due         46,915.35\n");
+    Extraction ex = Extract(doc, SchemaFor("invoice"));
+    EXPECT_EQ(Value(ex, "total"), "93830.70") << paid;
+  }
+}
+
+TEST(Extract, ANameUnderTheBuyersHeadingIsNotTheSeller) {
+  // The seller prints no legal form; the buyer under "Bill To:" does.
+  Extraction ex = Extract(TextDocument("Foster Brothers\n4563 Industrial Dr.\nWinston-Salem, NC 35060\n\nBILL TO:\n"
+                                       "Young Brothers Inc.\n7770 Kingsway Drive\n\nInvoice No: 4711\n"),
+                          SchemaFor("invoice"));
+  EXPECT_EQ(Value(ex, "seller_name"), "Foster Brothers");
+}
+
+TEST(Extract, OtherTextRunIntoANameEndsAtItsLegalForm) {
+  Extraction ex = Extract(TextDocument("Frontier Foods Corporation Payment Due February 5, 2018\n12 Oak Street\n\nINVOICE\n"),
+                          SchemaFor("invoice"));
+  EXPECT_EQ(Value(ex, "seller_name"), "Frontier Foods Corporation");
+}
+
+TEST(Extract, ABuyerThatReadsAsAnIdOrAnAddressWithoutANumberIsUnsure) {
+  Extraction ex = Extract(TextDocument("Alanix GmbH\nHauptstr. 5, 10115 Berlin\n\nKunde: ATU18650563\n"
+                                       "Rechnungsadresse: Gutschrift\n\nRechnungsnummer: 4711\n"),
+                          SchemaFor("invoice"));
+  ASSERT_TRUE(ex.fields.count("buyer_name"));
+  EXPECT_LT(ex.fields.at("buyer_name").confidence, 0.9);
+  ASSERT_TRUE(ex.fields.count("buyer_address"));
+  EXPECT_LT(ex.fields.at("buyer_address").confidence, 0.9);
+}
+
+TEST(Extract, DigitsFollowedByMoreDigitGroupsAreAPhoneNumberNotAnInvoiceNumber) {
+  Extraction ex = Extract(TextDocument("Alanix Ltd\n\nInvoice No. INV-2022-657\nDate: 05.03.2024\n\n"
+                                       "Questions about this invoice: 003 2669 0932\n"),
+                          SchemaFor("invoice"));
+  EXPECT_EQ(Value(ex, "invoice_number"), "INV-2022-657");
+}
+
+TEST(Extract, TheBuyerIsTheRowUnderTheSellersReturnAddress) {
+  for (const char* ret : {"Exemple SARL - 17 rue des Lilas - 75011 Paris", "Abs.: Exemple SARL, 17 rue des Lilas, 75011 Paris"}) {
+    Extraction ex = Extract(TextDocument(std::string("Exemple SARL\n17 rue des Lilas\n75011 Paris\n\n") + ret +
+                                         "\nMartin Conseil EURL\n5 avenue Foch\n69001 Lyon\n\nFacture N: 4711\n"),
+                            SchemaFor("invoice"));
+    EXPECT_EQ(Value(ex, "seller_name"), "Exemple SARL") << ret;
+    EXPECT_EQ(Value(ex, "buyer_name"), "Martin Conseil EURL") << ret;
+    ASSERT_TRUE(ex.fields.count("buyer_name"));
+    EXPECT_LT(ex.fields.at("buyer_name").confidence, 0.9);
+  }
+}
+
+TEST(Extract, ACreditMemoTitleCarriesNumberAndDateAndADeliveryDateIsNotTheDocuments) {
+  Extraction ex = Extract(TextDocument("Trail Supplies Ltd.\n424 Chestnut Court\n\n"
+                                       "Delivery Date: October 17, 2019\n\n"
+                                       "Credit Memo GSCP436421 of October 31, 2019\n"),
+                          SchemaFor("invoice"));
+  EXPECT_EQ(Value(ex, "invoice_number"), "GSCP436421");
+  EXPECT_EQ(Value(ex, "invoice_date"), "2019-10-31");
+}
+
 TEST(Extract, InvoiceNumberAndDateFromTheTitleLine) {
   Document doc = TextDocument(
       "Handelsrechnung Nr. 471102 vom 05.06.2018\n"
@@ -562,6 +658,16 @@ TEST(Extract, ASellerNameRunningIntoItsAddressIsCutAtTheSeparator) {
     Extraction ex = Extract(TextDocument(std::string(line) + "\n\nFACTURE\n"), SchemaFor("invoice"));
     EXPECT_EQ(Value(ex, "seller_name"), "Exemple SARL") << line;
   }
+  // A comma runs into the address after a legal form or before a street number.
+  for (const char* line : {"Star Tower Engineering Inc., 8028 Harbour St., Dayton, OH 97854",
+                           "Benhalware GmbH, Kirchgasse 86, A-58062 Kassel"}) {
+    Extraction ex = Extract(TextDocument(std::string(line) + "\n\nINVOICE\n"), SchemaFor("invoice"));
+    std::string name(line);
+    EXPECT_EQ(Value(ex, "seller_name"), name.substr(0, name.find(", "))) << line;
+  }
+  Extraction partners = Extract(TextDocument("Jones, Smith & Partners, 2 High Street, Leeds\n\nINVOICE\n"),
+                                SchemaFor("invoice"));
+  EXPECT_EQ(Value(partners, "seller_name"), "Jones, Smith & Partners");
   // A dash inside a name, with no number after it, stays.
   Extraction ex = Extract(TextDocument("  CT281 - TEALIVE SHELL KEPONG SDN BHD\n  12, JALAN AMAN 3,\n"),
                           SchemaFor("receipt"));

@@ -22,7 +22,7 @@ const std::initializer_list<std::string_view> kCompanySuffixes = {
     "limited", "gmbh", "ag", "kg", "ohg", "ug", "inc", "llc", "corp", "corporation", "company",
     "sarl", "sas", "sa", "bv", "nv", "plc", "pte", "co", "mart", "market", "supermarket",
     "store", "stores", "cafe", "café", "bakery", "hardware", "pharmacy", "kedai", "station",
-    "hotel", "shop", "gbr", "kgaa", "se", "eurl", "srl", "spa", "oy", "ab", "as", "aps"};
+    "hotel", "shop", "gbr", "kgaa", "se", "eurl", "srl", "spa", "oy", "ab", "as", "aps", "sasu"};
 
 // The suffixes of kCompanySuffixes that are trade words, not registered legal forms: a name
 // with only these may be a brand whose legal owner is printed under it.
@@ -207,6 +207,41 @@ std::string CutAfterLegalForm(const std::string& name) {
   return name.substr(0, cut);
 }
 
+// Cuts what follows a registered legal form ("Ltd", "GmbH", "Inc", "Corporation", "SARL") when
+// a capitalised word that is no part of a legal form comes next: the text of another column
+// run into the name's row ("Frontier Foods Corporation Payment Due February 5, 2018"). "GmbH &
+// Co. KG", "Pty. Ltd." and "Ltd. (KL)" are left alone.
+std::string CutAfterRegisteredForm(const std::string& name) {
+  auto bare = [](std::string w) {
+    w = Lower(w);
+    while (!w.empty() && (w.back() == '.' || w.back() == ',')) w.pop_back();
+    return w;
+  };
+  std::vector<std::pair<std::size_t, std::size_t>> words;  // [begin, end) of each word
+  for (std::size_t i = 0; i < name.size();) {
+    while (i < name.size() && name[i] == ' ') ++i;
+    std::size_t end = name.find(' ', i);
+    if (end == std::string::npos) end = name.size();
+    if (end > i) words.push_back({i, end});
+    i = end;
+  }
+  for (std::size_t k = 1; k + 1 < words.size(); ++k) {
+    const std::string w = bare(name.substr(words[k].first, words[k].second - words[k].first));
+    if (!HasWordIn(w, {"gmbh", "ltd", "inc", "llc", "corp", "corporation", "sarl", "sas", "sasu", "bv", "nv",
+                       "plc", "eurl", "srl", "kgaa", "ohg", "gbr", "limited"})) {
+      continue;
+    }
+    const std::string next = name.substr(words[k + 1].first, words[k + 1].second - words[k + 1].first);
+    if (!std::isupper(static_cast<unsigned char>(next[0]))) continue;
+    const std::string nb = bare(next);
+    if (HasWordIn(nb, kCompanySuffixes) || HasWordIn(nb, {"&", "and", "und", "co", "pty", "pte"})) continue;
+    std::size_t stop = words[k].second;
+    if (name[stop - 1] == ',') --stop;
+    return name.substr(0, stop);
+  }
+  return name;
+}
+
 // Cuts a company name after its legal suffix and drops a registration number in brackets.
 std::string CleanName(std::string name) {
   name = FixLegalForm(std::move(name));
@@ -243,7 +278,26 @@ std::string CleanName(std::string name) {
       name = name.substr(0, at);
     }
   }
+  // ... or at a comma, where the words before it end in a legal form or the words after it
+  // start with a number ("Star Tower Engineering Inc., 8028 Harbour St., Dayton, OH 97854",
+  // "Benhalware GmbH, Kirchgasse 86, A-58062 Kassel"); "Jones, Smith & Partners" keeps its comma.
+  for (std::size_t at = name.find(", "); at != std::string::npos; at = name.find(", ", at + 1)) {
+    const std::string before = name.substr(0, at);
+    const std::string rest = name.substr(at + 2);
+    if (CountLetters(before) < 3 || CountDigits(rest) == 0) continue;
+    std::size_t b = before.find_last_of(' ');
+    std::string last = Lower(before.substr(b == std::string::npos ? 0 : b + 1));
+    while (!last.empty() && last.back() == '.') last.pop_back();
+    std::erase(last, '.');
+    const bool legal = std::find(kCompanySuffixes.begin(), kCompanySuffixes.end(), last) != kCompanySuffixes.end() &&
+                       std::find(kTradeWords.begin(), kTradeWords.end(), last) == kTradeWords.end();
+    if (legal || std::isdigit(static_cast<unsigned char>(rest[0]))) {
+      name = before;
+      break;
+    }
+  }
   name = CutAfterLegalForm(Trim(name));
+  name = CutAfterRegisteredForm(name);
   // A "1" or "0" between letters or dots of a word is a misread "I" or "O" ("D.1.Y.", "C0FFEE").
   for (std::size_t k = 0; k < name.size(); ++k) {
     if (name[k] != '1' && name[k] != '0') continue;
@@ -328,6 +382,95 @@ std::string RepairAddressLine(const std::string& line) {
 
 std::string CleanNameText(std::string name) { return CleanName(std::move(name)); }
 
+// True iff `text` is a buyer's heading: "Bill To:", "Kunde", "Rechnungsadresse", "Facturé à"
+// (not "CUSTOMER COPY" nor "Customer No.").
+static bool IsBuyerHeading(const std::string& text) {
+  std::vector<std::string> toks = Tokens(text);
+  if (toks.empty() || toks.size() > 4 || HasWord(toks, {"copy", "receipt", "no", "nr", "id"})) return false;
+  return (HasWord(toks, {"to"}) && HasWord(toks, {"bill", "billed", "invoice", "invoiced", "sold", "ship", "deliver"})) ||
+         HasWord(toks, {"customer", "client", "kunde", "rechnungsempfänger", "rechnungsadresse", "facturé",
+                        "destinataire", "kepada", "pelanggan", "factuuradres", "aan", "buyer", "käufer",
+                        "lieferadresse", "lieferanschrift", "livré"});
+}
+
+// True iff row `r` is among the three rows under a buyer's heading in the same column.
+static bool UnderBuyerHeading(const Context& ctx, std::size_t r) {
+  const FlatRow& at = ctx.rows()[r];
+  for (std::size_t k = r; k > 0 && k + 3 > r; --k) {
+    const FlatRow& fr = ctx.rows()[k - 1];
+    if (fr.row->page != at.row->page) break;
+    // Only the cell above the row's first: a heading of another column says nothing.
+    for (const Cell& c : fr.row->cells) {
+      if (c.box.x1 > at.row->cells.front().box.x0 && c.box.x0 < at.row->cells.front().box.x1 && IsBuyerHeading(c.text)) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+std::optional<Candidate> BuyerInAddressWindow(const Context& ctx, int name_row, const std::string& seller) {
+  const auto& rows = ctx.rows();
+  // The name row of a buyer's block: its first cell, a name and not a label or an id.
+  auto name_at = [&](std::size_t r, double score) -> std::optional<Candidate> {
+    const Row& row = *rows[r].row;
+    const Cell& cell = row.cells.front();
+    const std::string name = CleanName(cell.text);
+    std::vector<std::string> toks = Tokens(cell.text);
+    if (CountLetters(name) < 3 || CountDigits(name) * 2 > CountLetters(name) || cell.text.find(':') != std::string::npos ||
+        (HasWord(toks, kNotANameWords) && !HasWord(toks, kCompanySuffixes)) || IsBuyerHeading(cell.text)) {
+      return std::nullopt;
+    }
+    Candidate c;
+    c.value = name;
+    c.raw = cell.text;
+    c.bbox = cell.box;
+    c.page = row.page;
+    c.row = static_cast<int>(r);
+    c.score = score * OcrFactor(MeanConfidence(cell, 0, cell.words.size()));
+    return c;
+  };
+  // Row b right under row a, its first cell overlapping a's.
+  auto close_under = [&](std::size_t a, std::size_t b) {
+    const Row& ra = *rows[a].row;
+    const Row& rb = *rows[b].row;
+    const Cell& cb = rb.cells.front();
+    return rb.page == ra.page && rb.box.y0 - ra.box.y1 <= 2 * std::max(ra.height, rb.height) &&
+           cb.box.x0 <= ra.cells.front().box.x1 && cb.box.x1 >= ra.cells.front().box.x0;
+  };
+  for (std::size_t r = 0; r + 1 < rows.size() && r < 40; ++r) {
+    const FlatRow& fr = rows[r];
+    if (fr.row->page != 1 || fr.row->box.y0 > fr.page->height / 2) break;  // the window is in the top half
+    if (static_cast<int>(r) == name_row) continue;
+    const std::string& text = fr.row->cells.front().text;
+    // A heading ("Rechnungsadresse", "Factuuradres:") names nothing itself: the row under it does.
+    if (IsBuyerHeading(text)) {
+      if (close_under(r, r + 1)) {
+        if (std::optional<Candidate> c = name_at(r + 1, 0.85)) return c;
+      }
+      continue;
+    }
+    // The seller's one-line return address: its name running into its address.
+    if (seller.size() < 3 || fr.row->cells.size() != 1) continue;
+    std::string line = text;
+    for (std::string_view prefix : {"Abs.: ", "Abs. ", "Exp. : ", "Exp.: ", "Return to: ", "Pengirim: "}) {
+      if (line.rfind(prefix, 0) == 0) line = line.substr(prefix.size());
+    }
+    if (Lower(line).rfind(Lower(seller), 0) != 0 || line.size() < seller.size() + 6 || CountDigits(line) == 0) continue;
+    const std::string after = line.substr(seller.size());
+    if (after.find_first_of(",-|") == std::string::npos && after.find("\xC2\xB7") == std::string::npos &&
+        after.find("\xE2\x80") == std::string::npos) {
+      continue;
+    }
+    std::size_t next = r + 1;
+    if (IsBuyerHeading(rows[next].row->cells.front().text) && next + 1 < rows.size() && close_under(r, next)) ++next;
+    if (!close_under(next - 1, next)) continue;
+    // A convention of the layout, not a label: below the 0.9 band.
+    if (std::optional<Candidate> c = name_at(next, 0.8)) return c;
+  }
+  return std::nullopt;
+}
+
 // The merchant / seller name among the first rows of page 1.
 std::optional<NamePick> TopName(const Context& ctx, int max_rows) {
   std::optional<NamePick> best;
@@ -345,10 +488,19 @@ std::optional<NamePick> TopName(const Context& ctx, int max_rows) {
     if (toks.empty()) continue;
     bool suffix = HasWord(toks, kCompanySuffixes);
     bool bad = HasWord(toks, kNotANameWords) && !suffix;
+    // The rows under a buyer's heading ("Bill To:", "Rechnungsempfänger", "Facturé à") name
+    // the buyer, however legal its form.
+    if (UnderBuyerHeading(ctx, r)) continue;
     // "AEON CO. (M) BHD (126926-H)" is a name followed by its registration number.
     if (bad || LooksLikeRegistration(cleaned)) continue;
     // A colon makes a "label: value" row, unless it is noise in front of the text.
     bool has_colon = cleaned.find(':') != std::string::npos;
+    // ... also when the colon is in another column's text run into the name's row and cut off
+    // after its legal form ("KOSTENLIEFERANT GMBH  MUSTER-KUNDE GMBH  Beleg-Nr : KR876"): the
+    // row mixes columns, the name is no surer for the cut.
+    if (!has_colon && text.find(':') != std::string::npos && CutAfterRegisteredForm(Trim(text)) != Trim(text)) {
+      has_colon = true;
+    }
     // Cells of punctuation only (": ", "|") are specks; they say nothing about the name's reading.
     double conf = 0;
     int counted = 0;
@@ -361,8 +513,13 @@ std::optional<NamePick> TopName(const Context& ctx, int max_rows) {
     double score = (suffix ? 0.9 : 0.7 - 0.06 * (seen - 1)) * OcrFactor(conf);
     if (has_colon) score *= 0.6;
     if (toks.size() == 1 && toks[0].size() <= 3) score *= 0.5;
-    if (!suffix && (HasWord(toks, kAddressWords) || std::any_of(toks.begin(), toks.end(), IsPostcodeToken))) {
-      score *= 0.5;  // an address line, not a name
+    // An address line, not a name; a trade word in it is a street's ("63 Market Drive").
+    const bool only_trade = suffix && std::none_of(toks.begin(), toks.end(), [](const std::string& t) {
+                              return HasWord({t}, kCompanySuffixes) && !HasWord({t}, kTradeWords);
+                            });
+    if ((!suffix || (only_trade && !toks.empty() && CountDigits(toks[0]) == static_cast<int>(toks[0].size()))) &&
+        (HasWord(toks, kAddressWords) || std::any_of(toks.begin(), toks.end(), IsPostcodeToken))) {
+      score = std::min(score, 0.7 * OcrFactor(conf)) * 0.5;
     }
     bool slash_b = text.find("S/B") != std::string::npos || text.find("s/b") != std::string::npos;
     if (slash_b && !suffix) {

@@ -70,6 +70,43 @@ bool IsWholeAmountWord(std::string_view t) {
   return d == 0 || NormalizeCurrency(t.substr(0, d)).has_value();
 }
 
+// Where thousands are grouped by blanks with a decimal comma ("37 285,97", "EUR 41 066,60",
+// "-8 364,69 €"; French, and Swiss and Belgian usage), a text layer and OCR give each group
+// its own word. Returns the index of the word that ends such an amount starting at word `w`
+// (a head of 1-3 digits, possibly after a currency or minus, then words of exactly 3 digits,
+// the last with ",dd"), each word close to the one before; or `w` when there is none. Only a
+// decimal comma: "2 105.00" is a quantity and a price on receipts.
+static std::size_t BlankGroupedEnd(const Cell& cell, std::size_t w, std::size_t to) {
+  auto digits_from = [](std::string_view t, std::size_t i) {
+    std::size_t n = 0;
+    while (i + n < t.size() && std::isdigit(static_cast<unsigned char>(t[i + n]))) ++n;
+    return n;
+  };
+  const std::string& head = cell.words[w].text;
+  const std::size_t d = head.find_first_of("0123456789");
+  if (d == std::string::npos || digits_from(head, d) != head.size() - d || head.size() - d > 3) return w;
+  if (d > 0) {
+    std::string_view prefix = std::string_view(head).substr(0, d);
+    if (prefix.back() == '-') prefix.remove_suffix(1);
+    if (!prefix.empty() && !NormalizeCurrency(prefix)) return w;
+  }
+  for (std::size_t k = w + 1; k < to && k < cell.words.size(); ++k) {
+    const Word& prev = cell.words[k - 1];
+    const Word& cur = cell.words[k];
+    const int height = std::max(1, prev.bbox.y1 - prev.bbox.y0);
+    if (cur.bbox.x0 - prev.bbox.x1 > height * 0.7) return w;  // a column gap, not a blank
+    const std::string& t = cur.text;
+    if (digits_from(t, 0) != 3) return w;
+    if (t.size() == 3) continue;  // a middle group
+    if (t.size() >= 6 && t[3] == ',' && digits_from(t, 4) == 2 &&
+        (t.size() == 6 || NormalizeCurrency(std::string_view(t).substr(6)))) {
+      return k;
+    }
+    return w;
+  }
+  return w;
+}
+
 // Amounts printed in words [from, to) of a cell (percentages excluded), left to right.
 // `blank_point`: where the value of a money label is expected, "RM8 60" at the end of the range
 // is 8.60 (OCR reads a faint decimal point as a blank; receipts print cents on every amount).
@@ -79,6 +116,21 @@ std::vector<MoneyHit> MoneyIn(const Cell& cell, std::size_t from, std::size_t to
     const std::string& t = cell.words[w].text;
     if (std::none_of(t.begin(), t.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) continue;
     if (IsPercent(cell, w)) continue;
+    if (std::size_t end = BlankGroupedEnd(cell, w, to); end > w) {
+      std::string joined = t;
+      for (std::size_t k = w + 1; k <= end; ++k) joined += " " + cell.words[k].text;
+      if (std::optional<Money> m = NormalizeMoney(joined)) {
+        if (m->currency.empty() && end + 1 < to && end + 1 < cell.words.size()) {
+          if (auto c = NormalizeCurrency(cell.words[end + 1].text)) m->currency = *c;
+        }
+        if (m->currency.empty() && w > from) {
+          if (auto c = NormalizeCurrency(cell.words[w - 1].text)) m->currency = *c;
+        }
+        out.push_back({*m, w, end, true});
+        w = end;
+        continue;
+      }
+    }
     std::optional<Money> m = NormalizeMoney(t);
     if (!m) continue;
     // OCR splits "65.20" into "65." and "20": read them as one amount.
@@ -398,6 +450,28 @@ std::optional<Candidate> ReadValue(const Context& ctx, FieldType type, const Cel
         c.raw = cell.words[w].text;
         c.bbox = cell.words[w].bbox;
         c.score = cell.words[w].confidence;
+        // Digits followed by more groups of digits are a phone number or a grouped amount
+        // ("Tel: 003 2669 0932"), not an id: only a weak candidate.
+        const auto all_digits = [](const std::string& s) {
+          return !s.empty() && CountDigits(s) == static_cast<int>(s.size());
+        };
+        if (all_digits(t) && w + 1 < cell.words.size() && all_digits(Trim(cell.words[w + 1].text))) c.score *= 0.5;
+        // A series prefix printed apart from its number ("RE 5692/41", "FA XJ471794"): a word
+        // of 1-4 capitals right before it, after the label, that is no label word itself.
+        if (w > from) {
+          const Word& prev = cell.words[w - 1];
+          const std::string p = Trim(prev.text);
+          const int height = std::max(1, prev.bbox.y1 - prev.bbox.y0);
+          const bool capitals = !p.empty() && p.size() <= 4 &&
+                                std::all_of(p.begin(), p.end(), [](char ch) { return ch >= 'A' && ch <= 'Z'; });
+          if (capitals && c.bbox.x0 - prev.bbox.x1 <= height &&
+              !HasWordIn(Lower(p), {"no", "nr", "n", "num", "ref", "id", "nro", "vat", "tva", "ust", "gst"})) {
+            c.value = p + " " + t;
+            c.raw = prev.text + " " + cell.words[w].text;
+            c.bbox = prev.bbox.Union(c.bbox);
+            c.score = std::min(c.score, prev.confidence);
+          }
+        }
         return c;
       }
       return std::nullopt;
