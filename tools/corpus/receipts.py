@@ -5,7 +5,7 @@ import math
 import random
 
 from .layout import Layout
-from .world import BRAND_WORDS, COUNTRIES, FIRST, MALAY_WORDS, Money, _digits, _letters, address, coined, company, date_kind_for, doc_number, fmt_date, fmt_num, person, phone, pick, rand_date, rand_time, tax_id, web
+from .world import BRAND_WORDS, COUNTRIES, SUFFIX, FIRST, MALAY_WORDS, Money, _digits, _letters, address, coined, company, date_kind_for, doc_number, fmt_date, fmt_num, person, phone, pick, rand_date, rand_time, tax_id, web
 from .goods import SHOP_ITEMS, T, item_name, lang_of, round_to, weighted
 
 RECEIPT_COUNTRIES = [("MY", 30), ("SG", 8), ("US", 12), ("UK", 10), ("DE", 12), ("FR", 8), ("AU", 4),
@@ -137,6 +137,12 @@ def build_receipt(rng, fonts):
     elif header == "stars":
         deco = pick(rng, ["*** %s ***", "** %s **", "=== %s ===", "~ %s ~", "<< %s >>"])
         S.text(deco % U(shop), align="center", bold=rng.random() < 0.7, size=min(big, L.inner / max(1, len(shop) + 8) / 0.62))
+    elif extras["split_legal"] and header == "plain" and legal_split(shop, country):
+        # The legal form on a row of its own ("POPULAR BOOK" / "CO. (M) SDN BHD").
+        core, suf = legal_split(shop, country)
+        bold = rng.random() < 0.7
+        S.text(U(core), align="center", bold=bold, size=big)
+        S.text(U(suf), align="center", bold=bold, size=big * hr.choice([1.0, 1.0, 0.8]))
     else:
         S.text(U(shop), align="center", bold=rng.random() < 0.7, size=big)
     L.fields["merchant_name"] = U(shop)
@@ -425,9 +431,18 @@ def header_extras(hr, country, lang):
         e["name_scale"] = hr.uniform(1.2, 1.8)  # the name in large type
     if hr.random() < 0.12:
         e["stamp"] = ("stamp", hr.choice(STAMP_WORDS), hr.uniform(-25, 25), hr.randint(0, 2 ** 31))
+    e["split_legal"] = hr.random() < 0.3
     if hr.random() < 0.25:
         e["footer_name"] = hr.choice(["%s", "%s", "Thank you for shopping at %s", "** %s **", "Terima kasih - %s", "Danke - %s"])
     return e
+
+
+def legal_split(shop, country):
+    """(name, legal form) when `shop` ends in a legal form of its country with a name before it."""
+    for suf in sorted((x for x in SUFFIX.get(country, SUFFIX["US"]) if x), key=len, reverse=True):
+        if shop.endswith(" " + suf) and len(shop) > len(suf) + 2:
+            return shop[:-len(suf) - 1], suf
+    return None
 
 
 def draw_header_extras(L, S, hr, e, shop, U, size, family):
