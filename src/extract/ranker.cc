@@ -109,6 +109,29 @@ double MeanConfidence(const std::vector<Word>& words) {
 
 std::string Key(const std::string& value) { return Concat(Tokens(value)); }
 
+// Receipt-side facts about where a name candidate sits (issue 14, docs/extraction.md "The ranker"):
+// whether its text is printed again on page 1 away from it (tills repeat the shop's name at the
+// foot: "Thank you for shopping at ..."), and whether an address begins on the rows right under
+// it (a shop's name heads its address; a logo, slogan or stamp above the name does not).
+void PlacementFeatures(const Context& ctx, int r0, int r1, const std::string& key, FeatureSet* f) {
+  const std::vector<FlatRow>& rows = ctx.rows();
+  if (key.size() >= 5) {
+    for (std::size_t r = 0; r < rows.size() && rows[r].row->page == 1; ++r) {
+      if (static_cast<int>(r) >= r0 - 1 && static_cast<int>(r) <= r1 + 1) continue;
+      if (Key(rows[r].row->text).find(key) != std::string::npos) {
+        f->Add("repeated");
+        break;
+      }
+    }
+  }
+  // The rules' address reader also takes a second name row as an address line, so the row right
+  // under must itself read like one (a number: "NO 12 JALAN AMAN", "(123456-X)", "47000 ...").
+  bool under = r1 + 1 < static_cast<int>(rows.size()) && rows[static_cast<std::size_t>(r1 + 1)].row->page == 1 &&
+               CountDigits(rows[static_cast<std::size_t>(r1 + 1)].row->text) > 0 &&
+               internal::AddressAfter(ctx, r1, 6).has_value();
+  f->Add(under ? "address-under" : "no-address-under");
+}
+
 }  // namespace
 
 bool RankerSupports(std::string_view field) {
@@ -163,6 +186,7 @@ std::vector<RankCandidate> RankCandidates(const Document& doc, const Schema& sch
     f.Add(ocr ? "conf=" + std::to_string(Bucket(MeanConfidence(words), {0.5, 0.7, 0.85, 0.95})) : "text-layer");
     ShapeFeatures(value, &f);
     if (value.size() + 3 < Trim(raw).size()) f.Add("cleaned");
+    PlacementFeatures(ctx, r0, r1, key, &f);
     NeighbourFeatures(rows, r0 - 1, "a:", &f);
     NeighbourFeatures(rows, r1 + 1, "b:", &f);
     RankCandidate c;

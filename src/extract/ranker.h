@@ -6,8 +6,8 @@
 // candidate (for names: each of the first rows of page 1, each of their cells, each pair of
 // adjacent rows, and the rules' own pick); each candidate is described by its neighbourhood (the
 // words of the rows above and below, hashed), its position on the page, its row's height against
-// the page's, its shape (letters, digits, capitals, company suffixes) and whether the rules chose
-// it; a logistic regression per field scores it, and the best candidate is taken.
+// the page's, its shape (letters, digits, capitals, company suffixes), whether it is printed again
+// further down and heads an address, and whether the rules chose it; a logistic regression per field scores it, and the best candidate is taken.
 //
 // Rules stay where they encode conventions (check digits, arithmetic, date plausibility); the
 // ranker only re-chooses the fields it has a model for (docs/extraction.md says which and why).

@@ -115,6 +115,22 @@ TEST(RankCandidatesTest, RulesValueFoundNowhereOnTopIsACandidateOfItsOwn) {
   EXPECT_TRUE(Has(*r, "kind=rule-only"));
 }
 
+// A name printed again at the foot and heading an address is told from a slogan above it.
+TEST(RankCandidatesTest, NameRepeatedBelowAndHeadingAnAddress) {
+  Document doc = Page1("BEST DEALS\nMAJU JAYA SDN BHD\nNO 12 JALAN AMAN\n47000 PETALING JAYA\n"
+                       "TEL 03-1234567\nTOTAL 12.50\nTHANK YOU FOR SHOPPING AT MAJU JAYA SDN BHD\n");
+  std::vector<RankCandidate> cs = RankCandidates(doc, Receipt(), "merchant_name", nullptr);
+  const RankCandidate* name = Find(cs, "MAJU JAYA SDN BHD");
+  ASSERT_NE(name, nullptr);
+  EXPECT_TRUE(Has(*name, "repeated"));
+  EXPECT_TRUE(Has(*name, "address-under"));
+  EXPECT_FALSE(Has(*name, "no-address-under"));
+  const RankCandidate* slogan = Find(cs, "BEST DEALS");
+  ASSERT_NE(slogan, nullptr);
+  EXPECT_FALSE(Has(*slogan, "repeated"));
+  EXPECT_TRUE(Has(*slogan, "no-address-under"));  // a name comes under it, not an address
+}
+
 // Training on receipts where the name is always under the greeting learns that, and picks the
 // name of an unseen shop over the rules' (wrong) top row.
 // Rows OCR doubts (a logo read as "Aogos7 OMensher") are no candidates, unless the rules chose them.

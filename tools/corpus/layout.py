@@ -117,6 +117,20 @@ class Layout:
     def box(self, x, y, w, h, width=0.6):
         self.pages[-1].append(("rect", self.ml + x, y, w, h, width))
 
+    def logo(self, what, w=None, h=None, family=None):
+        """A drawn mark at the current position, centred: what = (style, text, seed) for a logo
+        or ("stamp", text, angle, seed) for a stamp laid over what is printed above. Rendered as
+        shapes in PDFs (no text layer) and as pixels in scans (render.py)."""
+        if what[0] == "stamp":
+            h = h or 22
+            w = w or min(self.inner * 0.8, 14 * len(what[1]) + 10)
+            y = max(self.mt, self.y - h * 1.4)
+            self.pages[-1].append(("logo", self.ml + (self.inner - w) / 2, y, w, h, what, family or self.family))
+            return
+        self.y += 3
+        self.pages[-1].append(("logo", self.ml + (self.inner - w) / 2, self.y, w, h, what, family or self.family))
+        self.y += h + 3
+
     def finish(self):
         if self.footer:
             self.footer(self, len(self.pages) - 1)

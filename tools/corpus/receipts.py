@@ -2,9 +2,10 @@
 """Receipts: narrow till slips."""
 
 import math
+import random
 
 from .layout import Layout
-from .world import BRAND_WORDS, COUNTRIES, FIRST, MALAY_WORDS, Money, _digits, _letters, address, coined, company, date_kind_for, doc_number, fmt_date, fmt_num, person, phone, pick, rand_date, rand_time, tax_id, web
+from .world import BRAND_WORDS, COUNTRIES, SUFFIX, FIRST, MALAY_WORDS, Money, _digits, _letters, address, coined, company, date_kind_for, doc_number, fmt_date, fmt_num, person, phone, pick, rand_date, rand_time, tax_id, web
 from .goods import SHOP_ITEMS, T, item_name, lang_of, round_to, weighted
 
 RECEIPT_COUNTRIES = [("MY", 30), ("SG", 8), ("US", 12), ("UK", 10), ("DE", 12), ("FR", 8), ("AU", 4),
@@ -117,6 +118,14 @@ def build_receipt(rng, fonts):
     elif kind == "fuel":
         shop = rng.choice(["%s Petrol Station", "%s Service Station", "Tankstelle %s", "Station %s", "%s Fuel", "Stesen Minyak %s"]) % coined(rng)
     big = min(size * rng.uniform(1.1, 1.6), L.inner / max(1, len(shop)) / 0.62)
+    # What real slips print above and around the name (logos, slogans, registration numbers,
+    # stamps, the name again in the footer) is drawn from a stream of its own, so every other
+    # draw, and with it the rest of the receipt, stays as it was before this was added.
+    hr = random.Random("sheaf-receipt-header/%d/%s/%s" % (width, shop, name))
+    extras = header_extras(hr, country, lang)
+    if extras["name_scale"] > 1:
+        big = min(big * extras["name_scale"], big * L.inner / max(1.0, L.measure(U(shop), big, bold=True)))
+    draw_header_extras(L, S, hr, extras, shop, U, size, family)
     header = weighted(rng, [("plain", 60), ("welcome", 8), ("stars", 8), ("split", 8), ("branch", 10), ("slogan", 8)])
     if header == "welcome":
         S.text(U(pick(rng, RECEIPT_WELCOME.get(lang, RECEIPT_WELCOME["en"]))), align="center")
@@ -128,9 +137,17 @@ def build_receipt(rng, fonts):
     elif header == "stars":
         deco = pick(rng, ["*** %s ***", "** %s **", "=== %s ===", "~ %s ~", "<< %s >>"])
         S.text(deco % U(shop), align="center", bold=rng.random() < 0.7, size=min(big, L.inner / max(1, len(shop) + 8) / 0.62))
+    elif extras["split_legal"] and header == "plain" and legal_split(shop, country):
+        # The legal form on a row of its own ("POPULAR BOOK" / "CO. (M) SDN BHD").
+        core, suf = legal_split(shop, country)
+        bold = rng.random() < 0.7
+        S.text(U(core), align="center", bold=bold, size=big)
+        S.text(U(suf), align="center", bold=bold, size=big * hr.choice([1.0, 1.0, 0.8]))
     else:
         S.text(U(shop), align="center", bold=rng.random() < 0.7, size=big)
     L.fields["merchant_name"] = U(shop)
+    if extras["stamp"]:
+        L.logo(extras["stamp"])
     if header == "branch":
         S.text(U(pick(rng, RECEIPT_BRANCH.get(lang, RECEIPT_BRANCH["en"])) % pick(rng, BRAND_WORDS)), align="center")
     elif header == "slogan":
@@ -381,6 +398,67 @@ def build_receipt(rng, fonts):
         S.text(U(f) if rng.random() < 0.5 else f, align="center")
     if not tiny and rng.random() < 0.25:
         S.text(_digits(rng, rng.randint(12, 22)), align="center")
+    if extras["footer_name"]:  # the name again at the foot, as many tills print it
+        S.text(extras["footer_name"] % U(shop), align="center", bold=hr.random() < 0.5)
     L.kind = kind + ("-tiny" if tiny else "")
     L.extra.update(language=lang, country=country)
     return L.finish()
+
+
+# Header extras: what sits above and around a receipt's name on real slips, and what OCR reads
+# there as garbage (docs/extraction.md, "The ranker"). Drawn from `hr`, a stream of its own.
+LOGO_STYLES = ["emblem", "initials", "badge", "stripes", "marks", "script"]
+RECEIPT_REG_ABOVE = {"MY": ["(%s-%s)", "Co. Reg. No. %s-%s", "ROC %s-%s"], "SG": ["UEN %s%s", "Co. Reg %s%s"]}
+STAMP_WORDS = ["PAID", "COPY", "DUPLICATE", "LUNAS", "ORIGINAL", "RECEIVED", "VOID", "REPRINT"]
+SLOGANS_ABOVE = ["~ since %d ~" , "Est. %d", "Quality & Service", "The Best In Town", "Your Happy Place", "Family Owned",
+                 "Halal", "100%% Original", "Freshly Baked Daily", "Taste The Difference", "Sejak %d", "Seit %d", "Depuis %d"]
+
+
+def header_extras(hr, country, lang):
+    """Which extras a receipt's header gets; about one receipt in four keeps a plain header."""
+    e = {"logo": None, "logo_text": None, "slogan": None, "reg": None, "stamp": None, "footer_name": None,
+         "name_scale": 1.0}
+    if hr.random() < 0.55:
+        e["logo"] = hr.choice(LOGO_STYLES)
+    if hr.random() < 0.25:
+        e["slogan"] = hr.choice(SLOGANS_ABOVE)
+        if "%d" in e["slogan"]:
+            e["slogan"] = e["slogan"] % hr.randint(1955, 2015)
+        e["slogan"] = e["slogan"].replace("%%", "%")
+    if country in RECEIPT_REG_ABOVE and hr.random() < 0.2:
+        e["reg"] = hr.choice(RECEIPT_REG_ABOVE[country]) % (_digits(hr, hr.choice([6, 7, 9])), _letters(hr, 1))
+    if hr.random() < 0.3:
+        e["name_scale"] = hr.uniform(1.2, 1.8)  # the name in large type
+    if hr.random() < 0.12:
+        e["stamp"] = ("stamp", hr.choice(STAMP_WORDS), hr.uniform(-25, 25), hr.randint(0, 2 ** 31))
+    e["split_legal"] = hr.random() < 0.3
+    if hr.random() < 0.25:
+        e["footer_name"] = hr.choice(["%s", "%s", "Thank you for shopping at %s", "** %s **", "Terima kasih - %s", "Danke - %s"])
+    return e
+
+
+def legal_split(shop, country):
+    """(name, legal form) when `shop` ends in a legal form of its country with a name before it."""
+    for suf in sorted((x for x in SUFFIX.get(country, SUFFIX["US"]) if x), key=len, reverse=True):
+        if shop.endswith(" " + suf) and len(shop) > len(suf) + 2:
+            return shop[:-len(suf) - 1], suf
+    return None
+
+
+def draw_header_extras(L, S, hr, e, shop, U, size, family):
+    """Prints the extras that go above the name: slogan, registration line, logo."""
+    order = [k for k in ("slogan", "reg", "logo") if e[k]]
+    hr.shuffle(order)
+    for k in order:
+        if k == "slogan":
+            S.text(e["slogan"], align="center", size=size * hr.uniform(0.8, 1.1))
+        elif k == "reg":
+            S.text(e["reg"], align="center", size=size * hr.uniform(0.8, 1.0))
+        else:
+            words = [w for w in shop.replace("&", " ").split() if w[:1].isalpha()]
+            initials = "".join(w[0] for w in words[:3]).upper() or "X"
+            text = initials if hr.random() < 0.6 else (words[0].upper() if words else initials)
+            h = hr.uniform(16, 42)
+            w = min(L.inner, h * hr.uniform(1.0, 2.6) if e["logo"] not in ("initials", "script", "stripes") else
+                    min(L.inner, h * 0.7 * max(2, len(text))))
+            L.logo((e["logo"], text, hr.randint(0, 2 ** 31)), w=w, h=h, family=family)

@@ -66,6 +66,8 @@ def write_pdf(path, layout, info_title=None):
                 _, x, y, w, hh, wd = it
                 ops.append(("%s w %s %s %s %s re S" % (_num(wd), _num(x), _num(h - y - hh),
                                                        _num(w), _num(hh))).encode())
+            elif it[0] == "logo":
+                ops.append(_pdf_logo(it, h))
         data = zlib.compress(b"\n".join(ops), 9)
         content = add(b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(data) + data +
                       b"\nendstream")
@@ -91,6 +93,26 @@ def write_pdf(path, layout, info_title=None):
         f.write(out)
 
 
+def _pdf_logo(it, page_h):
+    """A logo or stamp in a PDF: its outline shapes only, no text (as a logo placed as a picture
+    adds no words to a text layer)."""
+    _, x, y, w, hh, what, _fam = it
+    if what[0] == "stamp":
+        return ("1.2 w %s %s %s %s re S" % (_num(x), _num(page_h - y - hh), _num(w), _num(hh))).encode()
+    style = what[0]
+    cx, cy, rx, ry = x + w / 2, page_h - y - hh / 2, w / 2, hh / 2
+    if style in ("emblem", "marks"):  # an ellipse of four Bezier arcs, filled
+        k = 0.5523
+        pts = [(cx + rx, cy), (cx + rx, cy + k * ry), (cx + k * rx, cy + ry), (cx, cy + ry), (cx - k * rx, cy + ry),
+               (cx - rx, cy + k * ry), (cx - rx, cy), (cx - rx, cy - k * ry), (cx - k * rx, cy - ry), (cx, cy - ry),
+               (cx + k * rx, cy - ry), (cx + rx, cy - k * ry), (cx + rx, cy)]
+        ops = "%s %s m " % (_num(pts[0][0]), _num(pts[0][1]))
+        for i in range(1, 13, 3):
+            ops += "%s %s %s %s %s %s c " % tuple(_num(v) for p in pts[i:i + 3] for v in p)
+        return (ops + "f").encode()
+    return ("1.5 w %s %s %s %s re S" % (_num(x), _num(page_h - y - hh), _num(w), _num(hh))).encode()
+
+
 # ---------------------------------------------------------------------------------------------
 # Scan renderer
 # ---------------------------------------------------------------------------------------------
@@ -114,6 +136,84 @@ def _scribble(d, rng, x, y, scale, ink):
         y += rng.uniform(-6, 6) * scale
         pts.append((x, y))
     d.line(pts, fill=ink, width=max(1, int(scale * rng.uniform(0.6, 1.4))), joint="curve")
+
+
+def _draw_logo(img, d, it, fonts, scale, pad, ink, paper):
+    """A receipt's logo or stamp as pixels: shapes and stylised letters that OCR reads as noise or
+    not at all. Its look comes from the item's own seed, so the page's stream is not used."""
+    import random
+    _, x, y, w, hh, what, fam = it
+    X0, Y0, W, H = pad + x * scale, pad + y * scale, w * scale, hh * scale
+    if what[0] == "stamp":
+        _, text, angle, seed = what
+        r = random.Random(seed)
+        f = load_font(fonts.files[(fam, True)], max(8, int(H * 0.7)))
+        tw = int(W) + 8
+        stamp = Image.new("L", (tw, int(H) + 8), 0)
+        sd = ImageDraw.Draw(stamp)
+        sd.rectangle([1, 1, tw - 2, int(H) + 6], outline=255, width=max(1, int(scale)))
+        sd.text((tw / 2, (H + 8) / 2), text, fill=255, font=f, anchor="mm")
+        stamp = stamp.rotate(angle, expand=True, resample=Image.BICUBIC)
+        shade = r.randint(min(ink + 40, 200), min(ink + 110, 220))
+        img.paste(Image.new("L", stamp.size, shade), (int(X0), int(Y0)), stamp.point(lambda v: int(v * 0.8)))
+        return
+    style, text, seed = what
+    r = random.Random(seed)
+    bold_font = fonts.files[(fam, True)]
+    if style == "emblem":  # initials knocked out of a filled ellipse or box
+        if r.random() < 0.6:
+            d.ellipse([X0, Y0, X0 + W, Y0 + H], fill=ink)
+        else:
+            d.rounded_rectangle([X0, Y0, X0 + W, Y0 + H], radius=H / 4, fill=ink)
+        f = load_font(bold_font, max(8, int(H * 0.55)))
+        d.text((X0 + W / 2, Y0 + H / 2), text, fill=paper, font=f, anchor="mm")
+    elif style == "initials":  # large letters overlapping, a swoosh through them
+        f = load_font(bold_font, max(8, int(H * 1.0)))
+        cx = X0
+        for ch in text:
+            d.text((cx, Y0 + H), ch, fill=ink, font=f, anchor="ls")
+            cx += f.getlength(ch) * r.uniform(0.45, 0.75)
+        pts = [(X0 - 4, Y0 + H * r.uniform(0.3, 0.8))]
+        for i in range(1, 6):
+            pts.append((X0 + W * i / 5, Y0 + H * r.uniform(0.2, 0.9)))
+        d.line(pts, fill=paper if r.random() < 0.5 else ink, width=max(2, int(H / 8)), joint="curve")
+    elif style == "badge":  # a double frame with the letters and a star or two
+        d.rectangle([X0, Y0, X0 + W, Y0 + H], outline=ink, width=max(1, int(scale * 1.5)))
+        g = max(2, int(scale * 2))
+        d.rectangle([X0 + g, Y0 + g, X0 + W - g, Y0 + H - g], outline=ink, width=max(1, int(scale)))
+        f = load_font(bold_font, max(8, int(H * 0.5)))
+        d.text((X0 + W / 2, Y0 + H / 2), text, fill=ink, font=f, anchor="mm")
+        for _ in range(r.randint(1, 3)):
+            sx, sy, sr = X0 + r.uniform(0.05, 0.95) * W, Y0 + r.uniform(0.1, 0.9) * H, H * 0.08
+            d.polygon([(sx, sy - sr), (sx + sr, sy + sr), (sx - sr, sy + sr)], fill=ink)
+    elif style == "stripes":  # big letters cut by paper-coloured lines
+        f = load_font(bold_font, max(8, int(H * 0.95)))
+        d.text((X0 + W / 2, Y0 + H / 2), text, fill=ink, font=f, anchor="mm")
+        step = max(3, int(H / r.randint(4, 7)))
+        for yy in range(int(Y0), int(Y0 + H), step):
+            d.line([X0 - 2, yy, X0 + W + 2, yy], fill=paper, width=max(1, step // 3))
+    elif style == "script":  # letters each tilted and shifted, as a hand-drawn word mark
+        f = load_font(bold_font, max(8, int(H * 0.8)))
+        cx = X0
+        for ch in text:
+            g = Image.new("L", (int(H * 1.2) + 4, int(H * 1.2) + 4), 0)
+            ImageDraw.Draw(g).text((2, 2), ch, fill=255, font=f)
+            g = g.rotate(r.uniform(-30, 30), expand=False, resample=Image.BICUBIC)
+            img.paste(Image.new("L", g.size, ink), (int(cx), int(Y0 + r.uniform(-0.1, 0.15) * H)), g)
+            cx += f.getlength(ch) * r.uniform(0.8, 1.05)
+    else:  # marks: circles, triangles and diamonds
+        n = r.randint(2, 5)
+        for i in range(n):
+            cx, cy, s = X0 + W * (i + 0.5) / n, Y0 + H / 2 + r.uniform(-0.2, 0.2) * H, min(W / n, H) * r.uniform(0.3, 0.5)
+            shape = r.choice(["circle", "tri", "diamond", "ring"])
+            if shape == "circle":
+                d.ellipse([cx - s, cy - s, cx + s, cy + s], fill=ink)
+            elif shape == "ring":
+                d.ellipse([cx - s, cy - s, cx + s, cy + s], outline=ink, width=max(1, int(s / 3)))
+            elif shape == "tri":
+                d.polygon([(cx, cy - s), (cx + s, cy + s), (cx - s, cy + s)], fill=ink)
+            else:
+                d.polygon([(cx, cy - s), (cx + s, cy), (cx, cy + s), (cx - s, cy)], fill=ink)
 
 
 def render_scan_pages(layout, rng):
@@ -159,6 +259,8 @@ def render_scan_pages(layout, rng):
                 _, x, y, w, hh, wd = it
                 d.rectangle([pad + x * scale, pad + y * scale, pad + (x + w) * scale,
                              pad + (y + hh) * scale], outline=ink, width=max(1, int(wd * scale)))
+            elif it[0] == "logo":
+                _draw_logo(img, d, it, layout.fonts, scale, pad, ink, paper)
         if marks:
             for _ in range(rng.randint(1, 4)):
                 _scribble(d, rng, rng.uniform(0.1, 0.8) * W, rng.uniform(0.05, 0.95) * H, scale,
