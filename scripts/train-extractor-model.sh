@@ -59,7 +59,7 @@ out="${EXTRACTOR_OUT:-$work/extractor.json.gz}"
 gen() {  # gen DIR SEED N
   rm -rf "$1"
   PYTHONPATH="$PWD/tools${PYTHONPATH:+:$PYTHONPATH}" "$python" -m corpus --out "$1" --per-class "$3" \
-    --seed "$2" --labels receipt --scan-fraction 0.7 --jobs "$jobs" >&2
+    --seed "$2" --labels receipt --scan-fraction 0.7 --header-noise --jobs "$jobs" >&2
 }
 echo "== generating training receipts ($train_sets as seed:count) and $heldout held-out (seed $heldout_seed)" >&2
 train_dirs=()

@@ -72,20 +72,23 @@ def decorate(layout, rng, label):
                 items.append(("text", layout.w / 2 - 10, layout.mt * 0.6, fmt % (i + 1), layout.family, False, layout.size * 0.9, 0.0))
 
 
-def build_document(seed, label, k, scan_fraction):
+def build_document(seed, label, k, scan_fraction, header_noise=False):
     """Document k of `label` under `seed`: (layout, whether it is a scan, its random stream, to
     go on rendering with). Depends on nothing else, so document k is the same in any corpus."""
     rng = random.Random("sheaf-doctype/%d/%s/%d" % (seed, label, k))
     scan = rng.random() < scan_fraction
     fonts = raster_fontset(rng) if scan else pdf_fontset()
-    layout = BUILDERS[label](rng, fonts)
+    if label == "receipt":
+        layout = build_receipt(rng, fonts, header_noise)
+    else:
+        layout = BUILDERS[label](rng, fonts)
     decorate(layout, rng, label)
     return layout, scan, rng
 
 
 def make_document(job):
-    out, seed, label, k, index, scan_fraction = job
-    layout, scan, rng = build_document(seed, label, k, scan_fraction)
+    out, seed, label, k, index, scan_fraction, header_noise = job
+    layout, scan, rng = build_document(seed, label, k, scan_fraction, header_noise)
     base = os.path.join(out, "docs", "%06d" % index)
     if scan:
         path = write_scan(base, layout, rng)
@@ -113,6 +116,9 @@ def main(argv=None):
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="worker processes")
     ap.add_argument("--scan-fraction", type=float, default=0.5, help="share of documents rendered as scans, for every label")
     ap.add_argument("--labels", default=",".join(LABELS), help="comma-separated subset of %s" % ",".join(LABELS))
+    ap.add_argument("--header-noise", action="store_true",
+                    help="receipts print logos, slogans, registration lines and stamps around the shop's name "
+                         "(for training the extractor's ranker; off for the document-type model's corpus)")
     a = ap.parse_args(argv)
     labels = [x for x in a.labels.split(",") if x]
     for x in labels:
@@ -121,7 +127,7 @@ def main(argv=None):
     if a.per_class < 1 or not 0 <= a.scan_fraction <= 1:
         ap.error("--per-class must be >= 1 and --scan-fraction in [0, 1]")
     os.makedirs(os.path.join(a.out, "docs"), exist_ok=True)
-    jobs = [(a.out, a.seed, label, k, k * len(LABELS) + LABELS.index(label), a.scan_fraction)
+    jobs = [(a.out, a.seed, label, k, k * len(LABELS) + LABELS.index(label), a.scan_fraction, a.header_noise)
             for k in range(a.per_class) for label in labels]
     stats = {}
     manifest = os.path.join(a.out, "manifest.jsonl")

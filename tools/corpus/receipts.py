@@ -78,7 +78,7 @@ RECEIPT_SLOGANS = {"en": ["Quality you can trust", "Your neighbourhood store", "
                    "nl": ["Elke dag vers", "Sinds 1981"]}
 
 
-def build_receipt(rng, fonts):
+def build_receipt(rng, fonts, header_noise=False):
     country = weighted(rng, RECEIPT_COUNTRIES)
     lang = lang_of(rng, country)
     if country == "MY":
@@ -121,8 +121,10 @@ def build_receipt(rng, fonts):
     # What real slips print above and around the name (logos, slogans, registration numbers,
     # stamps, the name again in the footer) is drawn from a stream of its own, so every other
     # draw, and with it the rest of the receipt, stays as it was before this was added.
+    # Off by default (`--header-noise`): the shipped document-type model was trained on receipts
+    # without them, and scripts/train-default-model.sh rebuilds that model.
     hr = random.Random("sheaf-receipt-header/%d/%s/%s" % (width, shop, name))
-    extras = header_extras(hr, country, lang)
+    extras = header_extras(hr, country, lang) if header_noise else dict(NO_EXTRAS)
     if extras["name_scale"] > 1:
         big = min(big * extras["name_scale"], big * L.inner / max(1.0, L.measure(U(shop), big, bold=True)))
     draw_header_extras(L, S, hr, extras, shop, U, size, family)
@@ -412,6 +414,10 @@ RECEIPT_REG_ABOVE = {"MY": ["(%s-%s)", "Co. Reg. No. %s-%s", "ROC %s-%s"], "SG":
 STAMP_WORDS = ["PAID", "COPY", "DUPLICATE", "LUNAS", "ORIGINAL", "RECEIVED", "VOID", "REPRINT"]
 SLOGANS_ABOVE = ["~ since %d ~" , "Est. %d", "Quality & Service", "The Best In Town", "Your Happy Place", "Family Owned",
                  "Halal", "100%% Original", "Freshly Baked Daily", "Taste The Difference", "Sejak %d", "Seit %d", "Depuis %d"]
+
+
+NO_EXTRAS = {"logo": None, "logo_text": None, "slogan": None, "reg": None, "stamp": None, "footer_name": None,
+             "name_scale": 1.0, "split_legal": False}
 
 
 def header_extras(hr, country, lang):
