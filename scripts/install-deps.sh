@@ -12,7 +12,7 @@ packages=(
   tesseract-ocr-deu tesseract-ocr-fra tesseract-ocr-msa
   libpoppler-private-dev poppler-utils
   libsqlite3-dev libpq-dev postgresql-15 nlohmann-json3-dev libspdlog-dev libcli11-dev libyaml-cpp-dev libpugixml-dev libssl-dev
-  zlib1g-dev libgtest-dev libgmock-dev libbenchmark-dev libcurl4-openssl-dev libcpp-httplib-dev librdkafka-dev libhiredis-dev wrk hey
+  zlib1g-dev libdeflate-dev libgtest-dev libgmock-dev libbenchmark-dev libcurl4-openssl-dev libcpp-httplib-dev librdkafka-dev libhiredis-dev wrk hey
   qpdf time
   libjpeg-dev libpng-dev clang libclang-rt-14-dev
   redis-server

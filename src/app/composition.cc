@@ -18,7 +18,7 @@
 #include "adapters/openai/chat_model.h"
 #include "adapters/poppler/poppler.h"
 #include "adapters/sqlite/sqlite_metadata_store.h"
-#include "adapters/tesseract/tesseract.h"
+#include "adapters/tesseract/module.h"
 #include "adapters/zlib/gzip.h"
 #include "core/files.h"
 #include "cache/disk_cache.h"
@@ -54,6 +54,27 @@ Status CheckOcrUrl(const std::string& url) {
   return Status::Ok();
 }
 
+namespace {
+
+// The one place the OCR module is opened (adapters/tesseract/module.h): on the first call, that
+// is when the first page needs OCR or a command asks for Tesseract's version.
+Result<const tesseract_adapter::ModuleApi*> TesseractModule() {
+  return tesseract_adapter::LoadModule(SHEAF_OCR_MODULE_DIR);
+}
+
+}  // namespace
+
+Result<std::unique_ptr<OcrEngine>> MakeLocalOcrEngine(const OcrOptions& options) {
+  Result<const tesseract_adapter::ModuleApi*> module = TesseractModule();
+  if (!module.ok()) return module.status();
+  return (*module)->make_engine(options);
+}
+
+std::string LocalOcrEngineVersion() {
+  Result<const tesseract_adapter::ModuleApi*> module = TesseractModule();
+  return module.ok() ? (*module)->version() : "unavailable (" + module.status().message() + ")";
+}
+
 WorkerToolsFactory MakeWorkerToolsFactory(const Config& config, CircuitBreaker* ocr_breaker) {
   // One HTTP client for every worker's remote engine (it is thread-safe). The OCR service is
   // the operator's own choice, so private addresses are allowed; its answers are larger than
@@ -66,7 +87,7 @@ WorkerToolsFactory MakeWorkerToolsFactory(const Config& config, CircuitBreaker* 
   }
   return [config, ocr_breaker, http]() -> Result<WorkerTools> {
     WorkerTools tools;
-    Result<std::unique_ptr<OcrEngine>> engine = tesseract_adapter::MakeEngine(config.ocr);
+    Result<std::unique_ptr<OcrEngine>> engine = MakeLocalOcrEngine(config.ocr);
     if (!engine.ok()) return engine.status();
     tools.engine = std::move(engine).value();
     if (http != nullptr) {
@@ -80,8 +101,9 @@ WorkerToolsFactory MakeWorkerToolsFactory(const Config& config, CircuitBreaker* 
           std::move(tools.engine), ocr_breaker, &SteadyClock::Instance());
     }
     if (config.orientation.detect) {
-      Result<std::unique_ptr<OrientationDetector>> d =
-          tesseract_adapter::MakeOrientationDetector(config.ocr);
+      Result<const tesseract_adapter::ModuleApi*> module = TesseractModule();
+      if (!module.ok()) return module.status();
+      Result<std::unique_ptr<OrientationDetector>> d = (*module)->make_orientation_detector(config.ocr);
       if (!d.ok()) return d.status();
       tools.orientation = std::move(d).value();
     }
@@ -401,8 +423,13 @@ void ConfigureProcess(char** /*argv*/) {
 }
 
 Versions GetVersions(const OcrOptions& ocr) {
-  return {SHEAF_VERSION, tesseract_adapter::Version(), leptonica::Version(),
-          poppler_adapter::Version(), tesseract_adapter::LanguageDataDescription(ocr)};
+  Result<const tesseract_adapter::ModuleApi*> module = TesseractModule();
+  if (!module.ok()) {
+    std::string missing = "unavailable (" + module.status().message() + ")";
+    return {SHEAF_VERSION, missing, leptonica::Version(), poppler_adapter::Version(), missing};
+  }
+  return {SHEAF_VERSION, (*module)->version(), leptonica::Version(), poppler_adapter::Version(),
+          (*module)->language_data_description(ocr)};
 }
 
 Result<std::unique_ptr<MetadataStore>> OpenDataDirMetadataStore(const std::string& data_dir) {

@@ -112,6 +112,13 @@ void ReadLlmKeyFromEnvironment(Config* config);
 // A loader that reads PDF (Poppler), PNG/JPEG/TIFF/WebP (Leptonica) and text.
 std::unique_ptr<Loader> MakeLoader(const Limits& limits);
 
+// A local Tesseract engine from the OCR module (adapters/tesseract/module.h), which the first
+// call opens. Errors: unavailable when the module is missing or does not load (the message
+// names the paths tried or the file and dlerror); otherwise the engine's own (the language data).
+Result<std::unique_ptr<OcrEngine>> MakeLocalOcrEngine(const OcrOptions& options);
+// Tesseract's version ("5.3.0"), or "unavailable (why)" when the OCR module does not load.
+std::string LocalOcrEngineVersion();
+
 // Each call builds one worker's OCR engine, OSD detector and Leptonica preprocessor. The engine
 // is Tesseract; with config.ocr_url, the remote OCR service called through `ocr_breaker` (the
 // "ocr" breaker), with Tesseract as its fallback (ocr/fallback_ocr_engine.h).

@@ -13,7 +13,6 @@
 #include <vector>
 
 #include "adapters/httplib/httplib_server.h"
-#include "adapters/tesseract/tesseract.h"
 #include "app/composition.h"
 #include "ocr/ocr_server.h"
 #include "service/metrics.h"
@@ -27,7 +26,7 @@ int RunOcrRole(const Config& config, const OcrRoleOptions& options, const sigset
   };
   std::vector<std::unique_ptr<OcrEngine>> engines;
   for (int i = 0; i < options.engines; ++i) {
-    Result<std::unique_ptr<OcrEngine>> e = tesseract_adapter::MakeEngine(config.ocr);
+    Result<std::unique_ptr<OcrEngine>> e = MakeLocalOcrEngine(config.ocr);
     if (!e.ok()) return fail(e.status());
     engines.push_back(std::move(e).value());
   }
@@ -37,7 +36,7 @@ int RunOcrRole(const Config& config, const OcrRoleOptions& options, const sigset
   sopts.max_pixels = config.limits.max_page_pixels;
   sopts.max_waiting = 2 * options.engines;
   sopts.api_key = options.api_key;
-  sopts.engine_name = "tesseract " + tesseract_adapter::Version() + " " + config.ocr.languages;
+  sopts.engine_name = "tesseract " + LocalOcrEngineVersion() + " " + config.ocr.languages;
   MetricsRegistry metrics;
   ocr::OcrServer ocr_server(std::move(engines), config.ocr.languages, std::move(decode), sopts,
                             &metrics);

@@ -25,13 +25,30 @@ namespace {
 // per thread; setting the variable instead needs it in the environment before the runtime loads,
 // which cost `sheaf` a re-execution of itself at every start (about 20 ms of CPU). Looked up at
 // run time: a Tesseract built without OpenMP has nothing to set.
+//
+// Looked up in the global scope (a program linked with libtesseract), then among libtesseract's
+// own dependencies: libsheaf_ocr_tesseract.so is opened RTLD_LOCAL (module.h), which keeps the
+// OpenMP runtime it brings out of the global scope.
+void* OpenMpFunction(const char* name) {
+  if (void* f = ::dlsym(RTLD_DEFAULT, name); f != nullptr) return f;
+  Dl_info info{};
+  if (::dladdr(reinterpret_cast<void*>(&tesseract::TessBaseAPI::Version), &info) == 0 ||
+      info.dli_fname == nullptr) {
+    return nullptr;
+  }
+  void* tesseract_library = ::dlopen(info.dli_fname, RTLD_LAZY | RTLD_NOLOAD);
+  if (tesseract_library == nullptr) return nullptr;
+  void* f = ::dlsym(tesseract_library, name);
+  ::dlclose(tesseract_library);  // only drops the reference taken just above
+  return f;
+}
+
 void KeepOpenMpOnThisThread() {
   thread_local bool done = false;
   if (done) return;
   done = true;
   using SetLevels = void (*)(int);
-  static const auto set =
-      reinterpret_cast<SetLevels>(::dlsym(RTLD_DEFAULT, "omp_set_max_active_levels"));
+  static const auto set = reinterpret_cast<SetLevels>(OpenMpFunction("omp_set_max_active_levels"));
   if (set != nullptr) set(0);
 }
 

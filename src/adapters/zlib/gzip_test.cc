@@ -35,5 +35,30 @@ TEST(Gunzip, DamagedTruncatedAndOversizedInputAreErrorsNamingTheFile) {
   EXPECT_FALSE(broken.ok());
 }
 
+// The whole-buffer path (libdeflate) takes only a single member with a true trailer; everything
+// else goes the streaming way and reads as it always did.
+TEST(Gunzip, SeveralMembersReadTheFirstAsBefore) {
+  std::string first(50000, 'x'), second = "and more";
+  Result<std::string> back = Gunzip(*Gzip(first) + *Gzip(second), 1 << 20, "m.gz");
+  ASSERT_TRUE(back.ok()) << back.status().message();
+  EXPECT_EQ(*back, first);
+}
+
+TEST(Gunzip, ATrailerThatLiesAboutTheSizeIsDamage) {
+  std::string text(100000, 'a');
+  std::string packed = *Gzip(text);
+  for (unsigned char top : {0x00, 0x7f, 0xff}) {  // one byte more, then absurd sizes (up to 4 GB)
+    std::string bad = packed;
+    if (top == 0x00) {
+      bad[bad.size() - 4] = static_cast<char>(static_cast<unsigned char>(bad[bad.size() - 4]) + 1);
+    } else {
+      bad[bad.size() - 1] = static_cast<char>(top);
+    }
+    Result<std::string> r = Gunzip(bad, 1ull << 33, "m.gz");
+    EXPECT_EQ(r.status().code(), ErrorCode::kInvalidArgument) << static_cast<int>(top);
+    EXPECT_EQ(r.status().message().rfind("m.gz: ", 0), 0u) << r.status().message();
+  }
+}
+
 }  // namespace
 }  // namespace sheaf::zlib_adapter
