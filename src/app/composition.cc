@@ -323,9 +323,11 @@ Result<std::unique_ptr<Understander>> MakeUnderstander(const Config& config,
   }
   std::shared_ptr<Cache> cache;
   if (config.ocr_cache && model) {
-    // Classification results are small: a tenth of the OCR cache's bound is plenty.
-    Result<std::unique_ptr<DiskCache>> c =
-        DiskCache::Open(config.data_dir + "/cache/classify", config.ocr_cache_max_bytes / 10);
+    // Classification results are small: a tenth of the OCR cache's bound is plenty. They take
+    // milliseconds to compute again, so they are not fsynced: one fsync per document was most
+    // of a born-digital batch's kernel time (README, "Born-digital speed").
+    Result<std::unique_ptr<DiskCache>> c = DiskCache::Open(
+        config.data_dir + "/cache/classify", config.ocr_cache_max_bytes / 10, FileSync::kNone);
     if (!c.ok()) return c.status();
     cache = std::shared_ptr<Cache>(std::move(c).value());
   }

@@ -15,10 +15,11 @@ namespace sheaf {
 
 namespace fs = std::filesystem;
 
-// File layout: first line "sheaf-cache 1 <expiry unix seconds> <key length>", then the key,
-// then the value. The key is stored so that a hash collision can never return a wrong value.
+// File layout: first line "sheaf-cache 2 <expiry unix seconds> <key length> <value length>",
+// then the key, then the value. The key is stored so that a hash collision can never return a
+// wrong value; the value's length, so that an entry cut short is never returned.
 namespace {
-constexpr std::string_view kMagic = "sheaf-cache 1 ";
+constexpr std::string_view kMagic = "sheaf-cache 2 ";
 
 std::int64_t NowSeconds() {
   return std::chrono::duration_cast<std::chrono::seconds>(
@@ -28,11 +29,11 @@ std::int64_t NowSeconds() {
 }  // namespace
 
 Result<std::unique_ptr<DiskCache>> DiskCache::Open(const std::string& dir,
-                                                   std::uint64_t max_bytes) {
+                                                   std::uint64_t max_bytes, FileSync sync) {
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec) return Status(ErrorCode::kIoError, dir + ": cannot create cache folder: " + ec.message());
-  std::unique_ptr<DiskCache> cache(new DiskCache(dir, max_bytes));
+  std::unique_ptr<DiskCache> cache(new DiskCache(dir, max_bytes, sync));
   cache->bytes_ = cache->MeasureBytes();
   if (cache->bytes_ > max_bytes) cache->Evict();
   return cache;
@@ -85,26 +86,28 @@ Result<std::optional<std::string>> DiskCache::Get(const std::string& key) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return std::optional<std::string>();
   std::string header;
-  if (!std::getline(in, header) || header.rfind(kMagic, 0) != 0) {
-    return Status(ErrorCode::kIoError, path + ": not a cache entry");
-  }
-  std::istringstream hs(header.substr(kMagic.size()));
-  std::int64_t expiry = 0;
-  std::size_t key_len = 0;
-  if (!(hs >> expiry >> key_len)) return Status(ErrorCode::kIoError, path + ": bad cache header");
-  if (expiry < NowSeconds()) {
-    std::error_code ec;
+  std::error_code ec;
+  // Not an entry of this format, or not whole: a miss, and the file goes (Put writes it again).
+  auto discard = [&]() -> Result<std::optional<std::string>> {
+    in.close();
     fs::remove(path, ec);
     return std::optional<std::string>();
-  }
+  };
+  if (!std::getline(in, header) || header.rfind(kMagic, 0) != 0) return discard();
+  std::istringstream hs(header.substr(kMagic.size()));
+  std::int64_t expiry = 0;
+  std::size_t key_len = 0, value_len = 0;
+  if (!(hs >> expiry >> key_len >> value_len)) return discard();
+  const std::uintmax_t file_size = fs::file_size(path, ec);
+  if (ec || key_len > file_size || value_len > file_size) return discard();
+  if (expiry < NowSeconds()) return discard();
   std::string stored_key(key_len, '\0');
-  if (!in.read(stored_key.data(), static_cast<std::streamsize>(key_len)) || stored_key != key) {
-    return std::optional<std::string>();
-  }
+  if (!in.read(stored_key.data(), static_cast<std::streamsize>(key_len))) return discard();
+  if (stored_key != key) return std::optional<std::string>();  // another key of the same hash
   std::ostringstream value;
   value << in.rdbuf();
+  if (value.view().size() != value_len) return discard();
   // A hit makes the entry recently used, for eviction.
-  std::error_code ec;
   fs::last_write_time(path, fs::file_time_type::clock::now(), ec);
   return std::optional<std::string>(value.str());
 }
@@ -119,10 +122,11 @@ Status DiskCache::Put(const std::string& key, std::string_view value, std::chron
   fs::create_directories(fs::path(path).parent_path(), ec);
   if (ec) return Status(ErrorCode::kIoError, path + ": " + ec.message());
   std::string data(kMagic);
-  data += std::to_string(NowSeconds() + ttl.count()) + " " + std::to_string(key.size()) + "\n";
+  data += std::to_string(NowSeconds() + ttl.count()) + " " + std::to_string(key.size()) + " " +
+          std::to_string(value.size()) + "\n";
   data += key;
   data += value;
-  Status s = WriteFileAtomic(path, data);
+  Status s = WriteFileAtomic(path, data, nullptr, sync_);
   if (s.ok() && (bytes_ += data.size()) > max_bytes_) Evict();
   return s;
 }

@@ -3,6 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <string>
+
 #include "fixtures.h"
 
 namespace sheaf {
@@ -24,6 +27,46 @@ TEST(DiskCache, EntriesSurviveReopeningTheFolder) {
   auto got = (*again)->Get("ocr:1");
   ASSERT_TRUE(got.ok());
   EXPECT_EQ(*got, std::optional<std::string>("kept"));
+}
+
+// The one file an entry is written to (the folder holds nothing else).
+std::string OnlyEntryFile(const std::string& dir) {
+  std::string found;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(dir)) {
+    if (e.is_regular_file()) found = e.path().string();
+  }
+  return found;
+}
+
+TEST(DiskCache, AnEntryCutShortOrOfAnotherFormatIsAMissAndIsRemoved) {
+  // Entries written without fsync (FileSync::kNone) may be cut short by a crash: what is left
+  // must never come back as a value, nor a header whose lengths lie make it allocate.
+  const std::string dir = testing::TempDir() + "/cache";
+  auto c = DiskCache::Open(dir, DiskCache::kDefaultMaxBytes, FileSync::kNone);
+  ASSERT_TRUE(c.ok());
+  ASSERT_TRUE((*c)->Put("classify:1", R"({"label":"invoice","confidence":0.97})", 60s).ok());
+  ASSERT_EQ(*(*c)->Get("classify:1"), std::optional<std::string>(R"({"label":"invoice","confidence":0.97})"));
+  const std::string file = OnlyEntryFile(dir);
+  ASSERT_FALSE(file.empty());
+  const std::string whole = testing::ReadFile(file);
+  for (std::size_t cut : {whole.size() - 1, whole.size() / 2, std::size_t{3}, std::size_t{0}}) {
+    testing::WriteFile(file, whole.substr(0, cut));
+    auto got = (*c)->Get("classify:1");
+    ASSERT_TRUE(got.ok()) << cut;
+    EXPECT_FALSE(got->has_value()) << "an entry cut to " << cut << " bytes was returned";
+    EXPECT_FALSE(std::filesystem::exists(file)) << cut;
+  }
+  // Lengths far beyond the file, and the previous format (no value length).
+  for (const std::string& bad : {std::string("sheaf-cache 2 99999999999 1000000000000000 5\nclassify:1"),
+                                 std::string("sheaf-cache 1 99999999999 10\nclassify:1{}")}) {
+    testing::WriteFile(file, bad);
+    auto got = (*c)->Get("classify:1");
+    ASSERT_TRUE(got.ok());
+    EXPECT_FALSE(got->has_value()) << bad;
+  }
+  // Put writes it whole again.
+  ASSERT_TRUE((*c)->Put("classify:1", "again", 60s).ok());
+  EXPECT_EQ(*(*c)->Get("classify:1"), std::optional<std::string>("again"));
 }
 
 }  // namespace

@@ -71,7 +71,7 @@ Result<std::string> ReadFileLimited(const std::string& path, std::uint64_t max_b
   return data;
 }
 
-Status WriteFileAtomic(const std::string& path, std::string_view data, FileSystem* fs) {
+Status WriteFileAtomic(const std::string& path, std::string_view data, FileSystem* fs, FileSync sync) {
   if (fs == nullptr) fs = DefaultFileSystem();
   static std::atomic<unsigned> counter{0};
   std::string tmp = path + ".tmp." + std::to_string(::getpid()) + "." +
@@ -90,7 +90,7 @@ Status WriteFileAtomic(const std::string& path, std::string_view data, FileSyste
     }
     done += static_cast<std::size_t>(n);
   }
-  if (fs->Fsync(fd) != 0) {
+  if (sync == FileSync::kData && fs->Fsync(fd) != 0) {
     int err = errno;
     fs->Close(fd);
     fs->Unlink(tmp.c_str());
