@@ -242,6 +242,23 @@ class Context {
 
  private:
   void FindLabels() {
+    // The keys a span can match: those as long as it (read as printed, or with one character
+    // misread: of two strings as long, one edit apart means one substitution), and the
+    // multi-word keys a German compound can end with. In keys_'s order, so matches come out in
+    // the order a scan of every key gives.
+    std::vector<std::vector<const LabelKey*>> by_size;
+    std::vector<const LabelKey*> compound;
+    for (const LabelKey& k : keys_) {
+      if (by_size.size() <= k.key.size()) by_size.resize(k.key.size() + 1);
+      by_size[k.key.size()].push_back(&k);
+      if (k.tokens >= 2 && k.key.size() >= 8) compound.push_back(&k);
+    }
+    auto one_substitution = [](const std::string& a, const std::string& b) {
+      int diff = 0;
+      for (std::size_t i = 0; i < a.size() && diff <= 1; ++i) diff += a[i] != b[i];
+      return diff <= 1;
+    };
+    std::vector<std::pair<const LabelKey*, bool>> hits;  // key, read exactly as printed
     for (std::size_t r = 0; r < rows_.size(); ++r) {
       FlatRow& fr = rows_[r];
       for (std::size_t c = 0; c < fr.cell_tokens.size(); ++c) {
@@ -255,20 +272,27 @@ class Context {
             bool starts_word = !ct.hyphenated[i];
             bool ends_word = j + 1 == ct.tokens.size() || !ct.hyphenated[j + 1];
             if (!starts_word || !ends_word) continue;
-            for (const LabelKey& k : keys_) {
-              bool hit = acc == k.key;
-              const bool exact = hit;
-              // One misread character (OCR substitutes far more often than it drops or adds).
-              if (!hit && k.key.size() >= 6 && acc.size() == k.key.size()) {
-                hit = BoundedEditDistance(acc, k.key, 1) <= 1;
+            hits.clear();
+            if (acc.size() < by_size.size()) {
+              for (const LabelKey* k : by_size[acc.size()]) {
+                if (acc == k->key) {
+                  hits.emplace_back(k, true);
+                } else if (k->key.size() >= 6 && one_substitution(acc, k->key)) {
+                  // One misread character (OCR substitutes far more often than it drops or adds).
+                  hits.emplace_back(k, false);
+                }
               }
-              // German compounds: "Handelsrechnung Nr." carries the label "Rechnung Nr.".
-              if (!hit && k.tokens >= 2 && j == i + k.tokens - 1 && k.key.size() >= 8 && acc.size() > k.key.size() &&
-                  acc.compare(acc.size() - k.key.size(), k.key.size(), k.key) == 0 &&
-                  ct.tokens[i].size() > k.key.size() - (acc.size() - ct.tokens[i].size())) {
-                hit = true;
+            }
+            // German compounds: "Handelsrechnung Nr." carries the label "Rechnung Nr.".
+            for (const LabelKey* k : compound) {
+              if (j == i + k->tokens - 1 && acc.size() > k->key.size() &&
+                  acc.compare(acc.size() - k->key.size(), k->key.size(), k->key) == 0 &&
+                  ct.tokens[i].size() > k->key.size() - (acc.size() - ct.tokens[i].size())) {
+                hits.emplace_back(k, false);
               }
-              if (!hit) continue;
+            }
+            for (const auto& [key, exact] : hits) {
+              const LabelKey& k = *key;
               LabelMatch m;
               m.label = &k;
               m.first_token = i;
