@@ -67,7 +67,7 @@ def run_timed(args, first_line=False):
 
 
 # Warm the page cache once. Every timed run gets a new data dir: a batch of new documents finds
-# nothing in the classification cache and writes (and fsyncs) one entry per document.
+# nothing in the classification cache and writes one entry per document (not fsynced).
 run_timed(["process", "--jsonl", "--jobs", "2", "--data-dir", data] + pdfs)
 fresh = iter(range(1000))
 new_data = lambda: os.path.join(tmp, f"data{next(fresh)}")
