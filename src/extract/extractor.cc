@@ -158,6 +158,24 @@ bool IsNumberMarker(const std::string& t) {
   return HasWord({t}, {"nr", "no", "number", "nummer", "n", "num", "numero", "numéro", "ref"});
 }
 
+// The first date in `cell` from word `from` on (a title line's "vom 05.06.2018", "of October
+// 31, 2019"), as an invoice_date candidate.
+void DateLaterOnTitleLine(const Context& ctx, const FlatRow& fr, std::size_t r, const Cell& cell, std::size_t from,
+                          std::map<std::string, std::vector<Candidate>>& cands) {
+  for (std::size_t k = from; k < cell.words.size(); ++k) {
+    std::optional<std::string> d = NormalizeDate(JoinWords(cell, k, std::min(cell.words.size(), k + 3)), ctx.order());
+    if (!d) continue;
+    Candidate dc;
+    dc.value = *d;
+    dc.raw = JoinWords(cell, k, std::min(cell.words.size(), k + 3), &dc.bbox);
+    dc.page = fr.row->page;
+    dc.row = static_cast<int>(r);
+    dc.score = 0.9 * OcrFactor(cell.words[k].confidence);
+    cands["invoice_date"].push_back(dc);
+    return;
+  }
+}
+
 // "Rechnung Nr. 471102 vom 05.06.2018", "INVOICE No. INV-0042 dated 3 March 2024": the
 // document's number (and date) in its title line.
 void TitleCandidates(const Context& ctx, std::map<std::string, std::vector<Candidate>>& cands) {
@@ -198,18 +216,7 @@ void TitleCandidates(const Context& ctx, std::map<std::string, std::vector<Candi
           if (id.value.empty()) break;
           cands["invoice_number"].push_back(id);
           // A date later on the same title line is the document's date.
-          for (std::size_t k = w + 1; k < cell.words.size(); ++k) {
-            std::optional<std::string> d = NormalizeDate(JoinWords(cell, k, std::min(cell.words.size(), k + 3)), ctx.order());
-            if (!d) continue;
-            Candidate dc;
-            dc.value = *d;
-            dc.raw = JoinWords(cell, k, std::min(cell.words.size(), k + 3), &dc.bbox);
-            dc.page = fr.row->page;
-            dc.row = static_cast<int>(r);
-            dc.score = 0.9 * OcrFactor(cell.words[k].confidence);
-            cands["invoice_date"].push_back(dc);
-            break;
-          }
+          DateLaterOnTitleLine(ctx, fr, r, cell, w + 1, cands);
           break;
         }
         // A bare title at the start of its cell, the id right after it ("Facture FA-2018-0042",
@@ -246,18 +253,7 @@ void TitleCandidates(const Context& ctx, std::map<std::string, std::vector<Candi
         cands["invoice_number"].push_back(id);
         // A date later on the title line is the document's ("Credit Memo GSCP436421 of October
         // 31, 2019", "Facture FA-2018-0042 du 3 mars 2018").
-        for (std::size_t k = to; k < cell.words.size(); ++k) {
-          std::optional<std::string> d = NormalizeDate(JoinWords(cell, k, std::min(cell.words.size(), k + 3)), ctx.order());
-          if (!d) continue;
-          Candidate dc;
-          dc.value = *d;
-          dc.raw = JoinWords(cell, k, std::min(cell.words.size(), k + 3), &dc.bbox);
-          dc.page = fr.row->page;
-          dc.row = static_cast<int>(r);
-          dc.score = 0.9 * OcrFactor(cell.words[k].confidence);
-          cands["invoice_date"].push_back(dc);
-          break;
-        }
+        DateLaterOnTitleLine(ctx, fr, r, cell, to, cands);
       }
     }
   }

@@ -22,11 +22,16 @@
 
 #include "contract/metadata_store_harness.h"
 
+// The contract's files say `using namespace metadata_contract;` for the fixture and these.
 namespace sheaf::metadata_contract {
 
+using namespace std::chrono_literals;
 using std::chrono::milliseconds;
 using std::chrono::system_clock;
+using testing::Create;
+using testing::Doc;
 using testing::MetadataBackend;
+using testing::NewTenant;
 
 constexpr std::int64_t kStart = 1'700'000'000'000;  // the fake clock's first reading, in ms
 

@@ -21,14 +21,7 @@
 namespace sheaf {
 namespace {
 
-using namespace std::chrono_literals;
-using metadata_contract::kStart;
-using metadata_contract::MetadataStoreContract;
-using std::chrono::milliseconds;
-using testing::Create;
-using testing::Doc;
-using testing::MetadataBackend;
-using testing::NewTenant;
+using namespace metadata_contract;  // the fixture, kStart, the harness's helpers
 
 // --- Tenants and isolation.
 
