@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <sstream>
 
@@ -16,6 +17,13 @@
 namespace sheaf::tesseract_adapter {
 
 namespace {
+
+// "60 s", "2.5 s": a time limit in milliseconds as people write it in seconds.
+std::string SecondsText(int ms) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g s", ms / 1000.0);
+  return buf;
+}
 
 // Tesseract parallelises inside a page with OpenMP; Sheaf parallelises across pages instead,
 // which scales better and never oversubscribes the cores (OpenMP threads spinning against each
@@ -203,8 +211,7 @@ class TesseractEngine : public OcrEngine {
     if (monitor.deadline_exceeded()) {
       api.Clear();
       return Status(ErrorCode::kLimitExceeded,
-                    "OCR took longer than the limit of " + std::to_string(timeout_ms / 1000.0) +
-                        " s per page");
+                    "OCR took longer than the limit of " + SecondsText(timeout_ms) + " per page");
     }
     if (rc != 0) {
       api.Clear();
@@ -339,7 +346,7 @@ class TesseractEngine : public OcrEngine {
       if (monitor.deadline_exceeded()) {
         status = Status(ErrorCode::kLimitExceeded,
                         "OCR of the re-read lines took longer than the limit of " +
-                            std::to_string(timeout_ms / 1000.0) + " s per page");
+                            SecondsText(timeout_ms) + " per page");
       } else if (rc != 0) {
         status = Status(ErrorCode::kOcrFailed, "Tesseract failed to recognise a line");
       } else {

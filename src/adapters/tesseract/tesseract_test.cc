@@ -91,6 +91,8 @@ TEST(TesseractEngine, StopsAtTheDeadline) {
   auto r = (*engine)->Recognize(testing::RenderLines(kLines, 300), 1);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), ErrorCode::kLimitExceeded);
+  // The limit as a person writes it ("0.001 s", not "0.001000 s").
+  EXPECT_NE(r.status().message().find("the limit of 0.001 s per page"), std::string::npos) << r.status().message();
 }
 
 TEST(TesseractEngine, ReadsGivenRegionsAsLinesInPageCoordinates) {
