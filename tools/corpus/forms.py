@@ -14,8 +14,8 @@ F_PERSON_EN = [("Name", "name"), ("Full Name", "name"), ("Last Name", "last"), (
                ("E-mail", "email"), ("Social Security No.", "num"), ("Sex", "check:M|F"), ("Marital Status", "check:Single|Married|Divorced|Widowed"),
                ("Nationality", "text"), ("Occupation", "text"), ("Employer", "org"), ("Home Phone", "phone"), ("Work Phone", "phone"), ("Mobile", "phone")]
 F_WORK_EN = [("Department", "dept"), ("Position", "text"), ("Employee No.", "num"), ("Supervisor", "name"), ("Cost Center", "num"),
-             ("Account No.", "num"), ("Project No.", "code"), ("Budget Code", "code"), ("Location", "city"), ("Extension", "num"),
-             ("Start Date", "date"), ("End Date", "date"), ("Requested by", "name"), ("Approved by", "name"), ("Date Required", "date"),
+             ("Account No.", "num"), ("Project No.", "code"), ("Cost Centre", "code"), ("Location", "city"), ("Extension", "num"),
+             ("Start Date", "date"), ("End Date", "date"), ("Requested by", "name"), ("Approved by", "name"), ("Needed by", "date"),
              ("Division", "dept"), ("Room No.", "num"), ("Mail Stop", "code"), ("Brand", "brand"), ("Program", "text"), ("Job Title", "text")]
 _MORE_LABELS = ("Account Name|Agency|Applicant|Area Code|Authorized by|Batch No.|Birthplace|Branch|Building|Category|Certificate No.|"
                 "Charge No.|Checked by|Claim No.|Client|Company Name|Completed by|Contract No.|Country|County|Course Title|Customer|"
@@ -47,27 +47,27 @@ def _guess_kind(label):
 
 F_MORE_EN = [(lab, _guess_kind(lab)) for lab in _MORE_LABELS]
 # Labels that are phrases rather than single nouns.
-F_PHRASES_EN = [("Date of Request", "date"), ("Name of Applicant", "name"), ("Number of Copies", "num"), ("Period from", "date"), ("to", "date"),
-                ("From", "name"), ("To", "name"), ("Other (specify)", "text"), ("Reason for Request", "text"), ("Method of Shipment", "text"),
-                ("Place of Work", "city"), ("Type of Product", "text"), ("Purpose of Visit", "text"), ("Description of Item", "text"),
+F_PHRASES_EN = [("Requested on", "date"), ("Name of Applicant", "name"), ("Number of Copies", "num"), ("Covering from", "date"), ("to", "date"),
+                ("From", "name"), ("To", "name"), ("Other (please state)", "text"), ("Why it is needed", "text"), ("Ship by", "text"),
+                ("Place of Work", "city"), ("Kind of item", "text"), ("Purpose of Visit", "text"), ("Description of Item", "text"),
                 ("Result of Test", "text"), ("Name and Address of Employer", "addr"), ("Signature of Supervisor", "sign"),
                 ("Date Approved", "date"), ("Approved by", "name"), ("Number of Units", "num"), ("Length of Service", "num"),
-                ("Source of Funds", "text"), ("Date of Last Review", "date"), ("Name of Company", "org"), ("Area of Responsibility", "dept"),
+                ("Source of Funds", "text"), ("Date of Last Review", "date"), ("Company name", "org"), ("Area of Responsibility", "dept"),
                 ("Total Number of Pages", "num"), ("Is this a Rush?", "check:Yes|No"), ("Initials", "initials"), ("Checked by (initials)", "initials"),
                 ("Amount of Increase", "money"), ("Name of Product", "brand"), ("Code No. of Sample", "code"), ("Subject", "text"), ("Re", "text"),
                 ("Copies to", "name"), ("Date of Issue", "date"), ("Effective from", "date"), ("Level of Priority", "check:A|B|C")]
 DEPTS = ["Marketing", "Research & Development", "Finance", "Human Resources", "Purchasing", "Legal", "Quality Assurance", "Operations",
          "Sales", "Engineering", "Public Affairs", "Information Systems", "Manufacturing", "Logistics", "Customer Service", "Accounting"]
-FORM_TEXT_VALUES = ["See attached", "N/A", "Yes", "No", "Pending", "As discussed", "Per request", "Approved", "Urgent", "Standard",
+FORM_TEXT_VALUES = ["Attached", "N/A", "Yes", "No", "Pending", "As discussed", "Per request", "Approved", "Urgent", "Standard",
                     "Quarterly", "Monthly", "Completed", "In progress", "To be confirmed", "Same as above", "None"]
 
 FORM_TYPES_EN = {
-    "fax": ["FAX COVER SHEET", "FACSIMILE TRANSMITTAL", "Fax Transmission", "FAX", "TELECOPY COVER SHEET", "FACSIMILE COVER SHEET"],
+    "fax": ["FAX COVER PAGE", "FACSIMILE TRANSMITTAL", "Fax Transmission", "FAX", "TELECOPY COVER SHEET", "FACSIMILE COVER SHEET"],
     "request": ["REQUEST FOR {x}", "{x} REQUEST", "{x} Request", "APPLICATION FOR {x}", "{x} AUTHORIZATION", "{x} REQUEST FORM"],
     "survey": ["QUESTIONNAIRE", "Customer Satisfaction Survey", "{x} SURVEY", "Evaluation Form", "Feedback Form", "{x} QUESTIONNAIRE"],
     "checklist": ["INSPECTION CHECKLIST", "{x} Checklist", "Safety Inspection Report", "Quality Control Checklist", "Site Inspection Form", "Vehicle Inspection Report"],
     "registration": ["REGISTRATION", "{x} Registration", "Enrollment", "Membership Application", "New Patient Registration", "Course Registration"],
-    "order": ["ORDER FORM", "PURCHASE REQUISITION", "Requisition", "Supply Request", "Material Requisition", "Stationery Order"],
+    "order": ["ORDER FORM", "PURCHASE REQUEST", "Requisition", "Supply Request", "Material Requisition", "Stationery Order"],
     "routing": ["ROUTING SLIP", "Routing and Transmittal Slip", "Document Routing", "Circulation Slip", "Action Slip", "Transmittal"],
     "report": ["INCIDENT REPORT", "Accident Report Form", "{x} REPORT FORM", "Test Report", "Field Report", "Product Evaluation Form", "Daily Activity Report"],
     "application": ["APPLICATION", "Employment Application", "Application for Leave", "Grant Application", "Credit Application", "Permit Application"],
@@ -114,12 +114,12 @@ CHECK_ITEMS = ["Fire extinguishers charged and accessible", "Emergency exits cle
                "Brakes", "Tyres / tread depth", "Lights and indicators", "Horn", "Wipers", "Oil level", "Seat belts", "Documents on file", "Calibration current",
                "Temperature log complete", "Samples labelled", "Hand washing facilities", "Waste disposal", "Signage posted", "Ventilation working",
                "Equipment cleaned", "Batch record signed", "Seals intact", "Packaging undamaged", "Quantity verified", "Spill kit available"]
-F_RND_SHORT = [("Sample No.", "num"), ("Project No.", "code"), ("Requested by", "name"), ("Date Requested", "date"), ("Date Required", "date"),
-               ("Brand", "brand"), ("Blend", "code"), ("Product Code", "code"), ("Test Type", "text"), ("Panel Size", "num"), ("No. of Samples", "num"),
+F_RND_SHORT = [("Specimen No.", "num"), ("Project No.", "code"), ("Requested by", "name"), ("Asked on", "date"), ("Needed by", "date"),
+               ("Brand", "brand"), ("Batch", "code"), ("Item Code", "code"), ("Test Type", "text"), ("Panel Size", "num"), ("No. of Samples", "num"),
                ("Laboratory", "dept"), ("Analyst", "name"), ("Approved by", "name"), ("Estimated Cost", "money"), ("Budget No.", "code"),
                ("Market", "city"), ("Test Market", "city"), ("Target Group", "text"), ("Media", "text"), ("Start Date", "date"),
-               ("Completion Date", "date"), ("Supplier", "org"), ("Specification No.", "code"), ("Length", "num"), ("Circumference", "num"),
-               ("Weight", "num"), ("Filter", "text"), ("Packing", "text"), ("Quantity", "num"), ("Charge to Account", "num"), ("Job No.", "code"),
+               ("Finish Date", "date"), ("Supplier", "org"), ("Specification No.", "code"), ("Diameter (mm)", "num"), ("Thickness (mm)", "num"),
+               ("Weight", "num"), ("Coating", "text"), ("Container", "text"), ("Quantity", "num"), ("Charge to Account", "num"), ("Job No.", "code"),
                ("Priority", "check:High|Normal|Low"), ("Status", "check:New|Revised|Cancelled"), ("Department", "dept"), ("Program", "text"),
                ("Region", "city"), ("Agency", "org"), ("Contact", "name"), ("Phone", "phone"), ("Period", "date"), ("Reference", "code")]
 F_RND_LONG = ["Objective", "Background", "Method", "Procedure", "Results", "Conclusions", "Recommendations", "Description", "Purpose",
@@ -220,7 +220,7 @@ class FormWriter:
         else:
             cx = x
         if len(options) > 2 and "Other" not in options and self.rng.random() < 0.3:
-            options = options + [self.rng.choice(["Other", "Other:", "Other (specify)"])]
+            options = options + [self.rng.choice(["Other", "Other:", "Other (please state)"])]
         chosen = self.rng.randrange(len(options)) if self.rng.random() < self.fill else -1
         limit = x + (width or L.inner)
         for i, o in enumerate(options):
@@ -508,7 +508,7 @@ def build_form(rng, fonts):
         L.line({"de": FORM_DE["office"], "fr": FORM_FR["office"]}.get(lang, rng.choice(["FOR OFFICE USE ONLY", "For Internal Use Only", "DO NOT WRITE BELOW THIS LINE"])), bold=True, size=size * 0.9)
         Fw2 = FormWriter(L, rng, lang, country, 0.2, typed)
         Fw2.style, Fw2.cols = "colon_line", 3
-        Fw2.grid([(rng.choice(["Received", "Date rec'd", "Eingang"]), "date"), (rng.choice(["Ref. No.", "File No.", "Aktenzeichen"]), "code"), (rng.choice(["Initials", "Approved", "Entered"]), "text")])
+        Fw2.grid([(rng.choice(["Received", "Logged on", "Eingang"]), "date"), (rng.choice(["Ref. No.", "File No.", "Aktenzeichen"]), "code"), (rng.choice(["Initials", "Approved", "Entered"]), "text")])
         L.box(-4, top - 2, L.inner + 8, L.y - top + 6)
     if rng.random() < 0.3:
         L.line(rng.choice(["Distribution: White - Original  Yellow - Department  Pink - Applicant", "Page 1 of 1", "%s  %s" % (org, fmt_date(rng, rand_date(rng), "mdy")),
@@ -646,9 +646,9 @@ def _form_table(rng, L, Fw, country, ftype):
 def _form_generic_en(rng, L, Fw, ftype):
     sections = {"application": ["Personal Information", "Employment History", "Education", "References", "Declaration"],
                 "registration": ["Participant Details", "Contact Information", "Program Selection", "Emergency Contact", "Payment"],
-                "request": ["Requester Information", "Description of Request", "Justification", "Approvals", "Cost Estimate"],
-                "report": ["General Information", "Description of Incident", "Persons Involved", "Corrective Action", "Sample Information", "Results"],
-                "change": ["Current Information", "New Information", "Effective Date", "Authorization"]}.get(ftype, ["Section A", "Section B", "Section C"])
+                "request": ["Requester Information", "What is requested", "Justification", "Approvals", "Expected cost"],
+                "report": ["Overview", "Description of Incident", "Persons Involved", "Corrective Action", "Sample Information", "Results"],
+                "change": ["Current Information", "New Information", "Effective Date", "Authorization"]}.get(ftype, ["Part 1", "Part 2", "Part 3"])
     nsec = rng.randint(1, min(4, len(sections)))
     pool = F_PERSON_EN + F_WORK_EN + F_MORE_EN + F_PHRASES_EN * 2
     for si in range(nsec):
@@ -656,7 +656,7 @@ def _form_generic_en(rng, L, Fw, ftype):
             Fw.section(("%s. " % "ABCDE"[si] if rng.random() < 0.4 else ("%d. " % (si + 1) if rng.random() < 0.3 else "")) + sections[si])
         fields = rng.sample(pool, rng.randint(4, 12))
         if rng.random() < 0.4:
-            fields.append((rng.choice(["Description", "Reason for request", "Details", "Comments", "Objective", "Background"]), "long"))
+            fields.append((rng.choice(["Description", "Why it is needed", "Details", "Comments", "Objective", "Background"]), "long"))
         if rng.random() < 0.3:
             fields.insert(rng.randrange(len(fields) + 1), (rng.choice(["Is this a new request?", "Previously employed here?", "Do you hold a valid licence?",
                                                                         "Budgeted?", "Confidential?", "Capital item?"]), "check:Yes|No"))
@@ -670,13 +670,13 @@ def _form_generic_en(rng, L, Fw, ftype):
 def _form_rnd(rng, L, Fw):
     if rng.random() < 0.5:
         L.cells([(0, rng.choice(["Date:", "DATE", "Date"]) + " " + (Fw.value("date") if rng.random() < Fw.fill else "________")),
-                 (L.inner * 0.6, rng.choice(["No.", "Request No.", "File", "Log No."]) + " " + (_digits(rng, 4) if rng.random() < Fw.fill else "_______"))])
+                 (L.inner * 0.6, rng.choice(["No.", "Ticket No.", "File", "Log No."]) + " " + (_digits(rng, 4) if rng.random() < Fw.fill else "_______"))])
     Fw.grid(rng.sample(F_RND_SHORT + F_PHRASES_EN + F_MORE_EN[:rng.randint(0, len(F_MORE_EN))], rng.randint(5, 14)))
     if rng.random() < 0.35:
         _form_data_block(rng, L, Fw)
     if rng.random() < 0.25:
         Fw.section(rng.choice(["Check one", "Check all that apply", "Type of request", "Disposition", "Action taken", "Reason"]))
-        opts = rng.sample(ROUTING_ACTIONS + CHECK_ITEMS + ["Other (specify)", "New product", "Line extension", "Replacement", "Not applicable"], rng.randint(3, 8))
+        opts = rng.sample(ROUTING_ACTIONS + CHECK_ITEMS + ["Other (please state)", "New item", "Line extension", "Replacement", "Not applicable"], rng.randint(3, 8))
         for o in opts:
             L.y += L.size * 1.45
             w = Fw.box(L.size * 2, rng.random() < Fw.fill * 0.4)
@@ -710,8 +710,8 @@ FORM_INSTR = ["Complete this form in duplicate and forward the original to the %
               "The requesting department must obtain all approvals before submitting this form.", "Do not use this form for capital purchases.",
               "Enter all amounts in whole dollars.", "Submit a separate form for each project.", "Check the appropriate box.",
               "If additional space is needed, use a separate sheet and attach it to this form."]
-ATTRIBUTES = ["Strength", "Smoothness", "Taste", "Aftertaste", "Draw", "Mildness", "Harshness", "Flavor", "Freshness", "Overall rating",
-              "Appearance", "Aroma", "Burn rate", "Firmness", "Irritation", "Satisfaction", "Quality", "Value", "Preference", "Purchase intent"]
+ATTRIBUTES = ["Sweetness", "Bitterness", "Texture", "Colour", "Odour", "Ease of use", "Grip", "Finish", "Noise level", "Overall rating",
+              "Durability", "Fit", "Weight feel", "Softness", "Glare", "Comfort", "Build", "Price fairness", "Likelihood to buy", "Would recommend"]
 
 
 def _form_data_block(rng, L, Fw):
