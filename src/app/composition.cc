@@ -268,14 +268,15 @@ Result<std::shared_ptr<const ExtractionAssist>> MakeModelAssist(const Config& co
 
 Result<std::unique_ptr<Understander>> MakeUnderstander(const Config& config,
                                                        std::shared_ptr<Cache> near_cache,
-                                                       CircuitBreaker* model_breaker) {
+                                                       CircuitBreaker* model_breaker,
+                                                       std::shared_ptr<const classify::TextClassifier> model) {
   Result<std::shared_ptr<const ExtractionAssist>> assist = MakeModelAssist(config, model_breaker);
   if (!assist.ok()) return assist.status();
   // The classifier model is read on another thread while the schemas are parsed here: the two
   // are most of start-up and independent. Errors are still reported schemas first.
   bool hinted = !config.type_hint.empty() && config.type_hint != "auto";
   std::future<Result<classify::TextClassifier>> model_file;
-  if (!hinted && config.model_path != "none") {
+  if (model == nullptr && !hinted && config.model_path != "none") {
     std::string path = config.model_path.empty() ? FindResource(kDefaultClassifierModel) : config.model_path;
     if (path.empty()) {
       spdlog::warn("{} not found: documents are not classified (use --type or --model)",
@@ -297,7 +298,7 @@ Result<std::unique_ptr<Understander>> MakeUnderstander(const Config& config,
     return Status(ErrorCode::kInvalidArgument,
                   "--type " + config.type_hint + ": no such schema in " + dir + " (have: " + known + ")");
   }
-  std::shared_ptr<const classify::TextClassifier> model;
+  if (hinted || config.model_path == "none") model = nullptr;  // no classifier: as without `model`
   if (model_file.valid()) {
     Result<classify::TextClassifier> m = model_file.get();
     if (!m.ok()) return m.status();
@@ -370,6 +371,8 @@ MakeTenantUnderstanders(const Config& config, CircuitBreaker* model_breaker) {
   struct State {
     std::mutex mu;
     std::map<std::string, Loaded> by_tenant;
+    // The shipped type model, for the tenants with an extractor of their own only: loaded once.
+    std::shared_ptr<const classify::TextClassifier> shipped;
   };
   auto state = std::make_shared<State>();
   Config base = config;
@@ -395,7 +398,15 @@ MakeTenantUnderstanders(const Config& config, CircuitBreaker* model_breaker) {
     Config own = base;
     if (doctype.exists) own.model_path = doctype_path;
     if (extractor.exists) own.extractor_model_path = extractor_path;
-    Result<std::unique_ptr<Understander>> u = MakeUnderstander(own, nullptr, model_breaker);
+    if (classifies && !doctype.exists && state->shipped == nullptr) {
+      const std::string path = base.model_path.empty() ? FindResource(kDefaultClassifierModel) : base.model_path;
+      if (!path.empty()) {
+        Result<classify::TextClassifier> m = LoadClassifierFile(path);
+        if (m.ok()) state->shipped = std::make_shared<const classify::TextClassifier>(std::move(m).value());
+      }
+    }
+    Result<std::unique_ptr<Understander>> u =
+        MakeUnderstander(own, nullptr, model_breaker, doctype.exists ? nullptr : state->shipped);
     Loaded loaded{doctype, extractor, nullptr};
     if (u.ok()) {
       loaded.understander = std::shared_ptr<const Understander>(std::move(u).value());

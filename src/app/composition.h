@@ -80,10 +80,13 @@ Status SaveRankerFile(const extract::Ranker& model, const std::string& path);
 // is asked before the disk cache of classifications (the service's in-process LRU). With
 // config.llm_url set, extraction asks the foundation model through `model_breaker` (the
 // registry's "foundation-model" breaker; when null, one of the process's own with the design's
-// values); invalid_argument for an unusable llm-url / llm-model.
-Result<std::unique_ptr<Understander>> MakeUnderstander(const Config& config,
-                                                       std::shared_ptr<Cache> near_cache = nullptr,
-                                                       CircuitBreaker* model_breaker = nullptr);
+// values); invalid_argument for an unusable llm-url / llm-model. `model`, when given, is the
+// document-type model, used instead of reading config.model_path (one loaded model shared by
+// several Understanders).
+Result<std::unique_ptr<Understander>> MakeUnderstander(
+    const Config& config, std::shared_ptr<Cache> near_cache = nullptr,
+    CircuitBreaker* model_breaker = nullptr,
+    std::shared_ptr<const classify::TextClassifier> model = nullptr);
 
 // Where a tenant's own document-type model is kept (`sheaf train-classifier --from-reviews`,
 // docs/learning.md): <data_dir>/models/tenants/<tenant id>/doctype.bin.gz.
@@ -94,7 +97,8 @@ std::string TenantExtractorPath(const std::string& data_dir, const std::string& 
 
 // For ServiceDeps::tenant_understander: the Understander that classifies and extracts a
 // tenant's documents with the tenant's own models (TenantClassifierPath, TenantExtractorPath of
-// config.data_dir) when either file exists - the shipped model for the one that does not; null
+// config.data_dir) when either file exists - the shipped model for the one that does not (the
+// shipped type model loaded once for all such tenants); null
 // when neither does (the shared Understander is used). A tenant's models are loaded lazily, on
 // its first document, and kept; the files are looked at (stat) on every call and loaded again
 // when a size or modification time changed, so a model trained while the service runs is used

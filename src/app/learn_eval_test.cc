@@ -3,33 +3,18 @@
 
 #include <gtest/gtest.h>
 
+#include "learn/printed_page_test.h"
 #include "sheaf/document.h"
 
 namespace sheaf::app {
 namespace {
 
-struct Printed {
-  std::string text;
-  int x, y;  // top-left; 18 px per character, 24 px high
-};
+using learn::testing::PageOf;
+using learn::testing::Printed;
 
 // A processed document: its words, and the seller's name as extraction read it.
 Document Processed(const std::vector<Printed>& words, const std::string& extracted_seller) {
-  Document d;
-  Page p;
-  p.number = 1;
-  p.width = 1000;
-  p.height = 1400;
-  Block b;
-  for (const Printed& w : words) {
-    Line line;
-    line.words.push_back(Word{w.text, Box{w.x, w.y, w.x + 18 * static_cast<int>(w.text.size()), w.y + 24}, 0.9});
-    line.bbox = line.words.back().bbox;
-    b.lines.push_back(line);
-    b.bbox = b.bbox.Union(line.bbox);
-  }
-  p.blocks.push_back(b);
-  d.pages.push_back(p);
+  Document d = PageOf(words);
   Field f;
   f.value = extracted_seller;
   f.confidence = 0.7;

@@ -327,6 +327,26 @@ FieldPlace PlaceOf(const std::string& field, const std::string& kind, const Span
   return p;
 }
 
+// Calls visit(block, edit distance) for every block of `min_lines` to kMaxLines lines (see
+// Block), in page order, whose letters and digits are as many as `want`'s give or take
+// `tolerance`.
+template <typename Visit>
+void ForBlocksOfSize(const Layout& l, const std::string& want, std::size_t tolerance, int min_lines,
+                     Visit visit) {
+  for (std::size_t r = 0; r < l.rows.size(); ++r) {
+    for (std::size_t i = 0; i < l.rows[r].words.size(); ++i) {
+      for (int lines = min_lines; lines <= kMaxLines; ++lines) {
+        std::optional<Span> b = Block(l, r, i, lines);
+        if (!b) break;
+        const std::string got = Canon(b->text);
+        if (got.size() + tolerance < want.size()) continue;  // more lines may still reach it
+        if (got.size() > want.size() + tolerance) break;
+        visit(std::move(*b), EditDistance(got, want));
+      }
+    }
+  }
+}
+
 // Where a text value the page does not print letter for letter on one row is printed: the
 // block (1-3 lines, see Block) whose letters and digits are nearest to it, within
 // TextTolerance. Among equally near ones, one with a label, then the fewest lines, the highest.
@@ -334,24 +354,14 @@ std::optional<Span> NearestBlock(const Layout& l, const std::string& want) {
   const std::size_t tolerance = TextTolerance(want.size());
   std::optional<Span> best;
   std::size_t best_distance = tolerance + 1;
-  for (std::size_t r = 0; r < l.rows.size(); ++r) {
-    for (std::size_t i = 0; i < l.rows[r].words.size(); ++i) {
-      for (int lines = 1; lines <= kMaxLines; ++lines) {
-        std::optional<Span> b = Block(l, r, i, lines);
-        if (!b) break;
-        const std::string got = Canon(b->text);
-        if (got.size() + tolerance < want.size()) continue;  // more lines may still reach it
-        if (got.size() > want.size() + tolerance) break;
-        const std::size_t d = EditDistance(got, want);
-        const bool labelled = !b->label.empty() || !b->above.empty();
-        const bool best_labelled = best && (!best->label.empty() || !best->above.empty());
-        if (d < best_distance || (d == best_distance && best && labelled && !best_labelled)) {
-          best = std::move(b);
-          best_distance = d;
-        }
-      }
+  ForBlocksOfSize(l, want, tolerance, 1, [&](Span b, std::size_t d) {
+    const bool labelled = !b.label.empty() || !b.above.empty();
+    const bool best_labelled = best && (!best->label.empty() || !best->above.empty());
+    if (d < best_distance || (d == best_distance && best && labelled && !best_labelled)) {
+      best = std::move(b);
+      best_distance = d;
     }
-  }
+  });
   return best;
 }
 
@@ -410,22 +420,12 @@ std::optional<Span> FindValue(const Layout& l, const std::vector<Span>& spans, c
     }
   }
   if (best_distance == 0) return best;
-  for (std::size_t r = 0; r < l.rows.size(); ++r) {
-    for (std::size_t i = 0; i < l.rows[r].words.size(); ++i) {
-      for (int lines = 2; lines <= kMaxLines; ++lines) {
-        std::optional<Span> b = Block(l, r, i, lines);
-        if (!b) break;
-        const std::string got = Canon(b->text);
-        if (got.size() + tolerance < want.size()) continue;  // more lines may still reach it
-        if (got.size() > want.size() + tolerance) break;
-        const std::size_t d = EditDistance(got, want);
-        if (d < best_distance) {
-          best = std::move(b);
-          best_distance = d;
-        }
-      }
+  ForBlocksOfSize(l, want, tolerance, 2, [&](Span b, std::size_t d) {
+    if (d < best_distance) {
+      best = std::move(b);
+      best_distance = d;
     }
-  }
+  });
   return best;
 }
 

@@ -3,33 +3,13 @@
 
 #include <gtest/gtest.h>
 
+#include "learn/printed_page_test.h"
+
 namespace sheaf::learn {
 namespace {
 
-struct Printed {
-  std::string text;
-  int x, y;  // top-left; each word is 18 px wide per character, 24 px high
-};
-
-Document PageOf(const std::vector<Printed>& words) {
-  Document d;
-  Page p;
-  p.number = 1;
-  p.width = 1000;
-  p.height = 1400;
-  Block b;
-  for (const Printed& w : words) {
-    Line line;
-    const int width = 18 * static_cast<int>(w.text.size());
-    line.words.push_back(Word{w.text, Box{w.x, w.y, w.x + width, w.y + 24}, 0.9});
-    line.bbox = line.words.back().bbox;
-    b.lines.push_back(line);
-    b.bbox = b.bbox.Union(line.bbox);
-  }
-  p.blocks.push_back(b);
-  d.pages.push_back(p);
-  return d;
-}
+using testing::PageOf;
+using testing::Printed;
 
 // The sender's first invoice: the amount due sits right of "Amount due", below a subtotal.
 Document First() {

@@ -54,3 +54,15 @@ export async function signIn(page, url, key, onForm) {
   await page.keyboard.press("Enter");
   await page.locator("#inbox-title").waitFor();
 }
+
+// Focuses the review screen's field `name`, adding it first (with the keyboard, through "Add
+// a field") when the reader found none.
+export async function focusField(page, name) {
+  if ((await page.locator("#field-" + name).count()) === 0) {
+    await page.locator("#new-field-name").focus();
+    await page.keyboard.type(name);
+    await page.keyboard.press("Tab");
+    await page.keyboard.press("Enter");
+  }
+  await page.locator("#field-" + name).focus();
+}

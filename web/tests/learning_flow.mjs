@@ -7,7 +7,7 @@
 //
 //   SHEAF_URL=http://127.0.0.1:PORT SHEAF_KEY=shf_... SHEAF_FIRST=a.png SHEAF_SECOND=b.png \
 //   SHEAF_TOTAL=28.00 node learning_flow.mjs
-import { launchBrowser, openWatchedPage, requireLoopback, signIn } from "./harness.mjs";
+import { focusField, launchBrowser, openWatchedPage, requireLoopback, signIn } from "./harness.mjs";
 import { basename, join } from "node:path";
 
 const url = process.env.SHEAF_URL;
@@ -47,13 +47,7 @@ try {
     how = "review";
     await page.goto(url + "/#/review/" + one.id);
     await page.locator("#review-title").waitFor();
-    if ((await page.locator("#field-total").count()) === 0) {
-      await page.locator("#new-field-name").focus();
-      await page.keyboard.type("total");
-      await page.keyboard.press("Tab");
-      await page.keyboard.press("Enter");
-    }
-    await page.locator("#field-total").focus();
+    await focusField(page, "total");
     await page.keyboard.press("Control+A");
     await page.keyboard.type(total);
     await page.keyboard.press("Control+Enter");

@@ -9,7 +9,7 @@
 // the API, the audit and the webhook.
 //
 //   SHEAF_URL=http://127.0.0.1:PORT SHEAF_KEY=shf_... SHEAF_DOCUMENT=<id> node retype_flow.mjs
-import { launchBrowser, openWatchedPage, requireLoopback, signIn } from "./harness.mjs";
+import { focusField, launchBrowser, openWatchedPage, requireLoopback, signIn } from "./harness.mjs";
 
 const url = process.env.SHEAF_URL;
 const key = process.env.SHEAF_KEY;
@@ -43,13 +43,7 @@ try {
   const typeBefore = await select.inputValue();
 
   // Correct the total (adding the field if the reader found none), with the keyboard.
-  if ((await page.locator("#field-total").count()) === 0) {
-    await page.locator("#new-field-name").focus();
-    await page.keyboard.type("total");
-    await page.keyboard.press("Tab");
-    await page.keyboard.press("Enter");
-  }
-  await page.locator("#field-total").focus();
+  await focusField(page, "total");
   await page.keyboard.press("Control+A");
   await page.keyboard.type(total);
 

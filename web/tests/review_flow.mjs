@@ -7,7 +7,7 @@
 // the caller (tests/browser/test_review_page.py) checks the API and the webhooks.
 //
 //   SHEAF_URL=http://127.0.0.1:PORT SHEAF_KEY=shf_... SHEAF_UPLOAD=receipt.jpg node review_flow.mjs
-import { launchBrowser, openWatchedPage, requireLoopback, signIn } from "./harness.mjs";
+import { focusField, launchBrowser, openWatchedPage, requireLoopback, signIn } from "./harness.mjs";
 import { basename, join } from "node:path";
 
 const url = process.env.SHEAF_URL;
@@ -65,13 +65,7 @@ try {
     .every((i) => i.getAttribute("src") && i.complete && i.naturalWidth > 0));
 
   // Correct the total: focus its field (adding it if the reader found none), type, approve.
-  if ((await page.locator("#field-total").count()) === 0) {
-    await page.locator("#new-field-name").focus();
-    await page.keyboard.type("total");
-    await page.keyboard.press("Tab");
-    await page.keyboard.press("Enter");
-  }
-  await page.locator("#field-total").focus();
+  await focusField(page, "total");
   // Focusing a field the reader located highlights its box on the page.
   if (await page.locator('.field-box[data-field="total"]').count()) {
     await page.locator('.field-box.focused[data-field="total"]').waitFor({ state: "attached" });
