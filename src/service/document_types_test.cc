@@ -93,8 +93,9 @@ TEST_F(DocumentTypesTest, TheDeploymentsOwnSchemaIsListedWithItsFields) {
                                              "purchase_order", "receipt"}));
   const json& po = body["document_types"][4];
   EXPECT_EQ(po["description"], "A buyer's order for goods, sent before the invoice.");
-  EXPECT_EQ(po["fields"], json::parse(R"([{"name": "order_number", "type": "id", "required": true},
-                                         {"name": "order_date", "type": "date", "required": false}])"));
+  EXPECT_EQ(po["fields"], json::parse(R"([
+      {"name": "order_number", "type": "id", "required": true},
+      {"name": "order_date", "type": "date", "required": false}])"));
   EXPECT_EQ(po["line_item_columns"], json::array({"description", "quantity"}));
   EXPECT_EQ(po["key_values"], false);
   // A form reads labelled pairs instead of fixed fields.

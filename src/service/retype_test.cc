@@ -248,8 +248,8 @@ TEST_F(RetypeTest, UnknownTypesRejectionsAndOtherTenantsAreRefused) {
 }
 
 // The reviewer's type change, through whichever call the document's status takes.
-Result<DocumentRecord> ChangeType(Service& service, const DocumentRecord& d, const std::string& tenant,
-                                  const std::string& type) {
+Result<DocumentRecord> ChangeType(Service& service, const DocumentRecord& d,
+                                  const std::string& tenant, const std::string& type) {
   if (d.status == ProcessingStatus::kNeedsReview) {
     return service.Review(tenant, d.id, ReviewAction::kCorrect, "{}", "alice", "", type);
   }
@@ -257,7 +257,8 @@ Result<DocumentRecord> ChangeType(Service& service, const DocumentRecord& d, con
 }
 
 TEST_F(RetypeTest, ReprocessingKeepsTheReviewersTypeUnlessAskedToClassifyAgain) {
-  const std::string letter = "Dear Ms Okafor,\nThank you for your letter of 3 May.\nYours sincerely,\nJ. Smith\n";
+  const std::string letter =
+      "Dear Ms Okafor,\nThank you for your letter of 3 May.\nYours sincerely,\nJ. Smith\n";
   DocumentRecord d = Submit(letter, "");  // classified
   ASSERT_FALSE(d.document_type.empty()) << d.result_json;
   const std::string classified = d.document_type;
@@ -315,6 +316,20 @@ TEST_F(RetypeTest, ADocumentNoReviewerRetypedIsClassifiedOnReprocessing) {
   std::vector<AuditEntry> reprocessed = Audit(d.id, "document.reprocess");
   ASSERT_EQ(reprocessed.size(), 1u);
   EXPECT_FALSE(json::parse(reprocessed[0].details_json).contains("document_type"));
+}
+
+TEST_F(RetypeTest, AKeptTypeThatIsNoSchemaOrNoTypeIsNotKept) {
+  DocumentRecord d = Submit(kNotAnInvoice, "invoice");
+  // A schema the deployment has since dropped, then a blob that is not a kept type at all:
+  // either way the document is typed as at upload rather than never reprocessed.
+  for (const std::string kept : {R"({"document_type": "passport", "by": "alice"})", "{oops"}) {
+    ASSERT_TRUE(parts_.blobs->Put(ReviewerTypeKey(tenant_, d.id), kept).ok());
+    Result<DocumentRecord> again = service_->Reprocess(tenant_, d.id, "test");
+    ASSERT_TRUE(again.ok()) << again.status().message();
+    DocumentRecord after = testing::WaitUntilSettled(metadata_.get(), tenant_, d.id);
+    EXPECT_EQ(after.document_type, "invoice") << kept;
+    EXPECT_FALSE(json::parse(after.stages_json)["ingest"].contains("document_type_by")) << kept;
+  }
 }
 
 }  // namespace

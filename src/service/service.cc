@@ -76,8 +76,12 @@ std::string KeptType(const DocumentRecord& doc) {
   const nlohmann::json stages = nlohmann::json::parse(doc.stages_json, nullptr, false);
   if (!stages.is_object() || !stages.contains("ingest") || !stages["ingest"].is_object()) return "";
   const nlohmann::json& ingest = stages["ingest"];
-  if (ingest.value("document_type_by", "") != "review") return "";
-  return ingest.value("document_type", "");
+  const auto by = ingest.find("document_type_by");
+  const auto type = ingest.find("document_type");
+  if (by == ingest.end() || *by != "review" || type == ingest.end() || !type->is_string()) {
+    return "";
+  }
+  return type->get<std::string>();
 }
 
 std::string StateKey(const DocumentRecord& doc, const std::string& name) {
@@ -772,6 +776,11 @@ Result<DocumentRecord> Service::Reprocess(const std::string& tenant_id, const st
     Result<std::optional<std::string>> reviewed = ReviewerType(*doc);
     if (!reviewed.ok()) return reviewed.status();
     kept = *reviewed;
+    if (kept && deps_.understander != nullptr && deps_.understander->schemas().count(*kept) == 0) {
+      spdlog::warn("document {}: the reviewer's type \"{}\" is no schema here any more; the "
+                   "document is classified again", id, *kept);
+      kept.reset();
+    }
   }
   nlohmann::json ingest{{"at", NowMs()}, {"reprocess", true}};
   nlohmann::json details{{"from", ProcessingStatusName(doc->status)},
