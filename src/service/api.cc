@@ -15,6 +15,7 @@
 #include "core/times.h"
 #include "resilience/degradation.h"
 #include "service/corrections.h"
+#include "service/document_types.h"
 #include "service/event_streams.h"
 #include "service/rate_limiter.h"
 #include "service/static_assets.h"
@@ -188,6 +189,7 @@ RouteMatch MatchRoute(const std::vector<std::string>& seg, bool probes_only, boo
   if (seg.size() == 3 && seg[1] == "system" && seg[2] == "status") {
     return {"/v1/system/status", {"GET"}};
   }
+  if (seg.size() == 2 && seg[1] == "document-types") return {"/v1/document-types", {"GET"}};
   return {};
 }
 
@@ -366,6 +368,12 @@ HttpReply Api::Route(HttpRequest& req, std::string* route) {
     *route = "/v1/system/status";
     return SystemStatus();
   }
+  if (match.route == "/v1/document-types") {
+    *route = match.route;
+    Result<const std::map<std::string, extract::Schema>*> types = deps_.service->DocumentTypes();
+    if (!types.ok()) return FromStatus(types.status());
+    return JsonResponse(200, DocumentTypesJson(**types));
+  }
   if (seg.size() == 2 && seg[1] == "documents") {
     if (m == "POST") {
       *route = "/v1/documents";
@@ -393,7 +401,21 @@ HttpReply Api::Route(HttpRequest& req, std::string* route) {
     }
     if (seg.size() == 4 && seg[3] == "reprocess" && m == "POST") {
       *route = "/v1/documents/{id}/reprocess";
-      Result<DocumentRecord> d = deps_.service->Reprocess(key->tenant_id, id, actor);
+      // An optional body {"reclassify": true}: forget a reviewer's type and classify again.
+      bool reclassify = false;
+      if (!req.body.empty()) {
+        if (Status s = CheckJsonDepth(req.body, options_.max_json_depth); !s.ok()) {
+          return Error(400, "bad_request", s.message());
+        }
+        const Json body = Json::parse(req.body, nullptr, false);
+        if (body.is_discarded() || !body.is_object() ||
+            (body.contains("reclassify") && !body["reclassify"].is_boolean())) {
+          return Error(400, "bad_request",
+                       "the body, when given, must be a JSON object; \"reclassify\" a boolean");
+        }
+        reclassify = body.value("reclassify", false);
+      }
+      Result<DocumentRecord> d = deps_.service->Reprocess(key->tenant_id, id, actor, reclassify);
       if (!d.ok()) {
         if (d.status().code() == ErrorCode::kInvalidArgument) {
           return Error(409, "conflict", d.status().message());

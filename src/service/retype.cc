@@ -195,6 +195,13 @@ Result<DocumentRecord> Service::Retype(const DocumentRecord& doc, const std::str
     }
   }
   Invalidate(tenant_id, doc.id);
+  // Kept for reprocessing, which reads the document as this type instead of classifying it.
+  // After the change is recorded: a crash between the two leaves a type change that a later
+  // reprocess does not know of (it classifies again), never a kept type no one recorded.
+  if (Status s = KeepReviewerType(doc, type, reviewer); !s.ok()) {
+    spdlog::warn("document {}: the reviewer's type is not kept for reprocessing: {}", doc.id,
+                 s.ToString());
+  }
   // The new type's extraction is the document's from now on: what later corrections learn from.
   if (Status s = WriteState(doc, "extracted", extracted); !s.ok()) {
     spdlog::warn("document {}: the new type's extraction was not stored: {}", doc.id,
@@ -210,6 +217,30 @@ Result<DocumentRecord> Service::Retype(const DocumentRecord& doc, const std::str
     (void)PublishNext(topics::kReviewTasks, *after);  // announces its return to the queue
   }
   return after;
+}
+
+Status Service::KeepReviewerType(const DocumentRecord& doc, const std::string& type,
+                                 const std::string& reviewer) {
+  const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::system_clock::now().time_since_epoch());
+  const nlohmann::json kept{{"document_type", type}, {"by", reviewer}, {"at", now.count()}};
+  return deps_.blobs->Put(ReviewerTypeKey(doc.tenant_id, doc.id), kept.dump());
+}
+
+Result<std::optional<std::string>> Service::ReviewerType(const DocumentRecord& doc) {
+  const std::string key = ReviewerTypeKey(doc.tenant_id, doc.id);
+  Result<std::string> bytes = deps_.blobs->Get(key);
+  if (!bytes.ok()) {
+    if (bytes.status().code() == ErrorCode::kNotFound) return std::optional<std::string>();
+    return bytes.status();
+  }
+  const nlohmann::json kept = nlohmann::json::parse(*bytes, nullptr, false);
+  if (!kept.is_object() || !kept.contains("document_type") || !kept["document_type"].is_string()) {
+    // Not ours to trust: the document is classified again rather than never reprocessed.
+    spdlog::warn("{}: not a kept document type; the document is classified again", key);
+    return std::optional<std::string>();
+  }
+  return std::optional<std::string>(kept["document_type"].get<std::string>());
 }
 
 }  // namespace sheaf

@@ -247,5 +247,90 @@ TEST_F(RetypeTest, UnknownTypesRejectionsAndOtherTenantsAreRefused) {
   EXPECT_TRUE(Audit(d.id, "document.retyped").empty());
 }
 
+// The reviewer's type change, through whichever call the document's status takes.
+Result<DocumentRecord> ChangeType(Service& service, const DocumentRecord& d,
+                                  const std::string& tenant, const std::string& type) {
+  if (d.status == ProcessingStatus::kNeedsReview) {
+    return service.Review(tenant, d.id, ReviewAction::kCorrect, "{}", "alice", "", type);
+  }
+  return service.Correct(tenant, d.id, "{}", "alice", "", type);
+}
+
+TEST_F(RetypeTest, ReprocessingKeepsTheReviewersTypeUnlessAskedToClassifyAgain) {
+  const std::string letter =
+      "Dear Ms Okafor,\nThank you for your letter of 3 May.\nYours sincerely,\nJ. Smith\n";
+  DocumentRecord d = Submit(letter, "");  // classified
+  ASSERT_FALSE(d.document_type.empty()) << d.result_json;
+  const std::string classified = d.document_type;
+  const std::string reviewed = classified == "receipt" ? "invoice" : "receipt";
+  Result<DocumentRecord> changed = ChangeType(*service_, d, tenant_, reviewed);
+  ASSERT_TRUE(changed.ok()) << changed.status().message();
+  ASSERT_EQ(changed->document_type, reviewed);
+
+  // Reprocessed: read again as the reviewer's type, not classified.
+  Result<DocumentRecord> again = service_->Reprocess(tenant_, d.id, "test");
+  ASSERT_TRUE(again.ok()) << again.status().message();
+  EXPECT_EQ(again->document_type, reviewed);
+  DocumentRecord kept = testing::WaitUntilSettled(metadata_.get(), tenant_, d.id);
+  EXPECT_EQ(kept.document_type, reviewed) << kept.result_json;
+  json result = json::parse(kept.result_json);
+  EXPECT_EQ(result["document_type"]["label"], reviewed);
+  EXPECT_EQ(json::parse(kept.stages_json)["ingest"]["document_type_by"], "review");
+  std::vector<AuditEntry> reprocessed = Audit(d.id, "document.reprocess");
+  ASSERT_EQ(reprocessed.size(), 1u);
+  json details = json::parse(reprocessed[0].details_json);
+  EXPECT_EQ(details["document_type"], reviewed);
+  EXPECT_EQ(details["document_type_by"], "review");
+
+  // Reprocessed with reclassify: the classifier decides again, as at upload...
+  Result<DocumentRecord> fresh = service_->Reprocess(tenant_, d.id, "test", /*reclassify=*/true);
+  ASSERT_TRUE(fresh.ok()) << fresh.status().message();
+  DocumentRecord reclassified = testing::WaitUntilSettled(metadata_.get(), tenant_, d.id);
+  EXPECT_EQ(reclassified.document_type, classified) << reclassified.result_json;
+  reprocessed = Audit(d.id, "document.reprocess");
+  ASSERT_EQ(reprocessed.size(), 2u);
+  EXPECT_EQ(json::parse(reprocessed[1].details_json)["reclassify"], true);
+  EXPECT_FALSE(json::parse(reprocessed[1].details_json).contains("document_type"));
+  // ...and the reviewer's type is forgotten: a later plain reprocess classifies too.
+  ASSERT_TRUE(service_->Reprocess(tenant_, d.id, "test").ok());
+  EXPECT_EQ(testing::WaitUntilSettled(metadata_.get(), tenant_, d.id).document_type, classified);
+}
+
+TEST_F(RetypeTest, TheReviewersTypeBeatsTheClientsHintOnReprocessing) {
+  DocumentRecord d = Submit(kNotAnInvoice, "invoice");
+  ASSERT_EQ(d.status, ProcessingStatus::kNeedsReview) << d.result_json;
+  ASSERT_TRUE(ChangeType(*service_, d, tenant_, "letter").ok());
+  ASSERT_TRUE(service_->Reprocess(tenant_, d.id, "test").ok());
+  EXPECT_EQ(testing::WaitUntilSettled(metadata_.get(), tenant_, d.id).document_type, "letter");
+  // Asked to classify again, the client's hint stands (as at upload).
+  ASSERT_TRUE(service_->Reprocess(tenant_, d.id, "test", /*reclassify=*/true).ok());
+  EXPECT_EQ(testing::WaitUntilSettled(metadata_.get(), tenant_, d.id).document_type, "invoice");
+}
+
+TEST_F(RetypeTest, ADocumentNoReviewerRetypedIsClassifiedOnReprocessing) {
+  DocumentRecord d = Submit(kNotAnInvoice, "invoice");
+  ASSERT_TRUE(service_->Reprocess(tenant_, d.id, "test").ok());
+  DocumentRecord again = testing::WaitUntilSettled(metadata_.get(), tenant_, d.id);
+  EXPECT_EQ(again.document_type, "invoice");
+  EXPECT_FALSE(json::parse(again.stages_json)["ingest"].contains("document_type_by"));
+  std::vector<AuditEntry> reprocessed = Audit(d.id, "document.reprocess");
+  ASSERT_EQ(reprocessed.size(), 1u);
+  EXPECT_FALSE(json::parse(reprocessed[0].details_json).contains("document_type"));
+}
+
+TEST_F(RetypeTest, AKeptTypeThatIsNoSchemaOrNoTypeIsNotKept) {
+  DocumentRecord d = Submit(kNotAnInvoice, "invoice");
+  // A schema the deployment has since dropped, then a blob that is not a kept type at all:
+  // either way the document is typed as at upload rather than never reprocessed.
+  for (const std::string kept : {R"({"document_type": "passport", "by": "alice"})", "{oops"}) {
+    ASSERT_TRUE(parts_.blobs->Put(ReviewerTypeKey(tenant_, d.id), kept).ok());
+    Result<DocumentRecord> again = service_->Reprocess(tenant_, d.id, "test");
+    ASSERT_TRUE(again.ok()) << again.status().message();
+    DocumentRecord after = testing::WaitUntilSettled(metadata_.get(), tenant_, d.id);
+    EXPECT_EQ(after.document_type, "invoice") << kept;
+    EXPECT_FALSE(json::parse(after.stages_json)["ingest"].contains("document_type_by")) << kept;
+  }
+}
+
 }  // namespace
 }  // namespace sheaf

@@ -70,6 +70,20 @@ bool IsPending(ProcessingStatus s) {
   return s == ProcessingStatus::kQueued || s == ProcessingStatus::kProcessing;
 }
 
+// The type a reviewer gave the document that its reprocessing keeps: what Reprocess wrote in
+// the ingest stage ("" when none: the document is classified, or takes its type hint).
+std::string KeptType(const DocumentRecord& doc) {
+  const nlohmann::json stages = nlohmann::json::parse(doc.stages_json, nullptr, false);
+  if (!stages.is_object() || !stages.contains("ingest") || !stages["ingest"].is_object()) return "";
+  const nlohmann::json& ingest = stages["ingest"];
+  const auto by = ingest.find("document_type_by");
+  const auto type = ingest.find("document_type");
+  if (by == ingest.end() || *by != "review" || type == ingest.end() || !type->is_string()) {
+    return "";
+  }
+  return type->get<std::string>();
+}
+
 std::string StateKey(const DocumentRecord& doc, const std::string& name) {
   return DocumentStateKey(doc.tenant_id, doc.id, name);
 }
@@ -89,6 +103,10 @@ std::string DocumentPrefix(const std::string& tenant_id, const std::string& docu
 std::string DocumentStateKey(const std::string& tenant_id, const std::string& document_id,
                              const std::string& name) {
   return DocumentPrefix(tenant_id, document_id) + "/state/" + name + ".json";
+}
+
+std::string ReviewerTypeKey(const std::string& tenant_id, const std::string& document_id) {
+  return DocumentPrefix(tenant_id, document_id) + "/reviewer_type.json";
 }
 
 Service::Service(ServiceDeps deps, ServiceOptions options)
@@ -548,7 +566,9 @@ Status Service::ClassifyStage(const Delivery& d) {
                     [this](const DocumentRecord& doc) -> Result<std::optional<Document>> {
                       Result<std::optional<Document>> state = ReadInput(doc, "ocr");
                       if (!state.ok() || !state->has_value()) return state;
-                      if (!doc.type_hint.empty()) {
+                      if (std::string kept = KeptType(doc); !kept.empty()) {
+                        (*state)->document_type = {kept, 1.0};  // a reviewer said (Reprocess)
+                      } else if (!doc.type_hint.empty()) {
                         (*state)->document_type = {doc.type_hint, 1.0};  // the client said
                       } else {
                         // The tenant's own model when it has one (docs/learning.md).
@@ -739,7 +759,7 @@ Status Service::Delete(const std::string& tenant_id, const std::string& id,
 }
 
 Result<DocumentRecord> Service::Reprocess(const std::string& tenant_id, const std::string& id,
-                                          const std::string& actor) {
+                                          const std::string& actor, bool reclassify) {
   Result<DocumentRecord> doc = deps_.metadata->GetDocument(tenant_id, id);
   if (!doc.ok()) return doc.status();
   if (IsPending(doc->status)) {
@@ -747,6 +767,32 @@ Result<DocumentRecord> Service::Reprocess(const std::string& tenant_id, const st
                   "document " + id + " is " + std::string(ProcessingStatusName(doc->status)) +
                       "; only a finished document can be reprocessed");
   }
+  // The reviewer's type, kept (it rides in the ingest stage to the classify stage), or
+  // forgotten when the caller asks for the document to be classified again.
+  std::optional<std::string> kept;
+  if (reclassify) {
+    if (Status s = deps_.blobs->Delete(ReviewerTypeKey(tenant_id, id)); !s.ok()) return s;
+  } else {
+    Result<std::optional<std::string>> reviewed = ReviewerType(*doc);
+    if (!reviewed.ok()) return reviewed.status();
+    kept = *reviewed;
+    if (kept && deps_.understander != nullptr && deps_.understander->schemas().count(*kept) == 0) {
+      spdlog::warn("document {}: the reviewer's type \"{}\" is no schema here any more; the "
+                   "document is classified again", id, *kept);
+      kept.reset();
+    }
+  }
+  nlohmann::json ingest{{"at", NowMs()}, {"reprocess", true}};
+  nlohmann::json details{{"from", ProcessingStatusName(doc->status)},
+                         {"to", "queued"},
+                         {"stage", "ingest"}};
+  if (kept) {
+    ingest["document_type"] = *kept;
+    ingest["document_type_by"] = "review";
+    details["document_type"] = *kept;
+    details["document_type_by"] = "review";
+  }
+  if (reclassify) details["reclassify"] = true;
   // The stages' stored outputs go first, so that no stage skips its work.
   if (Status s = deps_.blobs->DeletePrefix(DocumentPrefix(tenant_id, id) + "/state"); !s.ok()) {
     return s;
@@ -755,13 +801,14 @@ Result<DocumentRecord> Service::Reprocess(const std::string& tenant_id, const st
   u.status = ProcessingStatus::kQueued;
   u.reset_stages = true;
   u.stage_name = "ingest";
-  u.stage_json = nlohmann::json{{"at", NowMs()}, {"reprocess", true}}.dump();
+  u.stage_json = ingest.dump();
   u.result_json = "";
   u.error = "";
-  u.document_type = doc->type_hint;
+  u.document_type = kept ? *kept : doc->type_hint;
   u.only_if = {ProcessingStatus::kCompleted, ProcessingStatus::kNeedsReview,
                ProcessingStatus::kFailed, ProcessingStatus::kRejected};
   u.audit_action = "document.reprocess";
+  u.audit_details_json = details.dump();
   // The message before the status: a crash between the two leaves a message that finds its
   // document still finished and is dropped after orphan_grace, and the document can be
   // reprocessed again. (The other order would leave it queued with no message to move it.)
@@ -771,6 +818,14 @@ Result<DocumentRecord> Service::Reprocess(const std::string& tenant_id, const st
   if (Status s = deps_.metadata->UpdateDocument(tenant_id, id, u, actor); !s.ok()) return s;
   Invalidate(tenant_id, id);
   return deps_.metadata->GetDocument(tenant_id, id);
+}
+
+Result<const std::map<std::string, extract::Schema>*> Service::DocumentTypes() const {
+  if (deps_.understander == nullptr) {
+    return Status(ErrorCode::kUnavailable,
+                  "this process reads no documents (it runs no extraction), so it has no types");
+  }
+  return &deps_.understander->schemas();
 }
 
 Result<DocumentRecord> Service::Review(const std::string& tenant_id, const std::string& id,

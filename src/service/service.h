@@ -148,6 +148,10 @@ std::string DocumentPrefix(const std::string& tenant_id, const std::string& docu
 std::string DocumentStateKey(const std::string& tenant_id, const std::string& document_id,
                              const std::string& name);
 
+// Where the type a reviewer gave the document (Service::Retype) is kept: beside its stage
+// states, not among them, so reprocessing (which deletes the states) finds it.
+std::string ReviewerTypeKey(const std::string& tenant_id, const std::string& document_id);
+
 class Service {
  public:
   Service(ServiceDeps deps, ServiceOptions options);
@@ -169,9 +173,15 @@ class Service {
   // Deletes the document, then its blobs (the audit entry stays). not_found.
   Status Delete(const std::string& tenant_id, const std::string& id, const std::string& actor);
   // Runs a finished document (completed, needs_review, failed, rejected) again from the start.
+  // A type a reviewer gave it (a type change, see Review) is kept: the run reads it as that
+  // type instead of classifying it (the reviewer's word beats the model and the client's
+  // hint), and the reprocess's stage and audit entry say so ("document_type",
+  // "document_type_by": "review"). With `reclassify` the reviewer's type is forgotten first:
+  // the type is then decided as at upload (the client's type hint if it gave one, else the
+  // classifier), and later reprocessing does the same until a reviewer changes the type again.
   // invalid_argument while it is queued or processing; not_found.
   Result<DocumentRecord> Reprocess(const std::string& tenant_id, const std::string& id,
-                                   const std::string& actor);
+                                   const std::string& actor, bool reclassify = false);
   // A reviewer's decision (docs/service.md): approve / correct (fields replaced, source
   // "review") -> completed and exported; reject -> rejected (exported as such).
   // `line_items_json`, for a correction: "" leaves the line items as read; otherwise a JSON
@@ -206,6 +216,11 @@ class Service {
                                  const std::string& fields_json, const std::string& reviewer,
                                  const std::string& line_items_json = "",
                                  const std::string& document_type = "");
+
+  // The document types this process reads documents as: the understander's schemas, by type
+  // (GET /v1/document-types). The same for every tenant (a tenant's own models choose among
+  // them). unavailable when this process has no understander.
+  Result<const std::map<std::string, extract::Schema>*> DocumentTypes() const;
 
   // The page's text (lines joined by '\n') or its normalised image as PNG. not_found for a page
   // that does not exist or a document not read yet; invalid_argument for a page read from a
@@ -252,6 +267,11 @@ class Service {
   Result<DocumentRecord> Retype(const DocumentRecord& doc, const std::string& type,
                                 const nlohmann::json& fields, const nlohmann::json& line_items,
                                 const std::string& reviewer, bool completed_only);
+  // The type a reviewer gave the document, kept at ReviewerTypeKey (nullopt when none):
+  // written by Retype once its change is recorded, read by Reprocess.
+  Status KeepReviewerType(const DocumentRecord& doc, const std::string& type,
+                          const std::string& reviewer);
+  Result<std::optional<std::string>> ReviewerType(const DocumentRecord& doc);
   // ExtractStep on `page` (its document_type set), with a copy of the original file when it is
   // a PDF (an embedded e-invoice is read from the file).
   Status ExtractWithOriginal(const DocumentRecord& doc, Document* page);

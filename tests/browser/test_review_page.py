@@ -226,6 +226,82 @@ def test_a_reviewer_changes_a_documents_type_in_the_browser(sheaf, webhook_recei
     assert reviewed()["result"]["fields"]["total"]["value"] == "3.99"
 
 
+# A type of the deployment's own (tests/e2e/test_retype.py has the same): the Documents screen
+# must offer it, so the page's types come from GET /v1/document-types, not a fixed list.
+PURCHASE_ORDER = """type: purchase_order
+description: A buyer's order for goods, sent before the invoice.
+review_threshold: 0.8
+fields:
+  - name: order_number
+    type: id
+    labels:
+      en: [order number, po number]
+"""
+
+
+def test_a_completed_documents_type_is_changed_from_the_documents_screen(sheaf, webhook_receiver,
+                                                                        tmp_path):
+    """web/tests/documents_retype_flow.mjs: a completed letter is made a purchase order (a type
+    of this deployment's own) from the Documents screen with the keyboard (Escape takes the
+    question back first); the API, the audit and the webhook then carry the new type."""
+    need_browser()
+    schemas = tmp_path / "schemas"
+    shutil.copytree(os.path.join(ROOT, "schemas"), schemas)
+    (schemas / "purchase_order.yaml").write_text(PURCHASE_ORDER)
+    d = sheaf.data_dir()
+    t = sheaf.tenant(d, "acme", webhook_url=webhook_receiver.url)
+    srv = sheaf.server(d, "--schemas", str(schemas))
+    c = sheaf.client(srv, t.key)
+    doc = c.submit(b"Dear Ms Okafor,\nThank you for your order.\nPO number: PO-5521\n"
+                   b"Yours sincerely,\nJ. Smith\n", filename="po.txt", content_type="text/plain",
+                   type="letter")
+    before = c.wait(doc["id"], timeout=60)
+    assert before["status"] == "completed", before["result"].get("review_reasons")
+    env = dict(os.environ, SHEAF_URL=srv.url, SHEAF_KEY=t.key, SHEAF_DOCUMENT=doc["id"],
+               SHEAF_TYPE="purchase_order", CHROMIUM=CHROMIUM)
+    run = subprocess.run(["node", os.path.join(WEB, "tests", "documents_retype_flow.mjs")],
+                         cwd=WEB, env=env, capture_output=True, text=True, timeout=240)
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    out = json.loads(run.stdout.strip().splitlines()[-1])
+    assert out["options"] == [x["name"] for x in c.document_types()], out
+    assert "purchase_order" in out["options"], out
+    assert out["type_before"] == "letter" and out["listed_type"] == "purchase_order", out
+    # Without the listing, the shipped types (web/src/dom.js) and the document's own.
+    assert out["fallback_options"] == ["purchase_order", "invoice", "receipt", "letter", "form",
+                                       "other"], out
+
+    # Through the API: read again as a purchase order, by the page's key.
+    key_a = "key:" + t.key_id
+    after = c.get(doc["id"])
+    assert after["document_type"] == "purchase_order", after["document_type"]
+    assert after["result"]["document_type"]["label"] == "purchase_order"
+    assert sorted(out["fields_after"]) == sorted(after["result"]["fields"]), out
+    audit = [json.loads(x) for x in sheaf_e2e.cli("audit", "list", "--tenant", "acme",
+                                                  "--data-dir", d).stdout.splitlines()]
+    details = lambda e: (e["details"] if isinstance(e["details"], dict)  # noqa: E731
+                         else json.loads(e["details"]))
+    changes = [details(e) for e in audit if e["document_id"] == doc["id"]
+               and e["action"] == "document.retyped" and e["actor"] == key_a]
+    assert len(changes) == 1, audit
+    assert (changes[0]["previous_document_type"], changes[0]["document_type"]) == (
+        "letter", "purchase_order"), changes
+    # The purchase order's one field is read from "PO number: PO-5521", so it needs no review:
+    # the change completes it and it is exported again as a correction, with the new type.
+    assert after["status"] == "completed", after["result"].get("review_reasons")
+    assert after["result"]["fields"]["order_number"]["value"] == "PO-5521", after["result"]
+    assert (changes[0]["from"], changes[0]["to"]) == ("completed", "completed"), changes
+
+    def corrected():
+        for x in webhook_receiver.snapshot():
+            body = json.loads(x["body"])
+            if x["event_type"] == "document.corrected" and body["document_id"] == doc["id"]:
+                return body
+        return None
+    sheaf_e2e.wait_for(lambda: corrected() is not None, 30, "the document.corrected webhook")
+    assert corrected()["result"]["document_type"]["label"] == "purchase_order"
+    assert corrected()["result"]["fields"]["order_number"]["value"] == "PO-5521"
+
+
 def test_session_cookie_needs_the_csrf_token_for_unsafe_methods(sheaf):
     d = sheaf.data_dir()
     t = sheaf.tenant(d, "acme")

@@ -105,6 +105,22 @@ def test_type_hint_skips_classification(one):
     assert done["result"]["document_type"] == {"label": "receipt", "confidence": 1.0}
 
 
+def test_document_types_are_the_servers_schemas(one):
+    """document_types(): GET /v1/document-types, the shipped schemas with their fields."""
+    _, _, _, c = one
+    types = {t["name"]: t for t in c.document_types()}
+    assert sorted(types) == ["form", "invoice", "letter", "other", "receipt"], types
+    receipt = {f["name"]: f for f in types["receipt"]["fields"]}
+    assert receipt["total"] == {"name": "total", "type": "money", "required": True}, receipt
+    assert types["receipt"]["line_item_columns"] == ["description", "quantity", "unit_price",
+                                                     "amount"]
+    assert types["form"]["key_values"] is True and types["form"]["fields"] == []
+    # Each listed name is a type the server takes as a hint.
+    doc = c.submit(b"Dear Sir,\nThank you.\n", filename="l.txt", content_type="text/plain",
+                   type="letter")
+    assert c.wait(doc["id"], timeout=30)["document_type"] == "letter"
+
+
 def test_review_correct_and_reject(sheaf, webhook_receiver):
     d = sheaf.data_dir()
     t = sheaf.tenant(d, "acme")

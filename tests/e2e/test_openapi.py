@@ -64,6 +64,10 @@ def sweep(sheaf, webhook_url):
     post(b"hi", "text/plain", query={"type": "passport"})              # 422
     call("POST", "/v1/documents", body=b"hi", client=anon)             # 401
 
+    types = call("GET", "/v1/document-types")
+    assert "receipt" in [t["name"] for t in types.json()["document_types"]], types.body
+    call("GET", "/v1/document-types", client=anon)                     # 401
+
     call("GET", "/v1/documents", query={"limit": 2})
     call("GET", "/v1/documents", query={"status": "completed", "type": "letter"})
     call("GET", "/v1/documents", query={"status": "nope"})             # 400
@@ -166,6 +170,11 @@ def sweep(sheaf, webhook_url):
     call("POST", f"/v1/documents/{text['id']}/reprocess")                # 202
     call("POST", f"/v1/documents/{unknown}/reprocess")                   # 404
     call("POST", f"/v1/documents/{text['id']}/reprocess", client=anon)  # 401
+    call("POST", f"/v1/documents/{text['id']}/reprocess", body=b'{"reclassify": "yes"}',
+         headers=json_body)                                              # 400
+    c.wait(text["id"], timeout=30)
+    call("POST", f"/v1/documents/{text['id']}/reprocess", body=b'{"reclassify": true}',
+         headers=json_body)                                              # 202
     c.wait(text["id"], timeout=30)
 
     call("DELETE", f"/v1/documents/{image['id']}", client=anon)         # 401

@@ -2,14 +2,18 @@
 """A reviewer changes a document's type through the HTTP API and the Python client
 (docs/review-page.md, "Changing a document's type"): the document is read again as the new
 type from its stored OCR reading; the result, the audit and the webhook carry the new type;
-an unknown type is 400 naming the known ones; another tenant's key gets 404."""
+an unknown type is 400 naming the known ones; another tenant's key gets 404. The types a
+deployment knows are listed (GET /v1/document-types), and reprocessing keeps a reviewer's
+type unless asked to classify again."""
 
 import json
+import os
+import shutil
 
 import pytest
 
 from sheaf_client import SheafError
-from sheaf_e2e import FAST, cli, receipt_png, wait_for
+from sheaf_e2e import FAST, SOURCE_DIR, cli, receipt_png, wait_for
 
 # An invoice without its number and date (so it needs review as one) that names its seller.
 NOT_AN_INVOICE = b"Invoice\nSeller: Kestrel Hardware Ltd\nTotal 12.00\n"
@@ -144,3 +148,71 @@ def test_a_type_change_that_still_needs_review_stays_in_the_queue(sheaf, webhook
     assert body["result"]["document_type"]["label"] == "receipt"
     assert body["result"]["fields"]["total"]["value"] == "3.71"
     assert body["result"]["fields"]["merchant_address"]["value"] == "1 High Street"
+
+
+PURCHASE_ORDER = """type: purchase_order
+description: A buyer's order for goods, sent before the invoice.
+review_threshold: 0.8
+fields:
+  - name: order_number
+    type: id
+    required: true
+    labels:
+      en: [order number, po number]
+  - name: order_date
+    type: date
+"""
+
+
+def test_the_deployments_own_types_are_listed_and_usable(sheaf, tmp_path):
+    schemas = tmp_path / "schemas"
+    shutil.copytree(os.path.join(SOURCE_DIR, "schemas"), schemas)
+    (schemas / "purchase_order.yaml").write_text(PURCHASE_ORDER)
+    d = sheaf.data_dir()
+    t = sheaf.tenant(d, "acme")
+    srv = sheaf.server(d, "--schemas", str(schemas), *FAST)
+    c = sheaf.client(srv, t.key)
+
+    types = c.document_types()
+    assert [x["name"] for x in types] == ["form", "invoice", "letter", "other",
+                                          "purchase_order", "receipt"], types
+    po = types[4]
+    assert po["description"] == "A buyer's order for goods, sent before the invoice."
+    assert po["fields"] == [{"name": "order_number", "type": "id", "required": True},
+                            {"name": "order_date", "type": "date", "required": False}]
+    assert po["line_item_columns"] == [] and po["key_values"] is False
+    assert "labels" not in json.dumps(types)
+    assert sheaf.client(srv, None).request("GET", "/v1/document-types").status == 401
+
+    # The listed name is one the API takes: a letter is changed to a purchase order.
+    doc = c.submit(b"Dear Sir,\nPO number: PO-5521\nRegards\n", filename="po.txt",
+                   content_type="text/plain", type="letter")
+    c.wait(doc["id"], timeout=60)
+    after = c.change_type(doc["id"], "purchase_order", reviewer="alice")
+    assert after["document_type"] == "purchase_order", after
+    assert after["result"]["document_type"]["label"] == "purchase_order"
+
+
+def test_reprocessing_keeps_the_reviewers_type_unless_asked_to_classify_again(sheaf):
+    d = sheaf.data_dir()
+    t = sheaf.tenant(d, "acme")
+    srv = sheaf.server(d, *FAST)
+    c = sheaf.client(srv, t.key)
+    doc = c.submit(NOT_AN_INVOICE, filename="n.txt", content_type="text/plain", type="invoice")
+    assert c.wait(doc["id"], timeout=60)["status"] == "needs_review"
+    c.change_type(doc["id"], "letter", fields={"sender_name": "Kestrel Hardware Ltd"},
+                  reviewer="alice")
+
+    again = c.reprocess(doc["id"])
+    assert again["stages"]["ingest"]["document_type_by"] == "review", again["stages"]
+    redone = c.wait(doc["id"], timeout=60)
+    assert redone["document_type"] == "letter", redone["result"]
+    assert redone["result"]["document_type"]["label"] == "letter"
+    entries = [e for e in audit(d, doc["id"]) if e["action"] == "document.reprocess"]
+    assert entries[-1]["details"]["document_type"] == "letter", entries
+
+    # Asked to classify again: the type is decided as at upload (here, the client's hint).
+    c.reprocess(doc["id"], reclassify=True)
+    assert c.wait(doc["id"], timeout=60)["document_type"] == "invoice"
+    entries = [e for e in audit(d, doc["id"]) if e["action"] == "document.reprocess"]
+    assert entries[-1]["details"]["reclassify"] is True, entries

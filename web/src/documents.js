@@ -1,17 +1,19 @@
 // Documents: the tenant's documents, filtered by status, type, sender (server side), name and
 // date; any document's result, with its JSON for download. A completed document's fields and
-// line items can be corrected here (POST /v1/documents/{id}/corrections).
+// line items can be corrected here (POST /v1/documents/{id}/corrections), and a completed or
+// review document's type changed (typepick.js): it is read again as the new type.
 import { request } from "./api.js";
-import { age, h, toast, DOCUMENT_TYPES } from "./dom.js";
+import { age, h, toast } from "./dom.js";
 import { lineItemsEditor } from "./lineitems.js";
+import { addTypeOptions, documentTypes, typePicker } from "./typepick.js";
 
 const STATUSES = ["queued", "processing", "completed", "needs_review", "failed", "rejected"];
 
 export function renderDocuments(main, openId) {
   const status = h("select", { id: "docs-status" }, h("option", { value: "" }, "Any status"),
     STATUSES.map((s) => h("option", { value: s }, s)));
-  const type = h("select", { id: "docs-type" }, h("option", { value: "" }, "Any type"),
-    DOCUMENT_TYPES.map((t) => h("option", { value: t }, t)));
+  const type = h("select", { id: "docs-type" }, h("option", { value: "" }, "Any type"));
+  addTypeOptions(type);
   const senderInput = h("input", { id: "docs-sender", type: "search", placeholder: "e.g. name:acme trading",
     title: "The sender's identity key (a document's result shows it)" });
   const search = h("input", { id: "docs-search", type: "search", placeholder: "file name or id" });
@@ -60,11 +62,16 @@ export function renderDocuments(main, openId) {
       const correctable = d.status === "completed";
       const edit = h("button", { type: "button", id: "doc-edit", hidden: !correctable,
         onclick: () => editor(d) }, "Correct");
+      // The type can be changed while the document is completed or in review.
+      const retypable = correctable || d.status === "needs_review";
+      const typePick = retypable ? typePicker({ id: "doc-type", ids: "doc-type", label: "Document type",
+        current: d.document_type, types: await documentTypes(), change: (to) => retype(d, to) }) : null;
       detail.replaceChildren(
         h("h2", { id: "doc-title" }, d.filename || d.id),
         h("p", {}, h("span", { class: "pill status-" + d.status }, d.status), " ",
           h("a", { href: url, download: `${d.id}.json`, id: "download-json" }, "Download JSON"), " ",
           d.status === "needs_review" ? h("a", { href: "#/review/" + d.id }, "Review") : null, " ", edit),
+        typePick ? h("p", { class: "doc-type" }, typePick.el) : null,
         sender ? h("p", { class: "muted" }, "Sender: ",
           h("button", { type: "button", class: "linkish", id: "doc-sender",
             title: "Show this sender's documents", onclick: () => { senderInput.value = sender.key; load(false); } },
@@ -76,6 +83,26 @@ export function renderDocuments(main, openId) {
     } catch (e) {
       detail.replaceChildren(h("p", { class: "error" }, e.message));
     }
+  }
+
+  // The type change: a completed document's is a correction, one in review's a review's
+  // correction (which holds it for this page's key while it still needs review). Then the
+  // result shows the new type's fields, and the list the new type.
+  async function retype(d, to) {
+    const path = d.status === "completed"
+      ? `/v1/documents/${encodeURIComponent(d.id)}/corrections`
+      : `/v1/review/tasks/${encodeURIComponent(d.id)}`;
+    const body = d.status === "completed" ? { document_type: to } : { action: "correct", document_type: to };
+    let after;
+    try {
+      after = await request("POST", path, { json: body });
+    } catch (e) {
+      toast("Type not changed: " + e.message, "error");
+      throw e;
+    }
+    toast(after.status === "needs_review" ? `Now a ${to}; it needs review` : `Now a ${to}`, "ok");
+    await open(d.id);
+    load(false).catch(() => {});
   }
 
   // The completed document's fields and line items as a form; sending it is a correction

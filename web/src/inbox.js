@@ -1,6 +1,7 @@
 // Inbox: the review queue (urgent first, then oldest: the API's order), live by SSE.
 import { afterWrites, request, reviewerName } from "./api.js";
-import { age, confidenceClass, h, DOCUMENT_TYPES } from "./dom.js";
+import { age, confidenceClass, h } from "./dom.js";
+import { addTypeOptions } from "./typepick.js";
 import { onEvent } from "./events.js";
 
 // Why review is needed: the failing rules and the lowest field confidence.
@@ -60,8 +61,8 @@ const CLAIMS_POLL_MS = 20000;
 
 export function renderInbox(main, { open, setCount }) {
   const type = h("select", { id: "inbox-type" },
-    h("option", { value: "" }, "All types"),
-    DOCUMENT_TYPES.map((t) => h("option", { value: t }, t)));
+    h("option", { value: "" }, "All types"));
+  addTypeOptions(type);
   const priority = h("select", { id: "inbox-priority" },
     h("option", { value: "" }, "All priorities"),
     ["urgent", "high", "normal"].map((p) => h("option", { value: p }, p)));

@@ -4,9 +4,10 @@
 // no other reviewer works on it; the hold is renewed while the screen is open and given back
 // when the reviewer leaves without deciding (a decision ends it; a closed tab lets it lapse).
 import { afterWrites, before, request, session } from "./api.js";
-import { confidenceClass, h, toast, DOCUMENT_TYPES } from "./dom.js";
+import { confidenceClass, h, toast } from "./dom.js";
 import { clockTime, heldByOther, loadQueue } from "./inbox.js";
 import { lineItemsEditor } from "./lineitems.js";
+import { documentTypes, typePicker } from "./typepick.js";
 import { PageViewer } from "./viewer.js";
 
 export const SHORTCUTS = [
@@ -79,6 +80,7 @@ export async function renderReview(main, id, { go }) {
   viewer.show(imageOf(1), { number: 1, width: 1000, height: 1400 }, [], []);
   // The claim goes out beside the document (a document not in review answers 409, ignored).
   const claiming = claim(id);
+  const typesAsked = documentTypes();  // asked once per page load
   let doc;
   try {
     doc = await request("GET", "/v1/documents/" + encodeURIComponent(id));
@@ -255,45 +257,13 @@ export async function renderReview(main, id, { go }) {
     }
   }
 
-  // The type: a labelled select; a change is confirmed (an inline question after the select,
-  // so the keyboard reaches it with Tab and a mistaken arrow key sends nothing), then sent as a
-  // correction with "document_type" (and the fields changed so far). The document is read again
-  // as that type; the screen reloads with the new type's fields (docs/review-page.md).
-  const currentType = doc.document_type || "unknown";
-  const typeSelect = h("select", { id: "review-type", disabled: !reviewable,
-    "aria-describedby": "type-confirm" },
-    (DOCUMENT_TYPES.includes(currentType) ? DOCUMENT_TYPES : [currentType, ...DOCUMENT_TYPES])
-      .map((t) => h("option", { value: t, selected: t === currentType }, t)));
-  const typeConfirm = h("span", { id: "type-confirm", class: "type-confirm", role: "group",
-    "aria-label": "Confirm the type change", hidden: true });
-  function cancelRetype() {
-    typeSelect.value = currentType;
-    typeConfirm.hidden = true;
-    typeConfirm.replaceChildren();
-  }
-  // Escape in the question (or on the select while it is open) cancels it.
-  const escape = (e) => {
-    if (e.key !== "Escape" || typeConfirm.hidden) return;
-    e.preventDefault();
-    cancelRetype();
-    typeSelect.focus();
-  };
-  typeConfirm.addEventListener("keydown", escape);
-  typeSelect.addEventListener("keydown", escape);
-  typeSelect.addEventListener("change", () => {
-    if (typeSelect.value === currentType) return cancelRetype();
-    const to = typeSelect.value;
-    typeConfirm.replaceChildren(
-      h("span", { class: "type-question", role: "status" },
-        `Read this document again as ${to}? Corrections to fields a ${to} does not have are dropped.`),
-      h("button", { type: "button", id: "type-change", class: "primary", onclick: () => retype(to) },
-        "Change type to " + to),
-      h("button", { type: "button", id: "type-cancel", onclick: () => { cancelRetype(); typeSelect.focus(); } },
-        "Cancel"));
-    typeConfirm.hidden = false;
-  });
+  // The type: a labelled select (typepick.js); a confirmed change is sent as a correction
+  // with "document_type" (and the fields changed so far). The document is read again as that
+  // type; the screen reloads with the new type's fields (docs/review-page.md).
+  const typePick = typePicker({ id: "review-type", ids: "type", current: doc.document_type,
+    types: await typesAsked, disabled: !reviewable, change: retype });
   async function retype(to) {
-    if (!reviewable || busy) return;
+    if (!reviewable || busy) throw new Error("busy");
     busy = true;
     const body = { action: "correct", document_type: to, fields: changedFields() };
     if (items.changed()) body.line_items = items.rows();
@@ -305,7 +275,7 @@ export async function renderReview(main, id, { go }) {
       go("#/review/" + encodeURIComponent(id));  // the same screen, with the new type's fields
     } catch (e) {
       toast("Type not changed: " + e.message, "error");
-      cancelRetype();
+      throw e;
     } finally {
       busy = false;
     }
@@ -337,7 +307,7 @@ export async function renderReview(main, id, { go }) {
     h("section", { class: "review", "aria-labelledby": "review-title" },
       h("div", { class: "review-head" },
         h("h1", { id: "review-title" }, doc.filename || doc.id),
-        h("span", { class: "type-pick" }, h("label", { for: "review-type" }, "Type"), typeSelect, typeConfirm),
+        typePick.el,
         h("span", { class: "pill status-" + doc.status, id: "review-status" }, doc.status),
         h("div", { class: "actions" },
           h("button", { type: "button", class: "primary", id: "approve", disabled: !reviewable, onclick: () => decide("approve") }, "Approve (Ctrl+Enter)"),

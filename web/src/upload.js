@@ -1,8 +1,9 @@
 // Upload: several files by drag and drop (or the file picker), a priority and a type for the
 // batch, and each file's progress until it is done (by live events, with a poll as backup).
 import { request, upload } from "./api.js";
-import { h, DOCUMENT_TYPES } from "./dom.js";
+import { h } from "./dom.js";
 import { onEvent } from "./events.js";
+import { addTypeOptions } from "./typepick.js";
 
 const DONE = new Set(["completed", "needs_review", "failed", "rejected"]);
 
@@ -10,7 +11,8 @@ export function renderUpload(main) {
   const priority = h("select", { id: "upload-priority" },
     ["normal", "high", "urgent"].map((p) => h("option", { value: p }, p)));
   const type = h("select", { id: "upload-type" },
-    h("option", { value: "auto" }, "auto (classify)"), DOCUMENT_TYPES.map((t) => h("option", { value: t }, t)));
+    h("option", { value: "auto" }, "auto (classify)"));
+  addTypeOptions(type);
   const picker = h("input", { id: "upload-files", type: "file", multiple: true,
     accept: ".pdf,.png,.jpg,.jpeg,.tif,.tiff,.xml,image/*,application/pdf" });
   const list = h("ul", { class: "uploads", id: "upload-list", "aria-live": "polite" });

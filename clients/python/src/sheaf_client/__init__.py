@@ -25,7 +25,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
-from typing import Any, Callable, Dict, Iterator, Mapping, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple, Union
 
 JSONObject = Dict[str, Any]
 # What submit() uploads: the bytes themselves or a file's path.
@@ -296,10 +296,26 @@ class SheafClient:
         """Deletes the document, its file and derived data."""
         self._call("DELETE", "/v1/documents/" + self._id(document_id))
 
-    def reprocess(self, document_id: str) -> SheafDocument:
-        """Queues a finished document again; returns it (status queued)."""
-        return self._doc(
-            self._call("POST", "/v1/documents/" + self._id(document_id) + "/reprocess"))
+    def reprocess(self, document_id: str, reclassify: bool = False) -> SheafDocument:
+        """Queues a finished document again; returns it (status queued). A type a reviewer
+        gave it (change_type) is kept: it is read as that type, not classified. With
+        `reclassify` that type is forgotten and the type is decided as at upload (the type
+        hint, else the classifier)."""
+        path = "/v1/documents/" + self._id(document_id) + "/reprocess"
+        if not reclassify:
+            return self._doc(self._call("POST", path))
+        return self._doc(self._call("POST", path, body=b'{"reclassify": true}',
+                                    headers={"Content-Type": "application/json"}))
+
+    def document_types(self) -> List[JSONObject]:
+        """The document types the server reads (the schemas it loaded), sorted by name: each
+        {"name", "description", "fields": [{"name", "type", "required"}],
+        "line_item_columns", "key_values"}. The names are what `submit(type=...)`,
+        change_type and list(type=...) take."""
+        types = self._json("GET", "/v1/document-types").get("document_types")
+        if not isinstance(types, list):
+            raise SheafError(200, "bad_response", "expected document_types from /v1/document-types")
+        return types
 
     def page_text(self, document_id: str, n: int) -> str:
         """Page n's (1-based) text, lines separated by newlines."""
