@@ -242,6 +242,79 @@ std::string CutAfterRegisteredForm(const std::string& name) {
   return name;
 }
 
+// Words that name a trade in a business name, in English and Malay ("BAKERIES", "STATIONERY",
+// "PERNIAGAAN"): a word of a name one letter away from exactly one of them, and not one of them
+// itself, is that word misread by OCR ("CONFECTIUNERY", "Fregh", "TAILGRING"). Words of five
+// letters or more only, and none that is one letter from another of the list, so that the
+// repair is certain (docs/extraction.md, "Names and addresses").
+const std::initializer_list<std::string_view> kNameTradeWords = {
+    "agency", "apparel", "automotive", "bakeries", "bakers", "bakery", "beauty", "bookshop", "bookstore",
+    "boutique", "butchery", "catering", "centre", "chicken", "clinic", "clothing", "communications",
+    "computer", "confectionery", "construction", "cosmetics", "electrical",
+    "electronics", "engineering", "enterprise", "enterprises", "fashion", "florist", "fresh",
+    "frozen", "furniture", "grocer", "grocery", "handicraft", "hardware", "holdings",
+    "hypermarket", "industries", "international", "jewellery", "kitchen", "kitchenette", "laundry",
+    "lighting", "machinery", "marketing", "medical", "minimart", "noodle", "noodles", "optical",
+    "pastry", "pharmacy", "plastics", "printing", "products", "resources", "restaurant",
+    "restaurants", "seafood", "services", "stationery", "station", "supermarket", "supplies",
+    "tailoring", "telecommunications", "textile", "trading",
+    // People of a trade, one letter from its "-ery" ("STATIONERS", not "STATIONERY")
+    "confectioner", "confectioners", "jeweller", "jewellers", "stationer", "stationers",
+    // Malay
+    "bengkel", "elektrik", "farmasi", "jahitan", "klinik", "makanan", "minuman",
+    "pakaian", "perabot", "perniagaan", "perusahaan", "restoran", "runcit", "syarikat"};
+
+// Repairs the words of `name` that are a trade word of kNameTradeWords misread by one letter,
+// keeping the word's case (upper, capitalised or lower) and the punctuation around it.
+std::string RepairTradeWords(const std::string& name) {
+  std::string out;
+  std::size_t i = 0;
+  while (i < name.size()) {
+    std::size_t end = name.find(' ', i);
+    if (end == std::string::npos) end = name.size();
+    std::string word = name.substr(i, end - i);
+    std::size_t b = 0, e = word.size();
+    while (b < e && !std::isalpha(static_cast<unsigned char>(word[b]))) ++b;
+    while (e > b && !std::isalpha(static_cast<unsigned char>(word[e - 1]))) --e;
+    const std::string core = word.substr(b, e - b);
+    const bool letters = core.size() >= 5 && std::all_of(core.begin(), core.end(), [](char ch) {
+      return std::isalpha(static_cast<unsigned char>(ch)) != 0;
+    });
+    const std::string lower = Lower(core);
+    // A plural or singular of a trade word is no misreading of it ("CLINICS", "BAKERS").
+    const bool known = !letters || HasWordIn(lower, kNameTradeWords) ||
+                       (lower.back() == 's' && HasWordIn(lower.substr(0, lower.size() - 1), kNameTradeWords)) ||
+                       std::any_of(kNameTradeWords.begin(), kNameTradeWords.end(), [&](std::string_view t) {
+                         return t.back() == 's' && lower == t.substr(0, t.size() - 1);
+                       });
+    if (!known) {
+      std::string_view match;
+      int matches = 0;
+      for (std::string_view t : kNameTradeWords) {
+        if (BoundedEditDistance(lower, t, 1) <= 1) {
+          match = t;
+          ++matches;
+        }
+      }
+      if (matches == 1) {
+        std::string fixed(match);
+        const bool upper = std::none_of(core.begin(), core.end(), [](char ch) {
+          return std::islower(static_cast<unsigned char>(ch)) != 0;
+        });
+        const bool capital = std::isupper(static_cast<unsigned char>(core[0])) != 0;
+        for (std::size_t k = 0; k < fixed.size(); ++k) {
+          if (upper || (capital && k == 0)) fixed[k] = static_cast<char>(std::toupper(static_cast<unsigned char>(fixed[k])));
+        }
+        word = word.substr(0, b) + fixed + word.substr(e);
+      }
+    }
+    out += word;
+    if (end < name.size()) out += ' ';
+    i = end + 1;
+  }
+  return out;
+}
+
 // Cuts a company name after its legal suffix and drops a registration number in brackets.
 std::string CleanName(std::string name) {
   name = FixLegalForm(std::move(name));
@@ -321,7 +394,7 @@ std::string CleanName(std::string name) {
          name[start] != '"' && name[start] != '\'') {
     ++start;
   }
-  return Trim(name.substr(start));
+  return RepairTradeWords(Trim(name.substr(start)));
 }
 
 // Repairs misreads OCR makes in Malaysian address lines where the intended reading is certain:

@@ -155,6 +155,21 @@ TEST(Extract, MisreadLegalFormsAndBracketsInANameAreRepaired) {
   EXPECT_EQ(Value(c, "merchant_name"), "MR. K.I.M. (M) SDN BHD");
 }
 
+TEST(Extract, ATradeWordMisreadByOneLetterInANameIsRepaired) {
+  Extraction a = Extract(TextDocument("  VERBENA CONFECTIUNERY SDN BHD\n  12, JALAN AMAN 3,\n"), SchemaFor("receipt"));
+  EXPECT_EQ(Value(a, "merchant_name"), "VERBENA CONFECTIONERY SDN BHD");
+  Extraction b = Extract(TextDocument("  : Lim Fregh Sdn Bhd\n  No. 14, Jalan Ros 2,\n"), SchemaFor("receipt"));
+  EXPECT_EQ(Value(b, "merchant_name"), "Lim Fresh Sdn Bhd");
+  // The trade words themselves, their plurals, short words and words near no trade word or
+  // near none in particular stay as read.
+  Extraction c = Extract(TextDocument("  KEDAH BAKERS & CLINICS STATIONERS SDN BHD\n  No. 14, Jalan Ros 2,\n"), SchemaFor("receipt"));
+  EXPECT_EQ(Value(c, "merchant_name"), "KEDAH BAKERS & CLINICS STATIONERS SDN BHD");
+  Extraction e = Extract(TextDocument("  BENS INDEPENDENT GROCER SDN. BHD\n  No. 14, Jalan Ros 2,\n"), SchemaFor("receipt"));
+  EXPECT_EQ(Value(e, "merchant_name"), "BENS INDEPENDENT GROCER SDN. BHD");
+  Extraction d = Extract(TextDocument("  BERRY'S CARE HOUSE SDN BHD\n  No. 14, Jalan Ros 2,\n"), SchemaFor("receipt"));
+  EXPECT_EQ(Value(d, "merchant_name"), "BERRY'S CARE HOUSE SDN BHD");
+}
+
 TEST(Extract, ABrandGivesWayToItsLegalOwnerPrintedUnderIt) {
   Document doc = TextDocument(
       "     KOPI PUTIH & CO.\n"
