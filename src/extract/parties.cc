@@ -243,26 +243,36 @@ std::string CutAfterRegisteredForm(const std::string& name) {
 }
 
 // Words that name a trade in a business name, in English and Malay ("BAKERIES", "STATIONERY",
-// "PERNIAGAAN"): a word of a name one letter away from exactly one of them, and not one of them
-// itself, is that word misread by OCR ("CONFECTIUNERY", "Fregh", "TAILGRING"). Words of five
-// letters or more only, and none that is one letter from another of the list, so that the
-// repair is certain (docs/extraction.md, "Names and addresses").
+// "PERNIAGAAN"): a word of a name one letter away from exactly one of them, and not a known word
+// itself, is that word misread by OCR ("CONFECTIUNERY", "Fregh", "TAILGRING"). Only words of
+// five letters or more, and only trade words with few real words one letter away (not TRADING:
+// tracing, grading; not SUPPLIES: supplier; not PRINTING: painting), so that the repair is
+// certain (docs/extraction.md, "Trade words misread by one letter").
 const std::initializer_list<std::string_view> kNameTradeWords = {
-    "agency", "apparel", "automotive", "bakeries", "bakers", "bakery", "beauty", "bookshop", "bookstore",
-    "boutique", "butchery", "catering", "centre", "chicken", "clinic", "clothing", "communications",
-    "computer", "confectionery", "construction", "cosmetics", "electrical",
-    "electronics", "engineering", "enterprise", "enterprises", "fashion", "florist", "fresh",
-    "frozen", "furniture", "grocer", "grocery", "handicraft", "hardware", "holdings",
-    "hypermarket", "industries", "international", "jewellery", "kitchen", "kitchenette", "laundry",
-    "lighting", "machinery", "marketing", "medical", "minimart", "noodle", "noodles", "optical",
-    "pastry", "pharmacy", "plastics", "printing", "products", "resources", "restaurant",
-    "restaurants", "seafood", "services", "stationery", "station", "supermarket", "supplies",
-    "tailoring", "telecommunications", "textile", "trading",
-    // People of a trade, one letter from its "-ery" ("STATIONERS", not "STATIONERY")
-    "confectioner", "confectioners", "jeweller", "jewellers", "stationer", "stationers",
+    "apparel", "automotive", "bakeries", "bakery", "beauty", "bookshop", "bookstore", "boutique",
+    "butchery", "chicken", "clothing", "communications", "confectionery", "construction",
+    "cosmetics", "electrical", "electronics", "engineering", "enterprise", "enterprises", "fashion",
+    "florist", "fresh", "frozen", "furniture", "grocery", "handicraft", "hardware", "hypermarket",
+    "industries", "jewellery", "kitchen", "kitchenette", "laundry", "machinery", "marketing",
+    "minimart", "pharmacy", "restaurant", "restaurants", "seafood", "stationery", "supermarket",
+    "tailoring", "telecommunications", "textile",
     // Malay
-    "bengkel", "elektrik", "farmasi", "jahitan", "klinik", "makanan", "minuman",
-    "pakaian", "perabot", "perniagaan", "perusahaan", "restoran", "runcit", "syarikat"};
+    "bengkel", "elektrik", "jahitan", "klinik", "makanan", "minuman", "perniagaan", "perusahaan",
+    "restoran"};
+
+// Real words one letter from a word of kNameTradeWords, which are no misreading of it: people of
+// a trade ("STATIONERS", "GROCER", "BAKERS"), and the words and names of Tesseract's English and
+// Malay dictionaries one letter from a trade word (flesh, Beatty, stationary, Seaford, jengkel,
+// ...; how they were found: docs/extraction.md).
+const std::initializer_list<std::string_view> kRealWordsNearTradeWords = {
+    "baker", "bakers", "butcher", "butchers", "confectioner", "confectioners", "florists", "grocer",
+    "grocers", "jeweller", "jewellers", "stationer", "stationers", "tailor", "tailors",
+    "afresh", "appareil", "beatty", "beaty", "beauly", "beaut", "beaute", "cashion", "chichen",
+    "clotting", "confectionary", "constriction", "cookshop", "electrica", "electronica", "fakery",
+    "flesh", "floris", "freeh", "frese", "freshy", "frosh", "froze", "handcraft", "hardwire",
+    "hitchen", "industriel", "jahitkan", "jengkel", "jewelery", "kitchin", "klink", "landry",
+    "peniagaan", "pharmaco", "restaurante", "restaurantes", "rozen", "schicken", "seaford",
+    "stationary", "tertile", "textil", "thicken", "zakery"};
 
 // Repairs the words of `name` that are a trade word of kNameTradeWords misread by one letter,
 // keeping the word's case (upper, capitalised or lower) and the punctuation around it.
@@ -281,8 +291,8 @@ std::string RepairTradeWords(const std::string& name) {
       return std::isalpha(static_cast<unsigned char>(ch)) != 0;
     });
     const std::string lower = Lower(core);
-    // A plural or singular of a trade word is no misreading of it ("CLINICS", "BAKERS").
-    const bool known = !letters || HasWordIn(lower, kNameTradeWords) ||
+    // A real word, or a plural or singular of a trade word, is no misreading of it ("KITCHENS").
+    const bool known = !letters || HasWordIn(lower, kNameTradeWords) || HasWordIn(lower, kRealWordsNearTradeWords) ||
                        (lower.back() == 's' && HasWordIn(lower.substr(0, lower.size() - 1), kNameTradeWords)) ||
                        std::any_of(kNameTradeWords.begin(), kNameTradeWords.end(), [&](std::string_view t) {
                          return t.back() == 's' && lower == t.substr(0, t.size() - 1);
