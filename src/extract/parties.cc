@@ -4,6 +4,7 @@
 // wins), and the address rows under it. docs/extraction.md, "Names and addresses".
 #include <algorithm>
 #include <cctype>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -274,6 +275,18 @@ const std::initializer_list<std::string_view> kRealWordsNearTradeWords = {
     "peniagaan", "pharmaco", "restaurante", "restaurantes", "rozen", "schicken", "seaford",
     "stationary", "tertile", "textil", "thicken", "zakery"};
 
+// `lower` (lower case) written in the case of `like`: upper, capitalised or lower.
+std::string InCaseOf(const std::string& like, std::string lower) {
+  const bool upper = std::none_of(like.begin(), like.end(), [](char ch) {
+    return std::islower(static_cast<unsigned char>(ch)) != 0;
+  });
+  const bool capital = !like.empty() && std::isupper(static_cast<unsigned char>(like[0])) != 0;
+  for (std::size_t k = 0; k < lower.size(); ++k) {
+    if (upper || (capital && k == 0)) lower[k] = static_cast<char>(std::toupper(static_cast<unsigned char>(lower[k])));
+  }
+  return lower;
+}
+
 // Repairs the words of `name` that are a trade word of kNameTradeWords misread by one letter,
 // keeping the word's case (upper, capitalised or lower) and the punctuation around it.
 std::string RepairTradeWords(const std::string& name) {
@@ -306,17 +319,7 @@ std::string RepairTradeWords(const std::string& name) {
           ++matches;
         }
       }
-      if (matches == 1) {
-        std::string fixed(match);
-        const bool upper = std::none_of(core.begin(), core.end(), [](char ch) {
-          return std::islower(static_cast<unsigned char>(ch)) != 0;
-        });
-        const bool capital = std::isupper(static_cast<unsigned char>(core[0])) != 0;
-        for (std::size_t k = 0; k < fixed.size(); ++k) {
-          if (upper || (capital && k == 0)) fixed[k] = static_cast<char>(std::toupper(static_cast<unsigned char>(fixed[k])));
-        }
-        word = word.substr(0, b) + fixed + word.substr(e);
-      }
+      if (matches == 1) word = word.substr(0, b) + InCaseOf(core, std::string(match)) + word.substr(e);
     }
     out += word;
     if (end < name.size()) out += ' ';
@@ -464,6 +467,67 @@ std::string RepairAddressLine(const std::string& line) {
 }  // namespace
 
 std::string CleanNameText(std::string name) { return CleanName(std::move(name)); }
+
+namespace {
+
+// The lower-cased runs of ASCII letters of `text`.
+std::vector<std::string> LetterRuns(const std::string& text) {
+  std::vector<std::string> out;
+  std::string cur;
+  for (char ch : text + " ") {
+    if (std::isalpha(static_cast<unsigned char>(ch))) {
+      cur += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    } else if (!cur.empty()) {
+      out.push_back(cur);
+      cur.clear();
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string RepairNameFromPage(const Context& ctx, int page, const std::string& name, const std::string& raw) {
+  std::map<std::string, int> rest;  // the page's words outside the name's rows, with counts
+  for (const FlatRow& fr : ctx.rows()) {
+    if (fr.page->number != page) continue;
+    for (const std::string& w : LetterRuns(fr.row->text)) ++rest[w];
+  }
+  for (const std::string& w : LetterRuns(raw)) {
+    if (auto it = rest.find(w); it != rest.end() && --it->second == 0) rest.erase(it);
+  }
+  std::string out;
+  std::size_t i = 0;
+  while (i < name.size()) {
+    std::size_t end = name.find(' ', i);
+    if (end == std::string::npos) end = name.size();
+    std::string word = name.substr(i, end - i);
+    std::size_t b = 0, e = word.size();
+    while (b < e && !std::isalpha(static_cast<unsigned char>(word[b]))) ++b;
+    while (e > b && !std::isalpha(static_cast<unsigned char>(word[e - 1]))) --e;
+    const std::string core = word.substr(b, e - b);
+    const bool letters = core.size() >= 5 && std::all_of(core.begin(), core.end(), [](char ch) {
+      return std::isalpha(static_cast<unsigned char>(ch)) != 0;
+    });
+    const std::string lower = Lower(core);
+    if (letters && rest.count(lower) == 0) {
+      std::string match;
+      int matches = 0;
+      for (const auto& [w, n] : rest) {
+        if (w.size() < 5 || w == lower + "s" || lower == w + "s") continue;
+        if (BoundedEditDistance(lower, w, 1) <= 1) {
+          match = w;
+          ++matches;
+        }
+      }
+      if (matches == 1) word = word.substr(0, b) + InCaseOf(core, match) + word.substr(e);
+    }
+    out += word;
+    if (end < name.size()) out += ' ';
+    i = end + 1;
+  }
+  return out;
+}
 
 // True iff `text` is a buyer's heading: "Bill To:", "Kunde", "Rechnungsadresse", "Facturé à"
 // (not "CUSTOMER COPY" nor "Customer No.").

@@ -172,6 +172,29 @@ TEST(Extract, ATradeWordMisreadByOneLetterInANameIsRepaired) {
   EXPECT_EQ(Value(d, "merchant_name"), "BERRY'S CARE HOUSE SDN BHD");
 }
 
+TEST(Extract, ANameWordMisreadIsTakenFromItsOtherPrintingOnTheScannedPage) {
+  const std::string text =
+      "  SANYO STATIONERY SHOP\n"
+      "  NO. 31G, JALAN SETIA INDAH X\n"
+      "  TOTAL            12.00\n"
+      "  THANK YOU FOR SHOPPING AT SANYU\n"
+      "  FOLLOW US : SANYU.STATIONERY\n";
+  Extraction scanned = Extract(TextDocument(text, PageSource::kOcr, 0.9), SchemaFor("receipt"));
+  EXPECT_EQ(Value(scanned, "merchant_name"), "SANYU STATIONERY SHOP");
+  // A text layer is what was printed: nothing to repair.
+  Extraction digital = Extract(TextDocument(text), SchemaFor("receipt"));
+  EXPECT_EQ(Value(digital, "merchant_name"), "SANYO STATIONERY SHOP");
+  // A word whose only other reading on the page is its plural, and a word with two other
+  // readings one letter away, stay as read.
+  Extraction kept = Extract(TextDocument("  KITCHEN GARDEN MOTOR SDN BHD\n"
+                                         "  NO. 31G, JALAN SETIA INDAH X\n"
+                                         "  KITCHENS\n"
+                                         "  MOTON MOTOX\n",
+                                         PageSource::kOcr, 0.9),
+                            SchemaFor("receipt"));
+  EXPECT_EQ(Value(kept, "merchant_name"), "KITCHEN GARDEN MOTOR SDN BHD");
+}
+
 TEST(Extract, ABrandGivesWayToItsLegalOwnerPrintedUnderIt) {
   Document doc = TextDocument(
       "     KOPI PUTIH & CO.\n"
