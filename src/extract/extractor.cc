@@ -393,7 +393,7 @@ Extraction Extract(const Document& doc, const Schema& schema) {
     if (doc.pages[static_cast<std::size_t>(it->second.page - 1)].source != PageSource::kOcr) continue;
     it->second.value = RepairNameFromPage(ctx, it->second.page, it->second.value, it->second.raw);
   }
-    // Brand or owner: a convention, not a certainty (on the held-out generated receipts all five
+  // Brand or owner: a convention, not a certainty (on the held-out generated receipts all five
   // wrong names with confidence >= 0.9 were such owners where the brand was meant).
   for (const std::string& name : unsure_names) {
     if (auto it = out.find(name); it != out.end()) it->second.confidence = std::min(it->second.confidence, 0.85);
