@@ -379,6 +379,12 @@ struct NamePick {
 // ("AEON CO. (M) BHD (126926-H)" -> "AEON CO. (M) BHD").
 std::string CleanNameText(std::string name);
 
+// `name` (read from the rows `raw`, on page `page`) with each word of five letters or more that
+// is printed nowhere else on the page replaced by the one word printed elsewhere on that page
+// one letter away from it ("SANYO STATIONERY SHOP" over a footer "SANYU SUPPLY SDN BHD"), in
+// the name word's case. A plural or singular of the word is no other reading of it.
+std::string RepairNameFromPage(const Context& ctx, int page, const std::string& name, const std::string& raw);
+
 // The merchant / seller name among the first `max_rows` rows of page 1.
 std::optional<NamePick> TopName(const Context& ctx, int max_rows);
 

@@ -385,6 +385,14 @@ Extraction Extract(const Document& doc, const Schema& schema) {
     if (out.count(spec.name)) continue;
     if (const Candidate* c = Best(cands[spec.name])) out[spec.name] = ToField(*c);
   }
+  // A name word misread in the header's type is often printed again, read right, in the
+  // footer, an e-mail or web address ("SANYO" over "SANYU SUPPLY SDN BHD").
+  for (const char* name_field : {"merchant_name", "seller_name"}) {
+    auto it = out.find(name_field);
+    if (it == out.end() || it->second.page < 1 || static_cast<std::size_t>(it->second.page) > doc.pages.size()) continue;
+    if (doc.pages[static_cast<std::size_t>(it->second.page - 1)].source != PageSource::kOcr) continue;
+    it->second.value = RepairNameFromPage(ctx, it->second.page, it->second.value, it->second.raw);
+  }
   // Brand or owner: a convention, not a certainty (on the held-out generated receipts all five
   // wrong names with confidence >= 0.9 were such owners where the brand was meant).
   for (const std::string& name : unsure_names) {

@@ -4,6 +4,7 @@
 // wins), and the address rows under it. docs/extraction.md, "Names and addresses".
 #include <algorithm>
 #include <cctype>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -242,6 +243,91 @@ std::string CutAfterRegisteredForm(const std::string& name) {
   return name;
 }
 
+// Words that name a trade in a business name, in English and Malay ("BAKERIES", "STATIONERY",
+// "PERNIAGAAN"): a word of a name one letter away from exactly one of them, and not a known word
+// itself, is that word misread by OCR ("CONFECTIUNERY", "Fregh", "TAILGRING"). Only words of
+// five letters or more, and only trade words with few real words one letter away (not TRADING:
+// tracing, grading; not SUPPLIES: supplier; not PRINTING: painting), so that the repair is
+// certain (docs/extraction.md, "Trade words misread by one letter").
+const std::initializer_list<std::string_view> kNameTradeWords = {
+    "apparel", "automotive", "bakeries", "bakery", "beauty", "bookshop", "bookstore", "boutique",
+    "butchery", "chicken", "clothing", "communications", "confectionery", "construction",
+    "cosmetics", "electrical", "electronics", "engineering", "enterprise", "enterprises", "fashion",
+    "florist", "fresh", "frozen", "furniture", "grocery", "handicraft", "hardware", "hypermarket",
+    "industries", "jewellery", "kitchen", "kitchenette", "laundry", "machinery", "marketing",
+    "minimart", "pharmacy", "restaurant", "restaurants", "seafood", "stationery", "supermarket",
+    "tailoring", "telecommunications", "textile",
+    // Malay
+    "bengkel", "elektrik", "jahitan", "klinik", "makanan", "minuman", "perniagaan", "perusahaan",
+    "restoran"};
+
+// Real words one letter from a word of kNameTradeWords, which are no misreading of it: people of
+// a trade ("STATIONERS", "GROCER", "BAKERS"), and the words and names of Tesseract's English and
+// Malay dictionaries one letter from a trade word (flesh, Beatty, stationary, Seaford, jengkel,
+// ...; how they were found: docs/extraction.md).
+const std::initializer_list<std::string_view> kRealWordsNearTradeWords = {
+    "baker", "bakers", "butcher", "butchers", "confectioner", "confectioners", "florists", "grocer",
+    "grocers", "jeweller", "jewellers", "stationer", "stationers", "tailor", "tailors",
+    "afresh", "appareil", "beatty", "beaty", "beauly", "beaut", "beaute", "cashion", "chichen",
+    "clotting", "confectionary", "constriction", "cookshop", "electrica", "electronica", "fakery",
+    "flesh", "floris", "freeh", "frese", "freshy", "frosh", "froze", "handcraft", "hardwire",
+    "hitchen", "industriel", "jahitkan", "jengkel", "jewelery", "kitchin", "klink", "landry",
+    "peniagaan", "pharmaco", "restaurante", "restaurantes", "rozen", "schicken", "seaford",
+    "stationary", "tertile", "textil", "thicken", "zakery"};
+
+// `lower` (lower case) written in the case of `like`: upper, capitalised or lower.
+std::string InCaseOf(const std::string& like, std::string lower) {
+  const bool upper = std::none_of(like.begin(), like.end(), [](char ch) {
+    return std::islower(static_cast<unsigned char>(ch)) != 0;
+  });
+  const bool capital = !like.empty() && std::isupper(static_cast<unsigned char>(like[0])) != 0;
+  for (std::size_t k = 0; k < lower.size(); ++k) {
+    if (upper || (capital && k == 0)) lower[k] = static_cast<char>(std::toupper(static_cast<unsigned char>(lower[k])));
+  }
+  return lower;
+}
+
+// Repairs the words of `name` that are a trade word of kNameTradeWords misread by one letter,
+// keeping the word's case (upper, capitalised or lower) and the punctuation around it.
+std::string RepairTradeWords(const std::string& name) {
+  std::string out;
+  std::size_t i = 0;
+  while (i < name.size()) {
+    std::size_t end = name.find(' ', i);
+    if (end == std::string::npos) end = name.size();
+    std::string word = name.substr(i, end - i);
+    std::size_t b = 0, e = word.size();
+    while (b < e && !std::isalpha(static_cast<unsigned char>(word[b]))) ++b;
+    while (e > b && !std::isalpha(static_cast<unsigned char>(word[e - 1]))) --e;
+    const std::string core = word.substr(b, e - b);
+    const bool letters = core.size() >= 5 && std::all_of(core.begin(), core.end(), [](char ch) {
+      return std::isalpha(static_cast<unsigned char>(ch)) != 0;
+    });
+    const std::string lower = Lower(core);
+    // A real word, or a plural or singular of a trade word, is no misreading of it ("KITCHENS").
+    const bool known = !letters || HasWordIn(lower, kNameTradeWords) || HasWordIn(lower, kRealWordsNearTradeWords) ||
+                       (lower.back() == 's' && HasWordIn(lower.substr(0, lower.size() - 1), kNameTradeWords)) ||
+                       std::any_of(kNameTradeWords.begin(), kNameTradeWords.end(), [&](std::string_view t) {
+                         return t.back() == 's' && lower == t.substr(0, t.size() - 1);
+                       });
+    if (!known) {
+      std::string_view match;
+      int matches = 0;
+      for (std::string_view t : kNameTradeWords) {
+        if (BoundedEditDistance(lower, t, 1) <= 1) {
+          match = t;
+          ++matches;
+        }
+      }
+      if (matches == 1) word = word.substr(0, b) + InCaseOf(core, std::string(match)) + word.substr(e);
+    }
+    out += word;
+    if (end < name.size()) out += ' ';
+    i = end + 1;
+  }
+  return out;
+}
+
 // Cuts a company name after its legal suffix and drops a registration number in brackets.
 std::string CleanName(std::string name) {
   name = FixLegalForm(std::move(name));
@@ -321,7 +407,7 @@ std::string CleanName(std::string name) {
          name[start] != '"' && name[start] != '\'') {
     ++start;
   }
-  return Trim(name.substr(start));
+  return RepairTradeWords(Trim(name.substr(start)));
 }
 
 // Repairs misreads OCR makes in Malaysian address lines where the intended reading is certain:
@@ -381,6 +467,67 @@ std::string RepairAddressLine(const std::string& line) {
 }  // namespace
 
 std::string CleanNameText(std::string name) { return CleanName(std::move(name)); }
+
+namespace {
+
+// The lower-cased runs of ASCII letters of `text`.
+std::vector<std::string> LetterRuns(const std::string& text) {
+  std::vector<std::string> out;
+  std::string cur;
+  for (char ch : text + " ") {
+    if (std::isalpha(static_cast<unsigned char>(ch))) {
+      cur += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    } else if (!cur.empty()) {
+      out.push_back(cur);
+      cur.clear();
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string RepairNameFromPage(const Context& ctx, int page, const std::string& name, const std::string& raw) {
+  std::map<std::string, int> rest;  // the page's words outside the name's rows, with counts
+  for (const FlatRow& fr : ctx.rows()) {
+    if (fr.page->number != page) continue;
+    for (const std::string& w : LetterRuns(fr.row->text)) ++rest[w];
+  }
+  for (const std::string& w : LetterRuns(raw)) {
+    if (auto it = rest.find(w); it != rest.end() && --it->second == 0) rest.erase(it);
+  }
+  std::string out;
+  std::size_t i = 0;
+  while (i < name.size()) {
+    std::size_t end = name.find(' ', i);
+    if (end == std::string::npos) end = name.size();
+    std::string word = name.substr(i, end - i);
+    std::size_t b = 0, e = word.size();
+    while (b < e && !std::isalpha(static_cast<unsigned char>(word[b]))) ++b;
+    while (e > b && !std::isalpha(static_cast<unsigned char>(word[e - 1]))) --e;
+    const std::string core = word.substr(b, e - b);
+    const bool letters = core.size() >= 5 && std::all_of(core.begin(), core.end(), [](char ch) {
+      return std::isalpha(static_cast<unsigned char>(ch)) != 0;
+    });
+    const std::string lower = Lower(core);
+    if (letters && rest.count(lower) == 0) {
+      std::string match;
+      int matches = 0;
+      for (const auto& [w, n] : rest) {
+        if (w.size() < 5 || w == lower + "s" || lower == w + "s") continue;
+        if (BoundedEditDistance(lower, w, 1) <= 1) {
+          match = w;
+          ++matches;
+        }
+      }
+      if (matches == 1) word = word.substr(0, b) + InCaseOf(core, match) + word.substr(e);
+    }
+    out += word;
+    if (end < name.size()) out += ' ';
+    i = end + 1;
+  }
+  return out;
+}
 
 // True iff `text` is a buyer's heading: "Bill To:", "Kunde", "Rechnungsadresse", "Facturé à"
 // (not "CUSTOMER COPY" nor "Customer No.").

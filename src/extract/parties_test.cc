@@ -155,6 +155,46 @@ TEST(Extract, MisreadLegalFormsAndBracketsInANameAreRepaired) {
   EXPECT_EQ(Value(c, "merchant_name"), "MR. K.I.M. (M) SDN BHD");
 }
 
+TEST(Extract, ATradeWordMisreadByOneLetterInANameIsRepaired) {
+  Extraction a = Extract(TextDocument("  VERBENA CONFECTIUNERY SDN BHD\n  12, JALAN AMAN 3,\n"), SchemaFor("receipt"));
+  EXPECT_EQ(Value(a, "merchant_name"), "VERBENA CONFECTIONERY SDN BHD");
+  Extraction b = Extract(TextDocument("  : Lim Fregh Sdn Bhd\n  No. 14, Jalan Ros 2,\n"), SchemaFor("receipt"));
+  EXPECT_EQ(Value(b, "merchant_name"), "Lim Fresh Sdn Bhd");
+  // The trade words themselves, their plurals, short words and words near no trade word or
+  // near none in particular stay as read.
+  Extraction c = Extract(TextDocument("  KEDAH BAKERS & KITCHENS STATIONERS SDN BHD\n  No. 14, Jalan Ros 2,\n"), SchemaFor("receipt"));
+  EXPECT_EQ(Value(c, "merchant_name"), "KEDAH BAKERS & KITCHENS STATIONERS SDN BHD");
+  Extraction f = Extract(TextDocument("  FLESH & BEATTY STATIONARY SDN BHD\n  No. 14, Jalan Ros 2,\n"), SchemaFor("receipt"));
+  EXPECT_EQ(Value(f, "merchant_name"), "FLESH & BEATTY STATIONARY SDN BHD");
+  Extraction e = Extract(TextDocument("  BENS INDEPENDENT GROCER SDN. BHD\n  No. 14, Jalan Ros 2,\n"), SchemaFor("receipt"));
+  EXPECT_EQ(Value(e, "merchant_name"), "BENS INDEPENDENT GROCER SDN. BHD");
+  Extraction d = Extract(TextDocument("  BERRY'S CARE HOUSE SDN BHD\n  No. 14, Jalan Ros 2,\n"), SchemaFor("receipt"));
+  EXPECT_EQ(Value(d, "merchant_name"), "BERRY'S CARE HOUSE SDN BHD");
+}
+
+TEST(Extract, ANameWordMisreadIsTakenFromItsOtherPrintingOnTheScannedPage) {
+  const std::string text =
+      "  SANYO STATIONERY SHOP\n"
+      "  NO. 31G, JALAN SETIA INDAH X\n"
+      "  TOTAL            12.00\n"
+      "  THANK YOU FOR SHOPPING AT SANYU\n"
+      "  FOLLOW US : SANYU.STATIONERY\n";
+  Extraction scanned = Extract(TextDocument(text, PageSource::kOcr, 0.9), SchemaFor("receipt"));
+  EXPECT_EQ(Value(scanned, "merchant_name"), "SANYU STATIONERY SHOP");
+  // A text layer is what was printed: nothing to repair.
+  Extraction digital = Extract(TextDocument(text), SchemaFor("receipt"));
+  EXPECT_EQ(Value(digital, "merchant_name"), "SANYO STATIONERY SHOP");
+  // A word whose only other reading on the page is its plural, and a word with two other
+  // readings one letter away, stay as read.
+  Extraction kept = Extract(TextDocument("  KITCHEN GARDEN MOTOR SDN BHD\n"
+                                         "  NO. 31G, JALAN SETIA INDAH X\n"
+                                         "  KITCHENS\n"
+                                         "  MOTON MOTOX\n",
+                                         PageSource::kOcr, 0.9),
+                            SchemaFor("receipt"));
+  EXPECT_EQ(Value(kept, "merchant_name"), "KITCHEN GARDEN MOTOR SDN BHD");
+}
+
 TEST(Extract, ABrandGivesWayToItsLegalOwnerPrintedUnderIt) {
   Document doc = TextDocument(
       "     KOPI PUTIH & CO.\n"
