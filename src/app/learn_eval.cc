@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "app/learn_eval.h"
 
+#include <algorithm>
 #include <filesystem>
 
 #include "adapters/sqlite/sqlite_metadata_store.h"
@@ -114,10 +115,14 @@ std::optional<learn::PointedWords> PickWords(const Document& doc, const std::str
         for (std::size_t q = r; q < r + k; ++q) {
           for (const Word* w : rows[q]) rights.push_back(w->bbox.x1);
         }
+        // Widening the lasso only adds letters: stop once it holds more than the value may.
+        std::sort(rights.begin(), rights.end());
+        rights.erase(std::unique(rights.begin(), rights.end()), rights.end());
         for (int x0 : lefts) {
           for (int x1 : rights) {
             if (x1 <= x0) continue;
             std::vector<const Word*> inside;
+            std::size_t letters = 0;
             bool every_row = true;
             for (std::size_t q = r; q < r + k; ++q) {
               bool any = false;
@@ -125,11 +130,13 @@ std::optional<learn::PointedWords> PickWords(const Document& doc, const std::str
                 const int c = (w->bbox.x0 + w->bbox.x1) / 2;
                 if (c >= x0 && c <= x1) {
                   inside.push_back(w);
+                  letters += Canon(w->text).size();
                   any = true;
                 }
               }
               every_row = every_row && any;
             }
+            if (letters > want.size() + tolerance) break;
             if (every_row) consider(page.number, inside);
           }
         }
