@@ -89,7 +89,9 @@ std::optional<ojson> ReportLearnFromFirst(const std::vector<LearnEvalDocument>& 
             << " senders with later documents, " << r->later_documents << " later documents ("
             << r->recognised << " recognised as their first's sender, "
             << r->recognised_approximately << " allowing for OCR); " << r->corrected_fields
-            << " fields corrected on first documents, " << r->learned_fields << " learned\n";
+            << " fields corrected on first documents, " << r->learned_fields << " learned ("
+            << r->pointed << " not printed as read: the reviewer pointed at their words, "
+            << r->pointed_learned << " learned so)\n";
   Table t({"field", "F1 before", "F1 after"});
   for (const auto& [name, f1] : r->f1) t.AddRow({name, Fixed(f1.first, 3), Fixed(f1.second, 3)});
   t.AddRow({"(micro)", Fixed(r->micro_f1.first, 3), Fixed(r->micro_f1.second, 3)});
@@ -98,7 +100,10 @@ std::optional<ojson> ReportLearnFromFirst(const std::vector<LearnEvalDocument>& 
             << " (" << r->confident_after << " from sender memory with confidence >= 0.9)\n"
             << "later documents of recognised senders needing no review for the corrected fields "
                "(all right, confidence >= 0.9): "
-            << r->no_review << " of " << r->no_review_eligible << "\n";
+            << r->no_review << " of " << r->no_review_eligible << "\n"
+            << "scored fields of later documents confident (>= 0.9) but wrong: before "
+            << r->confident_wrong_before << " of " << r->confident_before << ", after "
+            << r->confident_wrong_after << " of " << r->confident_after_all << "\n";
   std::string ranked_fields;
   for (const std::string& f : r->ranker_fields) {
     const auto b = r->f1.find(f);
@@ -123,6 +128,13 @@ std::optional<ojson> ReportLearnFromFirst(const std::vector<LearnEvalDocument>& 
                {"no_review_eligible", r->no_review_eligible},
                {"corrected_fields", r->corrected_fields},
                {"learned_fields", r->learned_fields},
+               {"pointed", r->pointed},
+               {"pointed_learned", r->pointed_learned},
+               {"confident_wrong",
+                {{"before", r->confident_wrong_before},
+                 {"confident_before", r->confident_before},
+                 {"after", r->confident_wrong_after},
+                 {"confident_after", r->confident_after_all}}},
                {"later_corrected", r->later_corrected},
                {"right_before", r->right_before},
                {"right_after", r->right_after},

@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "app/learn_eval.h"
 
+#include <algorithm>
 #include <filesystem>
 
 #include "adapters/sqlite/sqlite_metadata_store.h"
 #include "eval/field_eval.h"
 #include "eval/ranker_training.h"
+#include "extract/layout_view.h"
 #include "extract/ranker.h"
 #include "extract/normalize.h"
+#include "core/edit_distance.h"
 #include "learn/learner.h"
 #include "learn/sender.h"
 #include "learn/sender_memory.h"
@@ -39,7 +42,109 @@ std::optional<std::string> ExpectedOf(const LearnEvalDocument& d, const std::str
   return it->second;
 }
 
+// Letters and digits, lower-cased.
+std::string Canon(const std::string& text) {
+  std::string out;
+  for (unsigned char c : extract::Lower(text)) {
+    if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || c >= 0x80) out += static_cast<char>(c);
+  }
+  return out;
+}
+
+std::size_t Hamming(const std::string& a, const std::string& b) {
+  std::size_t d = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) d += a[i] != b[i];
+  return d;
+}
+
 }  // namespace
+
+std::optional<learn::PointedWords> PickWords(const Document& doc, const std::string& printed,
+                                             extract::FieldType type) {
+  const std::string want = Canon(printed);
+  if (want.empty()) return std::nullopt;
+  const bool text = type != extract::FieldType::kMoney && type != extract::FieldType::kDate;
+  const std::size_t tolerance = text ? std::max<std::size_t>(1, want.size() / 4)
+                                     : std::max<std::size_t>(1, want.size() / 5);
+  const extract::DocumentView view = extract::BuildView(doc);
+  std::optional<learn::PointedWords> best;
+  std::size_t best_distance = tolerance + 1, best_words = 0;
+  const auto consider = [&](int page, const std::vector<const Word*>& words) {
+    std::string got;
+    Box box;
+    for (const Word* w : words) {
+      got += Canon(w->text);
+      box = box.Union(w->bbox);
+    }
+    std::size_t d = 0;
+    if (text) {
+      if (got.size() + tolerance < want.size() || got.size() > want.size() + tolerance) return;
+      d = EditDistance(got, want);
+    } else {
+      if (got.size() != want.size()) return;
+      d = Hamming(got, want);
+    }
+    if (d < best_distance || (d == best_distance && words.size() < best_words)) {
+      best = learn::PointedWords{page, box};
+      best_distance = d;
+      best_words = words.size();
+    }
+  };
+  for (const extract::PageView& page : view.pages) {
+    std::vector<std::vector<const Word*>> rows;
+    for (const extract::Row& row : page.rows) {
+      std::vector<const Word*>& r = rows.emplace_back();
+      for (const extract::Cell& cell : row.cells) {
+        for (const Word& w : cell.words) r.push_back(&w);
+      }
+    }
+    for (std::size_t r = 0; r < rows.size(); ++r) {
+      if (!text) {
+        for (std::size_t i = 0; i < rows[r].size(); ++i) {
+          for (std::size_t n = 1; n <= 3 && i + n <= rows[r].size(); ++n) {
+            consider(page.number, {rows[r].begin() + i, rows[r].begin() + i + n});
+          }
+        }
+        continue;
+      }
+      // A lasso: from a word's left edge on the first row to a word's right edge on any of
+      // the rows, over 1-4 rows; the words whose centres it holds.
+      for (std::size_t k = 1; k <= 4 && r + k <= rows.size(); ++k) {
+        std::vector<int> lefts, rights;
+        for (const Word* w : rows[r]) lefts.push_back(w->bbox.x0);
+        for (std::size_t q = r; q < r + k; ++q) {
+          for (const Word* w : rows[q]) rights.push_back(w->bbox.x1);
+        }
+        // Widening the lasso only adds letters: stop once it holds more than the value may.
+        std::sort(rights.begin(), rights.end());
+        rights.erase(std::unique(rights.begin(), rights.end()), rights.end());
+        for (int x0 : lefts) {
+          for (int x1 : rights) {
+            if (x1 <= x0) continue;
+            std::vector<const Word*> inside;
+            std::size_t letters = 0;
+            bool every_row = true;
+            for (std::size_t q = r; q < r + k; ++q) {
+              bool any = false;
+              for (const Word* w : rows[q]) {
+                const int c = (w->bbox.x0 + w->bbox.x1) / 2;
+                if (c >= x0 && c <= x1) {
+                  inside.push_back(w);
+                  letters += Canon(w->text).size();
+                  any = true;
+                }
+              }
+              every_row = every_row && any;
+            }
+            if (letters > want.size() + tolerance) break;
+            if (every_row) consider(page.number, inside);
+          }
+        }
+      }
+    }
+  }
+  return best;
+}
 
 Result<LearnEvalReport> RunLearnFromFirst(const std::vector<LearnEvalDocument>& docs,
                                           const std::string& work_dir) {
@@ -90,12 +195,24 @@ Result<LearnEvalReport> RunLearnFromFirst(const std::vector<LearnEvalDocument>& 
           corrected_names.insert(name);
         }
         report.corrected_fields += static_cast<int>(corrections.size());
+        // The reviewer points at the words of a value the page does not print as OCR read it
+        // (a printed value is where the learner finds it by itself).
+        std::map<std::string, learn::PointedWords> pointed;
+        for (const auto& [name, value] : corrections) {
+          if (learn::LearnPlace(*first.result, name, value)) continue;
+          if (std::optional<learn::PointedWords> at =
+                  PickWords(*first.result, *ExpectedOf(first, name), first.scored.at(name))) {
+            pointed[name] = *at;
+          }
+        }
         Result<std::vector<std::string>> learned =
             learner.Learn(tenant->id, "first:" + first.truth->id, *first.result, corrections,
-                          "cli:eval");
+                          "cli:eval", pointed);
         if (!learned.ok()) return learned.status();
         report.learned_fields += static_cast<int>(learned->size());
         learned_names.insert(learned->begin(), learned->end());
+        report.pointed += static_cast<int>(pointed.size());
+        for (const auto& [name, at] : pointed) report.pointed_learned += learned_names.count(name);
       }
       for (std::size_t k = 1; k < members.size(); ++k) {
         const LearnEvalDocument& d = docs[members[k]];
@@ -134,6 +251,14 @@ Result<LearnEvalReport> RunLearnFromFirst(const std::vector<LearnEvalDocument>& 
           const std::optional<eval::Predicted> with_ranker =
               d.result ? PredictedOf(ranked, name) : std::nullopt;
           before.Add(d.truth->id, name, type, expected, was);
+          if (expected && was && was->confidence >= 0.9) {
+            ++report.confident_before;
+            if (!eval::ValuesMatch(type, *expected, was->value)) ++report.confident_wrong_before;
+          }
+          if (expected && now && now->confidence >= 0.9) {
+            ++report.confident_after_all;
+            if (!eval::ValuesMatch(type, *expected, now->value)) ++report.confident_wrong_after;
+          }
           after.Add(d.truth->id, name, type, expected, now);
           ranked_after.Add(d.truth->id, name, type, expected, with_ranker);
           const auto only = ranked_only.find(name);

@@ -18,6 +18,7 @@
 
 #include "eval/datasets.h"
 #include "extract/schema.h"
+#include "learn/sender_memory.h"
 #include "sheaf/document.h"
 #include "sheaf/status.h"
 
@@ -45,6 +46,13 @@ struct LearnEvalReport {
   // and whose first document had corrections, those on which every corrected field is right
   // after with confidence >= 0.9 (no review needed for them).
   int no_review_eligible = 0, no_review = 0;
+  // Corrections whose value the first document's page did not print as read, for which the
+  // simulated reviewer pointed at words (PickWords), and of those, the ones learned.
+  int pointed = 0, pointed_learned = 0;
+  // Over every scored field of the later documents: how many were confident (>= 0.9, no
+  // review), and of those how many wrong - as extracted (before) and with the memory (after).
+  int confident_before = 0, confident_wrong_before = 0;
+  int confident_after_all = 0, confident_wrong_after = 0;
   // The eligible later documents that still need review, each with its corrected fields that
   // are wrong or unsure after: {"document", "sender", "fields": [{"field", "expected", "got",
   // "confidence", "source", "learned"}]} ("learned": whether the first document taught it).
@@ -62,6 +70,16 @@ struct LearnEvalReport {
   std::map<std::string, std::pair<double, double>> f1;  // field -> (before, after)
   std::pair<double, double> micro_f1;
 };
+
+// The eval's simulated reviewer pointing at a value on the page (docs/learning.md, "Measuring
+// it"): the words a person would click or lasso for `printed` (the value as the dataset gives
+// it, i.e. as printed) when OCR misread it - the words whose letters and digits are nearest
+// it: for money and dates 1-3 words on one row with as many letters and digits, at most one in
+// five different (never none allowed: one); for text the words in a rectangle over 1-4
+// consecutive rows of one page (a lasso), within one edit in four. Among equally near ones the
+// fewest words, then the first on the page. nullopt when none is that near.
+std::optional<learn::PointedWords> PickWords(const Document& doc, const std::string& printed,
+                                             extract::FieldType type);
 
 // Runs the measurement over `docs` (dataset order; "first" is the first of each group there).
 // `work_dir` holds the temporary store (removed afterwards). Errors: the store's.

@@ -69,10 +69,49 @@ TEST(RunLearnFromFirst, ReportsTheLaterDocumentsThatNeedNoReviewAndWhyTheOthersS
   EXPECT_EQ(still["fields"][0]["got"], "Harbour Insurance");
   EXPECT_EQ(still["fields"][0]["source"], "layout");
   EXPECT_EQ(still["fields"][0]["learned"], true);
+  // Confident fields of later documents: none before (the rules' 0.7), one after, right.
+  EXPECT_EQ(r->confident_before, 0);
+  EXPECT_EQ(r->confident_after_all, 1);
+  EXPECT_EQ(r->confident_wrong_after, 0);
+  // The name was printed as read: the simulated reviewer pointed at nothing.
+  EXPECT_EQ(r->pointed, 0);
   // No schema given: no tenant ranker, and the figures with it are the memory's.
   EXPECT_TRUE(r->ranker_fields.empty());
   EXPECT_EQ(r->ranked_no_review, r->no_review);
   EXPECT_DOUBLE_EQ(r->ranked_micro_f1, r->micro_f1.second);
+}
+
+// The simulated reviewer points at the words a person would click for a value OCR misread.
+TEST(PickWords, PointsAtTheNearestWordsOfTheValuesShapeOrAtNothing) {
+  const Document page = PageOf({{"Total", 100, 900},
+                                {"141.58", 600, 900},
+                                {"Cash", 100, 950},
+                                {"200.00", 600, 950},
+                                {"Date:", 100, 100},
+                                {"05", 300, 100},
+                                {"02-16", 360, 100},
+                                {"NO.12", 300, 300},
+                                {"JALAN", 420, 300},
+                                {"554C/5", 540, 300},
+                                {"PETALING", 300, 330},
+                                {"JAYA", 460, 330}});
+  // Money: one digit off, the same number of digits.
+  std::optional<learn::PointedWords> total = PickWords(page, "141.50", extract::FieldType::kMoney);
+  ASSERT_TRUE(total.has_value());
+  EXPECT_EQ(total->page, 1);
+  EXPECT_EQ(total->box, (Box{600, 900, 708, 924}));
+  // Nothing that near: no pick (and never the total for a far amount).
+  EXPECT_FALSE(PickWords(page, "999.99", extract::FieldType::kMoney).has_value());
+  EXPECT_FALSE(PickWords(page, "14.50", extract::FieldType::kMoney).has_value());
+  // A date as printed, over two words.
+  std::optional<learn::PointedWords> date = PickWords(page, "05-02-18", extract::FieldType::kDate);
+  ASSERT_TRUE(date.has_value());
+  EXPECT_EQ(date->box, (Box{300, 100, 450, 124}));
+  // An address over two rows, misread: a lasso over both.
+  std::optional<learn::PointedWords> address =
+      PickWords(page, "NO.12, JALAN SS4C/5, PETALING JAYA", extract::FieldType::kString);
+  ASSERT_TRUE(address.has_value());
+  EXPECT_EQ(address->box, (Box{300, 300, 648, 354}));
 }
 
 }  // namespace

@@ -47,12 +47,16 @@ Result<SenderLearner::Recalled> SenderLearner::Recall(const std::string& tenant_
 
 Result<std::vector<std::string>> SenderLearner::Learn(
     const std::string& tenant_id, const std::string& document_id, const Document& doc,
-    const std::map<std::string, std::string>& corrected, const std::string& actor) const {
+    const std::map<std::string, std::string>& corrected, const std::string& actor,
+    const std::map<std::string, PointedWords>& pointed) const {
   std::vector<std::string> learned;
   const SenderIdentity sender = IdentifySender(doc);
   if (sender.key.empty()) return learned;
   for (const auto& [field, value] : corrected) {
-    std::optional<FieldPlace> place = LearnPlace(doc, field, value);
+    const auto at = pointed.find(field);
+    std::optional<FieldPlace> place =
+        LearnPlace(doc, field, value,
+                   at == pointed.end() ? std::nullopt : std::optional<PointedWords>(at->second));
     if (!place) continue;
     SenderFieldMemory m;
     m.sender = sender.key;

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "learn/sender.h"
+#include "learn/sender_memory.h"
 #include "learn/table_memory.h"
 #include "sheaf/document.h"
 #include "sheaf/metadata_store.h"
@@ -41,11 +42,14 @@ class SenderLearner {
   // fields as extraction left them) is `doc`: for each corrected field (name -> value; null
   // values, i.e. removals, teach nothing), where `doc` prints the value (LearnPlace), stored
   // for the sender. Returns the fields learned; those whose value the page does not print are
-  // left out. A document without a sender teaches nothing. Errors: the store's.
+  // left out. `pointed`: for some of the fields, the words the reviewer filled it from (the
+  // review page's click or lasso), which are its place even when OCR misread them (LearnPlace).
+  // A document without a sender teaches nothing. Errors: the store's.
   Result<std::vector<std::string>> Learn(const std::string& tenant_id,
                                          const std::string& document_id, const Document& doc,
                                          const std::map<std::string, std::string>& corrected,
-                                         const std::string& actor) const;
+                                         const std::string& actor,
+                                         const std::map<std::string, PointedWords>& pointed = {}) const;
 
   // Learns from a correction of document `document_id`'s line items (`rows`, the rows the
   // reviewer left; extracted state `doc` as for Learn): how the sender prints its item table

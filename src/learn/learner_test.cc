@@ -80,5 +80,24 @@ TEST_F(SenderLearnerTest, AMisreadNameIsTheSameSenderAndAnotherTenantLearnsNothi
   EXPECT_EQ(of_b.fields["total"].value, "1.00");
 }
 
+TEST_F(SenderLearnerTest, ATotalOcrMisreadIsLearnedFromTheWordsTheReviewerPointedAt) {
+  const Tenant a = *store_->CreateTenant("a", "test");
+  const SenderLearner learner(store_.get());
+  // The total printed 12.50, read "12.58": typed alone, the value is not on the page.
+  const Document first = Receipt("SANYO STATIONERY SHOP", "12.58");
+  auto typed = learner.Learn(a.id, "d1", first, {{"total", "12.50"}}, "test");
+  ASSERT_TRUE(typed.ok());
+  EXPECT_TRUE(typed->empty());
+  // Pointed at the words read "12.58" (x 800..890, y 1000..1024 in Receipt): learned.
+  auto pointed = learner.Learn(a.id, "d1", first, {{"total", "12.50"}}, "test",
+                               {{"total", PointedWords{1, Box{795, 995, 900, 1030}}}});
+  ASSERT_TRUE(pointed.ok());
+  ASSERT_EQ(*pointed, std::vector<std::string>{"total"});
+  Document next = Receipt("SANYO STATIONERY SHOP", "30.10");
+  ASSERT_EQ(learner.Recall(a.id, &next)->fields, std::vector<std::string>{"total"});
+  EXPECT_EQ(next.fields["total"].value, "30.10");
+  EXPECT_DOUBLE_EQ(next.fields["total"].confidence, kMisreadConfidence);
+}
+
 }  // namespace
 }  // namespace sheaf::learn

@@ -281,6 +281,48 @@ std::optional<Span> Block(const Layout& l, std::size_t r, std::size_t first, int
   return s;
 }
 
+// The words of `pointed` (those whose centres lie in its box) as a span: on each row that has
+// some, from the first to the last of them; the rows as the lines of a block. nullopt when the
+// box holds no word or words on more than kMaxLines rows.
+std::optional<Span> PointedSpan(const Layout& l, const PointedWords& pointed) {
+  std::optional<Span> s;
+  for (std::size_t r = 0; r < l.rows.size(); ++r) {
+    const RowWords& row = l.rows[r];
+    if (row.page != pointed.page) continue;
+    std::size_t first = row.words.size(), last = 0;
+    for (std::size_t k = 0; k < row.words.size(); ++k) {
+      const Box& b = row.words[k]->bbox;
+      const int cx = (b.x0 + b.x1) / 2, cy = (b.y0 + b.y1) / 2;
+      if (cx < pointed.box.x0 || cx > pointed.box.x1 || cy < pointed.box.y0 || cy > pointed.box.y1) {
+        continue;
+      }
+      first = std::min(first, k);
+      last = k;
+    }
+    if (first == row.words.size()) continue;
+    if (!s) {
+      s.emplace();
+      s->page = row.page;
+      s->page_width = row.page_width;
+      s->page_height = row.page_height;
+      s->lines = 0;
+      s->label = LabelOf(row.words, first, &s->label_box);
+    } else {
+      s->text += "\n";
+    }
+    if (++s->lines > kMaxLines) return std::nullopt;
+    for (std::size_t k = first; k <= last; ++k) {
+      s->text += (k == first ? "" : " ") + row.words[k]->text;
+      s->box = s->box.Union(row.words[k]->bbox);
+    }
+    if (s->lines == 1) {
+      s->first_box = s->box;
+      AboveOf(l, r, &*s);
+    }
+  }
+  return s;
+}
+
 double CentreDistance(const FieldPlace& p, const Span& s) {
   const double cx = (s.box.x0 + s.box.x1) / 2.0 / s.page_width;
   const double cy = (s.box.y0 + s.box.y1) / 2.0 / s.page_height;
@@ -439,7 +481,8 @@ std::string PlaceToJson(const FieldPlace& p) {
               {"kind", p.kind},
               {"shape", p.shape},
               {"lines", p.lines},
-              {"value", p.value}}
+              {"value", p.value},
+              {"misread", p.misread}}
       .dump();
 }
 
@@ -469,6 +512,11 @@ std::optional<FieldPlace> PlaceFromJson(const std::string& field, const std::str
   p.x1 = j["box"][2].get<double>();
   p.y1 = j["box"][3].get<double>();
   if (j.contains("value") && !str("value", &p.value)) return std::nullopt;
+  // Memories learned before pointing existed have no "misread": they were read as the value.
+  if (j.contains("misread")) {
+    if (!j["misread"].is_boolean()) return std::nullopt;
+    p.misread = j["misread"].get<bool>();
+  }
   // Memories learned before blocks existed have no "lines": one.
   if (j.contains("lines")) {
     if (!j["lines"].is_number_integer()) return std::nullopt;
@@ -480,13 +528,33 @@ std::optional<FieldPlace> PlaceFromJson(const std::string& field, const std::str
 
 
 std::optional<FieldPlace> LearnPlace(const Document& doc, const std::string& field,
-                                     const std::string& value) {
+                                     const std::string& value,
+                                     const std::optional<PointedWords>& pointed) {
   if (value.empty()) return std::nullopt;
   const std::string kind = KindOf(value);
   const std::size_t max_words = kind == "text" ? 8 : 4;
   const std::string want = kind == "text" ? Canon(value) : value;
   if (want.empty()) return std::nullopt;
   const std::unique_ptr<Layout> layout = BuildLayout(doc);
+  // The words the reviewer pointed at, however OCR read them.
+  if (std::optional<Span> s = pointed ? PointedSpan(*layout, *pointed) : std::nullopt) {
+    if (kind != "text" && s->lines == 1 && WordCount(s->text) <= 4 && HasDigit(s->text)) {
+      const std::optional<std::string> read = ReadAs(kind, s->text);
+      const std::optional<std::string> misread = ReadAs(kind, DigitsAsPrinted(s->text));
+      FieldPlace p = PlaceOf(field, kind, *s, Shape(s->text));
+      p.misread = read != value && misread != value;
+      return p;
+    }
+    if (kind == "text" && want.size() <= kMaxBlockLetters) {
+      const std::string got = Canon(s->text);
+      const bool exact = s->lines == 1 && got == want;
+      FieldPlace p = PlaceOf(field, kind, *s, exact ? Shape(s->text) : "");
+      p.value = value;
+      p.misread = !exact && (got.size() > want.size() + TextTolerance(want.size()) ||
+                             EditDistance(got, want) > TextTolerance(want.size()));
+      return p;
+    }
+  }
   const std::vector<Span> spans = Spans(*layout, max_words);
   // The fewest words that read as the value: "12.50", not "Total 12.50". A money or date value
   // is also looked for with letters OCR prints for digits read back as digits ("1O.5O").
@@ -542,6 +610,9 @@ std::vector<std::string> ApplyPlaces(const std::vector<FieldPlace>& places, Docu
     std::string value;
     bool by_label = false;
     bool found_any = false;
+    // Whether the value is the reviewer's own (a text read as it): certain even where OCR
+    // misread the first document.
+    bool reviewers = false;
     if (p.kind == "text" && p.shape.empty()) {
       if (std::optional<std::pair<Span, bool>> b = FindBlock(*layout, p)) {
         found = std::move(b->first);
@@ -554,6 +625,7 @@ std::vector<std::string> ApplyPlaces(const std::vector<FieldPlace>& places, Docu
             Canon(value).size() <= learned.size() + TextTolerance(learned.size()) &&
             EditDistance(Canon(value), learned) <= TextTolerance(learned.size())) {
           value = p.value;
+          reviewers = true;
         }
       }
     } else {
@@ -591,6 +663,7 @@ std::vector<std::string> ApplyPlaces(const std::vector<FieldPlace>& places, Docu
       if (std::optional<Span> v = FindValue(*layout, spans, p.value)) {
         found = std::move(*v);
         value = p.value;
+        reviewers = true;
         found_any = true;
       }
     }
@@ -599,6 +672,7 @@ std::vector<std::string> ApplyPlaces(const std::vector<FieldPlace>& places, Docu
     f.value = value;
     f.raw = found.text;
     f.confidence = by_label ? kLabelConfidence : kPlaceConfidence;
+    if (p.misread && !reviewers) f.confidence = kMisreadConfidence;
     f.page = found.page;
     f.bbox = found.box;
     if (by_label) {

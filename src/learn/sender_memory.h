@@ -41,6 +41,23 @@ struct FieldPlace {
   // but for what OCR may misread (TextTolerance), the field gets this spelling, not the misread
   // one. "" for other places.
   std::string value;
+  // Learned from words a reviewer pointed at that OCR had misread (they do not read as the
+  // reviewer's value): OCR is known to misread the sender's print there, so what it reads at
+  // this place later is not taken for certain (kMisreadConfidence) - only a text that reads as
+  // the reviewer's value is.
+  bool misread = false;
+};
+
+// The confidence of a value read at a place learned from a misreading: below the >= 0.9 band
+// that takes a field out of review.
+inline constexpr double kMisreadConfidence = 0.85;
+
+// The words a reviewer pointed at for a corrected value (clicked or lassoed on the review
+// page): the page (1-based) and a box in that page's pixels, as the result's boxes and
+// /pages/{n}/words give them. The words whose centres lie inside it are meant.
+struct PointedWords {
+  int page = 1;
+  Box box;
 };
 
 // The JSON object stored as SenderFieldMemory::memory_json (the field name is kept beside it).
@@ -52,8 +69,15 @@ std::optional<FieldPlace> PlaceFromJson(const std::string& field, const std::str
 // YYYY-MM-DD, anything else as text), or nullopt when no words of the document read as it.
 // Among several, one with a label wins, then the lowest on the page for money, the highest
 // otherwise.
+//
+// With `pointed` (the words the reviewer filled the field from), those words are the place,
+// even when OCR misread them ("1O.5O", "141.58" for 141.50; a misread address block), as long
+// as they can be the value: for money and dates 1-4 words on one row holding a digit, for text
+// at most 4 rows. A place whose words do not read as the value is marked `misread`. When the
+// box holds no such words, the value is looked for as without it.
 std::optional<FieldPlace> LearnPlace(const Document& doc, const std::string& field,
-                                     const std::string& value);
+                                     const std::string& value,
+                                     const std::optional<PointedWords>& pointed = std::nullopt);
 
 // Applies each place to `doc` (see above); returns the names of the fields it set.
 std::vector<std::string> ApplyPlaces(const std::vector<FieldPlace>& places, Document* doc);

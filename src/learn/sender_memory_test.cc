@@ -252,5 +252,90 @@ TEST(PlaceJson, RoundTripsAndRefusesWhatIsNotAPlace) {
                    .has_value());
 }
 
+// The words a reviewer pointed at are the place even when OCR misread them; what is read there
+// later is then not taken for certain.
+TEST(LearnPlace, WordsAReviewerPointedAtAreThePlaceEvenWhenOcrMisreadThem) {
+  // The total printed as 119.00, read "119.08": not found by its value.
+  const Document first = PageOf({{"Amount", 500, 1000}, {"due", 640, 1000}, {"119.08", 800, 1000}});
+  EXPECT_FALSE(LearnPlace(first, "total", "119.00").has_value());
+  const PointedWords at{1, Box{795, 995, 915, 1030}};  // around "119.08"
+  std::optional<FieldPlace> p = LearnPlace(first, "total", "119.00", at);
+  ASSERT_TRUE(p.has_value());
+  EXPECT_EQ(p->kind, "money");
+  EXPECT_EQ(p->label, "amount due");
+  EXPECT_TRUE(p->misread);
+  EXPECT_TRUE(PlaceFromJson("total", PlaceToJson(*p))->misread);
+
+  // The next document: its total beside the label, at a confidence that still asks for review.
+  Document next = PageOf({{"Amount", 500, 1100}, {"due", 640, 1100}, {"238.00", 800, 1100}});
+  ASSERT_EQ(ApplyPlaces({*p}, &next), std::vector<std::string>{"total"});
+  EXPECT_EQ(next.fields["total"].value, "238.00");
+  EXPECT_DOUBLE_EQ(next.fields["total"].confidence, kMisreadConfidence);
+  EXPECT_LT(kMisreadConfidence, 0.9);
+
+  // Pointed at words read right: an ordinary place, at the label's confidence.
+  const Document clean = PageOf({{"Amount", 500, 1000}, {"due", 640, 1000}, {"119.00", 800, 1000}});
+  std::optional<FieldPlace> q = LearnPlace(clean, "total", "119.00", at);
+  ASSERT_TRUE(q.has_value());
+  EXPECT_FALSE(q->misread);
+  Document again = PageOf({{"Amount", 500, 1100}, {"due", 640, 1100}, {"238.00", 800, 1100}});
+  ApplyPlaces({*q}, &again);
+  EXPECT_DOUBLE_EQ(again.fields["total"].confidence, 0.97);
+}
+
+TEST(LearnPlace, APointedBoxWithoutAValueOfTheKindIsLookedForAsWithoutIt) {
+  const Document first = PageOf({{"Amount", 500, 1000}, {"due", 640, 1000}, {"119.00", 800, 1000}});
+  const std::optional<FieldPlace> plain = LearnPlace(first, "total", "119.00");
+  ASSERT_TRUE(plain.has_value());
+  // An empty box, and a box around the label (no digit): the value's own place is learned.
+  for (const PointedWords& at : {PointedWords{1, Box{10, 10, 60, 60}}, PointedWords{1, Box{495, 995, 700, 1030}},
+                                 PointedWords{2, Box{795, 995, 915, 1030}}}) {
+    std::optional<FieldPlace> p = LearnPlace(first, "total", "119.00", at);
+    ASSERT_TRUE(p.has_value());
+    EXPECT_EQ(PlaceToJson(*p), PlaceToJson(*plain));
+  }
+  // A value the page does not print, pointed at nothing: nothing learned.
+  EXPECT_FALSE(LearnPlace(first, "total", "77.70", PointedWords{1, Box{10, 10, 60, 60}}).has_value());
+}
+
+TEST(LearnPlace, ALassoedAddressOcrMisreadIsLearnedAsABlockGivenTheReviewersSpelling) {
+  // The address over two lines under the name, misread beyond what the value search forgives.
+  const Document first = PageOf({{"B BEST RESTAURANT", 300, 100},
+                                 {"@ 0123 3840/5", 300, 140},
+                                 {"PETALING JAYA", 300, 180}});
+  const std::string address = "NO.12, JALAN SS4C/5, PETALING JAYA";
+  EXPECT_FALSE(LearnPlace(first, "merchant_address", address).has_value());
+  std::optional<FieldPlace> p =
+      LearnPlace(first, "merchant_address", address, PointedWords{1, Box{290, 135, 700, 210}});
+  ASSERT_TRUE(p.has_value());
+  EXPECT_EQ(p->lines, 2);
+  EXPECT_EQ(p->shape, "");
+  EXPECT_EQ(p->value, address);
+  EXPECT_EQ(p->label, "b best restaurant");
+  EXPECT_TRUE(p->misread);
+
+  // Read right on the next receipt: the reviewer's spelling, certain.
+  Document next = PageOf({{"B BEST RESTAURANT", 300, 100},
+                          {"NO.12, JALAN SS4C/5,", 300, 140},
+                          {"PETALING JAYA", 300, 180}});
+  ASSERT_EQ(ApplyPlaces({*p}, &next), std::vector<std::string>{"merchant_address"});
+  EXPECT_EQ(next.fields["merchant_address"].value, address);
+  EXPECT_DOUBLE_EQ(next.fields["merchant_address"].confidence, 0.97);
+  // A slip OCR may make is forgiven (one in six letters and digits) ...
+  Document slip = PageOf({{"B BEST RESTAURANT", 300, 100},
+                          {"N0.I2 JALAN 5S4C/5", 300, 140},
+                          {"PETALING JAYA", 300, 180}});
+  ApplyPlaces({*p}, &slip);
+  EXPECT_EQ(slip.fields["merchant_address"].value, address);
+  EXPECT_DOUBLE_EQ(slip.fields["merchant_address"].confidence, 0.97);
+  // ... but misread as badly as the first time: the block as read, not certain.
+  Document misread = PageOf({{"B BEST RESTAURANT", 300, 100},
+                             {"@ 0123 3840/5", 300, 140},
+                             {"PETALING JAYA", 300, 180}});
+  ASSERT_EQ(ApplyPlaces({*p}, &misread), std::vector<std::string>{"merchant_address"});
+  EXPECT_EQ(misread.fields["merchant_address"].value, "@ 0123 3840/5\nPETALING JAYA");
+  EXPECT_DOUBLE_EQ(misread.fields["merchant_address"].confidence, kMisreadConfidence);
+}
+
 }  // namespace
 }  // namespace sheaf::learn

@@ -689,7 +689,8 @@ HttpReply Api::ReviewTasks(const HttpRequest& req, const ApiKeyInfo& key) {
                                                     : Json(page->next_cursor)}});
 }
 
-// The "fields" (name -> string, number or null), "line_items" (rows that replace the line
+// The "fields" (name -> string, number, null or {value, page, bbox}: CheckCorrectedValue),
+// "line_items" (rows that replace the line
 // items; service/corrections.h), "document_type" (one of `types`; "" when the body has none)
 // and "reviewer" of a review or correction body, or the reply that says what is wrong with
 // them. *line_items is "" when the body has none.
@@ -723,10 +724,8 @@ std::optional<HttpReply> ParseDecision(const Json& body, const ApiKeyInfo& key,
                      "line items are corrected with \"line_items\" beside \"fields\", not as a "
                      "field");
       }
-      if (!value.is_string() && !value.is_number() && !value.is_null()) {
-        return Error(400, "bad_request",
-                     "field \"" + name.substr(0, 80) +
-                         "\": a correction is a string, a number or null (to remove it)");
+      if (std::string bad = CheckCorrectedValue(name, value); !bad.empty()) {
+        return Error(400, "bad_request", bad);
       }
     }
     *fields = body["fields"].dump();

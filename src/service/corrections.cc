@@ -2,6 +2,8 @@
 #include "service/corrections.h"
 
 #include <algorithm>
+#include <cmath>
+#include <cstdint>
 #include <iterator>
 #include <string_view>
 #include <vector>
@@ -49,6 +51,59 @@ bool KeptAcrossRevalidation(const ojson& rule) {
 }
 
 }  // namespace
+
+std::string CheckCorrectedValue(const std::string& name, const nlohmann::json& value) {
+  const std::string field = "field \"" + name.substr(0, 80) + "\": ";
+  if (value.is_string() || value.is_number() || value.is_null()) return "";
+  if (!value.is_object()) {
+    return field + "a correction is a string, a number, null (to remove it) or {\"value\", "
+                   "\"page\", \"bbox\"}";
+  }
+  for (const auto& [key, unused] : value.items()) {
+    if (key != "value" && key != "page" && key != "bbox") {
+      return field + "unknown key \"" + key.substr(0, 40) + "\" (a pointed value has \"value\", "
+                     "\"page\" and \"bbox\")";
+    }
+  }
+  if (!value.contains("value") || !(value["value"].is_string() || value["value"].is_number())) {
+    return field + "\"value\" must be a string or a number (a removal points at nothing)";
+  }
+  if (!value.contains("page") || !value["page"].is_number_integer() ||
+      value["page"].get<std::int64_t>() < 1 || value["page"].get<std::int64_t>() > kMaxPointedPage) {
+    return field + "\"page\" must be a page number, 1 to " + std::to_string(kMaxPointedPage);
+  }
+  const nlohmann::json* box = value.contains("bbox") ? &value["bbox"] : nullptr;
+  if (box == nullptr || !box->is_array() || box->size() != 4 ||
+      !std::all_of(box->begin(), box->end(), [](const nlohmann::json& v) {
+        return v.is_number() && v.get<double>() >= 0 && v.get<double>() <= kMaxPointedPixel;
+      })) {
+    return field + "\"bbox\" must be [x0, y0, x1, y1], pixels of the page from 0 to " +
+           std::to_string(kMaxPointedPixel);
+  }
+  if ((*box)[0].get<double>() > (*box)[2].get<double>() ||
+      (*box)[1].get<double>() > (*box)[3].get<double>()) {
+    return field + "\"bbox\" must have x0 <= x1 and y0 <= y1";
+  }
+  return "";
+}
+
+nlohmann::json SplitPointed(const nlohmann::json& fields,
+                            std::map<std::string, learn::PointedWords>* pointed) {
+  nlohmann::json plain = nlohmann::json::object();
+  for (const auto& [name, value] : fields.items()) {
+    if (!value.is_object()) {
+      plain[name] = value;
+      continue;
+    }
+    plain[name] = value["value"];
+    const nlohmann::json& b = value["bbox"];
+    (*pointed)[name] = learn::PointedWords{
+        value["page"].get<int>(),
+        Box{static_cast<int>(b[0].get<double>()), static_cast<int>(b[1].get<double>()),
+            static_cast<int>(std::ceil(b[2].get<double>())), static_cast<int>(std::ceil(b[3].get<double>()))}};
+  }
+  return plain;
+}
 
 std::string CheckLineItems(const nlohmann::json& rows) {
   if (!rows.is_array()) {

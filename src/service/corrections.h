@@ -16,14 +16,31 @@
 #include <nlohmann/json.hpp>
 
 #include "extract/schema.h"
+#include "learn/sender_memory.h"
 
 namespace sheaf {
+
+// A corrected field's value is a string, a number, null (removed) or, when the reviewer filled
+// it from words on the page (the review page's click or lasso), an object
+// {"value": string or number, "page": 1.., "bbox": [x0, y0, x1, y1]} - the box in the page's
+// pixels, as the result's boxes and /pages/{n}/words give them. "" when `value` is one of these,
+// otherwise what is wrong with it (naming the field `name`).
+std::string CheckCorrectedValue(const std::string& name, const nlohmann::json& value);
+
+// A "fields" object of a correction (each value checked by CheckCorrectedValue) as name ->
+// plain value (string, number or null), what is recorded and applied; the boxes of the values
+// given as objects go to *pointed.
+nlohmann::json SplitPointed(const nlohmann::json& fields,
+                            std::map<std::string, learn::PointedWords>* pointed);
 
 // The columns a corrected line item may have (docs/result-format.md).
 inline constexpr const char* kLineItemColumns[] = {"description", "quantity", "unit_price",
                                                    "amount"};
 inline constexpr int kMaxCorrectedLineItems = 1000;
 inline constexpr int kMaxLineItemCellChars = 1000;
+// The largest page number and pixel coordinate a pointed value may name.
+inline constexpr int kMaxPointedPage = 100000;
+inline constexpr int kMaxPointedPixel = 1000000;
 
 // "" when `rows` is a valid line-item correction: an array of at most kMaxCorrectedLineItems
 // objects, each mapping columns of kLineItemColumns to a string (at most kMaxLineItemCellChars

@@ -40,6 +40,39 @@ ojson Receipt() {
   })");
 }
 
+TEST(CorrectionsTest, ACorrectedValueMayPointAtTheWordsItWasFilledFrom) {
+  EXPECT_EQ(CheckCorrectedValue("total", "10.50"), "");
+  EXPECT_EQ(CheckCorrectedValue("total", 10.5), "");
+  EXPECT_EQ(CheckCorrectedValue("total", nullptr), "");
+  const nlohmann::json pointed = {{"value", "10.50"}, {"page", 1}, {"bbox", {600, 900, 708.5, 924}}};
+  EXPECT_EQ(CheckCorrectedValue("total", pointed), "");
+  const auto bad = [&](nlohmann::json v, const std::string& says) {
+    const std::string error = CheckCorrectedValue("total", v);
+    EXPECT_NE(error.find("field \"total\""), std::string::npos) << error;
+    EXPECT_NE(error.find(says), std::string::npos) << error;
+  };
+  bad(nlohmann::json::array({1}), "a string, a number, null");
+  bad({{"value", nullptr}, {"page", 1}, {"bbox", {0, 0, 1, 1}}}, "\"value\" must be");
+  bad({{"page", 1}, {"bbox", {0, 0, 1, 1}}}, "\"value\" must be");
+  bad({{"value", "1"}, {"page", 0}, {"bbox", {0, 0, 1, 1}}}, "\"page\"");
+  bad({{"value", "1"}, {"page", "1"}, {"bbox", {0, 0, 1, 1}}}, "\"page\"");
+  bad({{"value", "1"}, {"page", 1}}, "\"bbox\"");
+  bad({{"value", "1"}, {"page", 1}, {"bbox", {0, 0, 1}}}, "\"bbox\"");
+  bad({{"value", "1"}, {"page", 1}, {"bbox", {0, -1, 1, 1}}}, "\"bbox\"");
+  bad({{"value", "1"}, {"page", 1}, {"bbox", {0, 0, 1, 2e7}}}, "\"bbox\"");
+  bad({{"value", "1"}, {"page", 1}, {"bbox", {5, 0, 1, 1}}}, "x0 <= x1");
+  bad({{"value", "1"}, {"page", 1}, {"bbox", {0, 0, 1, 1}}, {"box", 1}}, "unknown key \"box\"");
+
+  // Split: the plain values as recorded, the boxes apart.
+  std::map<std::string, learn::PointedWords> boxes;
+  const nlohmann::json plain =
+      SplitPointed({{"total", pointed}, {"date", "2024-01-02"}, {"iban", nullptr}}, &boxes);
+  EXPECT_EQ(plain, (nlohmann::json{{"total", "10.50"}, {"date", "2024-01-02"}, {"iban", nullptr}}));
+  ASSERT_EQ(boxes.size(), 1u);
+  EXPECT_EQ(boxes["total"].page, 1);
+  EXPECT_EQ(boxes["total"].box, (Box{600, 900, 709, 924}));
+}
+
 TEST(CorrectionsTest, CheckLineItemsAcceptsRowsOfKnownColumns) {
   EXPECT_EQ(CheckLineItems(nlohmann::json::parse(
                 R"([{"description": "Clay", "quantity": 2, "unit_price": "4.50", "amount": null}])")),

@@ -864,6 +864,16 @@ Result<DocumentRecord> Service::Decide(const std::string& tenant_id, const std::
   if (!fields.is_object()) {
     return Status(ErrorCode::kInvalidArgument, "\"fields\" must be a JSON object of name -> value");
   }
+  for (const auto& [name, value] : fields.items()) {
+    if (std::string bad = CheckCorrectedValue(name, value); !bad.empty()) {
+      return Status(ErrorCode::kInvalidArgument, bad);
+    }
+  }
+  // The words a reviewer filled a field from: where the sender prints it, however OCR read
+  // them (learned below); what is recorded and applied is the value alone. A type change reads
+  // the document again, so its boxes are not kept.
+  std::map<std::string, learn::PointedWords> pointed;
+  fields = SplitPointed(fields, &pointed);
   nlohmann::json line_items;  // null: the line items stay as read
   if (action == ReviewAction::kCorrect && !line_items_json.empty()) {
     line_items = nlohmann::json::parse(line_items_json, nullptr, false);
@@ -918,6 +928,11 @@ Result<DocumentRecord> Service::Decide(const std::string& tenant_id, const std::
       f["raw"] = v;
       f["confidence"] = 1.0;
       f["source"] = "review";
+      if (const auto at = pointed.find(name); at != pointed.end()) {
+        const Box& b = at->second.box;
+        f["page"] = at->second.page;
+        f["bbox"] = nlohmann::ordered_json::array({b.x0, b.y0, b.x1, b.y1});
+      }
     }
     if (!line_items.is_null()) ReplaceLineItems(line_items, &result);
     // The rules again, over what the reviewer made of it: the result says whether the corrected
@@ -936,7 +951,7 @@ Result<DocumentRecord> Service::Decide(const std::string& tenant_id, const std::
   Result<Correction> c = deps_.metadata->RecordReview(tenant_id, id, in);
   if (!c.ok()) return c.status();
   Invalidate(tenant_id, id);
-  if (action == ReviewAction::kCorrect) LearnFrom(*doc, corrected, line_items, reviewer);
+  if (action == ReviewAction::kCorrect) LearnFrom(*doc, corrected, line_items, reviewer, pointed);
   Result<DocumentRecord> after = deps_.metadata->GetDocument(tenant_id, id);
   if (!after.ok()) return after.status();
   if (deps_.exporter != nullptr) (void)PublishNext(topics::kExportTasks, *after);
@@ -945,7 +960,8 @@ Result<DocumentRecord> Service::Decide(const std::string& tenant_id, const std::
 
 void Service::LearnFrom(const DocumentRecord& doc,
                         const std::map<std::string, std::string>& corrected,
-                        const nlohmann::json& line_items, const std::string& reviewer) {
+                        const nlohmann::json& line_items, const std::string& reviewer,
+                        const std::map<std::string, learn::PointedWords>& pointed) {
   const bool rows = line_items.is_array() && !line_items.empty();
   if (corrected.empty() && !rows) return;
   // The words and fields as extraction left them: where the sender printed what was meant.
@@ -953,7 +969,7 @@ void Service::LearnFrom(const DocumentRecord& doc,
   const learn::SenderLearner learner(deps_.metadata);
   Status s = state.status();
   if (s.ok() && !corrected.empty()) {
-    s = learner.Learn(doc.tenant_id, doc.id, *state, corrected, reviewer).status();
+    s = learner.Learn(doc.tenant_id, doc.id, *state, corrected, reviewer, pointed).status();
   }
   if (s.ok() && rows) {
     s = learner.LearnLineItems(doc.tenant_id, doc.id, *state, LineItemRows(line_items), reviewer)

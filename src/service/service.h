@@ -38,6 +38,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "learn/sender_memory.h"
 #include "pipeline/loader.h"
 #include "pipeline/processor.h"
 #include "pipeline/understand.h"
@@ -277,9 +278,11 @@ class Service {
   Status ExtractWithOriginal(const DocumentRecord& doc, Document* page);
   // Teaches the tenant's sender memory where the document prints each corrected field and,
   // when the correction replaced the line items (`line_items` not null), how it prints its
-  // item table; a failure is logged, not returned (the correction stands).
+  // item table; a failure is logged, not returned (the correction stands). `pointed`: the
+  // words the reviewer filled some of the fields from (learn::SenderLearner::Learn).
   void LearnFrom(const DocumentRecord& doc, const std::map<std::string, std::string>& corrected,
-                 const nlohmann::json& line_items, const std::string& reviewer);
+                 const nlohmann::json& line_items, const std::string& reviewer,
+                 const std::map<std::string, learn::PointedWords>& pointed = {});
   Status FailedStage(const Delivery& d);
 
   // The document a message is about, or the outcome for the message when it should not be

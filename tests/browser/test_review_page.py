@@ -429,6 +429,14 @@ def test_a_total_corrected_in_the_browser_comes_right_on_the_senders_next_receip
     two = c.request("GET", f"/v1/documents/{out['second_id']}").json()
     assert one["result"]["fields"]["total"]["value"] == first_total
     assert one["result"]["fields"]["total"]["source"] == "review"
+    if out["how"] == "review":
+        # The total was filled by clicking its word: the correction carried the word's box,
+        # which the corrected field now points at.
+        assert out["clicked"] is not None, out
+        words = c.request("GET", f"/v1/documents/{out['first_id']}/pages/1/words").json()["words"]
+        boxes = [w["bbox"] for w in words if w["text"] == first_total]
+        assert one["result"]["fields"]["total"]["page"] == 1, one["result"]["fields"]["total"]
+        assert one["result"]["fields"]["total"]["bbox"] in boxes, (one["result"]["fields"]["total"], boxes)
     total = two["result"]["fields"]["total"]
     assert total["value"] == second_total and total["source"] == "sender-memory", total
     assert total["label"].lower() == "settlement", total

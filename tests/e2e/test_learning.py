@@ -103,6 +103,60 @@ def test_a_corrected_completed_document_teaches_its_senders_next_one(sheaf, webh
     assert "order_ref" not in theirs["result"]["fields"]
 
 
+def test_a_correction_pointing_at_misprinted_words_teaches_their_place(sheaf):
+    """The page prints the reference so garbled that the reviewer's value is not found on it
+    (as OCR misreads a faint print): only the words the reviewer pointed at (the review page
+    sends their box) say where it is. What is read there later still asks for review."""
+    d = sheaf.data_dir()
+    t = sheaf.tenant(d, "acme")
+    other = sheaf.tenant(d, "globex")
+    srv = sheaf.server(d, *FAST)
+    pointing = sheaf.client(srv, t.key)
+    typing = sheaf.client(srv, other.key)
+    first = submit(pointing, letter(3, "P0-4B2I3"), "first.txt")
+
+    # Typed without pointing: the value is not on the page, nothing is learned.
+    theirs = submit(typing, letter(3, "P0-4B2I3"), "first.txt")
+    typing.correct(theirs["id"], {"order_ref": "PO-48213"})
+    entries = [json.loads(line) for line in
+               cli("audit", "list", "--tenant", "globex", "--data-dir", d).stdout.splitlines()]
+    assert not [e for e in entries if e["action"] == "sender.learned"], entries
+
+    words = pointing.request("GET", f"/v1/documents/{first['id']}/pages/1/words").json()["words"]
+    box = next(w["bbox"] for w in words if w["text"] == "P0-4B2I3")
+
+    # Bad boxes are refused, naming the field and what is wrong.
+    for bad in ({"value": "PO-48213", "page": 0, "bbox": box},
+                {"value": "PO-48213", "page": 1, "bbox": box[:3]},
+                {"value": "PO-48213", "page": 1, "bbox": [box[2], box[1], box[0], box[3]]},
+                {"value": None, "page": 1, "bbox": box}):
+        r = pointing.request("POST", f"/v1/documents/{first['id']}/corrections",
+                             body=json.dumps({"fields": {"order_ref": bad}}).encode(),
+                             headers={"Content-Type": "application/json"})
+        assert r.status == 400 and "order_ref" in r.body.decode(), (bad, r.status, r.body)
+
+    fixed = pointing.correct(first["id"], {"order_ref": {"value": "PO-48213", "page": 1,
+                                                         "bbox": box}})
+    field = fixed["result"]["fields"]["order_ref"]
+    assert field["value"] == "PO-48213" and field["source"] == "review", field
+    assert field["page"] == 1 and field["bbox"] == box, field
+    entries = [json.loads(line) for line in
+               cli("audit", "list", "--tenant", "acme", "--data-dir", d).stdout.splitlines()]
+    assert [e for e in entries if e["action"] == "sender.learned"
+            and e["document_id"] == first["id"]], entries
+    # The correction is recorded as its value: what exports and training read.
+    reviewed = [e for e in entries if e["action"] == "document.reviewed"
+                and e["document_id"] == first["id"]]
+    assert reviewed, entries
+
+    # The next letter: its reference read beside the learned label, but not taken for certain
+    # (the sender's print there was misread once).
+    second = submit(pointing, letter(9, "PO-51007"), "second.txt")
+    got = second["result"]["fields"].get("order_ref")
+    assert got is not None and got["value"] == "PO-51007", second["result"]["fields"]
+    assert got["source"] == "sender-memory" and got["confidence"] < 0.9, got
+
+
 def test_only_a_completed_document_is_corrected_there(sheaf):
     d = sheaf.data_dir()
     t = sheaf.tenant(d, "acme")

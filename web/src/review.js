@@ -56,7 +56,7 @@ export async function renderReview(main, id, { go }) {
   main.replaceChildren(h("p", { class: "muted" }, "Loading…"));
   const imageOf = (n) => `/v1/documents/${encodeURIComponent(id)}/pages/${n}/image`;
   const viewer = new PageViewer({
-    onPick: (text, word, alt) => {
+    onPick: (text, word, alt, lassoed) => {
       // The focused field, or the line-item cell focused last after it.
       const input = focusedCell || inputs.get(focusedField);
       if (!input || alt) {
@@ -69,6 +69,15 @@ export async function renderReview(main, id, { go }) {
         return;
       }
       input.value = text;
+      // A field filled from words remembers where they are: sent with its correction, it tells
+      // Sheaf where the sender prints the field, even when the words were misread and the
+      // reviewer then types the value right (docs/learning.md).
+      const picked = lassoed || (word ? [word] : []);
+      if (!focusedCell && picked.length) {
+        pointed.set(focusedField, { page: pageNumber, bbox: [
+          Math.min(...picked.map((w) => w.bbox[0])), Math.min(...picked.map((w) => w.bbox[1])),
+          Math.max(...picked.map((w) => w.bbox[2])), Math.max(...picked.map((w) => w.bbox[3]))] });
+      }
       input.dispatchEvent(new Event("input"));
       input.focus();
     },
@@ -97,6 +106,7 @@ export async function renderReview(main, id, { go }) {
   const fields = result.fields || {};
   const pages = result.pages || [];
   const inputs = new Map();  // field name -> input
+  const pointed = new Map();  // field name -> {page, bbox} of the words it was filled from
   let focusedField = null;
   let focusedCell = null;  // a line-item cell, when one was focused after any field
   let pageNumber = 1;
@@ -229,7 +239,9 @@ export async function renderReview(main, id, { go }) {
   function changedFields() {
     const out = {};
     for (const [name, input] of inputs) {
-      if (input.value !== input.dataset.original) out[name] = input.value === "" ? null : input.value;
+      if (input.value === input.dataset.original) continue;
+      const at = pointed.get(name);
+      out[name] = input.value === "" ? null : at ? { value: input.value, ...at } : input.value;
     }
     return out;
   }

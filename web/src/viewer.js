@@ -5,7 +5,7 @@ import { h, s } from "./dom.js";
 
 export class PageViewer {
   constructor({ onPick, onFieldBox }) {
-    this.onPick = onPick;          // (text, word?, alt?) => void: words picked (word: a single click)
+    this.onPick = onPick;          // (text, word?, alt?, words?) => void: words picked (word: a single click; words: a lasso's)
     this.onFieldBox = onFieldBox;  // (fieldName) => void: a field's box was clicked
     this.zoom = 1;
     this.x = 0;
@@ -180,7 +180,10 @@ export class PageViewer {
           const cy = (w.bbox[1] + w.bbox[3]) / 2;
           return cx >= x0 && cx <= x1 && cy >= y0 && cy <= y1;
         });
-        if (inside.length) this.onPick(readingOrder(inside).map((w) => w.text).join(" "));
+        if (inside.length) {
+          const ordered = readingOrder(inside);
+          this.onPick(ordered.map((w) => w.text).join(" "), null, false, ordered);
+        }
       }
       if (lasso) lasso.remove();
       lasso = null;

@@ -1,6 +1,6 @@
 // Learning from a correction, in a real headless Chromium (Debian's /usr/bin/chromium, driven
 // by playwright-core): sign in, upload a sender's first receipt, correct its total on the review
-// screen with the keyboard (or, when it completed without review, on the Documents screen),
+// screen by clicking its word on the page and typing it (or, when it completed without review, on the Documents screen),
 // then upload the sender's second receipt and read its total on the Documents screen. Prints
 // {"first_id", "second_id", "how", "total", "source"} as the last line; the caller
 // (tests/browser/test_review_page.py) checks the same through the API.
@@ -42,12 +42,20 @@ try {
 
   const one = await uploadOne(first);
   let how;
+  let clicked = null;  // the word clicked for the total (on the review screen)
   if (one.status === "needs_review") {
     // The review screen: the total (added when the reader found none), keyboard only.
     how = "review";
     await page.goto(url + "/#/review/" + one.id);
     await page.locator("#review-title").waitFor();
     await focusField(page, "total");
+    // Click the total's words on the page (the field is filled from them and remembers their
+    // box), then type it: as a reviewer corrects a misread amount.
+    const word = page.locator("svg rect.word-box", { has: page.locator("title", { hasText: new RegExp("^" + total.replace(".", "\\.") + "$") }) }).first();
+    await word.waitFor();
+    clicked = { page: 1, text: total };
+    await word.click();
+    if ((await page.locator("#field-total").inputValue()) !== total) throw new Error("clicking the word did not fill the total");
     await page.keyboard.press("Control+A");
     await page.keyboard.type(total);
     await page.keyboard.press("Control+Enter");
@@ -79,7 +87,7 @@ try {
 
   if (problems.length) throw new Error(problems.join("\n"));
   console.log(JSON.stringify({ first_id: one.id, second_id: two.id, first_status: one.status,
-    second_status: two.status, how, total: cells[0], source: cells[1] }));
+    second_status: two.status, how, clicked, total: cells[0], source: cells[1] }));
 } catch (e) {
   console.error(problems.join("\n"));
   throw e;
