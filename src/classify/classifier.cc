@@ -636,8 +636,16 @@ Result<TextClassifier> TextClassifier::FromBinary(std::string_view bytes, const 
     }
     previous = f;
     double* row = &model.weights[static_cast<size_t>(f) * k_count];
+    if constexpr (std::endian::native == std::endian::little) {
+      // The file's byte order: the row's doubles are copied as they are. Assembling them byte
+      // by byte was 4.8% of a one-PDF run's samples, on the critical path; copying is 1.7%.
+      std::string_view raw;
+      in.Bytes(8 * static_cast<std::size_t>(k_count), &raw);  // fits, as above
+      std::memcpy(row, raw.data(), raw.size());
+    } else {
+      for (uint32_t k = 0; k < k_count; ++k) in.F64(&row[k]);
+    }
     for (uint32_t k = 0; k < k_count; ++k) {
-      in.F64(&row[k]);
       if (!std::isfinite(row[k])) {
         return bad("\"weights\" row " + std::to_string(r) + " must hold " + std::to_string(k_count) +
                    " finite weights");
