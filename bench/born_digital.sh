@@ -2,13 +2,15 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Born-digital speed, start-up and OCR worker memory (issue 11):
 #  1. pages/s of `sheaf process --jsonl --jobs 2` over every ZUGFeRD PDF in one call (median of
-#     3 runs; wall time and CPU time user+sys), and how many pages were OCR'd (should be none);
+#     5 runs; wall time and CPU time user+sys), and how many pages were OCR'd (should be none);
 #  2. start-up to first result: one PDF, `sheaf process --jsonl`, time from exec to the first
 #     JSONL line on stdout (median of 10 runs; wall and CPU time of the whole run);
 #  3. peak memory (max RSS) of `sheaf process --jobs 1` and `--jobs 2` on A4 pages at 300 dpi,
 #     made by rendering the first page of some ZUGFeRD PDFs with pdftoppm -r 300 (gray PNG).
-# Results: bench/out/born_digital.json and a summary on stdout. On a loaded machine decide with
-# the CPU times; wall times are what a quiet machine gives.
+# Results: bench/out/born_digital.json and a summary on stdout, with the load average before and
+# after. On a loaded machine decide with the CPU times; wall times are what a quiet machine gives.
+# The CPU times are those `perf stat -e task-clock` gives for the same runs (README, "Born-digital
+# speed": the two were compared on the same runs).
 #
 # Usage: bench/born_digital.sh [SHEAF_BINARY] [ZUGFERD_DIR] [SCANS]
 #   SHEAF_BINARY  default build/release/sheaf
@@ -72,10 +74,12 @@ run_timed(["process", "--jsonl", "--jobs", "2", "--data-dir", data] + pdfs)
 fresh = iter(range(1000))
 new_data = lambda: os.path.join(tmp, f"data{next(fresh)}")
 
+load_before = os.getloadavg()[0]
+
 # 1. Throughput.
 walls, cpus = [], []
 pages = ocr_pages = 0
-for _ in range(3):
+for _ in range(5):
     wall, _, cpu, stdout = run_timed(["process", "--jsonl", "--jobs", "2", "--data-dir", new_data()] + pdfs)
     walls.append(wall)
     cpus.append(cpu)
@@ -121,8 +125,9 @@ mib = lambda kb: kb / 1024
 
 r = {
     "pdfs": len(pdfs), "pages": pages, "pages_ocrd": ocr_pages,
-    "seconds_median_of_3": wall, "pages_per_s": pages / wall,
-    "cpu_seconds_median_of_3": cpu, "pages_per_cpu_s": pages / cpu,
+    "load_average_before": load_before, "load_average_after": os.getloadavg()[0],
+    "seconds_median_of_5": wall, "pages_per_s": pages / wall,
+    "cpu_seconds_median_of_5": cpu, "pages_per_cpu_s": pages / cpu,
     "runs_s": walls, "runs_cpu_s": cpus,
     "startup_pdf": one,
     "first_result_ms_median_of_10": 1000 * statistics.median(firsts),
@@ -138,11 +143,12 @@ r = {
 with open(os.path.join(out, "born_digital.json"), "w") as f:
     json.dump(r, f, indent=2)
 print(f"born-digital: {pages} pages ({ocr_pages} OCR'd) in {len(pdfs)} PDFs: "
-      f"{wall:.3f} s -> {pages / wall:.0f} pages/s (median of 3; CPU {cpu:.3f} s -> "
+      f"{wall:.3f} s -> {pages / wall:.0f} pages/s (median of 5; CPU {cpu:.3f} s -> "
       f"{pages / cpu:.0f} pages per CPU s)")
 print(f"start-up to first result (one PDF): {r['first_result_ms_median_of_10']:.1f} ms wall, "
       f"whole run {r['one_pdf_run_ms_median_of_10']:.1f} ms wall / "
       f"{r['one_pdf_run_cpu_ms_median_of_10']:.1f} ms CPU (median of 10)")
+print(f"load average {load_before:.1f} before, {r['load_average_after']:.1f} after")
 print(f"peak memory on {len(images)} A4 300 dpi scans: --jobs 1 {mib(rss1):.0f} MiB, --jobs 2 "
       f"{mib(rss2):.0f} MiB ({mib(rss2) / 2:.0f} MiB per worker; the second worker adds "
       f"{mib(rss2 - rss1):.0f} MiB)")

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "adapters/leptonica/leptonica.h"
+#include "adapters/zlib/gzip.h"
 #include "fixtures.h"
 
 namespace sheaf {
@@ -415,6 +416,58 @@ TEST(Cli, BadTypeSchemasOrModelAreReportedBeforeAnyDocument) {
                            dir + "/a.txt"});
   EXPECT_EQ(corrupt.exit_code, 2);
   EXPECT_NE(corrupt.err.find(dir + "/bad.json"), std::string::npos) << corrupt.err;
+}
+
+// The type model loads while the first documents are read (docs/cli.md): a model that turns out
+// bad still gives its error alone - no result, no document's warning - whatever the documents
+// are (text, a text PDF, a scan that would need OCR) and however many.
+TEST(Cli, AModelFoundBadWhileTheFirstDocumentsAreReadStillGivesOnlyItsError) {
+  std::string dir = testing::TempDir();
+  std::vector<std::string> docs;
+  for (int i = 0; i < 6; ++i) {
+    docs.push_back(dir + "/t" + std::to_string(i) + ".txt");
+    WriteFile(docs.back(), "Invoice number " + std::to_string(i) + "\nTotal 12.50\n");
+  }
+  docs.push_back(dir + "/p.pdf");
+  WriteFile(docs.back(), testing::MakeTextPdf({{"INVOICE 17", "Total 99.00"}}));
+  docs.push_back(dir + "/scan.png");
+  WriteFile(docs.back(), *leptonica::EncodeImage(testing::RenderLines({"RECEIPT", "TOTAL 4.20"}, 200), "png"));
+  docs.push_back(dir + "/broken.pdf");  // a damaged PDF: would be a failed document with a warning
+  WriteFile(docs.back(), "%PDF-1.4\n1 0 obj garbage\n");
+  // A binary model cut short in the middle of its weights, plain and gzipped (the gzip's CRC is
+  // good: the damage is found by the model's own reader).
+  const std::string model = testing::ReadFile(testing::SourceDir() + "/models/doctype.bin.gz");
+  Result<std::string> raw = zlib_adapter::Gunzip(model, 1u << 30, "doctype.bin.gz");
+  ASSERT_TRUE(raw.ok()) << raw.status().message();
+  WriteFile(dir + "/cut.bin", raw->substr(0, raw->size() / 2));
+  Result<std::string> cut_gz = zlib_adapter::Gzip(raw->substr(0, raw->size() / 2));
+  ASSERT_TRUE(cut_gz.ok());
+  WriteFile(dir + "/cut.bin.gz", *cut_gz);
+  for (const std::string name : {"cut.bin", "cut.bin.gz"}) {
+    for (const std::string mode : {"--jsonl", "--json", "--table"}) {
+      std::vector<std::string> args = {"process", mode, "--jobs", "2", "--model", dir + "/" + name,
+                                       "--data-dir", dir + "/d"};
+      args.insert(args.end(), docs.begin(), docs.end());
+      auto r = RunSheaf(args);
+      EXPECT_EQ(r.exit_code, 2) << name << " " << mode << "\n" << r.err;
+      EXPECT_TRUE(r.out.empty()) << name << " " << mode << "\n" << r.out;
+      EXPECT_EQ(r.err.rfind("sheaf: " + dir + "/" + name +
+                                ": the binary classifier model ends early (in the weights; truncated or damaged)\n",
+                            0),
+                0u)
+          << name << " " << mode << "\n" << r.err;
+      EXPECT_EQ(r.err.find("broken.pdf"), std::string::npos) << r.err;  // no document's warning
+    }
+  }
+  // The same documents with the shipped model: every one has its result, in order.
+  std::vector<std::string> args = {"process", "--jsonl", "--jobs", "2", "--data-dir", dir + "/d2"};
+  args.insert(args.end(), docs.begin(), docs.end());
+  auto good = RunSheaf(args);
+  std::vector<nlohmann::json> lines = JsonLines(good.out);
+  ASSERT_EQ(lines.size(), docs.size()) << good.err;
+  EXPECT_EQ(lines.front()["source"], docs.front());
+  EXPECT_EQ(lines.back()["status"], "failed");
+  EXPECT_NE(good.err.find("broken.pdf"), std::string::npos) << good.err;  // its warning, here
 }
 
 TEST(Cli, TrainClassifierRejectsABadEvalManifest) {

@@ -54,10 +54,20 @@ using ojson = nlohmann::ordered_json;
 int RunProcess(PipelineFlags& flags, const std::vector<std::string>& inputs,
                const std::string& mode, bool with_text, const std::string& type_hint) {
   int exit_code = kExitFailed;
-  std::optional<Pipeline> pipeline = BuildPipeline(flags, type_hint, &exit_code);
+  // The type model loads while the first documents are read (Pipeline::pending); its error, if
+  // any, is still shown before any result, and then no result at all.
+  std::optional<Pipeline> pipeline = BuildPipeline(flags, type_hint, &exit_code, true, /*overlap=*/true);
   if (!pipeline) return exit_code;
+  std::optional<int> build_error;  // set once the understander has failed
+  const auto understander_failed = [&] {
+    if (!build_error && pipeline->pending && !pipeline->pending->Get().ok()) {
+      build_error = ReportBuildError(pipeline->pending->Get().status());
+    }
+    return build_error.has_value();
+  };
   std::vector<std::string> paths = ExpandInputs(inputs);
   if (paths.empty()) {
+    if (understander_failed()) return *build_error;  // as before: the model's error first
     std::cerr << "sheaf: no input files found\n";
     return kExitFailed;
   }
@@ -69,6 +79,7 @@ int RunProcess(PipelineFlags& flags, const std::vector<std::string>& inputs,
   ojson all = ojson::array();
   std::size_t completed = 0;
   pipeline->processor->Run(paths, [&](std::size_t index, Document&& doc) {
+    if (understander_failed()) return;
     if (doc.status == DocumentStatus::kFailed) {
       any_failed = true;
       spdlog::warn("{}", doc.error.message());
@@ -104,6 +115,7 @@ int RunProcess(PipelineFlags& flags, const std::vector<std::string>& inputs,
     }
     progress.Update(++completed);
   });
+  if (build_error) return *build_error;
   if (mode == "json") std::cout << DumpJson(all, 2) << "\n";
   if (mode == "table") {
     std::cout << table.Render();

@@ -114,7 +114,10 @@ MakeTenantUnderstanders(const Config& config, CircuitBreaker* model_breaker = nu
 void ReadLlmKeyFromEnvironment(Config* config);
 
 // A loader that reads PDF (Poppler), PNG/JPEG/TIFF/WebP (Leptonica) and text.
-std::unique_ptr<Loader> MakeLoader(const Limits& limits);
+// `wrap`, when set, is given each opener and returns the one to register in its place.
+using OpenerWrapper =
+    std::function<std::shared_ptr<const DocumentOpener>(std::shared_ptr<const DocumentOpener>)>;
+std::unique_ptr<Loader> MakeLoader(const Limits& limits, const OpenerWrapper& wrap = nullptr);
 
 // A local Tesseract engine from the OCR module (adapters/tesseract/module.h), which the first
 // call opens. Errors: unavailable when the module is missing or does not load (the message

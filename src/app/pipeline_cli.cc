@@ -5,7 +5,9 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <chrono>
 #include <cstdlib>
+#include <future>
 #include <iostream>
 #include <thread>
 
@@ -122,22 +124,62 @@ void Progress::Update(std::size_t done) {
   std::fflush(stderr);
 }
 
+PendingUnderstander::PendingUnderstander(std::function<Result<std::unique_ptr<Understander>>()> make)
+    : built_(std::async(std::launch::async, std::move(make)).share()) {}
+
+bool PendingUnderstander::Failed() const {
+  return built_.wait_for(std::chrono::seconds(0)) == std::future_status::ready && !built_.get().ok();
+}
+
+int ReportBuildError(const Status& status) {
+  std::cerr << "sheaf: " << status.message() << "\n";
+  return status.code() == ErrorCode::kInvalidArgument ? kExitUsage : kExitFailed;
+}
+
+namespace {
+
+// Opens documents as `inner` does until the pending understander has failed; from then on
+// refuses at once with its error (the command shows no result then: why read more files).
+class GatedOpener : public DocumentOpener {
+ public:
+  GatedOpener(std::shared_ptr<const DocumentOpener> inner, std::shared_ptr<const PendingUnderstander> pending)
+      : inner_(std::move(inner)), pending_(std::move(pending)) {}
+  Result<std::unique_ptr<DocumentReader>> Open(std::shared_ptr<const std::string> bytes, const std::string& name,
+                                               const Limits& limits) const override {
+    if (pending_->Failed()) return pending_->Get().status();
+    return inner_->Open(std::move(bytes), name, limits);
+  }
+
+ private:
+  std::shared_ptr<const DocumentOpener> inner_;
+  std::shared_ptr<const PendingUnderstander> pending_;
+};
+
+}  // namespace
+
 std::optional<Pipeline> BuildPipeline(const PipelineFlags& flags, const std::string& type_hint,
-                                      int* exit_code, bool understand) {
+                                      int* exit_code, bool understand, bool overlap) {
   auto fail = [&](const Status& s) -> std::optional<Pipeline> {
-    std::cerr << "sheaf: " << s.message() << "\n";
-    *exit_code = s.code() == ErrorCode::kInvalidArgument ? kExitUsage : kExitFailed;
+    *exit_code = ReportBuildError(s);
     return std::nullopt;
   };
   Config config = flags.Finish();
   config.type_hint = type_hint.empty() ? "auto" : type_hint;
   Pipeline p;
-  if (understand) {
+  if (understand && overlap) {
+    p.pending = std::make_shared<const PendingUnderstander>([config] { return MakeUnderstander(config); });
+  } else if (understand) {
     Result<std::unique_ptr<Understander>> u = MakeUnderstander(config);
     if (!u.ok()) return fail(u.status());
     p.understander = std::move(u).value();
   }
-  p.loader = MakeLoader(config.limits);
+  OpenerWrapper gate;
+  if (p.pending) {
+    gate = [pending = p.pending](std::shared_ptr<const DocumentOpener> inner) -> std::shared_ptr<const DocumentOpener> {
+      return std::make_shared<GatedOpener>(std::move(inner), pending);
+    };
+  }
+  p.loader = MakeLoader(config.limits, gate);
   if (config.ocr_cache) {
     Result<std::unique_ptr<Cache>> store = MakeOcrCacheStore(config);
     if (!store.ok()) return fail(store.status());
@@ -155,12 +197,25 @@ std::optional<Pipeline> BuildPipeline(const PipelineFlags& flags, const std::str
         std::string(kOcrBreaker), DefaultBreakerConfigs().at(std::string(kOcrBreaker)),
         &SteadyClock::Instance());
   }
-  p.processor = std::make_unique<Processor>(*p.loader, MakeWorkerToolsFactory(config, p.ocr_breaker.get()),
+  WorkerToolsFactory tools = MakeWorkerToolsFactory(config, p.ocr_breaker.get());
+  if (p.pending) {
+    // No OCR before the understander is known to be good (the engine is set up meanwhile).
+    tools = [tools = std::move(tools), pending = p.pending]() -> Result<WorkerTools> {
+      Result<WorkerTools> t = tools();
+      if (const Result<std::unique_ptr<Understander>>& u = pending->Get(); !u.ok()) return u.status();
+      return t;
+    };
+  }
+  p.processor = std::make_unique<Processor>(*p.loader, std::move(tools),
                                             config.ocr_cache ? p.ocr_cache.get() : nullptr,
                                             std::move(options));
   if (p.understander) {
     const Understander* u = p.understander.get();
     p.processor->set_finish([u](Document* doc, DocumentReader* reader) { u->Run(doc, reader); });
+  } else if (p.pending) {
+    p.processor->set_finish([pending = p.pending](Document* doc, DocumentReader* reader) {
+      if (const Result<std::unique_ptr<Understander>>& u = pending->Get(); u.ok()) (*u)->Run(doc, reader);
+    });
   }
   return p;
 }

@@ -8,6 +8,8 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <functional>
+#include <future>
 #include <memory>
 #include <optional>
 #include <string>
@@ -65,7 +67,26 @@ class Progress {
   bool enabled_;
 };
 
+// An understander built on a thread of its own (reading the type model is most of a short run's
+// start-up), so that the first documents are opened and read meanwhile. Thread-safe.
+class PendingUnderstander {
+ public:
+  explicit PendingUnderstander(std::function<Result<std::unique_ptr<Understander>>()> make);
+  // Waits until it is built; then the understander, or why it could not be built.
+  const Result<std::unique_ptr<Understander>>& Get() const { return built_.get(); }
+  // Without waiting: true once it is built and failed.
+  bool Failed() const;
+
+ private:
+  std::shared_future<Result<std::unique_ptr<Understander>>> built_;
+};
+
 struct Pipeline {
+  // Only with BuildPipeline's `overlap`: the understander being built (`understander` is then
+  // null). Every document waits for it before being classified, and pages wait for it before
+  // OCR; once it has failed, documents are no longer opened. A command must take Get() before
+  // showing its first result, and on an error show that error and no result.
+  std::shared_ptr<const PendingUnderstander> pending;
   std::unique_ptr<Loader> loader;
   std::unique_ptr<Cache> cache_store;
   std::unique_ptr<OcrCache> ocr_cache;
@@ -76,8 +97,15 @@ struct Pipeline {
 
 // Builds the pipeline the flags describe; on failure prints why, sets *exit_code (usage for a bad
 // value such as an unknown --type or a malformed schema, failure otherwise) and returns nothing.
+// `overlap` (with `understand`): the understander is built while the first documents are read
+// (Pipeline::pending) instead of before; its errors are then the command's to report
+// (ReportBuildError).
 std::optional<Pipeline> BuildPipeline(const PipelineFlags& flags, const std::string& type_hint,
-                                      int* exit_code, bool understand = true);
+                                      int* exit_code, bool understand = true, bool overlap = false);
+
+// Prints "sheaf: <message>" to stderr; returns the exit status BuildPipeline gives it (usage
+// for an invalid argument, failed otherwise).
+int ReportBuildError(const Status& status);
 
 }  // namespace sheaf::app
 

@@ -80,10 +80,21 @@ class TextClassifier {
   // Parses a model from the JSON text ToJson wrote; messages start with "<name>: ".
   static Result<TextClassifier> FromJson(std::string_view text, const std::string& name);
 
+  // How FromBinary arrives at Version(). kVerify hashes the weights again (about 3 ms for the
+  // shipped model) and rejects a file whose stored version differs: that is how damage to an
+  // uncompressed file is caught. kTrust takes the stored version as it is (it must still be 16
+  // lower-case hex digits), for bytes whose integrity something else has proven - a gzip
+  // member's CRC-32 and length, checked while decompressing: the bytes are then those ToBinary
+  // wrote, and ToBinary writes the version of what it writes. The version users see is the same.
+  enum class StoredVersion { kVerify, kTrust };
+
   // Parses a model from the bytes ToBinary wrote; messages start with "<name>: ".
-  static Result<TextClassifier> FromBinary(std::string_view bytes, const std::string& name);
-  // Parses either form: binary when `bytes` start with the binary magic, JSON otherwise.
-  static Result<TextClassifier> FromBytes(std::string_view bytes, const std::string& name);
+  static Result<TextClassifier> FromBinary(std::string_view bytes, const std::string& name,
+                                           StoredVersion stored = StoredVersion::kVerify);
+  // Parses either form: binary when `bytes` start with the binary magic, JSON otherwise
+  // (`stored` applies to the binary form; JSON is always verified).
+  static Result<TextClassifier> FromBytes(std::string_view bytes, const std::string& name,
+                                          StoredVersion stored = StoredVersion::kVerify);
   // True when `bytes` start like ToBinary's output.
   static bool IsBinary(std::string_view bytes);
 
@@ -107,6 +118,8 @@ class TextClassifier {
 
  private:
   TextClassifier(std::vector<std::string> labels, int hash_bits, Model model);
+  // With a version already known to be the contents' (StoredVersion::kTrust).
+  TextClassifier(std::vector<std::string> labels, int hash_bits, Model model, std::string version);
 
   std::vector<std::string> labels_;
   int hash_bits_ = 0;

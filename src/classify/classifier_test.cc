@@ -424,6 +424,28 @@ TEST(TextClassifier, ADamagedWeightInTheBinaryFormIsCaughtByTheVersion) {
   EXPECT_NE(r.status().message().find("does not match"), std::string::npos) << r.status().message();
 }
 
+TEST(TextClassifier, ATrustedStoredVersionIsTheModelsOwnAndMustBeHexDigits) {
+  const TextClassifier& c = TrainedOnce();
+  const std::string bytes = c.ToBinary();
+  Result<TextClassifier> trusted =
+      TextClassifier::FromBytes(bytes, "m.bin", TextClassifier::StoredVersion::kTrust);
+  ASSERT_TRUE(trusted.ok()) << trusted.status().message();
+  EXPECT_EQ(trusted->Version(), c.Version());
+  EXPECT_EQ(trusted->ToBinary(), bytes);
+  for (const DocumentText& doc : MakeCorpus(4243, 5).docs) {
+    EXPECT_EQ(trusted->Predict(doc).probabilities, c.Predict(doc).probabilities);
+  }
+  // The version goes into cache keys: trusted or not, only 16 lower-case hex digits pass.
+  std::string odd = bytes;
+  odd.replace(odd.size() - 16, 16, "../../etc/passwd");
+  Result<TextClassifier> r = TextClassifier::FromBinary(odd, "odd.bin", TextClassifier::StoredVersion::kTrust);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), ErrorCode::kInvalidArgument);
+  EXPECT_NE(r.status().message().find("not 16 hex digits"), std::string::npos) << r.status().message();
+  // Verified (the default), the same bytes fail on the mismatch.
+  EXPECT_FALSE(TextClassifier::FromBinary(odd, "odd.bin").ok());
+}
+
 TEST(TextClassifier, AHugeCountInTheBinaryFormIsRejectedWithoutAllocatingIt) {
   std::string bytes = TrainedOnce().ToBinary();
   // The label count (after magic, format_version and hash_bits) claims 4 billion labels.
