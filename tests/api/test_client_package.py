@@ -42,7 +42,7 @@ def test_pip_install_puts_a_typed_package_in_the_venv(venv):
 
 
 GOOD = """
-from sheaf_client import SheafClient, SheafDocument, SheafError
+from sheaf_client import SheafClient, SheafDocument, SheafError, pointed
 
 def first_completed(c: SheafClient) -> str | None:
     doc: SheafDocument = c.submit(b"hello", filename="a.txt", priority="urgent")
@@ -51,6 +51,8 @@ def first_completed(c: SheafClient) -> str | None:
     png: bytes = c.page_image(doc["id"], 1)
     try:
         c.review(doc["id"], "correct", fields={"total": 12.5}, reviewer="alice")
+        box = c.page_words(doc["id"], 1)[0]["bbox"]
+        c.correct(doc["id"], {"total": pointed("12.50", 1, box), "date": None})
     except SheafError as e:
         retry: float | None = e.retry_after
     for d in c.iter_documents(status="completed"):

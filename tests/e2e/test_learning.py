@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from sheaf_client import SheafError
+from sheaf_client import SheafError, pointed
 from sheaf_e2e import FAST, cli, wait_for
 
 # Letters from one sender (same letterhead), each quoting the customer's order reference in
@@ -122,7 +122,7 @@ def test_a_correction_pointing_at_misprinted_words_teaches_their_place(sheaf):
                cli("audit", "list", "--tenant", "globex", "--data-dir", d).stdout.splitlines()]
     assert not [e for e in entries if e["action"] == "sender.learned"], entries
 
-    words = pointing.request("GET", f"/v1/documents/{first['id']}/pages/1/words").json()["words"]
+    words = pointing.page_words(first["id"], 1)
     box = next(w["bbox"] for w in words if w["text"] == "P0-4B2I3")
 
     # Bad boxes are refused, naming the field and what is wrong.
@@ -135,8 +135,7 @@ def test_a_correction_pointing_at_misprinted_words_teaches_their_place(sheaf):
                              headers={"Content-Type": "application/json"})
         assert r.status == 400 and "order_ref" in r.body.decode(), (bad, r.status, r.body)
 
-    fixed = pointing.correct(first["id"], {"order_ref": {"value": "PO-48213", "page": 1,
-                                                         "bbox": box}})
+    fixed = pointing.correct(first["id"], {"order_ref": pointed("PO-48213", 1, box)})
     field = fixed["result"]["fields"]["order_ref"]
     assert field["value"] == "PO-48213" and field["source"] == "review", field
     assert field["page"] == 1 and field["bbox"] == box, field

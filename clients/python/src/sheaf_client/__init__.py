@@ -30,11 +30,26 @@ from typing import Any, Callable, Dict, Iterator, List, Mapping, Optional, Seque
 JSONObject = Dict[str, Any]
 # What submit() uploads: the bytes themselves or a file's path.
 Upload = Union[bytes, bytearray, memoryview, str, "os.PathLike[str]"]
+# A field's corrected value: the value itself (None removes the field), or pointed(...): the
+# value with the words on the page a person filled it from.
+FieldValue = Union[str, float, int, None, Mapping[str, Any]]
 
 __all__ = ["SheafClient", "SheafError", "SheafDocument", "Response", "FINAL_STATUSES",
-           "__version__"]
+           "FieldValue", "pointed", "__version__"]
 
 __version__ = "0.1.0"
+
+
+def pointed(value: Union[str, float, int], page: int,
+            bbox: Sequence[float]) -> Dict[str, Any]:
+    """A corrected value with the words it was filled from: `page` (1-based) and `bbox`
+    ([x0, y0, x1, y1] in the page image's pixels, e.g. a word's box from page_words()). The
+    sender memory then learns where the sender prints the field even when OCR misread those
+    words (docs/learning.md); the result's field takes that page and box."""
+    if len(bbox) != 4:
+        raise ValueError("bbox must be [x0, y0, x1, y1]")
+    return {"value": value, "page": int(page), "bbox": [float(v) for v in bbox]}
+
 
 # Statuses a document leaves only through a person (review) or a call (reprocess).
 FINAL_STATUSES = frozenset({"completed", "needs_review", "failed", "rejected"})
@@ -322,6 +337,13 @@ class SheafClient:
         path = f"/v1/documents/{self._id(document_id)}/pages/{int(n)}/text"
         return self._call("GET", path).text()
 
+    def page_words(self, document_id: str, n: int) -> List[JSONObject]:
+        """Page n's (1-based) words as read: dicts with "text", "bbox" ([x0, y0, x1, y1] in
+        the page image's pixels) and "confidence"; what pointed() takes a box from."""
+        path = f"/v1/documents/{self._id(document_id)}/pages/{int(n)}/words"
+        words = self._json("GET", path).get("words", [])
+        return list(words) if isinstance(words, list) else []
+
     def page_image(self, document_id: str, n: int) -> bytes:
         """Page n's (1-based) upright image, PNG bytes."""
         path = f"/v1/documents/{self._id(document_id)}/pages/{int(n)}/image"
@@ -335,12 +357,12 @@ class SheafClient:
         return self._json("GET", "/v1/review/tasks", query={"limit": limit, "cursor": cursor})
 
     def review(self, document_id: str, action: str,
-               fields: Optional[Mapping[str, Union[str, float, int, None]]] = None,
+               fields: Optional[Mapping[str, FieldValue]] = None,
                reviewer: Optional[str] = None,
                line_items: Optional[Sequence[Mapping[str, Union[str, float, int, None]]]] = None,
                document_type: Optional[str] = None) -> SheafDocument:
         """Decides a review task: action "approve", "reject" or "correct" (with `fields`, a
-        dict of field name -> new value, and/or `line_items`, the rows - dicts of
+        dict of field name -> new value or pointed(value, page, bbox), and/or `line_items`, the rows - dicts of
         description, quantity, unit_price, amount - that replace all line items, and/or
         `document_type`, the type the document really is: it is read again as that type and
         stays in review when the new reading needs it; see change_type). Returns the document
@@ -359,12 +381,12 @@ class SheafClient:
                                     headers={"Content-Type": "application/json"}))
 
     def correct(self, document_id: str,
-                fields: Optional[Mapping[str, Union[str, float, int, None]]] = None,
+                fields: Optional[Mapping[str, FieldValue]] = None,
                 reviewer: Optional[str] = None,
                 line_items: Optional[Sequence[Mapping[str, Union[str, float, int, None]]]] = None,
                 document_type: Optional[str] = None) -> SheafDocument:
         """Corrects a document that completed without review (`fields`, a dict of field name
-        -> new value, and/or `line_items`, the rows that replace all line items, and/or
+        -> new value or pointed(value, page, bbox), and/or `line_items`, the rows that replace all line items, and/or
         `document_type`, see change_type); recorded, exported and learned from like a
         review's correction. Returns the document after it."""
         body: Dict[str, Any] = {"fields": dict(fields or {})}
@@ -379,7 +401,7 @@ class SheafClient:
                                     headers={"Content-Type": "application/json"}))
 
     def change_type(self, document_id: str, document_type: str,
-                    fields: Optional[Mapping[str, Union[str, float, int, None]]] = None,
+                    fields: Optional[Mapping[str, FieldValue]] = None,
                     reviewer: Optional[str] = None) -> SheafDocument:
         """Says the document is of type `document_type` (one of the server's schemas; 400
         naming the known ones otherwise). It is read again as that type from its stored OCR
