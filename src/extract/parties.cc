@@ -4,6 +4,7 @@
 // wins), and the address rows under it. docs/extraction.md, "Names and addresses".
 #include <algorithm>
 #include <cctype>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -287,9 +288,12 @@ std::string InCaseOf(const std::string& like, std::string lower) {
   return lower;
 }
 
-// Repairs the words of `name` that are a trade word of kNameTradeWords misread by one letter,
-// keeping the word's case (upper, capitalised or lower) and the punctuation around it.
-std::string RepairTradeWords(const std::string& name) {
+// Rewrites the words of `name` (split at blanks) whose letters, punctuation around them aside,
+// are five or more letters only: `fix` gets such a word in lower case and returns what it was
+// misread for, in lower case, or "" to keep it. The word keeps its case (upper, capitalised or
+// lower) and the punctuation around it.
+std::string RepairNameWords(const std::string& name,
+                            const std::function<std::string(const std::string&)>& fix) {
   std::string out;
   std::size_t i = 0;
   while (i < name.size()) {
@@ -303,29 +307,39 @@ std::string RepairTradeWords(const std::string& name) {
     const bool letters = core.size() >= 5 && std::all_of(core.begin(), core.end(), [](char ch) {
       return std::isalpha(static_cast<unsigned char>(ch)) != 0;
     });
-    const std::string lower = Lower(core);
-    // A real word, or a plural or singular of a trade word, is no misreading of it ("KITCHENS").
-    const bool known = !letters || HasWordIn(lower, kNameTradeWords) || HasWordIn(lower, kRealWordsNearTradeWords) ||
-                       (lower.back() == 's' && HasWordIn(lower.substr(0, lower.size() - 1), kNameTradeWords)) ||
-                       std::any_of(kNameTradeWords.begin(), kNameTradeWords.end(), [&](std::string_view t) {
-                         return t.back() == 's' && lower == t.substr(0, t.size() - 1);
-                       });
-    if (!known) {
-      std::string_view match;
-      int matches = 0;
-      for (std::string_view t : kNameTradeWords) {
-        if (BoundedEditDistance(lower, t, 1) <= 1) {
-          match = t;
-          ++matches;
-        }
+    if (letters) {
+      if (std::string fixed = fix(Lower(core)); !fixed.empty()) {
+        word = word.substr(0, b) + InCaseOf(core, std::move(fixed)) + word.substr(e);
       }
-      if (matches == 1) word = word.substr(0, b) + InCaseOf(core, std::string(match)) + word.substr(e);
     }
     out += word;
     if (end < name.size()) out += ' ';
     i = end + 1;
   }
   return out;
+}
+
+// Repairs the words of `name` that are a trade word of kNameTradeWords misread by one letter,
+// keeping the word's case (upper, capitalised or lower) and the punctuation around it.
+std::string RepairTradeWords(const std::string& name) {
+  return RepairNameWords(name, [](const std::string& lower) -> std::string {
+    // A real word, or a plural or singular of a trade word, is no misreading of it ("KITCHENS").
+    const bool known = HasWordIn(lower, kNameTradeWords) || HasWordIn(lower, kRealWordsNearTradeWords) ||
+                       (lower.back() == 's' && HasWordIn(lower.substr(0, lower.size() - 1), kNameTradeWords)) ||
+                       std::any_of(kNameTradeWords.begin(), kNameTradeWords.end(), [&](std::string_view t) {
+                         return t.back() == 's' && lower == t.substr(0, t.size() - 1);
+                       });
+    if (known) return "";
+    std::string_view match;
+    int matches = 0;
+    for (std::string_view t : kNameTradeWords) {
+      if (BoundedEditDistance(lower, t, 1) <= 1) {
+        match = t;
+        ++matches;
+      }
+    }
+    return matches == 1 ? std::string(match) : std::string();
+  });
 }
 
 // Cuts a company name after its legal suffix and drops a registration number in brackets.
@@ -496,37 +510,19 @@ std::string RepairNameFromPage(const Context& ctx, int page, const std::string& 
   for (const std::string& w : LetterRuns(raw)) {
     if (auto it = rest.find(w); it != rest.end() && --it->second == 0) rest.erase(it);
   }
-  std::string out;
-  std::size_t i = 0;
-  while (i < name.size()) {
-    std::size_t end = name.find(' ', i);
-    if (end == std::string::npos) end = name.size();
-    std::string word = name.substr(i, end - i);
-    std::size_t b = 0, e = word.size();
-    while (b < e && !std::isalpha(static_cast<unsigned char>(word[b]))) ++b;
-    while (e > b && !std::isalpha(static_cast<unsigned char>(word[e - 1]))) --e;
-    const std::string core = word.substr(b, e - b);
-    const bool letters = core.size() >= 5 && std::all_of(core.begin(), core.end(), [](char ch) {
-      return std::isalpha(static_cast<unsigned char>(ch)) != 0;
-    });
-    const std::string lower = Lower(core);
-    if (letters && rest.count(lower) == 0) {
-      std::string match;
-      int matches = 0;
-      for (const auto& [w, n] : rest) {
-        if (w.size() < 5 || w == lower + "s" || lower == w + "s") continue;
-        if (BoundedEditDistance(lower, w, 1) <= 1) {
-          match = w;
-          ++matches;
-        }
+  return RepairNameWords(name, [&rest](const std::string& lower) -> std::string {
+    if (rest.count(lower) != 0) return "";
+    std::string match;
+    int matches = 0;
+    for (const auto& [w, n] : rest) {
+      if (w.size() < 5 || w == lower + "s" || lower == w + "s") continue;
+      if (BoundedEditDistance(lower, w, 1) <= 1) {
+        match = w;
+        ++matches;
       }
-      if (matches == 1) word = word.substr(0, b) + InCaseOf(core, match) + word.substr(e);
     }
-    out += word;
-    if (end < name.size()) out += ' ';
-    i = end + 1;
-  }
-  return out;
+    return matches == 1 ? match : std::string();
+  });
 }
 
 // True iff `text` is a buyer's heading: "Bill To:", "Kunde", "Rechnungsadresse", "Facturé à"
