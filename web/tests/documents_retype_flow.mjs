@@ -10,7 +10,7 @@
 //
 //   SHEAF_URL=http://127.0.0.1:PORT SHEAF_KEY=shf_... SHEAF_DOCUMENT=<id> SHEAF_TYPE=<type> \
 //     node documents_retype_flow.mjs
-import { launchBrowser, openWatchedPage, requireLoopback, signIn } from "./harness.mjs";
+import { launchBrowser, openWatchedPage, pickOption, requireLoopback, signIn } from "./harness.mjs";
 
 const url = process.env.SHEAF_URL;
 const key = process.env.SHEAF_KEY;
@@ -21,17 +21,6 @@ if (!url || !key || !id || !to) {
   process.exit(2);
 }
 requireLoopback(url);
-
-// Arrow keys on the focused (closed) select until it shows `type`.
-async function pick(page, select, type) {
-  await select.focus();
-  for (let i = 0; i < 10 && (await select.inputValue()) !== type; i++) {
-    const order = await select.evaluate((s) => [...s.options].map((o) => o.value));
-    const at = order.indexOf(await select.inputValue());
-    await page.keyboard.press(at < order.indexOf(type) ? "ArrowDown" : "ArrowUp");
-  }
-  if ((await select.inputValue()) !== type) throw new Error(`could not pick ${type} with the keyboard`);
-}
 
 const browser = await launchBrowser();
 const problems = [];
@@ -48,7 +37,7 @@ try {
   const typeBefore = await select.inputValue();
 
   // Picked, then taken back with Escape: nothing is sent, the select shows the type it had.
-  await pick(page, select, to);
+  await pickOption(page, select, to);
   await page.locator("#doc-type-confirm:not([hidden])").waitFor();
   await page.keyboard.press("Tab");
   await page.keyboard.press("Escape");
@@ -61,7 +50,7 @@ try {
   if (unchanged !== typeBefore) throw new Error(`the type changed without confirming: ${unchanged}`);
 
   // Picked again and confirmed with the keyboard.
-  await pick(page, select, to);
+  await pickOption(page, select, to);
   await page.locator("#doc-type-confirm:not([hidden])").waitFor();
   await page.keyboard.press("Tab");
   const focused = await page.evaluate(() => document.activeElement && document.activeElement.id);

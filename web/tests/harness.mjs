@@ -66,3 +66,15 @@ export async function focusField(page, name) {
   }
   await page.locator("#field-" + name).focus();
 }
+
+// Picks `value` in the <select> `select` with the keyboard: focused, then arrow keys (a closed
+// select changes its value with them) until it shows the value; throws when it cannot.
+export async function pickOption(page, select, value) {
+  await select.focus();
+  for (let i = 0; i < 12 && (await select.inputValue()) !== value; i++) {
+    const order = await select.evaluate((s) => [...s.options].map((o) => o.value));
+    const at = order.indexOf(await select.inputValue());
+    await page.keyboard.press(at < order.indexOf(value) ? "ArrowDown" : "ArrowUp");
+  }
+  if ((await select.inputValue()) !== value) throw new Error(`could not pick ${value} with the keyboard`);
+}

@@ -9,7 +9,7 @@
 // the API, the audit and the webhook.
 //
 //   SHEAF_URL=http://127.0.0.1:PORT SHEAF_KEY=shf_... SHEAF_DOCUMENT=<id> node retype_flow.mjs
-import { focusField, launchBrowser, openWatchedPage, requireLoopback, signIn } from "./harness.mjs";
+import { focusField, launchBrowser, openWatchedPage, pickOption, requireLoopback, signIn } from "./harness.mjs";
 
 const url = process.env.SHEAF_URL;
 const key = process.env.SHEAF_KEY;
@@ -49,13 +49,7 @@ try {
 
   // Pick the type with the keyboard: arrow keys on the focused select (a closed select changes
   // its value with them), then Tab to the confirmation that appears after it and Enter.
-  await select.focus();
-  for (let i = 0; i < 6 && (await select.inputValue()) !== to; i++) {
-    const order = await select.evaluate((s) => [...s.options].map((o) => o.value));
-    const at = order.indexOf(await select.inputValue());
-    await page.keyboard.press(at < order.indexOf(to) ? "ArrowDown" : "ArrowUp");
-  }
-  if ((await select.inputValue()) !== to) throw new Error(`could not pick ${to} with the keyboard`);
+  await pickOption(page, select, to);
   await page.locator("#type-confirm:not([hidden])").waitFor();
   // Escape takes the question back and the select returns to the type it had.
   await page.keyboard.press("Tab");
@@ -64,11 +58,7 @@ try {
   if ((await select.inputValue()) !== typeBefore) throw new Error("Escape left the select at " + (await select.inputValue()));
   const back = await page.evaluate(() => document.activeElement && document.activeElement.id);
   if (back !== "review-type") throw new Error("Escape left the focus on " + back);
-  for (let i = 0; i < 6 && (await select.inputValue()) !== to; i++) {
-    const order = await select.evaluate((s) => [...s.options].map((o) => o.value));
-    const at = order.indexOf(await select.inputValue());
-    await page.keyboard.press(at < order.indexOf(to) ? "ArrowDown" : "ArrowUp");
-  }
+  await pickOption(page, select, to);
   await page.locator("#type-confirm:not([hidden])").waitFor();
   // Nothing is sent before the confirmation: the API still says the old type.
   const before = await page.evaluate(async (docId) =>
