@@ -302,6 +302,30 @@ def test_a_completed_documents_type_is_changed_from_the_documents_screen(sheaf, 
     assert corrected()["result"]["fields"]["order_number"]["value"] == "PO-5521"
 
 
+def test_a_type_changed_from_the_documents_screen_leaves_a_review_document_to_anyone(sheaf):
+    """A document in review whose type is changed from Documents (no one is reviewing it there)
+    is read again as the new type, stays in review, and is not held for the page's key: the
+    review correction's hold is given back, so any reviewer can take it up."""
+    need_browser()
+    d = sheaf.data_dir()
+    t = sheaf.tenant(d, "acme")
+    srv = sheaf.server(d)
+    c = sheaf.client(srv, t.key)
+    doc = c.submit(b"INVOICE\nThank you for your business.\n", filename="short.txt",
+                   content_type="text/plain", type="invoice")
+    before = c.wait(doc["id"], timeout=60)
+    assert before["status"] == "needs_review", before["status"]
+    env = dict(os.environ, SHEAF_URL=srv.url, SHEAF_KEY=t.key, SHEAF_DOCUMENT=doc["id"],
+               SHEAF_TYPE="receipt", CHROMIUM=CHROMIUM)
+    run = subprocess.run(["node", os.path.join(WEB, "tests", "documents_retype_flow.mjs")],
+                         cwd=WEB, env=env, capture_output=True, text=True, timeout=240)
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    after = c.get(doc["id"])
+    assert after["document_type"] == "receipt" and after["status"] == "needs_review", after
+    task = {x["id"]: x for x in c.review_tasks()["tasks"]}[doc["id"]]
+    assert task["claimed_by"] is None, task
+
+
 def test_session_cookie_needs_the_csrf_token_for_unsafe_methods(sheaf):
     d = sheaf.data_dir()
     t = sheaf.tenant(d, "acme")

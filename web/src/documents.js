@@ -86,8 +86,10 @@ export function renderDocuments(main, openId) {
   }
 
   // The type change: a completed document's is a correction, one in review's a review's
-  // correction (which holds it for this page's key while it still needs review). Then the
-  // result shows the new type's fields, and the list the new type.
+  // correction. That holds the document for this page's key while it still needs review (as
+  // the review screen wants); here no one is reviewing it, so the hold is given back at once
+  // and the document waits in the inbox for whoever opens it. Then the result shows the new
+  // type's fields, and the list the new type.
   async function retype(d, to) {
     const path = d.status === "completed"
       ? `/v1/documents/${encodeURIComponent(d.id)}/corrections`
@@ -99,6 +101,9 @@ export function renderDocuments(main, openId) {
     } catch (e) {
       toast("Type not changed: " + e.message, "error");
       throw e;
+    }
+    if (d.status !== "completed" && after.status === "needs_review") {
+      await request("DELETE", `/v1/review/claims/${encodeURIComponent(d.id)}`).catch(() => {});
     }
     toast(after.status === "needs_review" ? `Now a ${to}; it needs review` : `Now a ${to}`, "ok");
     await open(d.id);
