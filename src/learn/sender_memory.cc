@@ -347,6 +347,27 @@ std::size_t WordCount(const std::string& text) {
          1;
 }
 
+// Whether a label reads as words: one of its words is at least two letters and no digits
+// ("total", "sales", "rm"). "z= o04" - OCR's reading of something it could not read - does not.
+bool ReadsAsWords(std::string_view label) {
+  for (const std::string& w : LabelWords(label)) {
+    if (w.size() >= 2 && !HasDigit(w)) return true;
+  }
+  return false;
+}
+
+// How good a span's label is for learning the place of a value the page prints more than once:
+// a label left of it that reads as words (4), one above it that does (3), one left of it that
+// does not - OCR noise, which the sender's next document will not print alike (2), noise above
+// (1), none (0).
+int LabelRank(const Span& s) {
+  if (ReadsAsWords(s.label)) return 4;
+  if (ReadsAsWords(s.above)) return 3;
+  if (!s.label.empty()) return 2;
+  if (!s.above.empty()) return 1;
+  return 0;
+}
+
 FieldPlace PlaceOf(const std::string& field, const std::string& kind, const Span& s,
                    std::string shape) {
   FieldPlace p;
@@ -575,10 +596,8 @@ std::optional<FieldPlace> LearnPlace(const Document& doc, const std::string& fie
     }
     if (matches.empty()) continue;
     const auto better = [&](const Span* a, const Span* b) {
-      const bool la = !a->label.empty() || !a->above.empty();
-      const bool lb = !b->label.empty() || !b->above.empty();
-      if (la != lb) return la;
-      if (!a->label.empty() != !b->label.empty()) return !a->label.empty();
+      const int ra = LabelRank(*a), rb = LabelRank(*b);
+      if (ra != rb) return ra > rb;
       if (a->page != b->page) return kind == "money" ? a->page > b->page : a->page < b->page;
       return kind == "money" ? a->box.y0 > b->box.y0 : a->box.y0 < b->box.y0;
     };

@@ -67,8 +67,10 @@ std::optional<FieldPlace> PlaceFromJson(const std::string& field, const std::str
 
 // Where `doc` prints `value`, the corrected value of `field` (money as "1234.50", dates as
 // YYYY-MM-DD, anything else as text), or nullopt when no words of the document read as it.
-// Among several, one with a label wins, then the lowest on the page for money, the highest
-// otherwise.
+// Among several, one whose label reads as words wins (left of it, then above it: a word of two
+// or more letters and no digits), then one with a label that does not (OCR noise such as
+// "z= o04", which the sender's next document will not print alike), then the lowest on the page
+// for money, the highest otherwise.
 //
 // With `pointed` (the words the reviewer filled the field from), those words are the place,
 // even when OCR misread them ("1O.5O", "141.58" for 141.50; a misread address block), as long

@@ -56,6 +56,43 @@ TEST(LearnPlace, ALabelAboveIsUsedWhenTheRowHasNone) {
   EXPECT_EQ(p->shape, "aaa-9999");
 }
 
+// A receipt printing its total twice: beside "Total Sales", and lower down in a tax summary
+// beside a label OCR could not read ("z= o04"). Money is otherwise learned at the lowest copy;
+// the label that reads as words is the place, and the next receipt's total is found there.
+TEST(LearnPlace, AValuePrintedTwiceIsLearnedBesideTheLabelThatReadsAsWordsNotBesideOcrNoise) {
+  const Document first = PageOf({{"Total", 40, 700},
+                                 {"Sales", 160, 700},
+                                 {"141.50", 800, 700},
+                                 {"z=", 40, 1100},
+                                 {"o04", 100, 1100},
+                                 {"141.50", 800, 1100}});
+  std::optional<FieldPlace> p = LearnPlace(first, "total", "141.50");
+  ASSERT_TRUE(p.has_value());
+  EXPECT_EQ(p->label, "total sales");
+  EXPECT_EQ(p->label_side, "left");
+  EXPECT_NEAR(p->y0, 700.0 / 1400, 1e-9);
+
+  // The next receipt: longer, its tax summary's unreadable label read otherwise.
+  Document next = PageOf({{"Total", 40, 800},
+                          {"Sales", 160, 800},
+                          {"61.65", 800, 800},
+                          {"Z=", 40, 1200},
+                          {"0D4", 100, 1200},
+                          {"61.65", 800, 1200}});
+  EXPECT_EQ(ApplyPlaces({*p}, &next), std::vector<std::string>{"total"});
+  EXPECT_EQ(next.fields.at("total").value, "61.65");
+  EXPECT_EQ(next.fields.at("total").bbox.y0, 800);
+  EXPECT_GE(next.fields.at("total").confidence, 0.9);
+
+  // With no label that reads as words, noise beside the value is still a label (it beats none):
+  // "z= o04" is kept over the unlabelled copy.
+  const Document noise_only = PageOf({{"141.50", 800, 700}, {"z=", 40, 1100}, {"o04", 100, 1100},
+                                      {"141.50", 800, 1100}, {"141.50", 800, 1300}});
+  std::optional<FieldPlace> q = LearnPlace(noise_only, "total", "141.50");
+  ASSERT_TRUE(q.has_value());
+  EXPECT_EQ(q->label, "z= o04");
+}
+
 TEST(ApplyPlaces, TheNextDocumentGetsTheValueBesideTheLearnedLabel) {
   const FieldPlace p = *LearnPlace(First(), "total", "119.00");
   // The next invoice has more lines: everything moved down, and the extractor took the subtotal.
