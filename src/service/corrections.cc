@@ -68,8 +68,12 @@ std::string CheckCorrectedValue(const std::string& name, const nlohmann::json& v
   if (!value.contains("value") || !(value["value"].is_string() || value["value"].is_number())) {
     return field + "\"value\" must be a string or a number (a removal points at nothing)";
   }
-  if (!value.contains("page") || !value["page"].is_number_integer() ||
-      value["page"].get<std::int64_t>() < 1 || value["page"].get<std::int64_t>() > kMaxPointedPage) {
+  // A page number is an integer, also when written 3.0 (JSON Schema's integer allows that).
+  const auto page_number = [](const nlohmann::json& v) {
+    return v.is_number() && std::floor(v.get<double>()) == v.get<double>() &&
+           v.get<double>() >= 1 && v.get<double>() <= kMaxPointedPage;
+  };
+  if (!value.contains("page") || !page_number(value["page"])) {
     return field + "\"page\" must be a page number, 1 to " + std::to_string(kMaxPointedPage);
   }
   const nlohmann::json* box = value.contains("bbox") ? &value["bbox"] : nullptr;
@@ -79,10 +83,6 @@ std::string CheckCorrectedValue(const std::string& name, const nlohmann::json& v
       })) {
     return field + "\"bbox\" must be [x0, y0, x1, y1], pixels of the page from 0 to " +
            std::to_string(kMaxPointedPixel);
-  }
-  if ((*box)[0].get<double>() > (*box)[2].get<double>() ||
-      (*box)[1].get<double>() > (*box)[3].get<double>()) {
-    return field + "\"bbox\" must have x0 <= x1 and y0 <= y1";
   }
   return "";
 }
@@ -96,11 +96,16 @@ nlohmann::json SplitPointed(const nlohmann::json& fields,
       continue;
     }
     plain[name] = value["value"];
+    // Two corners in either order (a lasso dragged up and to the left): the box they span.
     const nlohmann::json& b = value["bbox"];
+    const double x0 = std::min(b[0].get<double>(), b[2].get<double>());
+    const double x1 = std::max(b[0].get<double>(), b[2].get<double>());
+    const double y0 = std::min(b[1].get<double>(), b[3].get<double>());
+    const double y1 = std::max(b[1].get<double>(), b[3].get<double>());
     (*pointed)[name] = learn::PointedWords{
-        value["page"].get<int>(),
-        Box{static_cast<int>(b[0].get<double>()), static_cast<int>(b[1].get<double>()),
-            static_cast<int>(std::ceil(b[2].get<double>())), static_cast<int>(std::ceil(b[3].get<double>()))}};
+        static_cast<int>(value["page"].get<double>()),
+        Box{static_cast<int>(x0), static_cast<int>(y0), static_cast<int>(std::ceil(x1)),
+            static_cast<int>(std::ceil(y1))}};
   }
   return plain;
 }

@@ -60,7 +60,10 @@ TEST(CorrectionsTest, ACorrectedValueMayPointAtTheWordsItWasFilledFrom) {
   bad({{"value", "1"}, {"page", 1}, {"bbox", {0, 0, 1}}}, "\"bbox\"");
   bad({{"value", "1"}, {"page", 1}, {"bbox", {0, -1, 1, 1}}}, "\"bbox\"");
   bad({{"value", "1"}, {"page", 1}, {"bbox", {0, 0, 1, 2e7}}}, "\"bbox\"");
-  bad({{"value", "1"}, {"page", 1}, {"bbox", {5, 0, 1, 1}}}, "x0 <= x1");
+  bad({{"value", "1"}, {"page", 1.5}, {"bbox", {0, 0, 1, 1}}}, "\"page\"");
+  bad({{"value", "1"}, {"page", 100001}, {"bbox", {0, 0, 1, 1}}}, "\"page\"");
+  // What JSON Schema cannot refuse is taken: a page written 2.0, corners in either order.
+  EXPECT_EQ(CheckCorrectedValue("total", {{"value", "1"}, {"page", 2.0}, {"bbox", {5, 9, 1, 1}}}), "");
   bad({{"value", "1"}, {"page", 1}, {"bbox", {0, 0, 1, 1}}, {"box", 1}}, "unknown key \"box\"");
 
   // Split: the plain values as recorded, the boxes apart.
@@ -70,6 +73,10 @@ TEST(CorrectionsTest, ACorrectedValueMayPointAtTheWordsItWasFilledFrom) {
   EXPECT_EQ(plain, (nlohmann::json{{"total", "10.50"}, {"date", "2024-01-02"}, {"iban", nullptr}}));
   ASSERT_EQ(boxes.size(), 1u);
   EXPECT_EQ(boxes["total"].page, 1);
+  EXPECT_EQ(boxes["total"].box, (Box{600, 900, 709, 924}));
+  boxes.clear();
+  SplitPointed({{"total", {{"value", "1"}, {"page", 2.0}, {"bbox", {708.5, 924, 600, 900}}}}}, &boxes);
+  EXPECT_EQ(boxes["total"].page, 2);
   EXPECT_EQ(boxes["total"].box, (Box{600, 900, 709, 924}));
 }
 

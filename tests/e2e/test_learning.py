@@ -128,7 +128,7 @@ def test_a_correction_pointing_at_misprinted_words_teaches_their_place(sheaf):
     # Bad boxes are refused, naming the field and what is wrong.
     for bad in ({"value": "PO-48213", "page": 0, "bbox": box},
                 {"value": "PO-48213", "page": 1, "bbox": box[:3]},
-                {"value": "PO-48213", "page": 1, "bbox": [box[2], box[1], box[0], box[3]]},
+                {"value": "PO-48213", "page": 1.5, "bbox": box},
                 {"value": None, "page": 1, "bbox": box}):
         r = pointing.request("POST", f"/v1/documents/{first['id']}/corrections",
                              body=json.dumps({"fields": {"order_ref": bad}}).encode(),
