@@ -10,12 +10,12 @@ FORM_COUNTRIES = [("US", 50), ("UK", 14), ("DE", 12), ("FR", 8), ("CA", 3), ("AU
 
 # Field kinds: name, date, text, phone, addr, num, money, check (options), sign, long, code, email, yn
 F_PERSON_EN = [("Name", "name"), ("Full Name", "name"), ("Last Name", "last"), ("First Name", "first"), ("Date of Birth", "date"),
-               ("Address", "addr"), ("City", "city"), ("State", "code"), ("ZIP Code", "num"), ("Telephone", "phone"), ("Phone", "phone"),
+               ("Address", "addr"), ("City", "city"), ("State", "code"), ("Postcode", "num"), ("Telephone", "phone"), ("Phone", "phone"),
                ("E-mail", "email"), ("Social Security No.", "num"), ("Sex", "check:M|F"), ("Marital Status", "check:Single|Married|Divorced|Widowed"),
                ("Nationality", "text"), ("Occupation", "text"), ("Employer", "org"), ("Home Phone", "phone"), ("Work Phone", "phone"), ("Mobile", "phone")]
 F_WORK_EN = [("Department", "dept"), ("Position", "text"), ("Employee No.", "num"), ("Supervisor", "name"), ("Cost Center", "num"),
-             ("Account No.", "num"), ("Project No.", "code"), ("Cost Centre", "code"), ("Location", "city"), ("Extension", "num"),
-             ("Start Date", "date"), ("End Date", "date"), ("Requested by", "name"), ("Approved by", "name"), ("Needed by", "date"),
+             ("Account Ref.", "num"), ("Project Ref.", "code"), ("Cost Centre", "code"), ("Location", "city"), ("Extension", "num"),
+             ("Start Date", "date"), ("End Date", "date"), ("Requested by", "name"), ("Authorised by", "name"), ("Needed by", "date"),
              ("Division", "dept"), ("Room No.", "num"), ("Mail Stop", "code"), ("Brand", "brand"), ("Program", "text"), ("Job Title", "text")]
 _MORE_LABELS = ("Account Name|Agency|Applicant|Area Code|Authorized by|Batch No.|Birthplace|Branch|Building|Category|Certificate No.|"
                 "Charge No.|Checked by|Claim No.|Client|Company Name|Completed by|Contract No.|Country|County|Course Title|Customer|"
@@ -51,12 +51,12 @@ F_PHRASES_EN = [("Requested on", "date"), ("Name of Applicant", "name"), ("Numbe
                 ("From", "name"), ("To", "name"), ("Other (please state)", "text"), ("Why it is needed", "text"), ("Ship by", "text"),
                 ("Place of Work", "city"), ("Kind of item", "text"), ("Purpose of Visit", "text"), ("Description of Item", "text"),
                 ("Result of Test", "text"), ("Name and Address of Employer", "addr"), ("Signature of Supervisor", "sign"),
-                ("Date Approved", "date"), ("Approved by", "name"), ("Number of Units", "num"), ("Length of Service", "num"),
+                ("Date Approved", "date"), ("Authorised by", "name"), ("Number of Units", "num"), ("Length of Service", "num"),
                 ("Source of Funds", "text"), ("Date of Last Review", "date"), ("Company name", "org"), ("Area of Responsibility", "dept"),
                 ("Total Number of Pages", "num"), ("Is this a Rush?", "check:Yes|No"), ("Initials", "initials"), ("Checked by (initials)", "initials"),
                 ("Amount of Increase", "money"), ("Name of Product", "brand"), ("Code No. of Sample", "code"), ("Subject", "text"), ("Re", "text"),
-                ("Copies to", "name"), ("Date of Issue", "date"), ("Effective from", "date"), ("Level of Priority", "check:A|B|C")]
-DEPTS = ["Marketing", "Research & Development", "Finance", "Human Resources", "Purchasing", "Legal", "Quality Assurance", "Operations",
+                ("Circulated to", "name"), ("Date of Issue", "date"), ("Effective from", "date"), ("Level of Priority", "check:A|B|C")]
+DEPTS = ["Marketing", "Product Engineering", "Finance", "Human Resources", "Purchasing", "Legal", "Quality Assurance", "Operations",
          "Sales", "Engineering", "Public Affairs", "Information Systems", "Manufacturing", "Logistics", "Customer Service", "Accounting"]
 FORM_TEXT_VALUES = ["Attached", "N/A", "Yes", "No", "Pending", "As discussed", "Per request", "Approved", "Urgent", "Standard",
                     "Quarterly", "Monthly", "Completed", "In progress", "To be confirmed", "Same as above", "None"]
@@ -114,12 +114,12 @@ CHECK_ITEMS = ["Fire extinguishers charged and accessible", "Emergency exits cle
                "Brakes", "Tyres / tread depth", "Lights and indicators", "Horn", "Wipers", "Oil level", "Seat belts", "Documents on file", "Calibration current",
                "Temperature log complete", "Samples labelled", "Hand washing facilities", "Waste disposal", "Signage posted", "Ventilation working",
                "Equipment cleaned", "Batch record signed", "Seals intact", "Packaging undamaged", "Quantity verified", "Spill kit available"]
-F_RND_SHORT = [("Specimen No.", "num"), ("Project No.", "code"), ("Requested by", "name"), ("Asked on", "date"), ("Needed by", "date"),
+F_RND_SHORT = [("Specimen No.", "num"), ("Project Ref.", "code"), ("Requested by", "name"), ("Asked on", "date"), ("Needed by", "date"),
                ("Brand", "brand"), ("Batch", "code"), ("Item Code", "code"), ("Test Type", "text"), ("Panel Size", "num"), ("No. of Samples", "num"),
-               ("Laboratory", "dept"), ("Analyst", "name"), ("Approved by", "name"), ("Estimated Cost", "money"), ("Budget No.", "code"),
+               ("Laboratory", "dept"), ("Analyst", "name"), ("Authorised by", "name"), ("Estimated Cost", "money"), ("Budget Line", "code"),
                ("Market", "city"), ("Test Market", "city"), ("Target Group", "text"), ("Media", "text"), ("Start Date", "date"),
                ("Finish Date", "date"), ("Supplier", "org"), ("Specification No.", "code"), ("Diameter (mm)", "num"), ("Thickness (mm)", "num"),
-               ("Weight", "num"), ("Coating", "text"), ("Container", "text"), ("Quantity", "num"), ("Charge to Account", "num"), ("Job No.", "code"),
+               ("Weight", "num"), ("Coating", "text"), ("Container", "text"), ("Quantity", "num"), ("Charge to Account", "num"), ("Job Ref.", "code"),
                ("Priority", "check:High|Normal|Low"), ("Status", "check:New|Revised|Cancelled"), ("Department", "dept"), ("Program", "text"),
                ("Region", "city"), ("Agency", "org"), ("Contact", "name"), ("Phone", "phone"), ("Period", "date"), ("Reference", "code")]
 F_RND_LONG = ["Objective", "Background", "Method", "Procedure", "Results", "Conclusions", "Recommendations", "Description", "Purpose",
@@ -501,7 +501,7 @@ def build_form(rng, fonts):
             L.space(size * 1.5)
             L.hline_at(0, L.inner * 0.45, L.y)
             L.y += size
-            L.put(0, {"de": "Genehmigt (Vorgesetzter)", "fr": "Visa du responsable"}.get(lang, rng.choice(["Approved by", "Supervisor", "Department Head", "Witness"])), size=size * 0.8)
+            L.put(0, {"de": "Genehmigt (Vorgesetzter)", "fr": "Visa du responsable"}.get(lang, rng.choice(["Authorised by", "Supervisor", "Department Head", "Witness"])), size=size * 0.8)
     if rng.random() < 0.25:
         L.space(size)
         top = L.y
@@ -557,7 +557,7 @@ def _form_routing(rng, L, Fw):
             L.put(x + w, a)
     L.space(L.size)
     Fw.field("REMARKS", "long")
-    Fw.grid([("FROM (Name, org. symbol, Agency/Post)", "name"), ("Room No.-Bldg.", "num"), ("Phone No.", "phone"), ("Date", "date")])
+    Fw.grid([("FROM (Name, org. symbol, Agency/Post)", "name"), ("Room No.-Bldg.", "num"), ("Tel.", "phone"), ("Date", "date")])
 
 
 def _form_survey(rng, L, Fw):
@@ -604,7 +604,7 @@ def _form_checklist(rng, L, Fw):
 
 def _form_table(rng, L, Fw, country, ftype):
     money = Money(rng, country)
-    Fw.grid(rng.sample([("Name", "name"), ("Department", "dept"), ("Date", "date"), ("Account No.", "num"), ("Cost Center", "num"),
+    Fw.grid(rng.sample([("Name", "name"), ("Department", "dept"), ("Date", "date"), ("Account Ref.", "num"), ("Cost Center", "num"),
                         ("Deliver to", "addr"), ("Phone", "phone"), ("Vendor", "org"), ("Purpose", "text"), ("Period", "date")], rng.randint(3, 6)))
     L.space(L.size)
     if ftype == "order":
@@ -640,7 +640,7 @@ def _form_table(rng, L, Fw, country, ftype):
     L.space(L.size * 0.8)
     L.cells([(xs[-2], "TOTAL"), (xs[-1], money.num(rng.uniform(50, 3000)) if filled else "")], bold=True)
     L.space(L.size)
-    Fw.grid([("Requested by", "name"), ("Approved by", "name"), ("Budget approval", "name"), ("Date", "date")][:rng.randint(2, 4)])
+    Fw.grid([("Requested by", "name"), ("Authorised by", "name"), ("Budget approval", "name"), ("Date", "date")][:rng.randint(2, 4)])
 
 
 def _form_generic_en(rng, L, Fw, ftype):
@@ -676,7 +676,7 @@ def _form_rnd(rng, L, Fw):
         _form_data_block(rng, L, Fw)
     if rng.random() < 0.25:
         Fw.section(rng.choice(["Check one", "Check all that apply", "Type of request", "Disposition", "Action taken", "Reason"]))
-        opts = rng.sample(ROUTING_ACTIONS + CHECK_ITEMS + ["Other (please state)", "New item", "Line extension", "Replacement", "Not applicable"], rng.randint(3, 8))
+        opts = rng.sample(ROUTING_ACTIONS + CHECK_ITEMS + ["Other (please state)", "Additional line", "Line extension", "Replacement", "Not applicable"], rng.randint(3, 8))
         for o in opts:
             L.y += L.size * 1.45
             w = Fw.box(L.size * 2, rng.random() < Fw.fill * 0.4)
@@ -697,7 +697,7 @@ def _form_rnd(rng, L, Fw):
         Fw.grid(rng.sample(F_RND_SHORT, rng.randint(2, 6)))
     if rng.random() < 0.5:
         L.space(L.size * 0.5)
-        L.line(rng.choice(["Copies to:", "Distribution:", "cc:", "Route to:"]))
+        L.line(rng.choice(["Circulate to:", "Distribution:", "cc:", "Route to:"]))
         for _ in range(rng.randint(1, 5)):
             L.line(person(rng, "en") + (", " + pick(rng, DEPTS) if rng.random() < 0.4 else ""), x=L.size * 4, family=Fw.typed_family)
 

@@ -220,7 +220,7 @@ def build_receipt(rng, fonts, header_noise=False):
     if rng.random() < 0.1 and not tiny:  # service and repair shops note who the customer is
         for k, v in [(rng.choice(["Customer", "Bill To", "Name", "Kunde", "Client"]), person(rng, "ms" if lang == "ms" else "en").upper() if up else person(rng, "en")),
                      (rng.choice(["Address", "Addr"]), ", ".join(address(rng, country)[:2])), (rng.choice(["Tel", "Contact", "H/P"]), phone(rng, country)),
-                     (rng.choice(["Job Type", "Service", "Work Order", "Job No"]), rng.choice(["MAINTENANCE", "REPAIR", "INSTALLATION", "SERVICE", _digits(rng, 6)]))][:rng.randint(2, 4)]:
+                     (rng.choice(["Job Type", "Service", "Work Order", "Job Ref"]), rng.choice(["MAINTENANCE", "REPAIR", "INSTALLATION", "SERVICE", _digits(rng, 6)]))][:rng.randint(2, 4)]:
             for ln in L.wrap("%s : %s" % (U(k), v), L.inner, family=family):
                 S.text(ln)
     if rng.random() < 0.6:
