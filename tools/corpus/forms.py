@@ -432,7 +432,7 @@ def build_form(rng, fonts):
         L.paragraph(rng.choice(["Instructions: ", "INSTRUCTIONS: ", "Note: ", ""]) + " ".join(pick(rng, FORM_INSTR) for _ in range(rng.randint(1, 4))), size=size * 0.85)
     if rng.random() < 0.4:
         L.paragraph(rng.choice(["Please complete all sections and return to the %s office." % pick(rng, DEPTS),
-                                "PLEASE TYPE OR PRINT CLEARLY IN BLACK INK.", "Complete in duplicate. Retain the yellow copy for your records.",
+                                "USE BLOCK CAPITALS AND A DARK PEN.", "Complete in duplicate. Retain the yellow copy for your records.",
                                 "Bitte in Druckbuchstaben ausfüllen und unterschrieben zurücksenden.", "Merci de remplir ce formulaire en lettres capitales.",
                                 "All fields marked * are required.", "Return this form no later than %s." % fmt_date(rng, rand_date(rng), "long_en"),
                                 "Attach supporting documents where applicable.", "This form must be approved before any commitment is made."]),

@@ -42,7 +42,7 @@ def job_title(rng, lang):
         return rng.choice(["Geschäftsführer", "Vertriebsleiterin", "Projektleiter", "Sachbearbeiterin", "Leiter Einkauf", "Assistenz der Geschäftsleitung", "Personalreferentin"])
     if lang == "fr":
         return rng.choice(["Directeur général", "Responsable commercial", "Chef de projet", "Assistante de direction", "Responsable des achats", "Gérant"])
-    return rng.choice(["President", "Vice President, Marketing", "Director of Research", "Sales Manager", "Office Manager", "Chief Financial Officer",
+    return rng.choice(["President", "Vice President, Marketing", "Head of Laboratories", "Sales Manager", "Office Manager", "Chief Financial Officer",
                        "Senior Scientist", "Account Executive", "Human Resources Manager", "Secretary", "Chairman", "Project Coordinator",
                        "General Counsel", "Manager, Public Relations", "Executive Assistant", "Professor of Chemistry"])
 
