@@ -11,6 +11,7 @@
 
 #include "adapters/sqlite/sqlite_metadata_store.h"
 #include "learn/learner_store_test.h"
+#include "learn/printed_page_test.h"
 #include "learn/sender_memory.h"
 
 namespace sheaf::learn {
@@ -18,27 +19,7 @@ namespace {
 
 // A receipt: the merchant's name on top (as extraction read it), a total beside "TOTAL".
 Document Receipt(const std::string& name_as_read, const std::string& total) {
-  Document d;
-  Page p;
-  p.number = 1;
-  p.width = 1000;
-  p.height = 1400;
-  Block b;
-  int x = 40;
-  std::vector<Word> words;
-  for (const std::string& w : {std::string("TOTAL"), total}) {
-    words.push_back(Word{w, Box{x + 460, 1000, x + 460 + 18 * static_cast<int>(w.size()), 1024}, 0.9});
-    x += 300;
-  }
-  for (const Word& w : words) {
-    Line line;
-    line.words.push_back(w);
-    line.bbox = w.bbox;
-    b.lines.push_back(line);
-    b.bbox = b.bbox.Union(w.bbox);
-  }
-  p.blocks.push_back(b);
-  d.pages.push_back(p);
+  Document d = testing::PageOf({{"TOTAL", 500, 1000}, {total, 800, 1000}});
   Field name;
   name.value = name_as_read;
   d.fields["merchant_name"] = name;
