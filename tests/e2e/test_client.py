@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from sheaf_client import SheafError
+from sheaf_client import SheafError, pointed
 from sheaf_e2e import (FAST, PNG_SIGNATURE, letter_png, receipt_png, signature_ok, text_letter,
                        wait_all_final)
 
@@ -20,6 +20,13 @@ def one(sheaf):
     t = sheaf.tenant(d, "acme")
     srv = sheaf.server(d, "--ocr-workers", "2", *FAST)
     return sheaf, srv, t, sheaf.client(srv, t.key)
+
+
+def test_pointed_is_a_value_with_its_page_and_box_and_refuses_a_box_of_other_than_four():
+    assert pointed("10.50", 2, [600, 900, 708.5, 924]) == {
+        "value": "10.50", "page": 2, "bbox": [600.0, 900.0, 708.5, 924.0]}
+    with pytest.raises(ValueError, match="bbox"):
+        pointed("10.50", 1, [600, 900, 708])
 
 
 def test_submit_wait_result_pages(one, tmp_path):
