@@ -398,6 +398,11 @@ std::optional<Candidate> BuyerInAddressWindow(const Context& ctx, int name_row, 
 // `max_lines` of them.
 std::optional<Candidate> AddressAfter(const Context& ctx, int row, int max_lines);
 
+// The address printed under `name` in its own column (a buyer's block beside the invoice's
+// details): the cells under it that start where it starts, up to `max_lines` of them or a cell
+// of another kind (label, telephone, date, id).
+std::optional<Candidate> AddressUnder(const Context& ctx, const Candidate& name, int max_lines);
+
 }  // namespace sheaf::extract::internal
 
 #endif  // SHEAF_EXTRACT_EXTRACT_CONTEXT_H_

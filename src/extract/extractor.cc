@@ -303,6 +303,16 @@ Extraction Extract(const Document& doc, const Schema& schema) {
       }
     }
   }
+  // The buyer's address: under the buyer's name, in its column. A convention of the layout, not
+  // a label, so below the 0.9 band (an "Invoice address:" label's value stays surer).
+  if (has("buyer_address")) {
+    if (const Candidate* buyer = Best(cands["buyer_name"]); buyer != nullptr && buyer->row >= 0) {
+      if (std::optional<Candidate> a = AddressUnder(ctx, *buyer, 4)) {
+        a->score = std::min(a->score, 0.8);
+        cands["buyer_address"].push_back(*a);
+      }
+    }
+  }
   for (const char* addr_field : {"merchant_address", "seller_address"}) {
     if (!has(addr_field) || name_row < 0) continue;
     std::optional<Candidate> a = AddressAfter(ctx, name_row, 5);

@@ -1006,4 +1006,80 @@ std::optional<Candidate> AddressAfter(const Context& ctx, int row, int max_lines
   return c;
 }
 
+// The address printed under a name in its own column (a buyer's block: "Kunde GmbH" over
+// "Hauptstr. 5" over "10115 Berlin", with the invoice's dates and numbers in the column beside
+// it): the cells under `name` that start where it starts, each close under the one before, up to
+// `max_lines` of them or a cell of another kind (a label, a telephone, a date, an id).
+std::optional<Candidate> AddressUnder(const Context& ctx, const Candidate& name, int max_lines) {
+  const auto& rows = ctx.rows();
+  if (name.row < 0 || static_cast<std::size_t>(name.row) >= rows.size()) return std::nullopt;
+  const Row& top = *rows[static_cast<std::size_t>(name.row)].row;
+  const int tolerance = std::max(2 * top.height, 8);
+  // Where the block's lines start: under the name, or under its heading when the name follows
+  // the heading on its row ("Bill to: Kunde GmbH" over "Hauptstr. 5").
+  std::vector<int> starts = {name.bbox.x0};
+  for (const Cell& c : top.cells) {
+    const std::size_t colon = c.text.find(':');
+    const bool heading = c.box.x1 <= name.bbox.x0 ? IsBuyerHeading(c.text)
+                         : c.box.x0 < name.bbox.x0 && colon != std::string::npos && IsBuyerHeading(c.text.substr(0, colon + 1));
+    if (heading) starts.push_back(c.box.x0);
+  }
+  std::string text, raw;
+  Box box;
+  int lines = 0, addressy = 0, skipped = 0;
+  double conf = 0;
+  Box prev = name.bbox;
+  for (std::size_t r = static_cast<std::size_t>(name.row) + 1; r < rows.size() && lines < max_lines; ++r) {
+    const Row& row = *rows[r].row;
+    if (row.page != top.page || row.box.y0 - prev.y1 > 1.8 * std::max(row.height, top.height)) break;
+    const Cell* cell = nullptr;
+    for (const Cell& c : row.cells) {
+      if (std::any_of(starts.begin(), starts.end(), [&](int x) { return std::abs(c.box.x0 - x) <= tolerance; })) {
+        cell = &c;
+        break;
+      }
+    }
+    if (cell == nullptr) break;
+    const std::string t = WithoutEdgeNoise(cell->text);
+    const std::vector<std::string> toks = Tokens(RepairAddressLine(t));
+    const bool address_word = HasWord(toks, kAddressWords) || std::any_of(toks.begin(), toks.end(), IsPostcodeToken);
+    if (toks.empty() || CountLetters(t) < 2 || LongestDigitRun(t) >= 9 || NormalizeDate(t)) break;
+    if (HasWord(toks, kAddressStopWords) && !address_word) break;
+    if (t.find(':') != std::string::npos && !address_word) break;
+    if (IsBuyerHeading(t) || CompanyNumberLabel(toks) || HasWord(toks, kNotANameWords)) break;
+    // Before the street: a department or a person ("Accounts Payable", "z. Hd. Dieter Peters",
+    // "T.a.v. Lotte de Jong") or the name's second line, text only.
+    if (lines == 0 && CountDigits(t) == 0 && !address_word) {
+      if (++skipped > 2) break;
+      prev = cell->box;
+      continue;
+    }
+    // A document's title under the block ends it ("CREDIT NOTE", "Abschlagsrechnung", "FACTUUR").
+    if (std::any_of(toks.begin(), toks.end(), [](const std::string& w) {
+          return w.find("rechnung") != std::string::npos || w.rfind("factu", 0) == 0 || w == "invoice" ||
+                 w == "note" || w == "avoir" || w == "gutschrift";
+        })) {
+      break;
+    }
+    addressy += (address_word || CountDigits(t) > 0) ? 1 : 0;
+    if (!text.empty()) text += ", ";
+    text += RepairAddressLine(t);
+    if (!raw.empty()) raw += ", ";
+    raw += Trim(cell->text);
+    box = box.Union(cell->box);
+    conf += MeanConfidence(*cell, 0, cell->words.size());
+    ++lines;
+    prev = cell->box;
+  }
+  if (lines == 0 || addressy == 0) return std::nullopt;
+  Candidate c;
+  c.value = text;
+  c.raw = raw;
+  c.bbox = box;
+  c.page = top.page;
+  c.row = name.row + 1;
+  c.score = (addressy >= 2 ? 0.8 : 0.6) * OcrFactor(conf / lines);
+  return c;
+}
+
 }  // namespace sheaf::extract::internal

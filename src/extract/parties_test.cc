@@ -240,6 +240,40 @@ TEST(Extract, ABuyerHeadingIsNotANumberLabelReadWithOneMisreadCharacter) {
   }
 }
 
+TEST(Extract, TheBuyersAddressIsTheBlockUnderItsNameInItsColumn) {
+  // Beside the invoice's details, after a department line, up to the title under the block;
+  // a layout convention, so below the 0.9 band.
+  Extraction ex = Extract(TextDocument(
+                              "Alanix Ltd.\n"
+                              "919 Bridge Court\n"
+                              "Leeds LS1 4DY\n"
+                              "\n"
+                              "Bill to:\n"
+                              "Kestrel Hardware GmbH                 Invoice No: INV-2024-77\n"
+                              "Accounts Payable                      Date: 05.03.2024\n"
+                              "Hauptstr. 5                           Due: 04.04.2024\n"
+                              "10115 Berlin\n"
+                              "Deutschland\n"
+                              "CREDIT NOTE\n"
+                              "Widgets 3 x 10.00                     30.00\n"),
+                          SchemaFor("invoice"));
+  EXPECT_EQ(Value(ex, "buyer_name"), "Kestrel Hardware GmbH");
+  EXPECT_EQ(Value(ex, "buyer_address"), "Hauptstr. 5, 10115 Berlin, Deutschland");
+  ASSERT_TRUE(ex.fields.count("buyer_address"));
+  EXPECT_LT(ex.fields.at("buyer_address").confidence, 0.9);
+  // Under a name that follows its heading on the row, the block starts under the heading.
+  Extraction same_row = Extract(TextDocument(
+                                    "Alanix Ltd.\n919 Bridge Court\nLeeds LS1 4DY\n\n"
+                                    "Sold to: Kestrel Hardware GmbH\n"
+                                    "Hauptstr. 5\n"
+                                    "10115 Berlin\n"
+                                    "\n"
+                                    "Invoice No: INV-2024-77\n"),
+                                SchemaFor("invoice"));
+  EXPECT_EQ(Value(same_row, "buyer_name"), "Kestrel Hardware GmbH");
+  EXPECT_EQ(Value(same_row, "buyer_address"), "Hauptstr. 5, 10115 Berlin");
+}
+
 TEST(Extract, TheNumberAfterABareTitle) {
   const std::pair<const char*, const char*> cases[] = {
       {"Facture FA-2018-0042", "FA-2018-0042"}, {"FACTUUR RG2019-407", "RG2019-407"},

@@ -1,11 +1,15 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "validate/validator.h"
 
+#include <cctype>
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
 #include <iomanip>
+#include <set>
 #include <sstream>
+#include <string>
+#include <vector>
 
 #include "extract/normalize.h"
 
@@ -184,6 +188,48 @@ std::vector<RuleResult> Validate(const extract::Schema& schema,
   return out;
 }
 
+namespace {
+
+// The lower-cased runs of letters and digits of `text` (bytes >= 0x80 count as letters).
+std::vector<std::string> Words(const std::string& text) {
+  std::vector<std::string> out;
+  std::string cur;
+  for (char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    if (std::isalnum(u) || u >= 0x80) {
+      cur += static_cast<char>(std::tolower(u));
+    } else if (!cur.empty()) {
+      out.push_back(std::move(cur));
+      cur.clear();
+    }
+  }
+  if (!cur.empty()) out.push_back(std::move(cur));
+  return out;
+}
+
+// Whether the address the page shows is the XML's, however each orders and punctuates it: every
+// word the page prints is in the XML's address, but for the country, which the XML gives as a
+// code ("DE") and the page in words ("Deutschland"). The XML may hold more (a contact's name the
+// page prints on a line the reader leaves out).
+bool AddressWithin(const std::string& page, const std::string& xml) {
+  static const std::set<std::string> kCountries = {
+      "de", "deutschland", "germany", "at", "österreich", "austria", "ch", "schweiz", "suisse",
+      "switzerland", "fr", "france", "nl", "nederland", "netherlands", "be", "belgique", "belgië",
+      "belgium", "lu", "luxembourg", "it", "italia", "italy", "es", "españa", "spain", "gb", "uk",
+      "united", "kingdom", "ie", "ireland", "us", "usa", "states", "my", "malaysia", "sg", "singapore"};
+  const std::vector<std::string> xml_words = Words(xml);
+  const std::set<std::string> in_xml(xml_words.begin(), xml_words.end());
+  int matched = 0;
+  for (const std::string& w : Words(page)) {
+    if (kCountries.count(w) != 0) continue;
+    if (in_xml.count(w) == 0) return false;
+    ++matched;
+  }
+  return matched >= 2;
+}
+
+}  // namespace
+
 std::vector<RuleResult> CrossCheck(const std::map<std::string, Field>& visible,
                                    const std::map<std::string, std::string>& embedded) {
   std::vector<std::string> shared, differ;
@@ -204,7 +250,8 @@ std::vector<RuleResult> CrossCheck(const std::map<std::string, Field>& visible,
         }
         return o;
       };
-      same = squash(seen) == squash(xml_value);
+      same = squash(seen) == squash(xml_value) || (name.size() > 8 && name.substr(name.size() - 8) == "_address" &&
+                                                   AddressWithin(seen, xml_value));
     }
     if (!same) {
       differ.push_back(name);

@@ -137,6 +137,27 @@ TEST(CrossCheck, MismatchesAreWarningsNamingTheField) {
   EXPECT_TRUE(CrossCheck({}, xml).empty());
 }
 
+TEST(CrossCheck, AnAddressMatchesTheXmlsInAnyOrderWithItsCountryInWords) {
+  // The XML orders an address its own way, gives the country as a code and may hold a contact.
+  std::map<std::string, std::string> xml{{"buyer_address", "69876, Frankfurt, Hans Muster, Kundenstraße 15, DE"}};
+  std::map<std::string, Field> visible{{"buyer_address", F("Kundenstraße 15, 69876 Frankfurt, Deutschland")}};
+  std::vector<RuleResult> r = CrossCheck(visible, xml);
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_EQ(r[0].status, RuleStatus::kPass);
+  // Another street number, or another street, is another address.
+  for (const char* other : {"Kundenstraße 17, 69876 Frankfurt", "Hauptstraße 15, 69876 Frankfurt"}) {
+    visible["buyer_address"] = F(other);
+    r = CrossCheck(visible, xml);
+    ASSERT_EQ(r.size(), 1u);
+    EXPECT_EQ(r[0].status, RuleStatus::kWarn) << other;
+  }
+  // The rule is for addresses only: a name's words in another order still differ.
+  std::map<std::string, std::string> names{{"buyer_name", "Muster Hans GmbH"}};
+  r = CrossCheck({{"buyer_name", F("Hans Muster GmbH")}}, names);
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_EQ(r[0].status, RuleStatus::kWarn);
+}
+
 TEST(DecideStatus, CompletedOnlyWhenRulesPassAndFieldsAreSure) {
   const extract::Schema& schema = SchemaFor("invoice");
   Document doc;
