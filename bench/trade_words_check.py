@@ -4,7 +4,7 @@
 "Trade words misread by one letter").
 
 Reads kNameTradeWords and kRealWordsNearTradeWords from src/extract/parties.cc, applies the
-same rule as RepairTradeWords to every word of Tesseract's English and Malay dictionaries (word
+same rule as RepairTradeWords to every word of Tesseract's English, Malay, German and French dictionaries (word
 lists made with combine_tessdata -u and dawg2wordlist, from the installed traineddata) and
 prints the words it would change: each should be a misspelling, never a real word or a name.
 
@@ -55,7 +55,7 @@ def main():
     tessdata = sys.argv[1] if len(sys.argv) > 1 else (glob.glob("/usr/share/tesseract-ocr/*/tessdata") or ["."])[0]
     changed = {}
     with tempfile.TemporaryDirectory() as tmp:
-        for lang in ("eng", "msa"):
+        for lang in ("eng", "msa", "deu", "fra"):
             prefix = os.path.join(tmp, lang + ".")
             subprocess.run(["combine_tessdata", "-u", os.path.join(tessdata, lang + ".traineddata"), prefix],
                            check=True, capture_output=True)

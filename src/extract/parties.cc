@@ -4,6 +4,7 @@
 // wins), and the address rows under it. docs/extraction.md, "Names and addresses".
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <functional>
 #include <map>
 #include <optional>
@@ -37,18 +38,22 @@ const std::initializer_list<std::string_view> kNotANameWords = {
     "invoice", "receipt", "tax", "cash", "bill", "welcome", "tel", "telephone", "fax", "phone",
     "gst", "reg", "date", "cashier", "table", "official", "simplified", "rechnung", "facture",
     "quittung", "beleg", "kassenbon", "copy", "customer", "page", "seite", "no", "order",
-    "stylesheet", "www", "http", "https", "email", "mail", "member", "thank", "thanks"};
+    "stylesheet", "www", "http", "https", "email", "mail", "member", "thank", "thanks",
+    // what stamps print over a slip's head
+    "approved", "paid", "lunas", "received", "duplicate", "void", "cancelled", "canceled", "posted"};
 
 const std::initializer_list<std::string_view> kAddressStopWords = {
     "tel", "telephone", "phone", "fax", "email", "mail", "www", "http", "https", "gst", "tax",
     "invoice", "receipt", "cashier", "date", "time", "table", "bill", "counter", "hp", "mobile",
-    "website", "reg", "registration", "company", "co", "roc", "sst", "vat", "ust", "steuernummer",
+    "website", "reg", "registration", "company", "roc", "sst", "vat", "ust", "steuernummer", "abn",
+    "acn", "uen", "gstin", "kvk", "siret", "siren", "btw", "copy",
     "rechnung", "facture", "member", "order", "cash", "doc", "no:", "slip", "pos", "terminal"};
 
 const std::initializer_list<std::string_view> kAddressWords = {
     "jalan", "jln", "taman", "lorong", "street", "st", "road", "rd", "avenue", "ave", "lane",
     "blvd", "drive", "strasse", "straße", "str", "weg", "platz", "allee", "gasse", "rue", "avenue",
-    "boulevard", "chemin", "place", "bandar", "kampung", "kg", "lot", "level", "floor", "suite",
+    "boulevard", "chemin", "place", "bandar", "kampung", "kg", "lot", "ptd", "plot", "unit", "blk",
+    "blok", "level", "floor", "suite",
     "building", "plaza", "park", "johor", "selangor", "kuala", "lumpur", "malaysia", "germany",
     "deutschland", "france", "usa", "uk", "singapore", "cedex", "postfach", "box"};
 
@@ -263,9 +268,9 @@ const std::initializer_list<std::string_view> kNameTradeWords = {
     "restoran"};
 
 // Real words one letter from a word of kNameTradeWords, which are no misreading of it: people of
-// a trade ("STATIONERS", "GROCER", "BAKERS"), and the words and names of Tesseract's English and
-// Malay dictionaries one letter from a trade word (flesh, Beatty, stationary, Seaford, jengkel,
-// ...; how they were found: docs/extraction.md).
+// a trade ("STATIONERS", "GROCER", "BAKERS"), and the words and names of Tesseract's English,
+// Malay, German and French dictionaries one letter from a trade word (flesh, Beatty, stationary,
+// Seaford, jengkel, Supermarkt, fourniture, ...; how they were found: docs/extraction.md).
 const std::initializer_list<std::string_view> kRealWordsNearTradeWords = {
     "baker", "bakers", "butcher", "butchers", "confectioner", "confectioners", "florists", "grocer",
     "grocers", "jeweller", "jewellers", "stationer", "stationers", "tailor", "tailors",
@@ -274,7 +279,10 @@ const std::initializer_list<std::string_view> kRealWordsNearTradeWords = {
     "flesh", "floris", "freeh", "frese", "freshy", "frosh", "froze", "handcraft", "hardwire",
     "hitchen", "industriel", "jahitkan", "jengkel", "jewelery", "kitchin", "klink", "landry",
     "peniagaan", "pharmaco", "restaurante", "restaurantes", "rozen", "schicken", "seaford",
-    "stationary", "tertile", "textil", "thicken", "zakery"};
+    "stationary", "tertile", "textil", "thicken", "zakery",
+    // German, Dutch and French words one letter from one (Tesseract's deu and fra dictionaries)
+    "boutiquen", "checken", "fourniture", "frech", "hypermarkt", "industrie", "industriels",
+    "industrien", "kirchen", "minimarkt", "supermarkt"};
 
 // `lower` (lower case) written in the case of `like`: upper, capitalised or lower.
 std::string InCaseOf(const std::string& like, std::string lower) {
@@ -614,9 +622,114 @@ std::optional<Candidate> BuyerInAddressWindow(const Context& ctx, int name_row, 
   return std::nullopt;
 }
 
+namespace {
+
+// A branch's line before an address: "Filiale Pebble", "Niederlassung Vista", "CAWANGAN ORION",
+// "Branch: Pioneer", "Outlet Bangsar", "Agence de Lyon", "Vestiging Centrum".
+bool BranchLine(const std::vector<std::string>& toks) {
+  return !toks.empty() && HasWord({toks[0]}, {"filiale", "niederlassung", "cawangan", "branch", "outlet", "agence",
+                                              "vestiging", "filiaal", "succursale"});
+}
+
+// Whether `toks` (a row's) name a company by a word of kCompanySuffixes. A two-letter legal form
+// ("AG", "SA", "AB") counts only as the last word, where legal forms stand: elsewhere it is
+// another word ("2727 SE Haarlem", "SA 5000").
+bool HasSuffix(const std::vector<std::string>& toks) {
+  for (std::size_t i = 0; i < toks.size(); ++i) {
+    if (!HasWord({toks[i]}, kCompanySuffixes)) continue;
+    if (toks[i].size() > 2 || HasWord({toks[i]}, {"co"}) || i + 1 == toks.size()) return true;
+  }
+  return false;
+}
+
+// Whether `text` prints a price with its cents as item rows do ("3,52", "12.90"): digits, a
+// "," or ".", two digits, and no digit or separator right after ("10.2024" and "1.234.567" are
+// no prices).
+bool HasPrice(const std::string& text) {
+  auto digit = [&](std::size_t i) { return i < text.size() && std::isdigit(static_cast<unsigned char>(text[i])) != 0; };
+  for (std::size_t i = 1; i + 2 < text.size(); ++i) {
+    if ((text[i] != ',' && text[i] != '.') || !digit(i - 1) || !digit(i + 1) || !digit(i + 2)) continue;
+    const std::size_t after = i + 3;
+    if (after < text.size() && (digit(after) || text[after] == '.' || text[after] == ',')) continue;
+    return true;
+  }
+  return false;
+}
+
+// The words of registered legal forms, for a row that holds nothing else but the name's end
+// ("(KL) SDN BHD", "Private Limited", "Pty Ltd", "GmbH & Co. KG"). Not "as" nor "se": common
+// words, and "SE" is part of a Dutch postcode.
+const std::initializer_list<std::string_view> kLegalFormWords = {
+    "sdn", "bhd", "berhad", "sendirian", "s", "b", "co", "ltd", "pte", "plc", "inc", "gmbh", "llc",
+    "llp", "limited", "private", "pvt", "pty", "proprietary", "corp", "corporation", "company", "ag",
+    "kg", "kgaa", "ohg", "ug", "gbr", "mbh", "sarl", "sas", "sasu", "eurl", "sa", "bv", "nv", "srl",
+    "spa", "oy", "ab", "aps"};
+
+// `text` when its words are trade words of a name and nothing else ("TRADING", "Bakery &
+// Cafe"), without one trailing letter OCR added ("TRADING N"); "" otherwise.
+std::string TradeWordsOnly(const std::string& text) {
+  std::vector<std::string> toks = Tokens(text);
+  std::string t = Trim(text);
+  if (toks.size() >= 2 && toks.back().size() == 1 && t.size() >= 2 && t[t.size() - 2] == ' ' &&
+      !HasWord({toks.back()}, kLegalFormWords)) {
+    toks.pop_back();
+    t = Trim(t.substr(0, t.size() - 1));
+  }
+  if (toks.empty() || toks.size() > 3) return "";
+  for (const std::string& w : toks) {
+    if (!HasWord({w}, kTradeWords)) return "";
+  }
+  return t;
+}
+
+// Whether `above` reads as the first line of a name that `row` ends: text only (no digits, no
+// colon, no word of a label, an address or a heading) printed in the same type size.
+bool NameLineAbove(const Row& above, const Row& row) {
+  const std::string& t = above.text;
+  std::vector<std::string> toks = Tokens(t);
+  if (toks.empty() || CountLetters(t) < 3 || CountDigits(t) > 0 || t.find(':') != std::string::npos) return false;
+  if (HasWord(toks, kNotANameWords) || HasWord(toks, kAddressWords) || HasWord(toks, kAddressStopWords)) return false;
+  if (LooksLikeRegistration(t)) return false;
+  const double a = above.height, b = row.height;
+  return a > 0 && b > 0 && std::abs(a - b) <= 0.25 * std::max(a, b);
+}
+
+}  // namespace
+
 // The merchant / seller name among the first rows of page 1.
 std::optional<NamePick> TopName(const Context& ctx, int max_rows) {
   std::optional<NamePick> best;
+  // Names printed on two lines: "GARDENIA BAKERIES" over "(KL) SDN BHD", "POPULAR BOOK" over
+  // "CO. (M) SDN BHD". A row of legal-form words joins the name row next to it.
+  const auto& rows = ctx.rows();
+  auto legal_only = [&](int r) {
+    if (r < 0 || static_cast<std::size_t>(r) >= rows.size()) return false;
+    std::vector<std::string> toks = Tokens(rows[static_cast<std::size_t>(r)].row->text);
+    int other = 0;
+    bool legal = false;
+    for (const std::string& t : toks) {
+      if (HasWord({t}, kLegalFormWords)) {
+        legal = true;
+      } else {
+        other += (t.size() > 3 || CountDigits(t) > 0) ? 2 : 1;
+      }
+    }
+    // "(KL) SDN BHD", "CO. (M) SDN BHD": legal words and at most one short other word.
+    return legal && other <= 1;
+  };
+  auto near = [&](int a, int b) {
+    const Row& ra = *rows[static_cast<std::size_t>(a)].row;
+    const Row& rb = *rows[static_cast<std::size_t>(b)].row;
+    return ra.page == rb.page && rb.box.y0 - ra.box.y1 < 1.5 * std::max(ra.height, rb.height);
+  };
+  // A row of legal-form words alone that ends the name printed on the row above ("GEMILANG
+  // IMPIAN" over "BHD") is as much a name as the two together.
+  auto ends_name_above = [&](int r) {
+    if (!legal_only(r) || r <= 0 || !near(r - 1, r)) return false;
+    const std::string& above = rows[static_cast<std::size_t>(r - 1)].row->text;
+    return CountLetters(above) >= 3 && CountDigits(above) == 0 && !LooksLikeRegistration(above);
+  };
+
   int seen = 0;
   int brand_until = -1;  // after a trade name, the last row where its legal owner may follow
   for (std::size_t r = 0; r < ctx.rows().size() && seen < max_rows; ++r) {
@@ -629,7 +742,9 @@ std::optional<NamePick> TopName(const Context& ctx, int max_rows) {
     if (letters < 3 || digits * 2 > letters) continue;
     std::vector<std::string> toks = Tokens(text);
     if (toks.empty()) continue;
-    bool suffix = HasWord(toks, kCompanySuffixes);
+    // An item's row ("KAYA TOAST 1 3,52 3,52") prices something; no name does.
+    if (HasPrice(text)) continue;
+    bool suffix = HasSuffix(toks);
     bool bad = HasWord(toks, kNotANameWords) && !suffix;
     // The rows under a buyer's heading ("Bill To:", "Rechnungsempfänger", "Facturé à") name
     // the buyer, however legal its form.
@@ -655,7 +770,7 @@ std::optional<NamePick> TopName(const Context& ctx, int max_rows) {
     conf = counted > 0 ? conf / counted : 0.0;
     double score = (suffix ? 0.9 : 0.7 - 0.06 * (seen - 1)) * OcrFactor(conf);
     if (has_colon) score *= 0.6;
-    if (toks.size() == 1 && toks[0].size() <= 3) score *= 0.5;
+    if (toks.size() == 1 && toks[0].size() <= 3 && !ends_name_above(static_cast<int>(r))) score *= 0.5;
     // An address line, not a name; a trade word in it is a street's ("63 Market Drive").
     const bool only_trade = suffix && std::none_of(toks.begin(), toks.end(), [](const std::string& t) {
                               return HasWord({t}, kCompanySuffixes) && !HasWord({t}, kTradeWords);
@@ -696,30 +811,6 @@ std::optional<NamePick> TopName(const Context& ctx, int max_rows) {
     if (brand_until >= 0 && static_cast<int>(r) >= brand_until) break;
   }
   if (!best) return best;
-  // Names printed on two lines: "GARDENIA BAKERIES" over "(KL) SDN BHD", "POPULAR BOOK" over
-  // "CO. (M) SDN BHD". A row of legal-form words joins the name row next to it.
-  const auto& rows = ctx.rows();
-  auto legal_only = [&](int r) {
-    if (r < 0 || static_cast<std::size_t>(r) >= rows.size()) return false;
-    std::vector<std::string> toks = Tokens(rows[static_cast<std::size_t>(r)].row->text);
-    int other = 0;
-    bool legal = false;
-    for (const std::string& t : toks) {
-      if (HasWord({t}, {"sdn", "bhd", "s", "b", "co", "ltd", "pte", "plc", "inc", "gmbh", "llc", "limited",
-                        "corp", "corporation", "company"})) {
-        legal = true;
-      } else {
-        other += (t.size() > 3 || CountDigits(t) > 0) ? 2 : 1;
-      }
-    }
-    // "(KL) SDN BHD", "CO. (M) SDN BHD": legal words and at most one short other word.
-    return legal && other <= 1;
-  };
-  auto near = [&](int a, int b) {
-    const Row& ra = *rows[static_cast<std::size_t>(a)].row;
-    const Row& rb = *rows[static_cast<std::size_t>(b)].row;
-    return ra.page == rb.page && rb.box.y0 - ra.box.y1 < 1.5 * std::max(ra.height, rb.height);
-  };
   int r = best->row;
   Candidate& c = best->cand;
   // The name goes on over row r + 1.
@@ -735,6 +826,15 @@ std::optional<NamePick> TopName(const Context& ctx, int max_rows) {
       !LooksLikeRegistration(rows[static_cast<std::size_t>(r - 1)].row->text)) {
     const Row& prev = *rows[static_cast<std::size_t>(r - 1)].row;
     c.value = CleanName(prev.text + " " + rows[static_cast<std::size_t>(r)].row->text);
+    c.raw = prev.text + "\n" + c.raw;
+    c.bbox = c.bbox.Union(prev.box);
+  } else if (const std::string trade = TradeWordsOnly(rows[static_cast<std::size_t>(r)].row->text);
+             !trade.empty() && r > 0 && near(r - 1, r) &&
+             NameLineAbove(*rows[static_cast<std::size_t>(r - 1)].row, *rows[static_cast<std::size_t>(r)].row)) {
+    // "SYARIKAT BINTANG SEJAHTERA" over "TRADING": a row of trade words alone ends the name
+    // printed in the same type on the row above.
+    const Row& prev = *rows[static_cast<std::size_t>(r - 1)].row;
+    c.value = CleanName(prev.text + " " + trade);
     c.raw = prev.text + "\n" + c.raw;
     c.bbox = c.bbox.Union(prev.box);
   } else if (!HasWord(Tokens(c.value), kCompanySuffixes) && static_cast<std::size_t>(r + 1) < rows.size() &&
@@ -760,7 +860,28 @@ std::optional<NamePick> TopName(const Context& ctx, int max_rows) {
              t.find(':') == std::string::npos && !HasWord(toks, kNotANameWords) &&
              !HasWord(toks, kAddressWords) && !HasWord(toks, kAddressStopWords);
     };
+    // A name in large type that goes on over the next row in the same type ("KEDAI RUNCIT" over
+    // "ASTRAZOR", both taller than the body text): text only, as above.
+    auto large_type_goes_on = [&] {
+      if (static_cast<std::size_t>(r + 1) >= rows.size() || !near(r, r + 1) || !continuation(r + 1)) return false;
+      const Row& a = *rows[static_cast<std::size_t>(r)].row;
+      const Row& b = *rows[static_cast<std::size_t>(r + 1)].row;
+      if (HasWord(Tokens(b.text), kCompanySuffixes) || BranchLine(Tokens(b.text)) || LooksLikeRegistration(b.text)) {
+        return false;
+      }
+      std::vector<int> heights;
+      for (std::size_t k = 0; k < rows.size() && heights.size() < 60; ++k) {
+        if (rows[k].row->page == a.page && rows[k].row->height > 0) heights.push_back(rows[k].row->height);
+      }
+      if (heights.size() < 5) return false;
+      std::nth_element(heights.begin(), heights.begin() + static_cast<std::ptrdiff_t>(heights.size() / 2), heights.end());
+      const double body = heights[heights.size() / 2];
+      return a.height >= 1.3 * body && b.height >= 1.3 * body &&
+             std::abs(a.height - b.height) <= 0.15 * std::max(a.height, b.height);
+    };
     if (static_cast<std::size_t>(r + 1) < rows.size() && dangling(c.raw) && near(r, r + 1) && continuation(r + 1)) {
+      take_next_row();
+    } else if (large_type_goes_on()) {
       take_next_row();
     } else if (r > 0 && near(r - 1, r) && dangling(rows[static_cast<std::size_t>(r - 1)].row->text) &&
                continuation(r) && CountDigits(rows[static_cast<std::size_t>(r - 1)].row->text) == 0 &&
@@ -774,6 +895,31 @@ std::optional<NamePick> TopName(const Context& ctx, int max_rows) {
   }
   return best;
 }
+
+namespace {
+
+// `text` without the punctuation OCR reads from specks and the paper's edges around a line
+// (": 28787 FREIBURG", "; UNIT 32", "28191 DUISBURG :", "EXETER :"), so that it is not taken for
+// a label's colon. "#", "(" and digits stay in front ("#29-284 PINE CENTRE"), and a closing "."
+// or "," stays at the end ("PERAK.").
+std::string WithoutEdgeNoise(const std::string& text) {
+  std::size_t start = 0, end = text.size();
+  while (start < end && std::string_view(" \t:;|_=~`,.'\"").find(text[start]) != std::string_view::npos) ++start;
+  while (end > start && std::string_view(" \t:;|_=~`'\"").find(text[end - 1]) != std::string_view::npos) --end;
+  return text.substr(start, end - start);
+}
+
+// "Co. No. 123456-X", "Co. Reg. ...": a company number's label, which ends an address ("CO" alone
+// is also a US state: "DENVER, CO 80202").
+bool CompanyNumberLabel(const std::vector<std::string>& toks) {
+  for (std::size_t i = 0; i + 1 < toks.size(); ++i) {
+    if (toks[i] == "co" && (toks[i + 1] == "no" || toks[i + 1] == "reg" || toks[i + 1] == "registration")) return true;
+  }
+  return false;
+}
+
+
+}  // namespace
 
 // The address as the rows that follow `row` (a name), up to a row of another kind.
 std::optional<Candidate> AddressAfter(const Context& ctx, int row, int max_lines) {
@@ -789,7 +935,7 @@ std::optional<Candidate> AddressAfter(const Context& ctx, int row, int max_lines
     const FlatRow& fr = rows[r];
     if (fr.page != name.page) break;
     if (fr.row->box.y0 - prev_bottom > 2.5 * std::max(fr.row->height, name.row->height)) break;
-    const std::string& t = fr.row->text;
+    const std::string t = WithoutEdgeNoise(fr.row->text);
     // The row as repaired ("Jin PJU" is "JLN PJU"): an address word misread is still one.
     const std::string repaired = RepairAddressLine(Trim(t));
     std::vector<std::string> toks = Tokens(repaired);
@@ -819,7 +965,10 @@ std::optional<Candidate> AddressAfter(const Context& ctx, int row, int max_lines
                       (HasWord(toks, kCompanySuffixes) || HasWord(toks, {"sdn", "pasaraya", "borong"}) ||
                        t.find("S/B") != std::string::npos);
       bool affiliation = LooksLikeAffiliation(t) && !address_word;
-      if (!addressish && (registration || dated || name_line || business || affiliation)) {
+      // A line OCR made of a speck or a smudge ("6-92, . > S") is no address line yet, nor its end.
+      bool smudge = CountLetters(t) < 2 && LongestDigitRun(t) < 4;
+      bool branch = BranchLine(toks) && CountDigits(t) <= 3 && !address_word;
+      if (!addressish && (registration || dated || name_line || business || affiliation || smudge || branch)) {
         if (++skipped > 5) break;
         prev_bottom = fr.row->box.y1;
         continue;
@@ -829,6 +978,7 @@ std::optional<Candidate> AddressAfter(const Context& ctx, int row, int max_lines
     // A long digit run is an id (GST, company or account number), never part of an address.
     if (LongestDigitRun(t) >= 9) break;
     if (HasWord(toks, kAddressStopWords) && !HasWord(toks, kAddressWords)) break;
+    if (CompanyNumberLabel(toks)) break;
     if (t.find(':') != std::string::npos && !HasWord(toks, kAddressWords)) break;
     if (NormalizeDate(t)) break;
     if (CountLetters(t) < 2) break;

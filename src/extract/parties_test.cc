@@ -5,7 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
+#include <utility>
 
 #include "extract/extractor_test_docs.h"
 
@@ -44,6 +46,124 @@ TEST(Extract, NameWrappedBeforeALineWithItsLegalForm) {
   Extraction ex = Extract(doc, SchemaFor("receipt"));
   EXPECT_EQ(Value(ex, "merchant_name"), "LILY CONFECTIONERY AND BAKERY S/B");
   EXPECT_EQ(Value(ex, "merchant_address"), "LOT 12, JALAN MAWAR 2, 43000 KAJANG, SELANGOR");
+}
+
+TEST(Extract, ARowOfTradeWordsEndsTheNameOnTheRowAbove) {
+  // The row of the trade word alone (with a letter OCR added) is no name by itself.
+  Document doc = TextDocument(
+      "  SYARIKAT BINTANG SEJAHTERA\n"
+      "        TRADING N\n"
+      "       (914887-T)\n"
+      "  20, JLN BINTANG 17,\n"
+      "  52796 ALOR SETAR, KEDAH.\n"
+      "  TEL: 08-5498124\n");
+  Extraction ex = Extract(doc, SchemaFor("receipt"));
+  EXPECT_EQ(Value(ex, "merchant_name"), "SYARIKAT BINTANG SEJAHTERA TRADING");
+  EXPECT_EQ(Value(ex, "merchant_address"), "20, JLN BINTANG 17, 52796 ALOR SETAR, KEDAH.");
+}
+
+TEST(Extract, ANameInLargeTypeGoesOnOverTheNextRowInTheSameType) {
+  // Rows 0 and 1 printed twice as tall as the body: the name's two lines.
+  const std::string body =
+      "  KEDAI RUNCIT\n"
+      "  ASTRAZOR\n"
+      "  NO. 11, PERSIARAN CEMPAKA,\n"
+      "  32087 MUAR, JOHOR.\n"
+      "  TEL: 06-952 1234\n"
+      "  RECEIPT NO: OR2016-990284\n"
+      "  DATE: 28/04/2022\n";
+  auto tall = [](Document doc, std::initializer_list<std::size_t> lines) {
+    int y = 0;
+    for (Line& l : doc.pages[0].blocks[0].lines) {  // laid out again, top down
+      const std::size_t i = static_cast<std::size_t>(&l - doc.pages[0].blocks[0].lines.data());
+      const int h = std::find(lines.begin(), lines.end(), i) != lines.end() ? 36 : 16;
+      Box box;
+      for (Word& w : l.words) {
+        w.bbox.y0 = y + 2;
+        w.bbox.y1 = y + 2 + h;
+        box = box.Union(w.bbox);
+      }
+      l.bbox = box;
+      y += h + 4;
+    }
+    doc.pages[0].height = y;
+    return doc;
+  };
+  Extraction ex = Extract(tall(TextDocument(body), {0, 1}), SchemaFor("receipt"));
+  EXPECT_EQ(Value(ex, "merchant_name"), "KEDAI RUNCIT ASTRAZOR");
+  EXPECT_EQ(Value(ex, "merchant_address"), "NO. 11, PERSIARAN CEMPAKA, 32087 MUAR, JOHOR.");
+  // In the body's type, the row under the name is not taken for its second line.
+  EXPECT_EQ(Value(Extract(tall(TextDocument(body), {0}), SchemaFor("receipt")), "merchant_name"), "KEDAI RUNCIT");
+}
+
+TEST(Extract, LegalFormsOfOtherCountriesOnARowOfTheirOwnEndTheName) {
+  for (const auto& [top, legal] : {std::pair<std::string, std::string>{"Bright Atlas Marine", "Private Limited"},
+                                   {"GEMILANG IMPIAN", "BHD"}, {"Harbour View Traders", "Pty Ltd"}}) {
+    Document doc = TextDocument("  Quality & Service\n  " + top + "\n  " + legal +
+                                "\n  No. 52, Jalan Baru 1/2,\n  39399 Taiping, Perak.\n  Tel: 06-2127 2522\n");
+    Extraction ex = Extract(doc, SchemaFor("receipt"));
+    EXPECT_EQ(Value(ex, "merchant_name"), top + " " + legal);
+    EXPECT_EQ(Value(ex, "merchant_address"), "No. 52, Jalan Baru 1/2, 39399 Taiping, Perak.");
+  }
+}
+
+TEST(Extract, StampsPostcodesAndItemRowsAreNoNames) {
+  // A stamp over the head, a Dutch postcode ("SE" is no legal form there) and an item's row
+  // are passed over for the name under them or the one above.
+  Document stamped = TextDocument(
+      "      APPROVED\n"
+      "  HIN SENG STATIONERY LLP\n"
+      "  254 BUKIT TIMAH ROAD\n"
+      "  SINGAPORE 169012\n");
+  EXPECT_EQ(Value(Extract(stamped, SchemaFor("receipt")), "merchant_name"), "HIN SENG STATIONERY LLP");
+  Document dutch = TextDocument(
+      "  Falgalsel Supermarkt\n"
+      "  Nieuwstraat 74\n"
+      "  2727 SE Haarlem\n"
+      "  Tijd: 10:56\n");
+  Extraction nl = Extract(dutch, SchemaFor("receipt"));
+  EXPECT_EQ(Value(nl, "merchant_name"), "Falgalsel Supermarkt");
+  EXPECT_EQ(Value(nl, "merchant_address"), "Nieuwstraat 74, 2727 SE Haarlem");
+  Document items = TextDocument(
+      "  9448 Wien\n"
+      "  Kassenbon\n"
+      "  KAYA TOAST 1 3,52 3,52\n"
+      "  Croissant 2 3,40 6,80\n"
+      "  Summe EUR 10,32\n");
+  EXPECT_NE(Value(Extract(items, SchemaFor("receipt")), "merchant_name"), "KAYA TOAST 1 3,52 3,52");
+}
+
+TEST(Extract, AddressLinesKeepTheirPlacesThroughNoiseBranchesAndStates) {
+  // Specks read as ":" around a line, a branch's line before the address, a smudge read as a
+  // line, a US state "CO" and a plot number: none ends or starts the address wrongly; "ABN" and
+  // "CUSTOMER COPY" end it.
+  Document de = TextDocument(
+      "  FERXEL SCHREIBWAREN GMBH\n"
+      "  Filiale Zenith\n"
+      "  INDUSTRIEALLEE 121\n"
+      "  : 28191 DUISBURG :\n"
+      "  TEL +49 203 5194798\n");
+  EXPECT_EQ(Value(Extract(de, SchemaFor("receipt")), "merchant_address"), "INDUSTRIEALLEE 121, 28191 DUISBURG");
+  Document us = TextDocument(
+      "  WILSON BROTHERS INC\n"
+      "  8448 COMMERCE CLOSE\n"
+      "  DENVER, CO 80202-9431\n"
+      "  CUSTOMER COPY\n");
+  EXPECT_EQ(Value(Extract(us, SchemaFor("receipt")), "merchant_address"), "8448 COMMERCE CLOSE, DENVER, CO 80202-9431");
+  Document au = TextDocument(
+      "  Gray Brothers Pty Ltd\n"
+      "  245 Victoria Drive\n"
+      "  Adelaide SA 5000\n"
+      "  ABN 82 838 302 357\n");
+  EXPECT_EQ(Value(Extract(au, SchemaFor("receipt")), "merchant_address"), "245 Victoria Drive, Adelaide SA 5000");
+  Document my = TextDocument(
+      "  SANAN SDN BHD\n"
+      "  6-92, . > S\n"
+      "  PTD 99960,\n"
+      "  JALAN SS 5/40,\n"
+      "  72392 JOHOR BAHRU, JOHOR.\n"
+      "  FAX: +60 3-0830 2289\n");
+  EXPECT_EQ(Value(Extract(my, SchemaFor("receipt")), "merchant_address"), "PTD 99960, JALAN SS 5/40, 72392 JOHOR BAHRU, JOHOR.");
 }
 
 TEST(Extract, NameWithItsRegistrationNumberOnTheSameRow) {

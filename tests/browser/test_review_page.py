@@ -266,6 +266,9 @@ def test_a_completed_documents_type_is_changed_from_the_documents_screen(sheaf, 
     assert out["options"] == [x["name"] for x in c.document_types()], out
     assert "purchase_order" in out["options"], out
     assert out["type_before"] == "letter" and out["listed_type"] == "purchase_order", out
+    # The question before the change says what a purchase order is and reads (its schema).
+    assert ("A buyer's order for goods, sent before the invoice. Its fields: order_number."
+            in out["question"]), out["question"]
     # Without the listing, the shipped types (web/src/dom.js) and the document's own.
     assert out["fallback_options"] == ["purchase_order", "invoice", "receipt", "letter", "form",
                                        "other"], out
@@ -324,6 +327,43 @@ def test_a_type_changed_from_the_documents_screen_leaves_a_review_document_to_an
     assert after["document_type"] == "receipt" and after["status"] == "needs_review", after
     task = {x["id"]: x for x in c.review_tasks()["tasks"]}[doc["id"]]
     assert task["claimed_by"] is None, task
+
+
+def test_a_document_is_processed_again_from_the_documents_screen(sheaf):
+    """web/tests/documents_reprocess_flow.mjs: a letter a reviewer made a form is processed again
+    from Documents with the keyboard, asked to decide its type again (Escape takes the first
+    question back and sends nothing); the detail and the list follow the run through the live
+    events, and the API and the audit say it was read again, as a letter, by the page's key."""
+    need_browser()
+    d = sheaf.data_dir()
+    t = sheaf.tenant(d, "acme")
+    srv = sheaf.server(d)
+    c = sheaf.client(srv, t.key)
+    doc = c.submit(b"Dear Ms Okafor,\nThank you for your letter of 3 May.\nYours sincerely,\n"
+                   b"J. Smith\n", filename="reply.txt", content_type="text/plain", type="letter")
+    assert c.wait(doc["id"], timeout=60)["status"] == "completed"
+    c.change_type(doc["id"], "form", reviewer="alice")
+    assert c.get(doc["id"])["document_type"] == "form"
+    env = dict(os.environ, SHEAF_URL=srv.url, SHEAF_KEY=t.key, SHEAF_DOCUMENT=doc["id"],
+               CHROMIUM=CHROMIUM)
+    run = subprocess.run(["node", os.path.join(WEB, "tests", "documents_reprocess_flow.mjs")],
+                         cwd=WEB, env=env, capture_output=True, text=True, timeout=240)
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    out = json.loads(run.stdout.strip().splitlines()[-1])
+    assert out["type_before"] == "form", out
+    # Decided again as at upload: the client's hint, a letter.
+    assert out["type_after"] == "letter" and out["listed_type"] == "letter", out
+    after = c.wait(doc["id"], timeout=60)
+    assert after["document_type"] == "letter" and after["status"] == out["status_after"], (after, out)
+
+    audit = [json.loads(x) for x in sheaf_e2e.cli("audit", "list", "--tenant", "acme",
+                                                  "--data-dir", d).stdout.splitlines()]
+    details = lambda e: (e["details"] if isinstance(e["details"], dict)  # noqa: E731
+                         else json.loads(e["details"]))
+    runs = [e for e in audit if e["document_id"] == doc["id"] and e["action"] == "document.reprocess"]
+    assert len(runs) == 1, runs  # the question taken back with Escape sent nothing
+    assert runs[0]["actor"] == "key:" + t.key_id, runs
+    assert details(runs[0])["reclassify"] is True, runs
 
 
 def test_session_cookie_needs_the_csrf_token_for_unsafe_methods(sheaf):

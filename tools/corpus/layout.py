@@ -46,11 +46,15 @@ class Layout:
         size = size or self.size
         family = family or self.family
         w = self.fonts.width(text, family, bold, size)
+        if w > self.w:  # wider than the paper: printed smaller, or its ends would be lost
+            size *= self.w / w
+            w = self.fonts.width(text, family, bold, size)
         ax = self.ml + x
         if align == "right":
             ax -= w
         elif align == "center":
             ax -= w / 2
+        ax = min(max(ax, 0.0), self.w - w)  # past an edge of the paper: moved back onto it
         self.pages[-1].append(("text", ax, self.y if y is None else y, text, family, bold, size,
                                gray))
 

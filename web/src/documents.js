@@ -1,13 +1,18 @@
 // Documents: the tenant's documents, filtered by status, type, sender (server side), name and
 // date; any document's result, with its JSON for download. A completed document's fields and
 // line items can be corrected here (POST /v1/documents/{id}/corrections), and a completed or
-// review document's type changed (typepick.js): it is read again as the new type.
+// review document's type changed (typepick.js): it is read again as the new type. A finished
+// document can be processed again (POST /v1/documents/{id}/reprocess). The list and the open
+// document follow the live events (/v1/events), so a run started here is seen to its end.
 import { request } from "./api.js";
 import { age, h, toast } from "./dom.js";
+import { onEvent } from "./events.js";
 import { lineItemsEditor } from "./lineitems.js";
 import { addTypeOptions, documentTypes, typePicker } from "./typepick.js";
 
 const STATUSES = ["queued", "processing", "completed", "needs_review", "failed", "rejected"];
+// The statuses from which a document may be processed again (the API refuses the others).
+const FINISHED = ["completed", "needs_review", "failed", "rejected"];
 
 export function renderDocuments(main, openId) {
   const status = h("select", { id: "docs-status" }, h("option", { value: "" }, "Any status"),
@@ -23,6 +28,8 @@ export function renderDocuments(main, openId) {
   const more = h("button", { type: "button", hidden: true }, "More");
   let docs = [];
   let cursor = null;
+  let shownId = null;  // the document whose detail is shown
+  let opening = 0;     // the newest open(): an older answer arriving later is dropped
 
   async function load(append) {
     const q = new URLSearchParams({ limit: "100" });
@@ -51,10 +58,16 @@ export function renderDocuments(main, openId) {
       h("td", { title: d.created_at }, age(d.created_at)))));
   }
 
-  async function open(id) {
-    detail.replaceChildren(h("p", { class: "muted" }, "Loading…"));
+  // Shows document `id`; `quiet` (a live update) keeps the old detail until the new one is
+  // there and gives the focus back to the control that had it.
+  async function open(id, quiet = false) {
+    const seq = ++opening;
+    shownId = id;
+    const focused = detail.contains(document.activeElement) ? document.activeElement.id : "";
+    if (!quiet) detail.replaceChildren(h("p", { class: "muted" }, "Loading…"));
     try {
       const d = await request("GET", "/v1/documents/" + encodeURIComponent(id));
+      if (seq !== opening) return;
       const json = JSON.stringify(d, null, 2);
       const url = URL.createObjectURL(new Blob([json], { type: "application/json" }));
       const fields = (d.result && d.result.fields) || {};
@@ -64,13 +77,18 @@ export function renderDocuments(main, openId) {
         onclick: () => editor(d) }, "Correct");
       // The type can be changed while the document is completed or in review.
       const retypable = correctable || d.status === "needs_review";
+      const types = retypable ? await documentTypes() : [];
+      if (seq !== opening) return;
       const typePick = retypable ? typePicker({ id: "doc-type", ids: "doc-type", label: "Document type",
-        current: d.document_type, types: await documentTypes(), change: (to) => retype(d, to) }) : null;
+        current: d.document_type, types, change: (to) => retype(d, to) }) : null;
+      const again = FINISHED.includes(d.status) ? reprocessControl(d) : null;
       detail.replaceChildren(
-        h("h2", { id: "doc-title" }, d.filename || d.id),
+        h("h2", { id: "doc-title", tabindex: "-1" }, d.filename || d.id),
         h("p", {}, h("span", { class: "pill status-" + d.status }, d.status), " ",
           h("a", { href: url, download: `${d.id}.json`, id: "download-json" }, "Download JSON"), " ",
-          d.status === "needs_review" ? h("a", { href: "#/review/" + d.id }, "Review") : null, " ", edit),
+          d.status === "needs_review" ? h("a", { href: "#/review/" + d.id }, "Review") : null, " ", edit,
+          again ? [" ", again.button] : null),
+        again ? again.question : null,
         typePick ? h("p", { class: "doc-type" }, typePick.el) : null,
         sender ? h("p", { class: "muted" }, "Sender: ",
           h("button", { type: "button", class: "linkish", id: "doc-sender",
@@ -80,7 +98,9 @@ export function renderDocuments(main, openId) {
           h("tr", {}, h("th", { scope: "row" }, n), h("td", {}, String(f.value ?? "")),
             h("td", {}, f.source || ""))))),
         h("details", {}, h("summary", {}, "Result JSON"), h("pre", { class: "json" }, json)));
+      if (focused && document.getElementById(focused)) document.getElementById(focused).focus();
     } catch (e) {
+      if (seq !== opening) return;
       detail.replaceChildren(h("p", { class: "error" }, e.message));
     }
   }
@@ -108,6 +128,55 @@ export function renderDocuments(main, openId) {
     toast(after.status === "needs_review" ? `Now a ${to}; it needs review` : `Now a ${to}`, "ok");
     await open(d.id);
     load(false).catch(() => {});
+  }
+
+  // "Process again": the whole pipeline once more from the stored upload, its result replacing
+  // this one. Asked first, inline (as the type change is): "Decide the type again" forgets a
+  // type a reviewer gave the document ({"reclassify": true}); without it that type is kept.
+  // Escape or Cancel takes the question back. Returns {button, question}.
+  function reprocessControl(d) {
+    const reclassify = h("input", { type: "checkbox", id: "doc-reprocess-reclassify" });
+    const question = h("p", { id: "doc-reprocess-confirm", class: "type-confirm", role: "group",
+      "aria-label": "Confirm processing again", hidden: true },
+      h("span", { class: "type-question" }, "Run this document through the pipeline again? Its result is replaced."), " ",
+      h("label", { for: reclassify.id }, reclassify, " Decide the type again"), " ",
+      h("button", { type: "button", id: "doc-reprocess-go", class: "primary", onclick: () => go() }, "Process again"), " ",
+      h("button", { type: "button", id: "doc-reprocess-cancel", onclick: () => ask(false) }, "Cancel"));
+    const button = h("button", { type: "button", id: "doc-reprocess", "aria-expanded": "false",
+      "aria-controls": question.id, onclick: () => ask(true) }, "Process again…");
+    function ask(on) {
+      question.hidden = !on;
+      button.setAttribute("aria-expanded", String(on));
+      (on ? reclassify : button).focus();
+    }
+    question.addEventListener("keydown", (e) => {
+      if (e.key !== "Escape") return;
+      e.preventDefault();
+      ask(false);
+    });
+    let busy = false;
+    async function go() {
+      if (busy) return;
+      busy = true;
+      try {
+        await request("POST", `/v1/documents/${encodeURIComponent(d.id)}/reprocess`,
+          { json: { reclassify: reclassify.checked } });
+        toast("Queued again" + (reclassify.checked ? "; its type is decided again" : ""), "ok");
+        await open(d.id);
+        detail.querySelector("#doc-title")?.focus();
+      } catch (e) {
+        toast("Not queued: " + e.message, "error");
+      } finally {
+        busy = false;
+      }
+    }
+    return { button, question };
+  }
+
+  // Whether the open detail holds something the user is in the middle of (a correction, a
+  // question), which a live update must not replace.
+  function editing() {
+    return Boolean(detail.querySelector("#doc-edit-form, .type-confirm:not([hidden])"));
   }
 
   // The completed document's fields and line items as a form; sending it is a correction
@@ -175,5 +244,17 @@ export function renderDocuments(main, openId) {
         detail)));
   load(false).catch((e) => detail.replaceChildren(h("p", { class: "error" }, e.message)));
   if (openId) open(openId);
-  return () => {};
+  // Live events: a listed document's row takes its new status and type; the open document is
+  // shown again unless the user is in the middle of something there.
+  const stop = onEvent((kind, data) => {
+    if (kind !== "document" || !data || !data.id) return;
+    const row = docs.find((x) => x.id === data.id);
+    if (row && (row.status !== data.status || row.document_type !== data.document_type)) {
+      row.status = data.status;
+      row.document_type = data.document_type;
+      draw();
+    }
+    if (data.id === shownId && !editing()) open(data.id, true).catch(() => {});
+  });
+  return stop;
 }

@@ -7,13 +7,17 @@ import { request } from "./api.js";
 import { h, DOCUMENT_TYPES } from "./dom.js";
 
 let asked = null;  // the pending or answered call; reset when it fails, so it is asked again
+const described = new Map();  // name -> the type as listed (description, fields, ...)
 
 // The names of the types this deployment reads, asked once per page load; the fixed list of
 // the types Sheaf ships when the call fails.
 export async function documentTypes() {
   if (!asked) {
     const call = request("GET", "/v1/document-types")
-      .then((r) => r.document_types.map((t) => t.name));
+      .then((r) => r.document_types.map((t) => {
+        described.set(t.name, t);
+        return t.name;
+      }));
     call.catch(() => { if (asked === call) asked = null; });
     asked = call;
   }
@@ -22,6 +26,18 @@ export async function documentTypes() {
   } catch (_) {
     return DOCUMENT_TYPES;
   }
+}
+
+// What a type is and what it reads, from the listing ("" when it is not known): shown in the
+// question before a change, so the reviewer sees what the document will have.
+export function aboutType(name) {
+  const t = described.get(name);
+  if (!t) return "";
+  const parts = [t.description ? t.description.replace(/\.?\s*$/, ".") : ""];
+  if (t.key_values) parts.push("Its fields are the labelled pairs on the page.");
+  else if (t.fields.length) parts.push("Its fields: " + t.fields.map((f) => f.name + (f.required ? " (required)" : "")).join(", ") + ".");
+  if (t.line_item_columns.length) parts.push("Line items: " + t.line_item_columns.join(", ") + ".");
+  return parts.filter(Boolean).join(" ");
 }
 
 // The select (id `id`, labelled `label`) showing `current` among `types`, and its question;
@@ -66,7 +82,7 @@ export function typePicker({ id, ids, current, types, disabled = false, label = 
     const to = select.value;
     confirm.replaceChildren(
       h("span", { class: "type-question", role: "status" },
-        `Read this document again as ${to}? Corrections to fields a ${to} does not have are dropped.`),
+        `Read this document again as ${to}? ${aboutType(to)} Corrections to fields a ${to} does not have are dropped.`.replace("  ", " ")),
       h("button", { type: "button", id: ids + "-change", class: "primary", onclick: () => confirmed(to) },
         "Change type to " + to),
       h("button", { type: "button", id: ids + "-cancel", onclick: () => { cancel(); select.focus(); } },

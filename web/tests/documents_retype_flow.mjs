@@ -5,7 +5,7 @@
 // picks it again, confirms with Tab and Enter, and the detail reloads with the new type.
 // Then, in a second page whose GET /v1/document-types fails, the select offers the fixed list.
 // Prints {"document_id", "options", "type_before", "type_after", "fields_after", "listed_type",
-// "fallback_options"} as the last line; the caller (tests/browser/test_review_page.py) checks the API, the audit
+// "fallback_options", "question"} as the last line; the caller (tests/browser/test_review_page.py) checks the API, the audit
 // and the webhook.
 //
 //   SHEAF_URL=http://127.0.0.1:PORT SHEAF_KEY=shf_... SHEAF_DOCUMENT=<id> SHEAF_TYPE=<type> \
@@ -49,9 +49,10 @@ try {
     (await (await fetch("/v1/documents/" + encodeURIComponent(docId))).json()).document_type, id);
   if (unchanged !== typeBefore) throw new Error(`the type changed without confirming: ${unchanged}`);
 
-  // Picked again and confirmed with the keyboard.
+  // Picked again and confirmed with the keyboard; the question says what the type reads.
   await pickOption(page, select, to);
   await page.locator("#doc-type-confirm:not([hidden])").waitFor();
+  const question = (await page.locator("#doc-type-confirm .type-question").textContent()).trim();
   await page.keyboard.press("Tab");
   const focused = await page.evaluate(() => document.activeElement && document.activeElement.id);
   if (focused !== "doc-type-change") throw new Error("Tab after the select focuses " + focused);
@@ -84,7 +85,7 @@ try {
 
   if (problems.length) throw new Error(problems.join("\n"));
   console.log(JSON.stringify({ document_id: id, options, type_before: typeBefore, type_after: to,
-    fields_after: fieldsAfter, listed_type: listedType, fallback_options: fallbackOptions }));
+    fields_after: fieldsAfter, listed_type: listedType, fallback_options: fallbackOptions, question }));
 } catch (e) {
   console.error(e.stack || String(e));
   if (problems.length) console.error(problems.join("\n"));
