@@ -15,7 +15,7 @@
 #   EXTRACTOR_TRAIN        training sets as SEED:COUNT, comma-separated     (11:120,12:280)
 #   EXTRACTOR_HELDOUT      held-out generated receipts                      (40)
 #   EXTRACTOR_HELDOUT_SEED their seed, never trained on (99 and 4243 were looked at while the
-#                          ranker was developed; 7272 judged the shipped model, session 13) (7272)
+#                          ranker was developed; 7272, 8181 and 9191 judged session 13's models) (9191)
 #   EXTRACTOR_JOBS         worker threads / processes                       (2)
 #   EXTRACTOR_DATA_DIR     Sheaf data folder (its OCR cache makes reruns quick)   (./sheaf-data)
 #   EXTRACTOR_WORK         keep the corpora here instead of a temp folder
@@ -27,7 +27,7 @@ cd "$(dirname "$0")/.."
 sheaf="${SHEAF_BIN:-build/release/sheaf}"
 train_sets="${EXTRACTOR_TRAIN:-11:120,12:280}"
 heldout="${EXTRACTOR_HELDOUT:-40}"
-heldout_seed="${EXTRACTOR_HELDOUT_SEED:-7272}"
+heldout_seed="${EXTRACTOR_HELDOUT_SEED:-9191}"
 jobs="${EXTRACTOR_JOBS:-2}"
 data_dir="${EXTRACTOR_DATA_DIR:-./sheaf-data}"
 datasets="${DATASETS_ROOT:-../shared/datasets}"
