@@ -292,5 +292,14 @@ TEST_F(TenantModelTest, UnknownTenantAndMissingTenantAreUsageErrors) {
   EXPECT_EQ(extractor_neither.exit_code, 2) << extractor_neither.err;
 }
 
+// The shipped ranker (docs/extraction.md, "A model ships") is a model the loader accepts, and it
+// chooses the one field it was decided for: merchant_name, never an invoice's names.
+TEST(ShippedRankerTest, LoadsAndChoosesMerchantNameOnly) {
+  Result<extract::Ranker> shipped = app::LoadRankerFile(testing::SourceDir() + "/models/extractor.json.gz");
+  ASSERT_TRUE(shipped.ok()) << shipped.status().message();
+  EXPECT_EQ(shipped->Fields(), std::vector<std::string>{"merchant_name"});
+  EXPECT_FALSE(shipped->HasField("seller_name"));
+}
+
 }  // namespace
 }  // namespace sheaf

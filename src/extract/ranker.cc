@@ -164,6 +164,10 @@ std::vector<RankCandidate> RankCandidates(const Document& doc, const Schema& sch
   int lettered = 0;  // rows with letters so far
   auto add = [&](const std::string& kind, int r0, int r1, std::string raw, Box box, const std::vector<Word>& words) {
     std::string value = CleanNameText(Trim(raw));
+    // The rules' repair from the page (Extract: a misread name word printed right elsewhere on
+    // the page, "SANYO" -> "SANYU") applies to every candidate, so the rules' repaired row is
+    // their pick here too and an override by its raw spelling cannot undo the repair.
+    if (ocr) value = internal::RepairNameFromPage(ctx, 1, value, raw);
     std::string key = Key(value);
     bool rule = !rule_key.empty() && key == rule_key;
     // Words OCR itself doubts (a logo, a stamp, a smudge read as "Aogos7. OMensher") are no name

@@ -149,6 +149,28 @@ TEST(RankCandidatesTest, RowsOcrDoubtsAreNoCandidatesUnlessTheRulesChoseThem) {
   EXPECT_TRUE(doubted->rule_pick);
 }
 
+// A name word OCR misread in the header and printed right in the footer is repaired in the
+// candidates as the rules repair it, so the repaired row is the rules' pick and its raw spelling
+// is no candidate an override could bring back.
+TEST(RankCandidatesTest, CandidatesTakeTheRulesRepairFromThePage) {
+  Document doc = Page1("SANYO STATIONERY SHOP\nNO 31 JALAN AMAN\n47000 PETALING JAYA\nTOTAL 12.50\n"
+                       "THANK YOU PLEASE COME AGAIN SANYU\n");
+  Field rule;
+  rule.value = "SANYU STATIONERY SHOP";
+  std::vector<RankCandidate> cs = RankCandidates(doc, Receipt(), "merchant_name", &rule);
+  EXPECT_EQ(Find(cs, "SANYO STATIONERY SHOP"), nullptr);
+  const RankCandidate* name = Find(cs, "SANYU STATIONERY SHOP");
+  ASSERT_NE(name, nullptr);
+  EXPECT_TRUE(name->rule_pick);
+  EXPECT_TRUE(Has(*name, "kind=row"));  // the row itself, not the rules' value added on its own
+  EXPECT_FALSE(Has(*name, "kind=rule-only"));
+  // A text layer is not repaired (the rules do not repair it either).
+  doc.pages[0].source = PageSource::kTextLayer;
+  cs = RankCandidates(doc, Receipt(), "merchant_name", nullptr);
+  EXPECT_NE(Find(cs, "SANYO STATIONERY SHOP"), nullptr);
+  EXPECT_EQ(Find(cs, "SANYU STATIONERY SHOP"), nullptr);
+}
+
 TEST(RankerTest, LearnsASeparableLayoutAndOverridesTheRules) {
   std::map<std::string, std::vector<RankExample>> examples;
   for (int i = 0; i < 16; ++i) {
