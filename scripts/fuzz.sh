@@ -72,6 +72,9 @@ dirs=("$build/corpus/$target" "$seeds")
 echo "fuzz.sh: $target for ${seconds}s, $(ls "$seeds" | wc -l) seeds, corpus $build/corpus/$target"
 # -timeout: one input taking longer is a hang (reported like a crash); -rss_limit_mb: memory.
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=1}
+# The same third-party process-lifetime caches as the debug preset's (fontconfig's configuration,
+# which Poppler loads when a PDF names a font it must look up), never Sheaf's own code.
+export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$root/tests/lsan.supp}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 status=0
 "$bin" -max_total_time="$seconds" -timeout=25 -rss_limit_mb=2560 -max_len=1048576 \
