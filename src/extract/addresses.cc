@@ -121,6 +121,48 @@ bool CompanyNumberLabel(const std::vector<std::string>& toks) {
   return false;
 }
 
+// Whether a line (`t`, its tokens `toks` as repaired) is of another kind than an address's and
+// so ends one: an id (nine digits or more), a label ("Tel:", a colon with no address word, a
+// company number's), a date, or too few letters.
+bool EndsAddress(const std::string& t, const std::vector<std::string>& toks) {
+  if (toks.empty() || LongestDigitRun(t) >= 9 || CountLetters(t) < 2 || NormalizeDate(t)) return true;
+  const bool address_word = HasWord(toks, kAddressWords);
+  if (HasWord(toks, kAddressStopWords) && !address_word) return true;
+  if (t.find(':') != std::string::npos && !address_word) return true;
+  return CompanyNumberLabel(toks);
+}
+
+// An address's lines as they are taken, and the candidate they make.
+struct AddressLines {
+  std::string text, raw;
+  Box box;
+  int lines = 0, addressy = 0;
+  double conf = 0;
+
+  void Add(const std::string& repaired, const std::string& as_read, const Box& b, double confidence, bool addressish) {
+    if (!text.empty()) text += ", ";
+    text += repaired;
+    if (!raw.empty()) raw += ", ";
+    raw += Trim(as_read);
+    box = box.Union(b);
+    conf += confidence;
+    addressy += addressish ? 1 : 0;
+    ++lines;
+  }
+
+  // None unless a line looked like an address's (a number or an address word).
+  std::optional<Candidate> ToCandidate(int page, int row) const {
+    if (lines == 0 || addressy == 0) return std::nullopt;
+    Candidate c;
+    c.value = text;
+    c.raw = raw;
+    c.bbox = box;
+    c.page = page;
+    c.row = row;
+    c.score = (addressy >= 2 ? 0.8 : 0.6) * OcrFactor(conf / lines);
+    return c;
+  }
+};
 
 }  // namespace
 
@@ -129,12 +171,10 @@ std::optional<Candidate> AddressAfter(const Context& ctx, int row, int max_lines
   const auto& rows = ctx.rows();
   if (row < 0 || static_cast<std::size_t>(row) >= rows.size()) return std::nullopt;
   const FlatRow& name = rows[static_cast<std::size_t>(row)];
-  std::string text, raw;
-  Box box;
-  int lines = 0, addressy = 0, skipped = 0, max_gap = 0;
-  double conf = 0;
+  AddressLines taken;
+  int skipped = 0, max_gap = 0;
   int prev_bottom = name.row->box.y1;
-  for (std::size_t r = static_cast<std::size_t>(row) + 1; r < rows.size() && lines < max_lines; ++r) {
+  for (std::size_t r = static_cast<std::size_t>(row) + 1; r < rows.size() && taken.lines < max_lines; ++r) {
     const FlatRow& fr = rows[r];
     if (fr.page != name.page) break;
     if (fr.row->box.y0 - prev_bottom > 2.5 * std::max(fr.row->height, name.row->height)) break;
@@ -147,9 +187,9 @@ std::optional<Candidate> AddressAfter(const Context& ctx, int row, int max_lines
     // The lines of an address are evenly spaced: a gap much wider than the ones between its
     // lines so far ends it ("... 47200 SUBANG / SELANGOR / <gap> / PETROL STATION NAME").
     const int gap = fr.row->box.y0 - prev_bottom;
-    if (lines >= 2 && gap > std::max(2 * max_gap, fr.row->height)) break;
+    if (taken.lines >= 2 && gap > std::max(2 * max_gap, fr.row->height)) break;
     const bool address_word = HasWord(toks, kAddressWords) || std::any_of(toks.begin(), toks.end(), IsPostcodeToken);
-    if (lines == 0) {
+    if (taken.lines == 0) {
       // Before the address: a registration number, a tax id, a second line of the name or a
       // date and time may come first ("UNIHAKKA ... SDN BHD / 05 Mar 2018 18:24 / (867388-U) /
       // 12, Jalan ..."), and so may lines that tie the business to another one ("formerly known
@@ -177,36 +217,14 @@ std::optional<Candidate> AddressAfter(const Context& ctx, int row, int max_lines
         continue;
       }
     }
-    if (toks.empty()) break;
-    // A long digit run is an id (GST, company or account number), never part of an address.
-    if (LongestDigitRun(t) >= 9) break;
-    if (HasWord(toks, kAddressStopWords) && !HasWord(toks, kAddressWords)) break;
-    if (CompanyNumberLabel(toks)) break;
-    if (t.find(':') != std::string::npos && !HasWord(toks, kAddressWords)) break;
-    if (NormalizeDate(t)) break;
-    if (CountLetters(t) < 2) break;
-    bool a = HasWord(toks, kAddressWords) ||
-             std::any_of(toks.begin(), toks.end(), IsPostcodeToken) || CountDigits(t) > 0;
-    addressy += a ? 1 : 0;
-    if (!text.empty()) text += ", ";
-    text += repaired;
-    if (!raw.empty()) raw += ", ";
-    raw += Trim(t);
-    box = box.Union(fr.row->box);
+    if (EndsAddress(t, toks)) break;
+    double conf = 0;
     for (const Cell& c : fr.row->cells) conf += MeanConfidence(c, 0, c.words.size()) / static_cast<double>(fr.row->cells.size());
-    if (lines > 0) max_gap = std::max(max_gap, gap);
-    ++lines;
+    if (taken.lines > 0) max_gap = std::max(max_gap, gap);
+    taken.Add(repaired, t, fr.row->box, conf, address_word || CountDigits(t) > 0);
     prev_bottom = fr.row->box.y1;
   }
-  if (lines == 0 || addressy == 0) return std::nullopt;
-  Candidate c;
-  c.value = text;
-  c.raw = raw;
-  c.bbox = box;
-  c.page = name.row->page;
-  c.row = row + 1;
-  c.score = (addressy >= 2 ? 0.8 : 0.6) * OcrFactor(conf / lines);
-  return c;
+  return taken.ToCandidate(name.row->page, row + 1);
 }
 
 // The address printed under a name in its own column (a buyer's block: "Kunde GmbH" over
@@ -227,12 +245,10 @@ std::optional<Candidate> AddressUnder(const Context& ctx, const Candidate& name,
                          : c.box.x0 < name.bbox.x0 && colon != std::string::npos && IsBuyerHeading(c.text.substr(0, colon + 1));
     if (heading) starts.push_back(c.box.x0);
   }
-  std::string text, raw;
-  Box box;
-  int lines = 0, addressy = 0, skipped = 0;
-  double conf = 0;
+  AddressLines taken;
+  int skipped = 0;
   Box prev = name.bbox;
-  for (std::size_t r = static_cast<std::size_t>(name.row) + 1; r < rows.size() && lines < max_lines; ++r) {
+  for (std::size_t r = static_cast<std::size_t>(name.row) + 1; r < rows.size() && taken.lines < max_lines; ++r) {
     const Row& row = *rows[r].row;
     if (row.page != top.page || row.box.y0 - prev.y1 > 1.8 * std::max(row.height, top.height)) break;
     const Cell* cell = nullptr;
@@ -244,45 +260,30 @@ std::optional<Candidate> AddressUnder(const Context& ctx, const Candidate& name,
     }
     if (cell == nullptr) break;
     const std::string t = WithoutEdgeNoise(cell->text);
-    const std::vector<std::string> toks = Tokens(RepairAddressLine(t));
+    const std::string repaired = RepairAddressLine(t);
+    const std::vector<std::string> toks = Tokens(repaired);
     const bool address_word = HasWord(toks, kAddressWords) || std::any_of(toks.begin(), toks.end(), IsPostcodeToken);
-    if (toks.empty() || CountLetters(t) < 2 || LongestDigitRun(t) >= 9 || NormalizeDate(t)) break;
-    if (HasWord(toks, kAddressStopWords) && !address_word) break;
-    if (t.find(':') != std::string::npos && !address_word) break;
-    if (IsBuyerHeading(t) || CompanyNumberLabel(toks) || HasWord(toks, kNotANameWords)) break;
+    if (EndsAddress(t, toks) || IsBuyerHeading(t) || HasWord(toks, kNotANameWords)) break;
     // Before the street: a department or a person ("Accounts Payable", "z. Hd. Dieter Peters",
     // "T.a.v. Lotte de Jong") or the name's second line, text only.
-    if (lines == 0 && CountDigits(t) == 0 && !address_word) {
+    if (taken.lines == 0 && CountDigits(t) == 0 && !address_word) {
       if (++skipped > 2) break;
       prev = cell->box;
       continue;
     }
-    // A document's title under the block ends it ("CREDIT NOTE", "Abschlagsrechnung", "FACTUUR").
+    // A document's title under the block ends it (kNotANameWords has "invoice", "rechnung";
+    // these are compounds and credit notes: "Abschlagsrechnung", "FACTUUR", "CREDIT NOTE").
     if (std::any_of(toks.begin(), toks.end(), [](const std::string& w) {
-          return w.find("rechnung") != std::string::npos || w.rfind("factu", 0) == 0 || w == "invoice" ||
-                 w == "note" || w == "avoir" || w == "gutschrift";
+          return w.find("rechnung") != std::string::npos || w.rfind("factu", 0) == 0 || w == "note" ||
+                 w == "avoir" || w == "gutschrift";
         })) {
       break;
     }
-    addressy += (address_word || CountDigits(t) > 0) ? 1 : 0;
-    if (!text.empty()) text += ", ";
-    text += RepairAddressLine(t);
-    if (!raw.empty()) raw += ", ";
-    raw += Trim(cell->text);
-    box = box.Union(cell->box);
-    conf += MeanConfidence(*cell, 0, cell->words.size());
-    ++lines;
+    taken.Add(repaired, cell->text, cell->box, MeanConfidence(*cell, 0, cell->words.size()),
+              address_word || CountDigits(t) > 0);
     prev = cell->box;
   }
-  if (lines == 0 || addressy == 0) return std::nullopt;
-  Candidate c;
-  c.value = text;
-  c.raw = raw;
-  c.bbox = box;
-  c.page = top.page;
-  c.row = name.row + 1;
-  c.score = (addressy >= 2 ? 0.8 : 0.6) * OcrFactor(conf / lines);
-  return c;
+  return taken.ToCandidate(top.page, name.row + 1);
 }
 
 }  // namespace sheaf::extract::internal

@@ -139,7 +139,15 @@ int DocumentView::RowCount() const {
 
 DocumentView BuildView(const Document& doc) {
   DocumentView view;
-  for (const Page& p : doc.pages) view.pages.push_back({p.number, p.width, p.height, RowsOf(p)});
+  for (const Page& p : doc.pages) {
+    PageView page{p.number, p.width, p.height, RowsOf(p)};
+    std::vector<int> heights;
+    for (const Row& r : page.rows) {
+      if (r.height > 0) heights.push_back(r.height);
+    }
+    page.median_row_height = Median(std::move(heights));
+    view.pages.push_back(std::move(page));
+  }
   return view;
 }
 

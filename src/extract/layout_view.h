@@ -37,6 +37,7 @@ struct PageView {
   int number = 0;
   int width = 0, height = 0;
   std::vector<Row> rows;
+  int median_row_height = 0;  // of its rows: the body text's size (0 without rows)
 };
 
 struct DocumentView {

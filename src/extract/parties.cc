@@ -514,16 +514,18 @@ std::string TradeWordsOnly(const std::string& text) {
   return t;
 }
 
-// Whether `above` reads as the first line of a name that `row` ends: text only (no digits, no
-// colon, no word of a label, an address or a heading) printed in the same type size.
-bool NameLineAbove(const Row& above, const Row& row) {
-  const std::string& t = above.text;
-  std::vector<std::string> toks = Tokens(t);
-  if (toks.empty() || CountLetters(t) < 3 || CountDigits(t) > 0 || t.find(':') != std::string::npos) return false;
-  if (HasWord(toks, kNotANameWords) || HasWord(toks, kAddressWords) || HasWord(toks, kAddressStopWords)) return false;
-  if (LooksLikeRegistration(t)) return false;
-  const double a = above.height, b = row.height;
-  return a > 0 && b > 0 && std::abs(a - b) <= 0.25 * std::max(a, b);
+// Whether `text` reads as one line of a name printed over several: text only (no number but a
+// registration's, no colon), a few words, none of a label, an address or a heading.
+bool TextOnlyNameLine(const std::string& text) {
+  std::vector<std::string> toks = Tokens(text);
+  return !toks.empty() && toks.size() <= 5 && CountDigits(CleanName(text)) == 0 && CountLetters(text) >= 3 &&
+         text.find(':') == std::string::npos && !HasWord(toks, kNotANameWords) && !HasWord(toks, kAddressWords) &&
+         !HasWord(toks, kAddressStopWords);
+}
+
+// Whether rows `a` and `b` are printed in the same type size.
+bool SameType(const Row& a, const Row& b) {
+  return a.height > 0 && b.height > 0 && std::abs(a.height - b.height) <= 0.15 * std::max(a.height, b.height);
 }
 
 }  // namespace
@@ -559,7 +561,7 @@ std::optional<NamePick> TopName(const Context& ctx, int max_rows) {
   auto ends_name_above = [&](int r) {
     if (!legal_only(r) || r <= 0 || !near(r - 1, r)) return false;
     const std::string& above = rows[static_cast<std::size_t>(r - 1)].row->text;
-    return CountLetters(above) >= 3 && CountDigits(above) == 0 && !LooksLikeRegistration(above);
+    return CountLetters(above) >= 3 && !LooksLikeRegistration(above);
   };
 
   int seen = 0;
@@ -654,15 +656,15 @@ std::optional<NamePick> TopName(const Context& ctx, int max_rows) {
     best->row = r + 1;
     c.row = r + 1;
   };
-  if (legal_only(r) && r > 0 && near(r - 1, r) && CountLetters(rows[static_cast<std::size_t>(r - 1)].row->text) >= 3 &&
-      !LooksLikeRegistration(rows[static_cast<std::size_t>(r - 1)].row->text)) {
+  if (ends_name_above(r)) {
     const Row& prev = *rows[static_cast<std::size_t>(r - 1)].row;
     c.value = CleanName(prev.text + " " + rows[static_cast<std::size_t>(r)].row->text);
     c.raw = prev.text + "\n" + c.raw;
     c.bbox = c.bbox.Union(prev.box);
   } else if (const std::string trade = TradeWordsOnly(rows[static_cast<std::size_t>(r)].row->text);
-             !trade.empty() && r > 0 && near(r - 1, r) &&
-             NameLineAbove(*rows[static_cast<std::size_t>(r - 1)].row, *rows[static_cast<std::size_t>(r)].row)) {
+             !trade.empty() && r > 0 && near(r - 1, r) && TextOnlyNameLine(rows[static_cast<std::size_t>(r - 1)].row->text) &&
+             !LooksLikeRegistration(rows[static_cast<std::size_t>(r - 1)].row->text) &&
+             SameType(*rows[static_cast<std::size_t>(r - 1)].row, *rows[static_cast<std::size_t>(r)].row)) {
     // "SYARIKAT BINTANG SEJAHTERA" over "TRADING": a row of trade words alone ends the name
     // printed in the same type on the row above.
     const Row& prev = *rows[static_cast<std::size_t>(r - 1)].row;
@@ -685,13 +687,7 @@ std::optional<NamePick> TopName(const Context& ctx, int max_rows) {
                                toks.back() == "et") &&
              Lower(t).size() >= 3 && Lower(t).substr(Lower(t).size() - toks.back().size()) == toks.back();
     };
-    auto continuation = [&](int k) {
-      const std::string& t = rows[static_cast<std::size_t>(k)].row->text;
-      std::vector<std::string> toks = Tokens(t);
-      return !toks.empty() && toks.size() <= 5 && CountDigits(CleanName(t)) == 0 && CountLetters(t) >= 3 &&
-             t.find(':') == std::string::npos && !HasWord(toks, kNotANameWords) &&
-             !HasWord(toks, kAddressWords) && !HasWord(toks, kAddressStopWords);
-    };
+    auto continuation = [&](int k) { return TextOnlyNameLine(rows[static_cast<std::size_t>(k)].row->text); };
     // A name in large type that goes on over the next row in the same type ("KEDAI RUNCIT" over
     // "ASTRAZOR", both taller than the body text): text only, as above.
     auto large_type_goes_on = [&] {
@@ -701,15 +697,9 @@ std::optional<NamePick> TopName(const Context& ctx, int max_rows) {
       if (HasWord(Tokens(b.text), kCompanySuffixes) || BranchLine(Tokens(b.text)) || LooksLikeRegistration(b.text)) {
         return false;
       }
-      std::vector<int> heights;
-      for (std::size_t k = 0; k < rows.size() && heights.size() < 60; ++k) {
-        if (rows[k].row->page == a.page && rows[k].row->height > 0) heights.push_back(rows[k].row->height);
-      }
-      if (heights.size() < 5) return false;
-      std::nth_element(heights.begin(), heights.begin() + static_cast<std::ptrdiff_t>(heights.size() / 2), heights.end());
-      const double body = heights[heights.size() / 2];
-      return a.height >= 1.3 * body && b.height >= 1.3 * body &&
-             std::abs(a.height - b.height) <= 0.15 * std::max(a.height, b.height);
+      const double body = rows[static_cast<std::size_t>(r)].page->median_row_height;
+      return body > 0 && rows[static_cast<std::size_t>(r)].page->rows.size() >= 5 && a.height >= 1.3 * body &&
+             b.height >= 1.3 * body && SameType(a, b);
     };
     if (static_cast<std::size_t>(r + 1) < rows.size() && dangling(c.raw) && near(r, r + 1) && continuation(r + 1)) {
       take_next_row();

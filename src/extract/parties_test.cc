@@ -241,8 +241,9 @@ TEST(Extract, ABuyerHeadingIsNotANumberLabelReadWithOneMisreadCharacter) {
 }
 
 TEST(Extract, TheBuyersAddressIsTheBlockUnderItsNameInItsColumn) {
-  // Beside the invoice's details, after a department line, up to the title under the block;
-  // a layout convention, so below the 0.9 band.
+  // Beside the invoice's details, after a department line, up to the telephone (whose digit
+  // groups look like postcodes) and the title under the block; a layout convention, so below
+  // the 0.9 band.
   Extraction ex = Extract(TextDocument(
                               "Alanix Ltd.\n"
                               "919 Bridge Court\n"
@@ -254,6 +255,7 @@ TEST(Extract, TheBuyersAddressIsTheBlockUnderItsNameInItsColumn) {
                               "Hauptstr. 5                           Due: 04.04.2024\n"
                               "10115 Berlin\n"
                               "Deutschland\n"
+                              "Tel. 030 1234 5678\n"
                               "CREDIT NOTE\n"
                               "Widgets 3 x 10.00                     30.00\n"),
                           SchemaFor("invoice"));

@@ -244,10 +244,7 @@ std::vector<RuleResult> CrossCheck(const std::map<std::string, Field>& visible,
       // Names and addresses: compare letters and digits only, case-insensitively.
       auto squash = [](const std::string& s) {
         std::string o;
-        for (char c : s) {
-          if (std::isalnum(static_cast<unsigned char>(c))) o += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-          else if (static_cast<unsigned char>(c) >= 0x80) o += c;
-        }
+        for (const std::string& w : Words(s)) o += w;
         return o;
       };
       same = squash(seen) == squash(xml_value) || (name.size() > 8 && name.substr(name.size() - 8) == "_address" &&
