@@ -255,7 +255,7 @@ TEST(Extract, TheBuyersAddressIsTheBlockUnderItsNameInItsColumn) {
                               "Hauptstr. 5                           Due: 04.04.2024\n"
                               "10115 Berlin\n"
                               "Deutschland\n"
-                              "Tel. 030 1234 5678\n"
+                              "Mobile 0171 2345 678\n"
                               "CREDIT NOTE\n"
                               "Widgets 3 x 10.00                     30.00\n"),
                           SchemaFor("invoice"));
