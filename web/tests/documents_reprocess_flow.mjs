@@ -7,7 +7,7 @@
 // (tests/browser/test_review_page.py) checks the API and the audit.
 //
 //   SHEAF_URL=http://127.0.0.1:PORT SHEAF_KEY=shf_... SHEAF_DOCUMENT=<id> node documents_reprocess_flow.mjs
-import { launchBrowser, openWatchedPage, requireLoopback, signIn } from "./harness.mjs";
+import { openDocument, requireLoopback, runFlow } from "./harness.mjs";
 
 const url = process.env.SHEAF_URL;
 const key = process.env.SHEAF_KEY;
@@ -19,13 +19,8 @@ if (!url || !key || !id) {
 requireLoopback(url);
 
 const FINISHED = ["completed", "needs_review", "failed", "rejected"];
-const browser = await launchBrowser();
-const problems = [];
-try {
-  const { page } = await openWatchedPage(browser, url, problems);
-  await signIn(page, url, key);
-  await page.goto(url + "/#/documents/" + encodeURIComponent(id));
-  await page.locator("#doc-title").waitFor();
+await runFlow(async (browser, problems) => {
+  const page = await openDocument(browser, url, key, id, problems);
   const typeBefore = await page.locator("#doc-type").inputValue();
   const reprocesses = () => page.evaluate(async (docId) => {
     const r = await fetch("/v1/documents/" + encodeURIComponent(docId));
@@ -80,13 +75,6 @@ try {
   const listedType = await page.$eval(`#docs-table a[href="#/documents/${id}"]`,
     (a) => a.closest("tr").children[2].textContent);
 
-  if (problems.length) throw new Error(problems.join("\n"));
-  console.log(JSON.stringify({ document_id: id, type_before: typeBefore, statuses_seen: statusesSeen,
-    status_after: statusesSeen[statusesSeen.length - 1], type_after: typeAfter, listed_type: listedType }));
-} catch (e) {
-  console.error(e.stack || String(e));
-  if (problems.length) console.error(problems.join("\n"));
-  process.exitCode = 1;
-} finally {
-  await browser.close();
-}
+  return { document_id: id, type_before: typeBefore, statuses_seen: statusesSeen,
+    status_after: statusesSeen[statusesSeen.length - 1], type_after: typeAfter, listed_type: listedType };
+});

@@ -10,7 +10,7 @@
 //
 //   SHEAF_URL=http://127.0.0.1:PORT SHEAF_KEY=shf_... SHEAF_DOCUMENT=<id> SHEAF_TYPE=<type> \
 //     node documents_retype_flow.mjs
-import { launchBrowser, openWatchedPage, pickOption, requireLoopback, signIn } from "./harness.mjs";
+import { openDocument, openWatchedPage, pickOption, requireLoopback, runFlow, signIn } from "./harness.mjs";
 
 const url = process.env.SHEAF_URL;
 const key = process.env.SHEAF_KEY;
@@ -22,13 +22,8 @@ if (!url || !key || !id || !to) {
 }
 requireLoopback(url);
 
-const browser = await launchBrowser();
-const problems = [];
-try {
-  const { page } = await openWatchedPage(browser, url, problems);
-  await signIn(page, url, key);
-  await page.goto(url + "/#/documents/" + encodeURIComponent(id));
-  await page.locator("#doc-title").waitFor();
+await runFlow(async (browser, problems) => {
+  const page = await openDocument(browser, url, key, id, problems);
 
   const select = page.locator("#doc-type");
   const label = await page.locator('label[for="doc-type"]').textContent();
@@ -83,13 +78,6 @@ try {
   await fallback.page.locator("#doc-type").waitFor();
   const fallbackOptions = await fallback.page.locator("#doc-type").evaluate((s) => [...s.options].map((o) => o.value));
 
-  if (problems.length) throw new Error(problems.join("\n"));
-  console.log(JSON.stringify({ document_id: id, options, type_before: typeBefore, type_after: to,
-    fields_after: fieldsAfter, listed_type: listedType, fallback_options: fallbackOptions, question }));
-} catch (e) {
-  console.error(e.stack || String(e));
-  if (problems.length) console.error(problems.join("\n"));
-  process.exitCode = 1;
-} finally {
-  await browser.close();
-}
+  return { document_id: id, options, type_before: typeBefore, type_after: to,
+    fields_after: fieldsAfter, listed_type: listedType, fallback_options: fallbackOptions, question };
+});

@@ -78,3 +78,31 @@ export async function pickOption(page, select, value) {
   }
   if ((await select.inputValue()) !== value) throw new Error(`could not pick ${value} with the keyboard`);
 }
+
+// Runs a flow: launches the browser, calls `body(browser, problems)`, which returns what the
+// flow prints (one JSON line, the last, for its caller); any problem a watched page recorded,
+// or a throw, fails it (exit status 1, the stack and the problems on stderr). Closes the browser.
+export async function runFlow(body) {
+  const browser = await launchBrowser();
+  const problems = [];
+  try {
+    const out = await body(browser, problems);
+    if (problems.length) throw new Error(problems.join("\n"));
+    console.log(JSON.stringify(out));
+  } catch (e) {
+    console.error(e.stack || String(e));
+    if (problems.length) console.error(problems.join("\n"));
+    process.exitCode = 1;
+  } finally {
+    await browser.close();
+  }
+}
+
+// A watched page signed in with `key`, showing document `id` on the Documents screen.
+export async function openDocument(browser, url, key, id, problems) {
+  const { page } = await openWatchedPage(browser, url, problems);
+  await signIn(page, url, key);
+  await page.goto(url + "/#/documents/" + encodeURIComponent(id));
+  await page.locator("#doc-title").waitFor();
+  return page;
+}

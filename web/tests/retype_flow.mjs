@@ -9,7 +9,7 @@
 // the API, the audit and the webhook.
 //
 //   SHEAF_URL=http://127.0.0.1:PORT SHEAF_KEY=shf_... SHEAF_DOCUMENT=<id> node retype_flow.mjs
-import { focusField, launchBrowser, openWatchedPage, pickOption, requireLoopback, signIn } from "./harness.mjs";
+import { focusField, openWatchedPage, pickOption, requireLoopback, runFlow, signIn } from "./harness.mjs";
 
 const url = process.env.SHEAF_URL;
 const key = process.env.SHEAF_KEY;
@@ -22,9 +22,7 @@ if (!url || !key || !id) {
 }
 requireLoopback(url);
 
-const browser = await launchBrowser();
-const problems = [];
-try {
+await runFlow(async (browser, problems) => {
   // The screen claims the document it opens beside loading it; reopened after the change as a
   // completed document, that claim is answered 409 (not in review), which Chromium logs. When
   // it still needs review the claim must succeed: "Held by you" is waited for below.
@@ -88,13 +86,6 @@ try {
     await page.waitForFunction(() => location.hash === "#/inbox");  // nothing else to review
     approved = true;
   }
-  if (problems.length) throw new Error(problems.join("\n"));
-  console.log(JSON.stringify({ document_id: id, type_before: typeBefore, type_after: to,
-    status_after: statusAfter, fields_after: fieldsAfter, total: totalAfter, approved }));
-} catch (e) {
-  console.error(e.stack || String(e));
-  if (problems.length) console.error(problems.join("\n"));
-  process.exitCode = 1;
-} finally {
-  await browser.close();
-}
+  return { document_id: id, type_before: typeBefore, type_after: to,
+    status_after: statusAfter, fields_after: fieldsAfter, total: totalAfter, approved };
+});
