@@ -100,7 +100,12 @@ std::optional<ojson> ReportLearnFromFirst(const std::vector<LearnEvalDocument>& 
             << " (" << r->confident_after << " from sender memory with confidence >= 0.9)\n"
             << "later documents of recognised senders needing no review for the corrected fields "
                "(all right, confidence >= 0.9): "
-            << r->no_review << " of " << r->no_review_eligible << "\n"
+            << r->no_review << " of " << r->no_review_eligible << ": " << r->no_review_read << " of the "
+            << r->no_review_eligible_read << " whose page prints every corrected value as OCR read it, "
+            << r->no_review - r->no_review_read << " of the "
+            << r->no_review_eligible - r->no_review_eligible_read
+            << " whose page does not (OCR misread one, or the page prints it otherwise: a currency's "
+               "sign for its code)\n"
             << "scored fields of later documents confident (>= 0.9) but wrong: before "
             << r->confident_wrong_before << " of " << r->confident_before << ", after "
             << r->confident_wrong_after << " of " << r->confident_after_all << "\n";
@@ -126,6 +131,8 @@ std::optional<ojson> ReportLearnFromFirst(const std::vector<LearnEvalDocument>& 
                {"recognised_approximately", r->recognised_approximately},
                {"no_review", r->no_review},
                {"no_review_eligible", r->no_review_eligible},
+               {"no_review_read", r->no_review_read},
+               {"no_review_eligible_read", r->no_review_eligible_read},
                {"corrected_fields", r->corrected_fields},
                {"learned_fields", r->learned_fields},
                {"pointed", r->pointed},

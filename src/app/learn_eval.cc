@@ -60,7 +60,7 @@ std::size_t Hamming(const std::string& a, const std::string& b) {
 }  // namespace
 
 std::optional<learn::PointedWords> PickWords(const Document& doc, const std::string& printed,
-                                             extract::FieldType type) {
+                                             extract::FieldType type, std::size_t* distance) {
   const std::string want = Canon(printed);
   if (want.empty()) return std::nullopt;
   const bool text = type != extract::FieldType::kMoney && type != extract::FieldType::kDate;
@@ -143,6 +143,7 @@ std::optional<learn::PointedWords> PickWords(const Document& doc, const std::str
       }
     }
   }
+  if (distance != nullptr) *distance = best_distance;
   return best;
 }
 
@@ -240,7 +241,7 @@ Result<LearnEvalReport> RunLearnFromFirst(const std::vector<LearnEvalDocument>& 
           }
         }
         const bool eligible = recognised && !corrected_names.empty();
-        bool all_sure = true, ranked_sure = true;
+        bool all_sure = true, ranked_sure = true, all_read = true;
         nlohmann::ordered_json unsure = nlohmann::ordered_json::array();
         for (const auto& [name, type] : d.scored) {
           const std::optional<std::string> expected = ExpectedOf(d, name);
@@ -274,6 +275,12 @@ Result<LearnEvalReport> RunLearnFromFirst(const std::vector<LearnEvalDocument>& 
           }
           ++report.later_corrected;
           if (was && eval::ValuesMatch(type, *expected, was->value)) ++report.right_before;
+          // Whether this page prints the value exactly as OCR read it (the document as
+          // processed, before the memory).
+          std::size_t distance = 1;
+          const bool read_on_page =
+              d.result && PickWords(*d.result, *expected, type, &distance) && distance == 0;
+          all_read = all_read && read_on_page;
           if (!now || !eval::ValuesMatch(type, *expected, now->value) || now->confidence < 0.9) {
             all_sure = false;
             const auto f = recalled.fields.find(name);
@@ -282,7 +289,8 @@ Result<LearnEvalReport> RunLearnFromFirst(const std::vector<LearnEvalDocument>& 
                               {"got", now ? nlohmann::ordered_json(now->value) : nlohmann::ordered_json()},
                               {"confidence", now ? now->confidence : 0.0},
                               {"source", f == recalled.fields.end() ? "" : f->second.source},
-                              {"learned", learned_names.count(name) > 0}});
+                              {"learned", learned_names.count(name) > 0},
+                              {"read_on_page", read_on_page}});
           }
           if (now && eval::ValuesMatch(type, *expected, now->value)) {
             ++report.right_after;
@@ -295,6 +303,10 @@ Result<LearnEvalReport> RunLearnFromFirst(const std::vector<LearnEvalDocument>& 
         if (eligible) {
           ++report.no_review_eligible;
           if (ranked_sure) ++report.ranked_no_review;
+          if (all_read) {
+            ++report.no_review_eligible_read;
+            if (all_sure) ++report.no_review_read;
+          }
           if (all_sure) {
             ++report.no_review;
           } else {

@@ -46,6 +46,14 @@ struct LearnEvalReport {
   // and whose first document had corrections, those on which every corrected field is right
   // after with confidence >= 0.9 (no review needed for them).
   int no_review_eligible = 0, no_review = 0;
+  // The same target split by what OCR made of the later document itself: of the eligible
+  // documents, those whose page prints every corrected field's expected value as OCR read it
+  // (its letters and digits, exactly: PickWords at distance 0), and of those the ones needing
+  // no review. On the others a corrected value is not printed as read: OCR misread it on that
+  // page (which only the reviewer's spelling of a name or address, or a misread place, can
+  // recover; an amount misread stays in review), or the page prints it otherwise (a currency's
+  // sign for its code, which the sender's currency supplies).
+  int no_review_eligible_read = 0, no_review_read = 0;
   // Corrections whose value the first document's page did not print as read, for which the
   // simulated reviewer pointed at words (PickWords), and of those, the ones learned.
   int pointed = 0, pointed_learned = 0;
@@ -55,7 +63,8 @@ struct LearnEvalReport {
   int confident_after_all = 0, confident_wrong_after = 0;
   // The eligible later documents that still need review, each with its corrected fields that
   // are wrong or unsure after: {"document", "sender", "fields": [{"field", "expected", "got",
-  // "confidence", "source", "learned"}]} ("learned": whether the first document taught it).
+  // "confidence", "source", "learned", "read_on_page"}]} ("learned": whether the first document
+  // taught it; "read_on_page": whether this page prints the expected value as OCR read it).
   nlohmann::ordered_json still_reviewed = nlohmann::ordered_json::array();
   // The same with a tenant ranker (`train-extractor --from-reviews`) trained on the first
   // documents as reviewed (their expected fields) applied before the memory, as the service
@@ -77,9 +86,12 @@ struct LearnEvalReport {
 // it: for money and dates 1-3 words on one row with as many letters and digits, at most one in
 // five different (never none allowed: one); for text the words in a rectangle over 1-4
 // consecutive rows of one page (a lasso), within one edit in four. Among equally near ones the
-// fewest words, then the first on the page. nullopt when none is that near.
+// fewest words, then the first on the page. nullopt when none is that near. With `distance`,
+// how many letters and digits the words picked differ by (0: the page prints the value exactly
+// as OCR read it, but for case, spaces and punctuation).
 std::optional<learn::PointedWords> PickWords(const Document& doc, const std::string& printed,
-                                             extract::FieldType type);
+                                             extract::FieldType type,
+                                             std::size_t* distance = nullptr);
 
 // Runs the measurement over `docs` (dataset order; "first" is the first of each group there).
 // `work_dir` holds the temporary store (removed afterwards). Errors: the store's.

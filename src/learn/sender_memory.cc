@@ -105,6 +105,12 @@ std::string Shape(std::string_view text) {
   return out;
 }
 
+// Whether `value` is an ISO 4217 code the extractor reads ("EUR", "INR"), as a correction of a
+// currency field gives it.
+bool IsCurrencyCode(const std::string& value) {
+  return value.size() == 3 && extract::NormalizeCurrency(value) == value;
+}
+
 std::string KindOf(const std::string& value) {
   static const std::regex kMoney(R"(-?\d+\.\d\d)");
   static const std::regex kDate(R"(\d{4}-\d\d-\d\d)");
@@ -521,7 +527,9 @@ std::optional<FieldPlace> PlaceFromJson(const std::string& field, const std::str
       !str("shape", &p.shape)) {
     return std::nullopt;
   }
-  if (p.kind != "money" && p.kind != "date" && p.kind != "text") return std::nullopt;
+  if (p.kind != "money" && p.kind != "date" && p.kind != "text" && p.kind != "currency") {
+    return std::nullopt;
+  }
   if (!j.contains("page") || !j["page"].is_number_integer()) return std::nullopt;
   p.page = j["page"].get<int>();
   if (!j.contains("box") || !j["box"].is_array() || j["box"].size() != 4) return std::nullopt;
@@ -533,6 +541,7 @@ std::optional<FieldPlace> PlaceFromJson(const std::string& field, const std::str
   p.x1 = j["box"][2].get<double>();
   p.y1 = j["box"][3].get<double>();
   if (j.contains("value") && !str("value", &p.value)) return std::nullopt;
+  if (p.kind == "currency" && !IsCurrencyCode(p.value)) return std::nullopt;
   // Memories learned before pointing existed have no "misread": they were read as the value.
   if (j.contains("misread")) {
     if (!j["misread"].is_boolean()) return std::nullopt;
@@ -552,6 +561,13 @@ std::optional<FieldPlace> LearnPlace(const Document& doc, const std::string& fie
                                      const std::string& value,
                                      const std::optional<PointedWords>& pointed) {
   if (value.empty()) return std::nullopt;
+  if (IsCurrencyCode(value)) {
+    FieldPlace p;
+    p.field = field;
+    p.kind = "currency";
+    p.value = value;
+    return p;
+  }
   const std::string kind = KindOf(value);
   const std::size_t max_words = kind == "text" ? 8 : 4;
   const std::string want = kind == "text" ? Canon(value) : value;
@@ -625,6 +641,23 @@ std::vector<std::string> ApplyPlaces(const std::vector<FieldPlace>& places, Docu
   const std::unique_ptr<Layout> layout = BuildLayout(*doc);
   const std::vector<Span> spans = Spans(*layout, 8);
   for (const FieldPlace& p : places) {
+    if (p.kind == "currency") {
+      const auto it = doc->fields.find(p.field);
+      if (it == doc->fields.end() || it->second.value.empty()) {
+        Field f;
+        f.value = p.value;
+        f.confidence = kPlaceConfidence;
+        f.source = kSenderMemorySource;
+        doc->fields[p.field] = std::move(f);
+      } else if (it->second.value == p.value) {
+        it->second.confidence = std::max(it->second.confidence, kPlaceConfidence);
+        it->second.source = kSenderMemorySource;
+      } else {
+        continue;  // the page names another currency: a person decides
+      }
+      set.push_back(p.field);
+      continue;
+    }
     Span found;
     std::string value;
     bool by_label = false;

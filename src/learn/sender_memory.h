@@ -10,7 +10,8 @@
 // that kind (and, for text, that shape) beside the same label (the same letters and digits), or,
 // for a value learned without a label, at the same place, become the field's value, with source
 // "sender-memory" and a confidence that says which (label: 0.97; place: 0.9). A place that finds
-// nothing leaves the field as extracted.
+// nothing leaves the field as extracted. A currency code is not a place but the sender's
+// currency: a sender bills in one, printed as a symbol, "Rs." or not at all (kind "currency").
 //
 // Contract: pure functions of their arguments; thread-safe; never throw (a memory that is not
 // a FieldPlace's JSON is skipped).
@@ -33,7 +34,8 @@ struct FieldPlace {
   double x0 = 0, y0 = 0, x1 = 0, y1 = 0;  // the value's box, as fractions of the page's size
   std::string label;       // lower-cased words announcing the value; "" when none was printed
   std::string label_side;  // "left" (on its row) | "above" (the row above) | "" (no label)
-  std::string kind;        // "money" | "date" | "text"
+  std::string kind;        // "money" | "date" | "text" | "currency" (the sender's currency, in
+                           // `value`: no place, label or shape)
   std::string shape;       // the printed value with digits as 9 and letters as a; "" for a
                            // block: a value learned over several lines or misread by OCR
   int lines = 1;           // how many lines the value spans (1..4)
@@ -67,6 +69,8 @@ std::optional<FieldPlace> PlaceFromJson(const std::string& field, const std::str
 
 // Where `doc` prints `value`, the corrected value of `field` (money as "1234.50", dates as
 // YYYY-MM-DD, anything else as text), or nullopt when no words of the document read as it.
+// A value that is an ISO 4217 code the extractor knows ("INR") is learned as the sender's
+// currency (kind "currency"), whatever the page prints.
 // Among several, one whose label reads as words wins (left of it, then above it: a word of two
 // or more letters and no digits), then one with a label that does not (OCR noise such as
 // "z= o04", which the sender's next document will not print alike), then the lowest on the page
@@ -81,7 +85,10 @@ std::optional<FieldPlace> LearnPlace(const Document& doc, const std::string& fie
                                      const std::string& value,
                                      const std::optional<PointedWords>& pointed = std::nullopt);
 
-// Applies each place to `doc` (see above); returns the names of the fields it set.
+// Applies each place to `doc` (see above); returns the names of the fields it set. The sender's
+// currency fills the field when extraction found none (confidence 0.9, no box) and confirms one
+// that reads the same (its confidence raised to 0.9); a different currency read on the page is
+// left as extracted.
 std::vector<std::string> ApplyPlaces(const std::vector<FieldPlace>& places, Document* doc);
 
 }  // namespace sheaf::learn

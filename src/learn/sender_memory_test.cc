@@ -275,6 +275,58 @@ TEST(ApplyPlaces, LabelsAreMatchedAcrossOneOcrSlipPerWordButNotAcrossAMissingWor
   EXPECT_TRUE(ApplyPlaces({p}, &longer).empty());
 }
 
+// A sender's currency is a sender's, not a place: its invoices print "Rs." or a sign, or
+// nothing, and the correction gives the code.
+TEST(LearnPlace, ACurrencyCodeIsLearnedAsTheSendersCurrencyWhateverThePagePrints) {
+  std::optional<FieldPlace> p = LearnPlace(First(), "currency", "INR");
+  ASSERT_TRUE(p.has_value());
+  EXPECT_EQ(p->kind, "currency");
+  EXPECT_EQ(p->value, "INR");
+  EXPECT_TRUE(p->label.empty());
+  // A code-like text that is no currency is looked for on the page as any text (and not found).
+  EXPECT_FALSE(LearnPlace(First(), "currency", "XQZ").has_value());
+
+  // Its JSON round-trips; a "currency" memory holding no currency code is refused.
+  std::optional<FieldPlace> back = PlaceFromJson("currency", PlaceToJson(*p));
+  ASSERT_TRUE(back.has_value());
+  EXPECT_EQ(back->kind, "currency");
+  EXPECT_EQ(back->value, "INR");
+  FieldPlace bad = *p;
+  bad.value = "Rupees";
+  EXPECT_FALSE(PlaceFromJson("currency", PlaceToJson(bad)).has_value());
+}
+
+TEST(ApplyPlaces, TheSendersCurrencyFillsAMissingOneConfirmsTheSameAndLeavesAnother) {
+  const FieldPlace inr = *LearnPlace(First(), "currency", "INR");
+
+  Document none = First();
+  EXPECT_EQ(ApplyPlaces({inr}, &none), std::vector<std::string>{"currency"});
+  ASSERT_TRUE(none.fields.count("currency"));
+  EXPECT_EQ(none.fields["currency"].value, "INR");
+  EXPECT_DOUBLE_EQ(none.fields["currency"].confidence, 0.9);
+  EXPECT_EQ(none.fields["currency"].source, kSenderMemorySource);
+  EXPECT_EQ(none.fields["currency"].page, 0);
+
+  Document same = First();
+  Field read;
+  read.value = "INR";
+  read.confidence = 0.6;
+  read.page = 1;
+  read.bbox = {700, 990, 740, 1010};
+  same.fields["currency"] = read;
+  EXPECT_EQ(ApplyPlaces({inr}, &same), std::vector<std::string>{"currency"});
+  EXPECT_DOUBLE_EQ(same.fields["currency"].confidence, 0.9);
+  EXPECT_EQ(same.fields["currency"].page, 1);  // still where the page prints it
+  EXPECT_EQ(same.fields["currency"].bbox.x0, 700);
+
+  Document other = First();
+  read.value = "USD";
+  other.fields["currency"] = read;
+  EXPECT_TRUE(ApplyPlaces({inr}, &other).empty());
+  EXPECT_EQ(other.fields["currency"].value, "USD");
+  EXPECT_DOUBLE_EQ(other.fields["currency"].confidence, 0.6);
+}
+
 TEST(PlaceJson, RoundTripsAndRefusesWhatIsNotAPlace) {
   const FieldPlace p = *LearnPlace(First(), "total", "119.00");
   std::optional<FieldPlace> back = PlaceFromJson("total", PlaceToJson(p));
