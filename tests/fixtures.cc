@@ -3,7 +3,6 @@
 
 #include <fcntl.h>
 #include <spawn.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -257,36 +256,56 @@ std::string TiffClaiming(int width, int height) {
   return t;
 }
 
-RunResult RunSheaf(const std::vector<std::string>& args) {
+namespace {
+
+// Runs sheaf with `args`, under /usr/bin/time when `measure` is set.
+RunResult Spawn(const std::vector<std::string>& args, bool measure) {
   std::string dir = TempDir();
-  std::string out_path = dir + "/stdout", err_path = dir + "/stderr";
+  std::string out_path = dir + "/stdout", err_path = dir + "/stderr", rss_path = dir + "/rss";
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
   posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  std::vector<std::string> argv_s{SHEAF_BINARY};
+  std::vector<std::string> argv_s;
+  if (measure) argv_s = {"/usr/bin/time", "-f", "%M", "-o", rss_path};
+  argv_s.push_back(SHEAF_BINARY);
   argv_s.insert(argv_s.end(), args.begin(), args.end());
   std::vector<char*> argv;
   for (std::string& a : argv_s) argv.push_back(a.data());
   argv.push_back(nullptr);
   pid_t pid = 0;
   RunResult r;
-  if (posix_spawn(&pid, SHEAF_BINARY, &actions, nullptr, argv.data(), environ) != 0) {
+  if (posix_spawn(&pid, argv_s[0].c_str(), &actions, nullptr, argv.data(), environ) != 0) {
     posix_spawn_file_actions_destroy(&actions);
     return r;
   }
   posix_spawn_file_actions_destroy(&actions);
   int status = 0;
-  struct rusage usage {};
-  ::wait4(pid, &status, 0, &usage);
+  ::waitpid(pid, &status, 0);
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  r.max_rss_kb = usage.ru_maxrss;
+  if (measure) {
+    // time(1) writes "Command exited with non-zero status N" before the figure when sheaf
+    // fails: the figure is the last line.
+    std::istringstream lines(ReadFile(rss_path));
+    r.max_rss_kb = -1;
+    for (std::string line; std::getline(lines, line);) {
+      if (!line.empty() && line.find_first_not_of("0123456789") == std::string::npos) {
+        r.max_rss_kb = std::stol(line);
+      }
+    }
+  }
   r.out = ReadFile(out_path);
   r.err = ReadFile(err_path);
   fs::remove_all(dir);
   return r;
 }
+
+}  // namespace
+
+RunResult RunSheaf(const std::vector<std::string>& args) { return Spawn(args, false); }
+
+RunResult RunSheafMeasured(const std::vector<std::string>& args) { return Spawn(args, true); }
 
 Image Gray(int width, int height, std::uint8_t value) {
   Image img;

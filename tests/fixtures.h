@@ -47,10 +47,16 @@ struct RunResult {
   int exit_code = -1;
   std::string out;
   std::string err;
-  long max_rss_kb = 0;  // peak resident memory of the child
+  long max_rss_kb = 0;  // peak resident memory of sheaf; set by RunSheafMeasured only (else 0)
 };
 // Runs the sheaf binary built with the tests, with `args`, and waits for it.
 RunResult RunSheaf(const std::vector<std::string>& args);
+// RunSheaf, also measuring sheaf's peak resident memory, through /usr/bin/time (forked from a
+// small process). The spawning test process's own size must not count: a child spawned from it
+// by posix_spawn (vfork) carries the parent's peak into its ru_maxrss through exec, which made a
+// one-process run of the whole suite under ASan see 1.7 GB for a run that takes far less.
+// max_rss_kb is -1 when time(1) reported nothing.
+RunResult RunSheafMeasured(const std::vector<std::string>& args);
 
 // A one-channel image of w x h pixels, all `value` (255: a blank white page).
 Image Gray(int width, int height, std::uint8_t value);

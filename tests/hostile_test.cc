@@ -97,8 +97,8 @@ std::string* HostileBatch::dir_ = nullptr;
 std::map<std::string, Expect>* HostileBatch::expect_ = nullptr;
 
 TEST_F(HostileBatch, EachBadFileGetsItsErrorAndTheGoodOnesSucceed) {
-  testing::RunResult r =
-      RunSheaf({"process", "--jsonl", "--type", "other", "--jobs", "2", "--data-dir", *dir_ + "/.data", *dir_});
+  testing::RunResult r = testing::RunSheafMeasured(
+      {"process", "--jsonl", "--type", "other", "--jobs", "2", "--data-dir", *dir_ + "/.data", *dir_});
   EXPECT_EQ(r.exit_code, 1) << r.err;  // some inputs failed
   std::map<std::string, nlohmann::json> got;
   std::istringstream lines(r.out);
@@ -133,6 +133,7 @@ TEST_F(HostileBatch, EachBadFileGetsItsErrorAndTheGoodOnesSucceed) {
     EXPECT_NE(msg.find(e.message), std::string::npos) << msg;
   }
   // Decoding the bomb alone would take 3.6 GB.
+  EXPECT_GT(r.max_rss_kb, 0) << "time(1) reported no peak memory";
   EXPECT_LT(r.max_rss_kb, 1024 * 1024) << "peak RSS " << r.max_rss_kb << " KiB";
 }
 
