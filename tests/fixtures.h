@@ -51,11 +51,12 @@ struct RunResult {
 };
 // Runs the sheaf binary built with the tests, with `args`, and waits for it.
 RunResult RunSheaf(const std::vector<std::string>& args);
-// RunSheaf, also measuring sheaf's peak resident memory, through /usr/bin/time (forked from a
-// small process). The spawning test process's own size must not count: a child spawned from it
-// by posix_spawn (vfork) carries the parent's peak into its ru_maxrss through exec, which made a
-// one-process run of the whole suite under ASan see 1.7 GB for a run that takes far less.
-// max_rss_kb is -1 when time(1) reported nothing.
+// RunSheaf, also measuring sheaf's peak resident memory, through /usr/bin/time (whose child is
+// forked from a small process). The spawning test process's own size must not count: a child
+// of a large process (posix_spawn or fork, then exec) carries the parent's peak into its
+// ru_maxrss (an 800 MiB process's /bin/true reports 800 MiB), which made a one-process run of
+// the whole suite under ASan see 1.7 GB for a run that takes far less. max_rss_kb is -1 when
+// time(1) reported nothing.
 RunResult RunSheafMeasured(const std::vector<std::string>& args);
 
 // A one-channel image of w x h pixels, all `value` (255: a blank white page).

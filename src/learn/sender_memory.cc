@@ -637,9 +637,10 @@ std::optional<FieldPlace> LearnPlace(const Document& doc, const std::string& fie
 
 std::vector<std::string> ApplyPlaces(const std::vector<FieldPlace>& places, Document* doc) {
   std::vector<std::string> set;
-  if (places.empty()) return set;
-  const std::unique_ptr<Layout> layout = BuildLayout(*doc);
-  const std::vector<Span> spans = Spans(*layout, 8);
+  // The page's layout, built for the first place that is looked for on it (a sender's currency
+  // is not).
+  std::unique_ptr<Layout> layout;
+  std::vector<Span> spans;
   for (const FieldPlace& p : places) {
     if (p.kind == "currency") {
       const auto it = doc->fields.find(p.field);
@@ -657,6 +658,10 @@ std::vector<std::string> ApplyPlaces(const std::vector<FieldPlace>& places, Docu
       }
       set.push_back(p.field);
       continue;
+    }
+    if (layout == nullptr) {
+      layout = BuildLayout(*doc);
+      spans = Spans(*layout, 8);
     }
     Span found;
     std::string value;
